@@ -1,0 +1,18 @@
+// Streams subscribers out as CSV in the columns an import reads back.
+import { pipeline } from 'node:stream/promises';
+import { Readable, type Writable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import type { ExportFilter, SubscriberStore } from './subscriber-store.js';
+
+export const EXPORT_COLUMNS = ['email', 'name', 'language', 'status', 'topics', 'tags', 'created_at', 'attributes'] as const;
+
+export async function exportSubscribers(store: SubscriberStore, filter: ExportFilter, out: Writable): Promise<void> {
+  const records = Readable.from(
+    (async function* () {
+      for await (const s of store.exportAll(filter)) {
+        yield [s.email, s.name, s.language, s.status, s.topics.join(';'), s.tags.join(';'), s.createdAt, JSON.stringify(s.attributes)];
+      }
+    })(),
+  );
+  await pipeline(records, stringify({ header: true, columns: [...EXPORT_COLUMNS], escape_formulas: true }), out);
+}

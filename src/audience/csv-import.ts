@@ -1,0 +1,157 @@
+// Streams a CSV of subscribers into the store a batch at a time, so memory stays flat however
+// long the file is. Bad rows are reported with their line and skipped; the rest are imported.
+import type { Readable } from 'node:stream';
+import { parse, type CsvError } from 'csv-parse';
+import { z } from 'zod';
+import { AppError, formatPath } from '../http/app-error.js';
+import { Attributes, Email, LanguageCode, Tag, TopicKey } from './schemas.js';
+import type { ImportRow, SubscriberStore } from './subscriber-store.js';
+
+export interface ImportReport {
+  /** Data rows read, not counting the header. */
+  rows: number;
+  created: number;
+  /** Rows that matched an existing subscriber or an earlier row, and were merged into it. */
+  merged: number;
+  failed: number;
+  /** The first MAX_REPORTED_ERRORS problems; `failed` counts them all. */
+  errors: { line: number; email?: string; message: string }[];
+}
+
+export const MAX_REPORTED_ERRORS = 1000;
+const BATCH_SIZE = 500;
+/** Columns that describe a subscriber; any other column becomes an attribute. */
+const KNOWN_COLUMNS = new Set(['email', 'name', 'language', 'topics', 'tags', 'attributes']);
+/** Columns an export writes that an import must not take as attributes (or as a status). */
+const IGNORED_COLUMNS = new Set(['id', 'status', 'created_at', 'updated_at']);
+
+const list = (item: z.ZodType<string, string>) =>
+  z
+    .string()
+    .default('')
+    .transform((cell) => cell.split(/[;|,]/).map((part) => part.trim()).filter(Boolean))
+    .pipe(z.array(item));
+
+const CsvRow = z.object({
+  email: Email,
+  name: z.string().trim().max(200, 'must be at most 200 characters').optional(),
+  language: z.preprocess((v) => (v === '' ? undefined : v), LanguageCode.optional()),
+  topics: list(TopicKey),
+  tags: list(Tag),
+  attributes: z
+    .string()
+    .optional()
+    .transform((cell, ctx) => {
+      if (!cell) return {};
+      try {
+        return JSON.parse(cell) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
+        return z.NEVER;
+      }
+    })
+    .pipe(Attributes),
+});
+
+export async function importSubscribers(
+  store: SubscriberStore,
+  csv: Readable,
+  status: 'active' | 'pending',
+): Promise<ImportReport> {
+  const report: ImportReport = { rows: 0, created: 0, merged: 0, failed: 0, errors: [] };
+  const fail = (line: number, message: string, email?: string) => {
+    report.failed += 1;
+    if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push({ line, ...(email ? { email } : {}), message });
+  };
+  const topicIds = await store.topicIds();
+  let pending = new Map<string, ImportRow>();
+
+  const flush = async () => {
+    const result = await store.mergeBatch([...pending.values()], status);
+    report.created += result.created;
+    report.merged += result.merged;
+    for (const { row, reason } of result.suppressed) {
+      fail(row.line, `address is suppressed (${reason}) and was not imported`, row.email);
+    }
+    pending = new Map();
+  };
+
+  const parser = csv.pipe(
+    parse({
+      bom: true,
+      columns: checkHeader,
+      info: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      trim: true,
+    }),
+  );
+  parser.on('skip', (err: CsvError & { lines: number }) => {
+    report.rows += 1;
+    fail(err.lines, err.message);
+  });
+
+  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    report.rows += 1;
+    const row = toImportRow(record, info.lines, topicIds);
+    if ('error' in row) {
+      fail(info.lines, row.error, record.email?.trim() || undefined);
+      continue;
+    }
+    const earlier = pending.get(row.email);
+    if (earlier) {
+      pending.set(row.email, mergeRows(earlier, row));
+      report.merged += 1;
+    } else {
+      pending.set(row.email, row);
+    }
+    if (pending.size >= BATCH_SIZE) await flush();
+  }
+  await flush();
+  return report;
+}
+
+function checkHeader(header: string[]): string[] {
+  const columns = header.map((column) => column.trim().toLowerCase());
+  if (!columns.includes('email')) {
+    throw AppError.invalid([{ path: 'body', message: 'the first line must be a header with an "email" column' }]);
+  }
+  return columns;
+}
+
+function toImportRow(record: Record<string, string>, line: number, topicIds: Map<string, number>): ImportRow | { error: string } {
+  const parsed = CsvRow.safeParse(record);
+  if (!parsed.success) {
+    return { error: parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ') };
+  }
+  const unknown = parsed.data.topics.filter((key) => !topicIds.has(key));
+  if (unknown.length) return { error: `topics: no topic with key ${unknown.map((k) => `"${k}"`).join(', ')}` };
+
+  const extra: Attributes = {};
+  for (const [column, value] of Object.entries(record)) {
+    if (!KNOWN_COLUMNS.has(column) && !IGNORED_COLUMNS.has(column) && value !== '') extra[column] = value;
+  }
+  const { email, name, language, topics, tags, attributes } = parsed.data;
+  return {
+    line,
+    email,
+    ...(name ? { name } : {}),
+    ...(language ? { language } : {}),
+    topicIds: topics.map((key) => topicIds.get(key)!),
+    tags,
+    attributes: { ...attributes, ...extra },
+  };
+}
+
+/** A later row for the same address adds to the earlier one; its non-empty values win. */
+function mergeRows(earlier: ImportRow, later: ImportRow): ImportRow {
+  return {
+    line: later.line,
+    email: later.email,
+    ...((later.name ?? earlier.name) ? { name: later.name ?? earlier.name } : {}),
+    ...((later.language ?? earlier.language) ? { language: later.language ?? earlier.language } : {}),
+    topicIds: [...new Set([...earlier.topicIds, ...later.topicIds])],
+    tags: [...new Set([...earlier.tags, ...later.tags])],
+    attributes: { ...earlier.attributes, ...later.attributes },
+  };
+}

@@ -1,0 +1,111 @@
+// /api/topics and /api/subscribers: parse, one store call, answer.
+import { z } from 'zod';
+import { AppError } from '../http/app-error.js';
+import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
+import { exportSubscribers } from './csv-export.js';
+import { importSubscribers } from './csv-import.js';
+import {
+  Subscriber,
+  SubscriberFilter,
+  SubscriberInput,
+  SubscriberPage,
+  SubscriberPatch,
+  Topic,
+  TopicInput,
+  TopicKey,
+  TopicPatch,
+} from './schemas.js';
+import type { SubscriberStore } from './subscriber-store.js';
+import type { TopicStore } from './topic-store.js';
+
+const keyParams = z.object({ key: TopicKey });
+
+export function topicRoutes(topics: TopicStore): RouteSpec[] {
+  const tag = 'topics';
+  return [
+    defineRoute({
+      method: 'get', path: '/topics', tag, role: 'editor', summary: 'List topics',
+      response: z.object({ data: z.array(Topic) }),
+      handler: async () => ({ data: await topics.list() }),
+    }),
+    defineRoute({
+      method: 'post', path: '/topics', tag, role: 'admin', summary: 'Create a topic', status: 201,
+      body: TopicInput, response: Topic,
+      handler: ({ body }) => topics.create(body),
+    }),
+    defineRoute({
+      method: 'get', path: '/topics/:key', tag, role: 'editor', summary: 'Get a topic',
+      params: keyParams, response: Topic,
+      handler: ({ params }) => topics.get(params.key),
+    }),
+    defineRoute({
+      method: 'patch', path: '/topics/:key', tag, role: 'admin', summary: 'Update a topic',
+      params: keyParams, body: TopicPatch, response: Topic,
+      handler: ({ params, body }) => topics.update(params.key, body),
+    }),
+    defineRoute({
+      method: 'delete', path: '/topics/:key', tag, role: 'admin', summary: 'Delete a topic and its subscriptions', status: 204,
+      params: keyParams,
+      handler: ({ params }) => topics.delete(params.key),
+    }),
+  ];
+}
+
+const ImportQuery = z.strictObject({
+  status: z
+    .enum(['active', 'pending'])
+    .default('active')
+    .describe('Status of the new subscribers: "active" for a list whose people already consented'),
+});
+
+const ExportQuery = SubscriberFilter.omit({ page: true, perPage: true });
+
+export function subscriberRoutes(subscribers: SubscriberStore): RouteSpec[] {
+  const tag = 'subscribers';
+  return [
+    defineRoute({
+      method: 'get', path: '/subscribers', tag, role: 'editor', summary: 'List subscribers, a page at a time',
+      query: SubscriberFilter, response: SubscriberPage,
+      handler: async ({ query }) => ({ ...(await subscribers.list(query)), page: query.page, perPage: query.perPage }),
+    }),
+    defineRoute({
+      method: 'post', path: '/subscribers', tag, role: 'editor', summary: 'Add a subscriber', status: 201,
+      body: SubscriberInput, response: Subscriber,
+      handler: ({ body }) => subscribers.create(body, 'api'),
+    }),
+    // Declared before /subscribers/:id so "import" and "export" are not taken for ids.
+    defineRoute({
+      method: 'post', path: '/subscribers/import', tag, role: 'editor',
+      summary: 'Import subscribers from CSV (email,name,language,topics,tags and any extra column as an attribute)',
+      query: ImportQuery, requestContentType: 'text/csv',
+      handler: async ({ query, req }) => {
+        if (!req.is('text/csv')) throw new AppError('unsupported_media_type', 'Send the file with Content-Type: text/csv');
+        return importSubscribers(subscribers, req, query.status);
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/subscribers/export', tag, role: 'admin', summary: 'Export subscribers as CSV',
+      query: ExportQuery, responseContentType: 'text/csv',
+      handler: async ({ query, res }) => {
+        res.type('text/csv; charset=utf-8').attachment('subscribers.csv');
+        await exportSubscribers(subscribers, query, res);
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/subscribers/:id', tag, role: 'editor', summary: 'Get a subscriber',
+      params: idParams, response: Subscriber,
+      handler: ({ params }) => subscribers.get(params.id),
+    }),
+    defineRoute({
+      method: 'patch', path: '/subscribers/:id', tag, role: 'editor', summary: 'Update a subscriber',
+      params: idParams, body: SubscriberPatch, response: Subscriber,
+      handler: ({ params, body }) => subscribers.update(params.id, body, 'api'),
+    }),
+    defineRoute({
+      method: 'delete', path: '/subscribers/:id', tag, role: 'admin', status: 204,
+      summary: 'Erase a subscriber: personal data removed, a hash kept on the suppression list',
+      params: idParams,
+      handler: ({ params }) => subscribers.erase(params.id),
+    }),
+  ];
+}

@@ -1,0 +1,114 @@
+// The audience's input and output shapes; types come from these, and so does the OpenAPI document.
+import { z } from 'zod';
+import { SUBSCRIBER_STATUSES } from '../db/schema.js';
+
+export const LanguageCode = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a language code such as en, es or pt-BR');
+
+/** A text per language: {"en": "Weekly bulletin", "es": "Boletín semanal"} */
+export const LocalisedText = z
+  .record(LanguageCode, z.string().trim().min(1, 'must not be empty').max(2000))
+  .refine((text) => Object.keys(text).length > 0, 'must have a text in at least one language');
+export type LocalisedText = z.infer<typeof LocalisedText>;
+
+export const TopicKey = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and dashes, such as weekly-bulletin');
+
+export const Email = z
+  .string()
+  .trim()
+  .max(254, 'must be at most 254 characters')
+  .toLowerCase()
+  .pipe(z.email('must be an email address'));
+
+export const Tag = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
+
+export const Attributes = z.record(z.string().min(1).max(64), z.json());
+export type Attributes = z.infer<typeof Attributes>;
+
+export const SubscriberStatus = z.enum(SUBSCRIBER_STATUSES);
+
+export const TopicInput = z.strictObject({
+  key: TopicKey,
+  name: LocalisedText,
+  description: LocalisedText.optional(),
+  public: z.boolean().default(false).describe('Shown on the public subscribe form and preference centre'),
+});
+export type TopicInput = z.infer<typeof TopicInput>;
+
+export const TopicPatch = TopicInput.omit({ key: true }).partial().strict();
+export type TopicPatch = z.infer<typeof TopicPatch>;
+
+export const Topic = z.object({
+  key: TopicKey,
+  name: LocalisedText,
+  description: z.record(z.string(), z.string()),
+  public: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Topic = z.infer<typeof Topic>;
+
+const subscriberFields = {
+  email: Email,
+  name: z.string().trim().max(200, 'must be at most 200 characters'),
+  language: LanguageCode,
+  topics: z.array(TopicKey).max(100),
+  tags: z.array(Tag).max(100),
+  attributes: Attributes,
+};
+
+export const SubscriberInput = z.strictObject({
+  email: subscriberFields.email,
+  name: subscriberFields.name.default(''),
+  language: subscriberFields.language.default('en'),
+  status: z
+    .enum(['pending', 'active'])
+    .default('pending')
+    .describe('"active" only for someone who has already consented; "pending" awaits confirmation'),
+  topics: subscriberFields.topics.default([]),
+  tags: subscriberFields.tags.default([]),
+  attributes: subscriberFields.attributes.default({}),
+});
+export type SubscriberInput = z.infer<typeof SubscriberInput>;
+
+/** Fields given replace the old values; topics, tags and attributes are replaced whole. */
+export const SubscriberPatch = z
+  .strictObject({ ...subscriberFields, status: SubscriberStatus })
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, 'must change at least one field');
+export type SubscriberPatch = z.infer<typeof SubscriberPatch>;
+
+export const Subscriber = z.object({
+  id: z.number(),
+  email: z.string(),
+  name: z.string(),
+  language: z.string(),
+  status: SubscriberStatus,
+  topics: z.array(z.string()),
+  tags: z.array(z.string()),
+  attributes: Attributes,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Subscriber = z.infer<typeof Subscriber>;
+
+export const SubscriberFilter = z.strictObject({
+  email: z.string().trim().min(1).max(254).optional().describe('Part of the address, case-insensitive'),
+  status: SubscriberStatus.optional(),
+  topic: TopicKey.optional(),
+  language: LanguageCode.optional(),
+  tag: Tag.optional(),
+  page: z.coerce.number().int().min(1, 'must be 1 or more').default(1),
+  perPage: z.coerce.number().int().min(1, 'must be 1 or more').max(500, 'must be at most 500').default(50),
+});
+export type SubscriberFilter = z.infer<typeof SubscriberFilter>;
+
+export const SubscriberPage = z.object({
+  data: z.array(Subscriber),
+  page: z.number(),
+  perPage: z.number(),
+  total: z.number(),
+});

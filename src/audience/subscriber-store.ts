@@ -1,0 +1,388 @@
+// Subscribers with their topics, tags and consent log. Every write that changes who may be
+// mailed records a consent event in the same transaction.
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { isUniqueViolation } from '../db/errors.js';
+import {
+  nowIso,
+  parseJson,
+  type SubscribersTable,
+  type SubscriberStatus,
+  type SuppressionReason,
+  type Tables,
+} from '../db/schema.js';
+import { AppError } from '../http/app-error.js';
+import type { Attributes, Subscriber, SubscriberFilter, SubscriberInput, SubscriberPatch } from './schemas.js';
+import type { SuppressionList } from './suppressions.js';
+
+type Db = Kysely<Tables> | Transaction<Tables>;
+type Row = Selectable<SubscribersTable>;
+
+/** Where a change came from, as the consent log records it. */
+export type ConsentSource = 'api' | 'import' | 'cli' | 'form';
+
+/** A subscriber row of a CSV import, already validated, topics resolved to ids. */
+export interface ImportRow {
+  /** Line of the CSV file the row ended on, for the report. */
+  line: number;
+  email: string;
+  name?: string;
+  language?: string;
+  topicIds: number[];
+  tags: string[];
+  attributes: Attributes;
+}
+
+export interface MergeResult {
+  created: number;
+  merged: number;
+  /** Rows not imported because their address is on the suppression list. */
+  suppressed: { row: ImportRow; reason: SuppressionReason }[];
+}
+
+export type ExportFilter = Omit<SubscriberFilter, 'page' | 'perPage'>;
+
+const DEFAULT_LANGUAGE = 'en';
+const EXPORT_PAGE = 1000;
+
+export class SubscriberStore {
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly suppressions: SuppressionList,
+  ) {}
+
+  async create(input: SubscriberInput, source: ConsentSource): Promise<Subscriber> {
+    return this.db.transaction().execute(async (trx) => {
+      await this.refuseSuppressed(trx, input.email);
+      const topicIds = await topicIdsFor(trx, input.topics);
+      const now = nowIso();
+      const row = await insertOrConflict(
+        trx
+          .insertInto('subscribers')
+          .values({
+            email: input.email,
+            name: input.name,
+            language: input.language,
+            status: input.status,
+            attributes: JSON.stringify(input.attributes),
+            created_at: now,
+            updated_at: now,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+        input.email,
+      );
+      await replaceTags(trx, row.id, input.tags);
+      await replaceTopics(trx, row.id, topicIds, now);
+      await recordConsent(trx, [{ id: row.id, language: row.language }], input.status, source, now);
+      return (await hydrate(trx, [row]))[0]!;
+    });
+  }
+
+  async get(id: number): Promise<Subscriber> {
+    const row = await this.db.selectFrom('subscribers').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound(id);
+    return (await hydrate(this.db, [row]))[0]!;
+  }
+
+  async list(filter: SubscriberFilter): Promise<{ data: Subscriber[]; total: number }> {
+    const base = applyFilter(this.db.selectFrom('subscribers'), filter);
+    const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    const rows = await base
+      .selectAll()
+      .orderBy('id')
+      .limit(filter.perPage)
+      .offset((filter.page - 1) * filter.perPage)
+      .execute();
+    return { data: await hydrate(this.db, rows), total: Number(total) };
+  }
+
+  async update(id: number, patch: SubscriberPatch, source: ConsentSource): Promise<Subscriber> {
+    return this.db.transaction().execute(async (trx) => {
+      const current = await trx.selectFrom('subscribers').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!current) throw notFound(id);
+      if (patch.email && patch.email !== current.email) await this.refuseSuppressed(trx, patch.email);
+      const topicIds = patch.topics ? await topicIdsFor(trx, patch.topics) : undefined;
+      const now = nowIso();
+      const row = await insertOrConflict(
+        trx
+          .updateTable('subscribers')
+          .set({
+            ...(patch.email !== undefined ? { email: patch.email } : {}),
+            ...(patch.name !== undefined ? { name: patch.name } : {}),
+            ...(patch.language !== undefined ? { language: patch.language } : {}),
+            ...(patch.status !== undefined ? { status: patch.status } : {}),
+            ...(patch.attributes !== undefined ? { attributes: JSON.stringify(patch.attributes) } : {}),
+            updated_at: now,
+          })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+        patch.email ?? current.email,
+      );
+      if (patch.tags) await replaceTags(trx, id, patch.tags);
+      if (topicIds) await replaceTopics(trx, id, topicIds, now);
+      if (patch.status && patch.status !== current.status) {
+        await recordConsent(trx, [{ id, language: row.language }], patch.status, source, now);
+      }
+      return (await hydrate(trx, [row]))[0]!;
+    });
+  }
+
+  /**
+   * Erases a subscriber: the row, tags, subscriptions and consent log go; a keyed hash of the
+   * address stays on the suppression list so the person is never silently re-imported.
+   */
+  async erase(id: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('subscribers').select('email').where('id', '=', id).executeTakeFirst();
+      if (!row) throw notFound(id);
+      await this.suppressions.add(trx, row.email, 'erased');
+      await trx.deleteFrom('subscribers').where('id', '=', id).execute();
+    });
+  }
+
+  /**
+   * Merges one batch of import rows in one transaction: new addresses are created with `status`;
+   * known ones keep their status (an import never re-subscribes anyone) and gain the row's
+   * name, language, topics, tags and attributes; suppressed addresses are left out. Rows must
+   * have distinct emails.
+   */
+  async mergeBatch(batch: readonly ImportRow[], status: 'active' | 'pending'): Promise<MergeResult> {
+    if (batch.length === 0) return { created: 0, merged: 0, suppressed: [] };
+    return this.db.transaction().execute(async (trx) => {
+      const now = nowIso();
+      const reasons = await this.suppressions.reasons(
+        trx,
+        batch.map((r) => r.email),
+      );
+      const suppressed = batch.filter((r) => reasons.has(r.email)).map((row) => ({ row, reason: reasons.get(row.email)! }));
+      const rows = batch.filter((r) => !reasons.has(r.email));
+      if (rows.length === 0) return { created: 0, merged: 0, suppressed };
+      const existing = await trx
+        .selectFrom('subscribers')
+        .selectAll()
+        .where(
+          'email',
+          'in',
+          rows.map((r) => r.email),
+        )
+        .execute();
+      const byEmail = new Map(existing.map((row) => [row.email, row]));
+      const fresh = rows.filter((r) => !byEmail.has(r.email));
+
+      const created = fresh.length
+        ? await trx
+            .insertInto('subscribers')
+            .values(
+              fresh.map((r) => ({
+                email: r.email,
+                name: r.name ?? '',
+                language: r.language ?? DEFAULT_LANGUAGE,
+                status,
+                attributes: JSON.stringify(r.attributes),
+                created_at: now,
+                updated_at: now,
+              })),
+            )
+            .returning(['id', 'email', 'language'])
+            .execute()
+        : [];
+      await recordConsent(trx, created, status, 'import', now);
+
+      for (const r of rows) {
+        const old = byEmail.get(r.email);
+        if (!old) continue;
+        await trx
+          .updateTable('subscribers')
+          .set({
+            name: r.name || old.name,
+            language: r.language ?? old.language,
+            attributes: JSON.stringify({ ...parseJson<Attributes>(old.attributes), ...r.attributes }),
+            updated_at: now,
+          })
+          .where('id', '=', old.id)
+          .execute();
+      }
+
+      const ids = new Map<string, number>([...existing, ...created].map((row) => [row.email, row.id]));
+      const tags = rows.flatMap((r) => r.tags.map((tag) => ({ subscriber_id: ids.get(r.email)!, tag })));
+      const subscriptions = rows.flatMap((r) =>
+        r.topicIds.map((topic_id) => ({ subscriber_id: ids.get(r.email)!, topic_id, created_at: now })),
+      );
+      if (tags.length) {
+        await trx.insertInto('subscriber_tags').values(tags).onConflict((oc) => oc.doNothing()).execute();
+      }
+      if (subscriptions.length) {
+        await trx.insertInto('subscriptions').values(subscriptions).onConflict((oc) => oc.doNothing()).execute();
+      }
+      return { created: created.length, merged: existing.length, suppressed };
+    });
+  }
+
+  /** Every matching subscriber, a page at a time in id order, so an export never holds the list. */
+  async *exportAll(filter: ExportFilter): AsyncGenerator<Subscriber> {
+    let after = 0;
+    for (;;) {
+      const rows = await applyFilter(this.db.selectFrom('subscribers'), filter)
+        .selectAll()
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(EXPORT_PAGE)
+        .execute();
+      if (rows.length === 0) return;
+      yield* await hydrate(this.db, rows);
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+
+  /** Topic ids by key, for an import to resolve its rows' topics once. */
+  async topicIds(): Promise<Map<string, number>> {
+    const rows = await this.db.selectFrom('topics').select(['id', 'key']).execute();
+    return new Map(rows.map((row) => [row.key, row.id]));
+  }
+
+  private async refuseSuppressed(trx: Db, email: string): Promise<void> {
+    const reason = (await this.suppressions.reasons(trx, [email])).get(email);
+    if (reason) throw new AppError('suppressed', `This address is on the suppression list (${reason}) and cannot be added`);
+  }
+}
+
+function notFound(id: number): AppError {
+  return new AppError('not_found', `No subscriber with id ${id}`);
+}
+
+async function insertOrConflict<T>(write: Promise<T>, email: string): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError('conflict', `A subscriber with email ${email} already exists`);
+    throw err;
+  }
+}
+
+/** The consent log's words for arriving at each status. */
+const CONSENT_EVENT: Record<SubscriberStatus, string> = {
+  active: 'subscribed',
+  pending: 'subscription_requested',
+  unsubscribed: 'unsubscribed',
+  bounced: 'bounced',
+  complained: 'complained',
+};
+
+async function recordConsent(
+  trx: Db,
+  subscribers: readonly { id: number; language: string }[],
+  status: SubscriberStatus,
+  source: ConsentSource,
+  at: string,
+): Promise<void> {
+  if (subscribers.length === 0) return;
+  await trx
+    .insertInto('consent_events')
+    .values(
+      subscribers.map((s) => ({ subscriber_id: s.id, event: CONSENT_EVENT[status], source, language: s.language, created_at: at })),
+    )
+    .execute();
+}
+
+async function topicIdsFor(trx: Db, keys: readonly string[]): Promise<number[]> {
+  if (keys.length === 0) return [];
+  const rows = await trx.selectFrom('topics').select(['id', 'key']).where('key', 'in', keys).execute();
+  const ids = new Map(rows.map((row) => [row.key, row.id]));
+  const unknown = keys.map((key, i) => ({ key, i })).filter(({ key }) => !ids.has(key));
+  if (unknown.length) {
+    throw AppError.invalid(unknown.map(({ key, i }) => ({ path: `topics[${i}]`, message: `no topic with key "${key}"` })));
+  }
+  return [...new Set(keys.map((key) => ids.get(key)!))];
+}
+
+async function replaceTags(trx: Db, id: number, tags: readonly string[]): Promise<void> {
+  await trx.deleteFrom('subscriber_tags').where('subscriber_id', '=', id).execute();
+  const unique = [...new Set(tags)];
+  if (unique.length) await trx.insertInto('subscriber_tags').values(unique.map((tag) => ({ subscriber_id: id, tag }))).execute();
+}
+
+async function replaceTopics(trx: Db, id: number, topicIds: readonly number[], at: string): Promise<void> {
+  await trx.deleteFrom('subscriptions').where('subscriber_id', '=', id).execute();
+  if (topicIds.length) {
+    await trx
+      .insertInto('subscriptions')
+      .values(topicIds.map((topic_id) => ({ subscriber_id: id, topic_id, created_at: at })))
+      .execute();
+  }
+}
+
+function applyFilter<O>(
+  query: SelectQueryBuilder<Tables, 'subscribers', O>,
+  filter: ExportFilter,
+): SelectQueryBuilder<Tables, 'subscribers', O> {
+  let q = query;
+  if (filter.email) q = q.where(sql<boolean>`email like ${`%${escapeLike(filter.email.toLowerCase())}%`} escape '\\'`);
+  if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.language) q = q.where('language', '=', filter.language);
+  if (filter.tag) {
+    const tag = filter.tag;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('subscriber_tags')
+          .select(sql`1`.as('one'))
+          .whereRef('subscriber_tags.subscriber_id', '=', 'subscribers.id')
+          .where('subscriber_tags.tag', '=', tag),
+      ),
+    );
+  }
+  if (filter.topic) {
+    const topic = filter.topic;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('subscriptions')
+          .innerJoin('topics', 'topics.id', 'subscriptions.topic_id')
+          .select(sql`1`.as('one'))
+          .whereRef('subscriptions.subscriber_id', '=', 'subscribers.id')
+          .where('topics.key', '=', topic),
+      ),
+    );
+  }
+  return q;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Adds topics and tags to a page of rows: two queries for the page, not two per row. */
+async function hydrate(db: Db, rows: readonly Row[]): Promise<Subscriber[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const [tags, topics] = await Promise.all([
+    db.selectFrom('subscriber_tags').select(['subscriber_id', 'tag']).where('subscriber_id', 'in', ids).orderBy('tag').execute(),
+    db
+      .selectFrom('subscriptions')
+      .innerJoin('topics', 'topics.id', 'subscriptions.topic_id')
+      .select(['subscriptions.subscriber_id', 'topics.key'])
+      .where('subscriptions.subscriber_id', 'in', ids)
+      .orderBy('topics.key')
+      .execute(),
+  ]);
+  const group = (pairs: { subscriber_id: number; value: string }[]) => {
+    const out = new Map<number, string[]>();
+    for (const { subscriber_id, value } of pairs) out.set(subscriber_id, [...(out.get(subscriber_id) ?? []), value]);
+    return out;
+  };
+  const tagsOf = group(tags.map((t) => ({ subscriber_id: t.subscriber_id, value: t.tag })));
+  const topicsOf = group(topics.map((t) => ({ subscriber_id: t.subscriber_id, value: t.key })));
+  return rows.map((row) => ({
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    language: row.language,
+    status: row.status,
+    topics: topicsOf.get(row.id) ?? [],
+    tags: tagsOf.get(row.id) ?? [],
+    attributes: parseJson<Attributes>(row.attributes),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }));
+}

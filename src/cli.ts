@@ -1,0 +1,67 @@
+// `npm run cli -- <command>`: staff accounts and API tokens from the shell.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { STAFF_ROLES } from './db/schema.js';
+import { Email } from './audience/schemas.js';
+import { StaffStore } from './staff/staff-store.js';
+
+const USAGE = `Usage:
+  npm run cli -- create-admin --email E --password P
+  npm run cli -- create-token --name N [--role admin|editor]`;
+
+const commands = {
+  'create-admin': z.object({
+    email: Email,
+    password: z.string().min(12, 'must be at least 12 characters'),
+  }),
+  'create-token': z.object({
+    name: z.string().trim().min(1, 'must not be empty').max(100),
+    role: z.enum(STAFF_ROLES).default('admin'),
+  }),
+};
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } },
+  });
+  const command = positionals[0];
+  if (command !== 'create-admin' && command !== 'create-token') throw new UsageError(USAGE);
+  const parsed = commands[command].safeParse(values);
+  if (!parsed.success) {
+    throw new UsageError(`${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\n\n${USAGE}`);
+  }
+
+  const config = loadConfig(process.env);
+  const database = openDatabase(config.database);
+  try {
+    await migrateToLatest(database);
+    const staff = new StaffStore(database.db);
+    if (command === 'create-admin') {
+      const { email, password } = parsed.data as z.infer<(typeof commands)['create-admin']>;
+      const user = await staff.createUser({ email, password, role: 'admin' });
+      console.log(`Created admin ${user.email} (id ${user.id}).`);
+    } else {
+      const { name, role } = parsed.data as z.infer<(typeof commands)['create-token']>;
+      const { token } = await staff.createToken({ name, role });
+      console.log(`Created ${role} token "${name}". It is shown once; keep it somewhere safe:`);
+      console.log(token);
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof UsageError || err instanceof ConfigError) console.error(err.message);
+  else if ((err as { code?: string }).code === '23505' || String((err as Error).message).includes('UNIQUE')) {
+    console.error('A staff account with that email already exists.');
+  } else console.error(err);
+  process.exit(err instanceof UsageError ? 2 : 1);
+});

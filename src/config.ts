@@ -1,0 +1,113 @@
+// Configuration: the environment parsed once with zod into a frozen Config. The only reader of
+// process.env is the entry point that calls loadConfig(process.env).
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+/** Where mail goes: the in-process emulator, another SES-compatible endpoint, or real SES. */
+export type SesConfig =
+  | { mode: 'emulator'; port: number }
+  | { mode: 'endpoint'; url: string }
+  | { mode: 'aws' };
+
+export interface Config {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly port: number;
+  /** Base of every link Pregón puts in mail and pages. */
+  readonly publicUrl: string;
+  /** Folder for the SQLite file and the generated APP_SECRET. */
+  readonly dataDir: string;
+  readonly database: DatabaseConfig;
+  readonly redisUrl: string;
+  /** Signs tokens and keys the suppression hashes; never logged. */
+  readonly appSecret: string;
+  readonly mailFrom: string;
+  readonly ses: SesConfig;
+  readonly sesRegion: string;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const port = z.coerce.number({ error: 'must be a port number' }).int('must be a port number').min(1, 'must be a port number').max(65535, 'must be a port number');
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: port.default(3000),
+    PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: or postgres://')
+      .default('sqlite:./data/pregon.db'),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+    APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    MAIL_FROM: z.string().min(3).default('Pregón <bulletin@pregon.localhost>'),
+    SES_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1').default('us-east-1'),
+    SES_ENDPOINT: z
+      .union([z.literal('aws'), z.url({ protocol: /^https?$/, error: 'must be "aws" or an http(s) URL' })])
+      .optional(),
+    SES_EMULATOR_PORT: port.default(8005),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.APP_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['APP_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+  });
+
+/**
+ * Parses the environment. Every bad variable is reported in one ConfigError. When APP_SECRET is
+ * unset outside production, a secret is generated once and kept in DATA_DIR/app-secret.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  return Object.freeze({
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    dataDir,
+    database: Object.freeze(parseDatabaseUrl(e.DATABASE_URL)),
+    redisUrl: e.REDIS_URL,
+    appSecret: e.APP_SECRET ?? readOrCreateSecret(dataDir),
+    mailFrom: e.MAIL_FROM,
+    ses: Object.freeze(sesConfig(e.SES_ENDPOINT, e.SES_EMULATOR_PORT)),
+    sesRegion: e.SES_REGION,
+    logLevel: e.LOG_LEVEL,
+  });
+}
+
+export function parseDatabaseUrl(url: string): DatabaseConfig {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
+  }
+  return { kind: 'postgres', url };
+}
+
+function sesConfig(endpoint: string | undefined, emulatorPort: number): SesConfig {
+  if (endpoint === undefined) return { mode: 'emulator', port: emulatorPort };
+  if (endpoint === 'aws') return { mode: 'aws' };
+  return { mode: 'endpoint', url: endpoint };
+}
+
+function readOrCreateSecret(dataDir: string): string {
+  const file = join(dataDir, 'app-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,60 @@
+// Opens the Kysely instance for SQLite (default) or PostgreSQL; the rest of the code does not
+// know which one it talks to, except where a store needs a dialect-specific expression.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config.js';
+import type { Tables } from './schema.js';
+
+export type DatabaseKind = DatabaseConfig['kind'];
+
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly db: Kysely<Tables>;
+  /** Answers when the database answers a trivial query; throws otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const PG_INT8 = 20;
+const PG_TIMESTAMPTZ = 1184;
+
+export function openDatabase(config: DatabaseConfig): Database {
+  const db = new Kysely<Tables>({ dialect: config.kind === 'sqlite' ? sqliteDialect(config.path) : postgresDialect(config.url) });
+  return {
+    kind: config.kind,
+    db,
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+function sqliteDialect(path: string): SqliteDialect {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new BetterSqlite3(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  // A second process (npm run migrate, the CLI, a worker) may hold the write lock briefly.
+  database.pragma('busy_timeout = 5000');
+  return new SqliteDialect({ database });
+}
+
+function postgresDialect(url: string): PostgresDialect {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    types: {
+      // Counts and ids come back as numbers, timestamps as the ISO strings SQLite gives.
+      getTypeParser(oid: number, format?: 'text' | 'binary') {
+        if (oid === PG_INT8) return (value: string) => Number(value);
+        if (oid === PG_TIMESTAMPTZ) return (value: string) => new Date(value).toISOString();
+        return pg.types.getTypeParser(oid, format);
+      },
+    } as pg.CustomTypesConfig,
+  });
+  return new PostgresDialect({ pool });
+}

@@ -1,0 +1,108 @@
+// Table types for Kysely. Timestamps are ISO-8601 strings on both databases (text on SQLite,
+// timestamptz read back as ISO on PostgreSQL); JSON columns are text on SQLite and jsonb on
+// PostgreSQL, so stores write JSON strings and read with parseJson. Booleans are 0/1 integers on
+// both, since better-sqlite3 cannot bind booleans.
+import type { Generated } from 'kysely';
+
+export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'bounced', 'complained'] as const;
+export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
+
+export const STAFF_ROLES = ['admin', 'editor'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export const SUPPRESSION_REASONS = ['erased', 'bounced', 'complained', 'manual'] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+/** A JSON value as the driver returns it: a string on SQLite, parsed on PostgreSQL. */
+export type JsonColumn = unknown;
+
+export interface SubscribersTable {
+  id: Generated<number>;
+  /** Lower-cased on the way in, so the UNIQUE constraint is case-insensitive. */
+  email: string;
+  name: string;
+  language: string;
+  status: SubscriberStatus;
+  attributes: JsonColumn;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SubscriberTagsTable {
+  subscriber_id: number;
+  tag: string;
+}
+
+export interface TopicsTable {
+  id: Generated<number>;
+  key: string;
+  /** Localised text: {"en": "...", "es": "..."} */
+  name: JsonColumn;
+  description: JsonColumn;
+  public: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SubscriptionsTable {
+  subscriber_id: number;
+  topic_id: number;
+  created_at: string;
+}
+
+export interface ConsentEventsTable {
+  id: Generated<number>;
+  subscriber_id: number;
+  /** What happened: subscribed, confirmed, imported, unsubscribed, ... */
+  event: string;
+  /** Where it happened: api, import, form, cli, ... */
+  source: string;
+  /** Language of the consent text the person saw, when there was one. */
+  language: string | null;
+  created_at: string;
+}
+
+export interface StaffUsersTable {
+  id: Generated<number>;
+  email: string;
+  password_hash: string;
+  role: StaffRole;
+  created_at: string;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  /** Public half of the token, used to find the row; the secret half is only kept hashed. */
+  lookup: string;
+  secret_hash: string;
+  name: string;
+  role: StaffRole;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface SuppressionsTable {
+  /** HMAC-SHA256 of the lower-cased email, keyed by APP_SECRET: no address is kept. */
+  email_hash: string;
+  reason: SuppressionReason;
+  created_at: string;
+}
+
+export interface Tables {
+  subscribers: SubscribersTable;
+  subscriber_tags: SubscriberTagsTable;
+  topics: TopicsTable;
+  subscriptions: SubscriptionsTable;
+  consent_events: ConsentEventsTable;
+  staff_users: StaffUsersTable;
+  api_tokens: ApiTokensTable;
+  suppressions: SuppressionsTable;
+}
+
+export function parseJson<T>(value: JsonColumn): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,170 @@
+// Declares API routes once: the same declaration validates input, checks the role, runs the
+// handler and describes the route in the OpenAPI document.
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import type { StaffRole } from '../db/schema.js';
+import { AppError } from './app-error.js';
+import { requireRole, type Auth } from './auth.js';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  auth: Auth;
+  req: Request;
+  res: Response;
+}
+
+export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
+  method: Method;
+  /** Express path under /api, e.g. "/subscribers/:id". */
+  path: string;
+  summary: string;
+  tag: string;
+  /** Role a token needs; an admin token may do everything. */
+  role: StaffRole;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  /** For the OpenAPI document only. */
+  response?: z.ZodType;
+  /** Request and response content types other than JSON (CSV routes read and write the stream themselves). */
+  requestContentType?: string;
+  responseContentType?: string;
+  /** Status of a successful answer; 204 sends no body. */
+  status?: number;
+  /** Returns the JSON body, or undefined when it wrote the response itself. */
+  handler(input: RouteInput<P, Q, B>): Promise<unknown>;
+}
+
+export function defineRoute<P = unknown, Q = unknown, B = unknown>(spec: RouteSpec<P, Q, B>): RouteSpec {
+  return spec as RouteSpec;
+}
+
+export function mountRoutes(router: Router, routes: readonly RouteSpec[]): void {
+  for (const route of routes) {
+    router[route.method](route.path, async (req, res) => {
+      const auth = res.locals.auth as Auth;
+      requireRole(auth, route.role);
+      const input: RouteInput<unknown, unknown, unknown> = {
+        params: parse(route.params, req.params, 'params'),
+        query: parse(route.query, req.query, 'query'),
+        body: route.requestContentType ? undefined : parse(route.body, req.body, 'body'),
+        auth,
+        req,
+        res,
+      };
+      const result = await route.handler(input);
+      if (res.headersSent) return;
+      const status = route.status ?? 200;
+      if (status === 204) res.status(204).end();
+      else res.status(status).json(result);
+    });
+  }
+}
+
+/** Path parameters and query strings are named by their own key; body fields by their path in the body. */
+function parse(schema: z.ZodType | undefined, value: unknown, where: 'params' | 'query' | 'body'): unknown {
+  if (!schema) return undefined;
+  if (where === 'body' && value === undefined) {
+    throw AppError.invalid([{ path: 'body', message: 'must be a JSON document (Content-Type: application/json)' }]);
+  }
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw AppError.fromZod(result.error, where);
+}
+
+export const idParams = z.object({ id: z.coerce.number().int().positive('must be a positive integer') });
+
+export function openApiDocument(routes: readonly RouteSpec[], info: { title: string; version: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const path = `/api${route.path.replace(/:(\w+)/g, '{$1}')}`;
+    const parameters = [
+      ...objectParameters(route.params, 'path'),
+      ...objectParameters(route.query, 'query'),
+    ];
+    const operation: Record<string, unknown> = {
+      summary: route.summary,
+      tags: [route.tag],
+      description: `Needs a token with role \`${route.role}\`${route.role === 'editor' ? ' or `admin`' : ''}.`,
+      ...(parameters.length ? { parameters } : {}),
+      responses: {
+        [String(route.status ?? 200)]: responseDoc(route),
+        '400': { $ref: '#/components/responses/InvalidInput' },
+        '401': { $ref: '#/components/responses/Unauthorized' },
+        '403': { $ref: '#/components/responses/Forbidden' },
+      },
+    };
+    if (route.body || route.requestContentType) {
+      const type = route.requestContentType ?? 'application/json';
+      operation.requestBody = {
+        required: true,
+        content: { [type]: { schema: route.body ? jsonSchema(route.body) : { type: 'string' } } },
+      };
+    }
+    paths[path] = { ...paths[path], [route.method]: operation };
+  }
+  const errorBody = {
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  };
+  return {
+    openapi: '3.1.0',
+    info,
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: { type: 'string' },
+                message: { type: 'string' },
+                issues: {
+                  type: 'array',
+                  items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+                },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        InvalidInput: { description: 'The input is invalid; `issues` names each bad field.', ...errorBody },
+        Unauthorized: { description: 'Missing or unknown token.', ...errorBody },
+        Forbidden: { description: 'The token lacks the role this route needs.', ...errorBody },
+      },
+    },
+    security: [{ bearer: [] }],
+  };
+}
+
+function responseDoc(route: RouteSpec) {
+  if ((route.status ?? 200) === 204) return { description: 'Done.' };
+  if (route.responseContentType) {
+    return { description: 'OK', content: { [route.responseContentType]: { schema: { type: 'string' } } } };
+  }
+  return { description: 'OK', content: { 'application/json': { schema: route.response ? jsonSchema(route.response) : {} } } };
+}
+
+function jsonSchema(schema: z.ZodType) {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+  return rest;
+}
+
+function objectParameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
+  if (!(schema instanceof z.ZodObject)) return [];
+  return Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, field]) => ({
+    name,
+    in: where,
+    required: where === 'path' || !field.safeParse(undefined).success,
+    schema: jsonSchema(field),
+  }));
+}

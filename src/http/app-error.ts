@@ -1,0 +1,68 @@
+// The one error type handlers throw; its code decides the HTTP status.
+import { z } from 'zod';
+
+export const ErrorCode = z.enum([
+  'invalid_input',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'suppressed',
+  'payload_too_large',
+  'unsupported_media_type',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+const STATUS: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  suppressed: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  internal: 500,
+};
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: Issue[],
+  ) {
+    super(message);
+    this.status = STATUS[code];
+  }
+
+  static invalid(issues: Issue[]): AppError {
+    const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+    return new AppError('invalid_input', message, issues);
+  }
+
+  /** Issues about the value as a whole (an empty path) are named `root`. */
+  static fromZod(error: z.ZodError, root = 'body'): AppError {
+    return AppError.invalid(error.issues.map((issue) => ({ path: formatPath(issue.path) || root, message: issue.message })));
+  }
+
+  toJSON() {
+    return { error: { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) } };
+  }
+}
+
+/** ["blocks", 3, "button", "href"] → "blocks[3].button.href" */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => {
+    if (typeof key === 'number') return `${out}[${key}]`;
+    return out ? `${out}.${String(key)}` : String(key);
+  }, '');
+}

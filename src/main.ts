@@ -1,0 +1,85 @@
+// Composition root for `npm start`: config, database, Redis, the local SES emulator, the web
+// app and (unless --no-worker) the worker, all in one process.
+import type { Server } from 'node:http';
+import { pino } from 'pino';
+import { createApp } from './app.js';
+import { SubscriberStore } from './audience/subscriber-store.js';
+import { SuppressionList } from './audience/suppressions.js';
+import { TopicStore } from './audience/topic-store.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { checkRedis, commandClient, RedisUnreachableError } from './redis.js';
+import { startSesEmulator } from './sending/ses-emulator.js';
+import { StaffStore } from './staff/staff-store.js';
+import { startWorker } from '../workers/worker.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const withWorker = !process.argv.includes('--no-worker');
+  const logger = pino({ level: config.logLevel });
+
+  await checkRedis(config.redisUrl);
+  const database = openDatabase(config.database);
+  await migrateToLatest(database);
+  const redis = commandClient(config.redisUrl);
+  const ses = config.ses.mode === 'emulator' ? await startSesEmulator(config.ses.port) : undefined;
+
+  const staff = new StaffStore(database.db);
+  const app = createApp({
+    logger,
+    health: { dbKind: database.kind, pingDb: () => database.ping(), pingRedis: async () => void (await redis.ping()) },
+    tokens: staff,
+    topics: new TopicStore(database.db),
+    subscribers: new SubscriberStore(database.db, new SuppressionList(config.appSecret)),
+  });
+  const server = await listen(app, config.port);
+  const worker = withWorker ? await startWorker({ config, logger }) : undefined;
+
+  printBanner(config, database.kind, ses?.url, withWorker, await staff.countUsers());
+
+  const shutdown = async () => {
+    logger.info('shutting down');
+    await new Promise((resolve) => server.close(resolve));
+    await worker?.close();
+    await ses?.close();
+    redis.disconnect();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, (err?: Error) => (err ? reject(err) : resolve(server)));
+  });
+}
+
+function printBanner(config: Config, db: string, sesUrl: string | undefined, worker: boolean, staffCount: number): void {
+  const lines = [
+    `Pregón is listening on ${config.publicUrl} (port ${config.port})`,
+    `  database: ${db}${config.database.kind === 'sqlite' ? ` (${config.database.path})` : ''}`,
+    `  worker:   ${worker ? 'in this process' : 'separate (npm run worker)'}`,
+    `  mail:     ${sesUrl ? `local SES emulator; read sent mail at ${sesUrl}` : config.ses.mode === 'aws' ? `Amazon SES (${config.sesRegion})` : config.ses.mode === 'endpoint' ? config.ses.url : ''}`,
+  ];
+  if (staffCount === 0) {
+    lines.push(
+      '',
+      'No staff account exists yet. Create the first one, and an API token, with:',
+      '  npm run cli -- create-admin --email you@example.org --password "a long passphrase"',
+      '  npm run cli -- create-token --name "my script"',
+    );
+  }
+  console.log(lines.join('\n'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof RedisUnreachableError) {
+    console.error(err.message);
+  } else {
+    console.error('Pregón could not start:', err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,49 @@
+// Redis connections. Startup checks Redis once and, when it is not there, says how to start one
+// instead of printing a stack trace.
+import { Redis, type RedisOptions } from 'ioredis';
+
+export class RedisUnreachableError extends Error {
+  override name = 'RedisUnreachableError';
+  constructor(url: string, cause: unknown) {
+    super(
+      [
+        `Cannot reach Redis at ${redactUrl(url)} (${(cause as Error)?.message ?? cause}).`,
+        'Pregón needs Redis 6.2 or newer. Start one with:',
+        '  redis-server',
+        'or, with Docker:',
+        '  docker compose up -d redis',
+        'or point REDIS_URL at yours.',
+      ].join('\n'),
+    );
+  }
+}
+
+/** Connects once, without retrying, and throws RedisUnreachableError when Redis does not answer. */
+export async function checkRedis(url: string): Promise<void> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3000 });
+  let cause: unknown;
+  probe.on('error', (err) => (cause = err)); // the socket's own error says more than "Connection is closed"
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (err) {
+    throw new RedisUnreachableError(url, cause ?? err);
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/**
+ * A client for short commands (health checks): while Redis is down, commands fail at once
+ * rather than queueing; the client keeps reconnecting in the background.
+ */
+export function commandClient(url: string, options: RedisOptions = {}): Redis {
+  const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, ...options });
+  client.on('error', () => {}); // reported through the health check, not as an unhandled event
+  return client;
+}
+
+/** The URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}
