@@ -108,6 +108,9 @@ export async function importSubscribers(
     if (pending.size >= BATCH_SIZE) await flush();
   }
   await flush();
+  // Suppressed rows are known only when their batch is written, and skipped records are
+  // announced before the rows parsed ahead of them: put the report back in file order.
+  report.errors.sort((a, b) => a.line - b.line);
   return report;
 }
 

@@ -79,7 +79,7 @@ export function subscriberRoutes(subscribers: SubscriberStore): RouteSpec[] {
       summary: 'Import subscribers from CSV (email,name,language,topics,tags and any extra column as an attribute)',
       query: ImportQuery, requestContentType: 'text/csv',
       handler: async ({ query, req }) => {
-        if (!req.is('text/csv')) throw new AppError('unsupported_media_type', 'Send the file with Content-Type: text/csv');
+        if (!req.is('text/csv')) throw AppError.invalid([{ path: 'headers.content-type', message: 'must be text/csv' }]);
         return importSubscribers(subscribers, req, query.status);
       },
     }),

@@ -1,5 +1,5 @@
 // Runs the migrations in src/db/migrations, in order, on either database.
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.js';
 import { foundation } from './migrations/0001-foundation.js';
 
@@ -11,8 +11,16 @@ function migrations(db: Database): Record<string, Migration> {
 
 export async function migrateToLatest(db: Database): Promise<string[]> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(db) };
-  const migrator = new Migrator({ db: db.db, provider });
+  // Kysely looks for its own tables in any schema unless told which: name the one in use, so a
+  // database holding several Pregón schemas (tests, staging beside production) keeps them apart.
+  const migrationTableSchema = db.kind === 'postgres' ? await currentSchema(db) : undefined;
+  const migrator = new Migrator({ db: db.db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+async function currentSchema(db: Database): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db.db);
+  return rows[0]!.schema;
 }

@@ -9,7 +9,6 @@ export const ErrorCode = z.enum([
   'conflict',
   'suppressed',
   'payload_too_large',
-  'unsupported_media_type',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -22,7 +21,6 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   suppressed: 409,
   payload_too_large: 413,
-  unsupported_media_type: 415,
   internal: 500,
 };
 

@@ -22,7 +22,7 @@ function toAppError(err: unknown): AppError {
   if (e?.type === 'entity.parse.failed') return AppError.invalid([{ path: 'body', message: 'is not valid JSON' }]);
   if (e?.type === 'entity.too.large') return new AppError('payload_too_large', `Request body is larger than ${e.limit} bytes`);
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
-    return new AppError('unsupported_media_type', 'Request body encoding is not supported');
+    return AppError.invalid([{ path: 'headers.content-type', message: 'names an encoding or charset we cannot read' }]);
   }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     return AppError.invalid([{ path: 'body', message: 'could not be read' }]);
