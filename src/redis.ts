@@ -34,11 +34,11 @@ export async function checkRedis(url: string): Promise<void> {
 }
 
 /**
- * A client for short commands (health checks): while Redis is down, commands fail at once
- * rather than queueing; the client keeps reconnecting in the background.
+ * A client for short commands (health checks): while Redis is down a command fails after one
+ * reconnection attempt instead of waiting for Redis to come back; the client keeps reconnecting.
  */
 export function commandClient(url: string, options: RedisOptions = {}): Redis {
-  const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, ...options });
+  const client = new Redis(url, { maxRetriesPerRequest: 1, ...options });
   client.on('error', () => {}); // reported through the health check, not as an unhandled event
   return client;
 }

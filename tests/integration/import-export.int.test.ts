@@ -96,8 +96,8 @@ describe.each(databaseKinds())('CSV import and export on %s', (kind) => {
     expect(maria).toMatchObject({ name: 'María Pérez', status: 'active', topics: 'refugees;weekly-bulletin', tags: 'volunteer' });
     expect(JSON.parse(maria.attributes!)).toEqual({ city: 'Tucson' });
 
-    const filtered = parse(await (await app.request('GET', '/api/subscribers/export?status=pending')).text(), { columns: true });
-    expect(filtered.map((r: { email: string }) => r.email).sort()).toEqual(['new1@example.org', 'new2@example.org']);
+    const filtered = parse(await (await app.request('GET', '/api/subscribers/export?status=pending')).text(), { columns: true }) as { email: string }[];
+    expect(filtered.map((r) => r.email).sort()).toEqual(['new1@example.org', 'new2@example.org']);
 
     // Round trip into an empty database: same people, topics, tags and attributes; status from the query
     const other = await startTestApp(kind);

@@ -1,0 +1,116 @@
+// Starts the real server process the way `npm start` does, and the CLI the way the README says.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REDIS_URL } from '../helpers/app.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('npm start', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'pregon-start-'));
+    env = {
+      PATH: process.env.PATH!,
+      HOME: process.env.HOME ?? dataDir,
+      PORT: String(await freePort()),
+      DATA_DIR: dataDir,
+      DATABASE_URL: `sqlite:${join(dataDir, 'pregon.db')}`,
+      REDIS_URL,
+      SES_EMULATOR_PORT: String(await freePort()),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts with no configuration, answers /healthz, says where it listens and how to make the first admin', async () => {
+    const child = spawn('npm', ['start'], { cwd: ROOT, env, detached: true });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    try {
+      let health: Response | undefined;
+      for (let i = 0; i < 100 && !health; i++) {
+        health = await fetch(`http://127.0.0.1:${env.PORT}/healthz`).catch(() => undefined);
+        if (!health) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(health?.status, output).toBe(200);
+      expect(await health!.json()).toEqual({ status: 'ok', db: 'sqlite', redis: 'ok' });
+      expect(output).toContain(`listening on http://localhost:${env.PORT}`);
+      expect(output).toContain('npm run cli -- create-admin');
+      expect(output).toContain('read sent mail at http://127.0.0.1:');
+    } finally {
+      process.kill(-child.pid!, 'SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+
+  it('generated an APP_SECRET under DATA_DIR and keeps it private', () => {
+    const ls = spawnSync('stat', ['-c', '%a', join(dataDir, 'app-secret')], { encoding: 'utf8' });
+    expect(ls.stdout.trim()).toBe('600');
+  });
+
+  it('exits with a short plain message, not a stack trace, when Redis is unreachable', () => {
+    const run = spawnSync('npm', ['start'], { cwd: ROOT, env: { ...env, REDIS_URL: 'redis://127.0.0.1:1' }, encoding: 'utf8', timeout: 30_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('Cannot reach Redis at redis://127.0.0.1:1');
+    expect(run.stderr).toContain('redis-server');
+    expect(run.stderr).toContain('docker compose up -d redis');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('lists every bad variable in one message', () => {
+    const run = spawnSync('npm', ['start'], {
+      cwd: ROOT,
+      env: { ...env, PORT: 'eighty', DATABASE_URL: 'mysql://x', NODE_ENV: 'production' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('Invalid configuration');
+    expect(run.stderr).toContain('PORT: must be a port number');
+    expect(run.stderr).toContain('DATABASE_URL: must start with sqlite: or postgres://');
+    expect(run.stderr).toContain('APP_SECRET: is required when NODE_ENV=production');
+  });
+
+  it('creates an admin and a token from the CLI; the token alone is the last line and it opens the API', async () => {
+    const cli = (...args: string[]) => spawnSync('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 30_000 });
+    const admin = cli('create-admin', '--email', 'Admin@Example.org', '--password', 'a long enough passphrase');
+    expect(admin.status, admin.stderr).toBe(0);
+    expect(admin.stdout).toContain('admin@example.org');
+    expect(cli('create-admin', '--email', 'admin@example.org', '--password', 'a long enough passphrase').stderr).toContain('already exists');
+    expect(cli('create-admin', '--email', 'nope', '--password', 'short').stderr).toMatch(/--email: .*\n--password: /);
+
+    const made = cli('create-token', '--name', 'script');
+    expect(made.status, made.stderr).toBe(0);
+    const token = made.stdout.trim().split('\n').at(-1)!;
+    expect(token).toMatch(/^pgn_[0-9a-f]{16}_[\w-]{43}$/);
+
+    const child = spawn('npm', ['start'], { cwd: ROOT, env, detached: true });
+    try {
+      let res: Response | undefined;
+      for (let i = 0; i < 100 && !res; i++) {
+        res = await fetch(`http://127.0.0.1:${env.PORT}/api/topics`, { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+        if (!res) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(res?.status).toBe(200);
+    } finally {
+      process.kill(-child.pid!, 'SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+});

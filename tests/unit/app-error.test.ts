@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { AppError, formatPath } from '../../src/http/app-error.js';
+
+describe('AppError', () => {
+  it('names a nested field the way a reader writes it', () => {
+    expect(formatPath(['blocks', 3, 'button', 'href'])).toBe('blocks[3].button.href');
+    expect(formatPath([])).toBe('');
+  });
+
+  it('turns zod issues into 400 invalid_input with one issue per field', () => {
+    const schema = z.object({ email: z.email(), tags: z.array(z.string().min(1)) });
+    const result = schema.safeParse({ email: 'x', tags: [''] });
+    const error = AppError.fromZod(result.error!);
+    expect(error.status).toBe(400);
+    expect(error.toJSON().error.issues?.map((i) => i.path)).toEqual(['email', 'tags[0]']);
+  });
+
+  it('names a problem with the value as a whole by where it came from', () => {
+    const result = z.strictObject({}).safeParse({ surprise: 1 });
+    expect(AppError.fromZod(result.error!, 'query').issues?.[0]?.path).toBe('query');
+  });
+});

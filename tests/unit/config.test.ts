@@ -1,0 +1,79 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseDatabaseUrl } from '../../src/config.js';
+
+const SECRET = 'x'.repeat(32);
+
+describe('loadConfig', () => {
+  it('runs with no configuration on the documented defaults', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pregon-config-'));
+    const config = loadConfig({ DATA_DIR: dataDir });
+    expect(config).toMatchObject({
+      port: 3000,
+      publicUrl: 'http://localhost:3000',
+      database: { kind: 'sqlite', path: resolve('data/pregon.db') },
+      redisUrl: 'redis://127.0.0.1:6379',
+      ses: { mode: 'emulator', port: 8005 },
+      sesRegion: 'us-east-1',
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('generates APP_SECRET once, keeps it under DATA_DIR readable only by its owner, and reuses it', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pregon-config-'));
+    const first = loadConfig({ DATA_DIR: dataDir }).appSecret;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(join(dataDir, 'app-secret'), 'utf8').trim()).toBe(first);
+    expect(statSync(join(dataDir, 'app-secret')).mode & 0o777).toBe(0o600);
+    expect(loadConfig({ DATA_DIR: dataDir }).appSecret).toBe(first);
+  });
+
+  it('reads SES_ENDPOINT as the emulator, another endpoint, or real SES', () => {
+    expect(loadConfig({ APP_SECRET: SECRET, SES_ENDPOINT: 'http://127.0.0.1:9001' }).ses).toEqual({ mode: 'endpoint', url: 'http://127.0.0.1:9001' });
+    expect(loadConfig({ APP_SECRET: SECRET, SES_ENDPOINT: 'aws' }).ses).toEqual({ mode: 'aws' });
+  });
+
+  it('derives PUBLIC_URL from PORT unless given, without a trailing slash', () => {
+    expect(loadConfig({ APP_SECRET: SECRET, PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ APP_SECRET: SECRET, PUBLIC_URL: 'https://news.example.org/' }).publicUrl).toBe('https://news.example.org');
+  });
+
+  it('reports every bad variable in one error', () => {
+    const bad = () =>
+      loadConfig({
+        NODE_ENV: 'production',
+        PORT: '70000',
+        DATABASE_URL: 'mysql://db',
+        REDIS_URL: 'localhost:6379',
+        SES_ENDPOINT: 'somewhere',
+        PUBLIC_URL: 'ftp://x',
+      });
+    expect(bad).toThrow(ConfigError);
+    const message = (() => {
+      try {
+        bad();
+      } catch (err) {
+        return (err as Error).message;
+      }
+    })()!;
+    for (const name of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'SES_ENDPOINT', 'PUBLIC_URL', 'APP_SECRET']) {
+      expect(message).toMatch(new RegExp(`^  ${name}: `, 'm'));
+    }
+  });
+
+  it('never puts the secret in an error message', () => {
+    expect(() => loadConfig({ APP_SECRET: 'too-short-secret', PORT: 'x' })).toThrow(/APP_SECRET: must be at least 32/);
+    expect(() => loadConfig({ APP_SECRET: 'too-short-secret' })).not.toThrow(/too-short-secret/);
+  });
+});
+
+describe('parseDatabaseUrl', () => {
+  it('selects SQLite for sqlite: URLs and PostgreSQL for postgres:// URLs', () => {
+    expect(parseDatabaseUrl('sqlite:./data/x.db')).toEqual({ kind: 'sqlite', path: resolve('data/x.db') });
+    expect(parseDatabaseUrl('sqlite:///var/lib/pregon.db')).toEqual({ kind: 'sqlite', path: '/var/lib/pregon.db' });
+    expect(parseDatabaseUrl('sqlite::memory:')).toEqual({ kind: 'sqlite', path: ':memory:' });
+    expect(parseDatabaseUrl('postgres://u@h/db')).toEqual({ kind: 'postgres', url: 'postgres://u@h/db' });
+  });
+});
