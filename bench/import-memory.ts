@@ -4,12 +4,13 @@
 //
 //   npx tsx bench/import-memory.ts [--rows 100000] [--small 20000] [--db sqlite|postgres]
 //                                  [--cpu-prof DIR]   (profile the server; written when it stops)
+//                                  [--node-arg=--trace-gc …] [--server-log FILE] [--json FILE]
 //
 // PostgreSQL: BENCH_POSTGRES_URL (default postgres://root@127.0.0.1:5432/test) gets a fresh
 // schema, dropped afterwards. Redis must be running (REDIS_URL, default redis://127.0.0.1:6379).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
@@ -34,6 +35,8 @@ interface Phase {
   hwmKb?: number;
   afterKb: number;
   samples: number;
+  /** RSS split at the peak sample: anonymous (V8 heap, malloc), file-backed, shared memory. */
+  atPeak: { anonKb: number; fileKb: number; shmemKb: number };
   report: ImportReport;
   expected: Expected;
 }
@@ -59,7 +62,9 @@ const { values: args } = parseArgs({
     small: { type: 'string', default: '20000' },
     db: { type: 'string', default: 'sqlite' },
     'cpu-prof': { type: 'string' },
+    'node-arg': { type: 'string', multiple: true, default: [] },
     json: { type: 'string' },
+    'server-log': { type: 'string' },
   },
 });
 const ROWS = Number(args.rows);
@@ -100,6 +105,7 @@ async function main(): Promise<void> {
 
   const nodeArgs = ['--import', 'tsx'];
   if (args['cpu-prof']) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`);
+  nodeArgs.push(...args['node-arg']);
   const server = startServer(nodeArgs, env);
   await waitForHealth(base, server);
   const pid = server.child.pid!;
@@ -124,7 +130,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     const report = (await postCsv(`${base}/api/subscribers/import`, auth, csv.stream)) as ImportReport;
     const durationMs = performance.now() - started;
-    const { peakKb, samples } = sampler.stop();
+    const { peakKb, samples, atPeak } = sampler.stop();
     const hwmKb = hwmResettable ? readStatus(pid).VmHWM : undefined;
     const phase: Phase = {
       label,
@@ -136,6 +142,7 @@ async function main(): Promise<void> {
       ...(hwmKb !== undefined ? { hwmKb } : {}),
       afterKb: rssKb(pid),
       samples,
+      atPeak: { anonKb: atPeak.RssAnon ?? 0, fileKb: atPeak.RssFile ?? 0, shmemKb: atPeak.RssShmem ?? 0 },
       report,
       expected: csv.expected,
     };
@@ -143,6 +150,7 @@ async function main(): Promise<void> {
     console.error(
       `${label.padStart(7)}: ${rows} rows in ${(durationMs / 1000).toFixed(1)} s, RSS ${mb(baseline)} -> peak ${mb(phase.peakKb)}` +
         `${hwmKb !== undefined ? ` (kernel HWM ${mb(hwmKb)})` : ''}, after ${mb(phase.afterKb)} MB; ` +
+        `at peak anon ${mb(phase.atPeak.anonKb)} file ${mb(phase.atPeak.fileKb)} shmem ${mb(phase.atPeak.shmemKb)} MB; ` +
         `report rows=${report.rows} created=${report.created} merged=${report.merged} failed=${report.failed} errors=${report.errors.length}`,
     );
     return phase;
@@ -233,6 +241,11 @@ function startServer(nodeArgs: string[], env: NodeJS.ProcessEnv) {
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
+  if (args['server-log']) {
+    const log = createWriteStream(args['server-log']);
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+  }
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
   let stopped = false;
   const stop = async () => {
@@ -267,7 +280,7 @@ async function waitForHealth(base: string, server: ReturnType<typeof startServer
 function readStatus(pid: number): Record<string, number> {
   const out: Record<string, number> = {};
   for (const line of readFileSync(`/proc/${pid}/status`, 'utf8').split('\n')) {
-    const m = /^(Vm\w+):\s+(\d+) kB/.exec(line);
+    const m = /^((?:Vm|Rss)\w+):\s+(\d+) kB/.exec(line);
     if (m) out[m[1]!] = Number(m[2]);
   }
   return out;
@@ -290,10 +303,15 @@ function resetHwm(pid: number): boolean {
 function sampleRss(pid: number) {
   let peakKb = 0;
   let samples = 0;
+  let atPeak: Record<string, number> = {};
   const take = () => {
     try {
-      peakKb = Math.max(peakKb, rssKb(pid));
+      const status = readStatus(pid);
       samples += 1;
+      if (status.VmRSS! >= peakKb) {
+        peakKb = status.VmRSS!;
+        atPeak = status;
+      }
     } catch {
       // the process is gone; the request will fail and say so
     }
@@ -304,7 +322,7 @@ function sampleRss(pid: number) {
     stop() {
       clearInterval(timer);
       take();
-      return { peakKb, samples };
+      return { peakKb, samples, atPeak };
     },
   };
 }

@@ -34,6 +34,9 @@ async function main(): Promise<void> {
     subscribers: new SubscriberStore(database.db, new SuppressionList(config.appSecret)),
   });
   const server = await listen(app, config.port);
+  // A CSV import reads its body as fast as it writes rows: give a long file 30 minutes, not
+  // Node's default 5 (header timeouts still guard against slow clients).
+  server.requestTimeout = 30 * 60_000;
   const worker = withWorker ? await startWorker({ config, logger }) : undefined;
 
   printBanner(config, database.kind, ses?.url, withWorker, await staff.countUsers());
