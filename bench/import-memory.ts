@@ -8,7 +8,7 @@
 //
 // PostgreSQL: BENCH_POSTGRES_URL (default postgres://root@127.0.0.1:5432/test) gets a fresh
 // schema, dropped afterwards. Redis must be running (REDIS_URL, default redis://127.0.0.1:6379).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';

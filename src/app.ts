@@ -4,24 +4,25 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { subscriberRoutes, topicRoutes } from './audience/routes.js';
-import type { SubscriberStore } from './audience/subscriber-store.js';
-import type { TopicStore } from './audience/topic-store.js';
+import { bulletinDocumentSchema } from './bulletins/document.js';
+import { bulletinRoutes } from './bulletins/routes.js';
 import { healthHandler, type HealthChecks } from './health.js';
 import { mountRoutes, openApiDocument } from './http/api-routes.js';
-import { bearerAuth, type TokenVerifier } from './http/auth.js';
+import { bearerAuth } from './http/auth.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { settingsRoutes } from './settings/routes.js';
+import type { Stores } from './stores.js';
 
 export interface AppDeps {
   logger: Logger;
   health: HealthChecks;
-  tokens: TokenVerifier;
-  topics: TopicStore;
-  subscribers: SubscriberStore;
+  stores: Pick<Stores, 'staff' | 'topics' | 'subscribers' | 'settings' | 'bulletins' | 'previews'>;
 }
 
 export const API_INFO = { title: 'Pregón API', version: '1' };
 
 export function createApp(deps: AppDeps): Express {
+  const { stores } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -40,14 +41,23 @@ export function createApp(deps: AppDeps): Express {
 
   app.get('/healthz', healthHandler(deps.health));
 
-  const routes = [...topicRoutes(deps.topics), ...subscriberRoutes(deps.subscribers)];
+  const routes = [
+    ...topicRoutes(stores.topics),
+    ...subscriberRoutes(stores.subscribers),
+    ...settingsRoutes(stores.settings),
+    ...bulletinRoutes(stores.bulletins, stores.previews),
+  ];
   const openApi = openApiDocument(routes, API_INFO);
   const api = express.Router();
+  // Public: descriptions of the API and of the bulletin format, no data.
   api.get('/openapi.json', (_req, res) => {
     res.json(openApi);
   });
+  api.get('/schemas/bulletin.json', (_req, res) => {
+    res.json(bulletinDocumentSchema);
+  });
   api.use(express.json({ limit: '1mb' }));
-  api.use(bearerAuth(deps.tokens));
+  api.use(bearerAuth(stores.staff));
   mountRoutes(api, routes);
   app.use('/api', api);
 

@@ -3,15 +3,13 @@
 import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { createApp } from './app.js';
-import { SubscriberStore } from './audience/subscriber-store.js';
-import { SuppressionList } from './audience/suppressions.js';
-import { TopicStore } from './audience/topic-store.js';
+import { loadExampleBulletin } from './bulletins/example.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { checkRedis, commandClient, RedisUnreachableError } from './redis.js';
 import { startSesEmulator } from './sending/ses-emulator.js';
-import { StaffStore } from './staff/staff-store.js';
+import { createStores } from './stores.js';
 import { startWorker } from '../workers/worker.js';
 
 async function main(): Promise<void> {
@@ -25,13 +23,12 @@ async function main(): Promise<void> {
   const redis = commandClient(config.redisUrl);
   const ses = config.ses.mode === 'emulator' ? await startSesEmulator(config.ses.port) : undefined;
 
-  const staff = new StaffStore(database.db);
+  const stores = createStores(database.db, config);
+  const example = await loadExampleBulletin(stores);
   const app = createApp({
     logger,
     health: { dbKind: database.kind, pingDb: () => database.ping(), pingRedis: async () => void (await redis.ping()) },
-    tokens: staff,
-    topics: new TopicStore(database.db),
-    subscribers: new SubscriberStore(database.db, new SuppressionList(config.appSecret)),
+    stores,
   });
   const server = await listen(app, config.port);
   // A CSV import reads its body as fast as it writes rows: give a long file 30 minutes, not
@@ -39,7 +36,8 @@ async function main(): Promise<void> {
   server.requestTimeout = 30 * 60_000;
   const worker = withWorker ? await startWorker({ config, logger }) : undefined;
 
-  printBanner(config, database.kind, ses?.url, withWorker, await staff.countUsers());
+  printBanner(config, database.kind, ses?.url, withWorker, await stores.staff.countUsers());
+  if (example) console.log(`\nLoaded the example bulletin "${example.title}" as a draft (id ${example.id}).`);
 
   const shutdown = async () => {
     logger.info('shutting down');

@@ -36,9 +36,14 @@ export class TopicStore {
   }
 
   async get(key: string): Promise<Topic> {
+    const topic = await this.find(key);
+    if (!topic) throw notFound(key);
+    return topic;
+  }
+
+  async find(key: string): Promise<Topic | undefined> {
     const row = await this.db.selectFrom('topics').selectAll().where('key', '=', key).executeTakeFirst();
-    if (!row) throw notFound(key);
-    return toTopic(row);
+    return row && toTopic(row);
   }
 
   async update(key: string, patch: TopicPatch): Promise<Topic> {

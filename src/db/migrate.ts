@@ -2,10 +2,12 @@
 import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.js';
 import { foundation } from './migrations/0001-foundation.js';
+import { bulletins } from './migrations/0002-bulletins.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
     '0001-foundation': foundation(db.kind),
+    '0002-bulletins': bulletins(db.kind),
   };
 }
 

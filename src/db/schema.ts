@@ -88,6 +88,30 @@ export interface SuppressionsTable {
   created_at: string;
 }
 
+export interface SettingsTable {
+  id: number;
+  data: JsonColumn;
+  updated_at: string;
+}
+
+export interface BulletinsTable {
+  id: Generated<number>;
+  /** Copied from the current version's document, for lists. */
+  title: string;
+  current_version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BulletinVersionsTable {
+  id: Generated<number>;
+  bulletin_id: number;
+  /** 1, 2, 3, … per bulletin */
+  version: number;
+  document: JsonColumn;
+  created_at: string;
+}
+
 export interface Tables {
   subscribers: SubscribersTable;
   subscriber_tags: SubscriberTagsTable;
@@ -97,6 +121,9 @@ export interface Tables {
   staff_users: StaffUsersTable;
   api_tokens: ApiTokensTable;
   suppressions: SuppressionsTable;
+  settings: SettingsTable;
+  bulletins: BulletinsTable;
+  bulletin_versions: BulletinVersionsTable;
 }
 
 export function parseJson<T>(value: JsonColumn): T {

@@ -4,16 +4,15 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { createApp } from '../../src/app.js';
-import { SubscriberStore } from '../../src/audience/subscriber-store.js';
-import { SuppressionList } from '../../src/audience/suppressions.js';
-import { TopicStore } from '../../src/audience/topic-store.js';
+import type { SuppressionList } from '../../src/audience/suppressions.js';
 import type { DatabaseKind } from '../../src/db/database.js';
 import { commandClient } from '../../src/redis.js';
-import { StaffStore } from '../../src/staff/staff-store.js';
+import { createStores, type Stores } from '../../src/stores.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123';
+export const TEST_PUBLIC_URL = 'https://news.example.org';
 
 export interface TestApp {
   baseUrl: string;
@@ -21,6 +20,7 @@ export interface TestApp {
   adminToken: string;
   editorToken: string;
   suppressions: SuppressionList;
+  stores: Stores;
   request(method: string, path: string, options?: { token?: string | null; json?: unknown; body?: string; headers?: Record<string, string> }): Promise<Response>;
   close(): Promise<void>;
 }
@@ -28,14 +28,12 @@ export interface TestApp {
 export async function startTestApp(kind: DatabaseKind, options: { redisUrl?: string } = {}): Promise<TestApp> {
   const db = await createTestDatabase(kind);
   const redis = commandClient(options.redisUrl ?? REDIS_URL);
-  const staff = new StaffStore(db.database.db);
-  const suppressions = new SuppressionList(TEST_SECRET);
+  const stores = createStores(db.database.db, { appSecret: TEST_SECRET, publicUrl: TEST_PUBLIC_URL });
+  const { staff, suppressions } = stores;
   const app = createApp({
     logger: pino({ level: 'silent' }),
     health: { dbKind: kind, pingDb: () => db.database.ping(), pingRedis: async () => void (await redis.ping()) },
-    tokens: staff,
-    topics: new TopicStore(db.database.db),
-    subscribers: new SubscriberStore(db.database.db, suppressions),
+    stores,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -50,6 +48,7 @@ export async function startTestApp(kind: DatabaseKind, options: { redisUrl?: str
     adminToken,
     editorToken,
     suppressions,
+    stores,
     request(method, path, { token = adminToken, json, body, headers = {} } = {}) {
       return fetch(`${baseUrl}${path}`, {
         method,

@@ -1,13 +1,10 @@
 // Subscribers, topics, subscriptions, consent log, staff, API tokens and suppressions.
-import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 import type { DatabaseKind } from '../database.js';
+import { columnTypes } from './column-types.js';
 
 export function foundation(kind: DatabaseKind): Migration {
-  const pg = kind === 'postgres';
-  const timestamp = pg ? 'timestamptz' : 'text';
-  const json = pg ? 'jsonb' : 'text';
-  const id = (c: ColumnDefinitionBuilder) =>
-    pg ? c.generatedByDefaultAsIdentity().primaryKey() : c.primaryKey().autoIncrement();
+  const { timestamp, json, id } = columnTypes(kind);
 
   return {
     async up(db: Kysely<any>) {

@@ -1,0 +1,195 @@
+// The bulletin theme: a bulletin document in one language → MJML. Header with the
+// organisation, the blocks as one light column, and a footer that says why the reader gets the
+// mail, with preferences, unsubscribe and view-in-browser links and the postal address.
+// Every text is escaped here; per-recipient {{placeholders}} pass through as text and URLs.
+import { pick, type Block, type BulletinDocument, type Localised } from '../src/bulletins/document.js';
+import { markdownToHtml } from '../src/render/markdown.js';
+import { escapeHtml } from '../src/render/html.js';
+import type { Settings } from '../src/settings/settings.js';
+import { format, goalLine, themeStrings } from './strings.js';
+
+export interface ThemeContext {
+  settings: Settings;
+  /** Name of the bulletin's topic, for "why you get this". */
+  topicName?: Localised;
+}
+
+const COLOURS = {
+  page: '#f3efe9',
+  paper: '#ffffff',
+  ink: '#1d1b19',
+  muted: '#5b5650',
+  rule: '#e3ddd4',
+  track: '#ebe5dc',
+};
+const FONT = "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
+
+export function bulletinMjml(doc: BulletinDocument, language: string, context: ThemeContext): string {
+  const fallback = doc.languages[0]!;
+  const t = (text: Localised | undefined) => pick(text, language, fallback);
+  const { settings } = context;
+  const brand = settings.brandColor;
+  const strings = themeStrings(language);
+  const blocks = doc.blocks.map((block) => blockMjml(block, t, brand, language)).join('\n');
+  const organisation = escapeHtml(settings.organisationName);
+  const topic = context.topicName ? t(context.topicName) : '';
+  const why = topic
+    ? format(strings.whyTopic, { topic: `<strong>${escapeHtml(topic)}</strong>`, organisation })
+    : format(strings.whyGeneral, { organisation });
+  const header = settings.logoUrl
+    ? `<img src="${escapeHtml(settings.logoUrl)}" alt="${organisation}" width="180" style="display:block;max-width:180px;height:auto;border:0">`
+    : organisation;
+
+  return `<mjml lang="${escapeHtml(language)}" dir="ltr">
+  <mj-head>
+    <mj-title>${escapeHtml(t(doc.subject))}</mj-title>
+    ${doc.preheader ? `<mj-preview>${escapeHtml(t(doc.preheader))}</mj-preview>` : ''}
+    <mj-attributes>
+      <mj-all font-family="${FONT}" />
+      <mj-text font-size="16px" line-height="1.6" color="${COLOURS.ink}" padding="0 32px 16px" />
+      <mj-section background-color="${COLOURS.paper}" padding="0" css-class="paper" />
+      <mj-button background-color="${brand}" color="#ffffff" font-size="17px" font-weight="700" border-radius="6px" inner-padding="14px 28px" padding="8px 32px 24px" align="left" />
+      <mj-divider border-color="${COLOURS.rule}" border-width="1px" padding="16px 32px 24px" />
+      <mj-image padding="0 32px 16px" />
+    </mj-attributes>
+    <mj-style>
+      :root { color-scheme: light dark; supported-color-schemes: light dark; }
+      h1, h2 { margin: 0; }
+      .body-text p { margin: 0 0 12px; }
+      .body-text ul, .body-text ol { margin: 0 0 12px; padding-left: 22px; }
+      @media (prefers-color-scheme: dark) {
+        .page, body { background-color: #161412 !important; }
+        .paper, .paper > table { background-color: #24211e !important; }
+        .paper div, .paper p, .paper li, .paper h2, .paper blockquote { color: #f1ece6 !important; }
+        .footer div, .footer p { color: #c9c2b9 !important; }
+        .paper a, .footer a { color: #ff9c8f !important; }
+      }
+    </mj-style>
+    <mj-style inline="inline">
+      a { color: ${brand}; }
+      .body-text a { color: ${brand}; text-decoration: underline; }
+    </mj-style>
+  </mj-head>
+  <mj-body background-color="${COLOURS.page}" width="640px" css-class="page">
+    <mj-section background-color="${COLOURS.page}" padding="16px 0 8px" css-class="footer">
+      <mj-column>
+        <mj-text align="center" font-size="13px" color="${COLOURS.muted}" padding="0 24px">
+          <a href="{{view_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.viewInBrowser)}</a>
+        </mj-text>
+      </mj-column>
+    </mj-section>
+    <mj-section background-color="${brand}" padding="28px 0">
+      <mj-column>
+        <mj-text color="#ffffff" padding="0 32px">
+          <h1 style="font-size:26px;line-height:1.2;font-weight:800;color:#ffffff;margin:0">${header}</h1>
+        </mj-text>
+      </mj-column>
+    </mj-section>
+    <mj-section padding="32px 0 8px"><mj-column></mj-column></mj-section>
+${blocks}
+    <mj-section padding="8px 0 24px"><mj-column></mj-column></mj-section>
+    <mj-section background-color="${COLOURS.page}" padding="24px 0 32px" css-class="footer">
+      <mj-column>
+        <mj-text font-size="13px" line-height="1.6" color="${COLOURS.muted}" align="center" padding="0 32px 12px">
+          <p style="margin:0 0 12px">${why}</p>
+          <p style="margin:0 0 12px"><a href="{{preferences_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.preferences)}</a> · <a href="{{unsubscribe_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.unsubscribe)}</a> · <a href="{{view_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.viewInBrowser)}</a></p>
+          <p style="margin:0"><strong>${organisation}</strong>${settings.postalAddress ? `<br>${escapeHtml(settings.postalAddress).replace(/\n/g, '<br>')}` : ''}</p>
+        </mj-text>
+      </mj-column>
+    </mj-section>
+  </mj-body>
+</mjml>`;
+}
+
+type Text = (text: Localised | undefined) => string;
+
+function blockMjml(block: Block, t: Text, brand: string, language: string): string {
+  const section = (inner: string) => `    <mj-section><mj-column>\n${inner}\n    </mj-column></mj-section>`;
+  switch (block.type) {
+    case 'announcement':
+      return section(
+        [
+          block.image ? image(block.image.src, t(block.image.alt)) : '',
+          heading(t(block.heading)),
+          body(t(block.body)),
+          block.link ? textLink(block.link.href, t(block.link.label), brand) : '',
+        ].join('\n'),
+      );
+    case 'statement': {
+      const role = t(block.role);
+      return section(
+        [
+          block.heading ? heading(t(block.heading)) : '',
+          `      <mj-text css-class="body-text">
+        <blockquote style="margin:0 0 12px;padding:4px 0 4px 20px;border-left:4px solid ${brand};font-size:18px;line-height:1.6;font-style:italic">${markdownToHtml(t(block.quote))}</blockquote>
+        <p style="margin:0;font-size:15px">— <strong>${escapeHtml(block.speaker)}</strong>${role ? `, ${escapeHtml(role)}` : ''}</p>
+      </mj-text>`,
+          block.link ? textLink(block.link.href, t(block.link.label), brand) : '',
+        ].join('\n'),
+      );
+    }
+    case 'call_to_action':
+      return section(
+        [
+          heading(t(block.heading)),
+          body(t(block.body)),
+          block.goal ? goal(block.goal, t, brand, language) : '',
+          button(block.button.href, t(block.button.label)),
+        ].join('\n'),
+      );
+    case 'survey': {
+      const items = (block.items ?? []).map((item) => `<li>${escapeHtml(t(item))}</li>`).join('');
+      const strings = themeStrings(language);
+      return section(
+        [
+          heading(t(block.heading)),
+          body(t(block.body)),
+          items ? `      <mj-text css-class="body-text"><ul>${items}</ul></mj-text>` : '',
+          block.contact
+            ? `      <mj-text><p style="margin:0"><strong>${escapeHtml(strings.contact)}:</strong> <a href="mailto:${escapeHtml(block.contact)}" style="color:${brand}">${escapeHtml(block.contact)}</a></p></mj-text>`
+            : '',
+          block.button ? button(block.button.href, t(block.button.label)) : '',
+          block.hashtags?.length
+            ? `      <mj-text><p style="margin:0;color:${brand};font-weight:700">${block.hashtags.map(escapeHtml).join(' ')}</p></mj-text>`
+            : '',
+        ].join('\n'),
+      );
+    }
+    case 'text':
+      return section(body(t(block.body)));
+    case 'image':
+      return section(image(block.src, t(block.alt), block.href));
+    case 'divider':
+      return section('      <mj-divider />');
+  }
+}
+
+function heading(text: string): string {
+  return `      <mj-text padding="0 32px 8px"><h2 style="font-size:22px;line-height:1.3;font-weight:700;margin:0">${escapeHtml(text)}</h2></mj-text>`;
+}
+
+function body(markdown: string): string {
+  return `      <mj-text css-class="body-text">${markdownToHtml(markdown)}</mj-text>`;
+}
+
+function textLink(href: string, label: string, brand: string): string {
+  return `      <mj-text><a href="${escapeHtml(href)}" style="color:${brand};font-weight:700">${escapeHtml(label)} →</a></mj-text>`;
+}
+
+function button(href: string, label: string): string {
+  return `      <mj-button href="${escapeHtml(href)}">${escapeHtml(label)}</mj-button>`;
+}
+
+function image(src: string, alt: string, href?: string): string {
+  return `      <mj-image src="${escapeHtml(src)}" alt="${escapeHtml(alt)}"${href ? ` href="${escapeHtml(href)}"` : ''} />`;
+}
+
+function goal(g: { target: number; current?: number | undefined; unit?: Localised | undefined }, t: Text, brand: string, language: string): string {
+  const line = escapeHtml(goalLine(g, t(g.unit), language));
+  if (g.current === undefined) return `      <mj-text><p style="margin:0;font-weight:700">${line}</p></mj-text>`;
+  const percent = Math.max(0, Math.min(100, Math.round((g.current / g.target) * 100)));
+  return `      <mj-text>
+        <div role="img" aria-label="${percent}%" style="background-color:${COLOURS.track};border-radius:5px;height:10px;width:100%;margin:0 0 8px"><div style="background-color:${brand};border-radius:5px;height:10px;width:${percent}%"></div></div>
+        <p style="margin:0;font-weight:700">${line}</p>
+      </mj-text>`;
+}

@@ -1,0 +1,58 @@
+// The few words the bulletin theme writes itself, per language; English is the fallback.
+export interface ThemeStrings {
+  viewInBrowser: string;
+  preferences: string;
+  unsubscribe: string;
+  /** {topic}, {organisation} */
+  whyTopic: string;
+  /** {organisation} */
+  whyGeneral: string;
+  /** {current}, {target}, {unit} */
+  progress: string;
+  /** {target}, {unit} */
+  goal: string;
+  contact: string;
+}
+
+const STRINGS: Record<string, ThemeStrings> = {
+  en: {
+    viewInBrowser: 'View this email in your browser',
+    preferences: 'Manage your preferences',
+    unsubscribe: 'Unsubscribe',
+    whyTopic: 'You receive this email because you subscribed to {topic} from {organisation}.',
+    whyGeneral: 'You receive this email because you subscribed to news from {organisation}.',
+    progress: '{current} of {target} {unit}',
+    goal: 'Goal: {target} {unit}',
+    contact: 'Contact',
+  },
+  es: {
+    viewInBrowser: 'Ver este correo en el navegador',
+    preferences: 'Gestionar tus preferencias',
+    unsubscribe: 'Darte de baja',
+    whyTopic: 'Recibes este correo porque te suscribiste a {topic} de {organisation}.',
+    whyGeneral: 'Recibes este correo porque te suscribiste a las noticias de {organisation}.',
+    progress: '{current} de {target} {unit}',
+    goal: 'Meta: {target} {unit}',
+    contact: 'Contacto',
+  },
+};
+
+export function themeStrings(language: string): ThemeStrings {
+  return STRINGS[language] ?? STRINGS[language.split('-')[0]!] ?? STRINGS.en!;
+}
+
+/** Fills {name} slots; the values are already escaped for where the text goes. */
+export function format(text: string, values: Record<string, string>): string {
+  return text.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? '').replace(/\s+$/, '');
+}
+
+/** "15,000 of 62,500 refugee admissions", or "Goal: 62,500 …" without a current figure; plain text. */
+export function goalLine(goal: { target: number; current?: number | undefined }, unit: string, language: string): string {
+  // Spanish leaves four-digit numbers ungrouped by default; a goal reads better grouped always.
+  const number = new Intl.NumberFormat(language, { useGrouping: 'always' } as unknown as Intl.NumberFormatOptions);
+  const strings = themeStrings(language);
+  const target = number.format(goal.target);
+  return goal.current === undefined
+    ? format(strings.goal, { target, unit })
+    : format(strings.progress, { current: number.format(goal.current), target, unit });
+}

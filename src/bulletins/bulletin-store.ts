@@ -1,0 +1,132 @@
+// Bulletins and their versions. Every save adds a version; the bulletin row points at the
+// current one. Versions are never changed, so a send can pin one.
+import type { Kysely } from 'kysely';
+import { nowIso, parseJson, type Tables } from '../db/schema.js';
+import { AppError } from '../http/app-error.js';
+import type { BulletinDocument } from './document.js';
+
+export interface Bulletin {
+  id: number;
+  title: string;
+  version: number;
+  /** Id of the stored version, the thing a send pins. */
+  versionId: number;
+  document: BulletinDocument;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface BulletinSummary {
+  id: number;
+  title: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface BulletinVersionSummary {
+  version: number;
+  versionId: number;
+  title: string;
+  createdAt: string;
+}
+
+export class BulletinStore {
+  constructor(private readonly db: Kysely<Tables>) {}
+
+  async create(document: BulletinDocument): Promise<Bulletin> {
+    const id = await this.db.transaction().execute(async (trx) => {
+      const now = nowIso();
+      const row = await trx
+        .insertInto('bulletins')
+        .values({ title: document.title, current_version: 1, created_at: now, updated_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('bulletin_versions')
+        .values({ bulletin_id: row.id, version: 1, document: JSON.stringify(document), created_at: now })
+        .execute();
+      return row.id;
+    });
+    return this.get(id);
+  }
+
+  async get(id: number): Promise<Bulletin> {
+    const row = await this.db
+      .selectFrom('bulletins')
+      .innerJoin('bulletin_versions', (join) =>
+        join.onRef('bulletin_versions.bulletin_id', '=', 'bulletins.id').onRef('bulletin_versions.version', '=', 'bulletins.current_version'),
+      )
+      .select([
+        'bulletins.id',
+        'bulletins.title',
+        'bulletins.current_version',
+        'bulletins.created_at',
+        'bulletins.updated_at',
+        'bulletin_versions.id as version_id',
+        'bulletin_versions.document',
+      ])
+      .where('bulletins.id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw notFound(id);
+    return {
+      id: row.id,
+      title: row.title,
+      version: row.current_version,
+      versionId: row.version_id,
+      document: parseJson<BulletinDocument>(row.document),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  async list(): Promise<BulletinSummary[]> {
+    const rows = await this.db.selectFrom('bulletins').selectAll().orderBy('updated_at', 'desc').orderBy('id', 'desc').execute();
+    return rows.map((row) => ({ id: row.id, title: row.title, version: row.current_version, createdAt: row.created_at, updatedAt: row.updated_at }));
+  }
+
+  async count(): Promise<number> {
+    const { n } = await this.db.selectFrom('bulletins').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(n);
+  }
+
+  /** Saves `document` as the next version. */
+  async save(id: number, document: BulletinDocument): Promise<Bulletin> {
+    await this.db.transaction().execute(async (trx) => {
+      const current = await trx.selectFrom('bulletins').select('current_version').where('id', '=', id).executeTakeFirst();
+      if (!current) throw notFound(id);
+      const version = current.current_version + 1;
+      const now = nowIso();
+      // The UNIQUE (bulletin_id, version) constraint turns a concurrent save into an error
+      // rather than two versions with one number.
+      await trx.insertInto('bulletin_versions').values({ bulletin_id: id, version, document: JSON.stringify(document), created_at: now }).execute();
+      await trx.updateTable('bulletins').set({ title: document.title, current_version: version, updated_at: now }).where('id', '=', id).execute();
+    });
+    return this.get(id);
+  }
+
+  async versions(id: number): Promise<BulletinVersionSummary[]> {
+    await this.get(id);
+    const rows = await this.db
+      .selectFrom('bulletin_versions')
+      .select(['id', 'version', 'document', 'created_at'])
+      .where('bulletin_id', '=', id)
+      .orderBy('version', 'desc')
+      .execute();
+    return rows.map((row) => ({
+      version: row.version,
+      versionId: row.id,
+      title: parseJson<BulletinDocument>(row.document).title,
+      createdAt: row.created_at,
+    }));
+  }
+
+  async delete(id: number): Promise<void> {
+    const result = await this.db.deleteFrom('bulletins').where('id', '=', id).executeTakeFirst();
+    if (result.numDeletedRows === 0n) throw notFound(id);
+  }
+}
+
+function notFound(id: number): AppError {
+  return new AppError('not_found', `No bulletin with id ${id}`);
+}

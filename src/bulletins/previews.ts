@@ -1,0 +1,40 @@
+// Preview and pre-send checks of a stored bulletin: gathers what the pure renderer needs
+// (settings, the topic's name) and renders each language.
+import type { TopicStore } from '../audience/topic-store.js';
+import { checkBulletin, type Finding } from '../render/checks.js';
+import { personalise, recipientLinks, type Recipient } from '../render/personalise.js';
+import { bulletinSource, renderBulletin, type ThemeContext } from '../render/render.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import type { LinkSigner } from '../signed-links.js';
+import type { BulletinDocument } from './document.js';
+
+export type PreviewFormat = 'html' | 'text' | 'mjml';
+
+/** The reader a preview is personalised for. */
+export const SAMPLE_RECIPIENT: Recipient = { subscriberId: 0, email: 'reader@example.org', name: 'Ana García' };
+
+export class BulletinPreviews {
+  constructor(
+    private readonly deps: { settings: SettingsStore; topics: TopicStore; signer: LinkSigner; publicUrl: string },
+  ) {}
+
+  async themeContext(doc: BulletinDocument): Promise<ThemeContext> {
+    const [settings, topic] = await Promise.all([this.deps.settings.get(), doc.topic ? this.deps.topics.find(doc.topic) : undefined]);
+    return { settings, ...(topic ? { topicName: topic.name } : {}) };
+  }
+
+  async preview(doc: BulletinDocument, versionId: number, language: string, format: PreviewFormat): Promise<string> {
+    const context = await this.themeContext(doc);
+    if (format === 'mjml') return bulletinSource(doc, language, context);
+    const compiled = await renderBulletin(doc, language, context);
+    const links = recipientLinks(this.deps.signer, this.deps.publicUrl, SAMPLE_RECIPIENT.subscriberId, versionId);
+    const message = personalise(compiled, SAMPLE_RECIPIENT, links);
+    return format === 'html' ? message.html : message.text;
+  }
+
+  async checks(doc: BulletinDocument): Promise<Finding[]> {
+    const context = await this.themeContext(doc);
+    const rendered = await Promise.all(doc.languages.map((language) => renderBulletin(doc, language, context)));
+    return checkBulletin(doc, context, rendered);
+  }
+}

@@ -1,0 +1,101 @@
+// /api/bulletins: documents, versions, preview and pre-send checks.
+import { z } from 'zod';
+import { AppError } from '../http/app-error.js';
+import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
+import type { BulletinStore } from './bulletin-store.js';
+import { BulletinDocument } from './document.js';
+import type { BulletinPreviews } from './previews.js';
+
+const Bulletin = z.object({
+  id: z.number(),
+  title: z.string(),
+  version: z.number(),
+  versionId: z.number(),
+  document: BulletinDocument,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const BulletinSummary = Bulletin.omit({ document: true, versionId: true });
+
+const Finding = z.object({
+  level: z.enum(['error', 'warning']),
+  code: z.string(),
+  message: z.string(),
+  language: z.string().optional(),
+  block: z.number().optional(),
+  field: z.string().optional(),
+});
+
+const PreviewQuery = z.strictObject({
+  lang: z.string().optional().describe("A language of the bulletin; its first language when omitted"),
+  format: z.enum(['html', 'text', 'mjml']).default('html'),
+});
+
+export function bulletinRoutes(bulletins: BulletinStore, previews: BulletinPreviews): RouteSpec[] {
+  const tag = 'bulletins';
+  return [
+    defineRoute({
+      method: 'get', path: '/bulletins', tag, role: 'editor', summary: 'List bulletins, most recently changed first',
+      response: z.object({ data: z.array(BulletinSummary) }),
+      handler: async () => ({ data: await bulletins.list() }),
+    }),
+    defineRoute({
+      method: 'post', path: '/bulletins', tag, role: 'editor', summary: 'Create a bulletin from a document (version 1)', status: 201,
+      body: BulletinDocument, response: Bulletin,
+      handler: ({ body }) => bulletins.create(body),
+    }),
+    defineRoute({
+      method: 'get', path: '/bulletins/:id', tag, role: 'editor', summary: 'Get a bulletin and its current document',
+      params: idParams, response: Bulletin,
+      handler: ({ params }) => bulletins.get(params.id),
+    }),
+    defineRoute({
+      method: 'put', path: '/bulletins/:id', tag, role: 'editor', summary: 'Save a new version of the document',
+      params: idParams, body: BulletinDocument, response: Bulletin,
+      handler: ({ params, body }) => bulletins.save(params.id, body),
+    }),
+    defineRoute({
+      method: 'delete', path: '/bulletins/:id', tag, role: 'editor', summary: 'Delete a bulletin and its versions', status: 204,
+      params: idParams,
+      handler: ({ params }) => bulletins.delete(params.id),
+    }),
+    defineRoute({
+      method: 'get', path: '/bulletins/:id/versions', tag, role: 'editor', summary: 'List the saved versions, newest first',
+      params: idParams,
+      response: z.object({ data: z.array(z.object({ version: z.number(), versionId: z.number(), title: z.string(), createdAt: z.string() })) }),
+      handler: async ({ params }) => ({ data: await bulletins.versions(params.id) }),
+    }),
+    defineRoute({
+      method: 'post', path: '/bulletins/:id/duplicate', tag, role: 'editor', summary: 'Copy a bulletin into a new one', status: 201,
+      params: idParams, response: Bulletin,
+      handler: async ({ params }) => {
+        const { document } = await bulletins.get(params.id);
+        return bulletins.create({ ...document, title: `${document.title} (copy)`.slice(0, 200) });
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/bulletins/:id/preview', tag, role: 'editor',
+      summary: 'The bulletin in one language as HTML, plain text or MJML, personalised for a sample reader',
+      params: idParams, query: PreviewQuery, responseContentType: 'text/html',
+      handler: async ({ params, query, res }) => {
+        const { document, versionId } = await bulletins.get(params.id);
+        const language = query.lang ?? document.languages[0]!;
+        if (!document.languages.includes(language)) {
+          throw AppError.invalid([{ path: 'lang', message: `must be one of the bulletin's languages: ${document.languages.join(', ')}` }]);
+        }
+        const body = await previews.preview(document, versionId, language, query.format);
+        res.type(query.format === 'html' ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8').send(body);
+      },
+    }),
+    defineRoute({
+      method: 'get', path: '/bulletins/:id/checks', tag, role: 'editor',
+      summary: 'Pre-send checks: errors block sending, warnings do not',
+      params: idParams, response: z.object({ ok: z.boolean(), findings: z.array(Finding) }),
+      handler: async ({ params }) => {
+        const findings = await previews.checks((await bulletins.get(params.id)).document);
+        return { ok: !findings.some((f) => f.level === 'error'), findings };
+      },
+    }),
+  ];
+}

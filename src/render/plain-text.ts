@@ -1,0 +1,67 @@
+// The plain-text part of a bulletin: headings set off by a rule, lists as "- ", links as
+// "label: url", the same footer as the HTML. Written from the document, not from the HTML.
+import { format, goalLine, themeStrings } from '../../emails/strings.js';
+import type { ThemeContext } from '../../emails/bulletin-theme.js';
+import { pick, type Block, type BulletinDocument, type Localised } from '../bulletins/document.js';
+import { markdownToText } from './markdown.js';
+
+export function bulletinText(doc: BulletinDocument, language: string, context: ThemeContext): string {
+  const fallback = doc.languages[0]!;
+  const t = (text: Localised | undefined) => pick(text, language, fallback);
+  const strings = themeStrings(language);
+  const { settings } = context;
+  const topic = context.topicName ? t(context.topicName) : '';
+  const why = topic
+    ? format(strings.whyTopic, { topic, organisation: settings.organisationName })
+    : format(strings.whyGeneral, { organisation: settings.organisationName });
+
+  const sections = [
+    `${strings.viewInBrowser}: {{view_url}}`,
+    settings.organisationName.toUpperCase(),
+    ...doc.blocks.map((block) => blockText(block, t, language)).filter(Boolean),
+    '---',
+    why,
+    `${strings.preferences}: {{preferences_url}}\n${strings.unsubscribe}: {{unsubscribe_url}}`,
+    [settings.organisationName, settings.postalAddress].filter(Boolean).join('\n'),
+  ];
+  return `${sections.join('\n\n')}\n`;
+}
+
+function blockText(block: Block, t: (text: Localised | undefined) => string, language: string): string {
+  const heading = (text: string) => (text ? `${text}\n${'='.repeat(Math.min(text.length, 60))}` : '');
+  const link = (l: { href: string; label: Localised } | undefined) => (l ? `${t(l.label)}: ${l.href}` : '');
+  const join = (...parts: string[]) => parts.filter(Boolean).join('\n\n');
+  switch (block.type) {
+    case 'announcement':
+      return join(heading(t(block.heading)), markdownToText(t(block.body)), link(block.link));
+    case 'statement': {
+      const quote = markdownToText(t(block.quote))
+        .split('\n')
+        .map((line) => `> ${line}`.trimEnd())
+        .join('\n');
+      const role = t(block.role);
+      return join(heading(t(block.heading)), `${quote}\n\n— ${block.speaker}${role ? `, ${role}` : ''}`, link(block.link));
+    }
+    case 'call_to_action': {
+      const goal = block.goal ? goalLine(block.goal, t(block.goal.unit), language) : '';
+      return join(heading(t(block.heading)), markdownToText(t(block.body)), goal, link(block.button));
+    }
+    case 'survey': {
+      const strings = themeStrings(language);
+      return join(
+        heading(t(block.heading)),
+        markdownToText(t(block.body)),
+        (block.items ?? []).map((item) => `- ${t(item)}`).join('\n'),
+        block.contact ? `${strings.contact}: ${block.contact}` : '',
+        link(block.button),
+        (block.hashtags ?? []).join(' '),
+      );
+    }
+    case 'text':
+      return markdownToText(t(block.body));
+    case 'image':
+      return block.href ? `${t(block.alt)}: ${block.href}` : '';
+    case 'divider':
+      return '---';
+  }
+}

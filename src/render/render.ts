@@ -1,0 +1,51 @@
+// Bulletin document + language + settings → a compiled template: subject, preheader, HTML and
+// text with per-recipient placeholders left in text and URLs. MJML runs here, once per
+// language per send; personalise() does the per-recipient part.
+import mjml2html from 'mjml';
+import { bulletinMjml, type ThemeContext } from '../../emails/bulletin-theme.js';
+import { pick, type BulletinDocument } from '../bulletins/document.js';
+import { bulletinText } from './plain-text.js';
+import { compileTemplate, type Template } from './template.js';
+
+export interface MjmlProblem {
+  line: number;
+  tag: string;
+  message: string;
+}
+
+export interface CompiledBulletin {
+  language: string;
+  subject: Template;
+  preheader: string;
+  html: Template;
+  text: Template;
+  /** Size of the HTML before personalisation, in bytes (Gmail clips past 102 KB). */
+  htmlBytes: number;
+  /** What MJML's validator found; rendering goes on regardless ("soft"). */
+  mjmlProblems: MjmlProblem[];
+}
+
+export { type ThemeContext } from '../../emails/bulletin-theme.js';
+
+export async function renderBulletin(doc: BulletinDocument, language: string, context: ThemeContext): Promise<CompiledBulletin> {
+  const fallback = doc.languages[0]!;
+  const { html, errors } = await mjml2html(bulletinMjml(doc, language, context), {
+    validationLevel: 'soft',
+    ignoreIncludes: true,
+    keepComments: false,
+  });
+  return {
+    language,
+    subject: compileTemplate(pick(doc.subject, language, fallback).replace(/\s+/g, ' '), 'plain'),
+    preheader: pick(doc.preheader, language, fallback),
+    html: compileTemplate(html, 'html'),
+    text: compileTemplate(bulletinText(doc, language, context), 'plain'),
+    htmlBytes: Buffer.byteLength(html),
+    mjmlProblems: errors.map((e) => ({ line: e.line, tag: e.tagName, message: e.message })),
+  };
+}
+
+/** The MJML source, for the preview's "mjml" format. */
+export function bulletinSource(doc: BulletinDocument, language: string, context: ThemeContext): string {
+  return bulletinMjml(doc, language, context);
+}

@@ -1,0 +1,26 @@
+// The organisation's settings: one row, merged over the defaults.
+import type { Kysely } from 'kysely';
+import { nowIso, parseJson, type Tables } from '../db/schema.js';
+import { DEFAULT_SETTINGS, Settings, type SettingsPatch } from './settings.js';
+
+export class SettingsStore {
+  constructor(private readonly db: Kysely<Tables>) {}
+
+  async get(): Promise<Settings> {
+    const row = await this.db.selectFrom('settings').select('data').where('id', '=', 1).executeTakeFirst();
+    return { ...DEFAULT_SETTINGS, ...(row ? parseJson<Partial<Settings>>(row.data) : {}) };
+  }
+
+  /** Merges the fields given over the current settings. */
+  async update(patch: SettingsPatch): Promise<Settings> {
+    const next = Settings.parse({ ...(await this.get()), ...patch });
+    const data = JSON.stringify(next);
+    const updated_at = nowIso();
+    await this.db
+      .insertInto('settings')
+      .values({ id: 1, data, updated_at })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ data, updated_at }))
+      .execute();
+    return next;
+  }
+}
