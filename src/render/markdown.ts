@@ -15,6 +15,8 @@ const SANITIZE: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'discard',
   // allowedSchemes only judges absolute URLs; a relative href has no place in an email either.
   transformTags: {
+    // Headings are outside the subset; a "# Title" line still reads as a paragraph of its own.
+    ...Object.fromEntries(['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((h) => [h, 'p'])),
     a: (tagName, attribs) => ({
       tagName,
       attribs: attribs.href && isSafeHref(attribs.href) ? { href: attribs.href } : ({} as sanitizeHtml.Attributes),
@@ -67,8 +69,9 @@ function blockText(token: Token): string {
       return text.tokens ? inlineText(text.tokens) : text.text;
     }
     case 'space':
-    case 'html':
       return '';
+    case 'html':
+      return stripTags(token.raw).trim();
     default:
       return 'tokens' in token && Array.isArray(token.tokens) ? inlineText(token.tokens) : stripTags(token.raw).trim();
   }
@@ -87,7 +90,7 @@ function inlineText(tokens: Token[] = []): string {
           return label === target ? label : `${label} (${target})`;
         }
         case 'html':
-          return '';
+          return stripTags(token.raw);
         case 'br':
           return '\n';
         case 'escape':

@@ -1,0 +1,66 @@
+// `npm run render -- FILE.json [--lang es] [--format html|text|mjml]`: a bulletin document to
+// stdout, personalised for a sample reader, with the default settings. An invalid document
+// exits 1 with every problem on stderr.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { BulletinDocument } from '../bulletins/document.js';
+import { SAMPLE_RECIPIENT } from '../bulletins/previews.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { formatPath } from '../http/app-error.js';
+import { DEFAULT_SETTINGS } from '../settings/settings.js';
+import { LinkSigner } from '../signed-links.js';
+import { personalise, recipientLinks } from './personalise.js';
+import { bulletinSource, renderBulletin } from './render.js';
+
+const USAGE = 'Usage: npm run render -- FILE.json [--lang LANGUAGE] [--format html|text|mjml]';
+
+async function main(): Promise<number> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { lang: { type: 'string' }, format: { type: 'string', default: 'html' } },
+  });
+  const [file] = positionals;
+  const format = values.format!;
+  if (!file || !['html', 'text', 'mjml'].includes(format)) {
+    console.error(USAGE);
+    return 2;
+  }
+
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    console.error(`${file}: ${(err as Error).message}`);
+    return 1;
+  }
+  const parsed = BulletinDocument.safeParse(json);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) console.error(`${formatPath(issue.path) || 'document'}: ${issue.message}`);
+    return 1;
+  }
+  const doc = parsed.data;
+  const language = values.lang ?? doc.languages[0]!;
+  if (!doc.languages.includes(language)) {
+    console.error(`--lang: must be one of the bulletin's languages: ${doc.languages.join(', ')}`);
+    return 1;
+  }
+
+  const context = { settings: DEFAULT_SETTINGS };
+  if (format === 'mjml') {
+    process.stdout.write(bulletinSource(doc, language, context));
+    return 0;
+  }
+  const config = loadConfig(process.env);
+  const links = recipientLinks(new LinkSigner(config.appSecret), config.publicUrl, SAMPLE_RECIPIENT.subscriberId, 0);
+  const message = personalise(await renderBulletin(doc, language, context), SAMPLE_RECIPIENT, links);
+  process.stdout.write(format === 'html' ? message.html : message.text);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import type { Block, BulletinDocument } from '../../src/bulletins/document.js';
+import { personalise, recipientLinks, type RecipientLinks } from '../../src/render/personalise.js';
+import { renderBulletin } from '../../src/render/render.js';
+import { LinkSigner } from '../../src/signed-links.js';
+import { ORGANISATION, exampleBulletin } from '../helpers/bulletins.js';
+
+const LINKS: RecipientLinks = {
+  unsubscribe: 'https://news.example.org/u/tok-u',
+  preferences: 'https://news.example.org/preferences/tok-p',
+  view: 'https://news.example.org/view/tok-v',
+};
+const ANA = { subscriberId: 7, email: 'ana@example.org', name: 'Ana López García' };
+const context = { settings: ORGANISATION, topicName: { en: 'Weekly bulletin', es: 'Boletín semanal' } };
+
+function doc(blocks: Block[], extra: Partial<BulletinDocument> = {}): BulletinDocument {
+  return { version: 1, title: 't', languages: ['en', 'es'], subject: { en: 'Hello {{first_name|friend}}', es: 'Hola {{first_name|amistad}}' }, blocks, ...extra };
+}
+
+/** The texts a reader must find of each block of the example, in one language. */
+function visibleTexts(block: Block, language: 'en' | 'es'): string[] {
+  switch (block.type) {
+    case 'announcement':
+      return [block.heading[language]!, block.link!.label[language]!];
+    case 'statement':
+      return [block.heading![language]!, block.speaker, block.role![language]!, block.link!.label[language]!];
+    case 'call_to_action':
+      return [block.heading[language]!, block.button.label[language]!, block.goal!.unit![language]!];
+    case 'survey':
+      return [block.heading[language]!, ...block.items!.map((i) => i[language]!), block.contact!, block.button!.label[language]!, ...block.hashtags!];
+    case 'text':
+      return [block.body[language]!.split(/[*[\]]/)[0]!.trim().slice(0, 40)];
+    default:
+      return [];
+  }
+}
+
+const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+describe('renderBulletin and personalise', () => {
+  const example = exampleBulletin();
+
+  it.each(['en', 'es'] as const)('puts every block of the example in the HTML and the text part, in %s only', async (language) => {
+    const other = language === 'en' ? 'es' : 'en';
+    const message = personalise(await renderBulletin(example, language, context), ANA, LINKS);
+    for (const block of example.blocks) {
+      for (const text of visibleTexts(block, language)) {
+        expect(message.html, text).toContain(escape(text));
+        expect(message.text, text).toContain(text);
+      }
+      if (block.type === 'announcement' || block.type === 'call_to_action' || block.type === 'survey') {
+        expect(message.html).not.toContain(escape(block.heading[other]!));
+        expect(message.text).not.toContain(block.heading[other]!);
+      }
+    }
+    expect(message.subject).toBe(example.subject[language]);
+  });
+
+  it('sets lang on the document and writes the footer in the reader\'s language', async () => {
+    const es = personalise(await renderBulletin(example, 'es', context), ANA, LINKS);
+    expect(es.html).toMatch(/<html[^>]* lang="es"/);
+    expect(es.html).toContain('Boletín semanal');
+    expect(es.html).toContain('Darte de baja');
+    expect(es.html).toContain(escape(ORGANISATION.postalAddress));
+    expect(es.text).toContain(`Darte de baja: ${LINKS.unsubscribe}`);
+    expect(es.html).toContain('15.000 de 62.500');
+    const en = personalise(await renderBulletin(example, 'en', context), ANA, LINKS);
+    expect(en.html).toContain('15,000 of 62,500');
+  });
+
+  it('keeps headings in order, and gives every image its alt text', async () => {
+    const withImage = doc([
+      { type: 'image', src: 'https://nnirr.org/map.png', alt: { en: 'Map of border services', es: 'Mapa de servicios' } },
+      ...example.blocks,
+    ]);
+    const { html } = personalise(await renderBulletin(withImage, 'en', context), ANA, LINKS);
+    const levels = [...html.matchAll(/<h([1-6])/g)].map((m) => Number(m[1]));
+    expect(levels[0]).toBe(1);
+    levels.forEach((level, i) => i > 0 && expect(level - levels[i - 1]!).toBeLessThanOrEqual(1));
+    for (const img of html.match(/<img[^>]*>/g)!) expect(img).toMatch(/alt="[^"]+"/);
+  });
+
+  it('keeps placeholders through MJML in hrefs and fills them per reader, URL-encoded', async () => {
+    const petition = doc([
+      {
+        type: 'call_to_action',
+        heading: { en: 'Sign, {{first_name}}' },
+        body: { en: 'Read [your page](https://nnirr.org/p?who={{email}}).' },
+        button: { href: 'https://nnirr.org/sign?email={{email}}&name={{first_name}}', label: { en: 'Sign' } },
+      },
+    ]);
+    const compiled = await renderBulletin(petition, 'en', context);
+    const message = personalise(compiled, { ...ANA, email: 'ana+x@example.org', name: 'Ana María' }, LINKS);
+    expect(message.html).toContain('href="https://nnirr.org/sign?email=ana%2Bx%40example.org&amp;name=Ana"');
+    expect(message.html).toContain('href="https://nnirr.org/p?who=ana%2Bx%40example.org"');
+    expect(message.html).toContain(`href="${LINKS.unsubscribe}"`);
+    expect(message.html).toContain(`href="${LINKS.preferences}"`);
+    expect(message.html).toContain(`href="${LINKS.view}"`);
+    expect(message.html).not.toContain('{{');
+    expect(message.text).toContain('https://nnirr.org/sign?email=ana+x@example.org&name=Ana');
+    expect(message.text).not.toContain('{{');
+  });
+
+  it('uses the fallback of a merge field when the reader has no name', async () => {
+    const compiled = await renderBulletin(doc([{ type: 'text', body: { en: 'Dear {{first_name|friend}},' } }]), 'en', context);
+    const message = personalise(compiled, { ...ANA, name: '' }, LINKS);
+    expect(message.subject).toBe('Hello friend');
+    expect(message.html).toContain('Dear friend,');
+    expect(message.text).toContain('Dear friend,');
+  });
+
+  it('makes Markdown with scripts, javascript: links and event handlers inert', async () => {
+    const hostile = doc([
+      {
+        type: 'text',
+        body: {
+          en: 'Hi <script>alert(1)</script> [click](javascript:alert(2)) <img src=x onerror=alert(3)> <a href="data:text/html,x" onclick="alert(4)">d</a> **ok**',
+        },
+      },
+    ]);
+    const message = personalise(await renderBulletin(hostile, 'en', context), ANA, LINKS);
+    for (const part of [message.html, message.text]) {
+      expect(part).not.toMatch(/<script|javascript:|onerror|onclick|data:text/i);
+    }
+    expect(message.html).toContain('<strong>ok</strong>');
+    expect(message.text).toContain('click');
+  });
+
+  it('escapes a reader named <b>&"\' wherever the name appears', async () => {
+    const compiled = await renderBulletin(doc([{ type: 'text', body: { en: 'Hi {{first_name}}, see [you](https://x.org/?n={{first_name}})' } }]), 'en', context);
+    const message = personalise(compiled, { ...ANA, name: `<b>&"'` }, LINKS);
+    expect(message.html).toContain('Hi &lt;b&gt;&amp;&quot;&#39;,');
+    expect(message.html).toContain('href="https://x.org/?n=%3Cb%3E%26%22&#39;"');
+    expect(message.html).not.toContain(`<b>&"'`);
+  });
+
+  it('never lets CR or LF from a value reach the subject or a header', async () => {
+    const compiled = await renderBulletin(doc([]), 'en', context);
+    const message = personalise(compiled, { ...ANA, name: 'Ana\r\nBcc: victim@example.org' }, { ...LINKS, unsubscribe: 'https://x.org/u/a\r\nX-Injected: 1' });
+    expect(message.subject).not.toMatch(/[\r\n]/);
+    expect(message.subject).toBe('Hello Ana');
+    for (const value of Object.values(message.headers)) expect(value).not.toMatch(/[\r\n]/);
+    expect(message.headers).toEqual({
+      'List-Unsubscribe': '<https://x.org/u/aX-Injected: 1>',
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    });
+  });
+
+  it('signs each reader\'s links for their bulletin version', () => {
+    const signer = new LinkSigner('k'.repeat(32));
+    const links = recipientLinks(signer, 'https://news.example.org', 7, 3);
+    const token = (url: string) => url.split('/').at(-1)!;
+    expect(links.unsubscribe).toMatch(/^https:\/\/news\.example\.org\/u\//);
+    expect(signer.verify('unsubscribe', token(links.unsubscribe))).toBe('7');
+    expect(signer.verify('preferences', token(links.preferences))).toBe('7');
+    expect(signer.verify('view', token(links.view))).toBe('3:7');
+  });
+});
