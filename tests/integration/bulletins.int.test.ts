@@ -1,0 +1,279 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds } from '../helpers/databases.js';
+import { startTestApp, TEST_PUBLIC_URL, type TestApp } from '../helpers/app.js';
+
+interface Link {
+  href: string;
+  label: Record<string, string>;
+}
+interface ExampleBlock {
+  type: string;
+  heading?: Record<string, string>;
+  link?: Link;
+  button?: Link;
+  [field: string]: unknown;
+}
+interface ExampleDocument {
+  title: string;
+  languages: string[];
+  topic?: string;
+  blocks: ExampleBlock[];
+  [field: string]: unknown;
+}
+interface Issue {
+  path: string;
+  message: string;
+}
+interface Finding {
+  level: 'error' | 'warning';
+  code: string;
+  field?: string;
+}
+
+const EXAMPLE: ExampleDocument = JSON.parse(readFileSync(new URL('../../examples/launch-petition-100-days.json', import.meta.url), 'utf8'));
+const example = (): ExampleDocument => structuredClone(EXAMPLE);
+const CTA_INDEX = EXAMPLE.blocks.findIndex((block) => block.type === 'call_to_action');
+/** The first block's heading, in each language, to tell one language's rendering from another's. */
+const HEADING = EXAMPLE.blocks.find((block) => block.heading)!.heading!;
+const WEEKLY_TOPIC = { key: 'weekly-bulletin', name: { en: 'Weekly bulletin', es: 'Boletín semanal' } };
+
+describe.each(databaseKinds())('bulletins API on %s', (kind) => {
+  let app: TestApp;
+
+  const create = async (document: unknown = example()) => {
+    const res = await app.request('POST', '/api/bulletins', { json: document });
+    expect(res.status, await res.clone().text()).toBe(201);
+    return res.json() as Promise<{ id: number; title: string; version: number; versionId: number; document: ExampleDocument }>;
+  };
+  const count = async () => (await (await app.request('GET', '/api/bulletins')).json()).data.length as number;
+  const issues = async (res: Response) => (await res.json()).error.issues as Issue[];
+  const preview = (id: number, query: string) => app.request('GET', `/api/bulletins/${id}/preview?${query}`);
+  const checks = async (id: number) => {
+    const res = await app.request('GET', `/api/bulletins/${id}/checks`);
+    expect(res.status).toBe(200);
+    return res.json() as Promise<{ ok: boolean; findings: Finding[] }>;
+  };
+
+  beforeAll(async () => {
+    app = await startTestApp(kind);
+  });
+  afterAll(() => app.close());
+
+  it('gives the default settings until they are changed', async () => {
+    const res = await app.request('GET', '/api/settings');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      organisationName: 'Pregón',
+      postalAddress: '',
+      logoUrl: '',
+      senderName: '',
+      senderEmail: '',
+      replyTo: '',
+      defaultLanguage: 'en',
+      brandColor: '#b3261e',
+    });
+  });
+
+  it('merges only the settings given, keeping those changed before', async () => {
+    const first = await app.request('PUT', '/api/settings', { json: { organisationName: 'NNIRR' } });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ organisationName: 'NNIRR', brandColor: '#b3261e' });
+
+    const second = await app.request('PUT', '/api/settings', { json: { senderEmail: 'news@nnirr.org' } });
+    expect(second.status).toBe(200);
+    expect(await second.json()).toMatchObject({ organisationName: 'NNIRR', senderEmail: 'news@nnirr.org', brandColor: '#b3261e' });
+    expect(await (await app.request('GET', '/api/settings')).json()).toMatchObject({ organisationName: 'NNIRR', senderEmail: 'news@nnirr.org' });
+  });
+
+  it('refuses bad settings with 400 naming each field, and changes nothing', async () => {
+    const before = await (await app.request('GET', '/api/settings')).json();
+    const res = await app.request('PUT', '/api/settings', {
+      json: { brandColor: 'red', senderEmail: 'x', logoUrl: 'http://nnirr.org/logo.png', organisationName: 'Changed' },
+    });
+    expect(res.status).toBe(400);
+    expect((await issues(res)).map((i) => i.path).sort()).toEqual(['brandColor', 'logoUrl', 'senderEmail']);
+    expect(await (await app.request('GET', '/api/settings')).json()).toEqual(before);
+  });
+
+  it('lets an editor read the settings but not change them', async () => {
+    expect((await app.request('GET', '/api/settings', { token: app.editorToken })).status).toBe(200);
+    const res = await app.request('PUT', '/api/settings', { token: app.editorToken, json: { organisationName: 'Editor' } });
+    expect(res.status).toBe(403);
+    expect((await app.request('GET', '/api/settings').then((r) => r.json())).organisationName).toBe('NNIRR');
+  });
+
+  it('creates a bulletin as version 1, saves new versions, lists them newest first, duplicates and deletes', async () => {
+    const created = await create();
+    expect(created).toMatchObject({ title: EXAMPLE.title, version: 1, versionId: expect.any(Number), document: EXAMPLE });
+
+    const got = await app.request('GET', `/api/bulletins/${created.id}`);
+    expect(got.status).toBe(200);
+    expect(await got.json()).toMatchObject({ id: created.id, version: 1, versionId: created.versionId, document: EXAMPLE });
+
+    const changed = { ...example(), title: 'Launch, petition and 100 days (final)' };
+    const saved = await app.request('PUT', `/api/bulletins/${created.id}`, { json: changed });
+    expect(saved.status).toBe(200);
+    const v2 = await saved.json();
+    expect(v2).toMatchObject({ id: created.id, title: changed.title, version: 2, document: changed });
+    expect(v2.versionId).not.toBe(created.versionId);
+
+    const versions = await (await app.request('GET', `/api/bulletins/${created.id}/versions`)).json();
+    expect(versions.data).toEqual([
+      { version: 2, versionId: v2.versionId, title: changed.title, createdAt: expect.any(String) },
+      { version: 1, versionId: created.versionId, title: EXAMPLE.title, createdAt: expect.any(String) },
+    ]);
+
+    const list = await (await app.request('GET', '/api/bulletins')).json();
+    expect(list.data.find((b: { id: number }) => b.id === created.id)).toMatchObject({ title: changed.title, version: 2 });
+
+    const dup = await app.request('POST', `/api/bulletins/${created.id}/duplicate`);
+    expect(dup.status).toBe(201);
+    const copy = await dup.json();
+    expect(copy.id).not.toBe(created.id);
+    expect(copy).toMatchObject({ title: `${changed.title} (copy)`, version: 1, document: { ...changed, title: `${changed.title} (copy)` } });
+
+    expect((await app.request('DELETE', `/api/bulletins/${created.id}`)).status).toBe(204);
+    expect((await app.request('GET', `/api/bulletins/${created.id}`)).status).toBe(404);
+    expect((await app.request('GET', `/api/bulletins/${created.id}/versions`)).status).toBe(404);
+    expect((await app.request('DELETE', `/api/bulletins/${created.id}`)).status).toBe(404);
+    expect((await app.request('GET', `/api/bulletins/${copy.id}`)).status).toBe(200);
+  });
+
+  it('refuses an invalid document with 400, naming the block index and field of each issue, and creates nothing', async () => {
+    expect(CTA_INDEX).toBeGreaterThanOrEqual(0);
+    const bad = example();
+    bad.version = 2;
+    bad.blocks[CTA_INDEX]!.button!.href = 'http://insecure.example';
+    bad.blocks.push({ type: 'nope' });
+    const before = await count();
+
+    const res = await app.request('POST', '/api/bulletins', { json: bad });
+    expect(res.status).toBe(400);
+    const found = await issues(res);
+    expect(found).toContainEqual({ path: `blocks[${CTA_INDEX}].button.href`, message: 'must be an https URL' });
+    expect(found).toContainEqual({ path: 'version', message: 'must be 1' });
+    expect(found.map((i) => i.path)).toContain(`blocks[${bad.blocks.length - 1}].type`);
+    expect(found).toHaveLength(3);
+    expect(await count()).toBe(before);
+  });
+
+  it('keeps the current version when a save is invalid', async () => {
+    const { id } = await create();
+    const bad = example();
+    bad.blocks[CTA_INDEX]!.button!.href = 'http://insecure.example';
+    const res = await app.request('PUT', `/api/bulletins/${id}`, { json: bad });
+    expect(res.status).toBe(400);
+    expect(await issues(res)).toEqual([{ path: `blocks[${CTA_INDEX}].button.href`, message: 'must be an https URL' }]);
+    expect((await (await app.request('GET', `/api/bulletins/${id}`)).json()).version).toBe(1);
+    expect((await (await app.request('GET', `/api/bulletins/${id}/versions`)).json()).data).toHaveLength(1);
+  });
+
+  it('previews one language as HTML, plain text with "label: url" lines, or MJML', async () => {
+    const { id } = await create();
+
+    const html = await preview(id, 'lang=es&format=html');
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+    const page = await html.text();
+    expect(page).toContain('lang="es"');
+    expect(page).toContain(HEADING.es);
+    expect(page).not.toContain(HEADING.en);
+
+    const text = await preview(id, 'lang=es&format=text');
+    expect(text.status).toBe(200);
+    expect(text.headers.get('content-type')).toMatch(/^text\/plain/);
+    const plain = await text.text();
+    expect(plain).toContain(HEADING.es);
+    expect(plain).not.toContain(HEADING.en);
+    const links = EXAMPLE.blocks.flatMap((block) => [block.link, block.button].filter((l): l is Link => l !== undefined));
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) expect(plain.split('\n')).toContain(`${link.label.es}: ${link.href}`);
+
+    const mjml = await preview(id, 'lang=es&format=mjml');
+    expect(mjml.status).toBe(200);
+    expect(await mjml.text()).toMatch(/^<mjml/);
+
+    const fallback = await (await preview(id, '')).text();
+    expect(fallback).toContain(`lang="${EXAMPLE.languages[0]}"`);
+    expect(fallback).toContain(HEADING.en);
+  });
+
+  it('puts the sample reader’s unsubscribe link under the public URL in the preview', async () => {
+    const { id } = await create();
+    const page = await (await preview(id, 'lang=es&format=html')).text();
+    expect(page).toContain(`href="${TEST_PUBLIC_URL}/u/`);
+    const plain = await (await preview(id, 'lang=es&format=text')).text();
+    expect(plain).toMatch(new RegExp(`^Darte de baja: ${TEST_PUBLIC_URL.replaceAll('.', '\\.')}/u/\\S+$`, 'm'));
+  });
+
+  it('refuses a preview in a language the bulletin lacks, an unknown format, or of an unknown bulletin', async () => {
+    const { id } = await create();
+    const fr = await preview(id, 'lang=fr');
+    expect(fr.status).toBe(400);
+    expect((await issues(fr))[0]!.path).toBe('lang');
+
+    const pdf = await preview(id, 'format=pdf');
+    expect(pdf.status).toBe(400);
+    expect((await issues(pdf))[0]!.path).toBe('format');
+
+    expect((await preview(999_999, 'lang=es')).status).toBe(404);
+  });
+
+  it('blocks sending without a postal address or the bulletin’s topic, and passes once both exist', async () => {
+    const { id } = await create();
+    const before = await checks(id);
+    expect(before.ok).toBe(false);
+    expect(before.findings).toContainEqual(expect.objectContaining({ level: 'error', code: 'no_postal_address' }));
+    expect(before.findings).toContainEqual(expect.objectContaining({ level: 'error', code: 'unknown_topic', field: 'topic' }));
+
+    expect((await app.request('PUT', '/api/settings', { json: { postalAddress: '1 Main St, Oakland, CA 94607' } })).status).toBe(200);
+    expect(EXAMPLE.topic).toBe(WEEKLY_TOPIC.key);
+    expect((await app.request('POST', '/api/topics', { json: WEEKLY_TOPIC })).status).toBe(201);
+
+    const after = await checks(id);
+    const errors = after.findings.filter((f) => f.level === 'error');
+    expect(errors, JSON.stringify(after.findings, null, 2)).toEqual([]);
+    expect(after.ok, JSON.stringify(after.findings, null, 2)).toBe(true);
+  });
+
+  it('finds an unknown topic key an error', async () => {
+    const { id } = await create({ ...example(), topic: 'no-such-topic' });
+    const result = await checks(id);
+    expect(result.ok).toBe(false);
+    expect(result.findings).toContainEqual(expect.objectContaining({ level: 'error', code: 'unknown_topic', field: 'topic' }));
+  });
+
+  it('says in the footer why the reader gets the mail: the topic’s name in the reader’s language', async () => {
+    // The checks test above created the example's topic.
+    expect((await app.request('GET', `/api/topics/${WEEKLY_TOPIC.key}`)).status).toBe(200);
+    const { id } = await create();
+    const es = await (await preview(id, 'lang=es&format=html')).text();
+    expect(es).toContain(WEEKLY_TOPIC.name.es);
+    expect(await (await preview(id, 'lang=es&format=text')).text()).toContain(WEEKLY_TOPIC.name.es);
+    expect(await (await preview(id, 'lang=en&format=html')).text()).toContain(WEEKLY_TOPIC.name.en);
+
+    const { topic: _, ...withoutTopic } = example();
+    const general = await create(withoutTopic);
+    const text = await (await preview(general.id, 'lang=es&format=text')).text();
+    expect(text).toContain('Recibes este correo porque te suscribiste a las noticias de NNIRR.');
+    expect(text).not.toContain(WEEKLY_TOPIC.name.es);
+  });
+
+  it('publishes the bulletin JSON Schema without a token', async () => {
+    const res = await app.request('GET', '/api/schemas/bulletin.json', { token: null });
+    expect(res.status).toBe(200);
+    const schema = await res.json();
+    expect(schema.title).toEqual(expect.any(String));
+    expect(schema.properties.blocks).toBeDefined();
+    expect(schema.properties.blocks.type).toBe('array');
+  });
+
+  it('lists the preview and settings routes in the OpenAPI document', async () => {
+    const res = await app.request('GET', '/api/openapi.json', { token: null });
+    expect(res.status).toBe(200);
+    const paths = Object.keys((await res.json()).paths);
+    expect(paths).toContain('/api/bulletins/{id}/preview');
+    expect(paths).toContain('/api/settings');
+  });
+});
