@@ -137,6 +137,8 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     expect((await app.request('GET', `/api/bulletins/${created.id}`)).status).toBe(404);
     expect((await app.request('GET', `/api/bulletins/${created.id}/versions`)).status).toBe(404);
     expect((await app.request('DELETE', `/api/bulletins/${created.id}`)).status).toBe(404);
+    const versionRows = await app.db.database.db.selectFrom('bulletin_versions').select('id').where('bulletin_id', '=', created.id).execute();
+    expect(versionRows).toEqual([]);
     expect((await app.request('GET', `/api/bulletins/${copy.id}`)).status).toBe(200);
   });
 
@@ -237,7 +239,7 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     expect(after.ok, JSON.stringify(after.findings, null, 2)).toBe(true);
   });
 
-  it('finds an unknown topic key an error', async () => {
+  it('reports an unknown topic key as an error', async () => {
     const { id } = await create({ ...example(), topic: 'no-such-topic' });
     const result = await checks(id);
     expect(result.ok).toBe(false);
