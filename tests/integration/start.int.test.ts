@@ -53,6 +53,7 @@ describe('npm start', () => {
       expect(output).toContain(`listening on http://localhost:${env.PORT}`);
       expect(output).toContain('npm run cli -- create-admin');
       expect(output).toContain('read sent mail at http://127.0.0.1:');
+      expect(output).toContain('Loaded the example bulletin "Launch, petition on refugees, 100 days" as a draft');
     } finally {
       process.kill(-child.pid!, 'SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -108,6 +109,9 @@ describe('npm start', () => {
         if (!res) await new Promise((r) => setTimeout(r, 200));
       }
       expect(res?.status).toBe(200);
+      // the example bulletin, loaded on the empty database, is there once: a restart adds no second copy
+      const list = await (await fetch(`http://127.0.0.1:${env.PORT}/api/bulletins`, { headers: { authorization: `Bearer ${token}` } })).json();
+      expect(list.data.map((b: { title: string }) => b.title)).toEqual(['Launch, petition on refugees, 100 days']);
     } finally {
       process.kill(-child.pid!, 'SIGTERM');
       await new Promise((r) => child.once('exit', r));
