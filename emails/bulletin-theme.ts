@@ -61,6 +61,7 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
         .page, body { background-color: #161412 !important; }
         .paper, .paper > table { background-color: #24211e !important; }
         .paper div, .paper p, .paper li, .paper h2, .paper blockquote { color: #f1ece6 !important; }
+        .footer, .footer > table { background-color: #161412 !important; }
         .footer div, .footer p { color: #c9c2b9 !important; }
         .paper a, .footer a { color: #ff9c8f !important; }
       }
@@ -78,7 +79,7 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
         </mj-text>
       </mj-column>
     </mj-section>
-    <mj-section background-color="${brand}" padding="28px 0">
+    <mj-section background-color="${brand}" padding="28px 0" css-class="masthead">
       <mj-column>
         <mj-text color="#ffffff" padding="0 32px">
           <h1 style="font-size:26px;line-height:1.2;font-weight:800;color:#ffffff;margin:0">${header}</h1>

@@ -68,6 +68,15 @@ describe('renderBulletin and personalise', () => {
     expect(en.html).toContain('15,000 of 62,500');
   });
 
+  it('shows the logo, named by its alt text, in the heading when settings give one, and has a dark mode', async () => {
+    const settings = { ...ORGANISATION, logoUrl: 'https://nnirr.org/logo.png' };
+    const { html } = personalise(await renderBulletin(example, 'en', { settings }), ANA, LINKS);
+    expect(html).toMatch(/<h1[^>]*><img src="https:\/\/nnirr\.org\/logo\.png" alt="National Network for Immigrant and Refugee Rights"/);
+    expect(html).toContain('prefers-color-scheme: dark');
+    // without a topic the footer still says why the reader gets the mail
+    expect(html).toContain('you subscribed to news from National Network for Immigrant and Refugee Rights');
+  });
+
   it('keeps headings in order, and gives every image its alt text', async () => {
     const withImage = doc([
       { type: 'image', src: 'https://nnirr.org/map.png', alt: { en: 'Map of border services', es: 'Mapa de servicios' } },
