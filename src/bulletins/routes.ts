@@ -71,7 +71,7 @@ export function bulletinRoutes(bulletins: BulletinStore, previews: BulletinPrevi
       params: idParams, response: Bulletin,
       handler: async ({ params }) => {
         const { document } = await bulletins.get(params.id);
-        return bulletins.create({ ...document, title: `${document.title} (copy)`.slice(0, 200) });
+        return bulletins.create({ ...document, title: `${document.title.slice(0, 193)} (copy)` });
       },
     }),
     defineRoute({

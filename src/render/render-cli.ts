@@ -15,16 +15,20 @@ import { bulletinSource, renderBulletin } from './render.js';
 const USAGE = 'Usage: npm run render -- FILE.json [--lang LANGUAGE] [--format html|text|mjml]';
 
 async function main(): Promise<number> {
-  const { positionals, values } = parseArgs({
-    allowPositionals: true,
-    options: { lang: { type: 'string' }, format: { type: 'string', default: 'html' } },
-  });
-  const [file] = positionals;
-  const format = values.format!;
+  let args;
+  try {
+    args = parseArgs({ allowPositionals: true, options: { lang: { type: 'string' }, format: { type: 'string', default: 'html' } } });
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [file] = args.positionals;
+  const format = args.values.format!;
   if (!file || !['html', 'text', 'mjml'].includes(format)) {
     console.error(USAGE);
     return 2;
   }
+  const values = args.values;
 
   let json: unknown;
   try {

@@ -106,4 +106,13 @@ describe('npm run render', () => {
     expect(pdf.status).toBe(2);
     expect(pdf.stderr).toContain('Usage: npm run render');
   });
+
+  it('answers an unknown option or a missing value with the usage, not a stack trace', () => {
+    for (const args of [[EXAMPLE_PATH, '--bogus'], [EXAMPLE_PATH, '--lang']]) {
+      const run = render(...args);
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stderr).toContain('Usage: npm run render');
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+    }
+  });
 });

@@ -95,6 +95,10 @@ describe('npm start', () => {
     expect(admin.stdout).toContain('admin@example.org');
     expect(cli('create-admin', '--email', 'admin@example.org', '--password', 'a long enough passphrase').stderr).toContain('already exists');
     expect(cli('create-admin', '--email', 'nope', '--password', 'short').stderr).toMatch(/--email: .*\n--password: /);
+    const unknown = cli('create-token', '--colour', 'red');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('Usage:');
+    expect(unknown.stderr).not.toMatch(/^\s+at /m);
 
     const made = cli('create-token', '--name', 'script');
     expect(made.status, made.stderr).toBe(0);
