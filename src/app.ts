@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { audienceRoutes } from './audience/audience-routes.js';
 import { subscriberRoutes, topicRoutes } from './audience/routes.js';
 import { bulletinDocumentSchema } from './bulletins/document.js';
 import { bulletinRoutes } from './bulletins/routes.js';
@@ -16,7 +17,7 @@ import type { Stores } from './stores.js';
 export interface AppDeps {
   logger: Logger;
   health: HealthChecks;
-  stores: Pick<Stores, 'staff' | 'topics' | 'subscribers' | 'settings' | 'bulletins' | 'previews'>;
+  stores: Stores;
 }
 
 export const API_INFO = { title: 'Pregón API', version: '1' };
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps): Express {
   const routes = [
     ...topicRoutes(stores.topics),
     ...subscriberRoutes(stores.subscribers),
+    ...audienceRoutes(stores.audience, stores.segments, stores.suppressions),
     ...settingsRoutes(stores.settings),
     ...bulletinRoutes(stores.bulletins, stores.previews),
   ];

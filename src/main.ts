@@ -23,7 +23,8 @@ async function main(): Promise<void> {
   const redis = commandClient(config.redisUrl);
   const ses = config.ses.mode === 'emulator' ? await startSesEmulator(config.ses.port) : undefined;
 
-  const stores = createStores(database.db, config);
+  const stores = createStores(database, config);
+  await stores.subscribers.backfillEmailHashes();
   const example = await loadExampleBulletin(stores);
   const app = createApp({
     logger,

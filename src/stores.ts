@@ -1,25 +1,29 @@
 // Builds the stores and services over one database, once, for the entry points and the tests.
-import type { Kysely } from 'kysely';
+import { AudienceStore } from './audience/audience-store.js';
+import { SegmentStore } from './audience/segment-store.js';
 import { SubscriberStore } from './audience/subscriber-store.js';
 import { SuppressionList } from './audience/suppressions.js';
 import { TopicStore } from './audience/topic-store.js';
 import { BulletinStore } from './bulletins/bulletin-store.js';
 import { BulletinPreviews } from './bulletins/previews.js';
-import type { Tables } from './db/schema.js';
+import type { Database } from './db/database.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { LinkSigner } from './signed-links.js';
 import { StaffStore } from './staff/staff-store.js';
 
-export function createStores(db: Kysely<Tables>, options: { appSecret: string; publicUrl: string }) {
+export function createStores(database: Database, options: { appSecret: string; publicUrl: string }) {
+  const { db } = database;
   const topics = new TopicStore(db);
   const settings = new SettingsStore(db);
   const signer = new LinkSigner(options.appSecret);
-  const suppressions = new SuppressionList(options.appSecret);
+  const suppressions = new SuppressionList(db, options.appSecret);
   return {
     staff: new StaffStore(db),
     topics,
     suppressions,
     subscribers: new SubscriberStore(db, suppressions),
+    audience: new AudienceStore(db, database.kind),
+    segments: new SegmentStore(db),
     settings,
     bulletins: new BulletinStore(db),
     signer,

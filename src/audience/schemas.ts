@@ -25,7 +25,12 @@ export const Email = z
 
 export const Tag = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
 
-export const Attributes = z.record(z.string().min(1).max(64), z.json());
+/** Any name but for double quotes, backslashes and control characters (JSON paths quote the name). */
+export const AttributeName = z
+  .string()
+  .regex(/^[^"\\\u0000-\u001f]{1,64}$/, 'must be 1 to 64 characters without double quotes, backslashes or control characters');
+
+export const Attributes = z.record(AttributeName, z.json());
 export type Attributes = z.infer<typeof Attributes>;
 
 export const SubscriberStatus = z.enum(SUBSCRIBER_STATUSES);
@@ -76,7 +81,11 @@ export type SubscriberInput = z.infer<typeof SubscriberInput>;
 
 /** Fields given replace the old values; topics, tags and attributes are replaced whole. */
 export const SubscriberPatch = z
-  .strictObject({ ...subscriberFields, status: SubscriberStatus })
+  .strictObject({
+    ...subscriberFields,
+    status: SubscriberStatus,
+    pausedUntil: z.iso.datetime({ offset: true, error: 'must be an ISO date-time such as 2026-03-01T00:00:00Z' }).nullable().describe('No mail until then; null ends a pause'),
+  })
   .partial()
   .refine((patch) => Object.keys(patch).length > 0, 'must change at least one field');
 export type SubscriberPatch = z.infer<typeof SubscriberPatch>;
@@ -90,6 +99,7 @@ export const Subscriber = z.object({
   topics: z.array(z.string()),
   tags: z.array(z.string()),
   attributes: Attributes,
+  pausedUntil: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -64,6 +64,7 @@ export class SubscriberStore {
             language: input.language,
             status: input.status,
             attributes: JSON.stringify(input.attributes),
+            email_hash: this.suppressions.hash(input.email),
             created_at: now,
             updated_at: now,
           })
@@ -107,7 +108,8 @@ export class SubscriberStore {
         trx
           .updateTable('subscribers')
           .set({
-            ...(patch.email !== undefined ? { email: patch.email } : {}),
+            ...(patch.email !== undefined ? { email: patch.email, email_hash: this.suppressions.hash(patch.email) } : {}),
+            ...(patch.pausedUntil !== undefined ? { paused_until: patch.pausedUntil && new Date(patch.pausedUntil).toISOString() } : {}),
             ...(patch.name !== undefined ? { name: patch.name } : {}),
             ...(patch.language !== undefined ? { language: patch.language } : {}),
             ...(patch.status !== undefined ? { status: patch.status } : {}),
@@ -136,7 +138,7 @@ export class SubscriberStore {
     await this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('subscribers').select('email').where('id', '=', id).executeTakeFirst();
       if (!row) throw notFound(id);
-      await this.suppressions.add(trx, row.email, 'erased');
+      await this.suppressions.add(row.email, 'erased', trx);
       await trx.deleteFrom('subscribers').where('id', '=', id).execute();
     });
   }
@@ -152,8 +154,8 @@ export class SubscriberStore {
     return this.db.transaction().execute(async (trx) => {
       const now = nowIso();
       const reasons = await this.suppressions.reasons(
-        trx,
         batch.map((r) => r.email),
+        trx,
       );
       const suppressed = batch.filter((r) => reasons.has(r.email)).map((row) => ({ row, reason: reasons.get(row.email)! }));
       const rows = batch.filter((r) => !reasons.has(r.email));
@@ -180,6 +182,7 @@ export class SubscriberStore {
                 language: r.language ?? DEFAULT_LANGUAGE,
                 status,
                 attributes: JSON.stringify(r.attributes),
+                email_hash: this.suppressions.hash(r.email),
                 created_at: now,
                 updated_at: now,
               })),
@@ -235,6 +238,24 @@ export class SubscriberStore {
     }
   }
 
+  /**
+   * Gives rows written before subscribers kept their email hash (migration 0003) their hash.
+   * Runs at start; a no-op once every row has one.
+   */
+  async backfillEmailHashes(): Promise<number> {
+    let done = 0;
+    for (;;) {
+      const rows = await this.db.selectFrom('subscribers').select(['id', 'email']).where('email_hash', 'is', null).limit(1000).execute();
+      if (rows.length === 0) return done;
+      await this.db.transaction().execute(async (trx) => {
+        for (const row of rows) {
+          await trx.updateTable('subscribers').set({ email_hash: this.suppressions.hash(row.email) }).where('id', '=', row.id).execute();
+        }
+      });
+      done += rows.length;
+    }
+  }
+
   /** Topic ids by key, for an import to resolve its rows' topics once. */
   async topicIds(): Promise<Map<string, number>> {
     const rows = await this.db.selectFrom('topics').select(['id', 'key']).execute();
@@ -242,7 +263,7 @@ export class SubscriberStore {
   }
 
   private async refuseSuppressed(trx: Db, email: string): Promise<void> {
-    const reason = (await this.suppressions.reasons(trx, [email])).get(email);
+    const reason = (await this.suppressions.reasons([email], trx)).get(email);
     if (reason) throw new AppError('suppressed', `This address is on the suppression list (${reason}) and cannot be added`);
   }
 }
@@ -382,6 +403,7 @@ async function hydrate(db: Db, rows: readonly Row[]): Promise<Subscriber[]> {
     topics: topicsOf.get(row.id) ?? [],
     tags: tagsOf.get(row.id) ?? [],
     attributes: parseJson<Attributes>(row.attributes),
+    pausedUntil: row.paused_until,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }));

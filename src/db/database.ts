@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { attributeNumber } from '../audience/rules.js';
 import type { DatabaseConfig } from '../config.js';
 import type { Tables } from './schema.js';
 
@@ -40,6 +41,8 @@ function sqliteDialect(path: string): SqliteDialect {
   database.pragma('foreign_keys = ON');
   // A second process (npm run migrate, the CLI, a worker) may hold the write lock briefly.
   database.pragma('busy_timeout = 5000');
+  // Segment rules compare attributes as numbers through this function (PostgreSQL has it as SQL).
+  database.function('pregon_number', { deterministic: true }, (type: unknown, value: unknown) => attributeNumber(type, value));
   return new SqliteDialect({ database });
 }
 

@@ -24,6 +24,10 @@ export interface SubscribersTable {
   language: string;
   status: SubscriberStatus;
   attributes: JsonColumn;
+  /** HMAC of the email, as the suppression list keeps it; set on every write. */
+  email_hash: string | null;
+  /** The subscriber asked for no mail until then. */
+  paused_until: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -112,6 +116,15 @@ export interface BulletinVersionsTable {
   created_at: string;
 }
 
+export interface SegmentsTable {
+  id: Generated<number>;
+  name: string;
+  rule: JsonColumn;
+  rule_version: number;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Tables {
   subscribers: SubscribersTable;
   subscriber_tags: SubscriberTagsTable;
@@ -124,6 +137,7 @@ export interface Tables {
   settings: SettingsTable;
   bulletins: BulletinsTable;
   bulletin_versions: BulletinVersionsTable;
+  segments: SegmentsTable;
 }
 
 export function parseJson<T>(value: JsonColumn): T {

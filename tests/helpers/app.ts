@@ -28,7 +28,7 @@ export interface TestApp {
 export async function startTestApp(kind: DatabaseKind, options: { redisUrl?: string } = {}): Promise<TestApp> {
   const db = await createTestDatabase(kind);
   const redis = commandClient(options.redisUrl ?? REDIS_URL);
-  const stores = createStores(db.database.db, { appSecret: TEST_SECRET, publicUrl: TEST_PUBLIC_URL });
+  const stores = createStores(db.database, { appSecret: TEST_SECRET, publicUrl: TEST_PUBLIC_URL });
   const { staff, suppressions } = stores;
   const app = createApp({
     logger: pino({ level: 'silent' }),

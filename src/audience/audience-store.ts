@@ -1,0 +1,95 @@
+// Who a send reaches: the rule's selection, minus those who must not get mail, each counted
+// under the first reason that excludes them, so the numbers always add up.
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import type { DatabaseKind } from '../db/database.js';
+import type { Tables } from '../db/schema.js';
+import { AppError } from '../http/app-error.js';
+import { ruleExpression, subscribedTo } from './rule-sql.js';
+import type { Rule } from './rules.js';
+
+/** In the order they are checked: a subscriber is counted under the first that applies. */
+export const EXCLUSION_REASONS = ['unsubscribed', 'unconfirmed', 'bounced', 'complained', 'paused', 'suppressed', 'not_in_topic'] as const;
+export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
+
+export interface AudiencePreview {
+  selected: number;
+  eligible: number;
+  excluded: Record<ExclusionReason, number>;
+  byLanguage: Record<string, number>;
+  sample: { id: number; email: string; name: string; language: string }[];
+}
+
+export const SAMPLE_SIZE = 10;
+
+export class AudienceStore {
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly kind: DatabaseKind,
+  ) {}
+
+  async preview(rule: Rule, topic?: string, now = new Date()): Promise<AudiencePreview> {
+    if (topic && !(await this.db.selectFrom('topics').select('id').where('key', '=', topic).executeTakeFirst())) {
+      throw AppError.invalid([{ path: 'topic', message: `no topic with key "${topic}"` }]);
+    }
+    const audience = this.audience(rule, topic, now);
+    const [groups, sample] = await Promise.all([
+      this.db
+        .selectFrom(audience.as('audience'))
+        .select(['audience.reason', 'audience.language', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy(['audience.reason', 'audience.language'])
+        .execute(),
+      this.db
+        .selectFrom(audience.as('audience'))
+        .select(['audience.id', 'audience.email', 'audience.name', 'audience.language'])
+        .where('audience.reason', '=', 'eligible')
+        .orderBy('audience.id')
+        .limit(SAMPLE_SIZE)
+        .execute(),
+    ]);
+
+    const excluded = Object.fromEntries(EXCLUSION_REASONS.map((r) => [r, 0])) as Record<ExclusionReason, number>;
+    const byLanguage: Record<string, number> = {};
+    let eligible = 0;
+    for (const { reason, language, n } of groups) {
+      const count = Number(n);
+      if (reason === 'eligible') {
+        eligible += count;
+        byLanguage[language] = (byLanguage[language] ?? 0) + count;
+      } else {
+        excluded[reason as ExclusionReason] += count;
+      }
+    }
+    const selected = eligible + Object.values(excluded).reduce((a, b) => a + b, 0);
+    return { selected, eligible, excluded, byLanguage, sample };
+  }
+
+  /** The selected subscribers, each with the reason they are left out or 'eligible'. */
+  private audience(rule: Rule, topic: string | undefined, now: Date) {
+    return this.db
+      .selectFrom('subscribers')
+      .where((eb) => ruleExpression(eb, rule, this.kind))
+      .select(['subscribers.id', 'subscribers.email', 'subscribers.name', 'subscribers.language', (eb) => exclusionReason(eb, topic, now).as('reason')]);
+  }
+}
+
+function exclusionReason(eb: ExpressionBuilder<Tables, 'subscribers'>, topic: string | undefined, now: Date) {
+  const reasons = eb
+    .case()
+    .when('subscribers.status', '=', 'unsubscribed')
+    .then(sql.lit('unsubscribed'))
+    .when('subscribers.status', '=', 'pending')
+    .then(sql.lit('unconfirmed'))
+    .when('subscribers.status', '=', 'bounced')
+    .then(sql.lit('bounced'))
+    .when('subscribers.status', '=', 'complained')
+    .then(sql.lit('complained'))
+    .when('subscribers.paused_until', '>', now.toISOString())
+    .then(sql.lit('paused'))
+    .when(
+      eb.exists(
+        eb.selectFrom('suppressions').select(sql`1`.as('one')).whereRef('suppressions.email_hash', '=', 'subscribers.email_hash'),
+      ),
+    )
+    .then(sql.lit('suppressed'));
+  return (topic ? reasons.when(eb.not(subscribedTo(eb, topic))).then(sql.lit('not_in_topic')) : reasons).else(sql.lit('eligible')).end();
+}

@@ -1,0 +1,106 @@
+// Compiles a segment rule to a Kysely expression over `subscribers`. Every value from the rule
+// is a bound parameter; only the shape of the SQL comes from the rule. Each condition is
+// two-valued (never NULL), so {"not": …} means exactly "everyone else", as it reads.
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { DatabaseKind } from '../db/database.js';
+import type { Tables } from '../db/schema.js';
+import { ISO_DATE, type Rule } from './rules.js';
+
+type Eb = ExpressionBuilder<Tables, 'subscribers'>;
+type Bool = Expression<SqlBool>;
+
+const TRUE = sql<SqlBool>`1 = 1`;
+const FALSE = sql<SqlBool>`1 = 0`;
+
+export function ruleExpression(eb: Eb, rule: Rule, kind: DatabaseKind): Bool {
+  if ('all' in rule) return rule.all.length ? eb.and(rule.all.map((r) => ruleExpression(eb, r, kind))) : TRUE;
+  if ('any' in rule) return rule.any.length ? eb.or(rule.any.map((r) => ruleExpression(eb, r, kind))) : FALSE;
+  if ('not' in rule) return eb.not(ruleExpression(eb, rule.not, kind));
+  if ('topic' in rule) return subscribedTo(eb, rule.topic);
+  if ('language' in rule) return eb('subscribers.language', 'in', rule.language);
+  if ('tag' in rule) {
+    return eb.exists(
+      eb
+        .selectFrom('subscriber_tags')
+        .select(sql`1`.as('one'))
+        .whereRef('subscriber_tags.subscriber_id', '=', 'subscribers.id')
+        .where('subscriber_tags.tag', '=', rule.tag),
+    );
+  }
+  // The domain is validated to letters, digits, dots and dashes: no LIKE wildcard can come in.
+  if ('emailDomain' in rule) return eb('subscribers.email', 'like', `%@${rule.emailDomain}`);
+  if ('subscribed' in rule) {
+    const { before, after } = rule.subscribed;
+    return eb.and([
+      ...(after ? [eb('subscribers.created_at', '>=', new Date(after).toISOString())] : []),
+      ...(before ? [eb('subscribers.created_at', '<', new Date(before).toISOString())] : []),
+    ]);
+  }
+  // No delivery ledger yet: nobody has received any campaign.
+  if ('campaign' in rule) return rule.received ? FALSE : TRUE;
+  return attributeCondition(eb, rule, kind);
+}
+
+/** Subscribed to the topic with this key. */
+export function subscribedTo(eb: Eb, topicKey: string): Bool {
+  return eb.exists(
+    eb
+      .selectFrom('subscriptions')
+      .innerJoin('topics', 'topics.id', 'subscriptions.topic_id')
+      .select(sql`1`.as('one'))
+      .whereRef('subscriptions.subscriber_id', '=', 'subscribers.id')
+      .where('topics.key', '=', topicKey),
+  );
+}
+
+/**
+ * Attribute conditions. Texts match only text values, exactly (case and all); numbers match
+ * JSON numbers and texts that read as numbers; ISO dates compare at day precision. A missing
+ * attribute matches nothing but "neq" (and "not").
+ */
+function attributeCondition(eb: Eb, rule: Extract<Rule, { attribute: string }>, kind: DatabaseKind): Bool {
+  const value = attributeAccess(rule.attribute, kind);
+  const equals = (v: string | number): Bool =>
+    typeof v === 'number' ? sql<SqlBool>`coalesce(${value.number} = ${v}, false)` : sql<SqlBool>`coalesce(${value.text} = ${v}, false)`;
+  switch (rule.op) {
+    case 'exists':
+      return value.exists;
+    case 'eq':
+      return equals(rule.value as string | number);
+    case 'neq':
+      return eb.not(equals(rule.value as string | number));
+    case 'in':
+      return eb.or((rule.value as (string | number)[]).map(equals));
+    case 'contains':
+      return sql<SqlBool>`coalesce(${kind === 'postgres' ? sql`strpos(${value.text}, ${rule.value})` : sql`instr(${value.text}, ${rule.value})`} > 0, false)`;
+    default: {
+      const op = sql.raw({ gt: '>', gte: '>=', lt: '<', lte: '<=' }[rule.op]);
+      if (typeof rule.value === 'number') return sql<SqlBool>`coalesce(${value.number} ${op} ${rule.value}, false)`;
+      return sql<SqlBool>`coalesce(${value.day} ${op} ${(rule.value as string).slice(0, 10)}, false)`;
+    }
+  }
+}
+
+/** The attribute read as text, number and day, and whether it is set; the name is a parameter. */
+function attributeAccess(name: string, kind: DatabaseKind) {
+  if (kind === 'postgres') {
+    const json = sql`(subscribers.attributes -> ${name}::text)`;
+    const text = sql<string>`(case when jsonb_typeof(${json}) = 'string' then subscribers.attributes ->> ${name}::text end)`;
+    return {
+      text,
+      number: sql<number>`pregon_number(${json})`,
+      day: sql<string>`(case when ${text} ~ ${ISO_DATE.source}::text then substr(${text}, 1, 10) end)`,
+      exists: sql<SqlBool>`coalesce(jsonb_typeof(${json}), 'null') <> 'null'`,
+    };
+  }
+  // SQLite's JSON path names the key in double quotes, which AttributeName never contains.
+  const path = `$."${name}"`;
+  const type = sql`json_type(subscribers.attributes, ${path})`;
+  const text = sql<string>`(case when ${type} = 'text' then json_extract(subscribers.attributes, ${path}) end)`;
+  return {
+    text,
+    number: sql<number>`pregon_number(${type}, json_extract(subscribers.attributes, ${path}))`,
+    day: sql<string>`(case when ${text} glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' then substr(${text}, 1, 10) end)`,
+    exists: sql<SqlBool>`coalesce(${type}, 'null') <> 'null'`,
+  };
+}

@@ -1,0 +1,158 @@
+// Segment rules: who a send is for, as a small JSON language staff can build and read.
+//   {"all": [rule, …]}   {"any": [rule, …]}   {"not": rule}       ({"all": []} is everyone)
+//   {"topic": "border"}  {"language": ["es"]}  {"tag": "press"}  {"emailDomain": "example.org"}
+//   {"attribute": "state", "op": "in", "value": ["TX", "AZ"]}
+//   {"subscribed": {"after": "2025-01-01", "before": "2026-01-01"}}
+//   {"campaign": 12, "received": false}
+// Parsed here with zod, node by node, so an error names its path (`rule.all[2].op`).
+import { z } from 'zod';
+import { AttributeName, LanguageCode, Tag, TopicKey } from './schemas.js';
+
+export const RULE_VERSION = 1;
+export const MAX_RULE_DEPTH = 8;
+export const MAX_RULE_NODES = 200;
+
+export const ATTRIBUTE_OPS = ['eq', 'neq', 'in', 'contains', 'exists', 'gt', 'gte', 'lt', 'lte'] as const;
+export type AttributeOp = (typeof ATTRIBUTE_OPS)[number];
+
+export type Rule =
+  | { all: Rule[] }
+  | { any: Rule[] }
+  | { not: Rule }
+  | { topic: string }
+  | { language: string[] }
+  | { tag: string }
+  | { emailDomain: string }
+  | { attribute: string; op: AttributeOp; value?: string | number | (string | number)[] }
+  | { subscribed: { before?: string; after?: string } }
+  | { campaign: number; received: boolean };
+
+/** A plain number: digits, an optional sign and decimals. Text attributes that read so compare as numbers. */
+export const NUMERIC_TEXT = /^-?\d+(\.\d+)?$/;
+/**
+ * An attribute as a number, or null: a JSON number, or a text that reads as one. `type` is
+ * SQLite's json_type() of the value ('integer', 'real', 'text', …) or JSON's own type name.
+ */
+export function attributeNumber(type: unknown, value: unknown): number | null {
+  if (type === 'integer' || type === 'real' || type === 'number') return Number(value);
+  if ((type === 'text' || type === 'string') && typeof value === 'string' && NUMERIC_TEXT.test(value)) return Number(value);
+  return null;
+}
+
+/** A date (and optional time) in ISO form; compared at day precision. */
+export const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
+
+const scalar = z.union([z.string().max(500, 'must be at most 500 characters'), z.number().finite()]);
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/, 'must be an ISO date such as 2025-01-31').refine((v) => !Number.isNaN(Date.parse(v)), 'must be a real date');
+
+const conditions = {
+  topic: z.strictObject({ topic: TopicKey }),
+  language: z.strictObject({ language: z.array(LanguageCode).min(1, 'must name at least one language').max(20) }),
+  tag: z.strictObject({ tag: Tag }),
+  emailDomain: z.strictObject({
+    emailDomain: z.string().trim().toLowerCase().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, 'must be a domain such as example.org'),
+  }),
+  attribute: z
+    .strictObject({ attribute: AttributeName, op: z.enum(ATTRIBUTE_OPS), value: z.union([scalar, z.array(scalar).min(1).max(100)]).optional() })
+    .superRefine((c, ctx) => {
+      const problem = attributeValueProblem(c.op, c.value);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+    }),
+  subscribed: z.strictObject({
+    subscribed: z
+      .strictObject({ before: date.optional(), after: date.optional() })
+      .refine((s) => s.before !== undefined || s.after !== undefined, 'must give before, after or both'),
+  }),
+  campaign: z.strictObject({ campaign: z.number().int().positive(), received: z.boolean() }),
+} as const;
+
+type ConditionKind = keyof typeof conditions;
+const KINDS = ['all', 'any', 'not', ...(Object.keys(conditions) as ConditionKind[])] as const;
+
+function attributeValueProblem(op: AttributeOp, value: unknown): string | undefined {
+  switch (op) {
+    case 'exists':
+      return value === undefined ? undefined : 'must be left out with "exists"';
+    case 'in':
+      return Array.isArray(value) ? undefined : 'must be a list with "in"';
+    case 'contains':
+      return typeof value === 'string' && value !== '' ? undefined : 'must be a non-empty text with "contains"';
+    case 'eq':
+    case 'neq':
+      return value !== undefined && !Array.isArray(value) ? undefined : `must be one text or number with "${op}"`;
+    default:
+      return typeof value === 'number' || (typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value.slice(0, 10))))
+        ? undefined
+        : `must be a number or an ISO date with "${op}"`;
+  }
+}
+
+interface Issue {
+  path: PropertyKey[];
+  message: string;
+}
+
+/** Parses a rule; the issues name paths relative to the rule. */
+export function parseRule(input: unknown): { rule: Rule; issues: [] } | { rule?: undefined; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const count = { nodes: 0 };
+  const rule = parseNode(input, [], 0, issues, count);
+  return issues.length || !rule ? { issues } : { rule, issues: [] };
+}
+
+function parseNode(input: unknown, path: PropertyKey[], depth: number, issues: Issue[], count: { nodes: number }): Rule | undefined {
+  count.nodes += 1;
+  if (count.nodes > MAX_RULE_NODES) {
+    if (count.nodes === MAX_RULE_NODES + 1) issues.push({ path, message: `a rule may have at most ${MAX_RULE_NODES} parts` });
+    return undefined;
+  }
+  if (depth > MAX_RULE_DEPTH) {
+    issues.push({ path, message: `a rule may nest at most ${MAX_RULE_DEPTH} levels deep` });
+    return undefined;
+  }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    issues.push({ path, message: `must be an object with one of: ${KINDS.join(', ')}` });
+    return undefined;
+  }
+  const kind = KINDS.find((k) => Object.hasOwn(input, k));
+  if (!kind) {
+    const keys = Object.keys(input);
+    issues.push({ path: keys.length ? [...path, keys[0]!] : path, message: `must be one of: ${KINDS.join(', ')}` });
+    return undefined;
+  }
+  if (kind === 'all' || kind === 'any') {
+    const group = z.strictObject({ [kind]: z.array(z.unknown()).max(100, 'may hold at most 100 rules') }).safeParse(input);
+    if (!group.success) return fail(group.error, path, issues);
+    const children = (group.data[kind] as unknown[]).map((child, i) => parseNode(child, [...path, kind, i], depth + 1, issues, count));
+    return children.every((c) => c !== undefined) ? ({ [kind]: children } as Rule) : undefined;
+  }
+  if (kind === 'not') {
+    const not = z.strictObject({ not: z.unknown() }).safeParse(input);
+    if (!not.success) return fail(not.error, path, issues);
+    const inner = parseNode(not.data.not, [...path, 'not'], depth + 1, issues, count);
+    return inner && { not: inner };
+  }
+  const parsed = conditions[kind].safeParse(input);
+  return parsed.success ? (parsed.data as Rule) : fail(parsed.error, path, issues);
+}
+
+function fail(error: z.ZodError, path: PropertyKey[], issues: Issue[]): undefined {
+  for (const issue of error.issues) {
+    const keys = issue.code === 'unrecognized_keys' ? [issue.keys[0]!] : [];
+    issues.push({ path: [...path, ...issue.path, ...keys], message: issue.code === 'unrecognized_keys' ? 'is not a field of this condition' : issue.message });
+  }
+  return undefined;
+}
+
+/** The rule as a zod schema, for request bodies: errors come out as `rule.any[1].op`-style paths. */
+export const RuleSchema = z
+  .unknown()
+  .transform((value, ctx) => {
+    const result = parseRule(value);
+    for (const issue of result.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    return result.rule ?? z.NEVER;
+  })
+  .meta({
+    description:
+      'A segment rule: {"all": [...]}, {"any": [...]}, {"not": rule}, or a condition on topic, language, tag, emailDomain, attribute (op eq|neq|in|contains|exists|gt|gte|lt|lte), subscribed {before, after}, or campaign {campaign, received}. See docs/audience.md.',
+  });
