@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
 import { z } from 'zod';
 import { AppError, formatPath } from '../http/app-error.js';
-import { Attributes, Email, LanguageCode, Tag, TopicKey } from './schemas.js';
+import { AttributeName, Attributes, Email, LanguageCode, Tag, TopicKey } from './schemas.js';
 import type { ImportRow, SubscriberStore } from './subscriber-store.js';
 
 export interface ImportReport {
@@ -114,10 +114,15 @@ export async function importSubscribers(
   return report;
 }
 
+/** Before any row is read: the header has an email column, and every other column can be an attribute. */
 function checkHeader(header: string[]): string[] {
   const columns = header.map((column) => column.trim().toLowerCase());
   if (!columns.includes('email')) {
     throw AppError.invalid([{ path: 'body', message: 'the first line must be a header with an "email" column' }]);
+  }
+  const bad = columns.filter((c) => !KNOWN_COLUMNS.has(c) && !IGNORED_COLUMNS.has(c) && !AttributeName.safeParse(c).success);
+  if (bad.length) {
+    throw AppError.invalid([{ path: 'body', message: `column ${bad.map((c) => JSON.stringify(c)).join(', ')} cannot be an attribute name` }]);
   }
   return columns;
 }

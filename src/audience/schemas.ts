@@ -25,12 +25,27 @@ export const Email = z
 
 export const Tag = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
 
-/** Any name but for double quotes, backslashes and control characters (JSON paths quote the name). */
+const RESERVED_NAMES = ['__proto__', 'constructor', 'prototype'];
+
+/**
+ * Any name but for double quotes, backslashes and control characters (JSON paths quote the
+ * name), and the three that JavaScript objects cannot hold as plain data.
+ */
 export const AttributeName = z
   .string()
-  .regex(/^[^"\\\u0000-\u001f]{1,64}$/, 'must be 1 to 64 characters without double quotes, backslashes or control characters');
+  .regex(/^[^"\\\u0000-\u001f]{1,64}$/, 'must be 1 to 64 characters without double quotes, backslashes or control characters')
+  .refine((name) => !RESERVED_NAMES.includes(name), 'is a reserved name');
 
-export const Attributes = z.record(AttributeName, z.json());
+/** zod drops a "__proto__" key without a word; say so instead of losing it silently. */
+export const Attributes = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    if (typeof value !== 'object' || value === null) return;
+    for (const name of RESERVED_NAMES.filter((n) => Object.hasOwn(value, n))) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'is a reserved name' });
+    }
+  })
+  .pipe(z.record(AttributeName, z.json()));
 export type Attributes = z.infer<typeof Attributes>;
 
 export const SubscriberStatus = z.enum(SUBSCRIBER_STATUSES);
