@@ -27,6 +27,14 @@ export interface Config {
   readonly mailFrom: string;
   readonly ses: SesConfig;
   readonly sesRegion: string;
+  /** Messages per second; unset: GetAccount's MaxSendRate on real SES, EMULATOR_SEND_RATE otherwise. */
+  readonly sesMaxSendRate: number | undefined;
+  /** SES configuration set for event publishing (bounces, complaints, deliveries). */
+  readonly sesConfigurationSet: string | undefined;
+  /** A campaign pauses after this many send errors in a row. */
+  readonly sendErrorLimit: number;
+  /** Prefix of every BullMQ key in Redis, so several installations (or tests) can share one Redis. */
+  readonly queuePrefix: string;
   readonly logLevel: string;
 }
 
@@ -54,6 +62,10 @@ const envSchema = z
       .union([z.literal('aws'), z.url({ protocol: /^https?$/, error: 'must be "aws" or an http(s) URL' })])
       .optional(),
     SES_EMULATOR_PORT: port.default(8005),
+    SES_MAX_SEND_RATE: z.coerce.number({ error: 'must be a number of messages per second' }).positive('must be more than 0').max(10_000).optional(),
+    SES_CONFIGURATION_SET: z.string().regex(/^[\w-]{1,64}$/, 'must be an SES configuration set name').optional(),
+    SEND_ERROR_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1).default(20),
+    QUEUE_PREFIX: z.string().regex(/^[\w:-]{1,64}$/, 'must be letters, digits, _, - or :').default('pregon'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   });
 
@@ -82,6 +94,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mailFrom: e.MAIL_FROM,
     ses: Object.freeze(sesConfig(e.SES_ENDPOINT, e.SES_EMULATOR_PORT)),
     sesRegion: e.SES_REGION,
+    sesMaxSendRate: e.SES_MAX_SEND_RATE,
+    sesConfigurationSet: e.SES_CONFIGURATION_SET,
+    sendErrorLimit: e.SEND_ERROR_LIMIT,
+    queuePrefix: e.QUEUE_PREFIX,
     logLevel: e.LOG_LEVEL,
   });
 }

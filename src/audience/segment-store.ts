@@ -1,6 +1,6 @@
 // Saved segments: a name and a rule, reused across sends.
 import type { Kysely, Selectable } from 'kysely';
-import { nowIso, parseJson, type SegmentsTable, type Tables } from '../db/schema.js';
+import { LIVE_CAMPAIGN_STATES, nowIso, parseJson, type SegmentsTable, type Tables } from '../db/schema.js';
 import { AppError } from '../http/app-error.js';
 import { RULE_VERSION, type Rule } from './rules.js';
 
@@ -51,9 +51,21 @@ export class SegmentStore {
     return toSegment(row);
   }
 
+  /** A segment a send still waits on or is running with cannot go; one whose sends are over can. */
   async delete(id: number): Promise<void> {
-    const result = await this.db.deleteFrom('segments').where('id', '=', id).executeTakeFirst();
-    if (result.numDeletedRows === 0n) throw notFound(id);
+    await this.db.transaction().execute(async (trx) => {
+      const live = await trx
+        .selectFrom('campaigns')
+        .select('id')
+        .where('segment_id', '=', id)
+        .where('state', 'in', LIVE_CAMPAIGN_STATES)
+        .execute();
+      if (live.length) {
+        throw new AppError('conflict', `Segment ${id} is used by campaign ${live.map((c) => c.id).join(', ')}, which has not finished; cancel it or wait`);
+      }
+      const result = await trx.deleteFrom('segments').where('id', '=', id).executeTakeFirst();
+      if (result.numDeletedRows === 0n) throw notFound(id);
+    });
   }
 }
 

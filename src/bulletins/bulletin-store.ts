@@ -121,9 +121,14 @@ export class BulletinStore {
     }));
   }
 
+  /** A bulletin that has been sent, or is scheduled, stays: its campaigns point at its versions. */
   async delete(id: number): Promise<void> {
-    const result = await this.db.deleteFrom('bulletins').where('id', '=', id).executeTakeFirst();
-    if (result.numDeletedRows === 0n) throw notFound(id);
+    await this.db.transaction().execute(async (trx) => {
+      const campaign = await trx.selectFrom('campaigns').select('id').where('bulletin_id', '=', id).executeTakeFirst();
+      if (campaign) throw new AppError('conflict', `Bulletin ${id} has campaigns (campaign ${campaign.id}); duplicate it instead of deleting it`);
+      const result = await trx.deleteFrom('bulletins').where('id', '=', id).executeTakeFirst();
+      if (result.numDeletedRows === 0n) throw notFound(id);
+    });
   }
 }
 

@@ -4,12 +4,14 @@ import type { Database } from './database.js';
 import { foundation } from './migrations/0001-foundation.js';
 import { bulletins } from './migrations/0002-bulletins.js';
 import { audience } from './migrations/0003-audience.js';
+import { sending } from './migrations/0004-sending.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
     '0001-foundation': foundation(db.kind),
     '0002-bulletins': bulletins(db.kind),
     '0003-audience': audience(db.kind),
+    '0004-sending': sending(db.kind),
   };
 }
 

@@ -125,6 +125,48 @@ export interface SegmentsTable {
   updated_at: string;
 }
 
+export const CAMPAIGN_STATES = ['scheduled', 'preparing', 'sending', 'paused', 'sent', 'cancelled', 'failed'] as const;
+export type CampaignState = (typeof CAMPAIGN_STATES)[number];
+/** States in which a campaign may still send. */
+export const LIVE_CAMPAIGN_STATES = ['scheduled', 'preparing', 'sending', 'paused'] as const satisfies readonly CampaignState[];
+
+export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed', 'skipped', 'unknown', 'cancelled'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface CampaignsTable {
+  id: Generated<number>;
+  bulletin_id: number;
+  bulletin_version_id: number;
+  segment_id: number | null;
+  rule: JsonColumn;
+  topic: string | null;
+  state: CampaignState;
+  tracking: 'aggregate' | 'off';
+  scheduled_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  paused_reason: string | null;
+  consecutive_errors: Generated<number>;
+  run: Generated<number>;
+  templates: JsonColumn | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DeliveriesTable {
+  id: Generated<number>;
+  campaign_id: number;
+  subscriber_id: number | null;
+  language: string;
+  status: DeliveryStatus;
+  attempts: Generated<number>;
+  message_id: string | null;
+  last_error: string | null;
+  claim: string | null;
+  sent_at: string | null;
+  updated_at: string;
+}
+
 export interface Tables {
   subscribers: SubscribersTable;
   subscriber_tags: SubscriberTagsTable;
@@ -138,6 +180,8 @@ export interface Tables {
   bulletins: BulletinsTable;
   bulletin_versions: BulletinVersionsTable;
   segments: SegmentsTable;
+  campaigns: CampaignsTable;
+  deliveries: DeliveriesTable;
 }
 
 export function parseJson<T>(value: JsonColumn): T {
