@@ -43,7 +43,18 @@ export function attributeNumber(type: unknown, value: unknown): number | null {
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 
 const scalar = z.union([z.string().max(500, 'must be at most 500 characters'), z.number().finite()]);
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/, 'must be an ISO date such as 2025-01-31').refine((v) => !Number.isNaN(Date.parse(v)), 'must be a real date');
+/** A calendar day that exists (no 30 February), read the same on every server. */
+function isRealDay(value: string): boolean {
+  const day = value.slice(0, 10);
+  const parsed = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === day;
+}
+
+// A time must carry its zone (Z or an offset): without one it would mean another instant on each server.
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, 'must be an ISO date such as 2025-01-31, or a date-time with its zone')
+  .refine(isRealDay, 'must be a real date');
 
 const conditions = {
   topic: z.strictObject({ topic: TopicKey }),
@@ -81,7 +92,7 @@ function attributeValueProblem(op: AttributeOp, value: unknown): string | undefi
     case 'neq':
       return value !== undefined && !Array.isArray(value) ? undefined : `must be one text or number with "${op}"`;
     default:
-      return typeof value === 'number' || (typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value.slice(0, 10))))
+      return typeof value === 'number' || (typeof value === 'string' && ISO_DATE.test(value) && isRealDay(value))
         ? undefined
         : `must be a number or an ISO date with "${op}"`;
   }

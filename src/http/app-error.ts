@@ -47,9 +47,15 @@ export class AppError extends Error {
     return new AppError('invalid_input', message, issues);
   }
 
-  /** Issues about the value as a whole (an empty path) are named `root`. */
+  /** An unknown field is named by its own path; other issues about the value as a whole are named `root`. */
   static fromZod(error: z.ZodError, root = 'body'): AppError {
-    return AppError.invalid(error.issues.map((issue) => ({ path: formatPath(issue.path) || root, message: issue.message })));
+    return AppError.invalid(
+      error.issues.flatMap((issue) =>
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'is not a known field' }))
+          : [{ path: formatPath(issue.path) || root, message: issue.message }],
+      ),
+    );
   }
 
   toJSON() {

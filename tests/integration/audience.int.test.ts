@@ -279,15 +279,41 @@ describe.each(databaseKinds())('audience API on %s', (kind) => {
       expect((await previewRes({ rule: { all: [] }, segmentId: 1 })).status).toBe(400);
       expect(await issuePaths(await previewRes({ rule: { all: [] }, topic: 'no-such-topic' }))).toEqual(['topic']);
       expect(await issuePaths(await previewRes({ rule: { all: [] }, topic: 'Not A Key' }))).toEqual(['topic']);
-      // an unknown top-level field is named in the message; its path is the body, as for other routes
-      const extra = await previewRes({ rule: { all: [] }, colour: 'red' });
-      expect(extra.status).toBe(400);
-      expect((await extra.json()).error.message).toContain('colour');
+      // an unknown top-level field is named by its own path
+      expect(await issuePaths(await previewRes({ rule: { all: [] }, colour: 'red' }))).toEqual(['colour']);
+      // impossible days, and times without a zone, are refused
+      expect(await issuePaths(await previewRes({ rule: { subscribed: { after: '2024-02-30' } } }))).toEqual(['rule.subscribed.after']);
+      expect(await issuePaths(await previewRes({ rule: { subscribed: { after: '2024-01-01T10:00' } } }))).toEqual(['rule.subscribed.after']);
+      expect(await issuePaths(await previewRes({ rule: { attribute: 'joined', op: 'gt', value: '2024-02-30' } }))).toEqual(['rule.value']);
     });
   });
 
   describe('segments', () => {
     const rule = { all: [{ language: ['es'] }, { attribute: 'state', op: 'in', value: ['TX', 'AZ', 'NM', 'CA'] }, { topic: 'refugees' }] };
+
+    it('refuses to delete a segment an unfinished campaign uses, and allows it once the campaign is over', async () => {
+      const segment = await (await app.request('POST', '/api/segments', { json: { name: 'In use', rule: { tag: 'press' } } })).json();
+      const bulletin = await (
+        await app.request('POST', '/api/bulletins', { json: { version: 1, title: 'b', languages: ['en'], subject: { en: 's' }, blocks: [] } })
+      ).json();
+      // A campaign row as a scheduled send leaves it (the sending API is tested with the worker).
+      const db = app.db.database.db;
+      const now = new Date().toISOString();
+      const campaign = await db
+        .insertInto('campaigns')
+        .values({ bulletin_id: bulletin.id, bulletin_version_id: bulletin.versionId, segment_id: segment.id, rule: '{"tag":"press"}', topic: null, state: 'scheduled', tracking: 'aggregate', scheduled_at: now, started_at: null, finished_at: null, paused_reason: null, templates: null, created_at: now, updated_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const refused = await app.request('DELETE', `/api/segments/${segment.id}`);
+      expect(refused.status).toBe(409);
+      expect((await refused.json()).error.message).toContain(`campaign ${campaign.id}`);
+      expect((await app.request('DELETE', `/api/bulletins/${bulletin.id}`)).status).toBe(409);
+
+      await db.updateTable('campaigns').set({ state: 'sent' }).where('id', '=', campaign.id).execute();
+      expect((await app.request('DELETE', `/api/segments/${segment.id}`)).status).toBe(204);
+      const kept = await db.selectFrom('campaigns').select(['segment_id', 'rule']).where('id', '=', campaign.id).executeTakeFirstOrThrow();
+      expect(kept.segment_id).toBeNull(); // the campaign keeps its own copy of the rule
+    });
 
     it('saves, lists, renames, changes and deletes a segment; a segment previews as its rule', async () => {
       const created = await app.request('POST', '/api/segments', { token: app.editorToken, json: { name: 'Border Spanish', rule } });

@@ -80,7 +80,7 @@ describe.each(databaseKinds())('subscribers API on %s', (kind) => {
       ['page=0', 'page'],
       ['page=abc', 'page'],
       ['status=gone', 'status'],
-      ['colour=red', 'query'],
+      ['colour=red', 'colour'],
     ]) {
       const res = await app.request('GET', `/api/subscribers?${query}`);
       expect(res.status, query).toBe(400);

@@ -16,8 +16,10 @@ describe('AppError', () => {
     expect(error.toJSON().error.issues?.map((i) => i.path)).toEqual(['email', 'tags[0]']);
   });
 
-  it('names a problem with the value as a whole by where it came from', () => {
-    const result = z.strictObject({}).safeParse({ surprise: 1 });
-    expect(AppError.fromZod(result.error!, 'query').issues?.[0]?.path).toBe('query');
+  it('names an unknown field by its path, and a problem with the value as a whole by where it came from', () => {
+    const unknown = z.strictObject({ a: z.strictObject({}) }).safeParse({ a: { surprise: 1 } });
+    expect(AppError.fromZod(unknown.error!).issues).toEqual([{ path: 'a.surprise', message: 'is not a known field' }]);
+    const whole = z.object({}).safeParse('text');
+    expect(AppError.fromZod(whole.error!, 'query').issues?.[0]?.path).toBe('query');
   });
 });

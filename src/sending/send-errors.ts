@@ -1,0 +1,41 @@
+// What a failed send means for the sender: retry soon, wait long, pause the campaign, or give
+// up on that one message. The retry decision reads the class, never the message.
+import { UnrecoverableError } from 'bullmq';
+
+/** Throttled (429) or SES had a fault (5xx, network): back off and try again. */
+export class ThrottledError extends Error {
+  override name = 'ThrottledError';
+}
+
+/** The daily sending quota is spent (LimitExceededException): try again much later. */
+export class QuotaExceededError extends Error {
+  override name = 'QuotaExceededError';
+}
+
+/** Sending is paused or the account suspended: pause the campaign and say why. */
+export class AccountPausedError extends Error {
+  override name = 'AccountPausedError';
+}
+
+/** SES refused this message for good (rejected, bad request, unverified sender): fail the row. */
+export class PermanentSendError extends UnrecoverableError {
+  override name = 'PermanentSendError';
+}
+
+const PERMANENT = new Set(['MessageRejected', 'BadRequestException', 'MailFromDomainNotVerifiedException', 'NotFoundException']);
+const ACCOUNT = new Set(['SendingPausedException', 'AccountSuspendedException']);
+
+/** Maps an error from the SES client to one of the classes above. */
+export function classifySesError(err: unknown): Error {
+  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number }; $fault?: string };
+  const name = e?.name ?? 'Error';
+  const status = e?.$metadata?.httpStatusCode;
+  const message = `${name}: ${e?.message ?? String(err)}`;
+  if (name === 'TooManyRequestsException' || status === 429) return new ThrottledError(message);
+  if (name === 'LimitExceededException') return new QuotaExceededError(message);
+  if (ACCOUNT.has(name)) return new AccountPausedError(message);
+  if (PERMANENT.has(name)) return new PermanentSendError(message);
+  if ((status !== undefined && status >= 500) || e?.$fault === 'server' || status === undefined) return new ThrottledError(message);
+  // Any other 4xx is a problem with this request that trying again will not mend.
+  return new PermanentSendError(message);
+}
