@@ -11,6 +11,8 @@ import { healthHandler, type HealthChecks } from './health.js';
 import { mountRoutes, openApiDocument } from './http/api-routes.js';
 import { bearerAuth } from './http/auth.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import type { CampaignService } from './sending/campaign-service.js';
+import { campaignRoutes } from './sending/routes.js';
 import { settingsRoutes } from './settings/routes.js';
 import type { Stores } from './stores.js';
 
@@ -18,6 +20,7 @@ export interface AppDeps {
   logger: Logger;
   health: HealthChecks;
   stores: Stores;
+  campaigns: CampaignService;
 }
 
 export const API_INFO = { title: 'Pregón API', version: '1' };
@@ -48,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
     ...audienceRoutes(stores.audience, stores.segments, stores.suppressions),
     ...settingsRoutes(stores.settings),
     ...bulletinRoutes(stores.bulletins, stores.previews),
+    ...campaignRoutes(deps.campaigns, stores.campaigns),
   ];
   const openApi = openApiDocument(routes, API_INFO);
   const api = express.Router();

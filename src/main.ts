@@ -9,7 +9,7 @@ import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { checkRedis, commandClient, RedisUnreachableError } from './redis.js';
 import { startSesEmulator } from './sending/ses-emulator.js';
-import { createStores } from './stores.js';
+import { createSending, createStores, sesEndpoint } from './stores.js';
 import { startWorker } from '../workers/worker.js';
 
 async function main(): Promise<void> {
@@ -26,16 +26,18 @@ async function main(): Promise<void> {
   const stores = createStores(database, config);
   await stores.subscribers.backfillEmailHashes();
   const example = await loadExampleBulletin(stores);
+  const sending = createSending(stores, config, ses?.url ?? sesEndpoint(config));
   const app = createApp({
     logger,
     health: { dbKind: database.kind, pingDb: () => database.ping(), pingRedis: async () => void (await redis.ping()) },
     stores,
+    campaigns: sending.service,
   });
   const server = await listen(app, config.port);
   // A CSV import reads its body as fast as it writes rows: give a long file 30 minutes, not
   // Node's default 5 (header timeouts still guard against slow clients).
   server.requestTimeout = 30 * 60_000;
-  const worker = withWorker ? await startWorker({ config, logger }) : undefined;
+  const worker = withWorker ? await startWorker({ config, logger, stores, sending }) : undefined;
 
   printBanner(config, database.kind, ses?.url, withWorker, await stores.staff.countUsers());
   if (example) console.log(`\nLoaded the example bulletin "${example.title}" as a draft (id ${example.id}).`);
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
     logger.info('shutting down');
     await new Promise((resolve) => server.close(resolve));
     await worker?.close();
+    await sending.close();
     await ses?.close();
     redis.disconnect();
     await database.close();

@@ -47,3 +47,8 @@ export function commandClient(url: string, options: RedisOptions = {}): Redis {
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 }
+
+/** A connection for BullMQ queues and workers: blocking commands must wait, never give up. */
+export function bullConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null });
+}

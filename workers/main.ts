@@ -1,16 +1,26 @@
-// `npm run worker`: the worker as its own process, for running several beside one web process.
+// `npm run worker`: the worker as its own process, beside one or more web processes.
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrate.js';
 import { checkRedis, RedisUnreachableError } from '../src/redis.js';
+import { createSending, createStores, sesEndpoint } from '../src/stores.js';
 import { startWorker } from './worker.js';
 
 try {
   const config = loadConfig(process.env);
   const logger = pino({ level: config.logLevel });
   await checkRedis(config.redisUrl);
-  const worker = await startWorker({ config, logger });
+  const database = openDatabase(config.database);
+  await migrateToLatest(database);
+  const stores = createStores(database, config);
+  const sending = createSending(stores, config, sesEndpoint(config));
+  const worker = await startWorker({ config, logger, stores, sending });
   const stop = async () => {
+    logger.info('stopping: finishing the batches in flight');
     await worker.close();
+    await sending.close();
+    await database.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);

@@ -1,19 +1,85 @@
-// The worker side of Pregón: BullMQ workers, started by `npm start` in-process or by
-// `npm run worker` as its own process. Sending (issue 5) registers its workers here.
+// The worker side of Pregón: the BullMQ workers that start campaigns and send their batches.
+// `npm start` runs it in-process; `npm run worker` runs it alone, as many times as wanted.
+import { DelayedError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config.js';
+import { bullConnection } from '../src/redis.js';
+import { CampaignRunner } from '../src/sending/campaign-runner.js';
+import { QuotaExceededError } from '../src/sending/send-errors.js';
+import { CAMPAIGNS_QUEUE, DELIVERIES_QUEUE, cappedBackoff, pacing, type BatchJob, type StartJob } from '../src/sending/send-queues.js';
+import type { Sending, Stores } from '../src/stores.js';
 
 export interface WorkerDeps {
   config: Config;
   logger: Logger;
+  stores: Stores;
+  sending: Sending;
 }
 
 export interface RunningWorker {
-  /** Lets running jobs finish, then disconnects. */
+  /** Lets running batches finish, then disconnects: no row is left half-done. */
   close(): Promise<void>;
 }
 
-export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
-  deps.logger.info('worker started');
-  return { close: async () => {} };
+/** Messages per second when neither SES_MAX_SEND_RATE nor a real SES account says. */
+export const DEFAULT_SEND_RATE = 200;
+/** How long a batch waits when the daily quota is spent. */
+const QUOTA_WAIT_MS = 60 * 60_000;
+
+export async function startWorker({ config, logger, stores, sending }: WorkerDeps): Promise<RunningWorker> {
+  const rate = config.sesMaxSendRate ?? (config.ses.mode === 'aws' ? ((await sending.sender.maxSendRate()) ?? 1) : DEFAULT_SEND_RATE);
+  const { batchSize, limiter } = pacing(rate);
+  const runner = new CampaignRunner({
+    ...stores,
+    queues: sending.queues,
+    sender: sending.sender,
+    logger,
+    publicUrl: config.publicUrl,
+    mailFrom: config.mailFrom,
+    sendErrorLimit: config.sendErrorLimit,
+    batchSize,
+  });
+  const connection = bullConnection(config.redisUrl);
+  const prefix = config.queuePrefix;
+
+  const starts = new Worker<StartJob>(CAMPAIGNS_QUEUE, (job) => runner.start(job.data.campaignId), { connection, prefix, concurrency: 2 });
+  const batches = new Worker<BatchJob>(
+    DELIVERIES_QUEUE,
+    async (job, token) => {
+      try {
+        await runner.sendBatch(job.data, `${job.id}#${token}`);
+      } catch (err) {
+        if (err instanceof QuotaExceededError && token) {
+          await job.moveToDelayed(Date.now() + QUOTA_WAIT_MS, token);
+          throw new DelayedError();
+        }
+        throw err;
+      }
+    },
+    {
+      connection,
+      prefix,
+      concurrency: 4,
+      limiter,
+      // A batch takes seconds; a worker that stops renewing its lock for 15 s is gone, and its
+      // batch runs again within 5 s more (its in-flight rows become 'unknown', never re-sent).
+      lockDuration: 15_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 1000,
+      settings: { backoffStrategy: (attemptsMade: number) => cappedBackoff(attemptsMade) },
+    },
+  );
+  batches.on('failed', (job, err) => {
+    if (!job || err instanceof DelayedError || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    runner.giveUp(job.data, err.message).catch((e: unknown) => logger.error({ err: e }, 'could not record a batch given up'));
+  });
+  for (const worker of [starts, batches]) worker.on('error', (err) => logger.error({ err }, 'worker error'));
+  logger.info({ rate, batchSize, limiter }, 'worker started');
+
+  return {
+    async close() {
+      await Promise.all([starts.close(), batches.close()]);
+      connection.disconnect();
+    },
+  };
 }

@@ -64,12 +64,17 @@ export class AudienceStore {
   }
 
   /** The selected subscribers, each with the reason they are left out or 'eligible'. */
-  private audience(rule: Rule, topic: string | undefined, now: Date) {
-    return this.db
-      .selectFrom('subscribers')
-      .where((eb) => ruleExpression(eb, rule, this.kind))
-      .select(['subscribers.id', 'subscribers.email', 'subscribers.name', 'subscribers.language', (eb) => exclusionReason(eb, topic, now).as('reason')]);
+  audience(rule: Rule, topic: string | undefined, now: Date) {
+    return audienceQuery(this.db, this.kind, rule, topic, now);
   }
+}
+
+/** The rule's selection with each subscriber's reason to be left out, or 'eligible'; sends snapshot it. */
+export function audienceQuery(db: Kysely<Tables>, kind: DatabaseKind, rule: Rule, topic: string | undefined, now: Date) {
+  return db
+    .selectFrom('subscribers')
+    .where((eb) => ruleExpression(eb, rule, kind))
+    .select(['subscribers.id', 'subscribers.email', 'subscribers.name', 'subscribers.language', (eb) => exclusionReason(eb, topic, now).as('reason')]);
 }
 
 function exclusionReason(eb: ExpressionBuilder<Tables, 'subscribers'>, topic: string | undefined, now: Date) {

@@ -105,6 +105,13 @@ export class BulletinStore {
     return this.get(id);
   }
 
+  /** One stored version's document, as a send pinned it. */
+  async version(versionId: number): Promise<BulletinDocument> {
+    const row = await this.db.selectFrom('bulletin_versions').select('document').where('id', '=', versionId).executeTakeFirst();
+    if (!row) throw new AppError('not_found', `No bulletin version with id ${versionId}`);
+    return parseJson<BulletinDocument>(row.document);
+  }
+
   async versions(id: number): Promise<BulletinVersionSummary[]> {
     await this.get(id);
     const rows = await this.db

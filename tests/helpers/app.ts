@@ -1,13 +1,17 @@
 // A real app on a real database and Redis, listening on a loopback port, with an admin and an
 // editor token; requests go through fetch as a client's would.
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { createApp } from '../../src/app.js';
 import type { SuppressionList } from '../../src/audience/suppressions.js';
 import type { DatabaseKind } from '../../src/db/database.js';
 import { commandClient } from '../../src/redis.js';
-import { createStores, type Stores } from '../../src/stores.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createSending, createStores, type Stores } from '../../src/stores.js';
+import { startWorker } from '../../workers/worker.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -21,19 +25,36 @@ export interface TestApp {
   editorToken: string;
   suppressions: SuppressionList;
   stores: Stores;
+  config: Config;
   request(method: string, path: string, options?: { token?: string | null; json?: unknown; body?: string; headers?: Record<string, string> }): Promise<Response>;
   close(): Promise<void>;
 }
 
-export async function startTestApp(kind: DatabaseKind, options: { redisUrl?: string } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Redis for the health check only (the queues always use the test Redis). */
+  redisUrl?: string;
+  /** Where mail goes (an emulator or a scripted server); nowhere reachable when left out. */
+  sesEndpoint?: string;
+  /** Run the worker in the same process, as `npm start` does. */
+  worker?: boolean;
+  /** More environment for the configuration, e.g. SES_MAX_SEND_RATE. */
+  env?: Record<string, string>;
+}
+
+export async function startTestApp(kind: DatabaseKind, options: TestAppOptions = {}): Promise<TestApp> {
   const db = await createTestDatabase(kind);
   const redis = commandClient(options.redisUrl ?? REDIS_URL);
-  const stores = createStores(db.database, { appSecret: TEST_SECRET, publicUrl: TEST_PUBLIC_URL });
+  const config = testConfig(db, options);
+  const stores = createStores(db.database, config);
   const { staff, suppressions } = stores;
+  const logger = pino({ level: 'silent' });
+  const sending = createSending(stores, config, config.ses.mode === 'endpoint' ? config.ses.url : undefined);
+  const worker = options.worker ? await startWorker({ config, logger, stores, sending }) : undefined;
   const app = createApp({
-    logger: pino({ level: 'silent' }),
+    logger,
     health: { dbKind: kind, pingDb: () => db.database.ping(), pingRedis: async () => void (await redis.ping()) },
     stores,
+    campaigns: sending.service,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -49,6 +70,7 @@ export async function startTestApp(kind: DatabaseKind, options: { redisUrl?: str
     editorToken,
     suppressions,
     stores,
+    config,
     request(method, path, { token = adminToken, json, body, headers = {} } = {}) {
       return fetch(`${baseUrl}${path}`, {
         method,
@@ -63,8 +85,27 @@ export async function startTestApp(kind: DatabaseKind, options: { redisUrl?: str
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await worker?.close();
+      await sending.queues.campaigns.obliterate({ force: true });
+      await sending.queues.deliveries.obliterate({ force: true });
+      await sending.close();
       redis.disconnect();
       await db.drop();
     },
   };
+}
+
+/** The configuration a test app runs with: its own queue prefix in Redis, its own database. */
+export function testConfig(db: TestDatabase, options: TestAppOptions = {}): Config {
+  return loadConfig({
+    APP_SECRET: TEST_SECRET,
+    PUBLIC_URL: TEST_PUBLIC_URL,
+    DATA_DIR: tmpdir(),
+    DATABASE_URL: db.url,
+    REDIS_URL,
+    QUEUE_PREFIX: `test-${randomUUID()}`,
+    SES_ENDPOINT: options.sesEndpoint ?? 'http://127.0.0.1:9',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
 }

@@ -1,0 +1,176 @@
+// What the worker does for a campaign: prepare it (render once per language, snapshot the
+// audience into the ledger, queue the batches), then send each batch: claim its rows,
+// personalise, send, record. A row already sent is never sent again, whatever befalls its job.
+import type { Logger } from 'pino';
+import type { BulletinStore } from '../bulletins/bulletin-store.js';
+import type { BulletinPreviews } from '../bulletins/previews.js';
+import { personalise, recipientLinks } from '../render/personalise.js';
+import { renderBulletin, type CompiledBulletin } from '../render/render.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import type { LinkSigner } from '../signed-links.js';
+import type { CampaignStore } from './campaign-store.js';
+import { fromAddress } from './from-address.js';
+import { AccountPausedError, PermanentSendError, QuotaExceededError, ThrottledError } from './send-errors.js';
+import type { BatchJob, SendQueues } from './send-queues.js';
+import type { Sender } from './ses-sender.js';
+
+export interface RunnerDeps {
+  campaigns: CampaignStore;
+  bulletins: BulletinStore;
+  previews: BulletinPreviews;
+  settings: SettingsStore;
+  queues: SendQueues;
+  sender: Sender;
+  signer: LinkSigner;
+  logger: Logger;
+  publicUrl: string;
+  mailFrom: string;
+  /** Pause a campaign after this many send errors in a row. */
+  sendErrorLimit: number;
+  /** Rows per batch job, from the send rate. */
+  batchSize: number;
+}
+
+/** Campaigns whose templates a worker keeps in memory at once. */
+const TEMPLATE_CACHE_SIZE = 8;
+
+type Outcome = 'sent' | 'skipped' | 'failed' | 'throttled' | 'quota' | 'paused';
+
+export class CampaignRunner {
+  /** Compiled templates by campaign id: read from the database once per campaign per process. */
+  private readonly templates = new Map<number, Record<string, CompiledBulletin>>();
+
+  constructor(private readonly deps: RunnerDeps) {}
+
+  /** The start job. Idempotent: run again after a crash, it picks up where it stopped. */
+  async start(campaignId: number): Promise<void> {
+    const { campaigns } = this.deps;
+    await campaigns.transition(campaignId, ['scheduled'], 'preparing', { started_at: new Date().toISOString() });
+    let campaign = await campaigns.get(campaignId);
+    if (campaign.state === 'preparing') {
+      const document = await this.deps.bulletins.version(campaign.bulletinVersionId);
+      if (!(await campaigns.templates(campaignId))) {
+        const context = await this.deps.previews.themeContext(document);
+        const compiled = await Promise.all(document.languages.map((language) => renderBulletin(document, language, context)));
+        await campaigns.saveTemplates(campaignId, Object.fromEntries(compiled.map((c) => [c.language, c])));
+      }
+      const rows = await campaigns.snapshotAudience(campaign, document.languages, new Date());
+      await campaigns.transition(campaignId, ['preparing'], 'sending');
+      this.deps.logger.info({ campaignId, recipients: rows }, 'campaign prepared');
+      campaign = await campaigns.get(campaignId);
+    }
+    if (campaign.state !== 'sending') return;
+    await this.queueBatches(campaignId, campaign.run);
+  }
+
+  /** Queues a batch job for the campaign's queued rows; finishes the campaign when there are none. */
+  async queueBatches(campaignId: number, run: number): Promise<void> {
+    const batches = await this.deps.campaigns.queuedBatches(campaignId, this.deps.batchSize);
+    await this.deps.queues.enqueueBatches(campaignId, run, batches);
+    if (batches.length === 0) await this.deps.campaigns.finishIfDone(campaignId);
+  }
+
+  /**
+   * One batch. `claim` names this attempt. Throws ThrottledError to be retried with backoff and
+   * QuotaExceededError to be delayed long; rows it could not send are back in the queue then.
+   */
+  async sendBatch(job: BatchJob, claim: string): Promise<void> {
+    const { campaigns, logger } = this.deps;
+    const campaign = await campaigns.get(job.campaignId);
+    if (campaign.state !== 'sending') return; // paused or cancelled: the rows wait, or were cancelled
+    const abandoned = await campaigns.markAbandoned(job.campaignId, job, claim);
+    if (abandoned) logger.warn({ campaignId: job.campaignId, abandoned }, 'rows left by a stopped worker marked unknown');
+    const rows = await campaigns.claim(job.campaignId, job, claim);
+    if (rows.length === 0) {
+      await campaigns.finishIfDone(job.campaignId);
+      return;
+    }
+
+    const templates = await this.templatesOf(job.campaignId);
+    const settings = await this.deps.settings.get();
+    const from = fromAddress(settings, this.deps.mailFrom);
+    const now = new Date();
+    const recipients = await campaigns.recipients(
+      rows.flatMap((r) => (r.subscriberId === null ? [] : [r.subscriberId])),
+      now,
+    );
+
+    const errors: string[] = [];
+    const outcomes = await Promise.all(
+      rows.map(async (row): Promise<Outcome> => {
+        const recipient = row.subscriberId === null ? undefined : recipients.get(row.subscriberId);
+        const skip = recipient ? recipient.skip : 'subscriber was erased';
+        if (skip || !recipient) {
+          await campaigns.settle(row.id, claim, { status: 'skipped', error: skip ?? 'subscriber was erased' });
+          return 'skipped';
+        }
+        const template = templates[row.language] ?? Object.values(templates)[0]!;
+        const message = personalise(template, { subscriberId: recipient.id, email: recipient.email, name: recipient.name }, recipientLinks(this.deps.signer, this.deps.publicUrl, recipient.id, campaign.bulletinVersionId));
+        try {
+          const messageId = await this.deps.sender.send({
+            from,
+            to: recipient.email,
+            replyTo: settings.replyTo || undefined,
+            ...message,
+            tags: { campaign: String(job.campaignId), delivery: String(row.id) },
+          });
+          await campaigns.settle(row.id, claim, { status: 'sent', messageId });
+          return 'sent';
+        } catch (err) {
+          const reason = (err as Error).message;
+          errors.push(reason);
+          if (err instanceof PermanentSendError) {
+            await campaigns.settle(row.id, claim, { status: 'failed', error: reason });
+            return 'failed';
+          }
+          // Everything else leaves the row for a later attempt: it was not accepted.
+          await campaigns.settle(row.id, claim, { status: 'queued', error: reason });
+          if (err instanceof QuotaExceededError) return 'quota';
+          if (err instanceof AccountPausedError) return 'paused';
+          if (!(err instanceof ThrottledError)) logger.error({ err, campaignId: job.campaignId }, 'unexpected send error');
+          return 'throttled';
+        }
+      }),
+    );
+
+    await this.countErrors(job.campaignId, outcomes, errors.at(-1));
+    const paused = outcomes.indexOf('paused');
+    if (paused >= 0) {
+      await campaigns.transition(job.campaignId, ['sending'], 'paused', { paused_reason: `SES: ${errors.find((e) => /Paused|Suspended/.test(e)) ?? 'sending paused'}` });
+      return;
+    }
+    if (outcomes.includes('quota')) throw new QuotaExceededError('The SES daily quota is spent');
+    if (outcomes.includes('throttled')) throw new ThrottledError(`${outcomes.filter((o) => o === 'throttled').length} messages to retry: ${errors.at(-1)}`);
+    await campaigns.finishIfDone(job.campaignId);
+  }
+
+  /** BullMQ gave up on a batch: its rows fail with the reason (staff can retry them). */
+  async giveUp(job: BatchJob, reason: string): Promise<void> {
+    await this.deps.campaigns.failRange(job.campaignId, job, `Gave up after repeated errors: ${reason}`);
+    await this.deps.campaigns.finishIfDone(job.campaignId);
+  }
+
+  private async countErrors(campaignId: number, outcomes: Outcome[], lastError: string | undefined): Promise<void> {
+    // Throttling is the pace of the account speaking, not an error of the campaign.
+    const failures = outcomes.filter((o) => o === 'failed').length;
+    const succeeded = outcomes.includes('sent');
+    if (!failures && !succeeded) return;
+    const inARow = await this.deps.campaigns.countError(campaignId, { reset: succeeded, add: failures });
+    if (inARow >= this.deps.sendErrorLimit) {
+      await this.deps.campaigns.transition(campaignId, ['sending'], 'paused', {
+        paused_reason: `${inARow} send errors in a row; the last: ${lastError ?? 'unknown'}`,
+      });
+    }
+  }
+
+  private async templatesOf(campaignId: number): Promise<Record<string, CompiledBulletin>> {
+    let templates = this.templates.get(campaignId);
+    if (!templates) {
+      templates = (await this.deps.campaigns.templates(campaignId)) ?? undefined;
+      if (!templates) throw new Error(`Campaign ${campaignId} has no compiled templates`);
+      if (this.templates.size >= TEMPLATE_CACHE_SIZE) this.templates.delete(this.templates.keys().next().value!);
+      this.templates.set(campaignId, templates);
+    }
+    return templates;
+  }
+}

@@ -1,0 +1,140 @@
+// What staff do with sends: start or schedule one (after the pre-send checks), pause, resume,
+// cancel, reschedule, retry failed rows, and send a test. The worker does the sending itself.
+import type { Rule } from '../audience/rules.js';
+import type { SegmentStore } from '../audience/segment-store.js';
+import type { BulletinStore } from '../bulletins/bulletin-store.js';
+import type { BulletinPreviews } from '../bulletins/previews.js';
+import { nowIso } from '../db/schema.js';
+import { AppError } from '../http/app-error.js';
+import { personalise, recipientLinks } from '../render/personalise.js';
+import { renderBulletin } from '../render/render.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import type { LinkSigner } from '../signed-links.js';
+import type { Campaign, CampaignStore } from './campaign-store.js';
+import { fromAddress } from './from-address.js';
+import type { SendQueues } from './send-queues.js';
+import type { Sender } from './ses-sender.js';
+
+export interface SendInput {
+  rule?: Rule | undefined;
+  segmentId?: number | undefined;
+  scheduledAt?: string | undefined;
+  tracking: 'aggregate' | 'off';
+}
+
+export class CampaignService {
+  constructor(
+    private readonly deps: {
+      campaigns: CampaignStore;
+      bulletins: BulletinStore;
+      previews: BulletinPreviews;
+      segments: SegmentStore;
+      settings: SettingsStore;
+      queues: SendQueues;
+      sender: Sender;
+      signer: LinkSigner;
+      publicUrl: string;
+      mailFrom: string;
+    },
+  ) {}
+
+  /** Creates a campaign pinned to the bulletin's current version, unless a check finds an error. */
+  async send(bulletinId: number, input: SendInput): Promise<Campaign> {
+    const bulletin = await this.deps.bulletins.get(bulletinId);
+    const findings = await this.deps.previews.checks(bulletin.document);
+    const errors = findings.filter((f) => f.level === 'error');
+    if (errors.length) {
+      throw new AppError('unprocessable', `The pre-send checks found ${errors.length} error(s); mend them before sending`, undefined, { findings });
+    }
+    const segment = input.segmentId === undefined ? undefined : await this.deps.segments.get(input.segmentId);
+    const at = input.scheduledAt ? new Date(input.scheduledAt) : new Date();
+    const campaign = await this.deps.campaigns.create({
+      bulletinId,
+      bulletinVersionId: bulletin.versionId,
+      segmentId: segment?.id ?? null,
+      rule: segment?.rule ?? input.rule!,
+      topic: bulletin.document.topic ?? null,
+      scheduledAt: at.toISOString(),
+      tracking: input.tracking,
+    });
+    await this.deps.queues.scheduleStart(campaign.id, at);
+    return campaign;
+  }
+
+  async reschedule(id: number, scheduledAt: string): Promise<Campaign> {
+    if (!(await this.deps.campaigns.setScheduledAt(id, new Date(scheduledAt).toISOString()))) throw await this.wrongState(id, 'rescheduled', 'scheduled');
+    await this.deps.queues.reschedule(id, new Date(scheduledAt));
+    return this.deps.campaigns.get(id);
+  }
+
+  async pause(id: number): Promise<Campaign> {
+    if (!(await this.deps.campaigns.transition(id, ['sending'], 'paused', { paused_reason: 'Paused by staff' }))) {
+      throw await this.wrongState(id, 'paused', 'sending');
+    }
+    return this.deps.campaigns.get(id);
+  }
+
+  /** Resumes a paused campaign in a new run: its queued rows get new batch jobs. */
+  async resume(id: number): Promise<Campaign> {
+    if (!(await this.deps.campaigns.transition(id, ['paused'], 'sending', { paused_reason: null, nextRun: true }))) {
+      throw await this.wrongState(id, 'resumed', 'paused');
+    }
+    const campaign = await this.deps.campaigns.get(id);
+    await this.deps.queues.scheduleStart(id, new Date(), campaign.run);
+    return campaign;
+  }
+
+  async cancel(id: number): Promise<Campaign> {
+    if (!(await this.deps.campaigns.transition(id, ['scheduled', 'preparing', 'sending', 'paused'], 'cancelled', { finished_at: nowIso() }))) {
+      throw await this.wrongState(id, 'cancelled', 'scheduled, preparing, sending or paused');
+    }
+    await this.deps.queues.removeStart(id);
+    await this.deps.campaigns.cancelQueued(id);
+    return this.deps.campaigns.get(id);
+  }
+
+  /** Puts failed rows (and `unknown` ones when asked: they may have been sent) back in the queue. */
+  async retry(id: number, statuses: readonly ('failed' | 'unknown')[]): Promise<{ requeued: number; campaign: Campaign }> {
+    const before = await this.deps.campaigns.get(id);
+    if (!['sending', 'paused', 'sent'].includes(before.state)) throw await this.wrongState(id, 'retried', 'sending, paused or sent');
+    const requeued = await this.deps.campaigns.requeue(id, statuses);
+    if (requeued && before.state !== 'paused') {
+      // A new run gives the rows new batch jobs; a finished campaign is sending again.
+      await this.deps.campaigns.transition(id, ['sending', 'sent'], 'sending', { finished_at: null, nextRun: true });
+      const campaign = await this.deps.campaigns.get(id);
+      await this.deps.queues.scheduleStart(id, new Date(), campaign.run);
+    }
+    return { requeued, campaign: await this.deps.campaigns.get(id) };
+  }
+
+  /** Sends personalised copies to staff now, subject marked [TEST]; no campaign, no counts. */
+  async test(bulletinId: number, to: readonly string[], language: string | undefined): Promise<{ to: string; messageId: string }[]> {
+    const bulletin = await this.deps.bulletins.get(bulletinId);
+    const lang = language ?? bulletin.document.languages[0]!;
+    if (!bulletin.document.languages.includes(lang)) {
+      throw AppError.invalid([{ path: 'lang', message: `must be one of the bulletin's languages: ${bulletin.document.languages.join(', ')}` }]);
+    }
+    const compiled = await renderBulletin(bulletin.document, lang, await this.deps.previews.themeContext(bulletin.document));
+    const settings = await this.deps.settings.get();
+    const links = recipientLinks(this.deps.signer, this.deps.publicUrl, 0, bulletin.versionId);
+    const sent = [];
+    for (const address of to) {
+      const message = personalise(compiled, { subscriberId: 0, email: address, name: '' }, links);
+      const messageId = await this.deps.sender.send({
+        from: fromAddress(settings, this.deps.mailFrom),
+        to: address,
+        replyTo: settings.replyTo || undefined,
+        ...message,
+        subject: `[TEST] ${message.subject}`,
+        tags: { test: 'true' },
+      });
+      sent.push({ to: address, messageId });
+    }
+    return sent;
+  }
+
+  private async wrongState(id: number, action: string, allowed: string): Promise<AppError> {
+    const campaign = await this.deps.campaigns.get(id);
+    return new AppError('conflict', `Campaign ${id} is ${campaign.state}; only a campaign that is ${allowed} can be ${action}`);
+  }
+}

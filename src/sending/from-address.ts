@@ -1,0 +1,9 @@
+// The From of bulk and test mail: the sender in settings, else MAIL_FROM.
+import type { Settings } from '../settings/settings.js';
+
+export function fromAddress(settings: Settings, mailFrom: string): string {
+  if (!settings.senderEmail) return mailFrom;
+  // A display name is quoted, and nothing in it may end the quote or the header.
+  const name = settings.senderName.replace(/["\\\r\n]/g, '').trim();
+  return name ? `"${name}" <${settings.senderEmail}>` : settings.senderEmail;
+}

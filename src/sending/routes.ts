@@ -1,0 +1,116 @@
+// /api/bulletins/:id/send and /test, /api/campaigns: thin handlers over the campaign service.
+import { z } from 'zod';
+import { RuleSchema } from '../audience/rules.js';
+import { Email, LanguageCode } from '../audience/schemas.js';
+import { CAMPAIGN_STATES, DELIVERY_STATUSES } from '../db/schema.js';
+import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
+import type { CampaignService } from './campaign-service.js';
+import type { CampaignStore } from './campaign-store.js';
+
+const isoTime = z.iso.datetime({ offset: true, error: 'must be an ISO date-time with its zone, such as 2026-12-01T15:00:00Z' });
+
+const SendInput = z
+  .strictObject({
+    rule: RuleSchema.optional(),
+    segmentId: z.number().int().positive().optional(),
+    scheduledAt: isoTime.optional().describe('When to start; now when left out'),
+    tracking: z.enum(['aggregate', 'off']).default('aggregate').describe('"off" for a sensitive send: no link is counted'),
+  })
+  .refine((body) => (body.rule === undefined) !== (body.segmentId === undefined), 'must give either rule or segmentId');
+
+const Campaign = z.object({
+  id: z.number(),
+  bulletinId: z.number(),
+  bulletinVersionId: z.number(),
+  segmentId: z.number().nullable(),
+  rule: z.unknown(),
+  topic: z.string().nullable(),
+  state: z.enum(CAMPAIGN_STATES),
+  tracking: z.enum(['aggregate', 'off']),
+  scheduledAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  pausedReason: z.string().nullable(),
+  run: z.number(),
+  createdAt: z.string(),
+});
+
+const CampaignReport = Campaign.extend({
+  counts: z.record(z.enum([...DELIVERY_STATUSES, 'total']), z.number()),
+  byLanguage: z.record(z.string(), z.record(z.string(), z.number())),
+  rate: z.number().nullable().describe('Messages sent per second'),
+  lastErrors: z.array(z.object({ deliveryId: z.number(), status: z.string(), error: z.string(), at: z.string() })),
+});
+
+const FINAL_STATES = new Set(['sent', 'cancelled', 'failed']);
+const EVENT_INTERVAL_MS = 1000;
+
+export function campaignRoutes(service: CampaignService, campaigns: CampaignStore): RouteSpec[] {
+  const tag = 'campaigns';
+  const action = (name: 'pause' | 'resume' | 'cancel', summary: string) =>
+    defineRoute({
+      method: 'post', path: `/campaigns/:id/${name}`, tag, role: 'editor', summary, params: idParams, response: Campaign,
+      handler: ({ params }) => service[name](params.id),
+    });
+  return [
+    defineRoute({
+      method: 'post', path: '/bulletins/:id/send', tag, role: 'editor', status: 201,
+      summary: 'Send or schedule the bulletin to a rule or segment; 422 with the findings while the pre-send checks find errors',
+      params: idParams, body: SendInput, response: Campaign,
+      handler: ({ params, body }) => service.send(params.id, body),
+    }),
+    defineRoute({
+      method: 'post', path: '/bulletins/:id/test', tag, role: 'editor',
+      summary: 'Send personalised test copies, subject marked [TEST], to up to 10 addresses',
+      params: idParams,
+      body: z.strictObject({ to: z.array(Email).min(1, 'must name at least one address').max(10, 'must name at most 10 addresses'), lang: LanguageCode.optional() }),
+      response: z.object({ sent: z.array(z.object({ to: z.string(), messageId: z.string() })) }),
+      handler: async ({ params, body }) => ({ sent: await service.test(params.id, body.to, body.lang) }),
+    }),
+    defineRoute({
+      method: 'get', path: '/campaigns', tag, role: 'editor', summary: 'List campaigns, newest first',
+      response: z.object({ data: z.array(Campaign) }),
+      handler: async () => ({ data: await campaigns.list() }),
+    }),
+    defineRoute({
+      method: 'get', path: '/campaigns/:id', tag, role: 'editor',
+      summary: 'A campaign: state, counts by delivery status and language, rate, times, last errors',
+      params: idParams, response: CampaignReport,
+      handler: ({ params }) => campaigns.report(params.id),
+    }),
+    defineRoute({
+      method: 'patch', path: '/campaigns/:id', tag, role: 'editor', summary: 'Reschedule a campaign that has not started',
+      params: idParams, body: z.strictObject({ scheduledAt: isoTime }), response: Campaign,
+      handler: ({ params, body }) => service.reschedule(params.id, body.scheduledAt),
+    }),
+    action('pause', 'Pause a sending campaign'),
+    action('resume', 'Resume a paused campaign'),
+    action('cancel', 'Cancel a campaign; rows not yet sent are cancelled'),
+    defineRoute({
+      method: 'post', path: '/campaigns/:id/retry-failed', tag, role: 'editor',
+      summary: 'Queue failed rows again (and "unknown" ones when included: they may have been sent)',
+      params: idParams,
+      body: z.strictObject({ include: z.array(z.enum(['failed', 'unknown'])).min(1).default(['failed']) }),
+      response: z.object({ requeued: z.number(), campaign: Campaign }),
+      handler: ({ params, body }) => service.retry(params.id, body.include),
+    }),
+    defineRoute({
+      method: 'get', path: '/campaigns/:id/events', tag, role: 'editor', responseContentType: 'text/event-stream',
+      summary: 'Server-sent events: the campaign report every second until it is over',
+      params: idParams,
+      handler: async ({ params, req, res }) => {
+        await campaigns.get(params.id); // 404 before the stream starts
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+        let open = true;
+        req.on('close', () => (open = false));
+        while (open) {
+          const report = await campaigns.report(params.id);
+          res.write(`event: progress\ndata: ${JSON.stringify(report)}\n\n`);
+          if (FINAL_STATES.has(report.state)) break;
+          await new Promise((resolve) => setTimeout(resolve, EVENT_INTERVAL_MS));
+        }
+        res.end();
+      },
+    }),
+  ];
+}

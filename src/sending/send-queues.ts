@@ -1,0 +1,91 @@
+// The two BullMQ queues of sending: `campaigns` runs a campaign's start (delayed until its
+// time), `deliveries` runs its batches under the global rate limiter. Job ids are
+// deterministic, so adding a job twice (a retried start, a second worker) adds it once.
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+export const CAMPAIGNS_QUEUE = 'campaigns';
+export const DELIVERIES_QUEUE = 'deliveries';
+
+export interface StartJob {
+  campaignId: number;
+}
+
+/**
+ * Batch size and limiter for a send rate (messages per second): batches of up to 50 rows, sent
+ * in parallel, and one batch per `duration` across every worker (BullMQ's global limiter).
+ */
+export function pacing(rate: number): { batchSize: number; limiter: { max: number; duration: number } } {
+  const batchSize = Math.max(1, Math.min(50, Math.floor(rate)));
+  return { batchSize, limiter: { max: 1, duration: Math.ceil((1000 * batchSize) / rate) } };
+}
+
+export interface BatchJob {
+  campaignId: number;
+  /** The campaign's run: a resume or a retry starts a new one, with new job ids. */
+  run: number;
+  fromId: number;
+  toId: number;
+}
+
+/** A throttled batch is tried this many times (backoff 1 s doubling to 60 s: about 45 minutes). */
+export const BATCH_ATTEMPTS = 50;
+const ADD_BULK_CHUNK = 500;
+
+const keep = { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } } satisfies JobsOptions;
+
+export class SendQueues {
+  readonly campaigns: Queue<StartJob>;
+  readonly deliveries: Queue<BatchJob>;
+
+  constructor(connection: Redis, prefix: string) {
+    this.campaigns = new Queue<StartJob>(CAMPAIGNS_QUEUE, { connection, prefix });
+    this.deliveries = new Queue<BatchJob>(DELIVERIES_QUEUE, { connection, prefix });
+  }
+
+  /** Starts run `run` of a campaign at `at`: run 0 prepares it; later runs (resume, retry) queue its rows again. */
+  async scheduleStart(campaignId: number, at: Date, run = 0): Promise<void> {
+    await this.campaigns.add(
+      'start',
+      { campaignId },
+      { ...keep, jobId: startJobId(campaignId, run), delay: Math.max(0, at.getTime() - Date.now()), attempts: 10, backoff: { type: 'exponential', delay: 1000 } },
+    );
+  }
+
+  /** Moves a campaign's first start while it waits. */
+  async reschedule(campaignId: number, at: Date): Promise<void> {
+    const job = await this.campaigns.getJob(startJobId(campaignId, 0));
+    if (job && (await job.isDelayed())) await job.changeDelay(Math.max(0, at.getTime() - Date.now()));
+    else if (!job) await this.scheduleStart(campaignId, at);
+  }
+
+  async removeStart(campaignId: number): Promise<void> {
+    const job = await this.campaigns.getJob(startJobId(campaignId, 0));
+    if (job && ((await job.isDelayed()) || (await job.isWaiting()))) await job.remove();
+  }
+
+  async enqueueBatches(campaignId: number, run: number, batches: readonly { fromId: number; toId: number }[]): Promise<void> {
+    for (let i = 0; i < batches.length; i += ADD_BULK_CHUNK) {
+      await this.deliveries.addBulk(
+        batches.slice(i, i + ADD_BULK_CHUNK).map(({ fromId, toId }) => ({
+          name: 'batch',
+          data: { campaignId, run, fromId, toId },
+          opts: { ...keep, jobId: `batch-${campaignId}-${run}-${fromId}`, attempts: BATCH_ATTEMPTS, backoff: { type: 'capped' } },
+        })),
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.campaigns.close(), this.deliveries.close()]);
+  }
+}
+
+function startJobId(campaignId: number, run: number): string {
+  return `start-${campaignId}-${run}`;
+}
+
+/** The 'capped' backoff of batch jobs: 1 s, 2 s, 4 s … up to a minute. A pure function. */
+export function cappedBackoff(attemptsMade: number): number {
+  return Math.min(60_000, 1000 * 2 ** Math.max(0, attemptsMade - 1));
+}
