@@ -10,8 +10,10 @@ export interface SesEmulator {
   close(): Promise<void>;
 }
 
-// The package is CommonJS with `exports.default`; under ESM that arrives one level down.
-const startServer = sesLocal.default;
+// The package is CommonJS with `exports.default`: Node's ESM loader gives it one level down,
+// Vite's (in the tests) gives it directly.
+type Start = typeof sesLocal.default;
+const startServer: Start = typeof sesLocal === 'function' ? (sesLocal as unknown as Start) : sesLocal.default;
 
 /** Listens on `port`, or on any free port when that one is taken (a second `npm start`, a test). */
 export async function startSesEmulator(port: number): Promise<SesEmulator> {

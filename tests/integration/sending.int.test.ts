@@ -1,0 +1,87 @@
+// A real campaign: BullMQ on Redis, the worker in-process, the real SES v2 client, and
+// aws-ses-v2-local as SES.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSesEmulator, type SesEmulator } from '../../src/sending/ses-emulator.js';
+import { startTestApp, TEST_PUBLIC_URL, type TestApp } from '../helpers/app.js';
+import { importAudience, sendableBulletin, waitForCampaign } from '../helpers/campaigns.js';
+import { databaseKinds } from '../helpers/databases.js';
+
+interface StoredEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+  headers?: { name: string; value: string }[];
+}
+
+describe.each(databaseKinds())('sending a campaign on %s', (kind) => {
+  let ses: SesEmulator;
+  let app: TestApp;
+  const inbox = async (): Promise<StoredEmail[]> => ((await (await fetch(`${ses.url}/store`)).json()) as { emails: StoredEmail[] }).emails;
+
+  beforeAll(async () => {
+    ses = await startSesEmulator(0);
+    await fetch(`${ses.url}/clear-store`, { method: 'POST' });
+    app = await startTestApp(kind, { sesEndpoint: ses.url, worker: true });
+  });
+  afterAll(async () => {
+    await app.close();
+    await ses.close();
+  });
+
+  it('sends a 1,000-recipient bulletin in English and Spanish: one mail each, nobody ineligible', async () => {
+    const bulletinId = await sendableBulletin(app);
+    await importAudience(app, 1000);
+    // The ineligible: unconfirmed, unsubscribed, suppressed, and someone outside the rule
+    await app.request('POST', '/api/subscribers', { json: { email: 'pending@example.org', topics: ['weekly-bulletin'] } });
+    const left = await (await app.request('POST', '/api/subscribers', { json: { email: 'left@example.org', status: 'active', topics: ['weekly-bulletin'] } })).json();
+    await app.request('PATCH', `/api/subscribers/${left.id}`, { json: { status: 'unsubscribed' } });
+    await app.request('POST', '/api/subscribers', { json: { email: 'suppressed@example.org', status: 'active', topics: ['weekly-bulletin'] } });
+    await app.request('POST', '/api/suppressions', { json: { email: 'suppressed@example.org' } });
+    await app.request('POST', '/api/subscribers', { json: { email: 'outside@other.org', status: 'active', topics: ['weekly-bulletin'] } });
+
+    const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'example.org' } } });
+    expect(res.status).toBe(201);
+    const campaign = await res.json();
+    const report = await waitForCampaign(app, campaign.id, ['sent']);
+    expect(report.counts).toMatchObject({ sent: 1000, total: 1000, queued: 0, sending: 0, failed: 0, unknown: 0 });
+    expect(report.byLanguage).toEqual({ en: { sent: 666 }, es: { sent: 334 } });
+
+    const mails = await inbox();
+    expect(mails).toHaveLength(1000);
+    const byAddress = new Map(mails.map((m) => [m.destination.to[0]!, m]));
+    expect(byAddress.size).toBe(1000);
+    for (const absent of ['pending@example.org', 'left@example.org', 'suppressed@example.org', 'outside@other.org']) expect(byAddress.has(absent)).toBe(false);
+
+    const unsubscribeLinks = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const mail = byAddress.get(`person${i}@example.org`)!;
+      const spanish = i % 3 === 0;
+      expect(mail.subject).toBe(spanish ? 'Nueva web, una petición por las personas refugiadas y los 100 días de Biden' : "Our new website, a petition on refugees, and Biden's first 100 days");
+      expect(mail.from).toBe('"NNIRR" <bulletin@nnirr.org>');
+      const headers = Object.fromEntries((mail.headers ?? []).map((h) => [h.name, h.value]));
+      expect(headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+      const link = /^<(.+)>$/.exec(headers['List-Unsubscribe'] ?? '')?.[1];
+      expect(link).toMatch(new RegExp(`^${TEST_PUBLIC_URL}/u/`));
+      expect(mail.body.html).toContain(`href="${link}"`);
+      expect(mail.body.text).toContain(`${spanish ? 'Darte de baja' : 'Unsubscribe'}: ${link}`);
+      expect(app.stores.signer.verify('unsubscribe', link!.split('/').at(-1)!)).toBe(String(await idOf(`person${i}@example.org`)));
+      unsubscribeLinks.add(link!);
+    }
+    expect(unsubscribeLinks.size).toBe(1000);
+
+    // The ledger holds each message id SES gave
+    const ledger = await app.db.database.db.selectFrom('deliveries').select(['message_id', 'status']).where('campaign_id', '=', campaign.id).execute();
+    expect(new Set(ledger.map((d) => d.message_id))).toEqual(new Set(mails.map((m) => m.messageId)));
+  });
+
+  const ids = new Map<string, number>();
+  async function idOf(email: string): Promise<number> {
+    if (!ids.size) {
+      const rows = await app.db.database.db.selectFrom('subscribers').select(['id', 'email']).execute();
+      for (const r of rows) ids.set(r.email, r.id);
+    }
+    return ids.get(email)!;
+  }
+});
