@@ -12,10 +12,10 @@ export async function sendableBulletin(app: TestApp): Promise<number> {
   return (await res.json()).id;
 }
 
-/** Imports `count` active subscribers of the weekly bulletin, every third in Spanish. */
-export async function importAudience(app: TestApp, count: number, prefix = 'person'): Promise<void> {
+/** Imports `count` active subscribers of the weekly bulletin, every third in Spanish: prefix0@domain, … */
+export async function importAudience(app: TestApp, count: number, prefix = 'person', domain = 'example.org'): Promise<void> {
   const lines = ['email,name,language,topics'];
-  for (let i = 0; i < count; i++) lines.push(`${prefix}${i}@example.org,Person ${i},${i % 3 === 0 ? 'es' : 'en'},weekly-bulletin`);
+  for (let i = 0; i < count; i++) lines.push(`${prefix}${i}@${domain},Person ${i},${i % 3 === 0 ? 'es' : 'en'},weekly-bulletin`);
   const res = await app.request('POST', '/api/subscribers/import', { body: lines.join('\n'), headers: { 'content-type': 'text/csv' } });
   if (res.status !== 200) throw new Error(`import failed: ${await res.text()}`);
 }

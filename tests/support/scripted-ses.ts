@@ -1,0 +1,107 @@
+// A small SES v2-compatible HTTP server of our own for fault injection: it answers SendEmail
+// as a script says (accept, 429, 500, MessageRejected, SendingPausedException, …), optionally
+// slowly, and records every message it accepted. Only what the SDK's SendEmail and GetAccount
+// need is implemented.
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Answer =
+  | 'accept'
+  | 'throttle' // 429 TooManyRequestsException
+  | 'fault' // 500 InternalFailure
+  | 'reject' // 400 MessageRejected
+  | 'paused' // 400 SendingPausedException
+  | 'quota'; // 400 LimitExceededException
+
+export interface ReceivedMessage {
+  to: string;
+  subject: string;
+  messageId: string;
+  headers: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+const ERRORS: Record<Exclude<Answer, 'accept'>, { status: number; type: string }> = {
+  throttle: { status: 429, type: 'TooManyRequestsException' },
+  fault: { status: 500, type: 'InternalFailure' },
+  reject: { status: 400, type: 'MessageRejected' },
+  paused: { status: 400, type: 'SendingPausedException' },
+  quota: { status: 400, type: 'LimitExceededException' },
+};
+
+export class ScriptedSes {
+  /** Every accepted message, in order. */
+  readonly received: ReceivedMessage[] = [];
+  /** SendEmail requests begun and not yet answered. */
+  inFlight = 0;
+  /** Attempts per recipient, accepted or not. */
+  readonly attempts = new Map<string, number>();
+  /** Decides each answer from the recipient and how many times they were tried before. */
+  script: (to: string, attempt: number) => Answer = () => 'accept';
+  /** Milliseconds to wait before answering a SendEmail. */
+  delayMs = 0;
+  maxSendRate = 100;
+  private server!: Server;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => void this.answer(req.method ?? '', req.url ?? '', body, res));
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  count(to: string): number {
+    return this.received.filter((m) => m.to === to).length;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private async answer(method: string, url: string, body: string, res: import('node:http').ServerResponse): Promise<void> {
+    const json = (status: number, value: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(value));
+    };
+    if (method === 'GET' && url.startsWith('/v2/email/account')) {
+      json(200, { SendQuota: { Max24HourSend: 50000, MaxSendRate: this.maxSendRate, SentLast24Hours: 0 }, SendingEnabled: true });
+      return;
+    }
+    if (method !== 'POST' || !url.startsWith('/v2/email/outbound-emails')) {
+      json(404, { message: 'not scripted' }, { 'x-amzn-errortype': 'NotFoundException' });
+      return;
+    }
+    this.inFlight += 1;
+    try {
+      const request = JSON.parse(body);
+      const to: string = request.Destination.ToAddresses[0];
+      const attempt = this.attempts.get(to) ?? 0;
+      this.attempts.set(to, attempt + 1);
+      if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+      const answer = this.script(to, attempt);
+      if (answer === 'accept') {
+        const messageId = randomUUID();
+        this.received.push({
+          to,
+          subject: request.Content.Simple.Subject.Data,
+          messageId,
+          headers: Object.fromEntries((request.Content.Simple.Headers ?? []).map((h: { Name: string; Value: string }) => [h.Name, h.Value])),
+          tags: Object.fromEntries((request.EmailTags ?? []).map((t: { Name: string; Value: string }) => [t.Name, t.Value])),
+        });
+        json(200, { MessageId: messageId });
+      } else {
+        const error = ERRORS[answer];
+        json(error.status, { message: `scripted ${error.type}` }, { 'x-amzn-errortype': `${error.type}:http://internal.amazon.com/` });
+      }
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+}
