@@ -89,3 +89,35 @@ describe.each(databaseKinds())('SES faults on %s', (kind) => {
     await app.request('PUT', '/api/settings', { json: { postalAddress: '310 8th Street, Oakland, CA' } });
   });
 });
+
+describe.each(databaseKinds())('an unsubscribe during a send on %s', (kind) => {
+  let ses: ScriptedSes;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    ses = await new ScriptedSes().start();
+    ses.delayMs = 20;
+    app = await startTestApp(kind, { sesEndpoint: ses.url, worker: true, env: { SES_MAX_SEND_RATE: '20' } });
+  });
+  afterAll(async () => {
+    await app.close();
+    await ses.close();
+  });
+
+  it('stops that person\'s mail before their batch runs', async () => {
+    const bulletinId = await sendableBulletin(app);
+    await importAudience(app, 200, 'u', 'unsub.org');
+    const leaving = (await (await app.request('GET', '/api/subscribers?email=u150@unsub.org')).json()).data[0];
+    let unsubscribed!: Promise<Response>;
+    ses.onAccept = (accepted) => {
+      if (accepted === 40) unsubscribed = app.request('PATCH', `/api/subscribers/${leaving.id}`, { json: { status: 'unsubscribed' } });
+    };
+    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'unsub.org' } } })).json();
+    const report = await waitForCampaign(app, campaign.id, ['sent']);
+    expect((await unsubscribed).status).toBe(200);
+    expect(ses.count('u150@unsub.org')).toBe(0);
+    expect(report.counts).toMatchObject({ total: 200, sent: 199, skipped: 1 });
+    const row = await app.db.database.db.selectFrom('deliveries').select(['status', 'last_error']).where('subscriber_id', '=', leaving.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'skipped', last_error: 'subscriber is unsubscribed' });
+  });
+});

@@ -39,6 +39,8 @@ export class ScriptedSes {
   readonly attempts = new Map<string, number>();
   /** Decides each answer from the recipient and how many times they were tried before. */
   script: (to: string, attempt: number) => Answer = () => 'accept';
+  /** Called after a message is accepted and before the answer leaves: a test can kill a worker there. */
+  onAccept: (accepted: number) => void = () => {};
   /** Milliseconds to wait before answering a SendEmail. */
   delayMs = 0;
   maxSendRate = 100;
@@ -95,6 +97,7 @@ export class ScriptedSes {
           headers: Object.fromEntries((request.Content.Simple.Headers ?? []).map((h: { Name: string; Value: string }) => [h.Name, h.Value])),
           tags: Object.fromEntries((request.EmailTags ?? []).map((t: { Name: string; Value: string }) => [t.Name, t.Value])),
         });
+        this.onAccept(this.received.length);
         json(200, { MessageId: messageId });
       } else {
         const error = ERRORS[answer];

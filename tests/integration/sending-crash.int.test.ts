@@ -1,0 +1,99 @@
+// Worker processes killed with SIGKILL in the middle of a campaign, three times, a new one
+// started each time: the campaign finishes, nobody gets two mails, and every recipient either
+// got exactly one or is marked `unknown` (no more than the sends in flight at the kills).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REDIS_URL, startTestApp, TEST_PUBLIC_URL, TEST_SECRET, type TestApp } from '../helpers/app.js';
+import { importAudience, sendableBulletin, waitForCampaign } from '../helpers/campaigns.js';
+import { databaseKinds } from '../helpers/databases.js';
+import { ScriptedSes } from '../support/scripted-ses.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const RECIPIENTS = 600;
+
+describe.each(databaseKinds())('a worker killed mid-campaign on %s', (kind) => {
+  let ses: ScriptedSes;
+  let app: TestApp;
+  let worker: ChildProcess | undefined;
+
+  const startWorker = () => {
+    worker = spawn(process.execPath, ['--import', 'tsx', 'workers/main.ts'], {
+      cwd: ROOT,
+      detached: true,
+      stdio: 'ignore',
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: app.db.url,
+        REDIS_URL,
+        QUEUE_PREFIX: app.config.queuePrefix,
+        SES_ENDPOINT: ses.url,
+        SES_MAX_SEND_RATE: '100',
+        APP_SECRET: TEST_SECRET,
+        PUBLIC_URL: TEST_PUBLIC_URL,
+        DATA_DIR: tmpdir(),
+        LOG_LEVEL: 'warn',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+    });
+  };
+  const kill = async () => {
+    const dead = new Promise((resolve) => worker!.once('exit', resolve));
+    process.kill(-worker!.pid!, 'SIGKILL');
+    await dead;
+  };
+
+  beforeAll(async () => {
+    ses = await new ScriptedSes().start();
+    ses.delayMs = 30; // so that sends are in flight when the worker dies
+    app = await startTestApp(kind, { sesEndpoint: ses.url });
+  });
+  afterAll(async () => {
+    if (worker && worker.exitCode === null) await kill();
+    await app.close();
+    await ses.close();
+  });
+
+  it('finishes the campaign with no one mailed twice and `unknown` no more than the sends in flight', async () => {
+    const bulletinId = await sendableBulletin(app);
+    await importAudience(app, RECIPIENTS, 'k', 'crash.org');
+    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'crash.org' } } })).json();
+    const ledger = app.db.database.db;
+    let inFlightAtKills = 0;
+
+    // The kill comes the moment SES has accepted the 100th (250th, 400th) mail and before the
+    // worker hears so: the worst moment, when rows are in flight.
+    const thresholds = [100, 250, 400];
+    let killed: () => void = () => {};
+    ses.onAccept = (accepted) => {
+      if (!thresholds.includes(accepted)) return;
+      process.kill(-worker!.pid!, 'SIGKILL');
+      killed();
+    };
+    startWorker();
+    for (let i = 0; i < thresholds.length; i++) {
+      await new Promise<void>((resolve) => (killed = resolve));
+      await new Promise((resolve) => (worker!.exitCode !== null || worker!.signalCode !== null ? resolve(null) : worker!.once('exit', resolve)));
+      const sending = await ledger.selectFrom('deliveries').select(ledger.fn.countAll<number>().as('n')).where('campaign_id', '=', campaign.id).where('status', '=', 'sending').executeTakeFirstOrThrow();
+      inFlightAtKills += Number(sending.n);
+      startWorker();
+    }
+    const report = await waitForCampaign(app, campaign.id, ['sent'], 180_000);
+
+    const rows = await ledger.selectFrom('deliveries').innerJoin('subscribers', 'subscribers.id', 'deliveries.subscriber_id').select(['subscribers.email', 'deliveries.status', 'deliveries.message_id']).where('campaign_id', '=', campaign.id).execute();
+    expect(rows).toHaveLength(RECIPIENTS);
+    const unknown = rows.filter((r) => r.status === 'unknown');
+    for (const row of rows) {
+      const received = ses.count(row.email);
+      expect(received, row.email).toBeLessThanOrEqual(1);
+      if (row.status === 'sent') expect(received, row.email).toBe(1);
+      else expect(row.status, row.email).toBe('unknown');
+    }
+    expect(inFlightAtKills).toBeGreaterThan(0); // the kills did land in the middle of sends
+    expect(report.counts.unknown).toBe(unknown.length);
+    expect(unknown.length).toBeLessThanOrEqual(inFlightAtKills);
+    // What the server received matches the ledger's message ids for every sent row
+    const sentIds = new Set(rows.filter((r) => r.status === 'sent').map((r) => r.message_id));
+    for (const id of sentIds) expect(ses.received.some((m) => m.messageId === id)).toBe(true);
+  }, 240_000);
+});
