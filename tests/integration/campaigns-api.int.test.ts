@@ -1,0 +1,129 @@
+// The campaign API around a send: scheduling, rescheduling and cancelling before the start,
+// pausing and resuming, progress as server-sent events, and test sends.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { importAudience, sendableBulletin, waitForCampaign } from '../helpers/campaigns.js';
+import { databaseKinds } from '../helpers/databases.js';
+import { ScriptedSes } from '../support/scripted-ses.js';
+
+describe.each(databaseKinds())('campaign API on %s', (kind) => {
+  let ses: ScriptedSes;
+  let app: TestApp;
+  let bulletinId: number;
+
+  beforeAll(async () => {
+    ses = await new ScriptedSes().start();
+    app = await startTestApp(kind, { sesEndpoint: ses.url, worker: true, env: { SES_MAX_SEND_RATE: '50' } });
+    bulletinId = await sendableBulletin(app);
+    await importAudience(app, 30, 's', 'sched.org');
+  });
+  afterAll(async () => {
+    await app.close();
+    await ses.close();
+  });
+
+  it('schedules a send for later, reschedules it, and starts it at the new time', async () => {
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const created = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'sched.org' }, scheduledAt: later } })).json();
+    expect(created).toMatchObject({ state: 'scheduled', scheduledAt: later, run: 0 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await (await app.request('GET', `/api/campaigns/${created.id}`)).json()).state).toBe('scheduled');
+    expect(ses.received).toHaveLength(0);
+
+    const soon = new Date(Date.now() + 300).toISOString();
+    const moved = await app.request('PATCH', `/api/campaigns/${created.id}`, { json: { scheduledAt: soon } });
+    expect(moved.status).toBe(200);
+    const done = await waitForCampaign(app, created.id, ['sent']);
+    expect(done.counts).toMatchObject({ total: 30, sent: 30 });
+    expect(new Date(done.startedAt).getTime()).toBeGreaterThanOrEqual(new Date(soon).getTime() - 50);
+
+    const again = await app.request('PATCH', `/api/campaigns/${created.id}`, { json: { scheduledAt: later } });
+    expect(again.status).toBe(409);
+  });
+
+  it('cancels a scheduled send before it starts: nothing is sent', async () => {
+    const before = ses.received.length;
+    const created = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'sched.org' }, scheduledAt: new Date(Date.now() + 1000).toISOString() } })).json();
+    const cancelled = await app.request('POST', `/api/campaigns/${created.id}/cancel`);
+    expect((await cancelled.json()).state).toBe('cancelled');
+    await new Promise((r) => setTimeout(r, 1500));
+    const report = await (await app.request('GET', `/api/campaigns/${created.id}`)).json();
+    expect(report).toMatchObject({ state: 'cancelled', counts: { total: 0 } });
+    expect(ses.received.length).toBe(before);
+    expect((await app.request('POST', `/api/campaigns/${created.id}/resume`)).status).toBe(409);
+  });
+
+  it('pauses and resumes a send: the rows wait, then each is sent once', async () => {
+    await importAudience(app, 120, 'pr', 'pause.org');
+    ses.delayMs = 10;
+    let paused!: Promise<Response>;
+    let campaignId = 0;
+    ses.onAccept = () => {
+      if (ses.received.filter((m) => m.to.endsWith('@pause.org')).length === 20) {
+        paused = app.request('POST', `/api/campaigns/${campaignId}/pause`);
+      }
+    };
+    campaignId = (await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'pause.org' } } })).json()).id;
+    const report = await waitForCampaign(app, campaignId, ['paused', 'sent']);
+    expect(report.state).toBe('paused');
+    expect((await paused).status).toBe(200);
+    expect(report.pausedReason).toBe('Paused by staff');
+    await new Promise((r) => setTimeout(r, 1500));
+    const waiting = await (await app.request('GET', `/api/campaigns/${campaignId}`)).json();
+    expect(waiting.counts.queued).toBeGreaterThan(0);
+    expect(waiting.counts.sent).toBeLessThan(120);
+
+    expect((await app.request('POST', `/api/campaigns/${campaignId}/resume`)).status).toBe(200);
+    const done = await waitForCampaign(app, campaignId, ['sent']);
+    expect(done.counts).toMatchObject({ total: 120, sent: 120 });
+    for (let i = 0; i < 120; i++) expect(ses.count(`pr${i}@pause.org`)).toBe(1);
+    ses.onAccept = () => {};
+    ses.delayMs = 0;
+  });
+
+  it('streams progress as server-sent events until the campaign is over', async () => {
+    const created = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'sched.org' } } })).json();
+    const res = await app.request('GET', `/api/campaigns/${created.id}/events`);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const text = await res.text(); // the stream ends when the campaign is over
+    const events = text.trim().split('\n\n').map((chunk) => JSON.parse(chunk.split('\n').find((l) => l.startsWith('data: '))!.slice(6)));
+    expect(events.length).toBeGreaterThanOrEqual(1);
+    expect(events.at(-1)).toMatchObject({ id: created.id, state: 'sent', counts: { sent: 30 } });
+    expect((await app.request('GET', '/api/campaigns/999999/events')).status).toBe(404);
+  });
+
+  it('sends a test copy marked [TEST] to staff, counted nowhere', async () => {
+    const before = ses.received.length;
+    const campaignsBefore = (await (await app.request('GET', '/api/campaigns')).json()).data.length;
+    const res = await app.request('POST', `/api/bulletins/${bulletinId}/test`, { json: { to: ['editor@nnirr.org'], lang: 'es' } });
+    expect(res.status).toBe(200);
+    expect((await res.json()).sent).toEqual([{ to: 'editor@nnirr.org', messageId: expect.any(String) }]);
+    const mail = ses.received.at(-1)!;
+    expect(ses.received.length).toBe(before + 1);
+    expect(mail).toMatchObject({ to: 'editor@nnirr.org', subject: '[TEST] Nueva web, una petición por las personas refugiadas y los 100 días de Biden' });
+    expect(mail.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    expect((await (await app.request('GET', '/api/campaigns')).json()).data.length).toBe(campaignsBefore);
+
+    const bad = await app.request('POST', `/api/bulletins/${bulletinId}/test`, { json: { to: ['not-an-address'], lang: 'fr' } });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.issues.map((i: { path: string }) => i.path)).toEqual(['to[0]']);
+    const lang = await app.request('POST', `/api/bulletins/${bulletinId}/test`, { json: { to: ['a@nnirr.org'], lang: 'fr' } });
+    expect((await lang.json()).error.issues).toEqual([{ path: 'lang', message: "must be one of the bulletin's languages: en, es" }]);
+  });
+
+  it('answers malformed send requests with 400 naming the field', async () => {
+    for (const [body, path] of [
+      [{}, 'body'],
+      [{ rule: { all: [] }, segmentId: 1 }, 'body'],
+      [{ rule: { all: [] }, scheduledAt: 'tomorrow' }, 'scheduledAt'],
+      [{ rule: { all: [] }, tracking: 'per-person' }, 'tracking'],
+      [{ rule: { tag: 1 } }, 'rule.tag'],
+    ] as const) {
+      const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect((await res.json()).error.issues.map((i: { path: string }) => i.path), JSON.stringify(body)).toContain(path);
+    }
+    expect((await app.request('POST', '/api/bulletins/999999/send', { json: { rule: { all: [] } } })).status).toBe(404);
+    expect((await app.request('POST', '/api/campaigns/999999/pause')).status).toBe(404);
+  });
+});
