@@ -12,6 +12,7 @@ import { mountRoutes, openApiDocument } from './http/api-routes.js';
 import { bearerAuth } from './http/auth.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import type { CampaignService } from './sending/campaign-service.js';
+import { clickHandler } from './sending/click-route.js';
 import { campaignRoutes } from './sending/routes.js';
 import { settingsRoutes } from './settings/routes.js';
 import type { Stores } from './stores.js';
@@ -36,7 +37,7 @@ export function createApp(deps: AppDeps): Express {
       logger: deps.logger,
       // Never log the token, cookies or query strings (they may carry addresses or signed links).
       serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+        req: (req: { method: string; url: string }) => ({ method: req.method, path: redactTokens(req.url.split('?')[0]!) }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.get('/healthz', healthHandler(deps.health));
+  app.get('/c/:token', clickHandler(stores.campaigns, stores.signer));
 
   const routes = [
     ...topicRoutes(stores.topics),
@@ -70,4 +72,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/** Signed link tokens (unsubscribe, preferences, view, click) act as keys: keep them out of logs. */
+function redactTokens(path: string): string {
+  return path.replace(/^\/(u|preferences|view|c)\/[^/]+/, '/$1/[token]');
 }

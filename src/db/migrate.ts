@@ -5,6 +5,7 @@ import { foundation } from './migrations/0001-foundation.js';
 import { bulletins } from './migrations/0002-bulletins.js';
 import { audience } from './migrations/0003-audience.js';
 import { sending } from './migrations/0004-sending.js';
+import { linkTracking } from './migrations/0005-link-tracking.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
@@ -12,6 +13,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0002-bulletins': bulletins(db.kind),
     '0003-audience': audience(db.kind),
     '0004-sending': sending(db.kind),
+    '0005-link-tracking': linkTracking(db.kind),
   };
 }
 

@@ -167,6 +167,15 @@ export interface DeliveriesTable {
   updated_at: string;
 }
 
+export interface CampaignLinksTable {
+  id: Generated<number>;
+  campaign_id: number;
+  /** Index of the block the link is in. */
+  block: number;
+  url: string;
+  clicks: Generated<number>;
+}
+
 export interface Tables {
   subscribers: SubscribersTable;
   subscriber_tags: SubscriberTagsTable;
@@ -182,6 +191,7 @@ export interface Tables {
   segments: SegmentsTable;
   campaigns: CampaignsTable;
   deliveries: DeliveriesTable;
+  campaign_links: CampaignLinksTable;
 }
 
 export function parseJson<T>(value: JsonColumn): T {

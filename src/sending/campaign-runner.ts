@@ -3,7 +3,9 @@
 // personalise, send, record. A row already sent is never sent again, whatever befalls its job.
 import type { Logger } from 'pino';
 import type { BulletinStore } from '../bulletins/bulletin-store.js';
+import type { BulletinDocument } from '../bulletins/document.js';
 import type { BulletinPreviews } from '../bulletins/previews.js';
+import { trackableLinks, withTrackedLinks } from '../render/tracked-links.js';
 import { personalise, recipientLinks } from '../render/personalise.js';
 import { renderBulletin, type CompiledBulletin } from '../render/render.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -51,7 +53,8 @@ export class CampaignRunner {
       const document = await this.deps.bulletins.version(campaign.bulletinVersionId);
       if (!(await campaigns.templates(campaignId))) {
         const context = await this.deps.previews.themeContext(document);
-        const compiled = await Promise.all(document.languages.map((language) => renderBulletin(document, language, context)));
+        const sendable = campaign.tracking === 'aggregate' ? await this.trackLinks(campaignId, document) : document;
+        const compiled = await Promise.all(document.languages.map((language) => renderBulletin(sendable, language, context)));
         await campaigns.saveTemplates(campaignId, Object.fromEntries(compiled.map((c) => [c.language, c])));
       }
       const rows = await campaigns.snapshotAudience(campaign, document.languages, new Date());
@@ -61,6 +64,15 @@ export class CampaignRunner {
     }
     if (campaign.state !== 'sending') return;
     await this.queueBatches(campaignId, campaign.run);
+  }
+
+  /** The document with its links swapped for counting redirects that name no one: /c/<signed link id>. */
+  private async trackLinks(campaignId: number, document: BulletinDocument): Promise<BulletinDocument> {
+    const ids = await this.deps.campaigns.registerLinks(campaignId, trackableLinks(document));
+    return withTrackedLinks(document, ({ block, url }) => {
+      const id = ids.get(`${block} ${url}`);
+      return id === undefined ? undefined : `${this.deps.publicUrl}/c/${this.deps.signer.sign('click', String(id))}`;
+    });
   }
 
   /** Queues a batch job for the campaign's queued rows; finishes the campaign when there are none. */

@@ -40,6 +40,8 @@ export interface CampaignReport extends Campaign {
   /** Messages sent per second since the first one, or null before it. */
   rate: number | null;
   lastErrors: { deliveryId: number; status: DeliveryStatus; error: string; at: string }[];
+  /** Clicks per block and link, in aggregate only. */
+  links: { block: number; url: string; clicks: number }[];
 }
 
 export interface ClaimedDelivery {
@@ -322,9 +324,33 @@ export class CampaignStore {
     return Number(result.numUpdatedRows);
   }
 
+  /** Registers the campaign's links (again is fine); returns each link's id by `block url`. */
+  async registerLinks(campaignId: number, links: readonly { block: number; url: string }[]): Promise<Map<string, number>> {
+    if (links.length) {
+      await this.db
+        .insertInto('campaign_links')
+        .values(links.map((l) => ({ campaign_id: campaignId, block: l.block, url: l.url })))
+        .onConflict((oc) => oc.columns(['campaign_id', 'block', 'url']).doNothing())
+        .execute();
+    }
+    const rows = await this.db.selectFrom('campaign_links').select(['id', 'block', 'url']).where('campaign_id', '=', campaignId).execute();
+    return new Map(rows.map((r) => [`${r.block} ${r.url}`, r.id]));
+  }
+
+  /** Counts a click and gives the link's address, or undefined for an unknown link. */
+  async click(linkId: number): Promise<string | undefined> {
+    const row = await this.db
+      .updateTable('campaign_links')
+      .set((eb) => ({ clicks: eb('clicks', '+', 1) }))
+      .where('id', '=', linkId)
+      .returning('url')
+      .executeTakeFirst();
+    return row?.url;
+  }
+
   async report(id: number): Promise<CampaignReport> {
     const campaign = await this.get(id);
-    const [groups, errors, timing] = await Promise.all([
+    const [groups, errors, timing, links] = await Promise.all([
       this.db
         .selectFrom('deliveries')
         .select(['status', 'language', (eb) => eb.fn.countAll<number>().as('n')])
@@ -345,6 +371,7 @@ export class CampaignStore {
         .select((eb) => [eb.fn.min('sent_at').as('first'), eb.fn.max('sent_at').as('last'), eb.fn.count('sent_at').as('sent')])
         .where('campaign_id', '=', id)
         .executeTakeFirstOrThrow(),
+      this.db.selectFrom('campaign_links').select(['block', 'url', 'clicks']).where('campaign_id', '=', id).orderBy('block').orderBy('id').execute(),
     ]);
     const counts = Object.fromEntries([...DELIVERY_STATUSES.map((s) => [s, 0]), ['total', 0]]) as CampaignReport['counts'];
     const byLanguage: CampaignReport['byLanguage'] = {};
@@ -361,6 +388,7 @@ export class CampaignStore {
       byLanguage,
       rate: Number(timing.sent) > 1 && seconds > 0 ? Math.round((Number(timing.sent) / seconds) * 10) / 10 : null,
       lastErrors: errors.map((e) => ({ deliveryId: e.id, status: e.status, error: e.last_error!, at: e.updated_at })),
+      links,
     };
   }
 

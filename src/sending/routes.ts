@@ -40,6 +40,7 @@ const CampaignReport = Campaign.extend({
   byLanguage: z.record(z.string(), z.record(z.string(), z.number())),
   rate: z.number().nullable().describe('Messages sent per second'),
   lastErrors: z.array(z.object({ deliveryId: z.number(), status: z.string(), error: z.string(), at: z.string() })),
+  links: z.array(z.object({ block: z.number(), url: z.string(), clicks: z.number() })).describe('Clicks per block and link, in aggregate'),
 });
 
 const FINAL_STATES = new Set(['sent', 'cancelled', 'failed']);

@@ -76,6 +76,39 @@ describe.each(databaseKinds())('sending a campaign on %s', (kind) => {
     expect(new Set(ledger.map((d) => d.message_id))).toEqual(new Set(mails.map((m) => m.messageId)));
   });
 
+  it('counts clicks per block and link through a redirect that names no one, unless tracking is off', async () => {
+    const bulletinId = (await (await app.request('GET', '/api/bulletins')).json()).data[0].id;
+    await importAudience(app, 2, 'click', 'clicks.org');
+    const tracked = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'clicks.org' } } })).json();
+    await waitForCampaign(app, tracked.id, ['sent']);
+    const mail = (await inbox()).find((m) => m.destination.to[0] === 'click1@clicks.org')!;
+    expect(mail.body.html).not.toContain('href="https://nnirr.org/petition-refugee-admissions"');
+    expect(mail.body.html).toContain('href="mailto:nnirrinfo@nnirr.org"'); // mailto stays as it is
+    const redirects = [...mail.body.html!.matchAll(/href="(https:\/\/news\.example\.org\/c\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(redirects.length).toBeGreaterThanOrEqual(6);
+    // Both readers get the same redirect: it carries the link, not the person
+    const other = (await inbox()).find((m) => m.destination.to[0] === 'click0@clicks.org')!;
+    expect(other.body.html).toContain(redirects[0]);
+
+    const petition = await (await app.request('GET', `/api/campaigns/${tracked.id}`)).json();
+    const link = petition.links.find((l: { url: string }) => l.url === 'https://nnirr.org/petition-refugee-admissions');
+    expect(link).toMatchObject({ block: 7, clicks: 0 });
+    const res = await fetch(`${app.baseUrl}${new URL(redirects[0]!).pathname}`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    const target = res.headers.get('location')!;
+    const after = await (await app.request('GET', `/api/campaigns/${tracked.id}`)).json();
+    expect(after.links.find((l: { url: string }) => l.url === target).clicks).toBe(1);
+    expect((await fetch(`${app.baseUrl}/c/forged.token`, { redirect: 'manual' })).status).toBe(404);
+
+    await importAudience(app, 1, 'quiet', 'quiet.org');
+    const sensitive = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'quiet.org' }, tracking: 'off' } })).json();
+    await waitForCampaign(app, sensitive.id, ['sent']);
+    const quiet = (await inbox()).find((m) => m.destination.to[0] === 'quiet0@quiet.org')!;
+    expect(quiet.body.html).toContain('href="https://nnirr.org/petition-refugee-admissions"');
+    expect(quiet.body.html).not.toContain('/c/');
+  });
+
   const ids = new Map<string, number>();
   async function idOf(email: string): Promise<number> {
     if (!ids.size) {
