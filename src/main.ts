@@ -43,9 +43,10 @@ async function main(): Promise<void> {
   if (example) console.log(`\nLoaded the example bulletin "${example.title}" as a draft (id ${example.id}).`);
 
   const shutdown = async () => {
-    logger.info('shutting down');
-    await new Promise((resolve) => server.close(resolve));
+    logger.info('shutting down: finishing the batches in flight');
     await worker?.close();
+    server.closeAllConnections(); // progress streams would otherwise hold the server open
+    await new Promise((resolve) => server.close(resolve));
     await sending.close();
     await ses?.close();
     redis.disconnect();

@@ -95,5 +95,34 @@ describe.each(databaseKinds())('a worker killed mid-campaign on %s', (kind) => {
     // What the server received matches the ledger's message ids for every sent row
     const sentIds = new Set(rows.filter((r) => r.status === 'sent').map((r) => r.message_id));
     for (const id of sentIds) expect(ses.received.some((m) => m.messageId === id)).toBe(true);
+    ses.onAccept = () => {};
+    await kill();
   }, 240_000);
+
+  it('stops on SIGTERM only after its batches in flight are settled: no row unknown', async () => {
+    const bulletinId = (await (await app.request('GET', '/api/bulletins')).json()).data[0].id;
+    await importAudience(app, 200, 't', 'term.org');
+    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'term.org' } } })).json();
+    let stopped!: () => void;
+    const stopping = new Promise<void>((resolve) => (stopped = resolve));
+    ses.onAccept = () => {
+      if (ses.received.filter((m) => m.to.endsWith('@term.org')).length === 60) {
+        process.kill(worker!.pid!, 'SIGTERM');
+        stopped();
+      }
+    };
+    startWorker();
+    await stopping;
+    const code = await new Promise((resolve) => (worker!.exitCode !== null ? resolve(worker!.exitCode) : worker!.once('exit', resolve)));
+    expect(code).toBe(0);
+    const ledger = app.db.database.db;
+    const open = await ledger.selectFrom('deliveries').select('status').where('campaign_id', '=', campaign.id).where('status', '=', 'sending').execute();
+    expect(open).toEqual([]);
+
+    ses.onAccept = () => {};
+    startWorker();
+    const report = await waitForCampaign(app, campaign.id, ['sent'], 120_000);
+    expect(report.counts).toMatchObject({ total: 200, sent: 200, unknown: 0 });
+    for (let i = 0; i < 200; i++) expect(ses.count(`t${i}@term.org`)).toBe(1);
+  }, 180_000);
 });
