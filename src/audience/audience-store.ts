@@ -63,8 +63,7 @@ export class AudienceStore {
     return { selected, eligible, excluded, byLanguage, sample };
   }
 
-  /** The selected subscribers, each with the reason they are left out or 'eligible'. */
-  audience(rule: Rule, topic: string | undefined, now: Date) {
+  private audience(rule: Rule, topic: string | undefined, now: Date) {
     return audienceQuery(this.db, this.kind, rule, topic, now);
   }
 }

@@ -1,7 +1,8 @@
 // Pre-send checks: what would embarrass the organisation or break the law if it went out.
 // An `error` blocks sending; a `warning` does not. Each finding names the language, the block
 // and the field it is about, so the editor can go straight to it.
-import type { Block, BulletinDocument, Localised } from '../bulletins/document.js';
+import { blockTexts, blockUrls, type TextField } from '../bulletins/block-fields.js';
+import type { BulletinDocument } from '../bulletins/document.js';
 import { isSafeHref, markdownLinks } from './markdown.js';
 import type { CompiledBulletin, ThemeContext } from './render.js';
 import { isKnownField, placeholderFields } from './template.js';
@@ -32,13 +33,6 @@ export const GMAIL_CLIP_BYTES = 102 * 1024;
 /** RFC 5322's recommended line length; longer subjects are cut off in most inboxes. */
 export const SUBJECT_MAX = 78;
 
-interface TextField {
-  field: string;
-  text: Localised;
-  markdown: boolean;
-  /** Alt text: missing means a screen reader says nothing, an error of its own. */
-  alt?: boolean;
-}
 
 export function checkBulletin(doc: BulletinDocument, context: ThemeContext, rendered: readonly CompiledBulletin[]): Finding[] {
   const { settings } = context;
@@ -47,7 +41,7 @@ export function checkBulletin(doc: BulletinDocument, context: ThemeContext, rend
   const fields: (TextField & { block?: number })[] = [
     { field: 'subject', text: doc.subject, markdown: false },
     ...(doc.preheader ? [{ field: 'preheader', text: doc.preheader, markdown: false }] : []),
-    ...doc.blocks.flatMap((block, index) => textFields(block).map((f) => ({ ...f, block: index, field: `blocks[${index}].${f.field}` }))),
+    ...doc.blocks.flatMap((block, index) => blockTexts(block).map((f) => ({ ...f, block: index, field: `blocks[${index}].${f.field}` }))),
   ];
 
   for (const { field, text, markdown, alt, block } of fields) {
@@ -74,7 +68,7 @@ export function checkBulletin(doc: BulletinDocument, context: ThemeContext, rend
   }
 
   doc.blocks.forEach((block, index) => {
-    for (const { field, href } of urlFields(block)) {
+    for (const { field, href } of blockUrls(block)) {
       const path = `blocks[${index}].${field}`;
       for (const name of placeholderFields(href).filter((n) => !isKnownField(n))) {
         findings.push({ level: 'error', code: 'unknown_merge_field', message: `${path}: unknown merge field {{${name}}}`, block: index, field: path });
@@ -128,69 +122,4 @@ function linkFindings(href: string, where: Pick<Finding, 'language' | 'block' | 
       ...where,
     },
   ];
-}
-
-/** The localised texts of a block, with their field paths. */
-function textFields(block: Block): TextField[] {
-  const out: TextField[] = [];
-  const add = (field: string, text: Localised | undefined, markdown = false, alt = false) => {
-    if (text) out.push({ field, text, markdown, ...(alt ? { alt } : {}) });
-  };
-  switch (block.type) {
-    case 'announcement':
-      add('heading', block.heading);
-      add('body', block.body, true);
-      add('image.alt', block.image?.alt, false, true);
-      add('link.label', block.link?.label);
-      break;
-    case 'statement':
-      add('heading', block.heading);
-      add('quote', block.quote, true);
-      add('role', block.role);
-      add('link.label', block.link?.label);
-      break;
-    case 'call_to_action':
-      add('heading', block.heading);
-      add('body', block.body, true);
-      add('button.label', block.button.label);
-      add('goal.unit', block.goal?.unit);
-      break;
-    case 'survey':
-      add('heading', block.heading);
-      add('body', block.body, true);
-      block.items?.forEach((item, i) => add(`items[${i}]`, item));
-      add('button.label', block.button?.label);
-      break;
-    case 'text':
-      add('body', block.body, true);
-      break;
-    case 'image':
-      add('alt', block.alt, false, true);
-      break;
-    case 'divider':
-      break;
-  }
-  return out;
-}
-
-/** The link and image addresses of a block, with their field paths. */
-function urlFields(block: Block): { field: string; href: string }[] {
-  const urls: [string, string | undefined][] = (() => {
-    switch (block.type) {
-      case 'announcement':
-        return [['image.src', block.image?.src], ['link.href', block.link?.href]];
-      case 'statement':
-        return [['link.href', block.link?.href]];
-      case 'call_to_action':
-        return [['button.href', block.button.href]];
-      case 'survey':
-        return [['button.href', block.button?.href]];
-      case 'image':
-        return [['src', block.src], ['href', block.href]];
-      case 'text':
-      case 'divider':
-        return [];
-    }
-  })();
-  return urls.filter((u): u is [string, string] => u[1] !== undefined).map(([field, href]) => ({ field, href }));
 }

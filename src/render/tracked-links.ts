@@ -1,6 +1,7 @@
 // Link tracking works on the document, before rendering: each link of each block is swapped
 // for a redirect that counts clicks per campaign, block and link. Links that carry merge
 // fields are personal by design and are left alone, as are mailto: links.
+import { blockTexts, blockUrls, withField } from '../bulletins/block-fields.js';
 import type { Block, BulletinDocument, Localised } from '../bulletins/document.js';
 import { markdownLinks } from './markdown.js';
 import { PLACEHOLDER } from './template.js';
@@ -15,17 +16,11 @@ export type Tracker = (link: DocumentLink) => string | undefined;
 
 export function trackableLinks(doc: BulletinDocument): DocumentLink[] {
   const seen = new Set<string>();
-  const links: DocumentLink[] = [];
-  doc.blocks.forEach((block, index) => {
-    const urls = [...blockHrefs(block), ...markdownTexts(block).flatMap((text) => Object.values(text).flatMap(markdownLinks))];
-    for (const url of urls) {
-      const key = `${index} ${url}`;
-      if (!isTrackable(url) || seen.has(key)) continue;
-      seen.add(key);
-      links.push({ block: index, url });
-    }
-  });
-  return links;
+  return doc.blocks.flatMap((block, index) =>
+    blockLinks(block)
+      .filter((url) => !seen.has(`${index} ${url}`) && seen.add(`${index} ${url}`))
+      .map((url) => ({ block: index, url })),
+  );
 }
 
 /** The document with every trackable link replaced by what `track` gives for it. */
@@ -36,61 +31,26 @@ export function withTrackedLinks(doc: BulletinDocument, track: Tracker): Bulleti
       const swap = (url: string) => (isTrackable(url) ? (track({ block: index, url }) ?? url) : url);
       const swapMarkdown = (text: Localised): Localised =>
         Object.fromEntries(
-          Object.entries(text).map(([lang, body]) => [
-            lang,
-            markdownLinks(body).reduce((out, url) => (isTrackable(url) ? out.split(`](${url})`).join(`](${swap(url)})`) : out), body),
-          ]),
+          Object.entries(text).map(([lang, body]) => [lang, markdownLinks(body).reduce((out, url) => out.split(`](${url})`).join(`](${swap(url)})`), body)]),
         );
-      switch (block.type) {
-        case 'announcement':
-          return { ...block, body: swapMarkdown(block.body), ...(block.link ? { link: { ...block.link, href: swap(block.link.href) } } : {}) };
-        case 'statement':
-          return { ...block, quote: swapMarkdown(block.quote), ...(block.link ? { link: { ...block.link, href: swap(block.link.href) } } : {}) };
-        case 'call_to_action':
-          return { ...block, body: swapMarkdown(block.body), button: { ...block.button, href: swap(block.button.href) } };
-        case 'survey':
-          return { ...block, body: swapMarkdown(block.body), ...(block.button ? { button: { ...block.button, href: swap(block.button.href) } } : {}) };
-        case 'text':
-          return { ...block, body: swapMarkdown(block.body) };
-        case 'image':
-          return block.href ? { ...block, href: swap(block.href) } : block;
-        case 'divider':
-          return block;
-      }
+      let tracked: Block = block;
+      for (const { field, href, kind } of blockUrls(block)) if (kind === 'link') tracked = withField(tracked, field, swap(href));
+      for (const { field, text, markdown } of blockTexts(block)) if (markdown) tracked = withField(tracked, field, swapMarkdown(text));
+      return tracked;
     }),
   };
 }
 
+/** The trackable links of a block: its link fields and the links in its Markdown. */
+function blockLinks(block: Block): string[] {
+  return [
+    ...blockUrls(block).filter((u) => u.kind === 'link').map((u) => u.href),
+    ...blockTexts(block)
+      .filter((t) => t.markdown)
+      .flatMap((t) => Object.values(t.text).flatMap(markdownLinks)),
+  ].filter(isTrackable);
+}
+
 function isTrackable(url: string): boolean {
   return /^https?:\/\//i.test(url) && !new RegExp(PLACEHOLDER.source).test(url);
-}
-
-function blockHrefs(block: Block): string[] {
-  switch (block.type) {
-    case 'announcement':
-    case 'statement':
-      return block.link ? [block.link.href] : [];
-    case 'call_to_action':
-      return [block.button.href];
-    case 'survey':
-      return block.button ? [block.button.href] : [];
-    case 'image':
-      return block.href ? [block.href] : [];
-    default:
-      return [];
-  }
-}
-
-function markdownTexts(block: Block): Localised[] {
-  switch (block.type) {
-    case 'announcement':
-    case 'call_to_action':
-    case 'survey':
-    case 'text':
-      return [block.body];
-    case 'statement':
-      return [block.quote];
-    default:
-      return [];
-  }
 }

@@ -1,0 +1,93 @@
+// Which fields of each block type hold reader-facing text and which hold addresses, with their
+// paths: the pre-send checks and link tracking both walk a block through these.
+import type { Block, Localised } from './document.js';
+
+export interface TextField {
+  /** Path within the block, e.g. "button.label" or "items[2]". */
+  field: string;
+  text: Localised;
+  /** Body-like: Markdown with links. */
+  markdown: boolean;
+  /** Alt text: missing means a screen reader says nothing, an error of its own. */
+  alt?: boolean;
+}
+
+export interface UrlField {
+  field: string;
+  href: string;
+  /** A link the reader follows, or the address of an image shown. */
+  kind: 'link' | 'image';
+}
+
+export function blockTexts(block: Block): TextField[] {
+  const out: TextField[] = [];
+  const add = (field: string, text: Localised | undefined, markdown = false, alt = false) => {
+    if (text) out.push({ field, text, markdown, ...(alt ? { alt } : {}) });
+  };
+  switch (block.type) {
+    case 'announcement':
+      add('heading', block.heading);
+      add('body', block.body, true);
+      add('image.alt', block.image?.alt, false, true);
+      add('link.label', block.link?.label);
+      break;
+    case 'statement':
+      add('heading', block.heading);
+      add('quote', block.quote, true);
+      add('role', block.role);
+      add('link.label', block.link?.label);
+      break;
+    case 'call_to_action':
+      add('heading', block.heading);
+      add('body', block.body, true);
+      add('button.label', block.button.label);
+      add('goal.unit', block.goal?.unit);
+      break;
+    case 'survey':
+      add('heading', block.heading);
+      add('body', block.body, true);
+      block.items?.forEach((item, i) => add(`items[${i}]`, item));
+      add('button.label', block.button?.label);
+      break;
+    case 'text':
+      add('body', block.body, true);
+      break;
+    case 'image':
+      add('alt', block.alt, false, true);
+      break;
+    case 'divider':
+      break;
+  }
+  return out;
+}
+
+export function blockUrls(block: Block): UrlField[] {
+  const urls: [string, string | undefined, UrlField['kind']][] = (() => {
+    switch (block.type) {
+      case 'announcement':
+        return [['image.src', block.image?.src, 'image'], ['link.href', block.link?.href, 'link']];
+      case 'statement':
+        return [['link.href', block.link?.href, 'link']];
+      case 'call_to_action':
+        return [['button.href', block.button.href, 'link']];
+      case 'survey':
+        return [['button.href', block.button?.href, 'link']];
+      case 'image':
+        return [['src', block.src, 'image'], ['href', block.href, 'link']];
+      case 'text':
+      case 'divider':
+        return [];
+    }
+  })();
+  return urls.filter((u): u is [string, string, UrlField['kind']] => u[1] !== undefined).map(([field, href, kind]) => ({ field, href, kind }));
+}
+
+/** A copy of the block with the value at `path` ("button.href", "body") replaced. */
+export function withField<B extends Block>(block: B, path: string, value: unknown): B {
+  const copy = structuredClone(block);
+  const keys = path.split('.');
+  let target = copy as Record<string, unknown>;
+  for (const key of keys.slice(0, -1)) target = target[key] as Record<string, unknown>;
+  target[keys.at(-1)!] = value;
+  return copy;
+}
