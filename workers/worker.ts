@@ -73,6 +73,14 @@ export async function startWorker({ config, logger, stores, sending }: WorkerDep
     if (!job || err instanceof DelayedError || job.attemptsMade < (job.opts.attempts ?? 1)) return;
     runner.giveUp(job.data, err.message).catch((e: unknown) => logger.error({ err: e }, 'could not record a batch given up'));
   });
+  starts.on('failed', (job, err) => {
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    // A campaign that cannot even be prepared (its bulletin version gone, the database down
+    // for minutes) ends 'failed' with the reason, rather than waiting forever.
+    stores.campaigns
+      .transition(job.data.campaignId, ['scheduled', 'preparing'], 'failed', { finished_at: new Date().toISOString(), state_reason: `Could not prepare: ${err.message}` })
+      .catch((e: unknown) => logger.error({ err: e }, 'could not record a campaign that failed'));
+  });
   for (const worker of [starts, batches]) worker.on('error', (err) => logger.error({ err }, 'worker error'));
   logger.info({ rate, batchSize, limiter }, 'worker started');
 

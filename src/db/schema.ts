@@ -145,7 +145,7 @@ export interface CampaignsTable {
   scheduled_at: string;
   started_at: string | null;
   finished_at: string | null;
-  paused_reason: string | null;
+  state_reason: string | null;
   consecutive_errors: Generated<number>;
   run: Generated<number>;
   templates: JsonColumn | null;

@@ -148,7 +148,7 @@ export class CampaignRunner {
     await this.countErrors(job.campaignId, outcomes, errors.at(-1));
     const paused = outcomes.indexOf('paused');
     if (paused >= 0) {
-      await campaigns.transition(job.campaignId, ['sending'], 'paused', { paused_reason: `SES: ${errors.find((e) => /Paused|Suspended/.test(e)) ?? 'sending paused'}` });
+      await campaigns.transition(job.campaignId, ['sending'], 'paused', { state_reason: `SES: ${errors.find((e) => /Paused|Suspended/.test(e)) ?? 'sending paused'}` });
       return;
     }
     if (outcomes.includes('quota')) throw new QuotaExceededError('The SES daily quota is spent');
@@ -170,7 +170,7 @@ export class CampaignRunner {
     const inARow = await this.deps.campaigns.countError(campaignId, { reset: succeeded, add: failures });
     if (inARow >= this.deps.sendErrorLimit) {
       await this.deps.campaigns.transition(campaignId, ['sending'], 'paused', {
-        paused_reason: `${inARow} send errors in a row; the last: ${lastError ?? 'unknown'}`,
+        state_reason: `${inARow} send errors in a row; the last: ${lastError ?? 'unknown'}`,
       });
     }
   }

@@ -68,7 +68,7 @@ export class CampaignService {
   }
 
   async pause(id: number): Promise<Campaign> {
-    if (!(await this.deps.campaigns.transition(id, ['sending'], 'paused', { paused_reason: 'Paused by staff' }))) {
+    if (!(await this.deps.campaigns.transition(id, ['sending'], 'paused', { state_reason: 'Paused by staff' }))) {
       throw await this.wrongState(id, 'paused', 'sending');
     }
     return this.deps.campaigns.get(id);
@@ -76,7 +76,7 @@ export class CampaignService {
 
   /** Resumes a paused campaign in a new run: its queued rows get new batch jobs. */
   async resume(id: number): Promise<Campaign> {
-    if (!(await this.deps.campaigns.transition(id, ['paused'], 'sending', { paused_reason: null, nextRun: true }))) {
+    if (!(await this.deps.campaigns.transition(id, ['paused'], 'sending', { state_reason: null, nextRun: true }))) {
       throw await this.wrongState(id, 'resumed', 'paused');
     }
     const campaign = await this.deps.campaigns.get(id);

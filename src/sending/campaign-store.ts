@@ -29,7 +29,8 @@ export interface Campaign {
   scheduledAt: string;
   startedAt: string | null;
   finishedAt: string | null;
-  pausedReason: string | null;
+  /** Why the campaign is paused or failed. */
+  stateReason: string | null;
   run: number;
   createdAt: string;
 }
@@ -90,7 +91,7 @@ export class CampaignStore {
         scheduled_at: input.scheduledAt,
         started_at: null,
         finished_at: null,
-        paused_reason: null,
+        state_reason: null,
         templates: null,
         created_at: now,
         updated_at: now,
@@ -115,7 +116,7 @@ export class CampaignStore {
     id: number,
     from: readonly CampaignState[],
     to: CampaignState,
-    changes: Partial<Pick<Selectable<CampaignsTable>, 'started_at' | 'finished_at' | 'paused_reason' | 'scheduled_at'>> & { nextRun?: boolean } = {},
+    changes: Partial<Pick<Selectable<CampaignsTable>, 'started_at' | 'finished_at' | 'state_reason' | 'scheduled_at'>> & { nextRun?: boolean } = {},
   ): Promise<boolean> {
     const { nextRun, ...columns } = changes;
     const result = await this.db
@@ -415,7 +416,7 @@ function toCampaign(row: Selectable<CampaignsTable>): Campaign {
     scheduledAt: row.scheduled_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
-    pausedReason: row.paused_reason,
+    stateReason: row.state_reason,
     run: row.run,
     createdAt: row.created_at,
   };

@@ -30,7 +30,7 @@ const Campaign = z.object({
   scheduledAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
-  pausedReason: z.string().nullable(),
+  stateReason: z.string().nullable(),
   run: z.number(),
   createdAt: z.string(),
 });

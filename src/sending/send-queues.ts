@@ -28,6 +28,8 @@ export interface BatchJob {
   toId: number;
 }
 
+/** A start that fails is tried again after 1 s, 2 s and 4 s; then the campaign is 'failed'. */
+export const START_ATTEMPTS = 4;
 /** A throttled batch is tried this many times (backoff 1 s doubling to 60 s: about 45 minutes). */
 export const BATCH_ATTEMPTS = 50;
 const ADD_BULK_CHUNK = 500;
@@ -48,7 +50,7 @@ export class SendQueues {
     await this.campaigns.add(
       'start',
       { campaignId },
-      { ...keep, jobId: startJobId(campaignId, run), delay: Math.max(0, at.getTime() - Date.now()), attempts: 10, backoff: { type: 'exponential', delay: 1000 } },
+      { ...keep, jobId: startJobId(campaignId, run), delay: Math.max(0, at.getTime() - Date.now()), attempts: START_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 } },
     );
   }
 

@@ -301,7 +301,7 @@ describe.each(databaseKinds())('audience API on %s', (kind) => {
       const now = new Date().toISOString();
       const campaign = await db
         .insertInto('campaigns')
-        .values({ bulletin_id: bulletin.id, bulletin_version_id: bulletin.versionId, segment_id: segment.id, rule: '{"tag":"press"}', topic: null, state: 'scheduled', tracking: 'aggregate', scheduled_at: now, started_at: null, finished_at: null, paused_reason: null, templates: null, created_at: now, updated_at: now })
+        .values({ bulletin_id: bulletin.id, bulletin_version_id: bulletin.versionId, segment_id: segment.id, rule: '{"tag":"press"}', topic: null, state: 'scheduled', tracking: 'aggregate', scheduled_at: now, started_at: null, finished_at: null, state_reason: null, templates: null, created_at: now, updated_at: now })
         .returning('id')
         .executeTakeFirstOrThrow();
       const refused = await app.request('DELETE', `/api/segments/${segment.id}`);

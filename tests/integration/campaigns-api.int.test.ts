@@ -67,7 +67,7 @@ describe.each(databaseKinds())('campaign API on %s', (kind) => {
     const report = await waitForCampaign(app, campaignId, ['paused', 'sent']);
     expect(report.state).toBe('paused');
     expect((await paused).status).toBe(200);
-    expect(report.pausedReason).toBe('Paused by staff');
+    expect(report.stateReason).toBe('Paused by staff');
     await new Promise((r) => setTimeout(r, 1500));
     const waiting = await (await app.request('GET', `/api/campaigns/${campaignId}`)).json();
     expect(waiting.counts.queued).toBeGreaterThan(0);
@@ -109,6 +109,15 @@ describe.each(databaseKinds())('campaign API on %s', (kind) => {
     expect((await bad.json()).error.issues.map((i: { path: string }) => i.path)).toEqual(['to[0]']);
     const lang = await app.request('POST', `/api/bulletins/${bulletinId}/test`, { json: { to: ['a@nnirr.org'], lang: 'fr' } });
     expect((await lang.json()).error.issues).toEqual([{ path: 'lang', message: "must be one of the bulletin's languages: en, es" }]);
+  });
+
+  it('ends a campaign that cannot be prepared as failed, with the reason', async () => {
+    const created = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { all: [] }, scheduledAt: new Date(Date.now() + 500).toISOString() } })).json();
+    // A stored rule no version of Pregón wrote: preparing it fails every time.
+    await app.db.database.db.updateTable('campaigns').set({ rule: '{"attribute": "x", "op": "bogus", "value": 1}' }).where('id', '=', created.id).execute();
+    const report = await waitForCampaign(app, created.id, ['failed'], 30_000);
+    expect(report.stateReason).toMatch(/^Could not prepare: /);
+    expect(report.finishedAt).not.toBeNull();
   });
 
   it('answers malformed send requests with 400 naming the field', async () => {

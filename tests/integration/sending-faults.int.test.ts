@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { importAudience, sendableBulletin, waitForCampaign } from '../helpers/campaigns.js';
 import { databaseKinds } from '../helpers/databases.js';
+import { SesSender, sesClient } from '../../src/sending/ses-sender.js';
 import { ScriptedSes } from '../support/scripted-ses.js';
 
 describe.each(databaseKinds())('SES faults on %s', (kind) => {
@@ -58,7 +59,7 @@ describe.each(databaseKinds())('SES faults on %s', (kind) => {
     ses.script = (to) => (to.endsWith('@paused.org') ? 'paused' : 'accept');
     const id = await send('paused.org');
     const paused = await waitForCampaign(app, id, ['paused']);
-    expect(paused.pausedReason).toMatch(/SendingPausedException/);
+    expect(paused.stateReason).toMatch(/SendingPausedException/);
     expect(paused.counts.failed).toBe(0);
     expect(paused.counts.queued + paused.counts.sent).toBe(12);
 
@@ -74,9 +75,14 @@ describe.each(databaseKinds())('SES faults on %s', (kind) => {
     ses.script = (to) => (to.endsWith('@bad.org') ? 'reject' : 'accept');
     const id = await send('bad.org');
     const paused = await waitForCampaign(app, id, ['paused']);
-    expect(paused.pausedReason).toMatch(/send errors in a row/);
+    expect(paused.stateReason).toMatch(/send errors in a row/);
     expect(paused.counts.failed).toBeGreaterThanOrEqual(5);
     expect(paused.counts.sent).toBe(0);
+  });
+
+  it('reads the account\'s send rate from SES GetAccount', async () => {
+    ses.maxSendRate = 14;
+    expect(await new SesSender(sesClient(app.config, ses.url)).maxSendRate()).toBe(14);
   });
 
   it('refuses to send while the pre-send checks find errors, with the findings', async () => {

@@ -24,7 +24,7 @@ export function sending(kind: DatabaseKind): Migration {
         .addColumn('scheduled_at', timestamp, (c) => c.notNull())
         .addColumn('started_at', timestamp)
         .addColumn('finished_at', timestamp)
-        .addColumn('paused_reason', 'text')
+        .addColumn('state_reason', 'text')
         .addColumn('consecutive_errors', 'integer', (c) => c.notNull().defaultTo(0))
         // Bumped by every resume, so the batches of a new run get new job ids.
         .addColumn('run', 'integer', (c) => c.notNull().defaultTo(0))
