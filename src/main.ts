@@ -13,6 +13,8 @@ import { createSending, createStores, sesEndpoint } from './stores.js';
 import { startWorker } from '../workers/worker.js';
 
 async function main(): Promise<void> {
+  // The AWS SDK warns on every start that later versions will want Node 22; Pregón pins its version.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const config = loadConfig(process.env);
   const withWorker = !process.argv.includes('--no-worker');
   const logger = pino({ level: config.logLevel });

@@ -8,6 +8,8 @@ import { createSending, createStores, sesEndpoint } from '../src/stores.js';
 import { startWorker } from './worker.js';
 
 try {
+  // The AWS SDK warns on every start that later versions will want Node 22; Pregón pins its version.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const config = loadConfig(process.env);
   const logger = pino({ level: config.logLevel });
   await checkRedis(config.redisUrl);
