@@ -1,29 +1,23 @@
 // Times the audience preview (POST /api/audience/preview's work) over 100,000 subscribers, on
 // SQLite and on PostgreSQL, for the rules staff write most.
 //   npx tsx bench/audience.ts [--subscribers 100000] [--db sqlite|postgres|both] [--runs 5]
-// PostgreSQL: BENCH_POSTGRES_URL (default postgres://root@127.0.0.1:5432/test) gets a fresh
-// schema, dropped afterwards.
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { AudienceStore } from '../src/audience/audience-store.js';
 import type { Rule } from '../src/audience/rules.js';
 import { SubscriberStore, type ImportRow } from '../src/audience/subscriber-store.js';
 import { SuppressionList } from '../src/audience/suppressions.js';
 import { TopicStore } from '../src/audience/topic-store.js';
-import type { DatabaseConfig } from '../src/config.js';
+import { parseDatabaseUrl } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { scratchDatabase } from './scratch-database.js';
 
 const { values } = parseArgs({
   options: { subscribers: { type: 'string', default: '100000' }, db: { type: 'string', default: 'both' }, runs: { type: 'string', default: '5' } },
 });
 const COUNT = Number(values.subscribers);
 const RUNS = Number(values.runs);
-const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const SECRET = 'bench-secret-bench-secret-bench-secret';
 
 const RULES: [string, Rule, string?][] = [
@@ -34,31 +28,13 @@ const RULES: [string, Rule, string?][] = [
 ];
 
 async function withDatabase(kind: 'sqlite' | 'postgres', run: (db: Database) => Promise<void>): Promise<void> {
-  if (kind === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'pregon-bench-'));
-    const db = openDatabase({ kind, path: join(dir, 'bench.db') });
-    try {
-      await run(db);
-    } finally {
-      await db.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-    return;
-  }
-  const schema = `bench_${randomUUID().replaceAll('-', '')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  const url = new URL(POSTGRES_URL);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  const config: DatabaseConfig = { kind, url: url.toString() };
-  const db = openDatabase(config);
+  const scratch = await scratchDatabase(kind);
+  const db = openDatabase(parseDatabaseUrl(scratch.url));
   try {
     await run(db);
   } finally {
     await db.close();
-    await admin.query(`drop schema ${schema} cascade`);
-    await admin.end();
+    await scratch.drop();
   }
 }
 

@@ -9,7 +9,6 @@
 // PostgreSQL: BENCH_POSTGRES_URL (default postgres://root@127.0.0.1:5432/test) gets a fresh
 // schema, dropped afterwards. Redis must be running (REDIS_URL, default redis://127.0.0.1:6379).
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
@@ -18,7 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { scratchDatabase } from './scratch-database.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SAMPLE_MS = 100;
@@ -112,7 +111,7 @@ async function main(): Promise<void> {
 
   const token = await createToken(env);
   const auth = `Bearer ${token}`;
-  await postJson(`${base}/api/topics`, auth, { key: 'weekly-bulletin', name: { en: 'Weekly', es: 'Semanal' } });
+  // npm start made 'weekly-bulletin' with the example bulletin on the empty database
   await postJson(`${base}/api/topics`, auth, { key: 'refugees', name: { en: 'Refugees', es: 'Refugiados' } });
 
   const phases: Phase[] = [];
@@ -386,22 +385,9 @@ function postCsv(url: string, authorization: string, body: Readable): Promise<un
 // PostgreSQL schema, ports, output.
 
 async function freshPostgresSchema(): Promise<string> {
-  const adminUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/test';
-  const schema = `bench_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  const admin = async (text: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(text);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create schema ${schema}`);
-  cleanups.push(() => admin(`drop schema ${schema} cascade`));
-  const url = new URL(adminUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return url.toString();
+  const database = await scratchDatabase('postgres');
+  cleanups.push(() => database.drop());
+  return database.url;
 }
 
 function freePort(): Promise<number> {

@@ -4,11 +4,9 @@
 //   npx tsx bench/send.ts [--recipients 10000] [--db sqlite|postgres] [--rate 5000]
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { pino } from 'pino';
 import { BulletinDocument } from '../src/bulletins/document.js';
 import { EXAMPLE_FILE } from '../src/bulletins/example.js';
@@ -17,32 +15,21 @@ import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { createSending, createStores } from '../src/stores.js';
 import { startWorker } from '../workers/worker.js';
+import { scratchDatabase } from './scratch-database.js';
 
 const { values } = parseArgs({ options: { recipients: { type: 'string', default: '10000' }, db: { type: 'string', default: 'sqlite' }, rate: { type: 'string', default: '5000' } } });
 const N = Number(values.recipients);
-const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/test';
 
 // The stub SES: answers every SendEmail with a message id, in its own process.
 const STUB = `require('http').createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {'content-type': 'application/json'}); s.end(JSON.stringify({ MessageId: String(Math.random()) })); }); }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
 const stub = spawn(process.execPath, ['-e', STUB], { stdio: ['ignore', 'pipe', 'inherit'] });
 const port = await new Promise<string>((resolve) => stub.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
 
-const dir = mkdtempSync(join(tmpdir(), 'pregon-send-'));
-const schema = `bench_${randomUUID().replaceAll('-', '')}`;
-let databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
-if (values.db === 'postgres') {
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  const url = new URL(POSTGRES_URL);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  databaseUrl = url.toString();
-}
+const scratch = await scratchDatabase(values.db as 'sqlite' | 'postgres');
 const config = loadConfig({
   APP_SECRET: 'bench-secret-bench-secret-bench-secret',
-  DATA_DIR: dir,
-  DATABASE_URL: databaseUrl,
+  DATA_DIR: scratch.dir,
+  DATABASE_URL: scratch.url,
   QUEUE_PREFIX: `bench-${randomUUID()}`,
   SES_ENDPOINT: `http://127.0.0.1:${port}`,
   SES_MAX_SEND_RATE: values.rate,
@@ -89,10 +76,4 @@ await sending.queues.deliveries.obliterate({ force: true });
 await sending.close();
 await database.close();
 stub.kill();
-rmSync(dir, { recursive: true, force: true });
-if (values.db === 'postgres') {
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`drop schema ${schema} cascade`);
-  await admin.end();
-}
+await scratch.drop();

@@ -62,6 +62,8 @@ export class CampaignRunner {
       this.deps.logger.info({ campaignId, recipients: rows }, 'campaign prepared');
       campaign = await campaigns.get(campaignId);
     }
+    // Cancelled while preparing: the snapshot may have landed after the cancel emptied the queue.
+    if (campaign.state === 'cancelled') await campaigns.cancelQueued(campaignId);
     if (campaign.state !== 'sending') return;
     await this.queueBatches(campaignId, campaign.run);
   }
