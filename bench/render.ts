@@ -43,7 +43,7 @@ for (const language of doc.languages) {
   const started = process.hrtime.bigint();
   for (let i = 0; i < recipients; i++) {
     const t0 = process.hrtime.bigint();
-    const links = recipientLinks(signer, 'https://news.example.org', i + 1, 1);
+    const links = recipientLinks(signer, 'https://news.example.org', { subscriberId: i + 1, campaignId: 1, language });
     const message = personalise(compiled, { subscriberId: i + 1, email: `person${i}@example.org`, name: `Person Number${i}` }, links);
     bytes += message.html.length;
     if (i % 100 === 0) each.push(Number(process.hrtime.bigint() - t0) / 1000);

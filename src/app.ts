@@ -74,7 +74,7 @@ export function createApp(deps: AppDeps): Express {
   return app;
 }
 
-/** Signed link tokens (unsubscribe, preferences, view, click) act as keys: keep them out of logs. */
+/** Signed link tokens (unsubscribe, preferences, confirm, click) act as keys: keep them out of logs. */
 function redactTokens(path: string): string {
-  return path.replace(/^\/(u|preferences|view|c)\/[^/]+/, '/$1/[token]');
+  return path.replace(/^\/(unsubscribe|preferences|confirm|c)\/[^/]+/, '/$1/[token]');
 }

@@ -1,8 +1,8 @@
-// Signed tokens for the links a subscriber gets (unsubscribe, preferences, view in browser):
+// Signed tokens for the links in a mail (unsubscribe, preferences, tracked clicks):
 // an HMAC keyed by APP_SECRET, checked in constant time. No account, no lookup table.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type LinkPurpose = 'unsubscribe' | 'preferences' | 'view' | 'click';
+export type LinkPurpose = 'unsubscribe' | 'preferences' | 'click';
 
 /** 128 bits of HMAC-SHA256: plenty against forgery, short enough for a URL. */
 const SIGNATURE_BYTES = 16;

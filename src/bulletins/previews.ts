@@ -23,11 +23,11 @@ export class BulletinPreviews {
     return { settings, ...(topic ? { topicName: topic.name } : {}) };
   }
 
-  async preview(doc: BulletinDocument, versionId: number, language: string, format: PreviewFormat): Promise<string> {
+  async preview(doc: BulletinDocument, language: string, format: PreviewFormat): Promise<string> {
     const context = await this.themeContext(doc);
     if (format === 'mjml') return bulletinSource(doc, language, context);
     const compiled = await renderBulletin(doc, language, context);
-    const links = recipientLinks(this.deps.signer, this.deps.publicUrl, SAMPLE_RECIPIENT.subscriberId, versionId);
+    const links = recipientLinks(this.deps.signer, this.deps.publicUrl, { subscriberId: SAMPLE_RECIPIENT.subscriberId, campaignId: 0, language });
     const message = personalise(compiled, SAMPLE_RECIPIENT, links);
     return format === 'html' ? message.html : message.text;
   }

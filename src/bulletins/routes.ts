@@ -79,12 +79,12 @@ export function bulletinRoutes(bulletins: BulletinStore, previews: BulletinPrevi
       summary: 'The bulletin in one language as HTML, plain text or MJML, personalised for a sample reader',
       params: idParams, query: PreviewQuery, responseContentType: 'text/html',
       handler: async ({ params, query, res }) => {
-        const { document, versionId } = await bulletins.get(params.id);
+        const { document } = await bulletins.get(params.id);
         const language = query.lang ?? document.languages[0]!;
         if (!document.languages.includes(language)) {
           throw AppError.invalid([{ path: 'lang', message: `must be one of the bulletin's languages: ${document.languages.join(', ')}` }]);
         }
-        const body = await previews.preview(document, versionId, language, query.format);
+        const body = await previews.preview(document, language, query.format);
         res.type(query.format === 'html' ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8').send(body);
       },
     }),

@@ -45,16 +45,25 @@ export function personalise(bulletin: CompiledBulletin, recipient: Recipient, li
   };
 }
 
+/** Who a copy is for: the campaign is 0 for previews and test sends. */
+export interface LinkContext {
+  subscriberId: number;
+  campaignId: number;
+  language: string;
+}
+
 /**
- * The signed links of one recipient for one bulletin version. The pages behind them belong to
- * the supporters' side; the paths are fixed here so mail already sent keeps working.
+ * The links of one recipient's copy. Unsubscribe (which names the campaign, so a report can count
+ * unsubscribes per campaign) and preferences are signed for the subscriber; "view in browser"
+ * is the campaign's page in the public archive, the same for everyone, with nothing personal.
+ * The pages behind them belong to the supporters' side; the paths are fixed here so mail already
+ * sent keeps working.
  */
-export function recipientLinks(signer: LinkSigner, publicUrl: string, subscriberId: number, bulletinVersionId: number): RecipientLinks {
-  const subscriber = String(subscriberId);
+export function recipientLinks(signer: LinkSigner, publicUrl: string, to: LinkContext): RecipientLinks {
   return {
-    unsubscribe: `${publicUrl}/u/${signer.sign('unsubscribe', subscriber)}`,
-    preferences: `${publicUrl}/preferences/${signer.sign('preferences', subscriber)}`,
-    view: `${publicUrl}/view/${signer.sign('view', `${bulletinVersionId}:${subscriber}`)}`,
+    unsubscribe: `${publicUrl}/unsubscribe/${signer.sign('unsubscribe', `${to.subscriberId}:${to.campaignId}`)}`,
+    preferences: `${publicUrl}/preferences/${signer.sign('preferences', String(to.subscriberId))}`,
+    view: to.campaignId ? `${publicUrl}/archive/${to.campaignId}?lang=${encodeURIComponent(to.language)}` : `${publicUrl}/archive`,
   };
 }
 

@@ -55,7 +55,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const config = loadConfig(process.env);
-  const links = recipientLinks(new LinkSigner(config.appSecret), config.publicUrl, SAMPLE_RECIPIENT.subscriberId, 0);
+  const links = recipientLinks(new LinkSigner(config.appSecret), config.publicUrl, { subscriberId: SAMPLE_RECIPIENT.subscriberId, campaignId: 0, language });
   const message = personalise(await renderBulletin(doc, language, context), SAMPLE_RECIPIENT, links);
   process.stdout.write(format === 'html' ? message.html : message.text);
   return 0;

@@ -116,7 +116,7 @@ export class CampaignService {
     }
     const compiled = await renderBulletin(bulletin.document, lang, await this.deps.previews.themeContext(bulletin.document));
     const settings = await this.deps.settings.get();
-    const links = recipientLinks(this.deps.signer, this.deps.publicUrl, 0, bulletin.versionId);
+    const links = recipientLinks(this.deps.signer, this.deps.publicUrl, { subscriberId: 0, campaignId: 0, language: lang });
     const sent = [];
     for (const address of to) {
       const message = personalise(compiled, { subscriberId: 0, email: address, name: '' }, links);

@@ -204,9 +204,9 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
   it('puts the sample reader’s unsubscribe link under the public URL in the preview', async () => {
     const { id } = await create();
     const page = await (await preview(id, 'lang=es&format=html')).text();
-    expect(page).toContain(`href="${TEST_PUBLIC_URL}/u/`);
+    expect(page).toContain(`href="${TEST_PUBLIC_URL}/unsubscribe/`);
     const plain = await (await preview(id, 'lang=es&format=text')).text();
-    expect(plain).toMatch(new RegExp(`^Darte de baja: ${TEST_PUBLIC_URL.replaceAll('.', '\\.')}/u/\\S+$`, 'm'));
+    expect(plain).toMatch(new RegExp(`^Darte de baja: ${TEST_PUBLIC_URL.replaceAll('.', '\\.')}/unsubscribe/\\S+$`, 'm'));
   });
 
   it('refuses a preview in a language the bulletin lacks, an unknown format, or of an unknown bulletin', async () => {

@@ -63,10 +63,11 @@ describe.each(databaseKinds())('sending a campaign on %s', (kind) => {
       const headers = Object.fromEntries((mail.headers ?? []).map((h) => [h.name, h.value]));
       expect(headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
       const link = /^<(.+)>$/.exec(headers['List-Unsubscribe'] ?? '')?.[1];
-      expect(link).toMatch(new RegExp(`^${TEST_PUBLIC_URL}/u/`));
+      expect(link).toMatch(new RegExp(`^${TEST_PUBLIC_URL}/unsubscribe/`));
       expect(mail.body.html).toContain(`href="${link}"`);
       expect(mail.body.text).toContain(`${spanish ? 'Darte de baja' : 'Unsubscribe'}: ${link}`);
-      expect(app.stores.signer.verify('unsubscribe', link!.split('/').at(-1)!)).toBe(String(await idOf(`person${i}@example.org`)));
+      expect(app.stores.signer.verify('unsubscribe', link!.split('/').at(-1)!)).toBe(`${await idOf(`person${i}@example.org`)}:${campaign.id}`);
+      expect(mail.body.html).toContain(`href="${TEST_PUBLIC_URL}/archive/${campaign.id}?lang=${spanish ? 'es' : 'en'}"`);
       unsubscribeLinks.add(link!);
     }
     expect(unsubscribeLinks.size).toBe(1000);

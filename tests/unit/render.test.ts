@@ -155,13 +155,14 @@ describe('renderBulletin and personalise', () => {
     });
   });
 
-  it('signs each reader\'s links for their bulletin version', () => {
+  it('signs each reader\'s unsubscribe link for them and the campaign, and views the campaign in the archive', () => {
     const signer = new LinkSigner('k'.repeat(32));
-    const links = recipientLinks(signer, 'https://news.example.org', 7, 3);
+    const links = recipientLinks(signer, 'https://news.example.org', { subscriberId: 7, campaignId: 3, language: 'es' });
     const token = (url: string) => url.split('/').at(-1)!;
-    expect(links.unsubscribe).toMatch(/^https:\/\/news\.example\.org\/u\//);
-    expect(signer.verify('unsubscribe', token(links.unsubscribe))).toBe('7');
+    expect(links.unsubscribe).toMatch(/^https:\/\/news\.example\.org\/unsubscribe\//);
+    expect(signer.verify('unsubscribe', token(links.unsubscribe))).toBe('7:3');
     expect(signer.verify('preferences', token(links.preferences))).toBe('7');
-    expect(signer.verify('view', token(links.view))).toBe('3:7');
+    expect(signer.verify('preferences', token(links.unsubscribe))).toBeNull();
+    expect(links.view).toBe('https://news.example.org/archive/3?lang=es');
   });
 });
