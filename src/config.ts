@@ -33,6 +33,10 @@ export interface Config {
   readonly sesConfigurationSet: string | undefined;
   /** A campaign pauses after this many send errors in a row. */
   readonly sendErrorLimit: number;
+  /** SNS topics whose notifications /webhooks/ses accepts; any other is refused. */
+  readonly snsTopicArns: readonly string[];
+  /** Soft bounces in a row after which an address is suppressed. */
+  readonly transientBounceLimit: number;
   /** Prefix of every BullMQ key in Redis, so several installations (or tests) can share one Redis. */
   readonly queuePrefix: string;
   readonly logLevel: string;
@@ -65,6 +69,12 @@ const envSchema = z
     SES_MAX_SEND_RATE: z.coerce.number({ error: 'must be a number of messages per second' }).positive('must be more than 0').max(10_000).optional(),
     SES_CONFIGURATION_SET: z.string().regex(/^[\w-]{1,64}$/, 'must be an SES configuration set name').optional(),
     SEND_ERROR_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1).default(20),
+    SNS_TOPIC_ARNS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((arn) => arn.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'must be SNS topic ARNs separated by commas'))),
+    TRANSIENT_BOUNCE_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1).default(3),
     QUEUE_PREFIX: z.string().regex(/^[\w:-]{1,64}$/, 'must be letters, digits, _, - or :').default('pregon'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   });
@@ -97,6 +107,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sesMaxSendRate: e.SES_MAX_SEND_RATE,
     sesConfigurationSet: e.SES_CONFIGURATION_SET,
     sendErrorLimit: e.SEND_ERROR_LIMIT,
+    snsTopicArns: Object.freeze(e.SNS_TOPIC_ARNS),
+    transientBounceLimit: e.TRANSIENT_BOUNCE_LIMIT,
     queuePrefix: e.QUEUE_PREFIX,
     logLevel: e.LOG_LEVEL,
   });

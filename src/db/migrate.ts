@@ -6,6 +6,7 @@ import { bulletins } from './migrations/0002-bulletins.js';
 import { audience } from './migrations/0003-audience.js';
 import { sending } from './migrations/0004-sending.js';
 import { linkTracking } from './migrations/0005-link-tracking.js';
+import { supporters } from './migrations/0006-supporters.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
@@ -14,6 +15,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0003-audience': audience(db.kind),
     '0004-sending': sending(db.kind),
     '0005-link-tracking': linkTracking(db.kind),
+    '0006-supporters': supporters(db.kind),
   };
 }
 

@@ -28,6 +28,8 @@ export interface SubscribersTable {
   email_hash: string | null;
   /** The subscriber asked for no mail until then. */
   paused_until: string | null;
+  /** Soft bounces since the last delivery; past TRANSIENT_BOUNCE_LIMIT the address is suppressed. */
+  transient_bounces: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -63,6 +65,8 @@ export interface ConsentEventsTable {
   source: string;
   /** Language of the consent text the person saw, when there was one. */
   language: string | null;
+  /** The campaign whose link the person used (an unsubscribe from a bulletin). */
+  campaign_id: number | null;
   created_at: string;
 }
 
@@ -164,6 +168,8 @@ export interface DeliveriesTable {
   last_error: string | null;
   claim: string | null;
   sent_at: string | null;
+  /** When SES reported the message delivered. */
+  delivered_at: string | null;
   updated_at: string;
 }
 
@@ -174,6 +180,13 @@ export interface CampaignLinksTable {
   block: number;
   url: string;
   clicks: Generated<number>;
+}
+
+export interface SnsMessagesTable {
+  /** SNS MessageId: a notification SNS delivers twice is applied once. */
+  message_id: string;
+  type: string;
+  received_at: string;
 }
 
 export interface Tables {
@@ -192,6 +205,7 @@ export interface Tables {
   campaigns: CampaignsTable;
   deliveries: DeliveriesTable;
   campaign_links: CampaignLinksTable;
+  sns_messages: SnsMessagesTable;
 }
 
 export function parseJson<T>(value: JsonColumn): T {
