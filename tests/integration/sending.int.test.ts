@@ -110,6 +110,26 @@ describe.each(databaseKinds())('sending a campaign on %s', (kind) => {
     expect(quiet.body.html).not.toContain('/c/');
   });
 
+  it('unsubscribes at once through the mail\'s one-click POST, and a later send skips them', async () => {
+    const bulletinId = (await (await app.request('GET', '/api/bulletins')).json()).data[0].id;
+    await importAudience(app, 3, 'one', 'oneclick.org');
+    const first = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'oneclick.org' } } })).json();
+    await waitForCampaign(app, first.id, ['sent']);
+    const mail = (await inbox()).find((m) => m.destination.to[0] === 'one1@oneclick.org')!;
+    const header = mail.headers!.find((h) => h.name === 'List-Unsubscribe')!.value;
+    const url = new URL(/^<(.+)>$/.exec(header)![1]!);
+    // What a mail client does for RFC 8058: POST List-Unsubscribe=One-Click to the header's URL
+    const res = await fetch(`${app.baseUrl}${url.pathname}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    expect(res.status).toBe(200);
+
+    const second = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'oneclick.org' } } })).json();
+    const report = await waitForCampaign(app, second.id, ['sent']);
+    expect(report.counts).toMatchObject({ total: 2, sent: 2 });
+    expect((await inbox()).filter((m) => m.destination.to[0] === 'one1@oneclick.org')).toHaveLength(1);
+    const consent = await app.db.database.db.selectFrom('consent_events').innerJoin('subscribers', 'subscribers.id', 'consent_events.subscriber_id').select(['event', 'campaign_id']).where('subscribers.email', '=', 'one1@oneclick.org').where('event', '=', 'unsubscribed').execute();
+    expect(consent).toEqual([{ event: 'unsubscribed', campaign_id: first.id }]);
+  });
+
   const ids = new Map<string, number>();
   async function idOf(email: string): Promise<number> {
     if (!ids.size) {
