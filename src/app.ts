@@ -7,6 +7,8 @@ import { audienceRoutes } from './audience/audience-routes.js';
 import { subscriberRoutes, topicRoutes } from './audience/routes.js';
 import { bulletinDocumentSchema } from './bulletins/document.js';
 import { bulletinRoutes } from './bulletins/routes.js';
+import { sesWebhookRouter } from './events/routes.js';
+import type { SesEvents } from './events/ses-events.js';
 import { healthHandler, type HealthChecks } from './health.js';
 import { mountRoutes, openApiDocument } from './http/api-routes.js';
 import { bearerAuth } from './http/auth.js';
@@ -23,6 +25,7 @@ export interface AppDeps {
   health: HealthChecks;
   stores: Stores;
   campaigns: CampaignService;
+  sesEvents: SesEvents;
 }
 
 export const API_INFO = { title: 'Pregón API', version: '1' };
@@ -48,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', healthHandler(deps.health));
   app.get('/c/:token', clickHandler(stores.campaigns, stores.signer));
   app.use(unsubscribeRouter(stores));
+  app.use(sesWebhookRouter(deps.sesEvents));
 
   const routes = [
     ...topicRoutes(stores.topics),

@@ -4,6 +4,8 @@ import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { createApp } from './app.js';
 import { loadExampleBulletin } from './bulletins/example.js';
+import { httpsCertificateFetcher, httpsSubscriptionConfirmer } from './events/routes.js';
+import { SesEvents } from './events/ses-events.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -29,11 +31,21 @@ async function main(): Promise<void> {
   await stores.subscribers.backfillEmailHashes();
   const example = await loadExampleBulletin(stores);
   const sending = createSending(stores, config, ses?.url ?? sesEndpoint(config));
+  const sesEvents = new SesEvents({
+    db: database.db,
+    suppressions: stores.suppressions,
+    transientBounceLimit: config.transientBounceLimit,
+    fetchCertificate: httpsCertificateFetcher,
+    confirmSubscription: httpsSubscriptionConfirmer,
+    topicArns: config.snsTopicArns,
+    logger: logger.child({ component: 'ses-events' }),
+  });
   const app = createApp({
     logger,
     health: { dbKind: database.kind, pingDb: () => database.ping(), pingRedis: async () => void (await redis.ping()) },
     stores,
     campaigns: sending.service,
+    sesEvents,
   });
   const server = await listen(app, config.port);
   // A CSV import reads its body as fast as it writes rows: give a long file 30 minutes, not

@@ -6,7 +6,7 @@ import type { SuppressionList } from '../audience/suppressions.js';
 import type { Tables } from '../db/schema.js';
 import { SesEventStore } from './ses-event-store.js';
 import { parseSesNotification } from './ses-notification.js';
-import { isSnsUrl, isTrustedCertUrl, snsEnvelopeSchema, verifySnsSignature, type SnsEnvelope } from './sns-signature.js';
+import { isSnsUrl, isTrustedCertUrl, snsEnvelopeSchema, verifySnsSignature, type SnsConfirmation, type SnsEnvelope } from './sns-signature.js';
 
 export interface SesEventsDeps {
   db: Kysely<Tables>;
@@ -79,13 +79,18 @@ export class SesEvents {
   }
 
   /** Confirms outside any transaction (it is a network call); confirming twice does no harm. */
-  private async confirm(message: SnsEnvelope & { Type: 'SubscriptionConfirmation' }, log: Logger): Promise<Receipt> {
+  private async confirm(message: SnsConfirmation, log: Logger): Promise<Receipt> {
     if (await this.store.seen(message.MessageId)) return duplicate();
     if (!isSnsUrl(message.SubscribeURL)) {
       log.warn({ subscribeUrl: message.SubscribeURL }, 'SNS SubscribeURL outside SNS refused');
       return { status: 403, outcome: 'untrusted_subscribe_url' };
     }
-    await this.deps.confirmSubscription(message.SubscribeURL);
+    try {
+      await this.deps.confirmSubscription(message.SubscribeURL);
+    } catch (err) {
+      log.error({ err, topicArn: message.TopicArn }, 'could not confirm the SNS subscription');
+      return { status: 502, outcome: 'confirmation_failed' };
+    }
     await this.store.apply(message.MessageId, message.Type, { kind: 'other' });
     log.info({ topicArn: message.TopicArn }, 'SNS subscription confirmed');
     return { status: 200, outcome: 'confirmed' };
@@ -97,7 +102,10 @@ export class SesEvents {
     if (!pending) {
       if (this.certificates.size >= CERTIFICATE_CACHE_SIZE) this.certificates.clear();
       pending = this.deps.fetchCertificate(url);
-      pending.catch(() => this.certificates.delete(url));
+      const fetched = pending;
+      fetched.catch(() => {
+        if (this.certificates.get(url) === fetched) this.certificates.delete(url);
+      });
       this.certificates.set(url, pending);
     }
     return pending;

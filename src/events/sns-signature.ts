@@ -32,6 +32,8 @@ export const snsEnvelopeSchema = z.discriminatedUnion('Type', [
   }),
 ]);
 export type SnsEnvelope = z.infer<typeof snsEnvelopeSchema>;
+/** A SubscriptionConfirmation or UnsubscribeConfirmation. */
+export type SnsConfirmation = Extract<SnsEnvelope, { SubscribeURL: string }>;
 
 /** The keys SNS signs, in the order it signs them, for each message type. */
 const SIGNED_KEYS = {

@@ -10,6 +10,7 @@ import type { SuppressionList } from '../../src/audience/suppressions.js';
 import type { DatabaseKind } from '../../src/db/database.js';
 import { commandClient } from '../../src/redis.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { SesEvents } from '../../src/events/ses-events.js';
 import { createSending, createStores, type Stores } from '../../src/stores.js';
 import { startWorker } from '../../workers/worker.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
@@ -50,11 +51,24 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
   const logger = pino({ level: 'silent' });
   const sending = createSending(stores, config, config.ses.mode === 'endpoint' ? config.ses.url : undefined);
   const worker = options.worker ? await startWorker({ config, logger, stores, sending }) : undefined;
+  const offline = async () => {
+    throw new Error('no network in tests');
+  };
+  const sesEvents = new SesEvents({
+    db: db.database.db,
+    suppressions,
+    transientBounceLimit: config.transientBounceLimit,
+    fetchCertificate: offline,
+    confirmSubscription: offline,
+    topicArns: config.snsTopicArns,
+    logger,
+  });
   const app = createApp({
     logger,
     health: { dbKind: kind, pingDb: () => db.database.ping(), pingRedis: async () => void (await redis.ping()) },
     stores,
     campaigns: sending.service,
+    sesEvents,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -53,4 +53,10 @@ describe.each(databaseKinds())('unsubscribe links on %s', (kind) => {
     expect(again.status).toBe(200);
     expect((await events()).slice(1)).toEqual([{ event: 'unsubscribed', source: 'link', campaign_id: 12, language: 'es' }]);
   });
+
+  it('serves the SES events webhook beside the public pages, refusing what is not a signed SNS message', async () => {
+    const res = await fetch(`${app.baseUrl}/webhooks/ses`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ outcome: 'malformed' });
+  });
 });

@@ -1,0 +1,39 @@
+// POST /webhooks/ses, where SNS delivers SES events, and the HTTPS calls production makes to SNS
+// (certificates, subscription confirmations). Tests pass their own in place of the latter.
+import express from 'express';
+import type { SesEvents } from './ses-events.js';
+import { isSnsUrl, isTrustedCertUrl } from './sns-signature.js';
+
+const SNS_TIMEOUT_MS = 5_000;
+/** An SNS signing certificate is about 2 kB; anything much larger is not one. */
+const MAX_CERTIFICATE_CHARS = 64 * 1024;
+
+export function sesWebhookRouter(events: SesEvents): express.Router {
+  const router = express.Router();
+  // SNS posts JSON as text/plain (and other senders vary), so every body is read as text.
+  router.post('/webhooks/ses', express.text({ type: '*/*', limit: '256kb' }), async (req, res) => {
+    const { status, outcome } = await events.receive(typeof req.body === 'string' ? req.body : '');
+    res.status(status).json({ outcome });
+  });
+  return router;
+}
+
+/** Fetches a signing certificate (PEM) from SNS; refuses any URL outside SNS. */
+export async function httpsCertificateFetcher(url: string): Promise<string> {
+  if (!isTrustedCertUrl(url)) throw new Error(`Not an SNS certificate URL: ${url}`);
+  const res = await fetch(url, { signal: AbortSignal.timeout(SNS_TIMEOUT_MS), redirect: 'error' });
+  if (!res.ok) throw new Error(`SNS answered ${res.status} for the certificate ${url}`);
+  const pem = await res.text();
+  if (pem.length > MAX_CERTIFICATE_CHARS || !pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new Error(`SNS sent something other than a certificate from ${url}`);
+  }
+  return pem;
+}
+
+/** Confirms a subscription by visiting its SubscribeURL, as SNS asks; refuses any URL outside SNS. */
+export async function httpsSubscriptionConfirmer(subscribeUrl: string): Promise<void> {
+  if (!isSnsUrl(subscribeUrl)) throw new Error('Not an SNS SubscribeURL');
+  const res = await fetch(subscribeUrl, { signal: AbortSignal.timeout(SNS_TIMEOUT_MS), redirect: 'error' });
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`SNS answered ${res.status} to the subscription confirmation`);
+}
