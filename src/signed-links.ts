@@ -2,7 +2,7 @@
 // an HMAC keyed by APP_SECRET, checked in constant time. No account, no lookup table.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type LinkPurpose = 'unsubscribe' | 'preferences' | 'click';
+export type LinkPurpose = 'unsubscribe' | 'preferences' | 'confirm' | 'click';
 
 /** 128 bits of HMAC-SHA256: plenty against forgery, short enough for a URL. */
 const SIGNATURE_BYTES = 16;
