@@ -1,6 +1,7 @@
 // The language of a public page: an explicit choice (?lang=), else what the link or the
 // subscriber says, else the browser's Accept-Language, else the organisation's default.
 import type { Request } from 'express';
+import { escapeHtml } from '../render/html.js';
 
 export const PAGE_LANGUAGES = ['en', 'es'] as const;
 export type PageLanguage = (typeof PAGE_LANGUAGES)[number];
@@ -19,6 +20,6 @@ export function pageLanguage(req: Request, known?: string, fallback = 'en'): Pag
 export function languageSwitch(req: Request, current: PageLanguage): string {
   const names: Record<PageLanguage, string> = { en: 'English', es: 'Español' };
   return `<nav aria-label="Language / Idioma"><p>${PAGE_LANGUAGES.map((lang) =>
-    lang === current ? `<strong>${names[lang]}</strong>` : `<a href="${req.path}?lang=${lang}" lang="${lang}" hreflang="${lang}">${names[lang]}</a>`,
+    lang === current ? `<strong>${names[lang]}</strong>` : `<a href="${escapeHtml(req.path)}?lang=${lang}" lang="${lang}" hreflang="${lang}">${names[lang]}</a>`,
   ).join(' · ')}</p></nav>`;
 }
