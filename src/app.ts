@@ -17,6 +17,7 @@ import type { CampaignService } from './sending/campaign-service.js';
 import { clickHandler } from './sending/click-route.js';
 import { campaignRoutes } from './sending/routes.js';
 import { settingsRoutes } from './settings/routes.js';
+import { preferencesRouter } from './supporters/preferences.js';
 import { unsubscribeRouter } from './supporters/unsubscribe.js';
 import type { Stores } from './stores.js';
 
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', healthHandler(deps.health));
   app.get('/c/:token', clickHandler(stores.campaigns, stores.signer));
   app.use(unsubscribeRouter(stores));
+  app.use(preferencesRouter(stores));
   app.use(sesWebhookRouter(deps.sesEvents));
 
   const routes = [

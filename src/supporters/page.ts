@@ -38,3 +38,9 @@ ${body}
 </body>
 </html>`;
 }
+
+/** "a•••@example.org": enough to recognise one's own address, not to harvest it. */
+export function maskEmail(email: string): string {
+  const [local = '', domain = ''] = email.split('@');
+  return `${local.slice(0, 1)}•••@${domain}`;
+}

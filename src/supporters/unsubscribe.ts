@@ -5,7 +5,7 @@ import express, { type Router } from 'express';
 import { escapeHtml } from '../render/html.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
-import { page } from './page.js';
+import { maskEmail, page } from './page.js';
 import type { LinkedSubscriber, SupporterStore } from './supporter-store.js';
 
 const WORDS = {
@@ -94,10 +94,4 @@ function words(language: string): Words {
 function invalidPage(settings: Parameters<typeof page>[0], w: Words): string {
   const es = WORDS.es;
   return page(settings, 'en', w.invalid, `<h1>${escapeHtml(w.invalid)}</h1>\n<p>${escapeHtml(w.invalidText)}</p>\n<p lang="es"><strong>${escapeHtml(es.invalid)}.</strong> ${escapeHtml(es.invalidText)}</p>`);
-}
-
-/** "a•••@example.org": enough to recognise one's own address, not to harvest it. */
-function maskEmail(email: string): string {
-  const [local = '', domain = ''] = email.split('@');
-  return `${local.slice(0, 1)}•••@${domain}`;
 }

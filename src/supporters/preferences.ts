@@ -1,0 +1,168 @@
+// GET/POST /preferences/:token: a subscriber chooses topics, language, a pause of 30, 60 or 90
+// days, or to leave everything, from the signed link in each mail. No account, no password.
+import express, { type Request, type Router } from 'express';
+import { z } from 'zod';
+import { escapeHtml } from '../render/html.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import type { LinkSigner } from '../signed-links.js';
+import { PAGE_LANGUAGES, languageSwitch, pageLanguage, type PageLanguage } from './language.js';
+import { maskEmail, page } from './page.js';
+import type { LinkedSubscriber, SupporterStore } from './supporter-store.js';
+
+const WORDS = {
+  en: {
+    title: 'Your preferences',
+    intro: 'Choose what you receive at',
+    topics: 'Topics',
+    language: 'Language of your emails',
+    pause: 'Take a break',
+    noPause: 'Keep sending',
+    pauseFor: (days: number) => `Pause for ${days} days`,
+    pausedUntil: (date: string) => `Paused until ${date}`,
+    resume: 'Resume now',
+    leave: 'Unsubscribe from everything',
+    save: 'Save my choices',
+    saved: 'Your choices are saved.',
+    unsubscribed: 'You are unsubscribed. Saving your choices subscribes you again.',
+    left: 'You are unsubscribed. You will not receive any more emails from us.',
+    stopped: 'We no longer send mail to this address.',
+    invalid: 'This link does not work',
+    invalidText: 'The link may have been cut short when it was copied. Please use the link in one of our emails again.',
+  },
+  es: {
+    title: 'Tus preferencias',
+    intro: 'Elige lo que recibes en',
+    topics: 'Temas',
+    language: 'Idioma de tus correos',
+    pause: 'Tómate un descanso',
+    noPause: 'Seguir recibiendo',
+    pauseFor: (days: number) => `Pausar ${days} días`,
+    pausedUntil: (date: string) => `En pausa hasta el ${date}`,
+    resume: 'Reanudar ahora',
+    leave: 'Darme de baja de todo',
+    save: 'Guardar mis opciones',
+    saved: 'Tus opciones están guardadas.',
+    unsubscribed: 'Te has dado de baja. Si guardas tus opciones, vuelves a suscribirte.',
+    left: 'Te has dado de baja. No recibirás más correos nuestros.',
+    stopped: 'Ya no enviamos correo a esta dirección.',
+    invalid: 'Este enlace no funciona',
+    invalidText: 'Puede que el enlace se haya cortado al copiarlo. Vuelve a usar el enlace de uno de nuestros correos.',
+  },
+} satisfies Record<PageLanguage, unknown>;
+
+const LANGUAGE_NAMES: Record<PageLanguage, string> = { en: 'English', es: 'Español' };
+const PAUSE_DAYS = [30, 60, 90] as const;
+
+const Choice = z.object({
+  topics: z.union([z.string(), z.array(z.string())]).optional().transform((t) => (t === undefined ? [] : Array.isArray(t) ? t : [t])),
+  language: z.enum(PAGE_LANGUAGES),
+  pause: z.enum(['keep', 'resume', '30', '60', '90']).default('keep'),
+  leave: z.literal('yes').optional(),
+});
+
+export interface PreferencesDeps {
+  supporters: SupporterStore;
+  signer: LinkSigner;
+  settings: SettingsStore;
+}
+
+export function preferencesRouter(deps: PreferencesDeps): Router {
+  const router = express.Router();
+  router.use('/preferences/:token', express.urlencoded({ extended: false, limit: '8kb' }));
+
+  router.get('/preferences/:token', async (req, res) => {
+    const subscriber = await find(deps, req.params.token);
+    if (!subscriber) return void res.status(400).type('html').send(await invalidPage(deps, req));
+    res.type('html').send(await preferencesPage(deps, req, subscriber));
+  });
+
+  router.post('/preferences/:token', async (req, res) => {
+    const subscriber = await find(deps, req.params.token);
+    if (!subscriber) return void res.status(400).type('html').send(await invalidPage(deps, req));
+    const parsed = Choice.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).type('html').send(await preferencesPage(deps, req, subscriber));
+    const choice = parsed.data;
+    const lang = pageLanguage(req, subscriber.language);
+    if (choice.leave) {
+      await deps.supporters.unsubscribe(subscriber, null);
+    } else if (subscriber.status === 'active' || subscriber.status === 'unsubscribed' || subscriber.status === 'pending') {
+      const pausedUntil =
+        choice.pause === 'keep' ? undefined : choice.pause === 'resume' ? null : new Date(Date.now() + Number(choice.pause) * 86_400_000).toISOString();
+      await deps.supporters.savePreferences(subscriber, { topics: choice.topics, language: choice.language, pausedUntil }, lang);
+    }
+    const after = (await deps.supporters.subscriber(subscriber.id))!;
+    res.type('html').send(await preferencesPage(deps, req, after, choice.leave ? 'left' : 'saved'));
+  });
+  return router;
+}
+
+async function find(deps: PreferencesDeps, token: string): Promise<LinkedSubscriber | undefined> {
+  const id = deps.signer.verify('preferences', token);
+  return id && /^\d+$/.test(id) ? deps.supporters.subscriber(Number(id)) : undefined;
+}
+
+async function preferencesPage(deps: PreferencesDeps, req: Request, subscriber: LinkedSubscriber, notice?: 'saved' | 'left'): Promise<string> {
+  const settings = await deps.settings.get();
+  const lang = pageLanguage(req, subscriber.language);
+  const w = WORDS[lang];
+  const [topics, following] = await Promise.all([deps.supporters.publicTopics(), deps.supporters.topicsOf(subscriber.id)]);
+  const date = (iso: string) => new Intl.DateTimeFormat(lang, { dateStyle: 'long' }).format(new Date(iso));
+  const paused = subscriber.paused_until && subscriber.paused_until > new Date().toISOString() ? subscriber.paused_until : null;
+  const stopped = subscriber.status === 'bounced' || subscriber.status === 'complained';
+
+  const status =
+    notice === 'left'
+      ? w.left
+      : stopped
+        ? w.stopped
+        : subscriber.status === 'unsubscribed'
+          ? w.unsubscribed
+          : notice === 'saved'
+            ? w.saved
+            : '';
+  const topicBoxes = topics
+    .map((t) => {
+      const name = t.name[lang] ?? Object.values(t.name)[0] ?? t.key;
+      const description = t.description[lang] ?? '';
+      return `<p><label><input type="checkbox" name="topics" value="${escapeHtml(t.key)}"${following.includes(t.key) ? ' checked' : ''}> <strong>${escapeHtml(name)}</strong>${description ? ` — ${escapeHtml(description)}` : ''}</label></p>`;
+    })
+    .join('\n');
+  const languages = PAGE_LANGUAGES.map(
+    (l) => `<option value="${l}"${subscriber.language.startsWith(l) ? ' selected' : ''} lang="${l}">${LANGUAGE_NAMES[l]}</option>`,
+  ).join('');
+  const pauses = [
+    `<p><label><input type="radio" name="pause" value="keep" checked> ${escapeHtml(paused ? w.pausedUntil(date(paused)) : w.noPause)}</label></p>`,
+    ...(paused ? [`<p><label><input type="radio" name="pause" value="resume"> ${escapeHtml(w.resume)}</label></p>`] : []),
+    ...PAUSE_DAYS.map((d) => `<p><label><input type="radio" name="pause" value="${d}"> ${escapeHtml(w.pauseFor(d))}</label></p>`),
+  ].join('\n');
+
+  const form = stopped
+    ? ''
+    : `<form method="post">
+<fieldset><legend>${escapeHtml(w.topics)}</legend>
+${topicBoxes}
+</fieldset>
+<p><label for="language">${escapeHtml(w.language)}</label><br><select id="language" name="language">${languages}</select></p>
+<fieldset><legend>${escapeHtml(w.pause)}</legend>
+${pauses}
+</fieldset>
+<p><label><input type="checkbox" name="leave" value="yes"> ${escapeHtml(w.leave)}</label></p>
+<p><button type="submit">${escapeHtml(w.save)}</button></p>
+</form>`;
+  return page(
+    settings,
+    lang,
+    w.title,
+    `${languageSwitch(req, lang)}
+<h1>${escapeHtml(w.title)}</h1>
+${status ? `<p role="status"><strong>${escapeHtml(status)}</strong></p>` : ''}
+<p>${escapeHtml(w.intro)} <strong>${escapeHtml(maskEmail(subscriber.email))}</strong>.</p>
+${form}`,
+  );
+}
+
+async function invalidPage(deps: PreferencesDeps, req: Request): Promise<string> {
+  const lang = pageLanguage(req);
+  const w = WORDS[lang];
+  return page(await deps.settings.get(), lang, w.invalid, `<h1>${escapeHtml(w.invalid)}</h1>\n<p>${escapeHtml(w.invalidText)}</p>`);
+}

@@ -1,0 +1,75 @@
+// The preference centre behind the signed link in each mail: topics, language, pause, leave.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { databaseKinds } from '../helpers/databases.js';
+
+describe.each(databaseKinds())('preferences page on %s', (kind) => {
+  let app: TestApp;
+  let ben: { id: number };
+  let url: string;
+  const post = (body: string, target = url) => fetch(target, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const subscriber = async () => (await app.request('GET', `/api/subscribers/${ben.id}`)).json();
+  const events = async () => (await app.db.database.db.selectFrom('consent_events').select(['event', 'source', 'language']).where('subscriber_id', '=', ben.id).orderBy('id').execute()).map((e) => e.event);
+
+  beforeAll(async () => {
+    app = await startTestApp(kind);
+    await app.request('POST', '/api/topics', { json: { key: 'weekly-bulletin', name: { en: 'Weekly bulletin', es: 'Boletín semanal' }, public: true } });
+    await app.request('POST', '/api/topics', { json: { key: 'border', name: { en: 'Border news', es: 'Noticias de la frontera' }, public: true } });
+    await app.request('POST', '/api/topics', { json: { key: 'board', name: { en: 'Board only' }, public: false } });
+    ben = await (await app.request('POST', '/api/subscribers', { json: { email: 'ben@example.org', status: 'active', topics: ['weekly-bulletin', 'board'] } })).json();
+    url = `${app.baseUrl}/preferences/${app.stores.signer.sign('preferences', String(ben.id))}`;
+  });
+  afterAll(() => app.close());
+
+  it('shows the public topics, ticked as followed, in the reader\'s language, and no private topic', async () => {
+    const html = await (await fetch(url)).text();
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('value="weekly-bulletin" checked');
+    expect(html).toMatch(/value="border">/);
+    expect(html).not.toContain('Board only');
+    expect(html).toContain('b•••@example.org');
+    const es = await (await fetch(`${url}?lang=es`)).text();
+    expect(es).toContain('<html lang="es">');
+    expect(es).toContain('Noticias de la frontera');
+  });
+
+  it('saves topics and language, keeping private topics, and logs the change', async () => {
+    const res = await post('topics=border&language=es&pause=keep');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Tus opciones están guardadas.');
+    expect(await subscriber()).toMatchObject({ language: 'es', topics: ['board', 'border'], status: 'active' });
+    expect(await events()).toEqual(['subscribed', 'preferences_changed']);
+  });
+
+  it('pauses for 60 days, and resumes', async () => {
+    await post('topics=border&language=es&pause=60');
+    const paused = new Date((await subscriber()).pausedUntil).getTime();
+    expect(paused - Date.now()).toBeGreaterThan(59 * 86_400_000);
+    expect(paused - Date.now()).toBeLessThan(61 * 86_400_000);
+    const preview = await (await app.request('POST', '/api/audience/preview', { json: { rule: { all: [] } } })).json();
+    expect(preview.excluded.paused).toBe(1);
+    await post('topics=border&language=es&pause=resume');
+    expect((await subscriber()).pausedUntil).toBeNull();
+    expect((await events()).slice(-2)).toEqual(['paused', 'resumed']);
+  });
+
+  it('unsubscribes from everything, and saving again later subscribes again', async () => {
+    const left = await post('language=es&leave=yes');
+    expect(await left.text()).toContain('Te has dado de baja. No recibirás más correos nuestros.');
+    expect((await subscriber()).status).toBe('unsubscribed');
+    await post('topics=weekly-bulletin&language=en');
+    expect((await subscriber()).status).toBe('active');
+    expect((await events()).slice(-3)).toEqual(['unsubscribed', 'preferences_changed', 'subscribed']);
+  });
+
+  it('refuses a tampered or wrong-purpose token, and bad choices, changing nothing', async () => {
+    const before = await subscriber();
+    for (const target of [`${url.slice(0, -3)}xyz`, `${app.baseUrl}/preferences/${app.stores.signer.sign('unsubscribe', `${ben.id}:0`)}`]) {
+      expect((await fetch(target)).status).toBe(400);
+      expect((await post('language=es', target)).status).toBe(400);
+    }
+    expect((await post('language=klingon')).status).toBe(400);
+    expect((await post('language=en&pause=365')).status).toBe(400);
+    expect(await subscriber()).toEqual(before);
+  });
+});
