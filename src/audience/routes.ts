@@ -10,6 +10,7 @@ import {
   SubscriberInput,
   SubscriberPage,
   SubscriberPatch,
+  SubscriberWithConsent,
   Topic,
   TopicInput,
   TopicKey,
@@ -92,8 +93,8 @@ export function subscriberRoutes(subscribers: SubscriberStore): RouteSpec[] {
       },
     }),
     defineRoute({
-      method: 'get', path: '/subscribers/:id', tag, role: 'editor', summary: 'Get a subscriber',
-      params: idParams, response: Subscriber,
+      method: 'get', path: '/subscribers/:id', tag, role: 'editor', summary: 'Get a subscriber with their consent history',
+      params: idParams, response: SubscriberWithConsent,
       handler: ({ params }) => subscribers.get(params.id),
     }),
     defineRoute({

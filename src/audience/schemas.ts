@@ -120,6 +120,17 @@ export const Subscriber = z.object({
 });
 export type Subscriber = z.infer<typeof Subscriber>;
 
+export const ConsentEvent = z.object({
+  event: z.string().describe('subscribed, subscription_requested, confirmed, unsubscribed, preferences_changed, paused, bounced, complained, …'),
+  source: z.string().describe('api, import, form, link, preferences, ses, …'),
+  language: z.string().nullable().describe('Language of the text the person saw'),
+  campaignId: z.number().nullable(),
+  at: z.string(),
+});
+export type ConsentEvent = z.infer<typeof ConsentEvent>;
+
+export const SubscriberWithConsent = Subscriber.extend({ consent: z.array(ConsentEvent) });
+
 export const SubscriberFilter = z.strictObject({
   email: z.string().trim().min(1).max(254).optional().describe('Part of the address, case-insensitive'),
   status: SubscriberStatus.optional(),

@@ -11,7 +11,7 @@ import {
   type Tables,
 } from '../db/schema.js';
 import { AppError } from '../http/app-error.js';
-import type { Attributes, Subscriber, SubscriberFilter, SubscriberInput, SubscriberPatch } from './schemas.js';
+import type { Attributes, ConsentEvent, Subscriber, SubscriberFilter, SubscriberInput, SubscriberPatch } from './schemas.js';
 import type { SuppressionList } from './suppressions.js';
 
 type Db = Kysely<Tables> | Transaction<Tables>;
@@ -79,10 +79,20 @@ export class SubscriberStore {
     });
   }
 
-  async get(id: number): Promise<Subscriber> {
+  /** One subscriber with their consent history, oldest first. */
+  async get(id: number): Promise<Subscriber & { consent: ConsentEvent[] }> {
     const row = await this.db.selectFrom('subscribers').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound(id);
-    return (await hydrate(this.db, [row]))[0]!;
+    const events = await this.db
+      .selectFrom('consent_events')
+      .select(['event', 'source', 'language', 'campaign_id', 'created_at'])
+      .where('subscriber_id', '=', id)
+      .orderBy('id')
+      .execute();
+    return {
+      ...(await hydrate(this.db, [row]))[0]!,
+      consent: events.map((e) => ({ event: e.event, source: e.source, language: e.language, campaignId: e.campaign_id, at: e.created_at })),
+    };
   }
 
   async list(filter: SubscriberFilter): Promise<{ data: Subscriber[]; total: number }> {

@@ -99,8 +99,11 @@ describe.each(databaseKinds())('subscribers API on %s', (kind) => {
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ name: 'Ben', topics: ['border', 'weekly-bulletin'], tags: ['board'], attributes: { city: 'El Paso' }, status: 'unsubscribed' });
-    const events = await app.db.database.db.selectFrom('consent_events').select('event').where('subscriber_id', '=', ben.id).orderBy('id').execute();
-    expect(events.map((e) => e.event)).toEqual(['subscribed', 'unsubscribed']);
+    const { consent } = await (await app.request('GET', `/api/subscribers/${ben.id}`)).json();
+    expect(consent.map((e: { event: string; source: string }) => [e.event, e.source])).toEqual([
+      ['subscribed', 'api'],
+      ['unsubscribed', 'api'],
+    ]);
 
     const empty = await app.request('PATCH', `/api/subscribers/${ben.id}`, { json: {} });
     expect(empty.status).toBe(400);
