@@ -17,6 +17,7 @@ import type { CampaignService } from './sending/campaign-service.js';
 import { clickHandler } from './sending/click-route.js';
 import { campaignRoutes } from './sending/routes.js';
 import { settingsRoutes } from './settings/routes.js';
+import { archiveRouter } from './supporters/archive.js';
 import { preferencesRouter } from './supporters/preferences.js';
 import { unsubscribeRouter } from './supporters/unsubscribe.js';
 import type { Stores } from './stores.js';
@@ -27,6 +28,8 @@ export interface AppDeps {
   stores: Stores;
   campaigns: CampaignService;
   sesEvents: SesEvents;
+  /** Where the public pages live (config.publicUrl). */
+  publicUrl: string;
 }
 
 export const API_INFO = { title: 'Pregón API', version: '1' };
@@ -53,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/c/:token', clickHandler(stores.campaigns, stores.signer));
   app.use(unsubscribeRouter(stores));
   app.use(preferencesRouter(stores));
+  app.use(archiveRouter({ ...stores, publicUrl: deps.publicUrl }));
   app.use(sesWebhookRouter(deps.sesEvents));
 
   const routes = [

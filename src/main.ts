@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     stores,
     campaigns: sending.service,
     sesEvents,
+    publicUrl: config.publicUrl,
   });
   const server = await listen(app, config.port);
   // A CSV import reads its body as fast as it writes rows: give a long file 30 minutes, not

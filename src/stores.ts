@@ -9,6 +9,7 @@ import { BulletinPreviews } from './bulletins/previews.js';
 import type { Database } from './db/database.js';
 import { CampaignStore } from './sending/campaign-store.js';
 import { SettingsStore } from './settings/settings-store.js';
+import { ArchiveStore } from './supporters/archive-store.js';
 import { SupporterStore } from './supporters/supporter-store.js';
 import type { Config } from './config.js';
 import { bullConnection } from './redis.js';
@@ -26,6 +27,7 @@ export function createStores(database: Database, options: { appSecret: string; p
   const suppressions = new SuppressionList(db, options.appSecret);
   return {
     supporters: new SupporterStore(db),
+    archive: new ArchiveStore(db),
     staff: new StaffStore(db),
     topics,
     suppressions,

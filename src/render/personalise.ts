@@ -50,6 +50,8 @@ export interface LinkContext {
   subscriberId: number;
   campaignId: number;
   language: string;
+  /** False for a sensitive send, which the public archive does not show. */
+  inArchive?: boolean;
 }
 
 /**
@@ -63,7 +65,7 @@ export function recipientLinks(signer: LinkSigner, publicUrl: string, to: LinkCo
   return {
     unsubscribe: `${publicUrl}/unsubscribe/${signer.sign('unsubscribe', `${to.subscriberId}:${to.campaignId}`)}`,
     preferences: `${publicUrl}/preferences/${signer.sign('preferences', String(to.subscriberId))}`,
-    view: to.campaignId ? `${publicUrl}/archive/${to.campaignId}?lang=${encodeURIComponent(to.language)}` : `${publicUrl}/archive`,
+    view: to.campaignId && to.inArchive !== false ? `${publicUrl}/archive/${to.campaignId}?lang=${encodeURIComponent(to.language)}` : `${publicUrl}/archive`,
   };
 }
 

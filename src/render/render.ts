@@ -32,6 +32,8 @@ export async function renderBulletin(doc: BulletinDocument, language: string, co
   const { html, errors } = await mjml2html(bulletinMjml(doc, language, context), {
     validationLevel: 'soft',
     ignoreIncludes: true,
+    // MJML otherwise links Google Fonts for Roboto: every opened mail would tell Google.
+    fonts: {},
     keepComments: false,
   });
   return {

@@ -119,7 +119,7 @@ export class CampaignRunner {
           return 'skipped';
         }
         const template = templates[row.language] ?? Object.values(templates)[0]!;
-        const message = personalise(template, { subscriberId: recipient.id, email: recipient.email, name: recipient.name }, recipientLinks(this.deps.signer, this.deps.publicUrl, { subscriberId: recipient.id, campaignId: job.campaignId, language: row.language }));
+        const message = personalise(template, { subscriberId: recipient.id, email: recipient.email, name: recipient.name }, recipientLinks(this.deps.signer, this.deps.publicUrl, { subscriberId: recipient.id, campaignId: job.campaignId, language: row.language, inArchive: campaign.tracking === 'aggregate' }));
         try {
           const messageId = await this.deps.sender.send({
             from,

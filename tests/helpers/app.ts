@@ -69,6 +69,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     stores,
     campaigns: sending.service,
     sesEvents,
+    publicUrl: config.publicUrl,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -130,6 +130,17 @@ describe.each(databaseKinds())('sending a campaign on %s', (kind) => {
     expect(consent).toEqual([{ event: 'unsubscribed', campaign_id: first.id }]);
   });
 
+  it('lands the mail\'s "view in browser" link on the campaign\'s archive page, with nothing personal', async () => {
+    const mail = (await inbox()).find((m) => m.destination.to[0] === 'person0@example.org')!;
+    const view = /href="([^"]+\/archive\/[^"]+)"/.exec(mail.body.html!)![1]!.replaceAll('&amp;', '&');
+    const res = await fetch(`${app.baseUrl}${new URL(view).pathname}${new URL(view).search}`);
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).toContain('<html lang="es"');
+    expect(page).not.toContain('person0@example.org');
+    expect(page).not.toContain('/unsubscribe/');
+  });
+
   const ids = new Map<string, number>();
   async function idOf(email: string): Promise<number> {
     if (!ids.size) {

@@ -73,6 +73,7 @@ describe('renderBulletin and personalise', () => {
     const { html } = personalise(await renderBulletin(example, 'en', { settings }), ANA, LINKS);
     expect(html).toMatch(/<h1[^>]*><img src="https:\/\/nnirr\.org\/logo\.png" alt="National Network for Immigrant and Refugee Rights"/);
     expect(html).toContain('prefers-color-scheme: dark');
+    expect(html).not.toMatch(/googleapis|fonts\.g/); // no font request tells a third party the mail was opened
     // without a topic the footer still says why the reader gets the mail
     expect(html).toContain('you subscribed to news from National Network for Immigrant and Refugee Rights');
   });
