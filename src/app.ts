@@ -19,6 +19,9 @@ import { campaignRoutes } from './sending/routes.js';
 import { settingsRoutes } from './settings/routes.js';
 import { archiveRouter } from './supporters/archive.js';
 import { preferencesRouter } from './supporters/preferences.js';
+import { subscribeRouter } from './supporters/subscribe.js';
+import type { Sender } from './sending/ses-sender.js';
+import type { Redis } from 'ioredis';
 import { unsubscribeRouter } from './supporters/unsubscribe.js';
 import type { Stores } from './stores.js';
 
@@ -30,6 +33,8 @@ export interface AppDeps {
   sesEvents: SesEvents;
   /** Where the public pages live (config.publicUrl). */
   publicUrl: string;
+  /** What the subscribe form needs beyond the stores: where confirmation mail goes, where its rate limits count. */
+  subscribe: { sender: Sender; redis: Redis; mailFrom: string; rateLimitPrefix: string };
 }
 
 export const API_INFO = { title: 'Pregón API', version: '1' };
@@ -57,6 +62,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(unsubscribeRouter(stores));
   app.use(preferencesRouter(stores));
   app.use(archiveRouter({ ...stores, publicUrl: deps.publicUrl }));
+  app.use(subscribeRouter({ ...stores, ...deps.subscribe, publicUrl: deps.publicUrl, logger: deps.logger }));
   app.use(sesWebhookRouter(deps.sesEvents));
 
   const routes = [

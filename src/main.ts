@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     campaigns: sending.service,
     sesEvents,
     publicUrl: config.publicUrl,
+    subscribe: { sender: sending.sender, redis, mailFrom: config.mailFrom, rateLimitPrefix: `${config.queuePrefix}:rate-limit` },
   });
   const server = await listen(app, config.port);
   // A CSV import reads its body as fast as it writes rows: give a long file 30 minutes, not

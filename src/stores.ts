@@ -10,6 +10,7 @@ import type { Database } from './db/database.js';
 import { CampaignStore } from './sending/campaign-store.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { ArchiveStore } from './supporters/archive-store.js';
+import { SubscriptionStore } from './supporters/subscription-store.js';
 import { SupporterStore } from './supporters/supporter-store.js';
 import type { Config } from './config.js';
 import { bullConnection } from './redis.js';
@@ -28,6 +29,7 @@ export function createStores(database: Database, options: { appSecret: string; p
   return {
     supporters: new SupporterStore(db),
     archive: new ArchiveStore(db),
+    subscriptions: new SubscriptionStore(db, suppressions),
     staff: new StaffStore(db),
     topics,
     suppressions,

@@ -70,6 +70,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     campaigns: sending.service,
     sesEvents,
     publicUrl: config.publicUrl,
+    subscribe: { sender: sending.sender, redis, mailFrom: config.mailFrom, rateLimitPrefix: `${config.queuePrefix}:rate-limit` },
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -1,0 +1,95 @@
+// The double opt-in mail: one button to the confirmation page, in English or Spanish, as HTML
+// and plain text. React escapes every value it is given.
+import { Body, Button, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from '@react-email/components';
+// Only this package's render: @react-email/components re-exports an older one.
+import { render, toPlainText } from '@react-email/render';
+
+export interface ConfirmationInput {
+  /** The subscriber's language; anything but Spanish gets English. */
+  language: string;
+  organisationName: string;
+  /** May be empty: a transactional mail does not need it, but shows it when there is one. */
+  postalAddress: string;
+  brandColor: string;
+  /** The signed link to the confirmation page. */
+  confirmUrl: string;
+}
+
+export interface ConfirmationEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+const WORDS = {
+  en: {
+    subject: 'Confirm your subscription',
+    preview: (organisation: string) => `One click to start receiving ${organisation}'s bulletins.`,
+    asked: (organisation: string) =>
+      `Someone, we hope you, asked to receive the bulletins of ${organisation} at this address. To start receiving them, confirm your subscription:`,
+    button: 'Confirm my subscription',
+    expiry: 'The link works for 7 days.',
+    notYou: 'If you did not ask for this, ignore this email: we will not write to you again.',
+    copy: 'If the button does not work, copy this link into your browser:',
+  },
+  es: {
+    subject: 'Confirma tu suscripción',
+    preview: (organisation: string) => `Un clic para empezar a recibir los boletines de ${organisation}.`,
+    asked: (organisation: string) =>
+      `Alguien, esperamos que tú, pidió recibir los boletines de ${organisation} en esta dirección. Para empezar a recibirlos, confirma tu suscripción:`,
+    button: 'Confirmar mi suscripción',
+    expiry: 'El enlace funciona durante 7 días.',
+    notYou: 'Si no lo pediste, ignora este correo: no volveremos a escribirte.',
+    copy: 'Si el botón no funciona, copia este enlace en tu navegador:',
+  },
+};
+
+export function confirmationLanguage(language: string): 'en' | 'es' {
+  return language.toLowerCase().startsWith('es') ? 'es' : 'en';
+}
+
+export function ConfirmationMail(props: ConfirmationInput) {
+  const lang = confirmationLanguage(props.language);
+  const w = WORDS[lang];
+  return (
+    <Html lang={lang}>
+      <Head />
+      <Preview>{w.preview(props.organisationName)}</Preview>
+      <Body style={{ backgroundColor: '#f3efe9', fontFamily: "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif", margin: 0 }}>
+        <Container style={{ maxWidth: '560px', margin: '0 auto', backgroundColor: '#ffffff' }}>
+          <Section style={{ backgroundColor: props.brandColor, padding: '20px 24px' }}>
+            <Text style={{ color: '#ffffff', fontSize: '20px', fontWeight: 800, margin: 0 }}>{props.organisationName}</Text>
+          </Section>
+          <Section style={{ padding: '28px 24px' }}>
+            <Heading as="h1" style={{ fontSize: '26px', lineHeight: '1.25', margin: '0 0 12px', color: '#1d1b19' }}>
+              {w.subject}
+            </Heading>
+            <Text style={paragraph}>{w.asked(props.organisationName)}</Text>
+            <Button
+              href={props.confirmUrl}
+              style={{ backgroundColor: props.brandColor, color: '#ffffff', fontWeight: 700, fontSize: '17px', borderRadius: '6px', padding: '12px 24px' }}
+            >
+              {w.button}
+            </Button>
+            <Text style={paragraph}>{w.expiry}</Text>
+            <Text style={paragraph}>{w.notYou}</Text>
+            <Hr />
+            <Text style={small}>
+              {w.copy} <Link href={props.confirmUrl}>{props.confirmUrl}</Link>
+            </Text>
+            {props.postalAddress ? <Text style={small}>{`${props.organisationName} · ${props.postalAddress}`}</Text> : null}
+          </Section>
+        </Container>
+      </Body>
+    </Html>
+  );
+}
+
+const paragraph = { fontSize: '17px', lineHeight: '1.6', color: '#1d1b19' };
+const small = { fontSize: '14px', lineHeight: '1.5', color: '#5c5650' };
+
+/** Renders the mail once; the text part is made from the same HTML. */
+export async function confirmationEmail(input: ConfirmationInput): Promise<ConfirmationEmail> {
+  const html = await render(<ConfirmationMail {...input} />);
+  return { subject: WORDS[confirmationLanguage(input.language)].subject, html, text: toPlainText(html) };
+}

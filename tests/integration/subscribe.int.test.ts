@@ -1,0 +1,341 @@
+// The public subscribe form and double opt-in: real stores, real Redis for the rate limits, the
+// real SES v2 client against aws-ses-v2-local.
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SubscriberInput } from '../../src/audience/schemas.js';
+import { commandClient } from '../../src/redis.js';
+import { startSesEmulator, type SesEmulator } from '../../src/sending/ses-emulator.js';
+import { SesSender, sesClient } from '../../src/sending/ses-sender.js';
+import { createStores, type Stores } from '../../src/stores.js';
+import { subscribeRouter, type SubscribeLimits } from '../../src/supporters/subscribe.js';
+import { SubscriptionStore } from '../../src/supporters/subscription-store.js';
+import { REDIS_URL, TEST_PUBLIC_URL, testConfig } from '../helpers/app.js';
+import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
+
+interface StoredEmail {
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+}
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) => {
+  let db: TestDatabase;
+  let stores: Stores;
+  let subscriptions: SubscriptionStore;
+  let ses: SesEmulator;
+  let redis: Redis;
+  let baseUrl: string;
+  const servers: Server[] = [];
+  const prefix = `test-${randomUUID()}`;
+  const logged: { level: number; msg: string; subscriberId?: number }[] = [];
+
+  /** An app around the router alone, as app.ts mounts it; each with its own rate-limit counters. */
+  async function serve(limits: Partial<SubscribeLimits>): Promise<string> {
+    const config = testConfig(db);
+    const app = express();
+    app.set('trust proxy', 'loopback');
+    app.use(
+      subscribeRouter({
+        subscriptions,
+        topics: stores.topics,
+        settings: stores.settings,
+        signer: stores.signer,
+        sender: new SesSender(sesClient(config, ses.url)),
+        publicUrl: config.publicUrl,
+        mailFrom: config.mailFrom,
+        redis,
+        rateLimitPrefix: `${prefix}:${randomUUID()}`,
+        logger: pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) }),
+        limits,
+      }),
+    );
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    servers.push(server);
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  const post = (path: string, fields: Record<string, string | string[]>, options: { url?: string; headers?: Record<string, string> } = {}) => {
+    const body = new URLSearchParams();
+    for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) body.append(name, v);
+    return fetch(`${options.url ?? baseUrl}${path}`, { method: 'POST', headers: { ...FORM, ...options.headers }, body });
+  };
+  const subscribe = (fields: Record<string, string | string[]>, lang = 'en') => post(`/subscribe?lang=${lang}`, { language: 'en', ...fields });
+
+  const inbox = async (to: string): Promise<StoredEmail[]> => {
+    const { emails } = (await (await fetch(`${ses.url}/store`)).json()) as { emails: StoredEmail[] };
+    return emails.filter((mail) => mail.destination.to.includes(to));
+  };
+  const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => {
+    for (let i = 0; i < 100; i++) {
+      const found = await probe();
+      if (found !== undefined) return found;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`gave up waiting for ${what}`);
+  };
+  const mails = (to: string, count: number) => waitFor(`${count} mail(s) to ${to}`, async () => ((await inbox(to)).length >= count ? inbox(to) : undefined));
+  /** The confirmation link of the newest mail to `to`, as a path. */
+  const confirmPath = async (to: string, count = 1) => {
+    const mail = (await mails(to, count)).at(-1)!;
+    const url = /href="([^"]+\/confirm\/[^"]+)"/.exec(mail.body.html!)![1]!;
+    return new URL(url).pathname;
+  };
+  /** Mail is sent after the answer: once a later address has its mail, earlier work is done. */
+  const settle = async () => {
+    const sentinel = `sentinel-${randomUUID()}@example.org`;
+    await subscribe({ email: sentinel });
+    await mails(sentinel, 1);
+  };
+
+  const row = (email: string) => db.database.db.selectFrom('subscribers').select(['id', 'name', 'language', 'status']).where('email', '=', email).executeTakeFirst();
+  const topicsOf = async (id: number) =>
+    (
+      await db.database.db.selectFrom('subscriptions').innerJoin('topics', 'topics.id', 'subscriptions.topic_id').select('topics.key').where('subscriber_id', '=', id).orderBy('topics.key').execute()
+    ).map((t) => t.key);
+  const events = (id: number) => db.database.db.selectFrom('consent_events').select(['event', 'source', 'language']).where('subscriber_id', '=', id).orderBy('id').execute();
+  const subscriberCount = async () => (await db.database.db.selectFrom('subscribers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    stores = createStores(db.database, testConfig(db));
+    subscriptions = new SubscriptionStore(db.database.db, stores.suppressions);
+    ses = await startSesEmulator(0);
+    await fetch(`${ses.url}/clear-store`, { method: 'POST' });
+    redis = commandClient(REDIS_URL);
+    await stores.settings.update({ organisationName: 'Red de Derechos', senderEmail: 'hola@red.example', senderName: 'Red' });
+    await stores.topics.create({ key: 'border', name: { en: 'Border news', es: 'Noticias de la frontera' }, public: true });
+    await stores.topics.create({ key: 'press', name: { en: 'Press list' }, public: false });
+    baseUrl = await serve({ postsPerIp: 1000 });
+  });
+  afterAll(async () => {
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    await ses.close();
+    await db.drop();
+    expect(logged.filter((line) => line.level >= 50)).toEqual([]);
+  });
+
+  it('shows a form with the public topics only, labelled, in the page language', async () => {
+    const res = await fetch(`${baseUrl}/subscribe?lang=es`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<html lang="es">');
+    expect(html).toContain('<label for="email" style="font-weight:700">Correo electrónico</label>');
+    expect(html).toMatch(/<fieldset[^>]*>\n<legend id="topics-legend"[^>]*>Temas<\/legend>/);
+    expect(html).toContain('<input type="checkbox" name="topics" value="border"> <strong>Noticias de la frontera</strong>');
+    expect(html).not.toContain('press');
+    expect(html).not.toContain('Press list');
+    expect(html).toContain('<a href="/subscribe?lang=en" lang="en" hreflang="en">English</a>');
+    expect(html).toMatch(/<div style="[^"]*left:-10000px[^"]*" aria-hidden="true">.*name="website" type="text" tabindex="-1"/);
+  });
+
+  it('makes a new address pending with its topics and language, and mails it a confirmation in that language', async () => {
+    const res = await subscribe({ email: ' Ana@Example.org ', name: 'Ana', language: 'es', topics: 'border' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<h1>Check your email</h1>');
+    const ana = (await row('ana@example.org'))!;
+    expect(ana).toMatchObject({ name: 'Ana', language: 'es', status: 'pending' });
+    expect(await topicsOf(ana.id)).toEqual(['border']);
+    expect(await events(ana.id)).toEqual([{ event: 'subscription_requested', source: 'form', language: 'en' }]);
+
+    const [mail] = await mails('ana@example.org', 1);
+    expect(mail!.subject).toBe('Confirma tu suscripción');
+    expect(mail!.from).toBe('"Red" <hola@red.example>');
+    const link = /href="([^"]+\/confirm\/[^"]+)"/.exec(mail!.body.html!)![1]!;
+    expect(link).toMatch(new RegExp(`^${TEST_PUBLIC_URL}/confirm/[\\w-]+\\.[\\w-]+$`));
+    expect(mail!.body.html).toContain('Red de Derechos');
+    expect(mail!.body.text).toContain('Confirmar mi suscripción');
+    expect(mail!.body.text).toContain(link);
+    const [id, expires] = stores.signer.verify('confirm', link.split('/').at(-1)!)!.split(':').map(Number);
+    expect(id).toBe(ana.id);
+    expect(expires! - Date.now() / 1000).toBeGreaterThan(7 * 86400 - 60);
+    expect(expires! - Date.now() / 1000).toBeLessThanOrEqual(7 * 86400);
+  });
+
+  it('shows a button on GET of the link and changes nothing; POST confirms once, however often it is sent', async () => {
+    const path = await confirmPath('ana@example.org');
+    const ana = (await row('ana@example.org'))!;
+    const shown = await fetch(`${baseUrl}${path}`);
+    expect(shown.status).toBe(200);
+    const page = await shown.text();
+    expect(page).toContain('<html lang="es">');
+    expect(page).toContain('a•••@example.org');
+    expect(page).toContain('<form method="post" action="?lang=es"><button type="submit">Confirmar mi suscripción</button></form>');
+    expect((await row('ana@example.org'))!.status).toBe('pending');
+    expect(await events(ana.id)).toHaveLength(1);
+
+    for (let i = 0; i < 2; i++) {
+      const res = await post(`${path}?lang=es`, {});
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('<h1>Tu suscripción está confirmada</h1>');
+    }
+    expect((await row('ana@example.org'))!.status).toBe('active');
+    expect(await events(ana.id)).toEqual([
+      { event: 'subscription_requested', source: 'form', language: 'en' },
+      { event: 'confirmed', source: 'form', language: 'es' },
+    ]);
+    expect(await (await fetch(`${baseUrl}${path}?lang=en`)).text()).toContain('<h1>Your subscription is confirmed</h1>');
+  });
+
+  it('offers a new mail for an expired link, and the new link confirms', async () => {
+    await subscribe({ email: 'ben@example.org' });
+    await mails('ben@example.org', 1);
+    const ben = (await row('ben@example.org'))!;
+    const token = stores.signer.sign('confirm', `${ben.id}:${Math.floor(Date.now() / 1000) - 60}`);
+    for (const method of ['GET', 'POST']) {
+      const res = await fetch(`${baseUrl}/confirm/${token}`, { method });
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain('<h1>This link has expired</h1>');
+      expect(html).toContain(`<form method="post" action="/confirm/${token}/resend?lang=en"><button type="submit">Send me a new link</button></form>`);
+    }
+    expect((await row('ben@example.org'))!.status).toBe('pending');
+
+    const resent = await post(`/confirm/${token}/resend?lang=en`, {});
+    expect(resent.status).toBe(200);
+    expect(await resent.text()).toContain('<h1>We sent you a new link</h1>');
+    const fresh = await confirmPath('ben@example.org', 2);
+    expect(fresh).not.toBe(`/confirm/${token}`);
+    expect((await post(fresh, {})).status).toBe(200);
+    expect((await row('ben@example.org'))!.status).toBe('active');
+    expect((await events(ben.id)).map((e) => e.event)).toEqual(['subscription_requested', 'confirmed']);
+  });
+
+  it('answers a tampered, cut or wrong-purpose link with a friendly 400 and changes nothing', async () => {
+    await subscribe({ email: 'cara@example.org' });
+    const good = await confirmPath('cara@example.org');
+    const cara = (await row('cara@example.org'))!;
+    const token = good.split('/').at(-1)!;
+    const [payload] = token.split('.');
+    const bad = [`${token.slice(0, -3)}abc`, token.slice(0, -10), stores.signer.sign('unsubscribe', Buffer.from(payload!, 'base64url').toString()), 'nonsense'];
+    for (const t of bad) {
+      for (const [method, path] of [['GET', `/confirm/${t}`], ['POST', `/confirm/${t}`], ['POST', `/confirm/${t}/resend`]] as const) {
+        const res = await fetch(`${baseUrl}${path}`, { method });
+        expect(res.status, `${method} ${path}`).toBe(400);
+        expect(await res.text()).toContain('<h1>This link does not work</h1>');
+      }
+    }
+    expect((await row('cara@example.org'))!.status).toBe('pending');
+    expect(await events(cara.id)).toHaveLength(1);
+
+    // Once they have unsubscribed, the old link confirms nothing
+    await stores.supporters.unsubscribe((await stores.supporters.subscriber(cara.id))!, null);
+    const res = await post(good, {});
+    expect(res.status).toBe(410);
+    expect(await res.text()).toContain('<a href="/subscribe?lang=en">Subscribe</a>');
+    expect((await row('cara@example.org'))!.status).toBe('unsubscribed');
+  });
+
+  it('answers the same page whether the address is new, pending, active or suppressed, and mails only the new and the pending', async () => {
+    await stores.subscribers.create(SubscriberInput.parse({ email: 'active@example.org', status: 'active' }), 'api');
+    await stores.suppressions.add('erased@example.org', 'erased');
+    const answers: string[] = [];
+    for (const email of ['new@example.org', 'new@example.org', 'active@example.org', 'erased@example.org']) {
+      const res = await subscribe({ email, topics: 'border' });
+      expect(res.status).toBe(200);
+      answers.push(await res.text());
+    }
+    expect(new Set(answers).size).toBe(1);
+    await mails('new@example.org', 2);
+    await settle();
+    expect(await inbox('new@example.org')).toHaveLength(2);
+    expect(await inbox('active@example.org')).toHaveLength(0);
+    expect(await inbox('erased@example.org')).toHaveLength(0);
+    const active = (await row('active@example.org'))!;
+    expect(active.status).toBe('active');
+    expect(await topicsOf(active.id)).toEqual([]);
+    expect(await events(active.id)).toHaveLength(1);
+    expect(await row('erased@example.org')).toBeUndefined();
+    expect((await events((await row('new@example.org'))!.id)).map((e) => e.event)).toEqual(['subscription_requested']);
+  });
+
+  it('takes someone who unsubscribed back to pending with their new choice and a new confirmation', async () => {
+    const back = await stores.subscribers.create(SubscriberInput.parse({ email: 'back@example.org', status: 'active', topics: ['press'] }), 'api');
+    await stores.supporters.unsubscribe((await stores.supporters.subscriber(back.id))!, null);
+    const res = await subscribe({ email: 'back@example.org', language: 'es', topics: 'border' }, 'es');
+    expect(await res.text()).toContain('<h1>Revisa tu correo</h1>');
+    expect(await row('back@example.org')).toMatchObject({ status: 'pending', language: 'es' });
+    // The staff's private topic stays; the form's public choice is added
+    expect(await topicsOf(back.id)).toEqual(['border', 'press']);
+    expect((await events(back.id)).map((e) => [e.event, e.source, e.language])).toEqual([
+      ['subscribed', 'api', 'en'],
+      ['unsubscribed', 'link', 'en'],
+      ['subscription_requested', 'form', 'es'],
+    ]);
+    expect((await mails('back@example.org', 1))[0]!.subject).toBe('Confirma tu suscripción');
+  });
+
+  it('does nothing for a filled honeypot but answer as for a person', async () => {
+    const person = await (await subscribe({ email: 'someone@example.org' })).text();
+    const res = await subscribe({ email: 'bot@example.org', website: 'https://spam.example', topics: 'border' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(person);
+    await settle();
+    expect(await row('bot@example.org')).toBeUndefined();
+    expect(await inbox('bot@example.org')).toHaveLength(0);
+  });
+
+  it('shows the form again with the error at the field for bad input, with status 400, and changes nothing', async () => {
+    const before = await subscriberCount();
+    const cases: { fields: Record<string, string>; field: string; message: string }[] = [
+      { fields: { email: '"><script>alert(1)</script>' }, field: 'email', message: 'Enter an email address such as name@example.org.' },
+      { fields: { email: 'dora@example.org', topics: 'press' }, field: 'topics', message: 'Choose among the topics listed.' },
+      { fields: { email: 'dora@example.org', name: 'x'.repeat(201) }, field: 'name', message: 'Your name can have at most 200 characters.' },
+      { fields: { email: 'dora@example.org', language: 'fr' }, field: 'language', message: 'Choose English or Spanish.' },
+    ];
+    for (const { fields, field, message } of cases) {
+      const res = await subscribe(fields);
+      expect(res.status, field).toBe(400);
+      const html = await res.text();
+      expect(html).toContain('<title>Error: Subscribe · Red de Derechos</title>');
+      expect(html).toContain(`<p id="${field}-error" style="font-weight:700;border-left:4px solid #b3261e;padding-left:8px;margin:4px 0">Error: ${message}</p>`);
+      expect(html).toContain(`<li><a href="#${field === 'topics' ? 'topics-legend' : field}">${message}</a></li>`);
+      if (field !== 'topics') expect(html).toMatch(new RegExp(`id="${field}"[^>]* aria-invalid="true" aria-describedby="${field}-error"`));
+      expect(html).not.toContain('<script>');
+    }
+    const escaped = await (await subscribe(cases[0]!.fields)).text();
+    expect(escaped).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+    const spanish = await (await subscribe({ email: 'nope' }, 'es')).text();
+    expect(spanish).toContain('Error: Escribe una dirección de correo como nombre@ejemplo.org.');
+    expect(await subscriberCount()).toBe(before);
+  });
+
+  it('sends at most three confirmation mails an hour to one address, answering the same page', async () => {
+    const answers = new Set<string>();
+    for (let i = 0; i < 5; i++) answers.add(await (await subscribe({ email: 'eva@example.org' })).text());
+    expect(answers.size).toBe(1);
+    const eva = (await row('eva@example.org'))!;
+    await mails('eva@example.org', 3);
+    await waitFor('the limit to be logged twice', async () =>
+      logged.filter((line) => line.subscriberId === eva.id && line.msg.includes('per-address limit')).length === 2 ? true : undefined,
+    );
+    expect(await inbox('eva@example.org')).toHaveLength(3);
+  });
+
+  it('answers 429 after too many posts from one IP address, for the form and for a new link alike', async () => {
+    const limited = await serve({ postsPerIp: 2 });
+    const from = (ip: string) => ({ url: limited, headers: { 'x-forwarded-for': ip } });
+    for (let i = 0; i < 2; i++) expect((await post('/subscribe', { email: 'x@example.org', website: 'bot' }, from('198.51.100.7'))).status).toBe(200);
+    const refused = await post('/subscribe?lang=es', { email: 'x@example.org' }, from('198.51.100.7'));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await refused.text()).toContain('<h1>Demasiados intentos</h1>');
+    expect((await post('/confirm/whatever/resend', {}, from('198.51.100.7'))).status).toBe(429);
+    expect((await post('/subscribe', { email: 'x@example.org', website: 'bot' }, from('198.51.100.8'))).status).toBe(200);
+  });
+});
