@@ -68,7 +68,7 @@ export function createApp(deps: AppDeps): Express {
   const routes = [
     ...topicRoutes(stores.topics),
     ...subscriberRoutes(stores.subscribers),
-    ...audienceRoutes(stores.audience, stores.segments, stores.suppressions),
+    ...audienceRoutes(stores.audience, stores.segments, stores.suppressions, stores.subscribers),
     ...settingsRoutes(stores.settings),
     ...bulletinRoutes(stores.bulletins, stores.previews),
     ...campaignRoutes(deps.campaigns, stores.campaigns),

@@ -5,6 +5,7 @@ import { EXCLUSION_REASONS, type AudienceStore } from './audience-store.js';
 import { RuleSchema } from './rules.js';
 import { Email, TopicKey } from './schemas.js';
 import type { SegmentStore } from './segment-store.js';
+import type { SubscriberStore } from './subscriber-store.js';
 import type { SuppressionList } from './suppressions.js';
 
 const PreviewInput = z
@@ -35,7 +36,7 @@ const SuppressionQuery = z.strictObject({
 });
 const SuppressionInput = z.strictObject({ email: Email, reason: z.enum(['manual', 'bounced', 'complained']).default('manual') });
 
-export function audienceRoutes(audience: AudienceStore, segments: SegmentStore, suppressions: SuppressionList): RouteSpec[] {
+export function audienceRoutes(audience: AudienceStore, segments: SegmentStore, suppressions: SuppressionList, subscribers: SubscriberStore): RouteSpec[] {
   return [
     defineRoute({
       method: 'post', path: '/audience/preview', tag: 'audience', role: 'editor',
@@ -80,6 +81,7 @@ export function audienceRoutes(audience: AudienceStore, segments: SegmentStore, 
       body: SuppressionInput, response: Suppression,
       handler: async ({ body }) => {
         await suppressions.add(body.email, body.reason);
+        await subscribers.recordSuppression(body.email, body.reason);
         return suppressions.get(body.email);
       },
     }),

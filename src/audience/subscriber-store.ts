@@ -248,6 +248,13 @@ export class SubscriberStore {
     }
   }
 
+  /** Logs in a subscriber's consent history that staff put their address on the suppression list. */
+  async recordSuppression(email: string, reason: SuppressionReason): Promise<void> {
+    const row = await this.db.selectFrom('subscribers').select(['id', 'language']).where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+    if (!row) return;
+    await recordConsent(this.db, [row], 'suppressed', 'api', nowIso(), reason);
+  }
+
   /**
    * Gives rows written before subscribers kept their email hash (migration 0003) their hash.
    * Runs at start; a no-op once every row has one.
@@ -303,16 +310,16 @@ const CONSENT_EVENT: Record<SubscriberStatus, string> = {
 async function recordConsent(
   trx: Db,
   subscribers: readonly { id: number; language: string }[],
-  status: SubscriberStatus,
+  status: SubscriberStatus | 'suppressed',
   source: ConsentSource,
   at: string,
+  detail?: string,
 ): Promise<void> {
   if (subscribers.length === 0) return;
+  const event = status === 'suppressed' ? `suppressed:${detail ?? 'manual'}` : CONSENT_EVENT[status];
   await trx
     .insertInto('consent_events')
-    .values(
-      subscribers.map((s) => ({ subscriber_id: s.id, event: CONSENT_EVENT[status], source, language: s.language, created_at: at })),
-    )
+    .values(subscribers.map((s) => ({ subscriber_id: s.id, event, source, language: s.language, created_at: at })))
     .execute();
 }
 

@@ -128,4 +128,11 @@ describe.each(databaseKinds())('subscribers API on %s', (kind) => {
     expect(again.status).toBe(409);
     expect((await again.json()).error.code).toBe('suppressed');
   });
+
+  it('writes it in the consent history when staff suppress a subscriber\'s address', async () => {
+    const eve = await (await create({ email: 'eve@example.org', status: 'active' })).json();
+    await app.request('POST', '/api/suppressions', { json: { email: 'EVE@example.org', reason: 'complained' } });
+    const { consent } = await (await app.request('GET', `/api/subscribers/${eve.id}`)).json();
+    expect(consent.map((e: { event: string; source: string }) => `${e.event}/${e.source}`)).toEqual(['subscribed/api', 'suppressed:complained/api']);
+  });
 });
