@@ -28,7 +28,7 @@ export type Rule =
   | { campaign: number; received: boolean };
 
 /** A plain number: digits, an optional sign and decimals. Text attributes that read so compare as numbers. */
-export const NUMERIC_TEXT = /^-?\d+(\.\d+)?$/;
+export const NUMERIC_TEXT = /^-?[0-9]+(\.[0-9]+)?$/;
 /**
  * An attribute as a number, or null: a JSON number, or a text that reads as one. `type` is
  * SQLite's json_type() of the value ('integer', 'real', 'text', …) or JSON's own type name.
@@ -39,8 +39,11 @@ export function attributeNumber(type: unknown, value: unknown): number | null {
   return null;
 }
 
-/** A date (and optional time) in ISO form; compared at day precision. */
-export const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
+/**
+ * A date (and optional time) in ISO form; compared at day precision. Written with [0-9], not \d:
+ * the same source runs as a PostgreSQL regex, where \d may match other scripts' digits.
+ */
+export const ISO_DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}/;
 
 const scalar = z.union([z.string().max(500, 'must be at most 500 characters'), z.number().finite()]);
 /** A calendar day that exists (no 30 February), read the same on every server. */
