@@ -16,10 +16,33 @@ export function pageLanguage(req: Request, known?: string, fallback = 'en'): Pag
   return 'en';
 }
 
+/** Each page language in its own words. */
+export const LANGUAGE_NAMES: Record<PageLanguage, string> = { en: 'English', es: 'Español' };
+
 /** "English · Español" links to the same page in the other language. */
 export function languageSwitch(req: Request, current: PageLanguage): string {
-  const names: Record<PageLanguage, string> = { en: 'English', es: 'Español' };
+  const names = LANGUAGE_NAMES;
   return `<nav aria-label="Language / Idioma"><p>${PAGE_LANGUAGES.map((lang) =>
     lang === current ? `<strong>${names[lang]}</strong>` : `<a href="${escapeHtml(req.path)}?lang=${lang}" lang="${lang}" hreflang="${lang}">${names[lang]}</a>`,
   ).join(' · ')}</p></nav>`;
+}
+
+/** The <option>s of a language choice, `selected` chosen. */
+export function languageOptions(selected: string): string {
+  return PAGE_LANGUAGES.map((l) => `<option value="${l}" lang="${l}"${selected.startsWith(l) ? ' selected' : ''}>${LANGUAGE_NAMES[l]}</option>`).join('');
+}
+
+/** One checkbox per public topic, named and described in the page language. */
+export function topicCheckboxes(
+  topics: readonly { key: string; name: Record<string, string>; description: Record<string, string> }[],
+  language: PageLanguage,
+  checked: readonly string[],
+): string {
+  return topics
+    .map((t) => {
+      const name = t.name[language] ?? Object.values(t.name)[0] ?? t.key;
+      const description = t.description[language] ?? '';
+      return `<p><label><input type="checkbox" name="topics" value="${escapeHtml(t.key)}"${checked.includes(t.key) ? ' checked' : ''}> <strong>${escapeHtml(name)}</strong>${description ? ` — ${escapeHtml(description)}` : ''}</label></p>`;
+    })
+    .join('\n');
 }

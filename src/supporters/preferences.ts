@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { escapeHtml } from '../render/html.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
-import { PAGE_LANGUAGES, languageSwitch, pageLanguage, type PageLanguage } from './language.js';
+import { PAGE_LANGUAGES, languageOptions, languageSwitch, pageLanguage, topicCheckboxes, type PageLanguage } from './language.js';
 import { maskEmail, page } from './page.js';
 import type { LinkedSubscriber, SupporterStore } from './supporter-store.js';
 
@@ -50,7 +50,6 @@ const WORDS = {
   },
 } satisfies Record<PageLanguage, unknown>;
 
-const LANGUAGE_NAMES: Record<PageLanguage, string> = { en: 'English', es: 'Español' };
 const PAUSE_DAYS = [30, 60, 90] as const;
 
 const Choice = z.object({
@@ -120,16 +119,8 @@ async function preferencesPage(deps: PreferencesDeps, req: Request, subscriber: 
           : notice === 'saved'
             ? w.saved
             : '';
-  const topicBoxes = topics
-    .map((t) => {
-      const name = t.name[lang] ?? Object.values(t.name)[0] ?? t.key;
-      const description = t.description[lang] ?? '';
-      return `<p><label><input type="checkbox" name="topics" value="${escapeHtml(t.key)}"${following.includes(t.key) ? ' checked' : ''}> <strong>${escapeHtml(name)}</strong>${description ? ` — ${escapeHtml(description)}` : ''}</label></p>`;
-    })
-    .join('\n');
-  const languages = PAGE_LANGUAGES.map(
-    (l) => `<option value="${l}"${subscriber.language.startsWith(l) ? ' selected' : ''} lang="${l}">${LANGUAGE_NAMES[l]}</option>`,
-  ).join('');
+  const topicBoxes = topicCheckboxes(topics, lang, following);
+  const languages = languageOptions(subscriber.language);
   const pauses = [
     `<p><label><input type="radio" name="pause" value="keep" checked> ${escapeHtml(paused ? w.pausedUntil(date(paused)) : w.noPause)}</label></p>`,
     ...(paused ? [`<p><label><input type="radio" name="pause" value="resume"> ${escapeHtml(w.resume)}</label></p>`] : []),

@@ -18,7 +18,7 @@ import type { Sender } from '../sending/ses-sender.js';
 import type { Settings } from '../settings/settings.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
-import { PAGE_LANGUAGES, languageSwitch, pageLanguage, type PageLanguage } from './language.js';
+import { PAGE_LANGUAGES, languageOptions, languageSwitch, pageLanguage, topicCheckboxes, type PageLanguage } from './language.js';
 import { maskEmail, page } from './page.js';
 import type { ConfirmationTarget, LinkedSubscription, SubscriptionStore } from './subscription-store.js';
 
@@ -107,7 +107,6 @@ const WORDS = {
   },
 } satisfies Record<PageLanguage, unknown>;
 
-const LANGUAGE_NAMES: Record<PageLanguage, string> = { en: 'English', es: 'Español' };
 const NAME_MAX = 200;
 /** A confirmation link works this long. */
 const CONFIRMATION_LIFETIME_SECONDS = 7 * 24 * 3600;
@@ -383,17 +382,8 @@ function subscribePage(req: Request, settings: Settings, lang: PageLanguage, top
 <ul>${errors.map((field) => `<li><a href="#${field === 'topics' ? 'topics-legend' : field}">${escapeHtml(w.errors[field])}</a></li>`).join('')}</ul>
 </div>\n`
     : '';
-  const languages = PAGE_LANGUAGES.map(
-    (l) => `<option value="${l}" lang="${l}"${values.language === l ? ' selected' : ''}>${LANGUAGE_NAMES[l]}</option>`,
-  ).join('');
-  const topicBoxes = topics
-    .map((t) => {
-      const name = t.name[lang] ?? Object.values(t.name)[0] ?? t.key;
-      const description = t.description[lang] ?? '';
-      const checked = values.topics.includes(t.key) ? ' checked' : '';
-      return `<p><label><input type="checkbox" name="topics" value="${escapeHtml(t.key)}"${checked}> <strong>${escapeHtml(name)}</strong>${description ? ` — ${escapeHtml(description)}` : ''}</label></p>`;
-    })
-    .join('\n');
+  const languages = languageOptions(values.language);
+  const topicBoxes = topicCheckboxes(topics, lang, values.topics);
   const topicsFieldset = topics.length
     ? `<fieldset style="${FIELDSET_STYLE}" aria-describedby="topics-hint${errors.includes('topics') ? ' topics-error' : ''}">
 <legend id="topics-legend" tabindex="-1" style="font-weight:700">${escapeHtml(w.topics)}</legend>
