@@ -20,7 +20,8 @@ import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
 import { PAGE_LANGUAGES, languageOptions, languageSwitch, pageLanguage, topicCheckboxes, type PageLanguage } from './language.js';
 import { maskEmail, page } from './page.js';
-import type { ConfirmationTarget, LinkedSubscription, SubscriptionStore } from './subscription-store.js';
+import type { ConfirmationTarget, SubscriptionStore } from './subscription-store.js';
+import type { LinkedSubscriber, SupporterStore } from './supporter-store.js';
 
 const WORDS = {
   en: {
@@ -128,6 +129,8 @@ const DEFAULT_LIMITS: SubscribeLimits = { postsPerIp: 10, ipWindowMs: 15 * 60_00
 
 export interface SubscribeDeps {
   subscriptions: SubscriptionStore;
+  /** Reads the subscriber a confirmation link names. */
+  supporters: SupporterStore;
   topics: TopicStore;
   settings: SettingsStore;
   signer: LinkSigner;
@@ -259,14 +262,14 @@ type Link =
   | { kind: 'invalid' }
   /** The subscriber is gone, or left, bounced or complained since. */
   | { kind: 'stale' }
-  | { kind: 'active'; subscription: LinkedSubscription }
-  | { kind: 'pending'; subscription: LinkedSubscription; expired: boolean; token: string };
+  | { kind: 'active'; subscription: LinkedSubscriber }
+  | { kind: 'pending'; subscription: LinkedSubscriber; expired: boolean; token: string };
 
 async function readLink(deps: SubscribeDeps, token: string): Promise<Link> {
   const payload = deps.signer.verify('confirm', token);
   const match = payload && /^(\d+):(\d+)$/.exec(payload);
   if (!match) return { kind: 'invalid' };
-  const subscription = await deps.subscriptions.subscription(Number(match[1]));
+  const subscription = await deps.supporters.subscriber(Number(match[1]));
   if (subscription?.status === 'active') return { kind: 'active', subscription };
   if (subscription?.status !== 'pending') return { kind: 'stale' };
   return { kind: 'pending', subscription, expired: Number(match[2]) * 1000 <= Date.now(), token };

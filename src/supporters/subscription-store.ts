@@ -26,10 +26,6 @@ export interface ConfirmationTarget {
   language: string;
 }
 
-export interface LinkedSubscription extends ConfirmationTarget {
-  status: SubscriberStatus;
-}
-
 export class SubscriptionStore {
   constructor(
     private readonly db: Kysely<Tables>,
@@ -53,10 +49,6 @@ export class SubscriptionStore {
       if (!isUniqueViolation(err)) throw err;
       return this.db.transaction().execute((trx) => this.requestIn(trx, input));
     }
-  }
-
-  async subscription(id: number): Promise<LinkedSubscription | undefined> {
-    return this.db.selectFrom('subscribers').select(['id', 'email', 'language', 'status']).where('id', '=', id).executeTakeFirst();
   }
 
   /**

@@ -45,6 +45,7 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     app.use(
       subscribeRouter({
         subscriptions,
+        supporters: stores.supporters,
         topics: stores.topics,
         settings: stores.settings,
         signer: stores.signer,
