@@ -13,6 +13,7 @@ import { healthHandler, type HealthChecks } from './health.js';
 import { mountRoutes, openApiDocument } from './http/api-routes.js';
 import { bearerAuth } from './http/auth.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { staffWebApp } from './http/staff-web-app.js';
 import type { CampaignService } from './sending/campaign-service.js';
 import { clickHandler } from './sending/click-route.js';
 import { campaignRoutes } from './sending/routes.js';
@@ -35,6 +36,8 @@ export interface AppDeps {
   publicUrl: string;
   /** What the subscribe form needs beyond the stores: where confirmation mail goes, where its rate limits count. */
   subscribe: { sender: Sender; redis: Redis; mailFrom: string; rateLimitPrefix: string };
+  /** Where the built staff web app is; dist/ui when left out. */
+  staffAppDir?: string;
 }
 
 export const API_INFO = { title: 'Pregón API', version: '1' };
@@ -86,6 +89,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(bearerAuth(stores.staff));
   mountRoutes(api, routes);
   app.use('/api', api);
+
+  app.use(staffWebApp(deps.staffAppDir));
 
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));

@@ -1,0 +1,128 @@
+// The staff web app: the frame (navigation, who is signed in) and which screen each path shows.
+import type { ReactNode } from 'react';
+import { PageHeader } from './components';
+import { BASE, Link, matchPath, Redirect, useLocation } from './router';
+import { useSession, useStaff, type Role } from './session';
+import { SignIn } from './SignIn';
+import { Setup } from './Setup';
+import { BulletinList } from './bulletins/BulletinList';
+import { Composer } from './bulletins/Composer';
+import { CampaignList } from './campaigns/CampaignList';
+import { CampaignPage } from './campaigns/CampaignPage';
+import { SendBulletin } from './campaigns/SendBulletin';
+import { ImportSubscribers } from './subscribers/ImportSubscribers';
+import { SubscriberList } from './subscribers/SubscriberList';
+import { SubscriberPage } from './subscribers/SubscriberPage';
+import { Topics } from './subscribers/Topics';
+import { ApiTokens } from './settings/ApiTokens';
+import { Settings } from './settings/Settings';
+import { StaffAccounts } from './settings/StaffAccounts';
+
+interface Screen {
+  pattern: string;
+  role: Role;
+  render(params: Record<string, string>): ReactNode;
+}
+
+const SCREENS: Screen[] = [
+  { pattern: '/bulletins', role: 'editor', render: () => <BulletinList /> },
+  { pattern: '/bulletins/:id', role: 'editor', render: (p) => <Composer id={Number(p.id)} /> },
+  { pattern: '/bulletins/:id/send', role: 'editor', render: (p) => <SendBulletin id={Number(p.id)} /> },
+  { pattern: '/campaigns', role: 'editor', render: () => <CampaignList /> },
+  { pattern: '/campaigns/:id', role: 'editor', render: (p) => <CampaignPage id={Number(p.id)} /> },
+  { pattern: '/subscribers', role: 'editor', render: () => <SubscriberList /> },
+  { pattern: '/subscribers/import', role: 'editor', render: () => <ImportSubscribers /> },
+  { pattern: '/subscribers/:id', role: 'editor', render: (p) => <SubscriberPage id={Number(p.id)} /> },
+  { pattern: '/topics', role: 'editor', render: () => <Topics /> },
+  { pattern: '/settings', role: 'admin', render: () => <Settings /> },
+  { pattern: '/staff', role: 'admin', render: () => <StaffAccounts /> },
+  { pattern: '/tokens', role: 'admin', render: () => <ApiTokens /> },
+];
+
+export function App() {
+  const { state } = useSession();
+  const { path } = useLocation();
+
+  if (state.status === 'loading') return null;
+  if (state.status === 'signed-out') {
+    if (path === `${BASE}/setup`) return <Setup />;
+    if (path === `${BASE}/signin`) return <SignIn setupRequired={state.setupRequired} />;
+    const next = path.startsWith(BASE) && path !== BASE ? `?next=${encodeURIComponent(path)}` : '';
+    return <Redirect to={`${BASE}/${state.setupRequired ? 'setup' : `signin${next}`}`} />;
+  }
+  if (path === BASE || path === `${BASE}/signin` || path === `${BASE}/setup`) return <Redirect to={`${BASE}/bulletins`} />;
+  return (
+    <Frame>
+      <CurrentScreen path={path} />
+    </Frame>
+  );
+}
+
+function CurrentScreen({ path }: { path: string }) {
+  const staff = useStaff();
+  for (const screen of SCREENS) {
+    const params = matchPath(BASE + screen.pattern, path);
+    if (!params) continue;
+    if (screen.role === 'admin' && staff.role !== 'admin') {
+      return <PageHeader title="Admins only" />;
+    }
+    return <>{screen.render(params)}</>;
+  }
+  return <PageHeader title="Nothing here" back={<Link to={`${BASE}/bulletins`}>Back to bulletins</Link>} />;
+}
+
+const NAV: { to: string; label: string; role: Role }[] = [
+  { to: '/bulletins', label: 'Bulletins', role: 'editor' },
+  { to: '/campaigns', label: 'Sends', role: 'editor' },
+  { to: '/subscribers', label: 'Subscribers', role: 'editor' },
+  { to: '/topics', label: 'Topics', role: 'editor' },
+  { to: '/settings', label: 'Settings', role: 'admin' },
+  { to: '/staff', label: 'Staff', role: 'admin' },
+  { to: '/tokens', label: 'API tokens', role: 'admin' },
+];
+
+function Frame({ children }: { children: ReactNode }) {
+  const staff = useStaff();
+  const { signOut } = useSession();
+  const { path } = useLocation();
+  return (
+    <div className="frame">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="top-bar">
+        <Link className="brand" to={`${BASE}/bulletins`}>
+          Pregón
+        </Link>
+        <nav aria-label="Main">
+          <ul>
+            {NAV.filter((item) => item.role === 'editor' || staff.role === 'admin').map((item) => {
+              const current = path === BASE + item.to || path.startsWith(`${BASE + item.to}/`);
+              return (
+                <li key={item.to}>
+                  <Link to={BASE + item.to} aria-current={current ? 'page' : undefined}>
+                    {item.label}
+                  </Link>
+                </li>
+              );
+            })}
+            {staff.role === 'admin' && (
+              <li>
+                <a href={`${BASE}/queues`}>Queues</a>
+              </li>
+            )}
+          </ul>
+        </nav>
+        <div className="who">
+          <span>{staff.email}</span>
+          <button type="button" className="button-quiet" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+// Sign-in: email and password; the server throttles repeated failures.
+import { useState, type FormEvent } from 'react';
+import { api } from './api';
+import { ErrorNotice, Field } from './components';
+import { BASE, Link, navigate, useLocation, useTitle } from './router';
+import { useSession } from './session';
+
+export function SignIn({ setupRequired }: { setupRequired: boolean }) {
+  useTitle('Sign in');
+  const { signedIn } = useSession();
+  const { query } = useLocation();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      signedIn(await api('POST', '/api/session', { email, password }));
+      const next = query.get('next');
+      // Only a path of this app: never an address elsewhere.
+      navigate(next && next.startsWith(`${BASE}/`) && !next.startsWith('//') ? next : `${BASE}/bulletins`, { replace: true });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="sign-in" id="main">
+      <form onSubmit={submit} className="card" aria-labelledby="sign-in-title">
+        <p className="brand">Pregón</p>
+        <h1 id="sign-in-title">Sign in</h1>
+        <ErrorNotice error={error} />
+        <Field label="Email">
+          <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </Field>
+        <Field label="Password">
+          <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        </Field>
+        <button type="submit" className="button-primary" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+        {setupRequired && (
+          <p>
+            No account yet? <Link to={`${BASE}/setup`}>Create the first admin</Link>.
+          </p>
+        )}
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,72 @@
+// The one way the web app talks to the server: JSON over /api with the session cookie, and the
+// CSRF token on every request that changes something.
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+/** An answer other than 2xx, with the server's code, message and the fields it names. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues: Issue[] = [],
+    readonly body: unknown = undefined,
+  ) {
+    super(message);
+  }
+
+  /** The message for one field (by its path in the request body), if the server named it. */
+  issueFor(path: string): string | undefined {
+    return this.issues.find((issue) => issue.path === path)?.message;
+  }
+}
+
+let csrfToken: string | null = null;
+
+/** Set by the session on sign-in; sent as X-CSRF-Token on every request that changes something. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RequestOptions {
+  /** A raw body (CSV) instead of JSON. */
+  raw?: { body: BodyInit; contentType: string };
+  signal?: AbortSignal;
+}
+
+export async function api<T = unknown>(method: Method, path: string, json?: unknown, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let body: BodyInit | undefined;
+  if (options.raw) {
+    headers['content-type'] = options.raw.contentType;
+    body = options.raw.body;
+  } else if (json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(json);
+  }
+  const response = await fetch(path, { method, headers, body, credentials: 'same-origin', signal: options.signal });
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  const data: unknown = text && (response.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text;
+  if (!response.ok) throw toApiError(response.status, data);
+  return data as T;
+}
+
+function toApiError(status: number, data: unknown): ApiError {
+  const error = (data as { error?: { code?: string; message?: string; issues?: Issue[] } } | null)?.error;
+  if (error) return new ApiError(status, error.code ?? 'error', error.message ?? `HTTP ${status}`, error.issues ?? [], data);
+  return new ApiError(status, 'error', status >= 500 ? 'The server had a problem; try again in a moment.' : `HTTP ${status}`, [], data);
+}
+
+/** A readable sentence for any error a call can throw. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof TypeError) return 'The server cannot be reached. Check your connection and try again.';
+  return error instanceof Error ? error.message : String(error);
+}

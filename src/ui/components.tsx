@@ -1,0 +1,125 @@
+// The pieces every screen uses: headers, fields with their errors, notices, dialogs, badges.
+import { cloneElement, useEffect, useId, useRef, type ReactElement, type ReactNode } from 'react';
+import { ApiError, errorMessage } from './api';
+
+export function PageHeader({ title, children, back }: { title: ReactNode; children?: ReactNode; back?: ReactNode }) {
+  return (
+    <header className="page-header">
+      <div>
+        {back && <div className="page-back">{back}</div>}
+        <h1>{title}</h1>
+      </div>
+      {children && <div className="page-actions">{children}</div>}
+    </header>
+  );
+}
+
+/** An error from the server or the network, with the fields it names. */
+export function ErrorNotice({ error, title }: { error: unknown; title?: string }) {
+  if (!error) return null;
+  const issues = error instanceof ApiError ? error.issues : [];
+  return (
+    <div className="notice notice-error" role="alert">
+      {title && <strong>{title} </strong>}
+      {errorMessage(error)}
+      {issues.length > 0 && (
+        <ul>
+          {issues.map((issue) => (
+            <li key={issue.path + issue.message}>
+              <code>{issue.path}</code>: {issue.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function Notice({ kind = 'info', children }: { kind?: 'info' | 'success' | 'warning'; children: ReactNode }) {
+  return (
+    <div className={`notice notice-${kind}`} role="status">
+      {children}
+    </div>
+  );
+}
+
+/**
+ * A labelled form control: the label, hint and error are tied to the control given as the only
+ * child (it gets the id and aria-describedby).
+ */
+export function Field({ label, hint, error, children, className }: { label: ReactNode; hint?: ReactNode; error?: string; children: ReactElement<Record<string, unknown>>; className?: string }) {
+  const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const control = cloneElement(children, {
+    id: (children.props.id as string | undefined) ?? id,
+    'aria-describedby': [hintId, errorId].filter(Boolean).join(' ') || undefined,
+    'aria-invalid': error ? true : undefined,
+  });
+  return (
+    <div className={`field ${error ? 'field-invalid' : ''} ${className ?? ''}`}>
+      <label htmlFor={(children.props.id as string | undefined) ?? id}>{label}</label>
+      {control}
+      {hint && (
+        <p className="field-hint" id={hintId}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={errorId}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A modal dialog (the native <dialog>: focus is kept inside and Escape closes it). */
+export function Dialog({ open, title, onClose, children }: { open: boolean; title: string; onClose(): void; children: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  return (
+    <dialog ref={ref} className="dialog" aria-labelledby={titleId} onClose={onClose}>
+      {open && (
+        <>
+          <header className="dialog-header">
+            <h2 id={titleId}>{title}</h2>
+            <button type="button" className="button-quiet" onClick={onClose} aria-label="Close">
+              ✕
+            </button>
+          </header>
+          {children}
+        </>
+      )}
+    </dialog>
+  );
+}
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <p className="loading" role="status">
+      {label}
+    </p>
+  );
+}
+
+/** A state or status word in its colour: draft, scheduled, sending, sent, failed… */
+export function Badge({ value, label }: { value: string; label?: string }) {
+  return <span className={`badge badge-${value}`}>{label ?? value.replace(/_/g, ' ')}</span>;
+}
+
+const numberFormat = new Intl.NumberFormat('en');
+export const formatNumber = (n: number) => numberFormat.format(n);
+
+const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
+export const formatDate = (iso: string | null | undefined) => (iso ? dateFormat.format(new Date(iso)) : '—');
+
+/** Language codes as staff read them. */
+export const LANGUAGE_NAMES: Record<string, string> = { en: 'English', es: 'Spanish', fr: 'French', pt: 'Portuguese', ht: 'Haitian Creole', ar: 'Arabic', zh: 'Chinese' };
+export const languageName = (code: string) => LANGUAGE_NAMES[code] ?? code;

@@ -1,0 +1,78 @@
+// Who is signed in. The session lives in an httpOnly cookie; the app only keeps the staff member
+// and the CSRF token the server gave with it.
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { api, ApiError, setCsrfToken } from './api';
+
+export type Role = 'admin' | 'editor';
+
+export interface Staff {
+  id: number;
+  email: string;
+  role: Role;
+  testAddresses: string[];
+}
+
+interface SessionAnswer {
+  staff: Staff;
+  csrfToken: string;
+}
+
+type SessionState =
+  | { status: 'loading' }
+  | { status: 'signed-out'; setupRequired: boolean }
+  | { status: 'signed-in'; staff: Staff };
+
+interface SessionContext {
+  state: SessionState;
+  /** Takes the answer of a sign-in or setup request. */
+  signedIn(answer: SessionAnswer): void;
+  signOut(): Promise<void>;
+  /** Replaces what the app knows of the signed-in staff member (after changing their test addresses, say). */
+  update(staff: Staff): void;
+}
+
+const Context = createContext<SessionContext | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<SessionState>({ status: 'loading' });
+
+  useEffect(() => {
+    api<SessionAnswer>('GET', '/api/session')
+      .then((answer) => {
+        setCsrfToken(answer.csrfToken);
+        setState({ status: 'signed-in', staff: answer.staff });
+      })
+      .catch((error: unknown) => {
+        const setupRequired = error instanceof ApiError && (error.body as { setupRequired?: boolean } | undefined)?.setupRequired === true;
+        setState({ status: 'signed-out', setupRequired });
+      });
+  }, []);
+
+  const signedIn = useCallback((answer: SessionAnswer) => {
+    setCsrfToken(answer.csrfToken);
+    setState({ status: 'signed-in', staff: answer.staff });
+  }, []);
+
+  const signOut = useCallback(async () => {
+    await api('DELETE', '/api/session').catch(() => undefined);
+    setCsrfToken(null);
+    setState({ status: 'signed-out', setupRequired: false });
+  }, []);
+
+  const update = useCallback((staff: Staff) => setState({ status: 'signed-in', staff }), []);
+
+  return <Context.Provider value={{ state, signedIn, signOut, update }}>{children}</Context.Provider>;
+}
+
+export function useSession(): SessionContext {
+  const context = useContext(Context);
+  if (!context) throw new Error('useSession outside SessionProvider');
+  return context;
+}
+
+/** The signed-in staff member; screens behind sign-in only. */
+export function useStaff(): Staff {
+  const { state } = useSession();
+  if (state.status !== 'signed-in') throw new Error('useStaff on a signed-out screen');
+  return state.staff;
+}
