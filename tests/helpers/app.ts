@@ -40,6 +40,8 @@ export interface TestAppOptions {
   worker?: boolean;
   /** More environment for the configuration, e.g. SES_MAX_SEND_RATE. */
   env?: Record<string, string>;
+  /** The built staff web app to serve under /admin (the browser tests build their own). */
+  staffAppDir?: string;
 }
 
 export async function startTestApp(kind: DatabaseKind, options: TestAppOptions = {}): Promise<TestApp> {
@@ -71,6 +73,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     sesEvents,
     publicUrl: config.publicUrl,
     subscribe: { sender: sending.sender, redis, mailFrom: config.mailFrom, rateLimitPrefix: `${config.queuePrefix}:rate-limit` },
+    staffAppDir: options.staffAppDir,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

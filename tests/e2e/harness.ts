@@ -1,0 +1,131 @@
+// The staff web app in real headless Chromium: a fresh build of the app, a test server on a fresh
+// database with the SES emulator and the worker, a browser signed in as a staff member. Screens
+// are saved as PNGs under tests/e2e/artifacts/ and checked with axe-core.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { expect } from 'vitest';
+import type { DatabaseKind } from '../../src/db/database.js';
+import { startSesEmulator, type SesEmulator } from '../../src/sending/ses-emulator.js';
+import { startTestApp, type TestApp, type TestAppOptions } from '../helpers/app.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = join(import.meta.dirname, 'artifacts');
+export const STAFF_PASSWORD = 'correct horse battery staple';
+
+export interface BrowserApp {
+  app: TestApp;
+  ses: SesEmulator;
+  page: Page;
+  /** Errors the page logged (a CSP violation, an exception): a screen that logs one is broken. */
+  consoleErrors: string[];
+  /** Creates a staff account (admin unless told) and signs in through the sign-in screen. */
+  signIn(email?: string, role?: 'admin' | 'editor'): Promise<void>;
+  /** Opens a path of the app (e.g. "/admin/bulletins") and waits for its heading. */
+  open(path: string): Promise<void>;
+  /** Saves the page as tests/e2e/artifacts/<prefix>-<name>.png (full page). */
+  screenshot(name: string): Promise<void>;
+  /** Runs axe-core (WCAG 2 A and AA) and fails on serious or critical violations. */
+  expectAccessible(name: string): Promise<void>;
+  /** The mail the SES emulator received, newest last. */
+  mails(): Promise<StoredEmail[]>;
+  close(): Promise<void>;
+}
+
+export interface StoredEmail {
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+}
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+let builtApp: string | undefined;
+
+/** Builds the web app once per test file into a temporary folder, so a test never sees a stale build. */
+async function buildStaffApp(): Promise<string> {
+  if (builtApp) return builtApp;
+  const outDir = mkdtempSync(join(tmpdir(), 'pregon-ui-'));
+  await build({ configFile: join(import.meta.dirname, '../../src/ui/vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  builtApp = outDir;
+  return outDir;
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // This machine has no network: without these Chromium keeps calling Google's services.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+export async function startBrowserApp(prefix: string, kind: DatabaseKind = 'sqlite', options: TestAppOptions = {}): Promise<BrowserApp> {
+  const staffAppDir = await buildStaffApp();
+  const ses = await startSesEmulator(0);
+  // localhost is a secure context for Chromium, so the session cookie works as it would over https.
+  const app = await startTestApp(kind, { sesEndpoint: ses.url, worker: true, staffAppDir, ...options });
+  const base = app.baseUrl.replace('127.0.0.1', 'localhost');
+  const browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: base, locale: 'en-GB', timezoneId: 'UTC' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    // A refused request shows in the test that made it; here only what breaks the page (CSP, exceptions).
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  mkdirSync(ARTIFACTS, { recursive: true });
+
+  return {
+    app,
+    ses,
+    page,
+    consoleErrors,
+    async signIn(email = `${prefix}-admin@example.org`, role = 'admin') {
+      await app.stores.staff.createUser({ email, password: STAFF_PASSWORD, role });
+      await page.goto('/admin/signin');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(STAFF_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    },
+    async open(path) {
+      await page.goto(path);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+    },
+    async screenshot(name) {
+      await page.screenshot({ path: join(ARTIFACTS, `${prefix}-${name}.png`), fullPage: true });
+    },
+    async expectAccessible(name) {
+      // Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) still holds.
+      await page.evaluate(axeSource);
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+        const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+        return result.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+      });
+      expect(violations, `axe on ${name}`).toEqual([]);
+    },
+    async mails() {
+      return ((await (await fetch(`${ses.url}/store`)).json()) as { emails: StoredEmail[] }).emails;
+    },
+    async close() {
+      await browser.close();
+      await app.close();
+      await ses.close();
+    },
+  };
+}
+
+/** Removes the temporary build (call once per file, after the last test). */
+export function removeStaffAppBuild(): void {
+  if (builtApp) rmSync(builtApp, { recursive: true, force: true });
+  builtApp = undefined;
+}
