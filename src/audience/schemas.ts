@@ -7,9 +7,9 @@ export const LanguageCode = z
   .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a language code such as en, es or pt-BR');
 
 /** A text per language: {"en": "Weekly bulletin", "es": "Boletín semanal"} */
-export const LocalisedText = z
-  .record(LanguageCode, z.string().trim().min(1, 'must not be empty').max(2000))
-  .refine((text) => Object.keys(text).length > 0, 'must have a text in at least one language');
+const TextByLanguage = z.record(LanguageCode, z.string().trim().min(1, 'must not be empty').max(2000));
+
+export const LocalisedText = TextByLanguage.refine((text) => Object.keys(text).length > 0, 'must have a text in at least one language');
 export type LocalisedText = z.infer<typeof LocalisedText>;
 
 export const TopicKey = z
@@ -50,15 +50,22 @@ export type Attributes = z.infer<typeof Attributes>;
 
 export const SubscriberStatus = z.enum(SUBSCRIBER_STATUSES);
 
+const topicFields = {
+  name: LocalisedText,
+  description: TextByLanguage.describe('Shown beside the name on the public forms; {} removes it'),
+  public: z.boolean().describe('Shown on the public subscribe form and preference centre'),
+};
+
 export const TopicInput = z.strictObject({
   key: TopicKey,
-  name: LocalisedText,
-  description: LocalisedText.optional(),
-  public: z.boolean().default(false).describe('Shown on the public subscribe form and preference centre'),
+  name: topicFields.name,
+  description: topicFields.description.optional(),
+  public: topicFields.public.default(false),
 });
 export type TopicInput = z.infer<typeof TopicInput>;
 
-export const TopicPatch = TopicInput.omit({ key: true }).partial().strict();
+/** Without the defaults of TopicInput: a field left out keeps its value. */
+export const TopicPatch = z.strictObject(topicFields).partial();
 export type TopicPatch = z.infer<typeof TopicPatch>;
 
 export const Topic = z.object({

@@ -30,6 +30,18 @@ describe.each(databaseKinds())('topics API on %s', (kind) => {
     expect((await app.request('DELETE', '/api/topics/weekly-bulletin')).status).toBe(404);
   });
 
+  it('keeps what a change leaves out, and removes a description given as {}', async () => {
+    await app.request('POST', '/api/topics', {
+      json: { key: 'housing', name: { en: 'Housing' }, description: { en: 'Rent and tenancy news' }, public: true },
+    });
+    const renamed = await app.request('PATCH', '/api/topics/housing', { json: { name: { en: 'Housing', es: 'Vivienda' } } });
+    expect(await renamed.json()).toMatchObject({ public: true, description: { en: 'Rent and tenancy news' } });
+
+    const cleared = await app.request('PATCH', '/api/topics/housing', { json: { description: {} } });
+    expect(cleared.status).toBe(200);
+    expect(await cleared.json()).toMatchObject({ public: true, name: { es: 'Vivienda' }, description: {} });
+  });
+
   it('refuses a second topic with the same key with 409', async () => {
     const body = { key: 'refugees', name: { en: 'Refugee news' } };
     expect((await app.request('POST', '/api/topics', { json: body })).status).toBe(201);
