@@ -20,6 +20,9 @@ export interface BulletinSummary {
   id: number;
   title: string;
   version: number;
+  /** The current version's languages and number of blocks, for the bulletin list. */
+  languages: string[];
+  blocks: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -29,6 +32,10 @@ export interface BulletinVersionSummary {
   versionId: number;
   title: string;
   createdAt: string;
+}
+
+export interface BulletinVersion extends BulletinVersionSummary {
+  document: BulletinDocument;
 }
 
 export class BulletinStore {
@@ -81,8 +88,27 @@ export class BulletinStore {
   }
 
   async list(): Promise<BulletinSummary[]> {
-    const rows = await this.db.selectFrom('bulletins').selectAll().orderBy('updated_at', 'desc').orderBy('id', 'desc').execute();
-    return rows.map((row) => ({ id: row.id, title: row.title, version: row.current_version, createdAt: row.created_at, updatedAt: row.updated_at }));
+    const rows = await this.db
+      .selectFrom('bulletins')
+      .innerJoin('bulletin_versions', (join) =>
+        join.onRef('bulletin_versions.bulletin_id', '=', 'bulletins.id').onRef('bulletin_versions.version', '=', 'bulletins.current_version'),
+      )
+      .select(['bulletins.id', 'bulletins.title', 'bulletins.current_version', 'bulletins.created_at', 'bulletins.updated_at', 'bulletin_versions.document'])
+      .orderBy('bulletins.updated_at', 'desc')
+      .orderBy('bulletins.id', 'desc')
+      .execute();
+    return rows.map((row) => {
+      const document = parseJson<BulletinDocument>(row.document);
+      return {
+        id: row.id,
+        title: row.title,
+        version: row.current_version,
+        languages: document.languages,
+        blocks: document.blocks.length,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+      };
+    });
   }
 
   async count(): Promise<number> {
@@ -110,6 +136,19 @@ export class BulletinStore {
     const row = await this.db.selectFrom('bulletin_versions').select('document').where('id', '=', versionId).executeTakeFirst();
     if (!row) throw new AppError('not_found', `No bulletin version with id ${versionId}`);
     return parseJson<BulletinDocument>(row.document);
+  }
+
+  /** One of the bulletin's versions with its document, to look at or restore. */
+  async versionOf(id: number, versionId: number): Promise<BulletinVersion> {
+    const row = await this.db
+      .selectFrom('bulletin_versions')
+      .select(['id', 'version', 'document', 'created_at'])
+      .where('id', '=', versionId)
+      .where('bulletin_id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw new AppError('not_found', `Bulletin ${id} has no version with id ${versionId}`);
+    const document = parseJson<BulletinDocument>(row.document);
+    return { version: row.version, versionId: row.id, title: document.title, createdAt: row.created_at, document };
   }
 
   async versions(id: number): Promise<BulletinVersionSummary[]> {

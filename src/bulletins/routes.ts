@@ -16,7 +16,12 @@ const Bulletin = z.object({
   updatedAt: z.string(),
 });
 
-const BulletinSummary = Bulletin.omit({ document: true, versionId: true });
+const BulletinSummary = Bulletin.omit({ document: true, versionId: true }).extend({
+  languages: z.array(z.string()).describe("The current version's languages"),
+  blocks: z.number().describe("How many blocks the current version has"),
+});
+
+const VersionSummary = z.object({ version: z.number(), versionId: z.number(), title: z.string(), createdAt: z.string() });
 
 const Finding = z.object({
   level: z.enum(['error', 'warning']),
@@ -30,7 +35,14 @@ const Finding = z.object({
 const PreviewQuery = z.strictObject({
   lang: z.string().optional().describe("A language of the bulletin; its first language when omitted"),
   format: z.enum(['html', 'text', 'mjml']).default('html'),
+  versionId: z.coerce.number().int().positive('must be a positive integer').optional().describe('A saved version to render; the current one when omitted'),
 });
+
+/**
+ * The preview is the mail as sent, shown in a frame of the staff app: its images are wherever the
+ * bulletin links them (any https host), its styles are inline, and nothing in it may run.
+ */
+const PREVIEW_CSP = "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; frame-ancestors 'self'; form-action 'none'; base-uri 'none'";
 
 export function bulletinRoutes(bulletins: BulletinStore, previews: BulletinPreviews): RouteSpec[] {
   const tag = 'bulletins';
@@ -63,8 +75,14 @@ export function bulletinRoutes(bulletins: BulletinStore, previews: BulletinPrevi
     defineRoute({
       method: 'get', path: '/bulletins/:id/versions', tag, role: 'editor', summary: 'List the saved versions, newest first',
       params: idParams,
-      response: z.object({ data: z.array(z.object({ version: z.number(), versionId: z.number(), title: z.string(), createdAt: z.string() })) }),
+      response: z.object({ data: z.array(VersionSummary) }),
       handler: async ({ params }) => ({ data: await bulletins.versions(params.id) }),
+    }),
+    defineRoute({
+      method: 'get', path: '/bulletins/:id/versions/:versionId', tag, role: 'editor', summary: 'Get one saved version and its document',
+      params: idParams.extend({ versionId: z.coerce.number().int().positive('must be a positive integer') }),
+      response: VersionSummary.extend({ document: BulletinDocument }),
+      handler: ({ params }) => bulletins.versionOf(params.id, params.versionId),
     }),
     defineRoute({
       method: 'post', path: '/bulletins/:id/duplicate', tag, role: 'editor', summary: 'Copy a bulletin into a new one', status: 201,
@@ -76,15 +94,16 @@ export function bulletinRoutes(bulletins: BulletinStore, previews: BulletinPrevi
     }),
     defineRoute({
       method: 'get', path: '/bulletins/:id/preview', tag, role: 'editor',
-      summary: 'The bulletin in one language as HTML, plain text or MJML, personalised for a sample reader',
+      summary: 'The bulletin (or one saved version) in one language as HTML, plain text or MJML, personalised for a sample reader',
       params: idParams, query: PreviewQuery, responseContentType: 'text/html',
       handler: async ({ params, query, res }) => {
-        const { document } = await bulletins.get(params.id);
+        const { document } = query.versionId ? await bulletins.versionOf(params.id, query.versionId) : await bulletins.get(params.id);
         const language = query.lang ?? document.languages[0]!;
         if (!document.languages.includes(language)) {
           throw AppError.invalid([{ path: 'lang', message: `must be one of the bulletin's languages: ${document.languages.join(', ')}` }]);
         }
         const body = await previews.preview(document, language, query.format);
+        res.set('Content-Security-Policy', PREVIEW_CSP);
         res.type(query.format === 'html' ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8').send(body);
       },
     }),

@@ -160,6 +160,31 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     expect(await count()).toBe(before);
   });
 
+  it('lists each bulletin with the languages and number of blocks of its current version', async () => {
+    const { id } = await create();
+    const shorter = { ...example(), languages: ['es'], blocks: EXAMPLE.blocks.slice(0, 2) };
+    expect((await app.request('PUT', `/api/bulletins/${id}`, { json: shorter })).status).toBe(200);
+    const list = await (await app.request('GET', '/api/bulletins')).json();
+    expect(list.data.find((b: { id: number }) => b.id === id)).toMatchObject({ version: 2, languages: ['es'], blocks: 2 });
+  });
+
+  it('gives an earlier version’s document, only under its own bulletin', async () => {
+    const first = await create();
+    const second = await create();
+    const changed = { ...example(), title: 'Second draft' };
+    expect((await app.request('PUT', `/api/bulletins/${first.id}`, { json: changed })).status).toBe(200);
+
+    const res = await app.request('GET', `/api/bulletins/${first.id}/versions/${first.versionId}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ version: 1, versionId: first.versionId, title: EXAMPLE.title, createdAt: expect.any(String), document: EXAMPLE });
+
+    expect((await app.request('GET', `/api/bulletins/${second.id}/versions/${first.versionId}`)).status).toBe(404);
+    expect((await app.request('GET', `/api/bulletins/${first.id}/versions/999999`)).status).toBe(404);
+    const bad = await app.request('GET', `/api/bulletins/${first.id}/versions/latest`);
+    expect(bad.status).toBe(400);
+    expect((await issues(bad))[0]!.path).toBe('versionId');
+  });
+
   it('keeps the current version when a save is invalid', async () => {
     const { id } = await create();
     const bad = example();
@@ -199,6 +224,38 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     const fallback = await (await preview(id, '')).text();
     expect(fallback).toContain(`lang="${EXAMPLE.languages[0]}"`);
     expect(fallback).toContain(HEADING.en);
+  });
+
+  it('previews with a policy of its own: images from any https host, inline styles, no scripts, framed only by the app', async () => {
+    const { id } = await create();
+    const res = await preview(id, 'lang=en');
+    expect(res.status).toBe(200);
+    const policy = Object.fromEntries(
+      res.headers
+        .get('content-security-policy')!
+        .split(';')
+        .map((directive) => directive.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values]),
+    );
+    expect(policy['img-src']).toEqual(['https:', 'data:']);
+    expect(policy['style-src']).toEqual(["'unsafe-inline'"]);
+    expect(policy['default-src']).toEqual(["'none'"]);
+    expect(policy['script-src']).toBeUndefined();
+    expect(policy['frame-ancestors']).toEqual(["'self'"]);
+  });
+
+  it('previews a saved version when asked, the current one otherwise', async () => {
+    const first = await create();
+    const renamed = example();
+    renamed.blocks[0]!.heading = { en: 'A heading written later', es: 'Un título escrito después' };
+    expect((await app.request('PUT', `/api/bulletins/${first.id}`, { json: renamed })).status).toBe(200);
+
+    expect(await (await preview(first.id, 'lang=en')).text()).toContain('A heading written later');
+    const old = await (await preview(first.id, `lang=en&versionId=${first.versionId}`)).text();
+    expect(old).toContain(HEADING.en);
+    expect(old).not.toContain('A heading written later');
+    const other = await create();
+    expect((await preview(other.id, `versionId=${first.versionId}`)).status).toBe(404);
   });
 
   it('puts the sample reader’s unsubscribe link under the public URL in the preview', async () => {
