@@ -1,7 +1,7 @@
 // Campaigns and their delivery ledger. Every state change is a conditional UPDATE (it happens
 // only from the states it may come from), and every change to a delivery row names the claim
 // that holds it, so two workers can never both act on one row.
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import { audienceQuery } from '../audience/audience-store.js';
 import type { Rule } from '../audience/rules.js';
 import type { DatabaseKind } from '../db/database.js';
@@ -43,6 +43,40 @@ export interface CampaignReport extends Campaign {
   lastErrors: { deliveryId: number; status: DeliveryStatus; error: string; at: string }[];
   /** Clicks per block and link, in aggregate only. */
   links: { block: number; url: string; clicks: number }[];
+  outcomes: CampaignOutcomes;
+}
+
+/**
+ * What became of a campaign's mail after SES took it: deliveries SES reported, and the people
+ * whose address bounced for good, who complained or who unsubscribed through its links (each
+ * counted once, from the consent log; an erased subscriber leaves no trace there).
+ */
+export interface CampaignOutcomes {
+  delivered: number;
+  bounced: number;
+  complained: number;
+  unsubscribed: number;
+}
+
+/** A campaign beside others: how many were sent, what became of them, and each as a share of sent. */
+export interface CampaignSummary extends CampaignOutcomes {
+  id: number;
+  bulletinId: number;
+  bulletinTitle: string;
+  tracking: 'aggregate' | 'off';
+  startedAt: string | null;
+  finishedAt: string | null;
+  sent: number;
+  /** Clicks on tracked links; null for a send without tracking. */
+  clicks: number | null;
+  /** Each count divided by `sent` (clicks may pass 1: one reader can click many times); null before anything was sent. */
+  rates: Record<keyof CampaignOutcomes | 'clicks', number | null> | null;
+}
+
+/** A campaign in the list: its bulletin's title and its ledger counts by status. */
+export interface CampaignListItem extends Campaign {
+  bulletinTitle: string;
+  counts: CampaignReport['counts'];
 }
 
 export interface ClaimedDelivery {
@@ -61,6 +95,9 @@ export interface Recipient {
 
 /** Deliveries in these statuses are done: nothing will happen to them unless staff retry. */
 const OPEN: DeliveryStatus[] = ['queued', 'sending'];
+
+/** How many earlier sends a campaign's report is compared with. */
+export const COMPARED_CAMPAIGNS = 5;
 
 export class CampaignStore {
   constructor(
@@ -107,8 +144,98 @@ export class CampaignStore {
     return toCampaign(row);
   }
 
-  async list(): Promise<Campaign[]> {
-    return (await this.db.selectFrom('campaigns').selectAll().orderBy('id', 'desc').limit(500).execute()).map(toCampaign);
+  /** The newest 500 campaigns with their bulletin's title and their counts by delivery status. */
+  async list(): Promise<CampaignListItem[]> {
+    const rows = await this.db
+      .selectFrom('campaigns')
+      .innerJoin('bulletins', 'bulletins.id', 'campaigns.bulletin_id')
+      .selectAll('campaigns')
+      .select('bulletins.title as bulletin_title')
+      .orderBy('campaigns.id', 'desc')
+      .limit(500)
+      .execute();
+    if (rows.length === 0) return [];
+    // One grouped query for all of them; (campaign_id, status) is an index, so the ledger's rows are not read.
+    const groups = await this.db
+      .selectFrom('deliveries')
+      .select(['campaign_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where(
+        'campaign_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .groupBy(['campaign_id', 'status'])
+      .execute();
+    const counts = new Map(rows.map((r) => [r.id, emptyCounts()]));
+    for (const { campaign_id, status, n } of groups) {
+      const c = counts.get(campaign_id)!;
+      c[status] += Number(n);
+      c.total += Number(n);
+    }
+    return rows.map((row) => ({ ...toCampaign(row), bulletinTitle: row.bulletin_title, counts: counts.get(row.id)! }));
+  }
+
+  /**
+   * The campaign and the COMPARED_CAMPAIGNS sends that started before it (newest first), each
+   * summarised. Three grouped queries for all of them, one per table, however many they are.
+   */
+  async comparison(id: number): Promise<{ campaign: CampaignSummary; previous: CampaignSummary[] }> {
+    const campaign = await this.get(id);
+    const before = campaign.startedAt ?? campaign.scheduledAt;
+    const rows = await this.db
+      .selectFrom('campaigns')
+      .innerJoin('bulletins', 'bulletins.id', 'campaigns.bulletin_id')
+      .select(['campaigns.id', 'campaigns.bulletin_id', 'bulletins.title', 'campaigns.tracking', 'campaigns.started_at', 'campaigns.finished_at'])
+      .where((eb) =>
+        eb.or([
+          eb('campaigns.id', '=', id),
+          eb.and([eb('campaigns.state', '=', 'sent'), eb('campaigns.id', '<>', id), eb('campaigns.started_at', '<', before)]),
+        ]),
+      )
+      // This campaign first, then the others from the latest start back.
+      .orderBy((eb) => eb.case().when('campaigns.id', '=', id).then(0).else(1).end())
+      .orderBy('campaigns.started_at', 'desc')
+      .orderBy('campaigns.id', 'desc')
+      .limit(COMPARED_CAMPAIGNS + 1)
+      .execute();
+    const ids = rows.map((r) => r.id);
+    const [ledger, outcomes, clicks] = await Promise.all([
+      this.db
+        .selectFrom('deliveries')
+        .select((eb) => ['campaign_id', eb.fn.count('sent_at').as('sent'), eb.fn.count('delivered_at').as('delivered')])
+        .where('campaign_id', 'in', ids)
+        .groupBy('campaign_id')
+        .execute(),
+      this.consentOutcomes(ids),
+      this.db
+        .selectFrom('campaign_links')
+        .select((eb) => ['campaign_id', eb.fn.sum<number>('clicks').as('clicks')])
+        .where('campaign_id', 'in', ids)
+        .groupBy('campaign_id')
+        .execute(),
+    ]);
+    const summaries = rows.map((row): CampaignSummary => {
+      const counted = ledger.find((l) => l.campaign_id === row.id);
+      const sent = Number(counted?.sent ?? 0);
+      const counts = {
+        delivered: Number(counted?.delivered ?? 0),
+        ...(outcomes.get(row.id) ?? { bounced: 0, complained: 0, unsubscribed: 0 }),
+        clicks: row.tracking === 'off' ? null : Number(clicks.find((c) => c.campaign_id === row.id)?.clicks ?? 0),
+      };
+      const share = (n: number | null) => (n === null ? null : Math.round((n / sent) * 10_000) / 10_000);
+      return {
+        id: row.id,
+        bulletinId: row.bulletin_id,
+        bulletinTitle: row.title,
+        tracking: row.tracking,
+        startedAt: row.started_at,
+        finishedAt: row.finished_at,
+        sent,
+        ...counts,
+        rates: sent === 0 ? null : { delivered: share(counts.delivered), bounced: share(counts.bounced), complained: share(counts.complained), unsubscribed: share(counts.unsubscribed), clicks: share(counts.clicks) },
+      };
+    });
+    return { campaign: summaries[0]!, previous: summaries.slice(1) };
   }
 
   /** Moves the campaign to `to` if it is in one of `from`; says whether it did. */
@@ -351,7 +478,7 @@ export class CampaignStore {
 
   async report(id: number): Promise<CampaignReport> {
     const campaign = await this.get(id);
-    const [groups, errors, timing, links] = await Promise.all([
+    const [groups, errors, timing, links, outcomes] = await Promise.all([
       this.db
         .selectFrom('deliveries')
         .select(['status', 'language', (eb) => eb.fn.countAll<number>().as('n')])
@@ -369,12 +496,18 @@ export class CampaignStore {
         .execute(),
       this.db
         .selectFrom('deliveries')
-        .select((eb) => [eb.fn.min('sent_at').as('first'), eb.fn.max('sent_at').as('last'), eb.fn.count('sent_at').as('sent')])
+        .select((eb) => [
+          eb.fn.min('sent_at').as('first'),
+          eb.fn.max('sent_at').as('last'),
+          eb.fn.count('sent_at').as('sent'),
+          eb.fn.count('delivered_at').as('delivered'),
+        ])
         .where('campaign_id', '=', id)
         .executeTakeFirstOrThrow(),
       this.db.selectFrom('campaign_links').select(['block', 'url', 'clicks']).where('campaign_id', '=', id).orderBy('block').orderBy('id').execute(),
+      this.consentOutcomes([id]),
     ]);
-    const counts = Object.fromEntries([...DELIVERY_STATUSES.map((s) => [s, 0]), ['total', 0]]) as CampaignReport['counts'];
+    const counts = emptyCounts();
     const byLanguage: CampaignReport['byLanguage'] = {};
     for (const { status, language, n } of groups) {
       counts[status] += Number(n);
@@ -390,7 +523,30 @@ export class CampaignStore {
       rate: Number(timing.sent) > 1 && seconds > 0 ? Math.round((Number(timing.sent) / seconds) * 10) / 10 : null,
       lastErrors: errors.map((e) => ({ deliveryId: e.id, status: e.status, error: e.last_error!, at: e.updated_at })),
       links,
+      outcomes: { delivered: Number(timing.delivered), ...(outcomes.get(id) ?? { bounced: 0, complained: 0, unsubscribed: 0 }) },
     };
+  }
+
+  /** People who bounced, complained or unsubscribed because of each campaign, each counted once. */
+  private async consentOutcomes(ids: readonly number[]): Promise<Map<number, Omit<CampaignOutcomes, 'delivered'>>> {
+    if (ids.length === 0) return new Map();
+    const once = (eb: ExpressionBuilder<Tables, 'consent_events'>, event: string) =>
+      eb.fn.count(eb.case().when('event', '=', event).then(eb.ref('subscriber_id')).end()).distinct();
+    const rows = await this.db
+      .selectFrom('consent_events')
+      .select((eb) => [
+        'campaign_id',
+        once(eb, 'bounced').as('bounced'),
+        once(eb, 'complained').as('complained'),
+        once(eb, 'unsubscribed').as('unsubscribed'),
+      ])
+      .where('campaign_id', 'in', ids)
+      .where('event', 'in', ['bounced', 'complained', 'unsubscribed'])
+      .groupBy('campaign_id')
+      .execute();
+    return new Map(
+      rows.map((r) => [r.campaign_id!, { bounced: Number(r.bounced), complained: Number(r.complained), unsubscribed: Number(r.unsubscribed) }]),
+    );
   }
 
   /** An UPDATE of one batch's rows: the campaign's deliveries with ids in the range. */
@@ -401,6 +557,10 @@ export class CampaignStore {
       .where('id', '>=', range.fromId)
       .where('id', '<=', range.toId);
   }
+}
+
+function emptyCounts(): CampaignReport['counts'] {
+  return Object.fromEntries([...DELIVERY_STATUSES.map((s) => [s, 0]), ['total', 0]]) as CampaignReport['counts'];
 }
 
 function toCampaign(row: Selectable<CampaignsTable>): Campaign {

@@ -5,7 +5,7 @@ import { Email, LanguageCode } from '../audience/schemas.js';
 import { CAMPAIGN_STATES, DELIVERY_STATUSES } from '../db/schema.js';
 import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
 import type { CampaignService } from './campaign-service.js';
-import type { CampaignStore } from './campaign-store.js';
+import { COMPARED_CAMPAIGNS, type CampaignStore } from './campaign-store.js';
 
 const isoTime = z.iso.datetime({ offset: true, error: 'must be an ISO date-time with its zone, such as 2026-12-01T15:00:00Z' });
 
@@ -35,12 +35,40 @@ const Campaign = z.object({
   createdAt: z.string(),
 });
 
+const Counts = z.record(z.enum([...DELIVERY_STATUSES, 'total']), z.number()).describe('Ledger rows by delivery status, and their total');
+
+const Outcomes = {
+  delivered: z.number().describe('Messages SES reported delivered'),
+  bounced: z.number().describe('People whose address bounced for good'),
+  complained: z.number().describe('People who marked it as spam'),
+  unsubscribed: z.number().describe('People who unsubscribed through its links'),
+};
+
+const CampaignListItem = Campaign.extend({ bulletinTitle: z.string(), counts: Counts });
+
+const CampaignSummary = z.object({
+  id: z.number(),
+  bulletinId: z.number(),
+  bulletinTitle: z.string(),
+  tracking: z.enum(['aggregate', 'off']),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  sent: z.number(),
+  ...Outcomes,
+  clicks: z.number().nullable().describe('Clicks on tracked links; null for a send without tracking'),
+  rates: z
+    .object(Object.fromEntries(['delivered', 'bounced', 'complained', 'unsubscribed', 'clicks'].map((k) => [k, z.number().nullable()])))
+    .nullable()
+    .describe('Each count divided by sent; null before anything was sent'),
+});
+
 const CampaignReport = Campaign.extend({
-  counts: z.record(z.enum([...DELIVERY_STATUSES, 'total']), z.number()),
+  counts: Counts,
   byLanguage: z.record(z.string(), z.record(z.string(), z.number())),
   rate: z.number().nullable().describe('Messages sent per second'),
   lastErrors: z.array(z.object({ deliveryId: z.number(), status: z.string(), error: z.string(), at: z.string() })),
   links: z.array(z.object({ block: z.number(), url: z.string(), clicks: z.number() })).describe('Clicks per block and link, in aggregate'),
+  outcomes: z.object(Outcomes).describe('What SES and the consent log say became of the mail; each person counted once'),
 });
 
 const FINAL_STATES = new Set(['sent', 'cancelled', 'failed']);
@@ -69,15 +97,22 @@ export function campaignRoutes(service: CampaignService, campaigns: CampaignStor
       handler: async ({ params, body }) => ({ sent: await service.test(params.id, body.to, body.lang) }),
     }),
     defineRoute({
-      method: 'get', path: '/campaigns', tag, role: 'editor', summary: 'List campaigns, newest first',
-      response: z.object({ data: z.array(Campaign) }),
+      method: 'get', path: '/campaigns', tag, role: 'editor',
+      summary: "List campaigns, newest first, with their bulletin's title and counts by delivery status",
+      response: z.object({ data: z.array(CampaignListItem) }),
       handler: async () => ({ data: await campaigns.list() }),
     }),
     defineRoute({
       method: 'get', path: '/campaigns/:id', tag, role: 'editor',
-      summary: 'A campaign: state, counts by delivery status and language, rate, times, last errors',
+      summary: 'A campaign: state, counts by delivery status and language, rate, times, last errors, clicks, outcomes',
       params: idParams, response: CampaignReport,
       handler: ({ params }) => campaigns.report(params.id),
+    }),
+    defineRoute({
+      method: 'get', path: '/campaigns/:id/comparison', tag, role: 'editor',
+      summary: `The campaign beside the ${COMPARED_CAMPAIGNS} sends that started before it: sent, delivered, bounced, complained, unsubscribed, clicks and their rates`,
+      params: idParams, response: z.object({ campaign: CampaignSummary, previous: z.array(CampaignSummary) }),
+      handler: ({ params }) => campaigns.comparison(params.id),
     }),
     defineRoute({
       method: 'patch', path: '/campaigns/:id', tag, role: 'editor', summary: 'Reschedule a campaign that has not started',

@@ -1,0 +1,118 @@
+// What staff read after a send: the campaign list with titles and counts, the report's outcomes
+// (deliveries SES reported, bounces, complaints, unsubscribes) and the comparison with earlier sends.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SesEventStore } from '../../src/events/ses-event-store.js';
+import type { SesEvent } from '../../src/events/ses-notification.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { importAudience, sendableBulletin, waitForCampaign } from '../helpers/campaigns.js';
+import { databaseKinds } from '../helpers/databases.js';
+import { ScriptedSes } from '../support/scripted-ses.js';
+
+describe.each(databaseKinds())('campaign report on %s', (kind) => {
+  let ses: ScriptedSes;
+  let app: TestApp;
+  let events: SesEventStore;
+  let bulletinId: number;
+  let copyId: number;
+  let first: Record<string, any>;
+  let second: Record<string, any>;
+
+  const send = async (id: number, body: Record<string, unknown>) => (await app.request('POST', `/api/bulletins/${id}/send`, { json: body })).json();
+  const get = async (path: string) => (await app.request('GET', path)).json();
+  /** What SNS would tell the webhook about one message, applied as the webhook applies it. */
+  const sesEvent = (event: SesEvent) => events.apply(randomUUID(), 'Notification', event);
+  const messageTo = (to: string) => ses.received.find((m) => m.to === to)!;
+
+  beforeAll(async () => {
+    ses = await new ScriptedSes().start();
+    app = await startTestApp(kind, { sesEndpoint: ses.url, worker: true, env: { SES_MAX_SEND_RATE: '50' } });
+    events = new SesEventStore(app.db.database.db, app.suppressions, 3);
+    bulletinId = await sendableBulletin(app);
+    copyId = (await (await app.request('POST', `/api/bulletins/${bulletinId}/duplicate`)).json()).id;
+    await importAudience(app, 9, 'r', 'report.org');
+
+    first = await send(bulletinId, { rule: { emailDomain: 'report.org' } });
+    await waitForCampaign(app, first.id, ['sent']);
+    for (let i = 0; i < 6; i++) await sesEvent({ kind: 'delivery', messageId: messageTo(`r${i}@report.org`).messageId, at: new Date().toISOString() });
+    // SNS repeats itself: a second report of the same delivery is not a second delivery.
+    await sesEvent({ kind: 'delivery', messageId: messageTo('r0@report.org').messageId, at: new Date().toISOString() });
+    await sesEvent({ kind: 'bounce', permanent: true, emails: ['r6@report.org'], messageId: messageTo('r6@report.org').messageId });
+    await sesEvent({ kind: 'bounce', permanent: false, emails: ['r5@report.org'], messageId: messageTo('r5@report.org').messageId });
+    await sesEvent({ kind: 'complaint', emails: ['r7@report.org'], messageId: messageTo('r7@report.org').messageId });
+    const unsubscribe = new URL(/^<(.+)>$/.exec(messageTo('r8@report.org').headers['List-Unsubscribe']!)![1]!);
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${app.baseUrl}${unsubscribe.pathname}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(res.status).toBe(200);
+    }
+    const link = await app.db.database.db.selectFrom('campaign_links').select('id').where('campaign_id', '=', first.id).orderBy('id').executeTakeFirstOrThrow();
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${app.baseUrl}/c/${app.stores.signer.sign('click', String(link.id))}`, { redirect: 'manual' });
+      expect(res.status).toBe(302);
+    }
+
+    // The copy goes to those still eligible, without tracking.
+    second = await send(copyId, { rule: { emailDomain: 'report.org' }, tracking: 'off' });
+    await waitForCampaign(app, second.id, ['sent']);
+  });
+  afterAll(async () => {
+    await app.close();
+    await ses.close();
+  });
+
+  it('reports what became of the mail: delivered, bounced for good, complained, unsubscribed, each person once', async () => {
+    const report = await get(`/api/campaigns/${first.id}`);
+    expect(report.counts).toMatchObject({ total: 9, sent: 9 });
+    expect(report.outcomes).toEqual({ delivered: 6, bounced: 1, complained: 1, unsubscribed: 1 });
+    expect(report.links.reduce((sum: number, l: { clicks: number }) => sum + l.clicks, 0)).toBe(3);
+
+    const later = await get(`/api/campaigns/${second.id}`);
+    expect(later.counts).toMatchObject({ total: 6, sent: 6 });
+    expect(later.outcomes).toEqual({ delivered: 0, bounced: 0, complained: 0, unsubscribed: 0 });
+  });
+
+  it("lists campaigns newest first with their bulletin's title and counts by delivery status", async () => {
+    const scheduled = await send(bulletinId, { rule: { emailDomain: 'report.org' }, scheduledAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const { data } = await get('/api/campaigns');
+    expect(data.map((c: { id: number }) => c.id)).toEqual([scheduled.id, second.id, first.id]);
+    expect(data[0]).toMatchObject({ state: 'scheduled', counts: { total: 0, sent: 0 } });
+    expect(data[1]).toMatchObject({ state: 'sent', bulletinTitle: expect.stringMatching(/ \(copy\)$/), counts: { total: 6, sent: 6, failed: 0 } });
+    expect(data[2]).toMatchObject({ state: 'sent', counts: { total: 9, sent: 9, queued: 0 } });
+    expect(data[2].bulletinTitle).toBe(data[1].bulletinTitle.replace(/ \(copy\)$/, ''));
+    expect(data[0].bulletinTitle).toBe(data[2].bulletinTitle);
+    await app.request('POST', `/api/campaigns/${scheduled.id}/cancel`);
+  });
+
+  it('compares a campaign with the sends that started before it, with rates of what was sent', async () => {
+    const { campaign, previous } = await get(`/api/campaigns/${second.id}/comparison`);
+    expect(campaign).toMatchObject({ id: second.id, bulletinId: copyId, tracking: 'off', sent: 6, delivered: 0, clicks: null });
+    expect(campaign.rates).toEqual({ delivered: 0, bounced: 0, complained: 0, unsubscribed: 0, clicks: null });
+    expect(previous).toEqual([
+      {
+        id: first.id,
+        bulletinId,
+        bulletinTitle: expect.any(String),
+        tracking: 'aggregate',
+        startedAt: expect.any(String),
+        finishedAt: expect.any(String),
+        sent: 9,
+        delivered: 6,
+        bounced: 1,
+        complained: 1,
+        unsubscribed: 1,
+        clicks: 3,
+        rates: { delivered: 0.6667, bounced: 0.1111, complained: 0.1111, unsubscribed: 0.1111, clicks: 0.3333 },
+      },
+    ]);
+
+    // The first send has nothing before it; a send not yet started compares with all that did (not the cancelled one).
+    expect((await get(`/api/campaigns/${first.id}/comparison`)).previous).toEqual([]);
+    const upcoming = await send(bulletinId, { rule: { emailDomain: 'report.org' }, scheduledAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const ahead = await get(`/api/campaigns/${upcoming.id}/comparison`);
+    expect(ahead.campaign).toMatchObject({ id: upcoming.id, sent: 0, clicks: 0, rates: null, startedAt: null });
+    expect(ahead.previous.map((c: { id: number }) => c.id)).toEqual([second.id, first.id]);
+    await app.request('POST', `/api/campaigns/${upcoming.id}/cancel`);
+
+    expect((await app.request('GET', '/api/campaigns/999999/comparison')).status).toBe(404);
+  });
+});
