@@ -58,6 +58,32 @@ export async function api<T = unknown>(method: Method, path: string, json?: unkn
   return data as T;
 }
 
+/**
+ * POSTs a file as it is (a CSV import), reporting the share sent so far: fetch cannot tell how
+ * much of a request body has gone, XMLHttpRequest can.
+ */
+export function upload<T>(path: string, file: Blob, contentType: string, onProgress: (fraction: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.setRequestHeader('content-type', contentType);
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    };
+    xhr.onload = () => {
+      const json = (xhr.getResponseHeader('content-type') ?? '').includes('json') && xhr.responseText;
+      const data: unknown = json ? JSON.parse(xhr.responseText) : xhr.responseText;
+      if (xhr.status >= 200 && xhr.status < 300) resolve(data as T);
+      else reject(toApiError(xhr.status, data));
+    };
+    // Same error as a failed fetch, so errorMessage() reads it the same way.
+    xhr.onerror = () => reject(new TypeError('network error'));
+    xhr.send(file);
+  });
+}
+
 function toApiError(status: number, data: unknown): ApiError {
   const error = (data as { error?: { code?: string; message?: string; issues?: Issue[] } } | null)?.error;
   if (error) return new ApiError(status, error.code ?? 'error', error.message ?? `HTTP ${status}`, error.issues ?? [], data);

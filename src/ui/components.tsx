@@ -123,3 +123,18 @@ export const formatDate = (iso: string | null | undefined) => (iso ? dateFormat.
 /** Language codes as staff read them. */
 export const LANGUAGE_NAMES: Record<string, string> = { en: 'English', es: 'Spanish', fr: 'French', pt: 'Portuguese', ht: 'Haitian Creole', ar: 'Arabic', zh: 'Chinese' };
 export const languageName = (code: string) => LANGUAGE_NAMES[code] ?? code;
+
+/** <option>s for a language select, with `current` kept when it is a code the list does not name. */
+export function LanguageOptions({ current }: { current?: string }) {
+  const codes = Object.keys(LANGUAGE_NAMES);
+  return (
+    <>
+      {current && !codes.includes(current) && <option value={current}>{current}</option>}
+      {codes.map((code) => (
+        <option key={code} value={code}>
+          {languageName(code)}
+        </option>
+      ))}
+    </>
+  );
+}

@@ -1,6 +1,225 @@
-// Placeholder until the screen is built.
-import { PageHeader } from '../components';
+// API tokens (admins): for other programs that use the API. A new token is shown once; the
+// server keeps only a hash of it.
+import { useRef, useState, type FormEvent } from 'react';
+import { api, ApiError } from '../api';
+import { Dialog, ErrorNotice, Field, formatDate, Loading, Notice, PageHeader } from '../components';
+import { useApi } from '../hooks';
+import { useTitle } from '../router';
+import type { Role } from '../session';
+import { ROLE_HINTS, ROLES } from './roles';
+import './settings.css';
+
+interface TokenInfo {
+  id: number;
+  name: string;
+  role: Role;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+interface CreatedToken {
+  id: number;
+  name: string;
+  role: Role;
+  token: string;
+}
 
 export function ApiTokens() {
-  return <PageHeader title="ApiTokens" />;
+  useTitle('API tokens');
+  const tokens = useApi<{ data: TokenInfo[] }>('/api/tokens');
+  const [created, setCreated] = useState<CreatedToken>();
+  const [revoking, setRevoking] = useState<TokenInfo>();
+  const [done, setDone] = useState<string>();
+
+  return (
+    <>
+      <PageHeader title="API tokens" />
+      <div className="grid-2 admin-columns">
+        <section className="card" aria-labelledby="token-use">
+          <h2 id="token-use">Using the API</h2>
+          <p>
+            Programs send a token with every request as <code>Authorization: Bearer &lt;token&gt;</code>. A token does what its role allows, like a staff
+            member.
+          </p>
+          <ul className="admin-links">
+            <li>
+              <a href="/api/openapi.json">API description (OpenAPI)</a>
+            </li>
+            <li>
+              <a href="/admin/queues">Queue dashboard</a>: the jobs that start sends and deliver their batches
+            </li>
+          </ul>
+        </section>
+        <NewToken
+          onCreated={(token) => {
+            setDone(undefined);
+            setCreated(token);
+            tokens.reload();
+          }}
+        />
+      </div>
+      {created && <CreatedTokenNotice created={created} onDone={() => setCreated(undefined)} />}
+      {done && <Notice kind="success">{done}</Notice>}
+      <h2 className="admin-section-title">Tokens</h2>
+      <ErrorNotice error={tokens.error} title="The tokens could not be loaded." />
+      {!tokens.data && tokens.loading && <Loading label="Loading tokens…" />}
+      {tokens.data && tokens.data.data.length === 0 && <p className="card admin-empty">No API tokens yet.</p>}
+      {tokens.data && tokens.data.data.length > 0 && (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Role</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.data.data.map((token) => (
+                <tr key={token.id}>
+                  <td>{token.name}</td>
+                  <td>{token.role === 'admin' ? 'Admin' : 'Editor'}</td>
+                  <td>{formatDate(token.createdAt)}</td>
+                  <td>{token.lastUsedAt ? formatDate(token.lastUsedAt) : <span className="muted">Never</span>}</td>
+                  <td className="admin-actions">
+                    <button type="button" className="button-small button-danger" onClick={() => setRevoking(token)}>
+                      Revoke<span className="visually-hidden"> {token.name}</span>
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {revoking && (
+        <RevokeDialog
+          token={revoking}
+          onClose={() => setRevoking(undefined)}
+          onRevoked={() => {
+            setRevoking(undefined);
+            if (created?.id === revoking.id) setCreated(undefined);
+            setDone(`The token “${revoking.name}” was revoked.`);
+            tokens.reload();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function NewToken({ onCreated }: { onCreated(token: CreatedToken): void }) {
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('editor');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      onCreated(await api<CreatedToken>('POST', '/api/tokens', { name, role }));
+      setName('');
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="new-token">
+      <h2 id="new-token">New token</h2>
+      <ErrorNotice error={error} title="No token was created." />
+      <Field label="Token name" hint="What uses it, such as “CRM sync”." error={error instanceof ApiError ? error.issueFor('name') : undefined}>
+        <input required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
+      </Field>
+      <Field label="Token role" hint={ROLE_HINTS[role]}>
+        <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {r === 'admin' ? 'Admin' : 'Editor'}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <button type="submit" className="button-primary" disabled={busy}>
+        {busy ? 'Creating…' : 'Create token'}
+      </button>
+    </form>
+  );
+}
+
+function CreatedTokenNotice({ created, onDone }: { created: CreatedToken; onDone(): void }) {
+  const input = useRef<HTMLInputElement>(null);
+  const [copied, setCopied] = useState<boolean>();
+  const copy = async () => {
+    input.current?.select();
+    try {
+      await navigator.clipboard.writeText(created.token);
+      setCopied(true);
+    } catch {
+      // The clipboard needs a secure context and permission; the text is selected for Ctrl+C.
+      setCopied(false);
+    }
+  };
+  return (
+    <section className="notice notice-warning admin-new-token" aria-labelledby="created-token">
+      <h2 id="created-token">Copy the token “{created.name}” now</h2>
+      <p>
+        This is the only time it is shown: Pregón keeps only a hash of it. Store it where the program that uses it keeps its secrets. If it is lost,
+        revoke it and create another.
+      </p>
+      <div className="admin-token-row">
+        <Field label="New API token">
+          <input ref={input} readOnly value={created.token} spellCheck={false} onFocus={(e) => e.target.select()} />
+        </Field>
+        <button type="button" onClick={() => void copy()}>
+          Copy token
+        </button>
+      </div>
+      <p role="status" className="admin-copied">
+        {copied === true && 'Copied to the clipboard.'}
+        {copied === false && 'The browser did not allow copying: the token is selected, press Ctrl+C (⌘C on a Mac).'}
+      </p>
+      <button type="button" onClick={onDone}>
+        I have copied it
+      </button>
+    </section>
+  );
+}
+
+function RevokeDialog({ token, onClose, onRevoked }: { token: TokenInfo; onClose(): void; onRevoked(): void }) {
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const revoke = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('DELETE', `/api/tokens/${token.id}`);
+      onRevoked();
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog open title={`Revoke the token “${token.name}”?`} onClose={onClose}>
+      <ErrorNotice error={error} />
+      <p>It stops working at once: any program that uses it will be refused until it is given a new token.</p>
+      <div className="dialog-actions">
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="button" className="button-danger" disabled={busy} onClick={() => void revoke()}>
+          {busy ? 'Revoking…' : 'Revoke token'}
+        </button>
+      </div>
+    </Dialog>
+  );
 }

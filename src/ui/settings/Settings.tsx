@@ -1,6 +1,170 @@
-// Placeholder until the screen is built.
-import { PageHeader } from '../components';
+// The organisation's settings: who sends, from where, in what colours. Every bulletin reads them.
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, ApiError } from '../api';
+import { ErrorNotice, Field, LanguageOptions, Loading, Notice, PageHeader } from '../components';
+import { useApi } from '../hooks';
+import { useTitle } from '../router';
+import './settings.css';
+
+interface OrganisationSettings {
+  organisationName: string;
+  postalAddress: string;
+  logoUrl: string;
+  senderName: string;
+  senderEmail: string;
+  replyTo: string;
+  defaultLanguage: string;
+  brandColor: string;
+}
+
+const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
 
 export function Settings() {
-  return <PageHeader title="Settings" />;
+  useTitle('Settings');
+  const settings = useApi<OrganisationSettings>('/api/settings');
+  return (
+    <>
+      <PageHeader title="Settings" />
+      <ErrorNotice error={settings.error} title="The settings could not be loaded." />
+      {!settings.data && settings.loading && <Loading label="Loading settings…" />}
+      {settings.data && <SettingsForm saved={settings.data} onSaved={settings.setData} />}
+    </>
+  );
+}
+
+function SettingsForm({ saved, onSaved }: { saved: OrganisationSettings; onSaved(settings: OrganisationSettings): void }) {
+  const [draft, setDraft] = useState(saved);
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => setDraft(saved), [saved]);
+
+  const edit = (key: keyof OrganisationSettings, value: string) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+    setDone(false);
+  };
+  const issue = (path: keyof OrganisationSettings) => (error instanceof ApiError ? error.issueFor(path) : undefined);
+  // PUT merges: only what changed is sent, so two admins editing different fields both keep theirs.
+  const changed = (Object.keys(draft) as (keyof OrganisationSettings)[]).filter((key) => draft[key] !== saved[key]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const answer = await api<OrganisationSettings>('PUT', '/api/settings', Object.fromEntries(changed.map((key) => [key, draft[key]])));
+      onSaved(answer);
+      setDone(true);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={submit} className="settings-form">
+      <ErrorNotice error={error} title="Not saved." />
+      {done && <Notice kind="success">Settings saved.</Notice>}
+      <div className="grid-2">
+        <section className="card" aria-labelledby="settings-organisation">
+          <h2 id="settings-organisation">Organisation</h2>
+          <Field label="Organisation name" hint="Shown in the header of every bulletin and on the public pages." error={issue('organisationName')}>
+            <input required value={draft.organisationName} onChange={(e) => edit('organisationName', e.target.value)} />
+          </Field>
+          <Field
+            label="Postal address"
+            hint="The law (CAN-SPAM) wants a physical postal address in every bulk mail: the pre-send checks block sending while it is empty."
+            error={issue('postalAddress')}
+          >
+            <textarea rows={3} value={draft.postalAddress} onChange={(e) => edit('postalAddress', e.target.value)} />
+          </Field>
+          <Field label="Default language" hint="The public pages use it when a visitor's language is not known." error={issue('defaultLanguage')}>
+            <select value={draft.defaultLanguage} onChange={(e) => edit('defaultLanguage', e.target.value)}>
+              <LanguageOptions current={draft.defaultLanguage} />
+            </select>
+          </Field>
+        </section>
+        <section className="card" aria-labelledby="settings-sender">
+          <h2 id="settings-sender">Sender</h2>
+          <Field label="From name" hint="The name subscribers see as the sender." error={issue('senderName')}>
+            <input value={draft.senderName} onChange={(e) => edit('senderName', e.target.value)} />
+          </Field>
+          <Field label="From address" hint="An address of a domain verified in Amazon SES; empty for the server's MAIL_FROM." error={issue('senderEmail')}>
+            <input type="email" value={draft.senderEmail} onChange={(e) => edit('senderEmail', e.target.value)} />
+          </Field>
+          <Field label="Reply-to address" hint="Where replies go; empty for the from address." error={issue('replyTo')}>
+            <input type="email" value={draft.replyTo} onChange={(e) => edit('replyTo', e.target.value)} />
+          </Field>
+        </section>
+        <section className="card" aria-labelledby="settings-look">
+          <h2 id="settings-look">Look</h2>
+          <Field label="Logo URL" hint="An https address of an image, shown 180 pixels wide at the top of every bulletin." error={issue('logoUrl')}>
+            <input type="url" value={draft.logoUrl} placeholder="https://" onChange={(e) => edit('logoUrl', e.target.value)} />
+          </Field>
+          <LogoPreview url={draft.logoUrl} />
+          <div className="settings-colour">
+            <input
+              type="color"
+              aria-label="Pick the brand colour"
+              value={HEX_COLOUR.test(draft.brandColor) ? draft.brandColor.toLowerCase() : '#000000'}
+              onChange={(e) => edit('brandColor', e.target.value)}
+            />
+            <Field label="Brand colour" hint="Buttons and links in bulletins and on the public pages." error={issue('brandColor')}>
+              <input className="settings-hex" value={draft.brandColor} maxLength={7} spellCheck={false} onChange={(e) => edit('brandColor', e.target.value)} />
+            </Field>
+          </div>
+          {HEX_COLOUR.test(draft.brandColor) && <BrandSample colour={draft.brandColor} />}
+        </section>
+      </div>
+      <div className="settings-actions">
+        <button type="submit" className="button-primary" disabled={busy || changed.length === 0}>
+          {busy ? 'Saving…' : 'Save settings'}
+        </button>
+        {changed.length > 0 && (
+          <button type="button" className="button-quiet" onClick={() => setDraft(saved)}>
+            Discard changes
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function LogoPreview({ url }: { url: string }) {
+  const [failed, setFailed] = useState(false);
+  useEffect(() => setFailed(false), [url]);
+  if (!url.startsWith('https://')) return null;
+  return (
+    <figure className="settings-logo">
+      {failed ? <p className="muted">The image at this address could not be loaded.</p> : <img src={url} alt="Logo preview" onError={() => setFailed(true)} />}
+      <figcaption className="visually-hidden">Logo preview</figcaption>
+    </figure>
+  );
+}
+
+/** Contrast of white on `hex` (WCAG relative luminance): bulletin buttons put white text on the brand colour. */
+function contrastWithWhite(hex: string): number {
+  const channel = (i: number) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+  return 1.05 / (luminance + 0.05);
+}
+
+function BrandSample({ colour }: { colour: string }) {
+  const contrast = contrastWithWhite(colour);
+  return (
+    <div className="settings-sample">
+      <span className="settings-sample-button" style={{ background: colour }}>
+        Read more
+      </span>
+      {contrast < 4.5 && (
+        <p className="field-error">
+          White button text on this colour has a contrast of {contrast.toFixed(1)}:1; pick a darker colour (4.5:1 or more) so every reader can read it.
+        </p>
+      )}
+    </div>
+  );
 }

@@ -1,6 +1,266 @@
-// Placeholder until the screen is built.
-import { PageHeader } from '../components';
+// Staff accounts (admins): who may sign in and with what role; add, change role, set a new
+// password, delete. The server keeps at least one admin and refuses to delete your own account.
+import { useState, type FormEvent } from 'react';
+import { api, ApiError } from '../api';
+import { Dialog, ErrorNotice, Field, formatDate, Loading, Notice, PageHeader } from '../components';
+import { useApi } from '../hooks';
+import { useTitle } from '../router';
+import { useSession, useStaff, type Role } from '../session';
+import { ROLE_HINTS, ROLES } from './roles';
+import './settings.css';
+
+interface StaffMember {
+  id: number;
+  email: string;
+  role: Role;
+  createdAt: string;
+  lastSignInAt?: string;
+}
+
+type Action = { kind: 'add' } | { kind: 'password' | 'delete'; member: StaffMember } | { kind: 'demote-self'; member: StaffMember } | null;
 
 export function StaffAccounts() {
-  return <PageHeader title="StaffAccounts" />;
+  useTitle('Staff');
+  const me = useStaff();
+  const session = useSession();
+  const staff = useApi<{ data: StaffMember[] }>('/api/staff');
+  const [action, setAction] = useState<Action>(null);
+  const [done, setDone] = useState<string>();
+  const [error, setError] = useState<unknown>();
+
+  const finish = (message: string) => {
+    setAction(null);
+    setError(undefined);
+    setDone(message);
+    staff.reload();
+  };
+
+  const changeRole = async (member: StaffMember, role: Role) => {
+    setDone(undefined);
+    setError(undefined);
+    try {
+      await api('PATCH', `/api/staff/${member.id}`, { role });
+      // Your own role decides which screens you see, at once.
+      if (member.id === me.id) session.update({ ...me, role });
+      finish(`${member.email} is now ${role === 'admin' ? 'an admin' : 'an editor'}.`);
+    } catch (e) {
+      setAction(null);
+      setError(e);
+    }
+  };
+
+  return (
+    <>
+      <PageHeader title="Staff">
+        <button type="button" className="button-primary" onClick={() => setAction({ kind: 'add' })}>
+          Add staff member
+        </button>
+      </PageHeader>
+      <p className="muted admin-intro">
+        {ROLE_HINTS.editor}. {ROLE_HINTS.admin}.
+      </p>
+      {done && <Notice kind="success">{done}</Notice>}
+      <ErrorNotice error={error} title="Not changed." />
+      <ErrorNotice error={staff.error} title="The staff accounts could not be loaded." />
+      {!staff.data && staff.loading && <Loading label="Loading staff accounts…" />}
+      {staff.data && (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Added</th>
+                <th scope="col">Last sign-in</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {staff.data.data.map((member) => (
+                <tr key={member.id}>
+                  <td>
+                    {member.email}
+                    {member.id === me.id && <span className="muted"> (you)</span>}
+                  </td>
+                  <td>
+                    <select
+                      className="admin-role"
+                      aria-label={`Role of ${member.email}`}
+                      value={member.role}
+                      onChange={(e) => {
+                        const role = e.target.value as Role;
+                        if (member.id === me.id && role === 'editor') setAction({ kind: 'demote-self', member });
+                        else void changeRole(member, role);
+                      }}
+                    >
+                      <option value="editor">Editor</option>
+                      <option value="admin">Admin</option>
+                    </select>
+                  </td>
+                  <td>{formatDate(member.createdAt)}</td>
+                  <td>{member.lastSignInAt ? formatDate(member.lastSignInAt) : <span className="muted">Never</span>}</td>
+                  <td className="admin-actions">
+                    <button type="button" className="button-small" onClick={() => setAction({ kind: 'password', member })}>
+                      Set password<span className="visually-hidden"> of {member.email}</span>
+                    </button>
+                    {member.id !== me.id && (
+                      <button type="button" className="button-small button-danger" onClick={() => setAction({ kind: 'delete', member })}>
+                        Delete<span className="visually-hidden"> {member.email}</span>
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {action?.kind === 'add' && <AddStaffDialog onClose={() => setAction(null)} onAdded={(m) => finish(`${m.email} can now sign in as ${m.role === 'admin' ? 'an admin' : 'an editor'}.`)} />}
+      {action?.kind === 'password' && (
+        <PasswordDialog member={action.member} onClose={() => setAction(null)} onSet={() => finish(`New password set for ${action.member.email}.`)} />
+      )}
+      {action?.kind === 'delete' && (
+        <DeleteStaffDialog member={action.member} onClose={() => setAction(null)} onDeleted={() => finish(`${action.member.email} was deleted.`)} />
+      )}
+      {action?.kind === 'demote-self' && (
+        <Dialog open title="Make yourself an editor?" onClose={() => setAction(null)}>
+          <p>You will no longer see staff accounts, API tokens, settings or the queue dashboard. Another admin can make you an admin again.</p>
+          <div className="dialog-actions">
+            <button type="button" onClick={() => setAction(null)}>
+              Cancel
+            </button>
+            <button type="button" className="button-danger" onClick={() => void changeRole(action.member, 'editor')}>
+              Make me an editor
+            </button>
+          </div>
+        </Dialog>
+      )}
+    </>
+  );
+}
+
+function AddStaffDialog({ onClose, onAdded }: { onClose(): void; onAdded(member: StaffMember): void }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [role, setRole] = useState<Role>('editor');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const issue = (path: string) => (error instanceof ApiError ? error.issueFor(path) : undefined);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      onAdded(await api<StaffMember>('POST', '/api/staff', { email, password, role }));
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog open title="Add a staff member" onClose={onClose}>
+      <form onSubmit={submit}>
+        <ErrorNotice error={error} title="Not added." />
+        <Field label="Email" error={issue('email')}>
+          <input type="email" autoComplete="off" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </Field>
+        <Field label="Password" hint="At least 12 characters. Give it to them by a safe channel." error={issue('password')}>
+          <input type="password" autoComplete="new-password" required minLength={12} value={password} onChange={(e) => setPassword(e.target.value)} />
+        </Field>
+        <fieldset>
+          <legend>Role</legend>
+          {ROLES.map((r) => (
+            <label key={r} className="checkbox">
+              <input type="radio" name="new-staff-role" checked={role === r} onChange={() => setRole(r)} />
+              {ROLE_HINTS[r]}
+            </label>
+          ))}
+        </fieldset>
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button-primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create account'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function PasswordDialog({ member, onClose, onSet }: { member: StaffMember; onClose(): void; onSet(): void }) {
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('PATCH', `/api/staff/${member.id}`, { password });
+      onSet();
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog open title={`New password for ${member.email}`} onClose={onClose}>
+      <form onSubmit={submit}>
+        <ErrorNotice error={error} title="Not changed." />
+        <Field
+          label="New password"
+          hint="At least 12 characters. Their other sessions end at once, so any device they forgot signed in is signed out."
+          error={error instanceof ApiError ? error.issueFor('password') : undefined}
+        >
+          <input type="password" autoComplete="new-password" required minLength={12} value={password} onChange={(e) => setPassword(e.target.value)} />
+        </Field>
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button-primary" disabled={busy}>
+            {busy ? 'Saving…' : 'Set password'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function DeleteStaffDialog({ member, onClose, onDeleted }: { member: StaffMember; onClose(): void; onDeleted(): void }) {
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const remove = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('DELETE', `/api/staff/${member.id}`);
+      onDeleted();
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog open title={`Delete ${member.email}?`} onClose={onClose}>
+      <ErrorNotice error={error} />
+      <p>They are signed out at once and can no longer sign in. The bulletins and sends they worked on stay.</p>
+      <div className="dialog-actions">
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="button" className="button-danger" disabled={busy} onClick={() => void remove()}>
+          {busy ? 'Deleting…' : 'Delete account'}
+        </button>
+      </div>
+    </Dialog>
+  );
 }

@@ -1,6 +1,282 @@
-// Placeholder until the screen is built.
-import { PageHeader } from '../components';
+// Subscribers: search and filter (kept in the address, so going back to the list finds it as it
+// was), a page at a time; add one, import a CSV file, export what the filters select.
+import { useState, type FormEvent } from 'react';
+import { api } from '../api';
+import { Badge, Dialog, ErrorNotice, Field, formatDate, formatNumber, LanguageOptions, languageName, Loading, Notice, PageHeader } from '../components';
+import { useApi, useDebounced } from '../hooks';
+import { BASE, Link, navigate, useLocation, useTitle } from '../router';
+import { useStaff } from '../session';
+import { issuesUnder, splitList, SUBSCRIBER_STATUSES, topicName, TopicChoices, type Subscriber, type Topic } from './fields';
+import './subscribers.css';
+
+const PER_PAGE = 50;
+const FILTERS = ['email', 'status', 'topic', 'language', 'tag'] as const;
+type Filters = Record<(typeof FILTERS)[number], string>;
+
+interface SubscriberPage {
+  data: Subscriber[];
+  total: number;
+  page: number;
+  perPage: number;
+}
 
 export function SubscriberList() {
-  return <PageHeader title="SubscriberList" />;
+  useTitle('Subscribers');
+  const staff = useStaff();
+  const { query } = useLocation();
+  const filters = Object.fromEntries(FILTERS.map((name) => [name, query.get(name) ?? ''])) as Filters;
+  const page = Math.max(1, Math.floor(Number(query.get('page'))) || 1);
+  const filtering = FILTERS.some((name) => filters[name]);
+  const erased = query.get('erased') === '1';
+
+  // The two typed filters wait for a pause in typing before they reach the address.
+  const [email, setEmail] = useState(filters.email);
+  const [tag, setTag] = useState(filters.tag);
+  const [adding, setAdding] = useState(false);
+
+  const filterQuery = (next: Filters) => {
+    const params = new URLSearchParams();
+    for (const name of FILTERS) if (next[name]) params.set(name, next[name]);
+    return params;
+  };
+  const show = (changes: Partial<Filters>, toPage = 1) => {
+    const params = filterQuery({ ...filters, ...changes });
+    if (toPage > 1) params.set('page', String(toPage));
+    navigate(`${BASE}/subscribers${params.size ? `?${params}` : ''}`, { replace: true });
+  };
+  const applyTyped = () => {
+    if (email.trim() !== filters.email || tag.trim() !== filters.tag) show({ email: email.trim(), tag: tag.trim() });
+  };
+  useDebounced(applyTyped, 350, [email, tag]);
+
+  const listParams = filterQuery(filters);
+  listParams.set('page', String(page));
+  listParams.set('perPage', String(PER_PAGE));
+  const list = useApi<SubscriberPage>(`/api/subscribers?${listParams}`);
+  const topics = useApi<{ data: Topic[] }>('/api/topics');
+  const pages = list.data ? Math.max(1, Math.ceil(list.data.total / PER_PAGE)) : 1;
+
+  const clear = () => {
+    setEmail('');
+    setTag('');
+    show({ email: '', status: '', topic: '', language: '', tag: '' });
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    applyTyped();
+  };
+  const exportQuery = filterQuery(filters).toString();
+
+  return (
+    <>
+      <PageHeader title="Subscribers">
+        <button type="button" className="button-primary" onClick={() => setAdding(true)}>
+          Add subscriber
+        </button>
+        <Link className="button" to={`${BASE}/subscribers/import`}>
+          Import CSV
+        </Link>
+        {staff.role === 'admin' && (
+          // A plain link: the browser sends the session cookie and saves the streamed file itself.
+          <a className="button" href={`/api/subscribers/export${exportQuery ? `?${exportQuery}` : ''}`} download>
+            Export CSV
+          </a>
+        )}
+      </PageHeader>
+
+      {erased && <Notice kind="success">The subscriber was erased. Their address stays on the suppression list as a keyed hash.</Notice>}
+
+      <form role="search" aria-label="Filter subscribers" className="card subscriber-filters" onSubmit={submit}>
+        <Field label="Email contains">
+          <input type="search" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="name@example.org" />
+        </Field>
+        <Field label="Status">
+          <select value={filters.status} onChange={(e) => show({ status: e.target.value })}>
+            <option value="">Any status</option>
+            {SUBSCRIBER_STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {status}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Topic">
+          <select value={filters.topic} onChange={(e) => show({ topic: e.target.value })}>
+            <option value="">Any topic</option>
+            {topics.data?.data.map((topic) => (
+              <option key={topic.key} value={topic.key}>
+                {topicName(topic)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Language">
+          <select value={filters.language} onChange={(e) => show({ language: e.target.value })}>
+            <option value="">Any language</option>
+            <LanguageOptions current={filters.language} />
+          </select>
+        </Field>
+        <Field label="Tag">
+          <input value={tag} onChange={(e) => setTag(e.target.value)} />
+        </Field>
+        <div className="subscriber-filter-actions">
+          <button type="submit">Search</button>
+          {filtering && (
+            <button type="button" className="button-quiet" onClick={clear}>
+              Clear filters
+            </button>
+          )}
+        </div>
+      </form>
+
+      <ErrorNotice error={list.error} title="The subscribers could not be loaded." />
+      {!list.data && list.loading && <Loading label="Loading subscribers…" />}
+      {list.data && (
+        <section aria-labelledby="subscriber-results" aria-busy={list.loading}>
+          <h2 id="subscriber-results" className="visually-hidden">
+            Results
+          </h2>
+          <p className="subscriber-count" role="status">
+            {list.data.total === 1 ? '1 subscriber' : `${formatNumber(list.data.total)} subscribers`}
+            {filtering ? ' match these filters' : ''}
+          </p>
+          {list.data.total === 0 ? (
+            <div className="card audience-empty">
+              {filtering ? (
+                <p>No subscriber matches these filters.</p>
+              ) : (
+                <p>
+                  No subscribers yet. Add one, or <Link to={`${BASE}/subscribers/import`}>import a CSV file</Link>.
+                </p>
+              )}
+            </div>
+          ) : (
+            <SubscriberTable subscribers={list.data.data} topics={topics.data?.data ?? []} />
+          )}
+          {pages > 1 && (
+            <nav className="subscriber-pager" aria-label="Pages">
+              <button type="button" disabled={page <= 1} onClick={() => show({}, page - 1)}>
+                Previous page
+              </button>
+              <span>
+                Page {page} of {pages}
+              </span>
+              <button type="button" disabled={page >= pages} onClick={() => show({}, page + 1)}>
+                Next page
+              </button>
+            </nav>
+          )}
+        </section>
+      )}
+
+      <AddSubscriberDialog open={adding} topics={topics.data?.data ?? []} onClose={() => setAdding(false)} />
+    </>
+  );
+}
+
+function SubscriberTable({ subscribers, topics }: { subscribers: Subscriber[]; topics: Topic[] }) {
+  const byKey = new Map(topics.map((topic) => [topic.key, topic]));
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Email</th>
+            <th scope="col">Name</th>
+            <th scope="col">Status</th>
+            <th scope="col">Language</th>
+            <th scope="col">Topics</th>
+            <th scope="col">Tags</th>
+            <th scope="col">Added</th>
+          </tr>
+        </thead>
+        <tbody>
+          {subscribers.map((s) => (
+            <tr key={s.id}>
+              <td>
+                <Link to={`${BASE}/subscribers/${s.id}`}>{s.email}</Link>
+              </td>
+              <td>{s.name || <span className="muted">—</span>}</td>
+              <td>
+                <Badge value={s.status} />
+              </td>
+              <td>{languageName(s.language)}</td>
+              <td>{s.topics.map((key) => (byKey.has(key) ? topicName(byKey.get(key)!) : key)).join(', ') || <span className="muted">—</span>}</td>
+              <td>{s.tags.join(', ') || <span className="muted">—</span>}</td>
+              <td>{formatDate(s.createdAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Adds one person; on success their page opens. */
+function AddSubscriberDialog({ open, topics, onClose }: { open: boolean; topics: Topic[]; onClose(): void }) {
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [language, setLanguage] = useState('en');
+  const [status, setStatus] = useState<'pending' | 'active'>('pending');
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [tags, setTags] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const issue = (path: string) => issuesUnder(error, path);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const created = await api<Subscriber>('POST', '/api/subscribers', { email, name, language, status, topics: chosen, tags: splitList(tags) });
+      navigate(`${BASE}/subscribers/${created.id}`);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog open={open} title="Add a subscriber" onClose={onClose}>
+      <form onSubmit={submit}>
+        <ErrorNotice error={error} />
+        <Field label="Email" error={issue('email')}>
+          <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </Field>
+        <Field label="Name" error={issue('name')}>
+          <input value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <Field label="Language" error={issue('language')}>
+          <select value={language} onChange={(e) => setLanguage(e.target.value)}>
+            <LanguageOptions />
+          </select>
+        </Field>
+        <fieldset>
+          <legend>Consent</legend>
+          <label className="checkbox">
+            <input type="radio" name="new-subscriber-status" checked={status === 'pending'} onChange={() => setStatus('pending')} />
+            Pending: gets no bulletins until they confirm their subscription
+          </label>
+          <label className="checkbox">
+            <input type="radio" name="new-subscriber-status" checked={status === 'active'} onChange={() => setStatus('active')} />
+            Active: only for someone who has already consented to receive our mail
+          </label>
+        </fieldset>
+        <TopicChoices topics={topics} selected={chosen} onChange={setChosen} error={issue('topics')} />
+        <Field label="Tags" hint="Separated by commas or semicolons." error={issue('tags')}>
+          <input value={tags} onChange={(e) => setTags(e.target.value)} />
+        </Field>
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button-primary" disabled={busy}>
+            {busy ? 'Saving…' : 'Save subscriber'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
 }

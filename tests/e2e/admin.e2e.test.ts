@@ -1,0 +1,207 @@
+// Subscribers, topics, settings, staff accounts and API tokens, driven through the staff web app
+// in real Chromium.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeStaffAppBuild, startBrowserApp, type BrowserApp } from './harness.js';
+
+describe('the audience and admin screens', () => {
+  let b: BrowserApp;
+  beforeAll(async () => {
+    b = await startBrowserApp('admin');
+    await b.signIn('admin@example.org');
+  }, 120_000);
+  afterAll(async () => {
+    await b?.close();
+    removeStaffAppBuild();
+  });
+
+  it('creates a topic with its English and Spanish names side by side', async () => {
+    const { page } = b;
+    await b.open('/admin/topics');
+    await page.getByText('No topics yet.').waitFor();
+    await page.getByRole('button', { name: 'New topic' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New topic' });
+    await dialog.getByLabel('Name in English').fill('Housing & rent');
+    await dialog.getByLabel('Name in Spanish').fill('Vivienda y alquiler');
+    await dialog.getByLabel('Description in Spanish').fill('Noticias sobre alquileres');
+    // The key follows the English name until someone types one.
+    expect(await dialog.getByLabel('Key').inputValue()).toBe('housing-rent');
+    await dialog.getByLabel(/^Public/).check();
+    await b.screenshot('topic-dialog');
+    await dialog.getByRole('button', { name: 'Create topic' }).click();
+
+    await page.getByRole('status').filter({ hasText: 'Topic “Housing & rent” created.' }).waitFor();
+    const row = page.getByRole('row', { name: /housing-rent/ });
+    await expect.poll(() => row.getByRole('cell').allInnerTexts()).toEqual(
+      expect.arrayContaining(['housing-rent', 'Housing & rent', 'Vivienda y alquiler\nNoticias sobre alquileres', 'Public']),
+    );
+    const topic = await (await b.app.request('GET', '/api/topics/housing-rent')).json();
+    expect(topic).toMatchObject({ name: { en: 'Housing & rent', es: 'Vivienda y alquiler' }, description: { es: 'Noticias sobre alquileres' }, public: true });
+    await b.screenshot('topics');
+    await b.expectAccessible('topics');
+  });
+
+  it('finds a subscriber, shows their consent history, saves a change and erases them', async () => {
+    const { page, app } = b;
+    for (const [email, name, language] of [
+      ['ana.souza@example.org', 'Ana Souza', 'es'],
+      ['bruno@example.org', 'Bruno', 'en'],
+      ['carla@example.org', '', 'en'],
+    ]) {
+      const res = await app.request('POST', '/api/subscribers', { json: { email, name, language, status: 'active', topics: ['housing-rent'], tags: ['volunteer'] } });
+      expect(res.status).toBe(201);
+    }
+
+    await b.open('/admin/subscribers');
+    await page.getByText('3 subscribers', { exact: true }).waitFor();
+    await b.screenshot('subscribers');
+    await b.expectAccessible('subscribers');
+
+    await page.getByRole('search', { name: 'Filter subscribers' }).getByLabel('Email contains').fill('souza');
+    await page.getByText('1 subscriber match these filters').waitFor();
+    expect(page.url()).toContain('email=souza');
+    await expect.poll(() => page.getByRole('row').count()).toBe(2);
+
+    await page.getByRole('link', { name: 'ana.souza@example.org' }).click();
+    await page.getByRole('heading', { level: 1, name: 'ana.souza@example.org' }).waitFor();
+    const history = page.getByRole('table', { name: /Consent history/ });
+    await history.getByRole('cell', { name: 'Subscribed' }).waitFor();
+    await expect.poll(() => history.getByRole('row').nth(1).getByRole('cell').allInnerTexts()).toEqual(
+      expect.arrayContaining(['Subscribed', 'api', 'Spanish']),
+    );
+
+    await page.getByLabel('Name', { exact: true }).fill('Ana Maria Souza');
+    await page.getByLabel('Status').selectOption('unsubscribed');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Changes saved.' }).waitFor();
+    // The change of status entered the history, newest first.
+    await expect.poll(() => history.getByRole('row').nth(1).getByRole('cell').first().innerText()).toBe('Unsubscribed');
+    await b.screenshot('subscriber');
+    await b.expectAccessible('subscriber');
+
+    // A server refusal names the field and keeps what was typed.
+    await page.getByLabel('Attributes').fill('{"constructor": 1}');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('attributes.constructor: is a reserved name').first().waitFor();
+    expect(await page.getByLabel('Attributes').inputValue()).toBe('{"constructor": 1}');
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+
+    await page.getByRole('button', { name: 'Erase subscriber' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Erase this subscriber?' });
+    await dialog.getByText(/keyed hash of the address stays on the suppression list/).waitFor();
+    await b.screenshot('subscriber-erase');
+    await dialog.getByRole('button', { name: 'Erase permanently' }).click();
+    await page.getByRole('status').filter({ hasText: 'The subscriber was erased.' }).waitFor();
+    await page.getByText('2 subscribers', { exact: true }).waitFor();
+  });
+
+  it('adds a subscriber from the dialog', async () => {
+    const { page } = b;
+    await b.open('/admin/subscribers');
+    await page.getByRole('button', { name: 'Add subscriber' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a subscriber' });
+    await dialog.getByLabel('Email').fill('dora@example.org');
+    await dialog.getByLabel('Housing & rent').check();
+    await b.expectAccessible('add-subscriber');
+    await dialog.getByRole('button', { name: 'Save subscriber' }).click();
+    await page.getByRole('heading', { level: 1, name: 'dora@example.org' }).waitFor();
+    await page.getByRole('table', { name: /Consent history/ }).getByRole('cell', { name: 'Subscription requested' }).waitFor();
+  });
+
+  it('imports a CSV file and lists the row it could not import', async () => {
+    const { page } = b;
+    await b.open('/admin/subscribers/import');
+    await page.getByLabel('CSV file').setInputFiles({
+      name: 'people.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('email,name,language,topics,city\nelena@example.org,Elena,es,housing-rent,Lisbon\nnot-an-address,Nobody,en,,\n'),
+    });
+    await page.getByLabel('Yes: import them as active').check();
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('status').filter({ hasText: 'Import finished: 1 created, 0 merged, 1 not imported.' }).waitFor();
+    const errorRow = page.getByRole('row', { name: /not-an-address/ });
+    expect(await errorRow.getByRole('cell').allInnerTexts()).toEqual(['3', 'not-an-address', 'email: must be an email address']);
+    await b.screenshot('import');
+    await b.expectAccessible('import');
+
+    const imported = await (await b.app.request('GET', '/api/subscribers?email=elena')).json();
+    expect(imported.data[0]).toMatchObject({ status: 'active', language: 'es', topics: ['housing-rent'], attributes: { city: 'Lisbon' } });
+  });
+
+  it('changes the organisation name and shows a field error from the server', async () => {
+    const { page } = b;
+    await b.open('/admin/settings');
+    await page.getByLabel('Organisation name').fill('Voces Unidas');
+    await page.getByLabel('Logo URL').fill('http://insecure.example.org/logo.png');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('must be an https URL').first().waitFor();
+    expect(await page.getByLabel('Organisation name').inputValue()).toBe('Voces Unidas');
+
+    await page.getByLabel('Logo URL').fill('');
+    await page.getByLabel('Brand colour', { exact: true }).fill('#1d6b3a');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
+    expect(await (await b.app.request('GET', '/api/settings')).json()).toMatchObject({ organisationName: 'Voces Unidas', brandColor: '#1d6b3a' });
+    await b.screenshot('settings');
+    await b.expectAccessible('settings');
+  });
+
+  it('creates an API token, shows it once, and revokes it', async () => {
+    const { page, app } = b;
+    await b.open('/admin/tokens');
+    await page.getByLabel('Token name').fill('CRM sync');
+    await page.getByLabel('Token role').selectOption('editor');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const token = await page.getByLabel('New API token').inputValue();
+    expect(token).toMatch(/^pgn_/);
+    await page.getByText('This is the only time it is shown').waitFor();
+    await b.screenshot('token-created');
+    await b.expectAccessible('tokens');
+    expect((await app.request('GET', '/api/topics', { token })).status).toBe(200);
+
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+    await expect.poll(() => page.getByLabel('New API token').count()).toBe(0);
+    await page.getByRole('button', { name: 'Revoke CRM sync' }).click();
+    await page.getByRole('dialog', { name: 'Revoke the token “CRM sync”?' }).getByRole('button', { name: 'Revoke token' }).click();
+    await page.getByRole('status').filter({ hasText: 'The token “CRM sync” was revoked.' }).waitFor();
+    expect((await app.request('GET', '/api/topics', { token })).status).toBe(401);
+  });
+
+  it('adds an editor, and shows why the last admin cannot become an editor', async () => {
+    const { page } = b;
+    await b.open('/admin/staff');
+    await page.getByRole('button', { name: 'Add staff member' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a staff member' });
+    await dialog.getByLabel('Email').fill('editor@example.org');
+    await dialog.getByLabel('Password').fill('a long enough password');
+    await dialog.getByLabel(/^Editor:/).check();
+    await dialog.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('status').filter({ hasText: 'editor@example.org can now sign in as an editor.' }).waitFor();
+    expect(await page.getByLabel('Role of editor@example.org').inputValue()).toBe('editor');
+
+    await page.getByLabel('Role of admin@example.org').selectOption('editor');
+    await page.getByRole('dialog', { name: 'Make yourself an editor?' }).getByRole('button', { name: 'Make me an editor' }).click();
+    await page.getByRole('alert').filter({ hasText: 'admin@example.org is the last admin' }).waitFor();
+    expect(await page.getByLabel('Role of admin@example.org').inputValue()).toBe('admin');
+    await b.screenshot('staff');
+    await b.expectAccessible('staff');
+  });
+
+  it('shows an editor the audience screens without the admin actions', async () => {
+    const { page } = b;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Email').fill('editor@example.org');
+    await page.getByLabel('Password').fill('a long enough password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+
+    await b.open('/admin/topics');
+    await page.getByText('Only admins can change topics.').waitFor();
+    expect(await page.getByRole('button', { name: 'New topic' }).count()).toBe(0);
+    await b.open('/admin/subscribers');
+    await page.getByRole('button', { name: 'Add subscriber' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Export CSV' }).count()).toBe(0);
+    await b.open('/admin/tokens');
+    await page.getByRole('heading', { level: 1, name: 'Admins only' }).waitFor();
+    expect(b.consoleErrors).toEqual([]);
+  });
+});
