@@ -40,6 +40,30 @@ describe('the audience and admin screens', () => {
     await b.expectAccessible('topics');
   });
 
+  it('edits a topic, keeping what the form does not show, and deletes one', async () => {
+    const { page, app } = b;
+    await app.request('POST', '/api/topics', { json: { key: 'events', name: { en: 'Events', fr: 'Événements' }, description: { en: 'Marches and meetings' } } });
+    await b.open('/admin/topics');
+    await page.getByRole('button', { name: 'Edit Events' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit topic “Events”' });
+    await dialog.getByLabel('Name in Spanish').fill('Eventos');
+    await dialog.getByLabel('Description in English').fill('');
+    await dialog.getByRole('button', { name: 'Save topic' }).click();
+    await page.getByRole('status').filter({ hasText: 'Topic “Events” saved.' }).waitFor();
+    expect(await (await app.request('GET', '/api/topics/events')).json()).toMatchObject({
+      name: { en: 'Events', es: 'Eventos', fr: 'Événements' },
+      description: {},
+      public: false,
+    });
+
+    await page.getByRole('button', { name: 'Delete Events' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete topic “Events”?' });
+    await confirm.getByText('0 subscribers follow this topic.').waitFor();
+    await confirm.getByRole('button', { name: 'Delete topic' }).click();
+    await page.getByRole('status').filter({ hasText: 'Topic “Events” deleted.' }).waitFor();
+    expect(await page.getByRole('row', { name: /events/ }).count()).toBe(0);
+  });
+
   it('finds a subscriber, shows their consent history, saves a change and erases them', async () => {
     const { page, app } = b;
     for (const [email, name, language] of [
@@ -60,6 +84,12 @@ describe('the audience and admin screens', () => {
     await page.getByText('1 subscriber match these filters').waitFor();
     expect(page.url()).toContain('email=souza');
     await expect.poll(() => page.getByRole('row').count()).toBe(2);
+    // The export takes the same filters, through the session cookie.
+    const exportHref = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
+    expect(exportHref).toBe('/api/subscribers/export?email=souza');
+    const csv = await page.request.get(exportHref!);
+    expect(csv.headers()['content-type']).toContain('text/csv');
+    expect((await csv.text()).trim().split('\n')).toHaveLength(2);
 
     await page.getByRole('link', { name: 'ana.souza@example.org' }).click();
     await page.getByRole('heading', { level: 1, name: 'ana.souza@example.org' }).waitFor();
@@ -84,6 +114,7 @@ describe('the audience and admin screens', () => {
     await page.getByText('attributes.constructor: is a reserved name').first().waitFor();
     expect(await page.getByLabel('Attributes').inputValue()).toBe('{"constructor": 1}');
     await page.getByRole('button', { name: 'Discard changes' }).click();
+    expect(await page.getByText('is a reserved name').count()).toBe(0);
 
     await page.getByRole('button', { name: 'Erase subscriber' }).click();
     const dialog = page.getByRole('dialog', { name: 'Erase this subscriber?' });

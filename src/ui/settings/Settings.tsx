@@ -122,7 +122,14 @@ function SettingsForm({ saved, onSaved }: { saved: OrganisationSettings; onSaved
           {busy ? 'Saving…' : 'Save settings'}
         </button>
         {changed.length > 0 && (
-          <button type="button" className="button-quiet" onClick={() => setDraft(saved)}>
+          <button
+            type="button"
+            className="button-quiet"
+            onClick={() => {
+              setDraft(saved);
+              setError(undefined);
+            }}
+          >
             Discard changes
           </button>
         )}

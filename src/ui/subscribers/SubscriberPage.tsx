@@ -147,6 +147,12 @@ function SubscriberForm({ subscriber, topics, onSaved }: { subscriber: Subscribe
   const unchanged = 'patch' in change && Object.keys(change.patch).length === 0;
   const issue = (path: string) => issuesUnder(error, path);
 
+  const discard = () => {
+    setDraft(toDraft(subscriber));
+    setError(undefined);
+    setAttributesError(undefined);
+  };
+
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(undefined);
@@ -211,7 +217,7 @@ function SubscriberForm({ subscriber, topics, onSaved }: { subscriber: Subscribe
           {busy ? 'Saving…' : 'Save changes'}
         </button>
         {!unchanged && (
-          <button type="button" className="button-quiet" onClick={() => setDraft(toDraft(subscriber))}>
+          <button type="button" className="button-quiet" onClick={discard}>
             Discard changes
           </button>
         )}
