@@ -7,6 +7,7 @@ import { audience } from './migrations/0003-audience.js';
 import { sending } from './migrations/0004-sending.js';
 import { linkTracking } from './migrations/0005-link-tracking.js';
 import { supporters } from './migrations/0006-supporters.js';
+import { staffSessions } from './migrations/0007-staff-sessions.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
@@ -16,6 +17,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0004-sending': sending(db.kind),
     '0005-link-tracking': linkTracking(db.kind),
     '0006-supporters': supporters(db.kind),
+    '0007-staff-sessions': staffSessions(db.kind),
   };
 }
 

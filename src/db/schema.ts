@@ -76,6 +76,20 @@ export interface StaffUsersTable {
   password_hash: string;
   role: StaffRole;
   created_at: string;
+  /** JSON array of the addresses this person sends test copies to. */
+  test_addresses: Generated<JsonColumn>;
+  last_sign_in_at: string | null;
+}
+
+export interface StaffSessionsTable {
+  /** SHA-256 (hex) of the session token; the token itself is only in the browser's cookie. */
+  id_hash: string;
+  staff_id: number;
+  created_at: string;
+  /** Written at most once a minute; a session unused for 12 hours ends. */
+  last_seen_at: string;
+  /** Seven days after created_at, however busy the session. */
+  expires_at: string;
 }
 
 export interface ApiTokensTable {
@@ -196,6 +210,7 @@ export interface Tables {
   subscriptions: SubscriptionsTable;
   consent_events: ConsentEventsTable;
   staff_users: StaffUsersTable;
+  staff_sessions: StaffSessionsTable;
   api_tokens: ApiTokensTable;
   suppressions: SuppressionsTable;
   settings: SettingsTable;
