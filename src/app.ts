@@ -11,7 +11,7 @@ import { sesWebhookRouter } from './events/routes.js';
 import type { SesEvents } from './events/ses-events.js';
 import { healthHandler, type HealthChecks } from './health.js';
 import { mountRoutes, openApiDocument } from './http/api-routes.js';
-import { bearerAuth } from './http/auth.js';
+import { staffAuth } from './http/auth.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { staffWebApp } from './http/staff-web-app.js';
 import type { CampaignService } from './sending/campaign-service.js';
@@ -23,7 +23,11 @@ import { preferencesRouter } from './supporters/preferences.js';
 import { subscribeRouter } from './supporters/subscribe.js';
 import type { Sender } from './sending/ses-sender.js';
 import type { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
 import { unsubscribeRouter } from './supporters/unsubscribe.js';
+import { QUEUE_BOARD_PATH, queueBoard } from './staff/queue-board.js';
+import { meRoutes, staffRoutes, tokenRoutes } from './staff/routes.js';
+import { signInRouter, type SignInLimits } from './staff/sign-in.js';
 import type { Stores } from './stores.js';
 
 export interface AppDeps {
@@ -34,8 +38,17 @@ export interface AppDeps {
   sesEvents: SesEvents;
   /** Where the public pages live (config.publicUrl). */
   publicUrl: string;
-  /** What the subscribe form needs beyond the stores: where confirmation mail goes, where its rate limits count. */
+  /**
+   * What the subscribe form needs beyond the stores: where confirmation mail goes, where its rate
+   * limits count. Staff sign-in counts its failed attempts in the same Redis, under the same prefix.
+   */
   subscribe: { sender: Sender; redis: Redis; mailFrom: string; rateLimitPrefix: string };
+  /** The one-time code that creates the first admin at /admin/setup (main.ts prints it); absent, setup is impossible. */
+  setupCode?: string;
+  /** Throttles on failed sign-ins, when not the defaults (tests lower them). */
+  signInLimits?: Partial<SignInLimits>;
+  /** The BullMQ queues the dashboard at /admin/queues shows; absent, there is no dashboard. */
+  queues?: readonly Queue[];
   /** Where the built staff web app is; dist/ui when left out. */
   staffAppDir?: string;
 }
@@ -67,6 +80,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(archiveRouter({ ...stores, publicUrl: deps.publicUrl }));
   app.use(subscribeRouter({ ...stores, ...deps.subscribe, publicUrl: deps.publicUrl, logger: deps.logger }));
   app.use(sesWebhookRouter(deps.sesEvents));
+  // Before anything that serves /admin, so the staff web app never shadows it.
+  if (deps.queues) app.use(QUEUE_BOARD_PATH, queueBoard({ queues: deps.queues, sessions: stores.sessions, publicUrl: deps.publicUrl }));
 
   const routes = [
     ...topicRoutes(stores.topics),
@@ -75,6 +90,9 @@ export function createApp(deps: AppDeps): Express {
     ...settingsRoutes(stores.settings),
     ...bulletinRoutes(stores.bulletins, stores.previews),
     ...campaignRoutes(deps.campaigns, stores.campaigns),
+    ...staffRoutes(stores.staff, stores.sessions),
+    ...tokenRoutes(stores.staff),
+    ...meRoutes(stores.staff),
   ];
   const openApi = openApiDocument(routes, API_INFO);
   const api = express.Router();
@@ -86,7 +104,20 @@ export function createApp(deps: AppDeps): Express {
     res.json(bulletinDocumentSchema);
   });
   api.use(express.json({ limit: '1mb' }));
-  api.use(bearerAuth(stores.staff));
+  // Signing in needs no token: /session and /setup come before authentication.
+  api.use(
+    signInRouter({
+      staff: stores.staff,
+      sessions: stores.sessions,
+      publicUrl: deps.publicUrl,
+      setupCode: deps.setupCode,
+      redis: deps.subscribe.redis,
+      rateLimitPrefix: deps.subscribe.rateLimitPrefix,
+      logger: deps.logger,
+      limits: deps.signInLimits,
+    }),
+  );
+  api.use(staffAuth({ tokens: stores.staff, sessions: stores.sessions }));
   mountRoutes(api, routes);
   app.use('/api', api);
 

@@ -6,6 +6,7 @@ import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { STAFF_ROLES } from './db/schema.js';
 import { Email } from './audience/schemas.js';
+import { AppError } from './http/app-error.js';
 import { StaffStore } from './staff/staff-store.js';
 
 const USAGE = `Usage:
@@ -67,9 +68,8 @@ function parseCommandLine(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof UsageError || err instanceof ConfigError) console.error(err.message);
-  else if ((err as { code?: string }).code === '23505' || String((err as Error).message).includes('UNIQUE')) {
-    console.error('A staff account with that email already exists.');
-  } else console.error(err);
+  // An AppError is a refusal with a message for people (an email that exists already, say).
+  if (err instanceof UsageError || err instanceof ConfigError || err instanceof AppError) console.error(err.message);
+  else console.error(err);
   process.exit(err instanceof UsageError ? 2 : 1);
 });

@@ -11,6 +11,7 @@ import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { checkRedis, commandClient, RedisUnreachableError } from './redis.js';
 import { startSesEmulator } from './sending/ses-emulator.js';
+import { generateSetupCode } from './staff/setup-code.js';
 import { createSending, createStores, sesEndpoint } from './stores.js';
 import { startWorker } from '../workers/worker.js';
 
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
     topicArns: config.snsTopicArns,
     logger: logger.child({ component: 'ses-events' }),
   });
+  // While no admin exists, this code (printed below) lets the first one be made from the browser.
+  const setupCode = (await stores.staff.countAdmins()) === 0 ? generateSetupCode() : undefined;
   const app = createApp({
     logger,
     health: { dbKind: database.kind, pingDb: () => database.ping(), pingRedis: async () => void (await redis.ping()) },
@@ -48,6 +51,8 @@ async function main(): Promise<void> {
     sesEvents,
     publicUrl: config.publicUrl,
     subscribe: { sender: sending.sender, redis, mailFrom: config.mailFrom, rateLimitPrefix: `${config.queuePrefix}:rate-limit` },
+    setupCode,
+    queues: [sending.queues.campaigns, sending.queues.deliveries],
   });
   const server = await listen(app, config.port);
   // A CSV import reads its body as fast as it writes rows: give a long file 30 minutes, not
@@ -55,7 +60,7 @@ async function main(): Promise<void> {
   server.requestTimeout = 30 * 60_000;
   const worker = withWorker ? await startWorker({ config, logger, stores, sending }) : undefined;
 
-  printBanner(config, database.kind, ses?.url, withWorker, await stores.staff.countUsers());
+  printBanner(config, database.kind, ses?.url, withWorker, setupCode);
   if (example) console.log(`\nLoaded the example bulletin "${example.title}" as a draft (id ${example.id}).`);
 
   const shutdown = async () => {
@@ -79,17 +84,19 @@ function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server
   });
 }
 
-function printBanner(config: Config, db: string, sesUrl: string | undefined, worker: boolean, staffCount: number): void {
+/** On stdout with console.log, not through the logger, so no LOG_LEVEL can hide the setup code. */
+function printBanner(config: Config, db: string, sesUrl: string | undefined, worker: boolean, setupCode: string | undefined): void {
   const lines = [
     `Pregón is listening on ${config.publicUrl} (port ${config.port})`,
     `  database: ${db}${config.database.kind === 'sqlite' ? ` (${config.database.path})` : ''}`,
     `  worker:   ${worker ? 'in this process' : 'separate (npm run worker)'}`,
     `  mail:     ${sesUrl ? `local SES emulator; read sent mail at ${sesUrl}` : config.ses.mode === 'aws' ? `Amazon SES (${config.sesRegion})` : config.ses.mode === 'endpoint' ? config.ses.url : ''}`,
   ];
-  if (staffCount === 0) {
+  if (setupCode) {
     lines.push(
       '',
-      'No staff account exists yet. Create the first one, and an API token, with:',
+      `First run: open ${config.publicUrl}/admin/setup and enter the code ${setupCode}`,
+      'The code works once, and only while this process runs. Or make the first admin, and an API token, with:',
       '  npm run cli -- create-admin --email you@example.org --password "a long passphrase"',
       '  npm run cli -- create-token --name "my script"',
     );

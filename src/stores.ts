@@ -18,6 +18,7 @@ import { CampaignService } from './sending/campaign-service.js';
 import { SendQueues } from './sending/send-queues.js';
 import { SesSender, sesClient } from './sending/ses-sender.js';
 import { LinkSigner } from './signed-links.js';
+import { SessionStore } from './staff/sessions.js';
 import { StaffStore } from './staff/staff-store.js';
 
 export function createStores(database: Database, options: { appSecret: string; publicUrl: string }) {
@@ -26,11 +27,13 @@ export function createStores(database: Database, options: { appSecret: string; p
   const settings = new SettingsStore(db);
   const signer = new LinkSigner(options.appSecret);
   const suppressions = new SuppressionList(db, options.appSecret);
+  const staff = new StaffStore(db);
   return {
     supporters: new SupporterStore(db),
     archive: new ArchiveStore(db),
     subscriptions: new SubscriptionStore(db, suppressions),
-    staff: new StaffStore(db),
+    staff,
+    sessions: new SessionStore(db, staff, options.appSecret),
     topics,
     suppressions,
     subscribers: new SubscriberStore(db, suppressions),

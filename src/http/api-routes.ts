@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { StaffRole } from '../db/schema.js';
 import { AppError } from './app-error.js';
 import { requireRole, type Auth } from './auth.js';
+import { SESSION_COOKIE } from './session-cookie.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -23,7 +24,7 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   path: string;
   summary: string;
   tag: string;
-  /** Role a token needs; an admin token may do everything. */
+  /** Role the token or the signed-in person needs; an admin may do everything. */
   role: StaffRole;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
@@ -89,7 +90,7 @@ export function openApiDocument(routes: readonly RouteSpec[], info: { title: str
     const operation: Record<string, unknown> = {
       summary: route.summary,
       tags: [route.tag],
-      description: `Needs a token with role \`${route.role}\`${route.role === 'editor' ? ' or `admin`' : ''}.`,
+      description: `Needs the role \`${route.role}\`${route.role === 'editor' ? ' or `admin`' : ''}: an API token, or a session cookie${route.method === 'get' ? '' : ' with the X-CSRF-Token header'}.`,
       ...(parameters.length ? { parameters } : {}),
       responses: {
         [String(route.status ?? 200)]: responseDoc(route),
@@ -115,7 +116,10 @@ export function openApiDocument(routes: readonly RouteSpec[], info: { title: str
     info,
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+      },
       schemas: {
         Error: {
           type: 'object',
@@ -138,11 +142,11 @@ export function openApiDocument(routes: readonly RouteSpec[], info: { title: str
       },
       responses: {
         InvalidInput: { description: 'The input is invalid; `issues` names each bad field.', ...errorBody },
-        Unauthorized: { description: 'Missing or unknown token.', ...errorBody },
-        Forbidden: { description: 'The token lacks the role this route needs.', ...errorBody },
+        Unauthorized: { description: 'Missing or unknown token, or no live session.', ...errorBody },
+        Forbidden: { description: 'The role is not enough, or a session cookie came without its CSRF token.', ...errorBody },
       },
     },
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
   };
 }
 

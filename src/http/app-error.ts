@@ -10,6 +10,7 @@ export const ErrorCode = z.enum([
   'suppressed',
   'unprocessable',
   'payload_too_large',
+  'rate_limited',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -23,6 +24,7 @@ const STATUS: Record<ErrorCode, number> = {
   suppressed: 409,
   unprocessable: 422,
   payload_too_large: 413,
+  rate_limited: 429,
   internal: 500,
 };
 

@@ -1,29 +1,58 @@
-// Bearer-token authentication for /api, and the role check every route makes.
-import type { RequestHandler } from 'express';
+// Authentication for /api — an API token, or a staff member's session cookie with its CSRF
+// header for every change — and the role check every route makes.
+import type { Request, RequestHandler } from 'express';
 import type { StaffRole } from '../db/schema.js';
-import type { TokenOwner } from '../staff/staff-store.js';
+import type { StaffUser, TokenOwner } from '../staff/staff-store.js';
 import { AppError } from './app-error.js';
+import { sessionToken } from './session-cookie.js';
 
-export type Auth = TokenOwner;
+/** Who is asking: a script with an API token, or a person signed in from a browser. */
+export type Auth =
+  | { kind: 'token'; tokenId: number; name: string; role: StaffRole }
+  | { kind: 'session'; staffId: number; email: string; role: StaffRole; /** To keep this session when the person's others end. */ sessionToken: string };
 
 export interface TokenVerifier {
   verifyToken(token: string): Promise<TokenOwner | null>;
 }
 
-export function bearerAuth(tokens: TokenVerifier): RequestHandler {
+export interface SessionVerifier {
+  verify(token: string): Promise<StaffUser | null>;
+  csrfMatches(sessionToken: string, given: string | undefined): boolean;
+}
+
+export const CSRF_HEADER = 'x-csrf-token';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function staffAuth(deps: { tokens: TokenVerifier; sessions: SessionVerifier }): RequestHandler {
   return async (req, res, next) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) throw new AppError('unauthorized', 'Send an API token as "Authorization: Bearer <token>"');
-    const owner = await tokens.verifyToken(match[1]!);
-    if (!owner) throw new AppError('unauthorized', 'Unknown or revoked API token');
-    res.locals.auth = owner;
+    res.locals.auth = await authenticate(req, deps);
     next();
   };
 }
 
+async function authenticate(req: Request, deps: { tokens: TokenVerifier; sessions: SessionVerifier }): Promise<Auth> {
+  const header = req.get('authorization');
+  if (header !== undefined) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) throw new AppError('unauthorized', 'Send an API token as "Authorization: Bearer <token>"');
+    const owner = await deps.tokens.verifyToken(match[1]!);
+    if (!owner) throw new AppError('unauthorized', 'Unknown or revoked API token');
+    return { kind: 'token', ...owner };
+  }
+  const token = sessionToken(req);
+  if (!token) throw new AppError('unauthorized', 'Sign in, or send an API token as "Authorization: Bearer <token>"');
+  const staff = await deps.sessions.verify(token);
+  if (!staff) throw new AppError('unauthorized', 'Your session has ended: sign in again');
+  // A cookie goes with any request the browser makes, a custom header only with our own pages'.
+  if (!SAFE_METHODS.has(req.method) && !deps.sessions.csrfMatches(token, req.get(CSRF_HEADER))) {
+    throw new AppError('forbidden', 'The CSRF token is missing or wrong: send the csrfToken of GET /api/session in the X-CSRF-Token header');
+  }
+  return { kind: 'session', staffId: staff.id, email: staff.email, role: staff.role, sessionToken: token };
+}
+
 export function requireRole(auth: Auth, role: StaffRole): void {
   if (role === 'admin' && auth.role !== 'admin') {
-    throw new AppError('forbidden', 'This needs a token with the admin role');
+    throw new AppError('forbidden', 'This needs the admin role');
   }
 }

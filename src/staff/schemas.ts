@@ -1,0 +1,77 @@
+// Staff accounts, sign-in and API tokens: input and output shapes; types come from these, and so
+// does the OpenAPI document.
+import { z } from 'zod';
+import { Email } from '../audience/schemas.js';
+import { STAFF_ROLES } from '../db/schema.js';
+
+export const StaffRole = z.enum(STAFF_ROLES);
+
+/** scrypt over a megabyte of "password" would be a cheap way to burn our CPU: cap it. */
+export const Password = z.string().min(12, 'must be at least 12 characters').max(1024, 'must be at most 1024 characters');
+
+/** At most this many test addresses per staff member. */
+export const TEST_ADDRESSES_MAX = 10;
+export const TestAddresses = z.array(Email).max(TEST_ADDRESSES_MAX, `must be at most ${TEST_ADDRESSES_MAX} addresses`);
+
+/** The signed-in person, as the web app sees them. */
+export const SessionStaff = z.object({
+  id: z.number().int(),
+  email: z.string(),
+  role: StaffRole,
+  testAddresses: z.array(z.string()),
+});
+export type SessionStaff = z.infer<typeof SessionStaff>;
+
+export const SessionAnswer = z.object({ staff: SessionStaff, csrfToken: z.string() });
+
+export const SignInInput = z.strictObject({
+  // Not validated as an address: a typo must answer like any wrong email, not name the field.
+  email: z.string().trim().toLowerCase().max(254, 'must be at most 254 characters'),
+  password: z.string().max(1024, 'must be at most 1024 characters'),
+});
+
+export const SetupInput = z.strictObject({
+  code: z.string().max(64, 'must be at most 64 characters'),
+  email: Email,
+  password: Password,
+});
+
+export const StaffMember = z.object({
+  id: z.number().int(),
+  email: z.string(),
+  role: StaffRole,
+  createdAt: z.string(),
+  /** Absent until the person first signs in. */
+  lastSignInAt: z.string().optional(),
+});
+export type StaffMember = z.infer<typeof StaffMember>;
+
+export const StaffInput = z.strictObject({ email: Email, password: Password, role: StaffRole });
+export type StaffInput = z.infer<typeof StaffInput>;
+
+export const StaffPatch = z.strictObject({
+  role: StaffRole.optional(),
+  /** A new password ends the person's other sessions. */
+  password: Password.optional(),
+});
+export type StaffPatch = z.infer<typeof StaffPatch>;
+
+export const TokenInput = z.strictObject({
+  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  role: StaffRole,
+});
+export type TokenInput = z.infer<typeof TokenInput>;
+
+export const TokenInfo = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  role: StaffRole,
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+});
+export type TokenInfo = z.infer<typeof TokenInfo>;
+
+/** Answered once, when the token is made: the token itself is never stored. */
+export const CreatedToken = z.object({ id: z.number().int(), name: z.string(), role: StaffRole, token: z.string() });
+
+export const TestAddressesInput = z.strictObject({ addresses: TestAddresses });
