@@ -11,6 +11,7 @@ import type { DatabaseKind } from '../../src/db/database.js';
 import { commandClient } from '../../src/redis.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { SesEvents } from '../../src/events/ses-events.js';
+import type { SignInLimits } from '../../src/staff/sign-in.js';
 import { createSending, createStores, type Stores } from '../../src/stores.js';
 import { startWorker } from '../../workers/worker.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
@@ -42,6 +43,10 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** The built staff web app to serve under /admin (the browser tests build their own). */
   staffAppDir?: string;
+  /** The first-run code POST /api/setup accepts; without it, setup is refused. */
+  setupCode?: string;
+  /** Lower throttles on failed sign-ins, so a test reaches them quickly. */
+  signInLimits?: Partial<SignInLimits>;
 }
 
 export async function startTestApp(kind: DatabaseKind, options: TestAppOptions = {}): Promise<TestApp> {
@@ -74,6 +79,9 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     publicUrl: config.publicUrl,
     subscribe: { sender: sending.sender, redis, mailFrom: config.mailFrom, rateLimitPrefix: `${config.queuePrefix}:rate-limit` },
     staffAppDir: options.staffAppDir,
+    setupCode: options.setupCode,
+    signInLimits: options.signInLimits,
+    queues: [sending.queues.campaigns, sending.queues.deliveries],
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
