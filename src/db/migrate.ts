@@ -8,6 +8,7 @@ import { sending } from './migrations/0004-sending.js';
 import { linkTracking } from './migrations/0005-link-tracking.js';
 import { supporters } from './migrations/0006-supporters.js';
 import { staffSessions } from './migrations/0007-staff-sessions.js';
+import { campaignOutcomes } from './migrations/0008-campaign-outcomes.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
@@ -18,6 +19,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0005-link-tracking': linkTracking(db.kind),
     '0006-supporters': supporters(db.kind),
     '0007-staff-sessions': staffSessions(db.kind),
+    '0008-campaign-outcomes': campaignOutcomes(),
   };
 }
 
