@@ -1,6 +1,355 @@
-// Placeholder until the screen is built.
-import { PageHeader } from '../components';
+// One send: its progress live (state, a progress bar, rate, errors), the controls its state allows
+// (pause, resume, cancel, retry failed, reschedule) and, once mail has gone, the report.
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { api, ApiError } from '../api';
+import { Badge, Dialog, ErrorNotice, formatDate, formatNumber, languageName, Loading, PageHeader } from '../components';
+import { useApi } from '../hooks';
+import { BASE, Link, useTitle } from '../router';
+import { audienceSentence, plural } from './AudienceCounts';
+import { DELIVERY_STATUSES, settled, type AudiencePreview, type CampaignReport, type Comparison, type DeliveryStatus } from './campaign-types';
+import { isoToLocal, localToIso, ScheduleField } from './ScheduleField';
+import { useLiveReport } from './use-live-report';
+import './campaigns.css';
 
-export function CampaignPage(_props: { id: number }) {
-  return <PageHeader title="CampaignPage" />;
+// Chart.js is the one large piece of the app: it loads only when a report is shown.
+const ReportCharts = lazy(() => import('./ReportCharts'));
+
+interface BulletinVersion {
+  title: string;
+  document: { languages: string[]; blocks: { type: string; heading?: Record<string, string> }[] };
+}
+
+const STATE_TEXT: Record<CampaignReport['state'], string> = {
+  scheduled: 'Waiting for its start time.',
+  preparing: 'Rendering the bulletin and taking the audience.',
+  sending: 'Sending.',
+  paused: 'Paused: nothing is sent until it is resumed.',
+  sent: 'Every message has been handed to SES or settled.',
+  cancelled: 'Cancelled: messages not yet sent will not be.',
+  failed: 'Failed.',
+};
+
+export function CampaignPage({ id }: { id: number }) {
+  const live = useLiveReport(id);
+  const report = live.report;
+  const version = useApi<BulletinVersion>(report ? `/api/bulletins/${report.bulletinId}/versions/${report.bulletinVersionId}` : null);
+  const title = version.data?.title ?? `Send ${id}`;
+  useTitle(title);
+  const back = <Link to={`${BASE}/campaigns`}>← All sends</Link>;
+
+  if (!report) {
+    return (
+      <>
+        <PageHeader title={title} back={back} />
+        {live.error ? <ErrorNotice error={live.error} /> : <Loading />}
+      </>
+    );
+  }
+  return (
+    <>
+      <PageHeader title={title} back={back}>
+        <Controls report={report} onChanged={live.refresh} />
+      </PageHeader>
+      <ErrorNotice error={live.error} title="The latest numbers could not be loaded." />
+      <Progress report={report} version={version.data} polling={live.mode === 'polling'} />
+      {(report.counts.sent > 0 || report.state === 'sent') && <Report report={report} version={version.data} />}
+    </>
+  );
+}
+
+function Progress({ report, version, polling }: { report: CampaignReport; version: BulletinVersion | undefined; polling: boolean }) {
+  // Before the start there is no ledger to measure: the audience is taken when the send starts.
+  const begun = report.counts.total > 0 || ['sending', 'paused', 'sent'].includes(report.state);
+  return (
+    <section className="card" aria-labelledby="progress-title">
+      <h2 id="progress-title">Progress</h2>
+      <p role="status" className="campaign-state">
+        <Badge value={report.state} /> {report.stateReason ?? STATE_TEXT[report.state]}
+      </p>
+      <dl className="campaign-times">
+        <div>
+          <dt>{report.startedAt ? 'Scheduled for' : 'Starts'}</dt>
+          <dd>{formatDate(report.scheduledAt)}</dd>
+        </div>
+        <div>
+          <dt>Started</dt>
+          <dd>{formatDate(report.startedAt)}</dd>
+        </div>
+        <div>
+          <dt>Finished</dt>
+          <dd>{formatDate(report.finishedAt)}</dd>
+        </div>
+        <div>
+          <dt>Link tracking</dt>
+          <dd>{report.tracking === 'off' ? 'Off (sensitive send: no link counted)' : 'Clicks counted per link, in aggregate'}</dd>
+        </div>
+      </dl>
+      {begun ? <Ledger report={report} polling={polling} /> : report.state === 'scheduled' && version && <AudienceNow report={report} languages={version.document.languages} />}
+      {report.lastErrors.length > 0 && (
+        <>
+          <h3 className="errors-title">Last errors</h3>
+          <ul className="last-errors">
+            {report.lastErrors.map((e) => (
+              <li key={`${e.deliveryId} ${e.at}`}>
+                <Badge value={e.status} /> <span className="muted">{formatDate(e.at)}</span> {e.error}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The delivery ledger of a send that has begun: the progress bar, the counts, the counts per language. */
+function Ledger({ report, polling }: { report: CampaignReport; polling: boolean }) {
+  const { counts } = report;
+  const done = settled(counts);
+  const percent = counts.total > 0 ? Math.floor((done * 100) / counts.total) : report.state === 'sent' ? 100 : 0;
+  const languages = Object.keys(report.byLanguage).sort();
+  return (
+    <>
+      <div className="progress-line">
+        <div
+          className="progress"
+          role="progressbar"
+          aria-label="Messages settled"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={percent}
+          aria-valuetext={`${percent}%: ${formatNumber(done)} of ${formatNumber(counts.total)}`}
+        >
+          <div style={{ width: `${percent}%` }} />
+        </div>
+        <span className="progress-text">
+          <strong>{percent}%</strong> · {formatNumber(done)} of {plural(counts.total, 'message')} settled
+        </span>
+      </div>
+      {polling && <p className="muted">The live connection broke; the numbers are checked every 2 seconds instead.</p>}
+      <dl className="stats">
+        <Stat label="Sent" value={counts.sent} />
+        <Stat label="Waiting" value={counts.queued + counts.sending} />
+        <Stat label="Failed" value={counts.failed} />
+        <Stat label="Skipped" value={counts.skipped} hint="Left, paused or were suppressed after the audience was taken" />
+        <Stat label="Unknown" value={counts.unknown} hint="A worker stopped while sending: they may have been sent" />
+        {counts.cancelled > 0 && <Stat label="Cancelled" value={counts.cancelled} />}
+        <div>
+          <dt>Rate</dt>
+          <dd>{report.rate === null ? '—' : `${formatNumber(report.rate)}/s`}</dd>
+        </div>
+      </dl>
+      {languages.length > 0 && (
+        <div className="table-wrap row-headed">
+          <table>
+            <caption className="visually-hidden">Messages by language and status</caption>
+            <thead>
+              <tr>
+                <th scope="col">Language</th>
+                {SHOWN_STATUSES.map((status) => (
+                  <th key={status} scope="col" className="number">
+                    {status[0]!.toUpperCase() + status.slice(1)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {languages.map((code) => (
+                <tr key={code}>
+                  <th scope="row">{languageName(code)}</th>
+                  {SHOWN_STATUSES.map((status) => (
+                    <td key={status} className="number">
+                      {formatNumber(report.byLanguage[code]![status] ?? 0)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** Who a scheduled send would reach if it started now. */
+function AudienceNow({ report, languages }: { report: CampaignReport; languages: string[] }) {
+  const [preview, setPreview] = useState<AudiencePreview>();
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    const controller = new AbortController();
+    api<AudiencePreview>('POST', '/api/audience/preview', { rule: report.rule, ...(report.topic ? { topic: report.topic } : {}) }, { signal: controller.signal })
+      .then(setPreview)
+      .catch((e: unknown) => controller.signal.aborted || setError(e));
+    return () => controller.abort();
+  }, [report.rule, report.topic]);
+  if (error) return <ErrorNotice error={error} title="Who it would reach cannot be counted now." />;
+  return (
+    <p className="progress-note">
+      {preview ? `Counted now, it would go to ${audienceSentence(preview, languages)}.` : 'Counting who it would reach…'} Who is eligible is taken again when
+      it starts.
+    </p>
+  );
+}
+
+/** The statuses the language table shows; "sending" is folded into the queue as it lasts a moment. */
+const SHOWN_STATUSES: DeliveryStatus[] = DELIVERY_STATUSES.filter((s) => s !== 'sending');
+
+function Stat({ label, value, hint }: { label: string; value: number; hint?: string }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{formatNumber(value)}</dd>
+      {hint && value > 0 && <dd className="stat-hint">{hint}</dd>}
+    </div>
+  );
+}
+
+type Action = 'cancel' | 'retry' | 'reschedule';
+
+function Controls({ report, onChanged }: { report: CampaignReport; onChanged(): void }) {
+  const [dialog, setDialog] = useState<Action>();
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const [includeUnknown, setIncludeUnknown] = useState(false);
+  const [sendAt, setSendAt] = useState('');
+  const { state, counts } = report;
+
+  const act = async (method: 'POST' | 'PATCH', path: string, body?: unknown) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api(method, `/api/campaigns/${report.id}${path}`, body);
+      setDialog(undefined);
+      onChanged();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const open = (action: Action) => {
+    setError(undefined);
+    if (action === 'reschedule') setSendAt(isoToLocal(report.scheduledAt));
+    setDialog(action);
+  };
+  const retryable = ['sending', 'paused', 'sent'].includes(state) && counts.failed + counts.unknown > 0;
+  const rescheduleAt = localToIso(sendAt);
+
+  return (
+    <>
+      {state === 'sending' && (
+        <button type="button" onClick={() => void act('POST', '/pause')} disabled={busy}>
+          Pause
+        </button>
+      )}
+      {state === 'paused' && (
+        <button type="button" className="button-primary" onClick={() => void act('POST', '/resume')} disabled={busy}>
+          Resume
+        </button>
+      )}
+      {state === 'scheduled' && (
+        <button type="button" onClick={() => open('reschedule')}>
+          Reschedule…
+        </button>
+      )}
+      {retryable && (
+        <button type="button" onClick={() => open('retry')}>
+          Retry failed…
+        </button>
+      )}
+      {['scheduled', 'preparing', 'sending', 'paused'].includes(state) && (
+        <button type="button" className="button-danger" onClick={() => open('cancel')}>
+          Cancel send…
+        </button>
+      )}
+      {!dialog && error !== undefined && <ErrorNotice error={error} />}
+
+      <Dialog open={dialog === 'cancel'} title="Cancel this send?" onClose={() => setDialog(undefined)}>
+        <p>
+          {counts.total > 0
+            ? `${plural(counts.queued, 'message')} not yet sent will not be. ${plural(counts.sent, 'message')} already sent stay sent.`
+            : 'Nothing has been sent; nothing will be.'}{' '}
+          A cancelled send cannot be started again; send the bulletin anew instead.
+        </p>
+        <ErrorNotice error={error} />
+        <div className="dialog-actions">
+          <button type="button" onClick={() => setDialog(undefined)}>
+            Keep sending
+          </button>
+          <button type="button" className="button-danger" onClick={() => void act('POST', '/cancel')} disabled={busy}>
+            Cancel the send
+          </button>
+        </div>
+      </Dialog>
+
+      <Dialog open={dialog === 'retry'} title="Retry failed messages?" onClose={() => setDialog(undefined)}>
+        <p>{plural(counts.failed, 'failed message')} will be queued and sent again.</p>
+        {counts.unknown > 0 && (
+          <label className="checkbox retry-unknown">
+            <input type="checkbox" checked={includeUnknown} onChange={(e) => setIncludeUnknown(e.target.checked)} aria-describedby="unknown-explained" />
+            Include the {plural(counts.unknown, 'message')} whose fate is unknown
+          </label>
+        )}
+        {counts.unknown > 0 && (
+          <p id="unknown-explained" className="muted">
+            A worker stopped while sending these: SES may have taken them, so retrying them may send some people a second copy.
+          </p>
+        )}
+        <ErrorNotice error={error} />
+        <div className="dialog-actions">
+          <button type="button" onClick={() => setDialog(undefined)}>
+            Not now
+          </button>
+          <button
+            type="button"
+            className="button-primary"
+            disabled={busy || counts.failed + (includeUnknown ? counts.unknown : 0) === 0}
+            onClick={() => void act('POST', '/retry-failed', { include: includeUnknown ? ['failed', 'unknown'] : ['failed'] })}
+          >
+            Retry
+          </button>
+        </div>
+      </Dialog>
+
+      <Dialog open={dialog === 'reschedule'} title="Reschedule this send" onClose={() => setDialog(undefined)}>
+        <ScheduleField label="Send at" value={sendAt} onChange={setSendAt} error={error instanceof ApiError ? error.issueFor('scheduledAt') : undefined} />
+        {!(error instanceof ApiError && error.issueFor('scheduledAt')) && <ErrorNotice error={error} />}
+        <div className="dialog-actions">
+          <button type="button" onClick={() => setDialog(undefined)}>
+            Keep the time
+          </button>
+          <button type="button" className="button-primary" disabled={busy || !rescheduleAt} onClick={() => void act('PATCH', '', { scheduledAt: rescheduleAt })}>
+            Reschedule
+          </button>
+        </div>
+      </Dialog>
+    </>
+  );
+}
+
+function Report({ report, version }: { report: CampaignReport; version: BulletinVersion | undefined }) {
+  const comparison = useApi<Comparison>(`/api/campaigns/${report.id}/comparison`);
+  // Loaded again when the state changes: the comparison's row for this send then has its final numbers.
+  const shownState = useRef(report.state);
+  const reloadComparison = comparison.reload;
+  useEffect(() => {
+    if (shownState.current === report.state) return;
+    shownState.current = report.state;
+    reloadComparison();
+  }, [report.state, reloadComparison]);
+  const blockLabel = (index: number) => {
+    const block = version?.document.blocks[index];
+    const heading = block?.heading?.[version!.document.languages[0]!];
+    return `Block ${index + 1}${block ? ` (${block.type.replace(/_/g, ' ')}${heading ? `: ${heading.length > 40 ? `${heading.slice(0, 39)}…` : heading}` : ''})` : ''}`;
+  };
+  return (
+    <section className="card" aria-labelledby="report-title">
+      <h2 id="report-title">Report</h2>
+      {report.state !== 'sent' && <p className="muted">The numbers grow while the send goes on.</p>}
+      <Suspense fallback={<Loading label="Loading the charts…" />}>
+        <ReportCharts report={report} comparison={comparison.data} blockLabel={blockLabel} />
+      </Suspense>
+      <ErrorNotice error={comparison.error} title="The comparison with earlier sends could not be loaded." />
+    </section>
+  );
 }

@@ -1,6 +1,348 @@
-// Placeholder until the screen is built.
-import { PageHeader } from '../components';
+// Sending a bulletin: choose who gets it (topics, a saved segment or a rule), see who that reaches
+// as it changes, choose when and whether links are counted, confirm with the count per language.
+import { useRef, useState, type FormEvent } from 'react';
+import { api, ApiError, errorMessage } from '../api';
+import { Dialog, ErrorNotice, Field, formatDate, languageName, Loading, Notice, PageHeader } from '../components';
+import { useApi, useDebounced } from '../hooks';
+import { BASE, Link, navigate, useTitle } from '../router';
+import { TopicChoices, topicName, type Topic } from '../subscribers/fields';
+import { AudienceCounts, audienceSentence, plural } from './AudienceCounts';
+import type { AudiencePreview, Campaign, Finding, Segment, Tracking } from './campaign-types';
+import { RuleBuilder } from './RuleBuilder';
+import { fromRule, newGroup, toRule, type GroupNode, type Rule } from './rule-model';
+import { localToIso, ScheduleField } from './ScheduleField';
+import './campaigns.css';
 
-export function SendBulletin(_props: { id: number }) {
-  return <PageHeader title="SendBulletin" />;
+interface Bulletin {
+  id: number;
+  title: string;
+  document: { languages: string[]; topic?: string };
+}
+
+type Mode = 'topics' | 'segment' | 'rule';
+type Audience = { rule: Rule } | { segmentId: number };
+
+export function SendBulletin({ id }: { id: number }) {
+  const bulletin = useApi<Bulletin>(`/api/bulletins/${id}`);
+  const checks = useApi<{ ok: boolean; findings: Finding[] }>(`/api/bulletins/${id}/checks`);
+  const topics = useApi<{ data: Topic[] }>('/api/topics');
+  const segments = useApi<{ data: Segment[] }>('/api/segments');
+  useTitle(bulletin.data ? `Send ${bulletin.data.title}` : 'Send');
+
+  if (!bulletin.data || !topics.data || !segments.data) {
+    const error = bulletin.error ?? topics.error ?? segments.error;
+    return (
+      <>
+        <PageHeader title="Send" back={<Link to={`${BASE}/bulletins`}>← Bulletins</Link>} />
+        {error ? <ErrorNotice error={error} /> : <Loading />}
+      </>
+    );
+  }
+  return (
+    <SendForm
+      bulletin={bulletin.data}
+      findings={checks.data?.findings.filter((f) => f.level === 'error') ?? []}
+      topics={topics.data.data}
+      segments={segments.data.data}
+      onSegmentSaved={segments.reload}
+    />
+  );
+}
+
+function SendForm({ bulletin, findings, topics, segments, onSegmentSaved }: { bulletin: Bulletin; findings: Finding[]; topics: Topic[]; segments: Segment[]; onSegmentSaved(): void }) {
+  const [mode, setMode] = useState<Mode>('rule');
+  const [chosenTopics, setChosenTopics] = useState<string[]>([]);
+  const [segmentId, setSegmentId] = useState('');
+  const [rule, setRule] = useState<GroupNode>(() => newGroup());
+  const [when, setWhen] = useState<'now' | 'later'>('now');
+  const [sendAt, setSendAt] = useState('');
+  const [tracking, setTracking] = useState<Tracking>('aggregate');
+  const [confirming, setConfirming] = useState(false);
+  const [sending, setSending] = useState(false);
+  const [sendError, setSendError] = useState<unknown>();
+
+  const audience: Audience | undefined =
+    mode === 'topics'
+      ? chosenTopics.length
+        ? { rule: { any: chosenTopics.map((topic) => ({ topic })) } }
+        : undefined
+      : mode === 'segment'
+        ? segmentId
+          ? { segmentId: Number(segmentId) }
+          : undefined
+        : { rule: toRule(rule) };
+  const preview = useAudiencePreview(audience, bulletin.document.topic);
+  const topic = topics.find((t) => t.key === bulletin.document.topic);
+  const bulletinTopic = topic ? topicName(topic) : bulletin.document.topic;
+  const blockingFindings = sendError instanceof ApiError && sendError.status === 422 ? findingsOf(sendError) : findings;
+  const scheduledAt = when === 'later' ? localToIso(sendAt) : undefined;
+  const ready = audience && preview.current && preview.data!.eligible > 0 && blockingFindings.length === 0 && (when === 'now' || scheduledAt);
+
+  const review = (event: FormEvent) => {
+    event.preventDefault();
+    if (ready) setConfirming(true);
+  };
+
+  const send = async () => {
+    setSending(true);
+    setSendError(undefined);
+    try {
+      const campaign = await api<Campaign>('POST', `/api/bulletins/${bulletin.id}/send`, { ...audience, tracking, ...(scheduledAt ? { scheduledAt } : {}) });
+      navigate(`${BASE}/campaigns/${campaign.id}`);
+    } catch (e) {
+      setSendError(e);
+      setConfirming(false);
+      setSending(false);
+    }
+  };
+
+  return (
+    <>
+      <PageHeader title={`Send “${bulletin.title}”`} back={<Link to={`${BASE}/bulletins/${bulletin.id}`}>← Back to the bulletin</Link>} />
+      {blockingFindings.length > 0 && <BlockingFindings bulletinId={bulletin.id} findings={blockingFindings} />}
+      {sendError !== undefined && !(sendError instanceof ApiError && sendError.status === 422) && <ErrorNotice error={sendError} title="The send was not made." />}
+      <form className="send-layout" onSubmit={review} noValidate>
+        <div className="send-main">
+          <section className="card" aria-labelledby="audience-title">
+            <h2 id="audience-title">Audience</h2>
+            {bulletinTopic && (
+              <p className="muted">
+                This bulletin is for the topic “{bulletinTopic}”: only its subscribers are eligible, whoever the audience selects.
+              </p>
+            )}
+            <fieldset className="mode-choice">
+              <legend>Choose the audience by</legend>
+              {(
+                [
+                  ['topics', 'Topics'],
+                  ['segment', 'A saved segment'],
+                  ['rule', 'A rule'],
+                ] as const
+              ).map(([value, label]) => (
+                <label key={value} className="checkbox">
+                  <input type="radio" name="mode" value={value} checked={mode === value} onChange={() => setMode(value)} />
+                  {label}
+                </label>
+              ))}
+            </fieldset>
+            {mode === 'topics' && <TopicChoices topics={topics} selected={chosenTopics} onChange={setChosenTopics} />}
+            {mode === 'topics' && <p className="muted">Subscribers of any of the topics chosen.</p>}
+            {mode === 'segment' && (
+              <SegmentChoice
+                segments={segments}
+                value={segmentId}
+                onChange={setSegmentId}
+                onEdit={(segment) => {
+                  setRule(fromRule(segment.rule));
+                  setMode('rule');
+                }}
+              />
+            )}
+            {mode === 'rule' && (
+              <>
+                <RuleBuilder value={rule} onChange={setRule} topics={topics} error={preview.error} />
+                <SaveSegment
+                  rule={toRule(rule)}
+                  onSaved={(segment) => {
+                    onSegmentSaved();
+                    setSegmentId(String(segment.id));
+                  }}
+                />
+              </>
+            )}
+          </section>
+
+          <section className="card" aria-labelledby="delivery-title">
+            <h2 id="delivery-title">When and how</h2>
+            <fieldset>
+              <legend>When</legend>
+              <label className="checkbox">
+                <input type="radio" name="when" checked={when === 'now'} onChange={() => setWhen('now')} />
+                Send now
+              </label>
+              <label className="checkbox">
+                <input type="radio" name="when" checked={when === 'later'} onChange={() => setWhen('later')} />
+                Schedule for later
+              </label>
+              {when === 'later' && (
+                <ScheduleField label="Send at" value={sendAt} onChange={setSendAt} error={sendError instanceof ApiError ? sendError.issueFor('scheduledAt') : undefined} />
+              )}
+            </fieldset>
+            <fieldset>
+              <legend>Link tracking</legend>
+              <label className="checkbox">
+                <input type="radio" name="tracking" checked={tracking === 'aggregate'} onChange={() => setTracking('aggregate')} />
+                Count clicks per link, in aggregate (no one is identified)
+              </label>
+              <label className="checkbox">
+                <input type="radio" name="tracking" checked={tracking === 'off'} onChange={() => setTracking('off')} />
+                Off: sensitive send, no link counted
+              </label>
+            </fieldset>
+          </section>
+        </div>
+
+        <aside className="send-side">
+          <AudienceCounts preview={preview.data} counting={preview.counting} problem={!audience ? 'Choose an audience to see who it reaches.' : preview.error === undefined ? undefined : ruleProblem(preview.error)} />
+          <div className="card send-action">
+            <button type="submit" className="button-primary" disabled={!ready}>
+              {when === 'now' ? 'Review and send…' : 'Review and schedule…'}
+            </button>
+            {!ready && <p className="muted">{notReadyReason({ audience, preview, findings: blockingFindings, when, scheduledAt })}</p>}
+          </div>
+        </aside>
+      </form>
+
+      <Dialog open={confirming} title={when === 'now' ? 'Send this bulletin?' : 'Schedule this bulletin?'} onClose={() => setConfirming(false)}>
+        {preview.data && <p className="confirm-sentence">Send to {audienceSentence(preview.data, bulletin.document.languages)}.</p>}
+        <ul className="confirm-details">
+          <li>{scheduledAt ? `Starts ${formatDate(scheduledAt)}.` : 'Starts now.'}</li>
+          <li>{tracking === 'off' ? 'Link tracking off: sensitive send, no link counted.' : 'Clicks counted per link, in aggregate.'}</li>
+          <li>Who is eligible is counted again when the send starts: anyone who leaves before then gets nothing.</li>
+        </ul>
+        <div className="dialog-actions">
+          <button type="button" onClick={() => setConfirming(false)}>
+            Go back
+          </button>
+          <button type="button" className="button-primary" onClick={() => void send()} disabled={sending}>
+            {sending ? 'Sending…' : scheduledAt ? 'Schedule the send' : 'Send now'}
+          </button>
+        </div>
+      </Dialog>
+    </>
+  );
+}
+
+/**
+ * POSTs the audience to the preview a moment after it last changed; a newer change discards an
+ * older answer. The last numbers stay on screen (dimmed) while the next ones are counted.
+ */
+function useAudiencePreview(audience: Audience | undefined, topic: string | undefined) {
+  const key = JSON.stringify([audience ?? null, topic ?? null]);
+  const [result, setResult] = useState<{ key: string; error?: unknown }>();
+  const [last, setLast] = useState<AudiencePreview>();
+  const latest = useRef<AbortController>(undefined);
+  useDebounced(
+    () => {
+      latest.current?.abort();
+      if (!audience) return setResult({ key });
+      const controller = new AbortController();
+      latest.current = controller;
+      api<AudiencePreview>('POST', '/api/audience/preview', { ...audience, ...(topic ? { topic } : {}) }, { signal: controller.signal })
+        .then((answer) => {
+          setLast(answer);
+          setResult({ key });
+        })
+        .catch((e: unknown) => {
+          if (!controller.signal.aborted) setResult({ key, error: e });
+        });
+    },
+    400,
+    [key],
+  );
+  const answered = result?.key === key;
+  return {
+    data: audience ? last : undefined,
+    error: result?.error,
+    counting: audience !== undefined && !answered,
+    /** The numbers shown are those of the audience chosen now. */
+    current: answered && result.error === undefined && last !== undefined,
+  };
+}
+
+function ruleProblem(error: unknown): string {
+  if (error instanceof ApiError && error.status === 400) return 'The audience is not complete yet: see the messages beside the conditions.';
+  return `The audience cannot be counted: ${errorMessage(error)}`;
+}
+
+function notReadyReason(s: { audience: Audience | undefined; preview: ReturnType<typeof useAudiencePreview>; findings: Finding[]; when: string; scheduledAt: string | undefined }): string {
+  if (s.findings.length) return 'The checks found errors: mend them in the composer first.';
+  if (!s.audience) return 'Choose an audience first.';
+  if (s.preview.error) return 'Complete the audience first.';
+  if (s.preview.counting || !s.preview.data) return 'Counting who it reaches…';
+  if (s.preview.data.eligible === 0) return 'No one is eligible: choose another audience.';
+  if (s.when === 'later' && !s.scheduledAt) return 'Choose the date and time to send at.';
+  return '';
+}
+
+function findingsOf(error: ApiError): Finding[] {
+  return (error.body as { error?: { findings?: Finding[] } } | undefined)?.error?.findings?.filter((f) => f.level === 'error') ?? [];
+}
+
+function BlockingFindings({ bulletinId, findings }: { bulletinId: number; findings: Finding[] }) {
+  return (
+    <div className="notice notice-error" role="alert">
+      <strong>The pre-send checks found {plural(findings.length, 'error')}; the bulletin cannot be sent until they are mended.</strong>
+      <ul>
+        {findings.map((f) => (
+          <li key={`${f.code} ${f.field ?? ''} ${f.language ?? ''}`}>
+            {f.message}
+            {f.language && <span> ({languageName(f.language)})</span>}
+          </li>
+        ))}
+      </ul>
+      <p>
+        <Link to={`${BASE}/bulletins/${bulletinId}`}>Open the composer to mend them</Link>
+      </p>
+    </div>
+  );
+}
+
+function SegmentChoice({ segments, value, onChange, onEdit }: { segments: Segment[]; value: string; onChange(id: string): void; onEdit(segment: Segment): void }) {
+  const chosen = segments.find((s) => String(s.id) === value);
+  if (segments.length === 0) return <p className="muted">No segment is saved yet. Build a rule and save it as a segment to use it again.</p>;
+  return (
+    <div className="segment-choice">
+      <Field label="Segment">
+        <select value={value} onChange={(e) => onChange(e.target.value)}>
+          <option value="">Choose a segment…</option>
+          {segments.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </Field>
+      {chosen && (
+        <button type="button" className="button-small" onClick={() => onEdit(chosen)}>
+          Edit a copy as a rule
+        </button>
+      )}
+    </div>
+  );
+}
+
+function SaveSegment({ rule, onSaved }: { rule: Rule; onSaved(segment: Segment): void }) {
+  const [name, setName] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [saved, setSaved] = useState<Segment>();
+  const [busy, setBusy] = useState(false);
+  const save = async () => {
+    setBusy(true);
+    setError(undefined);
+    setSaved(undefined);
+    try {
+      const segment = await api<Segment>('POST', '/api/segments', { name, rule });
+      setSaved(segment);
+      setName('');
+      onSaved(segment);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const nameError = error instanceof ApiError ? error.issueFor('name') : undefined;
+  return (
+    <div className="save-segment">
+      <Field label="Save this rule as a segment" hint="To choose the same people again for a later send." error={nameError}>
+        <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Segment name" />
+      </Field>
+      <button type="button" className="button-small" onClick={() => void save()} disabled={busy}>
+        Save segment
+      </button>
+      {error !== undefined && !nameError && <ErrorNotice error={error} title="The segment was not saved." />}
+      {saved && <Notice kind="success">Saved as the segment “{saved.name}”.</Notice>}
+    </div>
+  );
 }

@@ -1,0 +1,257 @@
+// The report's charts (loaded on demand: Chart.js is large), each with the same numbers in a table
+// beside it for those who cannot see the chart, and a description of them on the canvas itself.
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartDataset } from 'chart.js';
+import { useEffect, useRef } from 'react';
+import { formatDate, formatNumber } from '../components';
+import type { CampaignReport, CampaignSummary, Comparison } from './campaign-types';
+
+// Only the pieces the bar charts use, so the rest of Chart.js stays out of the bundle.
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
+
+const COLOURS = { sent: '#4a5565', delivered: '#1d6b3a', bounced: '#b0221c', complained: '#8a5a00', unsubscribed: '#1f5fae', clicks: '#6a3d9a' };
+
+export default function ReportCharts({ report, comparison, blockLabel }: { report: CampaignReport; comparison: Comparison | undefined; blockLabel(index: number): string }) {
+  const { outcomes } = report;
+  const sent = report.counts.sent;
+  return (
+    <div className="report">
+      <section aria-labelledby="delivery-chart-title">
+        <h3 id="delivery-chart-title">Delivered</h3>
+        <p className="muted chart-note">
+          Messages handed to SES, and those SES reports the receiving server took
+          {sent > 0 && outcomes.delivered === 0 && ' (none reported yet: SES reports deliveries through SNS, when it is set up)'}.
+        </p>
+        <ChartWithTable
+          chart={{ labels: ['Sent', 'Delivered'], datasets: [{ label: 'Messages', data: [sent, outcomes.delivered], backgroundColor: [COLOURS.sent, COLOURS.delivered] }] }}
+          rows={[
+            ['Sent', sent],
+            ['Delivered', outcomes.delivered],
+          ]}
+          sent={sent}
+        />
+      </section>
+      <section aria-labelledby="trouble-chart-title">
+        <h3 id="trouble-chart-title">Bounces, complaints and unsubscribes</h3>
+        <p className="muted chart-note">People whose address bounced for good, who marked it as spam, or who left through its links.</p>
+        <ChartWithTable
+          chart={{
+            labels: ['Bounced', 'Complained', 'Unsubscribed'],
+            datasets: [{ label: 'People', data: [outcomes.bounced, outcomes.complained, outcomes.unsubscribed], backgroundColor: [COLOURS.bounced, COLOURS.complained, COLOURS.unsubscribed] }],
+          }}
+          rows={[
+            ['Bounced', outcomes.bounced],
+            ['Complained', outcomes.complained],
+            ['Unsubscribed', outcomes.unsubscribed],
+          ]}
+          sent={sent}
+        />
+      </section>
+      <section aria-labelledby="clicks-chart-title" className="report-wide">
+        <h3 id="clicks-chart-title">Clicks per block and link</h3>
+        <Clicks report={report} blockLabel={blockLabel} />
+      </section>
+      <section aria-labelledby="comparison-title" className="report-wide">
+        <h3 id="comparison-title">Compared with earlier sends</h3>
+        {comparison ? <ComparisonReport comparison={comparison} /> : <p className="muted">Loading the earlier sends…</p>}
+      </section>
+    </div>
+  );
+}
+
+function Clicks({ report, blockLabel }: { report: CampaignReport; blockLabel(index: number): string }) {
+  if (report.tracking === 'off') return <p className="muted">Link tracking was off for this send (a sensitive send): no link was counted.</p>;
+  if (report.links.length === 0) return <p className="muted">This bulletin has no link that could be counted.</p>;
+  // The chart's axis has room for a short name; the table beside it gives the block in full.
+  const label = (l: { block: number; url: string }) => `Block ${l.block + 1} · ${shortUrl(l.url)}`;
+  return (
+    <div className="chart-with-table">
+      <BarChart
+        horizontal
+        labels={report.links.map(label)}
+        datasets={[{ label: 'Clicks', data: report.links.map((l) => l.clicks), backgroundColor: COLOURS.clicks }]}
+        description={`Bar chart of clicks per link: ${report.links.map((l) => `${blockLabel(l.block)}, ${l.url}: ${formatNumber(l.clicks)}`).join('; ')}.`}
+      />
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Block</th>
+              <th scope="col">Link</th>
+              <th scope="col" className="number">
+                Clicks
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.links.map((l) => (
+              <tr key={`${l.block} ${l.url}`}>
+                <td>{blockLabel(l.block)}</td>
+                <td className="link-cell">{l.url}</td>
+                <td className="number">{formatNumber(l.clicks)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+function ComparisonReport({ comparison }: { comparison: Comparison }) {
+  if (comparison.previous.length === 0) return <p className="muted">There is no earlier send to compare with yet.</p>;
+  // Oldest first, this send last: the chart reads left to right as time goes.
+  const sends = [...comparison.previous].reverse().concat(comparison.campaign);
+  const name = (s: CampaignSummary) => (s.id === comparison.campaign.id ? 'This send' : `${clip(s.bulletinTitle, 30)} (${formatDate(s.startedAt)})`);
+  const metrics = [
+    ['bounced', 'Bounced'],
+    ['complained', 'Complained'],
+    ['unsubscribed', 'Unsubscribed'],
+  ] as const;
+  const datasets = metrics.map(([key, label]) => ({ label: `${label} (% of sent)`, data: sends.map((s) => percentOf(s.rates?.[key])), backgroundColor: COLOURS[key] }));
+  return (
+    <>
+      <BarChart
+        labels={sends.map(name)}
+        datasets={datasets}
+        percent
+        description={`Bar chart of bounces, complaints and unsubscribes as a percentage of messages sent: ${sends
+          .map((s) => `${name(s)}: ${metrics.map(([key, label]) => `${label.toLowerCase()} ${percent(s.rates?.[key])}`).join(', ')}`)
+          .join('; ')}.`}
+      />
+      <div className="table-wrap row-headed">
+        <table>
+          <caption className="visually-hidden">This send and the earlier ones: counts, and each as a share of the messages sent</caption>
+          <thead>
+            <tr>
+              <th scope="col">Send</th>
+              <th scope="col" className="number">
+                Sent
+              </th>
+              <th scope="col" className="number">
+                Delivered
+              </th>
+              <th scope="col" className="number">
+                Bounced
+              </th>
+              <th scope="col" className="number">
+                Complained
+              </th>
+              <th scope="col" className="number">
+                Unsubscribed
+              </th>
+              <th scope="col" className="number">
+                Clicks
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...sends].reverse().map((s) => (
+              <tr key={s.id} className={s.id === comparison.campaign.id ? 'current-row' : undefined}>
+                <th scope="row">{name(s)}</th>
+                <td className="number">{formatNumber(s.sent)}</td>
+                {(['delivered', 'bounced', 'complained', 'unsubscribed', 'clicks'] as const).map((key) => (
+                  <td key={key} className="number">
+                    {s[key] === null ? 'not counted' : `${formatNumber(s[key])} (${percent(s.rates?.[key])})`}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+/** A chart of a few counts, the same counts in a table, and each as a share of the messages sent. */
+function ChartWithTable({ chart, rows, sent }: { chart: { labels: string[]; datasets: ChartDataset<'bar', number[]>[] }; rows: [string, number][]; sent: number }) {
+  return (
+    <div className="chart-with-table">
+      <BarChart labels={chart.labels} datasets={chart.datasets} description={`Bar chart: ${rows.map(([label, n]) => `${label}, ${formatNumber(n)}`).join('; ')}.`} />
+      <div className="table-wrap row-headed">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Messages</th>
+              <th scope="col" className="number">
+                Count
+              </th>
+              <th scope="col" className="number">
+                Share of sent
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(([label, n]) => (
+              <tr key={label}>
+                <th scope="row">{label}</th>
+                <td className="number">{formatNumber(n)}</td>
+                <td className="number">{percent(sent ? n / sent : null)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
+function BarChart({ labels, datasets, description, horizontal = false, percent: asPercent = false }: { labels: string[]; datasets: ChartDataset<'bar', number[]>[]; description: string; horizontal?: boolean; percent?: boolean }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const chart = useRef<Chart<'bar', number[], string>>(undefined);
+  useEffect(() => {
+    chart.current = new Chart(canvas.current!, {
+      type: 'bar',
+      data: { labels: [], datasets: [] },
+      options: {
+        indexAxis: horizontal ? 'y' : 'x',
+        maintainAspectRatio: false,
+        // Live numbers arrive every second; bars that grow from zero each time would only distract.
+        animation: false,
+        plugins: { legend: { display: datasets.length > 1 } },
+        scales: {
+          [horizontal ? 'x' : 'y']: { beginAtZero: true, ticks: { precision: 0, ...(asPercent ? { callback: (value: string | number) => `${value}%` } : {}) } },
+        },
+      },
+    });
+    return () => chart.current?.destroy();
+    // The chart is made once; its data is changed below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [horizontal, asPercent]);
+  const data = JSON.stringify([labels, datasets]);
+  useEffect(() => {
+    const current = chart.current!;
+    current.data.labels = labels;
+    current.data.datasets = datasets;
+    current.update();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [data]);
+  const height = horizontal ? 60 + labels.length * 32 : 240;
+  return (
+    <div className="chart-box" style={{ height }}>
+      <canvas ref={canvas} role="img" aria-label={description} />
+    </div>
+  );
+}
+
+function percentOf(rate: number | null | undefined): number {
+  return rate == null ? 0 : Math.round(rate * 1000) / 10;
+}
+
+function percent(rate: number | null | undefined): string {
+  return rate == null ? '—' : `${(Math.round(rate * 1000) / 10).toLocaleString('en')}%`;
+}
+
+/** "https://www.nnirr.org/petition-refugee-admissions?x=1" → "nnirr.org/petition-refugee-admi…" */
+function shortUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return clip(u.hostname.replace(/^www\./, '') + u.pathname.replace(/\/$/, ''), 36);
+  } catch {
+    return url;
+  }
+}
+
+function clip(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1).trimEnd()}…` : text;
+}

@@ -1,0 +1,128 @@
+// The rule language (src/audience/rules.ts, docs/audience.md) as the rule builder edits it: a tree
+// of groups and conditions whose inputs are kept as typed, turned into a rule for the server.
+import { splitList } from '../subscribers/fields';
+
+export const ATTRIBUTE_OPS = ['eq', 'neq', 'in', 'contains', 'exists', 'gt', 'gte', 'lt', 'lte'] as const;
+export type AttributeOp = (typeof ATTRIBUTE_OPS)[number];
+
+export type Rule =
+  | { all: Rule[] }
+  | { any: Rule[] }
+  | { not: Rule }
+  | { topic: string }
+  | { language: string[] }
+  | { tag: string }
+  | { emailDomain: string }
+  | { attribute: string; op: AttributeOp; value?: string | number | (string | number)[] }
+  | { subscribed: { before?: string; after?: string } }
+  | { campaign: number; received: boolean };
+
+export const CONDITION_TYPES = ['topic', 'language', 'tag', 'emailDomain', 'attribute', 'subscribed', 'campaign'] as const;
+export type ConditionType = (typeof CONDITION_TYPES)[number];
+
+export interface ConditionNode {
+  key: number;
+  kind: 'condition';
+  /** Selects those the condition does not. */
+  not: boolean;
+  type: ConditionType;
+  /** The topic key, tag, domain or attribute name, by type; kept across type changes so nothing typed is lost. */
+  text: string;
+  languages: string[];
+  op: AttributeOp;
+  value: string;
+  after: string;
+  before: string;
+  campaign: string;
+  received: boolean;
+}
+
+export interface GroupNode {
+  key: number;
+  kind: 'group';
+  not: boolean;
+  match: 'all' | 'any';
+  children: BuilderNode[];
+}
+
+export type BuilderNode = ConditionNode | GroupNode;
+
+let lastKey = 0;
+const nextKey = () => ++lastKey;
+
+export function newCondition(type: ConditionType = 'topic'): ConditionNode {
+  return { key: nextKey(), kind: 'condition', not: false, type, text: '', languages: [], op: 'eq', value: '', after: '', before: '', campaign: '', received: true };
+}
+
+export function newGroup(match: 'all' | 'any' = 'all', children: BuilderNode[] = []): GroupNode {
+  return { key: nextKey(), kind: 'group', not: false, match, children };
+}
+
+/** The rule the tree stands for. Unfinished inputs go to the server as they are: its answer names what is wrong, by path. */
+export function toRule(node: BuilderNode): Rule {
+  const rule = node.kind === 'group' ? ({ [node.match]: node.children.map(toRule) } as Rule) : conditionRule(node);
+  return node.not ? { not: rule } : rule;
+}
+
+function conditionRule(c: ConditionNode): Rule {
+  switch (c.type) {
+    case 'topic':
+      return { topic: c.text };
+    case 'language':
+      return { language: c.languages };
+    case 'tag':
+      return { tag: c.text };
+    case 'emailDomain':
+      return { emailDomain: c.text };
+    case 'attribute':
+      return { attribute: c.text, op: c.op, ...attributeValue(c.op, c.value) };
+    case 'subscribed':
+      return { subscribed: { ...(c.after ? { after: c.after } : {}), ...(c.before ? { before: c.before } : {}) } };
+    case 'campaign':
+      return { campaign: Number(c.campaign), received: c.received };
+  }
+}
+
+/** Texts stay texts (CSV attributes are texts, compared exactly); comparisons take a number when the value reads as one. */
+function attributeValue(op: AttributeOp, value: string): { value?: string | number | string[] } {
+  if (op === 'exists') return {};
+  if (op === 'in') return { value: splitList(value) };
+  if (['gt', 'gte', 'lt', 'lte'].includes(op) && /^-?[0-9]+(\.[0-9]+)?$/.test(value.trim())) return { value: Number(value) };
+  return { value };
+}
+
+/** The tree for a rule (a saved segment's, to edit a copy); always a group at the top. */
+export function fromRule(rule: Rule): GroupNode {
+  const node = toNode(rule);
+  return node.kind === 'group' ? node : newGroup('all', [node]);
+}
+
+function toNode(rule: Rule): BuilderNode {
+  if ('not' in rule) {
+    const inner = toNode(rule.not);
+    return { ...inner, not: !inner.not };
+  }
+  if ('all' in rule) return newGroup('all', rule.all.map(toNode));
+  if ('any' in rule) return newGroup('any', rule.any.map(toNode));
+  const c = newCondition();
+  if ('topic' in rule) return { ...c, type: 'topic', text: rule.topic };
+  if ('language' in rule) return { ...c, type: 'language', languages: rule.language };
+  if ('tag' in rule) return { ...c, type: 'tag', text: rule.tag };
+  if ('emailDomain' in rule) return { ...c, type: 'emailDomain', text: rule.emailDomain };
+  if ('attribute' in rule) {
+    const value = rule.value === undefined ? '' : Array.isArray(rule.value) ? rule.value.join(', ') : String(rule.value);
+    return { ...c, type: 'attribute', text: rule.attribute, op: rule.op, value };
+  }
+  if ('subscribed' in rule) return { ...c, type: 'subscribed', after: rule.subscribed.after ?? '', before: rule.subscribed.before ?? '' };
+  return { ...c, type: 'campaign', campaign: String(rule.campaign), received: rule.received };
+}
+
+/** Where a child sits in the rule, as the server names paths in its errors: `rule.all[2]`, `rule.not.any[0]`. */
+export function childPath(group: GroupNode, groupPath: string, index: number): string {
+  return `${innerPath(group, groupPath)}.${group.match}[${index}]`;
+}
+
+/** The path of a node's own fields: inside its "not" when it has one. */
+export function innerPath(node: BuilderNode, path: string): string {
+  return node.not ? `${path}.not` : path;
+}

@@ -1,0 +1,175 @@
+// Choosing an audience, sending, watching the send and reading its report, in real Chromium.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SesEventStore } from '../../src/events/ses-event-store.js';
+import { importAudience, sendableBulletin, waitForCampaign } from '../helpers/campaigns.js';
+import { removeStaffAppBuild, startBrowserApp, type BrowserApp } from './harness.js';
+
+describe('audience, send, progress and report', () => {
+  let b: BrowserApp;
+  let bulletinId: number;
+
+  beforeAll(async () => {
+    b = await startBrowserApp('send');
+    const { app } = b;
+    bulletinId = await sendableBulletin(app);
+    // 12 readers at e2e.org (every third in Spanish), one who left and one who never confirmed.
+    await importAudience(app, 12, 'reader', 'e2e.org');
+    const left = (await (await app.request('GET', '/api/subscribers?email=reader1@e2e.org')).json()).data[0];
+    await app.request('PATCH', `/api/subscribers/${left.id}`, { json: { status: 'unsubscribed' } });
+    await app.request('POST', '/api/subscribers', { json: { email: 'late@e2e.org', language: 'es', topics: ['weekly-bulletin'] } });
+    // An earlier send, for the report to compare with.
+    await importAudience(app, 4, 'early', 'earlier.org');
+    const earlier = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'earlier.org' } } })).json();
+    await waitForCampaign(app, earlier.id, ['sent']);
+    await b.signIn('sender@example.org', 'editor');
+  }, 120_000);
+  afterAll(async () => {
+    await b?.close();
+    removeStaffAppBuild();
+  });
+
+  it('builds a rule, sees who it reaches and why the rest are left out, saves it as a segment', async () => {
+    const { page } = b;
+    await b.open(`/admin/bulletins/${bulletinId}/send`);
+    await page.getByRole('button', { name: 'Add condition' }).click();
+    const condition = page.getByRole('group', { name: 'Condition 1' });
+    await condition.getByLabel('Type').selectOption({ label: 'Email domain' });
+    await condition.getByLabel('Domain').fill('e2e.org');
+    const counts = page.getByRole('region', { name: 'Who gets it' });
+    await counts.getByRole('status').filter({ hasText: '11 subscribers eligible of 13 selected.' }).waitFor();
+    await expect.poll(() => counts.getByRole('listitem').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/^1 unsubscribed/), expect.stringMatching(/^1 unconfirmed/)]));
+    expect(await counts.getByRole('row', { name: /English/ }).innerText()).toMatch(/7/);
+    expect(await counts.getByRole('row', { name: /Spanish/ }).innerText()).toMatch(/4/);
+
+    // A domain that is not one: the server's message shows beside the condition.
+    await condition.getByLabel('Domain').fill('e2e');
+    await condition.getByText('must be a domain such as example.org').waitFor();
+    await expect.poll(() => page.getByRole('button', { name: 'Review and send…' }).isDisabled()).toBe(true);
+    await b.screenshot('rule-error');
+    await condition.getByLabel('Domain').fill('e2e.org');
+    await counts.getByRole('status').filter({ hasText: '11 subscribers eligible' }).waitFor();
+    await b.screenshot('audience');
+
+    // A nested group: Spanish readers, or those whose "state" attribute is TX or AZ (nobody has one).
+    await page.getByRole('group', { name: 'Rule' }).getByRole('button', { name: 'Add group' }).last().click();
+    const group = page.getByRole('group', { name: 'Group 2' });
+    expect(await group.getByLabel('Match').inputValue()).toBe('any');
+    await group.getByRole('group', { name: 'Condition 2.1' }).getByLabel('Type').selectOption({ label: 'Reads a language' });
+    await group.getByRole('group', { name: 'Condition 2.1' }).getByLabel('Spanish').check();
+    await group.getByRole('button', { name: 'Add condition' }).click();
+    const attribute = group.getByRole('group', { name: 'Condition 2.2' });
+    await attribute.getByLabel('Type').selectOption({ label: 'Attribute' });
+    await attribute.getByLabel('Attribute').fill('state');
+    await attribute.getByLabel('Operator').selectOption({ label: 'is one of' });
+    await attribute.getByLabel('Value').fill('TX, AZ');
+    await counts.getByRole('status').filter({ hasText: '4 subscribers eligible of 5 selected.' }).waitFor();
+    await group.getByLabel('Not: leave these out').check();
+    await counts.getByRole('status').filter({ hasText: '7 subscribers eligible of 8 selected.' }).waitFor();
+    await b.screenshot('rule-builder');
+    await b.expectAccessible('rule-builder');
+    await page.getByRole('button', { name: 'Remove group 2' }).click();
+    await counts.getByRole('status').filter({ hasText: '11 subscribers eligible of 13 selected.' }).waitFor();
+    await b.expectAccessible('send');
+
+    await page.getByLabel('Save this rule as a segment').fill('Readers at e2e.org');
+    await page.getByRole('button', { name: 'Save segment' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved as the segment “Readers at e2e.org”.' }).waitFor();
+    const segments = (await (await b.app.request('GET', '/api/segments')).json()).data;
+    expect(segments).toMatchObject([{ name: 'Readers at e2e.org', rule: { all: [{ emailDomain: 'e2e.org' }] } }]);
+  });
+
+  it('sends to a saved segment after a confirmation that counts each language, then watches it reach 100% and reads the report', async () => {
+    const { page } = b;
+    await b.open(`/admin/bulletins/${bulletinId}/send`);
+    await page.getByRole('radio', { name: 'A saved segment' }).check();
+    await page.getByLabel('Segment', { exact: true }).selectOption({ label: 'Readers at e2e.org' });
+    await page.getByRole('region', { name: 'Who gets it' }).getByRole('status').filter({ hasText: '11 subscribers eligible of 13 selected.' }).waitFor();
+    await page.getByRole('button', { name: 'Review and send…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Send this bulletin?' });
+    await dialog.getByText('Send to 11 subscribers: 7 in English, 4 in Spanish.').waitFor();
+    await b.screenshot('confirm');
+    await dialog.getByRole('button', { name: 'Send now' }).click();
+
+    await page.waitForURL(/\/admin\/campaigns\/\d+$/);
+    const progress = page.getByRole('progressbar', { name: 'Messages settled' });
+    await expect.poll(() => progress.getAttribute('aria-valuenow'), { timeout: 60_000 }).toBe('100');
+    await page.getByText('100% · 11 of 11 messages settled').waitFor();
+    await page.getByRole('status').filter({ hasText: 'sent' }).first().waitFor();
+    const report = page.getByRole('region', { name: 'Report' });
+    await report.getByRole('row', { name: /^Sent 11 100%$/ }).waitFor();
+    await report.locator('canvas[role="img"]').first().waitFor();
+
+    // What SES and readers say afterwards: ten deliveries, a complaint, a click on a tracked link.
+    const mails = (await b.mails()).filter((m) => m.destination.to[0]!.endsWith('@e2e.org'));
+    expect(mails).toHaveLength(11);
+    const events = new SesEventStore(b.app.db.database.db, b.app.suppressions, 3);
+    const campaignId = Number(new URL(page.url()).pathname.split('/').at(-1));
+    const rows = await b.app.db.database.db.selectFrom('deliveries').innerJoin('subscribers', 'subscribers.id', 'deliveries.subscriber_id').select(['message_id', 'email']).where('campaign_id', '=', campaignId).orderBy('deliveries.id').execute();
+    for (const row of rows.slice(1)) await events.apply(randomUUID(), 'Notification', { kind: 'delivery', messageId: row.message_id!, at: new Date().toISOString() });
+    await events.apply(randomUUID(), 'Notification', { kind: 'complaint', emails: [rows[0]!.email], messageId: rows[0]!.message_id! });
+    const tracked = /href="https:\/\/news\.example\.org(\/c\/[^"]+)"/.exec(mails[0]!.body.html!)![1]!;
+    expect((await fetch(`${b.app.baseUrl}${tracked}`, { redirect: 'manual' })).status).toBe(302);
+    await page.reload();
+    await report.getByRole('row', { name: /^Delivered 10 90.9%$/ }).waitFor();
+    await report.getByRole('row', { name: /^Complained 1 9.1%$/ }).waitFor();
+    const clicks = report.getByRole('table').filter({ has: page.getByRole('columnheader', { name: 'Link' }) });
+    await expect.poll(() => clicks.getByRole('row').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/\t1$/)]));
+    const comparison = report.getByRole('table', { name: /This send and the earlier ones/ });
+    await comparison.getByRole('row', { name: /^This send/ }).waitFor();
+    expect(await comparison.getByRole('row').count()).toBe(3); // the heading, this send, the earlier one
+    await b.screenshot('campaign');
+    await b.expectAccessible('campaign');
+
+    await page.getByRole('link', { name: '← All sends' }).click();
+    const row = page.getByRole('row', { name: /Launch, petition on refugees, 100 days/ }).first();
+    await expect.poll(() => row.innerText()).toMatch(/sent.*11/s);
+    await b.screenshot('campaigns');
+    await b.expectAccessible('campaigns');
+    expect(b.consoleErrors).toEqual([]);
+  });
+
+  it('schedules a send by topic, reschedules it and cancels it', async () => {
+    const { page, app } = b;
+    await b.open(`/admin/bulletins/${bulletinId}/send`);
+    await page.getByRole('radio', { name: 'Topics' }).check();
+    await page.getByRole('group', { name: 'Topics' }).getByLabel('Weekly bulletin').check();
+    await page.getByRole('region', { name: 'Who gets it' }).getByRole('status').filter({ hasText: '14 subscribers eligible of 17 selected.' }).waitFor();
+    await page.getByLabel('Schedule for later').check();
+    await page.getByLabel('Send at').fill('2031-05-01T09:30');
+    await page.getByLabel('Off: sensitive send, no link counted').check();
+    await page.getByRole('button', { name: 'Review and schedule…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Schedule this bulletin?' });
+    await dialog.getByText('Link tracking off: sensitive send, no link counted.').waitFor();
+    await dialog.getByRole('button', { name: 'Schedule the send' }).click();
+
+    await page.waitForURL(/\/admin\/campaigns\/\d+$/);
+    const id = Number(new URL(page.url()).pathname.split('/').at(-1));
+    expect(await (await app.request('GET', `/api/campaigns/${id}`)).json()).toMatchObject({ state: 'scheduled', scheduledAt: '2031-05-01T09:30:00.000Z', tracking: 'off' });
+    await page.getByRole('status').filter({ hasText: 'Waiting for its start time.' }).waitFor();
+    await page.getByText('Counted now, it would go to 14 subscribers: 9 in English, 5 in Spanish.').waitFor();
+    expect(await page.getByRole('button', { name: 'Pause' }).count()).toBe(0);
+    await b.screenshot('scheduled');
+
+    await page.getByRole('button', { name: 'Reschedule…' }).click();
+    const reschedule = page.getByRole('dialog', { name: 'Reschedule this send' });
+    await reschedule.getByLabel('Send at').fill('2031-05-02T10:00');
+    await reschedule.getByRole('button', { name: 'Reschedule' }).click();
+    await expect.poll(async () => (await (await app.request('GET', `/api/campaigns/${id}`)).json()).scheduledAt).toBe('2031-05-02T10:00:00.000Z');
+
+    await page.getByRole('button', { name: 'Cancel send…' }).click();
+    await page.getByRole('dialog', { name: 'Cancel this send?' }).getByRole('button', { name: 'Cancel the send' }).click();
+    await page.getByRole('status').filter({ hasText: 'cancelled' }).first().waitFor();
+    expect(await page.getByRole('button', { name: 'Cancel send…' }).count()).toBe(0);
+  });
+
+  it('will not send a bulletin whose checks find errors, and leads back to the composer', async () => {
+    const { page, app } = b;
+    const broken = (await (await app.request('POST', '/api/bulletins', { json: { version: 1, title: 'No subject yet', languages: ['en'], subject: { en: '' }, blocks: [] } })).json()).id;
+    await b.open(`/admin/bulletins/${broken}/send`);
+    const alert = page.getByRole('alert').filter({ hasText: 'The subject is empty' });
+    await alert.waitFor();
+    expect(await page.getByRole('button', { name: 'Review and send…' }).isDisabled()).toBe(true);
+    expect(await alert.getByRole('link', { name: 'Open the composer to mend them' }).getAttribute('href')).toBe(`/admin/bulletins/${broken}`);
+  });
+});
