@@ -18,7 +18,8 @@ function freePort(): Promise<number> {
   });
 }
 
-describe('npm start', () => {
+// Each `npm start` builds the staff web app first (about a second, much more on a loaded machine).
+describe('npm start', { timeout: 120_000 }, () => {
   let dataDir: string;
   let env: Record<string, string>;
 
@@ -44,7 +45,8 @@ describe('npm start', () => {
     child.stderr.on('data', (d) => (output += d));
     try {
       let health: Response | undefined;
-      for (let i = 0; i < 100 && !health; i++) {
+      // npm start builds the staff web app first: allow it a minute on a loaded machine
+      for (let i = 0; i < 300 && !health; i++) {
         health = await fetch(`http://127.0.0.1:${env.PORT}/healthz`).catch(() => undefined);
         if (!health) await new Promise((r) => setTimeout(r, 200));
       }
@@ -54,6 +56,11 @@ describe('npm start', () => {
       expect(output).toContain('npm run cli -- create-admin');
       expect(output).toContain('read sent mail at http://127.0.0.1:');
       expect(output).toContain('Loaded the example bulletin "Launch, petition on refugees, 100 days" as a draft');
+      expect(output).toMatch(/First run: open http:\/\/localhost:\d+\/admin\/setup and enter the code [A-Z0-9]{4}-[A-Z0-9]{4}/);
+      // the built staff web app is served
+      const app = await fetch(`http://127.0.0.1:${env.PORT}/admin/setup`);
+      expect(app.status).toBe(200);
+      expect(await app.text()).toContain('<div id="root"></div>');
     } finally {
       process.kill(-child.pid!, 'SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -66,7 +73,7 @@ describe('npm start', () => {
   });
 
   it('exits with a short plain message, not a stack trace, when Redis is unreachable', () => {
-    const run = spawnSync('npm', ['start'], { cwd: ROOT, env: { ...env, REDIS_URL: 'redis://127.0.0.1:1' }, encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync('npm', ['start'], { cwd: ROOT, env: { ...env, REDIS_URL: 'redis://127.0.0.1:1' }, encoding: 'utf8', timeout: 90_000 });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('Cannot reach Redis at redis://127.0.0.1:1');
     expect(run.stderr).toContain('redis-server');
@@ -79,7 +86,7 @@ describe('npm start', () => {
       cwd: ROOT,
       env: { ...env, PORT: 'eighty', DATABASE_URL: 'mysql://x', NODE_ENV: 'production' },
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: 90_000,
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('Invalid configuration');
@@ -89,7 +96,7 @@ describe('npm start', () => {
   });
 
   it('creates an admin and a token from the CLI; the token alone is the last line and it opens the API', async () => {
-    const cli = (...args: string[]) => spawnSync('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 30_000 });
+    const cli = (...args: string[]) => spawnSync('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 90_000 });
     const admin = cli('create-admin', '--email', 'Admin@Example.org', '--password', 'a long enough passphrase');
     expect(admin.status, admin.stderr).toBe(0);
     expect(admin.stdout).toContain('admin@example.org');
@@ -108,7 +115,7 @@ describe('npm start', () => {
     const child = spawn('npm', ['start'], { cwd: ROOT, env, detached: true });
     try {
       let res: Response | undefined;
-      for (let i = 0; i < 100 && !res; i++) {
+      for (let i = 0; i < 300 && !res; i++) {
         res = await fetch(`http://127.0.0.1:${env.PORT}/api/topics`, { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
         if (!res) await new Promise((r) => setTimeout(r, 200));
       }
