@@ -163,6 +163,38 @@ describe('audience, send, progress and report', () => {
     expect(await page.getByRole('button', { name: 'Cancel send…' }).count()).toBe(0);
   });
 
+  it('follows a send by polling when the live stream breaks, and retries failed messages, unknown ones only when asked', async () => {
+    const { page, app } = b;
+    const db = app.db.database.db;
+    await importAudience(app, 3, 'retry', 'retry.org');
+    // The stream is refused: only polling can bring the page from "scheduled" to the end of the send.
+    await page.route('**/api/campaigns/*/events', (route) => route.abort());
+    const created = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'retry.org' }, scheduledAt: new Date(Date.now() + 3000).toISOString() } })).json();
+    await b.open(`/admin/campaigns/${created.id}`);
+    await page.getByText('The live connection broke; the numbers are checked every 2 seconds instead.').waitFor();
+    const progress = page.getByRole('progressbar', { name: 'Messages settled' });
+    await expect.poll(() => progress.getAttribute('aria-valuenow'), { timeout: 30_000 }).toBe('100');
+    await page.getByRole('status').filter({ hasText: 'sent' }).first().waitFor();
+
+    // Two messages SES refused, and one a worker lost track of (it was in fact sent).
+    const [first, second, third] = await db.selectFrom('deliveries').select('id').where('campaign_id', '=', created.id).orderBy('id').execute();
+    await db.updateTable('deliveries').set({ status: 'failed', last_error: 'MessageRejected: Email address is not verified.' }).where('id', 'in', [first!.id, second!.id]).execute();
+    await db.updateTable('deliveries').set({ status: 'unknown', last_error: 'The worker stopped while sending; not re-sent automatically' }).where('id', '=', third!.id).execute();
+    await page.reload();
+    await page.getByRole('listitem').filter({ hasText: 'MessageRejected: Email address is not verified.' }).first().waitFor();
+    await page.getByRole('button', { name: 'Retry failed…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Retry failed messages?' });
+    await dialog.getByText('2 failed messages will be queued and sent again.').waitFor();
+    await dialog.getByLabel('Include the 1 message whose fate is unknown').check();
+    await b.screenshot('retry');
+    await b.expectAccessible('retry');
+    await dialog.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Retry failed…' }).count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => progress.getAttribute('aria-valuenow'), { timeout: 30_000 }).toBe('100');
+    expect((await b.mails()).filter((m) => m.destination.to[0]!.endsWith('@retry.org'))).toHaveLength(6);
+    await page.unroute('**/api/campaigns/*/events');
+  });
+
   it('will not send a bulletin whose checks find errors, and leads back to the composer', async () => {
     const { page, app } = b;
     const broken = (await (await app.request('POST', '/api/bulletins', { json: { version: 1, title: 'No subject yet', languages: ['en'], subject: { en: '' }, blocks: [] } })).json()).id;

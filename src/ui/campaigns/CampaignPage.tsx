@@ -84,7 +84,8 @@ function Progress({ report, version, polling }: { report: CampaignReport; versio
           <dd>{report.tracking === 'off' ? 'Off (sensitive send: no link counted)' : 'Clicks counted per link, in aggregate'}</dd>
         </div>
       </dl>
-      {begun ? <Ledger report={report} polling={polling} /> : report.state === 'scheduled' && version && <AudienceNow report={report} languages={version.document.languages} />}
+      {polling && <p className="muted">The live connection broke; the numbers are checked every 2 seconds instead.</p>}
+      {begun ? <Ledger report={report} /> : report.state === 'scheduled' && version && <AudienceNow report={report} languages={version.document.languages} />}
       {report.lastErrors.length > 0 && (
         <>
           <h3 className="errors-title">Last errors</h3>
@@ -102,7 +103,7 @@ function Progress({ report, version, polling }: { report: CampaignReport; versio
 }
 
 /** The delivery ledger of a send that has begun: the progress bar, the counts, the counts per language. */
-function Ledger({ report, polling }: { report: CampaignReport; polling: boolean }) {
+function Ledger({ report }: { report: CampaignReport }) {
   const { counts } = report;
   const done = settled(counts);
   const percent = counts.total > 0 ? Math.floor((done * 100) / counts.total) : report.state === 'sent' ? 100 : 0;
@@ -125,7 +126,6 @@ function Ledger({ report, polling }: { report: CampaignReport; polling: boolean 
           <strong>{percent}%</strong> · {formatNumber(done)} of {plural(counts.total, 'message')} settled
         </span>
       </div>
-      {polling && <p className="muted">The live connection broke; the numbers are checked every 2 seconds instead.</p>}
       <dl className="stats">
         <Stat label="Sent" value={counts.sent} />
         <Stat label="Waiting" value={counts.queued + counts.sending} />
