@@ -274,8 +274,8 @@ function BlockingFindings({ bulletinId, findings }: { bulletinId: number; findin
     <div className="notice notice-error" role="alert">
       <strong>The pre-send checks found {plural(findings.length, 'error')}; the bulletin cannot be sent until they are mended.</strong>
       <ul>
-        {findings.map((f) => (
-          <li key={`${f.code} ${f.field ?? ''} ${f.language ?? ''}`}>
+        {findings.map((f, i) => (
+          <li key={i}>
             {f.message}
             {f.language && <span> ({languageName(f.language)})</span>}
           </li>

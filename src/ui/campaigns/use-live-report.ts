@@ -1,7 +1,7 @@
 // A campaign's report, kept current: server-sent events while it runs (GET /api/campaigns/:id/events
 // sends the report every second), polling every 2 s when the stream fails, nothing once it is over.
 import { useCallback, useEffect, useState } from 'react';
-import { api } from '../api';
+import { api, ApiError } from '../api';
 import { FINAL_STATES, type CampaignReport } from './campaign-types';
 
 const POLL_MS = 2000;
@@ -38,7 +38,10 @@ export function useLiveReport(id: number): LiveReport {
       try {
         if (take(await api<CampaignReport>('GET', `/api/campaigns/${id}`))) return;
       } catch (e) {
-        if (!stopped) setError(e);
+        if (stopped) return;
+        setError(e);
+        // Signed out, not allowed, or gone: asking again will not change the answer.
+        if (e instanceof ApiError && [401, 403, 404].includes(e.status)) return;
       }
       if (!stopped) timer = setTimeout(() => void poll(), POLL_MS);
     };
