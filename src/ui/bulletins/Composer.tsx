@@ -1,6 +1,245 @@
-// Placeholder until the screen is built.
-import { PageHeader } from '../components';
+// The composer: the bulletin's fields and blocks on the left, saved as staff type; the checks and
+// the real render of the saved version on the right.
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
+import { ApiError, errorMessage } from '../api';
+import { ErrorNotice, Loading, PageHeader } from '../components';
+import { useApi } from '../hooks';
+import { BASE, Link, navigate, useTitle } from '../router';
+import { BlockList, Palette, type BlockActions } from './BlockList';
+import { BulletinFields } from './BulletinFields';
+import { ChecksPanel, type Checks } from './ChecksPanel';
+import { ComposerFieldsContext } from './fields';
+import { blockLabel, describePath, fieldId, focusField, type BlockType, type Bulletin } from './model';
+import { PreviewPane } from './PreviewPane';
+import { TestSendDialog } from './TestSendDialog';
+import { useDraft, type Saved, type SaveStatus as Status } from './useDraft';
+import { VersionsDialog } from './VersionsDialog';
+import './composer.css';
 
-export function Composer(_props: { id: number }) {
-  return <PageHeader title="Composer" />;
+export function Composer({ id }: { id: number }) {
+  const bulletin = useApi<Bulletin>(`/api/bulletins/${id}`);
+  const back = <Link to={`${BASE}/bulletins`}>← Bulletins</Link>;
+  if (!bulletin.data) {
+    return (
+      <>
+        <PageHeader title="Bulletin" back={back} />
+        {bulletin.error ? <ErrorNotice error={bulletin.error} title="The bulletin could not be loaded." /> : <Loading label="Loading the bulletin…" />}
+      </>
+    );
+  }
+  return <ComposerScreen key={bulletin.data.id} bulletin={bulletin.data} back={back} />;
+}
+
+function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNode }) {
+  const draft = useDraft(bulletin);
+  const { document: doc, keys } = draft.draft;
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const [notice, setNotice] = useState<{ text: string; undo?: boolean }>();
+  const [dialog, setDialog] = useState<'test' | 'versions'>();
+  const reasonId = useId();
+  const blocksHeadingId = useId();
+  useTitle(doc.title || 'Untitled bulletin');
+
+  // The checks are of the saved version: run them again after each save.
+  const checks = useApi<Checks>(`/api/bulletins/${bulletin.id}/checks`);
+  const checkedVersion = useRef(draft.saved.versionId);
+  const { reload: recheck } = checks;
+  useEffect(() => {
+    if (draft.saved.versionId === checkedVersion.current) return;
+    checkedVersion.current = draft.saved.versionId;
+    recheck();
+  }, [draft.saved.versionId, recheck]);
+
+  const { undo: undoDraft } = draft;
+  const undo = useCallback(() => {
+    const label = undoDraft();
+    if (label) setNotice({ text: `Undone: ${label.toLowerCase()}.` });
+  }, [undoDraft]);
+
+  // Ctrl+Z outside text fields undoes the last change to the document; in a text field it stays
+  // the field's own undo.
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.shiftKey || event.altKey || event.key.toLowerCase() !== 'z') return;
+      if (event.target instanceof Element && event.target.closest('input, textarea, select, [contenteditable="true"], dialog')) return;
+      event.preventDefault();
+      undo();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [undo]);
+
+  /** Shows the control for a path (expanding its block) and puts the cursor in it. */
+  const jumpTo = (path: string, language?: string) => {
+    const block = /^blocks\[(\d+)\]/.exec(path);
+    const key = block ? keys[Number(block[1])] : undefined;
+    if (key && collapsed.has(key)) flushSync(() => setCollapsed((set) => new Set([...set].filter((k) => k !== key))));
+    focusField(fieldId(path, language));
+  };
+
+  const addBlock = (type: BlockType) => {
+    const index = keys.length;
+    draft.addBlock(type);
+    setNotice({ text: `Block ${index + 1} (${blockLabel(type)}) added.` });
+    requestAnimationFrame(() => {
+      const section = window.document.getElementById(`block-${index}`);
+      section?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+      (section?.querySelector<HTMLElement>('input, textarea') ?? section)?.focus({ preventScroll: true });
+    });
+  };
+
+  const actions: BlockActions = {
+    onChange: draft.editBlock,
+    onMove: (from, to) => {
+      draft.moveBlock(from, to);
+      setNotice({ text: `Block ${from + 1} moved to position ${to + 1}.` });
+    },
+    onDuplicate: (index) => {
+      draft.duplicateBlock(index);
+      setNotice({ text: `Block ${index + 1} copied as block ${index + 2}.` });
+    },
+    onRemove: (index) => {
+      const type = doc.blocks[index]!.type;
+      draft.removeBlock(index);
+      setNotice({ text: `Block ${index + 1} (${blockLabel(type)}) removed.`, undo: true });
+      // Focus goes to the block that took its place, else the one before, else the palette.
+      const next = index < keys.length - 1 ? index : index - 1;
+      requestAnimationFrame(() => {
+        if (next < 0 || !focusField(`block-${next}`)) window.document.querySelector<HTMLElement>('.palette button')?.focus();
+      });
+    },
+    onToggle: (key) => setCollapsed((set) => (set.has(key) ? new Set([...set].filter((k) => k !== key)) : new Set([...set, key]))),
+  };
+
+  const errors = checks.data?.findings.filter((f) => f.level === 'error').length ?? 0;
+  const sendBlocked =
+    draft.error !== undefined
+      ? 'the latest changes are not saved yet.'
+      : draft.status !== 'saved'
+        ? 'saving…'
+        : checks.loading || !checks.data
+          ? 'checking…'
+          : errors > 0
+            ? `fix the ${errors === 1 ? 'error' : `${errors} errors`} in Checks.`
+            : undefined;
+  const allCollapsed = keys.length > 0 && keys.every((key) => collapsed.has(key));
+
+  return (
+    <div className="composer-screen">
+      <PageHeader title={doc.title || 'Untitled bulletin'} back={back}>
+        <button type="button" onClick={undo} disabled={!draft.undoLabel} title="Ctrl+Z outside a text field">
+          <span aria-hidden="true">↶</span> Undo{draft.undoLabel && <span className="visually-hidden">: {draft.undoLabel.toLowerCase()}</span>}
+        </button>
+        <button type="button" onClick={() => setDialog('versions')}>
+          Versions
+        </button>
+        <button type="button" onClick={() => setDialog('test')}>
+          Send a test…
+        </button>
+        <button
+          type="button"
+          className="button-primary"
+          disabled={sendBlocked !== undefined}
+          aria-describedby={reasonId}
+          onClick={() => navigate(`${BASE}/bulletins/${bulletin.id}/send`)}
+        >
+          Send…
+        </button>
+      </PageHeader>
+      <div className="composer-bar">
+        <SaveStatus status={draft.status} saved={draft.saved} error={draft.error} onRetry={() => void draft.retry()} />
+        <p className="send-reason" id={reasonId}>
+          {sendBlocked ? `To send: ${sendBlocked}` : 'Ready to send.'}
+        </p>
+      </div>
+      {draft.issues.length > 0 && (
+        <div className="notice notice-error save-issues">
+          <strong>Not saved.</strong> Your changes are kept on this page; they save by themselves once these are fixed:
+          <ul>
+            {draft.issues.map((issue) => (
+              <li key={issue.path + issue.message}>
+                <button type="button" className="link-button" onClick={() => jumpTo(issue.path)}>
+                  {describePath(doc, issue.path)}
+                </button>
+                : {issue.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div className="composer-announce">
+        <p role="status">{notice?.text}</p>
+        {notice?.undo && draft.undoLabel && (
+          <button type="button" className="button-small" onClick={undo}>
+            Undo
+          </button>
+        )}
+      </div>
+
+      <div className="composer">
+        <div className="composer-main">
+          <ComposerFieldsContext.Provider value={{ languages: doc.languages, issues: draft.issues }}>
+            <BulletinFields document={doc} onEdit={draft.edit} />
+            <section className="blocks-section" aria-labelledby={blocksHeadingId}>
+              <div className="blocks-heading">
+                <h2 id={blocksHeadingId}>Blocks</h2>
+                {keys.length > 1 && (
+                  <button type="button" className="button-quiet button-small" onClick={() => setCollapsed(allCollapsed ? new Set() : new Set(keys))}>
+                    {allCollapsed ? 'Expand all' : 'Collapse all'}
+                  </button>
+                )}
+              </div>
+              <BlockList blocks={doc.blocks} keys={keys} languages={doc.languages} collapsed={collapsed} actions={actions} />
+            </section>
+            <Palette onAdd={addBlock} />
+          </ComposerFieldsContext.Provider>
+        </div>
+        <aside className="composer-side" aria-label="Checks and preview">
+          <ChecksPanel checks={checks.data} error={checks.error} loading={checks.loading} document={doc} onJump={jumpTo} />
+          <PreviewPane bulletinId={bulletin.id} versionId={draft.saved.versionId} languages={draft.saved.languages} />
+        </aside>
+      </div>
+
+      <TestSendDialog open={dialog === 'test'} onClose={() => setDialog(undefined)} bulletinId={bulletin.id} languages={draft.saved.languages} />
+      <VersionsDialog
+        open={dialog === 'versions'}
+        onClose={() => setDialog(undefined)}
+        bulletinId={bulletin.id}
+        currentVersion={draft.saved.version}
+        onRestore={(document, version) => {
+          draft.replace(document, `Restore version ${version}`);
+          setDialog(undefined);
+          setNotice({ text: `Version ${version} restored; it is saved as the newest version.`, undo: true });
+        }}
+      />
+    </div>
+  );
+}
+
+const timeFormat = new Intl.DateTimeFormat('en', { timeStyle: 'short' });
+
+function SaveStatus({ status, saved, error, onRetry }: { status: Status; saved: Saved; error: unknown; onRetry(): void }) {
+  const refused = error instanceof ApiError && error.issues.length > 0;
+  let text: string;
+  let kind: 'ok' | 'busy' | 'bad';
+  if (status === 'saving' || (status === 'pending' && error === undefined)) {
+    [text, kind] = ['Saving…', 'busy'];
+  } else if (error !== undefined) {
+    const reason = refused ? `${error.issues.length === 1 ? 'a field needs' : `${error.issues.length} fields need`} fixing` : errorMessage(error);
+    [text, kind] = [`Not saved: ${reason}`, 'bad'];
+  } else {
+    [text, kind] = [`Saved at ${timeFormat.format(saved.at)}`, 'ok'];
+  }
+  return (
+    <div className={`save-status save-${kind}`}>
+      <span role="status">{text}</span>
+      {kind === 'ok' && <span className="muted"> · version {saved.version}</span>}
+      {kind === 'bad' && !refused && (
+        <button type="button" className="button-small" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
 }

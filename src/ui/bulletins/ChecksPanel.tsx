@@ -1,0 +1,83 @@
+// The pre-send checks of the last saved version: errors first, each one a button that goes to the
+// field it is about.
+import { useId } from 'react';
+import { ErrorNotice } from '../components';
+import { BASE, Link } from '../router';
+import { useStaff } from '../session';
+import { describePath, type BulletinDocument, type Finding } from './model';
+
+export interface Checks {
+  ok: boolean;
+  findings: Finding[];
+}
+
+export function ChecksPanel({
+  checks,
+  error,
+  loading,
+  document,
+  onJump,
+}: {
+  checks: Checks | undefined;
+  error: unknown;
+  loading: boolean;
+  document: BulletinDocument;
+  onJump(field: string, language?: string): void;
+}) {
+  const headingId = useId();
+  const staff = useStaff();
+  const findings = [...(checks?.findings ?? [])].sort((a, b) => (a.level === b.level ? 0 : a.level === 'error' ? -1 : 1));
+  const errors = findings.filter((f) => f.level === 'error').length;
+  const warnings = findings.length - errors;
+
+  return (
+    <section className="card checks" aria-labelledby={headingId} aria-busy={loading}>
+      <h2 id={headingId}>Checks</h2>
+      <ErrorNotice error={error} title="The checks could not run." />
+      {checks && (
+        <p className={`checks-summary ${errors ? 'has-errors' : 'is-ok'}`} role="status">
+          {errors === 0 && warnings === 0 && '✓ Nothing to fix.'}
+          {errors > 0 && `${errors} ${errors === 1 ? 'error' : 'errors'} to fix before sending`}
+          {errors > 0 && warnings > 0 && ', '}
+          {errors === 0 && warnings > 0 && 'Ready to send; '}
+          {warnings > 0 && `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`}
+          {loading && <span className="muted"> (checking again…)</span>}
+        </p>
+      )}
+      {!checks && !error && <p className="muted">Checking…</p>}
+      {findings.length > 0 && (
+        <ul className="findings">
+          {findings.map((finding, i) => {
+            const where = describePath(document, finding.field, finding.language);
+            // The message starts with the field's path ("blocks[4].alt: …"); the place is said above it.
+            const message =
+              finding.field && finding.message.startsWith(`${finding.field}: `) ? finding.message.slice(finding.field.length + 2) : finding.message;
+            const content = (
+              <>
+                <span className={`badge badge-${finding.level}`}>{finding.level}</span>
+                <span className="finding-text">
+                  {finding.field && <span className="finding-where">{where}</span>}
+                  <span>{message}</span>
+                </span>
+              </>
+            );
+            return (
+              <li key={`${finding.code}-${finding.field ?? ''}-${finding.language ?? ''}-${i}`}>
+                {finding.field ? (
+                  <button type="button" className="finding" onClick={() => onJump(finding.field!, finding.language)}>
+                    {content}
+                  </button>
+                ) : (
+                  <div className="finding">
+                    {content}
+                    {finding.code === 'no_postal_address' && staff.role === 'admin' && <Link to={`${BASE}/settings`}>Add it in Settings</Link>}
+                  </div>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}

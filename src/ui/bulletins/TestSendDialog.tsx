@@ -1,0 +1,93 @@
+// Test copies of the saved bulletin to staff inboxes; the addresses are remembered for next time.
+import { useState, type FormEvent } from 'react';
+import { api, ApiError } from '../api';
+import { Dialog, ErrorNotice, Field, languageName, Notice } from '../components';
+import { useSession, useStaff } from '../session';
+
+const MAX_ADDRESSES = 10;
+
+export function TestSendDialog({ open, onClose, bulletinId, languages }: { open: boolean; onClose(): void; bulletinId: number; languages: string[] }) {
+  const staff = useStaff();
+  const { update } = useSession();
+  const [addresses, setAddresses] = useState(() => (staff.testAddresses.length ? staff.testAddresses : [staff.email]).join('\n'));
+  const [language, setLanguage] = useState(languages[0]!);
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [sent, setSent] = useState<{ to: string[]; language: string }>();
+
+  const close = () => {
+    setSent(undefined);
+    setError(undefined);
+    onClose();
+  };
+  const list = addresses.split(/[\s,;]+/).filter(Boolean);
+  const lang = languages.includes(language) ? language : languages[0]!;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSending(true);
+    setError(undefined);
+    setSent(undefined);
+    try {
+      const answer = await api<{ sent: { to: string }[] }>('POST', `/api/bulletins/${bulletinId}/test`, { to: list, lang });
+      setSent({ to: answer.sent.map((s) => s.to), language: lang });
+      const remembered = await api<{ testAddresses: string[] }>('PUT', '/api/me/test-addresses', { addresses: list });
+      update({ ...staff, testAddresses: remembered.testAddresses });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setSending(false);
+    }
+  };
+
+  return (
+    <Dialog open={open} title="Send a test" onClose={close}>
+      <form onSubmit={(event) => void submit(event)}>
+        <p className="muted">Test copies show the saved version, with [TEST] before the subject. They go only to the addresses below.</p>
+        <Field
+          label="Test addresses"
+          hint={`One per line, up to ${MAX_ADDRESSES}; remembered for your next test`}
+          error={list.length > MAX_ADDRESSES ? `That is ${list.length} addresses; at most ${MAX_ADDRESSES}.` : addressIssues(error, list)}
+        >
+          <textarea rows={4} value={addresses} onChange={(event) => setAddresses(event.target.value)} autoComplete="email" spellCheck={false} />
+        </Field>
+        {languages.length > 1 && (
+          <Field label="Language">
+            <select value={lang} onChange={(event) => setLanguage(event.target.value)}>
+              {languages.map((l) => (
+                <option key={l} value={l}>
+                  {languageName(l)}
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
+        {error !== undefined && !addressIssues(error, list) && <ErrorNotice error={error} title="The test was not sent." />}
+        {sent && (
+          <Notice kind="success">
+            Test sent in {languageName(sent.language)} to {sent.to.join(', ')}.
+          </Notice>
+        )}
+        <div className="dialog-actions">
+          <button type="button" onClick={close}>
+            {sent ? 'Done' : 'Cancel'}
+          </button>
+          <button type="submit" className="button-primary" disabled={sending || list.length === 0 || list.length > MAX_ADDRESSES}>
+            {sending ? 'Sending…' : 'Send test'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** The server names a bad address by its place in the list ("to[1]"); say which one it is. */
+function addressIssues(error: unknown, list: string[]): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const messages = error.issues.flatMap((issue) => {
+    const item = /^(?:to|addresses)\[(\d+)\]$/.exec(issue.path);
+    if (item) return [`${list[Number(item[1])] ?? `Address ${Number(item[1]) + 1}`}: ${issue.message}`];
+    return issue.path === 'to' || issue.path === 'addresses' ? [issue.message] : [];
+  });
+  return messages.length ? messages.join('; ') : undefined;
+}

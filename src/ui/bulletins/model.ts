@@ -1,0 +1,145 @@
+// The bulletin document as the composer edits it: the server's types, new blocks, field names and
+// the DOM ids that tie a server issue or a pre-send finding to the control it is about.
+import { blockTexts } from '../../bulletins/block-fields';
+import type { Block, BlockType, BulletinDocument, Localised } from '../../bulletins/document';
+import { languageName } from '../components';
+
+export type { Block, BlockType, BulletinDocument, Localised };
+export type { Finding } from '../campaigns/campaign-types';
+
+/** A bulletin as GET/PUT /api/bulletins/:id answer it. */
+export interface Bulletin {
+  id: number;
+  title: string;
+  version: number;
+  versionId: number;
+  document: BulletinDocument;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const BLOCK_TYPES: { type: BlockType; label: string; description: string }[] = [
+  { type: 'announcement', label: 'Announcement', description: 'Heading, text, an image and a link' },
+  { type: 'statement', label: 'Statement', description: 'A quote with its speaker' },
+  { type: 'call_to_action', label: 'Call to action', description: 'A button, with a goal if you like' },
+  { type: 'survey', label: 'Survey', description: 'A request with a list, contact and hashtags' },
+  { type: 'text', label: 'Text', description: 'Paragraphs of Markdown' },
+  { type: 'image', label: 'Image', description: 'A picture with its alt text' },
+  { type: 'divider', label: 'Divider', description: 'A line between blocks' },
+];
+
+export const blockLabel = (type: BlockType) => BLOCK_TYPES.find((t) => t.type === type)!.label;
+
+/** What staff call each field; the editors' labels and the checks panel both read it. */
+export const FIELD_LABELS: Record<string, string> = {
+  title: 'Title',
+  subject: 'Subject',
+  preheader: 'Preheader',
+  topic: 'Topic',
+  languages: 'Languages',
+  heading: 'Heading',
+  body: 'Body',
+  quote: 'Quote',
+  speaker: 'Speaker',
+  role: "Speaker's role",
+  'image.src': 'Image URL',
+  'image.alt': 'Alt text',
+  'link.href': 'Link URL',
+  'link.label': 'Link text',
+  'button.href': 'Button URL',
+  'button.label': 'Button text',
+  'goal.target': 'Goal target',
+  'goal.current': 'Goal so far',
+  'goal.unit': 'Goal unit',
+  contact: 'Contact email',
+  hashtags: 'Hashtags',
+  src: 'Image URL',
+  alt: 'Alt text',
+  href: 'Link URL',
+};
+
+export const emptyText = (languages: readonly string[]): Localised => Object.fromEntries(languages.map((l) => [l, '']));
+
+export function newBlock(type: BlockType, languages: readonly string[]): Block {
+  const text = () => emptyText(languages);
+  switch (type) {
+    case 'announcement':
+      return { type, heading: text(), body: text() };
+    case 'statement':
+      return { type, quote: text(), speaker: '' };
+    case 'call_to_action':
+      return { type, heading: text(), body: text(), button: { href: '', label: text() } };
+    case 'survey':
+      return { type, heading: text(), body: text() };
+    case 'text':
+      return { type, body: text() };
+    case 'image':
+      return { type, src: '', alt: text() };
+    case 'divider':
+      return { type };
+  }
+}
+
+/** Optional texts are left out when every language is empty: an empty one is an untranslated finding. */
+export const optionalText = (text: Localised): Localised | undefined => (Object.values(text).some((v) => v.trim()) ? text : undefined);
+
+/** A copy of the document without `language`: gone from its languages and from every text. */
+export function withoutLanguage(document: BulletinDocument, language: string): BulletinDocument {
+  const copy = structuredClone(document);
+  copy.languages = copy.languages.filter((l) => l !== language);
+  const texts = [copy.subject, copy.preheader, ...copy.blocks.flatMap((block) => blockTexts(block).map((f) => f.text))];
+  for (const text of texts) if (text) delete text[language];
+  return copy;
+}
+
+/**
+ * The DOM id of the control for a document path, as the server names paths in its issues
+ * ("blocks[2].button.href", "subject.es") and findings (field "blocks[4].alt" with language "es"):
+ * "block-2-button-href", "bulletin-subject-es", "block-4-alt-es".
+ */
+export function fieldId(path: string, language?: string): string {
+  const block = /^blocks\[(\d+)\]\.?(.*)$/.exec(path);
+  const base = block ? `block-${block[1]}${block[2] ? `.${block[2]}` : ''}` : `bulletin-${path}`;
+  return `${base}${language ? `.${language}` : ''}`.replace(/[.[\]]+/g, '-').replace(/-$/, '');
+}
+
+/** "Block 5 (Image) · Alt text (Spanish)", for a finding or an issue. */
+export function describePath(document: BulletinDocument, path: string | undefined, language?: string): string {
+  if (!path) return 'Bulletin';
+  // An issue about one language of a text ends in it: "blocks[2].heading.es".
+  const last = path.slice(path.lastIndexOf('.') + 1);
+  if (!language && path.includes('.') && document.languages.includes(last)) return describePath(document, path.slice(0, -last.length - 1), last);
+  const block = /^blocks\[(\d+)\]\.?(.*)$/.exec(path);
+  const field = block ? block[2]! : path;
+  const item = /^items\[(\d+)\]/.exec(field);
+  const name = item ? `Item ${Number(item[1]) + 1}` : (FIELD_LABELS[field] ?? field);
+  const inLanguage = language ? ` (${languageName(language)})` : '';
+  if (!block) return `${name}${inLanguage}`;
+  const index = Number(block[1]);
+  const type = document.blocks[index]?.type;
+  return `Block ${index + 1}${type ? ` (${blockLabel(type)})` : ''}${field ? ` · ${name}${inLanguage}` : ''}`;
+}
+
+/** A line that tells blocks apart when they are collapsed or dragged. */
+export function blockSummary(block: Block, language: string): string {
+  const first = blockTexts(block).find((f) => f.text[language]?.trim());
+  const text = first?.text[language]?.trim() ?? (block.type === 'image' ? block.src : '');
+  return text
+    .replace(/[*_#>[\]()`-]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 90);
+}
+
+/** Moves focus to the control with `id`, or the closest thing that exists (the block, say). */
+export function focusField(id: string): boolean {
+  for (let candidate = id; candidate; candidate = candidate.replace(/-?[^-]*$/, '')) {
+    const element = document.getElementById(candidate);
+    if (element) {
+      element.scrollIntoView({ block: 'center', behavior: 'smooth' });
+      element.focus({ preventScroll: true });
+      return true;
+    }
+  }
+  return false;
+}

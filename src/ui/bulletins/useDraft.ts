@@ -1,0 +1,208 @@
+// The document being composed: every change goes through here, onto an undo stack, and is saved
+// about a second after the last one (the whole document, as a new version). A save the server
+// refuses keeps the local document; the next change tries again.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, ApiError } from '../api';
+import { newBlock, type Block, type BlockType, type Bulletin, type BulletinDocument } from './model';
+
+/** The document and a stable key per block (blocks have no ids; React and drag-and-drop need them). */
+export interface Draft {
+  document: BulletinDocument;
+  keys: string[];
+}
+
+export interface Saved {
+  version: number;
+  versionId: number;
+  /** The saved version's languages: the ones it can be previewed in. */
+  languages: string[];
+  at: Date;
+}
+
+export type SaveStatus = 'saved' | 'pending' | 'saving' | 'failed';
+
+const SAVE_DELAY_MS = 1000;
+const UNDO_LIMIT = 100;
+
+let lastKey = 0;
+const newKey = () => `block-key-${++lastKey}`;
+const draftOf = (document: BulletinDocument): Draft => ({ document, keys: document.blocks.map(newKey) });
+const savedOf = (bulletin: Bulletin): Saved => ({
+  version: bulletin.version,
+  versionId: bulletin.versionId,
+  languages: bulletin.document.languages,
+  at: new Date(bulletin.updatedAt),
+});
+
+export function useDraft(bulletin: Bulletin) {
+  const path = `/api/bulletins/${bulletin.id}`;
+  const [draft, setDraft] = useState(() => draftOf(bulletin.document));
+  const [undoStack, setUndoStack] = useState<{ draft: Draft; label: string }[]>([]);
+  const [saved, setSaved] = useState<Saved>(() => savedOf(bulletin));
+  const [status, setStatus] = useState<SaveStatus>('saved');
+  const [error, setError] = useState<unknown>();
+  const [generation, setGeneration] = useState(0);
+
+  // Saving reads the latest draft from refs: changes arrive while a save is on its way.
+  const current = useRef(draft);
+  const changes = useRef(0);
+  const savedChanges = useRef(0);
+  const saving = useRef(false);
+  /** A save was asked for while one was on its way: it runs when that one is back. */
+  const queued = useRef(false);
+  /** The field typed in last: a run of keystrokes in one field is one step of undo. */
+  const lastField = useRef<string | undefined>(undefined);
+
+  const apply = useCallback((next: Draft) => {
+    current.current = next;
+    changes.current += 1;
+    setDraft(next);
+    setStatus('pending');
+    setGeneration(changes.current);
+  }, []);
+
+  const commit = useCallback(
+    (next: Draft, label: string, field?: string) => {
+      if (!field || field !== lastField.current) {
+        const previous = current.current;
+        setUndoStack((stack) => [...stack.slice(1 - UNDO_LIMIT), { draft: previous, label }]);
+      }
+      lastField.current = field;
+      apply(next);
+    },
+    [apply],
+  );
+
+  const save = useCallback(async () => {
+    if (saving.current) {
+      queued.current = true;
+      return;
+    }
+    if (changes.current === savedChanges.current) return;
+    const upTo = changes.current;
+    saving.current = true;
+    setStatus('saving');
+    try {
+      const answer = await api<Bulletin>('PUT', path, current.current.document);
+      savedChanges.current = upTo;
+      setSaved(savedOf(answer));
+      setError(undefined);
+      setStatus(upTo === changes.current ? 'saved' : 'pending');
+    } catch (e) {
+      setError(e);
+      setStatus('failed');
+    } finally {
+      saving.current = false;
+    }
+    if (queued.current) {
+      queued.current = false;
+      void save();
+    }
+  }, [path]);
+
+  useEffect(() => {
+    if (generation === 0) return;
+    const timer = setTimeout(() => void save(), SAVE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [generation, save]);
+
+  // Leaving the composer saves what is left; closing the tab with unsaved changes asks first.
+  useEffect(() => {
+    const warn = (event: BeforeUnloadEvent) => {
+      if (changes.current !== savedChanges.current) event.preventDefault();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => {
+      window.removeEventListener('beforeunload', warn);
+      if (changes.current !== savedChanges.current) void save();
+    };
+  }, [save]);
+
+  /** Changes the document's content (not which blocks it has); `field` groups keystrokes into one undo step. */
+  const edit = useCallback(
+    (change: (document: BulletinDocument) => BulletinDocument, label: string, field?: string) => {
+      commit({ ...current.current, document: change(current.current.document) }, label, field);
+    },
+    [commit],
+  );
+
+  const editBlock = useCallback(
+    (index: number, block: Block, field?: string) => {
+      const { document, keys } = current.current;
+      commit({ keys, document: { ...document, blocks: document.blocks.with(index, block) } }, `Edit block ${index + 1}`, field);
+    },
+    [commit],
+  );
+
+  const changeBlocks = useCallback(
+    (label: string, change: (entries: { block: Block; key: string }[]) => { block: Block; key: string }[]) => {
+      const { document, keys } = current.current;
+      const entries = change(document.blocks.map((block, i) => ({ block, key: keys[i]! })));
+      commit({ document: { ...document, blocks: entries.map((e) => e.block) }, keys: entries.map((e) => e.key) }, label);
+    },
+    [commit],
+  );
+
+  const addBlock = useCallback(
+    (type: BlockType): string => {
+      const key = newKey();
+      changeBlocks('Add block', (entries) => [...entries, { block: newBlock(type, current.current.document.languages), key }]);
+      return key;
+    },
+    [changeBlocks],
+  );
+
+  const duplicateBlock = useCallback(
+    (index: number) =>
+      changeBlocks('Duplicate block', (entries) => entries.toSpliced(index + 1, 0, { block: structuredClone(entries[index]!.block), key: newKey() })),
+    [changeBlocks],
+  );
+
+  const removeBlock = useCallback((index: number) => changeBlocks('Remove block', (entries) => entries.toSpliced(index, 1)), [changeBlocks]);
+
+  const moveBlock = useCallback(
+    (from: number, to: number) => {
+      if (from === to || to < 0 || to >= current.current.keys.length) return;
+      changeBlocks('Move block', (entries) => entries.toSpliced(from, 1).toSpliced(to, 0, entries[from]!));
+    },
+    [changeBlocks],
+  );
+
+  /** Puts another whole document in place (an earlier version) and saves it straight away. */
+  const replace = useCallback(
+    (document: BulletinDocument, label: string) => {
+      commit(draftOf(document), label);
+      void save();
+    },
+    [commit, save],
+  );
+
+  const undo = useCallback((): string | undefined => {
+    const last = undoStack.at(-1);
+    if (!last) return undefined;
+    setUndoStack((stack) => stack.slice(0, -1));
+    lastField.current = undefined;
+    apply(last.draft);
+    return last.label;
+  }, [undoStack, apply]);
+
+  return {
+    draft,
+    saved,
+    status,
+    /** Why the last save failed; cleared by the next one that succeeds. */
+    error,
+    issues: error instanceof ApiError ? error.issues : [],
+    retry: save,
+    edit,
+    editBlock,
+    addBlock,
+    duplicateBlock,
+    removeBlock,
+    moveBlock,
+    replace,
+    undo,
+    /** What undo would take back, e.g. "Remove block". */
+    undoLabel: undoStack.at(-1)?.label,
+  };
+}
