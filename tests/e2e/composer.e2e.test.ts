@@ -1,0 +1,325 @@
+// The bulletins list and the composer in Chromium: the example bulletin composed from an empty one
+// through the UI (every block type, English and Spanish), a check that fails and is fixed from
+// the checks panel, a refused save, reordering by keyboard, undo, versions, preview and a test send.
+import { readFileSync } from 'node:fs';
+import type { Locator } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Block, BulletinDocument } from '../../src/bulletins/document.js';
+import { EXAMPLE_FILE } from '../../src/bulletins/example.js';
+import { removeStaffAppBuild, startBrowserApp, type BrowserApp } from './harness.js';
+
+const EXAMPLE: BulletinDocument = JSON.parse(readFileSync(EXAMPLE_FILE, 'utf8'));
+const ALT = { en: 'A map of the border with the services marked on it', es: 'Un mapa de la frontera con los servicios señalados' };
+/** The one block type the example lacks, composed last and moved above the survey. */
+const IMAGE: Extract<Block, { type: 'image' }> = {
+  type: 'image',
+  src: 'https://nnirr.org/images/border-communities-map.png',
+  alt: ALT,
+  href: 'https://nnirr.org/border-survey',
+};
+const FIRST = EXAMPLE.blocks[0] as Extract<Block, { type: 'announcement' }>;
+const HEADING = FIRST.heading as typeof ALT;
+const SURVEY_INDEX = EXAMPLE.blocks.findIndex((block) => block.type === 'survey');
+const EXPECTED: BulletinDocument = { ...EXAMPLE, blocks: [...EXAMPLE.blocks.slice(0, SURVEY_INDEX), IMAGE, ...EXAMPLE.blocks.slice(SURVEY_INDEX)] };
+const TOPIC = { key: EXAMPLE.topic!, name: { en: 'Weekly bulletin', es: 'Boletín semanal' } };
+
+const LANGUAGE: Record<string, string> = { en: 'English', es: 'Spanish' };
+const BLOCK_LABEL: Record<Block['type'], string> = {
+  announcement: 'Announcement',
+  statement: 'Statement',
+  call_to_action: 'Call to action',
+  survey: 'Survey',
+  text: 'Text',
+  image: 'Image',
+  divider: 'Divider',
+};
+
+describe('bulletins list and composer', () => {
+  let b: BrowserApp;
+  let id: number;
+
+  beforeAll(async () => {
+    b = await startBrowserApp('composer');
+    expect((await b.app.request('POST', '/api/topics', { json: TOPIC })).status).toBe(201);
+    expect((await b.app.request('PUT', '/api/settings', { json: { postalAddress: '310 8th Street, Oakland, CA 94607' } })).status).toBe(200);
+    await b.signIn();
+  }, 120_000);
+
+  afterAll(async () => {
+    await b?.close();
+    removeStaffAppBuild();
+  });
+
+  const page = () => b.page;
+  const region = (name: string) => page().getByRole('region', { name, exact: true });
+  const blockRegion = (n: number, type: Block['type']) => region(`Block ${n}: ${BLOCK_LABEL[type]}`);
+  const field = (scope: Locator, label: string) => scope.getByLabel(label, { exact: true });
+  const statusText = () => page().locator('.save-status [role="status"]').innerText();
+  const saved = () => expect.poll(statusText, { timeout: 10_000 }).toMatch(/^Saved at/);
+  const stored = async () => (await (await b.app.request('GET', `/api/bulletins/${id}`)).json()).document as BulletinDocument;
+  const sendButton = () => page().getByRole('button', { name: 'Send…', exact: true });
+
+  async function fillTexts(scope: Locator, label: string, text: Record<string, string> | undefined) {
+    for (const [language, value] of Object.entries(text ?? {})) await field(scope, `${label} (${LANGUAGE[language]})`).fill(value);
+  }
+
+  async function fillLink(scope: Locator, name: 'link' | 'button', link: { href: string; label: Record<string, string> } | undefined, optional = true) {
+    if (!link) return;
+    if (optional) await scope.getByRole('button', { name: `Add ${name}`, exact: true }).click();
+    const part = name === 'link' ? 'Link' : 'Button';
+    await field(scope, `${part} URL`).fill(link.href);
+    await fillTexts(scope, `${part} text`, link.label);
+  }
+
+  /** Adds a block from the palette as block `n` and types its fields. */
+  async function compose(n: number, block: Block) {
+    await region('Add a block')
+      .getByRole('button', { name: `New ${BLOCK_LABEL[block.type]} block` })
+      .click();
+    const scope = blockRegion(n, block.type);
+    switch (block.type) {
+      case 'announcement':
+        await fillTexts(scope, 'Heading', block.heading);
+        await fillTexts(scope, 'Body', block.body);
+        await fillLink(scope, 'link', block.link);
+        break;
+      case 'statement':
+        await fillTexts(scope, 'Heading', block.heading);
+        await fillTexts(scope, 'Quote', block.quote);
+        await field(scope, 'Speaker').fill(block.speaker);
+        await fillTexts(scope, "Speaker's role", block.role);
+        await fillLink(scope, 'link', block.link);
+        break;
+      case 'call_to_action':
+        await fillTexts(scope, 'Heading', block.heading);
+        await fillTexts(scope, 'Body', block.body);
+        await fillLink(scope, 'button', block.button, false);
+        if (block.goal) {
+          await scope.getByRole('button', { name: 'Add goal', exact: true }).click();
+          await field(scope, 'Goal target').fill(String(block.goal.target));
+          await field(scope, 'Goal so far').fill(String(block.goal.current));
+          await fillTexts(scope, 'Goal unit', block.goal.unit);
+        }
+        break;
+      case 'survey':
+        await fillTexts(scope, 'Heading', block.heading);
+        await fillTexts(scope, 'Body', block.body);
+        for (const [i, item] of (block.items ?? []).entries()) {
+          await scope.getByRole('button', { name: 'Add item', exact: true }).click();
+          await fillTexts(scope, `Item ${i + 1}`, item);
+        }
+        await field(scope, 'Contact email').fill(block.contact ?? '');
+        await field(scope, 'Hashtags').fill((block.hashtags ?? []).join(' '));
+        await fillLink(scope, 'button', block.button);
+        break;
+      case 'text':
+        await fillTexts(scope, 'Body', block.body);
+        break;
+      case 'image':
+        await field(scope, 'Image URL').fill(block.src);
+        await fillTexts(scope, 'Alt text', block.alt);
+        await field(scope, 'Link URL').fill(block.href ?? '');
+        break;
+      case 'divider':
+        break;
+    }
+  }
+
+  it('starts a new bulletin from the list and composes the example with every block type in English and Spanish', async () => {
+    await b.open('/admin/bulletins');
+    await page().getByText('No bulletins yet').waitFor();
+    await page().getByRole('button', { name: 'New bulletin' }).click();
+    await page().getByRole('heading', { level: 1, name: 'Untitled bulletin' }).waitFor();
+    id = Number(new URL(page().url()).pathname.split('/').at(-1));
+
+    const bulletin = region('Bulletin');
+    await field(bulletin, 'Title').fill(EXAMPLE.title);
+    await field(bulletin, 'Topic').selectOption(TOPIC.key);
+    await fillTexts(bulletin, 'Subject', EXAMPLE.subject);
+    await fillTexts(bulletin, 'Preheader', EXAMPLE.preheader);
+    for (const [i, block] of EXAMPLE.blocks.entries()) await compose(i + 1, block);
+
+    await saved();
+    expect(await stored()).toEqual(EXAMPLE);
+    await page().getByRole('heading', { level: 1, name: EXAMPLE.title }).waitFor();
+  });
+
+  it('formats the selected words of a Markdown body from the toolbar, keeping the text field’s own undo', async () => {
+    const scope = blockRegion(4, 'text');
+    const body = field(scope, 'Body (English)');
+    const bold = scope.getByRole('toolbar', { name: 'Formatting Body (English)' }).getByRole('button', { name: 'Bold' });
+    const before = await body.inputValue();
+    const words = 'Latin American Bloc on Migration';
+    const plain = before.replace(`**${words}**`, words);
+    const select = () =>
+      body.evaluate(
+        (textarea: HTMLTextAreaElement, [start, end]) => textarea.setSelectionRange(start!, end!),
+        [plain.indexOf(words), plain.indexOf(words) + words.length],
+      );
+    await body.fill(plain);
+    await select();
+    await bold.click();
+    expect(await body.inputValue()).toBe(before);
+    await page().keyboard.press('Control+z');
+    expect(await body.inputValue()).toBe(plain);
+    await select();
+    await page().keyboard.press('Control+b');
+    expect(await body.inputValue()).toBe(before);
+    await saved();
+    expect(await stored()).toEqual(EXAMPLE);
+  });
+
+  it('blocks the send while an image has no English alt text, and goes to that field from the checks panel', async () => {
+    const n = EXAMPLE.blocks.length + 1;
+    await compose(n, { ...IMAGE, alt: { es: ALT.es } });
+    await saved();
+    const finding = region('Checks').getByRole('button', { name: `Block ${n} (Image) · Alt text (English)` });
+    await finding.waitFor();
+    expect(await sendButton().isDisabled()).toBe(true);
+    expect(await page().getByText('To send: fix the error in Checks.').isVisible()).toBe(true);
+    await b.screenshot('check-failed');
+    await b.expectAccessible('composer with a failed check');
+
+    await finding.click();
+    await expect.poll(() => page().evaluate(() => document.activeElement?.id)).toBe(`block-${n - 1}-alt-en`);
+    await page().keyboard.type(ALT.en);
+    await saved();
+    await region('Checks').getByText('Nothing to fix.').waitFor();
+    await expect.poll(() => sendButton().isEnabled()).toBe(true);
+    expect(await page().getByText('Ready to send.').isVisible()).toBe(true);
+  });
+
+  it('moves a block by keyboard drag and with Move up / Move down', async () => {
+    const n = EXAMPLE.blocks.length + 1;
+    await page()
+      .getByRole('button', { name: `Reorder block ${n}` })
+      .focus();
+    for (const key of ['Space', 'ArrowUp', 'Space']) {
+      await page().keyboard.press(key);
+      await page().waitForTimeout(300);
+    }
+    await blockRegion(n - 1, 'image').waitFor();
+    await blockRegion(n, 'survey').waitFor();
+
+    await blockRegion(n - 1, 'image')
+      .getByRole('button', { name: 'Move up' })
+      .click();
+    await blockRegion(n - 2, 'image').waitFor();
+    await blockRegion(n - 2, 'image')
+      .getByRole('button', { name: 'Move down' })
+      .click();
+    await blockRegion(n - 1, 'image').waitFor();
+    await saved();
+    expect(await stored()).toEqual(EXPECTED);
+  });
+
+  it('removes a block and brings it back with Ctrl+Z outside a text field', async () => {
+    const count = () => page().locator('.blocks > li').count();
+    await blockRegion(2, 'divider').getByRole('button', { name: 'Remove' }).click();
+    expect(await count()).toBe(EXPECTED.blocks.length - 1);
+    await page().getByRole('status').getByText('Block 2 (Divider) removed.').waitFor();
+    await page().keyboard.press('Control+z');
+    expect(await count()).toBe(EXPECTED.blocks.length);
+    await blockRegion(2, 'divider').waitFor();
+    await saved();
+    expect(await stored()).toEqual(EXPECTED);
+  });
+
+  it('keeps a change the server refuses, shows why next to the field, and saves once it is fixed', async () => {
+    const cta = EXPECTED.blocks.findIndex((block) => block.type === 'call_to_action');
+    const url = field(blockRegion(cta + 1, 'call_to_action'), 'Button URL');
+    await url.fill('http://nnirr.org/petition-refugee-admissions');
+    await expect.poll(statusText, { timeout: 10_000 }).toBe('Not saved: a field needs fixing');
+    expect(await url.getAttribute('aria-invalid')).toBe('true');
+    expect(
+      await blockRegion(cta + 1, 'call_to_action')
+        .getByText('must be an https URL')
+        .isVisible(),
+    ).toBe(true);
+    await b.screenshot('save-refused');
+    expect(await stored()).toEqual(EXPECTED);
+
+    await url.fill('https://nnirr.org/petition-refugee-admissions');
+    await saved();
+    expect(await url.getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('previews the saved version in each language, at mobile width and as plain text', async () => {
+    const preview = region('Preview');
+    await page().frameLocator('iframe[title="Preview: English, desktop width"]').getByText(HEADING.en).waitFor();
+    await preview.getByRole('radio', { name: 'Spanish' }).check();
+    await preview.getByRole('radio', { name: 'Mobile' }).check();
+    const frame = page().locator('iframe[title="Preview: Spanish, mobile width"]');
+    await frame.contentFrame().getByText(HEADING.es).waitFor();
+    expect((await frame.boundingBox())!.width).toBe(375);
+    const image = frame.contentFrame().getByRole('img', { name: ALT.es });
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.getAttribute('src'))).toBe(IMAGE.src);
+    await b.screenshot('preview-mobile');
+
+    await preview.getByRole('radio', { name: 'Plain text' }).check();
+    const text = preview.getByLabel('Plain text in Spanish');
+    await expect.poll(() => text.innerText()).toContain(`${FIRST.link!.label.es}: ${FIRST.link!.href}`);
+  });
+
+  it('sends a test to the addresses given and remembers them', async () => {
+    await page().getByRole('button', { name: 'Send a test…' }).click();
+    const dialog = page().getByRole('dialog', { name: 'Send a test' });
+    const addresses = field(dialog, 'Test addresses');
+    expect(await addresses.inputValue()).toBe('composer-admin@example.org');
+    await addresses.fill('ana@example.org\nluis@example.org');
+    await field(dialog, 'Language').selectOption('es');
+    await b.expectAccessible('test send dialog');
+    await dialog.getByRole('button', { name: 'Send test' }).click();
+    await dialog.getByText('Test sent in Spanish to ana@example.org, luis@example.org.').waitFor();
+    await b.screenshot('test-sent');
+    const tests = (await b.mails()).filter((mail) => mail.subject === `[TEST] ${EXAMPLE.subject.es}`);
+    expect(tests.flatMap((mail) => mail.destination.to).sort()).toEqual(['ana@example.org', 'luis@example.org']);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+
+    await page().reload();
+    await page().getByRole('button', { name: 'Send a test…' }).click();
+    expect(await field(page().getByRole('dialog', { name: 'Send a test' }), 'Test addresses').inputValue()).toBe('ana@example.org\nluis@example.org');
+    await page().keyboard.press('Escape');
+  });
+
+  it('restores the empty first version from the history, and undoes that', async () => {
+    await page().getByRole('button', { name: 'Versions' }).click();
+    const dialog = page().getByRole('dialog', { name: 'Versions' });
+    await dialog.getByRole('button', { name: 'Restore version 1', exact: true }).click();
+    await page().getByRole('heading', { level: 1, name: 'Untitled bulletin' }).waitFor();
+    await page().getByText('No blocks yet').waitFor();
+    await saved();
+    expect((await stored()).blocks).toEqual([]);
+
+    await page().getByRole('button', { name: /^Undo/ }).first().click();
+    await page().getByRole('heading', { level: 1, name: EXAMPLE.title }).waitFor();
+    await saved();
+    expect(await stored()).toEqual(EXPECTED);
+    await b.screenshot('composer');
+    await b.expectAccessible('composer');
+  });
+
+  it('lists the bulletin with its state and numbers, duplicates it and deletes the draft copy after asking', async () => {
+    await page().getByRole('link', { name: '← Bulletins' }).click();
+    const row = page()
+      .getByRole('row')
+      .filter({ has: page().getByRole('link', { name: EXAMPLE.title, exact: true }) });
+    await row.waitFor();
+    expect(await row.innerText()).toMatch(new RegExp(`draft[\\s\\S]*English, Spanish\\s+${EXPECTED.blocks.length}\\s+Not sent`));
+    await b.screenshot('list');
+    await b.expectAccessible('bulletins list');
+
+    await row.getByRole('button', { name: 'Duplicate' }).click();
+    const copy = `${EXAMPLE.title} (copy)`;
+    await page().getByRole('heading', { level: 1, name: copy }).waitFor();
+    await page().getByRole('link', { name: '← Bulletins' }).click();
+    const copyRow = page()
+      .getByRole('row')
+      .filter({ has: page().getByRole('link', { name: copy, exact: true }) });
+    await copyRow.getByRole('button', { name: 'Delete' }).click();
+    await page().getByRole('dialog', { name: 'Delete this draft?' }).getByRole('button', { name: 'Delete draft' }).click();
+    await copyRow.waitFor({ state: 'detached' });
+    await row.waitFor();
+    expect(b.consoleErrors).toEqual([]);
+  });
+});
