@@ -16,12 +16,15 @@ export function ChecksPanel({
   error,
   loading,
   document,
+  version,
   onJump,
 }: {
   checks: Checks | undefined;
   error: unknown;
   loading: boolean;
   document: BulletinDocument;
+  /** The saved version checked. */
+  version: number;
   onJump(field: string, language?: string): void;
 }) {
   const headingId = useId();
@@ -33,9 +36,11 @@ export function ChecksPanel({
   return (
     <section className="card checks" aria-labelledby={headingId} aria-busy={loading}>
       <h2 id={headingId}>Checks</h2>
+      <p className="muted side-note">Of version {version}, the last one saved.</p>
       <ErrorNotice error={error} title="The checks could not run." />
       {checks && (
-        <p className={`checks-summary ${errors ? 'has-errors' : 'is-ok'}`} role="status">
+        // Not a live region: it would speak after every autosave. The Send button's reason says the same.
+        <p className={`checks-summary ${errors ? 'has-errors' : 'is-ok'}`}>
           {errors === 0 && warnings === 0 && '✓ Nothing to fix.'}
           {errors > 0 && `${errors} ${errors === 1 ? 'error' : 'errors'} to fix before sending`}
           {errors > 0 && warnings > 0 && ', '}

@@ -196,8 +196,8 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
           </ComposerFieldsContext.Provider>
         </div>
         <aside className="composer-side" aria-label="Checks and preview">
-          <ChecksPanel checks={checks.data} error={checks.error} loading={checks.loading} document={doc} onJump={jumpTo} />
-          <PreviewPane bulletinId={bulletin.id} versionId={draft.saved.versionId} languages={draft.saved.languages} />
+          <ChecksPanel checks={checks.data} error={checks.error} loading={checks.loading} document={doc} version={draft.saved.version} onJump={jumpTo} />
+          <PreviewPane bulletinId={bulletin.id} version={draft.saved.version} versionId={draft.saved.versionId} languages={draft.saved.languages} />
         </aside>
       </div>
 

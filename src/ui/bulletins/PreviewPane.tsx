@@ -7,7 +7,7 @@ import { ErrorNotice, languageName, Loading } from '../components';
 type Width = 'desktop' | 'mobile';
 type Format = 'html' | 'text';
 
-export function PreviewPane({ bulletinId, versionId, languages }: { bulletinId: number; versionId: number; languages: string[] }) {
+export function PreviewPane({ bulletinId, version, versionId, languages }: { bulletinId: number; version: number; versionId: number; languages: string[] }) {
   const headingId = useId();
   const [width, setWidth] = useState<Width>('desktop');
   const [format, setFormat] = useState<Format>('html');
@@ -24,6 +24,7 @@ export function PreviewPane({ bulletinId, versionId, languages }: { bulletinId: 
           Open in a new tab
         </a>
       </div>
+      <p className="muted side-note">Version {version}, as subscribers will get it.</p>
       <div className="preview-controls">
         <Toggle label="Language" value={language} onChange={setLanguage} options={languages.map((l) => [l, languageName(l)])} />
         <Toggle<Format>
