@@ -4,7 +4,7 @@ import { Dialog, Field, LANGUAGE_NAMES, languageName } from '../components';
 import { useApi } from '../hooks';
 import { topicName, type Topic } from '../subscribers/fields';
 import { LocalisedInput, TextInput } from './fields';
-import { fieldId, optionalText, withoutLanguage, type BulletinDocument } from './model';
+import { fieldId, FIELD_LABELS, optionalText, withoutLanguage, type BulletinDocument } from './model';
 
 export function BulletinFields({
   document,
@@ -20,7 +20,7 @@ export function BulletinFields({
       <div className="grid-title">
         <TextInput
           id={fieldId('title')}
-          label="Title"
+          label={FIELD_LABELS.title!}
           hint="For staff only; readers see the subject"
           value={document.title}
           onChange={(title, field) => onEdit((d) => ({ ...d, title }), 'Edit the title', field)}
@@ -30,13 +30,13 @@ export function BulletinFields({
       <Languages document={document} onEdit={onEdit} />
       <LocalisedInput
         id={fieldId('subject')}
-        label="Subject"
+        label={FIELD_LABELS.subject!}
         value={document.subject}
         onChange={(subject, field) => onEdit((d) => ({ ...d, subject }), 'Edit the subject', field)}
       />
       <LocalisedInput
         id={fieldId('preheader')}
-        label="Preheader"
+        label={FIELD_LABELS.preheader!}
         hint="Optional: the line inboxes show after the subject"
         value={document.preheader}
         onChange={(preheader, field) => onEdit((d) => ({ ...d, preheader: optionalText(preheader) }), 'Edit the preheader', field)}
@@ -49,7 +49,7 @@ function TopicSelect({ value, onChange }: { value: string | undefined; onChange(
   const topics = useApi<{ data: Topic[] }>('/api/topics');
   const known = topics.data?.data ?? [];
   return (
-    <Field label="Topic" hint={topics.error ? 'The topics could not be loaded.' : 'Who it is for: subscribers of this topic'}>
+    <Field label={FIELD_LABELS.topic} hint={topics.error ? 'The topics could not be loaded.' : 'Who it is for: subscribers of this topic'}>
       <select id={fieldId('topic')} value={value ?? ''} onChange={(event) => onChange(event.target.value || undefined)}>
         <option value="">No topic (general news)</option>
         {/* A topic that no longer exists stays selectable, so the choice is visible (the checks flag it). */}

@@ -118,11 +118,13 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
       ? 'the latest changes are not saved yet.'
       : draft.status !== 'saved'
         ? 'saving…'
-        : checks.loading || !checks.data
-          ? 'checking…'
-          : errors > 0
-            ? `fix the ${errors === 1 ? 'error' : `${errors} errors`} in Checks.`
-            : undefined;
+        : checks.error !== undefined
+          ? 'the checks could not run; reload the page to try again.'
+          : checks.loading || !checks.data
+            ? 'checking…'
+            : errors > 0
+              ? `fix the ${errors === 1 ? 'error' : `${errors} errors`} in Checks.`
+              : undefined;
   const allCollapsed = keys.length > 0 && keys.every((key) => collapsed.has(key));
 
   return (

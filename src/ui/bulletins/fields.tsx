@@ -45,13 +45,12 @@ interface TextProps {
   type?: 'text' | 'url' | 'email' | 'number';
   placeholder?: string;
   lang?: string;
-  className?: string;
 }
 
-export function TextInput({ id, label, value, onChange, hint, type = 'text', placeholder, lang, className }: TextProps) {
+export function TextInput({ id, label, value, onChange, hint, type = 'text', placeholder, lang }: TextProps) {
   const error = useIssue(id);
   return (
-    <Field label={label} hint={hint} error={error} className={className}>
+    <Field label={label} hint={hint} error={error}>
       <input
         id={id}
         type={type}
@@ -74,7 +73,6 @@ export function LocalisedInput({
   onChange,
   markdown = false,
   hint,
-  placeholder,
 }: {
   id: string;
   label: string;
@@ -82,7 +80,6 @@ export function LocalisedInput({
   onChange(value: Localised, id: string): void;
   markdown?: boolean;
   hint?: ReactNode;
-  placeholder?: string;
 }) {
   const { languages } = useContext(ComposerFieldsContext);
   const set = (language: string) => (text: string, controlId: string) => onChange({ ...value, [language]: text }, controlId);
@@ -96,7 +93,6 @@ export function LocalisedInput({
           onChange: set(language),
           lang: language,
           hint,
-          placeholder,
         };
         return markdown ? <MarkdownInput key={language} name={`${label} (${languageName(language)})`} {...props} /> : <TextInput key={language} {...props} />;
       })}
@@ -114,7 +110,7 @@ const TOOLS: { format: Format; label: string; icon?: string; key?: string }[] = 
 ];
 
 /** A Markdown body: a textarea with a toolbar (and Ctrl+B, Ctrl+I, Ctrl+K) acting on the selection; `name` is the label as text. */
-function MarkdownInput({ id, name, label, value, onChange, hint, lang, placeholder }: TextProps & { name: string }) {
+function MarkdownInput({ id, name, label, value, onChange, hint, lang }: TextProps & { name: string }) {
   const error = useIssue(id);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const hintId = hint ? `${id}-hint` : undefined;
@@ -153,7 +149,6 @@ function MarkdownInput({ id, name, label, value, onChange, hint, lang, placehold
         lang={lang}
         dir="auto"
         rows={5}
-        placeholder={placeholder}
         aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
         aria-invalid={error ? true : undefined}
         onChange={(event) => onChange(event.target.value, id)}
@@ -211,12 +206,7 @@ function Toolbar({ name, onFormat }: { name: string; onFormat(format: Format): v
 }
 
 /** The replacement for the selected range, and what to select in it afterwards. */
-export function formatSelection(
-  value: string,
-  start: number,
-  end: number,
-  format: Format,
-): { from: number; to: number; text: string; select: [number, number] } {
+function formatSelection(value: string, start: number, end: number, format: Format): { from: number; to: number; text: string; select: [number, number] } {
   const selected = value.slice(start, end);
   const wrap = (mark: string, placeholder: string) => {
     const inner = selected || placeholder;
