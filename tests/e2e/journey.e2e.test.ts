@@ -1,11 +1,14 @@
-// The bulletins list and the composer in Chromium: the example bulletin composed from an empty one
-// through the UI (every block type, English and Spanish), a check that fails and is fixed from
-// the checks panel, a refused save, reordering by keyboard, undo, versions, preview and a test send.
+// A staff member's week in Chromium, from sign-in to sign-out: the example bulletin composed from
+// an empty one through the UI (every block type, English and Spanish), a check that fails and is
+// fixed from the checks panel, a refused save, reordering by keyboard, undo, versions, preview, a
+// test send found in the SES emulator, the audience and its counts, the send watched to 100%, the
+// report. (send.e2e and admin.e2e go deeper into the send and admin screens.)
 import { readFileSync } from 'node:fs';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Block, BulletinDocument } from '../../src/bulletins/document.js';
 import { EXAMPLE_FILE } from '../../src/bulletins/example.js';
+import { importAudience } from '../helpers/campaigns.js';
 import { removeStaffAppBuild, startBrowserApp, type BrowserApp } from './harness.js';
 
 const EXAMPLE: BulletinDocument = JSON.parse(readFileSync(EXAMPLE_FILE, 'utf8'));
@@ -34,14 +37,18 @@ const BLOCK_LABEL: Record<Block['type'], string> = {
   divider: 'Divider',
 };
 
-describe('bulletins list and composer', () => {
+describe('a staff member composes, checks, tests, sends and reads the report', () => {
   let b: BrowserApp;
   let id: number;
 
   beforeAll(async () => {
-    b = await startBrowserApp('composer');
+    b = await startBrowserApp('journey');
     expect((await b.app.request('POST', '/api/topics', { json: TOPIC })).status).toBe(201);
     expect((await b.app.request('PUT', '/api/settings', { json: { postalAddress: '310 8th Street, Oakland, CA 94607' } })).status).toBe(200);
+    // Six readers (two in Spanish) and one who left.
+    await importAudience(b.app, 7, 'reader', 'journey.org');
+    const left = (await (await b.app.request('GET', '/api/subscribers?email=reader6@journey.org')).json()).data[0];
+    await b.app.request('PATCH', `/api/subscribers/${left.id}`, { json: { status: 'unsubscribed' } });
     await b.signIn();
   }, 120_000);
 
@@ -265,7 +272,7 @@ describe('bulletins list and composer', () => {
     await page().getByRole('button', { name: 'Send a test…' }).click();
     const dialog = page().getByRole('dialog', { name: 'Send a test' });
     const addresses = field(dialog, 'Test addresses');
-    expect(await addresses.inputValue()).toBe('composer-admin@example.org');
+    expect(await addresses.inputValue()).toBe('journey-admin@example.org');
     await addresses.fill('ana@example.org\nluis@example.org');
     await field(dialog, 'Language').selectOption('es');
     await b.expectAccessible('test send dialog');
@@ -320,6 +327,45 @@ describe('bulletins list and composer', () => {
     await page().getByRole('dialog', { name: 'Delete this draft?' }).getByRole('button', { name: 'Delete draft' }).click();
     await copyRow.waitFor({ state: 'detached' });
     await row.waitFor();
+  });
+
+  it('picks the audience, sees who it reaches, sends after the confirmation and watches the send reach 100%', async () => {
+    await page().getByRole('link', { name: EXAMPLE.title, exact: true }).click();
+    await sendButton().click();
+    await page().waitForURL(new RegExp(`/admin/bulletins/${id}/send$`));
+    await page().getByRole('radio', { name: 'Topics' }).check();
+    await page().getByRole('group', { name: 'Topics' }).getByLabel(TOPIC.name.en).check();
+    const counts = region('Who gets it');
+    await counts.getByRole('status').filter({ hasText: '6 subscribers eligible of 7 selected.' }).waitFor();
+    await expect.poll(() => counts.getByRole('listitem').allInnerTexts()).toEqual(expect.arrayContaining(['1 unsubscribed: they left']));
+    expect(await counts.getByRole('row', { name: /English/ }).innerText()).toMatch(/4/);
+    expect(await counts.getByRole('row', { name: /Spanish/ }).innerText()).toMatch(/2/);
+    await b.screenshot('audience');
+    await b.expectAccessible('audience');
+
+    await page().getByRole('button', { name: 'Review and send…' }).click();
+    const dialog = page().getByRole('dialog', { name: 'Send this bulletin?' });
+    await dialog.getByText('Send to 6 subscribers: 4 in English, 2 in Spanish.').waitFor();
+    await dialog.getByRole('button', { name: 'Send now' }).click();
+
+    await page().waitForURL(/\/admin\/campaigns\/\d+$/);
+    const progress = page().getByRole('progressbar', { name: 'Messages settled' });
+    await expect.poll(() => progress.getAttribute('aria-valuenow'), { timeout: 60_000 }).toBe('100');
+    await page().getByText('100% · 6 of 6 messages settled').waitFor();
+    const mails = (await b.mails()).filter((mail) => mail.destination.to[0]!.endsWith('@journey.org'));
+    expect(mails.map((mail) => mail.subject).sort()).toEqual([...Array(4).fill(EXAMPLE.subject.en), ...Array(2).fill(EXAMPLE.subject.es)].sort());
+  });
+
+  it('opens the report, then signs out', async () => {
+    const report = region('Report');
+    await report.getByRole('row', { name: /^Sent 6 100%$/ }).waitFor();
+    await report.locator('canvas[role="img"]').first().waitFor();
+    await b.screenshot('report');
+    await b.expectAccessible('report');
+
+    await page().getByRole('button', { name: 'Sign out' }).click();
+    await page().getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    expect((await page().request.get('/api/session')).status()).toBe(401);
     expect(b.consoleErrors).toEqual([]);
   });
 });
