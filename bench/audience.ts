@@ -11,7 +11,7 @@ import { TopicStore } from '../src/audience/topic-store.js';
 import { parseDatabaseUrl } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { scratchDatabase } from './scratch-database.js';
+import { scratchDatabase } from './support/scratch-database.js';
 
 const { values } = parseArgs({
   options: { subscribers: { type: 'string', default: '100000' }, db: { type: 'string', default: 'both' }, runs: { type: 'string', default: '5' } },

@@ -15,7 +15,7 @@ import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { createSending, createStores } from '../src/stores.js';
 import { startWorker } from '../workers/worker.js';
-import { scratchDatabase } from './scratch-database.js';
+import { scratchDatabase } from './support/scratch-database.js';
 
 const { values } = parseArgs({ options: { recipients: { type: 'string', default: '10000' }, db: { type: 'string', default: 'sqlite' }, rate: { type: 'string', default: '5000' } } });
 const N = Number(values.recipients);

@@ -1,0 +1,72 @@
+// The data a bench measures against: a migrated scratch database with the organisation's
+// settings, the weekly-bulletin topic, N active subscribers (every third in Spanish) and the
+// example bulletin.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { BulletinDocument } from '../../src/bulletins/document.js';
+import { EXAMPLE_FILE } from '../../src/bulletins/example.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { openDatabase, type Database } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { createStores, type Stores } from '../../src/stores.js';
+import { scratchDatabase, type ScratchDatabase } from './scratch-database.js';
+
+export const BENCH_TOPIC = 'weekly-bulletin';
+
+export interface BenchData {
+  config: Config;
+  database: Database;
+  stores: Stores;
+  scratch: ScratchDatabase;
+  /** The example bulletin's id. */
+  bulletinId: number;
+  /** Closes the database and drops it with its folder. */
+  drop(): Promise<void>;
+}
+
+/** The environment of a bench's own installation: its database, its Redis prefix, the stub SES. */
+export function benchEnv(scratch: ScratchDatabase, sesUrl = 'http://127.0.0.1:9'): Record<string, string> {
+  return {
+    APP_SECRET: 'bench-secret-bench-secret-bench-secret',
+    DATA_DIR: scratch.dir,
+    DATABASE_URL: scratch.url,
+    QUEUE_PREFIX: `bench-${randomUUID()}`,
+    SES_ENDPOINT: sesUrl,
+    LOG_LEVEL: 'warn',
+  };
+}
+
+export async function benchData(kind: 'sqlite' | 'postgres', subscribers: number, env: Record<string, string> = {}): Promise<BenchData> {
+  const scratch = await scratchDatabase(kind);
+  const config = loadConfig({ ...benchEnv(scratch), ...env });
+  const database = openDatabase(config.database);
+  await migrateToLatest(database);
+  const stores = createStores(database, config);
+  await stores.settings.update({ organisationName: 'NNIRR', postalAddress: '310 8th Street, Oakland, CA', senderEmail: 'bulletin@nnirr.org' });
+  await stores.topics.create({ key: BENCH_TOPIC, name: { en: 'Weekly bulletin', es: 'Boletín semanal' }, public: true });
+  await addSubscribers(stores, subscribers);
+  const bulletin = await stores.bulletins.create(BulletinDocument.parse(JSON.parse(readFileSync(EXAMPLE_FILE, 'utf8'))));
+  return {
+    config,
+    database,
+    stores,
+    scratch,
+    bulletinId: bulletin.id,
+    async drop() {
+      await database.close();
+      await scratch.drop();
+    },
+  };
+}
+
+/** N active subscribers of the topic, written 1,000 to a transaction. */
+export async function addSubscribers(stores: Stores, count: number, from = 0): Promise<void> {
+  const topicId = (await stores.subscribers.topicIds()).get(BENCH_TOPIC)!;
+  for (let start = from; start < from + count; start += 1000) {
+    const rows = [];
+    for (let i = start; i < Math.min(from + count, start + 1000); i++) {
+      rows.push({ line: i, email: `person${i}@example.org`, name: `Person ${i}`, language: i % 3 === 0 ? 'es' : 'en', topicIds: [topicId], tags: [], attributes: { city: i % 2 ? 'Oakland' : 'El Paso' } });
+    }
+    await stores.subscribers.mergeBatch(rows, 'active');
+  }
+}
