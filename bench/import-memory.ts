@@ -14,10 +14,11 @@ import http from 'node:http';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { scratchDatabase } from './support/scratch-database.js';
+import { reportMatches, subscriberCsv, type ExpectedReport } from './support/subscriber-csv.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SAMPLE_MS = 100;
@@ -37,7 +38,7 @@ interface Phase {
   /** RSS split at the peak sample: anonymous (V8 heap, malloc), file-backed, shared memory. */
   atPeak: { anonKb: number; fileKb: number; shmemKb: number };
   report: ImportReport;
-  expected: Expected;
+  expected: ExpectedReport;
 }
 
 interface ImportReport {
@@ -46,13 +47,6 @@ interface ImportReport {
   merged: number;
   failed: number;
   errors: unknown[];
-}
-
-interface Expected {
-  rows: number;
-  created: number;
-  merged: number;
-  failed: number;
 }
 
 const { values: args } = parseArgs({
@@ -125,7 +119,7 @@ async function main(): Promise<void> {
     const baseline = rssKb(pid);
     const hwmResettable = resetHwm(pid);
     const sampler = sampleRss(pid);
-    const csv = generateCsv(rows, domain);
+    const csv = subscriberCsv(rows, domain);
     const started = performance.now();
     const report = (await postCsv(`${base}/api/subscribers/import`, auth, csv.stream)) as ImportReport;
     const durationMs = performance.now() - started;
@@ -162,69 +156,12 @@ async function main(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The CSV, generated a chunk at a time as the request body pulls it.
-
-const CITIES = ['Tucson', 'Phoenix', 'Nogales', 'Yuma', 'Flagstaff'];
-
-function generateCsv(rows: number, domain: string) {
-  const width = Math.max(6, String(rows).length);
-  const emailOf = (i: number) => `person${String(i).padStart(width, '0')}@${domain}`;
-  const expected: Expected = { rows, created: 0, merged: 0, failed: 0 };
-  let bytes = 0;
-
-  function* lines(): Generator<string> {
-    yield 'email,name,language,topics,tags,city\n';
-    let chunk = '';
-    for (let i = 1; i <= rows; i++) {
-      let email = emailOf(i);
-      let n = i;
-      if (i % 100 === 50) {
-        // ~1% of the rows: an address that is not one.
-        email = `person${String(i).padStart(width, '0')}.at.${domain}`;
-        expected.failed += 1;
-      } else if (i % 10_000 === 0) {
-        // A few duplicates: the row before (most likely the same batch, merged in memory)…
-        n = i - 1;
-      } else if (i % 10_000 === 5000) {
-        // …and one 2,500 rows back (an earlier batch, merged into the stored subscriber).
-        n = i - 2500;
-      }
-      if (n !== i) {
-        // The rows pointed back to (…9999, …2500) are neither invalid nor duplicates themselves.
-        email = emailOf(n);
-        expected.merged += 1;
-      } else if (!email.includes('.at.')) {
-        expected.created += 1;
-      }
-      const language = i % 2 ? 'es' : 'en';
-      const topics = i % 3 ? 'weekly-bulletin;refugees' : 'weekly-bulletin';
-      const tags = i % 7 ? 'volunteer' : 'volunteer;donor';
-      chunk += `${email},Person ${i},${language},${topics},${tags},${CITIES[i % CITIES.length]}\n`;
-      if (chunk.length >= 64 * 1024) {
-        yield chunk;
-        chunk = '';
-      }
-    }
-    if (chunk) yield chunk;
-  }
-
-  const stream = Readable.from(
-    (function* () {
-      for (const text of lines()) {
-        const buf = Buffer.from(text);
-        bytes += buf.length;
-        yield buf;
-      }
-    })(),
-    { objectMode: false, highWaterMark: 64 * 1024 },
-  );
-  return { stream, expected, bytes: () => bytes };
-}
+// The report.
 
 function checkReport(phase: Phase): void {
   const { report, expected } = phase;
-  const got = { rows: report.rows, created: report.created, merged: report.merged, failed: report.failed };
-  if (JSON.stringify(got) !== JSON.stringify(expected)) {
+  if (!reportMatches(report, expected)) {
+    const got = { rows: report.rows, created: report.created, merged: report.merged, failed: report.failed };
     console.error(`WARNING ${phase.label}: report ${JSON.stringify(got)} differs from expected ${JSON.stringify(expected)}`);
   }
 }
