@@ -23,6 +23,8 @@ export interface RunningWorker {
 
 /** Messages per second when neither SES_MAX_SEND_RATE nor a real SES account says. */
 export const DEFAULT_SEND_RATE = 200;
+/** Batch jobs one worker runs at once; each sends all its rows in parallel. */
+export const BATCH_CONCURRENCY = 4;
 /** How long a batch waits when the daily quota is spent. */
 const QUOTA_WAIT_MS = 60 * 60_000;
 
@@ -59,7 +61,7 @@ export async function startWorker({ config, logger, stores, sending }: WorkerDep
     {
       connection,
       prefix,
-      concurrency: 4,
+      concurrency: BATCH_CONCURRENCY,
       limiter,
       // A batch takes seconds; a worker that stops renewing its lock for 15 s is gone, and its
       // batch runs again within 5 s more (its in-flight rows become 'unknown', never re-sent).
