@@ -1,7 +1,8 @@
 // Sign-in: email and password; the server throttles repeated failures.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api } from './api';
 import { ErrorNotice, Field } from './components';
+import { submitTo, useAction } from './hooks';
 import { BASE, Link, navigate, useLocation, useTitle } from './router';
 import { useSession } from './session';
 
@@ -11,39 +12,27 @@ export function SignIn({ setupRequired }: { setupRequired: boolean }) {
   const { query } = useLocation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      signedIn(await api('POST', '/api/session', { email, password }));
-      const next = query.get('next');
-      // Only a path of this app: never an address elsewhere.
-      navigate(next && next.startsWith(`${BASE}/`) && !next.startsWith('//') ? next : `${BASE}/bulletins`, { replace: true });
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const signIn = useAction(async () => {
+    signedIn(await api('POST', '/api/session', { email, password }));
+    const next = query.get('next');
+    // Only a path of this app: never an address elsewhere.
+    navigate(next && next.startsWith(`${BASE}/`) && !next.startsWith('//') ? next : `${BASE}/bulletins`, { replace: true });
+  });
 
   return (
     <main className="sign-in" id="main">
-      <form onSubmit={submit} className="card" aria-labelledby="sign-in-title">
+      <form onSubmit={submitTo(signIn)} className="card" aria-labelledby="sign-in-title">
         <p className="brand">Pregón</p>
         <h1 id="sign-in-title">Sign in</h1>
-        <ErrorNotice error={error} />
+        <ErrorNotice error={signIn.error} />
         <Field label="Email">
           <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
         </Field>
         <Field label="Password">
           <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         </Field>
-        <button type="submit" className="button-primary" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+        <button type="submit" className="button-primary" disabled={signIn.busy}>
+          {signIn.busy ? 'Signing in…' : 'Sign in'}
         </button>
         {setupRequired && (
           <p>

@@ -1,6 +1,7 @@
 // The pieces every screen uses: headers, fields with their errors, notices, dialogs, badges.
 import { cloneElement, useEffect, useId, useRef, type ReactElement, type ReactNode } from 'react';
 import { ApiError, errorMessage } from './api';
+import { useAction } from './hooks';
 
 export function PageHeader({ title, children, back }: { title: ReactNode; children?: ReactNode; back?: ReactNode }) {
   return (
@@ -98,6 +99,61 @@ export function Dialog({ open, title, onClose, children }: { open: boolean; titl
         </>
       )}
     </dialog>
+  );
+}
+
+interface ConfirmDialogProps {
+  open?: boolean;
+  title: string;
+  confirmLabel: ReactNode;
+  /** The confirm button's words while `onConfirm` runs ("Deleting…"); the same words if not given. */
+  busyLabel?: ReactNode;
+  cancelLabel?: string;
+  /** A red confirm button for what cannot be undone (the default); otherwise the primary one. */
+  danger?: boolean;
+  disabled?: boolean;
+  onConfirm(): Promise<void>;
+  onClose(): void;
+  children: ReactNode;
+}
+
+/**
+ * A question before an action: Cancel, or the confirm button, which runs `onConfirm`. An error
+ * keeps the dialog open and is shown in it; on success `onConfirm` closes it (or goes elsewhere).
+ */
+export function ConfirmDialog({ open = true, title, ...body }: ConfirmDialogProps) {
+  // The body is inside the dialog, which shows it only while open: each opening starts without an error.
+  return (
+    <Dialog open={open} title={title} onClose={body.onClose}>
+      <ConfirmBody {...body} />
+    </Dialog>
+  );
+}
+
+function ConfirmBody({
+  confirmLabel,
+  busyLabel = confirmLabel,
+  cancelLabel = 'Cancel',
+  danger = true,
+  disabled = false,
+  onConfirm,
+  onClose,
+  children,
+}: Omit<ConfirmDialogProps, 'open' | 'title'>) {
+  const confirm = useAction(onConfirm);
+  return (
+    <>
+      <ErrorNotice error={confirm.error} />
+      {children}
+      <div className="dialog-actions">
+        <button type="button" onClick={onClose}>
+          {cancelLabel}
+        </button>
+        <button type="button" className={danger ? 'button-danger' : 'button-primary'} disabled={disabled || confirm.busy} onClick={() => void confirm.run()}>
+          {confirm.busy ? busyLabel : confirmLabel}
+        </button>
+      </div>
+    </>
   );
 }
 

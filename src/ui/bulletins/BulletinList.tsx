@@ -2,9 +2,9 @@
 // duplicate (last week's as the start of this week's), delete drafts.
 import { useState } from 'react';
 import { api } from '../api';
-import { Badge, Dialog, ErrorNotice, Field, formatDate, formatNumber, languageName, Loading, PageHeader } from '../components';
+import { Badge, ConfirmDialog, ErrorNotice, Field, formatDate, formatNumber, languageName, Loading, PageHeader } from '../components';
 import type { CampaignListItem as Campaign } from '../campaigns/campaign-types';
-import { useApi } from '../hooks';
+import { useAction, useApi } from '../hooks';
 import { BASE, Link, navigate, useTitle } from '../router';
 import type { Bulletin, BulletinDocument } from './model';
 import './bulletin-list.css';
@@ -40,8 +40,6 @@ export function BulletinList() {
   useTitle('Bulletins');
   const bulletins = useApi<{ data: BulletinSummary[] }>('/api/bulletins');
   const campaigns = useApi<{ data: Campaign[] }>('/api/campaigns');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
   const [deleting, setDeleting] = useState<BulletinSummary>();
   const [filter, setFilter] = useState<Filter>('all');
   const [search, setSearch] = useState('');
@@ -50,26 +48,16 @@ export function BulletinList() {
   const latest = new Map<number, Campaign>();
   for (const campaign of campaigns.data?.data ?? []) if (!latest.has(campaign.bulletinId)) latest.set(campaign.bulletinId, campaign);
 
-  const act = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await action();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
   const open = (bulletin: Bulletin) => navigate(`${BASE}/bulletins/${bulletin.id}`);
-  const create = () => act(async () => open(await api<Bulletin>('POST', '/api/bulletins', EMPTY_BULLETIN)));
-  const duplicate = (id: number) => act(async () => open(await api<Bulletin>('POST', `/api/bulletins/${id}/duplicate`)));
-  const remove = (bulletin: BulletinSummary) =>
-    act(async () => {
-      await api('DELETE', `/api/bulletins/${bulletin.id}`);
-      setDeleting(undefined);
-      bulletins.setData({ data: (bulletins.data?.data ?? []).filter((b) => b.id !== bulletin.id) });
-    });
+  // New and Duplicate share one error and disable each other.
+  const act = useAction((action: () => Promise<void>) => action());
+  const create = () => act.run(async () => open(await api<Bulletin>('POST', '/api/bulletins', EMPTY_BULLETIN)));
+  const duplicate = (id: number) => act.run(async () => open(await api<Bulletin>('POST', `/api/bulletins/${id}/duplicate`)));
+  const remove = async (bulletin: BulletinSummary) => {
+    await api('DELETE', `/api/bulletins/${bulletin.id}`);
+    setDeleting(undefined);
+    bulletins.setData({ data: (bulletins.data?.data ?? []).filter((b) => b.id !== bulletin.id) });
+  };
 
   const all = bulletins.data?.data ?? [];
   const words = search.trim().toLowerCase();
@@ -78,11 +66,11 @@ export function BulletinList() {
   return (
     <>
       <PageHeader title="Bulletins">
-        <button type="button" className="button-primary" onClick={() => void create()} disabled={busy}>
+        <button type="button" className="button-primary" onClick={() => void create()} disabled={act.busy}>
           New bulletin
         </button>
       </PageHeader>
-      {!deleting && <ErrorNotice error={error} />}
+      <ErrorNotice error={act.error} />
       <ErrorNotice error={bulletins.error} title="The bulletins could not be loaded." />
       <ErrorNotice error={campaigns.error} title="The sends could not be loaded, so states are missing." />
       {!bulletins.data && !bulletins.error && <Loading label="Loading the bulletins…" />}
@@ -132,7 +120,7 @@ export function BulletinList() {
                     key={bulletin.id}
                     bulletin={bulletin}
                     campaign={latest.get(bulletin.id)}
-                    busy={busy}
+                    busy={act.busy}
                     onDuplicate={() => void duplicate(bulletin.id)}
                     onDelete={() => setDeleting(bulletin)}
                   />
@@ -143,20 +131,17 @@ export function BulletinList() {
           {shown.length === 0 && <p className="muted list-none">No bulletin matches. Show all bulletins or change the words.</p>}
         </>
       )}
-      <Dialog open={deleting !== undefined} title="Delete this draft?" onClose={() => setDeleting(undefined)}>
+      <ConfirmDialog
+        open={deleting !== undefined}
+        title="Delete this draft?"
+        confirmLabel="Delete draft"
+        onConfirm={() => remove(deleting!)}
+        onClose={() => setDeleting(undefined)}
+      >
         <p>
           “{deleting?.title}” and its {deleting?.version === 1 ? 'one version' : `${deleting?.version} versions`} are deleted for good.
         </p>
-        <ErrorNotice error={error} />
-        <div className="dialog-actions">
-          <button type="button" onClick={() => setDeleting(undefined)}>
-            Cancel
-          </button>
-          <button type="button" className="button-danger" disabled={busy} onClick={() => void remove(deleting!)}>
-            Delete draft
-          </button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
     </>
   );
 }

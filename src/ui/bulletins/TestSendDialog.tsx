@@ -1,7 +1,8 @@
 // Test copies of the saved bulletin to staff inboxes; the addresses are remembered for next time.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, ApiError } from '../api';
 import { Dialog, ErrorNotice, Field, languageName, Notice } from '../components';
+import { submitTo, useAction } from '../hooks';
 import { useSession, useStaff } from '../session';
 
 const MAX_ADDRESSES = 10;
@@ -11,43 +12,31 @@ export function TestSendDialog({ open, onClose, bulletinId, languages }: { open:
   const { update } = useSession();
   const [addresses, setAddresses] = useState(() => (staff.testAddresses.length ? staff.testAddresses : [staff.email]).join('\n'));
   const [language, setLanguage] = useState(languages[0]!);
-  const [sending, setSending] = useState(false);
-  const [error, setError] = useState<unknown>();
   const [sent, setSent] = useState<{ to: string[]; language: string }>();
-
-  const close = () => {
-    setSent(undefined);
-    setError(undefined);
-    onClose();
-  };
   const list = addresses.split(/[\s,;]+/).filter(Boolean);
   const lang = languages.includes(language) ? language : languages[0]!;
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setSending(true);
-    setError(undefined);
+  const send = useAction(async () => {
     setSent(undefined);
-    try {
-      const answer = await api<{ sent: { to: string }[] }>('POST', `/api/bulletins/${bulletinId}/test`, { to: list, lang });
-      setSent({ to: answer.sent.map((s) => s.to), language: lang });
-      const remembered = await api<{ testAddresses: string[] }>('PUT', '/api/me/test-addresses', { addresses: list });
-      update({ ...staff, testAddresses: remembered.testAddresses });
-    } catch (e) {
-      setError(e);
-    } finally {
-      setSending(false);
-    }
+    const answer = await api<{ sent: { to: string }[] }>('POST', `/api/bulletins/${bulletinId}/test`, { to: list, lang });
+    setSent({ to: answer.sent.map((s) => s.to), language: lang });
+    const remembered = await api<{ testAddresses: string[] }>('PUT', '/api/me/test-addresses', { addresses: list });
+    update({ ...staff, testAddresses: remembered.testAddresses });
+  });
+  const close = () => {
+    setSent(undefined);
+    send.setError(undefined);
+    onClose();
   };
 
   return (
     <Dialog open={open} title="Send a test" onClose={close}>
-      <form onSubmit={(event) => void submit(event)}>
+      <form onSubmit={submitTo(send)}>
         <p className="muted">Test copies show the saved version, with [TEST] before the subject. They go only to the addresses below.</p>
         <Field
           label="Test addresses"
           hint={`One per line, up to ${MAX_ADDRESSES}; remembered for your next test`}
-          error={list.length > MAX_ADDRESSES ? `That is ${list.length} addresses; at most ${MAX_ADDRESSES}.` : addressIssues(error, list)}
+          error={list.length > MAX_ADDRESSES ? `That is ${list.length} addresses; at most ${MAX_ADDRESSES}.` : addressIssues(send.error, list)}
         >
           <textarea rows={4} value={addresses} onChange={(event) => setAddresses(event.target.value)} autoComplete="email" spellCheck={false} />
         </Field>
@@ -62,7 +51,7 @@ export function TestSendDialog({ open, onClose, bulletinId, languages }: { open:
             </select>
           </Field>
         )}
-        {error !== undefined && !addressIssues(error, list) && <ErrorNotice error={error} title="The test was not sent." />}
+        {!addressIssues(send.error, list) && <ErrorNotice error={send.error} title="The test was not sent." />}
         {sent && (
           <Notice kind="success">
             Test sent in {languageName(sent.language)} to {sent.to.join(', ')}.
@@ -72,8 +61,8 @@ export function TestSendDialog({ open, onClose, bulletinId, languages }: { open:
           <button type="button" onClick={close}>
             {sent ? 'Done' : 'Cancel'}
           </button>
-          <button type="submit" className="button-primary" disabled={sending || list.length === 0 || list.length > MAX_ADDRESSES}>
-            {sending ? 'Sending…' : 'Send test'}
+          <button type="submit" className="button-primary" disabled={send.busy || list.length === 0 || list.length > MAX_ADDRESSES}>
+            {send.busy ? 'Sending…' : 'Send test'}
           </button>
         </div>
       </form>

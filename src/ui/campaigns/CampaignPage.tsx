@@ -1,9 +1,9 @@
 // One send: its progress live (state, a progress bar, rate, errors), the controls its state allows
 // (pause, resume, cancel, retry failed, reschedule) and, once mail has gone, the report.
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import { api, ApiError } from '../api';
-import { Badge, Dialog, ErrorNotice, formatDate, formatNumber, languageName, Loading, PageHeader } from '../components';
-import { useApi } from '../hooks';
+import { api } from '../api';
+import { Badge, ConfirmDialog, Dialog, ErrorNotice, formatDate, formatNumber, languageName, Loading, PageHeader } from '../components';
+import { useAction, useApi } from '../hooks';
 import { BASE, Link, useTitle } from '../router';
 import { audienceSentence, plural } from './AudienceCounts';
 import { DELIVERY_STATUSES, settled, type AudiencePreview, type CampaignReport, type Comparison, type DeliveryStatus } from './campaign-types';
@@ -208,27 +208,19 @@ type Action = 'cancel' | 'retry' | 'reschedule';
 
 function Controls({ report, onChanged }: { report: CampaignReport; onChanged(): void }) {
   const [dialog, setDialog] = useState<Action>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
   const [includeUnknown, setIncludeUnknown] = useState(false);
   const [sendAt, setSendAt] = useState('');
   const { state, counts } = report;
 
-  const act = async (method: 'POST' | 'PATCH', path: string, body?: unknown) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api(method, `/api/campaigns/${report.id}${path}`, body);
-      setDialog(undefined);
-      onChanged();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+  const call = async (method: 'POST' | 'PATCH', path: string, body?: unknown) => {
+    await api(method, `/api/campaigns/${report.id}${path}`, body);
+    setDialog(undefined);
+    onChanged();
   };
+  // Pause, resume and reschedule; the confirm dialogs run `call` themselves.
+  const act = useAction(call);
   const open = (action: Action) => {
-    setError(undefined);
+    act.setError(undefined);
     if (action === 'reschedule') setSendAt(isoToLocal(report.scheduledAt));
     setDialog(action);
   };
@@ -238,12 +230,12 @@ function Controls({ report, onChanged }: { report: CampaignReport; onChanged(): 
   return (
     <>
       {state === 'sending' && (
-        <button type="button" onClick={() => void act('POST', '/pause')} disabled={busy}>
+        <button type="button" onClick={() => void act.run('POST', '/pause')} disabled={act.busy}>
           Pause
         </button>
       )}
       {state === 'paused' && (
-        <button type="button" className="button-primary" onClick={() => void act('POST', '/resume')} disabled={busy}>
+        <button type="button" className="button-primary" onClick={() => void act.run('POST', '/resume')} disabled={act.busy}>
           Resume
         </button>
       )}
@@ -262,27 +254,34 @@ function Controls({ report, onChanged }: { report: CampaignReport; onChanged(): 
           Cancel send…
         </button>
       )}
-      {!dialog && error !== undefined && <ErrorNotice error={error} />}
+      {!dialog && <ErrorNotice error={act.error} />}
 
-      <Dialog open={dialog === 'cancel'} title="Cancel this send?" onClose={() => setDialog(undefined)}>
+      <ConfirmDialog
+        open={dialog === 'cancel'}
+        title="Cancel this send?"
+        confirmLabel="Cancel the send"
+        cancelLabel="Keep sending"
+        onConfirm={() => call('POST', '/cancel')}
+        onClose={() => setDialog(undefined)}
+      >
         <p>
           {counts.total > 0
             ? `${plural(counts.queued, 'message')} not yet sent will not be. ${plural(counts.sent, 'message')} already sent stay sent.`
             : 'Nothing has been sent; nothing will be.'}{' '}
           A cancelled send cannot be started again; send the bulletin anew instead.
         </p>
-        <ErrorNotice error={error} />
-        <div className="dialog-actions">
-          <button type="button" onClick={() => setDialog(undefined)}>
-            Keep sending
-          </button>
-          <button type="button" className="button-danger" onClick={() => void act('POST', '/cancel')} disabled={busy}>
-            Cancel the send
-          </button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
 
-      <Dialog open={dialog === 'retry'} title="Retry failed messages?" onClose={() => setDialog(undefined)}>
+      <ConfirmDialog
+        open={dialog === 'retry'}
+        title="Retry failed messages?"
+        confirmLabel="Retry"
+        cancelLabel="Not now"
+        danger={false}
+        disabled={counts.failed + (includeUnknown ? counts.unknown : 0) === 0}
+        onConfirm={() => call('POST', '/retry-failed', { include: includeUnknown ? ['failed', 'unknown'] : ['failed'] })}
+        onClose={() => setDialog(undefined)}
+      >
         <p>{plural(counts.failed, 'failed message')} will be queued and sent again.</p>
         {counts.unknown > 0 && (
           <label className="checkbox retry-unknown">
@@ -295,30 +294,21 @@ function Controls({ report, onChanged }: { report: CampaignReport; onChanged(): 
             A worker stopped while sending these: SES may have taken them, so retrying them may send some people a second copy.
           </p>
         )}
-        <ErrorNotice error={error} />
-        <div className="dialog-actions">
-          <button type="button" onClick={() => setDialog(undefined)}>
-            Not now
-          </button>
-          <button
-            type="button"
-            className="button-primary"
-            disabled={busy || counts.failed + (includeUnknown ? counts.unknown : 0) === 0}
-            onClick={() => void act('POST', '/retry-failed', { include: includeUnknown ? ['failed', 'unknown'] : ['failed'] })}
-          >
-            Retry
-          </button>
-        </div>
-      </Dialog>
+      </ConfirmDialog>
 
       <Dialog open={dialog === 'reschedule'} title="Reschedule this send" onClose={() => setDialog(undefined)}>
-        <ScheduleField label="Send at" value={sendAt} onChange={setSendAt} error={error instanceof ApiError ? error.issueFor('scheduledAt') : undefined} />
-        {!(error instanceof ApiError && error.issueFor('scheduledAt')) && <ErrorNotice error={error} />}
+        <ScheduleField label="Send at" value={sendAt} onChange={setSendAt} error={act.issue('scheduledAt')} />
+        {!act.issue('scheduledAt') && <ErrorNotice error={act.error} />}
         <div className="dialog-actions">
           <button type="button" onClick={() => setDialog(undefined)}>
             Keep the time
           </button>
-          <button type="button" className="button-primary" disabled={busy || !rescheduleAt} onClick={() => void act('PATCH', '', { scheduledAt: rescheduleAt })}>
+          <button
+            type="button"
+            className="button-primary"
+            disabled={act.busy || !rescheduleAt}
+            onClick={() => void act.run('PATCH', '', { scheduledAt: rescheduleAt })}
+          >
             Reschedule
           </button>
         </div>

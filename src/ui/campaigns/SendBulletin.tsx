@@ -3,7 +3,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, errorMessage } from '../api';
 import { Dialog, ErrorNotice, Field, formatDate, languageName, Loading, Notice, PageHeader } from '../components';
-import { useApi, useDebounced } from '../hooks';
+import { useAction, useApi, useDebounced } from '../hooks';
 import { BASE, Link, navigate, useTitle } from '../router';
 import { TopicChoices, topicName, type Topic } from '../subscribers/fields';
 import { AudienceCounts, audienceSentence, plural } from './AudienceCounts';
@@ -314,34 +314,24 @@ function SegmentChoice({ segments, value, onChange, onEdit }: { segments: Segmen
 
 function SaveSegment({ rule, onSaved }: { rule: Rule; onSaved(segment: Segment): void }) {
   const [name, setName] = useState('');
-  const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState<Segment>();
-  const [busy, setBusy] = useState(false);
-  const save = async () => {
-    setBusy(true);
-    setError(undefined);
+  const save = useAction(async () => {
     setSaved(undefined);
-    try {
-      const segment = await api<Segment>('POST', '/api/segments', { name, rule });
-      setSaved(segment);
-      setName('');
-      onSaved(segment);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const nameError = error instanceof ApiError ? error.issueFor('name') : undefined;
+    const segment = await api<Segment>('POST', '/api/segments', { name, rule });
+    setSaved(segment);
+    setName('');
+    onSaved(segment);
+  });
+  const nameError = save.issue('name');
   return (
     <div className="save-segment">
       <Field label="Save this rule as a segment" hint="To choose the same people again for a later send." error={nameError}>
         <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Segment name" />
       </Field>
-      <button type="button" className="button-small" onClick={() => void save()} disabled={busy}>
+      <button type="button" className="button-small" onClick={() => void save.run()} disabled={save.busy}>
         Save segment
       </button>
-      {error !== undefined && !nameError && <ErrorNotice error={error} title="The segment was not saved." />}
+      {!nameError && <ErrorNotice error={save.error} title="The segment was not saved." />}
       {saved && <Notice kind="success">Saved as the segment “{saved.name}”.</Notice>}
     </div>
   );

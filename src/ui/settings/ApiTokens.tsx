@@ -1,9 +1,9 @@
 // API tokens (admins): for other programs that use the API. A new token is shown once; the
 // server keeps only a hash of it.
-import { useRef, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api';
-import { Dialog, ErrorNotice, Field, formatDate, Loading, Notice, PageHeader } from '../components';
-import { useApi } from '../hooks';
+import { useRef, useState } from 'react';
+import { api } from '../api';
+import { ConfirmDialog, ErrorNotice, Field, formatDate, Loading, Notice, PageHeader } from '../components';
+import { submitTo, useAction, useApi } from '../hooks';
 import { useTitle } from '../router';
 import type { Role } from '../session';
 import { ROLE_HINTS, ROLES } from './roles';
@@ -115,28 +115,16 @@ export function ApiTokens() {
 function NewToken({ onCreated }: { onCreated(token: CreatedToken): void }) {
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('editor');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      onCreated(await api<CreatedToken>('POST', '/api/tokens', { name, role }));
-      setName('');
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const create = useAction(async () => {
+    onCreated(await api<CreatedToken>('POST', '/api/tokens', { name, role }));
+    setName('');
+  });
 
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="new-token">
+    <form className="card" onSubmit={submitTo(create)} aria-labelledby="new-token">
       <h2 id="new-token">New token</h2>
-      <ErrorNotice error={error} title="No token was created." />
-      <Field label="Token name" hint="What uses it, such as “CRM sync”." error={error instanceof ApiError ? error.issueFor('name') : undefined}>
+      <ErrorNotice error={create.error} title="No token was created." />
+      <Field label="Token name" hint="What uses it, such as “CRM sync”." error={create.issue('name')}>
         <input required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
       </Field>
       <Field label="Token role" hint={ROLE_HINTS[role]}>
@@ -148,8 +136,8 @@ function NewToken({ onCreated }: { onCreated(token: CreatedToken): void }) {
           ))}
         </select>
       </Field>
-      <button type="submit" className="button-primary" disabled={busy}>
-        {busy ? 'Creating…' : 'Create token'}
+      <button type="submit" className="button-primary" disabled={create.busy}>
+        {create.busy ? 'Creating…' : 'Create token'}
       </button>
     </form>
   );
@@ -195,31 +183,18 @@ function CreatedTokenNotice({ created, onDone }: { created: CreatedToken; onDone
 }
 
 function RevokeDialog({ token, onClose, onRevoked }: { token: TokenInfo; onClose(): void; onRevoked(): void }) {
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const revoke = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api('DELETE', `/api/tokens/${token.id}`);
-      onRevoked();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
   return (
-    <Dialog open title={`Revoke the token “${token.name}”?`} onClose={onClose}>
-      <ErrorNotice error={error} />
+    <ConfirmDialog
+      title={`Revoke the token “${token.name}”?`}
+      confirmLabel="Revoke token"
+      busyLabel="Revoking…"
+      onConfirm={async () => {
+        await api('DELETE', `/api/tokens/${token.id}`);
+        onRevoked();
+      }}
+      onClose={onClose}
+    >
       <p>It stops working at once: any program that uses it will be refused until it is given a new token.</p>
-      <div className="dialog-actions">
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="button" className="button-danger" disabled={busy} onClick={() => void revoke()}>
-          {busy ? 'Revoking…' : 'Revoke token'}
-        </button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }

@@ -1,8 +1,8 @@
 // The organisation's settings: who sends, from where, in what colours. Every bulletin reads them.
-import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api';
+import { useEffect, useState } from 'react';
+import { api } from '../api';
 import { ErrorNotice, Field, LanguageOptions, Loading, Notice, PageHeader } from '../components';
-import { useApi } from '../hooks';
+import { submitTo, useAction, useApi } from '../hooks';
 import { useTitle } from '../router';
 import './settings.css';
 
@@ -34,52 +34,39 @@ export function Settings() {
 
 function SettingsForm({ saved, onSaved }: { saved: OrganisationSettings; onSaved(settings: OrganisationSettings): void }) {
   const [draft, setDraft] = useState(saved);
-  const [error, setError] = useState<unknown>();
   const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
   useEffect(() => setDraft(saved), [saved]);
 
   const edit = (key: keyof OrganisationSettings, value: string) => {
     setDraft((d) => ({ ...d, [key]: value }));
     setDone(false);
   };
-  const issue = (path: keyof OrganisationSettings) => (error instanceof ApiError ? error.issueFor(path) : undefined);
   // PUT merges: only what changed is sent, so two admins editing different fields both keep theirs.
   const changed = (Object.keys(draft) as (keyof OrganisationSettings)[]).filter((key) => draft[key] !== saved[key]);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const answer = await api<OrganisationSettings>('PUT', '/api/settings', Object.fromEntries(changed.map((key) => [key, draft[key]])));
-      onSaved(answer);
-      setDone(true);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const save = useAction(async () => {
+    onSaved(await api<OrganisationSettings>('PUT', '/api/settings', Object.fromEntries(changed.map((key) => [key, draft[key]]))));
+    setDone(true);
+  });
 
   return (
-    <form onSubmit={submit} className="settings-form">
-      <ErrorNotice error={error} title="Not saved." />
+    <form onSubmit={submitTo(save)} className="settings-form">
+      <ErrorNotice error={save.error} title="Not saved." />
       {done && <Notice kind="success">Settings saved.</Notice>}
       <div className="grid-2">
         <section className="card" aria-labelledby="settings-organisation">
           <h2 id="settings-organisation">Organisation</h2>
-          <Field label="Organisation name" hint="Shown in the header of every bulletin and on the public pages." error={issue('organisationName')}>
+          <Field label="Organisation name" hint="Shown in the header of every bulletin and on the public pages." error={save.issue('organisationName')}>
             <input required value={draft.organisationName} onChange={(e) => edit('organisationName', e.target.value)} />
           </Field>
           <Field
             label="Postal address"
             hint="The law (CAN-SPAM) wants a physical postal address in every bulk mail: the pre-send checks block sending while it is empty."
-            error={issue('postalAddress')}
+            error={save.issue('postalAddress')}
           >
             <textarea rows={3} value={draft.postalAddress} onChange={(e) => edit('postalAddress', e.target.value)} />
           </Field>
-          <Field label="Default language" hint="The public pages use it when a visitor's language is not known." error={issue('defaultLanguage')}>
+          <Field label="Default language" hint="The public pages use it when a visitor's language is not known." error={save.issue('defaultLanguage')}>
             <select value={draft.defaultLanguage} onChange={(e) => edit('defaultLanguage', e.target.value)}>
               <LanguageOptions current={draft.defaultLanguage} />
             </select>
@@ -87,19 +74,19 @@ function SettingsForm({ saved, onSaved }: { saved: OrganisationSettings; onSaved
         </section>
         <section className="card" aria-labelledby="settings-sender">
           <h2 id="settings-sender">Sender</h2>
-          <Field label="From name" hint="The name subscribers see as the sender." error={issue('senderName')}>
+          <Field label="From name" hint="The name subscribers see as the sender." error={save.issue('senderName')}>
             <input value={draft.senderName} onChange={(e) => edit('senderName', e.target.value)} />
           </Field>
-          <Field label="From address" hint="An address of a domain verified in Amazon SES; empty for the server's MAIL_FROM." error={issue('senderEmail')}>
+          <Field label="From address" hint="An address of a domain verified in Amazon SES; empty for the server's MAIL_FROM." error={save.issue('senderEmail')}>
             <input type="email" value={draft.senderEmail} onChange={(e) => edit('senderEmail', e.target.value)} />
           </Field>
-          <Field label="Reply-to address" hint="Where replies go; empty for the from address." error={issue('replyTo')}>
+          <Field label="Reply-to address" hint="Where replies go; empty for the from address." error={save.issue('replyTo')}>
             <input type="email" value={draft.replyTo} onChange={(e) => edit('replyTo', e.target.value)} />
           </Field>
         </section>
         <section className="card" aria-labelledby="settings-look">
           <h2 id="settings-look">Look</h2>
-          <Field label="Logo URL" hint="An https address of an image, shown 180 pixels wide at the top of every bulletin." error={issue('logoUrl')}>
+          <Field label="Logo URL" hint="An https address of an image, shown 180 pixels wide at the top of every bulletin." error={save.issue('logoUrl')}>
             <input type="url" value={draft.logoUrl} placeholder="https://" onChange={(e) => edit('logoUrl', e.target.value)} />
           </Field>
           <LogoPreview url={draft.logoUrl} />
@@ -110,7 +97,7 @@ function SettingsForm({ saved, onSaved }: { saved: OrganisationSettings; onSaved
               value={HEX_COLOUR.test(draft.brandColor) ? draft.brandColor.toLowerCase() : '#000000'}
               onChange={(e) => edit('brandColor', e.target.value)}
             />
-            <Field label="Brand colour" hint="Buttons and links in bulletins and on the public pages." error={issue('brandColor')}>
+            <Field label="Brand colour" hint="Buttons and links in bulletins and on the public pages." error={save.issue('brandColor')}>
               <input className="settings-hex" value={draft.brandColor} maxLength={7} spellCheck={false} onChange={(e) => edit('brandColor', e.target.value)} />
             </Field>
           </div>
@@ -118,8 +105,8 @@ function SettingsForm({ saved, onSaved }: { saved: OrganisationSettings; onSaved
         </section>
       </div>
       <div className="settings-actions">
-        <button type="submit" className="button-primary" disabled={busy || changed.length === 0}>
-          {busy ? 'Saving…' : 'Save settings'}
+        <button type="submit" className="button-primary" disabled={save.busy || changed.length === 0}>
+          {save.busy ? 'Saving…' : 'Save settings'}
         </button>
         {changed.length > 0 && (
           <button
@@ -127,7 +114,7 @@ function SettingsForm({ saved, onSaved }: { saved: OrganisationSettings; onSaved
             className="button-quiet"
             onClick={() => {
               setDraft(saved);
-              setError(undefined);
+              save.setError(undefined);
             }}
           >
             Discard changes

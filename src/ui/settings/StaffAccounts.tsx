@@ -1,9 +1,9 @@
 // Staff accounts (admins): who may sign in and with what role; add, change role, set a new
 // password, delete. The server keeps at least one admin and refuses to delete your own account.
-import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api';
-import { Dialog, ErrorNotice, Field, formatDate, Loading, Notice, PageHeader } from '../components';
-import { useApi } from '../hooks';
+import { useState } from 'react';
+import { api } from '../api';
+import { ConfirmDialog, Dialog, ErrorNotice, Field, formatDate, Loading, Notice, PageHeader } from '../components';
+import { submitTo, useAction, useApi } from '../hooks';
 import { useTitle } from '../router';
 import { useSession, useStaff, type Role } from '../session';
 import { ROLE_HINTS, ROLES } from './roles';
@@ -26,27 +26,21 @@ export function StaffAccounts() {
   const staff = useApi<{ data: StaffMember[] }>('/api/staff');
   const [action, setAction] = useState<Action>(null);
   const [done, setDone] = useState<string>();
-  const [error, setError] = useState<unknown>();
+
+  const changeRole = useAction(async (member: StaffMember, role: Role) => {
+    setDone(undefined);
+    // The dialog that asked (making yourself an editor) closes either way; an error shows above the table.
+    await api('PATCH', `/api/staff/${member.id}`, { role }).finally(() => setAction(null));
+    // Your own role decides which screens you see, at once.
+    if (member.id === me.id) session.update({ ...me, role });
+    finish(`${member.email} is now ${role === 'admin' ? 'an admin' : 'an editor'}.`);
+  });
 
   const finish = (message: string) => {
     setAction(null);
-    setError(undefined);
+    changeRole.setError(undefined);
     setDone(message);
     staff.reload();
-  };
-
-  const changeRole = async (member: StaffMember, role: Role) => {
-    setDone(undefined);
-    setError(undefined);
-    try {
-      await api('PATCH', `/api/staff/${member.id}`, { role });
-      // Your own role decides which screens you see, at once.
-      if (member.id === me.id) session.update({ ...me, role });
-      finish(`${member.email} is now ${role === 'admin' ? 'an admin' : 'an editor'}.`);
-    } catch (e) {
-      setAction(null);
-      setError(e);
-    }
   };
 
   return (
@@ -60,7 +54,7 @@ export function StaffAccounts() {
         {ROLE_HINTS.editor}. {ROLE_HINTS.admin}.
       </p>
       {done && <Notice kind="success">{done}</Notice>}
-      <ErrorNotice error={error} title="Not changed." />
+      <ErrorNotice error={changeRole.error} title="Not changed." />
       <ErrorNotice error={staff.error} title="The staff accounts could not be loaded." />
       {!staff.data && staff.loading && <Loading label="Loading staff accounts…" />}
       {staff.data && (
@@ -92,7 +86,7 @@ export function StaffAccounts() {
                       onChange={(e) => {
                         const role = e.target.value as Role;
                         if (member.id === me.id && role === 'editor') setAction({ kind: 'demote-self', member });
-                        else void changeRole(member, role);
+                        else void changeRole.run(member, role);
                       }}
                     >
                       <option value="editor">Editor</option>
@@ -125,17 +119,14 @@ export function StaffAccounts() {
         <DeleteStaffDialog member={action.member} onClose={() => setAction(null)} onDeleted={() => finish(`${action.member.email} was deleted.`)} />
       )}
       {action?.kind === 'demote-self' && (
-        <Dialog open title="Make yourself an editor?" onClose={() => setAction(null)}>
+        <ConfirmDialog
+          title="Make yourself an editor?"
+          confirmLabel="Make me an editor"
+          onConfirm={() => changeRole.run(action.member, 'editor')}
+          onClose={() => setAction(null)}
+        >
           <p>You will no longer see staff accounts, API tokens, settings or the queue dashboard. Another admin can make you an admin again.</p>
-          <div className="dialog-actions">
-            <button type="button" onClick={() => setAction(null)}>
-              Cancel
-            </button>
-            <button type="button" className="button-danger" onClick={() => void changeRole(action.member, 'editor')}>
-              Make me an editor
-            </button>
-          </div>
-        </Dialog>
+        </ConfirmDialog>
       )}
     </>
   );
@@ -145,30 +136,16 @@ function AddStaffDialog({ onClose, onAdded }: { onClose(): void; onAdded(member:
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('editor');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const issue = (path: string) => (error instanceof ApiError ? error.issueFor(path) : undefined);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      onAdded(await api<StaffMember>('POST', '/api/staff', { email, password, role }));
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+  const add = useAction(async () => onAdded(await api<StaffMember>('POST', '/api/staff', { email, password, role })));
 
   return (
     <Dialog open title="Add a staff member" onClose={onClose}>
-      <form onSubmit={submit}>
-        <ErrorNotice error={error} title="Not added." />
-        <Field label="Email" error={issue('email')}>
+      <form onSubmit={submitTo(add)}>
+        <ErrorNotice error={add.error} title="Not added." />
+        <Field label="Email" error={add.issue('email')}>
           <input type="email" autoComplete="off" required value={email} onChange={(e) => setEmail(e.target.value)} />
         </Field>
-        <Field label="Password" hint="At least 12 characters. Give it to them by a safe channel." error={issue('password')}>
+        <Field label="Password" hint="At least 12 characters. Give it to them by a safe channel." error={add.issue('password')}>
           <input type="password" autoComplete="new-password" required minLength={12} value={password} onChange={(e) => setPassword(e.target.value)} />
         </Field>
         <fieldset>
@@ -184,8 +161,8 @@ function AddStaffDialog({ onClose, onAdded }: { onClose(): void; onAdded(member:
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="button-primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create account'}
+          <button type="submit" className="button-primary" disabled={add.busy}>
+            {add.busy ? 'Creating…' : 'Create account'}
           </button>
         </div>
       </form>
@@ -195,30 +172,19 @@ function AddStaffDialog({ onClose, onAdded }: { onClose(): void; onAdded(member:
 
 function PasswordDialog({ member, onClose, onSet }: { member: StaffMember; onClose(): void; onSet(): void }) {
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api('PATCH', `/api/staff/${member.id}`, { password });
-      onSet();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+  const save = useAction(async () => {
+    await api('PATCH', `/api/staff/${member.id}`, { password });
+    onSet();
+  });
 
   return (
     <Dialog open title={`New password for ${member.email}`} onClose={onClose}>
-      <form onSubmit={submit}>
-        <ErrorNotice error={error} title="Not changed." />
+      <form onSubmit={submitTo(save)}>
+        <ErrorNotice error={save.error} title="Not changed." />
         <Field
           label="New password"
           hint="At least 12 characters. Their other sessions end at once, so any device they forgot signed in is signed out."
-          error={error instanceof ApiError ? error.issueFor('password') : undefined}
+          error={save.issue('password')}
         >
           <input type="password" autoComplete="new-password" required minLength={12} value={password} onChange={(e) => setPassword(e.target.value)} />
         </Field>
@@ -226,8 +192,8 @@ function PasswordDialog({ member, onClose, onSet }: { member: StaffMember; onClo
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="button-primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Set password'}
+          <button type="submit" className="button-primary" disabled={save.busy}>
+            {save.busy ? 'Saving…' : 'Set password'}
           </button>
         </div>
       </form>
@@ -236,31 +202,18 @@ function PasswordDialog({ member, onClose, onSet }: { member: StaffMember; onClo
 }
 
 function DeleteStaffDialog({ member, onClose, onDeleted }: { member: StaffMember; onClose(): void; onDeleted(): void }) {
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const remove = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api('DELETE', `/api/staff/${member.id}`);
-      onDeleted();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
   return (
-    <Dialog open title={`Delete ${member.email}?`} onClose={onClose}>
-      <ErrorNotice error={error} />
+    <ConfirmDialog
+      title={`Delete ${member.email}?`}
+      confirmLabel="Delete account"
+      busyLabel="Deleting…"
+      onConfirm={async () => {
+        await api('DELETE', `/api/staff/${member.id}`);
+        onDeleted();
+      }}
+      onClose={onClose}
+    >
       <p>They are signed out at once and can no longer sign in. The bulletins and sends they worked on stay.</p>
-      <div className="dialog-actions">
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="button" className="button-danger" disabled={busy} onClick={() => void remove()}>
-          {busy ? 'Deleting…' : 'Delete account'}
-        </button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }

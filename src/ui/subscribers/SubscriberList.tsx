@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { Badge, Dialog, ErrorNotice, Field, formatDate, formatNumber, LanguageOptions, languageName, Loading, Notice, PageHeader } from '../components';
-import { useApi, useDebounced } from '../hooks';
+import { submitTo, useAction, useApi, useDebounced } from '../hooks';
 import { BASE, Link, navigate, useLocation, useTitle } from '../router';
 import { useStaff } from '../session';
 import { issuesUnder, splitList, SUBSCRIBER_STATUSES, topicName, TopicChoices, type Subscriber, type Topic } from './fields';
@@ -220,28 +220,16 @@ function AddSubscriberDialog({ open, topics, onClose }: { open: boolean; topics:
   const [status, setStatus] = useState<'pending' | 'active'>('pending');
   const [chosen, setChosen] = useState<string[]>([]);
   const [tags, setTags] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const issue = (path: string) => issuesUnder(error, path);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const created = await api<Subscriber>('POST', '/api/subscribers', { email, name, language, status, topics: chosen, tags: splitList(tags) });
-      navigate(`${BASE}/subscribers/${created.id}`);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const add = useAction(async () => {
+    const created = await api<Subscriber>('POST', '/api/subscribers', { email, name, language, status, topics: chosen, tags: splitList(tags) });
+    navigate(`${BASE}/subscribers/${created.id}`);
+  });
+  const issue = (path: string) => issuesUnder(add.error, path);
 
   return (
     <Dialog open={open} title="Add a subscriber" onClose={onClose}>
-      <form onSubmit={submit}>
-        <ErrorNotice error={error} />
+      <form onSubmit={submitTo(add)}>
+        <ErrorNotice error={add.error} />
         <Field label="Email" error={issue('email')}>
           <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
         </Field>
@@ -272,8 +260,8 @@ function AddSubscriberDialog({ open, topics, onClose }: { open: boolean; topics:
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="button-primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save subscriber'}
+          <button type="submit" className="button-primary" disabled={add.busy}>
+            {add.busy ? 'Saving…' : 'Save subscriber'}
           </button>
         </div>
       </form>

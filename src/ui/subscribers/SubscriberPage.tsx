@@ -1,8 +1,8 @@
 // One subscriber: their details to edit, their consent history, and erasure (admins).
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api';
-import { Badge, Dialog, ErrorNotice, Field, formatDate, LanguageOptions, languageName, Loading, Notice, PageHeader } from '../components';
-import { useApi } from '../hooks';
+import { Badge, ConfirmDialog, ErrorNotice, Field, formatDate, LanguageOptions, languageName, Loading, Notice, PageHeader } from '../components';
+import { submitTo, useAction, useApi } from '../hooks';
 import { BASE, Link, navigate, useTitle } from '../router';
 import { useStaff } from '../session';
 import { issuesUnder, splitList, SUBSCRIBER_STATUSES, TopicChoices, type Subscriber, type SubscriberStatus, type Topic } from './fields';
@@ -132,10 +132,8 @@ function changes(draft: Draft, s: Subscriber): { patch: Record<string, unknown> 
 
 function SubscriberForm({ subscriber, topics, onSaved }: { subscriber: Subscriber; topics: Topic[]; onSaved(): void }) {
   const [draft, setDraft] = useState(() => toDraft(subscriber));
-  const [error, setError] = useState<unknown>();
   const [attributesError, setAttributesError] = useState<string>();
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
   // A reload after a save brings the server's version of every field (tags tidied, say).
   useEffect(() => setDraft(toDraft(subscriber)), [subscriber]);
 
@@ -145,38 +143,28 @@ function SubscriberForm({ subscriber, topics, onSaved }: { subscriber: Subscribe
   };
   const change = changes(draft, subscriber);
   const unchanged = 'patch' in change && Object.keys(change.patch).length === 0;
-  const issue = (path: string) => issuesUnder(error, path);
-
-  const discard = () => {
-    setDraft(toDraft(subscriber));
-    setError(undefined);
-    setAttributesError(undefined);
-  };
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setError(undefined);
+  const save = useAction(async () => {
     setAttributesError(undefined);
     if ('attributesError' in change) {
       setAttributesError(change.attributesError);
       return;
     }
-    setBusy(true);
-    try {
-      await api('PATCH', `/api/subscribers/${subscriber.id}`, change.patch);
-      setSaved(true);
-      onSaved();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    await api('PATCH', `/api/subscribers/${subscriber.id}`, change.patch);
+    setSaved(true);
+    onSaved();
+  });
+  const issue = (path: string) => issuesUnder(save.error, path);
+
+  const discard = () => {
+    setDraft(toDraft(subscriber));
+    save.setError(undefined);
+    setAttributesError(undefined);
   };
 
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="subscriber-details">
+    <form className="card" onSubmit={submitTo(save)} aria-labelledby="subscriber-details">
       <h2 id="subscriber-details">Details</h2>
-      <ErrorNotice error={error} title="Not saved." />
+      <ErrorNotice error={save.error} title="Not saved." />
       {saved && <Notice kind="success">Changes saved.</Notice>}
       <Field label="Email" error={issue('email')}>
         <input type="email" required value={draft.email} onChange={(e) => edit('email', e.target.value)} />
@@ -213,8 +201,8 @@ function SubscriberForm({ subscriber, topics, onSaved }: { subscriber: Subscribe
         <textarea className="attributes-input" rows={5} spellCheck={false} value={draft.attributes} onChange={(e) => edit('attributes', e.target.value)} />
       </Field>
       <div className="subscriber-form-actions">
-        <button type="submit" className="button-primary" disabled={busy || unchanged}>
-          {busy ? 'Saving…' : 'Save changes'}
+        <button type="submit" className="button-primary" disabled={save.busy || unchanged}>
+          {save.busy ? 'Saving…' : 'Save changes'}
         </button>
         {!unchanged && (
           <button type="button" className="button-quiet" onClick={discard}>
@@ -287,22 +275,18 @@ function ConsentHistory({ events }: { events: ConsentEvent[] }) {
 }
 
 function EraseDialog({ subscriber, open, onClose }: { subscriber: Subscriber; open: boolean; onClose(): void }) {
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const erase = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api('DELETE', `/api/subscribers/${subscriber.id}`);
-      navigate(`${BASE}/subscribers?erased=1`, { replace: true });
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
   return (
-    <Dialog open={open} title="Erase this subscriber?" onClose={onClose}>
-      <ErrorNotice error={error} />
+    <ConfirmDialog
+      open={open}
+      title="Erase this subscriber?"
+      confirmLabel="Erase permanently"
+      busyLabel="Erasing…"
+      onConfirm={async () => {
+        await api('DELETE', `/api/subscribers/${subscriber.id}`);
+        navigate(`${BASE}/subscribers?erased=1`, { replace: true });
+      }}
+      onClose={onClose}
+    >
       <p>
         Erasing removes the personal data of <strong>{subscriber.email}</strong> for good: their address, name, topics, tags, attributes and consent
         history. This cannot be undone.
@@ -311,14 +295,6 @@ function EraseDialog({ subscriber, open, onClose }: { subscriber: Subscriber; op
         A keyed hash of the address stays on the suppression list, so the person is never mailed again nor added back by an import by mistake. The hash
         cannot be turned back into the address.
       </p>
-      <div className="dialog-actions">
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="button" className="button-danger" disabled={busy} onClick={() => void erase()}>
-          {busy ? 'Erasing…' : 'Erase permanently'}
-        </button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }

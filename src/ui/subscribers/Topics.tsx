@@ -1,8 +1,8 @@
 // Topics: what people subscribe to, named in English and Spanish side by side. Admins change them.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api } from '../api';
-import { Dialog, ErrorNotice, Field, formatNumber, Loading, Notice, PageHeader } from '../components';
-import { useApi } from '../hooks';
+import { ConfirmDialog, Dialog, ErrorNotice, Field, formatNumber, Loading, Notice, PageHeader } from '../components';
+import { submitTo, useAction, useApi } from '../hooks';
 import { BASE, Link, useTitle } from '../router';
 import { useStaff } from '../session';
 import { issuesUnder, topicName, type Topic } from './fields';
@@ -150,40 +150,28 @@ function TopicDialog({ topic, onClose, onSaved }: { topic?: Topic; onClose(): vo
   const [name, setName] = useState<Record<string, string>>({ en: topic?.name.en ?? '', es: topic?.name.es ?? '' });
   const [description, setDescription] = useState<Record<string, string>>({ en: topic?.description.en ?? '', es: topic?.description.es ?? '' });
   const [isPublic, setPublic] = useState(topic?.public ?? false);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const issue = (path: string) => issuesUnder(error, path);
+  const save = useAction(async () => {
+    const fields = {
+      name: texts(topic?.name ?? {}, name),
+      description: texts(topic?.description ?? {}, description),
+      public: isPublic,
+    };
+    const saved = topic
+      ? await api<Topic>('PATCH', `/api/topics/${encodeURIComponent(topic.key)}`, fields)
+      : await api<Topic>('POST', '/api/topics', { key, ...fields });
+    onSaved(saved, !topic);
+  });
+  const issue = (path: string) => issuesUnder(save.error, path);
 
   const setNameIn = (code: string, text: string) => {
     setName((n) => ({ ...n, [code]: text }));
     if (!topic && code === 'en' && !keyTouched) setKey(suggestKey(text));
   };
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    const fields = {
-      name: texts(topic?.name ?? {}, name),
-      description: texts(topic?.description ?? {}, description),
-      public: isPublic,
-    };
-    try {
-      const saved = topic
-        ? await api<Topic>('PATCH', `/api/topics/${encodeURIComponent(topic.key)}`, fields)
-        : await api<Topic>('POST', '/api/topics', { key, ...fields });
-      onSaved(saved, !topic);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
     <Dialog open title={topic ? `Edit topic “${topicName(topic)}”` : 'New topic'} onClose={onClose}>
-      <form onSubmit={submit} className="topic-form">
-        <ErrorNotice error={error} title="Not saved." />
+      <form onSubmit={submitTo(save)} className="topic-form">
+        <ErrorNotice error={save.error} title="Not saved." />
         <div className="topic-languages">
           {LANGUAGES.map(([code, language]) => (
             <Field key={code} label={`Name in ${language}`} error={issue(`name.${code}`)}>
@@ -224,8 +212,8 @@ function TopicDialog({ topic, onClose, onSaved }: { topic?: Topic; onClose(): vo
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="button-primary" disabled={busy}>
-            {busy ? 'Saving…' : topic ? 'Save topic' : 'Create topic'}
+          <button type="submit" className="button-primary" disabled={save.busy}>
+            {save.busy ? 'Saving…' : topic ? 'Save topic' : 'Create topic'}
           </button>
         </div>
       </form>
@@ -235,23 +223,18 @@ function TopicDialog({ topic, onClose, onSaved }: { topic?: Topic; onClose(): vo
 
 function DeleteTopicDialog({ topic, onClose, onDeleted }: { topic: Topic; onClose(): void; onDeleted(): void }) {
   const followers = useApi<{ total: number }>(`/api/subscribers?topic=${encodeURIComponent(topic.key)}&perPage=1`);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const remove = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api('DELETE', `/api/topics/${encodeURIComponent(topic.key)}`);
-      onDeleted();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
   const total = followers.data?.total;
   return (
-    <Dialog open title={`Delete topic “${topicName(topic)}”?`} onClose={onClose}>
-      <ErrorNotice error={error} />
+    <ConfirmDialog
+      title={`Delete topic “${topicName(topic)}”?`}
+      confirmLabel="Delete topic"
+      busyLabel="Deleting…"
+      onConfirm={async () => {
+        await api('DELETE', `/api/topics/${encodeURIComponent(topic.key)}`);
+        onDeleted();
+      }}
+      onClose={onClose}
+    >
       <p>
         {total === undefined
           ? 'Counting its subscribers…'
@@ -259,14 +242,6 @@ function DeleteTopicDialog({ topic, onClose, onDeleted }: { topic: Topic; onClos
         Deleting it removes their subscriptions to it; the subscribers themselves stay. Rules and segments that name the topic will match no one through
         it.
       </p>
-      <div className="dialog-actions">
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="button" className="button-danger" disabled={busy} onClick={() => void remove()}>
-          {busy ? 'Deleting…' : 'Delete topic'}
-        </button>
-      </div>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
