@@ -1,21 +1,12 @@
 // The rule language (src/audience/rules.ts, docs/audience.md) as the rule builder edits it: a tree
 // of groups and conditions whose inputs are kept as typed, turned into a rule for the server.
+import type { AttributeOp, Rule } from '../../audience/rules';
 import { splitList } from '../subscribers/fields';
 
-export const ATTRIBUTE_OPS = ['eq', 'neq', 'in', 'contains', 'exists', 'gt', 'gte', 'lt', 'lte'] as const;
-export type AttributeOp = (typeof ATTRIBUTE_OPS)[number];
+export type { AttributeOp, Rule };
 
-export type Rule =
-  | { all: Rule[] }
-  | { any: Rule[] }
-  | { not: Rule }
-  | { topic: string }
-  | { language: string[] }
-  | { tag: string }
-  | { emailDomain: string }
-  | { attribute: string; op: AttributeOp; value?: string | number | (string | number)[] }
-  | { subscribed: { before?: string; after?: string } }
-  | { campaign: number; received: boolean };
+/** The server's list, repeated: importing the value would bring zod into the app; the type checks each one. */
+export const ATTRIBUTE_OPS = ['eq', 'neq', 'in', 'contains', 'exists', 'gt', 'gte', 'lt', 'lte'] as const satisfies readonly AttributeOp[];
 
 export const CONDITION_TYPES = ['topic', 'language', 'tag', 'emailDomain', 'attribute', 'subscribed', 'campaign'] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
