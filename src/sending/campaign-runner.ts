@@ -10,7 +10,7 @@ import { personalise, recipientLinks } from '../render/personalise.js';
 import { renderBulletin, type CompiledBulletin } from '../render/render.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
-import type { CampaignStore } from './campaign-store.js';
+import type { CampaignStore, Settlement } from './campaign-store.js';
 import { fromAddress } from './from-address.js';
 import { AccountPausedError, PermanentSendError, QuotaExceededError, ThrottledError } from './send-errors.js';
 import type { BatchJob, SendQueues } from './send-queues.js';
@@ -110,12 +110,13 @@ export class CampaignRunner {
     );
 
     const errors: string[] = [];
+    const settlements: Settlement[] = [];
     const outcomes = await Promise.all(
       rows.map(async (row): Promise<Outcome> => {
         const recipient = row.subscriberId === null ? undefined : recipients.get(row.subscriberId);
         const skip = recipient ? recipient.skip : 'subscriber was erased';
         if (skip || !recipient) {
-          await campaigns.settle(row.id, claim, { status: 'skipped', error: skip ?? 'subscriber was erased' });
+          settlements.push({ id: row.id, outcome: { status: 'skipped', error: skip ?? 'subscriber was erased' } });
           return 'skipped';
         }
         const template = templates[row.language] ?? Object.values(templates)[0]!;
@@ -128,17 +129,17 @@ export class CampaignRunner {
             ...message,
             tags: { campaign: String(job.campaignId), delivery: String(row.id) },
           });
-          await campaigns.settle(row.id, claim, { status: 'sent', messageId });
+          settlements.push({ id: row.id, outcome: { status: 'sent', messageId } });
           return 'sent';
         } catch (err) {
           const reason = (err as Error).message;
           errors.push(reason);
           if (err instanceof PermanentSendError) {
-            await campaigns.settle(row.id, claim, { status: 'failed', error: reason });
+            settlements.push({ id: row.id, outcome: { status: 'failed', error: reason } });
             return 'failed';
           }
           // Everything else leaves the row for a later attempt: it was not accepted.
-          await campaigns.settle(row.id, claim, { status: 'queued', error: reason });
+          settlements.push({ id: row.id, outcome: { status: 'queued', error: reason } });
           if (err instanceof QuotaExceededError) return 'quota';
           if (err instanceof AccountPausedError) return 'paused';
           if (!(err instanceof ThrottledError)) logger.error({ err, campaignId: job.campaignId }, 'unexpected send error');
@@ -146,6 +147,9 @@ export class CampaignRunner {
         }
       }),
     );
+    // Every send of the batch has answered: the rows are settled together, still under the claim.
+    // A worker that dies before this leaves them 'sending', to become 'unknown', as one that died mid-send.
+    await campaigns.settle(claim, settlements);
 
     await this.countErrors(job.campaignId, outcomes, errors.at(-1));
     const paused = outcomes.indexOf('paused');

@@ -93,6 +93,12 @@ export interface Recipient {
   skip: string | null;
 }
 
+/** What became of one claimed row. */
+export interface Settlement {
+  id: number;
+  outcome: { status: 'sent'; messageId: string } | { status: 'failed' | 'skipped' | 'queued'; error: string };
+}
+
 /** Deliveries in these statuses are done: nothing will happen to them unless staff retry. */
 const OPEN: DeliveryStatus[] = ['queued', 'sending'];
 
@@ -384,20 +390,36 @@ export class CampaignStore {
     );
   }
 
-  /** Settles one claimed row; does nothing when the claim no longer holds it. */
-  async settle(id: number, claim: string, outcome: { status: 'sent'; messageId: string } | { status: 'failed' | 'skipped' | 'queued'; error: string }): Promise<void> {
+  /**
+   * Settles a batch's claimed rows, in one UPDATE per outcome (the message ids of sent rows by a
+   * CASE on the id), so the ledger costs a statement and a commit per batch, not per message.
+   * A row the claim no longer holds is left as it is.
+   */
+  async settle(claim: string, settlements: readonly Settlement[]): Promise<void> {
     const now = nowIso();
-    await this.db
-      .updateTable('deliveries')
-      .set(
-        outcome.status === 'sent'
-          ? { status: 'sent', message_id: outcome.messageId, sent_at: now, last_error: null, claim: null, updated_at: now }
-          : { status: outcome.status, last_error: outcome.error.slice(0, 1000), claim: null, updated_at: now },
-      )
-      .where('id', '=', id)
-      .where('claim', '=', claim)
-      .where('status', '=', 'sending')
-      .execute();
+    const sent = settlements.flatMap((s) => (s.outcome.status === 'sent' ? [{ id: s.id, messageId: s.outcome.messageId }] : []));
+    const unsent = new Map<string, { status: 'failed' | 'skipped' | 'queued'; error: string; ids: number[] }>();
+    for (const { id, outcome } of settlements) {
+      if (outcome.status === 'sent') continue;
+      const error = outcome.error.slice(0, 1000);
+      const key = `${outcome.status} ${error}`;
+      const group = unsent.get(key) ?? unsent.set(key, { status: outcome.status, error, ids: [] }).get(key)!;
+      group.ids.push(id);
+    }
+    const claimed = (ids: readonly number[]) =>
+      this.db.updateTable('deliveries').where('id', 'in', ids).where('claim', '=', claim).where('status', '=', 'sending');
+    if (sent.length) {
+      await claimed(sent.map((s) => s.id))
+        .set((eb) => {
+          let messageId = eb.case('id').when(sent[0]!.id).then(sent[0]!.messageId);
+          for (const s of sent.slice(1)) messageId = messageId.when(s.id).then(s.messageId);
+          return { status: 'sent', message_id: messageId.end(), sent_at: now, last_error: null, claim: null, updated_at: now };
+        })
+        .execute();
+    }
+    for (const { status, error, ids } of unsent.values()) {
+      await claimed(ids).set({ status, last_error: error, claim: null, updated_at: now }).execute();
+    }
   }
 
   /** Counts send errors in a row: `reset` after a success, then `add` the failures; returns the count. */
