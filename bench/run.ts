@@ -8,9 +8,11 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { BenchContext, Figures, Measure } from './measures/measure.js';
 import { measure as importMeasure } from './measures/import.js';
+import { measure as pipeline } from './measures/pipeline.js';
 import { measure as preview } from './measures/preview.js';
 import { measure as render } from './measures/render.js';
 import { measure as snapshot } from './measures/snapshot.js';
+import { measure as workerMemory } from './measures/worker-memory.js';
 
 /** In the order they run: the cheap, pure ones first, the long campaigns last. */
 const MEASURES: [string, Measure][] = [
@@ -18,6 +20,8 @@ const MEASURES: [string, Measure][] = [
   ['import', importMeasure],
   ['snapshot', snapshot],
   ['preview', preview],
+  ['pipeline', pipeline],
+  ['worker-memory', workerMemory],
 ];
 
 interface Row {
@@ -97,7 +101,9 @@ console.log(`\nscale ${scale}, ${machine}, ${((performance.now() - benchStarted)
 if (failed.length) console.log(`failed: ${failed.join(', ')} (see stderr)`);
 if (args.json) console.log(JSON.stringify(figures));
 
-// A measure that left a socket, timer or child behind would keep the bench alive: say so, and end anyway.
+// A measure that left a socket, timer or child behind would keep the bench alive: say so, and end
+// anyway. Closing sockets and children being killed get a moment to go first.
+await new Promise((resolve) => setTimeout(resolve, 500));
 const left = process.getActiveResourcesInfo().filter((resource) => resource !== 'TTYWrap' && resource !== 'PipeWrap') // stdio;
 if (left.length) context.log(`note: resources still open after the measures: ${left.join(', ')}`);
 process.exit(failed.length ? 1 : 0);
