@@ -10,7 +10,7 @@ import { bulletinRoutes } from './bulletins/routes.js';
 import { sesWebhookRouter } from './events/routes.js';
 import type { SesEvents } from './events/ses-events.js';
 import { healthHandler, type HealthChecks } from './health.js';
-import { mountRoutes, openApiDocument } from './http/api-routes.js';
+import { mountRoutes, openApiDocument, type RouteSpec } from './http/api-routes.js';
 import { staffAuth } from './http/auth.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { staffWebApp } from './http/staff-web-app.js';
@@ -83,17 +83,7 @@ export function createApp(deps: AppDeps): Express {
   // Before anything that serves /admin, so the staff web app never shadows it.
   if (deps.queues) app.use(QUEUE_BOARD_PATH, queueBoard({ queues: deps.queues, sessions: stores.sessions, publicUrl: deps.publicUrl }));
 
-  const routes = [
-    ...topicRoutes(stores.topics),
-    ...subscriberRoutes(stores.subscribers),
-    ...audienceRoutes(stores.audience, stores.segments, stores.suppressions, stores.subscribers),
-    ...settingsRoutes(stores.settings),
-    ...bulletinRoutes(stores.bulletins, stores.previews),
-    ...campaignRoutes(deps.campaigns, stores.campaigns),
-    ...staffRoutes(stores.staff, stores.sessions),
-    ...tokenRoutes(stores.staff),
-    ...meRoutes(stores.staff),
-  ];
+  const routes = apiRoutes(deps);
   const openApi = openApiDocument(routes, API_INFO);
   const api = express.Router();
   // Public: descriptions of the API and of the bulletin format, no data.
@@ -126,6 +116,21 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/** Every route under /api that needs a token or a session, each with the role it needs. */
+export function apiRoutes({ stores, campaigns }: Pick<AppDeps, 'stores' | 'campaigns'>): RouteSpec[] {
+  return [
+    ...topicRoutes(stores.topics),
+    ...subscriberRoutes(stores.subscribers),
+    ...audienceRoutes(stores.audience, stores.segments, stores.suppressions, stores.subscribers),
+    ...settingsRoutes(stores.settings),
+    ...bulletinRoutes(stores.bulletins, stores.previews),
+    ...campaignRoutes(campaigns, stores.campaigns),
+    ...staffRoutes(stores.staff, stores.sessions),
+    ...tokenRoutes(stores.staff),
+    ...meRoutes(stores.staff),
+  ];
 }
 
 /** Signed link tokens (unsubscribe, preferences, confirm, click) act as keys: keep them out of logs. */

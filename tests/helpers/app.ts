@@ -4,13 +4,15 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import type { Server } from 'node:http';
-import { pino } from 'pino';
+import type { Express } from 'express';
+import { pino, type Logger } from 'pino';
 import { createApp } from '../../src/app.js';
 import type { SuppressionList } from '../../src/audience/suppressions.js';
 import type { DatabaseKind } from '../../src/db/database.js';
 import { commandClient } from '../../src/redis.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { SesEvents } from '../../src/events/ses-events.js';
+import { SesEvents, type SesEventsDeps } from '../../src/events/ses-events.js';
+import type { CampaignService } from '../../src/sending/campaign-service.js';
 import type { SignInLimits } from '../../src/staff/sign-in.js';
 import { createSending, createStores, type Stores } from '../../src/stores.js';
 import { startWorker } from '../../workers/worker.js';
@@ -27,6 +29,10 @@ export interface TestApp {
   editorToken: string;
   suppressions: SuppressionList;
   stores: Stores;
+  /** The express app itself, for tests that walk its routes. */
+  express: Express;
+  /** The campaign service the app's routes were given. */
+  campaigns: CampaignService;
   config: Config;
   request(method: string, path: string, options?: { token?: string | null; json?: unknown; body?: string; headers?: Record<string, string> }): Promise<Response>;
   close(): Promise<void>;
@@ -47,6 +53,10 @@ export interface TestAppOptions {
   setupCode?: string;
   /** Lower throttles on failed sign-ins, so a test reaches them quickly. */
   signInLimits?: Partial<SignInLimits>;
+  /** Where the app (and the worker) log; silent when left out. */
+  logger?: Logger;
+  /** Serves SNS signing certificates to the SES webhook; without it every fetch fails (no network in tests). */
+  fetchCertificate?: SesEventsDeps['fetchCertificate'];
 }
 
 export async function startTestApp(kind: DatabaseKind, options: TestAppOptions = {}): Promise<TestApp> {
@@ -55,7 +65,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
   const config = testConfig(db, options);
   const stores = createStores(db.database, config);
   const { staff, suppressions } = stores;
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const sending = createSending(stores, config, config.ses.mode === 'endpoint' ? config.ses.url : undefined);
   const worker = options.worker ? await startWorker({ config, logger, stores, sending }) : undefined;
   const offline = async () => {
@@ -65,7 +75,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     db: db.database.db,
     suppressions,
     transientBounceLimit: config.transientBounceLimit,
-    fetchCertificate: offline,
+    fetchCertificate: options.fetchCertificate ?? offline,
     confirmSubscription: offline,
     topicArns: config.snsTopicArns,
     logger,
@@ -97,6 +107,8 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     editorToken,
     suppressions,
     stores,
+    express: app,
+    campaigns: sending.service,
     config,
     request(method, path, { token = adminToken, json, body, headers = {} } = {}) {
       return fetch(`${baseUrl}${path}`, {

@@ -1,0 +1,25 @@
+// Everything a test database holds, table by table, to show that a refused request changed nothing.
+import { sql } from 'kysely';
+import type { TestDatabase } from './databases.js';
+
+/** Usage stamps a valid credential writes even when its request is refused for its role. */
+const USAGE_STAMPS = ['last_used_at', 'last_seen_at'];
+
+export async function databaseSnapshot(test: TestDatabase): Promise<Record<string, string[]>> {
+  const db = test.database.db;
+  // On PostgreSQL each test has a schema of its own in a shared database: only that one counts.
+  const schema = test.config.kind === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]!.schema : undefined;
+  const tables = (await db.introspection.getTables())
+    .filter((table) => !table.isView && (schema === undefined || table.schema === schema))
+    .map((table) => table.name)
+    .sort();
+  if (tables.length === 0) throw new Error('no tables found: the snapshot would prove nothing');
+  const snapshot: Record<string, string[]> = {};
+  for (const table of tables) {
+    const rows = (await db.selectFrom(table as never).selectAll().execute()) as Record<string, unknown>[];
+    snapshot[table] = rows
+      .map((row) => JSON.stringify(Object.fromEntries(Object.entries(row).filter(([column]) => !USAGE_STAMPS.includes(column)))))
+      .sort();
+  }
+  return snapshot;
+}
