@@ -424,12 +424,16 @@ export class CampaignStore {
 
   /** Counts send errors in a row: `reset` after a success, then `add` the failures; returns the count. */
   async countError(campaignId: number, change: { reset: boolean; add: number }): Promise<number> {
-    await this.db
-      .updateTable('campaigns')
+    const update = this.db.updateTable('campaigns').where('id', '=', campaignId);
+    if (change.reset && change.add === 0) {
+      // The usual batch, all sent: the count is 0, and written only when it was not (no commit to wait for).
+      await update.set({ consecutive_errors: 0 }).where('consecutive_errors', '<>', 0).execute();
+      return 0;
+    }
+    const row = await update
       .set((eb) => ({ consecutive_errors: change.reset ? change.add : eb('consecutive_errors', '+', change.add) }))
-      .where('id', '=', campaignId)
-      .execute();
-    const row = await this.db.selectFrom('campaigns').select('consecutive_errors').where('id', '=', campaignId).executeTakeFirstOrThrow();
+      .returning('consecutive_errors')
+      .executeTakeFirstOrThrow();
     return row.consecutive_errors;
   }
 
