@@ -157,16 +157,16 @@ export class SubscriberStore {
    * Merges one batch of import rows in one transaction: new addresses are created with `status`;
    * known ones keep their status (an import never re-subscribes anyone) and gain the row's
    * name, language, topics, tags and attributes; suppressed addresses are left out. Rows must
-   * have distinct emails.
+   * have distinct emails, and be a few thousand at most (the addresses go in one IN list); the
+   * rows' topics and tags, however many, are written in statements small enough for either database.
    */
   async mergeBatch(batch: readonly ImportRow[], status: 'active' | 'pending'): Promise<MergeResult> {
     if (batch.length === 0) return { created: 0, merged: 0, suppressed: [] };
     return this.db.transaction().execute(async (trx) => {
       const now = nowIso();
-      const reasons = await this.suppressions.reasons(
-        batch.map((r) => r.email),
-        trx,
-      );
+      // Each address is hashed once: the hash finds it on the suppression list and is stored with it.
+      const hashes = new Map(batch.map((r) => [r.email, this.suppressions.hash(r.email)]));
+      const reasons = await this.suppressions.reasonsOfHashes(hashes, trx);
       const suppressed = batch.filter((r) => reasons.has(r.email)).map((row) => ({ row, reason: reasons.get(row.email)! }));
       const rows = batch.filter((r) => !reasons.has(r.email));
       if (rows.length === 0) return { created: 0, merged: 0, suppressed };
@@ -182,24 +182,27 @@ export class SubscriberStore {
       const byEmail = new Map(existing.map((row) => [row.email, row]));
       const fresh = rows.filter((r) => !byEmail.has(r.email));
 
-      const created = fresh.length
-        ? await trx
+      const created: { id: number; email: string; language: string }[] = [];
+      for (const part of inParts(fresh, 8)) {
+        created.push(
+          ...(await trx
             .insertInto('subscribers')
             .values(
-              fresh.map((r) => ({
+              part.map((r) => ({
                 email: r.email,
                 name: r.name ?? '',
                 language: r.language ?? DEFAULT_LANGUAGE,
                 status,
                 attributes: JSON.stringify(r.attributes),
-                email_hash: this.suppressions.hash(r.email),
+                email_hash: hashes.get(r.email)!,
                 created_at: now,
                 updated_at: now,
               })),
             )
             .returning(['id', 'email', 'language'])
-            .execute()
-        : [];
+            .execute()),
+        );
+      }
       await recordConsent(trx, created, status, 'import', now);
 
       for (const r of rows) {
@@ -222,11 +225,11 @@ export class SubscriberStore {
       const subscriptions = rows.flatMap((r) =>
         r.topicIds.map((topic_id) => ({ subscriber_id: ids.get(r.email)!, topic_id, created_at: now })),
       );
-      if (tags.length) {
-        await trx.insertInto('subscriber_tags').values(tags).onConflict((oc) => oc.doNothing()).execute();
+      for (const part of inParts(tags, 2)) {
+        await trx.insertInto('subscriber_tags').values(part).onConflict((oc) => oc.doNothing()).execute();
       }
-      if (subscriptions.length) {
-        await trx.insertInto('subscriptions').values(subscriptions).onConflict((oc) => oc.doNothing()).execute();
+      for (const part of inParts(subscriptions, 3)) {
+        await trx.insertInto('subscriptions').values(part).onConflict((oc) => oc.doNothing()).execute();
       }
       return { created: created.length, merged: existing.length, suppressed };
     });
@@ -317,10 +320,26 @@ async function recordConsent(
 ): Promise<void> {
   if (subscribers.length === 0) return;
   const event = status === 'suppressed' ? `suppressed:${detail ?? 'manual'}` : CONSENT_EVENT[status];
-  await trx
-    .insertInto('consent_events')
-    .values(subscribers.map((s) => ({ subscriber_id: s.id, event, source, language: s.language, created_at: at })))
-    .execute();
+  for (const part of inParts(subscribers, 5)) {
+    await trx
+      .insertInto('consent_events')
+      .values(part.map((s) => ({ subscriber_id: s.id, event, source, language: s.language, created_at: at })))
+      .execute();
+  }
+}
+
+/**
+ * Bound values one statement may carry here: under SQLite's limit (32,766) and PostgreSQL's
+ * (65,535), whatever the database.
+ */
+const MAX_PARAMETERS = 30_000;
+
+/** The rows in parts small enough for one statement of `perRow` bound values a row. */
+function inParts<T>(rows: readonly T[], perRow: number): T[][] {
+  const size = Math.floor(MAX_PARAMETERS / perRow);
+  const parts: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) parts.push(rows.slice(i, i + size));
+  return parts;
 }
 
 async function topicIdsFor(trx: Db, keys: readonly string[]): Promise<number[]> {

@@ -64,8 +64,13 @@ export class SuppressionList {
 
   /** The reason each of these addresses is suppressed, for those that are. */
   async reasons(emails: readonly string[], trx: Db = this.db): Promise<Map<string, SuppressionReason>> {
-    if (emails.length === 0) return new Map();
-    const byHash = new Map(emails.map((email) => [this.hash(email), email]));
+    return this.reasonsOfHashes(new Map(emails.map((email) => [email, this.hash(email)])), trx);
+  }
+
+  /** The same for addresses whose hashes the caller has already made (address → hash). */
+  async reasonsOfHashes(hashes: ReadonlyMap<string, string>, trx: Db = this.db): Promise<Map<string, SuppressionReason>> {
+    if (hashes.size === 0) return new Map();
+    const byHash = new Map([...hashes].map(([email, hash]) => [hash, email]));
     const rows = await trx
       .selectFrom('suppressions')
       .select(['email_hash', 'reason'])
