@@ -57,6 +57,8 @@ export interface TestAppOptions {
   logger?: Logger;
   /** Serves SNS signing certificates to the SES webhook; without it every fetch fails (no network in tests). */
   fetchCertificate?: SesEventsDeps['fetchCertificate'];
+  /** Visits an SNS SubscribeURL for the SES webhook; without it every visit fails. */
+  confirmSubscription?: SesEventsDeps['confirmSubscription'];
 }
 
 export async function startTestApp(kind: DatabaseKind, options: TestAppOptions = {}): Promise<TestApp> {
@@ -76,7 +78,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     suppressions,
     transientBounceLimit: config.transientBounceLimit,
     fetchCertificate: options.fetchCertificate ?? offline,
-    confirmSubscription: offline,
+    confirmSubscription: options.confirmSubscription ?? offline,
     topicArns: config.snsTopicArns,
     logger,
   });
