@@ -53,13 +53,17 @@ export function compileTemplate(source: string, kind: 'html' | 'plain'): Templat
   return { parts, slots };
 }
 
+/**
+ * Joined, not concatenated: `+=` makes a rope that the SES client's JSON writer then reads a
+ * character at a time through, measurably slower for a 40 KB copy than the flat string join makes.
+ */
 export function fillTemplate(template: Template, values: TemplateValues): string {
-  let out = template.parts[0]!;
+  const out = [template.parts[0]!];
   for (let i = 0; i < template.slots.length; i++) {
     const slot = template.slots[i]!;
-    out += write(values[slot.field] || slot.fallback, slot.context) + template.parts[i + 1]!;
+    out.push(write(values[slot.field] || slot.fallback, slot.context), template.parts[i + 1]!);
   }
-  return out;
+  return out.join('');
 }
 
 /** Every placeholder field named in `text`, known or not, for the checks. */
