@@ -23,6 +23,11 @@ export const Email = z
   .toLowerCase()
   .pipe(z.email('must be an email address'));
 
+/** An address as Email stores it (trimmed, lower-case), for finding it when it comes from elsewhere (SES). */
+export function storedEmail(address: string): string {
+  return address.trim().toLowerCase();
+}
+
 export const Tag = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
 
 const RESERVED_NAMES = ['__proto__', 'constructor', 'prototype'];

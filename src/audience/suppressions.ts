@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { nowIso, type SuppressionReason, type SuppressionsTable, type Tables } from '../db/schema.js';
 import { AppError } from '../http/app-error.js';
+import { storedEmail } from './schemas.js';
 
 export interface Suppression {
   /** HMAC-SHA256 of the address: the list never holds the address itself. */
@@ -25,7 +26,7 @@ export class SuppressionList {
   ) {}
 
   hash(email: string): string {
-    return createHmac('sha256', this.secret).update(`suppression:${email.trim().toLowerCase()}`).digest('hex');
+    return createHmac('sha256', this.secret).update(`suppression:${storedEmail(email)}`).digest('hex');
   }
 
   /** Adds an address (a no-op when it is there already); `trx` joins a caller's transaction. */

@@ -9,6 +9,7 @@ import { linkTracking } from './migrations/0005-link-tracking.js';
 import { supporters } from './migrations/0006-supporters.js';
 import { staffSessions } from './migrations/0007-staff-sessions.js';
 import { campaignOutcomes } from './migrations/0008-campaign-outcomes.js';
+import { leanerIndexes } from './migrations/0009-leaner-indexes.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
@@ -20,6 +21,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0006-supporters': supporters(db.kind),
     '0007-staff-sessions': staffSessions(db.kind),
     '0008-campaign-outcomes': campaignOutcomes(),
+    '0009-leaner-indexes': leanerIndexes(),
   };
 }
 

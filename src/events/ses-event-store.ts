@@ -2,6 +2,7 @@
 // log and delivery times on the ledger. Each SNS message is recorded in the same transaction as
 // its effects, so a message is applied once, and a failure leaves it to be applied again.
 import type { Kysely, Transaction } from 'kysely';
+import { storedEmail } from '../audience/schemas.js';
 import type { SuppressionList } from '../audience/suppressions.js';
 import { nowIso, type Tables } from '../db/schema.js';
 import type { SesEvent } from './ses-notification.js';
@@ -69,7 +70,7 @@ export class SesEventStore {
     let subscribers = 0;
     for (const email of emails) {
       await this.suppressions.add(email, status, trx);
-      if (await this.markSubscriber(trx, this.suppressions.hash(email), status, messageId)) subscribers++;
+      if (await this.markSubscriber(trx, email, status, messageId)) subscribers++;
     }
     return { subscribers, deliveries: 0 };
   }
@@ -81,7 +82,7 @@ export class SesEventStore {
       const row = await trx
         .updateTable('subscribers')
         .set((eb) => ({ transient_bounces: eb('transient_bounces', '+', 1) }))
-        .where('email_hash', '=', this.suppressions.hash(email))
+        .where('email', '=', storedEmail(email))
         .returning('transient_bounces')
         .executeTakeFirst();
       if (!row || row.transient_bounces < this.transientBounceLimit) continue;
@@ -107,12 +108,12 @@ export class SesEventStore {
   }
 
   /** Moves the subscriber with this address to `status` and logs it; says whether it changed. */
-  private async markSubscriber(trx: Transaction<Tables>, emailHash: string, status: 'bounced' | 'complained', messageId: string): Promise<boolean> {
+  private async markSubscriber(trx: Transaction<Tables>, email: string, status: 'bounced' | 'complained', messageId: string): Promise<boolean> {
     const now = nowIso();
     const row = await trx
       .updateTable('subscribers')
       .set({ status, updated_at: now })
-      .where('email_hash', '=', emailHash)
+      .where('email', '=', storedEmail(email))
       .where('status', 'in', REPLACEABLE[status])
       .returning(['id', 'language'])
       .executeTakeFirst();
