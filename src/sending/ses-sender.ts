@@ -25,26 +25,13 @@ export interface Sender {
 }
 
 export function sesClient(config: Pick<Config, 'sesRegion'>, endpoint: string | undefined): SESv2Client {
-  const client = new SESv2Client({
+  return new SESv2Client({
     region: config.sesRegion,
     maxAttempts: 1,
     ...(endpoint
       ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } // emulators ignore them
       : {}),
   });
-  // The SDK serialises a request body into a buffer it doubles as it grows, reserving 3 bytes a
-  // character: a 45 KB bulletin leaves its request holding 256 KB until the response. With a
-  // worker's 200 sends in flight that was 50 MB of the worker's memory; a copy of the body's own
-  // size lets the big buffer go at once.
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const request = args.request as { body?: unknown };
-      if (request.body instanceof Uint8Array && request.body.buffer.byteLength > 2 * request.body.byteLength) request.body = Buffer.from(request.body);
-      return next(args);
-    },
-    { step: 'build', priority: 'high', name: 'rightSizeRequestBody' },
-  );
-  return client;
 }
 
 export class SesSender implements Sender {
