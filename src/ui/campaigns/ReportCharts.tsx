@@ -5,6 +5,9 @@ import { useEffect, useRef } from 'react';
 import { formatDate, formatNumber } from '../components';
 import type { CampaignReport, CampaignSummary, Comparison } from './campaign-types';
 
+/** The columns of the comparison with earlier sends, after the send's name. */
+const COMPARED = ['Sent', 'Delivered', 'Bounced', 'Complained', 'Unsubscribed', 'Clicks'] as const;
+
 // Only the pieces the bar charts use, so the rest of Chart.js stays out of the bundle.
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -124,24 +127,11 @@ function ComparisonReport({ comparison }: { comparison: Comparison }) {
           <thead>
             <tr>
               <th scope="col">Send</th>
-              <th scope="col" className="number">
-                Sent
-              </th>
-              <th scope="col" className="number">
-                Delivered
-              </th>
-              <th scope="col" className="number">
-                Bounced
-              </th>
-              <th scope="col" className="number">
-                Complained
-              </th>
-              <th scope="col" className="number">
-                Unsubscribed
-              </th>
-              <th scope="col" className="number">
-                Clicks
-              </th>
+              {COMPARED.map((label) => (
+                <th key={label} scope="col" className="number">
+                  {label}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
