@@ -1,6 +1,6 @@
-// Worker processes killed with SIGKILL in the middle of a campaign, three times, a new one
-// started each time: the campaign finishes, nobody gets two mails, and every recipient either
-// got exactly one or is marked `unknown` (no more than the sends in flight at the kills).
+// Worker processes killed with SIGKILL in the middle of a 5,000-recipient campaign, three times,
+// a new one started each time: the campaign finishes, nobody gets two mails, and every recipient
+// either got exactly one or is marked `unknown` (no more than the sends in flight at the kills).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { databaseKinds } from '../helpers/databases.js';
 import { ScriptedSes } from '../support/scripted-ses.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const RECIPIENTS = 600;
+const RECIPIENTS = 5000;
 
 describe.each(databaseKinds())('a worker killed mid-campaign on %s', (kind) => {
   let ses: ScriptedSes;
@@ -28,7 +28,8 @@ describe.each(databaseKinds())('a worker killed mid-campaign on %s', (kind) => {
         REDIS_URL,
         QUEUE_PREFIX: app.config.queuePrefix,
         SES_ENDPOINT: ses.url,
-        SES_MAX_SEND_RATE: '100',
+        // Fast enough that 5,000 mails take seconds: the kills, not the pace, are under test.
+        SES_MAX_SEND_RATE: '1000',
         APP_SECRET: TEST_SECRET,
         PUBLIC_URL: TEST_PUBLIC_URL,
         DATA_DIR: tmpdir(),
@@ -61,9 +62,9 @@ describe.each(databaseKinds())('a worker killed mid-campaign on %s', (kind) => {
     const ledger = app.db.database.db;
     let inFlightAtKills = 0;
 
-    // The kill comes the moment SES has accepted the 100th (250th, 400th) mail and before the
-    // worker hears so: the worst moment, when rows are in flight.
-    const thresholds = [100, 250, 400];
+    // The kill comes the moment SES has accepted the 1,000th (2,500th, 4,000th) mail and before
+    // the worker hears so: the worst moment, when rows are in flight.
+    const thresholds = [1000, 2500, 4000];
     let killed: () => void = () => {};
     ses.onAccept = (accepted) => {
       if (!thresholds.includes(accepted)) return;
