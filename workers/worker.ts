@@ -4,6 +4,7 @@ import { DelayedError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config.js';
 import { bullConnection } from '../src/redis.js';
+import { AdaptivePace } from '../src/sending/adaptive-pace.js';
 import { CampaignRunner } from '../src/sending/campaign-runner.js';
 import { QuotaExceededError } from '../src/sending/send-errors.js';
 import { CAMPAIGNS_QUEUE, DELIVERIES_QUEUE, cappedBackoff, pacing, type BatchJob, type StartJob } from '../src/sending/send-queues.js';
@@ -40,6 +41,7 @@ export async function startWorker({ config, logger, stores, sending }: WorkerDep
     mailFrom: config.mailFrom,
     sendErrorLimit: config.sendErrorLimit,
     batchSize,
+    pace: new AdaptivePace(limiter.duration),
   });
   const connection = bullConnection(config.redisUrl);
   const prefix = config.queuePrefix;

@@ -10,9 +10,10 @@ import { personalise, recipientLinks } from '../render/personalise.js';
 import { renderBulletin, type CompiledBulletin } from '../render/render.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
+import type { AdaptivePace } from './adaptive-pace.js';
 import type { CampaignStore, Settlement } from './campaign-store.js';
 import { fromAddress } from './from-address.js';
-import { AccountPausedError, PermanentSendError, QuotaExceededError, ThrottledError } from './send-errors.js';
+import { AccountPausedError, PermanentSendError, QuotaExceededError, ThrottledError, TooManyRequestsError } from './send-errors.js';
 import type { BatchJob, SendQueues } from './send-queues.js';
 import type { Sender } from './ses-sender.js';
 
@@ -31,12 +32,14 @@ export interface RunnerDeps {
   sendErrorLimit: number;
   /** Rows per batch job, from the send rate. */
   batchSize: number;
+  /** This worker's pace, slowed by SES's throttling. */
+  pace: AdaptivePace;
 }
 
 /** Campaigns whose templates a worker keeps in memory at once. */
 const TEMPLATE_CACHE_SIZE = 8;
 
-type Outcome = 'sent' | 'skipped' | 'failed' | 'throttled' | 'quota' | 'paused';
+type Outcome = 'sent' | 'skipped' | 'failed' | 'throttled' | 'too fast' | 'quota' | 'paused';
 
 export class CampaignRunner {
   /** Compiled templates by campaign id: read from the database once per campaign per process. */
@@ -99,6 +102,9 @@ export class CampaignRunner {
       await campaigns.finishIfDone(job.campaignId);
       return;
     }
+    const { pace } = this.deps;
+    // The limiter let this batch through at the configured pace; a slowed pace holds the next one longer.
+    if (pace.slowdown > 1) await this.deps.queues.holdDeliveries(pace.batchGapMs);
 
     const templates = await this.templatesOf(job.campaignId);
     const settings = await this.deps.settings.get();
@@ -142,6 +148,7 @@ export class CampaignRunner {
           settlements.push({ id: row.id, outcome: { status: 'queued', error: reason } });
           if (err instanceof QuotaExceededError) return 'quota';
           if (err instanceof AccountPausedError) return 'paused';
+          if (err instanceof TooManyRequestsError) return 'too fast';
           if (!(err instanceof ThrottledError)) logger.error({ err, campaignId: job.campaignId }, 'unexpected send error');
           return 'throttled';
         }
@@ -150,6 +157,7 @@ export class CampaignRunner {
     // Every send of the batch has answered: the rows are settled together, still under the claim.
     // A worker that dies before this leaves them 'sending', to become 'unknown', as one that died mid-send.
     await campaigns.settle(claim, settlements);
+    this.adaptPace(job.campaignId, outcomes.includes('too fast'));
 
     await this.countErrors(job.campaignId, outcomes, errors.at(-1));
     const paused = outcomes.indexOf('paused');
@@ -158,7 +166,8 @@ export class CampaignRunner {
       return;
     }
     if (outcomes.includes('quota')) throw new QuotaExceededError('The SES daily quota is spent');
-    if (outcomes.includes('throttled')) throw new ThrottledError(`${outcomes.filter((o) => o === 'throttled').length} messages to retry: ${errors.at(-1)}`);
+    const retries = outcomes.filter((o) => o === 'throttled' || o === 'too fast').length;
+    if (retries) throw new ThrottledError(`${retries} messages to retry: ${errors.at(-1)}`);
     await campaigns.finishIfDone(job.campaignId);
   }
 
@@ -166,6 +175,14 @@ export class CampaignRunner {
   async giveUp(job: BatchJob, reason: string): Promise<void> {
     await this.deps.campaigns.failRange(job.campaignId, job, `Gave up after repeated errors: ${reason}`);
     await this.deps.campaigns.finishIfDone(job.campaignId);
+  }
+
+  private adaptPace(campaignId: number, throttled: boolean): void {
+    const { pace, logger } = this.deps;
+    const before = pace.slowdown;
+    const after = pace.record(throttled);
+    if (after > before) logger.warn({ campaignId, slowdown: after, batchGapMs: pace.batchGapMs }, 'SES throttled the sends: pace slowed');
+    else if (after === 1 && before > 1) logger.info({ campaignId }, 'pace back to the configured rate');
   }
 
   private async countErrors(campaignId: number, outcomes: Outcome[], lastError: string | undefined): Promise<void> {

@@ -7,6 +7,11 @@ export class ThrottledError extends Error {
   override name = 'ThrottledError';
 }
 
+/** The throttling proper (429): SES says we send too fast, so the pace slows as well. */
+export class TooManyRequestsError extends ThrottledError {
+  override name = 'TooManyRequestsError';
+}
+
 /** The daily sending quota is spent (LimitExceededException): try again much later. */
 export class QuotaExceededError extends Error {
   override name = 'QuotaExceededError';
@@ -31,7 +36,7 @@ export function classifySesError(err: unknown): Error {
   const name = e?.name ?? 'Error';
   const status = e?.$metadata?.httpStatusCode;
   const message = `${name}: ${e?.message ?? String(err)}`;
-  if (name === 'TooManyRequestsException' || status === 429) return new ThrottledError(message);
+  if (name === 'TooManyRequestsException' || status === 429) return new TooManyRequestsError(message);
   if (name === 'LimitExceededException') return new QuotaExceededError(message);
   if (ACCOUNT.has(name)) return new AccountPausedError(message);
   if (PERMANENT.has(name)) return new PermanentSendError(message);

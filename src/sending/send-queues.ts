@@ -78,6 +78,11 @@ export class SendQueues {
     }
   }
 
+  /** Holds every worker's next batch for `ms` from now (BullMQ's global limiter), to slow the pace. */
+  async holdDeliveries(ms: number): Promise<void> {
+    await this.deliveries.rateLimit(ms);
+  }
+
   async close(): Promise<void> {
     await Promise.all([this.campaigns.close(), this.deliveries.close()]);
   }

@@ -1,6 +1,9 @@
 // Faults from SES, injected by a scripted SES-compatible server: throttling and faults are
 // retried and sent once, rejections fail their row, a paused account pauses the campaign, and
-// too many errors in a row pause it too. Counts stay exact.
+// too many errors in a row pause it too; a campaign-long storm of 429s and 500s slows the pace
+// and still ends with every mail sent once. Counts stay exact.
+import { createHash } from 'node:crypto';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { importAudience, sendableBulletin, waitForCampaign } from '../helpers/campaigns.js';
@@ -94,6 +97,52 @@ describe.each(databaseKinds())('SES faults on %s', (kind) => {
     expect(body.error.findings.map((f: { code: string }) => f.code)).toContain('no_postal_address');
     await app.request('PUT', '/api/settings', { json: { postalAddress: '310 8th Street, Oakland, CA' } });
   });
+});
+
+describe.each(databaseKinds())('SES answering 20%% 429 and 5%% 500 for a whole campaign on %s', (kind) => {
+  const RECIPIENTS = 300;
+  let ses: ScriptedSes;
+  let app: TestApp;
+  const logged: { msg: string; slowdown?: number; batchGapMs?: number }[] = [];
+
+  beforeAll(async () => {
+    ses = await new ScriptedSes().start();
+    // 400/s: batches of 50, one every 125 ms at full pace
+    const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+    app = await startTestApp(kind, { sesEndpoint: ses.url, worker: true, logger, env: { SES_MAX_SEND_RATE: '400' } });
+  });
+  afterAll(async () => {
+    await app.close();
+    await ses.close();
+  });
+
+  it('finishes with every recipient mailed once, the pace slowed by the 429s', async () => {
+    // The same answers on every run: a hash of the recipient and the attempt picks them.
+    const answers = { throttle: 0, fault: 0 };
+    ses.script = (to, attempt) => {
+      const draw = createHash('sha256').update(`${to}#${attempt}`).digest().readUInt32BE(0) % 100;
+      const answer = draw < 20 ? 'throttle' : draw < 25 ? 'fault' : 'accept';
+      if (answer !== 'accept') answers[answer] += 1;
+      return answer;
+    };
+    const bulletinId = await sendableBulletin(app);
+    await importAudience(app, RECIPIENTS, 's', 'storm.org');
+    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'storm.org' } } })).json();
+    const report = await waitForCampaign(app, campaign.id, ['sent'], 150_000);
+
+    expect(report.counts).toMatchObject({ total: RECIPIENTS, sent: RECIPIENTS, failed: 0, queued: 0, sending: 0, unknown: 0 });
+    for (let i = 0; i < RECIPIENTS; i++) expect(ses.count(`s${i}@storm.org`), `s${i}`).toBe(1);
+    // Both kinds of answer came, each refused send was tried again, and nothing more was sent
+    expect(answers.throttle).toBeGreaterThan(RECIPIENTS * 0.15);
+    expect(answers.fault).toBeGreaterThan(RECIPIENTS * 0.02);
+    const attempts = [...ses.attempts].filter(([to]) => to.endsWith('@storm.org')).reduce((sum, [, n]) => sum + n, 0);
+    expect(attempts).toBe(RECIPIENTS + answers.throttle + answers.fault);
+
+    // The worker slowed its pace: each throttled batch doubled the gap between batches (125 ms at full pace)
+    const slowed = logged.filter((l) => l.msg === 'SES throttled the sends: pace slowed');
+    expect(slowed.map((l) => l.slowdown).slice(0, 3)).toEqual([2, 4, 8]);
+    expect(slowed.map((l) => l.batchGapMs).slice(0, 3)).toEqual([250, 500, 1000]);
+  }, 180_000);
 });
 
 describe.each(databaseKinds())('an unsubscribe during a send on %s', (kind) => {

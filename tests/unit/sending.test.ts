@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AccountPausedError, PermanentSendError, QuotaExceededError, ThrottledError, classifySesError } from '../../src/sending/send-errors.js';
+import { AccountPausedError, PermanentSendError, QuotaExceededError, ThrottledError, TooManyRequestsError, classifySesError } from '../../src/sending/send-errors.js';
+import { AdaptivePace, MAX_SLOWDOWN } from '../../src/sending/adaptive-pace.js';
 import { cappedBackoff, pacing } from '../../src/sending/send-queues.js';
 import { fromAddress } from '../../src/sending/from-address.js';
 import { DEFAULT_SETTINGS } from '../../src/settings/settings.js';
@@ -8,7 +9,7 @@ const sesError = (name: string, status?: number) => Object.assign(new Error(`scr
 
 describe('SES errors', () => {
   it.each([
-    ['TooManyRequestsException', 429, ThrottledError],
+    ['TooManyRequestsException', 429, TooManyRequestsError],
     ['InternalFailure', 500, ThrottledError],
     ['ServiceUnavailable', 503, ThrottledError],
     ['LimitExceededException', 400, QuotaExceededError],
@@ -25,6 +26,11 @@ describe('SES errors', () => {
     expect(classified.message).toContain(name);
   });
 
+  it('retries throttling like a fault, and tells the two apart so that only throttling slows the pace', () => {
+    expect(classifySesError(sesError('TooManyRequestsException', 429))).toBeInstanceOf(ThrottledError);
+    expect(classifySesError(sesError('InternalFailure', 500))).not.toBeInstanceOf(TooManyRequestsError);
+  });
+
   it('treats a network error (no HTTP status) as worth retrying', () => {
     expect(classifySesError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBeInstanceOf(ThrottledError);
   });
@@ -39,6 +45,19 @@ describe('pacing', () => {
       const { batchSize, limiter } = pacing(rate);
       expect((batchSize * 1000) / limiter.duration).toBeLessThanOrEqual(rate);
     }
+  });
+
+  it('slows down on throttled batches, at most MAX_SLOWDOWN times, and recovers step by step', () => {
+    const pace = new AdaptivePace(250);
+    expect(pace.batchGapMs).toBe(250);
+    expect([true, true].map((t) => pace.record(t))).toEqual([2, 4]);
+    expect(pace.batchGapMs).toBe(1000);
+    for (let i = 0; i < 5; i++) pace.record(true);
+    expect(pace.slowdown).toBe(MAX_SLOWDOWN);
+    expect([false, false, true].map((t) => pace.record(t))).toEqual([7.5, 7, 8]);
+    for (let i = 0; i < 13; i++) pace.record(false);
+    expect(pace.slowdown).toBe(1.5);
+    expect([false, false].map((t) => pace.record(t))).toEqual([1, 1]);
   });
 
   it('backs a throttled batch off 1 s, 2 s, 4 s … up to a minute', () => {
