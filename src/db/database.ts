@@ -59,10 +59,15 @@ function postgresDialect(url: string): PostgresDialect {
       },
     } as pg.CustomTypesConfig,
   });
+  // A connection that dies (the server restarted, the network cut) is dropped by the pool, and a
+  // query it was running fails with the error; the next query connects anew. Its 'error' event,
+  // idle (the pool's) or in use (the client's), would crash the process were nobody listening.
+  pool.on('error', () => undefined);
   // PostgreSQL compiles a query it guesses costly with LLVM first: a send's snapshot of 100,000
   // subscribers spent 0.3–0.5 s compiling to run in about 1 s. None of Pregón's queries is long
   // enough to earn that back. (A `jit` in the URL's options would be overridden here.)
   pool.on('connect', (client) => {
+    client.on('error', () => undefined);
     client.query('set jit = off').catch(() => undefined); // a server without the setting just keeps its own
   });
   return new PostgresDialect({ pool });
