@@ -38,6 +38,8 @@ export interface RunnerDeps {
 
 /** Campaigns whose templates a worker keeps in memory at once. */
 const TEMPLATE_CACHE_SIZE = 8;
+/** How long a batch SES has answered keeps trying to record it while the database is away. */
+const SETTLE_PATIENCE_MS = 60_000;
 
 type Outcome = 'sent' | 'skipped' | 'failed' | 'throttled' | 'too fast' | 'quota' | 'paused';
 
@@ -156,7 +158,7 @@ export class CampaignRunner {
     );
     // Every send of the batch has answered: the rows are settled together, still under the claim.
     // A worker that dies before this leaves them 'sending', to become 'unknown', as one that died mid-send.
-    await campaigns.settle(claim, settlements);
+    await this.settle(job.campaignId, claim, settlements);
     this.adaptPace(job.campaignId, outcomes.includes('too fast'));
 
     await this.countErrors(job.campaignId, outcomes, errors.at(-1));
@@ -169,6 +171,25 @@ export class CampaignRunner {
     const retries = outcomes.filter((o) => o === 'throttled' || o === 'too fast').length;
     if (retries) throw new ThrottledError(`${retries} messages to retry: ${errors.at(-1)}`);
     await campaigns.finishIfDone(job.campaignId);
+  }
+
+  /**
+   * Records what SES said, trying again for a while when the database is away (PostgreSQL
+   * restarting, SQLite locked past its busy timeout): only this process knows which rows SES
+   * took, and a batch run again would find them 'sending' and call them 'unknown'. Settling twice
+   * is harmless: it touches only rows still 'sending' under this claim.
+   */
+  private async settle(campaignId: number, claim: string, settlements: readonly Settlement[]): Promise<void> {
+    const deadline = Date.now() + SETTLE_PATIENCE_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.deps.campaigns.settle(claim, settlements);
+      } catch (err) {
+        if (Date.now() >= deadline) throw err;
+        this.deps.logger.warn({ err, campaignId, attempt }, 'could not record a batch that SES answered; trying again');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** (attempt - 1))));
+      }
+    }
   }
 
   /** BullMQ gave up on a batch: its rows fail with the reason (staff can retry them). */
