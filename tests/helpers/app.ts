@@ -8,7 +8,7 @@ import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
 import { createApp } from '../../src/app.js';
 import type { SuppressionList } from '../../src/audience/suppressions.js';
-import type { DatabaseKind } from '../../src/db/database.js';
+import { openDatabase, type DatabaseKind } from '../../src/db/database.js';
 import { commandClient } from '../../src/redis.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { SesEvents, type SesEventsDeps } from '../../src/events/ses-events.js';
@@ -59,13 +59,19 @@ export interface TestAppOptions {
   fetchCertificate?: SesEventsDeps['fetchCertificate'];
   /** Visits an SNS SubscribeURL for the SES webhook; without it every visit fails. */
   confirmSubscription?: SesEventsDeps['confirmSubscription'];
+  /**
+   * The PostgreSQL URL the app (and its worker) reach the test database by, from the direct one:
+   * a proxy's, so a test can take the database away from the app. `db` stays direct.
+   */
+  databaseVia?: (url: string) => string;
 }
 
 export async function startTestApp(kind: DatabaseKind, options: TestAppOptions = {}): Promise<TestApp> {
   const db = await createTestDatabase(kind);
   const redis = commandClient(options.redisUrl ?? REDIS_URL);
   const config = testConfig(db, options);
-  const stores = createStores(db.database, config);
+  const database = options.databaseVia ? openDatabase({ kind: 'postgres', url: options.databaseVia(db.url) }) : db.database;
+  const stores = createStores(database, config);
   const { staff, suppressions } = stores;
   const logger = options.logger ?? pino({ level: 'silent' });
   const sending = createSending(stores, config, config.ses.mode === 'endpoint' ? config.ses.url : undefined);
@@ -74,7 +80,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     throw new Error('no network in tests');
   };
   const sesEvents = new SesEvents({
-    db: db.database.db,
+    db: database.db,
     suppressions,
     transientBounceLimit: config.transientBounceLimit,
     fetchCertificate: options.fetchCertificate ?? offline,
@@ -84,7 +90,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
   });
   const app = createApp({
     logger,
-    health: { dbKind: kind, pingDb: () => db.database.ping(), pingRedis: async () => void (await redis.ping()) },
+    health: { dbKind: kind, pingDb: () => database.ping(), pingRedis: async () => void (await redis.ping()) },
     stores,
     campaigns: sending.service,
     sesEvents,
@@ -131,6 +137,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
       await sending.queues.deliveries.obliterate({ force: true });
       await sending.close();
       redis.disconnect();
+      if (database !== db.database) await database.close();
       await db.drop();
     },
   };
