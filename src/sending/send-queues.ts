@@ -43,6 +43,9 @@ export class SendQueues {
   constructor(connection: Redis, prefix: string) {
     this.campaigns = new Queue<StartJob>(CAMPAIGNS_QUEUE, { connection, prefix });
     this.deliveries = new Queue<BatchJob>(DELIVERIES_QUEUE, { connection, prefix });
+    // Redis away: the health check and the worker's log say so, and each command fails or waits on
+    // its own; a queue no one listens to prints every failed reconnection to stderr, stack and all.
+    for (const queue of [this.campaigns, this.deliveries]) queue.on('error', () => {});
   }
 
   /** Starts run `run` of a campaign at `at`: run 0 prepares it; later runs (resume, retry) queue its rows again. */
