@@ -10,6 +10,7 @@ import { importAudience, sendableBulletin, waitForCampaign } from '../helpers/ca
 import { databaseKinds } from '../helpers/databases.js';
 import { SesSender, sesClient } from '../../src/sending/ses-sender.js';
 import { ScriptedSes } from '../support/scripted-ses.js';
+import { SnsSigner, TEST_TOPIC_ARN, sesMessage } from '../support/sns-signer.js';
 
 describe.each(databaseKinds())('SES faults on %s', (kind) => {
   let ses: ScriptedSes;
@@ -145,34 +146,87 @@ describe.each(databaseKinds())('SES answering 20%% 429 and 5%% 500 for a whole c
   }, 180_000);
 });
 
-describe.each(databaseKinds())('an unsubscribe during a send on %s', (kind) => {
+describe.each(databaseKinds())('audience changes during a send on %s', (kind) => {
+  const RECIPIENTS = 200;
   let ses: ScriptedSes;
   let app: TestApp;
+  const signer = new SnsSigner();
 
   beforeAll(async () => {
     ses = await new ScriptedSes().start();
     ses.delayMs = 20;
-    app = await startTestApp(kind, { sesEndpoint: ses.url, worker: true, env: { SES_MAX_SEND_RATE: '20' } });
+    // 20/s: ten batches of 20, one a second, so most are still queued when the changes land
+    app = await startTestApp(kind, {
+      sesEndpoint: ses.url,
+      worker: true,
+      env: { SES_MAX_SEND_RATE: '20', SNS_TOPIC_ARNS: TEST_TOPIC_ARN },
+      fetchCertificate: signer.fetchCertificate,
+    });
   });
   afterAll(async () => {
     await app.close();
     await ses.close();
   });
 
-  it('stops that person\'s mail before their batch runs', async () => {
+  it('are honoured from the next batch: rows not yet claimed are skipped with the reason', async () => {
     const bulletinId = await sendableBulletin(app);
-    await importAudience(app, 200, 'u', 'unsub.org');
-    const leaving = (await (await app.request('GET', '/api/subscribers?email=u150@unsub.org')).json()).data[0];
-    let unsubscribed!: Promise<Response>;
-    ses.onAccept = (accepted) => {
-      if (accepted === 40) unsubscribed = app.request('PATCH', `/api/subscribers/${leaving.id}`, { json: { status: 'unsubscribed' } });
+    await importAudience(app, RECIPIENTS, 'u', 'change.org');
+    const subscriberId = async (email: string) => (await (await app.request('GET', `/api/subscribers?email=${email}`)).json()).data[0].id as number;
+    const sesEvent = (message: string) => app.request('POST', '/webhooks/ses', { token: null, body: JSON.stringify(signer.notification(message)), headers: { 'content-type': 'text/plain' } });
+    const changes: Record<string, { reason: string; made: () => Promise<Response> }> = {
+      'u5@change.org': { reason: 'address is suppressed', made: () => app.request('POST', '/api/suppressions', { json: { email: 'u5@change.org', reason: 'manual' } }) },
+      'u120@change.org': { reason: 'address is suppressed', made: () => app.request('POST', '/api/suppressions', { json: { email: 'u120@change.org', reason: 'manual' } }) },
+      'u150@change.org': { reason: 'subscriber is unsubscribed', made: async () => app.request('PATCH', `/api/subscribers/${await subscriberId('u150@change.org')}`, { json: { status: 'unsubscribed' } }) },
+      'u170@change.org': { reason: 'subscriber is bounced', made: () => sesEvent(sesMessage.bounce(['u170@change.org'], 'Permanent', 'an-earlier-message')) },
+      'u199@change.org': { reason: 'subscriber is complained', made: () => sesEvent(sesMessage.complaint(['u199@change.org'], 'an-earlier-message')) },
     };
-    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'unsub.org' } } })).json();
-    const report = await waitForCampaign(app, campaign.id, ['sent']);
-    expect((await unsubscribed).status).toBe(200);
-    expect(ses.count('u150@unsub.org')).toBe(0);
-    expect(report.counts).toMatchObject({ total: 200, sent: 199, skipped: 1 });
-    const row = await app.db.database.db.selectFrom('deliveries').select(['status', 'last_error']).where('subscriber_id', '=', leaving.id).executeTakeFirstOrThrow();
-    expect(row).toEqual({ status: 'skipped', last_error: 'subscriber is unsubscribed' });
+
+    const statuses = async (emails: string[]) => {
+      const rows = await app.db.database.db
+        .selectFrom('deliveries')
+        .innerJoin('subscribers', 'subscribers.id', 'deliveries.subscriber_id')
+        .select(['subscribers.email', 'deliveries.status'])
+        .where('subscribers.email', 'in', emails)
+        .execute();
+      return new Map(rows.map((r) => [r.email, r.status]));
+    };
+
+    // The changes are made once SES has accepted the 40th mail; then, the moment they have all
+    // landed, the ledger says which of those people's rows were not yet claimed by a batch.
+    let landed!: Promise<{ answers: number[]; atLanding: Map<string, string> }>;
+    ses.onAccept = (accepted) => {
+      if (accepted !== 40) return;
+      landed = (async () => {
+        const answers = await Promise.all(Object.values(changes).map(async ({ made }) => (await made()).status));
+        return { answers, atLanding: await statuses(Object.keys(changes)) };
+      })();
+      landed.catch(() => {}); // awaited below, after the campaign
+    };
+    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'change.org' } } })).json();
+    const report = await waitForCampaign(app, campaign.id, ['sent'], 60_000);
+    const { answers, atLanding } = await landed;
+    expect(answers).toEqual([201, 201, 200, 200, 200]);
+
+    // u5's batch had gone before the changes; the others' batches had not begun
+    expect(atLanding.get('u5@change.org')).toBe('sent');
+    const notClaimed = [...atLanding].filter(([, status]) => status === 'queued').map(([email]) => email);
+    expect(notClaimed.sort()).toEqual(['u120@change.org', 'u150@change.org', 'u170@change.org', 'u199@change.org']);
+
+    const ledger = await app.db.database.db
+      .selectFrom('deliveries')
+      .innerJoin('subscribers', 'subscribers.id', 'deliveries.subscriber_id')
+      .select(['subscribers.email', 'deliveries.status', 'deliveries.last_error'])
+      .where('campaign_id', '=', campaign.id)
+      .execute();
+    for (const row of ledger) {
+      if (notClaimed.includes(row.email)) {
+        expect(row, row.email).toEqual({ email: row.email, status: 'skipped', last_error: changes[row.email]!.reason });
+        expect(ses.count(row.email), row.email).toBe(0);
+      } else {
+        expect(row.status, row.email).toBe('sent');
+        expect(ses.count(row.email), row.email).toBe(1);
+      }
+    }
+    expect(report.counts).toMatchObject({ total: RECIPIENTS, sent: RECIPIENTS - notClaimed.length, skipped: notClaimed.length, unknown: 0 });
   });
 });
