@@ -16,6 +16,8 @@ import { WorkerProcess } from '../helpers/worker-process.js';
 import { ScriptedSes } from '../support/scripted-ses.js';
 
 const RECIPIENTS = 1500;
+/** A second campaign, sent by staff while Redis is away. */
+const LATE_RECIPIENTS = 200;
 const HAS_REDIS_SERVER = spawnSync('redis-server', ['--version']).status === 0;
 
 /** A redis-server of the test's own, on a free loopback port, with its AOF in a temporary directory. */
@@ -94,9 +96,10 @@ describe.skipIf(!HAS_REDIS_SERVER).each(databaseKinds())('Redis restarted mid-ca
     await redis?.close();
   });
 
-  it('finishes the campaign with every recipient mailed once and exact counts', async () => {
+  it('finishes the campaign, and one sent during the outage, with every recipient mailed once and exact counts', async () => {
     const bulletinId = await sendableBulletin(app);
     await importAudience(app, RECIPIENTS, 'r', 'restart.org');
+    await importAudience(app, LATE_RECIPIENTS, 'l', 'late.org');
     worker = new WorkerProcess(app, { sesEndpoint: ses.url, env: { REDIS_URL: redis.url, SES_MAX_SEND_RATE: '500' } });
 
     // Redis dies the moment SES has accepted the 500th mail, with batches in flight and more queued
@@ -113,14 +116,23 @@ describe.skipIf(!HAS_REDIS_SERVER).each(databaseKinds())('Redis restarted mid-ca
     expect(health.status).toBe(503);
     expect(await health.json()).toMatchObject({ redis: 'unreachable', failing: ['redis'] });
     expect((await app.request('GET', `/api/campaigns/${campaign.id}`)).status).toBe(200);
+    // A send asked for now waits for Redis to queue its start (the campaign row is already written)
+    let lateAnswered = false;
+    const lateSend = app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'late.org' } } }).finally(() => (lateAnswered = true));
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(worker.running, worker.output).toBe(true);
+    expect(lateAnswered).toBe(false);
 
     await redis.start();
+    const late = await lateSend;
+    expect(late.status).toBe(201);
     const report = await waitForCampaign(app, campaign.id, ['sent'], 60_000);
     expect(report.counts).toMatchObject({ total: RECIPIENTS, sent: RECIPIENTS, failed: 0, queued: 0, sending: 0, unknown: 0 });
     for (let i = 0; i < RECIPIENTS; i++) expect(ses.count(`r${i}@restart.org`), `r${i}`).toBe(1);
-    expect(ses.received.length).toBe(RECIPIENTS);
+    const lateReport = await waitForCampaign(app, (await late.json()).id, ['sent'], 60_000);
+    expect(lateReport.counts).toMatchObject({ total: LATE_RECIPIENTS, sent: LATE_RECIPIENTS, unknown: 0 });
+    for (let i = 0; i < LATE_RECIPIENTS; i++) expect(ses.count(`l${i}@late.org`), `l${i}`).toBe(1);
+    expect(ses.received.length).toBe(RECIPIENTS + LATE_RECIPIENTS);
     expect((await app.request('GET', '/healthz')).status).toBe(200);
     expect(worker.running, worker.output).toBe(true);
     // What the worker said of the outage went through its logger: JSON lines, no raw stack traces
