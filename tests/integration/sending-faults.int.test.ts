@@ -150,9 +150,10 @@ describe.each(databaseKinds())('audience changes during a send on %s', (kind) =>
   const RECIPIENTS = 200;
   let ses: ScriptedSes;
   let app: TestApp;
-  const signer = new SnsSigner();
+  let signer: SnsSigner;
 
   beforeAll(async () => {
+    signer = new SnsSigner();
     ses = await new ScriptedSes().start();
     ses.delayMs = 20;
     // 20/s: ten batches of 20, one a second, so most are still queued when the changes land
@@ -228,5 +229,5 @@ describe.each(databaseKinds())('audience changes during a send on %s', (kind) =>
       }
     }
     expect(report.counts).toMatchObject({ total: RECIPIENTS, sent: RECIPIENTS - notClaimed.length, skipped: notClaimed.length, unknown: 0 });
-  });
+  }, 90_000);
 });
