@@ -3,6 +3,7 @@
 import { DelayedError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config.js';
+import { isDatabaseUnavailable } from '../src/db/errors.js';
 import { bullConnection } from '../src/redis.js';
 import { AdaptivePace } from '../src/sending/adaptive-pace.js';
 import { CampaignRunner } from '../src/sending/campaign-runner.js';
@@ -28,6 +29,8 @@ export const DEFAULT_SEND_RATE = 200;
 export const BATCH_CONCURRENCY = 4;
 /** How long a batch waits when the daily quota is spent. */
 const QUOTA_WAIT_MS = 60 * 60_000;
+/** How long a start waits before trying again when the database is away. */
+const DATABASE_WAIT_MS = 2000;
 
 export async function startWorker({ config, logger, stores, sending }: WorkerDeps): Promise<RunningWorker> {
   const rate = config.sesMaxSendRate ?? (config.ses.mode === 'aws' ? ((await sending.sender.maxSendRate()) ?? 1) : DEFAULT_SEND_RATE);
@@ -46,7 +49,23 @@ export async function startWorker({ config, logger, stores, sending }: WorkerDep
   const connection = bullConnection(config.redisUrl);
   const prefix = config.queuePrefix;
 
-  const starts = new Worker<StartJob>(CAMPAIGNS_QUEUE, (job) => runner.start(job.data.campaignId), { connection, prefix, concurrency: 2 });
+  const starts = new Worker<StartJob>(
+    CAMPAIGNS_QUEUE,
+    async (job, token) => {
+      try {
+        await runner.start(job.data.campaignId);
+      } catch (err) {
+        // The database away (restarting, locked) is waited out without spending the start's
+        // attempts: spent, the campaign would stay 'scheduled', since 'failed' cannot be written either.
+        if (isDatabaseUnavailable(err) && token) {
+          await job.moveToDelayed(Date.now() + DATABASE_WAIT_MS, token);
+          throw new DelayedError();
+        }
+        throw err;
+      }
+    },
+    { connection, prefix, concurrency: 2 },
+  );
   const batches = new Worker<BatchJob>(
     DELIVERIES_QUEUE,
     async (job, token) => {
@@ -79,8 +98,8 @@ export async function startWorker({ config, logger, stores, sending }: WorkerDep
   });
   starts.on('failed', (job, err) => {
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-    // A campaign that cannot even be prepared (its bulletin version gone, the database down
-    // for minutes) ends 'failed' with the reason, rather than waiting forever.
+    // A campaign that cannot even be prepared (its bulletin version gone, its rule unreadable)
+    // ends 'failed' with the reason, rather than waiting forever.
     stores.campaigns
       .transition(job.data.campaignId, ['scheduled', 'preparing'], 'failed', { finished_at: new Date().toISOString(), state_reason: `Could not prepare: ${err.message}` })
       .catch((e: unknown) => logger.error({ err: e }, 'could not record a campaign that failed'));

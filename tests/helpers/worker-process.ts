@@ -45,6 +45,15 @@ export class WorkerProcess {
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve(code ?? signal!)));
   }
 
+  /** Waits until its output shows `pattern` (at LOG_LEVEL=info, /worker started/ says it is ready). */
+  async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(this.output)) {
+      if (!this.running || Date.now() > deadline) throw new Error(`the worker never wrote ${pattern}: ${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }

@@ -102,6 +102,34 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL gone for a few seconds, as in a resta
   }, 150_000);
 });
 
+describe.skipIf(!POSTGRES_URL)('PostgreSQL gone while a campaign is prepared', () => {
+  const CUT_MS = 10_000;
+
+  it('the start is tried again until the database is back, and the campaign sends', async () => {
+    const server = new URL(POSTGRES_URL!);
+    proxy = await new TcpProxy(server.hostname, Number(server.port || 5432)).start();
+    ses = await new ScriptedSes().start();
+    app = await startTestApp('postgres', { sesEndpoint: ses.url }); // the app reaches the database directly
+    const bulletinId = await sendableBulletin(app);
+    await importAudience(app, 100, 'p', 'prepare-outage.org');
+    worker = new WorkerProcess(app, { sesEndpoint: ses.url, databaseUrl: proxy.via(app.db.url), env: { SES_MAX_SEND_RATE: SEND_RATE, LOG_LEVEL: 'info' } });
+    await worker.waitFor(/worker started/);
+
+    proxy.cut();
+    const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'prepare-outage.org' } } });
+    expect(res.status).toBe(201);
+    const campaignId: number = (await res.json()).id;
+    await new Promise((resolve) => setTimeout(resolve, CUT_MS));
+    expect(worker.running, worker.output).toBe(true);
+    await proxy.restore();
+
+    const report = await waitForCampaign(app, campaignId, ['sent', 'failed'], 60_000);
+    expect(report.state, report.stateReason).toBe('sent');
+    expect(report.counts).toMatchObject({ total: 100, sent: 100, unknown: 0 });
+    for (let i = 0; i < 100; i++) expect(ses.count(`p${i}@prepare-outage.org`)).toBe(1);
+  }, 100_000);
+});
+
 describe('SQLite write-locked by another connection for longer than the busy timeout', () => {
   const HOLD_MS = 7000; // the busy timeout is 5 s
 
