@@ -6,7 +6,6 @@
 // throttled as wired in the app, and no secret or address reaches the logs.
 import { existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import type { Express } from 'express';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../src/app.js';
@@ -15,48 +14,11 @@ import { STAFF_APP_DIR } from '../../src/http/staff-web-app.js';
 import { startTestApp, TEST_SECRET, type TestApp } from '../helpers/app.js';
 import { exampleBulletin } from '../helpers/bulletins.js';
 import { databaseKinds } from '../helpers/databases.js';
+import { fillPath, routeKey as key, walkRoutes, type WalkedRoute } from '../helpers/routes.js';
 import { sessionCookie, signIn, STAFF_PASSWORD, type StaffSession } from '../helpers/sessions.js';
 import { databaseSnapshot } from '../helpers/snapshot.js';
 import { SnsSigner, TEST_TOPIC_ARN, sesMessage } from '../support/sns-signer.js';
 
-interface WalkedRoute {
-  method: string;
-  /** As declared, e.g. "/api/topics/:key". */
-  path: string;
-}
-
-type Layer = {
-  route?: { path: string | string[]; methods: Record<string, boolean> };
-  rawPath?: string | string[];
-  handle?: { stack?: Layer[]; router?: { stack: Layer[] } };
-};
-
-/** Every method and path the app answers, from its router and the routers and apps mounted in it. */
-function walkRoutes(app: Express): WalkedRoute[] {
-  const found: WalkedRoute[] = [];
-  const join = (prefix: string, path: string) => (path === '/' ? prefix : `${prefix}${path}`);
-  const visit = (stack: Layer[], prefix: string) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        for (const path of [layer.route.path].flat()) {
-          for (const method of Object.keys(layer.route.methods)) {
-            // router.all would answer every method: this walk could not tell which to try.
-            if (method === '_all') throw new Error(`${path} answers every method: list them instead`);
-            found.push({ method: method.toUpperCase(), path: join(prefix, path) || '/' });
-          }
-        }
-        continue;
-      }
-      // A mounted router has a stack; a mounted express app (the queue dashboard) has a router.
-      const inner = layer.handle?.stack ?? layer.handle?.router?.stack;
-      if (inner) for (const path of [layer.rawPath ?? '/'].flat()) visit(inner, join(prefix, path));
-    }
-  };
-  visit((app as unknown as { router: { stack: Layer[] } }).router.stack, '');
-  return found;
-}
-
-const key = (route: WalkedRoute) => `${route.method} ${route.path}`;
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const QUEUE_BOARD = '/admin/queues';
 
@@ -109,14 +71,7 @@ describe.each(databaseKinds())('access to every route on %s', (kind) => {
   let admin: StaffSession;
   let editor: StaffSession;
 
-  /** The path with its parameters filled: `:id` after `/topics` is a topic's key, and so on. */
-  const fill = (path: string) =>
-    path
-      .replace(/\{\*(\w+)\}/g, (_, name: string) => values[name]!)
-      .replace(/:(\w+)/g, (_, name: string, offset: number) => {
-        const resource = path.slice(0, offset).split('/').filter(Boolean).at(-1)!;
-        return values[`${resource}/${name}`] ?? values[name] ?? '1';
-      });
+  const fill = (path: string) => fillPath(path, values);
 
   const call = (route: WalkedRoute, headers: Record<string, string> = {}) =>
     fetch(`${app.baseUrl}${fill(route.path)}`, {
