@@ -13,6 +13,7 @@ import { healthHandler, type HealthChecks } from './health.js';
 import { mountRoutes, openApiDocument, type RouteSpec } from './http/api-routes.js';
 import { staffAuth } from './http/auth.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { jsonBody } from './http/json-body.js';
 import { staffWebApp } from './http/staff-web-app.js';
 import type { CampaignService } from './sending/campaign-service.js';
 import { clickHandler } from './sending/click-route.js';
@@ -93,7 +94,7 @@ export function createApp(deps: AppDeps): Express {
   api.get('/schemas/bulletin.json', (_req, res) => {
     res.json(bulletinDocumentSchema);
   });
-  api.use(express.json({ limit: '1mb' }));
+  api.use(jsonBody({ limit: '1mb' }));
   // Signing in needs no token: /session and /setup come before authentication.
   api.use(
     signInRouter({
