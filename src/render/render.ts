@@ -1,10 +1,10 @@
 // Bulletin document + language + settings → a compiled template: subject, preheader, HTML and
 // text with per-recipient placeholders left in text and URLs. MJML runs here, once per
 // language per send; personalise() does the per-recipient part.
-import mjml2html from 'mjml';
 import { bulletinMjml, type ThemeContext } from '../../emails/bulletin-theme.js';
 import { pick, type BulletinDocument } from '../bulletins/document.js';
 import { bulletinText } from './plain-text.js';
+import { mjmlToHtml } from './mjml-engine.js';
 import { compileTemplate, type Template } from './template.js';
 
 export interface MjmlProblem {
@@ -29,7 +29,7 @@ export { type ThemeContext } from '../../emails/bulletin-theme.js';
 
 export async function renderBulletin(doc: BulletinDocument, language: string, context: ThemeContext): Promise<CompiledBulletin> {
   const fallback = doc.languages[0]!;
-  const { html, errors } = await mjml2html(bulletinMjml(doc, language, context), {
+  const { html, errors } = await mjmlToHtml(bulletinMjml(doc, language, context), {
     validationLevel: 'soft',
     ignoreIncludes: true,
     // MJML otherwise links Google Fonts for Roboto: every opened mail would tell Google.
