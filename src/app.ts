@@ -13,7 +13,7 @@ import { healthHandler, type HealthChecks } from './health.js';
 import { mountRoutes, openApiDocument, type RouteSpec } from './http/api-routes.js';
 import { staffAuth } from './http/auth.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
-import { jsonBody } from './http/json-body.js';
+import { jsonBody } from './http/storable-input.js';
 import { staffWebApp } from './http/staff-web-app.js';
 import type { CampaignService } from './sending/campaign-service.js';
 import { clickHandler } from './sending/click-route.js';

@@ -1,5 +1,6 @@
-// The API's JSON bodies and query strings: parsed, then refused as a whole when they hold what no
-// route should have to guard against one field at a time. Nesting deeper than any input of ours
+// Request bodies (the API's JSON, the public pages' forms) and the API's query strings: parsed,
+// then refused as a whole when they hold what no route should have to guard against one field at
+// a time. Nesting deeper than any input of ours
 // would exhaust the stack of a recursive validator (zod's z.json()) or of JSON.stringify; the NUL
 // character and lone UTF-16 surrogates (JSON's "\ud800") cannot be stored by PostgreSQL in text or
 // jsonb, while SQLite keeps the one and silently turns the other into U+FFFD: the same request
@@ -11,13 +12,18 @@ import { AppError, formatPath, type Issue } from './app-error.js';
 export const MAX_JSON_DEPTH = 64;
 
 export function jsonBody(options: { limit: string }): RequestHandler[] {
-  return [
-    express.json({ limit: options.limit }),
-    (req, _res, next) => {
-      const issue = unstorableJson(req.body, 'body') ?? unstorableJson(req.query, '');
-      next(issue ? AppError.invalid([issue]) : undefined);
-    },
-  ];
+  return [express.json({ limit: options.limit }), refuseUnstorable(true)];
+}
+
+export function formBody(options: { limit: string }): RequestHandler[] {
+  return [express.urlencoded({ extended: false, limit: options.limit }), refuseUnstorable(false)];
+}
+
+function refuseUnstorable(withQuery: boolean): RequestHandler {
+  return (req, _res, next) => {
+    const issue = unstorableJson(req.body, 'body') ?? (withQuery ? unstorableJson(req.query, '') : undefined);
+    next(issue ? AppError.invalid([issue]) : undefined);
+  };
 }
 
 /**

@@ -2,6 +2,7 @@
 // days, or to leave everything, from the signed link in each mail. No account, no password.
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
+import { formBody } from '../http/storable-input.js';
 import { escapeHtml } from '../render/html.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
@@ -67,7 +68,7 @@ export interface PreferencesDeps {
 
 export function preferencesRouter(deps: PreferencesDeps): Router {
   const router = express.Router();
-  router.use('/preferences/:token', express.urlencoded({ extended: false, limit: '8kb' }));
+  router.use('/preferences/:token', formBody({ limit: '8kb' }));
 
   router.get('/preferences/:token', async (req, res) => {
     const subscriber = await find(deps, req.params.token);

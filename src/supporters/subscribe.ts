@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { confirmationEmail } from '../../emails/confirmation.js';
 import { Email, type Topic } from '../audience/schemas.js';
 import type { TopicStore } from '../audience/topic-store.js';
+import { formBody } from '../http/storable-input.js';
 import { escapeHtml } from '../render/html.js';
 import { fromAddress } from '../sending/from-address.js';
 import type { Sender } from '../sending/ses-sender.js';
@@ -179,7 +180,7 @@ interface FormState {
 export function subscribeRouter(deps: SubscribeDeps): Router {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const router = express.Router();
-  router.use(['/subscribe', '/confirm'], express.urlencoded({ extended: false, limit: '8kb' }));
+  router.use(['/subscribe', '/confirm'], formBody({ limit: '8kb' }));
   const perIp = rateLimit({
     windowMs: limits.ipWindowMs,
     limit: limits.postsPerIp,

@@ -58,6 +58,7 @@ const HOSTILE_STRINGS = [
 
 interface FuzzRequest {
   contentType?: string;
+  headers?: Record<string, string>;
   body: string | Uint8Array;
   /** What the body is as JSON, when it is JSON and the content type says so. */
   json?: unknown;
@@ -175,6 +176,26 @@ const SAMPLES: Record<string, (n: number) => unknown> = {
   'POST /api/setup': () => ({ code: 'no-setup-code', email: 'first@example.org', password: 'a long enough password' }),
 };
 
+/** The same for the public forms that store what they are sent. */
+const FORM_SAMPLES: Record<string, (n: number) => Record<string, string>> = {
+  'POST /subscribe': (n) => ({ email: `form-${n}@example.org`, name: 'Ana Pérez', language: 'es', topics: 'public-news' }),
+};
+
+/** A form from its sample with fragments slipped into fields, or fields left out; each from an address of its own, past the per-IP limit. */
+function fromFormSample(sample: (n: number) => Record<string, string>): fc.Arbitrary<FuzzRequest> {
+  return fc
+    .tuple(fc.nat(), fc.array(fc.tuple(fc.nat(), fc.option(fc.constantFrom(...FRAGMENTS))), { minLength: 1, maxLength: 3 }), fc.ipV4())
+    .map(([n, changes, ip]) => {
+      const form = sample(n);
+      for (const [pick, fragment] of changes) {
+        const field = Object.keys(form)[pick % Object.keys(form).length]!;
+        if (fragment === null) delete form[field];
+        else form[field] = `${form[field]!.slice(0, 3)}${fragment}${form[field]!.slice(3)}`;
+      }
+      return { contentType: 'application/x-www-form-urlencoded', headers: { 'x-forwarded-for': ip }, body: new URLSearchParams(form).toString() };
+    });
+}
+
 /** Stands for raw text spliced in after JSON.stringify (deep nesting no stringify survives). */
 const RAW = '\u0001raw\u0001';
 const DEEP_VALUES = [`${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}`, `${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`, `${'{"all":['.repeat(DEPTH)}{}${']}'.repeat(DEPTH)}`];
@@ -241,9 +262,10 @@ function fromSample(sample: (n: number) => unknown): fc.Arbitrary<FuzzRequest> {
     });
 }
 
-function fuzzRequest(keys: string[], sample: ((n: number) => unknown) | undefined): fc.Arbitrary<FuzzRequest> {
+function fuzzRequest(keys: string[], sample: ((n: number) => unknown) | undefined, formSample: ((n: number) => Record<string, string>) | undefined): fc.Arbitrary<FuzzRequest> {
   return fc.oneof(
     { weight: sample ? 12 : 0, arbitrary: sample ? fromSample(sample) : fc.constant({ body: '' }) },
+    { weight: formSample ? 12 : 0, arbitrary: formSample ? fromFormSample(formSample) : fc.constant({ body: '' }) },
     { weight: 5, arbitrary: fc.tuple(jsonTypes, objectOf(keys)).map(([contentType, json]) => ({ contentType, body: JSON.stringify(json), json })) },
     { weight: 1, arbitrary: fc.tuple(jsonTypes, anyValue).map(([contentType, json]) => ({ contentType, body: JSON.stringify(json), json })) },
     { weight: 3, arbitrary: fc.tuple(jsonTypes, rawText(keys)).map(([contentType, body]) => ({ contentType, body, json: parseJson(body) })) },
@@ -304,6 +326,7 @@ describe.each(databaseKinds())('bad input on every route on %s', (kind) => {
     values['bulletins/id'] = String(bulletinId);
     values['versions/versionId'] = String((await (await app.request('GET', `/api/bulletins/${bulletinId}`)).json()).versionId);
     values['topics/key'] = 'weekly-bulletin';
+    await app.request('POST', '/api/topics', { json: { key: 'public-news', name: { en: 'News' }, public: true } });
     const created = async (path: string, json: unknown) => String((await (await app.request('POST', path, { json })).json()).id);
     values['subscribers/id'] = await created('/api/subscribers', { email: 'fuzz@example.org', status: 'active', topics: ['weekly-bulletin'] });
     values['segments/id'] = await created('/api/segments', { name: 'Fuzz', rule: { tag: 'fuzz' } });
@@ -384,17 +407,31 @@ describe.each(databaseKinds())('bad input on every route on %s', (kind) => {
     const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
     const failures = await fuzz(
       writes,
-      (route) => fuzzRequest(schemaKeys(specs.get(routeKey(route))?.body), SAMPLES[routeKey(route)]),
+      (route) => fuzzRequest(schemaKeys(specs.get(routeKey(route))?.body), SAMPLES[routeKey(route)], FORM_SAMPLES[routeKey(route)]),
       (route, request, state) => {
         const spec = specs.get(routeKey(route));
         const isJson = request.json !== undefined;
         // A route with a body schema may accept only what that schema accepts, and only as JSON.
         const valid = spec?.body ? () => isJson && spec.body!.safeParse(request.json).success : undefined;
-        const init: RequestInit = { method: route.method, body: request.body as BodyInit, headers: request.contentType ? { 'content-type': request.contentType } : {} };
+        const init: RequestInit = { method: route.method, body: request.body as BodyInit, headers: { ...request.headers, ...(request.contentType ? { 'content-type': request.contentType } : {}) } };
         return check(route, `${app.baseUrl}${fillPath(route.path, values)}`, init, valid, state);
       },
       BODY_RUNS,
     );
+    // Chance alone seldom puts one fragment in one form field: each field is also sent each fragment.
+    const state = { db: await databaseSnapshot(app.db) };
+    for (const [key, sample] of Object.entries(FORM_SAMPLES)) {
+      const route = writes.find((r) => routeKey(r) === key)!;
+      for (const field of Object.keys(sample(0))) {
+        for (const [i, fragment] of FRAGMENTS.entries()) {
+          const form = sample(i);
+          form[field] = `${form[field]!.slice(0, 3)}${fragment}${form[field]!.slice(3)}`;
+          const init = { method: 'POST', body: new URLSearchParams(form).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `198.51.100.${i}` } };
+          const problem = await check(route, `${app.baseUrl}${fillPath(route.path, values)}`, init, undefined, state);
+          if (problem) failures[`${key} with ${JSON.stringify(fragment)} in ${field}`] = problem;
+        }
+      }
+    }
     expect(failures).toEqual({});
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeBefore);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
