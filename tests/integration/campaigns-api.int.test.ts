@@ -112,9 +112,11 @@ describe.each(databaseKinds())('campaign API on %s', (kind) => {
   });
 
   it('ends a campaign that cannot be prepared as failed, with the reason', async () => {
-    const created = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { all: [] }, scheduledAt: new Date(Date.now() + 500).toISOString() } })).json();
+    // Scheduled an hour ahead, so the rule is broken before anything starts, then brought forward.
+    const created = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { all: [] }, scheduledAt: new Date(Date.now() + 3_600_000).toISOString() } })).json();
     // A stored rule no version of Pregón wrote: preparing it fails every time.
     await app.db.database.db.updateTable('campaigns').set({ rule: '{"attribute": "x", "op": "bogus", "value": 1}' }).where('id', '=', created.id).execute();
+    expect((await app.request('PATCH', `/api/campaigns/${created.id}`, { json: { scheduledAt: new Date().toISOString() } })).status).toBe(200);
     const report = await waitForCampaign(app, created.id, ['failed'], 30_000);
     expect(report.stateReason).toMatch(/^Could not prepare: /);
     expect(report.finishedAt).not.toBeNull();
