@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
 import { z } from 'zod';
 import { AppError, formatPath } from '../http/app-error.js';
+import { unstorableJson } from '../http/storable-input.js';
 import { AttributeName, Attributes, Email, LanguageCode, Tag, TopicKey } from './schemas.js';
 import type { ImportRow, SubscriberStore } from './subscriber-store.js';
 
@@ -19,6 +20,10 @@ export interface ImportReport {
 }
 
 export const MAX_REPORTED_ERRORS = 1000;
+const MAX_EMAIL_LENGTH = 254;
+/** What a decoder puts where bytes were not UTF-8; a UTF-16 file also shows NUL bytes between its letters. */
+const NOT_UTF8 = /[\ufffd\u0000]/;
+const SAVE_AS_UTF8 = 'save the file as "CSV UTF-8"';
 /**
  * Rows written in one transaction. A commit writes every page its batch touched, and each new
  * address lands on a random page of the email-hash index (and, in a real list, of the email
@@ -49,12 +54,17 @@ const CsvRow = z.object({
     .optional()
     .transform((cell, ctx) => {
       if (!cell) return {};
+      let value: unknown;
       try {
-        return JSON.parse(cell) as unknown;
+        value = JSON.parse(cell);
       } catch {
         ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
         return z.NEVER;
       }
+      // Before zod's recursive z.json() reads it: 10,000 levels would exhaust the stack.
+      const issue = unstorableJson(value, '');
+      if (issue) ctx.addIssue({ code: 'custom', message: issue.message });
+      return issue ? z.NEVER : value;
     })
     .pipe(Attributes),
 });
@@ -67,7 +77,9 @@ export async function importSubscribers(
   const report: ImportReport = { rows: 0, created: 0, merged: 0, failed: 0, errors: [] };
   const fail = (line: number, message: string, email?: string) => {
     report.failed += 1;
-    if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push({ line, ...(email ? { email } : {}), message });
+    // An "address" longer than any address is not echoed: the line says which row it was.
+    const shown = email && email.length <= MAX_EMAIL_LENGTH ? { email } : {};
+    if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push({ line, ...shown, message });
   };
   const topicIds = await store.topicIds();
   let pending = new Map<string, ImportRow>();
@@ -123,6 +135,9 @@ export async function importSubscribers(
 /** Before any row is read: the header has an email column, and every other column can be an attribute. */
 function checkHeader(header: string[]): string[] {
   const columns = header.map((column) => column.trim().toLowerCase());
+  if (columns.some((column) => NOT_UTF8.test(column))) {
+    throw AppError.invalid([{ path: 'body', message: `the file is not UTF-8 text (it may be UTF-16, Latin-1 or Windows-1252): ${SAVE_AS_UTF8}` }]);
+  }
   if (!columns.includes('email')) {
     throw AppError.invalid([{ path: 'body', message: 'the first line must be a header with an "email" column' }]);
   }
@@ -134,6 +149,11 @@ function checkHeader(header: string[]): string[] {
 }
 
 function toImportRow(record: Record<string, string>, line: number, topicIds: Map<string, number>): ImportRow | { error: string } {
+  // Stored as read, a byte that was not UTF-8 would become U+FFFD in a name for good.
+  const mojibake = Object.entries(record).find(([, cell]) => cell.includes('\ufffd'));
+  if (mojibake) return { error: `${mojibake[0]}: is not UTF-8 text: ${SAVE_AS_UTF8}` };
+  const unstorable = unstorableJson(record, '');
+  if (unstorable) return { error: `${unstorable.path}: ${unstorable.message}` };
   const parsed = CsvRow.safeParse(record);
   if (!parsed.success) {
     return { error: parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; ') };
