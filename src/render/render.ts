@@ -38,7 +38,8 @@ export async function renderBulletin(doc: BulletinDocument, language: string, co
   });
   return {
     language,
-    subject: compileTemplate(pick(doc.subject, language, fallback).replace(/\s+/g, ' '), 'plain'),
+    // One line: no line break or other control character may reach the Subject header.
+    subject: compileTemplate(pick(doc.subject, language, fallback).replace(/[\s\u0000-\u001f\u007f]+/g, ' '), 'plain'),
     preheader: pick(doc.preheader, language, fallback),
     html: compileTemplate(html, 'html'),
     text: compileTemplate(bulletinText(doc, language, context), 'plain'),

@@ -3,7 +3,7 @@ import type { Settings } from '../settings/settings.js';
 
 export function fromAddress(settings: Settings, mailFrom: string): string {
   if (!settings.senderEmail) return mailFrom;
-  // A display name is quoted, and nothing in it may end the quote or the header.
-  const name = settings.senderName.replace(/["\\\r\n]/g, '').trim();
+  // A display name is quoted, and nothing in it may end the quote or the header, or hide in it.
+  const name = settings.senderName.replace(/["\\\u0000-\u001f\u007f]/g, '').trim();
   return name ? `"${name}" <${settings.senderEmail}>` : settings.senderEmail;
 }

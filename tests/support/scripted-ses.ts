@@ -16,7 +16,11 @@ export type Answer =
 
 export interface ReceivedMessage {
   to: string;
+  from: string;
+  replyTo: string[];
   subject: string;
+  html: string;
+  text: string;
   messageId: string;
   headers: Record<string, string>;
   tags: Record<string, string>;
@@ -90,11 +94,16 @@ export class ScriptedSes {
       const answer = this.script(to, attempt);
       if (answer === 'accept') {
         const messageId = randomUUID();
+        const content = request.Content.Simple;
         this.received.push({
           to,
-          subject: request.Content.Simple.Subject.Data,
+          from: request.FromEmailAddress,
+          replyTo: request.ReplyToAddresses ?? [],
+          subject: content.Subject.Data,
+          html: content.Body.Html?.Data ?? '',
+          text: content.Body.Text?.Data ?? '',
           messageId,
-          headers: Object.fromEntries((request.Content.Simple.Headers ?? []).map((h: { Name: string; Value: string }) => [h.Name, h.Value])),
+          headers: Object.fromEntries((content.Headers ?? []).map((h: { Name: string; Value: string }) => [h.Name, h.Value])),
           tags: Object.fromEntries((request.EmailTags ?? []).map((t: { Name: string; Value: string }) => [t.Name, t.Value])),
         });
         this.onAccept(this.received.length);
