@@ -1,10 +1,11 @@
 // Request bodies (the API's JSON, the public pages' forms) and the API's query strings: parsed,
 // then refused as a whole when they hold what no route should have to guard against one field at
-// a time. Nesting deeper than any input of ours
-// would exhaust the stack of a recursive validator (zod's z.json()) or of JSON.stringify; the NUL
-// character and lone UTF-16 surrogates (JSON's "\ud800") cannot be stored by PostgreSQL in text or
-// jsonb, while SQLite keeps the one and silently turns the other into U+FFFD: the same request
-// would be kept by one database, altered or failed with a 500 by the other.
+// a time. JSON that is not UTF-8 would be read with U+FFFD in place of its bad bytes. Nesting
+// deeper than any input of ours would exhaust the stack of a recursive validator (zod's z.json())
+// or of JSON.stringify. The NUL character and lone UTF-16 surrogates (JSON's "\ud800") cannot be
+// stored by PostgreSQL in text or jsonb, while SQLite keeps the one and silently turns the other
+// into U+FFFD: the same request would be kept by one database, altered or failed by the other.
+import { isUtf8 } from 'node:buffer';
 import express, { type RequestHandler } from 'express';
 import { AppError, formatPath, type Issue } from './app-error.js';
 
@@ -12,7 +13,12 @@ import { AppError, formatPath, type Issue } from './app-error.js';
 export const MAX_JSON_DEPTH = 64;
 
 export function jsonBody(options: { limit: string }): RequestHandler[] {
-  return [express.json({ limit: options.limit }), refuseUnstorable(true)];
+  return [express.json({ limit: options.limit, verify: refuseInvalidUtf8 }), refuseUnstorable(true)];
+}
+
+/** JSON is UTF-8 (RFC 8259): other bytes would be read as U+FFFD, and a name or a password stored altered. */
+function refuseInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+  if (!isUtf8(body)) throw AppError.invalid([{ path: 'body', message: 'is not UTF-8 text' }]);
 }
 
 export function formBody(options: { limit: string }): RequestHandler[] {

@@ -123,9 +123,12 @@ function rawText(keys: string[]) {
   );
 }
 
-/** Bytes that are not UTF-8 (Latin-1 é, a lone continuation byte, an overlong NUL, UTF-16 BOM), inside and outside strings. */
+/** Bytes that are not UTF-8: Latin-1 é, a lone continuation byte, an overlong NUL, a UTF-16 BOM, an encoded surrogate, a 5-byte form. */
+const NOT_UTF8 = [[0xe9], [0x80], [0xc0, 0x80], [0xff, 0xfe], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80]];
+
+/** The same bytes inside and outside strings of an otherwise arbitrary body. */
 function invalidUtf8(keys: string[]) {
-  const bad = fc.constantFrom([0xe9], [0x80], [0xc0, 0x80], [0xff, 0xfe], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80]);
+  const bad = fc.constantFrom(...NOT_UTF8);
   return fc.tuple(fc.constantFrom(...(keys.length ? keys : ['a'])), bad, fc.boolean()).map(([key, bytes, inString]) => {
     const before = Buffer.from(inString ? `{"${key}":"caf` : `{"${key}":`);
     const after = Buffer.from(inString ? '"}' : '}');
@@ -196,8 +199,9 @@ function fromFormSample(sample: (n: number) => Record<string, string>): fc.Arbit
     });
 }
 
-/** Stands for raw text spliced in after JSON.stringify (deep nesting no stringify survives). */
+/** Stand for raw text and raw bytes spliced in after JSON.stringify (deep nesting no stringify survives). */
 const RAW = '\u0001raw\u0001';
+const BYTES = '\u0002bytes\u0002';
 const DEEP_VALUES = [`${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}`, `${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`, `${'{"all":['.repeat(DEPTH)}{}${']}'.repeat(DEPTH)}`];
 
 /** Every place in a JSON value, as paths: each object's and array's members. */
@@ -207,7 +211,7 @@ function paths(value: unknown, at: (string | number)[] = []): (string | number)[
   return [at];
 }
 
-type Mutation = { kind: 'inject'; text: string } | { kind: 'set'; value: unknown } | { kind: 'delete' } | { kind: 'add'; key: string; value: unknown } | { kind: 'deep'; raw: string };
+type Mutation = { kind: 'inject'; text: string } | { kind: 'set'; value: unknown } | { kind: 'delete' } | { kind: 'add'; key: string; value: unknown } | { kind: 'deep'; raw: string } | { kind: 'bytes'; bytes: number[] };
 
 /** Fragments slipped into a text that is otherwise fine, so that it still passes its field's validation. */
 const FRAGMENTS = ['\u0000', '\r\n', '\r\nBcc: victim@example.org\r\n', '\ud800', '\udfff', '\ufeff', '\u202e', '\u2028', '\u0085', '\u001b[31m', '"', '\\', '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '{{email}}', '%s%n', 'é'];
@@ -218,12 +222,14 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ kind: 'delete' as const }) },
   { weight: 2, arbitrary: fc.tuple(fc.oneof(fc.constantFrom(...HOSTILE_KEYS), fc.string({ maxLength: 10 })), anyValue).map(([key, value]) => ({ kind: 'add' as const, key, value })) },
   { weight: 1, arbitrary: fc.constantFrom(...DEEP_VALUES).map((raw) => ({ kind: 'deep' as const, raw })) },
+  { weight: 2, arbitrary: fc.constantFrom(...NOT_UTF8).map((bytes) => ({ kind: 'bytes' as const, bytes })) },
 );
 
-/** The sample with each mutation applied at a place picked by its index; raw text spliced in last. */
-function mutated(sample: unknown, changes: [number, Mutation][]): { text: string; json: unknown } {
+/** The sample with each mutation applied at a place picked by its index; raw text and bytes spliced in last. */
+function mutated(sample: unknown, changes: [number, Mutation][]): { body: string | Buffer; json: unknown } {
   const body = structuredClone(sample) as Record<string, unknown>;
   const raws: string[] = [];
+  const bytes: number[][] = [];
   for (const [pick, change] of changes) {
     const all = paths(body);
     const path = all[pick % all.length]!;
@@ -241,6 +247,10 @@ function mutated(sample: unknown, changes: [number, Mutation][]): { text: string
     } else if (change.kind === 'inject') {
       const text = typeof parent[key] === 'string' ? (parent[key] as string) : '';
       parent[key] = `${text.slice(0, 3)}${change.text}${text.slice(3)}`;
+    } else if (change.kind === 'bytes') {
+      const text = typeof parent[key] === 'string' ? (parent[key] as string) : '';
+      bytes.push(change.bytes);
+      parent[key] = `${text.slice(0, 3)}${BYTES}${text.slice(3)}`;
     } else if (change.kind === 'deep') {
       raws.push(change.raw);
       parent[key] = RAW;
@@ -250,15 +260,18 @@ function mutated(sample: unknown, changes: [number, Mutation][]): { text: string
   }
   let text = JSON.stringify(body);
   for (const raw of raws) text = text.replace(JSON.stringify(RAW), raw);
-  return { text, json: parseJson(text) };
+  // A later mutation may have replaced or dropped the place the bytes were put in.
+  const pieces = text.split(JSON.stringify(BYTES).slice(1, -1));
+  if (pieces.length === 1) return { body: text, json: parseJson(text) };
+  return { body: Buffer.concat(pieces.flatMap((piece, i) => (i ? [Buffer.from(bytes[(i - 1) % bytes.length]!), Buffer.from(piece)] : [Buffer.from(piece)]))), json: undefined };
 }
 
 function fromSample(sample: (n: number) => unknown): fc.Arbitrary<FuzzRequest> {
   return fc
     .tuple(jsonTypes, fc.nat(), fc.array(fc.tuple(fc.nat(), mutation), { minLength: 1, maxLength: 3 }))
     .map(([contentType, n, changes]) => {
-      const { text, json } = mutated(sample(n), changes);
-      return { contentType, body: text, json };
+      const { body, json } = mutated(sample(n), changes);
+      return { contentType, body, json };
     });
 }
 
@@ -388,7 +401,7 @@ describe.each(databaseKinds())('bad input on every route on %s', (kind) => {
         { seed: SEED, numRuns, endOnFailure: true },
       );
       if (result.failed) {
-        const example = JSON.stringify(result.counterexample?.[0], (_k, v: unknown) => (typeof v === 'string' && v.length > 200 ? `${v.slice(0, 200)}…(${v.length})` : v instanceof Uint8Array ? `bytes ${Buffer.from(v).toString('hex')}` : v));
+        const example = JSON.stringify(result.counterexample?.[0], (_k, v: unknown) => (typeof v === 'string' && v.length > 200 ? `${v.slice(0, 200)}…(${v.length})` : (v as { type?: string })?.type === 'Buffer' ? `bytes ${Buffer.from((v as { data: number[] }).data).toString('hex')}` : v));
         failures[routeKey(route)] = `${(result.errorInstance as Error)?.message} (seed ${result.seed}, path ${result.counterexamplePath}) for ${example?.slice(0, 600)}`;
       }
     }
