@@ -1,11 +1,15 @@
 // Bad input is refused and changes nothing. Every route that takes a body (POST, PUT, PATCH: the
-// API, sign-in, the public forms and the SES webhook) and every GET with a query string is sent
-// what fast-check makes: wrong types, missing and extra fields, ~1 MB strings, long arrays,
-// 10,000 levels of nesting, __proto__/constructor/prototype keys, raw bytes that are not UTF-8,
-// malformed JSON, empty bodies and wrong content types. No answer is a 5xx; an API refusal has the
-// shape {error: {code, message}} and leaves the database as it was; a 2xx from a route with a
-// body schema comes only for a body that schema accepts; Object.prototype is never touched.
-// The routes come from walking the app, so a route added later is fuzzed without touching this.
+// API, sign-in and setup, the public forms, the SES webhook) and every GET with its query string
+// is sent what fast-check makes: wrong types, missing and extra fields, ~1 MB strings, long
+// arrays, 10,000 levels of nesting, __proto__/constructor/prototype keys, bytes that are not
+// UTF-8, NUL and lone surrogates, malformed JSON, empty bodies and wrong content types. Most bodies
+// are a valid sample with one to three fields broken, so that the rest passes validation and the
+// broken value travels as far as it can; each form field and each query parameter is also sent
+// each hostile fragment in turn, which chance alone seldom does. No answer is a 5xx or a cut
+// stream; an API refusal has the shape {error: {code, message}}; a refusal leaves the database as
+// it was; a 2xx from a route with a body schema comes only for a body that schema accepts;
+// Object.prototype is never touched. The routes come from walking the app, so a route added later
+// is fuzzed without touching this file (and must bring a sample if it declares a body schema).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
