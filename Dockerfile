@@ -1,11 +1,15 @@
-# The staff web app is built in a first stage (Vite and React are dev dependencies); the image
-# runs the server from its TypeScript sources with tsx and serves the built app from dist/ui.
-FROM node:20-bookworm-slim AS web-app
+# The staff web app and the worker's JavaScript are built in a first stage (Vite, React and
+# TypeScript are dev dependencies); the image runs the server from its TypeScript sources with
+# tsx, serves the built app from dist/ui, and runs the worker from dist/server.
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build
+COPY workers ./workers
+COPY emails ./emails
+RUN npm run build && npm run build:worker
 
 FROM node:20-bookworm-slim
 WORKDIR /app
@@ -14,7 +18,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 COPY . .
-COPY --from=web-app /app/dist/ui ./dist/ui
+COPY --from=build /app/dist ./dist
 
 ENV NODE_ENV=production
 EXPOSE 3000

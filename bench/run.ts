@@ -14,6 +14,9 @@ import { measure as render } from './measures/render.js';
 import { measure as snapshot } from './measures/snapshot.js';
 import { measure as workerMemory } from './measures/worker-memory.js';
 
+// The AWS SDK warns that later versions will want Node 22; Pregón pins its version (as src/main.ts).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** In the order they run: the cheap, pure ones first, the long campaigns last. */
 const MEASURES: [string, Measure][] = [
   ['render', render],

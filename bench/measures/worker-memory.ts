@@ -1,7 +1,8 @@
-// worker_rss_mb_small, worker_rss_mb_large: the peak RSS of the worker process (`workers/main.ts`,
-// as `npm run worker` runs it) over a campaign of 10,000 and one of 100,000 recipients, each in a
-// fresh worker, against the stub SES. The bench process creates the campaign; the worker sends it.
-import { spawn, type ChildProcess } from 'node:child_process';
+// worker_rss_mb_small, worker_rss_mb_large: the peak RSS of the worker process (as `npm run worker`
+// runs it: its compiled JavaScript, with the script's node flags) over a campaign of 10,000 and one
+// of 100,000 recipients, each in a fresh worker, against the stub SES. The bench process creates
+// the campaign; the worker sends it.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,7 @@ export interface WorkerPeak {
 }
 
 export const measure: Measure = async (context) => {
+  buildWorker();
   const stub = await startSesStub();
   try {
     const small = await campaignPeak(context, stub, scaled(context, 10_000));
@@ -35,18 +37,18 @@ export const measure: Measure = async (context) => {
 };
 
 /**
- * One campaign of `recipients` sent by a fresh worker process started with `nodeOptions` (node's own
- * flags, e.g. a heap limit; by default those of `npm run worker`): its RSS before and at its peak.
+ * One campaign of `recipients` sent by a fresh worker process started as `command` says (by default
+ * as `npm run worker` starts it; e.g. other flags to look closer): its RSS before and at its peak.
  */
-export async function campaignPeak(context: BenchContext, stub: SesStub, recipients: number, nodeOptions: readonly string[] = workerNodeOptions()): Promise<WorkerPeak> {
+export async function campaignPeak(context: BenchContext, stub: SesStub, recipients: number, command: WorkerCommand = workerCommand()): Promise<WorkerPeak> {
   const prefix = `bench-${randomUUID()}`;
   const data = await benchData('sqlite', recipients, { QUEUE_PREFIX: prefix, SES_ENDPOINT: stub.url, SES_MAX_SEND_RATE: SEND_RATE });
   const sending = createSending(data.stores, data.config, stub.url);
   let worker: ChildProcess | undefined;
   try {
-    worker = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', 'workers/main.ts'], {
+    worker = spawn(process.execPath, command.nodeArgs, {
       cwd: ROOT,
-      env: { ...inherited(), ...benchEnv(data.scratch, stub.url), QUEUE_PREFIX: prefix, SES_MAX_SEND_RATE: SEND_RATE },
+      env: { ...inherited(), ...command.env, ...benchEnv(data.scratch, stub.url), QUEUE_PREFIX: prefix, SES_MAX_SEND_RATE: SEND_RATE },
       stdio: ['ignore', 2, 2], // its log (warnings only) on the bench's stderr: stdout carries the figures
     });
     const exited = new Promise<void>((resolve) => worker!.once('exit', () => resolve()));
@@ -91,14 +93,30 @@ export async function campaignPeak(context: BenchContext, stub: SesStub, recipie
   }
 }
 
+const scripts: Record<string, string> = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).scripts;
+
+export interface WorkerCommand {
+  /** Variables set before `node` (the allocator's settings). */
+  env: Record<string, string>;
+  /** node's flags and the compiled entry point. */
+  nodeArgs: string[];
+}
+
 /**
- * The node options the worker is started with by `npm run worker` (and docker-compose): those between
- * `node` and `--import tsx` in the package.json script, so the bench measures what an operator runs.
+ * How `npm run worker` (and docker-compose) starts the worker, read from package.json so the bench
+ * measures what an operator runs: `[NAME=value …] node [flags …] entry.js`.
  */
-export function workerNodeOptions(): string[] {
-  const script: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).scripts.worker;
-  const words = script.trim().split(/\s+/);
-  return words[0] === 'node' ? words.slice(1, words.indexOf('--import')) : [];
+export function workerCommand(): WorkerCommand {
+  const words = scripts.worker!.trim().split(/\s+/);
+  const node = words.indexOf('node');
+  if (node < 0) throw new Error('The worker script should start node');
+  const env = Object.fromEntries(words.slice(0, node).map((word) => word.split('=', 2) as [string, string]));
+  return { env, nodeArgs: words.slice(node + 1) };
+}
+
+/** What `npm run worker` does first (its `preworker` script): compile the worker. */
+function buildWorker(): void {
+  execFileSync('npm', ['run', '--silent', 'build:worker'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
 }
 
 /** What node and tsx need from the bench's environment; the rest of the worker's comes from benchEnv. */
