@@ -100,7 +100,7 @@ describe.each(databaseKinds())('SES faults on %s', (kind) => {
   });
 });
 
-describe.each(databaseKinds())('SES answering 20%% 429 and 5%% 500 for a whole campaign on %s', (kind) => {
+describe.each(databaseKinds())('SES answering a fifth of sends with 429 and a twentieth with 500, for a whole campaign, on %s', (kind) => {
   const RECIPIENTS = 300;
   let ses: ScriptedSes;
   let app: TestApp;
