@@ -26,7 +26,7 @@ export interface RunningWorker {
 /** Messages per second when neither SES_MAX_SEND_RATE nor a real SES account says. */
 export const DEFAULT_SEND_RATE = 200;
 /** Batch jobs one worker runs at once; each sends all its rows in parallel. */
-export const BATCH_CONCURRENCY = 2;
+export const BATCH_CONCURRENCY = 3;
 /** How long a batch waits when the daily quota is spent. */
 const QUOTA_WAIT_MS = 60 * 60_000;
 /** How long a start waits before trying again when the database is away. */
