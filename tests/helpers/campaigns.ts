@@ -1,5 +1,8 @@
 // Shared steps of the sending tests: a sendable bulletin, an audience, waiting for a campaign.
+import type { Insertable } from 'kysely';
+import type { CampaignsTable } from '../../src/db/schema.js';
 import type { TestApp } from './app.js';
+import type { TestDatabase } from './databases.js';
 import { exampleBulletin } from './bulletins.js';
 
 /** Settings and topic that let the example bulletin pass its pre-send checks; returns its id. */
@@ -28,4 +31,18 @@ export async function waitForCampaign(app: TestApp, id: number, states: string[]
     if (Date.now() > deadline) throw new Error(`campaign ${id} is ${report.state}, not ${states.join('|')}: ${JSON.stringify(report.counts)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * A campaign row written straight to the database, for tests that need one without sending it:
+ * by default a finished send of `bulletin` to everyone; `fields` changes any column.
+ */
+export async function insertCampaign({ database }: TestDatabase, bulletin: { id: number; versionId: number }, fields: Partial<Insertable<CampaignsTable>> = {}): Promise<number> {
+  const now = new Date().toISOString();
+  const row = await database.db
+    .insertInto('campaigns')
+    .values({ bulletin_id: bulletin.id, bulletin_version_id: bulletin.versionId, segment_id: null, rule: '{"all":[]}', topic: null, state: 'sent', tracking: 'aggregate', scheduled_at: now, started_at: now, finished_at: now, state_reason: null, templates: null, created_at: now, updated_at: now, ...fields })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }

@@ -13,6 +13,7 @@ import { SubscriberInput } from '../../src/audience/schemas.js';
 import { STAFF_APP_DIR } from '../../src/http/staff-web-app.js';
 import { startTestApp, TEST_SECRET, type TestApp } from '../helpers/app.js';
 import { exampleBulletin } from '../helpers/bulletins.js';
+import { insertCampaign } from '../helpers/campaigns.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { fillPath, routeKey as key, walkRoutes, type WalkedRoute } from '../helpers/routes.js';
 import { sessionCookie, signIn, STAFF_PASSWORD, type StaffSession } from '../helpers/sessions.js';
@@ -111,13 +112,7 @@ describe.each(databaseKinds())('access to every route on %s', (kind) => {
     values['segments/id'] = String((await (await app.request('POST', '/api/segments', { json: { name: 'Walk', rule: { tag: 'walk' } } })).json()).id);
     await app.suppressions.add('erased@example.org', 'erased');
     values['suppressions/hash'] = app.suppressions.hash('erased@example.org');
-    const now = new Date().toISOString();
-    const campaign = await app.db.database.db
-      .insertInto('campaigns')
-      .values({ bulletin_id: bulletin.id, bulletin_version_id: bulletin.versionId, segment_id: null, rule: '{"all":[]}', topic: null, state: 'paused', tracking: 'aggregate', scheduled_at: now, started_at: now, finished_at: null, state_reason: null, templates: null, created_at: now, updated_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    values['campaigns/id'] = String(campaign.id);
+    values['campaigns/id'] = String(await insertCampaign(app.db, bulletin, { state: 'paused', finished_at: null }));
     admin = await signIn(app, 'walk-admin@example.org', 'admin');
     editor = await signIn(app, 'walk-editor@example.org', 'editor');
     values['staff/id'] = String(editor.staff.id);
@@ -440,15 +435,10 @@ describe.each(databaseKinds())('what the logs hold on %s', (kind) => {
     });
     const pending = await app.db.database.db.selectFrom('subscribers').select('id').where('email', '=', addresses[2]!).executeTakeFirstOrThrow();
     const bulletin = await stores.bulletins.create(exampleBulletin());
-    const now = new Date().toISOString();
-    const campaign = await app.db.database.db
-      .insertInto('campaigns')
-      .values({ bulletin_id: bulletin.id, bulletin_version_id: bulletin.versionId, segment_id: null, rule: '{"all":[]}', topic: null, state: 'sent', tracking: 'aggregate', scheduled_at: now, started_at: now, finished_at: now, state_reason: null, templates: null, created_at: now, updated_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const link = await app.db.database.db.insertInto('campaign_links').values({ campaign_id: campaign.id, block: 0, url: 'https://example.net/petition' }).returning('id').executeTakeFirstOrThrow();
+    const campaignId = await insertCampaign(app.db, bulletin);
+    const link = await app.db.database.db.insertInto('campaign_links').values({ campaign_id: campaignId, block: 0, url: 'https://example.net/petition' }).returning('id').executeTakeFirstOrThrow();
     const tokens = {
-      unsubscribe: stores.signer.sign('unsubscribe', `${ids[0]}:${campaign.id}`),
+      unsubscribe: stores.signer.sign('unsubscribe', `${ids[0]}:${campaignId}`),
       preferences: stores.signer.sign('preferences', String(ids[1])),
       confirm: stores.signer.sign('confirm', `${pending.id}:${Math.floor(Date.now() / 1000) + 3600}`),
       click: stores.signer.sign('click', String(link.id)),

@@ -13,7 +13,7 @@ import { archiveRouter } from '../../src/supporters/archive.js';
 import { ArchiveStore } from '../../src/supporters/archive-store.js';
 import { startTestApp, TEST_PUBLIC_URL, type TestApp } from '../helpers/app.js';
 import { exampleBulletin } from '../helpers/bulletins.js';
-import { sendableBulletin } from '../helpers/campaigns.js';
+import { insertCampaign, sendableBulletin } from '../helpers/campaigns.js';
 import { databaseKinds } from '../helpers/databases.js';
 
 const SUBJECT = { en: 'Our new website, a petition on refugees, and more', es: 'Nueva web, una petición por las personas refugiadas' };
@@ -41,15 +41,8 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${baseUrl}${path}`, { headers, redirect: 'manual' });
   const listed = (html: string) => [...html.matchAll(/href="\/archive\/(\d+)-/g)].map((m) => Number(m[1]));
 
-  async function insertCampaign(state: 'sent' | 'scheduled', tracking: 'aggregate' | 'off', finishedAt: string | null): Promise<number> {
-    const now = new Date().toISOString();
-    const row = await app.db.database.db
-      .insertInto('campaigns')
-      .values({ bulletin_id: pinned.bulletinId, bulletin_version_id: pinned.versionId, segment_id: null, rule: '{"tag":"press"}', topic: 'weekly-bulletin', state, tracking, scheduled_at: now, started_at: finishedAt, finished_at: finishedAt, state_reason: null, templates: null, created_at: now, updated_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
-  }
+  const archivedCampaign = (state: 'sent' | 'scheduled', tracking: 'aggregate' | 'off', finishedAt: string | null) =>
+    insertCampaign(app.db, { id: pinned.bulletinId, versionId: pinned.versionId }, { rule: '{"tag":"press"}', topic: 'weekly-bulletin', state, tracking, started_at: finishedAt, finished_at: finishedAt });
 
   beforeAll(async () => {
     app = await startTestApp(kind);
@@ -60,10 +53,10 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
     await stores.bulletins.save(bulletinId, archivedBulletin({ en: 'A later edit', es: 'Una edición posterior' }));
     pinned = { bulletinId, versionId: version.versionId };
 
-    ids.sent = await insertCampaign('sent', 'aggregate', SENT_AT);
-    ids.earlier = await insertCampaign('sent', 'aggregate', EARLIER);
-    ids.scheduled = await insertCampaign('scheduled', 'aggregate', null);
-    ids.sensitive = await insertCampaign('sent', 'off', SENT_AT);
+    ids.sent = await archivedCampaign('sent', 'aggregate', SENT_AT);
+    ids.earlier = await archivedCampaign('sent', 'aggregate', EARLIER);
+    ids.scheduled = await archivedCampaign('scheduled', 'aggregate', null);
+    ids.sensitive = await archivedCampaign('sent', 'off', SENT_AT);
 
     // What a real send leaves behind: templates with counted /c/ links, and a delivery to a person.
     const context = await stores.previews.themeContext(version.document);
@@ -200,7 +193,7 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
   // Last: adds campaigns.
   it('pages the list 20 at a time; a page past the end is not found and a page that is not a number is refused', async () => {
     const more: number[] = [];
-    for (let day = 1; day <= 20; day++) more.push(await insertCampaign('sent', 'aggregate', `2024-12-${String(day).padStart(2, '0')}T12:00:00.000Z`));
+    for (let day = 1; day <= 20; day++) more.push(await archivedCampaign('sent', 'aggregate', `2024-12-${String(day).padStart(2, '0')}T12:00:00.000Z`));
     const first = await (await get('/archive?lang=en')).text();
     expect(listed(first)).toEqual([ids.sent, ids.earlier, ...more.slice(2).reverse()]);
     expect(first).toContain('Page 1 of 2');

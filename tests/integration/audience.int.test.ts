@@ -3,6 +3,7 @@
 // set up through the API, as a client would. The tests share one population and run in order;
 // those that add people (suppressions, attributes) come last.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertCampaign } from '../helpers/campaigns.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
@@ -298,20 +299,15 @@ describe.each(databaseKinds())('audience API on %s', (kind) => {
       ).json();
       // A campaign row as a scheduled send leaves it (the sending API is tested with the worker).
       const db = app.db.database.db;
-      const now = new Date().toISOString();
-      const campaign = await db
-        .insertInto('campaigns')
-        .values({ bulletin_id: bulletin.id, bulletin_version_id: bulletin.versionId, segment_id: segment.id, rule: '{"tag":"press"}', topic: null, state: 'scheduled', tracking: 'aggregate', scheduled_at: now, started_at: null, finished_at: null, state_reason: null, templates: null, created_at: now, updated_at: now })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const campaignId = await insertCampaign(app.db, bulletin, { segment_id: segment.id, rule: '{"tag":"press"}', state: 'scheduled', started_at: null, finished_at: null });
       const refused = await app.request('DELETE', `/api/segments/${segment.id}`);
       expect(refused.status).toBe(409);
-      expect((await refused.json()).error.message).toContain(`campaign ${campaign.id}`);
+      expect((await refused.json()).error.message).toContain(`campaign ${campaignId}`);
       expect((await app.request('DELETE', `/api/bulletins/${bulletin.id}`)).status).toBe(409);
 
-      await db.updateTable('campaigns').set({ state: 'sent' }).where('id', '=', campaign.id).execute();
+      await db.updateTable('campaigns').set({ state: 'sent' }).where('id', '=', campaignId).execute();
       expect((await app.request('DELETE', `/api/segments/${segment.id}`)).status).toBe(204);
-      const kept = await db.selectFrom('campaigns').select(['segment_id', 'rule']).where('id', '=', campaign.id).executeTakeFirstOrThrow();
+      const kept = await db.selectFrom('campaigns').select(['segment_id', 'rule']).where('id', '=', campaignId).executeTakeFirstOrThrow();
       expect(kept.segment_id).toBeNull(); // the campaign keeps its own copy of the rule
     });
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createStores, type Stores } from '../../src/stores.js';
 import { sesWebhookRouter } from '../../src/events/routes.js';
 import { SesEvents } from '../../src/events/ses-events.js';
+import { insertCampaign } from '../helpers/campaigns.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
 import { SnsSigner, TEST_TOPIC_ARN, sesMessage } from '../support/sns-signer.js';
 
@@ -47,14 +48,7 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     const bulletin = await stores.bulletins.create({ version: 1, title: 'Boletín', languages: ['en'], subject: { en: 'News' }, blocks: [] });
-    const now = new Date().toISOString();
-    campaignId = (
-      await db.database.db
-        .insertInto('campaigns')
-        .values({ bulletin_id: bulletin.id, bulletin_version_id: bulletin.versionId, segment_id: null, rule: '{"all":[]}', topic: null, state: 'sent', tracking: 'off', scheduled_at: now, started_at: now, finished_at: now, state_reason: null, templates: null, created_at: now, updated_at: now })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id;
+    campaignId = await insertCampaign(db, bulletin, { tracking: 'off' });
   });
 
   afterAll(async () => {

@@ -8,6 +8,7 @@ import { SubscriberInput } from '../../src/audience/schemas.js';
 import { LinkSigner, type LinkPurpose } from '../../src/signed-links.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { exampleBulletin } from '../helpers/bulletins.js';
+import { insertCampaign } from '../helpers/campaigns.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { databaseSnapshot } from '../helpers/snapshot.js';
 import { SnsSigner, TEST_TOPIC_ARN, sesMessage } from '../support/sns-signer.js';
@@ -62,17 +63,12 @@ describe.each(databaseKinds())('signed links that were tampered with, cut, re-ai
     pendingId = await create('pending@example.org', 'pending');
     const otherPending = await create('pending2@example.org', 'pending');
     const bulletin = await stores.bulletins.create(exampleBulletin());
-    const now = new Date().toISOString();
-    const campaign = await app.db.database.db
-      .insertInto('campaigns')
-      .values({ bulletin_id: bulletin.id, bulletin_version_id: bulletin.versionId, segment_id: null, rule: '{"all":[]}', topic: null, state: 'sent', tracking: 'aggregate', scheduled_at: now, started_at: now, finished_at: now, state_reason: null, templates: null, created_at: now, updated_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const campaignId = await insertCampaign(app.db, bulletin);
     const link = async (url: string) =>
-      (await app.db.database.db.insertInto('campaign_links').values({ campaign_id: campaign.id, block: 0, url }).returning('id').executeTakeFirstOrThrow()).id;
+      (await app.db.database.db.insertInto('campaign_links').values({ campaign_id: campaignId, block: 0, url }).returning('id').executeTakeFirstOrThrow()).id;
     expires = Math.floor(Date.now() / 1000) + 3600;
-    Object.assign(payloads, { unsubscribe: `${ana}:${campaign.id}`, preferences: String(ana), confirm: `${pendingId}:${expires}`, click: String(await link('https://example.net/petition')) });
-    Object.assign(others, { unsubscribe: `${beto}:${campaign.id}`, preferences: String(beto), confirm: `${otherPending}:${expires}`, click: String(await link('https://example.net/other')) });
+    Object.assign(payloads, { unsubscribe: `${ana}:${campaignId}`, preferences: String(ana), confirm: `${pendingId}:${expires}`, click: String(await link('https://example.net/petition')) });
+    Object.assign(others, { unsubscribe: `${beto}:${campaignId}`, preferences: String(beto), confirm: `${otherPending}:${expires}`, click: String(await link('https://example.net/other')) });
   });
   afterAll(() => app?.close());
 
