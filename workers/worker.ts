@@ -1,6 +1,6 @@
 // The worker side of Pregón: the BullMQ workers that start campaigns and send their batches.
 // `npm start` runs it in-process; `npm run worker` runs it alone, as many times as wanted.
-import { DelayedError, Worker } from 'bullmq';
+import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config.js';
 import { isDatabaseUnavailable } from '../src/db/errors.js';
@@ -57,10 +57,7 @@ export async function startWorker({ config, logger, stores, sending }: WorkerDep
       } catch (err) {
         // The database away (restarting, locked) is waited out without spending the start's
         // attempts: spent, the campaign would stay 'scheduled', since 'failed' cannot be written either.
-        if (isDatabaseUnavailable(err) && token) {
-          await job.moveToDelayed(Date.now() + DATABASE_WAIT_MS, token);
-          throw new DelayedError();
-        }
+        if (isDatabaseUnavailable(err) && token) await tryAgainLater(job, token, DATABASE_WAIT_MS);
         throw err;
       }
     },
@@ -72,10 +69,7 @@ export async function startWorker({ config, logger, stores, sending }: WorkerDep
       try {
         await runner.sendBatch(job.data, `${job.id}#${token}`);
       } catch (err) {
-        if (err instanceof QuotaExceededError && token) {
-          await job.moveToDelayed(Date.now() + QUOTA_WAIT_MS, token);
-          throw new DelayedError();
-        }
+        if (err instanceof QuotaExceededError && token) await tryAgainLater(job, token, QUOTA_WAIT_MS);
         throw err;
       }
     },
@@ -113,4 +107,10 @@ export async function startWorker({ config, logger, stores, sending }: WorkerDep
       connection.disconnect();
     },
   };
+}
+
+/** Puts the job back to run again in `ms`, without spending one of its attempts. */
+async function tryAgainLater(job: Job, token: string, ms: number): Promise<never> {
+  await job.moveToDelayed(Date.now() + ms, token);
+  throw new DelayedError();
 }

@@ -1,13 +1,17 @@
 // Faults from SES, injected by a scripted SES-compatible server: throttling and faults are
-// retried and sent once, rejections fail their row, a paused account pauses the campaign, and
-// too many errors in a row pause it too; a campaign-long storm of 429s and 500s slows the pace
-// and still ends with every mail sent once. Counts stay exact.
+// retried and sent once, rejections fail their row, a spent daily quota puts the batch off for an
+// hour, a paused account pauses the campaign, and too many errors in a row pause it too; a
+// campaign-long storm of 429s and 500s slows the pace and still ends with every mail sent once.
+// Counts stay exact.
 import { createHash } from 'node:crypto';
+import { Queue, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { importAudience, sendableBulletin, waitForCampaign } from '../helpers/campaigns.js';
 import { databaseKinds } from '../helpers/databases.js';
+import { DELIVERIES_QUEUE, type BatchJob } from '../../src/sending/send-queues.js';
 import { SesSender, sesClient } from '../../src/sending/ses-sender.js';
 import { ScriptedSes } from '../support/scripted-ses.js';
 import { SnsSigner, TEST_TOPIC_ARN, sesMessage } from '../support/sns-signer.js';
@@ -72,6 +76,32 @@ describe.each(databaseKinds())('SES faults on %s', (kind) => {
     const done = await waitForCampaign(app, id, ['sent']);
     expect(done.counts).toMatchObject({ total: 12, sent: 12 });
     for (let i = 0; i < 12; i++) expect(ses.count(`p${i}@paused.org`)).toBe(1);
+  });
+
+  it('waits out a spent daily quota: the batch is put off for an hour, its rows kept queued, no attempt spent', async () => {
+    await importAudience(app, 6, 'q', 'quota.org');
+    ses.script = (to) => (to.endsWith('@quota.org') ? 'quota' : 'accept');
+    const id = await send('quota.org');
+    const deliveries = new Queue<BatchJob>(DELIVERIES_QUEUE, { connection: new Redis(app.config.redisUrl, { maxRetriesPerRequest: null }), prefix: app.config.queuePrefix });
+    try {
+      let delayed: Job<BatchJob>[] = [];
+      for (let i = 0; i < 200 && delayed.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        delayed = (await deliveries.getDelayed()).filter((job) => job.data.campaignId === id);
+      }
+      expect(delayed).toHaveLength(1);
+      expect(delayed[0]!.attemptsMade).toBe(0);
+      expect(delayed[0]!.timestamp + delayed[0]!.delay - Date.now()).toBeGreaterThan(55 * 60_000);
+      // A throttled batch would be tried again within a second or two; this one is not.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      for (let i = 0; i < 6; i++) expect(ses.attempts.get(`q${i}@quota.org`)).toBe(1);
+      const waiting = (await (await app.request('GET', `/api/campaigns/${id}`)).json()) as { state: string; counts: Record<string, number> };
+      expect(waiting).toMatchObject({ state: 'sending', counts: { total: 6, queued: 6, failed: 0, sent: 0 } });
+    } finally {
+      expect((await app.request('POST', `/api/campaigns/${id}/cancel`)).status).toBe(200);
+      await deliveries.close();
+      await deliveries.disconnect();
+    }
   });
 
   it('pauses the campaign after SEND_ERROR_LIMIT errors in a row', async () => {
