@@ -68,6 +68,12 @@ async function openRows(campaignId: number): Promise<number> {
   return Number(row.n);
 }
 
+/** A proxy of our own in front of the test PostgreSQL, to cut and restore its connections. */
+function proxyToPostgres(): Promise<TcpProxy> {
+  const server = new URL(POSTGRES_URL!);
+  return new TcpProxy(server.hostname, Number(server.port || 5432)).start();
+}
+
 async function health(): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${app.baseUrl}/healthz`);
   return { status: res.status, body: await res.json() };
@@ -77,8 +83,7 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL gone for a few seconds, as in a resta
   const CUT_MS = 4000;
 
   it('the worker lives, the campaign finishes with each recipient mailed once, and /healthz says 503 meanwhile', async () => {
-    const server = new URL(POSTGRES_URL!);
-    proxy = await new TcpProxy(server.hostname, Number(server.port || 5432)).start();
+    proxy = await proxyToPostgres();
     ses = await new ScriptedSes().start();
     ses.delayMs = 20; // so that a batch is in flight at the cut
     app = await startTestApp('postgres', { sesEndpoint: ses.url, databaseVia: (url) => proxy!.via(url) });
@@ -106,8 +111,7 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL gone while a campaign is prepared', (
   const CUT_MS = 10_000;
 
   it('the start is tried again until the database is back, and the campaign sends', async () => {
-    const server = new URL(POSTGRES_URL!);
-    proxy = await new TcpProxy(server.hostname, Number(server.port || 5432)).start();
+    proxy = await proxyToPostgres();
     ses = await new ScriptedSes().start();
     app = await startTestApp('postgres', { sesEndpoint: ses.url }); // the app reaches the database directly
     const bulletinId = await sendableBulletin(app);
