@@ -3,7 +3,7 @@
 // two-valued (never NULL), so {"not": …} means exactly "everyone else", as it reads.
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { DatabaseKind } from '../db/database.js';
-import type { Tables } from '../db/schema.js';
+import type { DeliveryStatus, Tables } from '../db/schema.js';
 import { ISO_DATE, type Rule } from './rules.js';
 
 type Eb = ExpressionBuilder<Tables, 'subscribers'>;
@@ -36,8 +36,7 @@ export function ruleExpression(eb: Eb, rule: Rule, kind: DatabaseKind): Bool {
       ...(before ? [eb('subscribers.created_at', '<', new Date(before).toISOString())] : []),
     ]);
   }
-  // No delivery ledger yet: nobody has received any campaign.
-  if ('campaign' in rule) return rule.received ? FALSE : TRUE;
+  if ('campaign' in rule) return rule.received ? receivedCampaign(eb, rule.campaign) : eb.not(receivedCampaign(eb, rule.campaign));
   return attributeCondition(eb, rule, kind);
 }
 
@@ -50,6 +49,24 @@ export function subscribedTo(eb: Eb, topicKey: string): Bool {
       .select(sql`1`.as('one'))
       .whereRef('subscriptions.subscriber_id', '=', 'subscribers.id')
       .where('topics.key', '=', topicKey),
+  );
+}
+
+/**
+ * A delivery counts as received once SES took it ('sent') or may have ('unknown': the worker
+ * stopped mid-send), so a follow-up "to those who did not get it" never mails anyone twice.
+ * The UNIQUE (campaign_id, subscriber_id) index answers it without reading the ledger.
+ */
+const RECEIVED_STATUSES = ['sent', 'unknown'] as const satisfies readonly DeliveryStatus[];
+
+function receivedCampaign(eb: Eb, campaignId: number): Bool {
+  return eb.exists(
+    eb
+      .selectFrom('deliveries')
+      .select(sql`1`.as('one'))
+      .whereRef('deliveries.subscriber_id', '=', 'subscribers.id')
+      .where('deliveries.campaign_id', '=', campaignId)
+      .where('deliveries.status', 'in', RECEIVED_STATUSES),
   );
 }
 

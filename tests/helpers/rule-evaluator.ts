@@ -9,6 +9,8 @@ export interface PlainSubscriber {
   topics: string[];
   attributes: Record<string, unknown>;
   createdAt: string;
+  /** The subscriber's rows in the delivery ledger: which campaign, in which status. */
+  deliveries: { campaign: number; status: string }[];
 }
 
 export function evaluate(rule: Rule, s: PlainSubscriber): boolean {
@@ -23,7 +25,10 @@ export function evaluate(rule: Rule, s: PlainSubscriber): boolean {
     const { after, before } = rule.subscribed;
     return (!after || s.createdAt >= new Date(after).toISOString()) && (!before || s.createdAt < new Date(before).toISOString());
   }
-  if ('campaign' in rule) return !rule.received;
+  if ('campaign' in rule) {
+    const received = s.deliveries.some((d) => d.campaign === rule.campaign && (d.status === 'sent' || d.status === 'unknown'));
+    return received === rule.received;
+  }
 
   const value = Object.hasOwn(s.attributes, rule.attribute) ? s.attributes[rule.attribute] : undefined;
   const text = typeof value === 'string' ? value : null;

@@ -245,6 +245,25 @@ describe.each(databaseKinds())('audience API on %s', (kind) => {
       expect(p.selected).toBe(PEOPLE.length);
       expect((await preview({ rule: { subscribed: { before: '2000-01-01' } } })).selected).toBe(0);
     });
+    it('selects who received a campaign, and who did not, from its delivery ledger', async () => {
+      const bulletin = await (
+        await app.request('POST', '/api/bulletins', { json: { version: 1, title: 'sent before', languages: ['en'], subject: { en: 's' }, blocks: [] } })
+      ).json();
+      const campaignId = await insertCampaign(app.db, { id: bulletin.id, versionId: bulletin.versionId });
+      // SES took ana's, may have taken beto's (unknown); carmen's failed, diego's was skipped
+      const statuses = { 'ana@example.org': 'sent', 'beto@example.org': 'unknown', 'carmen@example.org': 'failed', 'diego@example.net': 'skipped' } as const;
+      await app.db.database.db
+        .insertInto('deliveries')
+        .values(Object.entries(statuses).map(([email, status]) => ({ campaign_id: campaignId, subscriber_id: id(email), language: 'es', status, updated_at: new Date().toISOString() })))
+        .execute();
+
+      const received = await preview({ rule: { campaign: campaignId, received: true } });
+      expect(received.selected).toBe(2);
+      expect(sampleEmails(received)).toEqual(['ana@example.org', 'beto@example.org']);
+      const notReceived = await preview({ rule: { all: [{ campaign: campaignId, received: false }, { language: ['es'] }] } });
+      expect(sampleEmails(notReceived)).toEqual(['carmen@example.org', 'diego@example.net', 'ines@example.com']);
+      expect((await preview({ rule: { campaign: campaignId + 1, received: false } })).selected).toBe(PEOPLE.length);
+    });
   });
 
   describe('rule validation', () => {

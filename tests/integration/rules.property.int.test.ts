@@ -1,10 +1,11 @@
-// Random rules over random subscribers: the SQL on each database must agree with the plain
-// in-memory evaluator, hostile values included.
+// Random rules over random subscribers and a random delivery ledger: the SQL on each database
+// must agree with the plain in-memory evaluator, hostile values included.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ruleExpression } from '../../src/audience/rule-sql.js';
 import { parseRule, type Rule } from '../../src/audience/rules.js';
-import { nowIso } from '../../src/db/schema.js';
+import { DELIVERY_STATUSES, nowIso } from '../../src/db/schema.js';
+import { insertCampaign } from '../helpers/campaigns.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
 import { evaluate, type PlainSubscriber } from '../helpers/rule-evaluator.js';
 
@@ -16,6 +17,9 @@ const NAMES = ['state', 'age', 'joined', 'note', 'a.b', 'with space', "o'clock",
 const TEXTS = ['TX', 'AZ', 'tx', '', '42', '-3.5', '007', '1e3', '2024-05-01', '2023-12-31T10:00:00Z', '٢٠٢٤-٠١-٠١', "O'Brien", '50%_off', 'back\\slash', 'ünïcödé', 'x'.repeat(300)];
 const NUMBERS = [-3.5, 0, 7, 42, 1000, 0.5];
 const DATES = ['2023-06-01', '2024-01-01', '2024-05-01', '2025-12-31T23:00:00Z'];
+/** Campaigns with ledger rows; rules also name one that was never sent. */
+const CAMPAIGNS = [1, 2, 3];
+const NEVER_SENT = 4;
 
 const attributeValue = fc.oneof(fc.constantFrom(...TEXTS), fc.constantFrom(...NUMBERS), fc.constantFrom(true, false, null), fc.constant({ nested: 1 }));
 
@@ -27,6 +31,8 @@ const subscriber = fc.record({
   topics: fc.subarray(TOPICS),
   attributes: fc.dictionary(fc.constantFrom(...NAMES), attributeValue, { maxKeys: 4 }),
   createdAt: fc.date({ min: new Date('2023-01-01'), max: new Date('2026-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+  // Per campaign: no row, or a row in any status.
+  ledger: fc.tuple(...CAMPAIGNS.map(() => fc.constantFrom(null, ...DELIVERY_STATUSES))),
 });
 
 const scalar = fc.oneof(fc.constantFrom(...TEXTS), fc.constantFrom(...NUMBERS));
@@ -49,7 +55,7 @@ const condition: fc.Arbitrary<Rule> = fc.oneof(
   fc.record({ subscribed: fc.record({ after: fc.constantFrom(...DATES), before: fc.constantFrom(...DATES) }, { requiredKeys: [] }) }).filter(
     (r) => Object.keys(r.subscribed).length > 0,
   ),
-  fc.record({ campaign: fc.constant(1), received: fc.boolean() }),
+  fc.record({ campaign: fc.constantFrom(...CAMPAIGNS, NEVER_SENT), received: fc.boolean() }),
   attributeRule,
 );
 const { rule } = fc.letrec<{ rule: Rule }>((tie) => ({
@@ -74,6 +80,13 @@ describe.each(databaseKinds())('segment rules on %s', (kind) => {
       const { id } = await k.insertInto('topics').values({ key, name: '{"en":"x"}', description: '{}', public: 0, created_at: nowIso(), updated_at: nowIso() }).returning('id').executeTakeFirstOrThrow();
       topicIds.set(key, id);
     }
+    const bulletin = await k.insertInto('bulletins').values({ title: 'b', current_version: 1, created_at: nowIso(), updated_at: nowIso() }).returning('id').executeTakeFirstOrThrow();
+    const version = await k.insertInto('bulletin_versions').values({ bulletin_id: bulletin.id, version: 1, document: '{}', created_at: nowIso() }).returning('id').executeTakeFirstOrThrow();
+    for (const id of CAMPAIGNS) await insertCampaign(db, { id: bulletin.id, versionId: version.id }, { id });
+    const delivery = (campaign: number, subscriberId: number | null, status: (typeof DELIVERY_STATUSES)[number]) =>
+      k.insertInto('deliveries').values({ campaign_id: campaign, subscriber_id: subscriberId, language: 'en', status, message_id: null, last_error: null, claim: null, sent_at: null, delivered_at: null, updated_at: nowIso() }).execute();
+    // Rows of erased subscribers (subscriber_id NULL) belong to nobody.
+    for (const id of CAMPAIGNS) await delivery(id, null, 'sent');
     const generated = fc.sample(subscriber, { numRuns: 80, seed: 20261128 });
     for (const [i, s] of generated.entries()) {
       const email = `${s.local}${i}@${s.domain}`;
@@ -84,7 +97,9 @@ describe.each(databaseKinds())('segment rules on %s', (kind) => {
         .executeTakeFirstOrThrow();
       for (const tag of s.tags) await k.insertInto('subscriber_tags').values({ subscriber_id: id, tag }).execute();
       for (const topic of s.topics) await k.insertInto('subscriptions').values({ subscriber_id: id, topic_id: topicIds.get(topic)!, created_at: nowIso() }).execute();
-      people.push({ id, email, language: s.language, tags: s.tags, topics: s.topics, attributes: JSON.parse(JSON.stringify(s.attributes)), createdAt: s.createdAt });
+      const deliveries = s.ledger.flatMap((status, i) => (status === null ? [] : [{ campaign: CAMPAIGNS[i]!, status }]));
+      for (const d of deliveries) await delivery(d.campaign, id, d.status);
+      people.push({ id, email, language: s.language, tags: s.tags, topics: s.topics, attributes: JSON.parse(JSON.stringify(s.attributes)), createdAt: s.createdAt, deliveries });
     }
   });
   afterAll(() => db.drop());
@@ -124,5 +139,21 @@ describe.each(databaseKinds())('segment rules on %s', (kind) => {
       expect(await select(r), JSON.stringify(r)).toEqual(people.filter((p) => evaluate(r, p)).map((p) => p.id));
     }
     expect((await select({ all: [] })).length).toBe(people.length);
+  });
+
+  it('reads "received" from the ledger: a row sent or unknown, not any other status, no row or an erased row', async () => {
+    const select = async (r: Rule) =>
+      (await db.database.db.selectFrom('subscribers').select('id').where((eb) => ruleExpression(eb, r, kind)).orderBy('id').execute()).map((row) => row.id);
+    for (const campaign of CAMPAIGNS) {
+      const received = people.filter((p) => p.deliveries.some((d) => d.campaign === campaign && ['sent', 'unknown'].includes(d.status))).map((p) => p.id);
+      const others = people.filter((p) => !received.includes(p.id)).map((p) => p.id);
+      // The generated ledger holds both kinds, and rows in other statuses among the others.
+      expect(received.length).toBeGreaterThan(0);
+      expect(people.some((p) => others.includes(p.id) && p.deliveries.some((d) => d.campaign === campaign))).toBe(true);
+      expect(await select({ campaign, received: true })).toEqual(received);
+      expect(await select({ campaign, received: false })).toEqual(others);
+    }
+    expect(await select({ campaign: NEVER_SENT, received: true })).toEqual([]);
+    expect((await select({ campaign: NEVER_SENT, received: false })).length).toBe(people.length);
   });
 });
