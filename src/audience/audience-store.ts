@@ -76,7 +76,13 @@ export function audienceQuery(db: Kysely<Tables>, kind: DatabaseKind, rule: Rule
     .select(['subscribers.id', 'subscribers.email', 'subscribers.name', 'subscribers.language', (eb) => exclusionReason(eb, topic, now).as('reason')]);
 }
 
-function exclusionReason(eb: ExpressionBuilder<Tables, 'subscribers'>, topic: string | undefined, now: Date) {
+/**
+ * Who may be mailed, decided here and nowhere else: the first of EXCLUSION_REASONS that applies
+ * to the subscriber at `now`, or 'eligible'. A send's snapshot asks it, and so does each batch
+ * when it claims its rows, so a change made during a send is judged by the rules that chose the
+ * audience. `topic` is the bulletin's topic key, when it has one.
+ */
+export function exclusionReason(eb: ExpressionBuilder<Tables, 'subscribers'>, topic: string | undefined, now: Date) {
   const reasons = eb
     .case()
     .when('subscribers.status', '=', 'unsubscribed')

@@ -114,6 +114,7 @@ export class CampaignRunner {
     const now = new Date();
     const recipients = await campaigns.recipients(
       rows.flatMap((r) => (r.subscriberId === null ? [] : [r.subscriberId])),
+      campaign,
       now,
     );
 

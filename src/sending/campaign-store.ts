@@ -2,7 +2,7 @@
 // only from the states it may come from), and every change to a delivery row names the claim
 // that holds it, so two workers can never both act on one row.
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
-import { audienceQuery } from '../audience/audience-store.js';
+import { audienceQuery, exclusionReason, type ExclusionReason } from '../audience/audience-store.js';
 import type { Rule } from '../audience/rules.js';
 import type { DatabaseKind } from '../db/database.js';
 import {
@@ -98,6 +98,17 @@ export interface Settlement {
   id: number;
   outcome: { status: 'sent'; messageId: string } | { status: 'failed' | 'skipped' | 'queued'; error: string };
 }
+
+/** What a skipped row's last_error says, for each reason someone may no longer be mailed. */
+const SKIP_REASONS: Record<ExclusionReason, string> = {
+  unsubscribed: 'subscriber is unsubscribed',
+  unconfirmed: 'subscriber is unconfirmed',
+  bounced: 'subscriber is bounced',
+  complained: 'subscriber is complained',
+  paused: 'subscriber paused their mail',
+  suppressed: 'address is suppressed',
+  not_in_topic: "subscriber left the bulletin's topic",
+};
 
 /** Deliveries in these statuses are done: nothing will happen to them unless staff retry. */
 const OPEN: DeliveryStatus[] = ['queued', 'sending'];
@@ -353,40 +364,23 @@ export class CampaignStore {
     return rows.map((r) => ({ id: r.id, subscriberId: r.subscriber_id, language: r.language })).sort((a, b) => a.id - b.id);
   }
 
-  /** The subscribers of claimed rows as they are now: an unsubscribe since the snapshot stops their mail. */
-  async recipients(subscriberIds: readonly number[], now: Date): Promise<Map<number, Recipient>> {
+  /**
+   * The subscribers of claimed rows as they are now, each with the reason they may no longer be
+   * mailed (the same as the snapshot's): an unsubscribe, a pause or leaving the bulletin's topic
+   * since the snapshot stops their mail.
+   */
+  async recipients(subscriberIds: readonly number[], campaign: Pick<Campaign, 'topic'>, now: Date): Promise<Map<number, Recipient>> {
     if (subscriberIds.length === 0) return new Map();
     const rows = await this.db
       .selectFrom('subscribers')
-      .select((eb) => [
-        'subscribers.id',
-        'subscribers.email',
-        'subscribers.name',
-        'subscribers.status',
-        'subscribers.paused_until',
-        eb
-          .exists(eb.selectFrom('suppressions').select(sql`1`.as('one')).whereRef('suppressions.email_hash', '=', 'subscribers.email_hash'))
-          .as('suppressed'),
-      ])
+      .select((eb) => ['subscribers.id', 'subscribers.email', 'subscribers.name', exclusionReason(eb, campaign.topic ?? undefined, now).as('reason')])
       .where('subscribers.id', 'in', subscriberIds)
       .execute();
     return new Map(
-      rows.map((r) => [
-        r.id,
-        {
-          id: r.id,
-          email: r.email,
-          name: r.name,
-          skip:
-            r.status !== 'active'
-              ? `subscriber is ${r.status}`
-              : r.paused_until && r.paused_until > now.toISOString()
-                ? 'subscriber paused their mail'
-                : r.suppressed && Number(r.suppressed)
-                  ? 'address is suppressed'
-                  : null,
-        },
-      ]),
+      rows.map((r) => {
+        const reason = r.reason as ExclusionReason | 'eligible';
+        return [r.id, { id: r.id, email: r.email, name: r.name, skip: reason === 'eligible' ? null : SKIP_REASONS[reason] }];
+      }),
     );
   }
 

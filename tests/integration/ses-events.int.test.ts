@@ -113,7 +113,7 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
     expect(await post(signer.notification(sesMessage.bounce([email], 'Permanent', messageIdOf(email))))).toEqual({ status: 200, outcome: 'bounce' });
     expect(await state(id)).toMatchObject({ status: 'bounced', suppressed: 'bounced', consent: [{ event: 'bounced', source: 'ses', campaign_id: campaignId }] });
     // and the send path no longer mails them
-    const recipients = await stores.campaigns.recipients([id], new Date());
+    const recipients = await stores.campaigns.recipients([id], { topic: null }, new Date());
     expect(recipients.get(id)?.skip).toBe('subscriber is bounced');
   });
 
@@ -123,7 +123,7 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
     const message = signer.notification(sesMessage.complaint([email.toUpperCase()], messageIdOf(email), 'eventType'), { version: '2', subject: 'Amazon SES Email Event Notification' });
     expect(await post(message)).toEqual({ status: 200, outcome: 'complaint' });
     expect(await state(id)).toMatchObject({ status: 'complained', suppressed: 'complained', consent: [{ event: 'complained', source: 'ses', campaign_id: campaignId }] });
-    expect((await stores.campaigns.recipients([id], new Date())).get(id)?.skip).toBe('subscriber is complained');
+    expect((await stores.campaigns.recipients([id], { topic: null }, new Date())).get(id)?.skip).toBe('subscriber is complained');
   });
 
   it('transient bounces are counted and suppress the address only at the limit; a delivery resets the count', async () => {
