@@ -1,18 +1,26 @@
 // The bulletin theme: a bulletin document in one language → MJML. Header with the
-// organisation, the blocks as one light column, and a footer that says why the reader gets the
-// mail, with preferences, unsubscribe and view-in-browser links and the postal address.
+// organisation, the blocks as one light column, and a footer: in the mail, why the reader gets
+// it, with preferences, unsubscribe and view-in-browser links; in the public archive, a call to
+// subscribe instead. Both end with the postal address.
 // Every text is escaped here; per-recipient {{placeholders}} pass through as text and URLs.
 import { pick, type Block, type BulletinDocument, type Localised } from '../src/bulletins/document.js';
 import { markdownToHtml } from '../src/render/markdown.js';
 import { escapeHtml } from '../src/render/html.js';
 import type { Settings } from '../src/settings/settings.js';
-import { format, goalLine, themeStrings } from './strings.js';
+import { format, goalLine, themeStrings, type ThemeStrings } from './strings.js';
 
-export interface ThemeContext {
+interface ThemeBase {
   settings: Settings;
   /** Name of the bulletin's topic, for "why you get this". */
   topicName?: Localised;
 }
+
+/**
+ * Who reads the copy. A mail (the default) speaks to its reader: why they get it, and their own
+ * links. The archive's copy is read by anyone, so it carries none of that, only a call to
+ * subscribe at `subscribeUrl`.
+ */
+export type ThemeContext = ThemeBase & ({ for?: 'mail' } | { for: 'archive'; subscribeUrl: string });
 
 const COLOURS = {
   page: '#f3efe9',
@@ -72,14 +80,7 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
     </mj-style>
   </mj-head>
   <mj-body background-color="${COLOURS.page}" width="640px" css-class="page">
-    <mj-section background-color="${COLOURS.page}" padding="16px 0 8px" css-class="footer">
-      <mj-column>
-        <mj-text align="center" font-size="13px" color="${COLOURS.muted}" padding="0 24px">
-          <a href="{{view_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.viewInBrowser)}</a>
-        </mj-text>
-      </mj-column>
-    </mj-section>
-    <mj-section background-color="${brand}" padding="28px 0" css-class="masthead">
+${context.for === 'archive' ? '' : viewInBrowser(strings)}    <mj-section background-color="${brand}" padding="28px 0" css-class="masthead">
       <mj-column>
         <mj-text color="#ffffff" padding="0 32px">
           <h1 style="font-size:26px;line-height:1.2;font-weight:800;color:#ffffff;margin:0">${header}</h1>
@@ -88,18 +89,47 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
     </mj-section>
     <mj-section padding="32px 0 8px"><mj-column></mj-column></mj-section>
 ${blocks}
-    <mj-section padding="8px 0 24px"><mj-column></mj-column></mj-section>
+${context.for === 'archive' ? subscribeCall(context.subscribeUrl, organisation, strings) : ''}    <mj-section padding="8px 0 24px"><mj-column></mj-column></mj-section>
     <mj-section background-color="${COLOURS.page}" padding="24px 0 32px" css-class="footer">
       <mj-column>
         <mj-text font-size="13px" line-height="1.6" color="${COLOURS.muted}" align="center" padding="0 32px 12px">
-          <p style="margin:0 0 12px">${why}</p>
-          <p style="margin:0 0 12px"><a href="{{preferences_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.preferences)}</a> · <a href="{{unsubscribe_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.unsubscribe)}</a> · <a href="{{view_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.viewInBrowser)}</a></p>
-          <p style="margin:0"><strong>${organisation}</strong>${settings.postalAddress ? `<br>${escapeHtml(settings.postalAddress).replace(/\n/g, '<br>')}` : ''}</p>
+${context.for === 'archive' ? '' : readerLinks(why, strings)}          <p style="margin:0"><strong>${organisation}</strong>${settings.postalAddress ? `<br>${escapeHtml(settings.postalAddress).replace(/\n/g, '<br>')}` : ''}</p>
         </mj-text>
       </mj-column>
     </mj-section>
   </mj-body>
 </mjml>`;
+}
+
+/** The mail's first line: its own page in the archive. */
+function viewInBrowser(strings: ThemeStrings): string {
+  return `    <mj-section background-color="${COLOURS.page}" padding="16px 0 8px" css-class="footer">
+      <mj-column>
+        <mj-text align="center" font-size="13px" color="${COLOURS.muted}" padding="0 24px">
+          <a href="{{view_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.viewInBrowser)}</a>
+        </mj-text>
+      </mj-column>
+    </mj-section>
+`;
+}
+
+/** Why this reader gets the mail, and their own links; `why` is HTML already. */
+function readerLinks(why: string, strings: ThemeStrings): string {
+  return `          <p style="margin:0 0 12px">${why}</p>
+          <p style="margin:0 0 12px"><a href="{{preferences_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.preferences)}</a> · <a href="{{unsubscribe_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.unsubscribe)}</a> · <a href="{{view_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.viewInBrowser)}</a></p>
+`;
+}
+
+/** The archive's ending: whoever reads a bulletin on the web may get the next ones by mail. */
+function subscribeCall(subscribeUrl: string, organisation: string, strings: ThemeStrings): string {
+  return `    <mj-section>
+      <mj-column>
+        <mj-divider />
+        <mj-text><p style="margin:0;font-size:18px;font-weight:700">${format(strings.subscribeCall, { organisation })}</p></mj-text>
+        <mj-button href="${escapeHtml(subscribeUrl)}" padding="8px 32px 0">${escapeHtml(strings.subscribe)}</mj-button>
+      </mj-column>
+    </mj-section>
+`;
 }
 
 type Text = (text: Localised | undefined) => string;

@@ -7,6 +7,9 @@ export interface ThemeStrings {
   whyTopic: string;
   /** {organisation} */
   whyGeneral: string;
+  /** The archive copy's call, instead of "why": {organisation} */
+  subscribeCall: string;
+  subscribe: string;
   /** {current}, {target}, {unit} */
   progress: string;
   /** {target}, {unit} */
@@ -21,6 +24,8 @@ const STRINGS: Record<string, ThemeStrings> = {
     unsubscribe: 'Unsubscribe',
     whyTopic: 'You receive this email because you subscribed to {topic} from {organisation}.',
     whyGeneral: 'You receive this email because you subscribed to news from {organisation}.',
+    subscribeCall: 'Receive the next bulletins of {organisation} by email.',
+    subscribe: 'Subscribe',
     progress: '{current} of {target} {unit}',
     goal: 'Goal: {target} {unit}',
     contact: 'Contact',
@@ -31,6 +36,8 @@ const STRINGS: Record<string, ThemeStrings> = {
     unsubscribe: 'Darte de baja',
     whyTopic: 'Recibes este correo porque te suscribiste a {topic} de {organisation}.',
     whyGeneral: 'Recibes este correo porque te suscribiste a las noticias de {organisation}.',
+    subscribeCall: 'Recibe por correo los próximos boletines de {organisation}.',
+    subscribe: 'Suscríbete',
     progress: '{current} de {target} {unit}',
     goal: 'Meta: {target} {unit}',
     contact: 'Contacto',

@@ -67,7 +67,7 @@ export interface ArchiveDeps {
 export function archiveRouter(deps: ArchiveDeps): Router {
   const router = express.Router();
   const neutral = neutralValues(deps.publicUrl);
-  const pages = new RenderedPages(neutral);
+  const pages = new RenderedPages(neutral, deps.publicUrl);
 
   router.use('/archive', (_req, res, next) => {
     res.set('Referrer-Policy', 'no-referrer');
@@ -127,8 +127,8 @@ function slugId(slug: string): number | undefined {
 
 /**
  * The values a public copy is filled with: nobody's name or address, so `{{first_name|friend}}`
- * shows its fallback, and no personal link: preferences and unsubscribe lead to the public
- * subscribe page, "view in browser" to the archive.
+ * shows its fallback, and no personal link: a preferences or unsubscribe placeholder written in
+ * a block leads to the public subscribe page, "view in browser" to the archive.
  */
 function neutralValues(publicUrl: string): TemplateValues {
   return {
@@ -240,7 +240,10 @@ function sendNotFound(res: Response, settings: Settings, lang: PageLanguage, sta
 class RenderedPages {
   private readonly entries = new Map<string, { context: string; html: Promise<string> }>();
 
-  constructor(private readonly values: TemplateValues) {}
+  constructor(
+    private readonly values: TemplateValues,
+    private readonly publicUrl: string,
+  ) {}
 
   get(campaignId: number, language: string, slug: string, document: BulletinDocument, context: ThemeContext): Promise<string> {
     const key = `${campaignId} ${language}`;
@@ -263,11 +266,13 @@ class RenderedPages {
 
   /**
    * The pinned document rendered afresh, not the campaign's stored templates: those carry the
-   * tracked /c/ redirects. Filled with neutral values, with a small bar to the archive and the
-   * other languages at the top.
+   * tracked /c/ redirects and the footer addressed to a reader. Rendered as the archive's copy
+   * (a call to subscribe instead of that footer), filled with neutral values, with a small bar
+   * to the archive and the other languages at the top.
    */
   private async render(document: BulletinDocument, language: string, slug: string, context: ThemeContext): Promise<string> {
-    const compiled = await renderBulletin(document, language, context);
+    const subscribeUrl = `${this.publicUrl}/subscribe?lang=${wordsLanguage(language)}`;
+    const compiled = await renderBulletin(document, language, { ...context, for: 'archive', subscribeUrl });
     const html = fillTemplate(compiled.html, this.values);
     return html
       .replace(/<\/head>/i, `${READER_BAR_STYLE}</head>`)

@@ -129,12 +129,23 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
       expect(html).not.toMatch(/\/(unsubscribe|preferences)\//);
       expect(html).not.toContain(READER.email);
       expect(html).not.toContain('Lectora');
-      expect(html).toContain(`href="${TEST_PUBLIC_URL}/subscribe"`);
       expect(html).toContain('href="https://nnirr.org/petition-refugee-admissions"');
       // A bar back to the archive and to the other language, without JavaScript.
       expect(html).toContain('<a href="/archive?lang=es">← Todos los boletines</a>');
       expect(html).toContain(`<a href="${canonical()}?lang=en" lang="en" hreflang="en">English</a>`);
       expect(html).not.toContain('<script');
+    });
+
+    it('speaks to no reader: no preferences, unsubscribe, view-in-browser or "you receive this", a call to subscribe instead', async () => {
+      const pages = { en: await (await get(`${canonical()}?lang=en`)).text(), es: await (await get(`${canonical()}?lang=es`)).text() };
+      for (const text of ['Manage your preferences', 'Unsubscribe', 'View this email in your browser', 'You receive this email', 'Weekly bulletin</strong>']) expect(pages.en).not.toContain(text);
+      for (const text of ['Gestionar tus preferencias', 'Darte de baja', 'Ver este correo en el navegador', 'Recibes este correo']) expect(pages.es).not.toContain(text);
+      expect(pages.en).toContain('Receive the next bulletins of NNIRR by email.');
+      expect(pages.en).toMatch(new RegExp(`<a href="${TEST_PUBLIC_URL}/subscribe\\?lang=en"[^>]*>\\s*Subscribe\\s*</a>`));
+      expect(pages.es).toContain('Recibe por correo los próximos boletines de NNIRR.');
+      expect(pages.es).toMatch(new RegExp(`<a href="${TEST_PUBLIC_URL}/subscribe\\?lang=es"[^>]*>\\s*Suscríbete\\s*</a>`));
+      // The one subscribe link is the call; nothing else points at the subscribe page.
+      for (const html of Object.values(pages)) expect(html.match(/\/subscribe\b/g)).toHaveLength(1);
     });
 
     it('fills merge fields with their fallback or nothing in English too', async () => {
