@@ -1,5 +1,11 @@
 // The bulletin document, format v1: what the API and the CLI take and give. Every text a reader
 // sees is localised ({"en": "…", "es": "…"}); the first of `languages` is the fallback.
+//
+// A draft always saves while its shape is right: a field left empty or out, a placeholder address,
+// an unfinished email or hashtag are pre-send check findings (src/render/checks.ts) that name the
+// field, not save errors, so one new block never holds back the rest of the work. Only what could
+// never be right refuses a save: malformed JSON, a wrong type, an unknown key, an address with a
+// scheme that runs or embeds something (javascript:, data:), oversize content.
 import { z } from 'zod';
 import { LanguageCode, TopicKey } from '../audience/schemas.js';
 
@@ -7,46 +13,54 @@ import { LanguageCode, TopicKey } from '../audience/schemas.js';
 export const Localised = z.record(LanguageCode, z.string().max(20_000, 'must be at most 20,000 characters'));
 export type Localised = z.infer<typeof Localised>;
 
-const https = z
-  .string()
-  .trim()
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'https:' && url.hostname !== '';
-    } catch {
-      return false;
-    }
-  }, 'must be an https URL');
+/** Schemes an address may have while a draft is being written: anything else is refused outright. */
+const DRAFT_SCHEMES = new Set(['https', 'http', 'mailto']);
 
-const Link = z.strictObject({ href: https, label: Localised });
+/**
+ * Whether `value` may be stored as an address: no scheme yet (being typed, a placeholder, a merge
+ * field) or one of DRAFT_SCHEMES. Browsers ignore whitespace and control characters inside a
+ * scheme ("java\tscript:"), so they are dropped before it is read.
+ */
+export function isStorableAddress(value: string): boolean {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value.replace(/[\u0000-\u0020\u007f]/g, ''));
+  return !scheme || DRAFT_SCHEMES.has(scheme[1]!.toLowerCase());
+}
+
+/** An https address once the bulletin is sent; the checks say what is still missing. */
+const Address = z.string().trim().max(2_000, 'must be at most 2,000 characters').refine(isStorableAddress, 'must be an https URL');
+
+/** A field the reader needs, left out while drafting: empty until filled in. */
+const draftText = () => Localised.default({});
+const draftAddress = () => Address.default('');
+
+const Link = z.strictObject({ href: draftAddress(), label: draftText() });
 
 const Announcement = z.strictObject({
   type: z.literal('announcement'),
-  heading: Localised,
-  body: Localised,
-  image: z.strictObject({ src: https, alt: Localised }).optional(),
+  heading: draftText(),
+  body: draftText(),
+  image: z.strictObject({ src: draftAddress(), alt: draftText() }).optional(),
   link: Link.optional(),
 });
 
 const Statement = z.strictObject({
   type: z.literal('statement'),
   heading: Localised.optional(),
-  quote: Localised,
-  speaker: z.string().trim().min(1, 'must not be empty').max(200),
+  quote: draftText(),
+  speaker: z.string().trim().max(200).default(''),
   role: Localised.optional(),
   link: Link.optional(),
 });
 
 const CallToAction = z.strictObject({
   type: z.literal('call_to_action'),
-  heading: Localised,
-  body: Localised,
-  button: Link,
+  heading: draftText(),
+  body: draftText(),
+  button: Link.default({ href: '', label: {} }),
   goal: z
     .strictObject({
-      target: z.number().positive('must be more than 0'),
-      current: z.number().min(0, 'must be 0 or more').optional(),
+      target: z.number().default(0),
+      current: z.number().optional(),
       unit: Localised.optional(),
     })
     .optional(),
@@ -54,17 +68,17 @@ const CallToAction = z.strictObject({
 
 const Survey = z.strictObject({
   type: z.literal('survey'),
-  heading: Localised,
-  body: Localised,
+  heading: draftText(),
+  body: draftText(),
   items: z.array(Localised).max(50).optional(),
-  contact: z.email('must be an email address').optional(),
+  contact: z.string().trim().max(320).optional(),
   button: Link.optional(),
-  hashtags: z.array(z.string().regex(/^#[\p{L}\p{N}_]+$/u, 'must be a hashtag such as #TakeTheSurvey')).max(20).optional(),
+  hashtags: z.array(z.string().trim().max(140)).max(20).optional(),
 });
 
-const Text = z.strictObject({ type: z.literal('text'), body: Localised });
+const Text = z.strictObject({ type: z.literal('text'), body: draftText() });
 
-const Image = z.strictObject({ type: z.literal('image'), src: https, alt: Localised, href: https.optional() });
+const Image = z.strictObject({ type: z.literal('image'), src: draftAddress(), alt: draftText(), href: Address.optional() });
 
 const Divider = z.strictObject({ type: z.literal('divider') });
 
@@ -77,13 +91,13 @@ export type BlockType = Block['type'];
 export const BulletinDocument = z
   .strictObject({
     version: z.literal(1, 'must be 1'),
-    title: z.string().trim().min(1, 'must not be empty').max(200),
+    title: z.string().trim().max(200).default(''),
     languages: z
       .array(LanguageCode)
       .min(1, 'must name at least one language')
       .max(10)
       .refine((langs) => new Set(langs).size === langs.length, 'must not repeat a language'),
-    subject: Localised,
+    subject: draftText(),
     preheader: Localised.optional(),
     topic: TopicKey.optional(),
     blocks: z.array(Block).max(100, 'must be at most 100 blocks'),

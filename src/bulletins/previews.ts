@@ -35,6 +35,6 @@ export class BulletinPreviews {
   async checks(doc: BulletinDocument): Promise<Finding[]> {
     const context = await this.themeContext(doc);
     const rendered = await Promise.all(doc.languages.map((language) => renderBulletin(doc, language, context)));
-    return checkBulletin(doc, context, rendered);
+    return checkBulletin(doc, context, rendered, { publicUrl: this.deps.publicUrl });
   }
 }

@@ -1,8 +1,9 @@
 // Pre-send checks: what would embarrass the organisation or break the law if it went out.
 // An `error` blocks sending; a `warning` does not. Each finding names the language, the block
 // and the field it is about, so the editor can go straight to it.
-import { blockTexts, blockUrls, type TextField } from '../bulletins/block-fields.js';
-import type { BulletinDocument } from '../bulletins/document.js';
+import { z } from 'zod';
+import { blockTexts, blockUrls, type TextField, type UrlField } from '../bulletins/block-fields.js';
+import type { Block, BulletinDocument } from '../bulletins/document.js';
 import { isSafeHref, markdownLinks } from './markdown.js';
 import type { CompiledBulletin, ThemeContext } from './render.js';
 import { isKnownField, placeholderFields } from './template.js';
@@ -11,15 +12,19 @@ export interface Finding {
   level: 'error' | 'warning';
   code:
     | 'untranslated'
+    | 'missing_field'
+    | 'invalid_field'
     | 'unknown_merge_field'
     | 'missing_alt'
     | 'empty_link'
+    | 'incomplete_link'
     | 'insecure_link'
     | 'unsafe_link'
     | 'html_too_large'
     | 'subject_empty'
     | 'subject_too_long'
     | 'no_postal_address'
+    | 'insecure_public_url'
     | 'mjml_invalid'
     | 'unknown_topic';
   message: string;
@@ -33,8 +38,17 @@ export const GMAIL_CLIP_BYTES = 102 * 1024;
 /** RFC 5322's recommended line length; longer subjects are cut off in most inboxes. */
 export const SUBJECT_MAX = 78;
 
+const HASHTAG = /^#[\p{L}\p{N}_]+$/u;
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
+/** "Spanish" for "es": findings speak of languages as staff do. */
+const languageName = (code: string) => languageNames.of(code) ?? code;
 
-export function checkBulletin(doc: BulletinDocument, context: ThemeContext, rendered: readonly CompiledBulletin[]): Finding[] {
+export interface CheckOptions {
+  /** The base of every reader's unsubscribe and preference link (PUBLIC_URL). */
+  publicUrl?: string;
+}
+
+export function checkBulletin(doc: BulletinDocument, context: ThemeContext, rendered: readonly CompiledBulletin[], options: CheckOptions = {}): Finding[] {
   const { settings } = context;
   const findings: Finding[] = [];
   const fallback = doc.languages[0]!;
@@ -44,17 +58,22 @@ export function checkBulletin(doc: BulletinDocument, context: ThemeContext, rend
     ...doc.blocks.flatMap((block, index) => blockTexts(block).map((f) => ({ ...f, block: index, field: `blocks[${index}].${f.field}` }))),
   ];
 
+  if (!doc.title.trim()) findings.push({ level: 'error', code: 'missing_field', message: 'title: the bulletin has no title', field: 'title' });
+
   for (const { field, text, markdown, alt, block } of fields) {
     const where = block === undefined ? {} : { block };
     for (const language of doc.languages) {
       const value = text[language]?.trim() ?? '';
       if (!value) {
+        const name = languageName(language);
         if (alt && !text[fallback]?.trim()) {
           findings.push({ level: 'error', code: 'missing_alt', message: `${field}: the image has no alt text`, language, ...where, field });
-        } else if (language === fallback || !text[fallback]?.trim()) {
-          if (field !== 'subject') findings.push({ level: 'error', code: 'untranslated', message: `${field}: no ${language} text and nothing to fall back on`, language, ...where, field });
+        } else if (language === fallback) {
+          if (field !== 'subject') findings.push({ level: 'error', code: 'untranslated', message: `${field}: empty in ${name}, the fallback language`, language, ...where, field });
+        } else if (!text[fallback]?.trim()) {
+          if (field !== 'subject') findings.push({ level: 'error', code: 'untranslated', message: `${field}: empty in ${name} and in ${languageName(fallback)}, its fallback`, language, ...where, field });
         } else {
-          findings.push({ level: 'warning', code: 'untranslated', message: `${field}: no ${language} text; ${language} readers get the ${fallback} text`, language, ...where, field });
+          findings.push({ level: 'warning', code: 'untranslated', message: `${field}: no ${name} text; ${name} readers get the ${languageName(fallback)} text`, language, ...where, field });
         }
         continue;
       }
@@ -62,19 +81,21 @@ export function checkBulletin(doc: BulletinDocument, context: ThemeContext, rend
         findings.push({ level: 'error', code: 'unknown_merge_field', message: `${field}: unknown merge field {{${name}}}`, language, ...where, field });
       }
       if (markdown) {
-        for (const href of markdownLinks(value)) findings.push(...linkFindings(href, { language, ...where, field }));
+        for (const href of markdownLinks(value)) findings.push(...linkFindings(href, { language, ...where, field }, 'text'));
       }
     }
   }
 
   doc.blocks.forEach((block, index) => {
-    for (const { field, href } of blockUrls(block)) {
-      const path = `blocks[${index}].${field}`;
+    const at = (field: string) => ({ block: index, field: `blocks[${index}].${field}` });
+    for (const { field, href, kind } of blockUrls(block)) {
+      const where = at(field);
       for (const name of placeholderFields(href).filter((n) => !isKnownField(n))) {
-        findings.push({ level: 'error', code: 'unknown_merge_field', message: `${path}: unknown merge field {{${name}}}`, block: index, field: path });
+        findings.push({ level: 'error', code: 'unknown_merge_field', message: `${where.field}: unknown merge field {{${name}}}`, ...where });
       }
-      findings.push(...linkFindings(href, { block: index, field: path }));
+      findings.push(...linkFindings(href, where, kind));
     }
+    findings.push(...blockFieldFindings(block).map(({ code, field, message }) => ({ level: 'error' as const, code, message: `${at(field).field}: ${message}`, ...at(field) })));
   });
 
   for (const language of doc.languages) {
@@ -94,6 +115,14 @@ export function checkBulletin(doc: BulletinDocument, context: ThemeContext, rend
     findings.push({ level: 'error', code: 'no_postal_address', message: 'Settings have no postal address; the law (CAN-SPAM) requires one in every bulletin' });
   }
 
+  if (options.publicUrl && !/^https:/i.test(options.publicUrl)) {
+    findings.push({
+      level: 'warning',
+      code: 'insecure_public_url',
+      message: `Unsubscribe and preference links start with ${options.publicUrl}, not https: Gmail and Yahoo refuse one-click unsubscribe without https. Set PUBLIC_URL to the public https address before sending to real people`,
+    });
+  }
+
   for (const compiled of rendered) {
     if (compiled.htmlBytes > GMAIL_CLIP_BYTES) {
       const kb = Math.round(compiled.htmlBytes / 1024);
@@ -106,20 +135,59 @@ export function checkBulletin(doc: BulletinDocument, context: ThemeContext, rend
   return findings;
 }
 
-function linkFindings(href: string, where: Pick<Finding, 'language' | 'block' | 'field'>): Finding[] {
+/** The fields of a block that must be filled in, or be well formed, before it can go out. */
+function blockFieldFindings(block: Block): { code: Finding['code']; field: string; message: string }[] {
+  const out: { code: Finding['code']; field: string; message: string }[] = [];
+  switch (block.type) {
+    case 'statement':
+      if (!block.speaker.trim()) out.push({ code: 'missing_field', field: 'speaker', message: 'the speaker’s name is empty' });
+      break;
+    case 'call_to_action':
+      if (block.goal && !(block.goal.target > 0)) out.push({ code: 'invalid_field', field: 'goal.target', message: 'the goal must be more than 0' });
+      if (block.goal?.current !== undefined && block.goal.current < 0) out.push({ code: 'invalid_field', field: 'goal.current', message: 'the count so far must be 0 or more' });
+      break;
+    case 'survey':
+      if (block.contact !== undefined && !z.email().safeParse(block.contact).success) {
+        out.push({ code: 'invalid_field', field: 'contact', message: `“${block.contact}” is not an email address` });
+      }
+      block.hashtags?.forEach((tag, i) => {
+        if (!HASHTAG.test(tag)) out.push({ code: 'invalid_field', field: `hashtags[${i}]`, message: `“${tag}” is not a hashtag: # and then letters, digits or _, such as #TakeTheSurvey` });
+      });
+      break;
+  }
+  return out;
+}
+
+/**
+ * What is wrong with a link or image address. In a block's own address fields only https will do;
+ * in Markdown text an http link is a warning and a mailto link is fine.
+ */
+function linkFindings(href: string, where: Pick<Finding, 'language' | 'block' | 'field'>, kind: UrlField['kind'] | 'text'): Finding[] {
   const target = href.trim();
   const label = where.field ?? 'link';
-  if (!target) return [{ level: 'error', code: 'empty_link', message: `${label}: a link has no address`, ...where }];
-  if (/^https:\/\//i.test(target) || /^mailto:/i.test(target) || /^\{\{\s*\w+_url\s*\}\}$/.test(target)) return [];
-  if (/^http:\/\//i.test(target)) {
+  const what = kind === 'image' ? 'the image' : 'the link';
+  const error = (code: Finding['code'], message: string): Finding[] => [{ level: 'error', code, message: `${label}: ${message}`, ...where }];
+  if (!target) return error('empty_link', `${what} has no address`);
+  if (/^\{\{\s*\w+_url\s*\}\}$/.test(target)) return [];
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(target)?.[1]?.toLowerCase();
+  if (scheme === undefined) return error('incomplete_link', `“${target}” is not a whole address; it needs https:// in front`);
+  if (scheme === 'mailto' && kind === 'text') return /^mailto:[^@\s]+@[^@\s]+$/i.test(target) ? [] : error('incomplete_link', `“${target}” has no email address after mailto:`);
+  if (scheme === 'http' || scheme === 'https') {
+    if (!hasPublicHost(target)) return error('incomplete_link', `“${target}” has no address after ${scheme}://; it is still a placeholder`);
+    if (scheme === 'https') return [];
+    if (kind !== 'text') return error('insecure_link', `${target} is not https; ${what} must be an https address`);
     return [{ level: 'warning', code: 'insecure_link', message: `${label}: ${target} is not https`, ...where }];
   }
-  return [
-    {
-      level: 'error',
-      code: 'unsafe_link',
-      message: `${label}: "${target}" is not an https or mailto link${isSafeHref(target) ? '' : ' and is removed from the mail'}`,
-      ...where,
-    },
-  ];
+  const allowed = kind === 'text' ? 'an https or mailto link' : 'an https address';
+  return error('unsafe_link', `“${target}” is not ${allowed}${isSafeHref(target) ? '' : ' and is removed from the mail'}`);
+}
+
+/** A host a reader's browser could reach: a name with a dot in it (nnirr.org), not "https://" or "https://link". */
+function hasPublicHost(url: string): boolean {
+  try {
+    const { hostname } = new URL(url);
+    return /^[^.]+(\.[^.]+)+$/.test(hostname.replace(/\.$/, ''));
+  } catch {
+    return false;
+  }
 }

@@ -146,7 +146,7 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     expect(CTA_INDEX).toBeGreaterThanOrEqual(0);
     const bad = example();
     bad.version = 2;
-    bad.blocks[CTA_INDEX]!.button!.href = 'http://insecure.example';
+    bad.blocks[CTA_INDEX]!.button!.href = 'javascript:alert(1)';
     bad.blocks.push({ type: 'nope' });
     const before = await count();
 
@@ -188,12 +188,41 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
   it('keeps the current version when a save is invalid', async () => {
     const { id } = await create();
     const bad = example();
-    bad.blocks[CTA_INDEX]!.button!.href = 'http://insecure.example';
+    bad.blocks[CTA_INDEX]!.button!.href = ' Java\tScript:alert(1)';
     const res = await app.request('PUT', `/api/bulletins/${id}`, { json: bad });
     expect(res.status).toBe(400);
     expect(await issues(res)).toEqual([{ path: `blocks[${CTA_INDEX}].button.href`, message: 'must be an https URL' }]);
     expect((await (await app.request('GET', `/api/bulletins/${id}`)).json()).version).toBe(1);
     expect((await (await app.request('GET', `/api/bulletins/${id}/versions`)).json()).data).toHaveLength(1);
+  });
+
+  it('saves an unfinished draft, and its checks name each field to fill in before it can be sent', async () => {
+    const { id } = await create();
+    const draft = example();
+    // As the composer saves a block just added: a statement without a speaker, a button without an address.
+    draft.blocks.push({ type: 'statement', quote: { en: 'We will not be silent.', es: '' }, speaker: '' });
+    draft.blocks.push({ type: 'call_to_action', heading: { en: 'Sign' }, body: { en: 'Now' }, button: { href: 'https://', label: { en: 'Sign' } } });
+    draft.blocks.push({ type: 'image', alt: { en: 'A march' } });
+    const saved = await app.request('PUT', `/api/bulletins/${id}`, { json: draft });
+    expect(saved.status, await saved.clone().text()).toBe(200);
+    const stored = (await saved.json()).document as ExampleDocument;
+    expect(stored.blocks.at(-1)).toEqual({ type: 'image', src: '', alt: { en: 'A march' } });
+
+    const n = EXAMPLE.blocks.length;
+    const errors = (await checks(id)).findings.filter((f) => f.level === 'error' && f.field?.startsWith('blocks['));
+    expect(errors.map((f) => [f.code, f.field])).toEqual(
+      expect.arrayContaining([
+        ['missing_field', `blocks[${n}].speaker`],
+        ['incomplete_link', `blocks[${n + 1}].button.href`],
+        ['empty_link', `blocks[${n + 2}].src`],
+      ]),
+    );
+
+    const send = await app.request('POST', `/api/bulletins/${id}/send`, { json: { rule: { all: [] } } });
+    expect(send.status).toBe(422);
+    const refused = (await send.json()).error.findings as Finding[];
+    expect(refused.map((f) => f.field)).toEqual(expect.arrayContaining([`blocks[${n}].speaker`, `blocks[${n + 1}].button.href`, `blocks[${n + 2}].src`]));
+    expect((await (await app.request('GET', '/api/campaigns')).json()).data).toEqual([]);
   });
 
   it('previews one language as HTML, plain text with "label: url" lines, or MJML', async () => {

@@ -64,11 +64,11 @@ describe('npm run render', () => {
       file,
       JSON.stringify({
         version: 1,
-        title: '',
+        title: 7,
         languages: ['en'],
         subject: { en: 'Hello' },
         blocks: [
-          { type: 'call_to_action', heading: { en: 'Act' }, body: { en: 'Now' }, button: { href: 'http://x.org', label: { en: 'Go' } } },
+          { type: 'call_to_action', heading: { en: 'Act' }, body: { en: 'Now' }, button: { href: 'data:text/html,<script>', label: { en: 'Go' } } },
           { type: 'nope' },
         ],
       }),
@@ -77,7 +77,7 @@ describe('npm run render', () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
     const lines = run.stderr.trim().split('\n');
-    expect(lines).toContain('title: must not be empty');
+    expect(lines.some((line) => line.startsWith('title: '))).toBe(true);
     expect(lines).toContain('blocks[0].button.href: must be an https URL');
     expect(lines.some((line) => line.startsWith('blocks[1].type: '))).toBe(true);
     expect(lines).toHaveLength(3);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BulletinDocument } from '../../src/bulletins/document.js';
+import { BulletinDocument } from '../../src/bulletins/document.js';
 import { checkBulletin, type Finding } from '../../src/render/checks.js';
 import { renderBulletin, type CompiledBulletin } from '../../src/render/render.js';
 import { DEFAULT_SETTINGS } from '../../src/settings/settings.js';
@@ -7,10 +7,10 @@ import { ORGANISATION, exampleBulletin } from '../helpers/bulletins.js';
 
 const topicName = { en: 'Weekly bulletin', es: 'Boletín semanal' };
 
-async function check(doc: BulletinDocument, settings = ORGANISATION, withTopic = true): Promise<Finding[]> {
+async function check(doc: BulletinDocument, settings = ORGANISATION, withTopic = true, publicUrl = 'https://news.example.org'): Promise<Finding[]> {
   const context = { settings, ...(withTopic ? { topicName } : {}) };
   const rendered = await Promise.all(doc.languages.map((l) => renderBulletin(doc, l, context)));
-  return checkBulletin(doc, context, rendered);
+  return checkBulletin(doc, context, rendered, { publicUrl });
 }
 
 describe('pre-send checks', () => {
@@ -54,6 +54,57 @@ describe('pre-send checks', () => {
     const findings = await check({ version: 1, title: 't', languages: ['en', 'es'], subject: { es: ' ' }, blocks: [{ type: 'text', body: { es: 'solo español' } }] });
     expect(findings.filter((f) => f.code === 'subject_empty').map((f) => f.language)).toEqual(['en', 'es']);
     expect(findings).toContainEqual(expect.objectContaining({ level: 'error', code: 'untranslated', language: 'en', block: 0, field: 'blocks[0].body' }));
+  });
+
+  it('name each field of an unfinished draft that must be filled in or mended before sending', async () => {
+    // What the composer saves while staff are half-way: the schema takes it, the checks stop the send.
+    const draft = BulletinDocument.parse({
+      version: 1,
+      languages: ['en', 'es'],
+      subject: { en: 'Weekly', es: 'Semanal' },
+      blocks: [
+        { type: 'statement', quote: { en: 'We will not be silent.', es: 'No callaremos.' } },
+        { type: 'call_to_action', heading: { en: 'Sign', es: 'Firma' }, body: { en: 'Now', es: 'Ya' }, goal: { target: 0 } },
+        { type: 'text', body: { en: 'Read [the report](https://) and [this](nnirr.org/x).', es: 'Lee [el informe](https://nnirr.org/informe).' } },
+        { type: 'image', src: 'https://link', alt: { en: 'A march', es: 'Una marcha' }, href: 'http://nnirr.org' },
+        { type: 'survey', heading: { en: 'Survey', es: 'Encuesta' }, body: { en: 'Answer', es: 'Responde' }, contact: 'maria@', hashtags: ['#ok', '#not ok'] },
+      ],
+    });
+    const findings = await check(draft);
+    const errors = findings.filter((f) => f.level === 'error').map(({ code, field, language }) => [code, field, language]);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        ['missing_field', 'title', undefined],
+        ['missing_field', 'blocks[0].speaker', undefined],
+        ['empty_link', 'blocks[1].button.href', undefined],
+        ['untranslated', 'blocks[1].button.label', 'en'],
+        ['untranslated', 'blocks[1].button.label', 'es'],
+        ['invalid_field', 'blocks[1].goal.target', undefined],
+        ['incomplete_link', 'blocks[2].body', 'en'],
+        ['incomplete_link', 'blocks[2].body', 'en'],
+        ['incomplete_link', 'blocks[3].src', undefined],
+        ['insecure_link', 'blocks[3].href', undefined],
+        ['invalid_field', 'blocks[4].contact', undefined],
+        ['invalid_field', 'blocks[4].hashtags[1]', undefined],
+      ]),
+    );
+    expect(errors).toHaveLength(12);
+    expect(findings.find((f) => f.field === 'blocks[2].body')!.message).toBe('blocks[2].body: “https://” has no address after https://; it is still a placeholder');
+  });
+
+  it('speak of languages by name, not code', async () => {
+    const findings = await check({ version: 1, title: 't', languages: ['en', 'es'], subject: { en: 's' }, blocks: [{ type: 'text', body: { es: 'hola' } }, { type: 'text', body: { en: 'hi' } }] });
+    expect(findings.filter((f) => f.code === 'untranslated').map((f) => f.message)).toEqual([
+      'subject: no Spanish text; Spanish readers get the English text',
+      'blocks[0].body: empty in English, the fallback language',
+      'blocks[1].body: no Spanish text; Spanish readers get the English text',
+    ]);
+  });
+
+  it('warn while PUBLIC_URL is not https, since every unsubscribe link starts with it', async () => {
+    const insecure = await check(exampleBulletin(), ORGANISATION, true, 'http://localhost:3000');
+    expect(insecure).toEqual([expect.objectContaining({ level: 'warning', code: 'insecure_public_url' })]);
+    expect(insecure[0]!.message).toContain('http://localhost:3000');
   });
 
   it('warn when the HTML is past Gmail\'s 102 KB clip', async () => {
