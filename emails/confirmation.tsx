@@ -53,7 +53,9 @@ export function ConfirmationMail(props: ConfirmationInput) {
   const w = WORDS[lang];
   return (
     <Html lang={lang}>
-      <Head />
+      <Head>
+        <title>{w.subject}</title>
+      </Head>
       <Preview>{w.preview(props.organisationName)}</Preview>
       <Body style={{ backgroundColor: '#f3efe9', fontFamily: "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif", margin: 0 }}>
         <Container style={{ maxWidth: '560px', margin: '0 auto', backgroundColor: '#ffffff' }}>
@@ -75,7 +77,7 @@ export function ConfirmationMail(props: ConfirmationInput) {
             <Text style={paragraph}>{w.notYou}</Text>
             <Hr />
             <Text style={small}>
-              {w.copy} <Link href={props.confirmUrl}>{props.confirmUrl}</Link>
+              {w.copy} <Link href={props.confirmUrl} style={copiedLink}>{props.confirmUrl}</Link>
             </Text>
             {props.postalAddress ? <Text style={small}>{`${props.organisationName} · ${props.postalAddress}`}</Text> : null}
           </Section>
@@ -87,6 +89,11 @@ export function ConfirmationMail(props: ConfirmationInput) {
 
 const paragraph = { fontSize: '17px', lineHeight: '1.6', color: '#1d1b19' };
 const small = { fontSize: '14px', lineHeight: '1.5', color: '#5c5650' };
+/**
+ * The link written out is one long word: without a break rule it widens the mail past a phone's
+ * screen. Underlined, in the text's own colour (7:1 on white; react-email's blue is 3.97:1).
+ */
+const copiedLink = { color: '#5c5650', textDecoration: 'underline', wordBreak: 'break-all', overflowWrap: 'anywhere' } as const;
 
 /** Renders the mail once; the text part is made from the same HTML. */
 export async function confirmationEmail(input: ConfirmationInput): Promise<ConfirmationEmail> {

@@ -39,8 +39,36 @@ describe('the confirmation mail', () => {
     expect(mail.text).toContain('Red <de> "Derechos" & Co');
   });
 
+  it('has a title, and writes the link out underlined, readable (contrast of 4.5:1 or more on white) and breakable on a phone', async () => {
+    for (const language of ['en', 'es']) {
+      const mail = await confirmationEmail({ ...input, language });
+      expect(mail.html).toContain(`<title>${mail.subject}</title>`);
+      const link = new RegExp(`<a href="${input.confirmUrl}" style="([^"]*)"[^>]*>${input.confirmUrl}</a>`).exec(mail.html);
+      expect(link, 'the link written out').not.toBeNull();
+      const style = Object.fromEntries(link![1]!.split(';').map((rule) => rule.split(':') as [string, string]));
+      // The last text-decoration wins: react-email writes text-decoration-line:none before it.
+      expect(link![1]).toMatch(/text-decoration:underline(;|$)/);
+      expect(link![1].lastIndexOf('text-decoration:underline')).toBeGreaterThan(link![1].lastIndexOf('text-decoration-line'));
+      expect(contrast(style.color!, '#ffffff')).toBeGreaterThanOrEqual(4.5);
+      expect(style['word-break'] === 'break-all' || style['overflow-wrap'] === 'anywhere').toBe(true);
+    }
+  });
+
   it('leaves out the postal address line when there is none', async () => {
     const mail = await confirmationEmail({ ...input, postalAddress: '', language: 'en' });
     expect(mail.text).not.toContain(' · ');
   });
 });
+
+/** WCAG's contrast ratio of two #rrggbb colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (hex: string) => {
+    const [r, g, bl] = [1, 3, 5].map((i) => {
+      const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (light! + 0.05) / (dark! + 0.05);
+}
