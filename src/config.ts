@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseMailbox } from './sending/from-address.js';
 
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
@@ -60,7 +61,10 @@ const envSchema = z
       .default('sqlite:./data/pregon.db'),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
     APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    MAIL_FROM: z.string().min(3).default('Pregón <bulletin@pregon.localhost>'),
+    MAIL_FROM: z
+      .string()
+      .default('Pregón <bulletin@pregon.localhost>')
+      .refine((v) => z.email().safeParse(parseMailbox(v)?.address).success, 'must be an address, or a name and an address such as Our Network <bulletin@example.org>'),
     SES_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1').default('us-east-1'),
     SES_ENDPOINT: z
       .union([z.literal('aws'), z.url({ protocol: /^https?$/, error: 'must be "aws" or an http(s) URL' })])

@@ -63,6 +63,15 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes MAIL_FROM as an address, or a name (quoted or not) and an address, and refuses anything else', () => {
+    for (const from of ['bulletin@example.org', 'Our Network <bulletin@example.org>', '"Red, \\"Sin Fronteras\\"" <b@example.org>', 'Boletín de la Red <b@example.org>']) {
+      expect(loadConfig({ APP_SECRET: SECRET, MAIL_FROM: from }).mailFrom).toBe(from);
+    }
+    for (const from of ['Our Network', 'b@example.org (Our Network)', 'Red <not an address>', '<a@example.org> <b@example.org>', 'Red "Sin <b@example.org>']) {
+      expect(() => loadConfig({ APP_SECRET: SECRET, MAIL_FROM: from }), from).toThrow(/^  MAIL_FROM: must be an address/m);
+    }
+  });
+
   it('never puts the secret in an error message', () => {
     expect(() => loadConfig({ APP_SECRET: 'too-short-secret', PORT: 'x' })).toThrow(/APP_SECRET: must be at least 32/);
     expect(() => loadConfig({ APP_SECRET: 'too-short-secret' })).not.toThrow(/too-short-secret/);
