@@ -90,8 +90,15 @@ const envSchema = z
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-  // Checked apart from the schema so it is reported together with the other variables' problems.
+  // Checked apart from the schema so they are reported together with the other variables' problems.
   if (env.NODE_ENV === 'production' && !env.APP_SECRET) problems.push('APP_SECRET: is required when NODE_ENV=production');
+  // Links in mail carry signed tokens (unsubscribe, preferences) and the session cookie is Secure
+  // only over https: in production they must never travel in clear. A URL the schema already
+  // refused is not named twice.
+  const refused = new Set(parsed.success ? [] : parsed.error.issues.map((issue) => issue.path[0]));
+  if (env.NODE_ENV === 'production' && !refused.has('PUBLIC_URL') && !/^https:\/\//i.test(env.PUBLIC_URL ?? '')) {
+    problems.push('PUBLIC_URL: must be set to an https URL when NODE_ENV=production');
+  }
   if (!parsed.success || problems.length) {
     throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }

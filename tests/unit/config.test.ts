@@ -59,7 +59,7 @@ describe('loadConfig', () => {
       }
     })()!;
     for (const name of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'SES_ENDPOINT', 'PUBLIC_URL', 'APP_SECRET']) {
-      expect(message).toMatch(new RegExp(`^  ${name}: `, 'm'));
+      expect(message.match(new RegExp(`^  ${name}: `, 'gm')), name).toHaveLength(1);
     }
   });
 
@@ -70,6 +70,18 @@ describe('loadConfig', () => {
     for (const from of ['Our Network', 'b@example.org (Our Network)', 'Red <not an address>', '<a@example.org> <b@example.org>', 'Red "Sin <b@example.org>']) {
       expect(() => loadConfig({ APP_SECRET: SECRET, MAIL_FROM: from }), from).toThrow(/^  MAIL_FROM: must be an address/m);
     }
+  });
+
+  it('refuses to start in production unless PUBLIC_URL is https, naming it among the other bad variables', () => {
+    const production = { NODE_ENV: 'production', APP_SECRET: SECRET };
+    expect(loadConfig({ ...production, PUBLIC_URL: 'https://news.example.org' }).publicUrl).toBe('https://news.example.org');
+    for (const publicUrl of ['http://news.example.org', undefined]) {
+      const env = { ...production, PUBLIC_URL: publicUrl, PORT: 'x' };
+      expect(() => loadConfig(env), String(publicUrl)).toThrow(ConfigError);
+      expect(() => loadConfig(env), String(publicUrl)).toThrow(/^  PORT: .*\n  PUBLIC_URL: must be set to an https URL when NODE_ENV=production$/m);
+    }
+    // outside production, http is fine (a development pre-send check warns about it)
+    expect(loadConfig({ APP_SECRET: SECRET, PUBLIC_URL: 'http://news.example.org' }).publicUrl).toBe('http://news.example.org');
   });
 
   it('never puts the secret in an error message', () => {
