@@ -1,13 +1,42 @@
 // The audience's input and output shapes; types come from these, and so does the OpenAPI document.
 import { z } from 'zod';
 import { SUBSCRIBER_STATUSES } from '../db/schema.js';
+import { normaliseLanguage } from './languages.js';
 
+/**
+ * Read as people write it ("ES", "pt-br", "Spanish", "Español") and kept as BCP 47 writes it
+ * ("es", "pt-BR"), so that every way in (API, CSV, forms, bulletins) stores one spelling.
+ */
 export const LanguageCode = z
   .string()
-  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a language code such as en, es or pt-BR');
+  .transform(normaliseLanguage)
+  .pipe(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, "must be a language code such as en, es or pt-BR, or a language's name such as Spanish or Español"))
+  .meta({ description: 'A language code such as en, es or pt-BR, in any case, or a name such as Spanish or Español; stored as the code (es, pt-BR)' });
+
+/**
+ * A value per language, keyed as LanguageCode reads it: {"ES": …} is {"es": …}. Two keys for one
+ * language ("es" and "ES") are refused, naming the second, rather than one replacing the other.
+ */
+export function byLanguage<T extends z.ZodType>(value: T) {
+  return z.record(z.string().meta({ description: 'A language, read as LanguageCode reads it' }), value).transform((values, ctx) => {
+    const byCode: Record<string, z.output<T>> = {};
+    const keyOf = new Map<string, string>();
+    for (const [key, text] of Object.entries(values)) {
+      const code = LanguageCode.safeParse(key);
+      const earlier = code.success ? keyOf.get(code.data) : undefined;
+      if (!code.success) ctx.addIssue({ code: 'custom', path: [key], message: code.error.issues[0]!.message });
+      else if (earlier !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `is the same language as "${earlier}"` });
+      else {
+        keyOf.set(code.data, key);
+        byCode[code.data] = text;
+      }
+    }
+    return byCode;
+  });
+}
 
 /** A text per language: {"en": "Weekly bulletin", "es": "Boletín semanal"} */
-const TextByLanguage = z.record(LanguageCode, z.string().trim().min(1, 'must not be empty').max(2000));
+const TextByLanguage = byLanguage(z.string().trim().min(1, 'must not be empty').max(2000));
 
 export const LocalisedText = TextByLanguage.refine((text) => Object.keys(text).length > 0, 'must have a text in at least one language');
 export type LocalisedText = z.infer<typeof LocalisedText>;
@@ -95,7 +124,8 @@ const subscriberFields = {
 export const SubscriberInput = z.strictObject({
   email: subscriberFields.email,
   name: subscriberFields.name.default(''),
-  language: subscriberFields.language.default('en'),
+  // prefault, not default: a default after LanguageCode's transform is left out of the OpenAPI document.
+  language: subscriberFields.language.prefault('en'),
   status: z
     .enum(['pending', 'active'])
     .default('pending')

@@ -7,10 +7,10 @@
 // never be right refuses a save: malformed JSON, a wrong type, an unknown key, an address with a
 // scheme that runs or embeds something (javascript:, data:), oversize content.
 import { z } from 'zod';
-import { LanguageCode, TopicKey } from '../audience/schemas.js';
+import { byLanguage, LanguageCode, TopicKey } from '../audience/schemas.js';
 
 /** A text per language. Missing or empty translations are a pre-send finding, not a schema error. */
-export const Localised = z.record(LanguageCode, z.string().max(20_000, 'must be at most 20,000 characters'));
+export const Localised = byLanguage(z.string().max(20_000, 'must be at most 20,000 characters'));
 export type Localised = z.infer<typeof Localised>;
 
 /** Schemes an address may have while a draft is being written: anything else is refused outright. */

@@ -60,6 +60,17 @@ describe.each(databaseKinds())('CSV import and export on %s', (kind) => {
     expect(await find('erased@')).toBeUndefined();
   });
 
+  it('reads a language column in any case or by name, stores the code, and refuses the rest naming the column', async () => {
+    const csv = ['email,language', 'lang1@example.org,ES', 'lang2@example.org,Español', 'lang3@example.org,spanish', 'lang4@example.org,pt-br', 'lang5@example.org,Klingon'].join('\n');
+    const report = await (await importCsv(csv)).json();
+    expect(report).toMatchObject({ rows: 5, created: 4, failed: 1 });
+    expect(report.errors).toEqual([
+      { line: 6, email: 'lang5@example.org', message: "language: must be a language code such as en, es or pt-BR, or a language's name such as Spanish or Español" },
+    ]);
+    const languages = await Promise.all(['lang1@', 'lang2@', 'lang3@', 'lang4@'].map(async (email) => (await find(email)).language));
+    expect(languages).toEqual(['es', 'es', 'es', 'pt-BR']);
+  });
+
   it('creates pending subscribers when asked, and logs the import as their consent source', async () => {
     const report = await (await importCsv('email\nnew1@example.org\nnew2@example.org\n', '?status=pending')).json();
     expect(report).toMatchObject({ rows: 2, created: 2, failed: 0 });

@@ -51,10 +51,31 @@ describe.each(databaseKinds())('subscribers API on %s', (kind) => {
   });
 
   it('names each bad field of a subscriber', async () => {
-    const res = await create({ email: 'not-an-email', language: 'Spanish', tags: [''], attributes: [] });
+    const res = await create({ email: 'not-an-email', language: 'Klingon', tags: [''], attributes: [] });
     expect(res.status).toBe(400);
     const paths = (await res.json()).error.issues.map((i: { path: string }) => i.path).sort();
     expect(paths).toEqual(['attributes', 'email', 'language', 'tags[0]']);
+  });
+
+  it('reads a language in any case, or by its English or own name, and stores its code', async () => {
+    const written = { 'es-upper@example.org': 'ES', 'es-name@example.org': 'Spanish', 'es-native@example.org': 'español', 'pt@example.org': 'pt-br' };
+    for (const [email, language] of Object.entries(written)) expect((await create({ email, language, status: 'active' })).status, language).toBe(201);
+    const stored = await app.db.database.db.selectFrom('subscribers').select(['email', 'language']).where('email', 'in', Object.keys(written)).orderBy('email').execute();
+    expect(stored).toEqual([
+      { email: 'es-name@example.org', language: 'es' },
+      { email: 'es-native@example.org', language: 'es' },
+      { email: 'es-upper@example.org', language: 'es' },
+      { email: 'pt@example.org', language: 'pt-BR' },
+    ]);
+
+    const pt = (await (await app.request('GET', '/api/subscribers?language=PT-BR')).json()).data;
+    expect(pt.map((s: { email: string }) => s.email)).toEqual(['pt@example.org']);
+    const patched = await app.request('PATCH', `/api/subscribers/${pt[0].id}`, { json: { language: 'Français' } });
+    expect(await patched.json()).toMatchObject({ language: 'fr' });
+
+    const refused = await app.request('PATCH', `/api/subscribers/${pt[0].id}`, { json: { language: 'Klingon' } });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error.issues).toEqual([{ path: 'language', message: "must be a language code such as en, es or pt-BR, or a language's name such as Spanish or Español" }]);
   });
 
   it('lists a page at a time and filters by email, status, topic, language and tag', async () => {
