@@ -58,6 +58,12 @@ async function main(): Promise<void> {
   // A CSV import reads its body as fast as it writes rows: give a long file 30 minutes, not
   // Node's default 5 (header timeouts still guard against slow clients).
   server.requestTimeout = 30 * 60_000;
+  // An idle connection is closed by whoever reuses it (a proxy, a browser), never first by us: a
+  // request sent on a connection the server is just closing is lost (ECONNRESET, or a 502 from
+  // the proxy). Node's 5 s is shorter than most clients' idle timeouts; 65 s outlasts the common
+  // proxies' 60 s. headersTimeout stays above it, as Node advises.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const worker = withWorker ? await startWorker({ config, logger, stores, sending }) : undefined;
 
   printBanner(config, database.kind, ses?.url, withWorker, setupCode);

@@ -21,6 +21,9 @@ export async function startSesEmulator(port: number): Promise<SesEmulator> {
     if (err.code !== 'EADDRINUSE') throw err;
     return startServer({ host: '127.0.0.1', port: 0 });
   });
+  // Its clients (the SES client, the tests' fetch) share its process: after a stall they could
+  // write on a connection it closes meanwhile (ECONNRESET). Only they close idle connections.
+  server.keepAliveTimeout = 0;
   const { port: actual } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${actual}`, close: () => closeServer(server) };
 }

@@ -104,6 +104,12 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  // The test's fetch (undici) drops an idle connection after the server's Keep-Alive hint less
+  // 2 s, counted in ticks of its own timer that a busy or starved test process delays; the server
+  // counts wall time. After a stall, fetch can write a request on a connection the server closes
+  // before reading it (ECONNRESET), whatever the timeout. So here only the client closes idle
+  // connections; close() ends the rest.
+  server.keepAliveTimeout = 0;
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const adminToken = (await staff.createToken({ name: 'admin', role: 'admin' })).token;
   const editorToken = (await staff.createToken({ name: 'editor', role: 'editor' })).token;

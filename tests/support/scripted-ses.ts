@@ -57,6 +57,9 @@ export class ScriptedSes {
       req.on('data', (chunk) => (body += chunk));
       req.on('end', () => void this.answer(req.method ?? '', req.url ?? '', body, res));
     });
+    // As the test app does (tests/helpers/app.ts): only the client closes idle connections, so a
+    // stalled test process never sends on one this server closed meanwhile.
+    this.server.keepAliveTimeout = 0;
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
