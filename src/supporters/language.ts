@@ -2,6 +2,7 @@
 // subscriber says, else the browser's Accept-Language, else the organisation's default.
 import type { Request } from 'express';
 import { escapeHtml } from '../render/html.js';
+import { choice } from './page.js';
 
 export const PAGE_LANGUAGES = ['en', 'es'] as const;
 export type PageLanguage = (typeof PAGE_LANGUAGES)[number];
@@ -42,7 +43,10 @@ export function topicCheckboxes(
     .map((t) => {
       const name = t.name[language] ?? Object.values(t.name)[0] ?? t.key;
       const description = t.description[language] ?? '';
-      return `<p><label><input type="checkbox" name="topics" value="${escapeHtml(t.key)}"${checked.includes(t.key) ? ' checked' : ''}> <strong>${escapeHtml(name)}</strong>${description ? ` — ${escapeHtml(description)}` : ''}</label></p>`;
+      return choice(
+        { type: 'checkbox', name: 'topics', value: t.key, checked: checked.includes(t.key) },
+        `<strong>${escapeHtml(name)}</strong>${description ? ` <span class="hint">${escapeHtml(description)}</span>` : ''}`,
+      );
     })
     .join('\n');
 }

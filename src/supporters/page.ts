@@ -1,5 +1,6 @@
 // The frame of every public page: the organisation's name and colour, the reader's language,
-// readable without JavaScript. Every value is escaped by the caller's use of `escapeHtml`.
+// readable without JavaScript, and one look for the forms' controls (fields, choices, buttons).
+// Every value is escaped by the caller's use of `escapeHtml`.
 import { escapeHtml } from '../render/html.js';
 import type { Settings } from '../settings/settings.js';
 
@@ -20,13 +21,30 @@ export function page(settings: Settings, language: string, title: string, body: 
   header p { margin: 0; font-weight: 800; font-size: 20px; }
   main { max-width: 560px; margin: 32px auto; padding: 28px 24px; background: #fff; }
   h1 { font-size: 26px; line-height: 1.25; margin: 0 0 12px; }
-  button { font: inherit; font-weight: 700; color: #fff; background: ${brand}; border: 0; border-radius: 6px; padding: 12px 24px; cursor: pointer; }
-  button:focus-visible, a:focus-visible { outline: 3px solid #1d1b19; outline-offset: 2px; }
+  h2 { font-size: 20px; line-height: 1.3; margin: 28px 0 8px; }
+  button { font: inherit; font-weight: 700; color: #fff; background: ${brand}; border: 0; border-radius: 6px; padding: 12px 24px; min-height: 48px; cursor: pointer; }
+  button:focus-visible, a:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #1d1b19; outline-offset: 2px; }
   a { color: ${brand}; }
+  fieldset { border: 0; padding: 0; margin: 24px 0; min-width: 0; }
+  legend, .field > label { font-weight: 700; }
+  legend { font-size: 19px; padding: 0; }
+  fieldset:target legend { text-decoration: underline; text-decoration-color: ${brand}; text-decoration-thickness: 3px; }
+  .hint { margin: 0 0 8px; color: #5b5650; }
+  input[type=email], input[type=text], select { box-sizing: border-box; width: 100%; min-height: 48px; font: inherit; color: inherit; background: #fff; padding: 10px 12px; border: 2px solid #6b6560; border-radius: 6px; }
+  .choice { display: flex; gap: 12px; align-items: flex-start; margin: 8px 0; padding: 12px 14px; border: 2px solid #d9d2c7; border-radius: 8px; cursor: pointer; }
+  .choice:has(input:checked) { border-color: ${brand}; background: #fbf7f3; }
+  .choice input { flex: none; width: 22px; height: 22px; margin: 2px 0 0; accent-color: ${brand}; cursor: pointer; }
+  .choice .hint { display: block; margin: 0; }
+  .other-ways { padding-left: 22px; }
   @media (prefers-color-scheme: dark) {
     body { background: #161412; color: #f1ece6; }
     main { background: #24211e; }
     a { color: #ff9c8f; }
+    button:focus-visible, a:focus-visible, input:focus-visible, select:focus-visible { outline-color: #f1ece6; }
+    .hint { color: #c9c2b9; }
+    input[type=email], input[type=text], select { background: #161412; border-color: #a39b91; }
+    .choice { border-color: #4a443e; }
+    .choice:has(input:checked) { border-color: #ff9c8f; background: #302a26; }
   }
 </style>
 </head>
@@ -43,4 +61,9 @@ ${body}
 export function maskEmail(email: string): string {
   const [local = '', domain = ''] = email.split('@');
   return `${local.slice(0, 1)}•••@${domain}`;
+}
+
+/** A checkbox or radio button in a row that is its label, so the whole row can be clicked; `label` is HTML. */
+export function choice(input: { type: 'checkbox' | 'radio'; name: string; value: string; checked?: boolean }, label: string): string {
+  return `<label class="choice"><input type="${input.type}" name="${escapeHtml(input.name)}" value="${escapeHtml(input.value)}"${input.checked ? ' checked' : ''}> <span>${label}</span></label>`;
 }

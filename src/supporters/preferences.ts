@@ -7,13 +7,13 @@ import { escapeHtml } from '../render/html.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
 import { PAGE_LANGUAGES, languageOptions, languageSwitch, pageLanguage, topicCheckboxes, type PageLanguage } from './language.js';
-import { maskEmail, page } from './page.js';
+import { choice, maskEmail, page } from './page.js';
 import type { LinkedSubscriber, SupporterStore } from './supporter-store.js';
 
 const WORDS = {
   en: {
     title: 'Your preferences',
-    intro: 'Choose what you receive at',
+    intro: (organisation: string) => `Choose what you receive from ${organisation} at`,
     topics: 'Topics',
     language: 'Language of your emails',
     pause: 'Take a break',
@@ -23,16 +23,17 @@ const WORDS = {
     resume: 'Resume now',
     leave: 'Unsubscribe from everything',
     save: 'Save my choices',
+    saveAndReturn: 'Save and subscribe again',
     saved: 'Your choices are saved.',
     unsubscribed: 'You are unsubscribed. Saving your choices subscribes you again.',
-    left: 'You are unsubscribed. You will not receive any more emails from us.',
+    left: 'You are unsubscribed. You will not receive any more emails from us. To subscribe again, choose what you receive below and save.',
     stopped: 'We no longer send mail to this address.',
     invalid: 'This link does not work',
     invalidText: 'The link may have been cut short when it was copied. Please use the link in one of our emails again.',
   },
   es: {
     title: 'Tus preferencias',
-    intro: 'Elige lo que recibes en',
+    intro: (organisation: string) => `Elige lo que recibes de ${organisation} en`,
     topics: 'Temas',
     language: 'Idioma de tus correos',
     pause: 'Tómate un descanso',
@@ -42,9 +43,10 @@ const WORDS = {
     resume: 'Reanudar ahora',
     leave: 'Darme de baja de todo',
     save: 'Guardar mis opciones',
+    saveAndReturn: 'Guardar y volver a suscribirme',
     saved: 'Tus opciones están guardadas.',
     unsubscribed: 'Te has dado de baja. Si guardas tus opciones, vuelves a suscribirte.',
-    left: 'Te has dado de baja. No recibirás más correos nuestros.',
+    left: 'Te has dado de baja. No recibirás más correos nuestros. Para volver a suscribirte, elige abajo lo que quieres recibir y guarda.',
     stopped: 'Ya no enviamos correo a esta dirección.',
     invalid: 'Este enlace no funciona',
     invalidText: 'Puede que el enlace se haya cortado al copiarlo. Vuelve a usar el enlace de uno de nuestros correos.',
@@ -122,24 +124,25 @@ async function preferencesPage(deps: PreferencesDeps, req: Request, subscriber: 
             : '';
   const topicBoxes = topicCheckboxes(topics, lang, following);
   const languages = languageOptions(subscriber.language);
+  const pause = (value: string, label: string, checked = false) => choice({ type: 'radio', name: 'pause', value, checked }, escapeHtml(label));
   const pauses = [
-    `<p><label><input type="radio" name="pause" value="keep" checked> ${escapeHtml(paused ? w.pausedUntil(date(paused)) : w.noPause)}</label></p>`,
-    ...(paused ? [`<p><label><input type="radio" name="pause" value="resume"> ${escapeHtml(w.resume)}</label></p>`] : []),
-    ...PAUSE_DAYS.map((d) => `<p><label><input type="radio" name="pause" value="${d}"> ${escapeHtml(w.pauseFor(d))}</label></p>`),
+    pause('keep', paused ? w.pausedUntil(date(paused)) : w.noPause, true),
+    ...(paused ? [pause('resume', w.resume)] : []),
+    ...PAUSE_DAYS.map((d) => pause(String(d), w.pauseFor(d))),
   ].join('\n');
 
+  // The ids are where the unsubscribe page's "pause instead" and "choose topics" links land.
   const form = stopped
     ? ''
     : `<form method="post">
-<fieldset><legend>${escapeHtml(w.topics)}</legend>
+<fieldset id="topics"><legend>${escapeHtml(w.topics)}</legend>
 ${topicBoxes}
 </fieldset>
-<p><label for="language">${escapeHtml(w.language)}</label><br><select id="language" name="language">${languages}</select></p>
-<fieldset><legend>${escapeHtml(w.pause)}</legend>
+<p class="field"><label for="language">${escapeHtml(w.language)}</label><br><select id="language" name="language">${languages}</select></p>
+<fieldset id="pause"><legend>${escapeHtml(w.pause)}</legend>
 ${pauses}
 </fieldset>
-<p><label><input type="checkbox" name="leave" value="yes"> ${escapeHtml(w.leave)}</label></p>
-<p><button type="submit">${escapeHtml(w.save)}</button></p>
+${subscriber.status === 'unsubscribed' ? '' : `${choice({ type: 'checkbox', name: 'leave', value: 'yes' }, escapeHtml(w.leave))}\n`}<p><button type="submit">${escapeHtml(subscriber.status === 'unsubscribed' ? w.saveAndReturn : w.save)}</button></p>
 </form>`;
   return page(
     settings,
@@ -148,7 +151,7 @@ ${pauses}
     `${languageSwitch(req, lang)}
 <h1>${escapeHtml(w.title)}</h1>
 ${status ? `<p role="status"><strong>${escapeHtml(status)}</strong></p>` : ''}
-<p>${escapeHtml(w.intro)} <strong>${escapeHtml(maskEmail(subscriber.email))}</strong>.</p>
+<p>${escapeHtml(w.intro(settings.organisationName))} <strong>${escapeHtml(maskEmail(subscriber.email))}</strong>.</p>
 ${form}`,
   );
 }

@@ -32,7 +32,7 @@ const WORDS = {
     name: 'Name (optional)',
     language: 'Language of the emails',
     topics: 'Topics',
-    topicsHint: 'Choose what you want to receive.',
+    topicsHint: 'Choose what you want to receive. If you choose none, you receive them all.',
     honeypot: 'Leave this field empty',
     subscribe: 'Subscribe',
     leaveAnyTime: 'You can unsubscribe at any time with the link at the end of every email.',
@@ -73,7 +73,7 @@ const WORDS = {
     name: 'Nombre (opcional)',
     language: 'Idioma de los correos',
     topics: 'Temas',
-    topicsHint: 'Elige lo que quieres recibir.',
+    topicsHint: 'Elige lo que quieres recibir. Si no eliges ninguno, los recibes todos.',
     honeypot: 'Deja este campo vacío',
     subscribe: 'Suscribirme',
     leaveAnyTime: 'Puedes darte de baja cuando quieras con el enlace al final de cada correo.',
@@ -163,11 +163,14 @@ function subscribeForm(publicTopics: ReadonlySet<string>) {
     email: Email,
     name: z.string().trim().max(NAME_MAX).default(''),
     language: z.enum(PAGE_LANGUAGES),
+    // None ticked is every public topic, as the form says: someone confirmed into no topic would
+    // be left out of every bulletin that has one.
     topics: oneOrMany.pipe(
       z
         .array(z.string())
         .max(100)
-        .refine((keys) => keys.every((key) => publicTopics.has(key))),
+        .refine((keys) => keys.every((key) => publicTopics.has(key)))
+        .transform((keys) => (keys.length ? keys : [...publicTopics])),
     ),
   });
 }
@@ -368,9 +371,7 @@ function checkEmailPage(settings: Settings, lang: PageLanguage): string {
   return page(settings, lang, w.checkEmail, `<h1>${escapeHtml(w.checkEmail)}</h1>\n${w.checkEmailText.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}`);
 }
 
-const INPUT_STYLE = 'box-sizing:border-box;width:100%;font:inherit;padding:10px;border:2px solid #6b6560;border-radius:4px';
 const ERROR_STYLE = 'font-weight:700;border-left:4px solid #b3261e;padding-left:8px;margin:4px 0';
-const FIELDSET_STYLE = 'border:0;padding:0;margin:20px 0';
 // Off screen rather than display:none, which some bots check for; hidden from assistive technology.
 const HONEYPOT_STYLE = 'position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden';
 
@@ -389,9 +390,9 @@ function subscribePage(req: Request, settings: Settings, lang: PageLanguage, top
   const languages = languageOptions(values.language);
   const topicBoxes = topicCheckboxes(topics, lang, values.topics);
   const topicsFieldset = topics.length
-    ? `<fieldset style="${FIELDSET_STYLE}" aria-describedby="topics-hint${errors.includes('topics') ? ' topics-error' : ''}">
-<legend id="topics-legend" tabindex="-1" style="font-weight:700">${escapeHtml(w.topics)}</legend>
-<p id="topics-hint" style="margin:0">${escapeHtml(w.topicsHint)}</p>
+    ? `<fieldset aria-describedby="topics-hint${errors.includes('topics') ? ' topics-error' : ''}">
+<legend id="topics-legend" tabindex="-1">${escapeHtml(w.topics)}</legend>
+<p id="topics-hint" class="hint">${escapeHtml(w.topicsHint)}</p>
 ${error('topics')}${topicBoxes}
 </fieldset>\n`
     : '';
@@ -399,12 +400,12 @@ ${error('topics')}${topicBoxes}
   const body = `${errors.length ? '' : `${languageSwitch(req, lang)}\n`}<h1>${escapeHtml(w.title)}</h1>
 <p>${escapeHtml(w.intro(settings.organisationName))}</p>
 ${summary}<form method="post" action="?lang=${lang}">
-<p><label for="email" style="font-weight:700">${escapeHtml(w.email)}</label><br>
-${error('email')}<input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${escapeHtml(values.email)}" style="${INPUT_STYLE}"${invalid('email')}></p>
-<p><label for="name" style="font-weight:700">${escapeHtml(w.name)}</label><br>
-${error('name')}<input id="name" name="name" type="text" autocomplete="name" maxlength="${NAME_MAX}" value="${escapeHtml(values.name)}" style="${INPUT_STYLE}"${invalid('name')}></p>
-<p><label for="language" style="font-weight:700">${escapeHtml(w.language)}</label><br>
-${error('language')}<select id="language" name="language" style="${INPUT_STYLE}"${invalid('language')}>${languages}</select></p>
+<p class="field"><label for="email">${escapeHtml(w.email)}</label><br>
+${error('email')}<input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${escapeHtml(values.email)}"${invalid('email')}></p>
+<p class="field"><label for="name">${escapeHtml(w.name)}</label><br>
+${error('name')}<input id="name" name="name" type="text" autocomplete="name" maxlength="${NAME_MAX}" value="${escapeHtml(values.name)}"${invalid('name')}></p>
+<p class="field"><label for="language">${escapeHtml(w.language)}</label><br>
+${error('language')}<select id="language" name="language"${invalid('language')}>${languages}</select></p>
 ${topicsFieldset}<div style="${HONEYPOT_STYLE}" aria-hidden="true"><label for="${HONEYPOT}">${escapeHtml(w.honeypot)}</label> <input id="${HONEYPOT}" name="${HONEYPOT}" type="text" tabindex="-1" autocomplete="off"></div>
 <p><button type="submit">${escapeHtml(w.subscribe)}</button></p>
 </form>

@@ -33,6 +33,19 @@ describe.each(databaseKinds())('preferences page on %s', (kind) => {
     expect(es).toContain('Noticias de la frontera');
   });
 
+  it('says whose mail it is, and draws every choice as a row that is its label, in the page\'s own style', async () => {
+    const html = await (await fetch(url)).text();
+    expect(html).toContain('Choose what you receive from Pregón at <strong>b•••@example.org</strong>.');
+    // Two topics, four pauses (keep, 30, 60, 90), leave: each input inside a row the page styles.
+    const inputs = [...html.matchAll(/<input type="(checkbox|radio)"/g)];
+    expect(inputs).toHaveLength(7);
+    expect([...html.matchAll(/<label class="choice"><input type="(checkbox|radio)"/g)]).toHaveLength(7);
+    expect(html).toContain('<p class="field"><label for="language">Language of your emails</label><br><select id="language" name="language">');
+    expect(html).toMatch(/\.choice \{[^}]*border: 2px solid/);
+    expect(html).toMatch(/\.choice input \{[^}]*width: 22px; height: 22px;[^}]*accent-color: #b3261e/);
+    expect(html).toMatch(/input\[type=email\], input\[type=text\], select \{[^}]*min-height: 48px/);
+  });
+
   it('saves topics and language, keeping private topics, and logs the change', async () => {
     const res = await post('topics=border&language=es&pause=keep');
     expect(res.status).toBe(200);

@@ -136,9 +136,10 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('<html lang="es">');
-    expect(html).toContain('<label for="email" style="font-weight:700">Correo electrónico</label>');
+    expect(html).toContain('<p class="field"><label for="email">Correo electrónico</label>');
     expect(html).toMatch(/<fieldset[^>]*>\n<legend id="topics-legend"[^>]*>Temas<\/legend>/);
-    expect(html).toContain('<input type="checkbox" name="topics" value="border"> <strong>Noticias de la frontera</strong>');
+    expect(html).toContain('<p id="topics-hint" class="hint">Elige lo que quieres recibir. Si no eliges ninguno, los recibes todos.</p>');
+    expect(html).toContain('<label class="choice"><input type="checkbox" name="topics" value="border"> <span><strong>Noticias de la frontera</strong></span></label>');
     expect(html).not.toContain('press');
     expect(html).not.toContain('Press list');
     expect(html).toContain('<a href="/subscribe?lang=en" lang="en" hreflang="en">English</a>');
@@ -166,6 +167,20 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     expect(id).toBe(ana.id);
     expect(expires! - Date.now() / 1000).toBeGreaterThan(7 * 86400 - 60);
     expect(expires! - Date.now() / 1000).toBeLessThanOrEqual(7 * 86400);
+  });
+
+  it('follows every public topic when none is ticked, as the form says, so the confirmed person is in each topic\'s bulletins', async () => {
+    await stores.topics.create({ key: 'housing', name: { en: 'Housing' }, public: true });
+    try {
+      expect((await subscribe({ email: 'no-topic@example.org' })).status).toBe(200);
+      const person = (await row('no-topic@example.org'))!;
+      expect(await topicsOf(person.id)).toEqual(['border', 'housing']);
+      // A choice is kept as made.
+      await subscribe({ email: 'one-topic@example.org', topics: 'housing' });
+      expect(await topicsOf((await row('one-topic@example.org'))!.id)).toEqual(['housing']);
+    } finally {
+      await stores.topics.delete('housing');
+    }
   });
 
   it('shows a button on GET of the link and changes nothing; POST confirms once, however often it is sent', async () => {
