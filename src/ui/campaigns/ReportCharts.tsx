@@ -1,6 +1,6 @@
 // The report's charts (loaded on demand: Chart.js is large), each with the same numbers in a table
 // beside it for those who cannot see the chart, and a description of them on the canvas itself.
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartDataset } from 'chart.js';
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartDataset, type Scale } from 'chart.js';
 import { useEffect, useRef } from 'react';
 import { formatDate, formatNumber } from '../components';
 import type { CampaignReport, CampaignSummary, Comparison } from './campaign-types';
@@ -65,7 +65,7 @@ function Clicks({ report, blockLabel }: { report: CampaignReport; blockLabel(ind
   if (report.tracking === 'off') return <p className="muted">Link tracking was off for this send (a sensitive send): no link was counted.</p>;
   if (report.links.length === 0) return <p className="muted">This bulletin has no link that could be counted.</p>;
   // The chart's axis has room for a short name; the table beside it gives the block in full.
-  const label = (l: { block: number; url: string }) => `Block ${l.block + 1} · ${shortUrl(l.url)}`;
+  const label = (l: { block: number; url: string }) => [`Block ${l.block + 1}`, shortUrl(l.url)];
   return (
     <div className="chart-with-table">
       <BarChart
@@ -105,6 +105,8 @@ function ComparisonReport({ comparison }: { comparison: Comparison }) {
   // Oldest first, this send last: the chart reads left to right as time goes.
   const sends = [...comparison.previous].reverse().concat(comparison.campaign);
   const name = (s: CampaignSummary) => (s.id === comparison.campaign.id ? 'This send' : `${clip(s.bulletinTitle, 30)} (${formatDate(s.startedAt)})`);
+  // On the chart's axis the name and the date take a line each, so they need no turning sideways.
+  const axisName = (s: CampaignSummary) => (s.id === comparison.campaign.id ? 'This send' : [clip(s.bulletinTitle, 30), formatDate(s.startedAt)]);
   const metrics = [
     ['bounced', 'Bounced'],
     ['complained', 'Complained'],
@@ -114,7 +116,7 @@ function ComparisonReport({ comparison }: { comparison: Comparison }) {
   return (
     <>
       <BarChart
-        labels={sends.map(name)}
+        labels={sends.map(axisName)}
         datasets={datasets}
         percent
         description={`Bar chart of bounces, complaints and unsubscribes as a percentage of messages sent: ${sends
@@ -186,20 +188,29 @@ function ChartWithTable({ chart, rows, sent }: { chart: { labels: string[]; data
   );
 }
 
-function BarChart({ labels, datasets, description, horizontal = false, percent: asPercent = false }: { labels: string[]; datasets: ChartDataset<'bar', number[]>[]; description: string; horizontal?: boolean; percent?: boolean }) {
+/** A label on a chart's category axis: one line, or several (the name, then the date). */
+type AxisLabel = string | string[];
+
+/** About how wide a character of Chart.js's 12 px axis font is, to clip labels to the room they have. */
+const CHARACTER_WIDTH = 6.5;
+
+function BarChart({ labels, datasets, description, horizontal = false, percent: asPercent = false }: { labels: AxisLabel[]; datasets: ChartDataset<'bar', number[]>[]; description: string; horizontal?: boolean; percent?: boolean }) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const chart = useRef<Chart<'bar', number[], string>>(undefined);
+  const chart = useRef<Chart<'bar', number[], AxisLabel>>(undefined);
   useEffect(() => {
     chart.current = new Chart(canvas.current!, {
       type: 'bar',
       data: { labels: [], datasets: [] },
       options: {
         indexAxis: horizontal ? 'y' : 'x',
+        // Chart.js follows the width of .chart-box (which may shrink) and fills the height given to it.
+        responsive: true,
         maintainAspectRatio: false,
         // Live numbers arrive every second; bars that grow from zero each time would only distract.
         animation: false,
         plugins: { legend: { display: datasets.length > 1 } },
         scales: {
+          [horizontal ? 'y' : 'x']: { ticks: { maxRotation: 0, callback: fitLabel(horizontal) } },
           [horizontal ? 'x' : 'y']: { beginAtZero: true, ticks: { precision: 0, ...(asPercent ? { callback: (value: string | number) => `${value}%` } : {}) } },
         },
       },
@@ -216,12 +227,26 @@ function BarChart({ labels, datasets, description, horizontal = false, percent: 
     current.update();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data]);
-  const height = horizontal ? 60 + labels.length * 32 : 240;
+  const height = horizontal ? 60 + labels.length * 40 : 240;
   return (
     <div className="chart-box" style={{ height }}>
       <canvas ref={canvas} role="img" aria-label={description} />
     </div>
   );
+}
+
+/**
+ * The category axis's tick callback: each line of a label clipped to the room the chart has now,
+ * worked out again whenever the chart is resized. Labels on the side of a horizontal chart get up
+ * to 40% of its width; under a vertical chart each gets its share of the width.
+ */
+function fitLabel(horizontal: boolean) {
+  return function (this: Scale, value: number | string): AxisLabel {
+    const label = this.getLabelForValue(Number(value)) as AxisLabel;
+    const room = horizontal ? this.chart.width * 0.4 : (this.chart.width * 0.9) / Math.max(1, this.chart.data.labels?.length ?? 1);
+    const characters = Math.max(6, Math.floor(room / CHARACTER_WIDTH));
+    return Array.isArray(label) ? label.map((line) => clip(line, characters)) : clip(label, characters);
+  };
 }
 
 function percentOf(rate: number | null | undefined): number {
