@@ -1,5 +1,5 @@
 // The staff web app: the frame (navigation, who is signed in) and which screen each path shows.
-import type { ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { PageHeader } from './components';
 import { BASE, Link, matchPath, Redirect, useLocation } from './router';
 import { useSession, useStaff, type Role } from './session';
@@ -81,10 +81,34 @@ const NAV: { to: string; label: string; role: Role }[] = [
   { to: '/tokens', label: 'API tokens', role: 'admin' },
 ];
 
+/**
+ * The top bar. On a narrow window the links and who is signed in fold behind a menu button in the
+ * navigation (closed at first; a link, Escape or going elsewhere closes it); on a wide one they are
+ * always shown and the button is not.
+ */
 function Frame({ children }: { children: ReactNode }) {
   const staff = useStaff();
   const { signOut } = useSession();
   const { path } = useLocation();
+  // The path the menu was opened on: going anywhere else closes it, with no effect to run.
+  const [openOn, setOpenOn] = useState<string>();
+  const open = openOn === path;
+  const close = () => setOpenOn(undefined);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      // Focus inside the menu would vanish with it: it goes back to the button.
+      if (menu.current?.contains(document.activeElement)) menuButton.current?.focus();
+      setOpenOn(undefined);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open]);
+
   return (
     <div className="frame">
       <a className="skip-link" href="#main">
@@ -95,30 +119,37 @@ function Frame({ children }: { children: ReactNode }) {
           Pregón
         </Link>
         <nav aria-label="Main">
-          <ul>
-            {NAV.filter((item) => item.role === 'editor' || staff.role === 'admin').map((item) => {
-              const current = path === BASE + item.to || path.startsWith(`${BASE + item.to}/`);
-              return (
-                <li key={item.to}>
-                  <Link to={BASE + item.to} aria-current={current ? 'page' : undefined}>
-                    {item.label}
-                  </Link>
-                </li>
-              );
-            })}
-            {staff.role === 'admin' && (
-              <li>
-                <a href={`${BASE}/queues`}>Queues</a>
-              </li>
-            )}
-          </ul>
-        </nav>
-        <div className="who">
-          <span>{staff.email}</span>
-          <button type="button" className="button-quiet" onClick={() => void signOut()}>
-            Sign out
+          <button ref={menuButton} type="button" className="menu-button" aria-expanded={open} aria-controls="top-menu" onClick={() => setOpenOn(open ? undefined : path)}>
+            <span className="menu-icon" aria-hidden="true" />
+            Menu
           </button>
-        </div>
+          <div id="top-menu" ref={menu} className={open ? 'top-menu top-menu-open' : 'top-menu'}>
+            <ul>
+              {NAV.filter((item) => item.role === 'editor' || staff.role === 'admin').map((item) => {
+                const current = path === BASE + item.to || path.startsWith(`${BASE + item.to}/`);
+                return (
+                  <li key={item.to}>
+                    {/* Closes the menu also when the link is to the screen already shown. */}
+                    <Link to={BASE + item.to} aria-current={current ? 'page' : undefined} onClick={close}>
+                      {item.label}
+                    </Link>
+                  </li>
+                );
+              })}
+              {staff.role === 'admin' && (
+                <li>
+                  <a href={`${BASE}/queues`}>Queues</a>
+                </li>
+              )}
+            </ul>
+            <div className="who">
+              <span>{staff.email}</span>
+              <button type="button" className="button-quiet" onClick={() => void signOut()}>
+                Sign out
+              </button>
+            </div>
+          </div>
+        </nav>
       </header>
       <main id="main" tabIndex={-1}>
         {children}
