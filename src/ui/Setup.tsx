@@ -26,7 +26,7 @@ export function Setup() {
           <code>npm start</code> printed a one-time code when it started. Enter it with the email and password of the first admin; more staff can be
           added afterwards.
         </p>
-        <ErrorNotice error={create.error} />
+        <ErrorNotice error={create.error} beside={['code', 'email', 'password']} />
         <Field label="One-time code" error={create.issue('code')}>
           <input autoComplete="one-time-code" required value={code} onChange={(e) => setCode(e.target.value)} />
         </Field>

@@ -15,25 +15,33 @@ export function PageHeader({ title, children, back }: { title: ReactNode; childr
   );
 }
 
-/** An error from the server or the network, with the fields it names. */
-export function ErrorNotice({ error, title }: { error: unknown; title?: string }) {
+/**
+ * An error from the server or the network, with the fields it names; `beside` lists the fields a
+ * form shows its issues beside already, which the notice leaves out.
+ */
+export function ErrorNotice({ error, title, beside = [] }: { error: unknown; title?: string; beside?: string[] }) {
   if (!error) return null;
-  const issues = error instanceof ApiError ? error.issues : [];
+  const issues = error instanceof ApiError ? error.issues.filter((issue) => !beside.includes(issue.path)) : [];
   return (
     <div className="notice notice-error" role="alert">
       {title && <strong>{title} </strong>}
-      {errorMessage(error)}
+      <ServerText text={errorMessage(error)} />
       {issues.length > 0 && (
         <ul>
           {issues.map((issue) => (
             <li key={issue.path + issue.message}>
-              <code>{issue.path}</code>: {issue.message}
+              <code>{issue.path}</code>: <ServerText text={issue.message} />
             </li>
           ))}
         </ul>
       )}
     </div>
   );
+}
+
+/** A message from the server as words: what it quotes in backticks (a command such as `npm start`) shows as code. */
+export function ServerText({ text }: { text: string }) {
+  return <>{text.split(/`([^`]+)`/).map((part, i) => (i % 2 === 1 ? <code key={i}>{part}</code> : part))}</>;
 }
 
 export function Notice({ kind = 'info', children }: { kind?: 'info' | 'success' | 'warning'; children: ReactNode }) {
@@ -68,7 +76,7 @@ export function Field({ label, hint, error, children, className }: { label: Reac
       )}
       {error && (
         <p className="field-error" id={errorId}>
-          {error}
+          <ServerText text={error} />
         </p>
       )}
     </div>
