@@ -1,7 +1,7 @@
 // Streams a CSV of subscribers into the store a batch at a time, so memory stays flat however
-// long the file is. Bad rows are reported with their line and skipped; the rest are imported.
+// long the file is. Bad rows are reported with their lines and skipped; the rest are imported.
 import type { Readable } from 'node:stream';
-import { parse, type CsvError } from 'csv-parse';
+import { parse, type CsvError, type Info, type InfoRecord } from 'csv-parse';
 import { z } from 'zod';
 import { AppError, formatPath } from '../http/app-error.js';
 import { unstorableJson } from '../http/storable-input.js';
@@ -9,14 +9,23 @@ import { AttributeName, Attributes, Email, LanguageCode, Tag, TopicKey } from '.
 import type { ImportRow, SubscriberStore } from './subscriber-store.js';
 
 export interface ImportReport {
-  /** Data rows read, not counting the header. */
+  /** Data rows read, not counting the header; each line a quote that is never closed took counts as one. */
   rows: number;
   created: number;
   /** Rows that matched an existing subscriber or an earlier row, and were merged into it. */
   merged: number;
   failed: number;
-  /** The first MAX_REPORTED_ERRORS problems; `failed` counts them all. */
-  errors: { line: number; email?: string; message: string }[];
+  /** The first MAX_REPORTED_ERRORS problems, in file order; `failed` counts them all. */
+  errors: ImportProblem[];
+}
+
+export interface ImportProblem {
+  /** The line the row starts on. */
+  line: number;
+  /** Only for a quote that is never closed: the last line it took, the file's last. Each line from `line` on counts as a row not imported. */
+  lastLine?: number;
+  email?: string;
+  message: string;
 }
 
 export const MAX_REPORTED_ERRORS = 1000;
@@ -75,12 +84,13 @@ export async function importSubscribers(
   status: 'active' | 'pending',
 ): Promise<ImportReport> {
   const report: ImportReport = { rows: 0, created: 0, merged: 0, failed: 0, errors: [] };
-  const fail = (line: number, message: string, email?: string) => {
-    report.failed += 1;
+  const fail = (line: number, message: string, { email, lastLine }: { email?: string; lastLine?: number } = {}) => {
+    report.failed += lastLine ? lastLine - line + 1 : 1;
     // An "address" longer than any address is not echoed: the line says which row it was.
     const shown = email && email.length <= MAX_EMAIL_LENGTH ? { email } : {};
-    if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push({ line, ...shown, message });
+    if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push({ line, ...(lastLine ? { lastLine } : {}), ...shown, message });
   };
+  const rowLines = lineCounter();
   const topicIds = await store.topicIds();
   let pending = new Map<string, ImportRow>();
 
@@ -89,7 +99,7 @@ export async function importSubscribers(
     report.created += result.created;
     report.merged += result.merged;
     for (const { row, reason } of result.suppressed) {
-      fail(row.line, `address is suppressed (${reason}) and was not imported`, row.email);
+      fail(row.line, `address is suppressed (${reason}) and was not imported`, { email: row.email });
     }
     pending = new Map();
   };
@@ -98,22 +108,35 @@ export async function importSubscribers(
     parse({
       bom: true,
       columns: checkHeader,
-      info: true,
+      // Each row's text, for lineCounter, called as the parser reads: before the rows reach the loop below.
+      raw: true,
+      on_record: ({ record }: { record: Record<string, string> }, info: InfoRecord): ParsedRow => ({ record, ...rowLines(info) }),
       skip_empty_lines: true,
       skip_records_with_error: true,
-      trim: true,
+      // A stray quote inside a value is read as a character. Strict, csv-parse reports the row
+      // twice, or goes on inside the quote and swallows the rows after it without a word; trimming
+      // after a closing quote drops the rest of the chunk. Cells are trimmed in toImportRow.
+      relax_quotes: true,
+      ltrim: true,
     }),
   );
-  parser.on('skip', (err: CsvError & { lines: number }) => {
+  parser.on('skip', (err: CsvError & Info & { raw: string; record?: string[] }) => {
+    const { first, last } = rowLines(err);
+    if (err.code === 'CSV_QUOTE_NOT_CLOSED' && last > first) {
+      // The lines after the quote were never told apart: each is a row not imported.
+      report.rows += last - first + 1;
+      const message = `lines ${first}–${last} were not imported: a quote opened on line ${first} is never closed, so the rest of the file was read as one value`;
+      return fail(first, message, { lastLine: last });
+    }
     report.rows += 1;
-    fail(err.lines, err.message);
+    fail(first, spanned(first, last, unreadable(err)));
   });
 
-  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+  for await (const { record, first, last } of parser as AsyncIterable<ParsedRow>) {
     report.rows += 1;
-    const row = toImportRow(record, info.lines, topicIds);
+    const row = toImportRow(record, first, topicIds);
     if ('error' in row) {
-      fail(info.lines, row.error, record.email?.trim() || undefined);
+      fail(first, spanned(first, last, row.error), { email: record.email?.trim() || undefined });
       continue;
     }
     const earlier = pending.get(row.email);
@@ -132,6 +155,56 @@ export async function importSubscribers(
   return report;
 }
 
+interface ParsedRow {
+  record: Record<string, string>;
+  first: number;
+  last: number;
+}
+
+/**
+ * The lines of each row, skipped ones too, called in file order: a row starts on the line after
+ * the one before it ended, past the empty lines between (or before the header), and ends as many
+ * line breaks later as its text holds. csv-parse's own count (`info.lines`) takes a CRLF inside
+ * quotes for two lines, and a spreadsheet's file is CRLF throughout.
+ */
+function lineCounter(): (info: Pick<InfoRecord, 'empty_lines' | 'raw'>) => { first: number; last: number } {
+  let end = 1;
+  let emptyLines = 0;
+  return ({ empty_lines, raw }) => {
+    const first = end + 1 + empty_lines - emptyLines;
+    // The raw text starts with the empty lines before the row and ends with its line break.
+    const text = raw!.trim();
+    end = /[\r\n]/.test(text) ? first + lineBreaks(text) : first;
+    emptyLines = empty_lines;
+    return { first, last: end };
+  };
+}
+
+/** CRLF, LF and a lone CR are one line break each. */
+function lineBreaks(text: string): number {
+  let breaks = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10 || (code === 13 && text.charCodeAt(i + 1) !== 10)) breaks += 1;
+  }
+  return breaks;
+}
+
+/** A row that runs over several lines says so: a stray quote may have joined rows that were meant apart. */
+function spanned(first: number, last: number, problem: string): string {
+  return last > first ? `lines ${first}–${last} were read as one row (a quoted value runs across them): ${problem}` : problem;
+}
+
+/** csv-parse's reason for skipping a row, in words that say what to fix. */
+function unreadable(err: CsvError & { record?: string[]; columns?: unknown[] }): string {
+  if (err.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' && err.record && err.columns) {
+    const values = err.record.length;
+    return `has ${values} ${values === 1 ? 'value' : 'values'} where the header has ${err.columns.length} columns`;
+  }
+  if (err.code === 'CSV_QUOTE_NOT_CLOSED') return 'a quote opened on this line is never closed';
+  return `cannot be read as CSV (${err.message})`;
+}
+
 /** Before any row is read: the header has an email column, and every other column can be an attribute. */
 function checkHeader(header: string[]): string[] {
   const columns = header.map((column) => column.trim().toLowerCase());
@@ -148,7 +221,9 @@ function checkHeader(header: string[]): string[] {
   return columns;
 }
 
-function toImportRow(record: Record<string, string>, line: number, topicIds: Map<string, number>): ImportRow | { error: string } {
+function toImportRow(read: Record<string, string>, line: number, topicIds: Map<string, number>): ImportRow | { error: string } {
+  const record: Record<string, string> = {};
+  for (const [column, cell] of Object.entries(read)) record[column] = cell.trim();
   // Stored as read, a byte that was not UTF-8 would become U+FFFD in a name for good.
   const mojibake = Object.entries(record).find(([, cell]) => cell.includes('\ufffd'));
   if (mojibake) return { error: `${mojibake[0]}: is not UTF-8 text: ${SAVE_AS_UTF8}` };

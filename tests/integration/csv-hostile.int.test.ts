@@ -13,7 +13,7 @@ interface Report {
   created: number;
   merged: number;
   failed: number;
-  errors: { line: number; email?: string; message: string }[];
+  errors: { line: number; lastLine?: number; email?: string; message: string }[];
 }
 
 describe.each(databaseKinds())('hostile CSV imports on %s', (kind) => {
@@ -41,6 +41,62 @@ describe.each(databaseKinds())('hostile CSV imports on %s', (kind) => {
     expect(await find('bom@')).toMatchObject({ name: 'Ana\r\nPérez', topics: ['news'], attributes: { note: 'one, two' } });
     expect(await find('crlf@')).toMatchObject({ name: 'Line "quoted"' });
     expect(await find('last@')).toMatchObject({ name: 'Último', attributes: { note: 'a\nb' } });
+  });
+
+  it('reports the lines a quote that is never closed took, from the line it opened on, and counts each as a row not imported', async () => {
+    for (const [eol, file] of [['\n', 'lf'], ['\r\n', 'crlf']]) {
+      // Lines 2–32 hold 30 rows and an empty line (10); line 28 opens a quote that nothing closes.
+      const lines = ['email,name'];
+      for (let line = 2; line <= 32; line++) {
+        lines.push(line === 10 ? '' : line === 28 ? `"open${line}-${file}@example.org,Open ${line}` : `${file}${line}@example.org,Row ${line}`);
+      }
+      const result = await report(lines.join(eol) + eol);
+      expect(result, file).toEqual({
+        rows: 30,
+        created: 25,
+        merged: 0,
+        failed: 5,
+        errors: [{ line: 28, lastLine: 32, message: 'lines 28–32 were not imported: a quote opened on line 28 is never closed, so the rest of the file was read as one value' }],
+      });
+      expect(await find(`${file}27@`)).toMatchObject({ name: 'Row 27' });
+      expect(await find(`${file}29@`)).toBeUndefined();
+    }
+  });
+
+  it('reports a quote that closes rows later as one row over those lines, and reads on after it', async () => {
+    const csv = ['email,name', 'before-q@example.org,Before', '"stray@example.org,Stray', 'eaten@example.org,Eaten', 'kim-q@example.org,"Kim, Jr."', 'after-q@example.org,After'].join('\r\n');
+    const result = await report(csv);
+    expect(result).toMatchObject({ rows: 3, created: 2, failed: 1 });
+    expect(result.errors).toEqual([{ line: 3, email: expect.any(String), message: expect.stringMatching(/^lines 3–5 were read as one row \(a quoted value runs across them\): email: /) }]);
+    expect(await find('after-q@')).toMatchObject({ name: 'After' });
+    expect(await find('eaten@')).toBeUndefined();
+  });
+
+  it('numbers lines as an editor does after a CRLF inside quotes, and a row that fails by the line it starts on', async () => {
+    const csv = 'email,name\r\nmulti-crlf@example.org,"Ana\r\nPérez"\r\nnot-an-address,Bad\r\ntwo-lines@example.org,"Two\r\nlines",extra\r\nlast-bad,X\r\n';
+    const result = await report(csv);
+    expect(result.errors).toEqual([
+      { line: 4, email: 'not-an-address', message: 'email: must be an email address' },
+      { line: 5, message: 'lines 5–6 were read as one row (a quoted value runs across them): has 3 values where the header has 2 columns' },
+      { line: 7, email: 'last-bad', message: 'email: must be an email address' },
+    ]);
+  });
+
+  it('keeps a quote inside a value as written, and every row after it', async () => {
+    const csv = ['email,name,city', 'nana@example.org,Ana "Nana" Pérez,Tucson', 'quoted@example.org,"Ana" Pérez,  El Paso  ', 'next@example.org,Next,Lisbon'].join('\n');
+    expect(await report(csv)).toEqual({ rows: 3, created: 3, merged: 0, failed: 0, errors: [] });
+    expect(await find('nana@')).toMatchObject({ name: 'Ana "Nana" Pérez' });
+    expect(await find('quoted@')).toMatchObject({ name: '"Ana" Pérez', attributes: { city: 'El Paso' } });
+    expect(await find('next@')).toMatchObject({ name: 'Next' });
+  });
+
+  it('reports a row with too few or too many values by its line, in words', async () => {
+    const result = await report('email,name\nfew@example.org\nmany@example.org,Many,extra\nfine-count@example.org,Fine\n');
+    expect(result.errors).toEqual([
+      { line: 2, message: 'has 1 value where the header has 2 columns' },
+      { line: 3, message: 'has 3 values where the header has 2 columns' },
+    ]);
+    expect(await find('fine-count@')).toMatchObject({ name: 'Fine' });
   });
 
   it('reports the rows of a Latin-1 file that are not UTF-8, by line and column, keeps the rest, and stores no mojibake', async () => {

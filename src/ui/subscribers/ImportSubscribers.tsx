@@ -1,18 +1,11 @@
 // CSV import: the columns it reads, the consent question, an upload with its progress, and the
 // report with a line for each row that was not imported.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { ImportReport } from '../../audience/csv-import';
 import { upload } from '../api';
 import { ErrorNotice, Field, formatNumber, Notice, PageHeader } from '../components';
 import { BASE, Link, useTitle } from '../router';
 import './subscribers.css';
-
-interface ImportReport {
-  rows: number;
-  created: number;
-  merged: number;
-  failed: number;
-  errors: { line: number; email?: string; message: string }[];
-}
 
 type Stage = { name: 'choosing' } | { name: 'uploading'; fraction: number } | { name: 'done'; report: ImportReport };
 
@@ -189,9 +182,7 @@ function ImportResult({ report }: { report: ImportReport }) {
       {report.errors.length > 0 && (
         <>
           <h3>Rows not imported</h3>
-          {report.failed > report.errors.length && (
-            <p className="muted">The first {formatNumber(report.errors.length)} of {formatNumber(report.failed)} are listed.</p>
-          )}
+          {report.failed > rowsListed(report) && <p className="muted">Only the first {formatNumber(report.errors.length)} problems are listed.</p>}
           <div className="table-wrap">
             <table>
               <thead>
@@ -204,7 +195,7 @@ function ImportResult({ report }: { report: ImportReport }) {
               <tbody>
                 {report.errors.map((e) => (
                   <tr key={`${e.line}-${e.message}`}>
-                    <td className="number">{e.line}</td>
+                    <td className="number">{e.lastLine ? `${e.line}–${e.lastLine}` : e.line}</td>
                     <td>{e.email ?? <span className="muted">—</span>}</td>
                     <td>{e.message}</td>
                   </tr>
@@ -212,6 +203,7 @@ function ImportResult({ report }: { report: ImportReport }) {
               </tbody>
             </table>
           </div>
+          <p className="muted">To import these rows, correct them in the file and import it again: the rows already imported are merged, not added twice.</p>
         </>
       )}
       <p>
@@ -219,4 +211,9 @@ function ImportResult({ report }: { report: ImportReport }) {
       </p>
     </section>
   );
+}
+
+/** The rows the listed problems account for: a quote that is never closed takes every line after it. */
+function rowsListed(report: ImportReport): number {
+  return report.errors.reduce((rows, e) => rows + (e.lastLine ? e.lastLine - e.line + 1 : 1), 0);
 }
