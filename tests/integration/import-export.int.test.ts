@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
+import { loadExampleBulletin } from '../../src/bulletins/example.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
@@ -120,6 +122,25 @@ describe.each(databaseKinds())('CSV import and export on %s', (kind) => {
       expect(copy).toMatchObject({ name: 'María Pérez', topics: ['refugees', 'weekly-bulletin'], tags: ['volunteer'], attributes: { city: 'Tucson' } });
     } finally {
       await other.close();
+    }
+  });
+
+  it('imports the example CSVs of the README and of the import screen into a fresh install without a failed row', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const screen = readFileSync(new URL('../../src/ui/subscribers/ImportSubscribers.tsx', import.meta.url), 'utf8');
+    const examples = {
+      readme: /### CSV import[\s\S]*?```csv\n([\s\S]*?)```/.exec(readme)![1]!,
+      screen: /className="csv-example">\s*\{'(.*?)'\}/.exec(screen)![1]!.replaceAll('\\n', '\n'),
+    };
+    const fresh = await startTestApp(kind);
+    try {
+      await loadExampleBulletin(fresh.stores);
+      for (const [where, csv] of Object.entries(examples)) {
+        const res = await fresh.request('POST', '/api/subscribers/import', { body: csv, headers: { 'content-type': 'text/csv' } });
+        expect(await res.json(), where).toMatchObject({ rows: 1, created: 1, failed: 0 });
+      }
+    } finally {
+      await fresh.close();
     }
   });
 

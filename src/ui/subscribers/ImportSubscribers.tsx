@@ -116,11 +116,17 @@ function ExpectedColumns() {
             </tr>
             <tr>
               <td><code>language</code></td>
-              <td>A language code such as <code>en</code> or <code>es</code>; English when empty</td>
+              <td>
+                A language code such as <code>es</code> or <code>pt-BR</code> in any case, or a name such as <code>Spanish</code> or{' '}
+                <code>Español</code>; English when empty
+              </td>
             </tr>
             <tr>
               <td><code>topics</code></td>
-              <td>Topic keys, separated by <code>;</code> <code>,</code> or <code>|</code>; a key that is not a topic fails the row</td>
+              <td>
+                Keys of existing <Link to={`${BASE}/topics`}>topics</Link>, separated by <code>;</code> <code>,</code> or <code>|</code>; a key that is not a
+                topic fails the row
+              </td>
             </tr>
             <tr>
               <td><code>tags</code></td>
@@ -142,7 +148,7 @@ function ExpectedColumns() {
         known address gains the row's topics, tags and attributes; an address on the suppression list is not imported.
       </p>
       <pre className="csv-example">
-        {'email,name,language,topics,city\nana@example.org,Ana Souza,es,weekly-bulletin;housing,Lisbon'}
+        {'email,name,language,topics,city\nana@example.org,Ana Souza,es,weekly-bulletin,Lisbon'}
       </pre>
     </section>
   );
