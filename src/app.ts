@@ -17,6 +17,7 @@ import { jsonBody } from './http/storable-input.js';
 import { staffWebApp } from './http/staff-web-app.js';
 import type { CampaignService } from './sending/campaign-service.js';
 import { clickHandler } from './sending/click-route.js';
+import { MAIL_VIEWER_PATH, mailViewer, type Mailbox } from './sending/mail-viewer.js';
 import { campaignRoutes } from './sending/routes.js';
 import { settingsRoutes } from './settings/routes.js';
 import { archiveRouter } from './supporters/archive.js';
@@ -50,6 +51,8 @@ export interface AppDeps {
   signInLimits?: Partial<SignInLimits>;
   /** The BullMQ queues the dashboard at /admin/queues shows; absent, there is no dashboard. */
   queues?: readonly Queue[];
+  /** The local SES emulator's mail, shown at /admin/mail (developmentMailbox decides); absent, there is no such page. */
+  mailbox?: Mailbox;
   /** Where the built staff web app is; dist/ui when left out. */
   staffAppDir?: string;
 }
@@ -83,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(sesWebhookRouter(deps.sesEvents));
   // Before anything that serves /admin, so the staff web app never shadows it.
   if (deps.queues) app.use(QUEUE_BOARD_PATH, queueBoard({ queues: deps.queues, sessions: stores.sessions, publicUrl: deps.publicUrl }));
+  if (deps.mailbox) app.use(MAIL_VIEWER_PATH, mailViewer({ mailbox: deps.mailbox, sessions: stores.sessions }));
 
   const routes = apiRoutes(deps);
   const openApi = openApiDocument(routes, API_INFO);

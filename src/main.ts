@@ -10,6 +10,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { checkRedis, commandClient, RedisUnreachableError } from './redis.js';
+import { developmentMailbox, MAIL_VIEWER_PATH } from './sending/mail-viewer.js';
 import { startSesEmulator } from './sending/ses-emulator.js';
 import { generateSetupCode } from './staff/setup-code.js';
 import { createSending, createStores, sesEndpoint } from './stores.js';
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   });
   // While no admin exists, this code (printed below) lets the first one be made from the browser.
   const setupCode = (await stores.staff.countAdmins()) === 0 ? generateSetupCode() : undefined;
+  const mailbox = developmentMailbox(config.nodeEnv, ses);
   const app = createApp({
     logger,
     health: { dbKind: database.kind, pingDb: () => database.ping(), pingRedis: async () => void (await redis.ping()) },
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
     subscribe: { sender: sending.sender, redis, mailFrom: config.mailFrom, rateLimitPrefix: `${config.queuePrefix}:rate-limit` },
     setupCode,
     queues: [sending.queues.campaigns, sending.queues.deliveries],
+    mailbox,
   });
   const server = await listen(app, config.port);
   // A CSV import reads its body as fast as it writes rows: give a long file 30 minutes, not
@@ -66,7 +69,7 @@ async function main(): Promise<void> {
   server.headersTimeout = 66_000;
   const worker = withWorker ? await startWorker({ config, logger, stores, sending }) : undefined;
 
-  printBanner(config, database.kind, ses?.url, withWorker, setupCode);
+  printBanner(config, database.kind, ses?.url, withWorker, setupCode, mailbox !== undefined);
   if (example) console.log(`\nLoaded the example bulletin "${example.title}" as a draft (id ${example.id}).`);
 
   const shutdown = async () => {
@@ -91,13 +94,16 @@ function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server
 }
 
 /** On stdout with console.log, not through the logger, so no LOG_LEVEL can hide the setup code. */
-function printBanner(config: Config, db: string, sesUrl: string | undefined, worker: boolean, setupCode: string | undefined): void {
+function printBanner(config: Config, db: string, sesUrl: string | undefined, worker: boolean, setupCode: string | undefined, mailViewer: boolean): void {
   const lines = [
     `Pregón is listening on ${config.publicUrl} (port ${config.port})`,
     `  database: ${db}${config.database.kind === 'sqlite' ? ` (${config.database.path})` : ''}`,
     `  worker:   ${worker ? 'in this process' : 'separate (npm run worker)'}`,
-    `  mail:     ${sesUrl ? `local SES emulator; read sent mail at ${sesUrl}` : config.ses.mode === 'aws' ? `Amazon SES (${config.sesRegion})` : config.ses.mode === 'endpoint' ? config.ses.url : ''}`,
+    `  mail:     ${sesUrl ? 'local SES emulator' : config.ses.mode === 'aws' ? `Amazon SES (${config.sesRegion})` : config.ses.mode === 'endpoint' ? config.ses.url : ''}`,
   ];
+  if (sesUrl && mailViewer) lines.push(`            read sent mail at ${config.publicUrl}${MAIL_VIEWER_PATH} (signed in)`);
+  // Its frame breaks on links to Pregón's pages, which refuse to be framed.
+  if (sesUrl) lines.push(`            ${mailViewer ? 'or' : 'read sent mail'} at ${sesUrl}, the emulator's own viewer (open its links in a new tab)`);
   if (setupCode) {
     lines.push(
       '',

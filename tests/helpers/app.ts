@@ -13,6 +13,8 @@ import { commandClient } from '../../src/redis.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { SesEvents, type SesEventsDeps } from '../../src/events/ses-events.js';
 import type { CampaignService } from '../../src/sending/campaign-service.js';
+import { developmentMailbox } from '../../src/sending/mail-viewer.js';
+import type { SesEmulator } from '../../src/sending/ses-emulator.js';
 import type { SignInLimits } from '../../src/staff/sign-in.js';
 import { createSending, createStores, type Stores } from '../../src/stores.js';
 import { startWorker } from '../../workers/worker.js';
@@ -43,6 +45,8 @@ export interface TestAppOptions {
   redisUrl?: string;
   /** Where mail goes (an emulator or a scripted server); nowhere reachable when left out. */
   sesEndpoint?: string;
+  /** The SES emulator mail goes to, shown at /admin/mail as `npm start` shows its own (not in production); sesEndpoint is its URL. */
+  sesEmulator?: SesEmulator;
   /** Run the worker in the same process, as `npm start` does. */
   worker?: boolean;
   /** More environment for the configuration, e.g. SES_MAX_SEND_RATE. */
@@ -100,6 +104,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     setupCode: options.setupCode,
     signInLimits: options.signInLimits,
     queues: [sending.queues.campaigns, sending.queues.deliveries],
+    mailbox: developmentMailbox(config.nodeEnv, options.sesEmulator),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -158,7 +163,7 @@ export function testConfig(db: TestDatabase, options: TestAppOptions = {}): Conf
     DATABASE_URL: db.url,
     REDIS_URL,
     QUEUE_PREFIX: `test-${randomUUID()}`,
-    SES_ENDPOINT: options.sesEndpoint ?? 'http://127.0.0.1:9',
+    SES_ENDPOINT: options.sesEndpoint ?? options.sesEmulator?.url ?? 'http://127.0.0.1:9',
     LOG_LEVEL: 'silent',
     ...options.env,
   });

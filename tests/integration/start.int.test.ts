@@ -54,7 +54,7 @@ describe('npm start', { timeout: 120_000 }, () => {
       expect(await health!.json()).toEqual({ status: 'ok', db: 'sqlite', redis: 'ok' });
       expect(output).toContain(`listening on http://localhost:${env.PORT}`);
       expect(output).toContain('npm run cli -- create-admin');
-      expect(output).toContain('read sent mail at http://127.0.0.1:');
+      expect(output).toContain(`read sent mail at http://localhost:${env.PORT}/admin/mail`);
       expect(output).toContain('Loaded the example bulletin "Launch, petition on refugees, 100 days" as a draft');
       expect(output).toMatch(/First run: open http:\/\/localhost:\d+\/admin\/setup and enter the code [A-Z0-9]{4}-[A-Z0-9]{4}/);
       // the built staff web app is served
