@@ -1,7 +1,8 @@
 // CSV imports as files come from spreadsheets and from attackers: a byte-order mark, CRLF line
-// ends, quoted fields with line breaks inside, Latin-1 and UTF-16 files, a 1 MB line, NUL bytes,
-// 10,000-level JSON in an attribute cell, 10,000 bad rows among good ones. Every good row is kept,
-// every bad one reported by its line, nothing stored as mojibake, the answer bounded in size.
+// ends, quoted fields with line breaks inside, stray and unclosed quotes, Latin-1 and UTF-16
+// files, a 1 MB line, NUL bytes, 10,000-level JSON in an attribute cell, 10,000 bad rows among
+// good ones. Every good row is kept, every bad one reported by its lines, nothing stored as
+// mojibake, the answer bounded in size.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_REPORTED_ERRORS } from '../../src/audience/csv-import.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
