@@ -35,7 +35,7 @@ export function page(settings: Settings, language: string, title: string, body: 
   .choice:has(input:checked) { border-color: ${brand}; background: #fbf7f3; }
   .choice input { flex: none; width: 22px; height: 22px; margin: 2px 0 0; accent-color: ${brand}; cursor: pointer; }
   .choice .hint { display: block; margin: 0; }
-  .other-ways { padding-left: 22px; }
+  .other-ways { padding-inline-start: 22px; }
   @media (prefers-color-scheme: dark) {
     body { background: #161412; color: #f1ece6; }
     main { background: #24211e; }
