@@ -135,10 +135,7 @@ async function preferencesPage(deps: PreferencesDeps, req: Request, subscriber: 
   const form = stopped
     ? ''
     : `<form method="post">
-<fieldset id="topics"><legend>${escapeHtml(w.topics)}</legend>
-${topicBoxes}
-</fieldset>
-<p class="field"><label for="language">${escapeHtml(w.language)}</label><br><select id="language" name="language">${languages}</select></p>
+${topics.length ? `<fieldset id="topics"><legend>${escapeHtml(w.topics)}</legend>\n${topicBoxes}\n</fieldset>\n` : ''}<p class="field"><label for="language">${escapeHtml(w.language)}</label><br><select id="language" name="language">${languages}</select></p>
 <fieldset id="pause"><legend>${escapeHtml(w.pause)}</legend>
 ${pauses}
 </fieldset>

@@ -67,7 +67,9 @@ export function unsubscribeRouter(deps: UnsubscribeDeps): Router {
     const target = await find(deps, req.params.token);
     const settings = await deps.settings.get();
     if (!target) return void res.status(400).type('html').send(invalidPage(settings));
-    res.type('html').send(askPage(deps, req, settings, target));
+    // "Choose topics instead" only where there are topics to choose.
+    const hasTopics = (await deps.supporters.publicTopics()).length > 0;
+    res.type('html').send(askPage(deps, req, settings, target, hasTopics));
   });
 
   router.post('/unsubscribe/:token', async (req, res) => {
@@ -112,7 +114,7 @@ async function find(deps: UnsubscribeDeps, token: string): Promise<Target | unde
  * to someone who already left, that they did and the way back; to a bounced or complained
  * address, that no more mail goes to it.
  */
-function askPage(deps: UnsubscribeDeps, req: Request, settings: Settings, target: Target): string {
+function askPage(deps: UnsubscribeDeps, req: Request, settings: Settings, target: Target, hasTopics: boolean): string {
   const { subscriber } = target;
   const lang = pageLanguage(req, subscriber.language);
   const w = WORDS[lang];
@@ -133,8 +135,7 @@ function askPage(deps: UnsubscribeDeps, req: Request, settings: Settings, target
 <h2>${escapeHtml(w.instead)}</h2>
 <ul class="other-ways">
 <li><a href="${escapeHtml(`${preferences}#pause`)}">${escapeHtml(w.pauseInstead)}</a></li>
-<li><a href="${escapeHtml(`${preferences}#topics`)}">${escapeHtml(w.topicsInstead)}</a></li>
-</ul>`,
+${hasTopics ? `<li><a href="${escapeHtml(`${preferences}#topics`)}">${escapeHtml(w.topicsInstead)}</a></li>\n` : ''}</ul>`,
   );
 }
 

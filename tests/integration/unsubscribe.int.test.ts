@@ -37,6 +37,12 @@ describe.each(databaseKinds())('unsubscribe links on %s', (kind) => {
   });
 
   it('says what the reader leaves (every email of the organisation) and offers a pause or fewer topics instead, from their own preferences page', async () => {
+    // No public topic yet: nothing to choose, so only the pause is offered, and the preferences page has no topics.
+    const untopical = await (await fetch(link(`${ana.id}:12`))).text();
+    expect([...untopical.matchAll(/href="\/preferences\/[^"]+#(\w+)"/g)].map((m) => m[1])).toEqual(['pause']);
+    expect(await (await fetch(`${app.baseUrl}/preferences/${app.stores.signer.sign('preferences', String(ana.id))}`)).text()).not.toContain('id="topics"');
+    await app.request('POST', '/api/topics', { json: { key: 'weekly-bulletin', name: { en: 'Weekly bulletin', es: 'Boletín semanal' }, public: true } });
+
     for (const [lang, words] of [
       ['en', ['Stop receiving every email from Red de Derechos at <strong>a•••@example.org</strong>.', 'Pause our emails for 30, 60 or 90 days', 'Choose the topics you receive']],
       ['es', ['Dejar de recibir todos los correos de Red de Derechos en <strong>a•••@example.org</strong>.', 'Pausa nuestros correos durante 30, 60 o 90 días', 'Elige los temas que recibes']],
