@@ -15,6 +15,10 @@ interface StoredEmail {
   headers?: { name: string; value: string }[];
 }
 
+// A send waits for its campaign up to waitForCampaign's 90 s, not Vitest's 30: on a loaded
+// 2-core machine the 1,000-person send alone has taken 31 s.
+const SEND_TIMEOUT = 120_000;
+
 describe.each(databaseKinds())('sending a campaign on %s', (kind) => {
   let ses: SesEmulator;
   let app: TestApp;
@@ -75,7 +79,7 @@ describe.each(databaseKinds())('sending a campaign on %s', (kind) => {
     // The ledger holds each message id SES gave
     const ledger = await app.db.database.db.selectFrom('deliveries').select(['message_id', 'status']).where('campaign_id', '=', campaign.id).execute();
     expect(new Set(ledger.map((d) => d.message_id))).toEqual(new Set(mails.map((m) => m.messageId)));
-  });
+  }, SEND_TIMEOUT);
 
   it('counts clicks per block and link through a redirect that names no one, unless tracking is off', async () => {
     const bulletinId = (await (await app.request('GET', '/api/bulletins')).json()).data[0].id;
@@ -108,7 +112,7 @@ describe.each(databaseKinds())('sending a campaign on %s', (kind) => {
     const quiet = (await inbox()).find((m) => m.destination.to[0] === 'quiet0@quiet.org')!;
     expect(quiet.body.html).toContain('href="https://nnirr.org/petition-refugee-admissions"');
     expect(quiet.body.html).not.toContain('/c/');
-  });
+  }, SEND_TIMEOUT);
 
   it('unsubscribes at once through the mail\'s one-click POST, and a later send skips them', async () => {
     const bulletinId = (await (await app.request('GET', '/api/bulletins')).json()).data[0].id;
@@ -128,7 +132,7 @@ describe.each(databaseKinds())('sending a campaign on %s', (kind) => {
     expect((await inbox()).filter((m) => m.destination.to[0] === 'one1@oneclick.org')).toHaveLength(1);
     const consent = await app.db.database.db.selectFrom('consent_events').innerJoin('subscribers', 'subscribers.id', 'consent_events.subscriber_id').select(['event', 'campaign_id']).where('subscribers.email', '=', 'one1@oneclick.org').where('event', '=', 'unsubscribed').execute();
     expect(consent).toEqual([{ event: 'unsubscribed', campaign_id: first.id }]);
-  });
+  }, SEND_TIMEOUT);
 
   it('lands the mail\'s "view in browser" link on the campaign\'s archive page, with nothing personal', async () => {
     const mail = (await inbox()).find((m) => m.destination.to[0] === 'person0@example.org')!;
