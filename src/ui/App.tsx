@@ -119,7 +119,14 @@ function Frame({ children }: { children: ReactNode }) {
           Pregón
         </Link>
         <nav aria-label="Main">
-          <button ref={menuButton} type="button" className="menu-button" aria-expanded={open} aria-controls="top-menu" onClick={() => setOpenOn(open ? undefined : path)}>
+          <button
+            ref={menuButton}
+            type="button"
+            className="menu-button"
+            aria-expanded={open}
+            aria-controls="top-menu"
+            onClick={() => setOpenOn(open ? undefined : path)}
+          >
             <span className="menu-icon" aria-hidden="true" />
             Menu
           </button>

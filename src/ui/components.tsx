@@ -185,7 +185,8 @@ const dayFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium' });
 const timeFormat = new Intl.DateTimeFormat('en', { timeStyle: 'short' });
 const unbroken = (text: string) => text.replace(/\s/g, '\u00a0');
 /** "Dec 4, 2026, 4:15 PM": in a narrow column it breaks after the day only, never inside the day or the time. */
-export const formatDate = (iso: string | null | undefined) => (iso ? `${unbroken(dayFormat.format(new Date(iso)))}, ${unbroken(timeFormat.format(new Date(iso)))}` : '—');
+export const formatDate = (iso: string | null | undefined) =>
+  iso ? `${unbroken(dayFormat.format(new Date(iso)))}, ${unbroken(timeFormat.format(new Date(iso)))}` : '—';
 
 /** Language codes as staff read them. */
 export const LANGUAGE_NAMES: Record<string, string> = { en: 'English', es: 'Spanish', fr: 'French', pt: 'Portuguese', ht: 'Haitian Creole', ar: 'Arabic', zh: 'Chinese' };
