@@ -264,7 +264,82 @@ describe('the staff app on a small screen', () => {
     expect(await sidewaysOverflow(page), (await overflowing(page)).join('; ')).toBe(0);
     await b.screenshot('report-narrowed-390');
   });
+
+  it('goes from the top of the composer to its checks and preview, past none of its blocks, at 390 px', async () => {
+    const { page } = b;
+    await asAdmin();
+    await page.setViewportSize(PHONE);
+    await b.open(`/admin/bulletins/${bulletinId}`);
+    await page.getByText(/^Saved at/).waitFor();
+    const checks = page.getByRole('heading', { level: 2, name: 'Checks' });
+    const preview = page.getByRole('heading', { level: 2, name: 'Preview' });
+    const blocks = page.getByRole('heading', { level: 2, name: 'Blocks' });
+    const jumps = page.getByRole('navigation', { name: 'Go to' });
+    const toChecks = jumps.getByRole('link', { name: /^Checks/ });
+    // The checks come after the ten blocks; the link to them is on the first screen, with what they found.
+    expect(await inWindow(checks)).toBe(false);
+    expect(await inWindow(toChecks)).toBe(true);
+    await jumps.getByRole('link', { name: /^Checks (\d+ (errors?|warnings?)|✓ nothing to fix)$/ }).waitFor();
+    await screenshots(b, 'composer-top');
+
+    // By mouse: the checks' heading is in view below the bar, which stays, and has the focus.
+    await toChecks.click();
+    await expect.poll(() => inWindow(checks)).toBe(true);
+    expect(await isFocused(checks)).toBe(true);
+    expect(await inWindow(jumps)).toBe(true);
+    expect((await checks.boundingBox())!.y).toBeGreaterThanOrEqual((await jumps.boundingBox())!.y + (await jumps.boundingBox())!.height);
+    await b.screenshot('composer-checks-390');
+
+    // By keyboard: to the preview, and back to the blocks.
+    await jumps.getByRole('link', { name: 'Preview' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => inWindow(preview)).toBe(true);
+    expect(await isFocused(preview)).toBe(true);
+    await jumps.getByRole('link', { name: 'Blocks' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => inWindow(blocks)).toBe(true);
+    expect(await isFocused(blocks)).toBe(true);
+    await b.expectAccessible('composer-jumps');
+
+    // Where the checks and preview sit beside the blocks, there is no bar.
+    await page.setViewportSize(DESKTOP);
+    await expect.poll(() => jumps.isVisible()).toBe(false);
+    await page.setViewportSize(PHONE);
+  });
+
+  it('keeps the send button on the screen at 390 px, from the top of the send screen to its end', async () => {
+    const { page } = b;
+    await asAdmin();
+    await page.setViewportSize(PHONE);
+    await b.open(`/admin/bulletins/${bulletinId}/send`);
+    const counts = page.getByRole('region', { name: 'Who gets it' });
+    await counts.getByRole('status').filter({ hasText: 'eligible' }).waitFor();
+    const send = page.getByRole('button', { name: 'Review and send…' });
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    expect(await inWindow(send)).toBe(true);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
+    expect(await inWindow(send)).toBe(true);
+    // At the end it rests below who it reaches, covering none of it.
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const countsBox = (await counts.boundingBox())!;
+    expect((await send.boundingBox())!.y).toBeGreaterThan(countsBox.y + countsBox.height);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshots(b, 'send-top');
+    await page.evaluate(() => window.scrollTo(0, 1200));
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await send.click();
+    await page.getByRole('dialog').waitFor();
+    await page.keyboard.press('Escape');
+  });
 });
+
+/** Whether the element is wholly inside the window as it is scrolled now. */
+async function inWindow(locator: Locator): Promise<boolean> {
+  const box = await locator.boundingBox();
+  return box !== null && box.y >= 0 && box.y + box.height <= (await locator.page().evaluate(() => window.innerHeight));
+}
+
+const isFocused = (locator: Locator) => locator.evaluate((element) => element === document.activeElement);
 
 /** Saves the screen at 390 px and at 1440 px, and leaves the window at 390 px. */
 async function screenshots(b: BrowserApp, name: string): Promise<void> {

@@ -12,6 +12,7 @@ export interface Checks {
 }
 
 export function ChecksPanel({
+  id,
   checks,
   error,
   loading,
@@ -19,6 +20,7 @@ export function ChecksPanel({
   version,
   onJump,
 }: {
+  id?: string;
   checks: Checks | undefined;
   error: unknown;
   loading: boolean;
@@ -34,7 +36,7 @@ export function ChecksPanel({
   const warnings = findings.length - errors;
 
   return (
-    <section className="card checks" aria-labelledby={headingId} aria-busy={loading}>
+    <section className="card checks" id={id} aria-labelledby={headingId} aria-busy={loading}>
       <h2 id={headingId}>Checks</h2>
       <p className="muted side-note">Of version {version}, the last one saved.</p>
       <ErrorNotice error={error} title="The checks could not run." />

@@ -9,6 +9,7 @@ import { BASE, Link, navigate, useTitle } from '../router';
 import { BlockList, Palette, type BlockActions } from './BlockList';
 import { BulletinFields } from './BulletinFields';
 import { ChecksPanel, type Checks } from './ChecksPanel';
+import { COMPOSER_SECTIONS, ComposerJumps } from './ComposerJumps';
 import { ComposerFieldsContext } from './fields';
 import { blockLabel, describePath, fieldId, focusField, type BlockType, type Bulletin } from './model';
 import { PreviewPane } from './PreviewPane';
@@ -179,11 +180,13 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
         )}
       </div>
 
+      <ComposerJumps checks={checks.data} />
+
       <div className="composer">
         <div className="composer-main">
           <ComposerFieldsContext.Provider value={{ languages: doc.languages, issues: draft.issues }}>
             <BulletinFields document={doc} onEdit={draft.edit} />
-            <section className="blocks-section" aria-labelledby={blocksHeadingId}>
+            <section className="blocks-section" id={COMPOSER_SECTIONS.blocks} aria-labelledby={blocksHeadingId}>
               <div className="blocks-heading">
                 <h2 id={blocksHeadingId}>Blocks</h2>
                 {keys.length > 1 && (
@@ -198,8 +201,8 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
           </ComposerFieldsContext.Provider>
         </div>
         <aside className="composer-side" aria-label="Checks and preview">
-          <ChecksPanel checks={checks.data} error={checks.error} loading={checks.loading} document={doc} version={draft.saved.version} onJump={jumpTo} />
-          <PreviewPane bulletinId={bulletin.id} version={draft.saved.version} versionId={draft.saved.versionId} languages={draft.saved.languages} />
+          <ChecksPanel id={COMPOSER_SECTIONS.checks} checks={checks.data} error={checks.error} loading={checks.loading} document={doc} version={draft.saved.version} onJump={jumpTo} />
+          <PreviewPane id={COMPOSER_SECTIONS.preview} bulletinId={bulletin.id} version={draft.saved.version} versionId={draft.saved.versionId} languages={draft.saved.languages} />
         </aside>
       </div>
 

@@ -7,7 +7,7 @@ import { ErrorNotice, languageName, Loading } from '../components';
 type Width = 'desktop' | 'mobile';
 type Format = 'html' | 'text';
 
-export function PreviewPane({ bulletinId, version, versionId, languages }: { bulletinId: number; version: number; versionId: number; languages: string[] }) {
+export function PreviewPane({ id, bulletinId, version, versionId, languages }: { id?: string; bulletinId: number; version: number; versionId: number; languages: string[] }) {
   const headingId = useId();
   const [width, setWidth] = useState<Width>('desktop');
   const [format, setFormat] = useState<Format>('html');
@@ -17,7 +17,7 @@ export function PreviewPane({ bulletinId, version, versionId, languages }: { bul
   const url = (kind: Format) => `/api/bulletins/${bulletinId}/preview?lang=${encodeURIComponent(language)}&format=${kind}&versionId=${versionId}`;
 
   return (
-    <section className="card preview" aria-labelledby={headingId}>
+    <section className="card preview" id={id} aria-labelledby={headingId}>
       <div className="preview-header">
         <h2 id={headingId}>Preview</h2>
         <a href={url(format)} target="_blank" rel="noreferrer" className="button-small">
