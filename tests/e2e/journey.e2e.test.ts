@@ -232,10 +232,22 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
     expect(await stored()).toEqual(EXPECTED);
   });
 
+  it('says what was undone with the language’s name as it is written', async () => {
+    await page().getByRole('button', { name: 'Make Spanish the fallback' }).click();
+    await saved();
+    expect((await stored()).languages).toEqual(['es', 'en']);
+    await page().getByRole('button', { name: /^Undo\s*: make Spanish the fallback$/ }).click();
+    await page().getByRole('status').getByText('Undone: make Spanish the fallback.', { exact: true }).waitFor();
+    await saved();
+    expect(await stored()).toEqual(EXPECTED);
+  });
+
   it('keeps a change the server refuses, shows why next to the field, and saves once it is fixed', async () => {
     const cta = EXPECTED.blocks.findIndex((block) => block.type === 'call_to_action');
+    const { href } = (EXPECTED.blocks[cta] as Extract<Block, { type: 'call_to_action' }>).button;
     const url = field(blockRegion(cta + 1, 'call_to_action'), 'Button URL');
-    await url.fill('http://nnirr.org/petition-refugee-admissions');
+    // A draft saves half-written; an address whose scheme runs script never does.
+    await url.fill('javascript:alert(1)');
     await expect.poll(statusText, { timeout: 10_000 }).toBe('Not saved: a field needs fixing');
     expect(await url.getAttribute('aria-invalid')).toBe('true');
     expect(
@@ -246,9 +258,10 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
     await b.screenshot('save-refused');
     expect(await stored()).toEqual(EXPECTED);
 
-    await url.fill('https://nnirr.org/petition-refugee-admissions');
+    await url.fill(href);
     await saved();
     expect(await url.getAttribute('aria-invalid')).toBeNull();
+    expect(await stored()).toEqual(EXPECTED);
   });
 
   it('previews the saved version in each language, at mobile width and as plain text', async () => {
