@@ -1,6 +1,6 @@
 // A small router over the History API: the app has a dozen screens and needs no more than paths,
 // parameters and links.
-import { useEffect, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+import { useEffect, useRef, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 export const BASE = '/admin';
 
@@ -8,20 +8,113 @@ const listeners = new Set<() => void>();
 
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
-  window.addEventListener('popstate', listener);
-  return () => {
-    listeners.delete(listener);
-    window.removeEventListener('popstate', listener);
-  };
+  return () => listeners.delete(listener);
 }
 
-const snapshot = () => window.location.pathname + window.location.search;
+/**
+ * The address the app shows. Kept here rather than read from window.location: while a screen
+ * decides whether to let a back or forward go, the address bar already has the new address.
+ */
+let shown = window.location.pathname + window.location.search;
+const snapshot = () => shown;
+
+function show(): void {
+  shown = window.location.pathname + window.location.search;
+  for (const listener of listeners) listener();
+}
+
+/** Where the current entry sits in the session history, kept in its state so a refused back or forward can be undone. */
+let position = entryPosition(window.history.state) ?? 0;
+if (entryPosition(window.history.state) === undefined) window.history.replaceState({ position }, '');
+
+function entryPosition(state: unknown): number | undefined {
+  const value = (state as { position?: unknown } | null)?.position;
+  return typeof value === 'number' ? value : undefined;
+}
+
+function go(to: string, replace: boolean): void {
+  if (!replace) position += 1;
+  window.history[replace ? 'replaceState' : 'pushState']({ position }, '', to);
+  window.scrollTo(0, 0);
+  show();
+}
+
+/**
+ * Asked before the app leaves the screen that set it: resolves to the question to put to the
+ * person, or to undefined to leave without asking. It may take its time (the composer saves
+ * what is left first).
+ */
+export type LeaveGuard = () => Promise<string | undefined>;
+
+let guard: LeaveGuard | undefined;
+/** Navigations asked for; only the latest goes ahead once the guard answers. */
+let attempts = 0;
+
+/** Whether the screen lets the app leave: its guard's answer, then the person's. */
+async function mayLeave(): Promise<boolean> {
+  const question = await guard?.();
+  return question === undefined || window.confirm(question);
+}
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
-  if (options.replace) window.history.replaceState(null, '', to);
-  else window.history.pushState(null, '', to);
-  window.scrollTo(0, 0);
-  for (const listener of listeners) listener();
+  const attempt = ++attempts;
+  if (!guard) return go(to, options.replace ?? false);
+  void mayLeave().then((leave) => {
+    if (leave && attempt === attempts) go(to, options.replace ?? false);
+  });
+}
+
+/** A back or forward the guard refused, being undone: its popstate is ours. */
+let restoring = false;
+/** A back or forward the guard let go, being done again: it passes. */
+let passing = false;
+
+window.addEventListener('popstate', (event) => {
+  const to = entryPosition(event.state);
+  if (restoring) {
+    restoring = false;
+    position = to ?? position;
+    return;
+  }
+  if (!guard || passing || to === undefined || to === position) {
+    passing = false;
+    position = to ?? position;
+    show();
+    return;
+  }
+  // The browser has already moved: go back to where the screen is while it decides.
+  const steps = to - position;
+  restoring = true;
+  window.history.go(-steps);
+  void mayLeave().then((leave) => {
+    if (!leave) return;
+    passing = true;
+    window.history.go(steps);
+  });
+});
+
+/**
+ * While `check` is given, leaving the screen asks it first: navigate(), links and the browser's
+ * back and forward wait for its answer, and reloading or closing the tab asks in the browser's
+ * own words (a page being unloaded cannot wait for a save).
+ */
+export function useLeaveGuard(check: LeaveGuard | undefined): void {
+  const latest = useRef(check);
+  useEffect(() => {
+    latest.current = check;
+  });
+  const active = check !== undefined;
+  useEffect(() => {
+    if (!active) return;
+    const mine: LeaveGuard = () => latest.current?.() ?? Promise.resolve(undefined);
+    const onBeforeUnload = (event: BeforeUnloadEvent) => event.preventDefault();
+    guard = mine;
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => {
+      if (guard === mine) guard = undefined;
+      window.removeEventListener('beforeunload', onBeforeUnload);
+    };
+  }, [active]);
 }
 
 /** The current path and query string. */

@@ -6,6 +6,10 @@ import { BASE, Link } from '../router';
 import { useStaff } from '../session';
 import { describePath, type BulletinDocument, type Finding } from './model';
 
+const listFormat = new Intl.ListFormat('en');
+/** "Block 9", "Blocks 8 and 9", from block numbers (counted from 1). */
+export const blockNumbers = (numbers: number[]) => `${numbers.length === 1 ? 'Block' : 'Blocks'} ${listFormat.format(numbers.map(String))}`;
+
 export interface Checks {
   ok: boolean;
   findings: Finding[];
@@ -14,6 +18,7 @@ export interface Checks {
 export function ChecksPanel({
   id,
   checks,
+  unfinished = [],
   error,
   loading,
   document,
@@ -22,6 +27,8 @@ export function ChecksPanel({
 }: {
   id?: string;
   checks: Checks | undefined;
+  /** The numbers of blocks just added and not typed in yet, whose findings are left out of `checks` until they are. */
+  unfinished?: number[];
   error: unknown;
   loading: boolean;
   document: BulletinDocument;
@@ -42,13 +49,18 @@ export function ChecksPanel({
       <ErrorNotice error={error} title="The checks could not run." />
       {checks && (
         // Not a live region: it would speak after every autosave. The Send button's reason says the same.
-        <p className={`checks-summary ${errors ? 'has-errors' : 'is-ok'}`}>
-          {errors === 0 && warnings === 0 && '✓ Nothing to fix.'}
+        <p className={`checks-summary ${errors ? 'has-errors' : unfinished.length ? '' : 'is-ok'}`}>
+          {errors === 0 && warnings === 0 && (unfinished.length ? 'Nothing to fix so far.' : '✓ Nothing to fix.')}
           {errors > 0 && `${errors} ${errors === 1 ? 'error' : 'errors'} to fix before sending`}
           {errors > 0 && warnings > 0 && ', '}
-          {errors === 0 && warnings > 0 && 'Ready to send; '}
+          {errors === 0 && warnings > 0 && !unfinished.length && 'Ready to send; '}
           {warnings > 0 && `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`}
           {loading && <span className="muted"> (checking again…)</span>}
+        </p>
+      )}
+      {checks && unfinished.length > 0 && (
+        <p className="muted side-note">
+          {blockNumbers(unfinished)}, just added, {unfinished.length === 1 ? 'is checked once you type in it' : 'are checked once you type in them'}.
         </p>
       )}
       {!checks && !error && <p className="muted">Checking…</p>}

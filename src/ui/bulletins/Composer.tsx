@@ -5,13 +5,13 @@ import { flushSync } from 'react-dom';
 import { ApiError, errorMessage } from '../api';
 import { ErrorNotice, Loading, PageHeader } from '../components';
 import { useApi } from '../hooks';
-import { BASE, Link, navigate, useTitle } from '../router';
+import { BASE, Link, navigate, useLeaveGuard, useTitle } from '../router';
 import { BlockList, Palette, type BlockActions } from './BlockList';
 import { BulletinFields } from './BulletinFields';
-import { ChecksPanel, type Checks } from './ChecksPanel';
+import { blockNumbers, ChecksPanel, type Checks } from './ChecksPanel';
 import { COMPOSER_SECTIONS, ComposerJumps } from './ComposerJumps';
 import { ComposerFieldsContext } from './fields';
-import { blockLabel, describePath, fieldId, focusField, type BlockType, type Bulletin } from './model';
+import { blockLabel, describePath, fieldId, focusField, type BlockType, type Bulletin, type Finding } from './model';
 import { PreviewPane } from './PreviewPane';
 import { TestSendDialog } from './TestSendDialog';
 import { useDraft, type Saved, type SaveStatus as Status } from './useDraft';
@@ -38,9 +38,16 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [notice, setNotice] = useState<{ text: string; undo?: boolean }>();
   const [dialog, setDialog] = useState<'test' | 'versions'>();
+  /** Blocks added here and not typed in yet, by key: their findings wait until they are. */
+  const [untouched, setUntouched] = useState<ReadonlySet<string>>(new Set());
   const reasonId = useId();
   const blocksHeadingId = useId();
   useTitle(doc.title || 'Untitled bulletin');
+
+  // Leaving with changes not saved yet saves them first: only changes that cannot be saved
+  // (refused, failed, or still on their way after a few seconds) make the app ask.
+  const { flush } = draft;
+  useLeaveGuard(draft.unsaved ? async () => ((await savedInTime(flush)) ? undefined : LEAVE_QUESTION) : undefined);
 
   // The checks are of the saved version: run them again after each save.
   const checks = useApi<Checks>(`/api/bulletins/${bulletin.id}/checks`);
@@ -55,7 +62,7 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
   const { undo: undoDraft } = draft;
   const undo = useCallback(() => {
     const label = undoDraft();
-    if (label) setNotice({ text: `Undone: ${label.toLowerCase()}.` });
+    if (label) setNotice({ text: `Undone: ${inSentence(label)}.` });
   }, [undoDraft]);
 
   // Ctrl+Z outside text fields undoes the last change to the document; in a text field it stays
@@ -81,7 +88,8 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
 
   const addBlock = (type: BlockType) => {
     const index = keys.length;
-    draft.addBlock(type);
+    const key = draft.addBlock(type);
+    setUntouched((set) => new Set([...set, key]));
     setNotice({ text: `Block ${index + 1} (${blockLabel(type)}) added.` });
     requestAnimationFrame(() => {
       const section = window.document.getElementById(`block-${index}`);
@@ -91,7 +99,11 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
   };
 
   const actions: BlockActions = {
-    onChange: draft.editBlock,
+    onChange: (index, block, field) => {
+      draft.editBlock(index, block, field);
+      const key = keys[index]!;
+      if (untouched.has(key)) setUntouched((set) => new Set([...set].filter((k) => k !== key)));
+    },
     onMove: (from, to) => {
       draft.moveBlock(from, to);
       setNotice({ text: `Block ${from + 1} moved to position ${to + 1}.` });
@@ -113,7 +125,16 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
     onToggle: (key) => setCollapsed((set) => (set.has(key) ? new Set([...set].filter((k) => k !== key)) : new Set([...set, key]))),
   };
 
-  const errors = checks.data?.findings.filter((f) => f.level === 'error').length ?? 0;
+  // The checks are of the saved version: a finding's block index is a key of its blocks.
+  const keyOf = (finding: Finding) => (finding.block === undefined ? undefined : draft.saved.keys[finding.block]);
+  const shownChecks = checks.data && { ...checks.data, findings: checks.data.findings.filter((f) => !untouched.has(keyOf(f) ?? '')) };
+  /** The numbers of the blocks just added whose errors are not shown yet. */
+  const unfinished = keys.flatMap((key, i) => (untouched.has(key) && checks.data?.findings.some((f) => f.level === 'error' && keyOf(f) === key) ? [i + 1] : []));
+  const errors = shownChecks?.findings.filter((f) => f.level === 'error').length ?? 0;
+  const toFix = [
+    errors > 0 && `fix the ${errors === 1 ? 'error' : `${errors} errors`} in Checks`,
+    unfinished.length > 0 && `fill in the new ${blockNumbers(unfinished).toLowerCase()}`,
+  ].filter(Boolean);
   const sendBlocked =
     draft.error !== undefined
       ? 'the latest changes are not saved yet.'
@@ -123,8 +144,8 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
           ? 'the checks could not run; reload the page to try again.'
           : checks.loading || !checks.data
             ? 'checking…'
-            : errors > 0
-              ? `fix the ${errors === 1 ? 'error' : `${errors} errors`} in Checks.`
+            : toFix.length > 0
+              ? `${toFix.join(' and ')}.`
               : undefined;
   const allCollapsed = keys.length > 0 && keys.every((key) => collapsed.has(key));
 
@@ -132,7 +153,7 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
     <div className="composer-screen">
       <PageHeader title={doc.title || 'Untitled bulletin'} back={back}>
         <button type="button" onClick={undo} disabled={!draft.undoLabel} title="Ctrl+Z outside a text field">
-          <span aria-hidden="true">↶</span> Undo{draft.undoLabel && <span className="visually-hidden">: {draft.undoLabel.toLowerCase()}</span>}
+          <span aria-hidden="true">↶</span> Undo{draft.undoLabel && <span className="visually-hidden">: {inSentence(draft.undoLabel)}</span>}
         </button>
         <button type="button" onClick={() => setDialog('versions')}>
           Versions
@@ -180,7 +201,7 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
         )}
       </div>
 
-      <ComposerJumps checks={checks.data} />
+      <ComposerJumps checks={shownChecks} />
 
       <div className="composer">
         <div className="composer-main">
@@ -201,7 +222,16 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
           </ComposerFieldsContext.Provider>
         </div>
         <aside className="composer-side" aria-label="Checks and preview">
-          <ChecksPanel id={COMPOSER_SECTIONS.checks} checks={checks.data} error={checks.error} loading={checks.loading} document={doc} version={draft.saved.version} onJump={jumpTo} />
+          <ChecksPanel
+            id={COMPOSER_SECTIONS.checks}
+            checks={shownChecks}
+            unfinished={unfinished}
+            error={checks.error}
+            loading={checks.loading}
+            document={doc}
+            version={draft.saved.version}
+            onJump={jumpTo}
+          />
           <PreviewPane id={COMPOSER_SECTIONS.preview} bulletinId={bulletin.id} version={draft.saved.version} versionId={draft.saved.versionId} languages={draft.saved.languages} />
         </aside>
       </div>
@@ -221,6 +251,16 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
     </div>
   );
 }
+
+const LEAVE_QUESTION = 'Leave this bulletin? Its latest changes could not be saved and will be lost.';
+/** How long leaving waits for the last save before asking. */
+const LEAVE_WAIT_MS = 5000;
+
+/** Whether `flush` saves everything within LEAVE_WAIT_MS. */
+const savedInTime = (flush: () => Promise<boolean>) => Promise.race([flush(), new Promise<false>((resolve) => setTimeout(resolve, LEAVE_WAIT_MS, false))]);
+
+/** A change's label inside a sentence: "Make Spanish the fallback" → "make Spanish the fallback". */
+const inSentence = (label: string) => label.charAt(0).toLowerCase() + label.slice(1);
 
 const timeFormat = new Intl.DateTimeFormat('en', { timeStyle: 'short' });
 

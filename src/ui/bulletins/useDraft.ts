@@ -1,6 +1,7 @@
 // The document being composed: every change goes through here, onto an undo stack, and is saved
 // about a second after the last one (the whole document, as a new version). A save the server
-// refuses keeps the local document; the next change tries again.
+// refuses keeps the local document; the next change tries again. flush() saves what is left at
+// once, for leaving the composer.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api';
 import { newBlock, type Block, type BlockType, type Bulletin, type BulletinDocument } from './model';
@@ -16,6 +17,8 @@ export interface Saved {
   versionId: number;
   /** The saved version's languages: the ones it can be previewed in. */
   languages: string[];
+  /** The keys of the saved version's blocks, in its order: the block a finding's index names. */
+  keys: string[];
   at: Date;
 }
 
@@ -27,10 +30,11 @@ const UNDO_LIMIT = 100;
 let lastKey = 0;
 const newKey = () => `block-key-${++lastKey}`;
 const draftOf = (document: BulletinDocument): Draft => ({ document, keys: document.blocks.map(newKey) });
-const savedOf = (bulletin: Bulletin): Saved => ({
+const savedOf = (bulletin: Bulletin, keys: string[]): Saved => ({
   version: bulletin.version,
   versionId: bulletin.versionId,
   languages: bulletin.document.languages,
+  keys,
   at: new Date(bulletin.updatedAt),
 });
 
@@ -38,7 +42,7 @@ export function useDraft(bulletin: Bulletin) {
   const path = `/api/bulletins/${bulletin.id}`;
   const [draft, setDraft] = useState(() => draftOf(bulletin.document));
   const [undoStack, setUndoStack] = useState<{ draft: Draft; label: string }[]>([]);
-  const [saved, setSaved] = useState<Saved>(() => savedOf(bulletin));
+  const [saved, setSaved] = useState<Saved>(() => savedOf(bulletin, draft.keys));
   const [status, setStatus] = useState<SaveStatus>('saved');
   const [error, setError] = useState<unknown>();
   const [generation, setGeneration] = useState(0);
@@ -47,7 +51,8 @@ export function useDraft(bulletin: Bulletin) {
   const current = useRef(draft);
   const changes = useRef(0);
   const savedChanges = useRef(0);
-  const saving = useRef(false);
+  /** The save on its way, if one is. */
+  const saving = useRef<Promise<void>>(undefined);
   /** A save was asked for while one was on its way: it runs when that one is back. */
   const queued = useRef(false);
   /** The field typed in last: a run of keystrokes in one field is one step of undo. */
@@ -73,32 +78,43 @@ export function useDraft(bulletin: Bulletin) {
     [apply],
   );
 
-  const save = useCallback(async () => {
+  /** Saves the latest draft; resolves once it and any save asked for meanwhile are back. */
+  const save = useCallback((): Promise<void> => {
     if (saving.current) {
       queued.current = true;
-      return;
+      return saving.current;
     }
-    if (changes.current === savedChanges.current) return;
+    if (changes.current === savedChanges.current) return Promise.resolve();
     const upTo = changes.current;
-    saving.current = true;
+    const sent = current.current;
     setStatus('saving');
-    try {
-      const answer = await api<Bulletin>('PUT', path, current.current.document);
-      savedChanges.current = upTo;
-      setSaved(savedOf(answer));
-      setError(undefined);
-      setStatus(upTo === changes.current ? 'saved' : 'pending');
-    } catch (e) {
-      setError(e);
-      setStatus('failed');
-    } finally {
-      saving.current = false;
-    }
-    if (queued.current) {
-      queued.current = false;
-      void save();
-    }
+    const run = (async () => {
+      try {
+        const answer = await api<Bulletin>('PUT', path, sent.document);
+        savedChanges.current = upTo;
+        setSaved(savedOf(answer, sent.keys));
+        setError(undefined);
+        setStatus(upTo === changes.current ? 'saved' : 'pending');
+      } catch (e) {
+        setError(e);
+        setStatus('failed');
+      } finally {
+        saving.current = undefined;
+      }
+      if (queued.current) {
+        queued.current = false;
+        await save();
+      }
+    })();
+    saving.current = run;
+    return run;
   }, [path]);
+
+  /** Saves what is left now, after the save on its way; resolves to whether everything is saved. */
+  const flush = useCallback(async (): Promise<boolean> => {
+    await save();
+    return changes.current === savedChanges.current;
+  }, [save]);
 
   useEffect(() => {
     if (generation === 0) return;
@@ -106,17 +122,14 @@ export function useDraft(bulletin: Bulletin) {
     return () => clearTimeout(timer);
   }, [generation, save]);
 
-  // Leaving the composer saves what is left; closing the tab with unsaved changes asks first.
-  useEffect(() => {
-    const warn = (event: BeforeUnloadEvent) => {
-      if (changes.current !== savedChanges.current) event.preventDefault();
-    };
-    window.addEventListener('beforeunload', warn);
-    return () => {
-      window.removeEventListener('beforeunload', warn);
+  // However the composer goes away (signing out, say), what is left is sent; the leave guard
+  // (useLeaveGuard) is what waits for it and asks.
+  useEffect(
+    () => () => {
       if (changes.current !== savedChanges.current) void save();
-    };
-  }, [save]);
+    },
+    [save],
+  );
 
   /** Changes the document's content (not which blocks it has); `field` groups keystrokes into one undo step. */
   const edit = useCallback(
@@ -193,6 +206,9 @@ export function useDraft(bulletin: Bulletin) {
     /** Why the last save failed; cleared by the next one that succeeds. */
     error,
     issues: error instanceof ApiError ? error.issues : [],
+    /** Changes not saved yet: waiting, on their way, refused or failed. */
+    unsaved: status !== 'saved',
+    flush,
     retry: save,
     edit,
     editBlock,
