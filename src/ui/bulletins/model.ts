@@ -6,6 +6,7 @@ import { languageName } from '../components';
 
 export type { Block, BlockType, BulletinDocument, Localised };
 export type { Finding } from '../campaigns/campaign-types';
+export { blockSummary } from './block-summary';
 
 /** A bulletin as GET/PUT /api/bulletins/:id answer it. */
 export interface Bulletin {
@@ -118,17 +119,6 @@ export function describePath(document: BulletinDocument, path: string | undefine
   const index = Number(block[1]);
   const type = document.blocks[index]?.type;
   return `Block ${index + 1}${type ? ` (${blockLabel(type)})` : ''}${field ? ` · ${name}${inLanguage}` : ''}`;
-}
-
-/** A line that tells blocks apart when they are collapsed or dragged. */
-export function blockSummary(block: Block, language: string): string {
-  const first = blockTexts(block).find((f) => f.text[language]?.trim());
-  const text = first?.text[language]?.trim() ?? (block.type === 'image' ? block.src : '');
-  return text
-    .replace(/[*_#>[\]()`-]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 90);
 }
 
 /** Moves focus to the control with `id`, or the closest thing that exists (the block, say). */
