@@ -38,3 +38,19 @@ function casedSubtag(subtag: string): string {
   if (/^[A-Za-z]{4}$/.test(subtag)) return subtag.charAt(0).toUpperCase() + subtag.slice(1).toLowerCase();
   return subtag.toLowerCase();
 }
+
+const ENGLISH_NAMES = new Intl.DisplayNames(['en'], { type: 'language' });
+
+/** "Spanish" for "es": a language as staff speak of it (the code itself when it has no name). */
+export function languageName(code: string): string {
+  try {
+    return ENGLISH_NAMES.of(code) ?? code;
+  } catch {
+    return code; // not a well-formed code: it is its own best name
+  }
+}
+
+const OR = new Intl.ListFormat('en', { type: 'disjunction' });
+
+/** "en (English) or es (Spanish)": codes as an API takes them, with the names people know. */
+export const languageChoices = (codes: readonly string[]): string => OR.format(codes.map((code) => `${code} (${languageName(code)})`));

@@ -1,5 +1,6 @@
 // /api/bulletins: documents, versions, preview and pre-send checks.
 import { z } from 'zod';
+import { languageChoices } from '../audience/languages.js';
 import { AppError } from '../http/app-error.js';
 import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
 import type { BulletinStore } from './bulletin-store.js';
@@ -100,7 +101,7 @@ export function bulletinRoutes(bulletins: BulletinStore, previews: BulletinPrevi
         const { document } = query.versionId ? await bulletins.versionOf(params.id, query.versionId) : await bulletins.get(params.id);
         const language = query.lang ?? document.languages[0]!;
         if (!document.languages.includes(language)) {
-          throw AppError.invalid([{ path: 'lang', message: `must be one of the bulletin's languages: ${document.languages.join(', ')}` }]);
+          throw AppError.invalid([{ path: 'lang', message: `must be ${languageChoices(document.languages)}, the bulletin's languages` }]);
         }
         const body = await previews.preview(document, language, query.format);
         res.set('Content-Security-Policy', PREVIEW_CSP);

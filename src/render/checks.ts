@@ -2,6 +2,7 @@
 // An `error` blocks sending; a `warning` does not. Each finding names the language, the block
 // and the field it is about, so the editor can go straight to it.
 import { z } from 'zod';
+import { languageName } from '../audience/languages.js';
 import { blockTexts, blockUrls, type TextField, type UrlField } from '../bulletins/block-fields.js';
 import type { Block, BulletinDocument } from '../bulletins/document.js';
 import { isSafeHref, markdownLinks } from './markdown.js';
@@ -39,9 +40,6 @@ export const GMAIL_CLIP_BYTES = 102 * 1024;
 export const SUBJECT_MAX = 78;
 
 const HASHTAG = /^#[\p{L}\p{N}_]+$/u;
-const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
-/** "Spanish" for "es": findings speak of languages as staff do. */
-const languageName = (code: string) => languageNames.of(code) ?? code;
 
 export interface CheckOptions {
   /** The base of every reader's unsubscribe and preference link (PUBLIC_URL). */

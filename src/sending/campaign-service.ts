@@ -1,5 +1,6 @@
 // What staff do with sends: start or schedule one (after the pre-send checks), pause, resume,
 // cancel, reschedule, retry failed rows, and send a test. The worker does the sending itself.
+import { languageChoices } from '../audience/languages.js';
 import type { Rule } from '../audience/rules.js';
 import type { SegmentStore } from '../audience/segment-store.js';
 import type { BulletinStore } from '../bulletins/bulletin-store.js';
@@ -112,7 +113,7 @@ export class CampaignService {
     const bulletin = await this.deps.bulletins.get(bulletinId);
     const lang = language ?? bulletin.document.languages[0]!;
     if (!bulletin.document.languages.includes(lang)) {
-      throw AppError.invalid([{ path: 'lang', message: `must be one of the bulletin's languages: ${bulletin.document.languages.join(', ')}` }]);
+      throw AppError.invalid([{ path: 'lang', message: `must be ${languageChoices(bulletin.document.languages)}, the bulletin's languages` }]);
     }
     const compiled = await renderBulletin(bulletin.document, lang, await this.deps.previews.themeContext(bulletin.document));
     const settings = await this.deps.settings.get();

@@ -197,10 +197,17 @@ describe('audience, send, progress and report', () => {
 
   it('will not send a bulletin whose checks find errors, and leads back to the composer', async () => {
     const { page, app } = b;
-    const broken = (await (await app.request('POST', '/api/bulletins', { json: { version: 1, title: 'No subject yet', languages: ['en'], subject: { en: '' }, blocks: [] } })).json()).id;
+    const image = { type: 'image', src: 'https://example.org/rally.jpg', alt: { en: '', es: '' } };
+    const document = { version: 1, title: 'No subject yet', languages: ['en', 'es'], subject: { en: '', es: 'Aún sin asunto' }, blocks: [image] };
+    const broken = (await (await app.request('POST', '/api/bulletins', { json: document })).json()).id;
     await b.open(`/admin/bulletins/${broken}/send`);
     const alert = page.getByRole('alert').filter({ hasText: 'The subject is empty' });
     await alert.waitFor();
+    // Each finding in words, as the composer's checks say it: where, in which language, and what.
+    const findings = await alert.getByRole('listitem').allInnerTexts();
+    expect(findings).toContain('Subject (English): The subject is empty');
+    expect(findings).toContain('Block 1 (Image) · Alt text (English): the image has no alt text');
+    expect(findings.join('\n')).not.toMatch(/blocks\[|\b(en|es)\b/);
     expect(await page.getByRole('button', { name: 'Review and send…' }).isDisabled()).toBe(true);
     expect(await alert.getByRole('link', { name: 'Open the composer to mend them' }).getAttribute('href')).toBe(`/admin/bulletins/${broken}`);
   });

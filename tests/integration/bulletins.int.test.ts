@@ -253,6 +253,10 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     const fallback = await (await preview(id, '')).text();
     expect(fallback).toContain(`lang="${EXAMPLE.languages[0]}"`);
     expect(fallback).toContain(HEADING.en);
+
+    const other = await preview(id, 'lang=fr');
+    expect(other.status).toBe(400);
+    expect((await other.json()).error.issues).toEqual([{ path: 'lang', message: "must be en (English) or es (Spanish), the bulletin's languages" }]);
   });
 
   it('previews with a policy of its own: images from any https host, inline styles, no scripts, framed only by the app', async () => {

@@ -108,7 +108,7 @@ describe.each(databaseKinds())('campaign API on %s', (kind) => {
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.issues.map((i: { path: string }) => i.path)).toEqual(['to[0]']);
     const lang = await app.request('POST', `/api/bulletins/${bulletinId}/test`, { json: { to: ['a@nnirr.org'], lang: 'fr' } });
-    expect((await lang.json()).error.issues).toEqual([{ path: 'lang', message: "must be one of the bulletin's languages: en, es" }]);
+    expect((await lang.json()).error.issues).toEqual([{ path: 'lang', message: "must be en (English) or es (Spanish), the bulletin's languages" }]);
   });
 
   it('ends a campaign that cannot be prepared as failed, with the reason', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { byLanguage, LanguageCode } from '../../src/audience/schemas.js';
-import { NAMED_LANGUAGES, normaliseLanguage } from '../../src/audience/languages.js';
+import { languageChoices, languageName, NAMED_LANGUAGES, normaliseLanguage } from '../../src/audience/languages.js';
 
 describe('language codes and names', () => {
   it('writes a code as BCP 47 does, whatever case or separator it came in', () => {
@@ -25,6 +25,13 @@ describe('language codes and names', () => {
       expect(result.success, value).toBe(false);
       expect(result.error?.issues[0]?.message).toMatch(/^must be a language code such as en, es or pt-BR, or a language's name/);
     }
+  });
+
+  it('names a language in English for staff, and lists the choices with their codes for an API', () => {
+    expect(['es', 'pt-BR', 'zh-Hant', 'ht'].map(languageName)).toEqual(['Spanish', 'Brazilian Portuguese', 'Traditional Chinese', 'Haitian Creole']);
+    expect(languageName('not a code')).toBe('not a code');
+    expect(languageChoices(['en', 'es'])).toBe('en (English) or es (Spanish)');
+    expect(languageChoices(['en', 'es', 'fr'])).toBe('en (English), es (Spanish), or fr (French)');
   });
 
   it('keys a text by the code, and refuses two keys for one language instead of keeping either', () => {

@@ -4,7 +4,7 @@ import { useId } from 'react';
 import { ErrorNotice } from '../components';
 import { BASE, Link } from '../router';
 import { useStaff } from '../session';
-import { describePath, type BulletinDocument, type Finding } from './model';
+import { describeFinding, type BulletinDocument, type Finding } from './model';
 
 const listFormat = new Intl.ListFormat('en');
 /** "Block 9", "Blocks 8 and 9", from block numbers (counted from 1). */
@@ -67,15 +67,12 @@ export function ChecksPanel({
       {findings.length > 0 && (
         <ul className="findings">
           {findings.map((finding, i) => {
-            const where = describePath(document, finding.field, finding.language);
-            // The message starts with the field's path ("blocks[4].alt: …"); the place is said above it.
-            const message =
-              finding.field && finding.message.startsWith(`${finding.field}: `) ? finding.message.slice(finding.field.length + 2) : finding.message;
+            const { where, message } = describeFinding(document, finding);
             const content = (
               <>
                 <span className={`badge badge-${finding.level}`}>{finding.level}</span>
                 <span className="finding-text">
-                  {finding.field && <span className="finding-where">{where}</span>}
+                  {where && <span className="finding-where">{where}</span>}
                   <span>{message}</span>
                 </span>
               </>

@@ -5,7 +5,8 @@ import type { Block, BlockType, BulletinDocument, Localised } from '../../bullet
 import { languageName } from '../components';
 
 export type { Block, BlockType, BulletinDocument, Localised };
-export type { Finding } from '../campaigns/campaign-types';
+import type { Finding } from '../campaigns/campaign-types';
+export type { Finding };
 export { blockSummary } from './block-summary';
 
 /** A bulletin as GET/PUT /api/bulletins/:id answer it. */
@@ -119,6 +120,17 @@ export function describePath(document: BulletinDocument, path: string | undefine
   const index = Number(block[1]);
   const type = document.blocks[index]?.type;
   return `Block ${index + 1}${type ? ` (${blockLabel(type)})` : ''}${field ? ` · ${name}${inLanguage}` : ''}`;
+}
+
+/**
+ * A finding in words: where it is ("Block 5 (Image) · Alt text (Spanish)", or only the language; none
+ * for the whole bulletin) and what, without the path its message starts with ("blocks[4].alt: …").
+ */
+export function describeFinding(document: BulletinDocument, finding: Finding): { where?: string; message: string } {
+  const { field, language } = finding;
+  const message = field && finding.message.startsWith(`${field}: `) ? finding.message.slice(field.length + 2) : finding.message;
+  const where = field ? describePath(document, field, language) : language ? languageName(language) : undefined;
+  return { where, message };
 }
 
 /** Moves focus to the control with `id`, or the closest thing that exists (the block, say). */

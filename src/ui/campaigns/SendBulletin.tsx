@@ -2,7 +2,8 @@
 // as it changes, choose when and whether links are counted, confirm with the count per language.
 import { useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, errorMessage } from '../api';
-import { Dialog, ErrorNotice, Field, formatDate, languageName, Loading, Notice, PageHeader } from '../components';
+import { describeFinding, type BulletinDocument } from '../bulletins/model';
+import { Dialog, ErrorNotice, Field, formatDate, Loading, Notice, PageHeader } from '../components';
 import { useAction, useApi, useDebounced } from '../hooks';
 import { BASE, Link, navigate, useTitle } from '../router';
 import { TopicChoices, topicName, type Topic } from '../subscribers/fields';
@@ -16,7 +17,7 @@ import './campaigns.css';
 interface Bulletin {
   id: number;
   title: string;
-  document: { languages: string[]; topic?: string };
+  document: BulletinDocument;
 }
 
 type Mode = 'topics' | 'segment' | 'rule';
@@ -99,7 +100,7 @@ function SendForm({ bulletin, findings, topics, segments, onSegmentSaved }: { bu
   return (
     <>
       <PageHeader title={`Send “${bulletin.title}”`} back={<Link to={`${BASE}/bulletins/${bulletin.id}`}>← Back to the bulletin</Link>} />
-      {blockingFindings.length > 0 && <BlockingFindings bulletinId={bulletin.id} findings={blockingFindings} />}
+      {blockingFindings.length > 0 && <BlockingFindings bulletin={bulletin} findings={blockingFindings} />}
       {sendError !== undefined && !(sendError instanceof ApiError && sendError.status === 422) && <ErrorNotice error={sendError} title="The send was not made." />}
       <form className="send-layout" onSubmit={review} noValidate>
         <div className="send-main">
@@ -269,20 +270,23 @@ function findingsOf(error: ApiError): Finding[] {
   return (error.body as { error?: { findings?: Finding[] } } | undefined)?.error?.findings?.filter((f) => f.level === 'error') ?? [];
 }
 
-function BlockingFindings({ bulletinId, findings }: { bulletinId: number; findings: Finding[] }) {
+function BlockingFindings({ bulletin, findings }: { bulletin: Bulletin; findings: Finding[] }) {
   return (
     <div className="notice notice-error" role="alert">
       <strong>The pre-send checks found {plural(findings.length, 'error')}; the bulletin cannot be sent until they are mended.</strong>
       <ul>
-        {findings.map((f, i) => (
-          <li key={i}>
-            {f.message}
-            {f.language && <span> ({languageName(f.language)})</span>}
-          </li>
-        ))}
+        {findings.map((finding, i) => {
+          const { where, message } = describeFinding(bulletin.document, finding);
+          return (
+            <li key={i}>
+              {where && <strong>{where}: </strong>}
+              {message}
+            </li>
+          );
+        })}
       </ul>
       <p>
-        <Link to={`${BASE}/bulletins/${bulletinId}`}>Open the composer to mend them</Link>
+        <Link to={`${BASE}/bulletins/${bulletin.id}`}>Open the composer to mend them</Link>
       </p>
     </div>
   );
