@@ -47,21 +47,24 @@ function go(to: string, replace: boolean): void {
 export type LeaveGuard = () => Promise<string | undefined>;
 
 let guard: LeaveGuard | undefined;
-/** Navigations asked for; only the latest goes ahead once the guard answers. */
+/** Ways out asked for (links, back, forward): only the latest goes ahead, or asks, once the guard answers. */
 let attempts = 0;
 
-/** Whether the screen lets the app leave: its guard's answer, then the person's. */
+/** Whether the screen lets the app leave for the latest way out asked for: its guard's answer, then the person's. */
 async function mayLeave(): Promise<boolean> {
+  const attempt = ++attempts;
   const question = await guard?.();
+  if (attempt !== attempts) return false;
   return question === undefined || window.confirm(question);
 }
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
-  const attempt = ++attempts;
-  if (!guard) return go(to, options.replace ?? false);
-  void mayLeave().then((leave) => {
-    if (leave && attempt === attempts) go(to, options.replace ?? false);
-  });
+  const replace = options.replace ?? false;
+  if (!guard) {
+    attempts += 1; // a way out still waiting for a guard's answer is given up
+    return go(to, replace);
+  }
+  void mayLeave().then((leave) => leave && go(to, replace));
 }
 
 /** A back or forward the guard refused, being undone: its popstate is ours. */
@@ -77,6 +80,7 @@ window.addEventListener('popstate', (event) => {
     return;
   }
   if (!guard || passing || to === undefined || to === position) {
+    attempts += 1;
     passing = false;
     position = to ?? position;
     show();

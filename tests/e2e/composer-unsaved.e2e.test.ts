@@ -94,11 +94,18 @@ describe('the composer keeps the work', () => {
     expect(await page().locator('[aria-invalid="true"], .field-error').count()).toBe(0);
     await b.screenshot('new-block');
 
+    // A copy of it waits too, until it is typed in.
+    await cta.getByRole('button', { name: 'Duplicate' }).click();
+    await saved();
+    await expect.poll(sendReason, { timeout: 10_000 }).toBe(`To send: fill in the new blocks ${NEW_BLOCK} and ${NEW_BLOCK + 1}.`);
+    expect(await checks.getByText(`Blocks ${NEW_BLOCK} and ${NEW_BLOCK + 1}, just added, are checked once you type in them.`).isVisible()).toBe(true);
+
     await field(cta, 'Heading (English)').fill('Sign the petition');
     await saved();
     await checks.getByRole('button', { name: `Block ${NEW_BLOCK} (Call to action) · Button URL` }).waitFor();
-    await expect.poll(sendReason).toMatch(/^To send: fix the \d+ errors in Checks\.$/);
-    expect(await checks.getByText('just added').count()).toBe(0);
+    await expect.poll(sendReason).toMatch(new RegExp(`^To send: fix the \\d+ errors in Checks and fill in the new block ${NEW_BLOCK + 1}\\.$`));
+    expect(await checks.getByRole('button', { name: new RegExp(`^Block ${NEW_BLOCK + 1} `) }).count()).toBe(0);
+    expect(await checks.getByText(`Block ${NEW_BLOCK + 1}, just added, is checked once you type in it.`).isVisible()).toBe(true);
   });
 
   it('asks before leaving a change the server refuses (by "← Bulletins", the navigation or the browser’s back): Cancel stays with the change, OK goes', async () => {

@@ -109,7 +109,9 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
       setNotice({ text: `Block ${from + 1} moved to position ${to + 1}.` });
     },
     onDuplicate: (index) => {
-      draft.duplicateBlock(index);
+      const key = draft.duplicateBlock(index);
+      // A copy of a block not typed in yet waits as the block does.
+      if (untouched.has(keys[index]!)) setUntouched((set) => new Set([...set, key]));
       setNotice({ text: `Block ${index + 1} copied as block ${index + 2}.` });
     },
     onRemove: (index) => {

@@ -166,8 +166,11 @@ export function useDraft(bulletin: Bulletin) {
   );
 
   const duplicateBlock = useCallback(
-    (index: number) =>
-      changeBlocks('Duplicate block', (entries) => entries.toSpliced(index + 1, 0, { block: structuredClone(entries[index]!.block), key: newKey() })),
+    (index: number): string => {
+      const key = newKey();
+      changeBlocks('Duplicate block', (entries) => entries.toSpliced(index + 1, 0, { block: structuredClone(entries[index]!.block), key }));
+      return key;
+    },
     [changeBlocks],
   );
 
