@@ -217,10 +217,19 @@ function image(src: string, alt: string, href?: string): string {
 
 function goal(g: { target: number; current?: number | undefined; unit?: Localised | undefined }, t: Text, brand: string, language: string): string {
   const line = escapeHtml(goalLine(g, t(g.unit), language));
-  if (g.current === undefined) return `      <mj-text><p style="margin:0;font-weight:700">${line}</p></mj-text>`;
-  const percent = Math.max(0, Math.min(100, Math.round((g.current / g.target) * 100)));
+  const percent = goalPercent(g);
+  if (percent === undefined) return `      <mj-text><p style="margin:0;font-weight:700">${line}</p></mj-text>`;
   return `      <mj-text>
         <div role="img" aria-label="${percent}%" style="background-color:${COLOURS.track};border-radius:5px;height:10px;width:100%;margin:0 0 8px"><div style="background-color:${brand};border-radius:5px;height:10px;width:${percent}%"></div></div>
         <p style="margin:0;font-weight:700">${line}</p>
       </mj-text>`;
+}
+
+/**
+ * How far the count is toward the target, 0–100, or undefined when there is no bar to draw: no
+ * count, or a target that is not a positive number (a draft's 0, which the checks refuse to send).
+ */
+export function goalPercent(g: { target: number; current?: number | undefined }): number | undefined {
+  if (g.current === undefined || !Number.isFinite(g.current) || !Number.isFinite(g.target) || g.target <= 0) return undefined;
+  return Math.max(0, Math.min(100, Math.round((g.current / g.target) * 100)));
 }

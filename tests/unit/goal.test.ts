@@ -1,0 +1,53 @@
+// The goal of a call to action in the mail: a progress bar only where there is a count and a
+// target above 0, so a draft's target of 0 never puts "NaN%" or "Infinity%" into a mail.
+import { describe, expect, it } from 'vitest';
+import { goalPercent } from '../../emails/bulletin-theme.js';
+import { BulletinDocument } from '../../src/bulletins/document.js';
+import { personalise } from '../../src/render/personalise.js';
+import { renderBulletin } from '../../src/render/render.js';
+import { ORGANISATION } from '../helpers/bulletins.js';
+
+const context = { settings: ORGANISATION, topicName: undefined };
+/** A bulletin with one call to action whose goal is `goal`, read as the API reads it. */
+const withGoal = (goal: Record<string, unknown>) =>
+  BulletinDocument.parse({
+    version: 1,
+    title: 't',
+    languages: ['en'],
+    subject: { en: 'Sign' },
+    blocks: [{ type: 'call_to_action', heading: { en: 'Sign' }, body: { en: 'Now' }, button: { href: 'https://example.org', label: { en: 'Sign' } }, goal }],
+  });
+
+const READER = { subscriberId: 1, email: 'ana@example.org', name: 'Ana' };
+const LINKS = { unsubscribe: 'https://news.example.org/u/t', preferences: 'https://news.example.org/p/t', view: 'https://news.example.org/v/t' };
+
+/** The mail as a reader gets it, for a bulletin whose call to action has `goal`. */
+const mail = async (goal: Record<string, unknown>) => personalise(await renderBulletin(withGoal({ ...goal, unit: { en: 'signatures' } }), 'en', context), READER, LINKS);
+
+describe('the goal of a call to action', () => {
+  it('is a share of the target from 0 to 100', () => {
+    expect(goalPercent({ target: 1000, current: 250 })).toBe(25);
+    expect(goalPercent({ target: 3, current: 1 })).toBe(33);
+    expect(goalPercent({ target: 100, current: 150 })).toBe(100);
+    expect(goalPercent({ target: 100, current: -5 })).toBe(0);
+  });
+
+  it('has no share without a count or with a target that is not above 0', () => {
+    for (const g of [{ target: 100 }, { target: 0, current: 0 }, { target: 0, current: 12 }, { target: -10, current: 5 }, { target: Number.NaN, current: 1 }, { target: 10, current: Number.NaN }]) {
+      expect(goalPercent(g), JSON.stringify(g)).toBeUndefined();
+    }
+  });
+
+  it('draws the bar with its share, and none for a target of 0 or left out', async () => {
+    const drawn = await mail({ target: 1000, current: 250 });
+    expect(drawn.html).toContain('aria-label="25%"');
+    expect(drawn.html).toContain('width:25%');
+
+    for (const goal of [{ target: 0, current: 0 }, { target: 0, current: 40 }, { current: 0 }, {}]) {
+      const { html, text } = await mail(goal);
+      expect(html, JSON.stringify(goal)).not.toMatch(/NaN|Infinity|role="img" aria-label="\d+%"/);
+      expect(text, JSON.stringify(goal)).not.toMatch(/NaN|Infinity/);
+      expect(html, JSON.stringify(goal)).toContain('signatures');
+    }
+  });
+});
