@@ -1,17 +1,23 @@
 // The language of a public page: an explicit choice (?lang=), else what the link or the
 // subscriber says, else the browser's Accept-Language, else the organisation's default.
 import type { Request } from 'express';
+import { z } from 'zod';
+import { normaliseLanguage } from '../audience/languages.js';
+import { LanguageCode } from '../audience/schemas.js';
 import { escapeHtml } from '../render/html.js';
 import { choice } from './page.js';
 
 export const PAGE_LANGUAGES = ['en', 'es'] as const;
 export type PageLanguage = (typeof PAGE_LANGUAGES)[number];
 
+/** A page language as a form or a request writes it ("ES", "Spanish", "español"), read as its code. */
+export const PageLanguageChoice = LanguageCode.pipe(z.enum(PAGE_LANGUAGES));
+
 export function pageLanguage(req: Request, known?: string, fallback = 'en'): PageLanguage {
   const asked = typeof req.query.lang === 'string' ? req.query.lang : undefined;
   const candidates = [asked, known, ...req.acceptsLanguages(), fallback];
   for (const candidate of candidates) {
-    const base = candidate?.toLowerCase().split('-')[0];
+    const base = candidate === undefined ? undefined : normaliseLanguage(candidate).toLowerCase().split('-')[0];
     if (base && (PAGE_LANGUAGES as readonly string[]).includes(base)) return base as PageLanguage;
   }
   return 'en';

@@ -6,7 +6,7 @@ import { formBody } from '../http/storable-input.js';
 import { escapeHtml } from '../render/html.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
-import { PAGE_LANGUAGES, languageOptions, languageSwitch, pageLanguage, topicCheckboxes, type PageLanguage } from './language.js';
+import { PageLanguageChoice, languageOptions, languageSwitch, pageLanguage, topicCheckboxes, type PageLanguage } from './language.js';
 import { choice, maskEmail, page } from './page.js';
 import type { LinkedSubscriber, SupporterStore } from './supporter-store.js';
 
@@ -57,7 +57,7 @@ const PAUSE_DAYS = [30, 60, 90] as const;
 
 const Choice = z.object({
   topics: z.union([z.string(), z.array(z.string())]).optional().transform((t) => (t === undefined ? [] : Array.isArray(t) ? t : [t])),
-  language: z.enum(PAGE_LANGUAGES),
+  language: PageLanguageChoice,
   pause: z.enum(['keep', 'resume', '30', '60', '90']).default('keep'),
   leave: z.literal('yes').optional(),
 });

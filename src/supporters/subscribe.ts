@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { z } from 'zod';
 import { confirmationEmail } from '../../emails/confirmation.js';
+import { normaliseLanguage } from '../audience/languages.js';
 import { Email, type Topic } from '../audience/schemas.js';
 import type { TopicStore } from '../audience/topic-store.js';
 import { formBody } from '../http/storable-input.js';
@@ -19,7 +20,7 @@ import type { Sender } from '../sending/ses-sender.js';
 import type { Settings } from '../settings/settings.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
-import { PAGE_LANGUAGES, languageOptions, languageSwitch, pageLanguage, topicCheckboxes, type PageLanguage } from './language.js';
+import { PageLanguageChoice, languageOptions, languageSwitch, pageLanguage, topicCheckboxes, type PageLanguage } from './language.js';
 import { maskEmail, page } from './page.js';
 import type { ConfirmationTarget, SubscriptionStore } from './subscription-store.js';
 import type { LinkedSubscriber, SupporterStore } from './supporter-store.js';
@@ -162,7 +163,7 @@ function subscribeForm(publicTopics: ReadonlySet<string>) {
   return z.object({
     email: Email,
     name: z.string().trim().max(NAME_MAX).default(''),
-    language: z.enum(PAGE_LANGUAGES),
+    language: PageLanguageChoice,
     // None ticked is every public topic, as the form says: someone confirmed into no topic would
     // be left out of every bulletin that has one.
     topics: oneOrMany.pipe(
@@ -357,7 +358,7 @@ function submitted(body: Record<string, unknown>): FormState['values'] {
   return {
     email: text(body.email),
     name: text(body.name),
-    language: text(body.language),
+    language: normaliseLanguage(text(body.language)),
     topics: [body.topics].flat().filter((t): t is string => typeof t === 'string'),
   };
 }

@@ -54,6 +54,13 @@ describe.each(databaseKinds())('preferences page on %s', (kind) => {
     expect(await events()).toEqual(['subscribed', 'preferences_changed']);
   });
 
+  it('takes the language as people write it, a code in any case or its name', async () => {
+    for (const [written, code] of [['ES', 'es'], ['English', 'en'], ['Espa%C3%B1ol', 'es'], ['en', 'en']]) {
+      expect((await post(`topics=border&language=${written}`)).status, written).toBe(200);
+      expect((await subscriber()).language, written).toBe(code);
+    }
+  });
+
   it('pauses for 60 days, and resumes', async () => {
     await post('topics=border&language=es&pause=60');
     const paused = new Date((await subscriber()).pausedUntil).getTime();

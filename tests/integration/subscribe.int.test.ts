@@ -169,6 +169,15 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     expect(expires! - Date.now() / 1000).toBeLessThanOrEqual(7 * 86400);
   });
 
+  it('takes the language as people write it, a code in any case or its name, and shows the page in a language so named', async () => {
+    for (const [written, email] of [['ES', 'es-code@example.org'], ['Spanish', 'es-english@example.org'], ['español', 'es-own@example.org'], ['EN', 'en-code@example.org']]) {
+      const res = await subscribe({ email: email!, language: written!, topics: 'border' });
+      expect(res.status, written).toBe(200);
+      expect((await row(email!))?.language, written).toBe(written === 'EN' ? 'en' : 'es');
+    }
+    expect(await (await fetch(`${baseUrl}/subscribe?lang=Spanish`)).text()).toContain('<html lang="es"');
+  });
+
   it('follows every public topic when none is ticked, as the form says, so the confirmed person is in each topic\'s bulletins', async () => {
     await stores.topics.create({ key: 'housing', name: { en: 'Housing' }, public: true });
     try {
