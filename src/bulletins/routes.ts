@@ -1,6 +1,7 @@
 // /api/bulletins: documents, versions, preview and pre-send checks.
 import { z } from 'zod';
 import { languageChoices } from '../audience/languages.js';
+import { LanguageCode } from '../audience/schemas.js';
 import { AppError } from '../http/app-error.js';
 import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
 import type { BulletinStore } from './bulletin-store.js';
@@ -34,7 +35,7 @@ const Finding = z.object({
 });
 
 const PreviewQuery = z.strictObject({
-  lang: z.string().optional().describe("A language of the bulletin; its first language when omitted"),
+  lang: LanguageCode.optional().describe("A language of the bulletin (a code in any case or a name, as LanguageCode reads it); its first language when omitted"),
   format: z.enum(['html', 'text', 'mjml']).default('html'),
   versionId: z.coerce.number().int().positive('must be a positive integer').optional().describe('A saved version to render; the current one when omitted'),
 });

@@ -254,6 +254,8 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     expect(fallback).toContain(`lang="${EXAMPLE.languages[0]}"`);
     expect(fallback).toContain(HEADING.en);
 
+    for (const written of ['ES', 'Spanish']) expect(await (await preview(id, `lang=${written}&format=html`)).text(), written).toContain('lang="es"');
+
     const other = await preview(id, 'lang=fr');
     expect(other.status).toBe(400);
     expect((await other.json()).error.issues).toEqual([{ path: 'lang', message: "must be en (English) or es (Spanish), the bulletin's languages" }]);
