@@ -106,6 +106,7 @@ export function createApp(deps: AppDeps): Express {
       sessions: stores.sessions,
       publicUrl: deps.publicUrl,
       setupCode: deps.setupCode,
+      mailViewer: deps.mailbox ? MAIL_VIEWER_PATH : undefined,
       redis: deps.subscribe.redis,
       rateLimitPrefix: deps.subscribe.rateLimitPrefix,
       logger: deps.logger,

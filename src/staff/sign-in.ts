@@ -35,6 +35,8 @@ export interface SignInDeps {
   publicUrl: string;
   /** The first-run code `npm start` printed; absent, no setup is possible. It works once. */
   setupCode?: string;
+  /** The development mail viewer's path, told to the signed-in web app so it can link to it; absent, there is none. */
+  mailViewer?: string;
   /** Holds the throttles' counters. */
   redis: Redis;
   /** Prefix of the throttles' keys in Redis. */
@@ -82,7 +84,7 @@ export function signInRouter(deps: SignInDeps): Router {
     const token = await deps.sessions.create(user.id);
     await deps.staff.recordSignIn(user.id);
     setSessionCookie(req, res, token, deps.publicUrl);
-    res.status(status).json(sessionAnswer(deps.sessions, user, token));
+    res.status(status).json(sessionAnswer(deps, user, token));
   }
 
   router.use(['/session', '/setup'], (_req, res, next) => {
@@ -99,7 +101,7 @@ export function signInRouter(deps: SignInDeps): Router {
       res.status(401).json({ ...new AppError('unauthorized', 'Not signed in').toJSON(), setupRequired });
       return;
     }
-    res.json(sessionAnswer(deps.sessions, user, token));
+    res.json(sessionAnswer(deps, user, token));
   });
 
   router.post('/session', perIp, perEmail, async (req, res) => {
@@ -151,8 +153,8 @@ export function signInRouter(deps: SignInDeps): Router {
   return router;
 }
 
-function sessionAnswer(sessions: SessionStore, user: StaffUser, token: string): { staff: SessionStaff; csrfToken: string } {
-  return { staff: sessionStaff(user), csrfToken: sessions.csrfToken(token) };
+function sessionAnswer(deps: SignInDeps, user: StaffUser, token: string): { staff: SessionStaff; csrfToken: string; mailViewer?: string } {
+  return { staff: sessionStaff(user), csrfToken: deps.sessions.csrfToken(token), ...(deps.mailViewer ? { mailViewer: deps.mailViewer } : {}) };
 }
 
 /** The signed-in person as GET /api/session and GET /api/me show them. */

@@ -15,12 +15,14 @@ export interface Staff {
 interface SessionAnswer {
   staff: Staff;
   csrfToken: string;
+  /** The development mail viewer's path, when this server has one (never in production). */
+  mailViewer?: string;
 }
 
 type SessionState =
   | { status: 'loading' }
   | { status: 'signed-out'; setupRequired: boolean }
-  | { status: 'signed-in'; staff: Staff };
+  | { status: 'signed-in'; staff: Staff; mailViewer?: string };
 
 interface SessionContext {
   state: SessionState;
@@ -40,7 +42,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     api<SessionAnswer>('GET', '/api/session')
       .then((answer) => {
         setCsrfToken(answer.csrfToken);
-        setState({ status: 'signed-in', staff: answer.staff });
+        setState({ status: 'signed-in', staff: answer.staff, mailViewer: answer.mailViewer });
       })
       .catch((error: unknown) => {
         const setupRequired = error instanceof ApiError && (error.body as { setupRequired?: boolean } | undefined)?.setupRequired === true;
@@ -50,7 +52,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signedIn = useCallback((answer: SessionAnswer) => {
     setCsrfToken(answer.csrfToken);
-    setState({ status: 'signed-in', staff: answer.staff });
+    setState({ status: 'signed-in', staff: answer.staff, mailViewer: answer.mailViewer });
   }, []);
 
   const signOut = useCallback(async () => {
@@ -59,7 +61,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setState({ status: 'signed-out', setupRequired: false });
   }, []);
 
-  const update = useCallback((staff: Staff) => setState({ status: 'signed-in', staff }), []);
+  const update = useCallback((staff: Staff) => setState((state) => (state.status === 'signed-in' ? { ...state, staff } : state)), []);
 
   return <Context.Provider value={{ state, signedIn, signOut, update }}>{children}</Context.Provider>;
 }
@@ -68,6 +70,12 @@ export function useSession(): SessionContext {
   const context = useContext(Context);
   if (!context) throw new Error('useSession outside SessionProvider');
   return context;
+}
+
+/** Where the development mail viewer is, when the server has one: test mail can be read there. */
+export function useMailViewer(): string | undefined {
+  const { state } = useSession();
+  return state.status === 'signed-in' ? state.mailViewer : undefined;
 }
 
 /** The signed-in staff member; screens behind sign-in only. */

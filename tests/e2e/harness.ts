@@ -67,7 +67,8 @@ export async function startBrowserApp(prefix: string, kind: DatabaseKind = 'sqli
   const staffAppDir = await buildStaffApp();
   const ses = await startSesEmulator(0);
   // localhost is a secure context for Chromium, so the session cookie works as it would over https.
-  const app = await startTestApp(kind, { sesEndpoint: ses.url, worker: true, staffAppDir, ...options });
+  // The emulator as the sender, as `npm start` has it in development: the mail viewer is there too.
+  const app = await startTestApp(kind, { sesEmulator: ses, worker: true, staffAppDir, ...options });
   const base = app.baseUrl.replace('127.0.0.1', 'localhost');
   const browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: base, locale: 'en-GB', timezoneId: 'UTC' });

@@ -294,6 +294,13 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
     await b.screenshot('test-sent');
     const tests = (await b.mails()).filter((mail) => mail.subject === `[TEST] ${EXAMPLE.subject.es}`);
     expect(tests.flatMap((mail) => mail.destination.to).sort()).toEqual(['ana@example.org', 'luis@example.org']);
+    // In development the mail went to the local emulator, and the dialog says where to read it: a new tab.
+    const viewer = dialog.getByRole('link', { name: 'read it in the mail viewer' });
+    expect(await viewer.getAttribute('target')).toBe('_blank');
+    const [tab] = await Promise.all([page().context().waitForEvent('page'), viewer.click()]);
+    await tab.getByRole('link', { name: `[TEST] ${EXAMPLE.subject.es}` }).first().waitFor();
+    expect(new URL(tab.url()).pathname).toBe('/admin/mail');
+    await tab.close();
     await dialog.getByRole('button', { name: 'Done' }).click();
 
     await page().reload();

@@ -84,6 +84,13 @@ describe('the mail viewer', () => {
     expect(html).toMatch(/<a href="https:\/\/news\.example\.org\/preferences\/[^"]+"[^>]*>Manage your preferences<\/a>/);
   });
 
+  it('tells the signed-in web app where it is, so a test send can link to it', async () => {
+    const res = await get('/api/session');
+    expect(res.status).toBe(200);
+    expect((await res.json()).mailViewer).toBe('/admin/mail');
+    expect((await get('/api/session', {})).status).toBe(401);
+  });
+
   it('answers 404 for a mail it does not have', async () => {
     for (const path of ['/admin/mail/ses-000000000', '/admin/mail/ses-000000000/html', '/admin/mail/%3Cscript%3E']) {
       const res = await get(path);
@@ -106,6 +113,9 @@ describe('without the viewer', () => {
       const res = await fetch(`${app.baseUrl}/admin/mail`, { headers: editor.headers(), redirect: 'manual' });
       // What /admin/* always is: the staff web app's shell (503 while unbuilt), never the viewer.
       expect(await res.text()).not.toContain('Sent mail');
+      const session = await (await fetch(`${app.baseUrl}/api/session`, { headers: editor.headers() })).json();
+      expect(session.staff.email).toBe('absent-editor@example.org');
+      expect(session).not.toHaveProperty('mailViewer');
     } finally {
       await app.close();
       await ses?.close();

@@ -3,13 +3,14 @@ import { useState } from 'react';
 import { api, ApiError } from '../api';
 import { Dialog, ErrorNotice, Field, languageName, Notice } from '../components';
 import { submitTo, useAction } from '../hooks';
-import { useSession, useStaff } from '../session';
+import { useMailViewer, useSession, useStaff } from '../session';
 
 const MAX_ADDRESSES = 10;
 
 export function TestSendDialog({ open, onClose, bulletinId, languages }: { open: boolean; onClose(): void; bulletinId: number; languages: string[] }) {
   const staff = useStaff();
   const { update } = useSession();
+  const mailViewer = useMailViewer();
   const [addresses, setAddresses] = useState(() => (staff.testAddresses.length ? staff.testAddresses : [staff.email]).join('\n'));
   const [language, setLanguage] = useState(languages[0]!);
   const [sent, setSent] = useState<{ to: string[]; language: string }>();
@@ -55,6 +56,16 @@ export function TestSendDialog({ open, onClose, bulletinId, languages }: { open:
         {sent && (
           <Notice kind="success">
             Test sent in {languageName(sent.language)} to {sent.to.join(', ')}.
+            {mailViewer && (
+              <>
+                {' '}
+                Here in development it went to the local SES emulator:{' '}
+                <a href={mailViewer} target="_blank" rel="noreferrer">
+                  read it in the mail viewer
+                </a>
+                .
+              </>
+            )}
           </Notice>
         )}
         <div className="dialog-actions">
