@@ -1,5 +1,6 @@
 // What staff do with sends: start or schedule one (after the pre-send checks), pause, resume,
 // cancel, reschedule, retry failed rows, and send a test. The worker does the sending itself.
+import type { AudienceStore } from '../audience/audience-store.js';
 import { languageChoices } from '../audience/languages.js';
 import type { Rule } from '../audience/rules.js';
 import type { SegmentStore } from '../audience/segment-store.js';
@@ -21,6 +22,8 @@ export interface SendInput {
   segmentId?: number | undefined;
   scheduledAt?: string | undefined;
   tracking: 'aggregate' | 'off';
+  /** Send even though the bulletin already went out (or is scheduled): the second confirmation. */
+  resend?: boolean | undefined;
 }
 
 export class CampaignService {
@@ -28,6 +31,7 @@ export class CampaignService {
     private readonly deps: {
       campaigns: CampaignStore;
       bulletins: BulletinStore;
+      audience: AudienceStore;
       previews: BulletinPreviews;
       segments: SegmentStore;
       settings: SettingsStore;
@@ -48,18 +52,40 @@ export class CampaignService {
       throw new AppError('unprocessable', `The pre-send checks found ${errors.length} error(s); mend them before sending`, undefined, { findings });
     }
     const segment = input.segmentId === undefined ? undefined : await this.deps.segments.get(input.segmentId);
+    const rule = segment?.rule ?? input.rule!;
+    const topic = bulletin.document.topic ?? null;
+    if (!input.resend) await this.refuseResend(bulletinId, rule, topic);
     const at = input.scheduledAt ? new Date(input.scheduledAt) : new Date();
     const campaign = await this.deps.campaigns.create({
       bulletinId,
       bulletinVersionId: bulletin.versionId,
       segmentId: segment?.id ?? null,
-      rule: segment?.rule ?? input.rule!,
-      topic: bulletin.document.topic ?? null,
+      rule,
+      topic,
       scheduledAt: at.toISOString(),
       tracking: input.tracking,
     });
     await this.deps.queues.scheduleStart(campaign.id, at);
     return campaign;
+  }
+
+  /**
+   * A bulletin that went out, or is scheduled, is not sent again without `resend`: the 409 names
+   * the earlier sends and how many of the new audience already received one of them.
+   */
+  private async refuseResend(bulletinId: number, rule: Rule, topic: string | null): Promise<void> {
+    const earlier = await this.deps.campaigns.sendsOf(bulletinId);
+    if (!earlier.length) return;
+    const received: Rule = { any: earlier.map((c) => ({ campaign: c.id, received: true })) };
+    const { eligible: alreadyReceived } = await this.deps.audience.preview({ all: [rule, received] }, topic ?? undefined);
+    const last = earlier[0]!;
+    const when = last.state === 'scheduled' ? `is scheduled for ${last.scheduledAt}` : `went out ${last.startedAt ?? last.scheduledAt} to ${last.counts.total} people`;
+    throw new AppError(
+      'already_sent',
+      `This bulletin ${when} (campaign ${last.id})${earlier.length > 1 ? ` and ${earlier.length - 1} earlier time(s)` : ''}; ${alreadyReceived} of the people chosen now already received it. Send with "resend": true to send it again`,
+      undefined,
+      { campaigns: earlier, alreadyReceived },
+    );
   }
 
   async reschedule(id: number, scheduledAt: string): Promise<Campaign> {

@@ -113,6 +113,9 @@ const SKIP_REASONS: Record<ExclusionReason, string> = {
 /** Deliveries in these statuses are done: nothing will happen to them unless staff retry. */
 const OPEN: DeliveryStatus[] = ['queued', 'sending'];
 
+/** States in which a campaign may have ended before sending anything. */
+const FINAL_WITHOUT_MAIL = new Set<CampaignState>(['cancelled', 'failed']);
+
 /** How many earlier sends a campaign's report is compared with. */
 export const COMPARED_CAMPAIGNS = 5;
 
@@ -161,13 +164,14 @@ export class CampaignStore {
     return toCampaign(row);
   }
 
-  /** The newest 500 campaigns with their bulletin's title and their counts by delivery status. */
-  async list(): Promise<CampaignListItem[]> {
+  /** The newest 500 campaigns (of one bulletin when asked) with their bulletin's title and their counts by delivery status. */
+  async list(filter: { bulletinId?: number | undefined } = {}): Promise<CampaignListItem[]> {
     const rows = await this.db
       .selectFrom('campaigns')
       .innerJoin('bulletins', 'bulletins.id', 'campaigns.bulletin_id')
       .selectAll('campaigns')
       .select('bulletins.title as bulletin_title')
+      .$if(filter.bulletinId !== undefined, (qb) => qb.where('campaigns.bulletin_id', '=', filter.bulletinId!))
       .orderBy('campaigns.id', 'desc')
       .limit(500)
       .execute();
@@ -190,6 +194,14 @@ export class CampaignStore {
       c.total += Number(n);
     }
     return rows.map((row) => ({ ...toCampaign(row), bulletinTitle: row.bulletin_title, counts: counts.get(row.id)! }));
+  }
+
+  /**
+   * The bulletin's sends that reached someone or are still to come, newest first: a campaign
+   * cancelled or failed before it sent anything does not count.
+   */
+  async sendsOf(bulletinId: number): Promise<CampaignListItem[]> {
+    return (await this.list({ bulletinId })).filter((c) => !FINAL_WITHOUT_MAIL.has(c.state) || c.counts.sent + c.counts.unknown > 0);
   }
 
   /**

@@ -15,6 +15,10 @@ const SendInput = z
     segmentId: z.number().int().positive().optional(),
     scheduledAt: isoTime.optional().describe('When to start; now when left out'),
     tracking: z.enum(['aggregate', 'off']).default('aggregate').describe('"off" for a sensitive send: no link is counted'),
+    resend: z
+      .boolean()
+      .default(false)
+      .describe('Send even though the bulletin already went out or is scheduled; without it such a send answers 409 already_sent with the earlier campaigns and how many of this audience already received it'),
   })
   .refine((body) => (body.rule === undefined) !== (body.segmentId === undefined), 'must give either rule or segmentId');
 
@@ -84,7 +88,7 @@ export function campaignRoutes(service: CampaignService, campaigns: CampaignStor
   return [
     defineRoute({
       method: 'post', path: '/bulletins/:id/send', tag, role: 'editor', status: 201,
-      summary: 'Send or schedule the bulletin to a rule or segment; 422 with the findings while the pre-send checks find errors',
+      summary: 'Send or schedule the bulletin to a rule or segment; 422 with the findings while the pre-send checks find errors; 409 already_sent when it went out before, unless resend is true',
       params: idParams, body: SendInput, response: Campaign,
       handler: ({ params, body }) => service.send(params.id, body),
     }),
@@ -98,9 +102,10 @@ export function campaignRoutes(service: CampaignService, campaigns: CampaignStor
     }),
     defineRoute({
       method: 'get', path: '/campaigns', tag, role: 'editor',
-      summary: "List campaigns, newest first, with their bulletin's title and counts by delivery status",
+      summary: "List campaigns (the newest 500, or one bulletin's), newest first, with their bulletin's title and counts by delivery status",
+      query: z.strictObject({ bulletinId: z.coerce.number().int().positive('must be a positive integer').optional() }),
       response: z.object({ data: z.array(CampaignListItem) }),
-      handler: async () => ({ data: await campaigns.list() }),
+      handler: async ({ query }) => ({ data: await campaigns.list(query) }),
     }),
     defineRoute({
       method: 'get', path: '/campaigns/:id', tag, role: 'editor',

@@ -90,6 +90,14 @@ describe('audience, send, progress and report', () => {
     await dialog.getByText('Send to 11 subscribers: 7 in English, 4 in Spanish.').waitFor();
     await b.screenshot('confirm');
     await dialog.getByRole('button', { name: 'Send now' }).click();
+    // The bulletin went out to earlier.org before: the server refuses, and the app asks again,
+    // naming that send and how many of these readers it reached (none).
+    const again = page.getByRole('dialog', { name: 'Send this bulletin again?' });
+    await again.getByText(/^Sent .* to 4 people\. None of the people chosen now received it\.$/).waitFor();
+    expect(page.url()).toMatch(/\/send$/);
+    await b.screenshot('send-again');
+    await b.expectAccessible('send-again');
+    await again.getByRole('button', { name: 'Send it again' }).click();
 
     await page.waitForURL(/\/admin\/campaigns\/\d+$/);
     const progress = page.getByRole('progressbar', { name: 'Messages settled' });
@@ -126,6 +134,27 @@ describe('audience, send, progress and report', () => {
     await expect.poll(() => row.innerText()).toMatch(/sent.*11/s);
     await b.screenshot('campaigns');
     await b.expectAccessible('campaigns');
+
+    // Opened again, the bulletin shows its sends, marks the version sent, and offers next week's
+    // bulletin first.
+    await b.open(`/admin/bulletins/${bulletinId}`);
+    const sends = page.getByRole('region', { name: 'Sends of this bulletin' });
+    await sends.getByText(/^Sent .* to 11 people · report of send \d+$/).waitFor();
+    await sends.getByText(/^Sent .* to 4 people · report of send \d+$/).waitFor();
+    expect(await page.getByText('Ready to send.').count()).toBe(0);
+    await page.getByText('Sent before: sending again asks first.').waitFor();
+    expect((await page.getByRole('button', { name: 'Send again…' }).getAttribute('class')) ?? '').not.toMatch(/button-primary/);
+    const copy = page.getByRole('button', { name: 'Copy as next week’s bulletin' });
+    expect(await copy.getAttribute('class')).toMatch(/button-primary/);
+    await page.getByRole('button', { name: 'Versions' }).click();
+    await page.getByRole('dialog', { name: 'Versions' }).getByRole('row').filter({ has: page.locator('.badge-sent') }).first().waitFor();
+    await b.screenshot('composer-sent');
+    await b.expectAccessible('composer-sent');
+    await page.getByRole('dialog', { name: 'Versions' }).getByRole('button', { name: 'Close' }).click();
+    await copy.click();
+    await page.waitForURL((url) => /\/admin\/bulletins\/\d+$/.test(url.pathname) && url.pathname !== `/admin/bulletins/${bulletinId}`);
+    await page.getByText('Ready to send.').waitFor();
+    expect(await page.getByRole('region', { name: 'Sends of this bulletin' }).count()).toBe(0);
     expect(b.consoleErrors).toEqual([]);
   });
 
@@ -138,10 +167,16 @@ describe('audience, send, progress and report', () => {
     await page.getByLabel('Schedule for later').check();
     await page.getByLabel('Send at').fill('2031-05-01T09:30');
     await page.getByLabel('Off: sensitive send, no link counted').check();
+    // Two sends went out before: the page says so before anything is chosen.
+    const earlier = page.getByRole('note').filter({ hasText: 'This bulletin went out before.' });
+    expect(await earlier.getByRole('listitem').count()).toBe(2);
     await page.getByRole('button', { name: 'Review and schedule…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Schedule this bulletin?' });
     await dialog.getByText('Link tracking off: sensitive send, no link counted.').waitFor();
     await dialog.getByRole('button', { name: 'Schedule the send' }).click();
+    const again = page.getByRole('dialog', { name: 'Send this bulletin again?' });
+    await again.getByText(/\(and 1 earlier send\)\. 14 people of those chosen now already received it\.$/).waitFor();
+    await again.getByRole('button', { name: 'Schedule it again' }).click();
 
     await page.waitForURL(/\/admin\/campaigns\/\d+$/);
     const id = Number(new URL(page.url()).pathname.split('/').at(-1));
@@ -169,7 +204,7 @@ describe('audience, send, progress and report', () => {
     await importAudience(app, 3, 'retry', 'retry.org');
     // The stream is refused: only polling can bring the page from "scheduled" to the end of the send.
     await page.route('**/api/campaigns/*/events', (route) => route.abort());
-    const created = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'retry.org' }, scheduledAt: new Date(Date.now() + 3000).toISOString() } })).json();
+    const created = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'retry.org' }, scheduledAt: new Date(Date.now() + 3000).toISOString() } })).json();
     await b.open(`/admin/campaigns/${created.id}`);
     await page.getByText('The live connection broke; the numbers are checked every 2 seconds instead.').waitFor();
     const progress = page.getByRole('progressbar', { name: 'Messages settled' });

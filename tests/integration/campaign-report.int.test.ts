@@ -18,7 +18,7 @@ describe.each(databaseKinds())('campaign report on %s', (kind) => {
   let first: Record<string, any>;
   let second: Record<string, any>;
 
-  const send = async (id: number, body: Record<string, unknown>) => (await app.request('POST', `/api/bulletins/${id}/send`, { json: body })).json();
+  const send = async (id: number, body: Record<string, unknown>) => (await app.request('POST', `/api/bulletins/${id}/send`, { json: { resend: true, ...body } })).json();
   const get = async (path: string) => (await app.request('GET', path)).json();
   /** What SNS would tell the webhook about one message, applied as the webhook applies it. */
   const sesEvent = (event: SesEvent) => events.apply(randomUUID(), 'Notification', event);

@@ -1,6 +1,6 @@
 // The campaign API around a send: scheduling, rescheduling and cancelling before the start,
 // pausing and resuming, progress as server-sent events, and test sends.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { importAudience, sendableBulletin, waitForCampaign } from '../helpers/campaigns.js';
 import { databaseKinds } from '../helpers/databases.js';
@@ -14,8 +14,12 @@ describe.each(databaseKinds())('campaign API on %s', (kind) => {
   beforeAll(async () => {
     ses = await new ScriptedSes().start();
     app = await startTestApp(kind, { sesEndpoint: ses.url, worker: true, env: { SES_MAX_SEND_RATE: '50' } });
-    bulletinId = await sendableBulletin(app);
+    await sendableBulletin(app); // settings and the topic, before the audience subscribes to it
     await importAudience(app, 30, 's', 'sched.org');
+  });
+  // A bulletin of its own for each test: a second send of one bulletin needs resend (tested below).
+  beforeEach(async () => {
+    bulletinId = await sendableBulletin(app);
   });
   afterAll(async () => {
     await app.close();
@@ -120,6 +124,38 @@ describe.each(databaseKinds())('campaign API on %s', (kind) => {
     const report = await waitForCampaign(app, created.id, ['failed'], 30_000);
     expect(report.stateReason).toMatch(/^Could not prepare: /);
     expect(report.finishedAt).not.toBeNull();
+  });
+
+  it('refuses to send a bulletin that went out again without resend: 409 already_sent names the earlier send and who already received it', async () => {
+    await importAudience(app, 6, 'again', 'again.org');
+    const id = await sendableBulletin(app);
+    const first = await (await app.request('POST', `/api/bulletins/${id}/send`, { json: { rule: { emailDomain: 'again.org' } } })).json();
+    await waitForCampaign(app, first.id, ['sent']);
+    await importAudience(app, 3, 'new', 'again.org');
+    const before = ses.received.length;
+
+    const refused = await app.request('POST', `/api/bulletins/${id}/send`, { json: { rule: { emailDomain: 'again.org' } } });
+    expect(refused.status).toBe(409);
+    const { error } = await refused.json();
+    expect(error).toMatchObject({ code: 'already_sent', alreadyReceived: 6, campaigns: [{ id: first.id, state: 'sent', counts: { sent: 6, total: 6 } }] });
+    expect(error.message).toContain(`campaign ${first.id}`);
+    expect((await (await app.request('GET', `/api/campaigns?bulletinId=${id}`)).json()).data.map((c: { id: number }) => c.id)).toEqual([first.id]);
+
+    // A scheduled send counts too: it is on its way.
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const scheduled = await (await app.request('POST', `/api/bulletins/${id}/send`, { json: { rule: { emailDomain: 'nobody.example' }, scheduledAt: later, resend: true } })).json();
+    const twice = await (await app.request('POST', `/api/bulletins/${id}/send`, { json: { rule: { emailDomain: 'again.org' } } })).json();
+    expect(twice.error.campaigns.map((c: { id: number }) => c.id)).toEqual([scheduled.id, first.id]);
+    await app.request('POST', `/api/campaigns/${scheduled.id}/cancel`);
+
+    // Leaving out who received it is a rule like any other; resend: true sends to everyone chosen.
+    const rest = await app.request('POST', `/api/bulletins/${id}/send`, {
+      json: { rule: { all: [{ emailDomain: 'again.org' }, { not: { campaign: first.id, received: true } }] }, resend: true },
+    });
+    expect(rest.status).toBe(201);
+    expect((await waitForCampaign(app, (await rest.json()).id, ['sent'])).counts).toMatchObject({ total: 3, sent: 3 });
+    expect(ses.received.length - before).toBe(3);
+    for (let i = 0; i < 3; i++) expect(ses.count(`new${i}@again.org`)).toBe(1);
   });
 
   it('answers malformed send requests with 400 naming the field', async () => {

@@ -35,7 +35,7 @@ afterEach(async () => {
 async function sendWithOutage(domain: string, outage: () => Promise<void>): Promise<{ campaignId: number; outageBegan: Promise<void> }> {
   const bulletinId = await sendableBulletin(app);
   await importAudience(app, RECIPIENTS, 'o', domain);
-  const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: domain } } });
+  const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: domain } } });
   expect(res.status).toBe(201);
   let began!: () => void;
   const outageBegan = new Promise<void>((resolve) => (began = resolve));
@@ -120,7 +120,7 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL gone while a campaign is prepared', (
     await worker.waitFor(/worker started/);
 
     proxy.cut();
-    const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'prepare-outage.org' } } });
+    const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'prepare-outage.org' } } });
     expect(res.status).toBe(201);
     const campaignId: number = (await res.json()).id;
     await new Promise((resolve) => setTimeout(resolve, CUT_MS));

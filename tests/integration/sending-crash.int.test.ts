@@ -58,7 +58,7 @@ describe.each(databaseKinds())('a worker killed mid-campaign on %s', (kind) => {
   it('finishes the campaign with no one mailed twice and `unknown` no more than the sends in flight', async () => {
     const bulletinId = await sendableBulletin(app);
     await importAudience(app, RECIPIENTS, 'k', 'crash.org');
-    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'crash.org' } } })).json();
+    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'crash.org' } } })).json();
     const ledger = app.db.database.db;
     let inFlightAtKills = 0;
 
@@ -103,7 +103,7 @@ describe.each(databaseKinds())('a worker killed mid-campaign on %s', (kind) => {
   it('stops on SIGTERM only after its batches in flight are settled: no row unknown', async () => {
     const bulletinId = (await (await app.request('GET', '/api/bulletins')).json()).data[0].id;
     await importAudience(app, 200, 't', 'term.org');
-    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'term.org' } } })).json();
+    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'term.org' } } })).json();
     let stopped!: () => void;
     const stopping = new Promise<void>((resolve) => (stopped = resolve));
     ses.onAccept = () => {

@@ -21,7 +21,7 @@ describe.each(databaseKinds())('SES faults on %s', (kind) => {
   let app: TestApp;
   let bulletinId: number;
   const send = async (domain: string) => {
-    const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: domain } } });
+    const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: domain } } });
     expect(res.status).toBe(201);
     return (await res.json()).id as number;
   };
@@ -121,7 +121,7 @@ describe.each(databaseKinds())('SES faults on %s', (kind) => {
 
   it('refuses to send while the pre-send checks find errors, with the findings', async () => {
     await app.request('PUT', '/api/settings', { json: { postalAddress: '' } });
-    const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { all: [] } } });
+    const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { all: [] } } });
     expect(res.status).toBe(422);
     const body = await res.json();
     expect(body.error.code).toBe('unprocessable');
@@ -158,7 +158,7 @@ describe.each(databaseKinds())('SES answering a fifth of sends with 429 and a tw
     };
     const bulletinId = await sendableBulletin(app);
     await importAudience(app, RECIPIENTS, 's', 'storm.org');
-    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'storm.org' } } })).json();
+    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'storm.org' } } })).json();
     const report = await waitForCampaign(app, campaign.id, ['sent'], 150_000);
 
     expect(report.counts).toMatchObject({ total: RECIPIENTS, sent: RECIPIENTS, failed: 0, queued: 0, sending: 0, unknown: 0 });
@@ -240,7 +240,7 @@ describe.each(databaseKinds())('audience changes during a send on %s', (kind) =>
       })();
       landed.catch(() => {}); // awaited below, after the campaign
     };
-    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'change.org' } } })).json();
+    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'change.org' } } })).json();
     const report = await waitForCampaign(app, campaign.id, ['sent'], 60_000);
     const { answers, atLanding } = await landed;
     expect(answers).toEqual([201, 201, 200, 200, 200, 200, 200]);

@@ -108,7 +108,7 @@ describe.skipIf(!HAS_REDIS_SERVER).each(databaseKinds())('Redis restarted mid-ca
     ses.onAccept = (accepted) => {
       if (accepted === 500) void redis.kill().then(redisKilled);
     };
-    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'restart.org' } } })).json();
+    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'restart.org' } } })).json();
     await killed;
 
     // While Redis is away the web app still answers: health names Redis, reports come from the database
@@ -118,7 +118,7 @@ describe.skipIf(!HAS_REDIS_SERVER).each(databaseKinds())('Redis restarted mid-ca
     expect((await app.request('GET', `/api/campaigns/${campaign.id}`)).status).toBe(200);
     // A send asked for now waits for Redis to queue its start (the campaign row is already written)
     let lateAnswered = false;
-    const lateSend = app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'late.org' } } }).finally(() => (lateAnswered = true));
+    const lateSend = app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'late.org' } } }).finally(() => (lateAnswered = true));
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(worker.running, worker.output).toBe(true);
     expect(lateAnswered).toBe(false);

@@ -45,7 +45,7 @@ describe.each(databaseKinds())('sending a campaign on %s', (kind) => {
     await app.request('POST', '/api/suppressions', { json: { email: 'suppressed@example.org' } });
     await app.request('POST', '/api/subscribers', { json: { email: 'outside@other.org', status: 'active', topics: ['weekly-bulletin'] } });
 
-    const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'example.org' } } });
+    const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'example.org' } } });
     expect(res.status).toBe(201);
     const campaign = await res.json();
     const report = await waitForCampaign(app, campaign.id, ['sent']);
@@ -84,7 +84,7 @@ describe.each(databaseKinds())('sending a campaign on %s', (kind) => {
   it('counts clicks per block and link through a redirect that names no one, unless tracking is off', async () => {
     const bulletinId = (await (await app.request('GET', '/api/bulletins')).json()).data[0].id;
     await importAudience(app, 2, 'click', 'clicks.org');
-    const tracked = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'clicks.org' } } })).json();
+    const tracked = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'clicks.org' } } })).json();
     await waitForCampaign(app, tracked.id, ['sent']);
     const mail = (await inbox()).find((m) => m.destination.to[0] === 'click1@clicks.org')!;
     expect(mail.body.html).not.toContain('href="https://nnirr.org/petition-refugee-admissions"');
@@ -107,7 +107,7 @@ describe.each(databaseKinds())('sending a campaign on %s', (kind) => {
     expect((await fetch(`${app.baseUrl}/c/forged.token`, { redirect: 'manual' })).status).toBe(404);
 
     await importAudience(app, 1, 'quiet', 'quiet.org');
-    const sensitive = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'quiet.org' }, tracking: 'off' } })).json();
+    const sensitive = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'quiet.org' }, tracking: 'off' } })).json();
     await waitForCampaign(app, sensitive.id, ['sent']);
     const quiet = (await inbox()).find((m) => m.destination.to[0] === 'quiet0@quiet.org')!;
     expect(quiet.body.html).toContain('href="https://nnirr.org/petition-refugee-admissions"');
@@ -117,7 +117,7 @@ describe.each(databaseKinds())('sending a campaign on %s', (kind) => {
   it('unsubscribes at once through the mail\'s one-click POST, and a later send skips them', async () => {
     const bulletinId = (await (await app.request('GET', '/api/bulletins')).json()).data[0].id;
     await importAudience(app, 3, 'one', 'oneclick.org');
-    const first = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'oneclick.org' } } })).json();
+    const first = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'oneclick.org' } } })).json();
     await waitForCampaign(app, first.id, ['sent']);
     const mail = (await inbox()).find((m) => m.destination.to[0] === 'one1@oneclick.org')!;
     const header = mail.headers!.find((h) => h.name === 'List-Unsubscribe')!.value;
@@ -126,7 +126,7 @@ describe.each(databaseKinds())('sending a campaign on %s', (kind) => {
     const res = await fetch(`${app.baseUrl}${url.pathname}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
     expect(res.status).toBe(200);
 
-    const second = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'oneclick.org' } } })).json();
+    const second = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'oneclick.org' } } })).json();
     const report = await waitForCampaign(app, second.id, ['sent']);
     expect(report.counts).toMatchObject({ total: 2, sent: 2 });
     expect((await inbox()).filter((m) => m.destination.to[0] === 'one1@oneclick.org')).toHaveLength(1);

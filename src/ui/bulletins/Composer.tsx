@@ -2,12 +2,13 @@
 // the real render of the saved version on the right.
 import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
-import { ApiError, errorMessage } from '../api';
+import { api, ApiError, errorMessage } from '../api';
 import { ErrorNotice, Loading, PageHeader } from '../components';
-import { useApi } from '../hooks';
+import { useAction, useApi } from '../hooks';
 import { BASE, Link, navigate, useLeaveGuard, useTitle } from '../router';
 import { BlockList, Palette, type BlockActions } from './BlockList';
 import { BulletinFields } from './BulletinFields';
+import { SendList, useBulletinSends } from './BulletinSends';
 import { blockNumbers, ChecksPanel, type Checks } from './ChecksPanel';
 import { COMPOSER_SECTIONS, ComposerJumps } from './ComposerJumps';
 import { ComposerFieldsContext } from './fields';
@@ -43,6 +44,13 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
   const reasonId = useId();
   const blocksHeadingId = useId();
   useTitle(doc.title || 'Untitled bulletin');
+  const { sends } = useBulletinSends(bulletin.id);
+  const sent = sends !== undefined && sends.length > 0;
+  // Once a bulletin went out, the usual next step is next week's bulletin, started from this one.
+  const copy = useAction(async () => {
+    const next = await api<Bulletin>('POST', `/api/bulletins/${bulletin.id}/duplicate`);
+    navigate(`${BASE}/bulletins/${next.id}`);
+  });
 
   // Leaving with changes not saved yet saves them first: only changes that cannot be saved
   // (refused, failed, or still on their way after a few seconds) make the app ask.
@@ -165,18 +173,30 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
         </button>
         <button
           type="button"
-          className="button-primary"
+          className={sent ? undefined : 'button-primary'}
           disabled={sendBlocked !== undefined}
           aria-describedby={reasonId}
           onClick={() => navigate(`${BASE}/bulletins/${bulletin.id}/send`)}
         >
-          Send…
+          {sent ? 'Send again…' : 'Send…'}
         </button>
+        {sent && (
+          <button type="button" className="button-primary" onClick={() => void copy.run()} disabled={copy.busy}>
+            Copy as next week’s bulletin
+          </button>
+        )}
       </PageHeader>
+      {copy.error !== undefined && <ErrorNotice error={copy.error} title="The copy was not made." />}
+      {sent && (
+        <section className="notice bulletin-sent" aria-label="Sends of this bulletin">
+          <strong>This bulletin went out.</strong> Changes made now change what a later send mails, not what was sent.
+          <SendList sends={sends} />
+        </section>
+      )}
       <div className="composer-bar">
         <SaveStatus status={draft.status} saved={draft.saved} error={draft.error} onRetry={() => void draft.retry()} />
         <p className="send-reason" id={reasonId}>
-          {sendBlocked ? `To send: ${sendBlocked}` : 'Ready to send.'}
+          {sendBlocked ? `To send${sent ? ' again' : ''}: ${sendBlocked}` : sent ? 'Sent before: sending again asks first.' : 'Ready to send.'}
         </p>
       </div>
       {draft.issues.length > 0 && (
@@ -244,6 +264,7 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
         onClose={() => setDialog(undefined)}
         bulletinId={bulletin.id}
         currentVersion={draft.saved.version}
+        sentVersionIds={new Set(sends?.map((send) => send.bulletinVersionId))}
         onRestore={(document, version) => {
           draft.replace(document, `Restore version ${version}`);
           setDialog(undefined);

@@ -1,7 +1,7 @@
 // Every saved version of the bulletin; restoring one saves its document as the newest version.
 import { useState } from 'react';
 import { api, errorMessage } from '../api';
-import { Dialog, ErrorNotice, formatDate, Loading } from '../components';
+import { Badge, Dialog, ErrorNotice, formatDate, Loading } from '../components';
 import { useApi } from '../hooks';
 import type { BulletinDocument } from './model';
 
@@ -17,18 +17,21 @@ export function VersionsDialog({
   onClose,
   bulletinId,
   currentVersion,
+  sentVersionIds,
   onRestore,
 }: {
   open: boolean;
   onClose(): void;
   bulletinId: number;
   currentVersion: number;
+  /** The versions a send mailed (or will). */
+  sentVersionIds: ReadonlySet<number>;
   onRestore(document: BulletinDocument, version: number): void;
 }) {
   return (
     <Dialog open={open} title="Versions" onClose={onClose}>
       {/* The dialog renders its content only while open: each opening lists the versions saved since. */}
-      <VersionList bulletinId={bulletinId} currentVersion={currentVersion} onRestore={onRestore} />
+      <VersionList bulletinId={bulletinId} currentVersion={currentVersion} sentVersionIds={sentVersionIds} onRestore={onRestore} />
     </Dialog>
   );
 }
@@ -36,10 +39,12 @@ export function VersionsDialog({
 function VersionList({
   bulletinId,
   currentVersion,
+  sentVersionIds,
   onRestore,
 }: {
   bulletinId: number;
   currentVersion: number;
+  sentVersionIds: ReadonlySet<number>;
   onRestore(document: BulletinDocument, version: number): void;
 }) {
   const versions = useApi<{ data: Version[] }>(`/api/bulletins/${bulletinId}/versions`);
@@ -87,6 +92,12 @@ function VersionList({
                 <td>
                   {version.version}
                   {version.version === currentVersion && <span className="muted"> (current)</span>}
+                  {sentVersionIds.has(version.versionId) && (
+                    <>
+                      {' '}
+                      <Badge value="sent" label="sent" />
+                    </>
+                  )}
                 </td>
                 <td>{formatDate(version.createdAt)}</td>
                 <td>{version.title}</td>

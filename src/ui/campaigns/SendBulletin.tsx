@@ -2,13 +2,14 @@
 // as it changes, choose when and whether links are counted, confirm with the count per language.
 import { useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, errorMessage } from '../api';
+import { SendList, sendSentence, useBulletinSends } from '../bulletins/BulletinSends';
 import { describeFinding, type BulletinDocument } from '../bulletins/model';
-import { Dialog, ErrorNotice, Field, formatDate, Loading, Notice, PageHeader } from '../components';
+import { Dialog, ErrorNotice, Field, formatDate, formatNumber, Loading, Notice, PageHeader } from '../components';
 import { useAction, useApi, useDebounced } from '../hooks';
 import { BASE, Link, navigate, useTitle } from '../router';
 import { TopicChoices, topicName, type Topic } from '../subscribers/fields';
 import { AudienceCounts, audienceSentence, plural } from './AudienceCounts';
-import type { AudiencePreview, Campaign, Finding, Segment, Tracking } from './campaign-types';
+import type { AudiencePreview, Campaign, CampaignListItem, Finding, Segment, Tracking } from './campaign-types';
 import { RuleBuilder } from './RuleBuilder';
 import { fromRule, newGroup, toRule, type GroupNode, type Rule } from './rule-model';
 import { localToIso, ScheduleField } from './ScheduleField';
@@ -22,6 +23,11 @@ interface Bulletin {
 
 type Mode = 'topics' | 'segment' | 'rule';
 type Audience = { rule: Rule } | { segmentId: number };
+/** The server's already_sent refusal: the earlier sends and how many of this audience received one. */
+interface AlreadySent {
+  campaigns: CampaignListItem[];
+  alreadyReceived: number;
+}
 
 export function SendBulletin({ id }: { id: number }) {
   const bulletin = useApi<Bulletin>(`/api/bulletins/${id}`);
@@ -61,6 +67,9 @@ function SendForm({ bulletin, findings, topics, segments, onSegmentSaved }: { bu
   const [confirming, setConfirming] = useState(false);
   const [sending, setSending] = useState(false);
   const [sendError, setSendError] = useState<unknown>();
+  const [alreadySent, setAlreadySent] = useState<AlreadySent>();
+  const [leaveOutReceivers, setLeaveOutReceivers] = useState(false);
+  const { sends } = useBulletinSends(bulletin.id);
 
   const audience: Audience | undefined =
     mode === 'topics'
@@ -84,14 +93,18 @@ function SendForm({ bulletin, findings, topics, segments, onSegmentSaved }: { bu
     if (ready) setConfirming(true);
   };
 
-  const send = async () => {
+  /** The first time without resend: a bulletin that went out before is refused, and asked again about. */
+  const send = async (again?: { leaveOutReceivers: boolean }) => {
     setSending(true);
     setSendError(undefined);
+    const chosen = again?.leaveOutReceivers && alreadySent ? { rule: leaveOut(ruleOf(audience!, segments), alreadySent.campaigns) } : audience;
     try {
-      const campaign = await api<Campaign>('POST', `/api/bulletins/${bulletin.id}/send`, { ...audience, tracking, ...(scheduledAt ? { scheduledAt } : {}) });
+      const campaign = await api<Campaign>('POST', `/api/bulletins/${bulletin.id}/send`, { ...chosen, tracking, ...(scheduledAt ? { scheduledAt } : {}), resend: again !== undefined });
       navigate(`${BASE}/campaigns/${campaign.id}`);
     } catch (e) {
-      setSendError(e);
+      const refusedAsSent = e instanceof ApiError && e.code === 'already_sent';
+      setAlreadySent(refusedAsSent ? alreadySentOf(e) : undefined);
+      if (!refusedAsSent) setSendError(e);
       setConfirming(false);
       setSending(false);
     }
@@ -102,6 +115,12 @@ function SendForm({ bulletin, findings, topics, segments, onSegmentSaved }: { bu
       <PageHeader title={`Send “${bulletin.title}”`} back={<Link to={`${BASE}/bulletins/${bulletin.id}`}>← Back to the bulletin</Link>} />
       {blockingFindings.length > 0 && <BlockingFindings bulletin={bulletin} findings={blockingFindings} />}
       {sendError !== undefined && !(sendError instanceof ApiError && sendError.status === 422) && <ErrorNotice error={sendError} title="The send was not made." />}
+      {sends !== undefined && sends.length > 0 && (
+        <div className="notice notice-warning" role="note">
+          <strong>This bulletin went out before.</strong> Sending it again asks once more, with how many of the people chosen already received it.
+          <SendList sends={sends} />
+        </div>
+      )}
       <form className="send-layout" onSubmit={review} noValidate>
         <div className="send-main">
           <section className="card" aria-labelledby="audience-title">
@@ -210,6 +229,30 @@ function SendForm({ bulletin, findings, topics, segments, onSegmentSaved }: { bu
           </button>
         </div>
       </Dialog>
+
+      <Dialog open={alreadySent !== undefined} title="Send this bulletin again?" onClose={() => setAlreadySent(undefined)}>
+        {alreadySent && (
+          <>
+            <p className="confirm-sentence">
+              {sendSentence(alreadySent.campaigns[0]!)}
+              {alreadySent.campaigns.length > 1 && ` (and ${plural(alreadySent.campaigns.length - 1, 'earlier send')})`}.{' '}
+              {receivedSentence(alreadySent.alreadyReceived)}
+            </p>
+            <label className="checkbox">
+              <input type="checkbox" checked={leaveOutReceivers} onChange={(e) => setLeaveOutReceivers(e.target.checked)} />
+              Leave out the people who already received it
+            </label>
+            <div className="dialog-actions">
+              <button type="button" onClick={() => setAlreadySent(undefined)}>
+                Don’t send
+              </button>
+              <button type="button" className="button-primary" onClick={() => void send({ leaveOutReceivers })} disabled={sending}>
+                {sending ? 'Sending…' : scheduledAt ? 'Schedule it again' : 'Send it again'}
+              </button>
+            </div>
+          </>
+        )}
+      </Dialog>
     </>
   );
 }
@@ -264,6 +307,25 @@ function notReadyReason(s: { audience: Audience | undefined; preview: ReturnType
   if (s.preview.data.eligible === 0) return 'No one is eligible: choose another audience.';
   if (s.when === 'later' && !s.scheduledAt) return 'Choose the date and time to send at.';
   return '';
+}
+
+function receivedSentence(n: number): string {
+  if (n === 0) return 'None of the people chosen now received it.';
+  return `${n === 1 ? 'One person' : `${formatNumber(n)} people`} of those chosen now already received it.`;
+}
+
+function alreadySentOf(error: ApiError): AlreadySent {
+  const details = (error.body as { error?: Partial<AlreadySent> } | undefined)?.error;
+  return { campaigns: details?.campaigns ?? [], alreadyReceived: details?.alreadyReceived ?? 0 };
+}
+
+function ruleOf(audience: Audience, segments: Segment[]): Rule {
+  return 'rule' in audience ? audience.rule : segments.find((s) => s.id === audience.segmentId)!.rule;
+}
+
+/** The audience without anyone an earlier send of the bulletin reached. */
+function leaveOut(rule: Rule, earlier: CampaignListItem[]): Rule {
+  return { all: [rule, { not: { any: earlier.map((c) => ({ campaign: c.id, received: true })) } }] };
 }
 
 function findingsOf(error: ApiError): Finding[] {

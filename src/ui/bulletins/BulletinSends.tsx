@@ -1,0 +1,37 @@
+// A bulletin's sends: the ones that reached someone or are still to come (a send cancelled or
+// failed before it mailed anyone does not count), as the server's already_sent refusal counts them.
+import type { ReactNode } from 'react';
+import { formatDate, formatNumber } from '../components';
+import { useApi } from '../hooks';
+import { BASE, Link } from '../router';
+import type { CampaignListItem } from '../campaigns/campaign-types';
+
+const mailedSomeone = (c: CampaignListItem) => !(c.state === 'cancelled' || c.state === 'failed') || c.counts.sent + c.counts.unknown > 0;
+
+/** The bulletin's sends, newest first. */
+export function useBulletinSends(bulletinId: number) {
+  const campaigns = useApi<{ data: CampaignListItem[] }>(`/api/campaigns?bulletinId=${bulletinId}`);
+  return { sends: campaigns.data?.data.filter(mailedSomeone), error: campaigns.error, reload: campaigns.reload };
+}
+
+/** "Sent 3 Dec 2026, 14:05 to 23 people" or "Scheduled for …". */
+export function sendSentence(send: CampaignListItem): string {
+  const people = `${formatNumber(send.counts.total)} ${send.counts.total === 1 ? 'person' : 'people'}`;
+  if (send.state === 'scheduled') return `Scheduled for ${formatDate(send.scheduledAt)}`;
+  if (send.state === 'sent') return `Sent ${formatDate(send.startedAt ?? send.scheduledAt)} to ${people}`;
+  return `Sending since ${formatDate(send.startedAt ?? send.scheduledAt)} to ${people} (${send.state})`;
+}
+
+/** The sends as a list, each linking to its report. */
+export function SendList({ sends, children }: { sends: CampaignListItem[]; children?: ReactNode }) {
+  return (
+    <ul className="bulletin-sends">
+      {sends.map((send) => (
+        <li key={send.id}>
+          {sendSentence(send)} · <Link to={`${BASE}/campaigns/${send.id}`}>report of send {send.id}</Link>
+        </li>
+      ))}
+      {children}
+    </ul>
+  );
+}
