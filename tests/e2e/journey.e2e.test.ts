@@ -201,10 +201,16 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
     await page()
       .getByRole('button', { name: `Reorder block ${n}` })
       .focus();
-    for (const key of ['Space', 'ArrowUp', 'Space']) {
-      await page().keyboard.press(key);
-      await page().waitForTimeout(300);
-    }
+    // Each key waits for what the drag announces, not for a fixed time: a busy machine is slow.
+    // The live region holds the latest announcement only: once picked up, the block is over its
+    // own place, which also says the drag has measured the blocks and can move. The drop shows
+    // in the list itself.
+    const announced = (text: string) => page().getByText(text, { exact: true }).waitFor({ state: 'attached' });
+    await page().keyboard.press('Space');
+    await announced(`Block ${n} is over position ${n}.`);
+    await page().keyboard.press('ArrowUp');
+    await announced(`Block ${n} is over position ${n - 1}.`);
+    await page().keyboard.press('Space');
     await blockRegion(n - 1, 'image').waitFor();
     await blockRegion(n, 'survey').waitFor();
 
