@@ -86,7 +86,7 @@ async function campaign(ctx: BenchContext, data: BenchData, sending: Sending, ru
   const { stores } = data;
   const cpu = process.cpuUsage();
   const started = Date.now();
-  const { id } = await sending.service.send(data.bulletinId, { rule, tracking: 'aggregate' });
+  const { id } = await sending.service.send(data.bulletinId, { rule, tracking: 'aggregate', resend: true });
   for (;;) {
     const { state } = await stores.campaigns.get(id);
     if (state === 'sent') break;

@@ -62,7 +62,7 @@ export async function campaignPeak(context: BenchContext, stub: SesStub, recipie
       if (rss !== undefined) sampledPeak = Math.max(sampledPeak, rss);
     }, SAMPLE_MS);
     const started = performance.now();
-    const campaign = await sending.service.send(data.bulletinId, { rule: { all: [] }, tracking: 'aggregate' });
+    const campaign = await sending.service.send(data.bulletinId, { rule: { all: [] }, tracking: 'aggregate', resend: true });
     try {
       for (;;) {
         const { state } = await data.stores.campaigns.get(campaign.id);
