@@ -2,12 +2,11 @@
 // block just added shows no finding until it is typed in, leaving with a change the server refuses
 // asks first (a link, the navigation, the browser's back), and leaving with changes still to save
 // saves them before going.
-import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Block, BulletinDocument } from '../../src/bulletins/document.js';
 import { exampleBulletin } from '../helpers/bulletins.js';
 import { sendableBulletin } from '../helpers/campaigns.js';
-import { removeStaffAppBuild, startBrowserApp, type BrowserApp } from './harness.js';
+import { field, removeStaffAppBuild, startBrowserApp, type BrowserApp } from './harness.js';
 
 const EXAMPLE = exampleBulletin();
 const CTA = EXAMPLE.blocks.findIndex((block) => block.type === 'call_to_action');
@@ -37,10 +36,9 @@ describe('the composer keeps the work', () => {
   });
 
   const page = () => b.page;
-  const region = (name: string) => page().getByRole('region', { name, exact: true });
-  const field = (scope: Locator, label: string) => scope.getByLabel(label, { exact: true });
-  const statusText = () => page().locator('.save-status [role="status"]').innerText();
-  const saved = () => expect.poll(statusText, { timeout: 10_000 }).toMatch(/^Saved at/);
+  const region = (name: string) => b.region(name);
+  const statusText = () => b.saveStatus();
+  const saved = () => b.saved();
   const sendReason = () => page().locator('.send-reason').innerText();
   const back = () => page().getByRole('link', { name: '← Bulletins' });
   const stored = async (id: number) => (await (await b.app.request('GET', `/api/bulletins/${id}`)).json()).document as BulletinDocument;

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { expect } from 'vitest';
 import type { DatabaseKind } from '../../src/db/database.js';
@@ -30,6 +30,12 @@ export interface BrowserApp {
   screenshot(name: string): Promise<void>;
   /** Runs axe-core (WCAG 2 A and AA) and fails on serious or critical violations. */
   expectAccessible(name: string): Promise<void>;
+  /** The page's region with exactly this name (the composer's blocks, Checks, Add a block…). */
+  region(name: string): Locator;
+  /** What the composer says of saving ("Saved at 14:02", "Not saved: a field needs fixing"…). */
+  saveStatus(): Promise<string>;
+  /** Waits until the composer says its last change is saved. */
+  saved(): Promise<void>;
   /** The mail the SES emulator received, newest last. */
   mails(): Promise<StoredEmail[]>;
   close(): Promise<void>;
@@ -81,6 +87,7 @@ export async function startBrowserApp(prefix: string, kind: DatabaseKind = 'sqli
   });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
   mkdirSync(ARTIFACTS, { recursive: true });
+  const saveStatus = () => page.locator('.save-status [role="status"]').innerText();
 
   return {
     app,
@@ -114,6 +121,13 @@ export async function startBrowserApp(prefix: string, kind: DatabaseKind = 'sqli
       });
       expect(violations, `axe on ${name}`).toEqual([]);
     },
+    region(name) {
+      return page.getByRole('region', { name, exact: true });
+    },
+    saveStatus,
+    async saved() {
+      await expect.poll(saveStatus, { timeout: 10_000 }).toMatch(/^Saved at/);
+    },
     async mails() {
       return ((await (await fetch(`${ses.url}/store`)).json()) as { emails: StoredEmail[] }).emails;
     },
@@ -123,6 +137,11 @@ export async function startBrowserApp(prefix: string, kind: DatabaseKind = 'sqli
       await ses.close();
     },
   };
+}
+
+/** The form field in `scope` labelled exactly `label` (e.g. "Quote (English)"). */
+export function field(scope: Locator, label: string): Locator {
+  return scope.getByLabel(label, { exact: true });
 }
 
 /** Removes the temporary build (call once per file, after the last test). */

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Block, BulletinDocument } from '../../src/bulletins/document.js';
 import { EXAMPLE_FILE } from '../../src/bulletins/example.js';
 import { importAudience } from '../helpers/campaigns.js';
-import { removeStaffAppBuild, startBrowserApp, type BrowserApp } from './harness.js';
+import { field, removeStaffAppBuild, startBrowserApp, type BrowserApp } from './harness.js';
 
 const EXAMPLE: BulletinDocument = JSON.parse(readFileSync(EXAMPLE_FILE, 'utf8'));
 const ALT = { en: 'A map of the border with the services marked on it', es: 'Un mapa de la frontera con los servicios señalados' };
@@ -58,11 +58,10 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
   });
 
   const page = () => b.page;
-  const region = (name: string) => page().getByRole('region', { name, exact: true });
   const blockRegion = (n: number, type: Block['type']) => region(`Block ${n}: ${BLOCK_LABEL[type]}`);
-  const field = (scope: Locator, label: string) => scope.getByLabel(label, { exact: true });
-  const statusText = () => page().locator('.save-status [role="status"]').innerText();
-  const saved = () => expect.poll(statusText, { timeout: 10_000 }).toMatch(/^Saved at/);
+  const region = (name: string) => b.region(name);
+  const statusText = () => b.saveStatus();
+  const saved = () => b.saved();
   const stored = async () => (await (await b.app.request('GET', `/api/bulletins/${id}`)).json()).document as BulletinDocument;
   const sendButton = () => page().getByRole('button', { name: 'Send…', exact: true });
 
