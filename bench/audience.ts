@@ -10,19 +10,42 @@ import { median } from './support/median.js';
 import { addVariedAudience } from './support/varied-audience.js';
 
 const { values } = parseArgs({
-  options: { subscribers: { type: 'string', default: '100000' }, db: { type: 'string', default: 'both' }, runs: { type: 'string', default: '5' } },
+  options: {
+    subscribers: { type: 'string', default: '100000' },
+    db: { type: 'string', default: 'both' },
+    runs: { type: 'string', default: '5' },
+  },
 });
 const COUNT = Number(values.subscribers);
 const RUNS = Number(values.runs);
 
 const RULES: [string, Rule, string?][] = [
   ['everyone on the weekly bulletin', { all: [] }, BENCH_TOPIC],
-  ['Spanish speakers in border states who follow refugee news', { all: [{ language: ['es'] }, { attribute: 'state', op: 'in', value: ['TX', 'AZ', 'NM', 'CA'] }, { topic: 'refugees' }] }],
+  [
+    'Spanish speakers in border states who follow refugee news',
+    {
+      all: [
+        { language: ['es'] },
+        { attribute: 'state', op: 'in', value: ['TX', 'AZ', 'NM', 'CA'] },
+        { topic: 'refugees' },
+      ],
+    },
+  ],
   ['everyone except those tagged press', { not: { tag: 'press' } }],
-  ['age 40 or more, joined before 2025', { all: [{ attribute: 'age', op: 'gte', value: 40 }, { attribute: 'joined', op: 'lt', value: '2025-01-01' }] }],
+  [
+    'age 40 or more, joined before 2025',
+    {
+      all: [
+        { attribute: 'age', op: 'gte', value: 40 },
+        { attribute: 'joined', op: 'lt', value: '2025-01-01' },
+      ],
+    },
+  ],
 ];
 
-console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, ${COUNT.toLocaleString('en')} subscribers, median of ${RUNS} runs`);
+console.log(
+  `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, ${COUNT.toLocaleString('en')} subscribers, median of ${RUNS} runs`,
+);
 console.log('| database | rule | selected | eligible | median | slowest |');
 console.log('|---|---|---:|---:|---:|---:|');
 for (const kind of values.db === 'both' ? (['sqlite', 'postgres'] as const) : [values.db as 'sqlite' | 'postgres']) {

@@ -63,7 +63,8 @@ const { values: args } = parseArgs({
 const ROWS = Number(args.rows);
 const SMALL = Number(args.small);
 const DB = args.db;
-if (!Number.isInteger(ROWS) || ROWS < 1 || !Number.isInteger(SMALL) || SMALL < 0) throw new Error('--rows and --small must be whole numbers');
+if (!Number.isInteger(ROWS) || ROWS < 1 || !Number.isInteger(SMALL) || SMALL < 0)
+  throw new Error('--rows and --small must be whole numbers');
 if (DB !== 'sqlite' && DB !== 'postgres') throw new Error('--db must be sqlite or postgres');
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -152,7 +153,11 @@ async function main(): Promise<void> {
   const dbBytes = DB === 'sqlite' ? sqliteBytes(join(dataDir, 'bench.db')) : undefined;
   await server.stop();
   printTable(phases, baselineKb, dbBytes);
-  if (args.json) writeFileSync(args.json, JSON.stringify({ db: DB, node: process.version, cpus: cpus().length, baselineKb, phases }, null, 2));
+  if (args.json)
+    writeFileSync(
+      args.json,
+      JSON.stringify({ db: DB, node: process.version, cpus: cpus().length, baselineKb, phases }, null, 2),
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -162,7 +167,9 @@ function checkReport(phase: Phase): void {
   const { report, expected } = phase;
   if (!reportMatches(report, expected)) {
     const got = { rows: report.rows, created: report.created, merged: report.merged, failed: report.failed };
-    console.error(`WARNING ${phase.label}: report ${JSON.stringify(got)} differs from expected ${JSON.stringify(expected)}`);
+    console.error(
+      `WARNING ${phase.label}: report ${JSON.stringify(got)} differs from expected ${JSON.stringify(expected)}`,
+    );
   }
 }
 
@@ -170,7 +177,11 @@ function checkReport(phase: Phase): void {
 // The server process and its memory.
 
 function startServer(nodeArgs: string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [...nodeArgs, 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, 'src/main.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (data: Buffer) => {
     output = (output + data.toString()).slice(-20_000);
@@ -201,7 +212,8 @@ function startServer(nodeArgs: string[], env: NodeJS.ProcessEnv) {
 async function waitForHealth(base: string, server: ReturnType<typeof startServer>): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (server.child.exitCode !== null) throw new Error(`the server exited (${server.child.exitCode}):\n${server.output()}`);
+    if (server.child.exitCode !== null)
+      throw new Error(`the server exited (${server.child.exitCode}):\n${server.output()}`);
     try {
       const res = await fetch(`${base}/healthz`);
       if (res.status === 200) return;
@@ -272,7 +284,11 @@ async function settle(): Promise<void> {
 // HTTP and the CLI.
 
 async function createToken(env: NodeJS.ProcessEnv): Promise<string> {
-  const child = spawn('npx', ['tsx', 'src/cli.ts', 'create-token', '--name', 'bench'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npx', ['tsx', 'src/cli.ts', 'create-token', '--name', 'bench'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -302,16 +318,20 @@ async function postJson(url: string, authorization: string, body: unknown): Prom
  */
 function postCsv(url: string, authorization: string, body: Readable): Promise<unknown> {
   return new Promise((res, rej) => {
-    const req = http.request(url, { method: 'POST', headers: { 'content-type': 'text/csv', authorization } }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (d: string) => (text += d));
-      response.on('end', () => {
-        if (response.statusCode !== 200) rej(new Error(`POST ${url}: ${response.statusCode} ${text.slice(0, 2000)}`));
-        else res(JSON.parse(text) as unknown);
-      });
-      response.on('error', rej);
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', headers: { 'content-type': 'text/csv', authorization } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (d: string) => (text += d));
+        response.on('end', () => {
+          if (response.statusCode !== 200) rej(new Error(`POST ${url}: ${response.statusCode} ${text.slice(0, 2000)}`));
+          else res(JSON.parse(text) as unknown);
+        });
+        response.on('error', rej);
+      },
+    );
     req.on('error', rej);
     body.on('error', rej);
     body.pipe(req);

@@ -34,8 +34,14 @@ interface Row {
   target?: { text: string; met(figures: Figures): boolean | undefined };
 }
 
-const atLeast = (key: string, value: number): Row['target'] => ({ text: `≥ ${value.toLocaleString('en')}`, met: (f) => (f[key] === undefined ? undefined : f[key]! >= value) });
-const atMost = (key: string, value: number): Row['target'] => ({ text: `≤ ${value.toLocaleString('en')}`, met: (f) => (f[key] === undefined ? undefined : f[key]! <= value) });
+const atLeast = (key: string, value: number): Row['target'] => ({
+  text: `≥ ${value.toLocaleString('en')}`,
+  met: (f) => (f[key] === undefined ? undefined : f[key]! >= value),
+});
+const atMost = (key: string, value: number): Row['target'] => ({
+  text: `≤ ${value.toLocaleString('en')}`,
+  met: (f) => (f[key] === undefined ? undefined : f[key]! <= value),
+});
 
 /** Every figure of the issue, in the order of the table, with its target. */
 const ROWS: Row[] = [
@@ -57,19 +63,32 @@ const ROWS: Row[] = [
     unit: 'MB',
     target: {
       text: '≤ 1.3 × small and ≤ 200',
-      met: (f) => (f.worker_rss_mb_large === undefined || f.worker_rss_mb_small === undefined ? undefined : f.worker_rss_mb_large <= 1.3 * f.worker_rss_mb_small && f.worker_rss_mb_large <= 200),
+      met: (f) =>
+        f.worker_rss_mb_large === undefined || f.worker_rss_mb_small === undefined
+          ? undefined
+          : f.worker_rss_mb_large <= 1.3 * f.worker_rss_mb_small && f.worker_rss_mb_large <= 200,
     },
   },
 ];
 
 const { values: args } = parseArgs({
-  options: { scale: { type: 'string', default: '1' }, json: { type: 'boolean', default: false }, only: { type: 'string' } },
+  options: {
+    scale: { type: 'string', default: '1' },
+    json: { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
 });
 const scale = Number(args.scale);
 if (!(scale > 0 && Number.isFinite(scale))) throw new Error('--scale must be a number above 0');
-const only = args.only?.split(',').map((name) => name.trim()).filter(Boolean);
+const only = args.only
+  ?.split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
 const unknown = only?.filter((name) => !MEASURES.some(([known]) => known === name)) ?? [];
-if (unknown.length) throw new Error(`--only: no measure named ${unknown.join(', ')} (there are ${MEASURES.map(([name]) => name).join(', ')})`);
+if (unknown.length)
+  throw new Error(
+    `--only: no measure named ${unknown.join(', ')} (there are ${MEASURES.map(([name]) => name).join(', ')})`,
+  );
 
 const machine = `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB RAM`;
 const context: BenchContext = { scale, log: (line) => process.stderr.write(`${line}\n`) };
@@ -107,20 +126,35 @@ if (args.json) console.log(JSON.stringify(figures));
 // A measure that left a socket, timer or child behind would keep the bench alive: say so, and end
 // anyway. Closing sockets and children being killed get a moment to go first.
 await new Promise((resolve) => setTimeout(resolve, 500));
-const left = process.getActiveResourcesInfo().filter((resource) => resource !== 'TTYWrap' && resource !== 'PipeWrap') // stdio;
+const left = process.getActiveResourcesInfo().filter((resource) => resource !== 'TTYWrap' && resource !== 'PipeWrap'); // stdio;
 if (left.length) context.log(`note: resources still open after the measures: ${left.join(', ')}`);
 process.exit(failed.length ? 1 : 0);
 
 function table(figures: Figures): string {
   const known = new Set(ROWS.map((row) => row.key));
-  const rows = [...ROWS.filter((row) => figures[row.key] !== undefined), ...Object.keys(figures).filter((key) => !known.has(key)).map((key): Row => ({ key, unit: '' }))];
+  const rows = [
+    ...ROWS.filter((row) => figures[row.key] !== undefined),
+    ...Object.keys(figures)
+      .filter((key) => !known.has(key))
+      .map((key): Row => ({ key, unit: '' })),
+  ];
   const cells = rows.map((row) => {
     const met = row.target?.met(figures);
-    return [row.key, format(figures[row.key]!), row.unit, row.target?.text ?? '', met === undefined ? '' : met ? 'ok' : 'MISSED'];
+    return [
+      row.key,
+      format(figures[row.key]!),
+      row.unit,
+      row.target?.text ?? '',
+      met === undefined ? '' : met ? 'ok' : 'MISSED',
+    ];
   });
   const header = ['figure', 'value', 'unit', 'target', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((cell, i) => (i === 1 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((cell, i) => (i === 1 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 

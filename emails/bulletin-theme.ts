@@ -215,7 +215,12 @@ function image(src: string, alt: string, href?: string): string {
   return `      <mj-image src="${escapeHtml(src)}" alt="${escapeHtml(alt)}"${href ? ` href="${escapeHtml(href)}"` : ''} />`;
 }
 
-function goal(g: { target: number; current?: number | undefined; unit?: Localised | undefined }, t: Text, brand: string, language: string): string {
+function goal(
+  g: { target: number; current?: number | undefined; unit?: Localised | undefined },
+  t: Text,
+  brand: string,
+  language: string,
+): string {
   const line = escapeHtml(goalLine(g, t(g.unit), language));
   const percent = goalPercent(g);
   if (percent === undefined) return `      <mj-text><p style="margin:0;font-weight:700">${line}</p></mj-text>`;
@@ -230,6 +235,7 @@ function goal(g: { target: number; current?: number | undefined; unit?: Localise
  * count, or a target that is not a positive number (a draft's 0, which the checks refuse to send).
  */
 export function goalPercent(g: { target: number; current?: number | undefined }): number | undefined {
-  if (g.current === undefined || !Number.isFinite(g.current) || !Number.isFinite(g.target) || g.target <= 0) return undefined;
+  if (g.current === undefined || !Number.isFinite(g.current) || !Number.isFinite(g.target) || g.target <= 0)
+    return undefined;
   return Math.max(0, Math.min(100, Math.round((g.current / g.target) * 100)));
 }

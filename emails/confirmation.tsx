@@ -1,6 +1,18 @@
 // The double opt-in mail: one button to the confirmation page, in English or Spanish, as HTML
 // and plain text. React escapes every value it is given.
-import { Body, Button, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from '@react-email/components';
+import {
+  Body,
+  Button,
+  Container,
+  Head,
+  Heading,
+  Hr,
+  Html,
+  Link,
+  Preview,
+  Section,
+  Text,
+} from '@react-email/components';
 // Only this package's render: @react-email/components re-exports an older one.
 import { render, toPlainText } from '@react-email/render';
 
@@ -57,10 +69,18 @@ export function ConfirmationMail(props: ConfirmationInput) {
         <title>{w.subject}</title>
       </Head>
       <Preview>{w.preview(props.organisationName)}</Preview>
-      <Body style={{ backgroundColor: '#f3efe9', fontFamily: "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif", margin: 0 }}>
+      <Body
+        style={{
+          backgroundColor: '#f3efe9',
+          fontFamily: "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif",
+          margin: 0,
+        }}
+      >
         <Container style={{ maxWidth: '560px', margin: '0 auto', backgroundColor: '#ffffff' }}>
           <Section style={{ backgroundColor: props.brandColor, padding: '20px 24px' }}>
-            <Text style={{ color: '#ffffff', fontSize: '20px', fontWeight: 800, margin: 0 }}>{props.organisationName}</Text>
+            <Text style={{ color: '#ffffff', fontSize: '20px', fontWeight: 800, margin: 0 }}>
+              {props.organisationName}
+            </Text>
           </Section>
           <Section style={{ padding: '28px 24px' }}>
             <Heading as="h1" style={{ fontSize: '26px', lineHeight: '1.25', margin: '0 0 12px', color: '#1d1b19' }}>
@@ -69,7 +89,14 @@ export function ConfirmationMail(props: ConfirmationInput) {
             <Text style={paragraph}>{w.asked(props.organisationName)}</Text>
             <Button
               href={props.confirmUrl}
-              style={{ backgroundColor: props.brandColor, color: '#ffffff', fontWeight: 700, fontSize: '17px', borderRadius: '6px', padding: '12px 24px' }}
+              style={{
+                backgroundColor: props.brandColor,
+                color: '#ffffff',
+                fontWeight: 700,
+                fontSize: '17px',
+                borderRadius: '6px',
+                padding: '12px 24px',
+              }}
             >
               {w.button}
             </Button>
@@ -77,9 +104,14 @@ export function ConfirmationMail(props: ConfirmationInput) {
             <Text style={paragraph}>{w.notYou}</Text>
             <Hr />
             <Text style={small}>
-              {w.copy} <Link href={props.confirmUrl} style={copiedLink}>{props.confirmUrl}</Link>
+              {w.copy}{' '}
+              <Link href={props.confirmUrl} style={copiedLink}>
+                {props.confirmUrl}
+              </Link>
             </Text>
-            {props.postalAddress ? <Text style={small}>{`${props.organisationName} · ${props.postalAddress}`}</Text> : null}
+            {props.postalAddress ? (
+              <Text style={small}>{`${props.organisationName} · ${props.postalAddress}`}</Text>
+            ) : null}
           </Section>
         </Container>
       </Body>
@@ -93,7 +125,12 @@ const small = { fontSize: '14px', lineHeight: '1.5', color: '#5c5650' };
  * The link written out is one long word: without a break rule it widens the mail past a phone's
  * screen. Underlined, in the text's own colour (7:1 on white; react-email's blue is 3.97:1).
  */
-const copiedLink = { color: '#5c5650', textDecoration: 'underline', wordBreak: 'break-all', overflowWrap: 'anywhere' } as const;
+const copiedLink = {
+  color: '#5c5650',
+  textDecoration: 'underline',
+  wordBreak: 'break-all',
+  overflowWrap: 'anywhere',
+} as const;
 
 /** Renders the mail once; the text part is made from the same HTML. */
 export async function confirmationEmail(input: ConfirmationInput): Promise<ConfirmationEmail> {

@@ -54,7 +54,11 @@ export function format(text: string, values: Record<string, string>): string {
 }
 
 /** "15,000 of 62,500 refugee admissions", or "Goal: 62,500 …" without a current figure; plain text. */
-export function goalLine(goal: { target: number; current?: number | undefined }, unit: string, language: string): string {
+export function goalLine(
+  goal: { target: number; current?: number | undefined },
+  unit: string,
+  language: string,
+): string {
   // Spanish leaves four-digit numbers ungrouped by default; a goal reads better grouped always.
   const number = new Intl.NumberFormat(language, { useGrouping: 'always' } as unknown as Intl.NumberFormatOptions);
   const strings = themeStrings(language);

@@ -70,7 +70,10 @@ export function createApp(deps: AppDeps): Express {
       logger: deps.logger,
       // Never log the token, cookies or query strings (they may carry addresses or signed links).
       serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, path: redactTokens(req.url.split('?')[0]!) }),
+        req: (req: { method: string; url: string }) => ({
+          method: req.method,
+          path: redactTokens(req.url.split('?')[0]!),
+        }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
@@ -85,7 +88,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(subscribeRouter({ ...stores, ...deps.subscribe, publicUrl: deps.publicUrl, logger: deps.logger }));
   app.use(sesWebhookRouter(deps.sesEvents));
   // Before anything that serves /admin, so the staff web app never shadows it.
-  if (deps.queues) app.use(QUEUE_BOARD_PATH, queueBoard({ queues: deps.queues, sessions: stores.sessions, publicUrl: deps.publicUrl }));
+  if (deps.queues)
+    app.use(
+      QUEUE_BOARD_PATH,
+      queueBoard({ queues: deps.queues, sessions: stores.sessions, publicUrl: deps.publicUrl }),
+    );
   if (deps.mailbox) app.use(MAIL_VIEWER_PATH, mailViewer({ mailbox: deps.mailbox, sessions: stores.sessions }));
 
   const routes = apiRoutes(deps);

@@ -30,7 +30,9 @@ async function main(argv: string[]): Promise<void> {
   if (command !== 'create-admin' && command !== 'create-token') throw new UsageError(USAGE);
   const parsed = commands[command].safeParse(values);
   if (!parsed.success) {
-    throw new UsageError(`${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\n\n${USAGE}`);
+    throw new UsageError(
+      `${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\n\n${USAGE}`,
+    );
   }
 
   const config = loadConfig(process.env);
@@ -60,7 +62,12 @@ function parseCommandLine(argv: string[]) {
     return parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } },
+      options: {
+        email: { type: 'string' },
+        password: { type: 'string' },
+        name: { type: 'string' },
+        role: { type: 'string' },
+      },
     });
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n\n${USAGE}`);

@@ -9,10 +9,7 @@ import { parseMailbox } from './sending/from-address.js';
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
 /** Where mail goes: the in-process emulator, another SES-compatible endpoint, or real SES. */
-export type SesConfig =
-  | { mode: 'emulator'; port: number }
-  | { mode: 'endpoint'; url: string }
-  | { mode: 'aws' };
+export type SesConfig = { mode: 'emulator'; port: number } | { mode: 'endpoint'; url: string } | { mode: 'aws' };
 
 export interface Config {
   readonly nodeEnv: 'development' | 'production' | 'test';
@@ -47,41 +44,72 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const port = z.coerce.number({ error: 'must be a port number' }).int('must be a port number').min(1, 'must be a port number').max(65535, 'must be a port number');
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a port number')
+  .min(1, 'must be a port number')
+  .max(65535, 'must be a port number');
 
-const envSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    PORT: port.default(3000),
-    PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-    DATA_DIR: z.string().min(1).default('./data'),
-    DATABASE_URL: z
-      .string()
-      .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: or postgres://')
-      .default('sqlite:./data/pregon.db'),
-    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
-    APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    MAIL_FROM: z
-      .string()
-      .default('Pregón <bulletin@pregon.localhost>')
-      .refine((v) => z.email().safeParse(parseMailbox(v)?.address).success, 'must be an address, or a name and an address such as Our Network <bulletin@example.org>'),
-    SES_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1').default('us-east-1'),
-    SES_ENDPOINT: z
-      .union([z.literal('aws'), z.url({ protocol: /^https?$/, error: 'must be "aws" or an http(s) URL' })])
-      .optional(),
-    SES_EMULATOR_PORT: port.default(8005),
-    SES_MAX_SEND_RATE: z.coerce.number({ error: 'must be a number of messages per second' }).positive('must be more than 0').max(10_000).optional(),
-    SES_CONFIGURATION_SET: z.string().regex(/^[\w-]{1,64}$/, 'must be an SES configuration set name').optional(),
-    SEND_ERROR_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1).default(20),
-    SNS_TOPIC_ARNS: z
-      .string()
-      .default('')
-      .transform((v) => v.split(',').map((arn) => arn.trim()).filter(Boolean))
-      .pipe(z.array(z.string().regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'must be SNS topic ARNs separated by commas'))),
-    TRANSIENT_BOUNCE_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1).default(3),
-    QUEUE_PREFIX: z.string().regex(/^[\w:-]{1,64}$/, 'must be letters, digits, _, - or :').default('pregon'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  });
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: or postgres://')
+    .default('sqlite:./data/pregon.db'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .default('redis://127.0.0.1:6379'),
+  APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  MAIL_FROM: z
+    .string()
+    .default('Pregón <bulletin@pregon.localhost>')
+    .refine(
+      (v) => z.email().safeParse(parseMailbox(v)?.address).success,
+      'must be an address, or a name and an address such as Our Network <bulletin@example.org>',
+    ),
+  SES_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1')
+    .default('us-east-1'),
+  SES_ENDPOINT: z
+    .union([z.literal('aws'), z.url({ protocol: /^https?$/, error: 'must be "aws" or an http(s) URL' })])
+    .optional(),
+  SES_EMULATOR_PORT: port.default(8005),
+  SES_MAX_SEND_RATE: z.coerce
+    .number({ error: 'must be a number of messages per second' })
+    .positive('must be more than 0')
+    .max(10_000)
+    .optional(),
+  SES_CONFIGURATION_SET: z
+    .string()
+    .regex(/^[\w-]{1,64}$/, 'must be an SES configuration set name')
+    .optional(),
+  SEND_ERROR_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1).default(20),
+  SNS_TOPIC_ARNS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((arn) => arn.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'must be SNS topic ARNs separated by commas'),
+      ),
+    ),
+  TRANSIENT_BOUNCE_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1).default(3),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[\w:-]{1,64}$/, 'must be letters, digits, _, - or :')
+    .default('pregon'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
 
 /**
  * Parses the environment. Every bad variable is reported in one ConfigError. When APP_SECRET is
@@ -89,9 +117,12 @@ const envSchema = z
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env);
-  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   // Checked apart from the schema so they are reported together with the other variables' problems.
-  if (env.NODE_ENV === 'production' && !env.APP_SECRET) problems.push('APP_SECRET: is required when NODE_ENV=production');
+  if (env.NODE_ENV === 'production' && !env.APP_SECRET)
+    problems.push('APP_SECRET: is required when NODE_ENV=production');
   // Links in mail carry signed tokens (unsubscribe, preferences) and the session cookie is Secure
   // only over https: in production they must never travel in clear. A URL the schema already
   // refused is not named twice.

@@ -52,7 +52,12 @@ async function main(): Promise<void> {
     campaigns: sending.service,
     sesEvents,
     publicUrl: config.publicUrl,
-    subscribe: { sender: sending.sender, redis, mailFrom: config.mailFrom, rateLimitPrefix: `${config.queuePrefix}:rate-limit` },
+    subscribe: {
+      sender: sending.sender,
+      redis,
+      mailFrom: config.mailFrom,
+      rateLimitPrefix: `${config.queuePrefix}:rate-limit`,
+    },
     setupCode,
     queues: [sending.queues.campaigns, sending.queues.deliveries],
     mailbox,
@@ -94,16 +99,27 @@ function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server
 }
 
 /** On stdout with console.log, not through the logger, so no LOG_LEVEL can hide the setup code. */
-function printBanner(config: Config, db: string, sesUrl: string | undefined, worker: boolean, setupCode: string | undefined, mailViewer: boolean): void {
+function printBanner(
+  config: Config,
+  db: string,
+  sesUrl: string | undefined,
+  worker: boolean,
+  setupCode: string | undefined,
+  mailViewer: boolean,
+): void {
   const lines = [
     `Pregón is listening on ${config.publicUrl} (port ${config.port})`,
     `  database: ${db}${config.database.kind === 'sqlite' ? ` (${config.database.path})` : ''}`,
     `  worker:   ${worker ? 'in this process' : 'separate (npm run worker)'}`,
     `  mail:     ${sesUrl ? 'local SES emulator' : config.ses.mode === 'aws' ? `Amazon SES (${config.sesRegion})` : config.ses.mode === 'endpoint' ? config.ses.url : ''}`,
   ];
-  if (sesUrl && mailViewer) lines.push(`            read sent mail at ${config.publicUrl}${MAIL_VIEWER_PATH} (signed in)`);
+  if (sesUrl && mailViewer)
+    lines.push(`            read sent mail at ${config.publicUrl}${MAIL_VIEWER_PATH} (signed in)`);
   // Its frame breaks on links to Pregón's pages, which refuse to be framed.
-  if (sesUrl) lines.push(`            ${mailViewer ? 'or' : 'read sent mail'} at ${sesUrl}, the emulator's own viewer (open its links in a new tab)`);
+  if (sesUrl)
+    lines.push(
+      `            ${mailViewer ? 'or' : 'read sent mail'} at ${sesUrl}, the emulator's own viewer (open its links in a new tab)`,
+    );
   if (setupCode) {
     lines.push(
       '',

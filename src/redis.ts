@@ -20,7 +20,12 @@ export class RedisUnreachableError extends Error {
 
 /** Connects once, without retrying, and throws RedisUnreachableError when Redis does not answer. */
 export async function checkRedis(url: string): Promise<void> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3000 });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 3000,
+  });
   let cause: unknown;
   probe.on('error', (err) => (cause = err)); // the socket's own error says more than "Connection is closed"
   try {

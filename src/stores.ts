@@ -58,7 +58,13 @@ export function createSending(stores: Stores, config: Config, sesEndpoint: strin
   const connection = bullConnection(config.redisUrl);
   const queues = new SendQueues(connection, config.queuePrefix);
   const sender = new SesSender(sesClient(config, sesEndpoint), config.sesConfigurationSet);
-  const service = new CampaignService({ ...stores, queues, sender, publicUrl: config.publicUrl, mailFrom: config.mailFrom });
+  const service = new CampaignService({
+    ...stores,
+    queues,
+    sender,
+    publicUrl: config.publicUrl,
+    mailFrom: config.mailFrom,
+  });
   return {
     queues,
     sender,

@@ -8,7 +8,14 @@ import { bullConnection } from '../src/redis.js';
 import { AdaptivePace } from '../src/sending/adaptive-pace.js';
 import { CampaignRunner } from '../src/sending/campaign-runner.js';
 import { QuotaExceededError } from '../src/sending/send-errors.js';
-import { CAMPAIGNS_QUEUE, DELIVERIES_QUEUE, cappedBackoff, pacing, type BatchJob, type StartJob } from '../src/sending/send-queues.js';
+import {
+  CAMPAIGNS_QUEUE,
+  DELIVERIES_QUEUE,
+  cappedBackoff,
+  pacing,
+  type BatchJob,
+  type StartJob,
+} from '../src/sending/send-queues.js';
 import type { Sending, Stores } from '../src/stores.js';
 
 export interface WorkerDeps {
@@ -33,7 +40,9 @@ const QUOTA_WAIT_MS = 60 * 60_000;
 const DATABASE_WAIT_MS = 2000;
 
 export async function startWorker({ config, logger, stores, sending }: WorkerDeps): Promise<RunningWorker> {
-  const rate = config.sesMaxSendRate ?? (config.ses.mode === 'aws' ? ((await sending.sender.maxSendRate()) ?? 1) : DEFAULT_SEND_RATE);
+  const rate =
+    config.sesMaxSendRate ??
+    (config.ses.mode === 'aws' ? ((await sending.sender.maxSendRate()) ?? 1) : DEFAULT_SEND_RATE);
   const { batchSize, limiter } = pacing(rate);
   const runner = new CampaignRunner({
     ...stores,
@@ -88,14 +97,19 @@ export async function startWorker({ config, logger, stores, sending }: WorkerDep
   );
   batches.on('failed', (job, err) => {
     if (!job || err instanceof DelayedError || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-    runner.giveUp(job.data, err.message).catch((e: unknown) => logger.error({ err: e }, 'could not record a batch given up'));
+    runner
+      .giveUp(job.data, err.message)
+      .catch((e: unknown) => logger.error({ err: e }, 'could not record a batch given up'));
   });
   starts.on('failed', (job, err) => {
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
     // A campaign that cannot even be prepared (its bulletin version gone, its rule unreadable)
     // ends 'failed' with the reason, rather than waiting forever.
     stores.campaigns
-      .transition(job.data.campaignId, ['scheduled', 'preparing'], 'failed', { finished_at: new Date().toISOString(), state_reason: `Could not prepare: ${err.message}` })
+      .transition(job.data.campaignId, ['scheduled', 'preparing'], 'failed', {
+        finished_at: new Date().toISOString(),
+        state_reason: `Could not prepare: ${err.message}`,
+      })
       .catch((e: unknown) => logger.error({ err: e }, 'could not record a campaign that failed'));
   });
   for (const worker of [starts, batches]) worker.on('error', (err) => logger.error({ err }, 'worker error'));

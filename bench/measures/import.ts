@@ -30,7 +30,9 @@ async function importRate(context: BenchContext): Promise<number> {
     const report = await importSubscribers(subscribers, csv.stream, 'active');
     const seconds = (performance.now() - started) / 1000;
     check(report, csv.expected);
-    context.log(`import: ${rows.toLocaleString('en')} rows (${(csv.bytes() / 2 ** 20).toFixed(1)} MB) in ${seconds.toFixed(2)} s: ${report.created} created, ${report.merged} merged, ${report.failed} failed`);
+    context.log(
+      `import: ${rows.toLocaleString('en')} rows (${(csv.bytes() / 2 ** 20).toFixed(1)} MB) in ${seconds.toFixed(2)} s: ${report.created} created, ${report.merged} merged, ${report.failed} failed`,
+    );
     return rows / seconds;
   } finally {
     await data.drop();
@@ -40,6 +42,8 @@ async function importRate(context: BenchContext): Promise<number> {
 /** A fast import that imported the wrong thing measures nothing. */
 function check(report: ImportReport, expected: ExpectedReport): void {
   if (!reportMatches(report, expected)) {
-    throw new Error(`import report ${JSON.stringify({ ...report, errors: report.errors.length })}, expected ${JSON.stringify(expected)}`);
+    throw new Error(
+      `import report ${JSON.stringify({ ...report, errors: report.errors.length })}, expected ${JSON.stringify(expected)}`,
+    );
   }
 }

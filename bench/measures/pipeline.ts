@@ -36,11 +36,19 @@ export const measure: Measure = async (ctx) => {
   const recipients = scaled(ctx, 20_000);
   const stub = await startSesStub();
   try {
-    const data = await benchData('sqlite', recipients, { SES_ENDPOINT: stub.url, SES_MAX_SEND_RATE: String(SEND_RATE) });
+    const data = await benchData('sqlite', recipients, {
+      SES_ENDPOINT: stub.url,
+      SES_MAX_SEND_RATE: String(SEND_RATE),
+    });
     try {
       await addWarmUpSubscribers(data, scaled(ctx, WARM_UP_RECIPIENTS));
       const sending = createSending(data.stores, data.config, stub.url);
-      const worker = await startWorker({ config: data.config, logger: pino({ level: 'warn' }), stores: data.stores, sending });
+      const worker = await startWorker({
+        config: data.config,
+        logger: pino({ level: 'warn' }),
+        stores: data.stores,
+        sending,
+      });
       try {
         const warmUp = await campaign(ctx, data, sending, { emailDomain: WARM_UP_DOMAIN });
         const ceilingMessages = scaled(ctx, CEILING_MESSAGES);
@@ -51,7 +59,9 @@ export const measure: Measure = async (ctx) => {
         const after = await loop(Math.floor(ceilingMessages / 2));
         const ceiling = ceilingMessages / (before + after);
         const pipelinePerSecond = pipeline.sent / pipeline.seconds;
-        ctx.log(`sdk ceiling: ${ceilingMessages} SendEmail calls in ${(before + after).toFixed(1)} s, half before the campaign and half after`);
+        ctx.log(
+          `sdk ceiling: ${ceilingMessages} SendEmail calls in ${(before + after).toFixed(1)} s, half before the campaign and half after`,
+        );
         return {
           sdk_ceiling_per_s: Math.round(ceiling),
           pipeline_per_s: Math.round(pipelinePerSecond),
@@ -77,12 +87,25 @@ export const measure: Measure = async (ctx) => {
  */
 async function addWarmUpSubscribers({ stores }: BenchData, count: number): Promise<void> {
   const topicId = (await stores.subscribers.topicIds()).get(BENCH_TOPIC)!;
-  const rows = Array.from({ length: count }, (_, i) => ({ line: i, email: `reader${i}@${WARM_UP_DOMAIN}`, name: `Reader ${i}`, language: 'en', topicIds: [topicId], tags: [], attributes: {} }));
+  const rows = Array.from({ length: count }, (_, i) => ({
+    line: i,
+    email: `reader${i}@${WARM_UP_DOMAIN}`,
+    name: `Reader ${i}`,
+    language: 'en',
+    topicIds: [topicId],
+    tags: [],
+    attributes: {},
+  }));
   await stores.subscribers.mergeBatch(rows, 'active');
 }
 
 /** A campaign of the example bulletin to `rule`: rows sent, and seconds from the send call to the last row sent. */
-async function campaign(ctx: BenchContext, data: BenchData, sending: Sending, rule: Rule): Promise<{ campaignId: number; sent: number; seconds: number }> {
+async function campaign(
+  ctx: BenchContext,
+  data: BenchData,
+  sending: Sending,
+  rule: Rule,
+): Promise<{ campaignId: number; sent: number; seconds: number }> {
   const { stores } = data;
   const cpu = process.cpuUsage();
   const started = Date.now();
@@ -100,7 +123,9 @@ async function campaign(ctx: BenchContext, data: BenchData, sending: Sending, ru
     .where('campaign_id', '=', id)
     .executeTakeFirstOrThrow();
   const seconds = (Date.parse(String(last.last)) - started) / 1000;
-  ctx.log(`pipeline: a campaign to ${counts.total} (${JSON.stringify(rule)}): ${counts.sent} sent in ${seconds.toFixed(1)} s, ${cpuMs(cpu, counts.sent)} ms of this process's CPU each`);
+  ctx.log(
+    `pipeline: a campaign to ${counts.total} (${JSON.stringify(rule)}): ${counts.sent} sent in ${seconds.toFixed(1)} s, ${cpuMs(cpu, counts.sent)} ms of this process's CPU each`,
+  );
   return { campaignId: id, sent: counts.sent, seconds };
 }
 
@@ -110,7 +135,12 @@ async function campaign(ctx: BenchContext, data: BenchData, sending: Sending, ru
  * real personalised copy of a campaign's compiled templates, one per language in the subscribers'
  * mix, so each HTTP body is as large as the pipeline's. Returns a loop that sends `count` messages and says how many seconds they took.
  */
-async function ceilingLoop(ctx: BenchContext, data: BenchData, sender: Sender, campaignId: number): Promise<(count: number) => Promise<number>> {
+async function ceilingLoop(
+  ctx: BenchContext,
+  data: BenchData,
+  sender: Sender,
+  campaignId: number,
+): Promise<(count: number) => Promise<number>> {
   const { stores, config } = data;
   const { batchSize } = pacing(SEND_RATE);
   const templates = (await stores.campaigns.templates(campaignId))!;
@@ -118,12 +148,21 @@ async function ceilingLoop(ctx: BenchContext, data: BenchData, sender: Sender, c
   const copies = new Map(
     Object.entries(templates).map(([language, template]) => [
       language,
-      personalise(template, { subscriberId: 1, email: 'person1@example.org', name: 'Person 1' }, recipientLinks(stores.signer, config.publicUrl, { subscriberId: 1, campaignId, language })),
+      personalise(
+        template,
+        { subscriberId: 1, email: 'person1@example.org', name: 'Person 1' },
+        recipientLinks(stores.signer, config.publicUrl, { subscriberId: 1, campaignId, language }),
+      ),
     ]),
   );
   // The measured campaign's mix of languages: message i is in the language of its i-th subscriber.
   const languages = (
-    await data.database.db.selectFrom('subscribers').select('language').where('email', 'like', `%@${RECIPIENTS_DOMAIN}`).orderBy('id').execute()
+    await data.database.db
+      .selectFrom('subscribers')
+      .select('language')
+      .where('email', 'like', `%@${RECIPIENTS_DOMAIN}`)
+      .orderBy('id')
+      .execute()
   ).map((r) => r.language);
   const fallback = copies.values().next().value!;
   const message = (i: number): OutgoingMessage => ({
@@ -145,7 +184,9 @@ async function ceilingLoop(ctx: BenchContext, data: BenchData, sender: Sender, c
     };
     await Promise.all(Array.from({ length: BATCH_CONCURRENCY }, lane));
     const seconds = (performance.now() - started) / 1000;
-    ctx.log(`sdk ceiling: ${count} SendEmail calls, ${BATCH_CONCURRENCY} × ${batchSize} at once: ${seconds.toFixed(1)} s, ${cpuMs(cpu, count)} ms of CPU each`);
+    ctx.log(
+      `sdk ceiling: ${count} SendEmail calls, ${BATCH_CONCURRENCY} × ${batchSize} at once: ${seconds.toFixed(1)} s, ${cpuMs(cpu, count)} ms of CPU each`,
+    );
     return seconds;
   };
   await loop(BATCH_CONCURRENCY * batchSize); // warm-up: sockets open, the JIT warm

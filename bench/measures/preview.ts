@@ -8,7 +8,9 @@ import { addVariedAudience } from '../support/varied-audience.js';
 import { scaled, type BenchContext, type Measure } from './measure.js';
 
 /** Spanish speakers in Texas who follow refugee news. */
-const RULE: Rule = { all: [{ topic: 'refugees' }, { language: ['es'] }, { attribute: 'state', op: 'eq', value: 'TX' }] };
+const RULE: Rule = {
+  all: [{ topic: 'refugees' }, { language: ['es'] }, { attribute: 'state', op: 'eq', value: 'TX' }],
+};
 const RUNS = 7;
 
 export const measure: Measure = async (context) => ({
@@ -30,7 +32,9 @@ async function previewMs(context: BenchContext, kind: 'sqlite' | 'postgres'): Pr
       times.push(performance.now() - started);
     }
     if (preview.eligible === 0) throw new Error('the rule selected no one: the preview measured nothing');
-    context.log(`preview ${kind}: ${subscribers.toLocaleString('en')} subscribers, ${preview.selected} selected, ${preview.eligible} eligible, runs ${times.map((t) => t.toFixed(0)).join(' ')} ms`);
+    context.log(
+      `preview ${kind}: ${subscribers.toLocaleString('en')} subscribers, ${preview.selected} selected, ${preview.eligible} eligible, runs ${times.map((t) => t.toFixed(0)).join(' ')} ms`,
+    );
     return median(times);
   } finally {
     await data.drop();

@@ -19,7 +19,11 @@ export const measure: Measure = async (context) => {
   const recipients = scaled(context, 50_000, 500);
   const doc = BulletinDocument.parse(JSON.parse(readFileSync(EXAMPLE_FILE, 'utf8')));
   const theme = {
-    settings: { ...DEFAULT_SETTINGS, organisationName: 'National Network for Immigrant and Refugee Rights', postalAddress: '310 8th Street, Oakland, CA' },
+    settings: {
+      ...DEFAULT_SETTINGS,
+      organisationName: 'National Network for Immigrant and Refugee Rights',
+      postalAddress: '310 8th Street, Oakland, CA',
+    },
     topicName: { en: 'Weekly bulletin', es: 'Boletín semanal' },
   };
   const signer = new LinkSigner('bench-secret-bench-secret-bench-secret');
@@ -33,7 +37,9 @@ export const measure: Measure = async (context) => {
     compiled = await renderBulletin(doc, LANGUAGE, theme);
     renderTimes.push(performance.now() - started);
   }
-  context.log(`render: ${renders} renders of the example (${LANGUAGE}, ${(compiled.htmlBytes / 1024).toFixed(1)} KB of HTML)`);
+  context.log(
+    `render: ${renders} renders of the example (${LANGUAGE}, ${(compiled.htmlBytes / 1024).toFixed(1)} KB of HTML)`,
+  );
 
   // Each copy is timed on its own (hrtime costs well under a microsecond); the first tenth warms up.
   const personaliseTimes: number[] = [];
@@ -41,8 +47,17 @@ export const measure: Measure = async (context) => {
   const warmUp = Math.floor(recipients / 10);
   for (let i = 0; i < recipients + warmUp; i++) {
     const started = process.hrtime.bigint();
-    const links = recipientLinks(signer, PUBLIC_URL, { subscriberId: i + 1, campaignId: 1, language: LANGUAGE, inArchive: true });
-    const message = personalise(compiled, { subscriberId: i + 1, email: `person${i}@example.org`, name: `Person Number${i}` }, links);
+    const links = recipientLinks(signer, PUBLIC_URL, {
+      subscriberId: i + 1,
+      campaignId: 1,
+      language: LANGUAGE,
+      inArchive: true,
+    });
+    const message = personalise(
+      compiled,
+      { subscriberId: i + 1, email: `person${i}@example.org`, name: `Person Number${i}` },
+      links,
+    );
     const ns = Number(process.hrtime.bigint() - started);
     bytes += message.html.length;
     if (i >= warmUp) personaliseTimes.push(ns / 1000);
@@ -52,5 +67,9 @@ export const measure: Measure = async (context) => {
 
   const renderMs = median(renderTimes);
   const personaliseUs = median(personaliseTimes);
-  return { render_ms: renderMs, personalise_us: personaliseUs, render_over_personalise: (renderMs * 1000) / personaliseUs };
+  return {
+    render_ms: renderMs,
+    personalise_us: personaliseUs,
+    render_over_personalise: (renderMs * 1000) / personaliseUs,
+  };
 };

@@ -39,7 +39,9 @@ async function snapshotPerS(context: BenchContext, kind: 'sqlite' | 'postgres'):
       if (rows !== subscribers) throw new Error(`the snapshot wrote ${rows} rows for ${subscribers} subscribers`);
       rates.push(rows / seconds);
     }
-    context.log(`snapshot ${kind}: ${subscribers.toLocaleString('en')} ledger rows a campaign, ${rates.map((r) => `${(subscribers / r).toFixed(2)} s`).join(', ')}`);
+    context.log(
+      `snapshot ${kind}: ${subscribers.toLocaleString('en')} ledger rows a campaign, ${rates.map((r) => `${(subscribers / r).toFixed(2)} s`).join(', ')}`,
+    );
     return median(rates);
   } finally {
     await data.drop();

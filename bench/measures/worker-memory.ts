@@ -40,15 +40,30 @@ export const measure: Measure = async (context) => {
  * One campaign of `recipients` sent by a fresh worker process started as `command` says (by default
  * as `npm run worker` starts it; e.g. other flags to look closer): its RSS before and at its peak.
  */
-export async function campaignPeak(context: BenchContext, stub: SesStub, recipients: number, command: WorkerCommand = workerCommand()): Promise<WorkerPeak> {
+export async function campaignPeak(
+  context: BenchContext,
+  stub: SesStub,
+  recipients: number,
+  command: WorkerCommand = workerCommand(),
+): Promise<WorkerPeak> {
   const prefix = `bench-${randomUUID()}`;
-  const data = await benchData('sqlite', recipients, { QUEUE_PREFIX: prefix, SES_ENDPOINT: stub.url, SES_MAX_SEND_RATE: SEND_RATE });
+  const data = await benchData('sqlite', recipients, {
+    QUEUE_PREFIX: prefix,
+    SES_ENDPOINT: stub.url,
+    SES_MAX_SEND_RATE: SEND_RATE,
+  });
   const sending = createSending(data.stores, data.config, stub.url);
   let worker: ChildProcess | undefined;
   try {
     worker = spawn(process.execPath, command.nodeArgs, {
       cwd: ROOT,
-      env: { ...inherited(), ...command.env, ...benchEnv(data.scratch, stub.url), QUEUE_PREFIX: prefix, SES_MAX_SEND_RATE: SEND_RATE },
+      env: {
+        ...inherited(),
+        ...command.env,
+        ...benchEnv(data.scratch, stub.url),
+        QUEUE_PREFIX: prefix,
+        SES_MAX_SEND_RATE: SEND_RATE,
+      },
       stdio: ['ignore', 2, 2], // its log (warnings only) on the bench's stderr: stdout carries the figures
     });
     const exited = new Promise<void>((resolve) => worker!.once('exit', () => resolve()));
@@ -62,12 +77,17 @@ export async function campaignPeak(context: BenchContext, stub: SesStub, recipie
       if (rss !== undefined) sampledPeak = Math.max(sampledPeak, rss);
     }, SAMPLE_MS);
     const started = performance.now();
-    const campaign = await sending.service.send(data.bulletinId, { rule: { all: [] }, tracking: 'aggregate', resend: true });
+    const campaign = await sending.service.send(data.bulletinId, {
+      rule: { all: [] },
+      tracking: 'aggregate',
+      resend: true,
+    });
     try {
       for (;;) {
         const { state } = await data.stores.campaigns.get(campaign.id);
         if (state === 'sent') break;
-        if (state !== 'scheduled' && state !== 'preparing' && state !== 'sending') throw new Error(`The campaign ended ${state}`);
+        if (state !== 'scheduled' && state !== 'preparing' && state !== 'sending')
+          throw new Error(`The campaign ended ${state}`);
         const stopped = await Promise.race([exited.then(() => true), sleep(200).then(() => false)]);
         if (stopped) throw new Error(`The worker exited with code ${worker.exitCode} during the campaign`);
       }
@@ -79,7 +99,9 @@ export async function campaignPeak(context: BenchContext, stub: SesStub, recipie
     const peakKb = Math.max(end.VmHWM!, sampledPeak);
     const sent = (await data.stores.campaigns.report(campaign.id)).counts.sent;
     if (sent !== recipients) throw new Error(`The worker sent ${sent} of ${recipients}`);
-    context.log(`worker-memory: ${recipients} recipients in ${seconds.toFixed(1)} s; worker RSS idle ${mb(idle)} MB, peak ${mb(peakKb)} MB (sampled ${mb(sampledPeak)} MB)`);
+    context.log(
+      `worker-memory: ${recipients} recipients in ${seconds.toFixed(1)} s; worker RSS idle ${mb(idle)} MB, peak ${mb(peakKb)} MB (sampled ${mb(sampledPeak)} MB)`,
+    );
 
     worker.kill('SIGTERM');
     await exited;
@@ -93,7 +115,9 @@ export async function campaignPeak(context: BenchContext, stub: SesStub, recipie
   }
 }
 
-const scripts: Record<string, string> = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).scripts;
+const scripts: Record<string, string> = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+).scripts;
 
 export interface WorkerCommand {
   /** Variables set before `node` (the allocator's settings). */

@@ -36,16 +36,30 @@ export function benchEnv(scratch: ScratchDatabase, sesUrl = 'http://127.0.0.1:9'
   };
 }
 
-export async function benchData(kind: 'sqlite' | 'postgres', subscribers: number, env: Record<string, string> = {}): Promise<BenchData> {
+export async function benchData(
+  kind: 'sqlite' | 'postgres',
+  subscribers: number,
+  env: Record<string, string> = {},
+): Promise<BenchData> {
   const scratch = await scratchDatabase(kind);
   const config = loadConfig({ ...benchEnv(scratch), ...env });
   const database = openDatabase(config.database);
   await migrateToLatest(database);
   const stores = createStores(database, config);
-  await stores.settings.update({ organisationName: 'NNIRR', postalAddress: '310 8th Street, Oakland, CA', senderEmail: 'bulletin@nnirr.org' });
-  await stores.topics.create({ key: BENCH_TOPIC, name: { en: 'Weekly bulletin', es: 'Boletín semanal' }, public: true });
+  await stores.settings.update({
+    organisationName: 'NNIRR',
+    postalAddress: '310 8th Street, Oakland, CA',
+    senderEmail: 'bulletin@nnirr.org',
+  });
+  await stores.topics.create({
+    key: BENCH_TOPIC,
+    name: { en: 'Weekly bulletin', es: 'Boletín semanal' },
+    public: true,
+  });
   await addSubscribers(stores, subscribers);
-  const bulletin = await stores.bulletins.create(BulletinDocument.parse(JSON.parse(readFileSync(EXAMPLE_FILE, 'utf8'))));
+  const bulletin = await stores.bulletins.create(
+    BulletinDocument.parse(JSON.parse(readFileSync(EXAMPLE_FILE, 'utf8'))),
+  );
   return {
     config,
     database,
@@ -65,7 +79,15 @@ export async function addSubscribers(stores: Stores, count: number, from = 0): P
   for (let start = from; start < from + count; start += 1000) {
     const rows = [];
     for (let i = start; i < Math.min(from + count, start + 1000); i++) {
-      rows.push({ line: i, email: `person${i}@example.org`, name: `Person ${i}`, language: i % 3 === 0 ? 'es' : 'en', topicIds: [topicId], tags: [], attributes: { city: i % 2 ? 'Oakland' : 'El Paso' } });
+      rows.push({
+        line: i,
+        email: `person${i}@example.org`,
+        name: `Person ${i}`,
+        language: i % 3 === 0 ? 'es' : 'en',
+        topicIds: [topicId],
+        tags: [],
+        attributes: { city: i % 2 ? 'Oakland' : 'El Paso' },
+      });
     }
     await stores.subscribers.mergeBatch(rows, 'active');
   }

@@ -16,7 +16,10 @@ export interface ExpectedReport {
 
 const CITIES = ['Tucson', 'Phoenix', 'Nogales', 'Yuma', 'Flagstaff'];
 
-export function subscriberCsv(rows: number, domain: string): { stream: Readable; expected: ExpectedReport; bytes(): number } {
+export function subscriberCsv(
+  rows: number,
+  domain: string,
+): { stream: Readable; expected: ExpectedReport; bytes(): number } {
   const width = Math.max(6, String(rows).length);
   const emailOf = (i: number) => `person${String(i).padStart(width, '0')}@${domain}`;
   const expected: ExpectedReport = { rows, created: 0, merged: 0, failed: 0 };
@@ -71,5 +74,10 @@ export function subscriberCsv(rows: number, domain: string): { stream: Readable;
 
 /** Whether an import's report counts what `expected` says it should. */
 export function reportMatches(report: ExpectedReport, expected: ExpectedReport): boolean {
-  return report.rows === expected.rows && report.created === expected.created && report.merged === expected.merged && report.failed === expected.failed;
+  return (
+    report.rows === expected.rows &&
+    report.created === expected.created &&
+    report.merged === expected.merged &&
+    report.failed === expected.failed
+  );
 }

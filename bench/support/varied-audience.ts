@@ -22,17 +22,37 @@ export async function addVariedAudience(data: BenchData, count: number): Promise
         email: emailOf(i),
         name: `Person ${i}`,
         language: i % 3 === 0 ? 'es' : 'en',
-        topicIds: [topic('weekly-bulletin'), ...(i % 4 === 0 ? [topic('refugees')] : []), ...(i % 7 === 0 ? [topic('border')] : [])],
+        topicIds: [
+          topic('weekly-bulletin'),
+          ...(i % 4 === 0 ? [topic('refugees')] : []),
+          ...(i % 7 === 0 ? [topic('border')] : []),
+        ],
         tags: i % 50 === 0 ? ['press'] : i % 11 === 0 ? ['volunteer'] : [],
-        attributes: { state: STATES[i % STATES.length]!, age: String(18 + (i % 60)), joined: `202${3 + (i % 3)}-0${1 + (i % 9)}-15` },
+        attributes: {
+          state: STATES[i % STATES.length]!,
+          age: String(18 + (i % 60)),
+          joined: `202${3 + (i % 3)}-0${1 + (i % 9)}-15`,
+        },
       });
     }
     await stores.subscribers.mergeBatch(rows, 'active');
   }
   // Some of everyone that a send leaves out
   const { db } = data.database;
-  await db.updateTable('subscribers').set({ status: 'unsubscribed' }).where((eb) => eb(eb.fn('mod', ['id', eb.lit(31)]), '=', 0)).execute();
-  await db.updateTable('subscribers').set({ status: 'pending' }).where((eb) => eb(eb.fn('mod', ['id', eb.lit(37)]), '=', 0)).execute();
-  await db.updateTable('subscribers').set({ paused_until: '2999-01-01T00:00:00.000Z' }).where((eb) => eb(eb.fn('mod', ['id', eb.lit(41)]), '=', 0)).execute();
+  await db
+    .updateTable('subscribers')
+    .set({ status: 'unsubscribed' })
+    .where((eb) => eb(eb.fn('mod', ['id', eb.lit(31)]), '=', 0))
+    .execute();
+  await db
+    .updateTable('subscribers')
+    .set({ status: 'pending' })
+    .where((eb) => eb(eb.fn('mod', ['id', eb.lit(37)]), '=', 0))
+    .execute();
+  await db
+    .updateTable('subscribers')
+    .set({ paused_until: '2999-01-01T00:00:00.000Z' })
+    .where((eb) => eb(eb.fn('mod', ['id', eb.lit(41)]), '=', 0))
+    .execute();
   for (let i = 0; i < count; i += 97) await stores.suppressions.add(emailOf(i), 'bounced');
 }

@@ -12,7 +12,9 @@ const PreviewInput = z
   .strictObject({
     rule: RuleSchema.optional(),
     segmentId: z.number().int().positive().optional(),
-    topic: TopicKey.optional().describe('Only subscribers of this topic are eligible (a bulletin with a topic sends to its subscribers only)'),
+    topic: TopicKey.optional().describe(
+      'Only subscribers of this topic are eligible (a bulletin with a topic sends to its subscribers only)',
+    ),
   })
   .refine((body) => (body.rule === undefined) !== (body.segmentId === undefined), 'must give either rule or segmentId');
 
@@ -25,8 +27,18 @@ const AudiencePreview = z.object({
 });
 
 const SegmentInput = z.strictObject({ name: z.string().trim().min(1, 'must not be empty').max(200), rule: RuleSchema });
-const SegmentPatch = SegmentInput.partial().refine((p) => p.name !== undefined || p.rule !== undefined, 'must change name or rule');
-const Segment = z.object({ id: z.number(), name: z.string(), rule: z.unknown(), ruleVersion: z.number(), createdAt: z.string(), updatedAt: z.string() });
+const SegmentPatch = SegmentInput.partial().refine(
+  (p) => p.name !== undefined || p.rule !== undefined,
+  'must change name or rule',
+);
+const Segment = z.object({
+  id: z.number(),
+  name: z.string(),
+  rule: z.unknown(),
+  ruleVersion: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
 
 const Suppression = z.object({ hash: z.string(), reason: z.string(), createdAt: z.string() });
 const SuppressionQuery = z.strictObject({
@@ -34,51 +46,99 @@ const SuppressionQuery = z.strictObject({
   page: z.coerce.number().int().min(1, 'must be 1 or more').default(1),
   perPage: z.coerce.number().int().min(1, 'must be 1 or more').max(500, 'must be at most 500').default(50),
 });
-const SuppressionInput = z.strictObject({ email: Email, reason: z.enum(['manual', 'bounced', 'complained']).default('manual') });
+const SuppressionInput = z.strictObject({
+  email: Email,
+  reason: z.enum(['manual', 'bounced', 'complained']).default('manual'),
+});
 
-export function audienceRoutes(audience: AudienceStore, segments: SegmentStore, suppressions: SuppressionList, subscribers: SubscriberStore): RouteSpec[] {
+export function audienceRoutes(
+  audience: AudienceStore,
+  segments: SegmentStore,
+  suppressions: SuppressionList,
+  subscribers: SubscriberStore,
+): RouteSpec[] {
   return [
     defineRoute({
-      method: 'post', path: '/audience/preview', tag: 'audience', role: 'editor',
+      method: 'post',
+      path: '/audience/preview',
+      tag: 'audience',
+      role: 'editor',
       summary: 'Who a rule or segment reaches, who it leaves out and why, by language, with a sample',
-      body: PreviewInput, response: AudiencePreview,
-      handler: async ({ body }) => audience.preview(body.rule ?? (await segments.get(body.segmentId!)).rule, body.topic),
+      body: PreviewInput,
+      response: AudiencePreview,
+      handler: async ({ body }) =>
+        audience.preview(body.rule ?? (await segments.get(body.segmentId!)).rule, body.topic),
     }),
     defineRoute({
-      method: 'get', path: '/segments', tag: 'segments', role: 'editor', summary: 'List saved segments',
+      method: 'get',
+      path: '/segments',
+      tag: 'segments',
+      role: 'editor',
+      summary: 'List saved segments',
       response: z.object({ data: z.array(Segment) }),
       handler: async () => ({ data: await segments.list() }),
     }),
     defineRoute({
-      method: 'post', path: '/segments', tag: 'segments', role: 'editor', summary: 'Save a segment', status: 201,
-      body: SegmentInput, response: Segment,
+      method: 'post',
+      path: '/segments',
+      tag: 'segments',
+      role: 'editor',
+      summary: 'Save a segment',
+      status: 201,
+      body: SegmentInput,
+      response: Segment,
       handler: ({ body }) => segments.create(body),
     }),
     defineRoute({
-      method: 'get', path: '/segments/:id', tag: 'segments', role: 'editor', summary: 'Get a segment',
-      params: idParams, response: Segment,
+      method: 'get',
+      path: '/segments/:id',
+      tag: 'segments',
+      role: 'editor',
+      summary: 'Get a segment',
+      params: idParams,
+      response: Segment,
       handler: ({ params }) => segments.get(params.id),
     }),
     defineRoute({
-      method: 'patch', path: '/segments/:id', tag: 'segments', role: 'editor', summary: 'Rename a segment or change its rule',
-      params: idParams, body: SegmentPatch, response: Segment,
+      method: 'patch',
+      path: '/segments/:id',
+      tag: 'segments',
+      role: 'editor',
+      summary: 'Rename a segment or change its rule',
+      params: idParams,
+      body: SegmentPatch,
+      response: Segment,
       handler: ({ params, body }) => segments.update(params.id, body),
     }),
     defineRoute({
-      method: 'delete', path: '/segments/:id', tag: 'segments', role: 'editor', summary: 'Delete a segment', status: 204,
+      method: 'delete',
+      path: '/segments/:id',
+      tag: 'segments',
+      role: 'editor',
+      summary: 'Delete a segment',
+      status: 204,
       params: idParams,
       handler: ({ params }) => segments.delete(params.id),
     }),
     defineRoute({
-      method: 'get', path: '/suppressions', tag: 'suppressions', role: 'editor',
+      method: 'get',
+      path: '/suppressions',
+      tag: 'suppressions',
+      role: 'editor',
       summary: 'The suppression list (hashes, reasons, times; never addresses)',
-      query: SuppressionQuery, response: z.object({ data: z.array(Suppression), total: z.number() }),
+      query: SuppressionQuery,
+      response: z.object({ data: z.array(Suppression), total: z.number() }),
       handler: ({ query }) => suppressions.list(query),
     }),
     defineRoute({
-      method: 'post', path: '/suppressions', tag: 'suppressions', role: 'editor',
-      summary: 'Put an address on the suppression list: it is never mailed, imported or added again', status: 201,
-      body: SuppressionInput, response: Suppression,
+      method: 'post',
+      path: '/suppressions',
+      tag: 'suppressions',
+      role: 'editor',
+      summary: 'Put an address on the suppression list: it is never mailed, imported or added again',
+      status: 201,
+      body: SuppressionInput,
+      response: Suppression,
       handler: async ({ body }) => {
         await suppressions.add(body.email, body.reason);
         await subscribers.recordSuppression(body.email, body.reason);
@@ -86,8 +146,12 @@ export function audienceRoutes(audience: AudienceStore, segments: SegmentStore, 
       },
     }),
     defineRoute({
-      method: 'delete', path: '/suppressions/:hash', tag: 'suppressions', role: 'admin',
-      summary: 'Take an address off the suppression list', status: 204,
+      method: 'delete',
+      path: '/suppressions/:hash',
+      tag: 'suppressions',
+      role: 'admin',
+      summary: 'Take an address off the suppression list',
+      status: 204,
       params: z.object({ hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a suppression hash (64 hex digits)') }),
       handler: ({ params }) => suppressions.remove(params.hash),
     }),

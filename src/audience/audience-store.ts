@@ -8,7 +8,15 @@ import { ruleExpression, subscribedTo } from './rule-sql.js';
 import type { Rule } from './rules.js';
 
 /** In the order they are checked: a subscriber is counted under the first that applies. */
-export const EXCLUSION_REASONS = ['unsubscribed', 'unconfirmed', 'bounced', 'complained', 'paused', 'suppressed', 'not_in_topic'] as const;
+export const EXCLUSION_REASONS = [
+  'unsubscribed',
+  'unconfirmed',
+  'bounced',
+  'complained',
+  'paused',
+  'suppressed',
+  'not_in_topic',
+] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 export interface AudiencePreview {
@@ -69,11 +77,23 @@ export class AudienceStore {
 }
 
 /** The rule's selection with each subscriber's reason to be left out, or 'eligible'; sends snapshot it. */
-export function audienceQuery(db: Kysely<Tables>, kind: DatabaseKind, rule: Rule, topic: string | undefined, now: Date) {
+export function audienceQuery(
+  db: Kysely<Tables>,
+  kind: DatabaseKind,
+  rule: Rule,
+  topic: string | undefined,
+  now: Date,
+) {
   return db
     .selectFrom('subscribers')
     .where((eb) => ruleExpression(eb, rule, kind))
-    .select(['subscribers.id', 'subscribers.email', 'subscribers.name', 'subscribers.language', (eb) => exclusionReason(eb, topic, now).as('reason')]);
+    .select([
+      'subscribers.id',
+      'subscribers.email',
+      'subscribers.name',
+      'subscribers.language',
+      (eb) => exclusionReason(eb, topic, now).as('reason'),
+    ]);
 }
 
 /**
@@ -97,9 +117,14 @@ export function exclusionReason(eb: ExpressionBuilder<Tables, 'subscribers'>, to
     .then(sql.lit('paused'))
     .when(
       eb.exists(
-        eb.selectFrom('suppressions').select(sql`1`.as('one')).whereRef('suppressions.email_hash', '=', 'subscribers.email_hash'),
+        eb
+          .selectFrom('suppressions')
+          .select(sql`1`.as('one'))
+          .whereRef('suppressions.email_hash', '=', 'subscribers.email_hash'),
       ),
     )
     .then(sql.lit('suppressed'));
-  return (topic ? reasons.when(eb.not(subscribedTo(eb, topic))).then(sql.lit('not_in_topic')) : reasons).else(sql.lit('eligible')).end();
+  return (topic ? reasons.when(eb.not(subscribedTo(eb, topic))).then(sql.lit('not_in_topic')) : reasons)
+    .else(sql.lit('eligible'))
+    .end();
 }

@@ -4,13 +4,31 @@ import { Readable, type Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { ExportFilter, SubscriberStore } from './subscriber-store.js';
 
-export const EXPORT_COLUMNS = ['email', 'name', 'language', 'status', 'topics', 'tags', 'created_at', 'attributes'] as const;
+export const EXPORT_COLUMNS = [
+  'email',
+  'name',
+  'language',
+  'status',
+  'topics',
+  'tags',
+  'created_at',
+  'attributes',
+] as const;
 
 export async function exportSubscribers(store: SubscriberStore, filter: ExportFilter, out: Writable): Promise<void> {
   const records = Readable.from(
     (async function* () {
       for await (const s of store.exportAll(filter)) {
-        yield [s.email, s.name, s.language, s.status, s.topics.join(';'), s.tags.join(';'), s.createdAt, JSON.stringify(s.attributes)];
+        yield [
+          s.email,
+          s.name,
+          s.language,
+          s.status,
+          s.topics.join(';'),
+          s.tags.join(';'),
+          s.createdAt,
+          JSON.stringify(s.attributes),
+        ];
       }
     })(),
   );

@@ -49,7 +49,12 @@ const list = (item: z.ZodType<string, string>) =>
   z
     .string()
     .default('')
-    .transform((cell) => cell.split(/[;|,]/).map((part) => part.trim()).filter(Boolean))
+    .transform((cell) =>
+      cell
+        .split(/[;|,]/)
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(item));
 
 const CsvRow = z.object({
@@ -88,7 +93,8 @@ export async function importSubscribers(
     report.failed += lastLine ? lastLine - line + 1 : 1;
     // An "address" longer than any address is not echoed: the line says which row it was.
     const shown = email && email.length <= MAX_EMAIL_LENGTH ? { email } : {};
-    if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push({ line, ...(lastLine ? { lastLine } : {}), ...shown, message });
+    if (report.errors.length < MAX_REPORTED_ERRORS)
+      report.errors.push({ line, ...(lastLine ? { lastLine } : {}), ...shown, message });
   };
   const rowLines = lineCounter();
   const topicIds = await store.topicIds();
@@ -110,7 +116,10 @@ export async function importSubscribers(
       columns: checkHeader,
       // Each row's text, for lineCounter, called as the parser reads: before the rows reach the loop below.
       raw: true,
-      on_record: ({ record }: { record: Record<string, string> }, info: InfoRecord): ParsedRow => ({ record, ...rowLines(info) }),
+      on_record: ({ record }: { record: Record<string, string> }, info: InfoRecord): ParsedRow => ({
+        record,
+        ...rowLines(info),
+      }),
       skip_empty_lines: true,
       skip_records_with_error: true,
       // A stray quote inside a value is read as a character. Strict, csv-parse reports the row
@@ -192,7 +201,9 @@ function lineBreaks(text: string): number {
 
 /** A row that runs over several lines says so: a stray quote may have joined rows that were meant apart. */
 function spanned(first: number, last: number, problem: string): string {
-  return last > first ? `lines ${first}–${last} were read as one row (a quoted value runs across them): ${problem}` : problem;
+  return last > first
+    ? `lines ${first}–${last} were read as one row (a quoted value runs across them): ${problem}`
+    : problem;
 }
 
 /** csv-parse's reason for skipping a row, in words that say what to fix. */
@@ -209,19 +220,32 @@ function unreadable(err: CsvError & { record?: string[]; columns?: unknown[] }):
 function checkHeader(header: string[]): string[] {
   const columns = header.map((column) => column.trim().toLowerCase());
   if (columns.some((column) => NOT_UTF8.test(column))) {
-    throw AppError.invalid([{ path: 'body', message: `the file is not UTF-8 text (it may be UTF-16, Latin-1 or Windows-1252): ${SAVE_AS_UTF8}` }]);
+    throw AppError.invalid([
+      {
+        path: 'body',
+        message: `the file is not UTF-8 text (it may be UTF-16, Latin-1 or Windows-1252): ${SAVE_AS_UTF8}`,
+      },
+    ]);
   }
   if (!columns.includes('email')) {
     throw AppError.invalid([{ path: 'body', message: 'the first line must be a header with an "email" column' }]);
   }
-  const bad = columns.filter((c) => !KNOWN_COLUMNS.has(c) && !IGNORED_COLUMNS.has(c) && !AttributeName.safeParse(c).success);
+  const bad = columns.filter(
+    (c) => !KNOWN_COLUMNS.has(c) && !IGNORED_COLUMNS.has(c) && !AttributeName.safeParse(c).success,
+  );
   if (bad.length) {
-    throw AppError.invalid([{ path: 'body', message: `column ${bad.map((c) => JSON.stringify(c)).join(', ')} cannot be an attribute name` }]);
+    throw AppError.invalid([
+      { path: 'body', message: `column ${bad.map((c) => JSON.stringify(c)).join(', ')} cannot be an attribute name` },
+    ]);
   }
   return columns;
 }
 
-function toImportRow(read: Record<string, string>, line: number, topicIds: Map<string, number>): ImportRow | { error: string } {
+function toImportRow(
+  read: Record<string, string>,
+  line: number,
+  topicIds: Map<string, number>,
+): ImportRow | { error: string } {
   const record: Record<string, string> = {};
   for (const [column, cell] of Object.entries(read)) record[column] = cell.trim();
   // Stored as read, a byte that was not UTF-8 would become U+FFFD in a name for good.

@@ -15,7 +15,12 @@ export const NAMED_LANGUAGES = [
 /** "Español", "ESPANOL" and "español" are one name: case and accents aside, as people type them. */
 const fold = (name: string) => name.normalize('NFD').replace(/\p{M}/gu, '').replace(/\s+/g, ' ').toLowerCase();
 
-const CODE_BY_NAME = new Map<string, string>(NAMED_LANGUAGES.flatMap(({ code, english, native }) => [[fold(english), code], [fold(native), code]]));
+const CODE_BY_NAME = new Map<string, string>(
+  NAMED_LANGUAGES.flatMap(({ code, english, native }) => [
+    [fold(english), code],
+    [fold(native), code],
+  ]),
+);
 
 /** A language and at most one subtag, in any case, joined by - or _. */
 const LOOSE_CODE = /^([A-Za-z]{2,3})(?:[-_]([A-Za-z0-9]{2,8}))?$/;
@@ -53,4 +58,5 @@ export function languageName(code: string): string {
 const OR = new Intl.ListFormat('en', { type: 'disjunction' });
 
 /** "en (English) or es (Spanish)": codes as an API takes them, with the names people know. */
-export const languageChoices = (codes: readonly string[]): string => OR.format(codes.map((code) => `${code} (${languageName(code)})`));
+export const languageChoices = (codes: readonly string[]): string =>
+  OR.format(codes.map((code) => `${code} (${languageName(code)})`));

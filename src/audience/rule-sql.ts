@@ -36,7 +36,8 @@ export function ruleExpression(eb: Eb, rule: Rule, kind: DatabaseKind): Bool {
       ...(before ? [eb('subscribers.created_at', '<', new Date(before).toISOString())] : []),
     ]);
   }
-  if ('campaign' in rule) return rule.received ? receivedCampaign(eb, rule.campaign) : eb.not(receivedCampaign(eb, rule.campaign));
+  if ('campaign' in rule)
+    return rule.received ? receivedCampaign(eb, rule.campaign) : eb.not(receivedCampaign(eb, rule.campaign));
   return attributeCondition(eb, rule, kind);
 }
 
@@ -78,7 +79,9 @@ function receivedCampaign(eb: Eb, campaignId: number): Bool {
 function attributeCondition(eb: Eb, rule: Extract<Rule, { attribute: string }>, kind: DatabaseKind): Bool {
   const value = attributeAccess(rule.attribute, kind);
   const equals = (v: string | number): Bool =>
-    typeof v === 'number' ? sql<SqlBool>`coalesce(${value.number} = ${v}, false)` : sql<SqlBool>`coalesce(${value.text} = ${v}, false)`;
+    typeof v === 'number'
+      ? sql<SqlBool>`coalesce(${value.number} = ${v}, false)`
+      : sql<SqlBool>`coalesce(${value.text} = ${v}, false)`;
   switch (rule.op) {
     case 'exists':
       return value.exists;

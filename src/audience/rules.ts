@@ -35,7 +35,8 @@ export const NUMERIC_TEXT = /^-?[0-9]+(\.[0-9]+)?$/;
  */
 export function attributeNumber(type: unknown, value: unknown): number | null {
   if (type === 'integer' || type === 'real' || type === 'number') return Number(value);
-  if ((type === 'text' || type === 'string') && typeof value === 'string' && NUMERIC_TEXT.test(value)) return Number(value);
+  if ((type === 'text' || type === 'string') && typeof value === 'string' && NUMERIC_TEXT.test(value))
+    return Number(value);
   return null;
 }
 
@@ -56,7 +57,10 @@ function isRealDay(value: string): boolean {
 // A time must carry its zone (Z or an offset): without one it would mean another instant on each server.
 const date = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, 'must be an ISO date such as 2025-01-31, or a date-time with its zone')
+  .regex(
+    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/,
+    'must be an ISO date such as 2025-01-31, or a date-time with its zone',
+  )
   .refine(isRealDay, 'must be a real date');
 
 const conditions = {
@@ -64,10 +68,21 @@ const conditions = {
   language: z.strictObject({ language: z.array(LanguageCode).min(1, 'must name at least one language').max(20) }),
   tag: z.strictObject({ tag: Tag }),
   emailDomain: z.strictObject({
-    emailDomain: z.string().trim().toLowerCase().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, 'must be a domain such as example.org'),
+    emailDomain: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(
+        /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/,
+        'must be a domain such as example.org',
+      ),
   }),
   attribute: z
-    .strictObject({ attribute: AttributeName, op: z.enum(ATTRIBUTE_OPS), value: z.union([scalar, z.array(scalar).min(1).max(100)]).optional() })
+    .strictObject({
+      attribute: AttributeName,
+      op: z.enum(ATTRIBUTE_OPS),
+      value: z.union([scalar, z.array(scalar).min(1).max(100)]).optional(),
+    })
     .superRefine((c, ctx) => {
       const problem = attributeValueProblem(c.op, c.value);
       if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
@@ -114,10 +129,17 @@ export function parseRule(input: unknown): { rule: Rule; issues: [] } | { rule?:
   return issues.length || !rule ? { issues } : { rule, issues: [] };
 }
 
-function parseNode(input: unknown, path: PropertyKey[], depth: number, issues: Issue[], count: { nodes: number }): Rule | undefined {
+function parseNode(
+  input: unknown,
+  path: PropertyKey[],
+  depth: number,
+  issues: Issue[],
+  count: { nodes: number },
+): Rule | undefined {
   count.nodes += 1;
   if (count.nodes > MAX_RULE_NODES) {
-    if (count.nodes === MAX_RULE_NODES + 1) issues.push({ path, message: `a rule may have at most ${MAX_RULE_NODES} parts` });
+    if (count.nodes === MAX_RULE_NODES + 1)
+      issues.push({ path, message: `a rule may have at most ${MAX_RULE_NODES} parts` });
     return undefined;
   }
   if (depth > MAX_RULE_DEPTH) {
@@ -135,9 +157,13 @@ function parseNode(input: unknown, path: PropertyKey[], depth: number, issues: I
     return undefined;
   }
   if (kind === 'all' || kind === 'any') {
-    const group = z.strictObject({ [kind]: z.array(z.unknown()).max(100, 'may hold at most 100 rules') }).safeParse(input);
+    const group = z
+      .strictObject({ [kind]: z.array(z.unknown()).max(100, 'may hold at most 100 rules') })
+      .safeParse(input);
     if (!group.success) return fail(group.error, path, issues);
-    const children = (group.data[kind] as unknown[]).map((child, i) => parseNode(child, [...path, kind, i], depth + 1, issues, count));
+    const children = (group.data[kind] as unknown[]).map((child, i) =>
+      parseNode(child, [...path, kind, i], depth + 1, issues, count),
+    );
     return children.every((c) => c !== undefined) ? ({ [kind]: children } as Rule) : undefined;
   }
   if (kind === 'not') {
@@ -153,7 +179,10 @@ function parseNode(input: unknown, path: PropertyKey[], depth: number, issues: I
 function fail(error: z.ZodError, path: PropertyKey[], issues: Issue[]): undefined {
   for (const issue of error.issues) {
     const keys = issue.code === 'unrecognized_keys' ? [issue.keys[0]!] : [];
-    issues.push({ path: [...path, ...issue.path, ...keys], message: issue.code === 'unrecognized_keys' ? 'is not a field of this condition' : issue.message });
+    issues.push({
+      path: [...path, ...issue.path, ...keys],
+      message: issue.code === 'unrecognized_keys' ? 'is not a field of this condition' : issue.message,
+    });
   }
   return undefined;
 }

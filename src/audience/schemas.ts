@@ -10,35 +10,51 @@ import { normaliseLanguage } from './languages.js';
 export const LanguageCode = z
   .string()
   .transform(normaliseLanguage)
-  .pipe(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, "must be a language code such as en, es or pt-BR, or a language's name such as Spanish or Español"))
-  .meta({ description: 'A language code such as en, es or pt-BR, in any case, or a name such as Spanish or Español; stored as the code (es, pt-BR)' });
+  .pipe(
+    z
+      .string()
+      .regex(
+        /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/,
+        "must be a language code such as en, es or pt-BR, or a language's name such as Spanish or Español",
+      ),
+  )
+  .meta({
+    description:
+      'A language code such as en, es or pt-BR, in any case, or a name such as Spanish or Español; stored as the code (es, pt-BR)',
+  });
 
 /**
  * A value per language, keyed as LanguageCode reads it: {"ES": …} is {"es": …}. Two keys for one
  * language ("es" and "ES") are refused, naming the second, rather than one replacing the other.
  */
 export function byLanguage<T extends z.ZodType>(value: T) {
-  return z.record(z.string().meta({ description: 'A language, read as LanguageCode reads it' }), value).transform((values, ctx) => {
-    const byCode: Record<string, z.output<T>> = {};
-    const keyOf = new Map<string, string>();
-    for (const [key, text] of Object.entries(values)) {
-      const code = LanguageCode.safeParse(key);
-      const earlier = code.success ? keyOf.get(code.data) : undefined;
-      if (!code.success) ctx.addIssue({ code: 'custom', path: [key], message: code.error.issues[0]!.message });
-      else if (earlier !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `is the same language as "${earlier}"` });
-      else {
-        keyOf.set(code.data, key);
-        byCode[code.data] = text;
+  return z
+    .record(z.string().meta({ description: 'A language, read as LanguageCode reads it' }), value)
+    .transform((values, ctx) => {
+      const byCode: Record<string, z.output<T>> = {};
+      const keyOf = new Map<string, string>();
+      for (const [key, text] of Object.entries(values)) {
+        const code = LanguageCode.safeParse(key);
+        const earlier = code.success ? keyOf.get(code.data) : undefined;
+        if (!code.success) ctx.addIssue({ code: 'custom', path: [key], message: code.error.issues[0]!.message });
+        else if (earlier !== undefined)
+          ctx.addIssue({ code: 'custom', path: [key], message: `is the same language as "${earlier}"` });
+        else {
+          keyOf.set(code.data, key);
+          byCode[code.data] = text;
+        }
       }
-    }
-    return byCode;
-  });
+      return byCode;
+    });
 }
 
 /** A text per language: {"en": "Weekly bulletin", "es": "Boletín semanal"} */
 const TextByLanguage = byLanguage(z.string().trim().min(1, 'must not be empty').max(2000));
 
-export const LocalisedText = TextByLanguage.refine((text) => Object.keys(text).length > 0, 'must have a text in at least one language');
+export const LocalisedText = TextByLanguage.refine(
+  (text) => Object.keys(text).length > 0,
+  'must have a text in at least one language',
+);
 export type LocalisedText = z.infer<typeof LocalisedText>;
 
 export const TopicKey = z
@@ -67,7 +83,10 @@ const RESERVED_NAMES = ['__proto__', 'constructor', 'prototype'];
  */
 export const AttributeName = z
   .string()
-  .regex(/^[^"\\\u0000-\u001f]{1,64}$/, 'must be 1 to 64 characters without double quotes, backslashes or control characters')
+  .regex(
+    /^[^"\\\u0000-\u001f]{1,64}$/,
+    'must be 1 to 64 characters without double quotes, backslashes or control characters',
+  )
   .refine((name) => !RESERVED_NAMES.includes(name), 'is a reserved name');
 
 /** zod drops a "__proto__" key without a word; say so instead of losing it silently. */
@@ -141,7 +160,10 @@ export const SubscriberPatch = z
   .strictObject({
     ...subscriberFields,
     status: SubscriberStatus,
-    pausedUntil: z.iso.datetime({ offset: true, error: 'must be an ISO date-time such as 2026-03-01T00:00:00Z' }).nullable().describe('No mail until then; null ends a pause'),
+    pausedUntil: z.iso
+      .datetime({ offset: true, error: 'must be an ISO date-time such as 2026-03-01T00:00:00Z' })
+      .nullable()
+      .describe('No mail until then; null ends a pause'),
   })
   .partial()
   .refine((patch) => Object.keys(patch).length > 0, 'must change at least one field');
@@ -163,7 +185,11 @@ export const Subscriber = z.object({
 export type Subscriber = z.infer<typeof Subscriber>;
 
 export const ConsentEvent = z.object({
-  event: z.string().describe('subscribed, subscription_requested, confirmed, unsubscribed, preferences_changed, paused, bounced, complained, …'),
+  event: z
+    .string()
+    .describe(
+      'subscribed, subscription_requested, confirmed, unsubscribed, preferences_changed, paused, bounced, complained, …',
+    ),
   source: z.string().describe('api, import, form, link, preferences, ses, …'),
   language: z.string().nullable().describe('Language of the text the person saw'),
   campaignId: z.number().nullable(),

@@ -20,7 +20,13 @@ export class SegmentStore {
     const now = nowIso();
     const row = await this.db
       .insertInto('segments')
-      .values({ name: input.name, rule: JSON.stringify(input.rule), rule_version: RULE_VERSION, created_at: now, updated_at: now })
+      .values({
+        name: input.name,
+        rule: JSON.stringify(input.rule),
+        rule_version: RULE_VERSION,
+        created_at: now,
+        updated_at: now,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     return toSegment(row);
@@ -61,7 +67,10 @@ export class SegmentStore {
         .where('state', 'in', LIVE_CAMPAIGN_STATES)
         .execute();
       if (live.length) {
-        throw new AppError('conflict', `Segment ${id} is used by campaign ${live.map((c) => c.id).join(', ')}, which has not finished; cancel it or wait`);
+        throw new AppError(
+          'conflict',
+          `Segment ${id} is used by campaign ${live.map((c) => c.id).join(', ')}, which has not finished; cancel it or wait`,
+        );
       }
       const result = await trx.deleteFrom('segments').where('id', '=', id).executeTakeFirst();
       if (result.numDeletedRows === 0n) throw notFound(id);
@@ -74,5 +83,12 @@ function notFound(id: number): AppError {
 }
 
 function toSegment(row: Selectable<SegmentsTable>): Segment {
-  return { id: row.id, name: row.name, rule: parseJson<Rule>(row.rule), ruleVersion: row.rule_version, createdAt: row.created_at, updatedAt: row.updated_at };
+  return {
+    id: row.id,
+    name: row.name,
+    rule: parseJson<Rule>(row.rule),
+    ruleVersion: row.rule_version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }

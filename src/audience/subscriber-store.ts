@@ -11,7 +11,14 @@ import {
   type Tables,
 } from '../db/schema.js';
 import { AppError } from '../http/app-error.js';
-import type { Attributes, ConsentEvent, Subscriber, SubscriberFilter, SubscriberInput, SubscriberPatch } from './schemas.js';
+import type {
+  Attributes,
+  ConsentEvent,
+  Subscriber,
+  SubscriberFilter,
+  SubscriberInput,
+  SubscriberPatch,
+} from './schemas.js';
 import type { SuppressionList } from './suppressions.js';
 
 type Db = Kysely<Tables> | Transaction<Tables>;
@@ -91,7 +98,13 @@ export class SubscriberStore {
       .execute();
     return {
       ...(await hydrate(this.db, [row]))[0]!,
-      consent: events.map((e) => ({ event: e.event, source: e.source, language: e.language, campaignId: e.campaign_id, at: e.created_at })),
+      consent: events.map((e) => ({
+        event: e.event,
+        source: e.source,
+        language: e.language,
+        campaignId: e.campaign_id,
+        at: e.created_at,
+      })),
     };
   }
 
@@ -118,8 +131,12 @@ export class SubscriberStore {
         trx
           .updateTable('subscribers')
           .set({
-            ...(patch.email !== undefined ? { email: patch.email, email_hash: this.suppressions.hash(patch.email) } : {}),
-            ...(patch.pausedUntil !== undefined ? { paused_until: patch.pausedUntil && new Date(patch.pausedUntil).toISOString() } : {}),
+            ...(patch.email !== undefined
+              ? { email: patch.email, email_hash: this.suppressions.hash(patch.email) }
+              : {}),
+            ...(patch.pausedUntil !== undefined
+              ? { paused_until: patch.pausedUntil && new Date(patch.pausedUntil).toISOString() }
+              : {}),
             ...(patch.name !== undefined ? { name: patch.name } : {}),
             ...(patch.language !== undefined ? { language: patch.language } : {}),
             ...(patch.status !== undefined ? { status: patch.status } : {}),
@@ -167,7 +184,9 @@ export class SubscriberStore {
       // Each address is hashed once: the hash finds it on the suppression list and is stored with it.
       const hashes = new Map(batch.map((r) => [r.email, this.suppressions.hash(r.email)]));
       const reasons = await this.suppressions.reasonsOfHashes(hashes, trx);
-      const suppressed = batch.filter((r) => reasons.has(r.email)).map((row) => ({ row, reason: reasons.get(row.email)! }));
+      const suppressed = batch
+        .filter((r) => reasons.has(r.email))
+        .map((row) => ({ row, reason: reasons.get(row.email)! }));
       const rows = batch.filter((r) => !reasons.has(r.email));
       if (rows.length === 0) return { created: 0, merged: 0, suppressed };
       const existing = await trx
@@ -226,10 +245,18 @@ export class SubscriberStore {
         r.topicIds.map((topic_id) => ({ subscriber_id: ids.get(r.email)!, topic_id, created_at: now })),
       );
       for (const part of inParts(tags, 2)) {
-        await trx.insertInto('subscriber_tags').values(part).onConflict((oc) => oc.doNothing()).execute();
+        await trx
+          .insertInto('subscriber_tags')
+          .values(part)
+          .onConflict((oc) => oc.doNothing())
+          .execute();
       }
       for (const part of inParts(subscriptions, 3)) {
-        await trx.insertInto('subscriptions').values(part).onConflict((oc) => oc.doNothing()).execute();
+        await trx
+          .insertInto('subscriptions')
+          .values(part)
+          .onConflict((oc) => oc.doNothing())
+          .execute();
       }
       return { created: created.length, merged: existing.length, suppressed };
     });
@@ -253,7 +280,11 @@ export class SubscriberStore {
 
   /** Logs in a subscriber's consent history that staff put their address on the suppression list. */
   async recordSuppression(email: string, reason: SuppressionReason): Promise<void> {
-    const row = await this.db.selectFrom('subscribers').select(['id', 'language']).where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('subscribers')
+      .select(['id', 'language'])
+      .where('email', '=', email.trim().toLowerCase())
+      .executeTakeFirst();
     if (!row) return;
     await recordConsent(this.db, [row], 'suppressed', 'api', nowIso(), reason);
   }
@@ -266,11 +297,20 @@ export class SubscriberStore {
   async backfillEmailHashes(): Promise<number> {
     let done = 0;
     for (;;) {
-      const rows = await this.db.selectFrom('subscribers').select(['id', 'email']).where('email_hash', 'is', null).limit(1000).execute();
+      const rows = await this.db
+        .selectFrom('subscribers')
+        .select(['id', 'email'])
+        .where('email_hash', 'is', null)
+        .limit(1000)
+        .execute();
       if (rows.length === 0) return done;
       await this.db.transaction().execute(async (trx) => {
         for (const row of rows) {
-          await trx.updateTable('subscribers').set({ email_hash: this.suppressions.hash(row.email) }).where('id', '=', row.id).execute();
+          await trx
+            .updateTable('subscribers')
+            .set({ email_hash: this.suppressions.hash(row.email) })
+            .where('id', '=', row.id)
+            .execute();
         }
       });
       done += rows.length;
@@ -285,7 +325,8 @@ export class SubscriberStore {
 
   private async refuseSuppressed(trx: Db, email: string): Promise<void> {
     const reason = (await this.suppressions.reasons([email], trx)).get(email);
-    if (reason) throw new AppError('suppressed', `This address is on the suppression list (${reason}) and cannot be added`);
+    if (reason)
+      throw new AppError('suppressed', `This address is on the suppression list (${reason}) and cannot be added`);
   }
 }
 
@@ -349,7 +390,9 @@ async function topicIdsFor(trx: Db, keys: readonly string[]): Promise<number[]> 
   const ids = new Map(rows.map((row) => [row.key, row.id]));
   const unknown = keys.map((key, i) => ({ key, i })).filter(({ key }) => !ids.has(key));
   if (unknown.length) {
-    throw AppError.invalid(unknown.map(({ key, i }) => ({ path: `topics[${i}]`, message: `no topic with key "${key}"` })));
+    throw AppError.invalid(
+      unknown.map(({ key, i }) => ({ path: `topics[${i}]`, message: `no topic with key "${key}"` })),
+    );
   }
   return [...new Set(keys.map((key) => ids.get(key)!))];
 }
@@ -357,7 +400,11 @@ async function topicIdsFor(trx: Db, keys: readonly string[]): Promise<number[]> 
 async function replaceTags(trx: Db, id: number, tags: readonly string[]): Promise<void> {
   await trx.deleteFrom('subscriber_tags').where('subscriber_id', '=', id).execute();
   const unique = [...new Set(tags)];
-  if (unique.length) await trx.insertInto('subscriber_tags').values(unique.map((tag) => ({ subscriber_id: id, tag }))).execute();
+  if (unique.length)
+    await trx
+      .insertInto('subscriber_tags')
+      .values(unique.map((tag) => ({ subscriber_id: id, tag })))
+      .execute();
 }
 
 async function replaceTopics(trx: Db, id: number, topicIds: readonly number[], at: string): Promise<void> {
@@ -415,7 +462,12 @@ async function hydrate(db: Db, rows: readonly Row[]): Promise<Subscriber[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const [tags, topics] = await Promise.all([
-    db.selectFrom('subscriber_tags').select(['subscriber_id', 'tag']).where('subscriber_id', 'in', ids).orderBy('tag').execute(),
+    db
+      .selectFrom('subscriber_tags')
+      .select(['subscriber_id', 'tag'])
+      .where('subscriber_id', 'in', ids)
+      .orderBy('tag')
+      .execute(),
     db
       .selectFrom('subscriptions')
       .innerJoin('topics', 'topics.id', 'subscriptions.topic_id')

@@ -26,7 +26,9 @@ export class SuppressionList {
   ) {}
 
   hash(email: string): string {
-    return createHmac('sha256', this.secret).update(`suppression:${storedEmail(email)}`).digest('hex');
+    return createHmac('sha256', this.secret)
+      .update(`suppression:${storedEmail(email)}`)
+      .digest('hex');
   }
 
   /** Adds an address (a no-op when it is there already); `trx` joins a caller's transaction. */
@@ -38,7 +40,11 @@ export class SuppressionList {
       .execute();
   }
 
-  async list(filter: { email?: string | undefined; page: number; perPage: number }): Promise<{ data: Suppression[]; total: number }> {
+  async list(filter: {
+    email?: string | undefined;
+    page: number;
+    perPage: number;
+  }): Promise<{ data: Suppression[]; total: number }> {
     const all = this.db.selectFrom('suppressions');
     const base = filter.email ? all.where('email_hash', '=', this.hash(filter.email)) : all;
     const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
@@ -53,7 +59,11 @@ export class SuppressionList {
   }
 
   async get(email: string): Promise<Suppression> {
-    const row = await this.db.selectFrom('suppressions').selectAll().where('email_hash', '=', this.hash(email)).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('suppressions')
+      .selectAll()
+      .where('email_hash', '=', this.hash(email))
+      .executeTakeFirstOrThrow();
     return toSuppression(row);
   }
 
@@ -69,7 +79,10 @@ export class SuppressionList {
   }
 
   /** The same for addresses whose hashes the caller has already made (address → hash). */
-  async reasonsOfHashes(hashes: ReadonlyMap<string, string>, trx: Db = this.db): Promise<Map<string, SuppressionReason>> {
+  async reasonsOfHashes(
+    hashes: ReadonlyMap<string, string>,
+    trx: Db = this.db,
+  ): Promise<Map<string, SuppressionReason>> {
     if (hashes.size === 0) return new Map();
     const byHash = new Map([...hashes].map(([email, hash]) => [hash, email]));
     const rows = await trx

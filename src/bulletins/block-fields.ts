@@ -65,7 +65,10 @@ export function blockUrls(block: Block): UrlField[] {
   const urls: [string, string | undefined, UrlField['kind']][] = (() => {
     switch (block.type) {
       case 'announcement':
-        return [['image.src', block.image?.src, 'image'], ['link.href', block.link?.href, 'link']];
+        return [
+          ['image.src', block.image?.src, 'image'],
+          ['link.href', block.link?.href, 'link'],
+        ];
       case 'statement':
         return [['link.href', block.link?.href, 'link']];
       case 'call_to_action':
@@ -73,13 +76,18 @@ export function blockUrls(block: Block): UrlField[] {
       case 'survey':
         return [['button.href', block.button?.href, 'link']];
       case 'image':
-        return [['src', block.src, 'image'], ['href', block.href, 'link']];
+        return [
+          ['src', block.src, 'image'],
+          ['href', block.href, 'link'],
+        ];
       case 'text':
       case 'divider':
         return [];
     }
   })();
-  return urls.filter((u): u is [string, string, UrlField['kind']] => u[1] !== undefined).map(([field, href, kind]) => ({ field, href, kind }));
+  return urls
+    .filter((u): u is [string, string, UrlField['kind']] => u[1] !== undefined)
+    .map(([field, href, kind]) => ({ field, href, kind }));
 }
 
 /** A copy of the block with the value at `path` ("button.href", "body") replaced. */

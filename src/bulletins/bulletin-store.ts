@@ -62,7 +62,9 @@ export class BulletinStore {
     const row = await this.db
       .selectFrom('bulletins')
       .innerJoin('bulletin_versions', (join) =>
-        join.onRef('bulletin_versions.bulletin_id', '=', 'bulletins.id').onRef('bulletin_versions.version', '=', 'bulletins.current_version'),
+        join
+          .onRef('bulletin_versions.bulletin_id', '=', 'bulletins.id')
+          .onRef('bulletin_versions.version', '=', 'bulletins.current_version'),
       )
       .select([
         'bulletins.id',
@@ -91,9 +93,18 @@ export class BulletinStore {
     const rows = await this.db
       .selectFrom('bulletins')
       .innerJoin('bulletin_versions', (join) =>
-        join.onRef('bulletin_versions.bulletin_id', '=', 'bulletins.id').onRef('bulletin_versions.version', '=', 'bulletins.current_version'),
+        join
+          .onRef('bulletin_versions.bulletin_id', '=', 'bulletins.id')
+          .onRef('bulletin_versions.version', '=', 'bulletins.current_version'),
       )
-      .select(['bulletins.id', 'bulletins.title', 'bulletins.current_version', 'bulletins.created_at', 'bulletins.updated_at', 'bulletin_versions.document'])
+      .select([
+        'bulletins.id',
+        'bulletins.title',
+        'bulletins.current_version',
+        'bulletins.created_at',
+        'bulletins.updated_at',
+        'bulletin_versions.document',
+      ])
       .orderBy('bulletins.updated_at', 'desc')
       .orderBy('bulletins.id', 'desc')
       .execute();
@@ -112,28 +123,46 @@ export class BulletinStore {
   }
 
   async count(): Promise<number> {
-    const { n } = await this.db.selectFrom('bulletins').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const { n } = await this.db
+      .selectFrom('bulletins')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(n);
   }
 
   /** Saves `document` as the next version. */
   async save(id: number, document: BulletinDocument): Promise<Bulletin> {
     await this.db.transaction().execute(async (trx) => {
-      const current = await trx.selectFrom('bulletins').select('current_version').where('id', '=', id).executeTakeFirst();
+      const current = await trx
+        .selectFrom('bulletins')
+        .select('current_version')
+        .where('id', '=', id)
+        .executeTakeFirst();
       if (!current) throw notFound(id);
       const version = current.current_version + 1;
       const now = nowIso();
       // The UNIQUE (bulletin_id, version) constraint turns a concurrent save into an error
       // rather than two versions with one number.
-      await trx.insertInto('bulletin_versions').values({ bulletin_id: id, version, document: JSON.stringify(document), created_at: now }).execute();
-      await trx.updateTable('bulletins').set({ title: document.title, current_version: version, updated_at: now }).where('id', '=', id).execute();
+      await trx
+        .insertInto('bulletin_versions')
+        .values({ bulletin_id: id, version, document: JSON.stringify(document), created_at: now })
+        .execute();
+      await trx
+        .updateTable('bulletins')
+        .set({ title: document.title, current_version: version, updated_at: now })
+        .where('id', '=', id)
+        .execute();
     });
     return this.get(id);
   }
 
   /** One stored version's document, as a send pinned it. */
   async version(versionId: number): Promise<BulletinDocument> {
-    const row = await this.db.selectFrom('bulletin_versions').select('document').where('id', '=', versionId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('bulletin_versions')
+      .select('document')
+      .where('id', '=', versionId)
+      .executeTakeFirst();
     if (!row) throw new AppError('not_found', `No bulletin version with id ${versionId}`);
     return parseJson<BulletinDocument>(row.document);
   }
@@ -171,7 +200,11 @@ export class BulletinStore {
   async delete(id: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const campaign = await trx.selectFrom('campaigns').select('id').where('bulletin_id', '=', id).executeTakeFirst();
-      if (campaign) throw new AppError('conflict', `Bulletin ${id} has campaigns (campaign ${campaign.id}); duplicate it instead of deleting it`);
+      if (campaign)
+        throw new AppError(
+          'conflict',
+          `Bulletin ${id} has campaigns (campaign ${campaign.id}); duplicate it instead of deleting it`,
+        );
       const result = await trx.deleteFrom('bulletins').where('id', '=', id).executeTakeFirst();
       if (result.numDeletedRows === 0n) throw notFound(id);
     });

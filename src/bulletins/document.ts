@@ -27,7 +27,11 @@ export function isStorableAddress(value: string): boolean {
 }
 
 /** An https address once the bulletin is sent; the checks say what is still missing. */
-const Address = z.string().trim().max(2_000, 'must be at most 2,000 characters').refine(isStorableAddress, 'must be an https URL');
+const Address = z
+  .string()
+  .trim()
+  .max(2_000, 'must be at most 2,000 characters')
+  .refine(isStorableAddress, 'must be an https URL');
 
 /** A field the reader needs, left out while drafting: empty until filled in. */
 const draftText = () => Localised.default({});
@@ -78,13 +82,22 @@ const Survey = z.strictObject({
 
 const Text = z.strictObject({ type: z.literal('text'), body: draftText() });
 
-const Image = z.strictObject({ type: z.literal('image'), src: draftAddress(), alt: draftText(), href: Address.optional() });
+const Image = z.strictObject({
+  type: z.literal('image'),
+  src: draftAddress(),
+  alt: draftText(),
+  href: Address.optional(),
+});
 
 const Divider = z.strictObject({ type: z.literal('divider') });
 
-export const Block = z.discriminatedUnion('type', [Announcement, Statement, CallToAction, Survey, Text, Image, Divider], {
-  error: 'must be a block of type announcement, statement, call_to_action, survey, text, image or divider',
-});
+export const Block = z.discriminatedUnion(
+  'type',
+  [Announcement, Statement, CallToAction, Survey, Text, Image, Divider],
+  {
+    error: 'must be a block of type announcement, statement, call_to_action, survey, text, image or divider',
+  },
+);
 export type Block = z.infer<typeof Block>;
 export type BlockType = Block['type'];
 

@@ -14,7 +14,10 @@ export async function loadExampleBulletin(stores: Pick<Stores, 'bulletins' | 'to
     await stores.topics.create({
       key: document.topic,
       name: { en: 'Weekly bulletin', es: 'Boletín semanal' },
-      description: { en: 'News and actions for immigrant and refugee rights, every week', es: 'Noticias y acciones por los derechos de las personas inmigrantes y refugiadas, cada semana' },
+      description: {
+        en: 'News and actions for immigrant and refugee rights, every week',
+        es: 'Noticias y acciones por los derechos de las personas inmigrantes y refugiadas, cada semana',
+      },
       public: true,
     });
   }

@@ -19,7 +19,10 @@ export class BulletinPreviews {
   ) {}
 
   async themeContext(doc: BulletinDocument): Promise<ThemeContext> {
-    const [settings, topic] = await Promise.all([this.deps.settings.get(), doc.topic ? this.deps.topics.find(doc.topic) : undefined]);
+    const [settings, topic] = await Promise.all([
+      this.deps.settings.get(),
+      doc.topic ? this.deps.topics.find(doc.topic) : undefined,
+    ]);
     return { settings, ...(topic ? { topicName: topic.name } : {}) };
   }
 
@@ -27,7 +30,11 @@ export class BulletinPreviews {
     const context = await this.themeContext(doc);
     if (format === 'mjml') return bulletinSource(doc, language, context);
     const compiled = await renderBulletin(doc, language, context);
-    const links = recipientLinks(this.deps.signer, this.deps.publicUrl, { subscriberId: SAMPLE_RECIPIENT.subscriberId, campaignId: 0, language });
+    const links = recipientLinks(this.deps.signer, this.deps.publicUrl, {
+      subscriberId: SAMPLE_RECIPIENT.subscriberId,
+      campaignId: 0,
+      language,
+    });
     const message = personalise(compiled, SAMPLE_RECIPIENT, links);
     return format === 'html' ? message.html : message.text;
   }

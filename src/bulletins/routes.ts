@@ -20,10 +20,15 @@ const Bulletin = z.object({
 
 const BulletinSummary = Bulletin.omit({ document: true, versionId: true }).extend({
   languages: z.array(z.string()).describe("The current version's languages"),
-  blocks: z.number().describe("How many blocks the current version has"),
+  blocks: z.number().describe('How many blocks the current version has'),
 });
 
-const VersionSummary = z.object({ version: z.number(), versionId: z.number(), title: z.string(), createdAt: z.string() });
+const VersionSummary = z.object({
+  version: z.number(),
+  versionId: z.number(),
+  title: z.string(),
+  createdAt: z.string(),
+});
 
 const Finding = z.object({
   level: z.enum(['error', 'warning']),
@@ -35,74 +40,132 @@ const Finding = z.object({
 });
 
 const PreviewQuery = z.strictObject({
-  lang: LanguageCode.optional().describe("A language of the bulletin (a code in any case or a name, as LanguageCode reads it); its first language when omitted"),
+  lang: LanguageCode.optional().describe(
+    'A language of the bulletin (a code in any case or a name, as LanguageCode reads it); its first language when omitted',
+  ),
   format: z.enum(['html', 'text', 'mjml']).default('html'),
-  versionId: z.coerce.number().int().positive('must be a positive integer').optional().describe('A saved version to render; the current one when omitted'),
+  versionId: z.coerce
+    .number()
+    .int()
+    .positive('must be a positive integer')
+    .optional()
+    .describe('A saved version to render; the current one when omitted'),
 });
 
 /**
  * The preview is the mail as sent, shown in a frame of the staff app: its images are wherever the
  * bulletin links them (any https host), its styles are inline, and nothing in it may run.
  */
-const PREVIEW_CSP = "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; frame-ancestors 'self'; form-action 'none'; base-uri 'none'";
+const PREVIEW_CSP =
+  "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; frame-ancestors 'self'; form-action 'none'; base-uri 'none'";
 
 export function bulletinRoutes(bulletins: BulletinStore, previews: BulletinPreviews): RouteSpec[] {
   const tag = 'bulletins';
   return [
     defineRoute({
-      method: 'get', path: '/bulletins', tag, role: 'editor', summary: 'List bulletins, most recently changed first',
+      method: 'get',
+      path: '/bulletins',
+      tag,
+      role: 'editor',
+      summary: 'List bulletins, most recently changed first',
       response: z.object({ data: z.array(BulletinSummary) }),
       handler: async () => ({ data: await bulletins.list() }),
     }),
     defineRoute({
-      method: 'post', path: '/bulletins', tag, role: 'editor', summary: 'Create a bulletin from a document (version 1)', status: 201,
-      body: BulletinDocument, response: Bulletin,
+      method: 'post',
+      path: '/bulletins',
+      tag,
+      role: 'editor',
+      summary: 'Create a bulletin from a document (version 1)',
+      status: 201,
+      body: BulletinDocument,
+      response: Bulletin,
       handler: ({ body }) => bulletins.create(body),
     }),
     defineRoute({
-      method: 'get', path: '/bulletins/:id', tag, role: 'editor', summary: 'Get a bulletin and its current document',
-      params: idParams, response: Bulletin,
+      method: 'get',
+      path: '/bulletins/:id',
+      tag,
+      role: 'editor',
+      summary: 'Get a bulletin and its current document',
+      params: idParams,
+      response: Bulletin,
       handler: ({ params }) => bulletins.get(params.id),
     }),
     defineRoute({
-      method: 'put', path: '/bulletins/:id', tag, role: 'editor', summary: 'Save a new version of the document',
-      params: idParams, body: BulletinDocument, response: Bulletin,
+      method: 'put',
+      path: '/bulletins/:id',
+      tag,
+      role: 'editor',
+      summary: 'Save a new version of the document',
+      params: idParams,
+      body: BulletinDocument,
+      response: Bulletin,
       handler: ({ params, body }) => bulletins.save(params.id, body),
     }),
     defineRoute({
-      method: 'delete', path: '/bulletins/:id', tag, role: 'editor', summary: 'Delete a bulletin and its versions', status: 204,
+      method: 'delete',
+      path: '/bulletins/:id',
+      tag,
+      role: 'editor',
+      summary: 'Delete a bulletin and its versions',
+      status: 204,
       params: idParams,
       handler: ({ params }) => bulletins.delete(params.id),
     }),
     defineRoute({
-      method: 'get', path: '/bulletins/:id/versions', tag, role: 'editor', summary: 'List the saved versions, newest first',
+      method: 'get',
+      path: '/bulletins/:id/versions',
+      tag,
+      role: 'editor',
+      summary: 'List the saved versions, newest first',
       params: idParams,
       response: z.object({ data: z.array(VersionSummary) }),
       handler: async ({ params }) => ({ data: await bulletins.versions(params.id) }),
     }),
     defineRoute({
-      method: 'get', path: '/bulletins/:id/versions/:versionId', tag, role: 'editor', summary: 'Get one saved version and its document',
+      method: 'get',
+      path: '/bulletins/:id/versions/:versionId',
+      tag,
+      role: 'editor',
+      summary: 'Get one saved version and its document',
       params: idParams.extend({ versionId: z.coerce.number().int().positive('must be a positive integer') }),
       response: VersionSummary.extend({ document: BulletinDocument }),
       handler: ({ params }) => bulletins.versionOf(params.id, params.versionId),
     }),
     defineRoute({
-      method: 'post', path: '/bulletins/:id/duplicate', tag, role: 'editor', summary: 'Copy a bulletin into a new one', status: 201,
-      params: idParams, response: Bulletin,
+      method: 'post',
+      path: '/bulletins/:id/duplicate',
+      tag,
+      role: 'editor',
+      summary: 'Copy a bulletin into a new one',
+      status: 201,
+      params: idParams,
+      response: Bulletin,
       handler: async ({ params }) => {
         const { document } = await bulletins.get(params.id);
         return bulletins.create({ ...document, title: `${document.title.slice(0, 193)} (copy)` });
       },
     }),
     defineRoute({
-      method: 'get', path: '/bulletins/:id/preview', tag, role: 'editor',
-      summary: 'The bulletin (or one saved version) in one language as HTML, plain text or MJML, personalised for a sample reader',
-      params: idParams, query: PreviewQuery, responseContentType: 'text/html',
+      method: 'get',
+      path: '/bulletins/:id/preview',
+      tag,
+      role: 'editor',
+      summary:
+        'The bulletin (or one saved version) in one language as HTML, plain text or MJML, personalised for a sample reader',
+      params: idParams,
+      query: PreviewQuery,
+      responseContentType: 'text/html',
       handler: async ({ params, query, res }) => {
-        const { document } = query.versionId ? await bulletins.versionOf(params.id, query.versionId) : await bulletins.get(params.id);
+        const { document } = query.versionId
+          ? await bulletins.versionOf(params.id, query.versionId)
+          : await bulletins.get(params.id);
         const language = query.lang ?? document.languages[0]!;
         if (!document.languages.includes(language)) {
-          throw AppError.invalid([{ path: 'lang', message: `must be ${languageChoices(document.languages)}, the bulletin's languages` }]);
+          throw AppError.invalid([
+            { path: 'lang', message: `must be ${languageChoices(document.languages)}, the bulletin's languages` },
+          ]);
         }
         const body = await previews.preview(document, language, query.format);
         res.set('Content-Security-Policy', PREVIEW_CSP);
@@ -110,9 +173,13 @@ export function bulletinRoutes(bulletins: BulletinStore, previews: BulletinPrevi
       },
     }),
     defineRoute({
-      method: 'get', path: '/bulletins/:id/checks', tag, role: 'editor',
+      method: 'get',
+      path: '/bulletins/:id/checks',
+      tag,
+      role: 'editor',
       summary: 'Pre-send checks: errors block sending, warnings do not',
-      params: idParams, response: z.object({ ok: z.boolean(), findings: z.array(Finding) }),
+      params: idParams,
+      response: z.object({ ok: z.boolean(), findings: z.array(Finding) }),
       handler: async ({ params }) => {
         const findings = await previews.checks((await bulletins.get(params.id)).document);
         return { ok: !findings.some((f) => f.level === 'error'), findings };

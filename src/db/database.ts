@@ -23,7 +23,9 @@ const PG_INT8 = 20;
 const PG_TIMESTAMPTZ = 1184;
 
 export function openDatabase(config: DatabaseConfig): Database {
-  const db = new Kysely<Tables>({ dialect: config.kind === 'sqlite' ? sqliteDialect(config.path) : postgresDialect(config.url) });
+  const db = new Kysely<Tables>({
+    dialect: config.kind === 'sqlite' ? sqliteDialect(config.path) : postgresDialect(config.url),
+  });
   return {
     kind: config.kind,
     db,
@@ -42,7 +44,9 @@ function sqliteDialect(path: string): SqliteDialect {
   // A second process (npm run migrate, the CLI, a worker) may hold the write lock briefly.
   database.pragma('busy_timeout = 5000');
   // Segment rules compare attributes as numbers through this function (PostgreSQL has it as SQL).
-  database.function('pregon_number', { deterministic: true }, (type: unknown, value: unknown) => attributeNumber(type, value));
+  database.function('pregon_number', { deterministic: true }, (type: unknown, value: unknown) =>
+    attributeNumber(type, value),
+  );
   return new SqliteDialect({ database });
 }
 

@@ -146,7 +146,12 @@ export interface SegmentsTable {
 export const CAMPAIGN_STATES = ['scheduled', 'preparing', 'sending', 'paused', 'sent', 'cancelled', 'failed'] as const;
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
 /** States in which a campaign may still send. */
-export const LIVE_CAMPAIGN_STATES = ['scheduled', 'preparing', 'sending', 'paused'] as const satisfies readonly CampaignState[];
+export const LIVE_CAMPAIGN_STATES = [
+  'scheduled',
+  'preparing',
+  'sending',
+  'paused',
+] as const satisfies readonly CampaignState[];
 
 export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed', 'skipped', 'unknown', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

@@ -30,7 +30,11 @@ export class SesEventStore {
   ) {}
 
   async seen(messageId: string): Promise<boolean> {
-    const row = await this.db.selectFrom('sns_messages').select('message_id').where('message_id', '=', messageId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('sns_messages')
+      .select('message_id')
+      .where('message_id', '=', messageId)
+      .executeTakeFirst();
     return row !== undefined;
   }
 
@@ -66,7 +70,12 @@ export class SesEventStore {
    * Suppresses the addresses (subscribers or not: a hard bounce or a complaint is about the
    * address) and marks their subscribers, logging the change with the campaign it came from.
    */
-  private async stopMail(trx: Transaction<Tables>, emails: readonly string[], status: 'bounced' | 'complained', messageId: string): Promise<Applied> {
+  private async stopMail(
+    trx: Transaction<Tables>,
+    emails: readonly string[],
+    status: 'bounced' | 'complained',
+    messageId: string,
+  ): Promise<Applied> {
     let subscribers = 0;
     for (const email of emails) {
       await this.suppressions.add(email, status, trx);
@@ -76,7 +85,11 @@ export class SesEventStore {
   }
 
   /** Counts a soft bounce for each subscriber; at the limit the address is suppressed as bounced. */
-  private async countTransientBounces(trx: Transaction<Tables>, emails: readonly string[], messageId: string): Promise<Applied> {
+  private async countTransientBounces(
+    trx: Transaction<Tables>,
+    emails: readonly string[],
+    messageId: string,
+  ): Promise<Applied> {
     let subscribers = 0;
     for (const email of emails) {
       const row = await trx
@@ -102,13 +115,23 @@ export class SesEventStore {
       .execute();
     const ids = rows.flatMap((r) => (r.subscriber_id === null ? [] : [r.subscriber_id]));
     if (ids.length) {
-      await trx.updateTable('subscribers').set({ transient_bounces: 0 }).where('id', 'in', ids).where('transient_bounces', '>', 0).execute();
+      await trx
+        .updateTable('subscribers')
+        .set({ transient_bounces: 0 })
+        .where('id', 'in', ids)
+        .where('transient_bounces', '>', 0)
+        .execute();
     }
     return { subscribers: 0, deliveries: rows.length };
   }
 
   /** Moves the subscriber with this address to `status` and logs it; says whether it changed. */
-  private async markSubscriber(trx: Transaction<Tables>, email: string, status: 'bounced' | 'complained', messageId: string): Promise<boolean> {
+  private async markSubscriber(
+    trx: Transaction<Tables>,
+    email: string,
+    status: 'bounced' | 'complained',
+    messageId: string,
+  ): Promise<boolean> {
     const now = nowIso();
     const row = await trx
       .updateTable('subscribers')
@@ -126,7 +149,14 @@ export class SesEventStore {
       .executeTakeFirst();
     await trx
       .insertInto('consent_events')
-      .values({ subscriber_id: row.id, event: status, source: 'ses', language: row.language, campaign_id: delivery?.campaign_id ?? null, created_at: now })
+      .values({
+        subscriber_id: row.id,
+        event: status,
+        source: 'ses',
+        language: row.language,
+        campaign_id: delivery?.campaign_id ?? null,
+        created_at: now,
+      })
       .execute();
     return true;
   }

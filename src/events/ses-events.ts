@@ -6,7 +6,14 @@ import type { SuppressionList } from '../audience/suppressions.js';
 import type { Tables } from '../db/schema.js';
 import { SesEventStore } from './ses-event-store.js';
 import { parseSesNotification } from './ses-notification.js';
-import { isSnsUrl, isTrustedCertUrl, snsEnvelopeSchema, verifySnsSignature, type SnsConfirmation, type SnsEnvelope } from './sns-signature.js';
+import {
+  isSnsUrl,
+  isTrustedCertUrl,
+  snsEnvelopeSchema,
+  verifySnsSignature,
+  type SnsConfirmation,
+  type SnsEnvelope,
+} from './sns-signature.js';
 
 export interface SesEventsDeps {
   db: Kysely<Tables>;
@@ -68,7 +75,9 @@ export class SesEvents {
     if (message.Type === 'UnsubscribeConfirmation') {
       // Nothing to do: staff re-subscribe from the AWS console if it was a mistake.
       log.warn({ topicArn: message.TopicArn }, 'SNS unsubscribed this endpoint from the topic');
-      return (await this.store.apply(message.MessageId, message.Type, { kind: 'other' })) ? { status: 200, outcome: 'ignored' } : duplicate();
+      return (await this.store.apply(message.MessageId, message.Type, { kind: 'other' }))
+        ? { status: 200, outcome: 'ignored' }
+        : duplicate();
     }
     const event = parseSesNotification(message.Message);
     const applied = await this.store.apply(message.MessageId, message.Type, event);

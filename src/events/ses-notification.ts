@@ -54,7 +54,11 @@ export function parseSesNotification(message: string): SesEvent {
   if (type === 'Complaint') {
     const parsed = complaintSchema.safeParse(json);
     if (!parsed.success) return OTHER;
-    return { kind: 'complaint', emails: addresses(parsed.data.complaint.complainedRecipients), messageId: parsed.data.mail.messageId };
+    return {
+      kind: 'complaint',
+      emails: addresses(parsed.data.complaint.complainedRecipients),
+      messageId: parsed.data.mail.messageId,
+    };
   }
   if (type === 'Delivery') {
     const parsed = deliverySchema.safeParse(json);

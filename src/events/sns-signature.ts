@@ -77,7 +77,13 @@ export function isSnsUrl(url: string): boolean {
   } catch {
     return false;
   }
-  return parsed.protocol === 'https:' && parsed.port === '' && !parsed.username && !parsed.password && SNS_HOST.test(parsed.hostname);
+  return (
+    parsed.protocol === 'https:' &&
+    parsed.port === '' &&
+    !parsed.username &&
+    !parsed.password &&
+    SNS_HOST.test(parsed.hostname)
+  );
 }
 
 /** A signing certificate may only come from SNS itself, or anyone could sign for it. */

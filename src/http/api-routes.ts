@@ -83,10 +83,7 @@ export function openApiDocument(routes: readonly RouteSpec[], info: { title: str
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = `/api${route.path.replace(/:(\w+)/g, '{$1}')}`;
-    const parameters = [
-      ...objectParameters(route.params, 'path'),
-      ...objectParameters(route.query, 'query'),
-    ];
+    const parameters = [...objectParameters(route.params, 'path'), ...objectParameters(route.query, 'query')];
     const operation: Record<string, unknown> = {
       summary: route.summary,
       tags: [route.tag],
@@ -143,7 +140,10 @@ export function openApiDocument(routes: readonly RouteSpec[], info: { title: str
       responses: {
         InvalidInput: { description: 'The input is invalid; `issues` names each bad field.', ...errorBody },
         Unauthorized: { description: 'Missing or unknown token, or no live session.', ...errorBody },
-        Forbidden: { description: 'The role is not enough, or a session cookie came without its CSRF token.', ...errorBody },
+        Forbidden: {
+          description: 'The role is not enough, or a session cookie came without its CSRF token.',
+          ...errorBody,
+        },
       },
     },
     security: [{ bearer: [] }, { session: [] }],
@@ -155,7 +155,10 @@ function responseDoc(route: RouteSpec) {
   if (route.responseContentType) {
     return { description: 'OK', content: { [route.responseContentType]: { schema: { type: 'string' } } } };
   }
-  return { description: 'OK', content: { 'application/json': { schema: route.response ? jsonSchema(route.response) : {} } } };
+  return {
+    description: 'OK',
+    content: { 'application/json': { schema: route.response ? jsonSchema(route.response) : {} } },
+  };
 }
 
 function jsonSchema(schema: z.ZodType) {

@@ -9,7 +9,13 @@ import { sessionToken } from './session-cookie.js';
 /** Who is asking: a script with an API token, or a person signed in from a browser. */
 export type Auth =
   | { kind: 'token'; tokenId: number; name: string; role: StaffRole }
-  | { kind: 'session'; staffId: number; email: string; role: StaffRole; /** To keep this session when the person's others end. */ sessionToken: string };
+  | {
+      kind: 'session';
+      staffId: number;
+      email: string;
+      role: StaffRole /** To keep this session when the person's others end. */;
+      sessionToken: string;
+    };
 
 export interface TokenVerifier {
   verifyToken(token: string): Promise<TokenOwner | null>;
@@ -46,7 +52,10 @@ async function authenticate(req: Request, deps: { tokens: TokenVerifier; session
   if (!staff) throw new AppError('unauthorized', 'Your session has ended: sign in again');
   // A cookie goes with any request the browser makes, a custom header only with our own pages'.
   if (!SAFE_METHODS.has(req.method) && !deps.sessions.csrfMatches(token, req.get(CSRF_HEADER))) {
-    throw new AppError('forbidden', 'The CSRF token is missing or wrong: send the csrfToken of GET /api/session in the X-CSRF-Token header');
+    throw new AppError(
+      'forbidden',
+      'The CSRF token is missing or wrong: send the csrfToken of GET /api/session in the X-CSRF-Token header',
+    );
   }
   return { kind: 'session', staffId: staff.id, email: staff.email, role: staff.role, sessionToken: token };
 }

@@ -20,7 +20,8 @@ function toAppError(err: unknown): AppError {
   // body-parser's errors carry a `type` and a client status: malformed JSON, too large, bad charset.
   const e = err as { type?: string; status?: number; limit?: number };
   if (e?.type === 'entity.parse.failed') return AppError.invalid([{ path: 'body', message: 'is not valid JSON' }]);
-  if (e?.type === 'entity.too.large') return new AppError('payload_too_large', `Request body is larger than ${e.limit} bytes`);
+  if (e?.type === 'entity.too.large')
+    return new AppError('payload_too_large', `Request body is larger than ${e.limit} bytes`);
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
     return AppError.invalid([{ path: 'headers.content-type', message: 'names an encoding or charset we cannot read' }]);
   }

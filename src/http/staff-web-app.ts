@@ -23,7 +23,10 @@ export function staffWebApp(dir: string = STAFF_APP_DIR): Router {
   router.use('/admin/assets', express.static(`${dir}/assets`, { immutable: true, maxAge: '365d', fallthrough: false }));
   router.get(['/admin', '/admin/{*path}'], (_req, res) => {
     if (!existsSync(index)) {
-      res.status(503).type('text/plain').send('The staff web app is not built: run `npm run build` (npm start does it).');
+      res
+        .status(503)
+        .type('text/plain')
+        .send('The staff web app is not built: run `npm run build` (npm start does it).');
       return;
     }
     res.set('Cache-Control', 'no-cache').sendFile(index);

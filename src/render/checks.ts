@@ -46,17 +46,30 @@ export interface CheckOptions {
   publicUrl?: string;
 }
 
-export function checkBulletin(doc: BulletinDocument, context: ThemeContext, rendered: readonly CompiledBulletin[], options: CheckOptions = {}): Finding[] {
+export function checkBulletin(
+  doc: BulletinDocument,
+  context: ThemeContext,
+  rendered: readonly CompiledBulletin[],
+  options: CheckOptions = {},
+): Finding[] {
   const { settings } = context;
   const findings: Finding[] = [];
   const fallback = doc.languages[0]!;
   const fields: (TextField & { block?: number })[] = [
     { field: 'subject', text: doc.subject, markdown: false },
     ...(doc.preheader ? [{ field: 'preheader', text: doc.preheader, markdown: false }] : []),
-    ...doc.blocks.flatMap((block, index) => blockTexts(block).map((f) => ({ ...f, block: index, field: `blocks[${index}].${f.field}` }))),
+    ...doc.blocks.flatMap((block, index) =>
+      blockTexts(block).map((f) => ({ ...f, block: index, field: `blocks[${index}].${f.field}` })),
+    ),
   ];
 
-  if (!doc.title.trim()) findings.push({ level: 'error', code: 'missing_field', message: 'title: the bulletin has no title', field: 'title' });
+  if (!doc.title.trim())
+    findings.push({
+      level: 'error',
+      code: 'missing_field',
+      message: 'title: the bulletin has no title',
+      field: 'title',
+    });
 
   for (const { field, text, markdown, alt, block } of fields) {
     const where = block === undefined ? {} : { block };
@@ -65,21 +78,59 @@ export function checkBulletin(doc: BulletinDocument, context: ThemeContext, rend
       if (!value) {
         const name = languageName(language);
         if (alt && !text[fallback]?.trim()) {
-          findings.push({ level: 'error', code: 'missing_alt', message: `${field}: the image has no alt text`, language, ...where, field });
+          findings.push({
+            level: 'error',
+            code: 'missing_alt',
+            message: `${field}: the image has no alt text`,
+            language,
+            ...where,
+            field,
+          });
         } else if (language === fallback) {
-          if (field !== 'subject') findings.push({ level: 'error', code: 'untranslated', message: `${field}: empty in ${name}, the fallback language`, language, ...where, field });
+          if (field !== 'subject')
+            findings.push({
+              level: 'error',
+              code: 'untranslated',
+              message: `${field}: empty in ${name}, the fallback language`,
+              language,
+              ...where,
+              field,
+            });
         } else if (!text[fallback]?.trim()) {
-          if (field !== 'subject') findings.push({ level: 'error', code: 'untranslated', message: `${field}: empty in ${name} and in ${languageName(fallback)}, its fallback`, language, ...where, field });
+          if (field !== 'subject')
+            findings.push({
+              level: 'error',
+              code: 'untranslated',
+              message: `${field}: empty in ${name} and in ${languageName(fallback)}, its fallback`,
+              language,
+              ...where,
+              field,
+            });
         } else {
-          findings.push({ level: 'warning', code: 'untranslated', message: `${field}: no ${name} text; ${name} readers get the ${languageName(fallback)} text`, language, ...where, field });
+          findings.push({
+            level: 'warning',
+            code: 'untranslated',
+            message: `${field}: no ${name} text; ${name} readers get the ${languageName(fallback)} text`,
+            language,
+            ...where,
+            field,
+          });
         }
         continue;
       }
       for (const name of placeholderFields(value).filter((n) => !isKnownField(n))) {
-        findings.push({ level: 'error', code: 'unknown_merge_field', message: `${field}: unknown merge field {{${name}}}`, language, ...where, field });
+        findings.push({
+          level: 'error',
+          code: 'unknown_merge_field',
+          message: `${field}: unknown merge field {{${name}}}`,
+          language,
+          ...where,
+          field,
+        });
       }
       if (markdown) {
-        for (const href of markdownLinks(value)) findings.push(...linkFindings(href, { language, ...where, field }, 'text'));
+        for (const href of markdownLinks(value))
+          findings.push(...linkFindings(href, { language, ...where, field }, 'text'));
       }
     }
   }
@@ -89,28 +140,61 @@ export function checkBulletin(doc: BulletinDocument, context: ThemeContext, rend
     for (const { field, href, kind } of blockUrls(block)) {
       const where = at(field);
       for (const name of placeholderFields(href).filter((n) => !isKnownField(n))) {
-        findings.push({ level: 'error', code: 'unknown_merge_field', message: `${where.field}: unknown merge field {{${name}}}`, ...where });
+        findings.push({
+          level: 'error',
+          code: 'unknown_merge_field',
+          message: `${where.field}: unknown merge field {{${name}}}`,
+          ...where,
+        });
       }
       findings.push(...linkFindings(href, where, kind));
     }
-    findings.push(...blockFieldFindings(block).map(({ code, field, message }) => ({ level: 'error' as const, code, message: `${at(field).field}: ${message}`, ...at(field) })));
+    findings.push(
+      ...blockFieldFindings(block).map(({ code, field, message }) => ({
+        level: 'error' as const,
+        code,
+        message: `${at(field).field}: ${message}`,
+        ...at(field),
+      })),
+    );
   });
 
   for (const language of doc.languages) {
     const subject = (doc.subject[language]?.trim() || doc.subject[fallback]?.trim()) ?? '';
     if (!subject) {
-      findings.push({ level: 'error', code: 'subject_empty', message: 'The subject is empty', language, field: 'subject' });
+      findings.push({
+        level: 'error',
+        code: 'subject_empty',
+        message: 'The subject is empty',
+        language,
+        field: 'subject',
+      });
     } else if ([...subject].length > SUBJECT_MAX) {
-      findings.push({ level: 'warning', code: 'subject_too_long', message: `The subject is ${[...subject].length} characters; inboxes cut it after about ${SUBJECT_MAX}`, language, field: 'subject' });
+      findings.push({
+        level: 'warning',
+        code: 'subject_too_long',
+        message: `The subject is ${[...subject].length} characters; inboxes cut it after about ${SUBJECT_MAX}`,
+        language,
+        field: 'subject',
+      });
     }
   }
 
   if (doc.topic && !context.topicName) {
-    findings.push({ level: 'error', code: 'unknown_topic', message: `topic: no topic with key "${doc.topic}"`, field: 'topic' });
+    findings.push({
+      level: 'error',
+      code: 'unknown_topic',
+      message: `topic: no topic with key "${doc.topic}"`,
+      field: 'topic',
+    });
   }
 
   if (!settings.postalAddress.trim()) {
-    findings.push({ level: 'error', code: 'no_postal_address', message: 'Settings have no postal address; the law (CAN-SPAM) requires one in every bulletin' });
+    findings.push({
+      level: 'error',
+      code: 'no_postal_address',
+      message: 'Settings have no postal address; the law (CAN-SPAM) requires one in every bulletin',
+    });
   }
 
   if (options.publicUrl && !/^https:/i.test(options.publicUrl)) {
@@ -124,10 +208,20 @@ export function checkBulletin(doc: BulletinDocument, context: ThemeContext, rend
   for (const compiled of rendered) {
     if (compiled.htmlBytes > GMAIL_CLIP_BYTES) {
       const kb = Math.round(compiled.htmlBytes / 1024);
-      findings.push({ level: 'warning', code: 'html_too_large', message: `The HTML is ${kb} KB; Gmail clips mail over 102 KB, footer and unsubscribe link included`, language: compiled.language });
+      findings.push({
+        level: 'warning',
+        code: 'html_too_large',
+        message: `The HTML is ${kb} KB; Gmail clips mail over 102 KB, footer and unsubscribe link included`,
+        language: compiled.language,
+      });
     }
     for (const problem of compiled.mjmlProblems) {
-      findings.push({ level: 'error', code: 'mjml_invalid', message: `MJML: ${problem.message} (line ${problem.line}, <${problem.tag}>)`, language: compiled.language });
+      findings.push({
+        level: 'error',
+        code: 'mjml_invalid',
+        message: `MJML: ${problem.message} (line ${problem.line}, <${problem.tag}>)`,
+        language: compiled.language,
+      });
     }
   }
   return findings;
@@ -138,18 +232,26 @@ function blockFieldFindings(block: Block): { code: Finding['code']; field: strin
   const out: { code: Finding['code']; field: string; message: string }[] = [];
   switch (block.type) {
     case 'statement':
-      if (!block.speaker.trim()) out.push({ code: 'missing_field', field: 'speaker', message: 'the speaker’s name is empty' });
+      if (!block.speaker.trim())
+        out.push({ code: 'missing_field', field: 'speaker', message: 'the speaker’s name is empty' });
       break;
     case 'call_to_action':
-      if (block.goal && !(block.goal.target > 0)) out.push({ code: 'invalid_field', field: 'goal.target', message: 'the goal must be more than 0' });
-      if (block.goal?.current !== undefined && block.goal.current < 0) out.push({ code: 'invalid_field', field: 'goal.current', message: 'the count so far must be 0 or more' });
+      if (block.goal && !(block.goal.target > 0))
+        out.push({ code: 'invalid_field', field: 'goal.target', message: 'the goal must be more than 0' });
+      if (block.goal?.current !== undefined && block.goal.current < 0)
+        out.push({ code: 'invalid_field', field: 'goal.current', message: 'the count so far must be 0 or more' });
       break;
     case 'survey':
       if (block.contact !== undefined && !z.email().safeParse(block.contact).success) {
         out.push({ code: 'invalid_field', field: 'contact', message: `“${block.contact}” is not an email address` });
       }
       block.hashtags?.forEach((tag, i) => {
-        if (!HASHTAG.test(tag)) out.push({ code: 'invalid_field', field: `hashtags[${i}]`, message: `“${tag}” is not a hashtag: # and then letters, digits or _, such as #TakeTheSurvey` });
+        if (!HASHTAG.test(tag))
+          out.push({
+            code: 'invalid_field',
+            field: `hashtags[${i}]`,
+            message: `“${tag}” is not a hashtag: # and then letters, digits or _, such as #TakeTheSurvey`,
+          });
       });
       break;
   }
@@ -160,24 +262,38 @@ function blockFieldFindings(block: Block): { code: Finding['code']; field: strin
  * What is wrong with a link or image address. In a block's own address fields only https will do;
  * in Markdown text an http link is a warning and a mailto link is fine.
  */
-function linkFindings(href: string, where: Pick<Finding, 'language' | 'block' | 'field'>, kind: UrlField['kind'] | 'text'): Finding[] {
+function linkFindings(
+  href: string,
+  where: Pick<Finding, 'language' | 'block' | 'field'>,
+  kind: UrlField['kind'] | 'text',
+): Finding[] {
   const target = href.trim();
   const label = where.field ?? 'link';
   const what = kind === 'image' ? 'the image' : 'the link';
-  const error = (code: Finding['code'], message: string): Finding[] => [{ level: 'error', code, message: `${label}: ${message}`, ...where }];
+  const error = (code: Finding['code'], message: string): Finding[] => [
+    { level: 'error', code, message: `${label}: ${message}`, ...where },
+  ];
   if (!target) return error('empty_link', `${what} has no address`);
   if (/^\{\{\s*\w+_url\s*\}\}$/.test(target)) return [];
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(target)?.[1]?.toLowerCase();
-  if (scheme === undefined) return error('incomplete_link', `“${target}” is not a whole address; it needs https:// in front`);
-  if (scheme === 'mailto' && kind === 'text') return /^mailto:[^@\s]+@[^@\s]+$/i.test(target) ? [] : error('incomplete_link', `“${target}” has no email address after mailto:`);
+  if (scheme === undefined)
+    return error('incomplete_link', `“${target}” is not a whole address; it needs https:// in front`);
+  if (scheme === 'mailto' && kind === 'text')
+    return /^mailto:[^@\s]+@[^@\s]+$/i.test(target)
+      ? []
+      : error('incomplete_link', `“${target}” has no email address after mailto:`);
   if (scheme === 'http' || scheme === 'https') {
-    if (!hasPublicHost(target)) return error('incomplete_link', `“${target}” has no address after ${scheme}://; it is still a placeholder`);
+    if (!hasPublicHost(target))
+      return error('incomplete_link', `“${target}” has no address after ${scheme}://; it is still a placeholder`);
     if (scheme === 'https') return [];
     if (kind !== 'text') return error('insecure_link', `${target} is not https; ${what} must be an https address`);
     return [{ level: 'warning', code: 'insecure_link', message: `${label}: ${target} is not https`, ...where }];
   }
   const allowed = kind === 'text' ? 'an https or mailto link' : 'an https address';
-  return error('unsafe_link', `“${target}” is not ${allowed}${isSafeHref(target) ? '' : ' and is removed from the mail'}`);
+  return error(
+    'unsafe_link',
+    `“${target}” is not ${allowed}${isSafeHref(target) ? '' : ' and is removed from the mail'}`,
+  );
 }
 
 /** A host a reader's browser could reach: a name with a dot in it (nnirr.org), not "https://" or "https://link". */

@@ -96,7 +96,9 @@ function inlineText(tokens: Token[] = []): string {
         case 'escape':
           return (token as Tokens.Escape).text;
         default:
-          return 'tokens' in token && Array.isArray(token.tokens) ? inlineText(token.tokens) : decodeHtml((token as Tokens.Text).text ?? token.raw);
+          return 'tokens' in token && Array.isArray(token.tokens)
+            ? inlineText(token.tokens)
+            : decodeHtml((token as Tokens.Text).text ?? token.raw);
       }
     })
     .join('');

@@ -77,7 +77,11 @@ export class PassingThread {
   }
 
   private start(): Worker {
-    const thread = new Worker(THREAD_SOURCE, { eval: true, execArgv: [], workerData: { mjmlPath: require.resolve('mjml') } });
+    const thread = new Worker(THREAD_SOURCE, {
+      eval: true,
+      execArgv: [],
+      workerData: { mjmlPath: require.resolve('mjml') },
+    });
     thread.on('message', ({ id, error, html, errors }: Answer) => {
       const waiting = this.pending.get(id);
       if (!waiting) return;

@@ -24,7 +24,11 @@ export interface PersonalisedMessage {
   headers: Record<string, string>;
 }
 
-export function personalise(bulletin: CompiledBulletin, recipient: Recipient, links: RecipientLinks): PersonalisedMessage {
+export function personalise(
+  bulletin: CompiledBulletin,
+  recipient: Recipient,
+  links: RecipientLinks,
+): PersonalisedMessage {
   const [first = '', ...rest] = recipient.name.trim().split(/\s+/);
   const values: TemplateValues = {
     first_name: first,
@@ -65,7 +69,10 @@ export function recipientLinks(signer: LinkSigner, publicUrl: string, to: LinkCo
   return {
     unsubscribe: `${publicUrl}/unsubscribe/${signer.sign('unsubscribe', `${to.subscriberId}:${to.campaignId}`)}`,
     preferences: `${publicUrl}/preferences/${signer.sign('preferences', String(to.subscriberId))}`,
-    view: to.campaignId && to.inArchive !== false ? `${publicUrl}/archive/${to.campaignId}?lang=${encodeURIComponent(to.language)}` : `${publicUrl}/archive`,
+    view:
+      to.campaignId && to.inArchive !== false
+        ? `${publicUrl}/archive/${to.campaignId}?lang=${encodeURIComponent(to.language)}`
+        : `${publicUrl}/archive`,
   };
 }
 

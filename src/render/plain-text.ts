@@ -40,7 +40,11 @@ function blockText(block: Block, t: (text: Localised | undefined) => string, lan
         .map((line) => `> ${line}`.trimEnd())
         .join('\n');
       const role = t(block.role);
-      return join(heading(t(block.heading)), `${quote}\n\n— ${block.speaker}${role ? `, ${role}` : ''}`, link(block.link));
+      return join(
+        heading(t(block.heading)),
+        `${quote}\n\n— ${block.speaker}${role ? `, ${role}` : ''}`,
+        link(block.link),
+      );
     }
     case 'call_to_action': {
       const goal = block.goal ? goalLine(block.goal, t(block.goal.unit), language) : '';

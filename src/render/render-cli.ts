@@ -17,7 +17,10 @@ const USAGE = 'Usage: npm run render -- FILE.json [--lang LANGUAGE] [--format ht
 async function main(): Promise<number> {
   let args;
   try {
-    args = parseArgs({ allowPositionals: true, options: { lang: { type: 'string' }, format: { type: 'string', default: 'html' } } });
+    args = parseArgs({
+      allowPositionals: true,
+      options: { lang: { type: 'string' }, format: { type: 'string', default: 'html' } },
+    });
   } catch (err) {
     console.error(`${(err as Error).message}\n${USAGE}`);
     return 2;
@@ -55,7 +58,11 @@ async function main(): Promise<number> {
     return 0;
   }
   const config = loadConfig(process.env);
-  const links = recipientLinks(new LinkSigner(config.appSecret), config.publicUrl, { subscriberId: SAMPLE_RECIPIENT.subscriberId, campaignId: 0, language });
+  const links = recipientLinks(new LinkSigner(config.appSecret), config.publicUrl, {
+    subscriberId: SAMPLE_RECIPIENT.subscriberId,
+    campaignId: 0,
+    language,
+  });
   const message = personalise(await renderBulletin(doc, language, context), SAMPLE_RECIPIENT, links);
   process.stdout.write(format === 'html' ? message.html : message.text);
   return 0;

@@ -27,7 +27,11 @@ export interface CompiledBulletin {
 
 export { type ThemeContext } from '../../emails/bulletin-theme.js';
 
-export async function renderBulletin(doc: BulletinDocument, language: string, context: ThemeContext): Promise<CompiledBulletin> {
+export async function renderBulletin(
+  doc: BulletinDocument,
+  language: string,
+  context: ThemeContext,
+): Promise<CompiledBulletin> {
   const fallback = doc.languages[0]!;
   const { html, errors } = await mjmlToHtml(bulletinMjml(doc, language, context), {
     validationLevel: 'soft',

@@ -46,7 +46,11 @@ export function compileTemplate(source: string, kind: 'html' | 'plain'): Templat
     if (!KNOWN.has(field)) continue;
     parts.push(source.slice(last, match.index));
     const fallback = kind === 'html' ? decodeHtml(match[2] ?? '') : (match[2] ?? '');
-    slots.push({ field: field as TemplateField, fallback: fallback.trim(), context: kind === 'plain' ? 'plain' : htmlContext(source, match.index, field) });
+    slots.push({
+      field: field as TemplateField,
+      fallback: fallback.trim(),
+      context: kind === 'plain' ? 'plain' : htmlContext(source, match.index, field),
+    });
     last = match.index + match[0].length;
   }
   parts.push(source.slice(last));

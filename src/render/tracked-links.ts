@@ -31,11 +31,16 @@ export function withTrackedLinks(doc: BulletinDocument, track: Tracker): Bulleti
       const swap = (url: string) => (isTrackable(url) ? (track({ block: index, url }) ?? url) : url);
       const swapMarkdown = (text: Localised): Localised =>
         Object.fromEntries(
-          Object.entries(text).map(([lang, body]) => [lang, markdownLinks(body).reduce((out, url) => out.split(`](${url})`).join(`](${swap(url)})`), body)]),
+          Object.entries(text).map(([lang, body]) => [
+            lang,
+            markdownLinks(body).reduce((out, url) => out.split(`](${url})`).join(`](${swap(url)})`), body),
+          ]),
         );
       let tracked: Block = block;
-      for (const { field, href, kind } of blockUrls(block)) if (kind === 'link') tracked = withField(tracked, field, swap(href));
-      for (const { field, text, markdown } of blockTexts(block)) if (markdown) tracked = withField(tracked, field, swapMarkdown(text));
+      for (const { field, href, kind } of blockUrls(block))
+        if (kind === 'link') tracked = withField(tracked, field, swap(href));
+      for (const { field, text, markdown } of blockTexts(block))
+        if (markdown) tracked = withField(tracked, field, swapMarkdown(text));
       return tracked;
     }),
   };
@@ -44,7 +49,9 @@ export function withTrackedLinks(doc: BulletinDocument, track: Tracker): Bulleti
 /** The trackable links of a block: its link fields and the links in its Markdown. */
 function blockLinks(block: Block): string[] {
   return [
-    ...blockUrls(block).filter((u) => u.kind === 'link').map((u) => u.href),
+    ...blockUrls(block)
+      .filter((u) => u.kind === 'link')
+      .map((u) => u.href),
     ...blockTexts(block)
       .filter((t) => t.markdown)
       .flatMap((t) => Object.values(t.text).flatMap(markdownLinks)),

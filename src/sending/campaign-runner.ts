@@ -13,7 +13,13 @@ import type { LinkSigner } from '../signed-links.js';
 import type { AdaptivePace } from './adaptive-pace.js';
 import type { CampaignStore, Settlement } from './campaign-store.js';
 import { fromAddress } from './from-address.js';
-import { AccountPausedError, PermanentSendError, QuotaExceededError, ThrottledError, TooManyRequestsError } from './send-errors.js';
+import {
+  AccountPausedError,
+  PermanentSendError,
+  QuotaExceededError,
+  ThrottledError,
+  TooManyRequestsError,
+} from './send-errors.js';
 import type { BatchJob, SendQueues } from './send-queues.js';
 import type { Sender } from './ses-sender.js';
 
@@ -59,7 +65,9 @@ export class CampaignRunner {
       if (!(await campaigns.templates(campaignId))) {
         const context = await this.deps.previews.themeContext(document);
         const sendable = campaign.tracking === 'aggregate' ? await this.trackLinks(campaignId, document) : document;
-        const compiled = await Promise.all(document.languages.map((language) => renderBulletin(sendable, language, context)));
+        const compiled = await Promise.all(
+          document.languages.map((language) => renderBulletin(sendable, language, context)),
+        );
         await campaigns.saveTemplates(campaignId, Object.fromEntries(compiled.map((c) => [c.language, c])));
       }
       const rows = await campaigns.snapshotAudience(campaign, document.languages, new Date());
@@ -98,7 +106,8 @@ export class CampaignRunner {
     const campaign = await campaigns.get(job.campaignId);
     if (campaign.state !== 'sending') return; // paused or cancelled: the rows wait, or were cancelled
     const abandoned = await campaigns.markAbandoned(job.campaignId, job, claim);
-    if (abandoned) logger.warn({ campaignId: job.campaignId, abandoned }, 'rows left by a stopped worker marked unknown');
+    if (abandoned)
+      logger.warn({ campaignId: job.campaignId, abandoned }, 'rows left by a stopped worker marked unknown');
     const rows = await campaigns.claim(job.campaignId, job, claim);
     if (rows.length === 0) {
       await campaigns.finishIfDone(job.campaignId);
@@ -129,7 +138,16 @@ export class CampaignRunner {
           return 'skipped';
         }
         const template = templates[row.language] ?? Object.values(templates)[0]!;
-        const message = personalise(template, { subscriberId: recipient.id, email: recipient.email, name: recipient.name }, recipientLinks(this.deps.signer, this.deps.publicUrl, { subscriberId: recipient.id, campaignId: job.campaignId, language: row.language, inArchive: campaign.tracking === 'aggregate' }));
+        const message = personalise(
+          template,
+          { subscriberId: recipient.id, email: recipient.email, name: recipient.name },
+          recipientLinks(this.deps.signer, this.deps.publicUrl, {
+            subscriberId: recipient.id,
+            campaignId: job.campaignId,
+            language: row.language,
+            inArchive: campaign.tracking === 'aggregate',
+          }),
+        );
         try {
           const messageId = await this.deps.sender.send({
             from,
@@ -152,7 +170,8 @@ export class CampaignRunner {
           if (err instanceof QuotaExceededError) return 'quota';
           if (err instanceof AccountPausedError) return 'paused';
           if (err instanceof TooManyRequestsError) return 'too fast';
-          if (!(err instanceof ThrottledError)) logger.error({ err, campaignId: job.campaignId }, 'unexpected send error');
+          if (!(err instanceof ThrottledError))
+            logger.error({ err, campaignId: job.campaignId }, 'unexpected send error');
           return 'throttled';
         }
       }),
@@ -165,7 +184,9 @@ export class CampaignRunner {
     await this.countErrors(job.campaignId, outcomes, errors.at(-1));
     const paused = outcomes.indexOf('paused');
     if (paused >= 0) {
-      await campaigns.transition(job.campaignId, ['sending'], 'paused', { state_reason: `SES: ${errors.find((e) => /Paused|Suspended/.test(e)) ?? 'sending paused'}` });
+      await campaigns.transition(job.campaignId, ['sending'], 'paused', {
+        state_reason: `SES: ${errors.find((e) => /Paused|Suspended/.test(e)) ?? 'sending paused'}`,
+      });
       return;
     }
     if (outcomes.includes('quota')) throw new QuotaExceededError('The SES daily quota is spent');
@@ -203,7 +224,8 @@ export class CampaignRunner {
     const { pace, logger } = this.deps;
     const before = pace.slowdown;
     const after = pace.record(throttled);
-    if (after > before) logger.warn({ campaignId, slowdown: after, batchGapMs: pace.batchGapMs }, 'SES throttled the sends: pace slowed');
+    if (after > before)
+      logger.warn({ campaignId, slowdown: after, batchGapMs: pace.batchGapMs }, 'SES throttled the sends: pace slowed');
     else if (after === 1 && before > 1) logger.info({ campaignId }, 'pace back to the configured rate');
   }
 

@@ -49,7 +49,12 @@ export class CampaignService {
     const findings = await this.deps.previews.checks(bulletin.document);
     const errors = findings.filter((f) => f.level === 'error');
     if (errors.length) {
-      throw new AppError('unprocessable', `The pre-send checks found ${errors.length} error(s); mend them before sending`, undefined, { findings });
+      throw new AppError(
+        'unprocessable',
+        `The pre-send checks found ${errors.length} error(s); mend them before sending`,
+        undefined,
+        { findings },
+      );
     }
     const segment = input.segmentId === undefined ? undefined : await this.deps.segments.get(input.segmentId);
     const rule = segment?.rule ?? input.rule!;
@@ -77,9 +82,15 @@ export class CampaignService {
     const earlier = await this.deps.campaigns.sendsOf(bulletinId);
     if (!earlier.length) return;
     const received: Rule = { any: earlier.map((c) => ({ campaign: c.id, received: true })) };
-    const { eligible: alreadyReceived } = await this.deps.audience.preview({ all: [rule, received] }, topic ?? undefined);
+    const { eligible: alreadyReceived } = await this.deps.audience.preview(
+      { all: [rule, received] },
+      topic ?? undefined,
+    );
     const last = earlier[0]!;
-    const when = last.state === 'scheduled' ? `is scheduled for ${last.scheduledAt}` : `went out ${last.startedAt ?? last.scheduledAt} to ${last.counts.total} people`;
+    const when =
+      last.state === 'scheduled'
+        ? `is scheduled for ${last.scheduledAt}`
+        : `went out ${last.startedAt ?? last.scheduledAt} to ${last.counts.total} people`;
     throw new AppError(
       'already_sent',
       `This bulletin ${when} (campaign ${last.id})${earlier.length > 1 ? ` and ${earlier.length - 1} earlier time(s)` : ''}; ${alreadyReceived} of the people chosen now already received it. Send with "resend": true to send it again`,
@@ -89,7 +100,8 @@ export class CampaignService {
   }
 
   async reschedule(id: number, scheduledAt: string): Promise<Campaign> {
-    if (!(await this.deps.campaigns.setScheduledAt(id, new Date(scheduledAt).toISOString()))) throw await this.wrongState(id, 'rescheduled', 'scheduled');
+    if (!(await this.deps.campaigns.setScheduledAt(id, new Date(scheduledAt).toISOString())))
+      throw await this.wrongState(id, 'rescheduled', 'scheduled');
     await this.deps.queues.reschedule(id, new Date(scheduledAt));
     return this.deps.campaigns.get(id);
   }
@@ -112,7 +124,11 @@ export class CampaignService {
   }
 
   async cancel(id: number): Promise<Campaign> {
-    if (!(await this.deps.campaigns.transition(id, ['scheduled', 'preparing', 'sending', 'paused'], 'cancelled', { finished_at: nowIso() }))) {
+    if (
+      !(await this.deps.campaigns.transition(id, ['scheduled', 'preparing', 'sending', 'paused'], 'cancelled', {
+        finished_at: nowIso(),
+      }))
+    ) {
       throw await this.wrongState(id, 'cancelled', 'scheduled, preparing, sending or paused');
     }
     await this.deps.queues.removeStart(id);
@@ -121,9 +137,13 @@ export class CampaignService {
   }
 
   /** Puts failed rows (and `unknown` ones when asked: they may have been sent) back in the queue. */
-  async retry(id: number, statuses: readonly ('failed' | 'unknown')[]): Promise<{ requeued: number; campaign: Campaign }> {
+  async retry(
+    id: number,
+    statuses: readonly ('failed' | 'unknown')[],
+  ): Promise<{ requeued: number; campaign: Campaign }> {
     const before = await this.deps.campaigns.get(id);
-    if (!['sending', 'paused', 'sent'].includes(before.state)) throw await this.wrongState(id, 'retried', 'sending, paused or sent');
+    if (!['sending', 'paused', 'sent'].includes(before.state))
+      throw await this.wrongState(id, 'retried', 'sending, paused or sent');
     const requeued = await this.deps.campaigns.requeue(id, statuses);
     if (requeued && before.state !== 'paused') {
       // A new run gives the rows new batch jobs; a finished campaign is sending again.
@@ -135,15 +155,29 @@ export class CampaignService {
   }
 
   /** Sends personalised copies to staff now, subject marked [TEST]; no campaign, no counts. */
-  async test(bulletinId: number, to: readonly string[], language: string | undefined): Promise<{ to: string; messageId: string }[]> {
+  async test(
+    bulletinId: number,
+    to: readonly string[],
+    language: string | undefined,
+  ): Promise<{ to: string; messageId: string }[]> {
     const bulletin = await this.deps.bulletins.get(bulletinId);
     const lang = language ?? bulletin.document.languages[0]!;
     if (!bulletin.document.languages.includes(lang)) {
-      throw AppError.invalid([{ path: 'lang', message: `must be ${languageChoices(bulletin.document.languages)}, the bulletin's languages` }]);
+      throw AppError.invalid([
+        { path: 'lang', message: `must be ${languageChoices(bulletin.document.languages)}, the bulletin's languages` },
+      ]);
     }
-    const compiled = await renderBulletin(bulletin.document, lang, await this.deps.previews.themeContext(bulletin.document));
+    const compiled = await renderBulletin(
+      bulletin.document,
+      lang,
+      await this.deps.previews.themeContext(bulletin.document),
+    );
     const settings = await this.deps.settings.get();
-    const links = recipientLinks(this.deps.signer, this.deps.publicUrl, { subscriberId: 0, campaignId: 0, language: lang });
+    const links = recipientLinks(this.deps.signer, this.deps.publicUrl, {
+      subscriberId: 0,
+      campaignId: 0,
+      language: lang,
+    });
     const sent = [];
     for (const address of to) {
       const message = personalise(compiled, { subscriberId: 0, email: address, name: '' }, links);
@@ -162,6 +196,9 @@ export class CampaignService {
 
   private async wrongState(id: number, action: string, allowed: string): Promise<AppError> {
     const campaign = await this.deps.campaigns.get(id);
-    return new AppError('conflict', `Campaign ${id} is ${campaign.state}; only a campaign that is ${allowed} can be ${action}`);
+    return new AppError(
+      'conflict',
+      `Campaign ${id} is ${campaign.state}; only a campaign that is ${allowed} can be ${action}`,
+    );
   }
 }

@@ -201,7 +201,9 @@ export class CampaignStore {
    * cancelled or failed before it sent anything does not count.
    */
   async sendsOf(bulletinId: number): Promise<CampaignListItem[]> {
-    return (await this.list({ bulletinId })).filter((c) => !FINAL_WITHOUT_MAIL.has(c.state) || c.counts.sent + c.counts.unknown > 0);
+    return (await this.list({ bulletinId })).filter(
+      (c) => !FINAL_WITHOUT_MAIL.has(c.state) || c.counts.sent + c.counts.unknown > 0,
+    );
   }
 
   /**
@@ -214,11 +216,22 @@ export class CampaignStore {
     const rows = await this.db
       .selectFrom('campaigns')
       .innerJoin('bulletins', 'bulletins.id', 'campaigns.bulletin_id')
-      .select(['campaigns.id', 'campaigns.bulletin_id', 'bulletins.title', 'campaigns.tracking', 'campaigns.started_at', 'campaigns.finished_at'])
+      .select([
+        'campaigns.id',
+        'campaigns.bulletin_id',
+        'bulletins.title',
+        'campaigns.tracking',
+        'campaigns.started_at',
+        'campaigns.finished_at',
+      ])
       .where((eb) =>
         eb.or([
           eb('campaigns.id', '=', id),
-          eb.and([eb('campaigns.state', '=', 'sent'), eb('campaigns.id', '<>', id), eb('campaigns.started_at', '<', before)]),
+          eb.and([
+            eb('campaigns.state', '=', 'sent'),
+            eb('campaigns.id', '<>', id),
+            eb('campaigns.started_at', '<', before),
+          ]),
         ]),
       )
       // This campaign first, then the others from the latest start back.
@@ -261,7 +274,16 @@ export class CampaignStore {
         finishedAt: row.finished_at,
         sent,
         ...counts,
-        rates: sent === 0 ? null : { delivered: share(counts.delivered), bounced: share(counts.bounced), complained: share(counts.complained), unsubscribed: share(counts.unsubscribed), clicks: share(counts.clicks) },
+        rates:
+          sent === 0
+            ? null
+            : {
+                delivered: share(counts.delivered),
+                bounced: share(counts.bounced),
+                complained: share(counts.complained),
+                unsubscribed: share(counts.unsubscribed),
+                clicks: share(counts.clicks),
+              },
       };
     });
     return { campaign: summaries[0]!, previous: summaries.slice(1) };
@@ -272,7 +294,9 @@ export class CampaignStore {
     id: number,
     from: readonly CampaignState[],
     to: CampaignState,
-    changes: Partial<Pick<Selectable<CampaignsTable>, 'started_at' | 'finished_at' | 'state_reason' | 'scheduled_at'>> & { nextRun?: boolean } = {},
+    changes: Partial<
+      Pick<Selectable<CampaignsTable>, 'started_at' | 'finished_at' | 'state_reason' | 'scheduled_at'>
+    > & { nextRun?: boolean } = {},
   ): Promise<boolean> {
     const { nextRun, ...columns } = changes;
     const result = await this.db
@@ -300,11 +324,19 @@ export class CampaignStore {
   }
 
   async saveTemplates(id: number, templates: Record<string, CompiledBulletin>): Promise<void> {
-    await this.db.updateTable('campaigns').set({ templates: JSON.stringify(templates) }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('campaigns')
+      .set({ templates: JSON.stringify(templates) })
+      .where('id', '=', id)
+      .execute();
   }
 
   async templates(id: number): Promise<Record<string, CompiledBulletin> | null> {
-    const row = await this.db.selectFrom('campaigns').select('templates').where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('campaigns')
+      .select('templates')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     return row.templates === null ? null : parseJson(row.templates);
   }
 
@@ -326,7 +358,13 @@ export class CampaignStore {
           .select((eb) => [
             sql.lit(campaign.id).as('campaign_id'),
             'audience.id',
-            eb.case().when('audience.language', 'in', languages).then(eb.ref('audience.language')).else(sql.lit(fallback)).end().as('language'),
+            eb
+              .case()
+              .when('audience.language', 'in', languages)
+              .then(eb.ref('audience.language'))
+              .else(sql.lit(fallback))
+              .end()
+              .as('language'),
             sql.lit('queued').as('status'),
             sql.val(at).as('updated_at'),
           ])
@@ -348,7 +386,8 @@ export class CampaignStore {
       .orderBy('id')
       .execute();
     const batches: { fromId: number; toId: number }[] = [];
-    for (let i = 0; i < rows.length; i += size) batches.push({ fromId: rows[i]!.id, toId: rows[Math.min(rows.length, i + size) - 1]!.id });
+    for (let i = 0; i < rows.length; i += size)
+      batches.push({ fromId: rows[i]!.id, toId: rows[Math.min(rows.length, i + size) - 1]!.id });
     return batches;
   }
 
@@ -359,7 +398,12 @@ export class CampaignStore {
    */
   async markAbandoned(campaignId: number, range: { fromId: number; toId: number }, claim: string): Promise<number> {
     const result = await this.updateRange(campaignId, range)
-      .set({ status: 'unknown', last_error: 'The worker stopped while sending; not re-sent automatically', claim: null, updated_at: nowIso() })
+      .set({
+        status: 'unknown',
+        last_error: 'The worker stopped while sending; not re-sent automatically',
+        claim: null,
+        updated_at: nowIso(),
+      })
       .where('status', '=', 'sending')
       .where((eb) => eb.or([eb('claim', 'is', null), eb('claim', '<>', claim)]))
       .executeTakeFirst();
@@ -373,7 +417,9 @@ export class CampaignStore {
       .where('status', '=', 'queued')
       .returning(['id', 'subscriber_id', 'language'])
       .execute();
-    return rows.map((r) => ({ id: r.id, subscriberId: r.subscriber_id, language: r.language })).sort((a, b) => a.id - b.id);
+    return rows
+      .map((r) => ({ id: r.id, subscriberId: r.subscriber_id, language: r.language }))
+      .sort((a, b) => a.id - b.id);
   }
 
   /**
@@ -381,17 +427,29 @@ export class CampaignStore {
    * mailed (the same as the snapshot's): an unsubscribe, a pause or leaving the bulletin's topic
    * since the snapshot stops their mail.
    */
-  async recipients(subscriberIds: readonly number[], campaign: Pick<Campaign, 'topic'>, now: Date): Promise<Map<number, Recipient>> {
+  async recipients(
+    subscriberIds: readonly number[],
+    campaign: Pick<Campaign, 'topic'>,
+    now: Date,
+  ): Promise<Map<number, Recipient>> {
     if (subscriberIds.length === 0) return new Map();
     const rows = await this.db
       .selectFrom('subscribers')
-      .select((eb) => ['subscribers.id', 'subscribers.email', 'subscribers.name', exclusionReason(eb, campaign.topic ?? undefined, now).as('reason')])
+      .select((eb) => [
+        'subscribers.id',
+        'subscribers.email',
+        'subscribers.name',
+        exclusionReason(eb, campaign.topic ?? undefined, now).as('reason'),
+      ])
       .where('subscribers.id', 'in', subscriberIds)
       .execute();
     return new Map(
       rows.map((r) => {
         const reason = r.reason as ExclusionReason | 'eligible';
-        return [r.id, { id: r.id, email: r.email, name: r.name, skip: reason === 'eligible' ? null : SKIP_REASONS[reason] }];
+        return [
+          r.id,
+          { id: r.id, email: r.email, name: r.name, skip: reason === 'eligible' ? null : SKIP_REASONS[reason] },
+        ];
       }),
     );
   }
@@ -403,7 +461,9 @@ export class CampaignStore {
    */
   async settle(claim: string, settlements: readonly Settlement[]): Promise<void> {
     const now = nowIso();
-    const sent = settlements.flatMap((s) => (s.outcome.status === 'sent' ? [{ id: s.id, messageId: s.outcome.messageId }] : []));
+    const sent = settlements.flatMap((s) =>
+      s.outcome.status === 'sent' ? [{ id: s.id, messageId: s.outcome.messageId }] : [],
+    );
     const unsent = new Map<string, { status: 'failed' | 'skipped' | 'queued'; error: string; ids: number[] }>();
     for (const { id, outcome } of settlements) {
       if (outcome.status === 'sent') continue;
@@ -413,13 +473,24 @@ export class CampaignStore {
       group.ids.push(id);
     }
     const claimed = (ids: readonly number[]) =>
-      this.db.updateTable('deliveries').where('id', 'in', ids).where('claim', '=', claim).where('status', '=', 'sending');
+      this.db
+        .updateTable('deliveries')
+        .where('id', 'in', ids)
+        .where('claim', '=', claim)
+        .where('status', '=', 'sending');
     if (sent.length) {
       await claimed(sent.map((s) => s.id))
         .set((eb) => {
           let messageId = eb.case('id').when(sent[0]!.id).then(sent[0]!.messageId);
           for (const s of sent.slice(1)) messageId = messageId.when(s.id).then(s.messageId);
-          return { status: 'sent', message_id: messageId.end(), sent_at: now, last_error: null, claim: null, updated_at: now };
+          return {
+            status: 'sent',
+            message_id: messageId.end(),
+            sent_at: now,
+            last_error: null,
+            claim: null,
+            updated_at: now,
+          };
         })
         .execute();
     }
@@ -485,7 +556,10 @@ export class CampaignStore {
   }
 
   /** Registers the campaign's links (again is fine); returns each link's id by `block url`. */
-  async registerLinks(campaignId: number, links: readonly { block: number; url: string }[]): Promise<Map<string, number>> {
+  async registerLinks(
+    campaignId: number,
+    links: readonly { block: number; url: string }[],
+  ): Promise<Map<string, number>> {
     if (links.length) {
       await this.db
         .insertInto('campaign_links')
@@ -493,7 +567,11 @@ export class CampaignStore {
         .onConflict((oc) => oc.columns(['campaign_id', 'block', 'url']).doNothing())
         .execute();
     }
-    const rows = await this.db.selectFrom('campaign_links').select(['id', 'block', 'url']).where('campaign_id', '=', campaignId).execute();
+    const rows = await this.db
+      .selectFrom('campaign_links')
+      .select(['id', 'block', 'url'])
+      .where('campaign_id', '=', campaignId)
+      .execute();
     return new Map(rows.map((r) => [`${r.block} ${r.url}`, r.id]));
   }
 
@@ -536,7 +614,13 @@ export class CampaignStore {
         ])
         .where('campaign_id', '=', id)
         .executeTakeFirstOrThrow(),
-      this.db.selectFrom('campaign_links').select(['block', 'url', 'clicks']).where('campaign_id', '=', id).orderBy('block').orderBy('id').execute(),
+      this.db
+        .selectFrom('campaign_links')
+        .select(['block', 'url', 'clicks'])
+        .where('campaign_id', '=', id)
+        .orderBy('block')
+        .orderBy('id')
+        .execute(),
       this.consentOutcomes([id]),
     ]);
     const counts = emptyCounts();
@@ -547,7 +631,8 @@ export class CampaignStore {
       const lang = (byLanguage[language] ??= {});
       lang[status] = (lang[status] ?? 0) + Number(n);
     }
-    const seconds = timing.first && timing.last ? (Date.parse(String(timing.last)) - Date.parse(String(timing.first))) / 1000 : 0;
+    const seconds =
+      timing.first && timing.last ? (Date.parse(String(timing.last)) - Date.parse(String(timing.first))) / 1000 : 0;
     return {
       ...campaign,
       counts,
@@ -555,7 +640,10 @@ export class CampaignStore {
       rate: Number(timing.sent) > 1 && seconds > 0 ? Math.round((Number(timing.sent) / seconds) * 10) / 10 : null,
       lastErrors: errors.map((e) => ({ deliveryId: e.id, status: e.status, error: e.last_error!, at: e.updated_at })),
       links,
-      outcomes: { delivered: Number(timing.delivered), ...(outcomes.get(id) ?? { bounced: 0, complained: 0, unsubscribed: 0 }) },
+      outcomes: {
+        delivered: Number(timing.delivered),
+        ...(outcomes.get(id) ?? { bounced: 0, complained: 0, unsubscribed: 0 }),
+      },
     };
   }
 
@@ -577,7 +665,10 @@ export class CampaignStore {
       .groupBy('campaign_id')
       .execute();
     return new Map(
-      rows.map((r) => [r.campaign_id!, { bounced: Number(r.bounced), complained: Number(r.complained), unsubscribed: Number(r.unsubscribed) }]),
+      rows.map((r) => [
+        r.campaign_id!,
+        { bounced: Number(r.bounced), complained: Number(r.complained), unsubscribed: Number(r.unsubscribed) },
+      ]),
     );
   }
 

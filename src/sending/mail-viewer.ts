@@ -57,7 +57,8 @@ export function mailViewer(deps: MailViewerDeps): Router {
     const token = sessionToken(req);
     const user = token ? await deps.sessions.verify(token) : null;
     // Any staff role: editors send test mail and read it here too.
-    if (!user) return void res.redirect(302, `/admin/signin?next=${encodeURIComponent(req.originalUrl).replaceAll('%2F', '/')}`);
+    if (!user)
+      return void res.redirect(302, `/admin/signin?next=${encodeURIComponent(req.originalUrl).replaceAll('%2F', '/')}`);
     res.set('Cache-Control', 'no-store');
     next();
   });
@@ -173,13 +174,28 @@ ${mail.text ? `<h2>Text</h2>\n<pre>${escapeHtml(mail.text)}</pre>` : ''}`,
  */
 export function decodeWords(header: string): string {
   // Space between two encoded words is not part of the text (a long name is cut into several).
-  return header.replace(/\?=\s+=\?/g, '?==?').replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, encoding: string, text: string) =>
-    encoding.toLowerCase() === 'b'
-      ? Buffer.from(text, 'base64').toString('utf8')
-      : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8'),
-  );
+  return header
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, encoding: string, text: string) =>
+      encoding.toLowerCase() === 'b'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : Buffer.from(
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9a-f]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+            'latin1',
+          ).toString('utf8'),
+    );
 }
 
 function notFound(res: Response): void {
-  res.status(404).type('html').send(frame('Mail not found', `<h1>Mail not found</h1>\n<p>The emulator keeps mail only while this process runs.</p>\n<p><a href="${MAIL_VIEWER_PATH}">← All sent mail</a></p>`));
+  res
+    .status(404)
+    .type('html')
+    .send(
+      frame(
+        'Mail not found',
+        `<h1>Mail not found</h1>\n<p>The emulator keeps mail only while this process runs.</p>\n<p><a href="${MAIL_VIEWER_PATH}">← All sent mail</a></p>`,
+      ),
+    );
 }

@@ -7,18 +7,26 @@ import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
 import type { CampaignService } from './campaign-service.js';
 import { COMPARED_CAMPAIGNS, type CampaignStore } from './campaign-store.js';
 
-const isoTime = z.iso.datetime({ offset: true, error: 'must be an ISO date-time with its zone, such as 2026-12-01T15:00:00Z' });
+const isoTime = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO date-time with its zone, such as 2026-12-01T15:00:00Z',
+});
 
 const SendInput = z
   .strictObject({
     rule: RuleSchema.optional(),
     segmentId: z.number().int().positive().optional(),
     scheduledAt: isoTime.optional().describe('When to start; now when left out'),
-    tracking: z.enum(['aggregate', 'off']).default('aggregate').describe('"off" for a sensitive send: no link is counted'),
+    tracking: z
+      .enum(['aggregate', 'off'])
+      .default('aggregate')
+      .describe('"off" for a sensitive send: no link is counted'),
     resend: z
       .boolean()
       .default(false)
-      .describe('Send even though the bulletin already went out or is scheduled; without it such a send answers 409 already_sent with the earlier campaigns and how many of this audience already received it'),
+      .describe(
+        'Send even though the bulletin already went out or is scheduled; without it such a send answers 409 already_sent with the earlier campaigns and how many of this audience already received it',
+      ),
   })
   .refine((body) => (body.rule === undefined) !== (body.segmentId === undefined), 'must give either rule or segmentId');
 
@@ -39,7 +47,9 @@ const Campaign = z.object({
   createdAt: z.string(),
 });
 
-const Counts = z.record(z.enum([...DELIVERY_STATUSES, 'total']), z.number()).describe('Ledger rows by delivery status, and their total');
+const Counts = z
+  .record(z.enum([...DELIVERY_STATUSES, 'total']), z.number())
+  .describe('Ledger rows by delivery status, and their total');
 
 const Outcomes = {
   delivered: z.number().describe('Messages SES reported delivered'),
@@ -61,7 +71,11 @@ const CampaignSummary = z.object({
   ...Outcomes,
   clicks: z.number().nullable().describe('Clicks on tracked links; null for a send without tracking'),
   rates: z
-    .object(Object.fromEntries(['delivered', 'bounced', 'complained', 'unsubscribed', 'clicks'].map((k) => [k, z.number().nullable()])))
+    .object(
+      Object.fromEntries(
+        ['delivered', 'bounced', 'complained', 'unsubscribed', 'clicks'].map((k) => [k, z.number().nullable()]),
+      ),
+    )
     .nullable()
     .describe('Each count divided by sent; null before anything was sent'),
 });
@@ -71,8 +85,12 @@ const CampaignReport = Campaign.extend({
   byLanguage: z.record(z.string(), z.record(z.string(), z.number())),
   rate: z.number().nullable().describe('Messages sent per second'),
   lastErrors: z.array(z.object({ deliveryId: z.number(), status: z.string(), error: z.string(), at: z.string() })),
-  links: z.array(z.object({ block: z.number(), url: z.string(), clicks: z.number() })).describe('Clicks per block and link, in aggregate'),
-  outcomes: z.object(Outcomes).describe('What SES and the consent log say became of the mail; each person counted once'),
+  links: z
+    .array(z.object({ block: z.number(), url: z.string(), clicks: z.number() }))
+    .describe('Clicks per block and link, in aggregate'),
+  outcomes: z
+    .object(Outcomes)
+    .describe('What SES and the consent log say became of the mail; each person counted once'),
 });
 
 const FINAL_STATES = new Set(['sent', 'cancelled', 'failed']);
@@ -82,66 +100,119 @@ export function campaignRoutes(service: CampaignService, campaigns: CampaignStor
   const tag = 'campaigns';
   const action = (name: 'pause' | 'resume' | 'cancel', summary: string) =>
     defineRoute({
-      method: 'post', path: `/campaigns/:id/${name}`, tag, role: 'editor', summary, params: idParams, response: Campaign,
+      method: 'post',
+      path: `/campaigns/:id/${name}`,
+      tag,
+      role: 'editor',
+      summary,
+      params: idParams,
+      response: Campaign,
       handler: ({ params }) => service[name](params.id),
     });
   return [
     defineRoute({
-      method: 'post', path: '/bulletins/:id/send', tag, role: 'editor', status: 201,
-      summary: 'Send or schedule the bulletin to a rule or segment; 422 with the findings while the pre-send checks find errors; 409 already_sent when it went out before, unless resend is true',
-      params: idParams, body: SendInput, response: Campaign,
+      method: 'post',
+      path: '/bulletins/:id/send',
+      tag,
+      role: 'editor',
+      status: 201,
+      summary:
+        'Send or schedule the bulletin to a rule or segment; 422 with the findings while the pre-send checks find errors; 409 already_sent when it went out before, unless resend is true',
+      params: idParams,
+      body: SendInput,
+      response: Campaign,
       handler: ({ params, body }) => service.send(params.id, body),
     }),
     defineRoute({
-      method: 'post', path: '/bulletins/:id/test', tag, role: 'editor',
+      method: 'post',
+      path: '/bulletins/:id/test',
+      tag,
+      role: 'editor',
       summary: 'Send personalised test copies, subject marked [TEST], to up to 10 addresses',
       params: idParams,
-      body: z.strictObject({ to: z.array(Email).min(1, 'must name at least one address').max(10, 'must name at most 10 addresses'), lang: LanguageCode.optional() }),
+      body: z.strictObject({
+        to: z.array(Email).min(1, 'must name at least one address').max(10, 'must name at most 10 addresses'),
+        lang: LanguageCode.optional(),
+      }),
       response: z.object({ sent: z.array(z.object({ to: z.string(), messageId: z.string() })) }),
       handler: async ({ params, body }) => ({ sent: await service.test(params.id, body.to, body.lang) }),
     }),
     defineRoute({
-      method: 'get', path: '/campaigns', tag, role: 'editor',
-      summary: "List campaigns (the newest 500, or one bulletin's), newest first, with their bulletin's title and counts by delivery status",
+      method: 'get',
+      path: '/campaigns',
+      tag,
+      role: 'editor',
+      summary:
+        "List campaigns (the newest 500, or one bulletin's), newest first, with their bulletin's title and counts by delivery status",
       query: z.strictObject({ bulletinId: z.coerce.number().int().positive('must be a positive integer').optional() }),
       response: z.object({ data: z.array(CampaignListItem) }),
       handler: async ({ query }) => ({ data: await campaigns.list(query) }),
     }),
     defineRoute({
-      method: 'get', path: '/campaigns/:id', tag, role: 'editor',
+      method: 'get',
+      path: '/campaigns/:id',
+      tag,
+      role: 'editor',
       summary: 'A campaign: state, counts by delivery status and language, rate, times, last errors, clicks, outcomes',
-      params: idParams, response: CampaignReport,
+      params: idParams,
+      response: CampaignReport,
       handler: ({ params }) => campaigns.report(params.id),
     }),
     defineRoute({
-      method: 'get', path: '/campaigns/:id/comparison', tag, role: 'editor',
+      method: 'get',
+      path: '/campaigns/:id/comparison',
+      tag,
+      role: 'editor',
       summary: `The campaign beside the ${COMPARED_CAMPAIGNS} sends that started before it: sent, delivered, bounced, complained, unsubscribed, clicks and their rates`,
-      params: idParams, response: z.object({ campaign: CampaignSummary, previous: z.array(CampaignSummary) }),
+      params: idParams,
+      response: z.object({ campaign: CampaignSummary, previous: z.array(CampaignSummary) }),
       handler: ({ params }) => campaigns.comparison(params.id),
     }),
     defineRoute({
-      method: 'patch', path: '/campaigns/:id', tag, role: 'editor', summary: 'Reschedule a campaign that has not started',
-      params: idParams, body: z.strictObject({ scheduledAt: isoTime }), response: Campaign,
+      method: 'patch',
+      path: '/campaigns/:id',
+      tag,
+      role: 'editor',
+      summary: 'Reschedule a campaign that has not started',
+      params: idParams,
+      body: z.strictObject({ scheduledAt: isoTime }),
+      response: Campaign,
       handler: ({ params, body }) => service.reschedule(params.id, body.scheduledAt),
     }),
     action('pause', 'Pause a sending campaign'),
     action('resume', 'Resume a paused campaign'),
     action('cancel', 'Cancel a campaign; rows not yet sent are cancelled'),
     defineRoute({
-      method: 'post', path: '/campaigns/:id/retry-failed', tag, role: 'editor',
+      method: 'post',
+      path: '/campaigns/:id/retry-failed',
+      tag,
+      role: 'editor',
       summary: 'Queue failed rows again (and "unknown" ones when included: they may have been sent)',
       params: idParams,
-      body: z.strictObject({ include: z.array(z.enum(['failed', 'unknown'])).min(1).default(['failed']) }),
+      body: z.strictObject({
+        include: z
+          .array(z.enum(['failed', 'unknown']))
+          .min(1)
+          .default(['failed']),
+      }),
       response: z.object({ requeued: z.number(), campaign: Campaign }),
       handler: ({ params, body }) => service.retry(params.id, body.include),
     }),
     defineRoute({
-      method: 'get', path: '/campaigns/:id/events', tag, role: 'editor', responseContentType: 'text/event-stream',
+      method: 'get',
+      path: '/campaigns/:id/events',
+      tag,
+      role: 'editor',
+      responseContentType: 'text/event-stream',
       summary: 'Server-sent events: the campaign report every second until it is over',
       params: idParams,
       handler: async ({ params, req, res }) => {
         await campaigns.get(params.id); // 404 before the stream starts
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-cache',
+          connection: 'keep-alive',
+        });
         let open = true;
         req.on('close', () => (open = false));
         while (open) {

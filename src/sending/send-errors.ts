@@ -27,7 +27,12 @@ export class PermanentSendError extends UnrecoverableError {
   override name = 'PermanentSendError';
 }
 
-const PERMANENT = new Set(['MessageRejected', 'BadRequestException', 'MailFromDomainNotVerifiedException', 'NotFoundException']);
+const PERMANENT = new Set([
+  'MessageRejected',
+  'BadRequestException',
+  'MailFromDomainNotVerifiedException',
+  'NotFoundException',
+]);
 const ACCOUNT = new Set(['SendingPausedException', 'AccountSuspendedException']);
 
 /** Maps an error from the SES client to one of the classes above. */
@@ -40,7 +45,8 @@ export function classifySesError(err: unknown): Error {
   if (name === 'LimitExceededException') return new QuotaExceededError(message);
   if (ACCOUNT.has(name)) return new AccountPausedError(message);
   if (PERMANENT.has(name)) return new PermanentSendError(message);
-  if ((status !== undefined && status >= 500) || e?.$fault === 'server' || status === undefined) return new ThrottledError(message);
+  if ((status !== undefined && status >= 500) || e?.$fault === 'server' || status === undefined)
+    return new ThrottledError(message);
   // Any other 4xx is a problem with this request that trying again will not mend.
   return new PermanentSendError(message);
 }

@@ -53,7 +53,13 @@ export class SendQueues {
     await this.campaigns.add(
       'start',
       { campaignId },
-      { ...keep, jobId: startJobId(campaignId, run), delay: Math.max(0, at.getTime() - Date.now()), attempts: START_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 } },
+      {
+        ...keep,
+        jobId: startJobId(campaignId, run),
+        delay: Math.max(0, at.getTime() - Date.now()),
+        attempts: START_ATTEMPTS,
+        backoff: { type: 'exponential', delay: 1000 },
+      },
     );
   }
 
@@ -69,13 +75,22 @@ export class SendQueues {
     if (job && ((await job.isDelayed()) || (await job.isWaiting()))) await job.remove();
   }
 
-  async enqueueBatches(campaignId: number, run: number, batches: readonly { fromId: number; toId: number }[]): Promise<void> {
+  async enqueueBatches(
+    campaignId: number,
+    run: number,
+    batches: readonly { fromId: number; toId: number }[],
+  ): Promise<void> {
     for (let i = 0; i < batches.length; i += ADD_BULK_CHUNK) {
       await this.deliveries.addBulk(
         batches.slice(i, i + ADD_BULK_CHUNK).map(({ fromId, toId }) => ({
           name: 'batch',
           data: { campaignId, run, fromId, toId },
-          opts: { ...keep, jobId: `batch-${campaignId}-${run}-${fromId}`, attempts: BATCH_ATTEMPTS, backoff: { type: 'capped' } },
+          opts: {
+            ...keep,
+            jobId: `batch-${campaignId}-${run}-${fromId}`,
+            attempts: BATCH_ATTEMPTS,
+            backoff: { type: 'capped' },
+          },
         })),
       );
     }

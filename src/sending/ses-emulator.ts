@@ -55,7 +55,15 @@ async function readStore(url: string): Promise<ReceivedMail[]> {
   const res = await fetch(`${url}/store`);
   if (!res.ok) throw new Error(`the SES emulator's store answered ${res.status}`);
   const { emails } = Store.parse(await res.json());
-  return emails.map((m) => ({ id: m.messageId, from: m.from, to: m.destination.to, subject: m.subject, html: m.body.html, text: m.body.text, receivedAt: new Date(m.at * 1000) }));
+  return emails.map((m) => ({
+    id: m.messageId,
+    from: m.from,
+    to: m.destination.to,
+    subject: m.subject,
+    html: m.body.html,
+    text: m.body.text,
+    receivedAt: new Date(m.at * 1000),
+  }));
 }
 
 function closeServer(server: Server): Promise<void> {

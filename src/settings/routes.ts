@@ -7,13 +7,22 @@ export function settingsRoutes(settings: SettingsStore): RouteSpec[] {
   const tag = 'settings';
   return [
     defineRoute({
-      method: 'get', path: '/settings', tag, role: 'editor', summary: 'The organisation settings',
+      method: 'get',
+      path: '/settings',
+      tag,
+      role: 'editor',
+      summary: 'The organisation settings',
       response: Settings,
       handler: () => settings.get(),
     }),
     defineRoute({
-      method: 'put', path: '/settings', tag, role: 'admin', summary: 'Change settings: the fields given are merged over the rest',
-      body: SettingsPatch, response: Settings,
+      method: 'put',
+      path: '/settings',
+      tag,
+      role: 'admin',
+      summary: 'Change settings: the fields given are merged over the rest',
+      body: SettingsPatch,
+      response: Settings,
       handler: ({ body }) => settings.update(body),
     }),
   ];

@@ -19,7 +19,10 @@ export const Settings = z.strictObject({
 export type Settings = z.infer<typeof Settings>;
 
 /** PUT merges: any subset of the fields. */
-export const SettingsPatch = Settings.partial().refine((patch) => Object.keys(patch).length > 0, 'must change at least one field');
+export const SettingsPatch = Settings.partial().refine(
+  (patch) => Object.keys(patch).length > 0,
+  'must change at least one field',
+);
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
 export const DEFAULT_SETTINGS: Settings = Object.freeze({

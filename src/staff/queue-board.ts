@@ -39,13 +39,20 @@ export function queueBoard(deps: QueueBoardDeps): Router {
       return;
     }
     if (user.role !== 'admin') {
-      sendPage(res, 403, 'Only admins may see the queues', 'Ask an admin if you need to see what the sending queues are doing.');
+      sendPage(
+        res,
+        403,
+        'Only admins may see the queues',
+        'Ask an admin if you need to see what the sending queues are doing.',
+      );
       return;
     }
     // The board's own API changes jobs from the page with fetch: a browser names the page's origin
     // on such requests, so one from another site is refused (SameSite=Lax already keeps the cookie off most).
     if (!SAFE_METHODS.has(req.method) && !sameOrigin(req, deps.publicUrl)) {
-      res.status(403).json({ error: { code: 'forbidden', message: 'Changes to the queues must come from the dashboard itself' } });
+      res
+        .status(403)
+        .json({ error: { code: 'forbidden', message: 'Changes to the queues must come from the dashboard itself' } });
       return;
     }
     next();
@@ -83,5 +90,7 @@ function sendPage(res: Response, status: number, title: string, text: string): v
   res
     .status(status)
     .type('html')
-    .send(`<!doctype html>\n<html lang="en"><meta charset="utf-8"><title>${title}</title>\n<h1>${title}</h1>\n<p>${text}</p>\n<p><a href="/admin">Back to Pregón</a></p>\n</html>\n`);
+    .send(
+      `<!doctype html>\n<html lang="en"><meta charset="utf-8"><title>${title}</title>\n<h1>${title}</h1>\n<p>${text}</p>\n<p><a href="/admin">Back to Pregón</a></p>\n</html>\n`,
+    );
 }

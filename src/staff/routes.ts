@@ -3,7 +3,17 @@
 import { z } from 'zod';
 import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
 import { AppError } from '../http/app-error.js';
-import { CreatedToken, SessionStaff, StaffInput, StaffMember, StaffPatch, StaffRole, TestAddressesInput, TokenInfo, TokenInput } from './schemas.js';
+import {
+  CreatedToken,
+  SessionStaff,
+  StaffInput,
+  StaffMember,
+  StaffPatch,
+  StaffRole,
+  TestAddressesInput,
+  TokenInfo,
+  TokenInput,
+} from './schemas.js';
 import type { SessionStore } from './sessions.js';
 import { sessionStaff } from './sign-in.js';
 import type { StaffStore, StaffUser } from './staff-store.js';
@@ -12,30 +22,53 @@ export function staffRoutes(staff: StaffStore, sessions: SessionStore): RouteSpe
   const tag = 'staff';
   return [
     defineRoute({
-      method: 'get', path: '/staff', tag, role: 'admin', summary: 'List staff accounts',
+      method: 'get',
+      path: '/staff',
+      tag,
+      role: 'admin',
+      summary: 'List staff accounts',
       response: z.object({ data: z.array(StaffMember) }),
       handler: async () => ({ data: (await staff.listUsers()).map(staffMember) }),
     }),
     defineRoute({
-      method: 'post', path: '/staff', tag, role: 'admin', summary: 'Create a staff account', status: 201,
-      body: StaffInput, response: StaffMember,
+      method: 'post',
+      path: '/staff',
+      tag,
+      role: 'admin',
+      summary: 'Create a staff account',
+      status: 201,
+      body: StaffInput,
+      response: StaffMember,
       handler: async ({ body }) => staffMember(await staff.createUser(body)),
     }),
     defineRoute({
-      method: 'patch', path: '/staff/:id', tag, role: 'admin',
-      summary: "Change a staff member's role or password (a new password ends their other sessions; the last admin stays admin)",
-      params: idParams, body: StaffPatch, response: StaffMember,
+      method: 'patch',
+      path: '/staff/:id',
+      tag,
+      role: 'admin',
+      summary:
+        "Change a staff member's role or password (a new password ends their other sessions; the last admin stays admin)",
+      params: idParams,
+      body: StaffPatch,
+      response: StaffMember,
       handler: async ({ params, body, auth }) => {
         const user = await staff.updateUser(params.id, body);
         if (body.password !== undefined) {
-          await sessions.deleteForStaff(user.id, auth.kind === 'session' && auth.staffId === user.id ? auth.sessionToken : undefined);
+          await sessions.deleteForStaff(
+            user.id,
+            auth.kind === 'session' && auth.staffId === user.id ? auth.sessionToken : undefined,
+          );
         }
         return staffMember(user);
       },
     }),
     defineRoute({
-      method: 'delete', path: '/staff/:id', tag, role: 'admin',
-      summary: 'Delete a staff account and end its sessions (not your own, not the last admin)', status: 204,
+      method: 'delete',
+      path: '/staff/:id',
+      tag,
+      role: 'admin',
+      summary: 'Delete a staff account and end its sessions (not your own, not the last admin)',
+      status: 204,
       params: idParams,
       handler: async ({ params, auth }) => {
         if (auth.kind === 'session' && auth.staffId === params.id) {
@@ -51,17 +84,32 @@ export function tokenRoutes(staff: StaffStore): RouteSpec[] {
   const tag = 'tokens';
   return [
     defineRoute({
-      method: 'get', path: '/tokens', tag, role: 'admin', summary: 'List API tokens (never their secrets)',
+      method: 'get',
+      path: '/tokens',
+      tag,
+      role: 'admin',
+      summary: 'List API tokens (never their secrets)',
       response: z.object({ data: z.array(TokenInfo) }),
       handler: async () => ({ data: await staff.listTokens() }),
     }),
     defineRoute({
-      method: 'post', path: '/tokens', tag, role: 'admin', summary: 'Create an API token; the answer is the only time it is shown', status: 201,
-      body: TokenInput, response: CreatedToken,
+      method: 'post',
+      path: '/tokens',
+      tag,
+      role: 'admin',
+      summary: 'Create an API token; the answer is the only time it is shown',
+      status: 201,
+      body: TokenInput,
+      response: CreatedToken,
       handler: async ({ body }) => ({ ...(await staff.createToken(body)), name: body.name, role: body.role }),
     }),
     defineRoute({
-      method: 'delete', path: '/tokens/:id', tag, role: 'admin', summary: 'Revoke an API token: it stops working at once', status: 204,
+      method: 'delete',
+      path: '/tokens/:id',
+      tag,
+      role: 'admin',
+      summary: 'Revoke an API token: it stops working at once',
+      status: 204,
       params: idParams,
       handler: ({ params }) => staff.deleteToken(params.id),
     }),
@@ -74,7 +122,11 @@ export function meRoutes(staff: StaffStore): RouteSpec[] {
   const tag = 'me';
   return [
     defineRoute({
-      method: 'get', path: '/me', tag, role: 'editor', summary: 'Who is asking: the signed-in staff member, or the API token',
+      method: 'get',
+      path: '/me',
+      tag,
+      role: 'editor',
+      summary: 'Who is asking: the signed-in staff member, or the API token',
       response: z.union([SessionStaff, TokenSelf]),
       handler: async ({ auth }) => {
         if (auth.kind === 'token') return { kind: 'token', name: auth.name, role: auth.role };
@@ -82,12 +134,19 @@ export function meRoutes(staff: StaffStore): RouteSpec[] {
       },
     }),
     defineRoute({
-      method: 'put', path: '/me/test-addresses', tag, role: 'editor',
+      method: 'put',
+      path: '/me/test-addresses',
+      tag,
+      role: 'editor',
       summary: 'Replace the addresses your test copies go to (signed-in staff only)',
-      body: TestAddressesInput, response: z.object({ testAddresses: z.array(z.string()) }),
+      body: TestAddressesInput,
+      response: z.object({ testAddresses: z.array(z.string()) }),
       handler: async ({ auth, body }) => {
         if (auth.kind !== 'session') {
-          throw new AppError('invalid_input', 'Test addresses belong to a signed-in staff member; an API token has none');
+          throw new AppError(
+            'invalid_input',
+            'Test addresses belong to a signed-in staff member; an API token has none',
+          );
         }
         return { testAddresses: await staff.setTestAddresses(auth.staffId, body.addresses) };
       },

@@ -7,7 +7,10 @@ import { STAFF_ROLES } from '../db/schema.js';
 export const StaffRole = z.enum(STAFF_ROLES);
 
 /** scrypt over a megabyte of "password" would be a cheap way to burn our CPU: cap it. */
-export const Password = z.string().min(12, 'must be at least 12 characters').max(1024, 'must be at most 1024 characters');
+export const Password = z
+  .string()
+  .min(12, 'must be at least 12 characters')
+  .max(1024, 'must be at most 1024 characters');
 
 /** At most this many test addresses per staff member. */
 export const TEST_ADDRESSES_MAX = 10;

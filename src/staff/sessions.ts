@@ -51,7 +51,11 @@ export class SessionStore {
       return null;
     }
     if (now - lastSeen >= LAST_SEEN_RESOLUTION_MS) {
-      await this.db.updateTable('staff_sessions').set({ last_seen_at: iso(now) }).where('id_hash', '=', idHash).execute();
+      await this.db
+        .updateTable('staff_sessions')
+        .set({ last_seen_at: iso(now) })
+        .where('id_hash', '=', idHash)
+        .execute();
     }
     return (await this.staff.findUser(row.staff_id)) ?? null;
   }

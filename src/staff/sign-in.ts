@@ -52,7 +52,11 @@ export function signInRouter(deps: SignInDeps): Router {
   // A hash of nothing anyone knows, at the cost of a real one, made before the first request needs it.
   const dummyHash = hashPassword(randomBytes(16).toString('base64url'));
 
-  const throttle = (name: string, limit: number, extra: Partial<Parameters<typeof rateLimit>[0]> = {}): RequestHandler =>
+  const throttle = (
+    name: string,
+    limit: number,
+    extra: Partial<Parameters<typeof rateLimit>[0]> = {},
+  ): RequestHandler =>
     rateLimit({
       windowMs: limits.windowMs,
       limit,
@@ -66,7 +70,9 @@ export function signInRouter(deps: SignInDeps): Router {
       }),
       logger: deps.logger,
       handler: (_req, res) => {
-        res.status(429).json(new AppError('rate_limited', 'Too many failed attempts: wait a few minutes and try again').toJSON());
+        res
+          .status(429)
+          .json(new AppError('rate_limited', 'Too many failed attempts: wait a few minutes and try again').toJSON());
       },
       ...extra,
     });
@@ -117,7 +123,10 @@ export function signInRouter(deps: SignInDeps): Router {
     const token = sessionToken(req);
     if (token && (await deps.sessions.verify(token))) {
       if (!deps.sessions.csrfMatches(token, req.get(CSRF_HEADER))) {
-        throw new AppError('forbidden', 'The CSRF token is missing or wrong: send the csrfToken of GET /api/session in the X-CSRF-Token header');
+        throw new AppError(
+          'forbidden',
+          'The CSRF token is missing or wrong: send the csrfToken of GET /api/session in the X-CSRF-Token header',
+        );
       }
       await deps.sessions.delete(token);
     }
@@ -131,7 +140,8 @@ export function signInRouter(deps: SignInDeps): Router {
 
   router.post('/setup', perIp, async (req, res) => {
     const input = parseJsonBody(req, SetupInput);
-    if ((await deps.staff.countAdmins()) > 0) throw new AppError('conflict', 'An admin account exists already: sign in instead');
+    if ((await deps.staff.countAdmins()) > 0)
+      throw new AppError('conflict', 'An admin account exists already: sign in instead');
     if (!setupCode || !setupCodeMatches(setupCode, input.code)) {
       throw new AppError('forbidden', 'The setup code is wrong', [
         { path: 'code', message: 'is not the code `npm start` printed (it works once)' },
@@ -153,8 +163,16 @@ export function signInRouter(deps: SignInDeps): Router {
   return router;
 }
 
-function sessionAnswer(deps: SignInDeps, user: StaffUser, token: string): { staff: SessionStaff; csrfToken: string; mailViewer?: string } {
-  return { staff: sessionStaff(user), csrfToken: deps.sessions.csrfToken(token), ...(deps.mailViewer ? { mailViewer: deps.mailViewer } : {}) };
+function sessionAnswer(
+  deps: SignInDeps,
+  user: StaffUser,
+  token: string,
+): { staff: SessionStaff; csrfToken: string; mailViewer?: string } {
+  return {
+    staff: sessionStaff(user),
+    csrfToken: deps.sessions.csrfToken(token),
+    ...(deps.mailViewer ? { mailViewer: deps.mailViewer } : {}),
+  };
 }
 
 /** The signed-in person as GET /api/session and GET /api/me show them. */

@@ -37,7 +37,8 @@ export class StaffStore {
   async createFirstAdmin(input: { email: string; password: string }): Promise<StaffUser> {
     const passwordHash = await hashPassword(input.password);
     return this.db.transaction().execute(async (trx) => {
-      if ((await countAdmins(trx)) > 0) throw new AppError('conflict', 'An admin account exists already: sign in instead');
+      if ((await countAdmins(trx)) > 0)
+        throw new AppError('conflict', 'An admin account exists already: sign in instead');
       return this.insertUser(trx, { ...input, role: 'admin' }, passwordHash);
     });
   }
@@ -58,7 +59,11 @@ export class StaffStore {
 
   /** The account and its password hash, for sign-in only. */
   async findForSignIn(email: string): Promise<{ user: StaffUser; passwordHash: string } | undefined> {
-    const row = await this.db.selectFrom('staff_users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('staff_users')
+      .selectAll()
+      .where('email', '=', email.trim().toLowerCase())
+      .executeTakeFirst();
     return row && { user: toStaffUser(row), passwordHash: row.password_hash };
   }
 
@@ -121,7 +126,13 @@ export class StaffStore {
       .select(['id', 'name', 'role', 'created_at', 'last_used_at'])
       .orderBy('id')
       .execute();
-    return rows.map((row) => ({ id: row.id, name: row.name, role: row.role, createdAt: row.created_at, lastUsedAt: row.last_used_at }));
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      role: row.role,
+      createdAt: row.created_at,
+      lastUsedAt: row.last_used_at,
+    }));
   }
 
   /** Revokes a token: the row goes, so the next request that shows it is refused. */
@@ -133,11 +144,19 @@ export class StaffStore {
   async verifyToken(token: string): Promise<TokenOwner | null> {
     const parts = parseToken(token);
     if (!parts) return null;
-    const row = await this.db.selectFrom('api_tokens').selectAll().where('lookup', '=', parts.lookup).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('lookup', '=', parts.lookup)
+      .executeTakeFirst();
     if (!row || !secretMatches(parts.secret, row.secret_hash)) return null;
     const now = Date.now();
     if (!row.last_used_at || now - Date.parse(row.last_used_at) > LAST_USED_RESOLUTION_MS) {
-      await this.db.updateTable('api_tokens').set({ last_used_at: new Date(now).toISOString() }).where('id', '=', row.id).execute();
+      await this.db
+        .updateTable('api_tokens')
+        .set({ last_used_at: new Date(now).toISOString() })
+        .where('id', '=', row.id)
+        .execute();
     }
     return { tokenId: row.id, name: row.name, role: row.role };
   }
@@ -156,7 +175,8 @@ export class StaffStore {
         .executeTakeFirstOrThrow();
       return toStaffUser(row);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new AppError('conflict', `A staff account with the email ${email} already exists`);
+      if (isUniqueViolation(err))
+        throw new AppError('conflict', `A staff account with the email ${email} already exists`);
       throw err;
     }
   }
@@ -183,14 +203,21 @@ async function findRow(trx: Transaction<Tables>, id: number): Promise<Selectable
  * another, and the second sees the first one's change, instead of both seeing the other still
  * admin. SQLite takes its write lock with it.
  */
-async function refuseLastAdmin(trx: Transaction<Tables>, user: Selectable<StaffUsersTable>, doing: 'demote' | 'delete'): Promise<void> {
+async function refuseLastAdmin(
+  trx: Transaction<Tables>,
+  user: Selectable<StaffUsersTable>,
+  doing: 'demote' | 'delete',
+): Promise<void> {
   await trx
     .updateTable('staff_users')
     .set((eb) => ({ role: eb.ref('role') }))
     .where('role', '=', 'admin')
     .execute();
   if ((await countAdmins(trx)) <= 1) {
-    throw new AppError('conflict', `${user.email} is the last admin: make another admin before you ${doing} this account`);
+    throw new AppError(
+      'conflict',
+      `${user.email} is the last admin: make another admin before you ${doing} this account`,
+    );
   }
 }
 

@@ -25,7 +25,12 @@ export class ArchiveStore {
       // The join is on the version's primary key, so a campaign is one row whatever else it has.
       this.archived()
         .innerJoin('bulletin_versions', 'bulletin_versions.id', 'campaigns.bulletin_version_id')
-        .select(['campaigns.id', 'campaigns.bulletin_version_id', 'campaigns.finished_at', 'bulletin_versions.document'])
+        .select([
+          'campaigns.id',
+          'campaigns.bulletin_version_id',
+          'campaigns.finished_at',
+          'bulletin_versions.document',
+        ])
         .orderBy('campaigns.finished_at', 'desc')
         .orderBy('campaigns.id', 'desc')
         .limit(perPage)
@@ -37,7 +42,13 @@ export class ArchiveStore {
     ]);
     const entries = rows.map((row) => {
       const document = parseJson<BulletinDocument>(row.document);
-      return { id: row.id, bulletinVersionId: row.bulletin_version_id, finishedAt: row.finished_at!, subject: document.subject, languages: document.languages };
+      return {
+        id: row.id,
+        bulletinVersionId: row.bulletin_version_id,
+        finishedAt: row.finished_at!,
+        subject: document.subject,
+        languages: document.languages,
+      };
     });
     return { entries, total: Number(count.n) };
   }

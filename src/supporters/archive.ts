@@ -24,7 +24,8 @@ const WORDS = {
     pageOf: (page: number, pages: number) => `Page ${page} of ${pages}`,
     allBulletins: 'All bulletins',
     notFound: 'Bulletin not found',
-    notFoundText: 'There is no bulletin at this address. It may not have been sent yet, or the link may have been cut short when it was copied.',
+    notFoundText:
+      'There is no bulletin at this address. It may not have been sent yet, or the link may have been cut short when it was copied.',
   },
   es: {
     title: 'Archivo de boletines',
@@ -35,7 +36,8 @@ const WORDS = {
     pageOf: (page: number, pages: number) => `Página ${page} de ${pages}`,
     allBulletins: 'Todos los boletines',
     notFound: 'No encontramos este boletín',
-    notFoundText: 'No hay ningún boletín en esta dirección. Puede que aún no se haya enviado, o que el enlace se haya cortado al copiarlo.',
+    notFoundText:
+      'No hay ningún boletín en esta dirección. Puede que aún no se haya enviado, o que el enlace se haya cortado al copiarlo.',
   },
 } satisfies Record<PageLanguage, unknown>;
 
@@ -50,7 +52,8 @@ const PUBLIC_CACHE = 'public, max-age=300';
  * The mail's HTML is shown as is: its images load (from https), nothing else does. No script, and
  * no web font: MJML links Google Fonts, a third-party request the archive does not make.
  */
-const MAIL_CSP = "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const MAIL_CSP =
+  "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const ListQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
 /** `12` or `12-our-new-website`: any words part is accepted and redirected to the current one. */
@@ -82,7 +85,9 @@ export function archiveRouter(deps: ArchiveDeps): Router {
     const { entries, total } = await deps.archive.listSent(query.data.page, PER_PAGE);
     if (entries.length === 0 && query.data.page > 1) return void sendNotFound(res, settings, lang, 404);
     res.set('Cache-Control', PUBLIC_CACHE).vary('Accept-Language');
-    res.type('html').send(listPage(req, settings, lang, entries, query.data.page, Math.ceil(total / PER_PAGE), neutral));
+    res
+      .type('html')
+      .send(listPage(req, settings, lang, entries, query.data.page, Math.ceil(total / PER_PAGE), neutral));
   });
 
   router.get('/archive/:slug', async (req, res) => {
@@ -93,7 +98,10 @@ export function archiveRouter(deps: ArchiveDeps): Router {
       return void sendNotFound(res, settings, pageLanguage(req, undefined, settings.defaultLanguage), 404);
     }
     const document = await deps.bulletins.version(campaign.bulletinVersionId);
-    const slug = archiveSlug(campaign.id, plainSubject(document.subject, document.languages[0]!, document.languages, neutral));
+    const slug = archiveSlug(
+      campaign.id,
+      plainSubject(document.subject, document.languages[0]!, document.languages, neutral),
+    );
     if (req.params.slug !== slug) {
       const lang = typeof req.query.lang === 'string' ? `?lang=${encodeURIComponent(req.query.lang)}` : '';
       return void res.redirect(301, `${req.baseUrl}/archive/${slug}${lang}`);
@@ -142,8 +150,16 @@ function neutralValues(publicUrl: string): TemplateValues {
 }
 
 /** The subject in `language` (else the bulletin's first), its placeholders filled as for a public copy. */
-function plainSubject(subject: Localised, language: string, languages: readonly string[], values: TemplateValues): string {
-  return fillTemplate(compileTemplate(pick(subject, language, languages[0]!).replace(/\s+/g, ' '), 'plain'), values).trim();
+function plainSubject(
+  subject: Localised,
+  language: string,
+  languages: readonly string[],
+  values: TemplateValues,
+): string {
+  return fillTemplate(
+    compileTemplate(pick(subject, language, languages[0]!).replace(/\s+/g, ' '), 'plain'),
+    values,
+  ).trim();
 }
 
 /** ?lang=, else the browser's languages, else the bulletin's first: always one the bulletin has. */
@@ -152,7 +168,9 @@ function bulletinLanguage(req: Request, languages: readonly string[]): string {
   for (const candidate of [...asked, ...req.acceptsLanguages()]) {
     const wanted = candidate.toLowerCase();
     const base = wanted.split('-')[0];
-    const match = languages.find((l) => l.toLowerCase() === wanted) ?? languages.find((l) => l.toLowerCase().split('-')[0] === base);
+    const match =
+      languages.find((l) => l.toLowerCase() === wanted) ??
+      languages.find((l) => l.toLowerCase().split('-')[0] === base);
     if (match) return match;
   }
   return languages[0]!;
@@ -188,7 +206,8 @@ function listPage(
     const href = `/archive/${slug}${entry.languages.includes(lang) ? `?lang=${lang}` : ''}`;
     return `<li><a href="${escapeHtml(href)}"${shown === lang ? '' : ` lang="${escapeHtml(shown)}"`}>${escapeHtml(subject)}</a><br><time datetime="${escapeHtml(entry.finishedAt)}">${escapeHtml(date.format(new Date(entry.finishedAt)))}</time></li>`;
   });
-  const pageLink = (n: number, rel: 'prev' | 'next', label: string) => `<a href="/archive?page=${n}&amp;lang=${lang}" rel="${rel}">${escapeHtml(label)}</a>`;
+  const pageLink = (n: number, rel: 'prev' | 'next', label: string) =>
+    `<a href="/archive?page=${n}&amp;lang=${lang}" rel="${rel}">${escapeHtml(label)}</a>`;
   const pagination =
     pages > 1
       ? `<nav aria-label="${escapeHtml(w.pageOf(current, pages))}"><p>${[
@@ -245,7 +264,13 @@ class RenderedPages {
     private readonly publicUrl: string,
   ) {}
 
-  get(campaignId: number, language: string, slug: string, document: BulletinDocument, context: ThemeContext): Promise<string> {
+  get(
+    campaignId: number,
+    language: string,
+    slug: string,
+    document: BulletinDocument,
+    context: ThemeContext,
+  ): Promise<string> {
     const key = `${campaignId} ${language}`;
     const fingerprint = JSON.stringify(context);
     let entry = this.entries.get(key);
@@ -270,7 +295,12 @@ class RenderedPages {
    * (a call to subscribe instead of that footer), filled with neutral values, with a small bar
    * to the archive and the other languages at the top.
    */
-  private async render(document: BulletinDocument, language: string, slug: string, context: ThemeContext): Promise<string> {
+  private async render(
+    document: BulletinDocument,
+    language: string,
+    slug: string,
+    context: ThemeContext,
+  ): Promise<string> {
     const subscribeUrl = `${this.publicUrl}/subscribe?lang=${wordsLanguage(language)}`;
     const compiled = await renderBulletin(document, language, { ...context, for: 'archive', subscribeUrl });
     const html = fillTemplate(compiled.html, this.values);
@@ -297,6 +327,9 @@ function readerBar(slug: string, language: string, languages: readonly string[])
       ? `<strong aria-current="page" lang="${escapeHtml(l)}">${escapeHtml(languageName(l))}</strong>`
       : `<a href="/archive/${escapeHtml(slug)}?lang=${encodeURIComponent(l)}" lang="${escapeHtml(l)}" hreflang="${escapeHtml(l)}">${escapeHtml(languageName(l))}</a>`,
   );
-  const links = [`<a href="/archive?lang=${lang}">← ${escapeHtml(w.allBulletins)}</a>`, ...(languages.length > 1 ? switches : [])];
+  const links = [
+    `<a href="/archive?lang=${lang}">← ${escapeHtml(w.allBulletins)}</a>`,
+    ...(languages.length > 1 ? switches : []),
+  ];
   return `<nav class="archive-bar" aria-label="${escapeHtml(w.title)}" lang="${lang}">${links.join(' · ')}</nav>`;
 }

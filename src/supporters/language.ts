@@ -30,13 +30,17 @@ export const LANGUAGE_NAMES: Record<PageLanguage, string> = { en: 'English', es:
 export function languageSwitch(req: Request, current: PageLanguage): string {
   const names = LANGUAGE_NAMES;
   return `<nav aria-label="Language / Idioma"><p>${PAGE_LANGUAGES.map((lang) =>
-    lang === current ? `<strong>${names[lang]}</strong>` : `<a href="${escapeHtml(req.path)}?lang=${lang}" lang="${lang}" hreflang="${lang}">${names[lang]}</a>`,
+    lang === current
+      ? `<strong>${names[lang]}</strong>`
+      : `<a href="${escapeHtml(req.path)}?lang=${lang}" lang="${lang}" hreflang="${lang}">${names[lang]}</a>`,
   ).join(' · ')}</p></nav>`;
 }
 
 /** The <option>s of a language choice, `selected` chosen. */
 export function languageOptions(selected: string): string {
-  return PAGE_LANGUAGES.map((l) => `<option value="${l}" lang="${l}"${selected.startsWith(l) ? ' selected' : ''}>${LANGUAGE_NAMES[l]}</option>`).join('');
+  return PAGE_LANGUAGES.map(
+    (l) => `<option value="${l}" lang="${l}"${selected.startsWith(l) ? ' selected' : ''}>${LANGUAGE_NAMES[l]}</option>`,
+  ).join('');
 }
 
 /** One checkbox per public topic, named and described in the page language. */

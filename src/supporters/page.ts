@@ -64,6 +64,9 @@ export function maskEmail(email: string): string {
 }
 
 /** A checkbox or radio button in a row that is its label, so the whole row can be clicked; `label` is HTML. */
-export function choice(input: { type: 'checkbox' | 'radio'; name: string; value: string; checked?: boolean }, label: string): string {
+export function choice(
+  input: { type: 'checkbox' | 'radio'; name: string; value: string; checked?: boolean },
+  label: string,
+): string {
   return `<label class="choice"><input type="${input.type}" name="${escapeHtml(input.name)}" value="${escapeHtml(input.value)}"${input.checked ? ' checked' : ''}> <span>${label}</span></label>`;
 }

@@ -6,7 +6,14 @@ import { formBody } from '../http/storable-input.js';
 import { escapeHtml } from '../render/html.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
-import { PageLanguageChoice, languageOptions, languageSwitch, pageLanguage, topicCheckboxes, type PageLanguage } from './language.js';
+import {
+  PageLanguageChoice,
+  languageOptions,
+  languageSwitch,
+  pageLanguage,
+  topicCheckboxes,
+  type PageLanguage,
+} from './language.js';
 import { choice, maskEmail, page } from './page.js';
 import type { LinkedSubscriber, SupporterStore } from './supporter-store.js';
 
@@ -56,7 +63,10 @@ const WORDS = {
 const PAUSE_DAYS = [30, 60, 90] as const;
 
 const Choice = z.object({
-  topics: z.union([z.string(), z.array(z.string())]).optional().transform((t) => (t === undefined ? [] : Array.isArray(t) ? t : [t])),
+  topics: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((t) => (t === undefined ? [] : Array.isArray(t) ? t : [t])),
   language: PageLanguageChoice,
   pause: z.enum(['keep', 'resume', '30', '60', '90']).default('keep'),
   leave: z.literal('yes').optional(),
@@ -74,23 +84,47 @@ export function preferencesRouter(deps: PreferencesDeps): Router {
 
   router.get('/preferences/:token', async (req, res) => {
     const subscriber = await find(deps, req.params.token);
-    if (!subscriber) return void res.status(400).type('html').send(await invalidPage(deps, req));
+    if (!subscriber)
+      return void res
+        .status(400)
+        .type('html')
+        .send(await invalidPage(deps, req));
     res.type('html').send(await preferencesPage(deps, req, subscriber));
   });
 
   router.post('/preferences/:token', async (req, res) => {
     const subscriber = await find(deps, req.params.token);
-    if (!subscriber) return void res.status(400).type('html').send(await invalidPage(deps, req));
+    if (!subscriber)
+      return void res
+        .status(400)
+        .type('html')
+        .send(await invalidPage(deps, req));
     const parsed = Choice.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).type('html').send(await preferencesPage(deps, req, subscriber));
+    if (!parsed.success)
+      return void res
+        .status(400)
+        .type('html')
+        .send(await preferencesPage(deps, req, subscriber));
     const choice = parsed.data;
     const lang = pageLanguage(req, subscriber.language);
     if (choice.leave) {
       await deps.supporters.unsubscribe(subscriber, null);
-    } else if (subscriber.status === 'active' || subscriber.status === 'unsubscribed' || subscriber.status === 'pending') {
+    } else if (
+      subscriber.status === 'active' ||
+      subscriber.status === 'unsubscribed' ||
+      subscriber.status === 'pending'
+    ) {
       const pausedUntil =
-        choice.pause === 'keep' ? undefined : choice.pause === 'resume' ? null : new Date(Date.now() + Number(choice.pause) * 86_400_000).toISOString();
-      await deps.supporters.savePreferences(subscriber, { topics: choice.topics, language: choice.language, pausedUntil }, lang);
+        choice.pause === 'keep'
+          ? undefined
+          : choice.pause === 'resume'
+            ? null
+            : new Date(Date.now() + Number(choice.pause) * 86_400_000).toISOString();
+      await deps.supporters.savePreferences(
+        subscriber,
+        { topics: choice.topics, language: choice.language, pausedUntil },
+        lang,
+      );
     }
     const after = (await deps.supporters.subscriber(subscriber.id))!;
     res.type('html').send(await preferencesPage(deps, req, after, choice.leave ? 'left' : 'saved'));
@@ -103,13 +137,22 @@ async function find(deps: PreferencesDeps, token: string): Promise<LinkedSubscri
   return id && /^\d+$/.test(id) ? deps.supporters.subscriber(Number(id)) : undefined;
 }
 
-async function preferencesPage(deps: PreferencesDeps, req: Request, subscriber: LinkedSubscriber, notice?: 'saved' | 'left'): Promise<string> {
+async function preferencesPage(
+  deps: PreferencesDeps,
+  req: Request,
+  subscriber: LinkedSubscriber,
+  notice?: 'saved' | 'left',
+): Promise<string> {
   const settings = await deps.settings.get();
   const lang = pageLanguage(req, subscriber.language);
   const w = WORDS[lang];
-  const [topics, following] = await Promise.all([deps.supporters.publicTopics(), deps.supporters.topicsOf(subscriber.id)]);
+  const [topics, following] = await Promise.all([
+    deps.supporters.publicTopics(),
+    deps.supporters.topicsOf(subscriber.id),
+  ]);
   const date = (iso: string) => new Intl.DateTimeFormat(lang, { dateStyle: 'long' }).format(new Date(iso));
-  const paused = subscriber.paused_until && subscriber.paused_until > new Date().toISOString() ? subscriber.paused_until : null;
+  const paused =
+    subscriber.paused_until && subscriber.paused_until > new Date().toISOString() ? subscriber.paused_until : null;
   const stopped = subscriber.status === 'bounced' || subscriber.status === 'complained';
 
   const status =
@@ -124,7 +167,8 @@ async function preferencesPage(deps: PreferencesDeps, req: Request, subscriber: 
             : '';
   const topicBoxes = topicCheckboxes(topics, lang, following);
   const languages = languageOptions(subscriber.language);
-  const pause = (value: string, label: string, checked = false) => choice({ type: 'radio', name: 'pause', value, checked }, escapeHtml(label));
+  const pause = (value: string, label: string, checked = false) =>
+    choice({ type: 'radio', name: 'pause', value, checked }, escapeHtml(label));
   const pauses = [
     pause('keep', paused ? w.pausedUntil(date(paused)) : w.noPause, true),
     ...(paused ? [pause('resume', w.resume)] : []),
@@ -156,5 +200,10 @@ ${form}`,
 async function invalidPage(deps: PreferencesDeps, req: Request): Promise<string> {
   const lang = pageLanguage(req);
   const w = WORDS[lang];
-  return page(await deps.settings.get(), lang, w.invalid, `<h1>${escapeHtml(w.invalid)}</h1>\n<p>${escapeHtml(w.invalidText)}</p>`);
+  return page(
+    await deps.settings.get(),
+    lang,
+    w.invalid,
+    `<h1>${escapeHtml(w.invalid)}</h1>\n<p>${escapeHtml(w.invalidText)}</p>`,
+  );
 }

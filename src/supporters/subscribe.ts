@@ -20,7 +20,14 @@ import type { Sender } from '../sending/ses-sender.js';
 import type { Settings } from '../settings/settings.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
-import { PageLanguageChoice, languageOptions, languageSwitch, pageLanguage, topicCheckboxes, type PageLanguage } from './language.js';
+import {
+  PageLanguageChoice,
+  languageOptions,
+  languageSwitch,
+  pageLanguage,
+  topicCheckboxes,
+  type PageLanguage,
+} from './language.js';
 import { maskEmail, page } from './page.js';
 import type { ConfirmationTarget, SubscriptionStore } from './subscription-store.js';
 import type { LinkedSubscriber, SupporterStore } from './supporter-store.js';
@@ -28,7 +35,8 @@ import type { LinkedSubscriber, SupporterStore } from './supporter-store.js';
 const WORDS = {
   en: {
     title: 'Subscribe',
-    intro: (organisation: string) => `Receive news and calls to action from ${organisation} by email. We will send you an email to confirm your address.`,
+    intro: (organisation: string) =>
+      `Receive news and calls to action from ${organisation} by email. We will send you an email to confirm your address.`,
     email: 'Email address',
     name: 'Name (optional)',
     language: 'Language of the emails',
@@ -56,12 +64,14 @@ const WORDS = {
     confirmText: (organisation: string) => `Confirm that you want to receive the emails of ${organisation} at`,
     confirmButton: 'Confirm my subscription',
     confirmed: 'Your subscription is confirmed',
-    confirmedText: 'Thank you. You will receive our next emails at this address. Every email has a link to unsubscribe.',
+    confirmedText:
+      'Thank you. You will receive our next emails at this address. Every email has a link to unsubscribe.',
     expired: 'This link has expired',
     expiredText: 'Confirmation links work for 7 days. We can send you a new one.',
     resend: 'Send me a new link',
     resent: 'We sent you a new link',
-    resentText: 'Open the email and confirm your subscription within 7 days. If nothing arrives within a few minutes, look in your spam folder.',
+    resentText:
+      'Open the email and confirm your subscription within 7 days. If nothing arrives within a few minutes, look in your spam folder.',
     invalid: 'This link does not work',
     invalidText: 'The link may have been cut short when it was copied. Please open the link in the email again.',
     stale: 'This link is no longer valid',
@@ -69,7 +79,8 @@ const WORDS = {
   },
   es: {
     title: 'Suscríbete',
-    intro: (organisation: string) => `Recibe por correo las noticias y los llamados a la acción de ${organisation}. Te enviaremos un correo para confirmar tu dirección.`,
+    intro: (organisation: string) =>
+      `Recibe por correo las noticias y los llamados a la acción de ${organisation}. Te enviaremos un correo para confirmar tu dirección.`,
     email: 'Correo electrónico',
     name: 'Nombre (opcional)',
     language: 'Idioma de los correos',
@@ -97,12 +108,14 @@ const WORDS = {
     confirmText: (organisation: string) => `Confirma que quieres recibir los correos de ${organisation} en`,
     confirmButton: 'Confirmar mi suscripción',
     confirmed: 'Tu suscripción está confirmada',
-    confirmedText: 'Gracias. Recibirás nuestros próximos correos en esta dirección. Cada correo tiene un enlace para darte de baja.',
+    confirmedText:
+      'Gracias. Recibirás nuestros próximos correos en esta dirección. Cada correo tiene un enlace para darte de baja.',
     expired: 'Este enlace ha caducado',
     expiredText: 'Los enlaces de confirmación funcionan durante 7 días. Podemos enviarte uno nuevo.',
     resend: 'Envíame un enlace nuevo',
     resent: 'Te enviamos un enlace nuevo',
-    resentText: 'Abre el correo y confirma tu suscripción en los próximos 7 días. Si no llega en unos minutos, busca en la carpeta de correo no deseado.',
+    resentText:
+      'Abre el correo y confirma tu suscripción en los próximos 7 días. Si no llega en unos minutos, busca en la carpeta de correo no deseado.',
     invalid: 'Este enlace no funciona',
     invalidText: 'Puede que el enlace se haya cortado al copiarlo. Vuelve a abrir el enlace del correo.',
     stale: 'Este enlace ya no es válido',
@@ -127,7 +140,12 @@ export interface SubscribeLimits {
   addressWindowMs: number;
 }
 
-const DEFAULT_LIMITS: SubscribeLimits = { postsPerIp: 10, ipWindowMs: 15 * 60_000, mailsPerAddress: 3, addressWindowMs: 60 * 60_000 };
+const DEFAULT_LIMITS: SubscribeLimits = {
+  postsPerIp: 10,
+  ipWindowMs: 15 * 60_000,
+  mailsPerAddress: 3,
+  addressWindowMs: 60 * 60_000,
+};
 
 export interface SubscribeDeps {
   subscriptions: SubscriptionStore;
@@ -199,7 +217,11 @@ export function subscribeRouter(deps: SubscribeDeps): Router {
       const settings = await deps.settings.get();
       const lang = pageLanguage(req, undefined, settings.defaultLanguage);
       const w = WORDS[lang];
-      sendPage(res, 429, page(settings, lang, w.tooMany, `<h1>${escapeHtml(w.tooMany)}</h1>\n<p>${escapeHtml(w.tooManyText)}</p>`));
+      sendPage(
+        res,
+        429,
+        page(settings, lang, w.tooMany, `<h1>${escapeHtml(w.tooMany)}</h1>\n<p>${escapeHtml(w.tooManyText)}</p>`),
+      );
     },
   });
   const mailConfirmation = confirmationMailer(deps, limits);
@@ -247,7 +269,12 @@ export function subscribeRouter(deps: SubscribeDeps): Router {
     const settings = await deps.settings.get();
     const lang = pageLanguage(req, link.subscription.language, settings.defaultLanguage);
     const status = await deps.subscriptions.confirm(link.subscription.id, lang);
-    await answerLink(deps, req, res, status === 'active' ? { kind: 'active', subscription: link.subscription } : { kind: 'stale' });
+    await answerLink(
+      deps,
+      req,
+      res,
+      status === 'active' ? { kind: 'active', subscription: link.subscription } : { kind: 'stale' },
+    );
   });
 
   router.post('/confirm/:token/resend', perIp, async (req, res) => {
@@ -256,7 +283,11 @@ export function subscribeRouter(deps: SubscribeDeps): Router {
     const settings = await deps.settings.get();
     const lang = pageLanguage(req, link.subscription.language, settings.defaultLanguage);
     const w = WORDS[lang];
-    sendPage(res, 200, page(settings, lang, w.resent, `<h1>${escapeHtml(w.resent)}</h1>\n<p>${escapeHtml(w.resentText)}</p>`));
+    sendPage(
+      res,
+      200,
+      page(settings, lang, w.resent, `<h1>${escapeHtml(w.resent)}</h1>\n<p>${escapeHtml(w.resentText)}</p>`),
+    );
     mailConfirmation(link.subscription);
   });
   return router;
@@ -287,18 +318,27 @@ async function answerLink(deps: SubscribeDeps, req: Request, res: Response, link
   const lang = pageLanguage(req, known, settings.defaultLanguage);
   const w = WORDS[lang];
   const nav = req.method === 'GET' ? `${languageSwitch(req, lang)}\n` : '';
-  const answer = (status: number, title: string, body: string) => sendPage(res, status, page(settings, lang, title, `${nav}<h1>${escapeHtml(title)}</h1>\n${body}`));
+  const answer = (status: number, title: string, body: string) =>
+    sendPage(res, status, page(settings, lang, title, `${nav}<h1>${escapeHtml(title)}</h1>\n${body}`));
   switch (link.kind) {
     case 'invalid':
       return answer(400, w.invalid, `<p>${escapeHtml(w.invalidText)}</p>`);
     case 'stale':
-      return answer(410, w.stale, `<p>${escapeHtml(w.staleText)} <a href="${escapeHtml(req.baseUrl)}/subscribe?lang=${lang}">${escapeHtml(w.title)}</a></p>`);
+      return answer(
+        410,
+        w.stale,
+        `<p>${escapeHtml(w.staleText)} <a href="${escapeHtml(req.baseUrl)}/subscribe?lang=${lang}">${escapeHtml(w.title)}</a></p>`,
+      );
     case 'active':
       return answer(200, w.confirmed, `<p>${escapeHtml(w.confirmedText)}</p>`);
     case 'pending': {
       // Expired: a pending, unexpired link never comes here.
       const action = `${req.baseUrl}/confirm/${encodeURIComponent(link.token)}/resend?lang=${lang}`;
-      return answer(200, w.expired, `<p>${escapeHtml(w.expiredText)}</p>\n<form method="post" action="${escapeHtml(action)}"><button type="submit">${escapeHtml(w.resend)}</button></form>`);
+      return answer(
+        200,
+        w.expired,
+        `<p>${escapeHtml(w.expiredText)}</p>\n<form method="post" action="${escapeHtml(action)}"><button type="submit">${escapeHtml(w.resend)}</button></form>`,
+      );
     }
   }
 }
@@ -336,7 +376,9 @@ function confirmationMailer(deps: SubscribeDeps, limits: SubscribeLimits): (targ
     });
   };
   return (target) => {
-    send(target).catch((err: unknown) => deps.logger.error({ err, subscriberId: target.id }, 'confirmation mail failed'));
+    send(target).catch((err: unknown) =>
+      deps.logger.error({ err, subscriberId: target.id }, 'confirmation mail failed'),
+    );
   };
 }
 
@@ -369,18 +411,33 @@ function sendPage(res: Response, status: number, html: string): void {
 
 function checkEmailPage(settings: Settings, lang: PageLanguage): string {
   const w = WORDS[lang];
-  return page(settings, lang, w.checkEmail, `<h1>${escapeHtml(w.checkEmail)}</h1>\n${w.checkEmailText.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}`);
+  return page(
+    settings,
+    lang,
+    w.checkEmail,
+    `<h1>${escapeHtml(w.checkEmail)}</h1>\n${w.checkEmailText.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}`,
+  );
 }
 
 const ERROR_STYLE = 'font-weight:700;border-left:4px solid #b3261e;padding-left:8px;margin:4px 0';
 // Off screen rather than display:none, which some bots check for; hidden from assistive technology.
 const HONEYPOT_STYLE = 'position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden';
 
-function subscribePage(req: Request, settings: Settings, lang: PageLanguage, topics: readonly Topic[], form: FormState): string {
+function subscribePage(
+  req: Request,
+  settings: Settings,
+  lang: PageLanguage,
+  topics: readonly Topic[],
+  form: FormState,
+): string {
   const w = WORDS[lang];
   const { values, errors } = form;
-  const error = (field: Field) => (errors.includes(field) ? `<p id="${field}-error" style="${ERROR_STYLE}">${escapeHtml(w.errorPrefix)}: ${escapeHtml(w.errors[field])}</p>\n` : '');
-  const invalid = (field: Field) => (errors.includes(field) ? ` aria-invalid="true" aria-describedby="${field}-error"` : '');
+  const error = (field: Field) =>
+    errors.includes(field)
+      ? `<p id="${field}-error" style="${ERROR_STYLE}">${escapeHtml(w.errorPrefix)}: ${escapeHtml(w.errors[field])}</p>\n`
+      : '';
+  const invalid = (field: Field) =>
+    errors.includes(field) ? ` aria-invalid="true" aria-describedby="${field}-error"` : '';
 
   const summary = errors.length
     ? `<div style="${ERROR_STYLE};padding:8px 12px" aria-labelledby="problem">

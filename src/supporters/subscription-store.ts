@@ -77,7 +77,11 @@ export class SubscriptionStore {
 
   private async requestIn(trx: Trx, input: SubscriptionRequest): Promise<ConfirmationTarget | undefined> {
     if ((await this.suppressions.reasons([input.email], trx)).size > 0) return undefined;
-    const existing = await trx.selectFrom('subscribers').select(['id', 'email', 'language', 'status']).where('email', '=', input.email).executeTakeFirst();
+    const existing = await trx
+      .selectFrom('subscribers')
+      .select(['id', 'email', 'language', 'status'])
+      .where('email', '=', input.email)
+      .executeTakeFirst();
     if (existing?.status === 'pending') return { id: existing.id, email: existing.email, language: existing.language };
     if (existing && existing.status !== 'unsubscribed') return undefined;
 
@@ -85,7 +89,12 @@ export class SubscriptionStore {
     const row = existing
       ? await trx
           .updateTable('subscribers')
-          .set({ status: 'pending', language: input.language, ...(input.name ? { name: input.name } : {}), updated_at: now })
+          .set({
+            status: 'pending',
+            language: input.language,
+            ...(input.name ? { name: input.name } : {}),
+            updated_at: now,
+          })
           .where('id', '=', existing.id)
           .returning(['id', 'email', 'language'])
           .executeTakeFirstOrThrow()
@@ -107,7 +116,13 @@ export class SubscriptionStore {
     // The consent log's word for arriving at `pending`, as SubscriberStore writes it.
     await trx
       .insertInto('consent_events')
-      .values({ subscriber_id: row.id, event: 'subscription_requested', source: 'form', language: input.pageLanguage, created_at: now })
+      .values({
+        subscriber_id: row.id,
+        event: 'subscription_requested',
+        source: 'form',
+        language: input.pageLanguage,
+        created_at: now,
+      })
       .execute();
     return row;
   }
@@ -123,7 +138,12 @@ export class SubscriptionStore {
       .where('topic_id', 'in', (eb) => eb.selectFrom('topics').select('id').where('public', '=', 1))
       .execute();
     if (keys.length === 0) return;
-    const topics = await trx.selectFrom('topics').select('id').where('key', 'in', [...new Set(keys)]).where('public', '=', 1).execute();
+    const topics = await trx
+      .selectFrom('topics')
+      .select('id')
+      .where('key', 'in', [...new Set(keys)])
+      .where('public', '=', 1)
+      .execute();
     if (topics.length === 0) return;
     await trx
       .insertInto('subscriptions')

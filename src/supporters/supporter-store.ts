@@ -29,11 +29,20 @@ export class SupporterStore {
   constructor(private readonly db: Kysely<Tables>) {}
 
   async subscriber(id: number): Promise<LinkedSubscriber | undefined> {
-    return this.db.selectFrom('subscribers').select(['id', 'email', 'language', 'status', 'paused_until']).where('id', '=', id).executeTakeFirst();
+    return this.db
+      .selectFrom('subscribers')
+      .select(['id', 'email', 'language', 'status', 'paused_until'])
+      .where('id', '=', id)
+      .executeTakeFirst();
   }
 
   async publicTopics(): Promise<PublicTopic[]> {
-    const rows = await this.db.selectFrom('topics').select(['id', 'key', 'name', 'description']).where('public', '=', 1).orderBy('key').execute();
+    const rows = await this.db
+      .selectFrom('topics')
+      .select(['id', 'key', 'name', 'description'])
+      .where('public', '=', 1)
+      .orderBy('key')
+      .execute();
     return rows.map((r) => ({ id: r.id, key: r.key, name: parseJson(r.name), description: parseJson(r.description) }));
   }
 
@@ -61,14 +70,27 @@ export class SupporterStore {
       const publicTopics = await trx.selectFrom('topics').select(['id', 'key']).where('public', '=', 1).execute();
       const wanted = publicTopics.filter((t) => choice.topics.includes(t.key)).map((t) => t.id);
       if (publicTopics.length) {
-        await trx.deleteFrom('subscriptions').where('subscriber_id', '=', subscriber.id).where('topic_id', 'in', publicTopics.map((t) => t.id)).execute();
+        await trx
+          .deleteFrom('subscriptions')
+          .where('subscriber_id', '=', subscriber.id)
+          .where(
+            'topic_id',
+            'in',
+            publicTopics.map((t) => t.id),
+          )
+          .execute();
       }
       if (wanted.length) {
-        await trx.insertInto('subscriptions').values(wanted.map((topic_id) => ({ subscriber_id: subscriber.id, topic_id, created_at: now }))).execute();
+        await trx
+          .insertInto('subscriptions')
+          .values(wanted.map((topic_id) => ({ subscriber_id: subscriber.id, topic_id, created_at: now })))
+          .execute();
       }
       const publicBefore = before.filter((k) => publicTopics.some((t) => t.key === k)).sort();
-      if (publicBefore.join() !== [...choice.topics].sort().join() || choice.language !== subscriber.language) events.push('preferences_changed');
-      if (choice.pausedUntil !== undefined && choice.pausedUntil !== subscriber.paused_until) events.push(choice.pausedUntil ? 'paused' : 'resumed');
+      if (publicBefore.join() !== [...choice.topics].sort().join() || choice.language !== subscriber.language)
+        events.push('preferences_changed');
+      if (choice.pausedUntil !== undefined && choice.pausedUntil !== subscriber.paused_until)
+        events.push(choice.pausedUntil ? 'paused' : 'resumed');
       const resubscribed = subscriber.status === 'unsubscribed';
       if (resubscribed) events.push('subscribed');
       await trx
@@ -84,7 +106,16 @@ export class SupporterStore {
       if (events.length) {
         await trx
           .insertInto('consent_events')
-          .values(events.map((event) => ({ subscriber_id: subscriber.id, event, source: 'preferences', language: pageLanguage, campaign_id: null, created_at: now })))
+          .values(
+            events.map((event) => ({
+              subscriber_id: subscriber.id,
+              event,
+              source: 'preferences',
+              language: pageLanguage,
+              campaign_id: null,
+              created_at: now,
+            })),
+          )
           .execute();
       }
     });
@@ -106,7 +137,14 @@ export class SupporterStore {
       if (changed.numUpdatedRows === 0n) return;
       await trx
         .insertInto('consent_events')
-        .values({ subscriber_id: subscriber.id, event: 'unsubscribed', source: 'link', language: subscriber.language, campaign_id: campaignId, created_at: now })
+        .values({
+          subscriber_id: subscriber.id,
+          event: 'unsubscribed',
+          source: 'link',
+          language: subscriber.language,
+          campaign_id: campaignId,
+          created_at: now,
+        })
         .execute();
     });
   }

@@ -29,7 +29,8 @@ const WORDS = {
     fromPreferences: 'from your preferences page.',
     stopped: 'We no longer send emails to this address',
     invalid: 'This link does not work',
-    invalidText: 'The link may have been cut short when it was copied. Please use the unsubscribe link in the email again.',
+    invalidText:
+      'The link may have been cut short when it was copied. Please use the unsubscribe link in the email again.',
   },
   es: {
     title: 'Darte de baja',
@@ -48,7 +49,8 @@ const WORDS = {
     fromPreferences: 'desde tu página de preferencias.',
     stopped: 'Ya no enviamos correos a esta dirección',
     invalid: 'Este enlace no funciona',
-    invalidText: 'Puede que el enlace se haya cortado al copiarlo. Vuelve a usar el enlace para darte de baja del correo.',
+    invalidText:
+      'Puede que el enlace se haya cortado al copiarlo. Vuelve a usar el enlace para darte de baja del correo.',
   },
 } satisfies Record<PageLanguage, unknown>;
 
@@ -120,9 +122,13 @@ function askPage(deps: UnsubscribeDeps, req: Request, settings: Settings, target
   const w = WORDS[lang];
   const organisation = settings.organisationName;
   const email = `<strong>${escapeHtml(maskEmail(subscriber.email))}</strong>`;
-  const answer = (title: string, body: string) => page(settings, lang, title, `${languageSwitch(req, lang)}\n<h1>${escapeHtml(title)}</h1>\n${body}`);
+  const answer = (title: string, body: string) =>
+    page(settings, lang, title, `${languageSwitch(req, lang)}\n<h1>${escapeHtml(title)}</h1>\n${body}`);
   if (subscriber.status === 'unsubscribed') {
-    return answer(w.already, `<p>${escapeHtml(w.alreadyText(organisation))} ${email}.</p>\n${comeBack(deps, target, lang)}`);
+    return answer(
+      w.already,
+      `<p>${escapeHtml(w.alreadyText(organisation))} ${email}.</p>\n${comeBack(deps, target, lang)}`,
+    );
   }
   if (subscriber.status === 'bounced' || subscriber.status === 'complained') {
     return answer(w.stopped, `<p>${escapeHtml(w.alreadyText(organisation))} ${email}.</p>`);
@@ -152,5 +158,10 @@ function preferencesPath(deps: UnsubscribeDeps, target: Target, lang: PageLangua
 
 function invalidPage(settings: Settings): string {
   const { en, es } = WORDS;
-  return page(settings, 'en', en.invalid, `<h1>${escapeHtml(en.invalid)}</h1>\n<p>${escapeHtml(en.invalidText)}</p>\n<p lang="es"><strong>${escapeHtml(es.invalid)}.</strong> ${escapeHtml(es.invalidText)}</p>`);
+  return page(
+    settings,
+    'en',
+    en.invalid,
+    `<h1>${escapeHtml(en.invalid)}</h1>\n<p>${escapeHtml(en.invalidText)}</p>\n<p lang="es"><strong>${escapeHtml(es.invalid)}.</strong> ${escapeHtml(es.invalidText)}</p>`,
+  );
 }

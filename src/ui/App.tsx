@@ -50,7 +50,8 @@ export function App() {
     const next = path.startsWith(BASE) && path !== BASE ? `?next=${encodeURIComponent(path)}` : '';
     return <Redirect to={`${BASE}/${state.setupRequired ? 'setup' : `signin${next}`}`} />;
   }
-  if (path === BASE || path === `${BASE}/signin` || path === `${BASE}/setup`) return <Redirect to={`${BASE}/bulletins`} />;
+  if (path === BASE || path === `${BASE}/signin` || path === `${BASE}/setup`)
+    return <Redirect to={`${BASE}/bulletins`} />;
   return (
     <Frame>
       <CurrentScreen path={path} />

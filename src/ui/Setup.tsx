@@ -23,18 +23,31 @@ export function Setup() {
         <p className="brand">Pregón</p>
         <h1 id="setup-title">Create the first admin</h1>
         <p>
-          <code>npm start</code> printed a one-time code when it started. Enter it with the email and password of the first admin; more staff can be
-          added afterwards.
+          <code>npm start</code> printed a one-time code when it started. Enter it with the email and password of the
+          first admin; more staff can be added afterwards.
         </p>
         <ErrorNotice error={create.error} beside={['code', 'email', 'password']} />
         <Field label="One-time code" error={create.issue('code')}>
           <input autoComplete="one-time-code" required value={code} onChange={(e) => setCode(e.target.value)} />
         </Field>
         <Field label="Email" error={create.issue('email')}>
-          <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </Field>
         <Field label="Password" hint="At least 12 characters." error={create.issue('password')}>
-          <input type="password" autoComplete="new-password" required minLength={12} value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={12}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </Field>
         <button type="submit" className="button-primary" disabled={create.busy}>
           {create.busy ? 'Creating…' : 'Create admin and sign in'}

@@ -16,7 +16,9 @@ export function SignIn({ setupRequired }: { setupRequired: boolean }) {
     signedIn(await api('POST', '/api/session', { email, password }));
     const next = query.get('next');
     // Only a path of this app: never an address elsewhere.
-    navigate(next && next.startsWith(`${BASE}/`) && !next.startsWith('//') ? next : `${BASE}/bulletins`, { replace: true });
+    navigate(next && next.startsWith(`${BASE}/`) && !next.startsWith('//') ? next : `${BASE}/bulletins`, {
+      replace: true,
+    });
   });
 
   return (
@@ -26,10 +28,22 @@ export function SignIn({ setupRequired }: { setupRequired: boolean }) {
         <h1 id="sign-in-title">Sign in</h1>
         <ErrorNotice error={signIn.error} />
         <Field label="Email">
-          <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </Field>
         <Field label="Password">
-          <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </Field>
         <button type="submit" className="button-primary" disabled={signIn.busy}>
           {signIn.busy ? 'Signing in…' : 'Sign in'}

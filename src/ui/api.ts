@@ -39,7 +39,12 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export async function api<T = unknown>(method: Method, path: string, json?: unknown, options: RequestOptions = {}): Promise<T> {
+export async function api<T = unknown>(
+  method: Method,
+  path: string,
+  json?: unknown,
+  options: RequestOptions = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let body: BodyInit | undefined;
@@ -62,7 +67,12 @@ export async function api<T = unknown>(method: Method, path: string, json?: unkn
  * POSTs a file as it is (a CSV import), reporting the share sent so far: fetch cannot tell how
  * much of a request body has gone, XMLHttpRequest can.
  */
-export function upload<T>(path: string, file: Blob, contentType: string, onProgress: (fraction: number) => void): Promise<T> {
+export function upload<T>(
+  path: string,
+  file: Blob,
+  contentType: string,
+  onProgress: (fraction: number) => void,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
@@ -86,8 +96,15 @@ export function upload<T>(path: string, file: Blob, contentType: string, onProgr
 
 function toApiError(status: number, data: unknown): ApiError {
   const error = (data as { error?: { code?: string; message?: string; issues?: Issue[] } } | null)?.error;
-  if (error) return new ApiError(status, error.code ?? 'error', error.message ?? `HTTP ${status}`, error.issues ?? [], data);
-  return new ApiError(status, 'error', status >= 500 ? 'The server had a problem; try again in a moment.' : `HTTP ${status}`, [], data);
+  if (error)
+    return new ApiError(status, error.code ?? 'error', error.message ?? `HTTP ${status}`, error.issues ?? [], data);
+  return new ApiError(
+    status,
+    'error',
+    status >= 500 ? 'The server had a problem; try again in a moment.' : `HTTP ${status}`,
+    [],
+    data,
+  );
 }
 
 /** A readable sentence for any error a call can throw. */

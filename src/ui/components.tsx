@@ -56,7 +56,19 @@ export function Notice({ kind = 'info', children }: { kind?: 'info' | 'success' 
  * A labelled form control: the label, hint and error are tied to the control given as the only
  * child (it gets the id and aria-describedby).
  */
-export function Field({ label, hint, error, children, className }: { label: ReactNode; hint?: ReactNode; error?: string; children: ReactElement<Record<string, unknown>>; className?: string }) {
+export function Field({
+  label,
+  hint,
+  error,
+  children,
+  className,
+}: {
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string;
+  children: ReactElement<Record<string, unknown>>;
+  className?: string;
+}) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
@@ -84,7 +96,17 @@ export function Field({ label, hint, error, children, className }: { label: Reac
 }
 
 /** A modal dialog (the native <dialog>: focus is kept inside and Escape closes it). */
-export function Dialog({ open, title, onClose, children }: { open: boolean; title: string; onClose(): void; children: ReactNode }) {
+export function Dialog({
+  open,
+  title,
+  onClose,
+  children,
+}: {
+  open: boolean;
+  title: string;
+  onClose(): void;
+  children: ReactNode;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -157,7 +179,12 @@ function ConfirmBody({
         <button type="button" onClick={onClose}>
           {cancelLabel}
         </button>
-        <button type="button" className={danger ? 'button-danger' : 'button-primary'} disabled={disabled || confirm.busy} onClick={() => void confirm.run()}>
+        <button
+          type="button"
+          className={danger ? 'button-danger' : 'button-primary'}
+          disabled={disabled || confirm.busy}
+          onClick={() => void confirm.run()}
+        >
           {confirm.busy ? busyLabel : confirmLabel}
         </button>
       </div>
@@ -189,7 +216,15 @@ export const formatDate = (iso: string | null | undefined) =>
   iso ? `${unbroken(dayFormat.format(new Date(iso)))}, ${unbroken(timeFormat.format(new Date(iso)))}` : '—';
 
 /** Language codes as staff read them. */
-export const LANGUAGE_NAMES: Record<string, string> = { en: 'English', es: 'Spanish', fr: 'French', pt: 'Portuguese', ht: 'Haitian Creole', ar: 'Arabic', zh: 'Chinese' };
+export const LANGUAGE_NAMES: Record<string, string> = {
+  en: 'English',
+  es: 'Spanish',
+  fr: 'French',
+  pt: 'Portuguese',
+  ht: 'Haitian Creole',
+  ar: 'Arabic',
+  zh: 'Chinese',
+};
 export const languageName = (code: string) => LANGUAGE_NAMES[code] ?? code;
 
 /** <option>s for a language select, with `current` kept when it is a code the list does not name. */

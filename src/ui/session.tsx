@@ -45,7 +45,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         setState({ status: 'signed-in', staff: answer.staff, mailViewer: answer.mailViewer });
       })
       .catch((error: unknown) => {
-        const setupRequired = error instanceof ApiError && (error.body as { setupRequired?: boolean } | undefined)?.setupRequired === true;
+        const setupRequired =
+          error instanceof ApiError && (error.body as { setupRequired?: boolean } | undefined)?.setupRequired === true;
         setState({ status: 'signed-out', setupRequired });
       });
   }, []);
@@ -61,7 +62,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setState({ status: 'signed-out', setupRequired: false });
   }, []);
 
-  const update = useCallback((staff: Staff) => setState((state) => (state.status === 'signed-in' ? { ...state, staff } : state)), []);
+  const update = useCallback(
+    (staff: Staff) => setState((state) => (state.status === 'signed-in' ? { ...state, staff } : state)),
+    [],
+  );
 
   return <Context.Provider value={{ state, signedIn, signOut, update }}>{children}</Context.Provider>;
 }

@@ -31,18 +31,31 @@ describe('the audience and admin screens', () => {
 
     await page.getByRole('status').filter({ hasText: 'Topic “Housing & rent” created.' }).waitFor();
     const row = page.getByRole('row', { name: /housing-rent/ });
-    await expect.poll(() => row.getByRole('cell').allInnerTexts()).toEqual(
-      expect.arrayContaining(['housing-rent', 'Housing & rent', 'Vivienda y alquiler\nNoticias sobre alquileres', 'Public']),
-    );
+    await expect
+      .poll(() => row.getByRole('cell').allInnerTexts())
+      .toEqual(
+        expect.arrayContaining([
+          'housing-rent',
+          'Housing & rent',
+          'Vivienda y alquiler\nNoticias sobre alquileres',
+          'Public',
+        ]),
+      );
     const topic = await (await b.app.request('GET', '/api/topics/housing-rent')).json();
-    expect(topic).toMatchObject({ name: { en: 'Housing & rent', es: 'Vivienda y alquiler' }, description: { es: 'Noticias sobre alquileres' }, public: true });
+    expect(topic).toMatchObject({
+      name: { en: 'Housing & rent', es: 'Vivienda y alquiler' },
+      description: { es: 'Noticias sobre alquileres' },
+      public: true,
+    });
     await b.screenshot('topics');
     await b.expectAccessible('topics');
   });
 
   it('edits a topic, keeping what the form does not show, and deletes one', async () => {
     const { page, app } = b;
-    await app.request('POST', '/api/topics', { json: { key: 'events', name: { en: 'Events', fr: 'Événements' }, description: { en: 'Marches and meetings' } } });
+    await app.request('POST', '/api/topics', {
+      json: { key: 'events', name: { en: 'Events', fr: 'Événements' }, description: { en: 'Marches and meetings' } },
+    });
     await b.open('/admin/topics');
     await page.getByRole('button', { name: 'Edit Events' }).click();
     const dialog = page.getByRole('dialog', { name: 'Edit topic “Events”' });
@@ -71,7 +84,9 @@ describe('the audience and admin screens', () => {
       ['bruno@example.org', 'Bruno', 'en'],
       ['carla@example.org', '', 'en'],
     ]) {
-      const res = await app.request('POST', '/api/subscribers', { json: { email, name, language, status: 'active', topics: ['housing-rent'], tags: ['volunteer'] } });
+      const res = await app.request('POST', '/api/subscribers', {
+        json: { email, name, language, status: 'active', topics: ['housing-rent'], tags: ['volunteer'] },
+      });
       expect(res.status).toBe(201);
     }
 
@@ -95,9 +110,9 @@ describe('the audience and admin screens', () => {
     await page.getByRole('heading', { level: 1, name: 'ana.souza@example.org' }).waitFor();
     const history = page.getByRole('table', { name: /Consent history/ });
     await history.getByRole('cell', { name: 'Subscribed' }).waitFor();
-    await expect.poll(() => history.getByRole('row').nth(1).getByRole('cell').allInnerTexts()).toEqual(
-      expect.arrayContaining(['Subscribed', 'api', 'Spanish']),
-    );
+    await expect
+      .poll(() => history.getByRole('row').nth(1).getByRole('cell').allInnerTexts())
+      .toEqual(expect.arrayContaining(['Subscribed', 'api', 'Spanish']));
 
     await page.getByLabel('Name', { exact: true }).fill('Ana Maria Souza');
     await page.getByLabel('Status').selectOption('unsubscribed');
@@ -135,7 +150,10 @@ describe('the audience and admin screens', () => {
     await b.expectAccessible('add-subscriber');
     await dialog.getByRole('button', { name: 'Save subscriber' }).click();
     await page.getByRole('heading', { level: 1, name: 'dora@example.org' }).waitFor();
-    await page.getByRole('table', { name: /Consent history/ }).getByRole('cell', { name: 'Subscription requested' }).waitFor();
+    await page
+      .getByRole('table', { name: /Consent history/ })
+      .getByRole('cell', { name: 'Subscription requested' })
+      .waitFor();
   });
 
   it('imports a CSV file and lists the row it could not import', async () => {
@@ -144,18 +162,32 @@ describe('the audience and admin screens', () => {
     await page.getByLabel('CSV file').setInputFiles({
       name: 'people.csv',
       mimeType: 'text/csv',
-      buffer: Buffer.from('email,name,language,topics,city\nelena@example.org,Elena,es,housing-rent,Lisbon\nnot-an-address,Nobody,en,,\n'),
+      buffer: Buffer.from(
+        'email,name,language,topics,city\nelena@example.org,Elena,es,housing-rent,Lisbon\nnot-an-address,Nobody,en,,\n',
+      ),
     });
     await page.getByLabel('Yes: import them as active').check();
     await page.getByRole('button', { name: 'Import' }).click();
-    await page.getByRole('status').filter({ hasText: 'Import finished: 1 created, 0 merged, 1 not imported.' }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Import finished: 1 created, 0 merged, 1 not imported.' })
+      .waitFor();
     const errorRow = page.getByRole('row', { name: /not-an-address/ });
-    expect(await errorRow.getByRole('cell').allInnerTexts()).toEqual(['3', 'not-an-address', 'email: must be an email address']);
+    expect(await errorRow.getByRole('cell').allInnerTexts()).toEqual([
+      '3',
+      'not-an-address',
+      'email: must be an email address',
+    ]);
     await b.screenshot('import');
     await b.expectAccessible('import');
 
     const imported = await (await b.app.request('GET', '/api/subscribers?email=elena')).json();
-    expect(imported.data[0]).toMatchObject({ status: 'active', language: 'es', topics: ['housing-rent'], attributes: { city: 'Lisbon' } });
+    expect(imported.data[0]).toMatchObject({
+      status: 'active',
+      language: 'es',
+      topics: ['housing-rent'],
+      attributes: { city: 'Lisbon' },
+    });
   });
 
   it('changes the organisation name and shows a field error from the server', async () => {
@@ -171,7 +203,10 @@ describe('the audience and admin screens', () => {
     await page.getByLabel('Brand colour', { exact: true }).fill('#1d6b3a');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
-    expect(await (await b.app.request('GET', '/api/settings')).json()).toMatchObject({ organisationName: 'Voces Unidas', brandColor: '#1d6b3a' });
+    expect(await (await b.app.request('GET', '/api/settings')).json()).toMatchObject({
+      organisationName: 'Voces Unidas',
+      brandColor: '#1d6b3a',
+    });
     await b.screenshot('settings');
     await b.expectAccessible('settings');
   });
@@ -192,7 +227,10 @@ describe('the audience and admin screens', () => {
     await page.getByRole('button', { name: 'I have copied it' }).click();
     await expect.poll(() => page.getByLabel('New API token').count()).toBe(0);
     await page.getByRole('button', { name: 'Revoke CRM sync' }).click();
-    await page.getByRole('dialog', { name: 'Revoke the token “CRM sync”?' }).getByRole('button', { name: 'Revoke token' }).click();
+    await page
+      .getByRole('dialog', { name: 'Revoke the token “CRM sync”?' })
+      .getByRole('button', { name: 'Revoke token' })
+      .click();
     await page.getByRole('status').filter({ hasText: 'The token “CRM sync” was revoked.' }).waitFor();
     expect((await app.request('GET', '/api/topics', { token })).status).toBe(401);
   });
@@ -210,7 +248,10 @@ describe('the audience and admin screens', () => {
     expect(await page.getByLabel('Role of editor@example.org').inputValue()).toBe('editor');
 
     await page.getByLabel('Role of admin@example.org').selectOption('editor');
-    await page.getByRole('dialog', { name: 'Make yourself an editor?' }).getByRole('button', { name: 'Make me an editor' }).click();
+    await page
+      .getByRole('dialog', { name: 'Make yourself an editor?' })
+      .getByRole('button', { name: 'Make me an editor' })
+      .click();
     await page.getByRole('alert').filter({ hasText: 'admin@example.org is the last admin' }).waitFor();
     expect(await page.getByLabel('Role of admin@example.org').inputValue()).toBe('admin');
     await b.screenshot('staff');

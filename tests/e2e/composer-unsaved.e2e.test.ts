@@ -41,7 +41,8 @@ describe('the composer keeps the work', () => {
   const saved = () => b.saved();
   const sendReason = () => page().locator('.send-reason').innerText();
   const back = () => page().getByRole('link', { name: '← Bulletins' });
-  const stored = async (id: number) => (await (await b.app.request('GET', `/api/bulletins/${id}`)).json()).document as BulletinDocument;
+  const stored = async (id: number) =>
+    (await (await b.app.request('GET', `/api/bulletins/${id}`)).json()).document as BulletinDocument;
   const composerPath = (id: number) => `/admin/bulletins/${id}`;
 
   /** A copy of the example bulletin under its own title, opened in the composer. */
@@ -55,7 +56,9 @@ describe('the composer keeps the work', () => {
   }
 
   async function addBlock(label: string) {
-    await region('Add a block').getByRole('button', { name: `New ${label} block` }).click();
+    await region('Add a block')
+      .getByRole('button', { name: `New ${label} block` })
+      .click();
     return region(`Block ${NEW_BLOCK}: ${label}`);
   }
 
@@ -87,7 +90,9 @@ describe('the composer keeps the work', () => {
     expect((await stored(id)).blocks).toHaveLength(NEW_BLOCK);
     const checks = region('Checks');
     expect(await checks.getByRole('button', { name: new RegExp(`^Block ${NEW_BLOCK} `) }).count()).toBe(0);
-    expect(await checks.getByText(`Block ${NEW_BLOCK}, just added, is checked once you type in it.`).isVisible()).toBe(true);
+    expect(await checks.getByText(`Block ${NEW_BLOCK}, just added, is checked once you type in it.`).isVisible()).toBe(
+      true,
+    );
     expect(await checks.getByText('Nothing to fix so far.').isVisible()).toBe(true);
     expect(await page().locator('[aria-invalid="true"], .field-error').count()).toBe(0);
     await b.screenshot('new-block');
@@ -95,15 +100,25 @@ describe('the composer keeps the work', () => {
     // A copy of it waits too, until it is typed in.
     await cta.getByRole('button', { name: 'Duplicate' }).click();
     await saved();
-    await expect.poll(sendReason, { timeout: 10_000 }).toBe(`To send: fill in the new blocks ${NEW_BLOCK} and ${NEW_BLOCK + 1}.`);
-    expect(await checks.getByText(`Blocks ${NEW_BLOCK} and ${NEW_BLOCK + 1}, just added, are checked once you type in them.`).isVisible()).toBe(true);
+    await expect
+      .poll(sendReason, { timeout: 10_000 })
+      .toBe(`To send: fill in the new blocks ${NEW_BLOCK} and ${NEW_BLOCK + 1}.`);
+    expect(
+      await checks
+        .getByText(`Blocks ${NEW_BLOCK} and ${NEW_BLOCK + 1}, just added, are checked once you type in them.`)
+        .isVisible(),
+    ).toBe(true);
 
     await field(cta, 'Heading (English)').fill('Sign the petition');
     await saved();
     await checks.getByRole('button', { name: `Block ${NEW_BLOCK} (Call to action) · Button URL` }).waitFor();
-    await expect.poll(sendReason).toMatch(new RegExp(`^To send: fix the \\d+ errors in Checks and fill in the new block ${NEW_BLOCK + 1}\\.$`));
+    await expect
+      .poll(sendReason)
+      .toMatch(new RegExp(`^To send: fix the \\d+ errors in Checks and fill in the new block ${NEW_BLOCK + 1}\\.$`));
     expect(await checks.getByRole('button', { name: new RegExp(`^Block ${NEW_BLOCK + 1} `) }).count()).toBe(0);
-    expect(await checks.getByText(`Block ${NEW_BLOCK + 1}, just added, is checked once you type in it.`).isVisible()).toBe(true);
+    expect(
+      await checks.getByText(`Block ${NEW_BLOCK + 1}, just added, is checked once you type in it.`).isVisible(),
+    ).toBe(true);
   });
 
   it('asks before leaving a change the server refuses (by "← Bulletins", the navigation or the browser’s back): Cancel stays with the change, OK goes', async () => {
@@ -128,7 +143,9 @@ describe('the composer keeps the work', () => {
     };
     answer = 'dismiss';
     await staysAfterAsking(() => back().click());
-    await staysAfterAsking(() => page().getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Subscribers' }).click());
+    await staysAfterAsking(() =>
+      page().getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Subscribers' }).click(),
+    );
     await staysAfterAsking(() => page().evaluate(() => history.back()));
     // Nothing moves later: the undone back left the history as it was, the list one step back.
     await page().waitForTimeout(300);
@@ -151,7 +168,10 @@ describe('the composer keeps the work', () => {
     // …and by the navigation.
     await url.fill('javascript:alert(2)');
     await expect.poll(statusText, { timeout: 10_000 }).toBe('Not saved: a field needs fixing');
-    await leaves(() => page().getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Subscribers' }).click(), 'Subscribers');
+    await leaves(
+      () => page().getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Subscribers' }).click(),
+      'Subscribers',
+    );
     answer = 'dismiss';
   });
 

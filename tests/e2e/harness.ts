@@ -56,7 +56,11 @@ let builtApp: string | undefined;
 async function buildStaffApp(): Promise<string> {
   if (builtApp) return builtApp;
   const outDir = mkdtempSync(join(tmpdir(), 'pregon-ui-'));
-  await build({ configFile: join(import.meta.dirname, '../../src/ui/vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  await build({
+    configFile: join(import.meta.dirname, '../../src/ui/vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  });
   builtApp = outDir;
   return outDir;
 }
@@ -65,11 +69,24 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     // This machine has no network: without these Chromium keeps calling Google's services.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
-export async function startBrowserApp(prefix: string, kind: DatabaseKind = 'sqlite', options: TestAppOptions = {}): Promise<BrowserApp> {
+export async function startBrowserApp(
+  prefix: string,
+  kind: DatabaseKind = 'sqlite',
+  options: TestAppOptions = {},
+): Promise<BrowserApp> {
   const staffAppDir = await buildStaffApp();
   const ses = await startSesEmulator(0);
   // localhost is a secure context for Chromium, so the session cookie works as it would over https.
@@ -77,13 +94,19 @@ export async function startBrowserApp(prefix: string, kind: DatabaseKind = 'sqli
   const app = await startTestApp(kind, { sesEmulator: ses, worker: true, staffAppDir, ...options });
   const base = app.baseUrl.replace('127.0.0.1', 'localhost');
   const browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: base, locale: 'en-GB', timezoneId: 'UTC' });
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    baseURL: base,
+    locale: 'en-GB',
+    timezoneId: 'UTC',
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   const consoleErrors: string[] = [];
   page.on('console', (message) => {
     // A refused request shows in the test that made it; here only what breaks the page (CSP, exceptions).
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) consoleErrors.push(message.text());
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -113,11 +136,28 @@ export async function startBrowserApp(prefix: string, kind: DatabaseKind = 'sqli
       // Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) still holds.
       await page.evaluate(axeSource);
       const violations = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
-        const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+        const axe = (
+          window as unknown as {
+            axe: {
+              run(
+                context: unknown,
+                options: unknown,
+              ): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
+            };
+          }
+        ).axe;
+        const result = await axe.run(document, {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+        });
         return result.violations
           .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+          .map(
+            (v) =>
+              `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+                .map((n) => n.target.join(' '))
+                .slice(0, 5)
+                .join(', ')}`,
+          );
       });
       expect(violations, `axe on ${name}`).toEqual([]);
     },

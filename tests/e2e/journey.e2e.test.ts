@@ -12,7 +12,10 @@ import { importAudience } from '../helpers/campaigns.js';
 import { field, removeStaffAppBuild, startBrowserApp, type BrowserApp } from './harness.js';
 
 const EXAMPLE: BulletinDocument = JSON.parse(readFileSync(EXAMPLE_FILE, 'utf8'));
-const ALT = { en: 'A map of the border with the services marked on it', es: 'Un mapa de la frontera con los servicios señalados' };
+const ALT = {
+  en: 'A map of the border with the services marked on it',
+  es: 'Un mapa de la frontera con los servicios señalados',
+};
 /** The one block type the example lacks, composed last and moved above the survey. */
 const IMAGE: Extract<Block, { type: 'image' }> = {
   type: 'image',
@@ -23,7 +26,10 @@ const IMAGE: Extract<Block, { type: 'image' }> = {
 const FIRST = EXAMPLE.blocks[0] as Extract<Block, { type: 'announcement' }>;
 const HEADING = FIRST.heading as typeof ALT;
 const SURVEY_INDEX = EXAMPLE.blocks.findIndex((block) => block.type === 'survey');
-const EXPECTED: BulletinDocument = { ...EXAMPLE, blocks: [...EXAMPLE.blocks.slice(0, SURVEY_INDEX), IMAGE, ...EXAMPLE.blocks.slice(SURVEY_INDEX)] };
+const EXPECTED: BulletinDocument = {
+  ...EXAMPLE,
+  blocks: [...EXAMPLE.blocks.slice(0, SURVEY_INDEX), IMAGE, ...EXAMPLE.blocks.slice(SURVEY_INDEX)],
+};
 const TOPIC = { key: EXAMPLE.topic!, name: { en: 'Weekly bulletin', es: 'Boletín semanal' } };
 
 const LANGUAGE: Record<string, string> = { en: 'English', es: 'Spanish' };
@@ -44,7 +50,10 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
   beforeAll(async () => {
     b = await startBrowserApp('journey');
     expect((await b.app.request('POST', '/api/topics', { json: TOPIC })).status).toBe(201);
-    expect((await b.app.request('PUT', '/api/settings', { json: { postalAddress: '310 8th Street, Oakland, CA 94607' } })).status).toBe(200);
+    expect(
+      (await b.app.request('PUT', '/api/settings', { json: { postalAddress: '310 8th Street, Oakland, CA 94607' } }))
+        .status,
+    ).toBe(200);
     // Six readers (two in Spanish) and one who left.
     await importAudience(b.app, 7, 'reader', 'journey.org');
     const left = (await (await b.app.request('GET', '/api/subscribers?email=reader6@journey.org')).json()).data[0];
@@ -62,14 +71,21 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
   const region = (name: string) => b.region(name);
   const statusText = () => b.saveStatus();
   const saved = () => b.saved();
-  const stored = async () => (await (await b.app.request('GET', `/api/bulletins/${id}`)).json()).document as BulletinDocument;
+  const stored = async () =>
+    (await (await b.app.request('GET', `/api/bulletins/${id}`)).json()).document as BulletinDocument;
   const sendButton = () => page().getByRole('button', { name: 'Send…', exact: true });
 
   async function fillTexts(scope: Locator, label: string, text: Record<string, string> | undefined) {
-    for (const [language, value] of Object.entries(text ?? {})) await field(scope, `${label} (${LANGUAGE[language]})`).fill(value);
+    for (const [language, value] of Object.entries(text ?? {}))
+      await field(scope, `${label} (${LANGUAGE[language]})`).fill(value);
   }
 
-  async function fillLink(scope: Locator, name: 'link' | 'button', link: { href: string; label: Record<string, string> } | undefined, optional = true) {
+  async function fillLink(
+    scope: Locator,
+    name: 'link' | 'button',
+    link: { href: string; label: Record<string, string> } | undefined,
+    optional = true,
+  ) {
     if (!link) return;
     if (optional) await scope.getByRole('button', { name: `Add ${name}`, exact: true }).click();
     const part = name === 'link' ? 'Link' : 'Button';
@@ -153,7 +169,9 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
   it('formats the selected words of a Markdown body from the toolbar, keeping the text field’s own undo', async () => {
     const scope = blockRegion(4, 'text');
     const body = field(scope, 'Body (English)');
-    const bold = scope.getByRole('toolbar', { name: 'Formatting Body (English)' }).getByRole('button', { name: 'Bold' });
+    const bold = scope
+      .getByRole('toolbar', { name: 'Formatting Body (English)' })
+      .getByRole('button', { name: 'Bold' });
     const before = await body.inputValue();
     const words = 'Latin American Bloc on Migration';
     const plain = before.replace(`**${words}**`, words);
@@ -241,7 +259,9 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
     await page().getByRole('button', { name: 'Make Spanish the fallback' }).click();
     await saved();
     expect((await stored()).languages).toEqual(['es', 'en']);
-    await page().getByRole('button', { name: /^Undo\s*: make Spanish the fallback$/ }).click();
+    await page()
+      .getByRole('button', { name: /^Undo\s*: make Spanish the fallback$/ })
+      .click();
     await page().getByRole('status').getByText('Undone: make Spanish the fallback.', { exact: true }).waitFor();
     await saved();
     expect(await stored()).toEqual(EXPECTED);
@@ -303,14 +323,19 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
     const viewer = dialog.getByRole('link', { name: 'read it in the mail viewer' });
     expect(await viewer.getAttribute('target')).toBe('_blank');
     const [tab] = await Promise.all([page().context().waitForEvent('page'), viewer.click()]);
-    await tab.getByRole('link', { name: `[TEST] ${EXAMPLE.subject.es}` }).first().waitFor();
+    await tab
+      .getByRole('link', { name: `[TEST] ${EXAMPLE.subject.es}` })
+      .first()
+      .waitFor();
     expect(new URL(tab.url()).pathname).toBe('/admin/mail');
     await tab.close();
     await dialog.getByRole('button', { name: 'Done' }).click();
 
     await page().reload();
     await page().getByRole('button', { name: 'Send a test…' }).click();
-    expect(await field(page().getByRole('dialog', { name: 'Send a test' }), 'Test addresses').inputValue()).toBe('ana@example.org\nluis@example.org');
+    expect(await field(page().getByRole('dialog', { name: 'Send a test' }), 'Test addresses').inputValue()).toBe(
+      'ana@example.org\nluis@example.org',
+    );
     await page().keyboard.press('Escape');
   });
 
@@ -337,7 +362,9 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
       .getByRole('row')
       .filter({ has: page().getByRole('link', { name: EXAMPLE.title, exact: true }) });
     await row.waitFor();
-    expect(await row.innerText()).toMatch(new RegExp(`draft[\\s\\S]*English, Spanish\\s+${EXPECTED.blocks.length}\\s+Not sent`));
+    expect(await row.innerText()).toMatch(
+      new RegExp(`draft[\\s\\S]*English, Spanish\\s+${EXPECTED.blocks.length}\\s+Not sent`),
+    );
     await b.screenshot('list');
     await b.expectAccessible('bulletins list');
 
@@ -349,7 +376,10 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
       .getByRole('row')
       .filter({ has: page().getByRole('link', { name: copy, exact: true }) });
     await copyRow.getByRole('button', { name: 'Delete' }).click();
-    await page().getByRole('dialog', { name: 'Delete this draft?' }).getByRole('button', { name: 'Delete draft' }).click();
+    await page()
+      .getByRole('dialog', { name: 'Delete this draft?' })
+      .getByRole('button', { name: 'Delete draft' })
+      .click();
     await copyRow.waitFor({ state: 'detached' });
     await row.waitFor();
   });
@@ -362,7 +392,9 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
     await page().getByRole('group', { name: 'Topics' }).getByLabel(TOPIC.name.en).check();
     const counts = region('Who gets it');
     await counts.getByRole('status').filter({ hasText: '6 subscribers eligible of 7 selected.' }).waitFor();
-    await expect.poll(() => counts.getByRole('listitem').allInnerTexts()).toEqual(expect.arrayContaining(['1 unsubscribed: they left']));
+    await expect
+      .poll(() => counts.getByRole('listitem').allInnerTexts())
+      .toEqual(expect.arrayContaining(['1 unsubscribed: they left']));
     expect(await counts.getByRole('row', { name: /English/ }).innerText()).toMatch(/4/);
     expect(await counts.getByRole('row', { name: /Spanish/ }).innerText()).toMatch(/2/);
     await b.screenshot('audience');
@@ -378,7 +410,9 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
     await expect.poll(() => progress.getAttribute('aria-valuenow'), { timeout: 60_000 }).toBe('100');
     await page().getByText('100% · 6 of 6 messages settled').waitFor();
     const mails = (await b.mails()).filter((mail) => mail.destination.to[0]!.endsWith('@journey.org'));
-    expect(mails.map((mail) => mail.subject).sort()).toEqual([...Array(4).fill(EXAMPLE.subject.en), ...Array(2).fill(EXAMPLE.subject.es)].sort());
+    expect(mails.map((mail) => mail.subject).sort()).toEqual(
+      [...Array(4).fill(EXAMPLE.subject.en), ...Array(2).fill(EXAMPLE.subject.es)].sort(),
+    );
   });
 
   it('opens the report, then signs out', async () => {

@@ -22,12 +22,33 @@ describe('the public pages in a browser', () => {
 
   beforeAll(async () => {
     app = await startTestApp('sqlite');
-    await app.request('PUT', '/api/settings', { json: { organisationName: 'National Network for Immigrant and Refugee Rights' } });
-    await app.request('POST', '/api/topics', { json: { key: 'weekly-bulletin', name: { en: 'Weekly bulletin', es: 'Boletín semanal' }, description: { en: 'News and actions for immigrant and refugee rights, every week', es: 'Noticias y acciones por los derechos de las personas inmigrantes y refugiadas, cada semana' }, public: true } });
-    await app.request('POST', '/api/topics', { json: { key: 'border', name: { en: 'Border news', es: 'Noticias de la frontera' }, public: true } });
-    const ana = await (await app.request('POST', '/api/subscribers', { json: { email: 'ana@example.org', language: 'es', status: 'active', topics: ['weekly-bulletin'] } })).json();
+    await app.request('PUT', '/api/settings', {
+      json: { organisationName: 'National Network for Immigrant and Refugee Rights' },
+    });
+    await app.request('POST', '/api/topics', {
+      json: {
+        key: 'weekly-bulletin',
+        name: { en: 'Weekly bulletin', es: 'Boletín semanal' },
+        description: {
+          en: 'News and actions for immigrant and refugee rights, every week',
+          es: 'Noticias y acciones por los derechos de las personas inmigrantes y refugiadas, cada semana',
+        },
+        public: true,
+      },
+    });
+    await app.request('POST', '/api/topics', {
+      json: { key: 'border', name: { en: 'Border news', es: 'Noticias de la frontera' }, public: true },
+    });
+    const ana = await (
+      await app.request('POST', '/api/subscribers', {
+        json: { email: 'ana@example.org', language: 'es', status: 'active', topics: ['weekly-bulletin'] },
+      })
+    ).json();
     const { signer } = app.stores;
-    links = { preferences: `/preferences/${signer.sign('preferences', String(ana.id))}`, unsubscribe: `/unsubscribe/${signer.sign('unsubscribe', `${ana.id}:0`)}` };
+    links = {
+      preferences: `/preferences/${signer.sign('preferences', String(ana.id))}`,
+      unsubscribe: `/unsubscribe/${signer.sign('unsubscribe', `${ana.id}:0`)}`,
+    };
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -40,10 +61,20 @@ describe('the public pages in a browser', () => {
     for (const width of WIDTHS) {
       const page = await browser.newPage({ viewport: { width, height: 900 }, locale: lang });
       await page.goto(`${app.baseUrl}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} ${lang} at ${width} px`).toBeLessThanOrEqual(width);
-      const rows = await page.locator('label.choice').evaluateAll((labels) => labels.map((l) => l.getBoundingClientRect().height));
-      expect(rows.filter((height) => height < TOUCH), `${name}: choice rows under ${TOUCH} px`).toEqual([]);
-      for (const field of await page.locator('input[type=email], input[type=text]:not([tabindex="-1"]), select, button').all()) {
+      expect(
+        await page.evaluate(() => document.documentElement.scrollWidth),
+        `${name} ${lang} at ${width} px`,
+      ).toBeLessThanOrEqual(width);
+      const rows = await page
+        .locator('label.choice')
+        .evaluateAll((labels) => labels.map((l) => l.getBoundingClientRect().height));
+      expect(
+        rows.filter((height) => height < TOUCH),
+        `${name}: choice rows under ${TOUCH} px`,
+      ).toEqual([]);
+      for (const field of await page
+        .locator('input[type=email], input[type=text]:not([tabindex="-1"]), select, button')
+        .all()) {
         expect((await field.boundingBox())!.height, `${name}: a field or button`).toBeGreaterThanOrEqual(TOUCH);
       }
       // What axe checks does not change with the width; once is enough, and it is the slow part.
@@ -53,11 +84,15 @@ describe('the public pages in a browser', () => {
     }
   }
 
-  it.each(['en', 'es'] as const)('subscribe, preferences and unsubscribe fit, can be touched and pass axe (%s)', { timeout: 60_000 }, async (lang) => {
-    await look('subscribe', '/subscribe', lang);
-    await look('preferences', links.preferences, lang);
-    await look('unsubscribe', links.unsubscribe, lang);
-  });
+  it.each(['en', 'es'] as const)(
+    'subscribe, preferences and unsubscribe fit, can be touched and pass axe (%s)',
+    { timeout: 60_000 },
+    async (lang) => {
+      await look('subscribe', '/subscribe', lang);
+      await look('preferences', links.preferences, lang);
+      await look('unsubscribe', links.unsubscribe, lang);
+    },
+  );
 
   it('the pages after leaving: done, already left, and the way back', { timeout: 60_000 }, async () => {
     const done = await browser.newPage({ viewport: { width: 390, height: 900 } });
@@ -76,11 +111,28 @@ describe('the public pages in a browser', () => {
 async function expectAccessible(page: Page, name: string): Promise<void> {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            context: unknown,
+            options: unknown,
+          ): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
     return result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+      .map(
+        (v) =>
+          `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 5)
+            .join(', ')}`,
+      );
   });
   expect(violations, `axe on ${name}`).toEqual([]);
 }

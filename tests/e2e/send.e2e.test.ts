@@ -17,10 +17,14 @@ describe('audience, send, progress and report', () => {
     await importAudience(app, 12, 'reader', 'e2e.org');
     const left = (await (await app.request('GET', '/api/subscribers?email=reader1@e2e.org')).json()).data[0];
     await app.request('PATCH', `/api/subscribers/${left.id}`, { json: { status: 'unsubscribed' } });
-    await app.request('POST', '/api/subscribers', { json: { email: 'late@e2e.org', language: 'es', topics: ['weekly-bulletin'] } });
+    await app.request('POST', '/api/subscribers', {
+      json: { email: 'late@e2e.org', language: 'es', topics: ['weekly-bulletin'] },
+    });
     // An earlier send, for the report to compare with.
     await importAudience(app, 4, 'early', 'earlier.org');
-    const earlier = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'earlier.org' } } })).json();
+    const earlier = await (
+      await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'earlier.org' } } })
+    ).json();
     await waitForCampaign(app, earlier.id, ['sent']);
     await b.signIn('sender@example.org', 'editor');
   }, 120_000);
@@ -38,7 +42,11 @@ describe('audience, send, progress and report', () => {
     await condition.getByLabel('Domain').fill('e2e.org');
     const counts = page.getByRole('region', { name: 'Who gets it' });
     await counts.getByRole('status').filter({ hasText: '11 subscribers eligible of 13 selected.' }).waitFor();
-    await expect.poll(() => counts.getByRole('listitem').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/^1 unsubscribed/), expect.stringMatching(/^1 unconfirmed/)]));
+    await expect
+      .poll(() => counts.getByRole('listitem').allInnerTexts())
+      .toEqual(
+        expect.arrayContaining([expect.stringMatching(/^1 unsubscribed/), expect.stringMatching(/^1 unconfirmed/)]),
+      );
     expect(await counts.getByRole('row', { name: /English/ }).innerText()).toMatch(/7/);
     expect(await counts.getByRole('row', { name: /Spanish/ }).innerText()).toMatch(/4/);
 
@@ -55,7 +63,10 @@ describe('audience, send, progress and report', () => {
     await page.getByRole('group', { name: 'Rule' }).getByRole('button', { name: 'Add group' }).last().click();
     const group = page.getByRole('group', { name: 'Group 2' });
     expect(await group.getByLabel('Match').inputValue()).toBe('any');
-    await group.getByRole('group', { name: 'Condition 2.1' }).getByLabel('Type').selectOption({ label: 'Reads a language' });
+    await group
+      .getByRole('group', { name: 'Condition 2.1' })
+      .getByLabel('Type')
+      .selectOption({ label: 'Reads a language' });
     await group.getByRole('group', { name: 'Condition 2.1' }).getByLabel('Spanish').check();
     await group.getByRole('button', { name: 'Add condition' }).click();
     const attribute = group.getByRole('group', { name: 'Condition 2.2' });
@@ -84,7 +95,11 @@ describe('audience, send, progress and report', () => {
     await b.open(`/admin/bulletins/${bulletinId}/send`);
     await page.getByRole('radio', { name: 'A saved segment' }).check();
     await page.getByLabel('Segment', { exact: true }).selectOption({ label: 'Readers at e2e.org' });
-    await page.getByRole('region', { name: 'Who gets it' }).getByRole('status').filter({ hasText: '11 subscribers eligible of 13 selected.' }).waitFor();
+    await page
+      .getByRole('region', { name: 'Who gets it' })
+      .getByRole('status')
+      .filter({ hasText: '11 subscribers eligible of 13 selected.' })
+      .waitFor();
     await page.getByRole('button', { name: 'Review and send…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Send this bulletin?' });
     await dialog.getByText('Send to 11 subscribers: 7 in English, 4 in Spanish.').waitFor();
@@ -113,16 +128,33 @@ describe('audience, send, progress and report', () => {
     expect(mails).toHaveLength(11);
     const events = new SesEventStore(b.app.db.database.db, b.app.suppressions, 3);
     const campaignId = Number(new URL(page.url()).pathname.split('/').at(-1));
-    const rows = await b.app.db.database.db.selectFrom('deliveries').innerJoin('subscribers', 'subscribers.id', 'deliveries.subscriber_id').select(['message_id', 'email']).where('campaign_id', '=', campaignId).orderBy('deliveries.id').execute();
-    for (const row of rows.slice(1)) await events.apply(randomUUID(), 'Notification', { kind: 'delivery', messageId: row.message_id!, at: new Date().toISOString() });
-    await events.apply(randomUUID(), 'Notification', { kind: 'complaint', emails: [rows[0]!.email], messageId: rows[0]!.message_id! });
+    const rows = await b.app.db.database.db
+      .selectFrom('deliveries')
+      .innerJoin('subscribers', 'subscribers.id', 'deliveries.subscriber_id')
+      .select(['message_id', 'email'])
+      .where('campaign_id', '=', campaignId)
+      .orderBy('deliveries.id')
+      .execute();
+    for (const row of rows.slice(1))
+      await events.apply(randomUUID(), 'Notification', {
+        kind: 'delivery',
+        messageId: row.message_id!,
+        at: new Date().toISOString(),
+      });
+    await events.apply(randomUUID(), 'Notification', {
+      kind: 'complaint',
+      emails: [rows[0]!.email],
+      messageId: rows[0]!.message_id!,
+    });
     const tracked = /href="https:\/\/news\.example\.org(\/c\/[^"]+)"/.exec(mails[0]!.body.html!)![1]!;
     expect((await fetch(`${b.app.baseUrl}${tracked}`, { redirect: 'manual' })).status).toBe(302);
     await page.reload();
     await report.getByRole('row', { name: /^Delivered 10 90.9%$/ }).waitFor();
     await report.getByRole('row', { name: /^Complained 1 9.1%$/ }).waitFor();
     const clicks = report.getByRole('table').filter({ has: page.getByRole('columnheader', { name: 'Link' }) });
-    await expect.poll(() => clicks.getByRole('row').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/\t1$/)]));
+    await expect
+      .poll(() => clicks.getByRole('row').allInnerTexts())
+      .toEqual(expect.arrayContaining([expect.stringMatching(/\t1$/)]));
     const comparison = report.getByRole('table', { name: /This send and the earlier ones/ });
     await comparison.getByRole('row', { name: /^This send/ }).waitFor();
     expect(await comparison.getByRole('row').count()).toBe(3); // the heading, this send, the earlier one
@@ -143,16 +175,25 @@ describe('audience, send, progress and report', () => {
     await sends.getByText(/^Sent .* to 4 people · report of send \d+$/).waitFor();
     expect(await page.getByText('Ready to send.').count()).toBe(0);
     await page.getByText('Sent before: sending again asks first.').waitFor();
-    expect((await page.getByRole('button', { name: 'Send again…' }).getAttribute('class')) ?? '').not.toMatch(/button-primary/);
+    expect((await page.getByRole('button', { name: 'Send again…' }).getAttribute('class')) ?? '').not.toMatch(
+      /button-primary/,
+    );
     const copy = page.getByRole('button', { name: 'Copy as next week’s bulletin' });
     expect(await copy.getAttribute('class')).toMatch(/button-primary/);
     await page.getByRole('button', { name: 'Versions' }).click();
-    await page.getByRole('dialog', { name: 'Versions' }).getByRole('row').filter({ has: page.locator('.badge-sent') }).first().waitFor();
+    await page
+      .getByRole('dialog', { name: 'Versions' })
+      .getByRole('row')
+      .filter({ has: page.locator('.badge-sent') })
+      .first()
+      .waitFor();
     await b.screenshot('composer-sent');
     await b.expectAccessible('composer-sent');
     await page.getByRole('dialog', { name: 'Versions' }).getByRole('button', { name: 'Close' }).click();
     await copy.click();
-    await page.waitForURL((url) => /\/admin\/bulletins\/\d+$/.test(url.pathname) && url.pathname !== `/admin/bulletins/${bulletinId}`);
+    await page.waitForURL(
+      (url) => /\/admin\/bulletins\/\d+$/.test(url.pathname) && url.pathname !== `/admin/bulletins/${bulletinId}`,
+    );
     await page.getByText('Ready to send.').waitFor();
     expect(await page.getByRole('region', { name: 'Sends of this bulletin' }).count()).toBe(0);
     expect(b.consoleErrors).toEqual([]);
@@ -163,7 +204,11 @@ describe('audience, send, progress and report', () => {
     await b.open(`/admin/bulletins/${bulletinId}/send`);
     await page.getByRole('radio', { name: 'Topics' }).check();
     await page.getByRole('group', { name: 'Topics' }).getByLabel('Weekly bulletin').check();
-    await page.getByRole('region', { name: 'Who gets it' }).getByRole('status').filter({ hasText: '14 subscribers eligible of 17 selected.' }).waitFor();
+    await page
+      .getByRole('region', { name: 'Who gets it' })
+      .getByRole('status')
+      .filter({ hasText: '14 subscribers eligible of 17 selected.' })
+      .waitFor();
     await page.getByLabel('Schedule for later').check();
     await page.getByLabel('Send at').fill('2031-05-01T09:30');
     await page.getByLabel('Off: sensitive send, no link counted').check();
@@ -180,7 +225,11 @@ describe('audience, send, progress and report', () => {
 
     await page.waitForURL(/\/admin\/campaigns\/\d+$/);
     const id = Number(new URL(page.url()).pathname.split('/').at(-1));
-    expect(await (await app.request('GET', `/api/campaigns/${id}`)).json()).toMatchObject({ state: 'scheduled', scheduledAt: '2031-05-01T09:30:00.000Z', tracking: 'off' });
+    expect(await (await app.request('GET', `/api/campaigns/${id}`)).json()).toMatchObject({
+      state: 'scheduled',
+      scheduledAt: '2031-05-01T09:30:00.000Z',
+      tracking: 'off',
+    });
     await page.getByRole('status').filter({ hasText: 'Waiting for its start time.' }).waitFor();
     await page.getByText('Counted now, it would go to 14 subscribers: 9 in English, 5 in Spanish.').waitFor();
     expect(await page.getByRole('button', { name: 'Pause' }).count()).toBe(0);
@@ -190,10 +239,15 @@ describe('audience, send, progress and report', () => {
     const reschedule = page.getByRole('dialog', { name: 'Reschedule this send' });
     await reschedule.getByLabel('Send at').fill('2031-05-02T10:00');
     await reschedule.getByRole('button', { name: 'Reschedule' }).click();
-    await expect.poll(async () => (await (await app.request('GET', `/api/campaigns/${id}`)).json()).scheduledAt).toBe('2031-05-02T10:00:00.000Z');
+    await expect
+      .poll(async () => (await (await app.request('GET', `/api/campaigns/${id}`)).json()).scheduledAt)
+      .toBe('2031-05-02T10:00:00.000Z');
 
     await page.getByRole('button', { name: 'Cancel send…' }).click();
-    await page.getByRole('dialog', { name: 'Cancel this send?' }).getByRole('button', { name: 'Cancel the send' }).click();
+    await page
+      .getByRole('dialog', { name: 'Cancel this send?' })
+      .getByRole('button', { name: 'Cancel the send' })
+      .click();
     await page.getByRole('status').filter({ hasText: 'cancelled' }).first().waitFor();
     expect(await page.getByRole('button', { name: 'Cancel send…' }).count()).toBe(0);
   });
@@ -204,7 +258,15 @@ describe('audience, send, progress and report', () => {
     await importAudience(app, 3, 'retry', 'retry.org');
     // The stream is refused: only polling can bring the page from "scheduled" to the end of the send.
     await page.route('**/api/campaigns/*/events', (route) => route.abort());
-    const created = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'retry.org' }, scheduledAt: new Date(Date.now() + 3000).toISOString() } })).json();
+    const created = await (
+      await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
+        json: {
+          resend: true,
+          rule: { emailDomain: 'retry.org' },
+          scheduledAt: new Date(Date.now() + 3000).toISOString(),
+        },
+      })
+    ).json();
     await b.open(`/admin/campaigns/${created.id}`);
     await page.getByText('The live connection broke; the numbers are checked every 2 seconds instead.').waitFor();
     const progress = page.getByRole('progressbar', { name: 'Messages settled' });
@@ -212,11 +274,28 @@ describe('audience, send, progress and report', () => {
     await page.getByRole('status').filter({ hasText: 'sent' }).first().waitFor();
 
     // Two messages SES refused, and one a worker lost track of (it was in fact sent).
-    const [first, second, third] = await db.selectFrom('deliveries').select('id').where('campaign_id', '=', created.id).orderBy('id').execute();
-    await db.updateTable('deliveries').set({ status: 'failed', last_error: 'MessageRejected: Email address is not verified.' }).where('id', 'in', [first!.id, second!.id]).execute();
-    await db.updateTable('deliveries').set({ status: 'unknown', last_error: 'The worker stopped while sending; not re-sent automatically' }).where('id', '=', third!.id).execute();
+    const [first, second, third] = await db
+      .selectFrom('deliveries')
+      .select('id')
+      .where('campaign_id', '=', created.id)
+      .orderBy('id')
+      .execute();
+    await db
+      .updateTable('deliveries')
+      .set({ status: 'failed', last_error: 'MessageRejected: Email address is not verified.' })
+      .where('id', 'in', [first!.id, second!.id])
+      .execute();
+    await db
+      .updateTable('deliveries')
+      .set({ status: 'unknown', last_error: 'The worker stopped while sending; not re-sent automatically' })
+      .where('id', '=', third!.id)
+      .execute();
     await page.reload();
-    await page.getByRole('listitem').filter({ hasText: 'MessageRejected: Email address is not verified.' }).first().waitFor();
+    await page
+      .getByRole('listitem')
+      .filter({ hasText: 'MessageRejected: Email address is not verified.' })
+      .first()
+      .waitFor();
     await page.getByRole('button', { name: 'Retry failed…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Retry failed messages?' });
     await dialog.getByText('2 failed messages will be queued and sent again.').waitFor();
@@ -233,7 +312,13 @@ describe('audience, send, progress and report', () => {
   it('will not send a bulletin whose checks find errors, and leads back to the composer', async () => {
     const { page, app } = b;
     const image = { type: 'image', src: 'https://example.org/rally.jpg', alt: { en: '', es: '' } };
-    const document = { version: 1, title: 'No subject yet', languages: ['en', 'es'], subject: { en: '', es: 'Aún sin asunto' }, blocks: [image] };
+    const document = {
+      version: 1,
+      title: 'No subject yet',
+      languages: ['en', 'es'],
+      subject: { en: '', es: 'Aún sin asunto' },
+      blocks: [image],
+    };
     const broken = (await (await app.request('POST', '/api/bulletins', { json: document })).json()).id;
     await b.open(`/admin/bulletins/${broken}/send`);
     const alert = page.getByRole('alert').filter({ hasText: 'The subject is empty' });
@@ -244,6 +329,8 @@ describe('audience, send, progress and report', () => {
     expect(findings).toContain('Block 1 (Image) · Alt text (English): the image has no alt text');
     expect(findings.join('\n')).not.toMatch(/blocks\[|\b(en|es)\b/);
     expect(await page.getByRole('button', { name: 'Review and send…' }).isDisabled()).toBe(true);
-    expect(await alert.getByRole('link', { name: 'Open the composer to mend them' }).getAttribute('href')).toBe(`/admin/bulletins/${broken}`);
+    expect(await alert.getByRole('link', { name: 'Open the composer to mend them' }).getAttribute('href')).toBe(
+      `/admin/bulletins/${broken}`,
+    );
   });
 });

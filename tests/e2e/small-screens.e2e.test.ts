@@ -63,13 +63,21 @@ describe('the staff app on a small screen', () => {
     // An earlier send (of a copy: a bulletin goes to the same people once), so the report has a
     // comparison to chart, then the send whose report is shown.
     const copy = (await (await app.request('POST', `/api/bulletins/${bulletinId}/duplicate`)).json()).id;
-    const earlier = await (await app.request('POST', `/api/bulletins/${copy}/send`, { json: { rule: { emailDomain: 'earlier.org' } } })).json();
+    const earlier = await (
+      await app.request('POST', `/api/bulletins/${copy}/send`, { json: { rule: { emailDomain: 'earlier.org' } } })
+    ).json();
     await waitForCampaign(app, earlier.id, ['sent']);
-    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'small.org' } } })).json();
+    const campaign = await (
+      await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'small.org' } } })
+    ).json();
     await waitForCampaign(app, campaign.id, ['sent']);
     campaignId = campaign.id;
     subscriberId = (await (await app.request('GET', '/api/subscribers?email=reader1@small.org')).json()).data[0].id;
-    await app.stores.staff.createUser({ email: 'an.editor.with.a.long.address@small-screens.example.org', password: 'a long enough password', role: 'editor' });
+    await app.stores.staff.createUser({
+      email: 'an.editor.with.a.long.address@small-screens.example.org',
+      password: 'a long enough password',
+      role: 'editor',
+    });
   }, 180_000);
   afterAll(async () => {
     await b?.close();
@@ -87,7 +95,11 @@ describe('the staff app on a small screen', () => {
     await page.getByRole('alert').filter({ hasText: 'The setup code is wrong' }).waitFor();
     // The server's message names the command: it reads as words with the command as code, not Markdown.
     expect(await page.locator('main').innerText()).not.toContain('`');
-    await page.locator('.field-error').filter({ hasText: 'npm start' }).locator('code', { hasText: 'npm start' }).waitFor();
+    await page
+      .locator('.field-error')
+      .filter({ hasText: 'npm start' })
+      .locator('code', { hasText: 'npm start' })
+      .waitFor();
     expect(await sidewaysOverflow(page)).toBe(0);
     await screenshots(b, 'setup-refused');
   });
@@ -101,14 +113,31 @@ describe('the staff app on a small screen', () => {
 
   // Each screen of the app (its pattern in App.tsx), with what it waits for before it is measured;
   // a few dialogs too, opened with `open`.
-  const screens: { name: string; pattern: string; path: () => string; open?(page: Page): Promise<void>; ready(page: Page): Locator }[] = [
-    { name: 'bulletins', pattern: '/bulletins', path: () => '/admin/bulletins', ready: (page) => page.getByRole('row', { name: /Launch, petition/ }) },
-    { name: 'composer', pattern: '/bulletins/:id', path: () => `/admin/bulletins/${bulletinId}`, ready: (page) => page.getByText(/^Saved at/) },
+  const screens: {
+    name: string;
+    pattern: string;
+    path: () => string;
+    open?(page: Page): Promise<void>;
+    ready(page: Page): Locator;
+  }[] = [
+    {
+      name: 'bulletins',
+      pattern: '/bulletins',
+      path: () => '/admin/bulletins',
+      ready: (page) => page.getByRole('row', { name: /Launch, petition/ }),
+    },
+    {
+      name: 'composer',
+      pattern: '/bulletins/:id',
+      path: () => `/admin/bulletins/${bulletinId}`,
+      ready: (page) => page.getByText(/^Saved at/),
+    },
     {
       name: 'send',
       pattern: '/bulletins/:id/send',
       path: () => `/admin/bulletins/${bulletinId}/send`,
-      ready: (page) => page.getByRole('region', { name: 'Who gets it' }).getByRole('status').filter({ hasText: 'eligible' }),
+      ready: (page) =>
+        page.getByRole('region', { name: 'Who gets it' }).getByRole('status').filter({ hasText: 'eligible' }),
     },
     {
       name: 'rule-builder',
@@ -123,14 +152,24 @@ describe('the staff app on a small screen', () => {
       },
       ready: (page) => page.getByRole('group', { name: 'Condition 2.1' }),
     },
-    { name: 'campaigns', pattern: '/campaigns', path: () => '/admin/campaigns', ready: (page) => page.getByRole('row', { name: /Launch, petition/ }).nth(1) },
+    {
+      name: 'campaigns',
+      pattern: '/campaigns',
+      path: () => '/admin/campaigns',
+      ready: (page) => page.getByRole('row', { name: /Launch, petition/ }).nth(1),
+    },
     {
       name: 'campaign',
       pattern: '/campaigns/:id',
       path: () => `/admin/campaigns/${campaignId}`,
       ready: (page) => page.getByRole('table', { name: /This send and the earlier ones/ }),
     },
-    { name: 'subscribers', pattern: '/subscribers', path: () => '/admin/subscribers', ready: (page) => page.getByRole('link', { name: 'reader1@small.org' }) },
+    {
+      name: 'subscribers',
+      pattern: '/subscribers',
+      path: () => '/admin/subscribers',
+      ready: (page) => page.getByRole('link', { name: 'reader1@small.org' }),
+    },
     {
       name: 'add-subscriber',
       pattern: '/subscribers',
@@ -148,8 +187,18 @@ describe('the staff app on a small screen', () => {
           .getByRole('row')
           .nth(1),
     },
-    { name: 'import', pattern: '/subscribers/import', path: () => '/admin/subscribers/import', ready: (page) => page.getByLabel('CSV file') },
-    { name: 'topics', pattern: '/topics', path: () => '/admin/topics', ready: (page) => page.getByRole('row', { name: /weekly-bulletin/ }) },
+    {
+      name: 'import',
+      pattern: '/subscribers/import',
+      path: () => '/admin/subscribers/import',
+      ready: (page) => page.getByLabel('CSV file'),
+    },
+    {
+      name: 'topics',
+      pattern: '/topics',
+      path: () => '/admin/topics',
+      ready: (page) => page.getByRole('row', { name: /weekly-bulletin/ }),
+    },
     {
       name: 'new-topic',
       pattern: '/topics',
@@ -157,19 +206,31 @@ describe('the staff app on a small screen', () => {
       open: (page) => page.getByRole('button', { name: 'New topic' }).click(),
       ready: (page) => page.getByRole('dialog', { name: 'New topic' }),
     },
-    { name: 'settings', pattern: '/settings', path: () => '/admin/settings', ready: (page) => page.getByLabel('Organisation name') },
+    {
+      name: 'settings',
+      pattern: '/settings',
+      path: () => '/admin/settings',
+      ready: (page) => page.getByLabel('Organisation name'),
+    },
     {
       name: 'staff',
       pattern: '/staff',
       path: () => '/admin/staff',
       ready: (page) => page.getByText('an.editor.with.a.long.address@small-screens.example.org'),
     },
-    { name: 'tokens', pattern: '/tokens', path: () => '/admin/tokens', ready: (page) => page.getByRole('row', { name: /editor/ }) },
+    {
+      name: 'tokens',
+      pattern: '/tokens',
+      path: () => '/admin/tokens',
+      ready: (page) => page.getByRole('row', { name: /editor/ }),
+    },
   ];
 
   it('visits every screen of the app', () => {
     // The screens App.tsx routes, read from its source: a new screen fails here until it is added above.
-    const routed = [...readFileSync(join(import.meta.dirname, '../../src/ui/App.tsx'), 'utf8').matchAll(/\{ pattern: '([^']+)'/g)].map((match) => match[1]);
+    const routed = [
+      ...readFileSync(join(import.meta.dirname, '../../src/ui/App.tsx'), 'utf8').matchAll(/\{ pattern: '([^']+)'/g),
+    ].map((match) => match[1]);
     expect(routed.length).toBeGreaterThan(10);
     expect(new Set(screens.map((screen) => screen.pattern))).toEqual(new Set(routed));
   });
@@ -184,10 +245,16 @@ describe('the staff app on a small screen', () => {
       await screen.open?.(page);
       await screen.ready(page).first().waitFor();
       await expect.poll(() => page.locator('.loading').count()).toBe(0);
-      expect(await sidewaysOverflow(page), `${screen.name} is wider than the window: ${(await overflowing(page)).join('; ')}`).toBe(0);
+      expect(
+        await sidewaysOverflow(page),
+        `${screen.name} is wider than the window: ${(await overflowing(page)).join('; ')}`,
+      ).toBe(0);
       // Saved at 390 and 1440 px; back at 390 px, what sized itself to the wide window must narrow again.
       await screenshots(b, screen.name);
-      expect(await sidewaysOverflow(page), `${screen.name} stays wider than the window after it narrowed: ${(await overflowing(page)).join('; ')}`).toBe(0);
+      expect(
+        await sidewaysOverflow(page),
+        `${screen.name} stays wider than the window after it narrowed: ${(await overflowing(page)).join('; ')}`,
+      ).toBe(0);
     },
   );
 
@@ -256,7 +323,10 @@ describe('the staff app on a small screen', () => {
     await b.open(`/admin/campaigns/${campaignId}`);
     const charts = page.locator('.chart-box canvas');
     await expect.poll(() => charts.count()).toBe(4);
-    const widest = async () => Math.max(...(await charts.evaluateAll((canvases) => canvases.map((canvas) => canvas.getBoundingClientRect().right))));
+    const widest = async () =>
+      Math.max(
+        ...(await charts.evaluateAll((canvases) => canvases.map((canvas) => canvas.getBoundingClientRect().right))),
+      );
     expect(await widest()).toBeGreaterThan(PHONE.width);
     await page.setViewportSize(PHONE);
     // Chart.js resizes a chart on the frame after its box narrows.
@@ -287,7 +357,9 @@ describe('the staff app on a small screen', () => {
     await expect.poll(() => inWindow(checks)).toBe(true);
     expect(await isFocused(checks)).toBe(true);
     expect(await inWindow(jumps)).toBe(true);
-    expect((await checks.boundingBox())!.y).toBeGreaterThanOrEqual((await jumps.boundingBox())!.y + (await jumps.boundingBox())!.height);
+    expect((await checks.boundingBox())!.y).toBeGreaterThanOrEqual(
+      (await jumps.boundingBox())!.y + (await jumps.boundingBox())!.height,
+    );
     await b.screenshot('composer-checks-390');
 
     // By keyboard: to the preview, and back to the blocks.

@@ -36,7 +36,11 @@ export interface TestApp {
   /** The campaign service the app's routes were given. */
   campaigns: CampaignService;
   config: Config;
-  request(method: string, path: string, options?: { token?: string | null; json?: unknown; body?: string; headers?: Record<string, string> }): Promise<Response>;
+  request(
+    method: string,
+    path: string,
+    options?: { token?: string | null; json?: unknown; body?: string; headers?: Record<string, string> },
+  ): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -74,7 +78,9 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
   const db = await createTestDatabase(kind);
   const redis = commandClient(options.redisUrl ?? REDIS_URL);
   const config = testConfig(db, options);
-  const database = options.databaseVia ? openDatabase({ kind: 'postgres', url: options.databaseVia(db.url) }) : db.database;
+  const database = options.databaseVia
+    ? openDatabase({ kind: 'postgres', url: options.databaseVia(db.url) })
+    : db.database;
   const stores = createStores(database, config);
   const { staff, suppressions } = stores;
   const logger = options.logger ?? pino({ level: 'silent' });
@@ -99,7 +105,12 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     campaigns: sending.service,
     sesEvents,
     publicUrl: config.publicUrl,
-    subscribe: { sender: sending.sender, redis, mailFrom: config.mailFrom, rateLimitPrefix: `${config.queuePrefix}:rate-limit` },
+    subscribe: {
+      sender: sending.sender,
+      redis,
+      mailFrom: config.mailFrom,
+      rateLimitPrefix: `${config.queuePrefix}:rate-limit`,
+    },
     staffAppDir: options.staffAppDir,
     setupCode: options.setupCode,
     signInLimits: options.signInLimits,

@@ -8,8 +8,11 @@ export function readDisplayName(header: string): string {
   if (quoted) return quoted[1]!.replace(/\\(.)/g, '$1');
   const words = name.split(' ');
   for (const word of words) {
-    if (!/^=\?UTF-8\?B\?[A-Za-z0-9+/]+={0,2}\?=$/.test(word)) throw new Error(`not an encoded-word: ${JSON.stringify(word)}`);
+    if (!/^=\?UTF-8\?B\?[A-Za-z0-9+/]+={0,2}\?=$/.test(word))
+      throw new Error(`not an encoded-word: ${JSON.stringify(word)}`);
     if (word.length > 75) throw new Error(`an encoded-word longer than 75 characters: ${word}`);
   }
-  return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(words.map((word) => Buffer.from(word.slice('=?UTF-8?B?'.length, -2), 'base64'))));
+  return new TextDecoder('utf-8', { fatal: true }).decode(
+    Buffer.concat(words.map((word) => Buffer.from(word.slice('=?UTF-8?B?'.length, -2), 'base64'))),
+  );
 }

@@ -23,10 +23,15 @@ export function evaluate(rule: Rule, s: PlainSubscriber): boolean {
   if ('emailDomain' in rule) return s.email.endsWith(`@${rule.emailDomain}`);
   if ('subscribed' in rule) {
     const { after, before } = rule.subscribed;
-    return (!after || s.createdAt >= new Date(after).toISOString()) && (!before || s.createdAt < new Date(before).toISOString());
+    return (
+      (!after || s.createdAt >= new Date(after).toISOString()) &&
+      (!before || s.createdAt < new Date(before).toISOString())
+    );
   }
   if ('campaign' in rule) {
-    const received = s.deliveries.some((d) => d.campaign === rule.campaign && (d.status === 'sent' || d.status === 'unknown'));
+    const received = s.deliveries.some(
+      (d) => d.campaign === rule.campaign && (d.status === 'sent' || d.status === 'unknown'),
+    );
     return received === rule.received;
   }
 
@@ -60,6 +65,8 @@ export function evaluate(rule: Rule, s: PlainSubscriber): boolean {
     case 'contains':
       return text !== null && text.includes(rule.value as string);
     default:
-      return typeof rule.value === 'number' ? compare(number, rule.value) : compare(day, (rule.value as string).slice(0, 10));
+      return typeof rule.value === 'number'
+        ? compare(number, rule.value)
+        : compare(day, (rule.value as string).slice(0, 10));
   }
 }

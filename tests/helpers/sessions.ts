@@ -13,7 +13,12 @@ export interface StaffSession {
 }
 
 /** Creates the account (unless it exists) and signs in through POST /api/session. */
-export async function signIn(app: TestApp, email: string, role: 'admin' | 'editor' = 'admin', password = STAFF_PASSWORD): Promise<StaffSession> {
+export async function signIn(
+  app: TestApp,
+  email: string,
+  role: 'admin' | 'editor' = 'admin',
+  password = STAFF_PASSWORD,
+): Promise<StaffSession> {
   if (!(await app.stores.staff.findForSignIn(email))) await app.stores.staff.createUser({ email, password, role });
   const res = await app.request('POST', '/api/session', { token: null, json: { email, password } });
   if (res.status !== 200) throw new Error(`sign-in answered ${res.status}: ${await res.text()}`);

@@ -8,7 +8,10 @@ const USAGE_STAMPS = ['last_used_at', 'last_seen_at'];
 export async function databaseSnapshot(test: TestDatabase): Promise<Record<string, string[]>> {
   const db = test.database.db;
   // On PostgreSQL each test has a schema of its own in a shared database: only that one counts.
-  const schema = test.config.kind === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]!.schema : undefined;
+  const schema =
+    test.config.kind === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]!.schema
+      : undefined;
   const tables = (await db.introspection.getTables())
     .filter((table) => !table.isView && (schema === undefined || table.schema === schema))
     .map((table) => table.name)
@@ -16,9 +19,14 @@ export async function databaseSnapshot(test: TestDatabase): Promise<Record<strin
   if (tables.length === 0) throw new Error('no tables found: the snapshot would prove nothing');
   const snapshot: Record<string, string[]> = {};
   for (const table of tables) {
-    const rows = (await db.selectFrom(table as never).selectAll().execute()) as Record<string, unknown>[];
+    const rows = (await db
+      .selectFrom(table as never)
+      .selectAll()
+      .execute()) as Record<string, unknown>[];
     snapshot[table] = rows
-      .map((row) => JSON.stringify(Object.fromEntries(Object.entries(row).filter(([column]) => !USAGE_STAMPS.includes(column)))))
+      .map((row) =>
+        JSON.stringify(Object.fromEntries(Object.entries(row).filter(([column]) => !USAGE_STAMPS.includes(column)))),
+      )
       .sort();
   }
   return snapshot;

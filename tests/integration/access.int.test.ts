@@ -105,11 +105,16 @@ describe.each(databaseKinds())('access to every route on %s', (kind) => {
     const { stores } = app;
     const topic = await stores.topics.create({ key: 'walk-topic', name: { en: 'Walk' }, public: true });
     values['topics/key'] = topic.key;
-    values['subscribers/id'] = String((await stores.subscribers.create(SubscriberInput.parse({ email: 'walk@example.org', status: 'active' }), 'api')).id);
+    values['subscribers/id'] = String(
+      (await stores.subscribers.create(SubscriberInput.parse({ email: 'walk@example.org', status: 'active' }), 'api'))
+        .id,
+    );
     const bulletin = await stores.bulletins.create(exampleBulletin());
     values['bulletins/id'] = String(bulletin.id);
     values['versions/versionId'] = String(bulletin.versionId);
-    values['segments/id'] = String((await (await app.request('POST', '/api/segments', { json: { name: 'Walk', rule: { tag: 'walk' } } })).json()).id);
+    values['segments/id'] = String(
+      (await (await app.request('POST', '/api/segments', { json: { name: 'Walk', rule: { tag: 'walk' } } })).json()).id,
+    );
     await app.suppressions.add('erased@example.org', 'erased');
     values['suppressions/hash'] = app.suppressions.hash('erased@example.org');
     values['campaigns/id'] = String(await insertCampaign(app.db, bulletin, { state: 'paused', finished_at: null }));
@@ -129,7 +134,9 @@ describe.each(databaseKinds())('access to every route on %s', (kind) => {
     expect(declared.length).toBeGreaterThan(50);
     expect(declared.filter((route) => !walked.has(route))).toEqual([]);
     // Anything under /api that is not public went through defineRoute, and so through its role check.
-    const undeclared = routes.filter((route) => route.path.startsWith('/api/') && !isPublic(route) && !declared.includes(key(route)));
+    const undeclared = routes.filter(
+      (route) => route.path.startsWith('/api/') && !isPublic(route) && !declared.includes(key(route)),
+    );
     expect(undeclared.map(key)).toEqual([]);
     expect(routes.filter((route) => route.path.startsWith(`${QUEUE_BOARD}/`)).length).toBeGreaterThan(10);
   });
@@ -181,10 +188,14 @@ describe.each(databaseKinds())('access to every route on %s', (kind) => {
     const before = await databaseSnapshot(app.db);
     const letIn: string[] = [];
     for (const route of adminOnly) {
-      for (const [name, headers] of [['token', { authorization: `Bearer ${app.editorToken}` }], ['session', editor.headers()]] as const) {
+      for (const [name, headers] of [
+        ['token', { authorization: `Bearer ${app.editorToken}` }],
+        ['session', editor.headers()],
+      ] as const) {
         const res = await call(route, headers);
         const body = (await res.json()) as { error?: { code?: string } };
-        if (res.status !== 403 || body.error?.code !== 'forbidden') letIn.push(`${key(route)} by ${name}: ${res.status}`);
+        if (res.status !== 403 || body.error?.code !== 'forbidden')
+          letIn.push(`${key(route)} by ${name}: ${res.status}`);
       }
     }
     for (const route of board) {
@@ -197,22 +208,32 @@ describe.each(databaseKinds())('access to every route on %s', (kind) => {
   });
 
   it('refuses every change from a session without its CSRF token, or with another session’s, with 403, and nothing changes', async () => {
-    const writes = routes.filter((route) => WRITES.has(route.method) && route.path.startsWith('/api/') && !isPublic(route));
+    const writes = routes.filter(
+      (route) => WRITES.has(route.method) && route.path.startsWith('/api/') && !isPublic(route),
+    );
     writes.push({ method: 'DELETE', path: '/api/session' });
     expect(writes.length).toBeGreaterThan(30);
     const board = routes.filter((route) => WRITES.has(route.method) && route.path.startsWith(QUEUE_BOARD));
     const before = await databaseSnapshot(app.db);
     const letThrough: string[] = [];
     for (const route of writes) {
-      for (const [name, headers] of [['no CSRF token', admin.headers({ csrf: false })], ['another session’s', { ...admin.headers(), 'x-csrf-token': editor.csrfToken }]] as const) {
+      for (const [name, headers] of [
+        ['no CSRF token', admin.headers({ csrf: false })],
+        ['another session’s', { ...admin.headers(), 'x-csrf-token': editor.csrfToken }],
+      ] as const) {
         const res = await call(route, headers);
         const body = (await res.json()) as { error?: { code?: string; message?: string } };
-        if (res.status !== 403 || !body.error?.message?.includes('CSRF')) letThrough.push(`${key(route)} with ${name}: ${res.status}`);
+        if (res.status !== 403 || !body.error?.message?.includes('CSRF'))
+          letThrough.push(`${key(route)} with ${name}: ${res.status}`);
       }
     }
     // The dashboard's own API is guarded by the origin its page sends.
     for (const route of board) {
-      const res = await call(route, { ...admin.headers(), origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
+      const res = await call(route, {
+        ...admin.headers(),
+        origin: 'https://evil.example',
+        'sec-fetch-site': 'cross-site',
+      });
       await res.body?.cancel();
       if (res.status !== 403) letThrough.push(`${key(route)} from another site: ${res.status}`);
     }
@@ -243,7 +264,9 @@ describe.each(databaseKinds())('access to every route on %s', (kind) => {
     for (const route of gets) {
       await check(`${route.path} as a stranger`, await call(route));
       if (isPublic(route)) continue;
-      const headers = route.path.startsWith(QUEUE_BOARD) ? admin.headers() : { authorization: `Bearer ${app.adminToken}` };
+      const headers = route.path.startsWith(QUEUE_BOARD)
+        ? admin.headers()
+        : { authorization: `Bearer ${app.adminToken}` };
       await check(`${route.path} signed in`, await call(route, headers));
     }
     await check('an unknown path', await fetch(`${app.baseUrl}/nothing-here`));
@@ -252,8 +275,13 @@ describe.each(databaseKinds())('access to every route on %s', (kind) => {
 
   describe('sessions', () => {
     const signInWith = (headers: Record<string, string> = {}) =>
-      app.request('POST', '/api/session', { token: null, json: { email: 'rotating@example.org', password: STAFF_PASSWORD }, headers });
-    const alive = async (cookie: string) => (await app.request('GET', '/api/session', { token: null, headers: { cookie } })).status === 200;
+      app.request('POST', '/api/session', {
+        token: null,
+        json: { email: 'rotating@example.org', password: STAFF_PASSWORD },
+        headers,
+      });
+    const alive = async (cookie: string) =>
+      (await app.request('GET', '/api/session', { token: null, headers: { cookie } })).status === 200;
 
     beforeAll(async () => {
       await app.stores.staff.createUser({ email: 'rotating@example.org', password: STAFF_PASSWORD, role: 'editor' });
@@ -283,9 +311,16 @@ describe.each(databaseKinds())('access to every route on %s', (kind) => {
       const res = await signInWith();
       const cookie = sessionCookie(res)!;
       const { csrfToken } = (await res.json()) as { csrfToken: string };
-      expect((await app.request('DELETE', '/api/session', { token: null, headers: { cookie, 'x-csrf-token': csrfToken } })).status).toBe(204);
+      expect(
+        (await app.request('DELETE', '/api/session', { token: null, headers: { cookie, 'x-csrf-token': csrfToken } }))
+          .status,
+      ).toBe(204);
       expect(await alive(cookie)).toBe(false);
-      const write = await app.request('POST', '/api/subscribers', { token: null, headers: { cookie, 'x-csrf-token': csrfToken }, json: { email: 'late@example.org' } });
+      const write = await app.request('POST', '/api/subscribers', {
+        token: null,
+        headers: { cookie, 'x-csrf-token': csrfToken },
+        json: { email: 'late@example.org' },
+      });
       expect(write.status).toBe(401);
       const next = await signInWith({ cookie });
       expect(sessionCookie(next)).not.toBe(cookie);
@@ -303,15 +338,31 @@ describe.each(databaseKinds())('access to every route on %s', (kind) => {
 
     it('answer the subscribe form alike for a new, pending, active, unsubscribed, bounced, complained and suppressed address', async () => {
       const { stores } = app;
-      const create = async (email: string, status: 'active' | 'pending') => (await stores.subscribers.create(SubscriberInput.parse({ email, status }), 'api')).id;
+      const create = async (email: string, status: 'active' | 'pending') =>
+        (await stores.subscribers.create(SubscriberInput.parse({ email, status }), 'api')).id;
       await create('pending@example.org', 'pending');
       await create('active@example.org', 'active');
-      await stores.supporters.unsubscribe((await stores.supporters.subscriber(await create('left@example.org', 'active')))!, null);
+      await stores.supporters.unsubscribe(
+        (await stores.supporters.subscriber(await create('left@example.org', 'active')))!,
+        null,
+      );
       for (const status of ['bounced', 'complained'] as const) {
-        await app.db.database.db.updateTable('subscribers').set({ status }).where('id', '=', await create(`${status}@example.org`, 'active')).execute();
+        await app.db.database.db
+          .updateTable('subscribers')
+          .set({ status })
+          .where('id', '=', await create(`${status}@example.org`, 'active'))
+          .execute();
       }
       await app.suppressions.add('suppressed@example.org', 'complained');
-      const addresses = ['new@example.org', 'pending@example.org', 'active@example.org', 'left@example.org', 'bounced@example.org', 'complained@example.org', 'suppressed@example.org'];
+      const addresses = [
+        'new@example.org',
+        'pending@example.org',
+        'active@example.org',
+        'left@example.org',
+        'bounced@example.org',
+        'complained@example.org',
+        'suppressed@example.org',
+      ];
       const answers = new Map<string, string>();
       for (const email of addresses) {
         const res = await form({ email, language: 'en', topics: 'walk-topic' }, '203.0.113.20');
@@ -323,17 +374,42 @@ describe.each(databaseKinds())('access to every route on %s', (kind) => {
       expect(page).toContain('<h1>Check your email</h1>');
       for (const email of addresses) expect(page).not.toContain(email.split('@')[0]);
       for (const status of ['bounced', 'complained'] as const) {
-        expect((await app.db.database.db.selectFrom('subscribers').select('status').where('email', '=', `${status}@example.org`).executeTakeFirstOrThrow()).status).toBe(status);
+        expect(
+          (
+            await app.db.database.db
+              .selectFrom('subscribers')
+              .select('status')
+              .where('email', '=', `${status}@example.org`)
+              .executeTakeFirstOrThrow()
+          ).status,
+        ).toBe(status);
       }
     });
 
     it('show on a link for one reader nothing of another, and a form cannot point the change at someone else', async () => {
       const { stores } = app;
-      const ana = await stores.subscribers.create(SubscriberInput.parse({ email: 'ana@alpha.example', name: 'Ana Alfa', status: 'active' }), 'api');
-      const cara = await stores.subscribers.create(SubscriberInput.parse({ email: 'cara@alpha.example', name: 'Cara Alfa', status: 'pending' }), 'api');
-      const beto = await stores.subscribers.create(SubscriberInput.parse({ email: 'beto@beta.example', name: 'Beto Beta', status: 'active', topics: ['walk-topic'], attributes: { city: 'Betaville' } }), 'api');
-      const betoRow = () => app.db.database.db.selectFrom('subscribers').selectAll().where('id', '=', beto.id).executeTakeFirstOrThrow();
-      const betoEvents = () => app.db.database.db.selectFrom('consent_events').selectAll().where('subscriber_id', '=', beto.id).execute();
+      const ana = await stores.subscribers.create(
+        SubscriberInput.parse({ email: 'ana@alpha.example', name: 'Ana Alfa', status: 'active' }),
+        'api',
+      );
+      const cara = await stores.subscribers.create(
+        SubscriberInput.parse({ email: 'cara@alpha.example', name: 'Cara Alfa', status: 'pending' }),
+        'api',
+      );
+      const beto = await stores.subscribers.create(
+        SubscriberInput.parse({
+          email: 'beto@beta.example',
+          name: 'Beto Beta',
+          status: 'active',
+          topics: ['walk-topic'],
+          attributes: { city: 'Betaville' },
+        }),
+        'api',
+      );
+      const betoRow = () =>
+        app.db.database.db.selectFrom('subscribers').selectAll().where('id', '=', beto.id).executeTakeFirstOrThrow();
+      const betoEvents = () =>
+        app.db.database.db.selectFrom('consent_events').selectAll().where('subscriber_id', '=', beto.id).execute();
       const betoBefore = { row: await betoRow(), events: await betoEvents() };
 
       const links = [
@@ -347,14 +423,21 @@ describe.each(databaseKinds())('access to every route on %s', (kind) => {
           expect(res.status, link).toBe(200);
           const html = await res.text();
           expect(html).toMatch(/[ac]•••@alpha\.example/);
-          for (const secret of ['beta.example', 'Beto', 'Betaville', 'ana@alpha.example', 'cara@alpha.example', 'Alfa']) expect(html, `${link} ${secret}`).not.toContain(secret);
+          for (const secret of ['beta.example', 'Beto', 'Betaville', 'ana@alpha.example', 'cara@alpha.example', 'Alfa'])
+            expect(html, `${link} ${secret}`).not.toContain(secret);
         }
       }
       // Fields naming someone else are not read: the token alone says whose choices these are.
       const save = await fetch(`${app.baseUrl}${links[0]}`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ language: 'es', pause: '30', id: String(beto.id), subscriber: String(beto.id), email: 'beto@beta.example' }),
+        body: new URLSearchParams({
+          language: 'es',
+          pause: '30',
+          id: String(beto.id),
+          subscriber: String(beto.id),
+          email: 'beto@beta.example',
+        }),
       });
       expect(save.status).toBe(200);
       expect(await save.text()).not.toContain('beta.example');
@@ -402,25 +485,49 @@ describe.each(databaseKinds())('what the logs hold on %s', (kind) => {
 
   it('never hold a password, API token, session cookie, CSRF token, APP_SECRET, signed link or subscriber address', async () => {
     const { stores } = app;
-    const secrets: Record<string, string> = { APP_SECRET: TEST_SECRET, 'admin token': app.adminToken, 'admin token secret': app.adminToken.split('_').slice(2).join('_') };
+    const secrets: Record<string, string> = {
+      APP_SECRET: TEST_SECRET,
+      'admin token': app.adminToken,
+      'admin token secret': app.adminToken.split('_').slice(2).join('_'),
+    };
     const addresses = ['lucia@reader.example', 'mateo@reader.example', 'new.reader@reader.example'];
 
     // Staff: a failed and a good sign-in, changes with the CSRF token, an API token made, used and revoked.
     await stores.staff.createUser({ email: 'logged@example.org', password: STAFF_PASSWORD, role: 'admin' });
     secrets.password = STAFF_PASSWORD;
-    await app.request('POST', '/api/session', { token: null, json: { email: 'logged@example.org', password: 'the wrong passphrase' } });
+    await app.request('POST', '/api/session', {
+      token: null,
+      json: { email: 'logged@example.org', password: 'the wrong passphrase' },
+    });
     secrets['wrong password'] = 'the wrong passphrase';
     const staff = await signIn(app, 'logged@example.org');
     secrets['session cookie'] = staff.cookie.split('=')[1]!;
     secrets['CSRF token'] = staff.csrfToken;
-    await app.request('POST', '/api/topics', { token: null, headers: staff.headers(), json: { key: 'logged', name: { en: 'Logged' }, public: true } });
-    await app.request('POST', '/api/topics', { token: null, headers: staff.headers({ csrf: false }), json: { key: 'refused', name: { en: 'Refused' } } });
-    const made = await (await app.request('POST', '/api/tokens', { token: null, headers: staff.headers(), json: { name: 'script', role: 'editor' } })).json();
+    await app.request('POST', '/api/topics', {
+      token: null,
+      headers: staff.headers(),
+      json: { key: 'logged', name: { en: 'Logged' }, public: true },
+    });
+    await app.request('POST', '/api/topics', {
+      token: null,
+      headers: staff.headers({ csrf: false }),
+      json: { key: 'refused', name: { en: 'Refused' } },
+    });
+    const made = await (
+      await app.request('POST', '/api/tokens', {
+        token: null,
+        headers: staff.headers(),
+        json: { name: 'script', role: 'editor' },
+      })
+    ).json();
     secrets['new API token'] = made.token;
     secrets['new API token secret'] = made.token.split('_').slice(2).join('_');
     const ids: number[] = [];
     for (const email of addresses.slice(0, 2)) {
-      const res = await app.request('POST', '/api/subscribers', { token: made.token, json: { email, name: 'Reader', status: 'active', topics: ['logged'] } });
+      const res = await app.request('POST', '/api/subscribers', {
+        token: made.token,
+        json: { email, name: 'Reader', status: 'active', topics: ['logged'] },
+      });
       ids.push((await res.json()).id);
     }
     await app.request('GET', `/api/subscribers?email=${encodeURIComponent(addresses[0]!)}`, { token: made.token });
@@ -433,10 +540,18 @@ describe.each(databaseKinds())('what the logs hold on %s', (kind) => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ email: addresses[2]!, language: 'en', topics: 'logged' }),
     });
-    const pending = await app.db.database.db.selectFrom('subscribers').select('id').where('email', '=', addresses[2]!).executeTakeFirstOrThrow();
+    const pending = await app.db.database.db
+      .selectFrom('subscribers')
+      .select('id')
+      .where('email', '=', addresses[2]!)
+      .executeTakeFirstOrThrow();
     const bulletin = await stores.bulletins.create(exampleBulletin());
     const campaignId = await insertCampaign(app.db, bulletin);
-    const link = await app.db.database.db.insertInto('campaign_links').values({ campaign_id: campaignId, block: 0, url: 'https://example.net/petition' }).returning('id').executeTakeFirstOrThrow();
+    const link = await app.db.database.db
+      .insertInto('campaign_links')
+      .values({ campaign_id: campaignId, block: 0, url: 'https://example.net/petition' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const tokens = {
       unsubscribe: stores.signer.sign('unsubscribe', `${ids[0]}:${campaignId}`),
       preferences: stores.signer.sign('preferences', String(ids[1])),
@@ -445,9 +560,17 @@ describe.each(databaseKinds())('what the logs hold on %s', (kind) => {
     };
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     await fetch(`${app.baseUrl}/unsubscribe/${tokens.unsubscribe}`);
-    await fetch(`${app.baseUrl}/unsubscribe/${tokens.unsubscribe}`, { method: 'POST', headers: form, body: 'List-Unsubscribe=One-Click' });
+    await fetch(`${app.baseUrl}/unsubscribe/${tokens.unsubscribe}`, {
+      method: 'POST',
+      headers: form,
+      body: 'List-Unsubscribe=One-Click',
+    });
     await fetch(`${app.baseUrl}/preferences/${tokens.preferences}?lang=es`);
-    await fetch(`${app.baseUrl}/preferences/${tokens.preferences}`, { method: 'POST', headers: form, body: 'language=es&topics=logged' });
+    await fetch(`${app.baseUrl}/preferences/${tokens.preferences}`, {
+      method: 'POST',
+      headers: form,
+      body: 'language=es&topics=logged',
+    });
     await fetch(`${app.baseUrl}/confirm/${tokens.confirm}`);
     await fetch(`${app.baseUrl}/confirm/${tokens.confirm}`, { method: 'POST', headers: form, body: '' });
     await fetch(`${app.baseUrl}/confirm/${tokens.confirm}/resend`, { method: 'POST', headers: form, body: '' });
@@ -460,28 +583,61 @@ describe.each(databaseKinds())('what the logs hold on %s', (kind) => {
     }
 
     // SES events: a bounce and a complaint applied, a duplicate, a forgery and an unknown topic refused.
-    const post = (message: unknown) => fetch(`${app.baseUrl}/webhooks/ses`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(message) });
+    const post = (message: unknown) =>
+      fetch(`${app.baseUrl}/webhooks/ses`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify(message),
+      });
     const bounce = sns.notification(sesMessage.bounce([addresses[0]!], 'Permanent', 'ses-message-1'));
     expect((await post(bounce)).status).toBe(200);
     expect((await post(bounce)).status).toBe(200);
     expect((await post(sns.notification(sesMessage.complaint([addresses[1]!], 'ses-message-2')))).status).toBe(200);
-    expect((await post(new SnsSigner().notification(sesMessage.bounce([addresses[1]!], 'Permanent', 'ses-message-3')))).status).toBe(403);
-    expect((await post(sns.notification(sesMessage.bounce([addresses[1]!], 'Permanent', 'm'), { topicArn: 'arn:aws:sns:us-east-1:1:other' }))).status).toBe(403);
+    expect(
+      (await post(new SnsSigner().notification(sesMessage.bounce([addresses[1]!], 'Permanent', 'ses-message-3'))))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await post(
+          sns.notification(sesMessage.bounce([addresses[1]!], 'Permanent', 'm'), {
+            topicArn: 'arn:aws:sns:us-east-1:1:other',
+          }),
+        )
+      ).status,
+    ).toBe(403);
 
     // The answers are sent before their request line is written, and the confirmation mail after
     // the answer: a last request, then a wait for its line, lets every earlier line arrive.
     await fetch(`${app.baseUrl}/archive?marker=last`);
-    for (let i = 0; i < 200 && !lines.some((line) => line.includes('"/archive"')); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    for (let i = 0; i < 1000 && !lines.some((line) => line.includes('confirmation mail failed')); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 200 && !lines.some((line) => line.includes('"/archive"')); i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 1000 && !lines.some((line) => line.includes('confirmation mail failed')); i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     const text = lines.join('');
 
     // The logs did see all of it, so their silence about the secrets means something.
-    for (const seen of ['/api/session', '/api/tokens', '/unsubscribe/[token]', '/preferences/[token]', '/confirm/[token]/resend', '/c/[token]', '/webhooks/ses', 'SES event applied', 'bad signature', 'confirmation mail failed']) {
+    for (const seen of [
+      '/api/session',
+      '/api/tokens',
+      '/unsubscribe/[token]',
+      '/preferences/[token]',
+      '/confirm/[token]/resend',
+      '/c/[token]',
+      '/webhooks/ses',
+      'SES event applied',
+      'bad signature',
+      'confirmation mail failed',
+    ]) {
       expect(text, seen).toContain(seen);
     }
-    const found = Object.entries(secrets).filter(([, secret]) => text.includes(secret)).map(([name]) => name);
+    const found = Object.entries(secrets)
+      .filter(([, secret]) => text.includes(secret))
+      .map(([name]) => name);
     expect(found).toEqual([]);
-    const leaked = addresses.filter((email) => text.toLowerCase().includes(email) || text.includes(encodeURIComponent(email)));
+    const leaked = addresses.filter(
+      (email) => text.toLowerCase().includes(email) || text.includes(encodeURIComponent(email)),
+    );
     expect(leaked).toEqual([]);
     expect(text).not.toContain('logged@example.org');
   });

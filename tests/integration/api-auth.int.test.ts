@@ -23,7 +23,10 @@ describe.each(databaseKinds())('API access and errors on %s', (kind) => {
   });
 
   it('refuses an editor token on an admin route with 403, and lets it read', async () => {
-    const write = await app.request('POST', '/api/topics', { token: app.editorToken, json: { key: 'x', name: { en: 'X' } } });
+    const write = await app.request('POST', '/api/topics', {
+      token: app.editorToken,
+      json: { key: 'x', name: { en: 'X' } },
+    });
     expect(write.status).toBe(403);
     expect((await write.json()).error.code).toBe('forbidden');
     expect((await app.request('GET', '/api/topics', { token: app.editorToken })).status).toBe(200);
@@ -31,10 +34,17 @@ describe.each(databaseKinds())('API access and errors on %s', (kind) => {
   });
 
   it('answers malformed JSON with 400 naming the body', async () => {
-    const res = await app.request('POST', '/api/topics', { body: '{"key":', headers: { 'content-type': 'application/json' } });
+    const res = await app.request('POST', '/api/topics', {
+      body: '{"key":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
-      error: { code: 'invalid_input', message: expect.any(String), issues: [{ path: 'body', message: 'is not valid JSON' }] },
+      error: {
+        code: 'invalid_input',
+        message: expect.any(String),
+        issues: [{ path: 'body', message: 'is not valid JSON' }],
+      },
     });
   });
 
@@ -63,7 +73,14 @@ describe.each(databaseKinds())('API access and errors on %s', (kind) => {
     const doc = await res.json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/topics', '/api/topics/{key}', '/api/subscribers', '/api/subscribers/{id}', '/api/subscribers/import', '/api/subscribers/export']),
+      expect.arrayContaining([
+        '/api/topics',
+        '/api/topics/{key}',
+        '/api/subscribers',
+        '/api/subscribers/{id}',
+        '/api/subscribers/import',
+        '/api/subscribers/export',
+      ]),
     );
     const create = doc.paths['/api/subscribers'].post;
     const schema = create.requestBody.content['application/json'].schema;

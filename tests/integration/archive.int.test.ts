@@ -16,7 +16,10 @@ import { exampleBulletin } from '../helpers/bulletins.js';
 import { insertCampaign, sendableBulletin } from '../helpers/campaigns.js';
 import { databaseKinds } from '../helpers/databases.js';
 
-const SUBJECT = { en: 'Our new website, a petition on refugees, and more', es: 'Nueva web, una petición por las personas refugiadas' };
+const SUBJECT = {
+  en: 'Our new website, a petition on refugees, and more',
+  es: 'Nueva web, una petición por las personas refugiadas',
+};
 const SLUG_WORDS = 'our-new-website-a-petition-on';
 const SENT_AT = '2025-03-04T15:00:00.000Z';
 const EARLIER = '2025-01-10T15:00:00.000Z';
@@ -28,7 +31,10 @@ function archivedBulletin(subject: BulletinDocument['subject']): BulletinDocumen
   return {
     ...doc,
     subject,
-    blocks: [{ type: 'text', body: { en: 'Dear {{first_name|friend}}, {{email}}', es: 'Hola, {{ first_name | amiga }}:' } }, ...doc.blocks],
+    blocks: [
+      { type: 'text', body: { en: 'Dear {{first_name|friend}}, {{email}}', es: 'Hola, {{ first_name | amiga }}:' } },
+      ...doc.blocks,
+    ],
   };
 }
 
@@ -38,11 +44,23 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
   let baseUrl: string;
   const ids = { sent: 0, earlier: 0, scheduled: 0, sensitive: 0 };
   let pinned: { bulletinId: number; versionId: number };
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${baseUrl}${path}`, { headers, redirect: 'manual' });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${baseUrl}${path}`, { headers, redirect: 'manual' });
   const listed = (html: string) => [...html.matchAll(/href="\/archive\/(\d+)-/g)].map((m) => Number(m[1]));
 
   const archivedCampaign = (state: 'sent' | 'scheduled', tracking: 'aggregate' | 'off', finishedAt: string | null) =>
-    insertCampaign(app.db, { id: pinned.bulletinId, versionId: pinned.versionId }, { rule: '{"tag":"press"}', topic: 'weekly-bulletin', state, tracking, started_at: finishedAt, finished_at: finishedAt });
+    insertCampaign(
+      app.db,
+      { id: pinned.bulletinId, versionId: pinned.versionId },
+      {
+        rule: '{"tag":"press"}',
+        topic: 'weekly-bulletin',
+        state,
+        tracking,
+        started_at: finishedAt,
+        finished_at: finishedAt,
+      },
+    );
 
   beforeAll(async () => {
     app = await startTestApp(kind);
@@ -61,16 +79,42 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
     // What a real send leaves behind: templates with counted /c/ links, and a delivery to a person.
     const context = await stores.previews.themeContext(version.document);
     const tracked = withTrackedLinks(version.document, () => `${TEST_PUBLIC_URL}/c/tracked-link-token`);
-    await stores.campaigns.saveTemplates(ids.sent, Object.fromEntries(await Promise.all(['en', 'es'].map(async (l) => [l, await renderBulletin(tracked, l, context)]))));
-    const reader = await (await app.request('POST', '/api/subscribers', { json: { ...READER, language: 'es', status: 'active' } })).json();
+    await stores.campaigns.saveTemplates(
+      ids.sent,
+      Object.fromEntries(
+        await Promise.all(['en', 'es'].map(async (l) => [l, await renderBulletin(tracked, l, context)])),
+      ),
+    );
+    const reader = await (
+      await app.request('POST', '/api/subscribers', { json: { ...READER, language: 'es', status: 'active' } })
+    ).json();
     await app.db.database.db
       .insertInto('deliveries')
-      .values({ campaign_id: ids.sent, subscriber_id: reader.id, language: 'es', status: 'sent', message_id: 'msg-1', last_error: null, claim: null, sent_at: SENT_AT, delivered_at: null, updated_at: SENT_AT })
+      .values({
+        campaign_id: ids.sent,
+        subscriber_id: reader.id,
+        language: 'es',
+        status: 'sent',
+        message_id: 'msg-1',
+        last_error: null,
+        claim: null,
+        sent_at: SENT_AT,
+        delivered_at: null,
+        updated_at: SENT_AT,
+      })
       .execute();
 
     const web = express();
     web.use(helmet());
-    web.use(archiveRouter({ archive: new ArchiveStore(app.db.database.db), bulletins: stores.bulletins, previews: stores.previews, settings: stores.settings, publicUrl: TEST_PUBLIC_URL }));
+    web.use(
+      archiveRouter({
+        archive: new ArchiveStore(app.db.database.db),
+        bulletins: stores.bulletins,
+        previews: stores.previews,
+        settings: stores.settings,
+        publicUrl: TEST_PUBLIC_URL,
+      }),
+    );
     server = await new Promise((resolve) => {
       const s = web.listen(0, '127.0.0.1', () => resolve(s));
     });
@@ -93,12 +137,17 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
       expect(html).toContain('<html lang="en">');
       expect(listed(html)).toEqual([ids.sent, ids.earlier]);
       expect(html).toContain(`<a href="/archive/${ids.sent}-${SLUG_WORDS}?lang=en">${SUBJECT.en}</a>`);
-      expect(html).toContain(`<time datetime="${SENT_AT}">${new Intl.DateTimeFormat('en', { dateStyle: 'long' }).format(new Date(SENT_AT))}</time>`);
+      expect(html).toContain(
+        `<time datetime="${SENT_AT}">${new Intl.DateTimeFormat('en', { dateStyle: 'long' }).format(new Date(SENT_AT))}</time>`,
+      );
       expect(html).not.toContain('A later edit');
     });
 
     it('is in Spanish with ?lang=es and with Accept-Language: es, dates included', async () => {
-      for (const res of [await get('/archive?lang=es'), await get('/archive', { 'accept-language': 'es-MX,es;q=0.9,en;q=0.5' })]) {
+      for (const res of [
+        await get('/archive?lang=es'),
+        await get('/archive', { 'accept-language': 'es-MX,es;q=0.9,en;q=0.5' }),
+      ]) {
         const html = await res.text();
         expect(html).toContain('<html lang="es">');
         expect(html).toContain('Archivo de boletines');
@@ -118,7 +167,9 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
       expect(res.headers.get('cache-control')).toBe('public, max-age=300');
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       // Images may load; scripts and the mail's web font (a third party) may not.
-      expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+      expect(res.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      );
       const html = await res.text();
       expect(html).toMatch(/<html lang="es"/);
       expect(html).toContain(`<title>${SUBJECT.es}</title>`);
@@ -137,13 +188,33 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
     });
 
     it('speaks to no reader: no preferences, unsubscribe, view-in-browser or "you receive this", a call to subscribe instead', async () => {
-      const pages = { en: await (await get(`${canonical()}?lang=en`)).text(), es: await (await get(`${canonical()}?lang=es`)).text() };
-      for (const text of ['Manage your preferences', 'Unsubscribe', 'View this email in your browser', 'You receive this email', 'Weekly bulletin</strong>']) expect(pages.en).not.toContain(text);
-      for (const text of ['Gestionar tus preferencias', 'Darte de baja', 'Ver este correo en el navegador', 'Recibes este correo']) expect(pages.es).not.toContain(text);
+      const pages = {
+        en: await (await get(`${canonical()}?lang=en`)).text(),
+        es: await (await get(`${canonical()}?lang=es`)).text(),
+      };
+      for (const text of [
+        'Manage your preferences',
+        'Unsubscribe',
+        'View this email in your browser',
+        'You receive this email',
+        'Weekly bulletin</strong>',
+      ])
+        expect(pages.en).not.toContain(text);
+      for (const text of [
+        'Gestionar tus preferencias',
+        'Darte de baja',
+        'Ver este correo en el navegador',
+        'Recibes este correo',
+      ])
+        expect(pages.es).not.toContain(text);
       expect(pages.en).toContain('Receive the next bulletins of NNIRR by email.');
-      expect(pages.en).toMatch(new RegExp(`<a href="${TEST_PUBLIC_URL}/subscribe\\?lang=en"[^>]*>\\s*Subscribe\\s*</a>`));
+      expect(pages.en).toMatch(
+        new RegExp(`<a href="${TEST_PUBLIC_URL}/subscribe\\?lang=en"[^>]*>\\s*Subscribe\\s*</a>`),
+      );
       expect(pages.es).toContain('Recibe por correo los próximos boletines de NNIRR.');
-      expect(pages.es).toMatch(new RegExp(`<a href="${TEST_PUBLIC_URL}/subscribe\\?lang=es"[^>]*>\\s*Suscríbete\\s*</a>`));
+      expect(pages.es).toMatch(
+        new RegExp(`<a href="${TEST_PUBLIC_URL}/subscribe\\?lang=es"[^>]*>\\s*Suscríbete\\s*</a>`),
+      );
       // The one subscribe link is the call; nothing else points at the subscribe page.
       for (const html of Object.values(pages)) expect(html.match(/\/subscribe\b/g)).toHaveLength(1);
     });
@@ -163,10 +234,12 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
 
     it('falls back to a language the bulletin has for ?lang=fr', async () => {
       expect(await (await get(`${canonical()}?lang=fr`)).text()).toMatch(/<html lang="en"/);
-      expect(await (await get(`${canonical()}?lang=fr`, { 'accept-language': 'fr, es;q=0.8' })).text()).toMatch(/<html lang="es"/);
+      expect(await (await get(`${canonical()}?lang=fr`, { 'accept-language': 'fr, es;q=0.8' })).text()).toMatch(
+        /<html lang="es"/,
+      );
     });
 
-    it('keeps a rendered page, yet shows the organisation\'s new look once its settings change', async () => {
+    it("keeps a rendered page, yet shows the organisation's new look once its settings change", async () => {
       const first = await (await get(`${canonical()}?lang=es`)).text();
       expect(await (await get(`${canonical()}?lang=es`)).text()).toBe(first);
       await app.request('PUT', '/api/settings', { json: { organisationName: 'Red Nacional', brandColor: '#123456' } });
@@ -176,7 +249,7 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
       expect(first).not.toContain('#123456');
     });
 
-    it('redirects the mail\'s link (the id alone) and outdated words to the canonical address, keeping ?lang', async () => {
+    it("redirects the mail's link (the id alone) and outdated words to the canonical address, keeping ?lang", async () => {
       const cases: [string, string][] = [
         [`/archive/${ids.sent}?lang=es`, `${canonical()}?lang=es`],
         [`/archive/${ids.sent}`, canonical()],
@@ -190,7 +263,14 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
     });
 
     it('is not found, in both languages, when scheduled, sensitive or unknown', async () => {
-      for (const path of [`/archive/${ids.scheduled}`, `/archive/${ids.sensitive}`, `/archive/${ids.sensitive}-${SLUG_WORDS}`, '/archive/999999', '/archive/99999999999', '/archive/not-a-bulletin']) {
+      for (const path of [
+        `/archive/${ids.scheduled}`,
+        `/archive/${ids.sensitive}`,
+        `/archive/${ids.sensitive}-${SLUG_WORDS}`,
+        '/archive/999999',
+        '/archive/99999999999',
+        '/archive/not-a-bulletin',
+      ]) {
         const res = await get(path);
         expect(res.status, path).toBe(404);
         const html = await res.text();
@@ -204,7 +284,8 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
   // Last: adds campaigns.
   it('pages the list 20 at a time; a page past the end is not found and a page that is not a number is refused', async () => {
     const more: number[] = [];
-    for (let day = 1; day <= 20; day++) more.push(await archivedCampaign('sent', 'aggregate', `2024-12-${String(day).padStart(2, '0')}T12:00:00.000Z`));
+    for (let day = 1; day <= 20; day++)
+      more.push(await archivedCampaign('sent', 'aggregate', `2024-12-${String(day).padStart(2, '0')}T12:00:00.000Z`));
     const first = await (await get('/archive?lang=en')).text();
     expect(listed(first)).toEqual([ids.sent, ids.earlier, ...more.slice(2).reverse()]);
     expect(first).toContain('Page 1 of 2');

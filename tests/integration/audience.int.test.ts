@@ -7,7 +7,15 @@ import { insertCampaign } from '../helpers/campaigns.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
-const REASONS = ['unsubscribed', 'unconfirmed', 'bounced', 'complained', 'paused', 'suppressed', 'not_in_topic'] as const;
+const REASONS = [
+  'unsubscribed',
+  'unconfirmed',
+  'bounced',
+  'complained',
+  'paused',
+  'suppressed',
+  'not_in_topic',
+] as const;
 type Reason = (typeof REASONS)[number];
 
 interface Preview {
@@ -36,29 +44,81 @@ const future = () => new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString();
 
 // 11 people who can be mailed, then one for each exclusion reason.
 const PEOPLE: Person[] = [
-  { email: 'ana@example.org', language: 'es', topics: ['border', 'refugees'], attributes: { state: 'TX', age: 42, joined: '2024-05-01' } },
+  {
+    email: 'ana@example.org',
+    language: 'es',
+    topics: ['border', 'refugees'],
+    attributes: { state: 'TX', age: 42, joined: '2024-05-01' },
+  },
   { email: 'beto@example.org', language: 'es', topics: ['refugees'], attributes: { state: 'AZ', age: '55' } },
   { email: 'carmen@example.org', language: 'es', topics: ['border'], attributes: { state: 'CA', age: 39 } },
   { email: 'diego@example.net', language: 'es', topics: ['refugees'], attributes: { state: 'NY', age: '39' } },
-  { email: 'emma@example.org', language: 'en', topics: ['border', 'weekly-bulletin'], tags: ['press'], attributes: { state: 'TX', age: 40 } },
+  {
+    email: 'emma@example.org',
+    language: 'en',
+    topics: ['border', 'weekly-bulletin'],
+    tags: ['press'],
+    attributes: { state: 'TX', age: 40 },
+  },
   // active, but not in the border topic
-  { email: 'frank@example.net', language: 'en', topics: ['weekly-bulletin'], tags: ['press'], attributes: { age: '40', joined: '2025-03-01' } },
-  { email: 'gisele@example.org', language: 'fr', topics: ['border', 'refugees'], attributes: { state: 'AZ', age: 'forty', joined: '2024-12-31T23:00:00Z' } },
+  {
+    email: 'frank@example.net',
+    language: 'en',
+    topics: ['weekly-bulletin'],
+    tags: ['press'],
+    attributes: { age: '40', joined: '2025-03-01' },
+  },
+  {
+    email: 'gisele@example.org',
+    language: 'fr',
+    topics: ['border', 'refugees'],
+    attributes: { state: 'AZ', age: 'forty', joined: '2024-12-31T23:00:00Z' },
+  },
   { email: 'hugo@example.org', language: 'fr', topics: ['border'], attributes: { joined: '2025-01-01' } },
-  { email: 'ines@example.com', language: 'es', topics: ['border', 'refugees'], tags: ['volunteer'], attributes: { state: 'TX', age: 18 } },
+  {
+    email: 'ines@example.com',
+    language: 'es',
+    topics: ['border', 'refugees'],
+    tags: ['volunteer'],
+    attributes: { state: 'TX', age: 18 },
+  },
   { email: 'jules@example.org', language: 'fr', topics: ['border'], attributes: { age: 70.5 } },
-  { email: 'kim@mail.example.org', language: 'en', topics: ['refugees'], attributes: { state: 'CA', joined: 20240101 } },
+  {
+    email: 'kim@mail.example.org',
+    language: 'en',
+    topics: ['refugees'],
+    attributes: { state: 'CA', joined: 20240101 },
+  },
   // excluded, one reason each
-  { email: 'pending@example.org', language: 'es', topics: ['border', 'refugees'], attributes: { state: 'TX' }, pending: true },
+  {
+    email: 'pending@example.org',
+    language: 'es',
+    topics: ['border', 'refugees'],
+    attributes: { state: 'TX' },
+    pending: true,
+  },
   // unsubscribed and in no topic: counted once, under unsubscribed
   { email: 'unsub@example.org', language: 'es', topics: [], attributes: { state: 'TX' }, status: 'unsubscribed' },
   { email: 'bounced@example.org', language: 'en', topics: ['border'], status: 'bounced' },
-  { email: 'complained@example.org', language: 'en', topics: ['weekly-bulletin'], tags: ['press'], status: 'complained' },
-  { email: 'paused@example.org', language: 'es', topics: ['border', 'refugees'], attributes: { state: 'AZ' }, paused: true },
+  {
+    email: 'complained@example.org',
+    language: 'en',
+    topics: ['weekly-bulletin'],
+    tags: ['press'],
+    status: 'complained',
+  },
+  {
+    email: 'paused@example.org',
+    language: 'es',
+    topics: ['border', 'refugees'],
+    attributes: { state: 'AZ' },
+    paused: true,
+  },
   { email: 'suppressed@example.org', language: 'en', topics: ['border'], attributes: { age: '60' }, suppressed: true },
 ];
 const ELIGIBLE = PEOPLE.filter((p) => !p.pending && !p.status && !p.paused && !p.suppressed).map((p) => p.email);
-const noneExcluded = (): Record<Reason, number> => Object.fromEntries(REASONS.map((r) => [r, 0])) as Record<Reason, number>;
+const noneExcluded = (): Record<Reason, number> =>
+  Object.fromEntries(REASONS.map((r) => [r, 0])) as Record<Reason, number>;
 
 describe.each(databaseKinds())('audience API on %s', (kind) => {
   let app: TestApp;
@@ -114,7 +174,8 @@ describe.each(databaseKinds())('audience API on %s', (kind) => {
         expect(paused.status).toBe(200);
         expect((await paused.json()).pausedUntil).toEqual(expect.any(String));
       }
-      if (p.suppressed) expect((await app.request('POST', '/api/suppressions', { json: { email: p.email } })).status).toBe(201);
+      if (p.suppressed)
+        expect((await app.request('POST', '/api/suppressions', { json: { email: p.email } })).status).toBe(201);
     }
   });
   afterAll(() => app?.close());
@@ -124,13 +185,26 @@ describe.each(databaseKinds())('audience API on %s', (kind) => {
       const everyone = await preview({ rule: { all: [] } });
       expect(everyone.selected).toBe(PEOPLE.length);
       expect(everyone.eligible).toBe(ELIGIBLE.length);
-      expect(everyone.excluded).toEqual({ ...noneExcluded(), unsubscribed: 1, unconfirmed: 1, bounced: 1, complained: 1, paused: 1, suppressed: 1 });
+      expect(everyone.excluded).toEqual({
+        ...noneExcluded(),
+        unsubscribed: 1,
+        unconfirmed: 1,
+        bounced: 1,
+        complained: 1,
+        paused: 1,
+        suppressed: 1,
+      });
       expect(everyone.byLanguage).toEqual({ es: 5, en: 3, fr: 3 });
 
       // 11 eligible: the sample stops at 10, the first by id, with exactly these fields
       expect(everyone.sample).toHaveLength(10);
       expect(everyone.sample.map((s) => s.email)).toEqual(ELIGIBLE.slice(0, 10));
-      expect(everyone.sample[0]).toEqual({ id: id('ana@example.org'), email: 'ana@example.org', name: 'ana', language: 'es' });
+      expect(everyone.sample[0]).toEqual({
+        id: id('ana@example.org'),
+        email: 'ana@example.org',
+        name: 'ana',
+        language: 'es',
+      });
       for (const s of everyone.sample) expect(Object.keys(s).sort()).toEqual(['email', 'id', 'language', 'name']);
     });
 
@@ -152,7 +226,15 @@ describe.each(databaseKinds())('audience API on %s', (kind) => {
       expect(border.eligible).toBe(7);
       expect(border.byLanguage).toEqual({ es: 3, en: 1, fr: 3 });
       expect(sampleEmails(border)).toEqual(
-        ['ana@example.org', 'carmen@example.org', 'emma@example.org', 'gisele@example.org', 'hugo@example.org', 'ines@example.com', 'jules@example.org'].sort(),
+        [
+          'ana@example.org',
+          'carmen@example.org',
+          'emma@example.org',
+          'gisele@example.org',
+          'hugo@example.org',
+          'ines@example.com',
+          'jules@example.org',
+        ].sort(),
       );
     });
 
@@ -188,34 +270,56 @@ describe.each(databaseKinds())('audience API on %s', (kind) => {
     });
 
     it('lets an editor preview', async () => {
-      const res = await app.request('POST', '/api/audience/preview', { token: app.editorToken, json: { rule: { all: [] } } });
+      const res = await app.request('POST', '/api/audience/preview', {
+        token: app.editorToken,
+        json: { rule: { all: [] } },
+      });
       expect(res.status).toBe(200);
-      expect((await app.request('POST', '/api/audience/preview', { token: null, json: { rule: { all: [] } } })).status).toBe(401);
+      expect(
+        (await app.request('POST', '/api/audience/preview', { token: null, json: { rule: { all: [] } } })).status,
+      ).toBe(401);
     });
   });
 
   describe('real rules', () => {
     it('finds Spanish speakers in border states who follow refugee news', async () => {
       const rule = {
-        all: [{ language: ['es'] }, { attribute: 'state', op: 'in', value: ['TX', 'AZ', 'NM', 'CA'] }, { topic: 'refugees' }],
+        all: [
+          { language: ['es'] },
+          { attribute: 'state', op: 'in', value: ['TX', 'AZ', 'NM', 'CA'] },
+          { topic: 'refugees' },
+        ],
       };
       const p = await preview({ rule });
       // carmen (CA) follows only border; diego lives in NY; unsub follows nothing
       expect(sampleEmails(p)).toEqual(['ana@example.org', 'beto@example.org', 'ines@example.com']);
-      expect(p).toMatchObject({ selected: 5, eligible: 3, excluded: { ...noneExcluded(), unconfirmed: 1, paused: 1 }, byLanguage: { es: 3 } });
+      expect(p).toMatchObject({
+        selected: 5,
+        eligible: 3,
+        excluded: { ...noneExcluded(), unconfirmed: 1, paused: 1 },
+        byLanguage: { es: 3 },
+      });
     });
 
     it('selects everyone except those tagged press', async () => {
       const p = await preview({ rule: { not: { tag: 'press' } } });
       expect(p.selected).toBe(PEOPLE.length - 3);
       expect(p.excluded.complained).toBe(0);
-      expect(sampleEmails(p)).toEqual(ELIGIBLE.filter((e) => !['emma@example.org', 'frank@example.net'].includes(e)).sort());
+      expect(sampleEmails(p)).toEqual(
+        ELIGIBLE.filter((e) => !['emma@example.org', 'frank@example.net'].includes(e)).sort(),
+      );
     });
 
     it('compares numbers with numbers and with texts that read as numbers', async () => {
       const p = await preview({ rule: { attribute: 'age', op: 'gte', value: 40 } });
       // 42, 40 and 70.5 as numbers, "55" and "40" as texts; not 39, "39", 18 or "forty"
-      expect(sampleEmails(p)).toEqual(['ana@example.org', 'beto@example.org', 'emma@example.org', 'frank@example.net', 'jules@example.org']);
+      expect(sampleEmails(p)).toEqual([
+        'ana@example.org',
+        'beto@example.org',
+        'emma@example.org',
+        'frank@example.net',
+        'jules@example.org',
+      ]);
       expect(p).toMatchObject({ selected: 6, excluded: { suppressed: 1 } }); // and the suppressed "60"
 
       const under40 = await preview({ rule: { attribute: 'age', op: 'lt', value: 40 } });
@@ -232,7 +336,15 @@ describe.each(databaseKinds())('audience API on %s', (kind) => {
     it('matches an email domain exactly, not its subdomains', async () => {
       const p = await preview({ rule: { emailDomain: 'example.org' } });
       expect(sampleEmails(p)).toEqual(
-        ['ana@example.org', 'beto@example.org', 'carmen@example.org', 'emma@example.org', 'gisele@example.org', 'hugo@example.org', 'jules@example.org'].sort(),
+        [
+          'ana@example.org',
+          'beto@example.org',
+          'carmen@example.org',
+          'emma@example.org',
+          'gisele@example.org',
+          'hugo@example.org',
+          'jules@example.org',
+        ].sort(),
       );
       expect(p.selected).toBe(PEOPLE.filter((x) => x.email.endsWith('@example.org')).length);
       expect((await preview({ rule: { emailDomain: 'Example.NET' } })).selected).toBe(2);
@@ -247,20 +359,37 @@ describe.each(databaseKinds())('audience API on %s', (kind) => {
     });
     it('selects who received a campaign, and who did not, from its delivery ledger', async () => {
       const bulletin = await (
-        await app.request('POST', '/api/bulletins', { json: { version: 1, title: 'sent before', languages: ['en'], subject: { en: 's' }, blocks: [] } })
+        await app.request('POST', '/api/bulletins', {
+          json: { version: 1, title: 'sent before', languages: ['en'], subject: { en: 's' }, blocks: [] },
+        })
       ).json();
       const campaignId = await insertCampaign(app.db, { id: bulletin.id, versionId: bulletin.versionId });
       // SES took ana's, may have taken beto's (unknown); carmen's failed, diego's was skipped
-      const statuses = { 'ana@example.org': 'sent', 'beto@example.org': 'unknown', 'carmen@example.org': 'failed', 'diego@example.net': 'skipped' } as const;
+      const statuses = {
+        'ana@example.org': 'sent',
+        'beto@example.org': 'unknown',
+        'carmen@example.org': 'failed',
+        'diego@example.net': 'skipped',
+      } as const;
       await app.db.database.db
         .insertInto('deliveries')
-        .values(Object.entries(statuses).map(([email, status]) => ({ campaign_id: campaignId, subscriber_id: id(email), language: 'es', status, updated_at: new Date().toISOString() })))
+        .values(
+          Object.entries(statuses).map(([email, status]) => ({
+            campaign_id: campaignId,
+            subscriber_id: id(email),
+            language: 'es',
+            status,
+            updated_at: new Date().toISOString(),
+          })),
+        )
         .execute();
 
       const received = await preview({ rule: { campaign: campaignId, received: true } });
       expect(received.selected).toBe(2);
       expect(sampleEmails(received)).toEqual(['ana@example.org', 'beto@example.org']);
-      const notReceived = await preview({ rule: { all: [{ campaign: campaignId, received: false }, { language: ['es'] }] } });
+      const notReceived = await preview({
+        rule: { all: [{ campaign: campaignId, received: false }, { language: ['es'] }] },
+      });
       expect(sampleEmails(notReceived)).toEqual(['carmen@example.org', 'diego@example.net', 'ines@example.com']);
       expect((await preview({ rule: { campaign: campaignId + 1, received: false } })).selected).toBe(PEOPLE.length);
     });
@@ -289,7 +418,11 @@ describe.each(databaseKinds())('audience API on %s', (kind) => {
       const res = await previewRes({ rule });
       expect(res.status).toBe(400);
       const { error } = await res.json();
-      expect(error.issues.some((i: { path: string; message: string }) => i.path.startsWith('rule.not') && /deep/.test(i.message))).toBe(true);
+      expect(
+        error.issues.some(
+          (i: { path: string; message: string }) => i.path.startsWith('rule.not') && /deep/.test(i.message),
+        ),
+      ).toBe(true);
     });
 
     it('needs exactly one of rule and segmentId, a known topic and no other field', async () => {
@@ -302,23 +435,45 @@ describe.each(databaseKinds())('audience API on %s', (kind) => {
       // an unknown top-level field is named by its own path
       expect(await issuePaths(await previewRes({ rule: { all: [] }, colour: 'red' }))).toEqual(['colour']);
       // impossible days, and times without a zone, are refused
-      expect(await issuePaths(await previewRes({ rule: { subscribed: { after: '2024-02-30' } } }))).toEqual(['rule.subscribed.after']);
-      expect(await issuePaths(await previewRes({ rule: { subscribed: { after: '2024-01-01T10:00' } } }))).toEqual(['rule.subscribed.after']);
-      expect(await issuePaths(await previewRes({ rule: { attribute: 'joined', op: 'gt', value: '2024-02-30' } }))).toEqual(['rule.value']);
+      expect(await issuePaths(await previewRes({ rule: { subscribed: { after: '2024-02-30' } } }))).toEqual([
+        'rule.subscribed.after',
+      ]);
+      expect(await issuePaths(await previewRes({ rule: { subscribed: { after: '2024-01-01T10:00' } } }))).toEqual([
+        'rule.subscribed.after',
+      ]);
+      expect(
+        await issuePaths(await previewRes({ rule: { attribute: 'joined', op: 'gt', value: '2024-02-30' } })),
+      ).toEqual(['rule.value']);
     });
   });
 
   describe('segments', () => {
-    const rule = { all: [{ language: ['es'] }, { attribute: 'state', op: 'in', value: ['TX', 'AZ', 'NM', 'CA'] }, { topic: 'refugees' }] };
+    const rule = {
+      all: [
+        { language: ['es'] },
+        { attribute: 'state', op: 'in', value: ['TX', 'AZ', 'NM', 'CA'] },
+        { topic: 'refugees' },
+      ],
+    };
 
     it('refuses to delete a segment an unfinished campaign uses, and allows it once the campaign is over', async () => {
-      const segment = await (await app.request('POST', '/api/segments', { json: { name: 'In use', rule: { tag: 'press' } } })).json();
+      const segment = await (
+        await app.request('POST', '/api/segments', { json: { name: 'In use', rule: { tag: 'press' } } })
+      ).json();
       const bulletin = await (
-        await app.request('POST', '/api/bulletins', { json: { version: 1, title: 'b', languages: ['en'], subject: { en: 's' }, blocks: [] } })
+        await app.request('POST', '/api/bulletins', {
+          json: { version: 1, title: 'b', languages: ['en'], subject: { en: 's' }, blocks: [] },
+        })
       ).json();
       // A campaign row as a scheduled send leaves it (the sending API is tested with the worker).
       const db = app.db.database.db;
-      const campaignId = await insertCampaign(app.db, bulletin, { segment_id: segment.id, rule: '{"tag":"press"}', state: 'scheduled', started_at: null, finished_at: null });
+      const campaignId = await insertCampaign(app.db, bulletin, {
+        segment_id: segment.id,
+        rule: '{"tag":"press"}',
+        state: 'scheduled',
+        started_at: null,
+        finished_at: null,
+      });
       const refused = await app.request('DELETE', `/api/segments/${segment.id}`);
       expect(refused.status).toBe(409);
       expect((await refused.json()).error.message).toContain(`campaign ${campaignId}`);
@@ -326,22 +481,38 @@ describe.each(databaseKinds())('audience API on %s', (kind) => {
 
       await db.updateTable('campaigns').set({ state: 'sent' }).where('id', '=', campaignId).execute();
       expect((await app.request('DELETE', `/api/segments/${segment.id}`)).status).toBe(204);
-      const kept = await db.selectFrom('campaigns').select(['segment_id', 'rule']).where('id', '=', campaignId).executeTakeFirstOrThrow();
+      const kept = await db
+        .selectFrom('campaigns')
+        .select(['segment_id', 'rule'])
+        .where('id', '=', campaignId)
+        .executeTakeFirstOrThrow();
       expect(kept.segment_id).toBeNull(); // the campaign keeps its own copy of the rule
     });
 
     it('saves, lists, renames, changes and deletes a segment; a segment previews as its rule', async () => {
-      const created = await app.request('POST', '/api/segments', { token: app.editorToken, json: { name: 'Border Spanish', rule } });
+      const created = await app.request('POST', '/api/segments', {
+        token: app.editorToken,
+        json: { name: 'Border Spanish', rule },
+      });
       expect(created.status).toBe(201);
       const segment = await created.json();
-      expect(segment).toEqual({ id: expect.any(Number), name: 'Border Spanish', rule, ruleVersion: 1, createdAt: expect.any(String), updatedAt: expect.any(String) });
+      expect(segment).toEqual({
+        id: expect.any(Number),
+        name: 'Border Spanish',
+        rule,
+        ruleVersion: 1,
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      });
 
       const list = await (await app.request('GET', '/api/segments')).json();
       expect(list.data).toEqual([segment]);
       expect(await (await app.request('GET', `/api/segments/${segment.id}`)).json()).toEqual(segment);
 
       expect(await preview({ segmentId: segment.id })).toEqual(await preview({ rule }));
-      expect(await preview({ segmentId: segment.id, topic: 'border' })).toEqual(await preview({ rule, topic: 'border' }));
+      expect(await preview({ segmentId: segment.id, topic: 'border' })).toEqual(
+        await preview({ rule, topic: 'border' }),
+      );
 
       const renamed = await app.request('PATCH', `/api/segments/${segment.id}`, { json: { name: 'Frontera' } });
       expect(renamed.status).toBe(200);
@@ -353,7 +524,9 @@ describe.each(databaseKinds())('audience API on %s', (kind) => {
       expect(await changed.json()).toMatchObject({ name: 'Frontera', rule: press, ruleVersion: 1 });
       expect(await preview({ segmentId: segment.id })).toEqual(await preview({ rule: press }));
 
-      expect(await issuePaths(await app.request('PATCH', `/api/segments/${segment.id}`, { json: { rule: { tag: '' } } }))).toEqual(['rule.tag']);
+      expect(
+        await issuePaths(await app.request('PATCH', `/api/segments/${segment.id}`, { json: { rule: { tag: '' } } })),
+      ).toEqual(['rule.tag']);
       expect((await app.request('PATCH', `/api/segments/${segment.id}`, { json: {} })).status).toBe(400);
       expect((await app.request('GET', `/api/segments/${segment.id}`)).status).toBe(200);
 
@@ -372,24 +545,37 @@ describe.each(databaseKinds())('audience API on %s', (kind) => {
         json: { name: 'Bad', rule: { any: [{ tag: 'press' }, { attribute: 'age', op: 'gte', value: 'forty' }] } },
       });
       expect(await issuePaths(res)).toEqual(['rule.any[1].value']);
-      expect(await issuePaths(await app.request('POST', '/api/segments', { json: { name: '  ', rule: { all: [] } } }))).toEqual(['name']);
-      expect(await issuePaths(await app.request('POST', '/api/segments', { json: { name: 'No rule' } }))).toContain('rule');
+      expect(
+        await issuePaths(await app.request('POST', '/api/segments', { json: { name: '  ', rule: { all: [] } } })),
+      ).toEqual(['name']);
+      expect(await issuePaths(await app.request('POST', '/api/segments', { json: { name: 'No rule' } }))).toContain(
+        'rule',
+      );
       expect((await (await app.request('GET', '/api/segments')).json()).data).toEqual([]);
     });
   });
 
   describe('suppressions', () => {
     it('keeps a hash, never the address, and finds an address by it', async () => {
-      const res = await app.request('POST', '/api/suppressions', { token: app.editorToken, json: { email: 'Someone@Example.org' } });
+      const res = await app.request('POST', '/api/suppressions', {
+        token: app.editorToken,
+        json: { email: 'Someone@Example.org' },
+      });
       expect(res.status).toBe(201);
       const text = await res.text();
       expect(text.toLowerCase()).not.toContain('someone');
       const suppression = JSON.parse(text);
-      expect(suppression).toEqual({ hash: expect.stringMatching(/^[0-9a-f]{64}$/), reason: 'manual', createdAt: expect.any(String) });
+      expect(suppression).toEqual({
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        reason: 'manual',
+        createdAt: expect.any(String),
+      });
       expect(suppression.hash).toBe(app.suppressions.hash('someone@example.org'));
 
       // adding it again is harmless
-      expect((await app.request('POST', '/api/suppressions', { json: { email: 'someone@example.org' } })).status).toBe(201);
+      expect((await app.request('POST', '/api/suppressions', { json: { email: 'someone@example.org' } })).status).toBe(
+        201,
+      );
 
       const all = await app.request('GET', '/api/suppressions');
       expect(all.status).toBe(200);
@@ -402,13 +588,22 @@ describe.each(databaseKinds())('audience API on %s', (kind) => {
       const found = await (await app.request('GET', '/api/suppressions?email=someone@example.org')).json();
       expect(found).toEqual({ data: [suppression], total: 1 });
       expect((await (await app.request('GET', '/api/suppressions?email=SOMEONE@example.org')).json()).total).toBe(1);
-      expect(await (await app.request('GET', '/api/suppressions?email=other@example.org')).json()).toEqual({ data: [], total: 0 });
+      expect(await (await app.request('GET', '/api/suppressions?email=other@example.org')).json()).toEqual({
+        data: [],
+        total: 0,
+      });
       expect(await issuePaths(await app.request('GET', '/api/suppressions?email=nope'))).toEqual(['email']);
-      expect(await issuePaths(await app.request('POST', '/api/suppressions', { json: { email: 'x@example.org', reason: 'erased' } }))).toEqual(['reason']);
+      expect(
+        await issuePaths(
+          await app.request('POST', '/api/suppressions', { json: { email: 'x@example.org', reason: 'erased' } }),
+        ),
+      ).toEqual(['reason']);
     });
 
     it('keeps a suppressed address from being added or imported', async () => {
-      const created = await app.request('POST', '/api/subscribers', { json: { email: 'someone@example.org', status: 'active' } });
+      const created = await app.request('POST', '/api/subscribers', {
+        json: { email: 'someone@example.org', status: 'active' },
+      });
       expect(created.status).toBe(409);
       expect((await created.json()).error.code).toBe('suppressed');
 
@@ -419,7 +614,9 @@ describe.each(databaseKinds())('audience API on %s', (kind) => {
       expect(imported.status).toBe(200);
       const report = await imported.json();
       expect(report).toMatchObject({ rows: 1, created: 0, merged: 0, failed: 1 });
-      expect(report.errors).toEqual([{ line: 2, email: 'someone@example.org', message: expect.stringMatching(/suppressed/) }]);
+      expect(report.errors).toEqual([
+        { line: 2, email: 'someone@example.org', message: expect.stringMatching(/suppressed/) },
+      ]);
       expect(await subscriberCount('someone@')).toBe(0);
     });
 
@@ -434,7 +631,9 @@ describe.each(databaseKinds())('audience API on %s', (kind) => {
       expect((await app.request('DELETE', `/api/suppressions/${hash}`)).status).toBe(404);
       expect((await app.request('DELETE', `/api/suppressions/${'0'.repeat(64)}`)).status).toBe(404);
       expect(await issuePaths(await app.request('DELETE', '/api/suppressions/not-a-hash'))).toEqual(['hash']);
-      expect(await issuePaths(await app.request('DELETE', `/api/suppressions/${hash.toUpperCase()}`))).toEqual(['hash']);
+      expect(await issuePaths(await app.request('DELETE', `/api/suppressions/${hash.toUpperCase()}`))).toEqual([
+        'hash',
+      ]);
 
       const created = await app.request('POST', '/api/subscribers', { json: { email: 'someone@example.org' } });
       expect(created.status).toBe(201);

@@ -47,7 +47,9 @@ describe.skipIf(!POSTGRES_URL)('npm run bench (with TEST_POSTGRES_URL)', () => {
     const figures = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
     for (const key of FIGURES) {
       expect(figures[key], `${key} in ${JSON.stringify(figures)}`).toBeTypeOf('number');
-      expect(Number.isFinite(figures[key]) && (figures[key] as number) > 0, `${key} = ${String(figures[key])}`).toBe(true);
+      expect(Number.isFinite(figures[key]) && (figures[key] as number) > 0, `${key} = ${String(figures[key])}`).toBe(
+        true,
+      );
     }
     // The readable table comes first, with the targets' verdicts.
     expect(stdout).toMatch(/render_over_personalise\s+[\d,.]+\s+×\s+≥ 300\s+(ok|MISSED)/);

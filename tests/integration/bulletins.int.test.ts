@@ -31,7 +31,9 @@ interface Finding {
   field?: string;
 }
 
-const EXAMPLE: ExampleDocument = JSON.parse(readFileSync(new URL('../../examples/launch-petition-100-days.json', import.meta.url), 'utf8'));
+const EXAMPLE: ExampleDocument = JSON.parse(
+  readFileSync(new URL('../../examples/launch-petition-100-days.json', import.meta.url), 'utf8'),
+);
 const example = (): ExampleDocument => structuredClone(EXAMPLE);
 const CTA_INDEX = EXAMPLE.blocks.findIndex((block) => block.type === 'call_to_action');
 /** The first block's heading, in each language, to tell one language's rendering from another's. */
@@ -44,7 +46,13 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
   const create = async (document: unknown = example()) => {
     const res = await app.request('POST', '/api/bulletins', { json: document });
     expect(res.status, await res.clone().text()).toBe(201);
-    return res.json() as Promise<{ id: number; title: string; version: number; versionId: number; document: ExampleDocument }>;
+    return res.json() as Promise<{
+      id: number;
+      title: string;
+      version: number;
+      versionId: number;
+      document: ExampleDocument;
+    }>;
   };
   const count = async () => (await (await app.request('GET', '/api/bulletins')).json()).data.length as number;
   const issues = async (res: Response) => (await res.json()).error.issues as Issue[];
@@ -82,8 +90,15 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
 
     const second = await app.request('PUT', '/api/settings', { json: { senderEmail: 'news@nnirr.org' } });
     expect(second.status).toBe(200);
-    expect(await second.json()).toMatchObject({ organisationName: 'NNIRR', senderEmail: 'news@nnirr.org', brandColor: '#b3261e' });
-    expect(await (await app.request('GET', '/api/settings')).json()).toMatchObject({ organisationName: 'NNIRR', senderEmail: 'news@nnirr.org' });
+    expect(await second.json()).toMatchObject({
+      organisationName: 'NNIRR',
+      senderEmail: 'news@nnirr.org',
+      brandColor: '#b3261e',
+    });
+    expect(await (await app.request('GET', '/api/settings')).json()).toMatchObject({
+      organisationName: 'NNIRR',
+      senderEmail: 'news@nnirr.org',
+    });
   });
 
   it('refuses bad settings with 400 naming each field, and changes nothing', async () => {
@@ -98,18 +113,31 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
 
   it('lets an editor read the settings but not change them', async () => {
     expect((await app.request('GET', '/api/settings', { token: app.editorToken })).status).toBe(200);
-    const res = await app.request('PUT', '/api/settings', { token: app.editorToken, json: { organisationName: 'Editor' } });
+    const res = await app.request('PUT', '/api/settings', {
+      token: app.editorToken,
+      json: { organisationName: 'Editor' },
+    });
     expect(res.status).toBe(403);
     expect((await app.request('GET', '/api/settings').then((r) => r.json())).organisationName).toBe('NNIRR');
   });
 
   it('creates a bulletin as version 1, saves new versions, lists them newest first, duplicates and deletes', async () => {
     const created = await create();
-    expect(created).toMatchObject({ title: EXAMPLE.title, version: 1, versionId: expect.any(Number), document: EXAMPLE });
+    expect(created).toMatchObject({
+      title: EXAMPLE.title,
+      version: 1,
+      versionId: expect.any(Number),
+      document: EXAMPLE,
+    });
 
     const got = await app.request('GET', `/api/bulletins/${created.id}`);
     expect(got.status).toBe(200);
-    expect(await got.json()).toMatchObject({ id: created.id, version: 1, versionId: created.versionId, document: EXAMPLE });
+    expect(await got.json()).toMatchObject({
+      id: created.id,
+      version: 1,
+      versionId: created.versionId,
+      document: EXAMPLE,
+    });
 
     const changed = { ...example(), title: 'Launch, petition and 100 days (final)' };
     const saved = await app.request('PUT', `/api/bulletins/${created.id}`, { json: changed });
@@ -125,19 +153,30 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     ]);
 
     const list = await (await app.request('GET', '/api/bulletins')).json();
-    expect(list.data.find((b: { id: number }) => b.id === created.id)).toMatchObject({ title: changed.title, version: 2 });
+    expect(list.data.find((b: { id: number }) => b.id === created.id)).toMatchObject({
+      title: changed.title,
+      version: 2,
+    });
 
     const dup = await app.request('POST', `/api/bulletins/${created.id}/duplicate`);
     expect(dup.status).toBe(201);
     const copy = await dup.json();
     expect(copy.id).not.toBe(created.id);
-    expect(copy).toMatchObject({ title: `${changed.title} (copy)`, version: 1, document: { ...changed, title: `${changed.title} (copy)` } });
+    expect(copy).toMatchObject({
+      title: `${changed.title} (copy)`,
+      version: 1,
+      document: { ...changed, title: `${changed.title} (copy)` },
+    });
 
     expect((await app.request('DELETE', `/api/bulletins/${created.id}`)).status).toBe(204);
     expect((await app.request('GET', `/api/bulletins/${created.id}`)).status).toBe(404);
     expect((await app.request('GET', `/api/bulletins/${created.id}/versions`)).status).toBe(404);
     expect((await app.request('DELETE', `/api/bulletins/${created.id}`)).status).toBe(404);
-    const versionRows = await app.db.database.db.selectFrom('bulletin_versions').select('id').where('bulletin_id', '=', created.id).execute();
+    const versionRows = await app.db.database.db
+      .selectFrom('bulletin_versions')
+      .select('id')
+      .where('bulletin_id', '=', created.id)
+      .execute();
     expect(versionRows).toEqual([]);
     expect((await app.request('GET', `/api/bulletins/${copy.id}`)).status).toBe(200);
   });
@@ -165,7 +204,11 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     const shorter = { ...example(), languages: ['es'], blocks: EXAMPLE.blocks.slice(0, 2) };
     expect((await app.request('PUT', `/api/bulletins/${id}`, { json: shorter })).status).toBe(200);
     const list = await (await app.request('GET', '/api/bulletins')).json();
-    expect(list.data.find((b: { id: number }) => b.id === id)).toMatchObject({ version: 2, languages: ['es'], blocks: 2 });
+    expect(list.data.find((b: { id: number }) => b.id === id)).toMatchObject({
+      version: 2,
+      languages: ['es'],
+      blocks: 2,
+    });
   });
 
   it('gives an earlier version’s document, only under its own bulletin', async () => {
@@ -176,7 +219,13 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
 
     const res = await app.request('GET', `/api/bulletins/${first.id}/versions/${first.versionId}`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ version: 1, versionId: first.versionId, title: EXAMPLE.title, createdAt: expect.any(String), document: EXAMPLE });
+    expect(await res.json()).toEqual({
+      version: 1,
+      versionId: first.versionId,
+      title: EXAMPLE.title,
+      createdAt: expect.any(String),
+      document: EXAMPLE,
+    });
 
     expect((await app.request('GET', `/api/bulletins/${second.id}/versions/${first.versionId}`)).status).toBe(404);
     expect((await app.request('GET', `/api/bulletins/${first.id}/versions/999999`)).status).toBe(404);
@@ -201,7 +250,12 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     const draft = example();
     // As the composer saves a block just added: a statement without a speaker, a button without an address.
     draft.blocks.push({ type: 'statement', quote: { en: 'We will not be silent.', es: '' }, speaker: '' });
-    draft.blocks.push({ type: 'call_to_action', heading: { en: 'Sign' }, body: { en: 'Now' }, button: { href: 'https://', label: { en: 'Sign' } } });
+    draft.blocks.push({
+      type: 'call_to_action',
+      heading: { en: 'Sign' },
+      body: { en: 'Now' },
+      button: { href: 'https://', label: { en: 'Sign' } },
+    });
     draft.blocks.push({ type: 'image', alt: { en: 'A march' } });
     const saved = await app.request('PUT', `/api/bulletins/${id}`, { json: draft });
     expect(saved.status, await saved.clone().text()).toBe(200);
@@ -221,7 +275,9 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     const send = await app.request('POST', `/api/bulletins/${id}/send`, { json: { rule: { all: [] } } });
     expect(send.status).toBe(422);
     const refused = (await send.json()).error.findings as Finding[];
-    expect(refused.map((f) => f.field)).toEqual(expect.arrayContaining([`blocks[${n}].speaker`, `blocks[${n + 1}].button.href`, `blocks[${n + 2}].src`]));
+    expect(refused.map((f) => f.field)).toEqual(
+      expect.arrayContaining([`blocks[${n}].speaker`, `blocks[${n + 1}].button.href`, `blocks[${n + 2}].src`]),
+    );
     expect((await (await app.request('GET', '/api/campaigns')).json()).data).toEqual([]);
   });
 
@@ -242,7 +298,9 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     const plain = await text.text();
     expect(plain).toContain(HEADING.es);
     expect(plain).not.toContain(HEADING.en);
-    const links = EXAMPLE.blocks.flatMap((block) => [block.link, block.button].filter((l): l is Link => l !== undefined));
+    const links = EXAMPLE.blocks.flatMap((block) =>
+      [block.link, block.button].filter((l): l is Link => l !== undefined),
+    );
     expect(links.length).toBeGreaterThan(0);
     for (const link of links) expect(plain.split('\n')).toContain(`${link.label.es}: ${link.href}`);
 
@@ -254,11 +312,14 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     expect(fallback).toContain(`lang="${EXAMPLE.languages[0]}"`);
     expect(fallback).toContain(HEADING.en);
 
-    for (const written of ['ES', 'Spanish']) expect(await (await preview(id, `lang=${written}&format=html`)).text(), written).toContain('lang="es"');
+    for (const written of ['ES', 'Spanish'])
+      expect(await (await preview(id, `lang=${written}&format=html`)).text(), written).toContain('lang="es"');
 
     const other = await preview(id, 'lang=fr');
     expect(other.status).toBe(400);
-    expect((await other.json()).error.issues).toEqual([{ path: 'lang', message: "must be en (English) or es (Spanish), the bulletin's languages" }]);
+    expect((await other.json()).error.issues).toEqual([
+      { path: 'lang', message: "must be en (English) or es (Spanish), the bulletin's languages" },
+    ]);
   });
 
   it('previews with a policy of its own: images from any https host, inline styles, no scripts, framed only by the app', async () => {
@@ -298,7 +359,9 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     const page = await (await preview(id, 'lang=es&format=html')).text();
     expect(page).toContain(`href="${TEST_PUBLIC_URL}/unsubscribe/`);
     const plain = await (await preview(id, 'lang=es&format=text')).text();
-    expect(plain).toMatch(new RegExp(`^Darte de baja: ${TEST_PUBLIC_URL.replaceAll('.', '\\.')}/unsubscribe/\\S+$`, 'm'));
+    expect(plain).toMatch(
+      new RegExp(`^Darte de baja: ${TEST_PUBLIC_URL.replaceAll('.', '\\.')}/unsubscribe/\\S+$`, 'm'),
+    );
   });
 
   it('refuses a preview in a language the bulletin lacks, an unknown format, or of an unknown bulletin', async () => {
@@ -319,9 +382,13 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     const before = await checks(id);
     expect(before.ok).toBe(false);
     expect(before.findings).toContainEqual(expect.objectContaining({ level: 'error', code: 'no_postal_address' }));
-    expect(before.findings).toContainEqual(expect.objectContaining({ level: 'error', code: 'unknown_topic', field: 'topic' }));
+    expect(before.findings).toContainEqual(
+      expect.objectContaining({ level: 'error', code: 'unknown_topic', field: 'topic' }),
+    );
 
-    expect((await app.request('PUT', '/api/settings', { json: { postalAddress: '1 Main St, Oakland, CA 94607' } })).status).toBe(200);
+    expect(
+      (await app.request('PUT', '/api/settings', { json: { postalAddress: '1 Main St, Oakland, CA 94607' } })).status,
+    ).toBe(200);
     expect(EXAMPLE.topic).toBe(WEEKLY_TOPIC.key);
     expect((await app.request('POST', '/api/topics', { json: WEEKLY_TOPIC })).status).toBe(201);
 
@@ -335,7 +402,9 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     const { id } = await create({ ...example(), topic: 'no-such-topic' });
     const result = await checks(id);
     expect(result.ok).toBe(false);
-    expect(result.findings).toContainEqual(expect.objectContaining({ level: 'error', code: 'unknown_topic', field: 'topic' }));
+    expect(result.findings).toContainEqual(
+      expect.objectContaining({ level: 'error', code: 'unknown_topic', field: 'topic' }),
+    );
   });
 
   it('says in the footer why the reader gets the mail: the topic’s name in the reader’s language', async () => {

@@ -18,7 +18,8 @@ describe.each(databaseKinds())('campaign report on %s', (kind) => {
   let first: Record<string, any>;
   let second: Record<string, any>;
 
-  const send = async (id: number, body: Record<string, unknown>) => (await app.request('POST', `/api/bulletins/${id}/send`, { json: { resend: true, ...body } })).json();
+  const send = async (id: number, body: Record<string, unknown>) =>
+    (await app.request('POST', `/api/bulletins/${id}/send`, { json: { resend: true, ...body } })).json();
   const get = async (path: string) => (await app.request('GET', path)).json();
   /** What SNS would tell the webhook about one message, applied as the webhook applies it. */
   const sesEvent = (event: SesEvent) => events.apply(randomUUID(), 'Notification', event);
@@ -34,20 +35,46 @@ describe.each(databaseKinds())('campaign report on %s', (kind) => {
 
     first = await send(bulletinId, { rule: { emailDomain: 'report.org' } });
     await waitForCampaign(app, first.id, ['sent']);
-    for (let i = 0; i < 6; i++) await sesEvent({ kind: 'delivery', messageId: messageTo(`r${i}@report.org`).messageId, at: new Date().toISOString() });
+    for (let i = 0; i < 6; i++)
+      await sesEvent({
+        kind: 'delivery',
+        messageId: messageTo(`r${i}@report.org`).messageId,
+        at: new Date().toISOString(),
+      });
     // SNS repeats itself: a second report of the same delivery is not a second delivery.
     await sesEvent({ kind: 'delivery', messageId: messageTo('r0@report.org').messageId, at: new Date().toISOString() });
-    await sesEvent({ kind: 'bounce', permanent: true, emails: ['r6@report.org'], messageId: messageTo('r6@report.org').messageId });
-    await sesEvent({ kind: 'bounce', permanent: false, emails: ['r5@report.org'], messageId: messageTo('r5@report.org').messageId });
+    await sesEvent({
+      kind: 'bounce',
+      permanent: true,
+      emails: ['r6@report.org'],
+      messageId: messageTo('r6@report.org').messageId,
+    });
+    await sesEvent({
+      kind: 'bounce',
+      permanent: false,
+      emails: ['r5@report.org'],
+      messageId: messageTo('r5@report.org').messageId,
+    });
     await sesEvent({ kind: 'complaint', emails: ['r7@report.org'], messageId: messageTo('r7@report.org').messageId });
     const unsubscribe = new URL(/^<(.+)>$/.exec(messageTo('r8@report.org').headers['List-Unsubscribe']!)![1]!);
     for (let i = 0; i < 2; i++) {
-      const res = await fetch(`${app.baseUrl}${unsubscribe.pathname}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const res = await fetch(`${app.baseUrl}${unsubscribe.pathname}`, {
+        method: 'POST',
+        body: 'List-Unsubscribe=One-Click',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       expect(res.status).toBe(200);
     }
-    const link = await app.db.database.db.selectFrom('campaign_links').select('id').where('campaign_id', '=', first.id).orderBy('id').executeTakeFirstOrThrow();
+    const link = await app.db.database.db
+      .selectFrom('campaign_links')
+      .select('id')
+      .where('campaign_id', '=', first.id)
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
     for (let i = 0; i < 3; i++) {
-      const res = await fetch(`${app.baseUrl}/c/${app.stores.signer.sign('click', String(link.id))}`, { redirect: 'manual' });
+      const res = await fetch(`${app.baseUrl}/c/${app.stores.signer.sign('click', String(link.id))}`, {
+        redirect: 'manual',
+      });
       expect(res.status).toBe(302);
     }
 
@@ -72,11 +99,18 @@ describe.each(databaseKinds())('campaign report on %s', (kind) => {
   });
 
   it("lists campaigns newest first with their bulletin's title and counts by delivery status", async () => {
-    const scheduled = await send(bulletinId, { rule: { emailDomain: 'report.org' }, scheduledAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const scheduled = await send(bulletinId, {
+      rule: { emailDomain: 'report.org' },
+      scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
     const { data } = await get('/api/campaigns');
     expect(data.map((c: { id: number }) => c.id)).toEqual([scheduled.id, second.id, first.id]);
     expect(data[0]).toMatchObject({ state: 'scheduled', counts: { total: 0, sent: 0 } });
-    expect(data[1]).toMatchObject({ state: 'sent', bulletinTitle: expect.stringMatching(/ \(copy\)$/), counts: { total: 6, sent: 6, failed: 0 } });
+    expect(data[1]).toMatchObject({
+      state: 'sent',
+      bulletinTitle: expect.stringMatching(/ \(copy\)$/),
+      counts: { total: 6, sent: 6, failed: 0 },
+    });
     expect(data[2]).toMatchObject({ state: 'sent', counts: { total: 9, sent: 9, queued: 0 } });
     expect(data[2].bulletinTitle).toBe(data[1].bulletinTitle.replace(/ \(copy\)$/, ''));
     expect(data[0].bulletinTitle).toBe(data[2].bulletinTitle);
@@ -85,7 +119,14 @@ describe.each(databaseKinds())('campaign report on %s', (kind) => {
 
   it('compares a campaign with the sends that started before it, with rates of what was sent', async () => {
     const { campaign, previous } = await get(`/api/campaigns/${second.id}/comparison`);
-    expect(campaign).toMatchObject({ id: second.id, bulletinId: copyId, tracking: 'off', sent: 6, delivered: 0, clicks: null });
+    expect(campaign).toMatchObject({
+      id: second.id,
+      bulletinId: copyId,
+      tracking: 'off',
+      sent: 6,
+      delivered: 0,
+      clicks: null,
+    });
     expect(campaign.rates).toEqual({ delivered: 0, bounced: 0, complained: 0, unsubscribed: 0, clicks: null });
     expect(previous).toEqual([
       {
@@ -107,7 +148,10 @@ describe.each(databaseKinds())('campaign report on %s', (kind) => {
 
     // The first send has nothing before it; a send not yet started compares with all that did (not the cancelled one).
     expect((await get(`/api/campaigns/${first.id}/comparison`)).previous).toEqual([]);
-    const upcoming = await send(bulletinId, { rule: { emailDomain: 'report.org' }, scheduledAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const upcoming = await send(bulletinId, {
+      rule: { emailDomain: 'report.org' },
+      scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
     const ahead = await get(`/api/campaigns/${upcoming.id}/comparison`);
     expect(ahead.campaign).toMatchObject({ id: upcoming.id, sent: 0, clicks: 0, rates: null, startedAt: null });
     expect(ahead.previous.map((c: { id: number }) => c.id)).toEqual([second.id, first.id]);

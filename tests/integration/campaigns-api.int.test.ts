@@ -28,7 +28,11 @@ describe.each(databaseKinds())('campaign API on %s', (kind) => {
 
   it('schedules a send for later, reschedules it, and starts it at the new time', async () => {
     const later = new Date(Date.now() + 3_600_000).toISOString();
-    const created = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'sched.org' }, scheduledAt: later } })).json();
+    const created = await (
+      await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
+        json: { rule: { emailDomain: 'sched.org' }, scheduledAt: later },
+      })
+    ).json();
     expect(created).toMatchObject({ state: 'scheduled', scheduledAt: later, run: 0 });
     await new Promise((r) => setTimeout(r, 500));
     expect((await (await app.request('GET', `/api/campaigns/${created.id}`)).json()).state).toBe('scheduled');
@@ -47,7 +51,11 @@ describe.each(databaseKinds())('campaign API on %s', (kind) => {
 
   it('cancels a scheduled send before it starts: nothing is sent', async () => {
     const before = ses.received.length;
-    const created = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'sched.org' }, scheduledAt: new Date(Date.now() + 1000).toISOString() } })).json();
+    const created = await (
+      await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
+        json: { rule: { emailDomain: 'sched.org' }, scheduledAt: new Date(Date.now() + 1000).toISOString() },
+      })
+    ).json();
     const cancelled = await app.request('POST', `/api/campaigns/${created.id}/cancel`);
     expect((await cancelled.json()).state).toBe('cancelled');
     await new Promise((r) => setTimeout(r, 1500));
@@ -67,7 +75,11 @@ describe.each(databaseKinds())('campaign API on %s', (kind) => {
         paused = app.request('POST', `/api/campaigns/${campaignId}/pause`);
       }
     };
-    campaignId = (await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'pause.org' } } })).json()).id;
+    campaignId = (
+      await (
+        await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'pause.org' } } })
+      ).json()
+    ).id;
     const report = await waitForCampaign(app, campaignId, ['paused', 'sent']);
     expect(report.state).toBe('paused');
     expect((await paused).status).toBe(200);
@@ -86,11 +98,23 @@ describe.each(databaseKinds())('campaign API on %s', (kind) => {
   });
 
   it('streams progress as server-sent events until the campaign is over', async () => {
-    const created = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'sched.org' } } })).json();
+    const created = await (
+      await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'sched.org' } } })
+    ).json();
     const res = await app.request('GET', `/api/campaigns/${created.id}/events`);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const text = await res.text(); // the stream ends when the campaign is over
-    const events = text.trim().split('\n\n').map((chunk) => JSON.parse(chunk.split('\n').find((l) => l.startsWith('data: '))!.slice(6)));
+    const events = text
+      .trim()
+      .split('\n\n')
+      .map((chunk) =>
+        JSON.parse(
+          chunk
+            .split('\n')
+            .find((l) => l.startsWith('data: '))!
+            .slice(6),
+        ),
+      );
     expect(events.length).toBeGreaterThanOrEqual(1);
     expect(events.at(-1)).toMatchObject({ id: created.id, state: 'sent', counts: { sent: 30 } });
     expect((await app.request('GET', '/api/campaigns/999999/events')).status).toBe(404);
@@ -99,28 +123,50 @@ describe.each(databaseKinds())('campaign API on %s', (kind) => {
   it('sends a test copy marked [TEST] to staff, counted nowhere', async () => {
     const before = ses.received.length;
     const campaignsBefore = (await (await app.request('GET', '/api/campaigns')).json()).data.length;
-    const res = await app.request('POST', `/api/bulletins/${bulletinId}/test`, { json: { to: ['editor@nnirr.org'], lang: 'es' } });
+    const res = await app.request('POST', `/api/bulletins/${bulletinId}/test`, {
+      json: { to: ['editor@nnirr.org'], lang: 'es' },
+    });
     expect(res.status).toBe(200);
     expect((await res.json()).sent).toEqual([{ to: 'editor@nnirr.org', messageId: expect.any(String) }]);
     const mail = ses.received.at(-1)!;
     expect(ses.received.length).toBe(before + 1);
-    expect(mail).toMatchObject({ to: 'editor@nnirr.org', subject: '[TEST] Nueva web, una petición por las personas refugiadas y los 100 días de Biden' });
+    expect(mail).toMatchObject({
+      to: 'editor@nnirr.org',
+      subject: '[TEST] Nueva web, una petición por las personas refugiadas y los 100 días de Biden',
+    });
     expect(mail.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     expect((await (await app.request('GET', '/api/campaigns')).json()).data.length).toBe(campaignsBefore);
 
-    const bad = await app.request('POST', `/api/bulletins/${bulletinId}/test`, { json: { to: ['not-an-address'], lang: 'fr' } });
+    const bad = await app.request('POST', `/api/bulletins/${bulletinId}/test`, {
+      json: { to: ['not-an-address'], lang: 'fr' },
+    });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.issues.map((i: { path: string }) => i.path)).toEqual(['to[0]']);
-    const lang = await app.request('POST', `/api/bulletins/${bulletinId}/test`, { json: { to: ['a@nnirr.org'], lang: 'fr' } });
-    expect((await lang.json()).error.issues).toEqual([{ path: 'lang', message: "must be en (English) or es (Spanish), the bulletin's languages" }]);
+    const lang = await app.request('POST', `/api/bulletins/${bulletinId}/test`, {
+      json: { to: ['a@nnirr.org'], lang: 'fr' },
+    });
+    expect((await lang.json()).error.issues).toEqual([
+      { path: 'lang', message: "must be en (English) or es (Spanish), the bulletin's languages" },
+    ]);
   });
 
   it('ends a campaign that cannot be prepared as failed, with the reason', async () => {
     // Scheduled an hour ahead, so the rule is broken before anything starts, then brought forward.
-    const created = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { all: [] }, scheduledAt: new Date(Date.now() + 3_600_000).toISOString() } })).json();
+    const created = await (
+      await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
+        json: { rule: { all: [] }, scheduledAt: new Date(Date.now() + 3_600_000).toISOString() },
+      })
+    ).json();
     // A stored rule no version of Pregón wrote: preparing it fails every time.
-    await app.db.database.db.updateTable('campaigns').set({ rule: '{"attribute": "x", "op": "bogus", "value": 1}' }).where('id', '=', created.id).execute();
-    expect((await app.request('PATCH', `/api/campaigns/${created.id}`, { json: { scheduledAt: new Date().toISOString() } })).status).toBe(200);
+    await app.db.database.db
+      .updateTable('campaigns')
+      .set({ rule: '{"attribute": "x", "op": "bogus", "value": 1}' })
+      .where('id', '=', created.id)
+      .execute();
+    expect(
+      (await app.request('PATCH', `/api/campaigns/${created.id}`, { json: { scheduledAt: new Date().toISOString() } }))
+        .status,
+    ).toBe(200);
     const report = await waitForCampaign(app, created.id, ['failed'], 30_000);
     expect(report.stateReason).toMatch(/^Could not prepare: /);
     expect(report.finishedAt).not.toBeNull();
@@ -129,28 +175,49 @@ describe.each(databaseKinds())('campaign API on %s', (kind) => {
   it('refuses to send a bulletin that went out again without resend: 409 already_sent names the earlier send and who already received it', async () => {
     await importAudience(app, 6, 'again', 'again.org');
     const id = await sendableBulletin(app);
-    const first = await (await app.request('POST', `/api/bulletins/${id}/send`, { json: { rule: { emailDomain: 'again.org' } } })).json();
+    const first = await (
+      await app.request('POST', `/api/bulletins/${id}/send`, { json: { rule: { emailDomain: 'again.org' } } })
+    ).json();
     await waitForCampaign(app, first.id, ['sent']);
     await importAudience(app, 3, 'new', 'again.org');
     const before = ses.received.length;
 
-    const refused = await app.request('POST', `/api/bulletins/${id}/send`, { json: { rule: { emailDomain: 'again.org' } } });
+    const refused = await app.request('POST', `/api/bulletins/${id}/send`, {
+      json: { rule: { emailDomain: 'again.org' } },
+    });
     expect(refused.status).toBe(409);
     const { error } = await refused.json();
-    expect(error).toMatchObject({ code: 'already_sent', alreadyReceived: 6, campaigns: [{ id: first.id, state: 'sent', counts: { sent: 6, total: 6 } }] });
+    expect(error).toMatchObject({
+      code: 'already_sent',
+      alreadyReceived: 6,
+      campaigns: [{ id: first.id, state: 'sent', counts: { sent: 6, total: 6 } }],
+    });
     expect(error.message).toContain(`campaign ${first.id}`);
-    expect((await (await app.request('GET', `/api/campaigns?bulletinId=${id}`)).json()).data.map((c: { id: number }) => c.id)).toEqual([first.id]);
+    expect(
+      (await (await app.request('GET', `/api/campaigns?bulletinId=${id}`)).json()).data.map(
+        (c: { id: number }) => c.id,
+      ),
+    ).toEqual([first.id]);
 
     // A scheduled send counts too: it is on its way.
     const later = new Date(Date.now() + 3_600_000).toISOString();
-    const scheduled = await (await app.request('POST', `/api/bulletins/${id}/send`, { json: { rule: { emailDomain: 'nobody.example' }, scheduledAt: later, resend: true } })).json();
-    const twice = await (await app.request('POST', `/api/bulletins/${id}/send`, { json: { rule: { emailDomain: 'again.org' } } })).json();
+    const scheduled = await (
+      await app.request('POST', `/api/bulletins/${id}/send`, {
+        json: { rule: { emailDomain: 'nobody.example' }, scheduledAt: later, resend: true },
+      })
+    ).json();
+    const twice = await (
+      await app.request('POST', `/api/bulletins/${id}/send`, { json: { rule: { emailDomain: 'again.org' } } })
+    ).json();
     expect(twice.error.campaigns.map((c: { id: number }) => c.id)).toEqual([scheduled.id, first.id]);
     await app.request('POST', `/api/campaigns/${scheduled.id}/cancel`);
 
     // Leaving out who received it is a rule like any other; resend: true sends to everyone chosen.
     const rest = await app.request('POST', `/api/bulletins/${id}/send`, {
-      json: { rule: { all: [{ emailDomain: 'again.org' }, { not: { campaign: first.id, received: true } }] }, resend: true },
+      json: {
+        rule: { all: [{ emailDomain: 'again.org' }, { not: { campaign: first.id, received: true } }] },
+        resend: true,
+      },
     });
     expect(rest.status).toBe(201);
     expect((await waitForCampaign(app, (await rest.json()).id, ['sent'])).counts).toMatchObject({ total: 3, sent: 3 });
@@ -168,7 +235,10 @@ describe.each(databaseKinds())('campaign API on %s', (kind) => {
     ] as const) {
       const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: body });
       expect(res.status, JSON.stringify(body)).toBe(400);
-      expect((await res.json()).error.issues.map((i: { path: string }) => i.path), JSON.stringify(body)).toContain(path);
+      expect(
+        (await res.json()).error.issues.map((i: { path: string }) => i.path),
+        JSON.stringify(body),
+      ).toContain(path);
     }
     expect((await app.request('POST', '/api/bulletins/999999/send', { json: { rule: { all: [] } } })).status).toBe(404);
     expect((await app.request('POST', '/api/campaigns/999999/pause')).status).toBe(404);

@@ -26,9 +26,13 @@ describe.each(databaseKinds())('hostile CSV imports on %s', (kind) => {
     expect(res.status, await res.clone().text()).toBe(200);
     return (await res.json()) as Report;
   };
-  const find = async (email: string) => (await (await app.request('GET', `/api/subscribers?email=${encodeURIComponent(email)}`)).json()).data[0];
+  const find = async (email: string) =>
+    (await (await app.request('GET', `/api/subscribers?email=${encodeURIComponent(email)}`)).json()).data[0];
   /** Every stored name and attribute, to show that no replacement character got in. */
-  const storedText = async () => JSON.stringify(await app.db.database.db.selectFrom('subscribers').select(['email', 'name', 'attributes']).execute());
+  const storedText = async () =>
+    JSON.stringify(
+      await app.db.database.db.selectFrom('subscribers').select(['email', 'name', 'attributes']).execute(),
+    );
 
   beforeAll(async () => {
     app = await startTestApp(kind);
@@ -37,19 +41,33 @@ describe.each(databaseKinds())('hostile CSV imports on %s', (kind) => {
   afterAll(() => app?.close());
 
   it('reads a file saved by a spreadsheet: byte-order mark, CRLF line ends, line breaks inside quoted fields', async () => {
-    const csv = '\ufeffEmail,Name,Topics,Note\r\nbom@example.org,"Ana\r\nPérez",news,"one, two"\r\ncrlf@example.org,"Line ""quoted""",,\r\n\r\nlast@example.org,Último,news,"a\nb"';
+    const csv =
+      '\ufeffEmail,Name,Topics,Note\r\nbom@example.org,"Ana\r\nPérez",news,"one, two"\r\ncrlf@example.org,"Line ""quoted""",,\r\n\r\nlast@example.org,Último,news,"a\nb"';
     expect(await report(Buffer.from(csv, 'utf8'))).toEqual({ rows: 3, created: 3, merged: 0, failed: 0, errors: [] });
-    expect(await find('bom@')).toMatchObject({ name: 'Ana\r\nPérez', topics: ['news'], attributes: { note: 'one, two' } });
+    expect(await find('bom@')).toMatchObject({
+      name: 'Ana\r\nPérez',
+      topics: ['news'],
+      attributes: { note: 'one, two' },
+    });
     expect(await find('crlf@')).toMatchObject({ name: 'Line "quoted"' });
     expect(await find('last@')).toMatchObject({ name: 'Último', attributes: { note: 'a\nb' } });
   });
 
   it('reports the lines a quote that is never closed took, from the line it opened on, and counts each as a row not imported', async () => {
-    for (const [eol, file] of [['\n', 'lf'], ['\r\n', 'crlf']]) {
+    for (const [eol, file] of [
+      ['\n', 'lf'],
+      ['\r\n', 'crlf'],
+    ]) {
       // Lines 2–32 hold 30 rows and an empty line (10); line 28 opens a quote that nothing closes.
       const lines = ['email,name'];
       for (let line = 2; line <= 32; line++) {
-        lines.push(line === 10 ? '' : line === 28 ? `"open${line}-${file}@example.org,Open ${line}` : `${file}${line}@example.org,Row ${line}`);
+        lines.push(
+          line === 10
+            ? ''
+            : line === 28
+              ? `"open${line}-${file}@example.org,Open ${line}`
+              : `${file}${line}@example.org,Row ${line}`,
+        );
       }
       const result = await report(lines.join(eol) + eol);
       expect(result, file).toEqual({
@@ -57,7 +75,14 @@ describe.each(databaseKinds())('hostile CSV imports on %s', (kind) => {
         created: 25,
         merged: 0,
         failed: 5,
-        errors: [{ line: 28, lastLine: 32, message: 'lines 28–32 were not imported: a quote opened on line 28 is never closed, so the rest of the file was read as one value' }],
+        errors: [
+          {
+            line: 28,
+            lastLine: 32,
+            message:
+              'lines 28–32 were not imported: a quote opened on line 28 is never closed, so the rest of the file was read as one value',
+          },
+        ],
       });
       expect(await find(`${file}27@`)).toMatchObject({ name: 'Row 27' });
       expect(await find(`${file}29@`)).toBeUndefined();
@@ -65,26 +90,49 @@ describe.each(databaseKinds())('hostile CSV imports on %s', (kind) => {
   });
 
   it('reports a quote that closes rows later as one row over those lines, and reads on after it', async () => {
-    const csv = ['email,name', 'before-q@example.org,Before', '"stray@example.org,Stray', 'eaten@example.org,Eaten', 'kim-q@example.org,"Kim, Jr."', 'after-q@example.org,After'].join('\r\n');
+    const csv = [
+      'email,name',
+      'before-q@example.org,Before',
+      '"stray@example.org,Stray',
+      'eaten@example.org,Eaten',
+      'kim-q@example.org,"Kim, Jr."',
+      'after-q@example.org,After',
+    ].join('\r\n');
     const result = await report(csv);
     expect(result).toMatchObject({ rows: 3, created: 2, failed: 1 });
-    expect(result.errors).toEqual([{ line: 3, email: expect.any(String), message: expect.stringMatching(/^lines 3–5 were read as one row \(a quoted value runs across them\): email: /) }]);
+    expect(result.errors).toEqual([
+      {
+        line: 3,
+        email: expect.any(String),
+        message: expect.stringMatching(/^lines 3–5 were read as one row \(a quoted value runs across them\): email: /),
+      },
+    ]);
     expect(await find('after-q@')).toMatchObject({ name: 'After' });
     expect(await find('eaten@')).toBeUndefined();
   });
 
   it('numbers lines as an editor does after a CRLF inside quotes, and a row that fails by the line it starts on', async () => {
-    const csv = 'email,name\r\nmulti-crlf@example.org,"Ana\r\nPérez"\r\nnot-an-address,Bad\r\ntwo-lines@example.org,"Two\r\nlines",extra\r\nlast-bad,X\r\n';
+    const csv =
+      'email,name\r\nmulti-crlf@example.org,"Ana\r\nPérez"\r\nnot-an-address,Bad\r\ntwo-lines@example.org,"Two\r\nlines",extra\r\nlast-bad,X\r\n';
     const result = await report(csv);
     expect(result.errors).toEqual([
       { line: 4, email: 'not-an-address', message: 'email: must be an email address' },
-      { line: 5, message: 'lines 5–6 were read as one row (a quoted value runs across them): has 3 values where the header has 2 columns' },
+      {
+        line: 5,
+        message:
+          'lines 5–6 were read as one row (a quoted value runs across them): has 3 values where the header has 2 columns',
+      },
       { line: 7, email: 'last-bad', message: 'email: must be an email address' },
     ]);
   });
 
   it('keeps a quote inside a value as written, and every row after it', async () => {
-    const csv = ['email,name,city', 'nana@example.org,Ana "Nana" Pérez,Tucson', 'quoted@example.org,"Ana" Pérez,  El Paso  ', 'next@example.org,Next,Lisbon'].join('\n');
+    const csv = [
+      'email,name,city',
+      'nana@example.org,Ana "Nana" Pérez,Tucson',
+      'quoted@example.org,"Ana" Pérez,  El Paso  ',
+      'next@example.org,Next,Lisbon',
+    ].join('\n');
     expect(await report(csv)).toEqual({ rows: 3, created: 3, merged: 0, failed: 0, errors: [] });
     expect(await find('nana@')).toMatchObject({ name: 'Ana "Nana" Pérez' });
     expect(await find('quoted@')).toMatchObject({ name: '"Ana" Pérez', attributes: { city: 'El Paso' } });
@@ -92,7 +140,9 @@ describe.each(databaseKinds())('hostile CSV imports on %s', (kind) => {
   });
 
   it('reports a row with too few or too many values by its line, in words', async () => {
-    const result = await report('email,name\nfew@example.org\nmany@example.org,Many,extra\nfine-count@example.org,Fine\n');
+    const result = await report(
+      'email,name\nfew@example.org\nmany@example.org,Many,extra\nfine-count@example.org,Fine\n',
+    );
     expect(result.errors).toEqual([
       { line: 2, message: 'has 1 value where the header has 2 columns' },
       { line: 3, message: 'has 3 values where the header has 2 columns' },
@@ -101,10 +151,15 @@ describe.each(databaseKinds())('hostile CSV imports on %s', (kind) => {
   });
 
   it('reports the rows of a Latin-1 file that are not UTF-8, by line and column, keeps the rest, and stores no mojibake', async () => {
-    const csv = Buffer.from('email,name\nascii@example.org,Plain\nlatin@example.org,José Núñez\nalso@example.org,Also plain\n', 'latin1');
+    const csv = Buffer.from(
+      'email,name\nascii@example.org,Plain\nlatin@example.org,José Núñez\nalso@example.org,Also plain\n',
+      'latin1',
+    );
     const result = await report(csv);
     expect(result).toMatchObject({ rows: 3, created: 2, failed: 1 });
-    expect(result.errors).toEqual([{ line: 3, email: 'latin@example.org', message: expect.stringMatching(/^name: .*UTF-8/) }]);
+    expect(result.errors).toEqual([
+      { line: 3, email: 'latin@example.org', message: expect.stringMatching(/^name: .*UTF-8/) },
+    ]);
     expect(await find('latin@')).toBeUndefined();
     expect(await find('ascii@')).toMatchObject({ name: 'Plain' });
     expect(await storedText()).not.toContain('\ufffd');
@@ -112,7 +167,9 @@ describe.each(databaseKinds())('hostile CSV imports on %s', (kind) => {
 
   it('reads a UTF-16 file that starts with its byte-order mark, and refuses one without as a whole, naming UTF-8, changing nothing', async () => {
     const utf16 = (text: string) => Buffer.from(text, 'utf16le');
-    expect(await report(Buffer.concat([Buffer.from([0xff, 0xfe]), utf16('email,name\nutf16@example.org,Ana Núñez\n')]))).toMatchObject({ rows: 1, created: 1, failed: 0 });
+    expect(
+      await report(Buffer.concat([Buffer.from([0xff, 0xfe]), utf16('email,name\nutf16@example.org,Ana Núñez\n')])),
+    ).toMatchObject({ rows: 1, created: 1, failed: 0 });
     expect(await find('utf16@')).toMatchObject({ name: 'Ana Núñez' });
 
     const before = await databaseSnapshot(app.db);
@@ -143,8 +200,14 @@ describe.each(databaseKinds())('hostile CSV imports on %s', (kind) => {
     expect(result).toMatchObject({ rows: 7, created: 2, failed: 5 });
     expect(result.errors.map((e) => e.line)).toEqual([3, 4, 5, 6, 7]);
     expect(result.errors[0]).toMatchObject({ email: 'long@example.org', message: expect.stringMatching(/^name: /) });
-    expect(result.errors[3]).toMatchObject({ email: 'nul@example.org', message: expect.stringMatching(/^name: .*NUL/) });
-    expect(result.errors[4]).toMatchObject({ email: 'deep@example.org', message: expect.stringMatching(/^attributes.*deeper/) });
+    expect(result.errors[3]).toMatchObject({
+      email: 'nul@example.org',
+      message: expect.stringMatching(/^name: .*NUL/),
+    });
+    expect(result.errors[4]).toMatchObject({
+      email: 'deep@example.org',
+      message: expect.stringMatching(/^attributes.*deeper/),
+    });
     expect(await find('before@')).toMatchObject({ name: 'Before' });
     expect(await find('after@')).toMatchObject({ name: 'After', attributes: { city: 'Tucson' } });
     expect(await find('nul@')).toBeUndefined();
@@ -169,11 +232,19 @@ describe.each(databaseKinds())('hostile CSV imports on %s', (kind) => {
     expect(result.failed).toBe(10_000);
     expect(result.errors).toHaveLength(MAX_REPORTED_ERRORS);
     // The first bad rows, in file order: line = index + 2 (the header is line 1).
-    const firstBad = Array.from({ length: 10_500 }, (_, i) => i).filter((i) => i % 21 !== 0).slice(0, MAX_REPORTED_ERRORS);
+    const firstBad = Array.from({ length: 10_500 }, (_, i) => i)
+      .filter((i) => i % 21 !== 0)
+      .slice(0, MAX_REPORTED_ERRORS);
     expect(result.errors.map((e) => e.line)).toEqual(firstBad.map((i) => i + 2));
     expect(text.length).toBeLessThan(200_000);
-    const stored = await app.db.database.db.selectFrom('subscribers').select('email').where('email', 'like', 'good%').execute();
+    const stored = await app.db.database.db
+      .selectFrom('subscribers')
+      .select('email')
+      .where('email', 'like', 'good%')
+      .execute();
     expect(stored.map((r) => r.email).sort()).toEqual(good.map((i) => `good${i}@example.org`).sort());
-    expect(await app.db.database.db.selectFrom('subscribers').select('email').where('email', 'like', 'bad%').execute()).toEqual([]);
+    expect(
+      await app.db.database.db.selectFrom('subscribers').select('email').where('email', 'like', 'bad%').execute(),
+    ).toEqual([]);
   }, 60_000);
 });

@@ -32,10 +32,15 @@ afterEach(async () => {
 });
 
 /** Starts a campaign to RECIPIENTS people at `domain`; `outage` begins when SES accepts mail OUTAGE_AT. */
-async function sendWithOutage(domain: string, outage: () => Promise<void>): Promise<{ campaignId: number; outageBegan: Promise<void> }> {
+async function sendWithOutage(
+  domain: string,
+  outage: () => Promise<void>,
+): Promise<{ campaignId: number; outageBegan: Promise<void> }> {
   const bulletinId = await sendableBulletin(app);
   await importAudience(app, RECIPIENTS, 'o', domain);
-  const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: domain } } });
+  const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
+    json: { resend: true, rule: { emailDomain: domain } },
+  });
   expect(res.status).toBe(201);
   let began!: () => void;
   const outageBegan = new Promise<void>((resolve) => (began = resolve));
@@ -49,10 +54,22 @@ async function sendWithOutage(domain: string, outage: () => Promise<void>): Prom
 async function expectEveryoneMailedOnce(campaignId: number, domain: string): Promise<void> {
   const report = await waitForCampaign(app, campaignId, ['sent', 'failed', 'paused'], 120_000);
   expect(report.state, worker.output).toBe('sent');
-  expect(report.counts).toMatchObject({ total: RECIPIENTS, sent: RECIPIENTS, queued: 0, sending: 0, unknown: 0, failed: 0, skipped: 0 });
+  expect(report.counts).toMatchObject({
+    total: RECIPIENTS,
+    sent: RECIPIENTS,
+    queued: 0,
+    sending: 0,
+    unknown: 0,
+    failed: 0,
+    skipped: 0,
+  });
   for (let i = 0; i < RECIPIENTS; i++) expect(ses.count(`o${i}@${domain}`), `o${i}@${domain}`).toBe(1);
   const ledger = app.db.database.db;
-  const rows = await ledger.selectFrom('deliveries').select('message_id').where('campaign_id', '=', campaignId).execute();
+  const rows = await ledger
+    .selectFrom('deliveries')
+    .select('message_id')
+    .where('campaign_id', '=', campaignId)
+    .execute();
   const accepted = new Set(ses.received.map((m) => m.messageId));
   expect(rows.filter((r) => r.message_id !== null && accepted.has(r.message_id))).toHaveLength(RECIPIENTS);
 }
@@ -88,7 +105,11 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL gone for a few seconds, as in a resta
     ses.delayMs = 20; // so that a batch is in flight at the cut
     app = await startTestApp('postgres', { sesEndpoint: ses.url, databaseVia: (url) => proxy!.via(url) });
     const { campaignId, outageBegan } = await sendWithOutage('pg-outage.org', () => proxy!.cutAtNextRequest());
-    worker = new WorkerProcess(app, { sesEndpoint: ses.url, databaseUrl: proxy.via(app.db.url), env: { SES_MAX_SEND_RATE: SEND_RATE } });
+    worker = new WorkerProcess(app, {
+      sesEndpoint: ses.url,
+      databaseUrl: proxy.via(app.db.url),
+      env: { SES_MAX_SEND_RATE: SEND_RATE },
+    });
 
     await outageBegan;
     const cutAt = Date.now();
@@ -116,11 +137,17 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL gone while a campaign is prepared', (
     app = await startTestApp('postgres', { sesEndpoint: ses.url }); // the app reaches the database directly
     const bulletinId = await sendableBulletin(app);
     await importAudience(app, 100, 'p', 'prepare-outage.org');
-    worker = new WorkerProcess(app, { sesEndpoint: ses.url, databaseUrl: proxy.via(app.db.url), env: { SES_MAX_SEND_RATE: SEND_RATE, LOG_LEVEL: 'info' } });
+    worker = new WorkerProcess(app, {
+      sesEndpoint: ses.url,
+      databaseUrl: proxy.via(app.db.url),
+      env: { SES_MAX_SEND_RATE: SEND_RATE, LOG_LEVEL: 'info' },
+    });
     await worker.waitFor(/worker started/);
 
     proxy.cut();
-    const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'prepare-outage.org' } } });
+    const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
+      json: { resend: true, rule: { emailDomain: 'prepare-outage.org' } },
+    });
     expect(res.status).toBe(201);
     const campaignId: number = (await res.json()).id;
     await new Promise((resolve) => setTimeout(resolve, CUT_MS));

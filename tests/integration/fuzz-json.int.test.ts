@@ -105,9 +105,16 @@ const anyValue = fc.oneof(
 
 /** A JSON object built from the route's own field names (so validation looks deep) and others. */
 function objectOf(keys: string[]) {
-  const names = keys.length ? fc.oneof(fc.constantFrom(...keys), fc.constantFrom(...HOSTILE_KEYS), fc.string({ maxLength: 10 })) : fc.oneof(fc.constantFrom(...HOSTILE_KEYS), fc.string({ maxLength: 10 }));
+  const names = keys.length
+    ? fc.oneof(fc.constantFrom(...keys), fc.constantFrom(...HOSTILE_KEYS), fc.string({ maxLength: 10 }))
+    : fc.oneof(fc.constantFrom(...HOSTILE_KEYS), fc.string({ maxLength: 10 }));
   const value = fc.letrec((tie) => ({
-    value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, anyValue, fc.dictionary(names, tie('value'), { maxKeys: 4 }), fc.array(tie('value'), { maxLength: 3 })),
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      anyValue,
+      fc.dictionary(names, tie('value'), { maxKeys: 4 }),
+      fc.array(tie('value'), { maxLength: 3 }),
+    ),
   })).value;
   return fc.dictionary(names, value, { maxKeys: 8 });
 }
@@ -119,9 +126,28 @@ function rawText(keys: string[]) {
     fc.tuple(key, key).map(([top, inner]) => `{"${top}":${`{"${inner}":[`.repeat(DEPTH)}{}${']}'.repeat(DEPTH)}}`),
     fc.constant(`${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`),
     key.map((top) => `{"${top}":${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}}`),
-    fc.constantFrom(...HOSTILE_KEYS).map((k) => `{"${k}":{"polluted":"yes","isAdmin":true},"constructor":{"prototype":{"polluted":"yes"}}}`),
+    fc
+      .constantFrom(...HOSTILE_KEYS)
+      .map((k) => `{"${k}":{"polluted":"yes","isAdmin":true},"constructor":{"prototype":{"polluted":"yes"}}}`),
     key.map((top) => `{"${top}":"a","${top}":{"__proto__":{"polluted":"yes"}}}`),
-    fc.constantFrom('', ' ', 'null', 'true', '0', '"text"', '[]', '{', '{"a":', '{"a":1,}', "{'a':1}", '{"a":NaN}', '{"a":undefined}', '\ufeff{}', '}{', '[1,2'),
+    fc.constantFrom(
+      '',
+      ' ',
+      'null',
+      'true',
+      '0',
+      '"text"',
+      '[]',
+      '{',
+      '{"a":',
+      '{"a":1,}',
+      "{'a':1}",
+      '{"a":NaN}',
+      '{"a":undefined}',
+      '\ufeff{}',
+      '}{',
+      '[1,2',
+    ),
     fc.constant(`{"a":"${HUGE}"}`),
     fc.string({ unit: 'binary', maxLength: 200 }),
   );
@@ -140,7 +166,11 @@ function invalidUtf8(keys: string[]) {
   });
 }
 
-const jsonTypes = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/merge-patch+json');
+const jsonTypes = fc.constantFrom(
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/merge-patch+json',
+);
 const otherTypes = fc.constantFrom(
   undefined,
   'text/plain',
@@ -160,18 +190,50 @@ const otherTypes = fc.constantFrom(
  * far as it can (the store, the renderer, the mail). A route with a body schema must have one here.
  */
 const SAMPLES: Record<string, (n: number) => unknown> = {
-  'POST /api/topics': (n) => ({ key: `fuzz-${n}`, name: { en: 'Fuzz', es: 'Fuzz' }, description: { en: 'About' }, public: true }),
+  'POST /api/topics': (n) => ({
+    key: `fuzz-${n}`,
+    name: { en: 'Fuzz', es: 'Fuzz' },
+    description: { en: 'About' },
+    public: true,
+  }),
   'PATCH /api/topics/:key': () => ({ name: { en: 'Weekly' }, description: { en: 'Every week' }, public: true }),
-  'POST /api/subscribers': (n) => ({ email: `new-${n}@example.org`, name: 'Ana Pérez', language: 'es', status: 'active', topics: ['weekly-bulletin'], tags: ['press'], attributes: { city: 'Tucson', age: 40, nested: { a: [1, 'b'] } } }),
-  'PATCH /api/subscribers/:id': () => ({ name: 'Ana', language: 'en', tags: ['fuzz'], attributes: { city: 'El Paso' } }),
+  'POST /api/subscribers': (n) => ({
+    email: `new-${n}@example.org`,
+    name: 'Ana Pérez',
+    language: 'es',
+    status: 'active',
+    topics: ['weekly-bulletin'],
+    tags: ['press'],
+    attributes: { city: 'Tucson', age: 40, nested: { a: [1, 'b'] } },
+  }),
+  'PATCH /api/subscribers/:id': () => ({
+    name: 'Ana',
+    language: 'en',
+    tags: ['fuzz'],
+    attributes: { city: 'El Paso' },
+  }),
   'POST /api/audience/preview': () => ({ rule: { all: [{ tag: 'fuzz' }, { not: { language: ['es'] } }] } }),
-  'POST /api/segments': (n) => ({ name: `Segment ${n}`, rule: { any: [{ topic: 'weekly-bulletin' }, { attribute: 'city', op: 'eq', value: 'Tucson' }] } }),
+  'POST /api/segments': (n) => ({
+    name: `Segment ${n}`,
+    rule: { any: [{ topic: 'weekly-bulletin' }, { attribute: 'city', op: 'eq', value: 'Tucson' }] },
+  }),
   'PATCH /api/segments/:id': () => ({ name: 'Renamed', rule: { emailDomain: 'example.org' } }),
   'POST /api/suppressions': (n) => ({ email: `gone-${n}@example.org`, reason: 'manual' }),
-  'PUT /api/settings': () => ({ organisationName: 'NNIRR', postalAddress: '310 8th Street', senderName: 'NNIRR', senderEmail: 'bulletin@nnirr.org', replyTo: 'reply@nnirr.org', brandColor: '#b3261e' }),
+  'PUT /api/settings': () => ({
+    organisationName: 'NNIRR',
+    postalAddress: '310 8th Street',
+    senderName: 'NNIRR',
+    senderEmail: 'bulletin@nnirr.org',
+    replyTo: 'reply@nnirr.org',
+    brandColor: '#b3261e',
+  }),
   'POST /api/bulletins': () => exampleBulletin(),
   'PUT /api/bulletins/:id': () => exampleBulletin(),
-  'POST /api/bulletins/:id/send': () => ({ rule: { tag: 'fuzz' }, scheduledAt: '2099-01-01T00:00:00Z', tracking: 'off' }),
+  'POST /api/bulletins/:id/send': () => ({
+    rule: { tag: 'fuzz' },
+    scheduledAt: '2099-01-01T00:00:00Z',
+    tracking: 'off',
+  }),
   'POST /api/bulletins/:id/test': () => ({ to: ['tester@example.org'], lang: 'es' }),
   'PATCH /api/campaigns/:id': () => ({ scheduledAt: '2099-06-01T00:00:00Z' }),
   'POST /api/campaigns/:id/retry-failed': () => ({ include: ['failed', 'unknown'] }),
@@ -185,13 +247,22 @@ const SAMPLES: Record<string, (n: number) => unknown> = {
 
 /** The same for the public forms that store what they are sent. */
 const FORM_SAMPLES: Record<string, (n: number) => Record<string, string>> = {
-  'POST /subscribe': (n) => ({ email: `form-${n}@example.org`, name: 'Ana Pérez', language: 'es', topics: 'public-news' }),
+  'POST /subscribe': (n) => ({
+    email: `form-${n}@example.org`,
+    name: 'Ana Pérez',
+    language: 'es',
+    topics: 'public-news',
+  }),
 };
 
 /** A form from its sample with fragments slipped into fields, or fields left out; each from an address of its own, past the per-IP limit. */
 function fromFormSample(sample: (n: number) => Record<string, string>): fc.Arbitrary<FuzzRequest> {
   return fc
-    .tuple(fc.nat(), fc.array(fc.tuple(fc.nat(), fc.option(fc.constantFrom(...FRAGMENTS))), { minLength: 1, maxLength: 3 }), fc.ipV4())
+    .tuple(
+      fc.nat(),
+      fc.array(fc.tuple(fc.nat(), fc.option(fc.constantFrom(...FRAGMENTS))), { minLength: 1, maxLength: 3 }),
+      fc.ipV4(),
+    )
     .map(([n, changes, ip]) => {
       const form = sample(n);
       for (const [pick, fragment] of changes) {
@@ -199,32 +270,70 @@ function fromFormSample(sample: (n: number) => Record<string, string>): fc.Arbit
         if (fragment === null) delete form[field];
         else form[field] = `${form[field]!.slice(0, 3)}${fragment}${form[field]!.slice(3)}`;
       }
-      return { contentType: 'application/x-www-form-urlencoded', headers: { 'x-forwarded-for': ip }, body: new URLSearchParams(form).toString() };
+      return {
+        contentType: 'application/x-www-form-urlencoded',
+        headers: { 'x-forwarded-for': ip },
+        body: new URLSearchParams(form).toString(),
+      };
     });
 }
 
 /** Stand for raw text and raw bytes spliced in after JSON.stringify (deep nesting no stringify survives). */
 const RAW = '\u0001raw\u0001';
 const BYTES = '\u0002bytes\u0002';
-const DEEP_VALUES = [`${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}`, `${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`, `${'{"all":['.repeat(DEPTH)}{}${']}'.repeat(DEPTH)}`];
+const DEEP_VALUES = [
+  `${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}`,
+  `${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`,
+  `${'{"all":['.repeat(DEPTH)}{}${']}'.repeat(DEPTH)}`,
+];
 
 /** Every place in a JSON value, as paths: each object's and array's members. */
 function paths(value: unknown, at: (string | number)[] = []): (string | number)[][] {
   if (Array.isArray(value)) return [at, ...value.flatMap((item, i) => paths(item, [...at, i]))];
-  if (value && typeof value === 'object') return [at, ...Object.entries(value).flatMap(([k, v]) => paths(v, [...at, k]))];
+  if (value && typeof value === 'object')
+    return [at, ...Object.entries(value).flatMap(([k, v]) => paths(v, [...at, k]))];
   return [at];
 }
 
-type Mutation = { kind: 'inject'; text: string } | { kind: 'set'; value: unknown } | { kind: 'delete' } | { kind: 'add'; key: string; value: unknown } | { kind: 'deep'; raw: string } | { kind: 'bytes'; bytes: number[] };
+type Mutation =
+  | { kind: 'inject'; text: string }
+  | { kind: 'set'; value: unknown }
+  | { kind: 'delete' }
+  | { kind: 'add'; key: string; value: unknown }
+  | { kind: 'deep'; raw: string }
+  | { kind: 'bytes'; bytes: number[] };
 
 /** Fragments slipped into a text that is otherwise fine, so that it still passes its field's validation. */
-const FRAGMENTS = ['\u0000', '\r\n', '\r\nBcc: victim@example.org\r\n', '\ud800', '\udfff', '\ufeff', '\u202e', '\u2028', '\u0085', '\u001b[31m', '"', '\\', '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '{{email}}', '%s%n', 'é'];
+const FRAGMENTS = [
+  '\u0000',
+  '\r\n',
+  '\r\nBcc: victim@example.org\r\n',
+  '\ud800',
+  '\udfff',
+  '\ufeff',
+  '\u202e',
+  '\u2028',
+  '\u0085',
+  '\u001b[31m',
+  '"',
+  '\\',
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  '{{email}}',
+  '%s%n',
+  'é',
+];
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 5, arbitrary: fc.constantFrom(...FRAGMENTS).map((text) => ({ kind: 'inject' as const, text })) },
   { weight: 5, arbitrary: anyValue.map((value) => ({ kind: 'set' as const, value })) },
   { weight: 2, arbitrary: fc.constant({ kind: 'delete' as const }) },
-  { weight: 2, arbitrary: fc.tuple(fc.oneof(fc.constantFrom(...HOSTILE_KEYS), fc.string({ maxLength: 10 })), anyValue).map(([key, value]) => ({ kind: 'add' as const, key, value })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.oneof(fc.constantFrom(...HOSTILE_KEYS), fc.string({ maxLength: 10 })), anyValue)
+      .map(([key, value]) => ({ kind: 'add' as const, key, value })),
+  },
   { weight: 1, arbitrary: fc.constantFrom(...DEEP_VALUES).map((raw) => ({ kind: 'deep' as const, raw })) },
   { weight: 2, arbitrary: fc.constantFrom(...NOT_UTF8).map((bytes) => ({ kind: 'bytes' as const, bytes })) },
 );
@@ -241,7 +350,13 @@ function mutated(sample: unknown, changes: [number, Mutation][]): { body: string
     const key = path.at(-1);
     if (change.kind === 'add') {
       const target = path.reduce<any>((node, k) => node?.[k], body);
-      if (target && typeof target === 'object' && !Array.isArray(target)) Object.defineProperty(target, change.key, { value: change.value, enumerable: true, configurable: true, writable: true });
+      if (target && typeof target === 'object' && !Array.isArray(target))
+        Object.defineProperty(target, change.key, {
+          value: change.value,
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
       continue;
     }
     if (key === undefined || !parent || typeof parent !== 'object') continue;
@@ -267,7 +382,14 @@ function mutated(sample: unknown, changes: [number, Mutation][]): { body: string
   // A later mutation may have replaced or dropped the place the bytes were put in.
   const pieces = text.split(JSON.stringify(BYTES).slice(1, -1));
   if (pieces.length === 1) return { body: text, json: parseJson(text) };
-  return { body: Buffer.concat(pieces.flatMap((piece, i) => (i ? [Buffer.from(bytes[(i - 1) % bytes.length]!), Buffer.from(piece)] : [Buffer.from(piece)]))), json: undefined };
+  return {
+    body: Buffer.concat(
+      pieces.flatMap((piece, i) =>
+        i ? [Buffer.from(bytes[(i - 1) % bytes.length]!), Buffer.from(piece)] : [Buffer.from(piece)],
+      ),
+    ),
+    json: undefined,
+  };
 }
 
 function fromSample(sample: (n: number) => unknown): fc.Arbitrary<FuzzRequest> {
@@ -279,15 +401,42 @@ function fromSample(sample: (n: number) => unknown): fc.Arbitrary<FuzzRequest> {
     });
 }
 
-function fuzzRequest(keys: string[], sample: ((n: number) => unknown) | undefined, formSample: ((n: number) => Record<string, string>) | undefined): fc.Arbitrary<FuzzRequest> {
+function fuzzRequest(
+  keys: string[],
+  sample: ((n: number) => unknown) | undefined,
+  formSample: ((n: number) => Record<string, string>) | undefined,
+): fc.Arbitrary<FuzzRequest> {
   return fc.oneof(
     { weight: sample ? 12 : 0, arbitrary: sample ? fromSample(sample) : fc.constant({ body: '' }) },
     { weight: formSample ? 12 : 0, arbitrary: formSample ? fromFormSample(formSample) : fc.constant({ body: '' }) },
-    { weight: 5, arbitrary: fc.tuple(jsonTypes, objectOf(keys)).map(([contentType, json]) => ({ contentType, body: JSON.stringify(json), json })) },
-    { weight: 1, arbitrary: fc.tuple(jsonTypes, anyValue).map(([contentType, json]) => ({ contentType, body: JSON.stringify(json), json })) },
-    { weight: 3, arbitrary: fc.tuple(jsonTypes, rawText(keys)).map(([contentType, body]) => ({ contentType, body, json: parseJson(body) })) },
-    { weight: 1, arbitrary: fc.tuple(jsonTypes, invalidUtf8(keys)).map(([contentType, body]) => ({ contentType, body })) },
-    { weight: 2, arbitrary: fc.tuple(otherTypes, objectOf(keys)).map(([contentType, json]) => ({ contentType, body: JSON.stringify(json) })) },
+    {
+      weight: 5,
+      arbitrary: fc
+        .tuple(jsonTypes, objectOf(keys))
+        .map(([contentType, json]) => ({ contentType, body: JSON.stringify(json), json })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(jsonTypes, anyValue)
+        .map(([contentType, json]) => ({ contentType, body: JSON.stringify(json), json })),
+    },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(jsonTypes, rawText(keys))
+        .map(([contentType, body]) => ({ contentType, body, json: parseJson(body) })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(jsonTypes, invalidUtf8(keys)).map(([contentType, body]) => ({ contentType, body })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(otherTypes, objectOf(keys))
+        .map(([contentType, json]) => ({ contentType, body: JSON.stringify(json) })),
+    },
   );
 }
 
@@ -308,7 +457,12 @@ function fuzzQuery(keys: string[]) {
   const known = fc.constantFrom(...(keys.length ? keys : ['lang', 'page']));
   const other = fc.oneof(fc.constantFrom('lang', 'page', ...HOSTILE_KEYS), fc.string({ maxLength: 8 }));
   const text = fc.oneof(
-    { weight: 4, arbitrary: fc.tuple(fc.constantFrom('a', 'fuzz', 'example.org', '1', 'en', '2026-01-01'), fc.constantFrom(...FRAGMENTS)).map(([plain, fragment]) => `${plain}${fragment}`) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .tuple(fc.constantFrom('a', 'fuzz', 'example.org', '1', 'en', '2026-01-01'), fc.constantFrom(...FRAGMENTS))
+        .map(([plain, fragment]) => `${plain}${fragment}`),
+    },
     { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 30 }) },
     { weight: 1, arbitrary: fc.integer().map(String) },
@@ -316,12 +470,30 @@ function fuzzQuery(keys: string[]) {
   // encodeURIComponent cannot write half a surrogate pair; the raw escapes below send such bytes.
   const value = fc.oneof(
     { weight: 5, arbitrary: text.map((v) => encodeURIComponent(v.replace(/\p{Cs}/gu, ''))) },
-    { weight: 1, arbitrary: fc.constantFrom('%ff%fe', '%ED%A0%80', '%', '%zz', '%C0%80', 'a'.repeat(2000), '[]', '{}', 'true', '-0', '1e400') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '%ff%fe',
+        '%ED%A0%80',
+        '%',
+        '%zz',
+        '%C0%80',
+        'a'.repeat(2000),
+        '[]',
+        '{}',
+        'true',
+        '-0',
+        '1e400',
+      ),
+    },
   );
   const suffix = fc.constantFrom('', '', '', '[]', '[a]');
   const pairs = fc.oneof(
     { weight: 3, arbitrary: fc.array(fc.tuple(known, value, suffix), { minLength: 1, maxLength: 3 }) },
-    { weight: 1, arbitrary: fc.array(fc.tuple(fc.oneof(known, other).map(encodeURIComponent), value, suffix), { maxLength: 8 }) },
+    {
+      weight: 1,
+      arbitrary: fc.array(fc.tuple(fc.oneof(known, other).map(encodeURIComponent), value, suffix), { maxLength: 8 }),
+    },
   );
   return pairs.map((list) => list.map(([k, v, end]) => `${k}${end}=${v}`).join('&'));
 }
@@ -337,18 +509,38 @@ describe.each(databaseKinds())('bad input on every route on %s', (kind) => {
   beforeAll(async () => {
     ses = await new ScriptedSes().start();
     app = await startTestApp(kind, { sesEndpoint: ses.url });
-    routes = walkRoutes(app.express).filter((route) => route.path !== STAFF_PAGES && !route.path.startsWith(`${STAFF_PAGES}/`));
+    routes = walkRoutes(app.express).filter(
+      (route) => route.path !== STAFF_PAGES && !route.path.startsWith(`${STAFF_PAGES}/`),
+    );
     specs = new Map(apiRoutes(app).map((spec) => [`${spec.method.toUpperCase()} /api${spec.path}`, spec]));
     const bulletinId = await sendableBulletin(app);
     values['bulletins/id'] = String(bulletinId);
-    values['versions/versionId'] = String((await (await app.request('GET', `/api/bulletins/${bulletinId}`)).json()).versionId);
+    values['versions/versionId'] = String(
+      (await (await app.request('GET', `/api/bulletins/${bulletinId}`)).json()).versionId,
+    );
     values['topics/key'] = 'weekly-bulletin';
     await app.request('POST', '/api/topics', { json: { key: 'public-news', name: { en: 'News' }, public: true } });
-    const created = async (path: string, json: unknown) => String((await (await app.request('POST', path, { json })).json()).id);
-    values['subscribers/id'] = await created('/api/subscribers', { email: 'fuzz@example.org', status: 'active', topics: ['weekly-bulletin'] });
+    const created = async (path: string, json: unknown) =>
+      String((await (await app.request('POST', path, { json })).json()).id);
+    values['subscribers/id'] = await created('/api/subscribers', {
+      email: 'fuzz@example.org',
+      status: 'active',
+      topics: ['weekly-bulletin'],
+    });
     values['segments/id'] = await created('/api/segments', { name: 'Fuzz', rule: { tag: 'fuzz' } });
-    values['campaigns/id'] = await created(`/api/bulletins/${bulletinId}/send`, { rule: { tag: 'fuzz' }, scheduledAt: '2099-01-01T00:00:00Z' });
-    values['staff/id'] = String((await app.stores.staff.createUser({ email: 'fuzz-editor@example.org', password: 'a long enough password', role: 'editor' })).id);
+    values['campaigns/id'] = await created(`/api/bulletins/${bulletinId}/send`, {
+      rule: { tag: 'fuzz' },
+      scheduledAt: '2099-01-01T00:00:00Z',
+    });
+    values['staff/id'] = String(
+      (
+        await app.stores.staff.createUser({
+          email: 'fuzz-editor@example.org',
+          password: 'a long enough password',
+          role: 'editor',
+        })
+      ).id,
+    );
     values['tokens/id'] = String((await app.stores.staff.createToken({ name: 'spare', role: 'editor' })).id);
     await app.suppressions.add('erased@example.org', 'erased');
     values['suppressions/hash'] = app.suppressions.hash('erased@example.org');
@@ -363,11 +555,21 @@ describe.each(databaseKinds())('bad input on every route on %s', (kind) => {
    * database as it stands; a refusal must leave it so, anything else replaces it. Without `state`
    * (GETs, which change nothing whatever they answer) the caller compares the database once.
    */
-  async function check(route: WalkedRoute, url: string, init: RequestInit, valid: (() => boolean) | undefined, state: { db: Record<string, string[]> } | undefined): Promise<string | undefined> {
+  async function check(
+    route: WalkedRoute,
+    url: string,
+    init: RequestInit,
+    valid: (() => boolean) | undefined,
+    state: { db: Record<string, string[]> } | undefined,
+  ): Promise<string | undefined> {
     let res: Response;
     let text: string;
     try {
-      res = await fetch(url, { ...init, redirect: 'manual', headers: { authorization: `Bearer ${app.adminToken}`, ...init.headers } });
+      res = await fetch(url, {
+        ...init,
+        redirect: 'manual',
+        headers: { authorization: `Bearer ${app.adminToken}`, ...init.headers },
+      });
       text = await res.text();
     } catch (err) {
       // A stream cut halfway (a CSV export that fails after its 200) is a failure too.
@@ -380,12 +582,15 @@ describe.each(databaseKinds())('bad input on every route on %s', (kind) => {
     }
     if (route.path.startsWith('/api/')) {
       const body = parseJson(text) as { error?: { code?: unknown; message?: unknown } } | undefined;
-      if (typeof body?.error?.code !== 'string' || typeof body.error.message !== 'string') return `${res.status} without {error: {code, message}}: ${text.slice(0, 200)}`;
+      if (typeof body?.error?.code !== 'string' || typeof body.error.message !== 'string')
+        return `${res.status} without {error: {code, message}}: ${text.slice(0, 200)}`;
     }
     if (!state) return undefined;
     const after = await databaseSnapshot(app.db);
     if (JSON.stringify(after) !== JSON.stringify(state.db)) {
-      const changed = Object.keys(after).filter((table) => JSON.stringify(after[table]) !== JSON.stringify(state.db[table]));
+      const changed = Object.keys(after).filter(
+        (table) => JSON.stringify(after[table]) !== JSON.stringify(state.db[table]),
+      );
       state.db = after;
       return `${res.status} but the database changed (${changed.join(', ')})`;
     }
@@ -393,7 +598,12 @@ describe.each(databaseKinds())('bad input on every route on %s', (kind) => {
   }
 
   /** Runs a property per route; returns each route's first failure, with fast-check's seed and counterexample. */
-  async function fuzz<T>(targets: WalkedRoute[], arbitrary: (route: WalkedRoute) => fc.Arbitrary<T>, send: (route: WalkedRoute, value: T, state: { db: Record<string, string[]> }) => Promise<string | undefined>, numRuns: number) {
+  async function fuzz<T>(
+    targets: WalkedRoute[],
+    arbitrary: (route: WalkedRoute) => fc.Arbitrary<T>,
+    send: (route: WalkedRoute, value: T, state: { db: Record<string, string[]> }) => Promise<string | undefined>,
+    numRuns: number,
+  ) {
     const failures: Record<string, string> = {};
     const state = { db: await databaseSnapshot(app.db) };
     for (const route of targets) {
@@ -405,15 +615,24 @@ describe.each(databaseKinds())('bad input on every route on %s', (kind) => {
         { seed: SEED, numRuns, endOnFailure: true },
       );
       if (result.failed) {
-        const example = JSON.stringify(result.counterexample?.[0], (_k, v: unknown) => (typeof v === 'string' && v.length > 200 ? `${v.slice(0, 200)}…(${v.length})` : (v as { type?: string })?.type === 'Buffer' ? `bytes ${Buffer.from((v as { data: number[] }).data).toString('hex')}` : v));
-        failures[routeKey(route)] = `${(result.errorInstance as Error)?.message} (seed ${result.seed}, path ${result.counterexamplePath}) for ${example?.slice(0, 600)}`;
+        const example = JSON.stringify(result.counterexample?.[0], (_k, v: unknown) =>
+          typeof v === 'string' && v.length > 200
+            ? `${v.slice(0, 200)}…(${v.length})`
+            : (v as { type?: string })?.type === 'Buffer'
+              ? `bytes ${Buffer.from((v as { data: number[] }).data).toString('hex')}`
+              : v,
+        );
+        failures[routeKey(route)] =
+          `${(result.errorInstance as Error)?.message} (seed ${result.seed}, path ${result.counterexamplePath}) for ${example?.slice(0, 600)}`;
       }
     }
     return failures;
   }
 
   it('has a valid sample body for every route that declares a body schema', () => {
-    const missing = [...specs].filter(([, spec]) => spec.body).filter(([key, spec]) => !SAMPLES[key] || !spec.body!.safeParse(SAMPLES[key](0)).success);
+    const missing = [...specs]
+      .filter(([, spec]) => spec.body)
+      .filter(([key, spec]) => !SAMPLES[key] || !spec.body!.safeParse(SAMPLES[key](0)).success);
     expect(missing.map(([key]) => key)).toEqual([]);
   });
 
@@ -424,13 +643,22 @@ describe.each(databaseKinds())('bad input on every route on %s', (kind) => {
     const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
     const failures = await fuzz(
       writes,
-      (route) => fuzzRequest(schemaKeys(specs.get(routeKey(route))?.body), SAMPLES[routeKey(route)], FORM_SAMPLES[routeKey(route)]),
+      (route) =>
+        fuzzRequest(
+          schemaKeys(specs.get(routeKey(route))?.body),
+          SAMPLES[routeKey(route)],
+          FORM_SAMPLES[routeKey(route)],
+        ),
       (route, request, state) => {
         const spec = specs.get(routeKey(route));
         const isJson = request.json !== undefined;
         // A route with a body schema may accept only what that schema accepts, and only as JSON.
         const valid = spec?.body ? () => isJson && spec.body!.safeParse(request.json).success : undefined;
-        const init: RequestInit = { method: route.method, body: request.body as BodyInit, headers: { ...request.headers, ...(request.contentType ? { 'content-type': request.contentType } : {}) } };
+        const init: RequestInit = {
+          method: route.method,
+          body: request.body as BodyInit,
+          headers: { ...request.headers, ...(request.contentType ? { 'content-type': request.contentType } : {}) },
+        };
         return check(route, `${app.baseUrl}${fillPath(route.path, values)}`, init, valid, state);
       },
       BODY_RUNS,
@@ -443,7 +671,11 @@ describe.each(databaseKinds())('bad input on every route on %s', (kind) => {
         for (const [i, fragment] of FRAGMENTS.entries()) {
           const form = sample(i);
           form[field] = `${form[field]!.slice(0, 3)}${fragment}${form[field]!.slice(3)}`;
-          const init = { method: 'POST', body: new URLSearchParams(form).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `198.51.100.${i}` } };
+          const init = {
+            method: 'POST',
+            body: new URLSearchParams(form).toString(),
+            headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': `198.51.100.${i}` },
+          };
           const problem = await check(route, `${app.baseUrl}${fillPath(route.path, values)}`, init, undefined, state);
           if (problem) failures[`${key} with ${JSON.stringify(fragment)} in ${field}`] = problem;
         }
@@ -456,20 +688,33 @@ describe.each(databaseKinds())('bad input on every route on %s', (kind) => {
   }, 240_000);
 
   it('answers every query string fast-check makes on every GET with a 4xx or a 2xx, and changes nothing', async () => {
-    const gets = routes.filter((route) => route.method === 'GET' && specs.get(routeKey(route))?.responseContentType !== STREAMING);
+    const gets = routes.filter(
+      (route) => route.method === 'GET' && specs.get(routeKey(route))?.responseContentType !== STREAMING,
+    );
     expect(gets.length).toBeGreaterThan(25);
     const before = await databaseSnapshot(app.db);
     const failures = await fuzz(
       gets,
       (route) => fuzzQuery(schemaKeys(specs.get(routeKey(route))?.query)),
-      (route, query) => check(route, `${app.baseUrl}${fillPath(route.path, values)}?${query}`, { method: 'GET' }, undefined, undefined),
+      (route, query) =>
+        check(route, `${app.baseUrl}${fillPath(route.path, values)}?${query}`, { method: 'GET' }, undefined, undefined),
       QUERY_RUNS,
     );
     // Chance alone seldom puts one fragment in one parameter: each declared parameter is also sent each fragment.
     for (const route of gets) {
       for (const key of schemaKeys(specs.get(routeKey(route))?.query)) {
-        for (const fragment of [...FRAGMENTS.filter((f) => !/\p{Cs}/u.test(f)).map((f) => encodeURIComponent(`a${f}`)), 'a%ED%A0%80', 'a%ff']) {
-          const problem = await check(route, `${app.baseUrl}${fillPath(route.path, values)}?${key}=${fragment}`, { method: 'GET' }, undefined, undefined);
+        for (const fragment of [
+          ...FRAGMENTS.filter((f) => !/\p{Cs}/u.test(f)).map((f) => encodeURIComponent(`a${f}`)),
+          'a%ED%A0%80',
+          'a%ff',
+        ]) {
+          const problem = await check(
+            route,
+            `${app.baseUrl}${fillPath(route.path, values)}?${key}=${fragment}`,
+            { method: 'GET' },
+            undefined,
+            undefined,
+          );
           if (problem) failures[`${routeKey(route)}?${key}=${fragment}`] = problem;
         }
       }

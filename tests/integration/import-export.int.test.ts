@@ -9,7 +9,8 @@ describe.each(databaseKinds())('CSV import and export on %s', (kind) => {
   let app: TestApp;
   const importCsv = (csv: string, query = '') =>
     app.request('POST', `/api/subscribers/import${query}`, { body: csv, headers: { 'content-type': 'text/csv' } });
-  const find = async (email: string) => (await (await app.request('GET', `/api/subscribers?email=${encodeURIComponent(email)}`)).json()).data[0];
+  const find = async (email: string) =>
+    (await (await app.request('GET', `/api/subscribers?email=${encodeURIComponent(email)}`)).json()).data[0];
 
   beforeAll(async () => {
     app = await startTestApp(kind);
@@ -17,9 +18,13 @@ describe.each(databaseKinds())('CSV import and export on %s', (kind) => {
       await app.request('POST', '/api/topics', { json: { key, name: { en: key } } });
     }
     // Someone who unsubscribed before the import, and someone erased
-    const gone = await (await app.request('POST', '/api/subscribers', { json: { email: 'left@example.org', status: 'active' } })).json();
+    const gone = await (
+      await app.request('POST', '/api/subscribers', { json: { email: 'left@example.org', status: 'active' } })
+    ).json();
     await app.request('PATCH', `/api/subscribers/${gone.id}`, { json: { status: 'unsubscribed' } });
-    const erased = await (await app.request('POST', '/api/subscribers', { json: { email: 'erased@example.org' } })).json();
+    const erased = await (
+      await app.request('POST', '/api/subscribers', { json: { email: 'erased@example.org' } })
+    ).json();
     await app.request('DELETE', `/api/subscribers/${erased.id}`);
   });
   afterAll(() => app.close());
@@ -52,24 +57,52 @@ describe.each(databaseKinds())('CSV import and export on %s', (kind) => {
     ]);
 
     expect(await find('maria@')).toMatchObject({
-      name: 'María Pérez', language: 'es', status: 'active', topics: ['refugees', 'weekly-bulletin'], tags: ['volunteer'], attributes: { city: 'Tucson' },
+      name: 'María Pérez',
+      language: 'es',
+      status: 'active',
+      topics: ['refugees', 'weekly-bulletin'],
+      tags: ['volunteer'],
+      attributes: { city: 'Tucson' },
     });
     // the two José rows are one person: topics and tags added up, the first row's name kept
-    expect(await find('jose@')).toMatchObject({ name: 'José', topics: ['refugees', 'weekly-bulletin'], tags: ['press'], attributes: { city: 'El Paso' } });
+    expect(await find('jose@')).toMatchObject({
+      name: 'José',
+      topics: ['refugees', 'weekly-bulletin'],
+      tags: ['press'],
+      attributes: { city: 'El Paso' },
+    });
     expect(await find('multi@')).toMatchObject({ name: 'Line one\nline two' });
     // an import never re-subscribes someone who left
-    expect(await find('left@')).toMatchObject({ status: 'unsubscribed', name: 'Left Again', topics: ['weekly-bulletin'] });
+    expect(await find('left@')).toMatchObject({
+      status: 'unsubscribed',
+      name: 'Left Again',
+      topics: ['weekly-bulletin'],
+    });
     expect(await find('erased@')).toBeUndefined();
   });
 
   it('reads a language column in any case or by name, stores the code, and refuses the rest naming the column', async () => {
-    const csv = ['email,language', 'lang1@example.org,ES', 'lang2@example.org,Español', 'lang3@example.org,spanish', 'lang4@example.org,pt-br', 'lang5@example.org,Klingon'].join('\n');
+    const csv = [
+      'email,language',
+      'lang1@example.org,ES',
+      'lang2@example.org,Español',
+      'lang3@example.org,spanish',
+      'lang4@example.org,pt-br',
+      'lang5@example.org,Klingon',
+    ].join('\n');
     const report = await (await importCsv(csv)).json();
     expect(report).toMatchObject({ rows: 5, created: 4, failed: 1 });
     expect(report.errors).toEqual([
-      { line: 6, email: 'lang5@example.org', message: "language: must be a language code such as en, es or pt-BR, or a language's name such as Spanish or Español" },
+      {
+        line: 6,
+        email: 'lang5@example.org',
+        message:
+          "language: must be a language code such as en, es or pt-BR, or a language's name such as Spanish or Español",
+      },
     ]);
-    const languages = await Promise.all(['lang1@', 'lang2@', 'lang3@', 'lang4@'].map(async (email) => (await find(email)).language));
+    const languages = await Promise.all(
+      ['lang1@', 'lang2@', 'lang3@', 'lang4@'].map(async (email) => (await find(email)).language),
+    );
     expect(languages).toEqual(['es', 'es', 'es', 'pt-BR']);
   });
 
@@ -78,7 +111,11 @@ describe.each(databaseKinds())('CSV import and export on %s', (kind) => {
     expect(report).toMatchObject({ rows: 2, created: 2, failed: 0 });
     const sub = await find('new1@');
     expect(sub.status).toBe('pending');
-    const events = await app.db.database.db.selectFrom('consent_events').select(['event', 'source']).where('subscriber_id', '=', sub.id).execute();
+    const events = await app.db.database.db
+      .selectFrom('consent_events')
+      .select(['event', 'source'])
+      .where('subscriber_id', '=', sub.id)
+      .execute();
     expect(events).toEqual([{ event: 'subscription_requested', source: 'import' }]);
   });
 
@@ -104,22 +141,46 @@ describe.each(databaseKinds())('CSV import and export on %s', (kind) => {
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const csv = await res.text();
     const rows = parse(csv, { columns: true }) as Record<string, string>[];
-    expect(Object.keys(rows[0]!)).toEqual(['email', 'name', 'language', 'status', 'topics', 'tags', 'created_at', 'attributes']);
+    expect(Object.keys(rows[0]!)).toEqual([
+      'email',
+      'name',
+      'language',
+      'status',
+      'topics',
+      'tags',
+      'created_at',
+      'attributes',
+    ]);
     const maria = rows.find((r) => r.email === 'maria@example.org')!;
-    expect(maria).toMatchObject({ name: 'María Pérez', status: 'active', topics: 'refugees;weekly-bulletin', tags: 'volunteer' });
+    expect(maria).toMatchObject({
+      name: 'María Pérez',
+      status: 'active',
+      topics: 'refugees;weekly-bulletin',
+      tags: 'volunteer',
+    });
     expect(JSON.parse(maria.attributes!)).toEqual({ city: 'Tucson' });
 
-    const filtered = parse(await (await app.request('GET', '/api/subscribers/export?status=pending')).text(), { columns: true }) as { email: string }[];
+    const filtered = parse(await (await app.request('GET', '/api/subscribers/export?status=pending')).text(), {
+      columns: true,
+    }) as { email: string }[];
     expect(filtered.map((r) => r.email).sort()).toEqual(['new1@example.org', 'new2@example.org']);
 
     // Round trip into an empty database: same people, topics, tags and attributes; status from the query
     const other = await startTestApp(kind);
     try {
-      for (const key of ['weekly-bulletin', 'refugees']) await other.request('POST', '/api/topics', { json: { key, name: { en: key } } });
-      const back = await (await other.request('POST', '/api/subscribers/import', { body: csv, headers: { 'content-type': 'text/csv' } })).json();
+      for (const key of ['weekly-bulletin', 'refugees'])
+        await other.request('POST', '/api/topics', { json: { key, name: { en: key } } });
+      const back = await (
+        await other.request('POST', '/api/subscribers/import', { body: csv, headers: { 'content-type': 'text/csv' } })
+      ).json();
       expect(back).toMatchObject({ rows: rows.length, created: rows.length, failed: 0 });
       const copy = (await (await other.request('GET', '/api/subscribers?email=maria@')).json()).data[0];
-      expect(copy).toMatchObject({ name: 'María Pérez', topics: ['refugees', 'weekly-bulletin'], tags: ['volunteer'], attributes: { city: 'Tucson' } });
+      expect(copy).toMatchObject({
+        name: 'María Pérez',
+        topics: ['refugees', 'weekly-bulletin'],
+        tags: ['volunteer'],
+        attributes: { city: 'Tucson' },
+      });
     } finally {
       await other.close();
     }
@@ -136,7 +197,10 @@ describe.each(databaseKinds())('CSV import and export on %s', (kind) => {
     try {
       await loadExampleBulletin(fresh.stores);
       for (const [where, csv] of Object.entries(examples)) {
-        const res = await fresh.request('POST', '/api/subscribers/import', { body: csv, headers: { 'content-type': 'text/csv' } });
+        const res = await fresh.request('POST', '/api/subscribers/import', {
+          body: csv,
+          headers: { 'content-type': 'text/csv' },
+        });
         expect(await res.json(), where).toMatchObject({ rows: 1, created: 1, failed: 0 });
       }
     } finally {
@@ -151,9 +215,15 @@ describe.each(databaseKinds())('CSV import and export on %s', (kind) => {
   it('imports a batch whose tags need more bound values than one SQL statement may carry', async () => {
     // 1,800 rows of a batch with ten tags each: 36,000 values for the tags alone, past SQLite's 32,766.
     const tags = Array.from({ length: 10 }, (_, i) => `tag-${i}`).join(';');
-    const lines = Array.from({ length: 1800 }, (_, i) => `many${i}@example.org,Many ${i},en,weekly-bulletin;refugees,${tags}`);
+    const lines = Array.from(
+      { length: 1800 },
+      (_, i) => `many${i}@example.org,Many ${i},en,weekly-bulletin;refugees,${tags}`,
+    );
     const report = await (await importCsv(['email,name,language,topics,tags', ...lines].join('\n'))).json();
     expect(report).toMatchObject({ rows: 1800, created: 1800, merged: 0, failed: 0 });
-    expect(await find('many1799@')).toMatchObject({ topics: ['refugees', 'weekly-bulletin'], tags: Array.from({ length: 10 }, (_, i) => `tag-${i}`) });
+    expect(await find('many1799@')).toMatchObject({
+      topics: ['refugees', 'weekly-bulletin'],
+      tags: Array.from({ length: 10 }, (_, i) => `tag-${i}`),
+    });
   });
 });

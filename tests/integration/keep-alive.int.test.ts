@@ -16,13 +16,17 @@ describe('keep-alive connections to the test app', () => {
   });
   afterAll(() => app.close());
 
-  it('still carry a request sent at once after the process stalled longer than Node\'s keep-alive timeout', async () => {
+  it("still carry a request sent at once after the process stalled longer than Node's keep-alive timeout", async () => {
     expect((await (await app.request('GET', '/api/topics')).json()).data).toEqual([]);
     // The response is settled on both sides (the server's idle timer runs), then the process
     // stalls longer than Node's default keepAliveTimeout (5 s) and the second Node allows past it.
     await new Promise((resolve) => setTimeout(resolve, 500));
     stall(6_500);
-    const res = await fetch(`${app.baseUrl}/unsubscribe/not-a-token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const res = await fetch(`${app.baseUrl}/unsubscribe/not-a-token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     expect(res.status).toBe(400);
   }, 20_000);
 });

@@ -13,7 +13,8 @@ describe('the mail viewer', () => {
   let app: TestApp;
   let editor: StaffSession;
   const sent: { to: string; messageId: string }[] = [];
-  const get = (path: string, headers: Record<string, string> = editor.headers()) => fetch(`${app.baseUrl}${path}`, { headers, redirect: 'manual' });
+  const get = (path: string, headers: Record<string, string> = editor.headers()) =>
+    fetch(`${app.baseUrl}${path}`, { headers, redirect: 'manual' });
 
   beforeAll(async () => {
     ses = await startSesEmulator(0);
@@ -22,7 +23,10 @@ describe('the mail viewer', () => {
     editor = await signIn(app, 'viewer-editor@example.org', 'editor');
     const bulletinId = await sendableBulletin(app);
     // Two test copies, likely within one second (the emulator's clock): the newer is listed first anyway.
-    for (const [to, lang] of [['first.reader@example.org', 'en'], ['second@example.org', 'es']] as const) {
+    for (const [to, lang] of [
+      ['first.reader@example.org', 'en'],
+      ['second@example.org', 'es'],
+    ] as const) {
       const res = await app.request('POST', `/api/bulletins/${bulletinId}/test`, { json: { to: [to], lang } });
       expect(res.status).toBe(200);
       sent.push(...(await res.json()).sent);
@@ -48,7 +52,11 @@ describe('the mail viewer', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const html = await res.text();
-    const rows = [...html.matchAll(/<tr><td><time datetime="([^"]+)">[^<]+<\/time><\/td><td>([^<]+)<\/td><td><a href="\/admin\/mail\/([^"]+)">([^<]+)<\/a><\/td><\/tr>/g)];
+    const rows = [
+      ...html.matchAll(
+        /<tr><td><time datetime="([^"]+)">[^<]+<\/time><\/td><td>([^<]+)<\/td><td><a href="\/admin\/mail\/([^"]+)">([^<]+)<\/a><\/td><\/tr>/g,
+      ),
+    ];
     expect(rows.map((r) => [r[2], r[3]])).toEqual([
       ['second@example.org', sent[1]!.messageId],
       ['first.reader@example.org', sent[0]!.messageId],
@@ -57,12 +65,14 @@ describe('the mail viewer', () => {
     expect(Math.abs(Date.parse(rows[0]![1]!) - Date.now())).toBeLessThan(60_000);
   });
 
-  it('shows one mail: its HTML in a frame without the viewer\'s origin, its text part escaped', async () => {
+  it("shows one mail: its HTML in a frame without the viewer's origin, its text part escaped", async () => {
     const id = sent[0]!.messageId;
     const res = await get(`/admin/mail/${id}`);
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toContain(`<iframe src="/admin/mail/${id}/html" sandbox="allow-popups allow-popups-to-escape-sandbox" title="The mail as HTML"></iframe>`);
+    expect(html).toContain(
+      `<iframe src="/admin/mail/${id}/html" sandbox="allow-popups allow-popups-to-escape-sandbox" title="The mail as HTML"></iframe>`,
+    );
     expect(html).not.toContain('allow-same-origin');
     expect(html).not.toContain('allow-scripts');
     const text = /<pre>([\s\S]*)<\/pre>/.exec(html)![1]!;
@@ -70,7 +80,7 @@ describe('the mail viewer', () => {
     expect(html).toContain('<dd>first.reader@example.org</dd>');
   });
 
-  it('serves the mail\'s HTML so every link opens a new tab, sandboxed even when opened alone, framed by the viewer only', async () => {
+  it("serves the mail's HTML so every link opens a new tab, sandboxed even when opened alone, framed by the viewer only", async () => {
     const res = await get(`/admin/mail/${sent[0]!.messageId}/html`);
     expect(res.status).toBe(200);
     const csp = res.headers.get('content-security-policy')!;
@@ -81,7 +91,9 @@ describe('the mail viewer', () => {
     const html = await res.text();
     expect(html).toMatch(/<head[^>]*><base target="_blank">/);
     expect(html.match(/<base /g)).toHaveLength(1);
-    expect(html).toMatch(/<a href="https:\/\/news\.example\.org\/preferences\/[^"]+"[^>]*>Manage your preferences<\/a>/);
+    expect(html).toMatch(
+      /<a href="https:\/\/news\.example\.org\/preferences\/[^"]+"[^>]*>Manage your preferences<\/a>/,
+    );
   });
 
   it('tells the signed-in web app where it is, so a test send can link to it', async () => {

@@ -7,21 +7,38 @@ describe.each(databaseKinds())('preferences page on %s', (kind) => {
   let app: TestApp;
   let ben: { id: number };
   let url: string;
-  const post = (body: string, target = url) => fetch(target, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const post = (body: string, target = url) =>
+    fetch(target, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
   const subscriber = async () => (await app.request('GET', `/api/subscribers/${ben.id}`)).json();
-  const events = async () => (await app.db.database.db.selectFrom('consent_events').select(['event', 'source', 'language']).where('subscriber_id', '=', ben.id).orderBy('id').execute()).map((e) => e.event);
+  const events = async () =>
+    (
+      await app.db.database.db
+        .selectFrom('consent_events')
+        .select(['event', 'source', 'language'])
+        .where('subscriber_id', '=', ben.id)
+        .orderBy('id')
+        .execute()
+    ).map((e) => e.event);
 
   beforeAll(async () => {
     app = await startTestApp(kind);
-    await app.request('POST', '/api/topics', { json: { key: 'weekly-bulletin', name: { en: 'Weekly bulletin', es: 'Boletín semanal' }, public: true } });
-    await app.request('POST', '/api/topics', { json: { key: 'border', name: { en: 'Border news', es: 'Noticias de la frontera' }, public: true } });
+    await app.request('POST', '/api/topics', {
+      json: { key: 'weekly-bulletin', name: { en: 'Weekly bulletin', es: 'Boletín semanal' }, public: true },
+    });
+    await app.request('POST', '/api/topics', {
+      json: { key: 'border', name: { en: 'Border news', es: 'Noticias de la frontera' }, public: true },
+    });
     await app.request('POST', '/api/topics', { json: { key: 'board', name: { en: 'Board only' }, public: false } });
-    ben = await (await app.request('POST', '/api/subscribers', { json: { email: 'ben@example.org', status: 'active', topics: ['weekly-bulletin', 'board'] } })).json();
+    ben = await (
+      await app.request('POST', '/api/subscribers', {
+        json: { email: 'ben@example.org', status: 'active', topics: ['weekly-bulletin', 'board'] },
+      })
+    ).json();
     url = `${app.baseUrl}/preferences/${app.stores.signer.sign('preferences', String(ben.id))}`;
   });
   afterAll(() => app.close());
 
-  it('shows the public topics, ticked as followed, in the reader\'s language, and no private topic', async () => {
+  it("shows the public topics, ticked as followed, in the reader's language, and no private topic", async () => {
     const html = await (await fetch(url)).text();
     expect(html).toContain('<html lang="en">');
     expect(html).toContain('value="weekly-bulletin" checked');
@@ -33,14 +50,16 @@ describe.each(databaseKinds())('preferences page on %s', (kind) => {
     expect(es).toContain('Noticias de la frontera');
   });
 
-  it('says whose mail it is, and draws every choice as a row that is its label, in the page\'s own style', async () => {
+  it("says whose mail it is, and draws every choice as a row that is its label, in the page's own style", async () => {
     const html = await (await fetch(url)).text();
     expect(html).toContain('Choose what you receive from Pregón at <strong>b•••@example.org</strong>.');
     // Two topics, four pauses (keep, 30, 60, 90), leave: each input inside a row the page styles.
     const inputs = [...html.matchAll(/<input type="(checkbox|radio)"/g)];
     expect(inputs).toHaveLength(7);
     expect([...html.matchAll(/<label class="choice"><input type="(checkbox|radio)"/g)]).toHaveLength(7);
-    expect(html).toContain('<p class="field"><label for="language">Language of your emails</label><br><select id="language" name="language">');
+    expect(html).toContain(
+      '<p class="field"><label for="language">Language of your emails</label><br><select id="language" name="language">',
+    );
     expect(html).toMatch(/\.choice \{[^}]*border: 2px solid/);
     expect(html).toMatch(/\.choice input \{[^}]*width: 22px; height: 22px;[^}]*accent-color: #b3261e/);
     expect(html).toMatch(/input\[type=email\], input\[type=text\], select \{[^}]*min-height: 48px/);
@@ -55,7 +74,12 @@ describe.each(databaseKinds())('preferences page on %s', (kind) => {
   });
 
   it('takes the language as people write it, a code in any case or its name', async () => {
-    for (const [written, code] of [['ES', 'es'], ['English', 'en'], ['Espa%C3%B1ol', 'es'], ['en', 'en']]) {
+    for (const [written, code] of [
+      ['ES', 'es'],
+      ['English', 'en'],
+      ['Espa%C3%B1ol', 'es'],
+      ['en', 'en'],
+    ]) {
       expect((await post(`topics=border&language=${written}`)).status, written).toBe(200);
       expect((await subscriber()).language, written).toBe(code);
     }
@@ -84,7 +108,10 @@ describe.each(databaseKinds())('preferences page on %s', (kind) => {
 
   it('refuses a tampered or wrong-purpose token, and bad choices, changing nothing', async () => {
     const before = await subscriber();
-    for (const target of [`${url.slice(0, -3)}xyz`, `${app.baseUrl}/preferences/${app.stores.signer.sign('unsubscribe', `${ben.id}:0`)}`]) {
+    for (const target of [
+      `${url.slice(0, -3)}xyz`,
+      `${app.baseUrl}/preferences/${app.stores.signer.sign('unsubscribe', `${ben.id}:0`)}`,
+    ]) {
       expect((await fetch(target)).status).toBe(400);
       expect((await post('language=es', target)).status).toBe(400);
     }

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const EXAMPLE_PATH = 'examples/launch-petition-100-days.json';
-const EXAMPLE = JSON.parse(readFileSync(join(ROOT, EXAMPLE_PATH), 'utf8')) as { blocks: { heading?: Record<string, string> }[] };
+const EXAMPLE = JSON.parse(readFileSync(join(ROOT, EXAMPLE_PATH), 'utf8')) as {
+  blocks: { heading?: Record<string, string> }[];
+};
 /** The first block's heading, in each language. */
 const HEADING = EXAMPLE.blocks.find((block) => block.heading)!.heading!;
 
@@ -68,7 +70,12 @@ describe('npm run render', () => {
         languages: ['en'],
         subject: { en: 'Hello' },
         blocks: [
-          { type: 'call_to_action', heading: { en: 'Act' }, body: { en: 'Now' }, button: { href: 'data:text/html,<script>', label: { en: 'Go' } } },
+          {
+            type: 'call_to_action',
+            heading: { en: 'Act' },
+            body: { en: 'Now' },
+            button: { href: 'data:text/html,<script>', label: { en: 'Go' } },
+          },
           { type: 'nope' },
         ],
       }),
@@ -108,7 +115,10 @@ describe('npm run render', () => {
   });
 
   it('answers an unknown option or a missing value with the usage, not a stack trace', () => {
-    for (const args of [[EXAMPLE_PATH, '--bogus'], [EXAMPLE_PATH, '--lang']]) {
+    for (const args of [
+      [EXAMPLE_PATH, '--bogus'],
+      [EXAMPLE_PATH, '--lang'],
+    ]) {
       const run = render(...args);
       expect(run.status, args.join(' ')).toBe(2);
       expect(run.stderr).toContain('Usage: npm run render');

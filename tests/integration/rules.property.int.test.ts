@@ -14,14 +14,36 @@ const LANGUAGES = ['en', 'es', 'fr'];
 const TAGS = ['press', 'volunteer', "it's", '100%_sure', 'back\\slash'];
 const DOMAINS = ['example.org', 'nnirr.org', 'mail.example.org'];
 const NAMES = ['state', 'age', 'joined', 'note', 'a.b', 'with space', "o'clock", '%_'];
-const TEXTS = ['TX', 'AZ', 'tx', '', '42', '-3.5', '007', '1e3', '2024-05-01', '2023-12-31T10:00:00Z', '٢٠٢٤-٠١-٠١', "O'Brien", '50%_off', 'back\\slash', 'ünïcödé', 'x'.repeat(300)];
+const TEXTS = [
+  'TX',
+  'AZ',
+  'tx',
+  '',
+  '42',
+  '-3.5',
+  '007',
+  '1e3',
+  '2024-05-01',
+  '2023-12-31T10:00:00Z',
+  '٢٠٢٤-٠١-٠١',
+  "O'Brien",
+  '50%_off',
+  'back\\slash',
+  'ünïcödé',
+  'x'.repeat(300),
+];
 const NUMBERS = [-3.5, 0, 7, 42, 1000, 0.5];
 const DATES = ['2023-06-01', '2024-01-01', '2024-05-01', '2025-12-31T23:00:00Z'];
 /** Campaigns with ledger rows; rules also name one that was never sent. */
 const CAMPAIGNS = [1, 2, 3];
 const NEVER_SENT = 4;
 
-const attributeValue = fc.oneof(fc.constantFrom(...TEXTS), fc.constantFrom(...NUMBERS), fc.constantFrom(true, false, null), fc.constant({ nested: 1 }));
+const attributeValue = fc.oneof(
+  fc.constantFrom(...TEXTS),
+  fc.constantFrom(...NUMBERS),
+  fc.constantFrom(true, false, null),
+  fc.constant({ nested: 1 }),
+);
 
 const subscriber = fc.record({
   local: fc.constantFrom('ana', 'ben', 'o.brien', 'x_y', '100%'),
@@ -30,16 +52,30 @@ const subscriber = fc.record({
   tags: fc.subarray(TAGS),
   topics: fc.subarray(TOPICS),
   attributes: fc.dictionary(fc.constantFrom(...NAMES), attributeValue, { maxKeys: 4 }),
-  createdAt: fc.date({ min: new Date('2023-01-01'), max: new Date('2026-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+  createdAt: fc
+    .date({ min: new Date('2023-01-01'), max: new Date('2026-01-01'), noInvalidDate: true })
+    .map((d) => d.toISOString()),
   // Per campaign: no row, or a row in any status.
   ledger: fc.tuple(...CAMPAIGNS.map(() => fc.constantFrom(null, ...DELIVERY_STATUSES))),
 });
 
 const scalar = fc.oneof(fc.constantFrom(...TEXTS), fc.constantFrom(...NUMBERS));
 const attributeRule: fc.Arbitrary<Rule> = fc.oneof(
-  fc.record({ attribute: fc.constantFrom(...NAMES, 'missing'), op: fc.constantFrom('eq' as const, 'neq' as const), value: scalar }),
-  fc.record({ attribute: fc.constantFrom(...NAMES), op: fc.constant('in' as const), value: fc.array(scalar, { minLength: 1, maxLength: 3 }) }),
-  fc.record({ attribute: fc.constantFrom(...NAMES), op: fc.constant('contains' as const), value: fc.constantFrom('T', '%', '_', "'", '\\', 'x', '2024') }),
+  fc.record({
+    attribute: fc.constantFrom(...NAMES, 'missing'),
+    op: fc.constantFrom('eq' as const, 'neq' as const),
+    value: scalar,
+  }),
+  fc.record({
+    attribute: fc.constantFrom(...NAMES),
+    op: fc.constant('in' as const),
+    value: fc.array(scalar, { minLength: 1, maxLength: 3 }),
+  }),
+  fc.record({
+    attribute: fc.constantFrom(...NAMES),
+    op: fc.constant('contains' as const),
+    value: fc.constantFrom('T', '%', '_', "'", '\\', 'x', '2024'),
+  }),
   fc.record({ attribute: fc.constantFrom(...NAMES, 'missing'), op: fc.constant('exists' as const) }),
   fc.record({
     attribute: fc.constantFrom(...NAMES),
@@ -52,9 +88,14 @@ const condition: fc.Arbitrary<Rule> = fc.oneof(
   fc.record({ language: fc.subarray(LANGUAGES, { minLength: 1 }) }),
   fc.record({ tag: fc.constantFrom(...TAGS) }),
   fc.record({ emailDomain: fc.constantFrom(...DOMAINS, 'example.com') }),
-  fc.record({ subscribed: fc.record({ after: fc.constantFrom(...DATES), before: fc.constantFrom(...DATES) }, { requiredKeys: [] }) }).filter(
-    (r) => Object.keys(r.subscribed).length > 0,
-  ),
+  fc
+    .record({
+      subscribed: fc.record(
+        { after: fc.constantFrom(...DATES), before: fc.constantFrom(...DATES) },
+        { requiredKeys: [] },
+      ),
+    })
+    .filter((r) => Object.keys(r.subscribed).length > 0),
   fc.record({ campaign: fc.constantFrom(...CAMPAIGNS, NEVER_SENT), received: fc.boolean() }),
   attributeRule,
 );
@@ -77,14 +118,40 @@ describe.each(databaseKinds())('segment rules on %s', (kind) => {
     const k = db.database.db;
     const topicIds = new Map<string, number>();
     for (const key of TOPICS) {
-      const { id } = await k.insertInto('topics').values({ key, name: '{"en":"x"}', description: '{}', public: 0, created_at: nowIso(), updated_at: nowIso() }).returning('id').executeTakeFirstOrThrow();
+      const { id } = await k
+        .insertInto('topics')
+        .values({ key, name: '{"en":"x"}', description: '{}', public: 0, created_at: nowIso(), updated_at: nowIso() })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       topicIds.set(key, id);
     }
-    const bulletin = await k.insertInto('bulletins').values({ title: 'b', current_version: 1, created_at: nowIso(), updated_at: nowIso() }).returning('id').executeTakeFirstOrThrow();
-    const version = await k.insertInto('bulletin_versions').values({ bulletin_id: bulletin.id, version: 1, document: '{}', created_at: nowIso() }).returning('id').executeTakeFirstOrThrow();
+    const bulletin = await k
+      .insertInto('bulletins')
+      .values({ title: 'b', current_version: 1, created_at: nowIso(), updated_at: nowIso() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const version = await k
+      .insertInto('bulletin_versions')
+      .values({ bulletin_id: bulletin.id, version: 1, document: '{}', created_at: nowIso() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     for (const id of CAMPAIGNS) await insertCampaign(db, { id: bulletin.id, versionId: version.id }, { id });
     const delivery = (campaign: number, subscriberId: number | null, status: (typeof DELIVERY_STATUSES)[number]) =>
-      k.insertInto('deliveries').values({ campaign_id: campaign, subscriber_id: subscriberId, language: 'en', status, message_id: null, last_error: null, claim: null, sent_at: null, delivered_at: null, updated_at: nowIso() }).execute();
+      k
+        .insertInto('deliveries')
+        .values({
+          campaign_id: campaign,
+          subscriber_id: subscriberId,
+          language: 'en',
+          status,
+          message_id: null,
+          last_error: null,
+          claim: null,
+          sent_at: null,
+          delivered_at: null,
+          updated_at: nowIso(),
+        })
+        .execute();
     // Rows of erased subscribers (subscriber_id NULL) belong to nobody.
     for (const id of CAMPAIGNS) await delivery(id, null, 'sent');
     const generated = fc.sample(subscriber, { numRuns: 80, seed: 20261128 });
@@ -92,14 +159,39 @@ describe.each(databaseKinds())('segment rules on %s', (kind) => {
       const email = `${s.local}${i}@${s.domain}`;
       const { id } = await k
         .insertInto('subscribers')
-        .values({ email, name: '', language: s.language, status: 'active', attributes: JSON.stringify(s.attributes), email_hash: null, paused_until: null, created_at: s.createdAt, updated_at: s.createdAt })
+        .values({
+          email,
+          name: '',
+          language: s.language,
+          status: 'active',
+          attributes: JSON.stringify(s.attributes),
+          email_hash: null,
+          paused_until: null,
+          created_at: s.createdAt,
+          updated_at: s.createdAt,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       for (const tag of s.tags) await k.insertInto('subscriber_tags').values({ subscriber_id: id, tag }).execute();
-      for (const topic of s.topics) await k.insertInto('subscriptions').values({ subscriber_id: id, topic_id: topicIds.get(topic)!, created_at: nowIso() }).execute();
-      const deliveries = s.ledger.flatMap((status, i) => (status === null ? [] : [{ campaign: CAMPAIGNS[i]!, status }]));
+      for (const topic of s.topics)
+        await k
+          .insertInto('subscriptions')
+          .values({ subscriber_id: id, topic_id: topicIds.get(topic)!, created_at: nowIso() })
+          .execute();
+      const deliveries = s.ledger.flatMap((status, i) =>
+        status === null ? [] : [{ campaign: CAMPAIGNS[i]!, status }],
+      );
       for (const d of deliveries) await delivery(d.campaign, id, d.status);
-      people.push({ id, email, language: s.language, tags: s.tags, topics: s.topics, attributes: JSON.parse(JSON.stringify(s.attributes)), createdAt: s.createdAt, deliveries });
+      people.push({
+        id,
+        email,
+        language: s.language,
+        tags: s.tags,
+        topics: s.topics,
+        attributes: JSON.parse(JSON.stringify(s.attributes)),
+        createdAt: s.createdAt,
+        deliveries,
+      });
     }
   });
   afterAll(() => db.drop());
@@ -124,7 +216,14 @@ describe.each(databaseKinds())('segment rules on %s', (kind) => {
 
   it('matches hostile values literally', async () => {
     const select = async (r: Rule) =>
-      (await db.database.db.selectFrom('subscribers').select('id').where((eb) => ruleExpression(eb, r, kind)).orderBy('id').execute()).map((row) => row.id);
+      (
+        await db.database.db
+          .selectFrom('subscribers')
+          .select('id')
+          .where((eb) => ruleExpression(eb, r, kind))
+          .orderBy('id')
+          .execute()
+      ).map((row) => row.id);
     for (const r of [
       { attribute: 'note', op: 'eq', value: "O'Brien" },
       { attribute: '%_', op: 'eq', value: '50%_off' },
@@ -143,9 +242,18 @@ describe.each(databaseKinds())('segment rules on %s', (kind) => {
 
   it('reads "received" from the ledger: a row sent or unknown, not any other status, no row or an erased row', async () => {
     const select = async (r: Rule) =>
-      (await db.database.db.selectFrom('subscribers').select('id').where((eb) => ruleExpression(eb, r, kind)).orderBy('id').execute()).map((row) => row.id);
+      (
+        await db.database.db
+          .selectFrom('subscribers')
+          .select('id')
+          .where((eb) => ruleExpression(eb, r, kind))
+          .orderBy('id')
+          .execute()
+      ).map((row) => row.id);
     for (const campaign of CAMPAIGNS) {
-      const received = people.filter((p) => p.deliveries.some((d) => d.campaign === campaign && ['sent', 'unknown'].includes(d.status))).map((p) => p.id);
+      const received = people
+        .filter((p) => p.deliveries.some((d) => d.campaign === campaign && ['sent', 'unknown'].includes(d.status)))
+        .map((p) => p.id);
       const others = people.filter((p) => !received.includes(p.id)).map((p) => p.id);
       // The generated ledger holds both kinds, and rows in other statuses among the others.
       expect(received.length).toBeGreaterThan(0);

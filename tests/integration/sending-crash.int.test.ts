@@ -58,7 +58,11 @@ describe.each(databaseKinds())('a worker killed mid-campaign on %s', (kind) => {
   it('finishes the campaign with no one mailed twice and `unknown` no more than the sends in flight', async () => {
     const bulletinId = await sendableBulletin(app);
     await importAudience(app, RECIPIENTS, 'k', 'crash.org');
-    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'crash.org' } } })).json();
+    const campaign = await (
+      await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
+        json: { resend: true, rule: { emailDomain: 'crash.org' } },
+      })
+    ).json();
     const ledger = app.db.database.db;
     let inFlightAtKills = 0;
 
@@ -74,14 +78,26 @@ describe.each(databaseKinds())('a worker killed mid-campaign on %s', (kind) => {
     startWorker();
     for (let i = 0; i < thresholds.length; i++) {
       await new Promise<void>((resolve) => (killed = resolve));
-      await new Promise((resolve) => (worker!.exitCode !== null || worker!.signalCode !== null ? resolve(null) : worker!.once('exit', resolve)));
-      const sending = await ledger.selectFrom('deliveries').select(ledger.fn.countAll<number>().as('n')).where('campaign_id', '=', campaign.id).where('status', '=', 'sending').executeTakeFirstOrThrow();
+      await new Promise((resolve) =>
+        worker!.exitCode !== null || worker!.signalCode !== null ? resolve(null) : worker!.once('exit', resolve),
+      );
+      const sending = await ledger
+        .selectFrom('deliveries')
+        .select(ledger.fn.countAll<number>().as('n'))
+        .where('campaign_id', '=', campaign.id)
+        .where('status', '=', 'sending')
+        .executeTakeFirstOrThrow();
       inFlightAtKills += Number(sending.n);
       startWorker();
     }
     const report = await waitForCampaign(app, campaign.id, ['sent'], 180_000);
 
-    const rows = await ledger.selectFrom('deliveries').innerJoin('subscribers', 'subscribers.id', 'deliveries.subscriber_id').select(['subscribers.email', 'deliveries.status', 'deliveries.message_id']).where('campaign_id', '=', campaign.id).execute();
+    const rows = await ledger
+      .selectFrom('deliveries')
+      .innerJoin('subscribers', 'subscribers.id', 'deliveries.subscriber_id')
+      .select(['subscribers.email', 'deliveries.status', 'deliveries.message_id'])
+      .where('campaign_id', '=', campaign.id)
+      .execute();
     expect(rows).toHaveLength(RECIPIENTS);
     const unknown = rows.filter((r) => r.status === 'unknown');
     for (const row of rows) {
@@ -103,7 +119,11 @@ describe.each(databaseKinds())('a worker killed mid-campaign on %s', (kind) => {
   it('stops on SIGTERM only after its batches in flight are settled: no row unknown', async () => {
     const bulletinId = (await (await app.request('GET', '/api/bulletins')).json()).data[0].id;
     await importAudience(app, 200, 't', 'term.org');
-    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'term.org' } } })).json();
+    const campaign = await (
+      await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
+        json: { resend: true, rule: { emailDomain: 'term.org' } },
+      })
+    ).json();
     let stopped!: () => void;
     const stopping = new Promise<void>((resolve) => (stopped = resolve));
     ses.onAccept = () => {
@@ -114,10 +134,17 @@ describe.each(databaseKinds())('a worker killed mid-campaign on %s', (kind) => {
     };
     startWorker();
     await stopping;
-    const code = await new Promise((resolve) => (worker!.exitCode !== null ? resolve(worker!.exitCode) : worker!.once('exit', resolve)));
+    const code = await new Promise((resolve) =>
+      worker!.exitCode !== null ? resolve(worker!.exitCode) : worker!.once('exit', resolve),
+    );
     expect(code).toBe(0);
     const ledger = app.db.database.db;
-    const open = await ledger.selectFrom('deliveries').select('status').where('campaign_id', '=', campaign.id).where('status', '=', 'sending').execute();
+    const open = await ledger
+      .selectFrom('deliveries')
+      .select('status')
+      .where('campaign_id', '=', campaign.id)
+      .where('status', '=', 'sending')
+      .execute();
     expect(open).toEqual([]);
 
     ses.onAccept = () => {};

@@ -21,14 +21,20 @@ describe.each(databaseKinds())('SES faults on %s', (kind) => {
   let app: TestApp;
   let bulletinId: number;
   const send = async (domain: string) => {
-    const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: domain } } });
+    const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
+      json: { resend: true, rule: { emailDomain: domain } },
+    });
     expect(res.status).toBe(201);
     return (await res.json()).id as number;
   };
 
   beforeAll(async () => {
     ses = await new ScriptedSes().start();
-    app = await startTestApp(kind, { sesEndpoint: ses.url, worker: true, env: { SES_MAX_SEND_RATE: '100', SEND_ERROR_LIMIT: '5' } });
+    app = await startTestApp(kind, {
+      sesEndpoint: ses.url,
+      worker: true,
+      env: { SES_MAX_SEND_RATE: '100', SEND_ERROR_LIMIT: '5' },
+    });
     bulletinId = await sendableBulletin(app);
   });
   afterAll(async () => {
@@ -82,7 +88,10 @@ describe.each(databaseKinds())('SES faults on %s', (kind) => {
     await importAudience(app, 6, 'q', 'quota.org');
     ses.script = (to) => (to.endsWith('@quota.org') ? 'quota' : 'accept');
     const id = await send('quota.org');
-    const deliveries = new Queue<BatchJob>(DELIVERIES_QUEUE, { connection: new Redis(app.config.redisUrl, { maxRetriesPerRequest: null }), prefix: app.config.queuePrefix });
+    const deliveries = new Queue<BatchJob>(DELIVERIES_QUEUE, {
+      connection: new Redis(app.config.redisUrl, { maxRetriesPerRequest: null }),
+      prefix: app.config.queuePrefix,
+    });
     try {
       let delayed: Job<BatchJob>[] = [];
       for (let i = 0; i < 200 && delayed.length === 0; i++) {
@@ -95,7 +104,10 @@ describe.each(databaseKinds())('SES faults on %s', (kind) => {
       // A throttled batch would be tried again within a second or two; this one is not.
       await new Promise((resolve) => setTimeout(resolve, 2500));
       for (let i = 0; i < 6; i++) expect(ses.attempts.get(`q${i}@quota.org`)).toBe(1);
-      const waiting = (await (await app.request('GET', `/api/campaigns/${id}`)).json()) as { state: string; counts: Record<string, number> };
+      const waiting = (await (await app.request('GET', `/api/campaigns/${id}`)).json()) as {
+        state: string;
+        counts: Record<string, number>;
+      };
       expect(waiting).toMatchObject({ state: 'sending', counts: { total: 6, queued: 6, failed: 0, sent: 0 } });
     } finally {
       expect((await app.request('POST', `/api/campaigns/${id}/cancel`)).status).toBe(200);
@@ -114,14 +126,16 @@ describe.each(databaseKinds())('SES faults on %s', (kind) => {
     expect(paused.counts.sent).toBe(0);
   });
 
-  it('reads the account\'s send rate from SES GetAccount', async () => {
+  it("reads the account's send rate from SES GetAccount", async () => {
     ses.maxSendRate = 14;
     expect(await new SesSender(sesClient(app.config, ses.url)).maxSendRate()).toBe(14);
   });
 
   it('refuses to send while the pre-send checks find errors, with the findings', async () => {
     await app.request('PUT', '/api/settings', { json: { postalAddress: '' } });
-    const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { all: [] } } });
+    const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
+      json: { resend: true, rule: { all: [] } },
+    });
     expect(res.status).toBe(422);
     const body = await res.json();
     expect(body.error.code).toBe('unprocessable');
@@ -130,51 +144,65 @@ describe.each(databaseKinds())('SES faults on %s', (kind) => {
   });
 });
 
-describe.each(databaseKinds())('SES answering a fifth of sends with 429 and a twentieth with 500, for a whole campaign, on %s', (kind) => {
-  const RECIPIENTS = 300;
-  let ses: ScriptedSes;
-  let app: TestApp;
-  const logged: { msg: string; slowdown?: number; batchGapMs?: number }[] = [];
+describe.each(databaseKinds())(
+  'SES answering a fifth of sends with 429 and a twentieth with 500, for a whole campaign, on %s',
+  (kind) => {
+    const RECIPIENTS = 300;
+    let ses: ScriptedSes;
+    let app: TestApp;
+    const logged: { msg: string; slowdown?: number; batchGapMs?: number }[] = [];
 
-  beforeAll(async () => {
-    ses = await new ScriptedSes().start();
-    // 400/s: batches of 50, one every 125 ms at full pace
-    const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
-    app = await startTestApp(kind, { sesEndpoint: ses.url, worker: true, logger, env: { SES_MAX_SEND_RATE: '400' } });
-  });
-  afterAll(async () => {
-    await app.close();
-    await ses.close();
-  });
+    beforeAll(async () => {
+      ses = await new ScriptedSes().start();
+      // 400/s: batches of 50, one every 125 ms at full pace
+      const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+      app = await startTestApp(kind, { sesEndpoint: ses.url, worker: true, logger, env: { SES_MAX_SEND_RATE: '400' } });
+    });
+    afterAll(async () => {
+      await app.close();
+      await ses.close();
+    });
 
-  it('finishes with every recipient mailed once, the pace slowed by the 429s', async () => {
-    // The same answers on every run: a hash of the recipient and the attempt picks them.
-    const answers = { throttle: 0, fault: 0 };
-    ses.script = (to, attempt) => {
-      const draw = createHash('sha256').update(`${to}#${attempt}`).digest().readUInt32BE(0) % 100;
-      const answer = draw < 20 ? 'throttle' : draw < 25 ? 'fault' : 'accept';
-      if (answer !== 'accept') answers[answer] += 1;
-      return answer;
-    };
-    const bulletinId = await sendableBulletin(app);
-    await importAudience(app, RECIPIENTS, 's', 'storm.org');
-    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'storm.org' } } })).json();
-    const report = await waitForCampaign(app, campaign.id, ['sent'], 150_000);
+    it('finishes with every recipient mailed once, the pace slowed by the 429s', async () => {
+      // The same answers on every run: a hash of the recipient and the attempt picks them.
+      const answers = { throttle: 0, fault: 0 };
+      ses.script = (to, attempt) => {
+        const draw = createHash('sha256').update(`${to}#${attempt}`).digest().readUInt32BE(0) % 100;
+        const answer = draw < 20 ? 'throttle' : draw < 25 ? 'fault' : 'accept';
+        if (answer !== 'accept') answers[answer] += 1;
+        return answer;
+      };
+      const bulletinId = await sendableBulletin(app);
+      await importAudience(app, RECIPIENTS, 's', 'storm.org');
+      const campaign = await (
+        await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
+          json: { resend: true, rule: { emailDomain: 'storm.org' } },
+        })
+      ).json();
+      const report = await waitForCampaign(app, campaign.id, ['sent'], 150_000);
 
-    expect(report.counts).toMatchObject({ total: RECIPIENTS, sent: RECIPIENTS, failed: 0, queued: 0, sending: 0, unknown: 0 });
-    for (let i = 0; i < RECIPIENTS; i++) expect(ses.count(`s${i}@storm.org`), `s${i}`).toBe(1);
-    // Both kinds of answer came, each refused send was tried again, and nothing more was sent
-    expect(answers.throttle).toBeGreaterThan(RECIPIENTS * 0.15);
-    expect(answers.fault).toBeGreaterThan(RECIPIENTS * 0.02);
-    const attempts = [...ses.attempts].filter(([to]) => to.endsWith('@storm.org')).reduce((sum, [, n]) => sum + n, 0);
-    expect(attempts).toBe(RECIPIENTS + answers.throttle + answers.fault);
+      expect(report.counts).toMatchObject({
+        total: RECIPIENTS,
+        sent: RECIPIENTS,
+        failed: 0,
+        queued: 0,
+        sending: 0,
+        unknown: 0,
+      });
+      for (let i = 0; i < RECIPIENTS; i++) expect(ses.count(`s${i}@storm.org`), `s${i}`).toBe(1);
+      // Both kinds of answer came, each refused send was tried again, and nothing more was sent
+      expect(answers.throttle).toBeGreaterThan(RECIPIENTS * 0.15);
+      expect(answers.fault).toBeGreaterThan(RECIPIENTS * 0.02);
+      const attempts = [...ses.attempts].filter(([to]) => to.endsWith('@storm.org')).reduce((sum, [, n]) => sum + n, 0);
+      expect(attempts).toBe(RECIPIENTS + answers.throttle + answers.fault);
 
-    // The worker slowed its pace: each throttled batch doubled the gap between batches (125 ms at full pace)
-    const slowed = logged.filter((l) => l.msg === 'SES throttled the sends: pace slowed');
-    expect(slowed.map((l) => l.slowdown).slice(0, 3)).toEqual([2, 4, 8]);
-    expect(slowed.map((l) => l.batchGapMs).slice(0, 3)).toEqual([250, 500, 1000]);
-  }, 180_000);
-});
+      // The worker slowed its pace: each throttled batch doubled the gap between batches (125 ms at full pace)
+      const slowed = logged.filter((l) => l.msg === 'SES throttled the sends: pace slowed');
+      expect(slowed.map((l) => l.slowdown).slice(0, 3)).toEqual([2, 4, 8]);
+      expect(slowed.map((l) => l.batchGapMs).slice(0, 3)).toEqual([250, 500, 1000]);
+    }, 180_000);
+  },
+);
 
 describe.each(databaseKinds())('audience changes during a send on %s', (kind) => {
   const RECIPIENTS = 200;
@@ -202,21 +230,55 @@ describe.each(databaseKinds())('audience changes during a send on %s', (kind) =>
   it('are honoured from the next batch: rows not yet claimed are skipped with the reason', async () => {
     const bulletinId = await sendableBulletin(app);
     await importAudience(app, RECIPIENTS, 'u', 'change.org');
-    const subscriberId = async (email: string) => (await (await app.request('GET', `/api/subscribers?email=${email}`)).json()).data[0].id as number;
-    const sesEvent = (message: string) => app.request('POST', '/webhooks/ses', { token: null, body: JSON.stringify(signer.notification(message)), headers: { 'content-type': 'text/plain' } });
+    const subscriberId = async (email: string) =>
+      (await (await app.request('GET', `/api/subscribers?email=${email}`)).json()).data[0].id as number;
+    const sesEvent = (message: string) =>
+      app.request('POST', '/webhooks/ses', {
+        token: null,
+        body: JSON.stringify(signer.notification(message)),
+        headers: { 'content-type': 'text/plain' },
+      });
     // The bulletin's topic, offered in the preference centre behind each mail's link
     expect((await app.request('PATCH', '/api/topics/weekly-bulletin', { json: { public: true } })).status).toBe(200);
     const preferences = async (email: string, form: string) =>
-      fetch(`${app.baseUrl}/preferences/${app.stores.signer.sign('preferences', String(await subscriberId(email)))}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+      fetch(`${app.baseUrl}/preferences/${app.stores.signer.sign('preferences', String(await subscriberId(email)))}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+      });
     const changes: Record<string, { reason: string; made: () => Promise<Response> }> = {
-      'u5@change.org': { reason: 'address is suppressed', made: () => app.request('POST', '/api/suppressions', { json: { email: 'u5@change.org', reason: 'manual' } }) },
-      'u120@change.org': { reason: 'address is suppressed', made: () => app.request('POST', '/api/suppressions', { json: { email: 'u120@change.org', reason: 'manual' } }) },
-      'u150@change.org': { reason: 'subscriber is unsubscribed', made: async () => app.request('PATCH', `/api/subscribers/${await subscriberId('u150@change.org')}`, { json: { status: 'unsubscribed' } }) },
-      'u170@change.org': { reason: 'subscriber is bounced', made: () => sesEvent(sesMessage.bounce(['u170@change.org'], 'Permanent', 'an-earlier-message')) },
-      'u199@change.org': { reason: 'subscriber is complained', made: () => sesEvent(sesMessage.complaint(['u199@change.org'], 'an-earlier-message')) },
+      'u5@change.org': {
+        reason: 'address is suppressed',
+        made: () => app.request('POST', '/api/suppressions', { json: { email: 'u5@change.org', reason: 'manual' } }),
+      },
+      'u120@change.org': {
+        reason: 'address is suppressed',
+        made: () => app.request('POST', '/api/suppressions', { json: { email: 'u120@change.org', reason: 'manual' } }),
+      },
+      'u150@change.org': {
+        reason: 'subscriber is unsubscribed',
+        made: async () =>
+          app.request('PATCH', `/api/subscribers/${await subscriberId('u150@change.org')}`, {
+            json: { status: 'unsubscribed' },
+          }),
+      },
+      'u170@change.org': {
+        reason: 'subscriber is bounced',
+        made: () => sesEvent(sesMessage.bounce(['u170@change.org'], 'Permanent', 'an-earlier-message')),
+      },
+      'u199@change.org': {
+        reason: 'subscriber is complained',
+        made: () => sesEvent(sesMessage.complaint(['u199@change.org'], 'an-earlier-message')),
+      },
       // in the preference centre: one leaves the bulletin's topic (and no other), one pauses their mail
-      'u160@change.org': { reason: "subscriber left the bulletin's topic", made: () => preferences('u160@change.org', 'language=en&pause=keep') },
-      'u180@change.org': { reason: 'subscriber paused their mail', made: () => preferences('u180@change.org', 'topics=weekly-bulletin&language=en&pause=30') },
+      'u160@change.org': {
+        reason: "subscriber left the bulletin's topic",
+        made: () => preferences('u160@change.org', 'language=en&pause=keep'),
+      },
+      'u180@change.org': {
+        reason: 'subscriber paused their mail',
+        made: () => preferences('u180@change.org', 'topics=weekly-bulletin&language=en&pause=30'),
+      },
     };
 
     const statuses = async (emails: string[]) => {
@@ -240,7 +302,11 @@ describe.each(databaseKinds())('audience changes during a send on %s', (kind) =>
       })();
       landed.catch(() => {}); // awaited below, after the campaign
     };
-    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'change.org' } } })).json();
+    const campaign = await (
+      await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
+        json: { resend: true, rule: { emailDomain: 'change.org' } },
+      })
+    ).json();
     const report = await waitForCampaign(app, campaign.id, ['sent'], 60_000);
     const { answers, atLanding } = await landed;
     expect(answers).toEqual([201, 201, 200, 200, 200, 200, 200]);
@@ -248,7 +314,14 @@ describe.each(databaseKinds())('audience changes during a send on %s', (kind) =>
     // u5's batch had gone before the changes; the others' batches had not begun
     expect(atLanding.get('u5@change.org')).toBe('sent');
     const notClaimed = [...atLanding].filter(([, status]) => status === 'queued').map(([email]) => email);
-    expect(notClaimed.sort()).toEqual(['u120@change.org', 'u150@change.org', 'u160@change.org', 'u170@change.org', 'u180@change.org', 'u199@change.org']);
+    expect(notClaimed.sort()).toEqual([
+      'u120@change.org',
+      'u150@change.org',
+      'u160@change.org',
+      'u170@change.org',
+      'u180@change.org',
+      'u199@change.org',
+    ]);
 
     const ledger = await app.db.database.db
       .selectFrom('deliveries')
@@ -265,6 +338,11 @@ describe.each(databaseKinds())('audience changes during a send on %s', (kind) =>
         expect(ses.count(row.email), row.email).toBe(1);
       }
     }
-    expect(report.counts).toMatchObject({ total: RECIPIENTS, sent: RECIPIENTS - notClaimed.length, skipped: notClaimed.length, unknown: 0 });
+    expect(report.counts).toMatchObject({
+      total: RECIPIENTS,
+      sent: RECIPIENTS - notClaimed.length,
+      skipped: notClaimed.length,
+      unknown: 0,
+    });
   }, 90_000);
 });

@@ -22,7 +22,9 @@ describe.each(databaseKinds())('the sender of mail on %s', (kind) => {
   let bulletinId: number;
   const settings = (json: Record<string, string>) => app.request('PUT', '/api/settings', { json });
   const testCopy = async () => {
-    const res = await app.request('POST', `/api/bulletins/${bulletinId}/test`, { json: { to: ['tester@example.org'], lang: 'es' } });
+    const res = await app.request('POST', `/api/bulletins/${bulletinId}/test`, {
+      json: { to: ['tester@example.org'], lang: 'es' },
+    });
     expect(res.status, await res.clone().text()).toBe(200);
     return ses.received.at(-1)!;
   };
@@ -45,14 +47,19 @@ describe.each(databaseKinds())('the sender of mail on %s', (kind) => {
     expect(replyTo).toEqual(['respuestas@nnirr.org']);
   });
 
-  it('writes an accented name in a campaign\'s mail the same way', async () => {
+  it("writes an accented name in a campaign's mail the same way", async () => {
     expect((await settings({ senderName: 'Boletín de la Red' })).status).toBe(200);
     await importAudience(app, 3, 'from', 'from.example');
-    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { emailDomain: 'from.example' } } })).json();
+    const campaign = await (
+      await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
+        json: { rule: { emailDomain: 'from.example' } },
+      })
+    ).json();
     expect((await waitForCampaign(app, campaign.id, ['sent'], 60_000)).counts).toMatchObject({ sent: 3 });
     const mails = ses.received.filter((m) => m.to.endsWith('@from.example'));
     expect(mails).toHaveLength(3);
-    for (const { from } of mails) expect(from).toBe(`=?UTF-8?B?${Buffer.from('Boletín de la Red').toString('base64')}?= <bulletin@nnirr.org>`);
+    for (const { from } of mails)
+      expect(from).toBe(`=?UTF-8?B?${Buffer.from('Boletín de la Red').toString('base64')}?= <bulletin@nnirr.org>`);
   });
 
   it('encodes the name of the default MAIL_FROM when settings name no sender', async () => {

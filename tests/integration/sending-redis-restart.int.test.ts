@@ -32,7 +32,20 @@ class OwnRedis {
 
   async start(): Promise<void> {
     this.port ||= await freePort();
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''];
+    const args = [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      this.dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'always',
+      '--save',
+      '',
+    ];
     const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.process = child;
     let output = '';
@@ -75,67 +88,88 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe.skipIf(!HAS_REDIS_SERVER).each(databaseKinds())('Redis restarted mid-campaign on %s (needs redis-server on PATH)', (kind) => {
-  let redis: OwnRedis;
-  let ses: ScriptedSes;
-  let app: TestApp;
-  let worker: WorkerProcess | undefined;
+describe.skipIf(!HAS_REDIS_SERVER).each(databaseKinds())(
+  'Redis restarted mid-campaign on %s (needs redis-server on PATH)',
+  (kind) => {
+    let redis: OwnRedis;
+    let ses: ScriptedSes;
+    let app: TestApp;
+    let worker: WorkerProcess | undefined;
 
-  beforeAll(async () => {
-    redis = new OwnRedis();
-    await redis.start();
-    ses = await new ScriptedSes().start();
-    ses.delayMs = 20; // so that sends are in flight when Redis dies
-    // REDIS_URL for the app's queues, redisUrl for its health check: both on this Redis
-    app = await startTestApp(kind, { sesEndpoint: ses.url, redisUrl: redis.url, env: { REDIS_URL: redis.url } });
-  });
-  afterAll(async () => {
-    await worker?.stop('SIGKILL');
-    await app?.close();
-    await ses?.close();
-    await redis?.close();
-  });
+    beforeAll(async () => {
+      redis = new OwnRedis();
+      await redis.start();
+      ses = await new ScriptedSes().start();
+      ses.delayMs = 20; // so that sends are in flight when Redis dies
+      // REDIS_URL for the app's queues, redisUrl for its health check: both on this Redis
+      app = await startTestApp(kind, { sesEndpoint: ses.url, redisUrl: redis.url, env: { REDIS_URL: redis.url } });
+    });
+    afterAll(async () => {
+      await worker?.stop('SIGKILL');
+      await app?.close();
+      await ses?.close();
+      await redis?.close();
+    });
 
-  it('finishes the campaign, and one sent during the outage, with every recipient mailed once and exact counts', async () => {
-    const bulletinId = await sendableBulletin(app);
-    await importAudience(app, RECIPIENTS, 'r', 'restart.org');
-    await importAudience(app, LATE_RECIPIENTS, 'l', 'late.org');
-    worker = new WorkerProcess(app, { sesEndpoint: ses.url, env: { REDIS_URL: redis.url, SES_MAX_SEND_RATE: '500' } });
+    it('finishes the campaign, and one sent during the outage, with every recipient mailed once and exact counts', async () => {
+      const bulletinId = await sendableBulletin(app);
+      await importAudience(app, RECIPIENTS, 'r', 'restart.org');
+      await importAudience(app, LATE_RECIPIENTS, 'l', 'late.org');
+      worker = new WorkerProcess(app, {
+        sesEndpoint: ses.url,
+        env: { REDIS_URL: redis.url, SES_MAX_SEND_RATE: '500' },
+      });
 
-    // Redis dies the moment SES has accepted the 500th mail, with batches in flight and more queued
-    let redisKilled!: () => void;
-    const killed = new Promise<void>((resolve) => (redisKilled = resolve));
-    ses.onAccept = (accepted) => {
-      if (accepted === 500) void redis.kill().then(redisKilled);
-    };
-    const campaign = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'restart.org' } } })).json();
-    await killed;
+      // Redis dies the moment SES has accepted the 500th mail, with batches in flight and more queued
+      let redisKilled!: () => void;
+      const killed = new Promise<void>((resolve) => (redisKilled = resolve));
+      ses.onAccept = (accepted) => {
+        if (accepted === 500) void redis.kill().then(redisKilled);
+      };
+      const campaign = await (
+        await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
+          json: { resend: true, rule: { emailDomain: 'restart.org' } },
+        })
+      ).json();
+      await killed;
 
-    // While Redis is away the web app still answers: health names Redis, reports come from the database
-    const health = await app.request('GET', '/healthz');
-    expect(health.status).toBe(503);
-    expect(await health.json()).toMatchObject({ redis: 'unreachable', failing: ['redis'] });
-    expect((await app.request('GET', `/api/campaigns/${campaign.id}`)).status).toBe(200);
-    // A send asked for now waits for Redis to queue its start (the campaign row is already written)
-    let lateAnswered = false;
-    const lateSend = app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { resend: true, rule: { emailDomain: 'late.org' } } }).finally(() => (lateAnswered = true));
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    expect(worker.running, worker.output).toBe(true);
-    expect(lateAnswered).toBe(false);
+      // While Redis is away the web app still answers: health names Redis, reports come from the database
+      const health = await app.request('GET', '/healthz');
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ redis: 'unreachable', failing: ['redis'] });
+      expect((await app.request('GET', `/api/campaigns/${campaign.id}`)).status).toBe(200);
+      // A send asked for now waits for Redis to queue its start (the campaign row is already written)
+      let lateAnswered = false;
+      const lateSend = app
+        .request('POST', `/api/bulletins/${bulletinId}/send`, {
+          json: { resend: true, rule: { emailDomain: 'late.org' } },
+        })
+        .finally(() => (lateAnswered = true));
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect(worker.running, worker.output).toBe(true);
+      expect(lateAnswered).toBe(false);
 
-    await redis.start();
-    const late = await lateSend;
-    expect(late.status).toBe(201);
-    const report = await waitForCampaign(app, campaign.id, ['sent'], 60_000);
-    expect(report.counts).toMatchObject({ total: RECIPIENTS, sent: RECIPIENTS, failed: 0, queued: 0, sending: 0, unknown: 0 });
-    for (let i = 0; i < RECIPIENTS; i++) expect(ses.count(`r${i}@restart.org`), `r${i}`).toBe(1);
-    const lateReport = await waitForCampaign(app, (await late.json()).id, ['sent'], 60_000);
-    expect(lateReport.counts).toMatchObject({ total: LATE_RECIPIENTS, sent: LATE_RECIPIENTS, unknown: 0 });
-    for (let i = 0; i < LATE_RECIPIENTS; i++) expect(ses.count(`l${i}@late.org`), `l${i}`).toBe(1);
-    expect(ses.received.length).toBe(RECIPIENTS + LATE_RECIPIENTS);
-    expect((await app.request('GET', '/healthz')).status).toBe(200);
-    expect(worker.running, worker.output).toBe(true);
-    // What the worker said of the outage went through its logger: JSON lines, no raw stack traces
-    expect(worker.output.split('\n').filter((line) => line.trim() && !line.startsWith('{'))).toEqual([]);
-  }, 180_000);
-});
+      await redis.start();
+      const late = await lateSend;
+      expect(late.status).toBe(201);
+      const report = await waitForCampaign(app, campaign.id, ['sent'], 60_000);
+      expect(report.counts).toMatchObject({
+        total: RECIPIENTS,
+        sent: RECIPIENTS,
+        failed: 0,
+        queued: 0,
+        sending: 0,
+        unknown: 0,
+      });
+      for (let i = 0; i < RECIPIENTS; i++) expect(ses.count(`r${i}@restart.org`), `r${i}`).toBe(1);
+      const lateReport = await waitForCampaign(app, (await late.json()).id, ['sent'], 60_000);
+      expect(lateReport.counts).toMatchObject({ total: LATE_RECIPIENTS, sent: LATE_RECIPIENTS, unknown: 0 });
+      for (let i = 0; i < LATE_RECIPIENTS; i++) expect(ses.count(`l${i}@late.org`), `l${i}`).toBe(1);
+      expect(ses.received.length).toBe(RECIPIENTS + LATE_RECIPIENTS);
+      expect((await app.request('GET', '/healthz')).status).toBe(200);
+      expect(worker.running, worker.output).toBe(true);
+      // What the worker said of the outage went through its logger: JSON lines, no raw stack traces
+      expect(worker.output.split('\n').filter((line) => line.trim() && !line.startsWith('{'))).toEqual([]);
+    }, 180_000);
+  },
+);

@@ -47,7 +47,13 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
     });
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    const bulletin = await stores.bulletins.create({ version: 1, title: 'Boletín', languages: ['en'], subject: { en: 'News' }, blocks: [] });
+    const bulletin = await stores.bulletins.create({
+      version: 1,
+      title: 'Boletín',
+      languages: ['en'],
+      subject: { en: 'News' },
+      blocks: [],
+    });
     campaignId = await insertCampaign(db, bulletin, { tracking: 'off' });
   });
 
@@ -72,18 +78,40 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
 
   /** An active subscriber with a sent ledger row whose SES MessageId is `ses-<email>`. */
   const subscriber = async (email: string) => {
-    const created = await stores.subscribers.create({ email, name: '', language: 'es', status: 'active', topics: [], tags: [], attributes: {} }, 'api');
+    const created = await stores.subscribers.create(
+      { email, name: '', language: 'es', status: 'active', topics: [], tags: [], attributes: {} },
+      'api',
+    );
     await db.database.db
       .insertInto('deliveries')
-      .values({ campaign_id: campaignId, subscriber_id: created.id, language: 'en', status: 'sent', message_id: messageIdOf(email), last_error: null, claim: null, sent_at: new Date().toISOString(), delivered_at: null, updated_at: new Date().toISOString() })
+      .values({
+        campaign_id: campaignId,
+        subscriber_id: created.id,
+        language: 'en',
+        status: 'sent',
+        message_id: messageIdOf(email),
+        last_error: null,
+        claim: null,
+        sent_at: new Date().toISOString(),
+        delivered_at: null,
+        updated_at: new Date().toISOString(),
+      })
       .execute();
     return created.id;
   };
   const messageIdOf = (email: string) => `0100019a-${email.replace(/\W/g, '-')}-000000`;
 
   const state = async (id: number) => {
-    const row = await db.database.db.selectFrom('subscribers').select(['status', 'transient_bounces', 'email']).where('id', '=', id).executeTakeFirstOrThrow();
-    const suppression = await db.database.db.selectFrom('suppressions').select('reason').where('email_hash', '=', stores.suppressions.hash(row.email)).executeTakeFirst();
+    const row = await db.database.db
+      .selectFrom('subscribers')
+      .select(['status', 'transient_bounces', 'email'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    const suppression = await db.database.db
+      .selectFrom('suppressions')
+      .select('reason')
+      .where('email_hash', '=', stores.suppressions.hash(row.email))
+      .executeTakeFirst();
     const consent = await db.database.db
       .selectFrom('consent_events')
       .select(['event', 'source', 'campaign_id'])
@@ -91,27 +119,58 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
       .where('source', '=', 'ses')
       .orderBy('id')
       .execute();
-    const delivery = await db.database.db.selectFrom('deliveries').select('delivered_at').where('subscriber_id', '=', id).executeTakeFirstOrThrow();
-    return { status: row.status, transientBounces: row.transient_bounces, suppressed: suppression?.reason ?? null, consent, deliveredAt: delivery.delivered_at };
+    const delivery = await db.database.db
+      .selectFrom('deliveries')
+      .select('delivered_at')
+      .where('subscriber_id', '=', id)
+      .executeTakeFirstOrThrow();
+    return {
+      status: row.status,
+      transientBounces: row.transient_bounces,
+      suppressed: suppression?.reason ?? null,
+      consent,
+      deliveredAt: delivery.delivered_at,
+    };
   };
 
   /** Everything the webhook could change, to show that a refused message changed nothing. */
   const snapshot = async () => {
     const d = db.database.db;
     return {
-      subscribers: await d.selectFrom('subscribers').select(['id', 'status', 'transient_bounces']).orderBy('id').execute(),
+      subscribers: await d
+        .selectFrom('subscribers')
+        .select(['id', 'status', 'transient_bounces'])
+        .orderBy('id')
+        .execute(),
       suppressions: await d.selectFrom('suppressions').select(['email_hash', 'reason']).orderBy('email_hash').execute(),
-      consent: (await d.selectFrom('consent_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+      consent: (
+        await d
+          .selectFrom('consent_events')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
       deliveries: await d.selectFrom('deliveries').select(['id', 'delivered_at']).orderBy('id').execute(),
-      messages: (await d.selectFrom('sns_messages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+      messages: (
+        await d
+          .selectFrom('sns_messages')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
     };
   };
 
   it('a signed permanent bounce marks the subscriber bounced, suppresses the address and logs the consent event', async () => {
     const id = await subscriber('hard@example.org');
     const email = 'hard@example.org';
-    expect(await post(signer.notification(sesMessage.bounce([email], 'Permanent', messageIdOf(email))))).toEqual({ status: 200, outcome: 'bounce' });
-    expect(await state(id)).toMatchObject({ status: 'bounced', suppressed: 'bounced', consent: [{ event: 'bounced', source: 'ses', campaign_id: campaignId }] });
+    expect(await post(signer.notification(sesMessage.bounce([email], 'Permanent', messageIdOf(email))))).toEqual({
+      status: 200,
+      outcome: 'bounce',
+    });
+    expect(await state(id)).toMatchObject({
+      status: 'bounced',
+      suppressed: 'bounced',
+      consent: [{ event: 'bounced', source: 'ses', campaign_id: campaignId }],
+    });
     // and the send path no longer mails them
     const recipients = await stores.campaigns.recipients([id], { topic: null }, new Date());
     expect(recipients.get(id)?.skip).toBe('subscriber is bounced');
@@ -120,10 +179,19 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
   it('a complaint (event publishing format, SignatureVersion 2) marks the subscriber complained and suppresses the address', async () => {
     const email = 'angry@example.org';
     const id = await subscriber(email);
-    const message = signer.notification(sesMessage.complaint([email.toUpperCase()], messageIdOf(email), 'eventType'), { version: '2', subject: 'Amazon SES Email Event Notification' });
+    const message = signer.notification(sesMessage.complaint([email.toUpperCase()], messageIdOf(email), 'eventType'), {
+      version: '2',
+      subject: 'Amazon SES Email Event Notification',
+    });
     expect(await post(message)).toEqual({ status: 200, outcome: 'complaint' });
-    expect(await state(id)).toMatchObject({ status: 'complained', suppressed: 'complained', consent: [{ event: 'complained', source: 'ses', campaign_id: campaignId }] });
-    expect((await stores.campaigns.recipients([id], { topic: null }, new Date())).get(id)?.skip).toBe('subscriber is complained');
+    expect(await state(id)).toMatchObject({
+      status: 'complained',
+      suppressed: 'complained',
+      consent: [{ event: 'complained', source: 'ses', campaign_id: campaignId }],
+    });
+    expect((await stores.campaigns.recipients([id], { topic: null }, new Date())).get(id)?.skip).toBe(
+      'subscriber is complained',
+    );
   });
 
   it('transient bounces are counted and suppress the address only at the limit; a delivery resets the count', async () => {
@@ -135,14 +203,24 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
     expect(await state(id)).toMatchObject({ status: 'active', transientBounces: 1, suppressed: null, consent: [] });
 
     // a delivery in between starts the count again
-    expect(await post(signer.notification(sesMessage.delivery([email], messageIdOf(email), new Date().toISOString())))).toEqual({ status: 200, outcome: 'delivery' });
+    expect(
+      await post(signer.notification(sesMessage.delivery([email], messageIdOf(email), new Date().toISOString()))),
+    ).toEqual({ status: 200, outcome: 'delivery' });
     expect(await state(id)).toMatchObject({ status: 'active', transientBounces: 0, suppressed: null });
 
     expect(await soft()).toEqual({ status: 200, outcome: 'bounce' });
     expect(await state(id)).toMatchObject({ status: 'active', transientBounces: 1, suppressed: null });
     // Undetermined counts as transient
-    expect(await post(signer.notification(sesMessage.bounce([email], 'Undetermined', messageIdOf(email))))).toEqual({ status: 200, outcome: 'bounce' });
-    expect(await state(id)).toMatchObject({ status: 'bounced', transientBounces: 2, suppressed: 'bounced', consent: [{ event: 'bounced', source: 'ses' }] });
+    expect(await post(signer.notification(sesMessage.bounce([email], 'Undetermined', messageIdOf(email))))).toEqual({
+      status: 200,
+      outcome: 'bounce',
+    });
+    expect(await state(id)).toMatchObject({
+      status: 'bounced',
+      transientBounces: 2,
+      suppressed: 'bounced',
+      consent: [{ event: 'bounced', source: 'ses' }],
+    });
   });
 
   it('a delivery sets delivered_at on the ledger row with that message id, and only on it', async () => {
@@ -151,7 +229,10 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
     const other = await subscriber('other@example.org');
     await db.database.db.updateTable('subscribers').set({ transient_bounces: 1 }).where('id', '=', id).execute();
     const at = '2026-05-06T07:08:09.123Z';
-    expect(await post(signer.notification(sesMessage.delivery([email], messageIdOf(email), at)))).toEqual({ status: 200, outcome: 'delivery' });
+    expect(await post(signer.notification(sesMessage.delivery([email], messageIdOf(email), at)))).toEqual({
+      status: 200,
+      outcome: 'delivery',
+    });
     expect(await state(id)).toMatchObject({ status: 'active', transientBounces: 0, deliveredAt: at, consent: [] });
     expect((await state(other)).deliveredAt).toBeNull();
   });
@@ -175,9 +256,17 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
     expect(await post(forger.notification(bounce))).toEqual({ status: 403, outcome: 'bad_signature' });
     const genuine = signer.notification(sesMessage.bounce([email], 'Transient', messageIdOf(email)));
     expect(await post({ ...genuine, Message: bounce })).toEqual({ status: 403, outcome: 'bad_signature' });
-    expect(await post(forger.notification(bounce, { certUrl: 'https://evil.example/SimpleNotificationService-1.pem' }))).toEqual({ status: 403, outcome: 'untrusted_certificate' });
-    expect(await post(forger.notification(bounce, { certUrl: 'http://sns.us-east-1.amazonaws.com/SimpleNotificationService-1.pem' }))).toEqual({ status: 403, outcome: 'untrusted_certificate' });
-    expect(await post(signer.notification(bounce, { topicArn: 'arn:aws:sns:us-east-1:123456789012:someone-else' }))).toEqual({ status: 403, outcome: 'unknown_topic' });
+    expect(
+      await post(forger.notification(bounce, { certUrl: 'https://evil.example/SimpleNotificationService-1.pem' })),
+    ).toEqual({ status: 403, outcome: 'untrusted_certificate' });
+    expect(
+      await post(
+        forger.notification(bounce, { certUrl: 'http://sns.us-east-1.amazonaws.com/SimpleNotificationService-1.pem' }),
+      ),
+    ).toEqual({ status: 403, outcome: 'untrusted_certificate' });
+    expect(
+      await post(signer.notification(bounce, { topicArn: 'arn:aws:sns:us-east-1:123456789012:someone-else' })),
+    ).toEqual({ status: 403, outcome: 'unknown_topic' });
 
     expect(await snapshot()).toEqual(before);
     expect((await state(id)).status).toBe('active');
@@ -206,7 +295,10 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
   it('an unsigned or forged SubscriptionConfirmation is not confirmed', async () => {
     const message = forger.subscriptionConfirmation();
     expect(await post(message)).toEqual({ status: 403, outcome: 'bad_signature' });
-    expect(await post({ ...signer.subscriptionConfirmation(), Signature: '' })).toEqual({ status: 400, outcome: 'malformed' });
+    expect(await post({ ...signer.subscriptionConfirmation(), Signature: '' })).toEqual({
+      status: 400,
+      outcome: 'malformed',
+    });
     expect(confirmed).toEqual([]);
   });
 
@@ -214,7 +306,11 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
     const email = 'reader@example.org';
     await subscriber(email);
     const before = await snapshot();
-    const open = JSON.stringify({ eventType: 'Open', mail: { messageId: messageIdOf(email), destination: [email] }, open: { timestamp: new Date().toISOString() } });
+    const open = JSON.stringify({
+      eventType: 'Open',
+      mail: { messageId: messageIdOf(email), destination: [email] },
+      open: { timestamp: new Date().toISOString() },
+    });
     expect(await post(signer.notification(open))).toEqual({ status: 200, outcome: 'ignored' });
     // only the message itself is recorded, so that a copy of it is known
     const { messages: messagesBefore, ...rest } = before;
@@ -230,7 +326,10 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
     expect(await post({ Type: 'Notification', Message: '{}' })).toEqual({ status: 400, outcome: 'malformed' });
     const { Signature: _, ...unsigned } = signer.notification('{}');
     expect(await post(unsigned)).toEqual({ status: 400, outcome: 'malformed' });
-    expect(await post({ ...signer.notification('{}'), SignatureVersion: '3' })).toEqual({ status: 400, outcome: 'malformed' });
+    expect(await post({ ...signer.notification('{}'), SignatureVersion: '3' })).toEqual({
+      status: 400,
+      outcome: 'malformed',
+    });
     expect(await snapshot()).toEqual(before);
   });
 });

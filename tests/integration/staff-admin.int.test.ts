@@ -17,21 +17,43 @@ describe.each(databaseKinds())('staff accounts, tokens and test addresses on %s'
   const as = (who: StaffSession) => ({ token: null, headers: who.headers() });
 
   it('creates, lists, changes and deletes staff accounts', async () => {
-    const created = await app.request('POST', '/api/staff', { ...as(admin), json: { email: 'Bea@Example.org', password: STAFF_PASSWORD, role: 'editor' } });
+    const created = await app.request('POST', '/api/staff', {
+      ...as(admin),
+      json: { email: 'Bea@Example.org', password: STAFF_PASSWORD, role: 'editor' },
+    });
     expect(created.status).toBe(201);
     const bea = await created.json();
-    expect(bea).toEqual({ id: expect.any(Number), email: 'bea@example.org', role: 'editor', createdAt: expect.any(String) });
+    expect(bea).toEqual({
+      id: expect.any(Number),
+      email: 'bea@example.org',
+      role: 'editor',
+      createdAt: expect.any(String),
+    });
 
-    const duplicate = await app.request('POST', '/api/staff', { ...as(admin), json: { email: 'bea@example.org', password: STAFF_PASSWORD, role: 'admin' } });
+    const duplicate = await app.request('POST', '/api/staff', {
+      ...as(admin),
+      json: { email: 'bea@example.org', password: STAFF_PASSWORD, role: 'admin' },
+    });
     expect(duplicate.status).toBe(409);
     expect((await duplicate.json()).error.code).toBe('conflict');
-    const short = await app.request('POST', '/api/staff', { ...as(admin), json: { email: 'cy@example.org', password: 'short', role: 'editor' } });
+    const short = await app.request('POST', '/api/staff', {
+      ...as(admin),
+      json: { email: 'cy@example.org', password: 'short', role: 'editor' },
+    });
     expect(short.status).toBe(400);
-    expect((await short.json()).error.issues).toEqual([{ path: 'password', message: 'must be at least 12 characters' }]);
+    expect((await short.json()).error.issues).toEqual([
+      { path: 'password', message: 'must be at least 12 characters' },
+    ]);
 
     const list = await (await app.request('GET', '/api/staff', as(admin))).json();
     expect(list.data).toEqual([
-      { id: admin.staff.id, email: 'ana@example.org', role: 'admin', createdAt: expect.any(String), lastSignInAt: expect.any(String) },
+      {
+        id: admin.staff.id,
+        email: 'ana@example.org',
+        role: 'admin',
+        createdAt: expect.any(String),
+        lastSignInAt: expect.any(String),
+      },
       bea, // never signed in: no lastSignInAt
     ]);
 
@@ -39,26 +61,43 @@ describe.each(databaseKinds())('staff accounts, tokens and test addresses on %s'
     expect(await promoted.json()).toEqual({ ...bea, role: 'admin' });
     expect((await app.request('DELETE', `/api/staff/${bea.id}`, as(admin))).status).toBe(204);
     expect((await app.request('DELETE', `/api/staff/${bea.id}`, as(admin))).status).toBe(404);
-    expect((await app.request('PATCH', `/api/staff/${bea.id}`, { ...as(admin), json: { role: 'editor' } })).status).toBe(404);
+    expect(
+      (await app.request('PATCH', `/api/staff/${bea.id}`, { ...as(admin), json: { role: 'editor' } })).status,
+    ).toBe(404);
   });
 
   it('keeps staff administration to admins', async () => {
     const editor = await signIn(app, 'ed@example.org', 'editor');
     expect((await app.request('GET', '/api/staff', as(editor))).status).toBe(403);
     expect((await app.request('GET', '/api/staff', { token: app.editorToken })).status).toBe(403);
-    expect((await app.request('POST', '/api/staff', { ...as(editor), json: { email: 'x@example.org', password: STAFF_PASSWORD, role: 'admin' } })).status).toBe(403);
-    expect((await app.request('PATCH', `/api/staff/${editor.staff.id}`, { ...as(editor), json: { role: 'admin' } })).status).toBe(403);
+    expect(
+      (
+        await app.request('POST', '/api/staff', {
+          ...as(editor),
+          json: { email: 'x@example.org', password: STAFF_PASSWORD, role: 'admin' },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await app.request('PATCH', `/api/staff/${editor.staff.id}`, { ...as(editor), json: { role: 'admin' } })).status,
+    ).toBe(403);
   });
 
   it('a new password ends that person’s sessions, and only the other ones of whoever changes their own', async () => {
     const fay = await signIn(app, 'fay@example.org', 'editor');
-    const res = await app.request('PATCH', `/api/staff/${fay.staff.id}`, { ...as(admin), json: { password: 'a brand new passphrase' } });
+    const res = await app.request('PATCH', `/api/staff/${fay.staff.id}`, {
+      ...as(admin),
+      json: { password: 'a brand new passphrase' },
+    });
     expect(res.status).toBe(200);
     expect((await app.request('GET', '/api/session', as(fay))).status).toBe(401);
     expect((await signIn(app, 'fay@example.org', 'editor', 'a brand new passphrase')).staff.id).toBe(fay.staff.id);
 
     const otherDevice = await signIn(app, 'ana@example.org');
-    const own = await app.request('PATCH', `/api/staff/${admin.staff.id}`, { ...as(admin), json: { password: STAFF_PASSWORD } });
+    const own = await app.request('PATCH', `/api/staff/${admin.staff.id}`, {
+      ...as(admin),
+      json: { password: STAFF_PASSWORD },
+    });
     expect(own.status).toBe(200);
     expect((await app.request('GET', '/api/session', as(admin))).status).toBe(200);
     expect((await app.request('GET', '/api/session', as(otherDevice))).status).toBe(401);
@@ -75,11 +114,15 @@ describe.each(databaseKinds())('staff accounts, tokens and test addresses on %s'
   });
 
   it('never demotes or deletes the last admin', async () => {
-    const admins = (await (await app.request('GET', '/api/staff')).json()).data.filter((s: { role: string }) => s.role === 'admin');
+    const admins = (await (await app.request('GET', '/api/staff')).json()).data.filter(
+      (s: { role: string }) => s.role === 'admin',
+    );
     expect(admins.map((s: { email: string }) => s.email)).toEqual(['ana@example.org']);
     const demote = await app.request('PATCH', `/api/staff/${admin.staff.id}`, { json: { role: 'editor' } });
     expect(demote.status).toBe(409);
-    expect((await demote.json()).error.message).toBe('ana@example.org is the last admin: make another admin before you demote this account');
+    expect((await demote.json()).error.message).toBe(
+      'ana@example.org is the last admin: make another admin before you demote this account',
+    );
     const remove = await app.request('DELETE', `/api/staff/${admin.staff.id}`);
     expect(remove.status).toBe(409);
     expect((await remove.json()).error.message).toMatch(/last admin/);
@@ -87,7 +130,10 @@ describe.each(databaseKinds())('staff accounts, tokens and test addresses on %s'
 
     // With a second admin, one of the two may go
     const hal = await signIn(app, 'hal@example.org', 'admin');
-    const demoted = await app.request('PATCH', `/api/staff/${hal.staff.id}`, { ...as(admin), json: { role: 'editor' } });
+    const demoted = await app.request('PATCH', `/api/staff/${hal.staff.id}`, {
+      ...as(admin),
+      json: { role: 'editor' },
+    });
     expect((await demoted.json()).role).toBe('editor');
     // the role counts at once, for a session already open
     expect((await app.request('GET', '/api/staff', as(hal))).status).toBe(403);
@@ -101,7 +147,10 @@ describe.each(databaseKinds())('staff accounts, tokens and test addresses on %s'
         staff.createUser({ email: `lou${round}@example.org`, password: STAFF_PASSWORD, role: 'admin' }),
       ]);
       await staff.updateUser(admin.staff.id, { role: 'editor' });
-      const results = await Promise.allSettled([staff.updateUser(kim.id, { role: 'editor' }), staff.updateUser(lou.id, { role: 'editor' })]);
+      const results = await Promise.allSettled([
+        staff.updateUser(kim.id, { role: 'editor' }),
+        staff.updateUser(lou.id, { role: 'editor' }),
+      ]);
       expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
       expect(await staff.countAdmins()).toBe(1);
       await staff.updateUser(admin.staff.id, { role: 'admin' });
@@ -110,15 +159,31 @@ describe.each(databaseKinds())('staff accounts, tokens and test addresses on %s'
   });
 
   it('creates an API token shown once, lists tokens without secrets, and revokes one at once', async () => {
-    const created = await app.request('POST', '/api/tokens', { ...as(admin), json: { name: 'newsletter sync', role: 'editor' } });
+    const created = await app.request('POST', '/api/tokens', {
+      ...as(admin),
+      json: { name: 'newsletter sync', role: 'editor' },
+    });
     expect(created.status).toBe(201);
     const token = await created.json();
-    expect(token).toEqual({ id: expect.any(Number), name: 'newsletter sync', role: 'editor', token: expect.stringMatching(/^pgn_/) });
+    expect(token).toEqual({
+      id: expect.any(Number),
+      name: 'newsletter sync',
+      role: 'editor',
+      token: expect.stringMatching(/^pgn_/),
+    });
     expect((await app.request('GET', '/api/topics', { token: token.token })).status).toBe(200);
 
     const list = await (await app.request('GET', '/api/tokens', as(admin))).json();
-    expect(list.data).toContainEqual({ id: token.id, name: 'newsletter sync', role: 'editor', createdAt: expect.any(String), lastUsedAt: expect.any(String) });
-    expect(list.data.find((t: { name: string }) => t.name === 'admin')).toEqual(expect.objectContaining({ role: 'admin' }));
+    expect(list.data).toContainEqual({
+      id: token.id,
+      name: 'newsletter sync',
+      role: 'editor',
+      createdAt: expect.any(String),
+      lastUsedAt: expect.any(String),
+    });
+    expect(list.data.find((t: { name: string }) => t.name === 'admin')).toEqual(
+      expect.objectContaining({ role: 'admin' }),
+    );
     for (const t of list.data) expect(Object.keys(t).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'role']);
     // the secret is base64url, which may itself hold an underscore: everything after the lookup
     expect(JSON.stringify(list)).not.toContain(/^pgn_[0-9a-f]{16}_(.+)$/.exec(token.token)![1]);
@@ -139,8 +204,14 @@ describe.each(databaseKinds())('staff accounts, tokens and test addresses on %s'
     const saved = await put({ addresses: ['Jo@Example.org', 'jo.phone@example.org', 'jo@example.org'] });
     expect(saved.status).toBe(200);
     expect(await saved.json()).toEqual({ testAddresses: ['jo@example.org', 'jo.phone@example.org'] });
-    expect((await (await app.request('GET', '/api/me', as(jo))).json()).testAddresses).toEqual(['jo@example.org', 'jo.phone@example.org']);
-    expect((await (await app.request('GET', '/api/session', as(jo))).json()).staff.testAddresses).toEqual(['jo@example.org', 'jo.phone@example.org']);
+    expect((await (await app.request('GET', '/api/me', as(jo))).json()).testAddresses).toEqual([
+      'jo@example.org',
+      'jo.phone@example.org',
+    ]);
+    expect((await (await app.request('GET', '/api/session', as(jo))).json()).staff.testAddresses).toEqual([
+      'jo@example.org',
+      'jo.phone@example.org',
+    ]);
     // another person's are their own
     expect((await (await app.request('GET', '/api/me', as(admin))).json()).testAddresses).toEqual([]);
 
@@ -148,7 +219,9 @@ describe.each(databaseKinds())('staff accounts, tokens and test addresses on %s'
     expect(tooMany.status).toBe(400);
     expect((await tooMany.json()).error.issues[0].path).toBe('addresses');
     const notAnEmail = await put({ addresses: ['ok@example.org', 'nope'] });
-    expect((await notAnEmail.json()).error.issues).toEqual([{ path: 'addresses[1]', message: 'must be an email address' }]);
+    expect((await notAnEmail.json()).error.issues).toEqual([
+      { path: 'addresses[1]', message: 'must be an email address' },
+    ]);
     expect((await put({ addresses: [] }, { token: null, headers: jo.headers({ csrf: false }) })).status).toBe(403);
     const withToken = await app.request('PUT', '/api/me/test-addresses', { json: { addresses: [] } });
     expect(withToken.status).toBe(400);
@@ -158,7 +231,16 @@ describe.each(databaseKinds())('staff accounts, tokens and test addresses on %s'
 
   it('describes the new routes in the OpenAPI document', async () => {
     const doc = await (await app.request('GET', '/api/openapi.json', { token: null })).json();
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/staff', '/api/staff/{id}', '/api/tokens', '/api/tokens/{id}', '/api/me', '/api/me/test-addresses']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/staff',
+        '/api/staff/{id}',
+        '/api/tokens',
+        '/api/tokens/{id}',
+        '/api/me',
+        '/api/me/test-addresses',
+      ]),
+    );
     expect(doc.components.securitySchemes.session).toEqual({ type: 'apiKey', in: 'cookie', name: 'pregon_session' });
   });
 });
@@ -170,7 +252,8 @@ describe.each(databaseKinds())('the queue dashboard on %s', (kind) => {
   });
   afterAll(() => app.close());
 
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${app.baseUrl}${path}`, { headers, redirect: 'manual' });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${app.baseUrl}${path}`, { headers, redirect: 'manual' });
 
   it('sends a visitor without a session to sign in, and back', async () => {
     const res = await get('/admin/queues');
@@ -214,7 +297,10 @@ describe.each(databaseKinds())('the queue dashboard on %s', (kind) => {
     });
     expect(res.status).toBe(403);
     expect(await app.request('GET', '/healthz')).toBeTruthy();
-    const same = await fetch(`${app.baseUrl}/admin/queues/api/queues/campaigns/pause`, { method: 'PUT', headers: { ...admin.headers(), origin: app.baseUrl } });
+    const same = await fetch(`${app.baseUrl}/admin/queues/api/queues/campaigns/pause`, {
+      method: 'PUT',
+      headers: { ...admin.headers(), origin: app.baseUrl },
+    });
     expect(same.status).toBe(200);
   });
 });

@@ -18,7 +18,10 @@ describe.each(databaseKinds())('staff sign-in on %s', (kind) => {
   afterAll(() => app.close());
 
   it('signs in with the right password: an httpOnly, SameSite=Lax, Secure session cookie and the CSRF token', async () => {
-    const res = await app.request('POST', '/api/session', { token: null, json: { email: ' Ana@Example.org ', password: STAFF_PASSWORD } });
+    const res = await app.request('POST', '/api/session', {
+      token: null,
+      json: { email: ' Ana@Example.org ', password: STAFF_PASSWORD },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const body = await res.json();
@@ -28,7 +31,10 @@ describe.each(databaseKinds())('staff sign-in on %s', (kind) => {
     });
     const cookie = setSessionCookie(res)!;
     expect(cookie).toMatch(/^pregon_session=[\w-]{43};/);
-    const attributes = cookie.split(';').slice(1).map((a) => a.trim().split('=')[0]!.toLowerCase());
+    const attributes = cookie
+      .split(';')
+      .slice(1)
+      .map((a) => a.trim().split('=')[0]!.toLowerCase());
     expect(attributes).toEqual(expect.arrayContaining(['path', 'httponly', 'samesite', 'secure', 'max-age']));
     expect(cookie).toMatch(/; Path=\/(;|$)/);
     expect(cookie).toMatch(/; SameSite=Lax(;|$)/);
@@ -48,8 +54,14 @@ describe.each(databaseKinds())('staff sign-in on %s', (kind) => {
   });
 
   it('answers a wrong password and an unknown email alike: 401, one message, no cookie', async () => {
-    const wrongPassword = await app.request('POST', '/api/session', { token: null, json: { email: 'ana@example.org', password: 'not the password' } });
-    const unknownEmail = await app.request('POST', '/api/session', { token: null, json: { email: 'nobody@example.org', password: STAFF_PASSWORD } });
+    const wrongPassword = await app.request('POST', '/api/session', {
+      token: null,
+      json: { email: 'ana@example.org', password: 'not the password' },
+    });
+    const unknownEmail = await app.request('POST', '/api/session', {
+      token: null,
+      json: { email: 'nobody@example.org', password: STAFF_PASSWORD },
+    });
     for (const res of [wrongPassword, unknownEmail]) {
       expect(res.status).toBe(401);
       expect(setSessionCookie(res)).toBeUndefined();
@@ -66,14 +78,20 @@ describe.each(databaseKinds())('staff sign-in on %s', (kind) => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.issues).toEqual([{ path: 'headers.content-type', message: 'must be application/json' }]);
+    expect((await res.json()).error.issues).toEqual([
+      { path: 'headers.content-type', message: 'must be application/json' },
+    ]);
     expect(setSessionCookie(res)).toBeUndefined();
   });
 
   it('lets a session into /api with the staff member’s role, as a token would', async () => {
     const eli = await signIn(app, 'eli@example.org');
     expect((await app.request('GET', '/api/topics', { token: null, headers: eli.headers() })).status).toBe(200);
-    const write = await app.request('POST', '/api/topics', { token: null, headers: eli.headers(), json: { key: 'eli-topic', name: { en: 'X' } } });
+    const write = await app.request('POST', '/api/topics', {
+      token: null,
+      headers: eli.headers(),
+      json: { key: 'eli-topic', name: { en: 'X' } },
+    });
     expect(write.status).toBe(403);
     expect((await write.json()).error.message).toBe('This needs the admin role');
     const me = await app.request('GET', '/api/me', { token: null, headers: eli.headers() });
@@ -84,7 +102,11 @@ describe.each(databaseKinds())('staff sign-in on %s', (kind) => {
     const ana = await signIn(app, 'ana@example.org');
     const topic = { key: 'csrf-topic', name: { en: 'CSRF' } };
     const other = await signIn(app, 'eli@example.org');
-    for (const headers of [ana.headers({ csrf: false }), { ...ana.headers(), 'x-csrf-token': 'x'.repeat(43) }, { ...ana.headers(), 'x-csrf-token': other.csrfToken }]) {
+    for (const headers of [
+      ana.headers({ csrf: false }),
+      { ...ana.headers(), 'x-csrf-token': 'x'.repeat(43) },
+      { ...ana.headers(), 'x-csrf-token': other.csrfToken },
+    ]) {
       const res = await app.request('POST', '/api/topics', { token: null, headers, json: topic });
       expect(res.status).toBe(403);
       const { error } = await res.json();
@@ -93,19 +115,28 @@ describe.each(databaseKinds())('staff sign-in on %s', (kind) => {
     }
     expect((await app.request('GET', '/api/topics/csrf-topic')).status).toBe(404);
     // reads need no CSRF token; with it, the change is made
-    expect((await app.request('GET', '/api/topics', { token: null, headers: ana.headers({ csrf: false }) })).status).toBe(200);
-    expect((await app.request('POST', '/api/topics', { token: null, headers: ana.headers(), json: topic })).status).toBe(201);
+    expect(
+      (await app.request('GET', '/api/topics', { token: null, headers: ana.headers({ csrf: false }) })).status,
+    ).toBe(200);
+    expect(
+      (await app.request('POST', '/api/topics', { token: null, headers: ana.headers(), json: topic })).status,
+    ).toBe(201);
   });
 
   it('needs no CSRF token with an API token, and the token wins over a cookie', async () => {
     const eli = await signIn(app, 'eli@example.org');
-    const res = await app.request('POST', '/api/topics', { headers: { cookie: eli.cookie }, json: { key: 'token-topic', name: { en: 'T' } } });
+    const res = await app.request('POST', '/api/topics', {
+      headers: { cookie: eli.cookie },
+      json: { key: 'token-topic', name: { en: 'T' } },
+    });
     expect(res.status).toBe(201); // the admin token's role, not the editor's session
   });
 
   it('signs out: DELETE /api/session needs the CSRF token, clears the cookie and ends the session', async () => {
     const ana = await signIn(app, 'ana@example.org');
-    expect((await app.request('DELETE', '/api/session', { token: null, headers: ana.headers({ csrf: false }) })).status).toBe(403);
+    expect(
+      (await app.request('DELETE', '/api/session', { token: null, headers: ana.headers({ csrf: false }) })).status,
+    ).toBe(403);
     expect((await app.request('GET', '/api/session', { token: null, headers: ana.headers() })).status).toBe(200);
 
     const out = await app.request('DELETE', '/api/session', { token: null, headers: ana.headers() });
@@ -113,7 +144,10 @@ describe.each(databaseKinds())('staff sign-in on %s', (kind) => {
     expect(setSessionCookie(out)).toMatch(/^pregon_session=;.*Expires=Thu, 01 Jan 1970/);
     const after = await app.request('GET', '/api/session', { token: null, headers: ana.headers() });
     expect(after.status).toBe(401);
-    expect(await after.json()).toEqual({ error: { code: 'unauthorized', message: 'Not signed in' }, setupRequired: false });
+    expect(await after.json()).toEqual({
+      error: { code: 'unauthorized', message: 'Not signed in' },
+      setupRequired: false,
+    });
     const api = await app.request('GET', '/api/topics', { token: null, headers: ana.headers() });
     expect(api.status).toBe(401);
     expect((await api.json()).error.message).toMatch(/session has ended/);
@@ -127,7 +161,11 @@ describe.each(databaseKinds())('staff sign-in on %s', (kind) => {
     const { db } = app.db.database;
     const hashOf = (s: typeof idle) => createHash('sha256').update(s.cookie.split('=')[1]!).digest('hex');
     const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
-    await db.updateTable('staff_sessions').set({ last_seen_at: ago(12 * HOUR + 60_000) }).where('id_hash', '=', hashOf(idle)).execute();
+    await db
+      .updateTable('staff_sessions')
+      .set({ last_seen_at: ago(12 * HOUR + 60_000) })
+      .where('id_hash', '=', hashOf(idle))
+      .execute();
     await db
       .updateTable('staff_sessions')
       .set({ created_at: ago(7 * 24 * HOUR), last_seen_at: ago(60_000), expires_at: ago(1000) })
@@ -136,14 +174,27 @@ describe.each(databaseKinds())('staff sign-in on %s', (kind) => {
     for (const ended of [idle, busy]) {
       expect((await app.request('GET', '/api/topics', { token: null, headers: ended.headers() })).status).toBe(401);
     }
-    expect(await db.selectFrom('staff_sessions').select('id_hash').where('id_hash', 'in', [hashOf(idle), hashOf(busy)]).execute()).toEqual([]);
+    expect(
+      await db
+        .selectFrom('staff_sessions')
+        .select('id_hash')
+        .where('id_hash', 'in', [hashOf(idle), hashOf(busy)])
+        .execute(),
+    ).toEqual([]);
   });
 
   it('notes when a session was last used at most once a minute', async () => {
     const ana = await signIn(app, 'ana@example.org');
     const { db } = app.db.database;
     const idHash = createHash('sha256').update(ana.cookie.split('=')[1]!).digest('hex');
-    const read = async () => (await db.selectFrom('staff_sessions').select('last_seen_at').where('id_hash', '=', idHash).executeTakeFirstOrThrow()).last_seen_at;
+    const read = async () =>
+      (
+        await db
+          .selectFrom('staff_sessions')
+          .select('last_seen_at')
+          .where('id_hash', '=', idHash)
+          .executeTakeFirstOrThrow()
+      ).last_seen_at;
     const first = await read();
     await app.request('GET', '/api/topics', { token: null, headers: ana.headers() });
     expect(await read()).toBe(first);
@@ -154,7 +205,12 @@ describe.each(databaseKinds())('staff sign-in on %s', (kind) => {
   });
 
   it('refuses a cookie that is no session, and a session whose person was deleted', async () => {
-    const fake = session(`pregon_session=${'A'.repeat(43)}`, 'x', { id: 0, email: '', role: 'admin', testAddresses: [] });
+    const fake = session(`pregon_session=${'A'.repeat(43)}`, 'x', {
+      id: 0,
+      email: '',
+      role: 'admin',
+      testAddresses: [],
+    });
     expect((await app.request('GET', '/api/topics', { token: null, headers: fake.headers() })).status).toBe(401);
     await app.stores.staff.createUser({ email: 'gone@example.org', password: STAFF_PASSWORD, role: 'editor' });
     const gone = await signIn(app, 'gone@example.org');
@@ -177,7 +233,8 @@ describe.each(databaseKinds())('throttling failed sign-ins on %s', (kind) => {
   });
   afterAll(() => Promise.all([perEmail.close(), perIp.close()]));
 
-  const attempt = (app: TestApp, email: string, password: string) => app.request('POST', '/api/session', { token: null, json: { email, password } });
+  const attempt = (app: TestApp, email: string, password: string) =>
+    app.request('POST', '/api/session', { token: null, json: { email, password } });
 
   it('answers 429 after too many failures for one email, counting failures only', async () => {
     expect((await attempt(perEmail, 'ana@example.org', 'wrong password 1')).status).toBe(401);
@@ -189,7 +246,9 @@ describe.each(databaseKinds())('throttling failed sign-ins on %s', (kind) => {
     const limited = await attempt(perEmail, 'ana@example.org', 'wrong password 4');
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await limited.json()).toEqual({ error: { code: 'rate_limited', message: expect.stringMatching(/Too many failed attempts/) } });
+    expect(await limited.json()).toEqual({
+      error: { code: 'rate_limited', message: expect.stringMatching(/Too many failed attempts/) },
+    });
     // now even the right password waits; another address does not
     expect((await attempt(perEmail, 'ana@example.org', STAFF_PASSWORD)).status).toBe(429);
     expect((await attempt(perEmail, 'someone@example.org', 'anything at all')).status).toBe(401);
@@ -201,7 +260,10 @@ describe.each(databaseKinds())('throttling failed sign-ins on %s', (kind) => {
     }
     expect((await attempt(perIp, 'd@example.org', 'wrong password')).status).toBe(429);
     expect((await attempt(perIp, 'ana@example.org', STAFF_PASSWORD)).status).toBe(429);
-    const setup = await perIp.request('POST', '/api/setup', { token: null, json: { code: 'ABCD-EFGH', email: 'x@example.org', password: STAFF_PASSWORD } });
+    const setup = await perIp.request('POST', '/api/setup', {
+      token: null,
+      json: { code: 'ABCD-EFGH', email: 'x@example.org', password: STAFF_PASSWORD },
+    });
     expect(setup.status).toBe(429);
     expect(await perIp.stores.staff.countAdmins()).toBe(0);
   });
@@ -222,18 +284,30 @@ describe.each(databaseKinds())('first-run setup on %s', (kind) => {
     expect(await (await app.request('GET', '/api/setup', { token: null })).json()).toEqual({ required: true });
     const res = await app.request('GET', '/api/session', { token: null });
     expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ error: { code: 'unauthorized', message: 'Not signed in' }, setupRequired: true });
+    expect(await res.json()).toEqual({
+      error: { code: 'unauthorized', message: 'Not signed in' },
+      setupRequired: true,
+    });
   });
 
   it('refuses a wrong code with 403 naming the code, and a short password with 400', async () => {
     const res = await setup(app, 'ABCD-EFGX');
     expect(res.status).toBe(403);
     expect(await res.json()).toEqual({
-      error: { code: 'forbidden', message: 'The setup code is wrong', issues: [{ path: 'code', message: expect.any(String) }] },
+      error: {
+        code: 'forbidden',
+        message: 'The setup code is wrong',
+        issues: [{ path: 'code', message: expect.any(String) }],
+      },
     });
-    const short = await app.request('POST', '/api/setup', { token: null, json: { code: 'ABCD-EFGH', email: 'first@example.org', password: 'short' } });
+    const short = await app.request('POST', '/api/setup', {
+      token: null,
+      json: { code: 'ABCD-EFGH', email: 'first@example.org', password: 'short' },
+    });
     expect(short.status).toBe(400);
-    expect((await short.json()).error.issues).toEqual([{ path: 'password', message: 'must be at least 12 characters' }]);
+    expect((await short.json()).error.issues).toEqual([
+      { path: 'password', message: 'must be at least 12 characters' },
+    ]);
     expect(await app.stores.staff.countAdmins()).toBe(0);
   });
 
@@ -245,7 +319,10 @@ describe.each(databaseKinds())('first-run setup on %s', (kind) => {
     const res = await setup(app, ' abcdefgh ');
     expect(res.status).toBe(201);
     const body = await res.json();
-    expect(body).toEqual({ staff: { id: expect.any(Number), email: 'first@example.org', role: 'admin', testAddresses: [] }, csrfToken: expect.any(String) });
+    expect(body).toEqual({
+      staff: { id: expect.any(Number), email: 'first@example.org', role: 'admin', testAddresses: [] },
+      csrfToken: expect.any(String),
+    });
     const first = session(sessionCookie(res)!, body.csrfToken, body.staff);
     expect((await app.request('GET', '/api/staff', { token: null, headers: first.headers() })).status).toBe(200);
     expect(await (await app.request('GET', '/api/setup', { token: null })).json()).toEqual({ required: false });

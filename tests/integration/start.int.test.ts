@@ -56,7 +56,9 @@ describe('npm start', { timeout: 120_000 }, () => {
       expect(output).toContain('npm run cli -- create-admin');
       expect(output).toContain(`read sent mail at http://localhost:${env.PORT}/admin/mail`);
       expect(output).toContain('Loaded the example bulletin "Launch, petition on refugees, 100 days" as a draft');
-      expect(output).toMatch(/First run: open http:\/\/localhost:\d+\/admin\/setup and enter the code [A-Z0-9]{4}-[A-Z0-9]{4}/);
+      expect(output).toMatch(
+        /First run: open http:\/\/localhost:\d+\/admin\/setup and enter the code [A-Z0-9]{4}-[A-Z0-9]{4}/,
+      );
       // the built staff web app is served
       const app = await fetch(`http://127.0.0.1:${env.PORT}/admin/setup`);
       expect(app.status).toBe(200);
@@ -73,7 +75,12 @@ describe('npm start', { timeout: 120_000 }, () => {
   });
 
   it('exits with a short plain message, not a stack trace, when Redis is unreachable', () => {
-    const run = spawnSync('npm', ['start'], { cwd: ROOT, env: { ...env, REDIS_URL: 'redis://127.0.0.1:1' }, encoding: 'utf8', timeout: 90_000 });
+    const run = spawnSync('npm', ['start'], {
+      cwd: ROOT,
+      env: { ...env, REDIS_URL: 'redis://127.0.0.1:1' },
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('Cannot reach Redis at redis://127.0.0.1:1');
     expect(run.stderr).toContain('redis-server');
@@ -96,11 +103,19 @@ describe('npm start', { timeout: 120_000 }, () => {
   });
 
   it('creates an admin and a token from the CLI; the token alone is the last line and it opens the API', async () => {
-    const cli = (...args: string[]) => spawnSync('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 90_000 });
+    const cli = (...args: string[]) =>
+      spawnSync('npm', ['run', '--silent', 'cli', '--', ...args], {
+        cwd: ROOT,
+        env,
+        encoding: 'utf8',
+        timeout: 90_000,
+      });
     const admin = cli('create-admin', '--email', 'Admin@Example.org', '--password', 'a long enough passphrase');
     expect(admin.status, admin.stderr).toBe(0);
     expect(admin.stdout).toContain('admin@example.org');
-    expect(cli('create-admin', '--email', 'admin@example.org', '--password', 'a long enough passphrase').stderr).toContain('already exists');
+    expect(
+      cli('create-admin', '--email', 'admin@example.org', '--password', 'a long enough passphrase').stderr,
+    ).toContain('already exists');
     expect(cli('create-admin', '--email', 'nope', '--password', 'short').stderr).toMatch(/--email: .*\n--password: /);
     const unknown = cli('create-token', '--colour', 'red');
     expect(unknown.status).toBe(2);
@@ -116,12 +131,16 @@ describe('npm start', { timeout: 120_000 }, () => {
     try {
       let res: Response | undefined;
       for (let i = 0; i < 300 && !res; i++) {
-        res = await fetch(`http://127.0.0.1:${env.PORT}/api/topics`, { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+        res = await fetch(`http://127.0.0.1:${env.PORT}/api/topics`, {
+          headers: { authorization: `Bearer ${token}` },
+        }).catch(() => undefined);
         if (!res) await new Promise((r) => setTimeout(r, 200));
       }
       expect(res?.status).toBe(200);
       // the example bulletin, loaded on the empty database, is there once: a restart adds no second copy
-      const list = await (await fetch(`http://127.0.0.1:${env.PORT}/api/bulletins`, { headers: { authorization: `Bearer ${token}` } })).json();
+      const list = await (
+        await fetch(`http://127.0.0.1:${env.PORT}/api/bulletins`, { headers: { authorization: `Bearer ${token}` } })
+      ).json();
       expect(list.data.map((b: { title: string }) => b.title)).toEqual(['Launch, petition on refugees, 100 days']);
     } finally {
       process.kill(-child.pid!, 'SIGTERM');

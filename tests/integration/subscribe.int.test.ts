@@ -65,12 +65,21 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
-  const post = (path: string, fields: Record<string, string | string[]>, options: { url?: string; headers?: Record<string, string> } = {}) => {
+  const post = (
+    path: string,
+    fields: Record<string, string | string[]>,
+    options: { url?: string; headers?: Record<string, string> } = {},
+  ) => {
     const body = new URLSearchParams();
     for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) body.append(name, v);
-    return fetch(`${options.url ?? baseUrl}${path}`, { method: 'POST', headers: { ...FORM, ...options.headers }, body });
+    return fetch(`${options.url ?? baseUrl}${path}`, {
+      method: 'POST',
+      headers: { ...FORM, ...options.headers },
+      body,
+    });
   };
-  const subscribe = (fields: Record<string, string | string[]>, lang = 'en') => post(`/subscribe?lang=${lang}`, { language: 'en', ...fields });
+  const subscribe = (fields: Record<string, string | string[]>, lang = 'en') =>
+    post(`/subscribe?lang=${lang}`, { language: 'en', ...fields });
 
   const inbox = async (to: string): Promise<StoredEmail[]> => {
     const { emails } = (await (await fetch(`${ses.url}/store`)).json()) as { emails: StoredEmail[] };
@@ -84,7 +93,8 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     }
     throw new Error(`gave up waiting for ${what}`);
   };
-  const mails = (to: string, count: number) => waitFor(`${count} mail(s) to ${to}`, async () => ((await inbox(to)).length >= count ? inbox(to) : undefined));
+  const mails = (to: string, count: number) =>
+    waitFor(`${count} mail(s) to ${to}`, async () => ((await inbox(to)).length >= count ? inbox(to) : undefined));
   /** The confirmation link of the newest mail to `to`, as a path. */
   const confirmPath = async (to: string, count = 1) => {
     const mail = (await mails(to, count)).at(-1)!;
@@ -98,13 +108,36 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     await mails(sentinel, 1);
   };
 
-  const row = (email: string) => db.database.db.selectFrom('subscribers').select(['id', 'name', 'language', 'status']).where('email', '=', email).executeTakeFirst();
+  const row = (email: string) =>
+    db.database.db
+      .selectFrom('subscribers')
+      .select(['id', 'name', 'language', 'status'])
+      .where('email', '=', email)
+      .executeTakeFirst();
   const topicsOf = async (id: number) =>
     (
-      await db.database.db.selectFrom('subscriptions').innerJoin('topics', 'topics.id', 'subscriptions.topic_id').select('topics.key').where('subscriber_id', '=', id).orderBy('topics.key').execute()
+      await db.database.db
+        .selectFrom('subscriptions')
+        .innerJoin('topics', 'topics.id', 'subscriptions.topic_id')
+        .select('topics.key')
+        .where('subscriber_id', '=', id)
+        .orderBy('topics.key')
+        .execute()
     ).map((t) => t.key);
-  const events = (id: number) => db.database.db.selectFrom('consent_events').select(['event', 'source', 'language']).where('subscriber_id', '=', id).orderBy('id').execute();
-  const subscriberCount = async () => (await db.database.db.selectFrom('subscribers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+  const events = (id: number) =>
+    db.database.db
+      .selectFrom('consent_events')
+      .select(['event', 'source', 'language'])
+      .where('subscriber_id', '=', id)
+      .orderBy('id')
+      .execute();
+  const subscriberCount = async () =>
+    (
+      await db.database.db
+        .selectFrom('subscribers')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n;
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
@@ -113,8 +146,16 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     ses = await startSesEmulator(0);
     await fetch(`${ses.url}/clear-store`, { method: 'POST' });
     redis = commandClient(REDIS_URL);
-    await stores.settings.update({ organisationName: 'Red de Derechos', senderEmail: 'hola@red.example', senderName: 'Red' });
-    await stores.topics.create({ key: 'border', name: { en: 'Border news', es: 'Noticias de la frontera' }, public: true });
+    await stores.settings.update({
+      organisationName: 'Red de Derechos',
+      senderEmail: 'hola@red.example',
+      senderName: 'Red',
+    });
+    await stores.topics.create({
+      key: 'border',
+      name: { en: 'Border news', es: 'Noticias de la frontera' },
+      public: true,
+    });
     await stores.topics.create({ key: 'press', name: { en: 'Press list' }, public: false });
     baseUrl = await serve({ postsPerIp: 1000 });
   });
@@ -138,12 +179,18 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     expect(html).toContain('<html lang="es">');
     expect(html).toContain('<p class="field"><label for="email">Correo electrónico</label>');
     expect(html).toMatch(/<fieldset[^>]*>\n<legend id="topics-legend"[^>]*>Temas<\/legend>/);
-    expect(html).toContain('<p id="topics-hint" class="hint">Elige lo que quieres recibir. Si no eliges ninguno, los recibes todos.</p>');
-    expect(html).toContain('<label class="choice"><input type="checkbox" name="topics" value="border"> <span><strong>Noticias de la frontera</strong></span></label>');
+    expect(html).toContain(
+      '<p id="topics-hint" class="hint">Elige lo que quieres recibir. Si no eliges ninguno, los recibes todos.</p>',
+    );
+    expect(html).toContain(
+      '<label class="choice"><input type="checkbox" name="topics" value="border"> <span><strong>Noticias de la frontera</strong></span></label>',
+    );
     expect(html).not.toContain('press');
     expect(html).not.toContain('Press list');
     expect(html).toContain('<a href="/subscribe?lang=en" lang="en" hreflang="en">English</a>');
-    expect(html).toMatch(/<div style="[^"]*left:-10000px[^"]*" aria-hidden="true">.*name="website" type="text" tabindex="-1"/);
+    expect(html).toMatch(
+      /<div style="[^"]*left:-10000px[^"]*" aria-hidden="true">.*name="website" type="text" tabindex="-1"/,
+    );
   });
 
   it('makes a new address pending with its topics and language, and mails it a confirmation in that language', async () => {
@@ -170,7 +217,12 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
   });
 
   it('takes the language as people write it, a code in any case or its name, and shows the page in a language so named', async () => {
-    for (const [written, email] of [['ES', 'es-code@example.org'], ['Spanish', 'es-english@example.org'], ['español', 'es-own@example.org'], ['EN', 'en-code@example.org']]) {
+    for (const [written, email] of [
+      ['ES', 'es-code@example.org'],
+      ['Spanish', 'es-english@example.org'],
+      ['español', 'es-own@example.org'],
+      ['EN', 'en-code@example.org'],
+    ]) {
       const res = await subscribe({ email: email!, language: written!, topics: 'border' });
       expect(res.status, written).toBe(200);
       expect((await row(email!))?.language, written).toBe(written === 'EN' ? 'en' : 'es');
@@ -178,7 +230,7 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     expect(await (await fetch(`${baseUrl}/subscribe?lang=Spanish`)).text()).toContain('<html lang="es"');
   });
 
-  it('follows every public topic when none is ticked, as the form says, so the confirmed person is in each topic\'s bulletins', async () => {
+  it("follows every public topic when none is ticked, as the form says, so the confirmed person is in each topic's bulletins", async () => {
     await stores.topics.create({ key: 'housing', name: { en: 'Housing' }, public: true });
     try {
       expect((await subscribe({ email: 'no-topic@example.org' })).status).toBe(200);
@@ -200,7 +252,9 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     const page = await shown.text();
     expect(page).toContain('<html lang="es">');
     expect(page).toContain('a•••@example.org');
-    expect(page).toContain('<form method="post" action="?lang=es"><button type="submit">Confirmar mi suscripción</button></form>');
+    expect(page).toContain(
+      '<form method="post" action="?lang=es"><button type="submit">Confirmar mi suscripción</button></form>',
+    );
     expect((await row('ana@example.org'))!.status).toBe('pending');
     expect(await events(ana.id)).toHaveLength(1);
 
@@ -214,7 +268,9 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
       { event: 'subscription_requested', source: 'form', language: 'en' },
       { event: 'confirmed', source: 'form', language: 'es' },
     ]);
-    expect(await (await fetch(`${baseUrl}${path}?lang=en`)).text()).toContain('<h1>Your subscription is confirmed</h1>');
+    expect(await (await fetch(`${baseUrl}${path}?lang=en`)).text()).toContain(
+      '<h1>Your subscription is confirmed</h1>',
+    );
   });
 
   it('offers a new mail for an expired link, and the new link confirms', async () => {
@@ -227,7 +283,9 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
       expect(res.status).toBe(200);
       const html = await res.text();
       expect(html).toContain('<h1>This link has expired</h1>');
-      expect(html).toContain(`<form method="post" action="/confirm/${token}/resend?lang=en"><button type="submit">Send me a new link</button></form>`);
+      expect(html).toContain(
+        `<form method="post" action="/confirm/${token}/resend?lang=en"><button type="submit">Send me a new link</button></form>`,
+      );
     }
     expect((await row('ben@example.org'))!.status).toBe('pending');
 
@@ -247,9 +305,18 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     const cara = (await row('cara@example.org'))!;
     const token = good.split('/').at(-1)!;
     const [payload] = token.split('.');
-    const bad = [`${token.slice(0, -3)}abc`, token.slice(0, -10), stores.signer.sign('unsubscribe', Buffer.from(payload!, 'base64url').toString()), 'nonsense'];
+    const bad = [
+      `${token.slice(0, -3)}abc`,
+      token.slice(0, -10),
+      stores.signer.sign('unsubscribe', Buffer.from(payload!, 'base64url').toString()),
+      'nonsense',
+    ];
     for (const t of bad) {
-      for (const [method, path] of [['GET', `/confirm/${t}`], ['POST', `/confirm/${t}`], ['POST', `/confirm/${t}/resend`]] as const) {
+      for (const [method, path] of [
+        ['GET', `/confirm/${t}`],
+        ['POST', `/confirm/${t}`],
+        ['POST', `/confirm/${t}/resend`],
+      ] as const) {
         const res = await fetch(`${baseUrl}${path}`, { method });
         expect(res.status, `${method} ${path}`).toBe(400);
         expect(await res.text()).toContain('<h1>This link does not work</h1>');
@@ -290,7 +357,10 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
   });
 
   it('takes someone who unsubscribed back to pending with their new choice and a new confirmation', async () => {
-    const back = await stores.subscribers.create(SubscriberInput.parse({ email: 'back@example.org', status: 'active', topics: ['press'] }), 'api');
+    const back = await stores.subscribers.create(
+      SubscriberInput.parse({ email: 'back@example.org', status: 'active', topics: ['press'] }),
+      'api',
+    );
     await stores.supporters.unsubscribe((await stores.supporters.subscriber(back.id))!, null);
     const res = await subscribe({ email: 'back@example.org', language: 'es', topics: 'border' }, 'es');
     expect(await res.text()).toContain('<h1>Revisa tu correo</h1>');
@@ -318,19 +388,38 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
   it('shows the form again with the error at the field for bad input, with status 400, and changes nothing', async () => {
     const before = await subscriberCount();
     const cases: { fields: Record<string, string>; field: string; message: string }[] = [
-      { fields: { email: '"><script>alert(1)</script>' }, field: 'email', message: 'Enter an email address such as name@example.org.' },
-      { fields: { email: 'dora@example.org', topics: 'press' }, field: 'topics', message: 'Choose among the topics listed.' },
-      { fields: { email: 'dora@example.org', name: 'x'.repeat(201) }, field: 'name', message: 'Your name can have at most 200 characters.' },
-      { fields: { email: 'dora@example.org', language: 'fr' }, field: 'language', message: 'Choose English or Spanish.' },
+      {
+        fields: { email: '"><script>alert(1)</script>' },
+        field: 'email',
+        message: 'Enter an email address such as name@example.org.',
+      },
+      {
+        fields: { email: 'dora@example.org', topics: 'press' },
+        field: 'topics',
+        message: 'Choose among the topics listed.',
+      },
+      {
+        fields: { email: 'dora@example.org', name: 'x'.repeat(201) },
+        field: 'name',
+        message: 'Your name can have at most 200 characters.',
+      },
+      {
+        fields: { email: 'dora@example.org', language: 'fr' },
+        field: 'language',
+        message: 'Choose English or Spanish.',
+      },
     ];
     for (const { fields, field, message } of cases) {
       const res = await subscribe(fields);
       expect(res.status, field).toBe(400);
       const html = await res.text();
       expect(html).toContain('<title>Error: Subscribe · Red de Derechos</title>');
-      expect(html).toContain(`<p id="${field}-error" style="font-weight:700;border-left:4px solid #b3261e;padding-left:8px;margin:4px 0">Error: ${message}</p>`);
+      expect(html).toContain(
+        `<p id="${field}-error" style="font-weight:700;border-left:4px solid #b3261e;padding-left:8px;margin:4px 0">Error: ${message}</p>`,
+      );
       expect(html).toContain(`<li><a href="#${field === 'topics' ? 'topics-legend' : field}">${message}</a></li>`);
-      if (field !== 'topics') expect(html).toMatch(new RegExp(`id="${field}"[^>]* aria-invalid="true" aria-describedby="${field}-error"`));
+      if (field !== 'topics')
+        expect(html).toMatch(new RegExp(`id="${field}"[^>]* aria-invalid="true" aria-describedby="${field}-error"`));
       expect(html).not.toContain('<script>');
     }
     const escaped = await (await subscribe(cases[0]!.fields)).text();
@@ -347,7 +436,9 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     const eva = (await row('eva@example.org'))!;
     await mails('eva@example.org', 3);
     await waitFor('the limit to be logged twice', async () =>
-      logged.filter((line) => line.subscriberId === eva.id && line.msg.includes('per-address limit')).length === 2 ? true : undefined,
+      logged.filter((line) => line.subscriberId === eva.id && line.msg.includes('per-address limit')).length === 2
+        ? true
+        : undefined,
     );
     expect(await inbox('eva@example.org')).toHaveLength(3);
   });
@@ -355,12 +446,17 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
   it('answers 429 after too many posts from one IP address, for the form and for a new link alike', async () => {
     const limited = await serve({ postsPerIp: 2 });
     const from = (ip: string) => ({ url: limited, headers: { 'x-forwarded-for': ip } });
-    for (let i = 0; i < 2; i++) expect((await post('/subscribe', { email: 'x@example.org', website: 'bot' }, from('198.51.100.7'))).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect((await post('/subscribe', { email: 'x@example.org', website: 'bot' }, from('198.51.100.7'))).status).toBe(
+        200,
+      );
     const refused = await post('/subscribe?lang=es', { email: 'x@example.org' }, from('198.51.100.7'));
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await refused.text()).toContain('<h1>Demasiados intentos</h1>');
     expect((await post('/confirm/whatever/resend', {}, from('198.51.100.7'))).status).toBe(429);
-    expect((await post('/subscribe', { email: 'x@example.org', website: 'bot' }, from('198.51.100.8'))).status).toBe(200);
+    expect((await post('/subscribe', { email: 'x@example.org', website: 'bot' }, from('198.51.100.8'))).status).toBe(
+      200,
+    );
   });
 });

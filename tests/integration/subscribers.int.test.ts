@@ -15,15 +15,32 @@ describe.each(databaseKinds())('subscribers API on %s', (kind) => {
   afterAll(() => app.close());
 
   it('adds a subscriber as pending unless told active, and logs the consent', async () => {
-    const res = await create({ email: ' Ana.Lopez@Example.ORG ', name: 'Ana López', language: 'es', topics: ['refugees'], tags: ['press'] });
+    const res = await create({
+      email: ' Ana.Lopez@Example.ORG ',
+      name: 'Ana López',
+      language: 'es',
+      topics: ['refugees'],
+      tags: ['press'],
+    });
     expect(res.status).toBe(201);
     const ana = await res.json();
-    expect(ana).toMatchObject({ email: 'ana.lopez@example.org', status: 'pending', language: 'es', topics: ['refugees'], tags: ['press'] });
+    expect(ana).toMatchObject({
+      email: 'ana.lopez@example.org',
+      status: 'pending',
+      language: 'es',
+      topics: ['refugees'],
+      tags: ['press'],
+    });
 
     const active = await (await create({ email: 'ben@example.org', status: 'active' })).json();
     expect(active.status).toBe('active');
 
-    const events = await app.db.database.db.selectFrom('consent_events').selectAll().where('subscriber_id', 'in', [ana.id, active.id]).orderBy('id').execute();
+    const events = await app.db.database.db
+      .selectFrom('consent_events')
+      .selectAll()
+      .where('subscriber_id', 'in', [ana.id, active.id])
+      .orderBy('id')
+      .execute();
     expect(events.map((e) => [e.event, e.source, e.language])).toEqual([
       ['subscription_requested', 'api', 'es'],
       ['subscribed', 'api', 'en'],
@@ -45,7 +62,9 @@ describe.each(databaseKinds())('subscribers API on %s', (kind) => {
   it('rejects an unknown topic with 400 and creates nobody', async () => {
     const res = await create({ email: 'carla@example.org', topics: ['refugees', 'no-such-topic'] });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.issues).toEqual([{ path: 'topics[1]', message: 'no topic with key "no-such-topic"' }]);
+    expect((await res.json()).error.issues).toEqual([
+      { path: 'topics[1]', message: 'no topic with key "no-such-topic"' },
+    ]);
     const list = await (await app.request('GET', '/api/subscribers?email=carla')).json();
     expect(list.total).toBe(0);
   });
@@ -58,9 +77,20 @@ describe.each(databaseKinds())('subscribers API on %s', (kind) => {
   });
 
   it('reads a language in any case, or by its English or own name, and stores its code', async () => {
-    const written = { 'es-upper@example.org': 'ES', 'es-name@example.org': 'Spanish', 'es-native@example.org': 'español', 'pt@example.org': 'pt-br' };
-    for (const [email, language] of Object.entries(written)) expect((await create({ email, language, status: 'active' })).status, language).toBe(201);
-    const stored = await app.db.database.db.selectFrom('subscribers').select(['email', 'language']).where('email', 'in', Object.keys(written)).orderBy('email').execute();
+    const written = {
+      'es-upper@example.org': 'ES',
+      'es-name@example.org': 'Spanish',
+      'es-native@example.org': 'español',
+      'pt@example.org': 'pt-br',
+    };
+    for (const [email, language] of Object.entries(written))
+      expect((await create({ email, language, status: 'active' })).status, language).toBe(201);
+    const stored = await app.db.database.db
+      .selectFrom('subscribers')
+      .select(['email', 'language'])
+      .where('email', 'in', Object.keys(written))
+      .orderBy('email')
+      .execute();
     expect(stored).toEqual([
       { email: 'es-name@example.org', language: 'es' },
       { email: 'es-native@example.org', language: 'es' },
@@ -75,19 +105,32 @@ describe.each(databaseKinds())('subscribers API on %s', (kind) => {
 
     const refused = await app.request('PATCH', `/api/subscribers/${pt[0].id}`, { json: { language: 'Klingon' } });
     expect(refused.status).toBe(400);
-    expect((await refused.json()).error.issues).toEqual([{ path: 'language', message: "must be a language code such as en, es or pt-BR, or a language's name such as Spanish or Español" }]);
+    expect((await refused.json()).error.issues).toEqual([
+      {
+        path: 'language',
+        message: "must be a language code such as en, es or pt-BR, or a language's name such as Spanish or Español",
+      },
+    ]);
   });
 
   it('lists a page at a time and filters by email, status, topic, language and tag', async () => {
     for (let i = 0; i < 5; i++) {
-      await create({ email: `page${i}@example.org`, status: 'active', topics: ['border'], tags: i % 2 ? ['volunteer'] : [], language: i < 2 ? 'es' : 'en' });
+      await create({
+        email: `page${i}@example.org`,
+        status: 'active',
+        topics: ['border'],
+        tags: i % 2 ? ['volunteer'] : [],
+        language: i < 2 ? 'es' : 'en',
+      });
     }
     const page = await (await app.request('GET', '/api/subscribers?email=page&perPage=2&page=2')).json();
     expect(page).toMatchObject({ page: 2, perPage: 2, total: 5 });
     expect(page.data.map((s: { email: string }) => s.email)).toEqual(['page2@example.org', 'page3@example.org']);
 
     const q = async (query: string) =>
-      (await (await app.request('GET', `/api/subscribers?${query}`)).json()).data.map((s: { email: string }) => s.email);
+      (await (await app.request('GET', `/api/subscribers?${query}`)).json()).data.map(
+        (s: { email: string }) => s.email,
+      );
     expect(await q('topic=border&tag=volunteer')).toEqual(['page1@example.org', 'page3@example.org']);
     expect(await q('topic=border&language=es')).toEqual(['page0@example.org', 'page1@example.org']);
     expect(await q('status=pending')).toEqual(['ana.lopez@example.org']);
@@ -116,10 +159,22 @@ describe.each(databaseKinds())('subscribers API on %s', (kind) => {
   it('updates fields, replaces topics and tags, and logs a status change', async () => {
     const ben = (await (await app.request('GET', '/api/subscribers?email=ben@')).json()).data[0];
     const res = await app.request('PATCH', `/api/subscribers/${ben.id}`, {
-      json: { name: 'Ben', topics: ['weekly-bulletin', 'border'], tags: ['board'], attributes: { city: 'El Paso' }, status: 'unsubscribed' },
+      json: {
+        name: 'Ben',
+        topics: ['weekly-bulletin', 'border'],
+        tags: ['board'],
+        attributes: { city: 'El Paso' },
+        status: 'unsubscribed',
+      },
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ name: 'Ben', topics: ['border', 'weekly-bulletin'], tags: ['board'], attributes: { city: 'El Paso' }, status: 'unsubscribed' });
+    expect(await res.json()).toMatchObject({
+      name: 'Ben',
+      topics: ['border', 'weekly-bulletin'],
+      tags: ['board'],
+      attributes: { city: 'El Paso' },
+      status: 'unsubscribed',
+    });
     const { consent } = await (await app.request('GET', `/api/subscribers/${ben.id}`)).json();
     expect(consent.map((e: { event: string; source: string }) => [e.event, e.source])).toEqual([
       ['subscribed', 'api'],
@@ -128,21 +183,31 @@ describe.each(databaseKinds())('subscribers API on %s', (kind) => {
 
     const empty = await app.request('PATCH', `/api/subscribers/${ben.id}`, { json: {} });
     expect(empty.status).toBe(400);
-    const taken = await app.request('PATCH', `/api/subscribers/${ben.id}`, { json: { email: 'ANA.lopez@example.org' } });
+    const taken = await app.request('PATCH', `/api/subscribers/${ben.id}`, {
+      json: { email: 'ANA.lopez@example.org' },
+    });
     expect(taken.status).toBe(409);
   });
 
   it('erases a subscriber: the personal data goes, a hash stays, and the address cannot come back silently', async () => {
-    const dana = await (await create({ email: 'dana@example.org', name: 'Dana', tags: ['press'], topics: ['refugees'] })).json();
+    const dana = await (
+      await create({ email: 'dana@example.org', name: 'Dana', tags: ['press'], topics: ['refugees'] })
+    ).json();
     expect((await app.request('DELETE', `/api/subscribers/${dana.id}`, { token: app.editorToken })).status).toBe(403);
     expect((await app.request('DELETE', `/api/subscribers/${dana.id}`)).status).toBe(204);
     expect((await app.request('GET', `/api/subscribers/${dana.id}`)).status).toBe(404);
 
     const db = app.db.database.db;
-    expect(await db.selectFrom('subscriber_tags').selectAll().where('subscriber_id', '=', dana.id).execute()).toEqual([]);
-    expect(await db.selectFrom('consent_events').selectAll().where('subscriber_id', '=', dana.id).execute()).toEqual([]);
+    expect(await db.selectFrom('subscriber_tags').selectAll().where('subscriber_id', '=', dana.id).execute()).toEqual(
+      [],
+    );
+    expect(await db.selectFrom('consent_events').selectAll().where('subscriber_id', '=', dana.id).execute()).toEqual(
+      [],
+    );
     const suppressions = await db.selectFrom('suppressions').selectAll().execute();
-    expect(suppressions).toEqual([{ email_hash: app.suppressions.hash('dana@example.org'), reason: 'erased', created_at: expect.any(String) }]);
+    expect(suppressions).toEqual([
+      { email_hash: app.suppressions.hash('dana@example.org'), reason: 'erased', created_at: expect.any(String) },
+    ]);
     expect(JSON.stringify(suppressions)).not.toContain('dana');
 
     const again = await create({ email: 'Dana@Example.org' });
@@ -150,10 +215,13 @@ describe.each(databaseKinds())('subscribers API on %s', (kind) => {
     expect((await again.json()).error.code).toBe('suppressed');
   });
 
-  it('writes it in the consent history when staff suppress a subscriber\'s address', async () => {
+  it("writes it in the consent history when staff suppress a subscriber's address", async () => {
     const eve = await (await create({ email: 'eve@example.org', status: 'active' })).json();
     await app.request('POST', '/api/suppressions', { json: { email: 'EVE@example.org', reason: 'complained' } });
     const { consent } = await (await app.request('GET', `/api/subscribers/${eve.id}`)).json();
-    expect(consent.map((e: { event: string; source: string }) => `${e.event}/${e.source}`)).toEqual(['subscribed/api', 'suppressed:complained/api']);
+    expect(consent.map((e: { event: string; source: string }) => `${e.event}/${e.source}`)).toEqual([
+      'subscribed/api',
+      'suppressed:complained/api',
+    ]);
   });
 });

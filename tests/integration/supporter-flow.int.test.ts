@@ -17,15 +17,20 @@ describe.each(databaseKinds())('a supporter, from subscribe to unsubscribe, on %
   let ses: SesEmulator;
   let app: TestApp;
   const mailsTo = async (to: string): Promise<StoredEmail[]> =>
-    ((await (await fetch(`${ses.url}/store`)).json()) as { emails: StoredEmail[] }).emails.filter((m) => m.destination.to[0] === to);
+    ((await (await fetch(`${ses.url}/store`)).json()) as { emails: StoredEmail[] }).emails.filter(
+      (m) => m.destination.to[0] === to,
+    );
   const local = (url: string) => `${app.baseUrl}${new URL(url).pathname}${new URL(url).search}`;
-  const form = (url: string, body: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const form = (url: string, body: string) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
 
   beforeAll(async () => {
     ses = await startSesEmulator(0);
     await fetch(`${ses.url}/clear-store`, { method: 'POST' });
     app = await startTestApp(kind, { sesEndpoint: ses.url, worker: true });
-    await app.request('POST', '/api/topics', { json: { key: 'weekly-bulletin', name: { en: 'Weekly bulletin', es: 'Boletín semanal' }, public: true } });
+    await app.request('POST', '/api/topics', {
+      json: { key: 'weekly-bulletin', name: { en: 'Weekly bulletin', es: 'Boletín semanal' }, public: true },
+    });
   });
   afterAll(async () => {
     await app.close();
@@ -35,7 +40,9 @@ describe.each(databaseKinds())('a supporter, from subscribe to unsubscribe, on %
   it('subscribes, confirms, receives, changes preferences, leaves with one click, and is skipped', async () => {
     const email = `flow-${kind}@example.org`;
     // No topic ticked: the form says that is every public topic, so the topic's bulletin reaches them.
-    expect((await form(`${app.baseUrl}/subscribe`, `email=${encodeURIComponent(email)}&name=Ana&language=es`)).status).toBe(200);
+    expect(
+      (await form(`${app.baseUrl}/subscribe`, `email=${encodeURIComponent(email)}&name=Ana&language=es`)).status,
+    ).toBe(200);
 
     // The confirmation mail, in Spanish, with its signed link
     let confirmation: StoredEmail | undefined;
@@ -45,7 +52,9 @@ describe.each(databaseKinds())('a supporter, from subscribe to unsubscribe, on %
     }
     expect(confirmation!.subject).toBe('Confirma tu suscripción');
     const confirmUrl = /href="([^"]+\/confirm\/[^"]+)"/.exec(confirmation!.body.html!)![1]!;
-    const [subscriber] = (await (await app.request('GET', `/api/subscribers?email=${encodeURIComponent(email)}`)).json()).data;
+    const [subscriber] = (
+      await (await app.request('GET', `/api/subscribers?email=${encodeURIComponent(email)}`)).json()
+    ).data;
     expect(subscriber.status).toBe('pending');
     expect((await fetch(local(confirmUrl))).status).toBe(200); // a GET only shows the button
     expect((await (await app.request('GET', `/api/subscribers/${subscriber.id}`)).json()).status).toBe('pending');
@@ -54,7 +63,9 @@ describe.each(databaseKinds())('a supporter, from subscribe to unsubscribe, on %
 
     // A bulletin reaches them in Spanish
     const bulletinId = await sendableBulletin(app);
-    const first = await (await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { all: [] } } })).json();
+    const first = await (
+      await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: { rule: { all: [] } } })
+    ).json();
     await waitForCampaign(app, first.id, ['sent']);
     const bulletin = (await mailsTo(email)).find((m) => m.subject.startsWith('Nueva web'))!;
     expect(bulletin).toBeDefined();
@@ -76,7 +87,9 @@ describe.each(databaseKinds())('a supporter, from subscribe to unsubscribe, on %
     expect(again).not.toContain('<form');
     // Next week's bulletin (a copy: the same bulletin is not sent twice without saying so).
     const next = await (await app.request('POST', `/api/bulletins/${bulletinId}/duplicate`)).json();
-    const second = await (await app.request('POST', `/api/bulletins/${next.id}/send`, { json: { rule: { all: [] } } })).json();
+    const second = await (
+      await app.request('POST', `/api/bulletins/${next.id}/send`, { json: { rule: { all: [] } } })
+    ).json();
     await waitForCampaign(app, second.id, ['sent']);
     expect((await mailsTo(email)).filter((m) => m.subject.includes('100'))).toHaveLength(1);
 

@@ -14,7 +14,12 @@ describe.each(databaseKinds())('topics API on %s', (kind) => {
       json: { key: 'weekly-bulletin', name: { en: 'Weekly bulletin', es: 'Boletín semanal' }, public: true },
     });
     expect(created.status).toBe(201);
-    expect(await created.json()).toMatchObject({ key: 'weekly-bulletin', name: { es: 'Boletín semanal' }, public: true, description: {} });
+    expect(await created.json()).toMatchObject({
+      key: 'weekly-bulletin',
+      name: { es: 'Boletín semanal' },
+      public: true,
+      description: {},
+    });
 
     const updated = await app.request('PATCH', '/api/topics/weekly-bulletin', {
       json: { description: { en: 'News every Thursday', es: 'Noticias cada jueves' }, public: false },
@@ -34,7 +39,9 @@ describe.each(databaseKinds())('topics API on %s', (kind) => {
     await app.request('POST', '/api/topics', {
       json: { key: 'housing', name: { en: 'Housing' }, description: { en: 'Rent and tenancy news' }, public: true },
     });
-    const renamed = await app.request('PATCH', '/api/topics/housing', { json: { name: { en: 'Housing', es: 'Vivienda' } } });
+    const renamed = await app.request('PATCH', '/api/topics/housing', {
+      json: { name: { en: 'Housing', es: 'Vivienda' } },
+    });
     expect(await renamed.json()).toMatchObject({ public: true, description: { en: 'Rent and tenancy news' } });
 
     const cleared = await app.request('PATCH', '/api/topics/housing', { json: { description: {} } });

@@ -7,24 +7,37 @@ import { databaseKinds } from '../helpers/databases.js';
 describe.each(databaseKinds())('unsubscribe links on %s', (kind) => {
   let app: TestApp;
   let ana: { id: number };
-  const link = (payload: string, purpose: 'unsubscribe' | 'preferences' = 'unsubscribe') => `${app.baseUrl}/unsubscribe/${app.stores.signer.sign(purpose, payload)}`;
+  const link = (payload: string, purpose: 'unsubscribe' | 'preferences' = 'unsubscribe') =>
+    `${app.baseUrl}/unsubscribe/${app.stores.signer.sign(purpose, payload)}`;
   const status = async () => (await (await app.request('GET', `/api/subscribers/${ana.id}`)).json()).status;
-  const events = () => app.db.database.db.selectFrom('consent_events').select(['event', 'source', 'campaign_id', 'language']).where('subscriber_id', '=', ana.id).orderBy('id').execute();
+  const events = () =>
+    app.db.database.db
+      .selectFrom('consent_events')
+      .select(['event', 'source', 'campaign_id', 'language'])
+      .where('subscriber_id', '=', ana.id)
+      .orderBy('id')
+      .execute();
 
   /** Whose preferences the page's "Subscribe again" link opens, if it has one. */
   const wayBack = (html: string) => {
-    const token = /<a href="\/preferences\/([^"?]+)\?lang=\w+">(Subscribe again|Vuelve a suscribirte)<\/a>/.exec(html)?.[1];
+    const token = /<a href="\/preferences\/([^"?]+)\?lang=\w+">(Subscribe again|Vuelve a suscribirte)<\/a>/.exec(
+      html,
+    )?.[1];
     return token && app.stores.signer.verify('preferences', token);
   };
 
   beforeAll(async () => {
     app = await startTestApp(kind);
     await app.request('PUT', '/api/settings', { json: { organisationName: 'Red de Derechos' } });
-    ana = await (await app.request('POST', '/api/subscribers', { json: { email: 'ana@example.org', language: 'es', status: 'active' } })).json();
+    ana = await (
+      await app.request('POST', '/api/subscribers', {
+        json: { email: 'ana@example.org', language: 'es', status: 'active' },
+      })
+    ).json();
   });
   afterAll(() => app.close());
 
-  it('shows a page with a button on GET, in the subscriber\'s language, and changes nothing', async () => {
+  it("shows a page with a button on GET, in the subscriber's language, and changes nothing", async () => {
     const res = await fetch(link(`${ana.id}:12`));
     expect(res.status).toBe(200);
     const html = await res.text();
@@ -40,20 +53,47 @@ describe.each(databaseKinds())('unsubscribe links on %s', (kind) => {
     // No public topic yet: nothing to choose, so only the pause is offered, and the preferences page has no topics.
     const untopical = await (await fetch(link(`${ana.id}:12`))).text();
     expect([...untopical.matchAll(/href="\/preferences\/[^"]+#(\w+)"/g)].map((m) => m[1])).toEqual(['pause']);
-    expect(await (await fetch(`${app.baseUrl}/preferences/${app.stores.signer.sign('preferences', String(ana.id))}`)).text()).not.toContain('id="topics"');
-    await app.request('POST', '/api/topics', { json: { key: 'weekly-bulletin', name: { en: 'Weekly bulletin', es: 'Boletín semanal' }, public: true } });
+    expect(
+      await (await fetch(`${app.baseUrl}/preferences/${app.stores.signer.sign('preferences', String(ana.id))}`)).text(),
+    ).not.toContain('id="topics"');
+    await app.request('POST', '/api/topics', {
+      json: { key: 'weekly-bulletin', name: { en: 'Weekly bulletin', es: 'Boletín semanal' }, public: true },
+    });
 
     for (const [lang, words] of [
-      ['en', ['Stop receiving every email from Red de Derechos at <strong>a•••@example.org</strong>.', 'Pause our emails for 30, 60 or 90 days', 'Choose the topics you receive']],
-      ['es', ['Dejar de recibir todos los correos de Red de Derechos en <strong>a•••@example.org</strong>.', 'Pausa nuestros correos durante 30, 60 o 90 días', 'Elige los temas que recibes']],
+      [
+        'en',
+        [
+          'Stop receiving every email from Red de Derechos at <strong>a•••@example.org</strong>.',
+          'Pause our emails for 30, 60 or 90 days',
+          'Choose the topics you receive',
+        ],
+      ],
+      [
+        'es',
+        [
+          'Dejar de recibir todos los correos de Red de Derechos en <strong>a•••@example.org</strong>.',
+          'Pausa nuestros correos durante 30, 60 o 90 días',
+          'Elige los temas que recibes',
+        ],
+      ],
     ] as const) {
       const html = await (await fetch(`${link(`${ana.id}:12`)}?lang=${lang}`)).text();
       expect(html).toContain(`<html lang="${lang}">`);
       for (const text of words) expect(html).toContain(text);
-      const targets = [...html.matchAll(/href="\/preferences\/([^"?]+)\?lang=(\w+)#(\w+)"/g)].map((m) => [app.stores.signer.verify('preferences', m[1]!), m[2], m[3]]);
-      expect(targets).toEqual([[String(ana.id), lang, 'pause'], [String(ana.id), lang, 'topics']]);
+      const targets = [...html.matchAll(/href="\/preferences\/([^"?]+)\?lang=(\w+)#(\w+)"/g)].map((m) => [
+        app.stores.signer.verify('preferences', m[1]!),
+        m[2],
+        m[3],
+      ]);
+      expect(targets).toEqual([
+        [String(ana.id), lang, 'pause'],
+        [String(ana.id), lang, 'topics'],
+      ]);
     }
-    const preferences = await (await fetch(`${app.baseUrl}/preferences/${app.stores.signer.sign('preferences', String(ana.id))}`)).text();
+    const preferences = await (
+      await fetch(`${app.baseUrl}/preferences/${app.stores.signer.sign('preferences', String(ana.id))}`)
+    ).text();
     expect(preferences).toContain('<fieldset id="pause">');
     expect(preferences).toContain('<fieldset id="topics">');
     expect(await status()).toBe('active');
@@ -61,7 +101,13 @@ describe.each(databaseKinds())('unsubscribe links on %s', (kind) => {
 
   it('refuses tampered, cut and wrong-purpose tokens with a friendly 400 and changes nothing', async () => {
     const good = link(`${ana.id}:12`);
-    for (const url of [`${good.slice(0, -3)}abc`, good.slice(0, -10), link(`${ana.id}:12`, 'preferences'), link('999999:12'), `${app.baseUrl}/unsubscribe/nonsense`]) {
+    for (const url of [
+      `${good.slice(0, -3)}abc`,
+      good.slice(0, -10),
+      link(`${ana.id}:12`, 'preferences'),
+      link('999999:12'),
+      `${app.baseUrl}/unsubscribe/nonsense`,
+    ]) {
       for (const method of ['GET', 'POST']) {
         const res = await fetch(url, { method });
         expect(res.status, `${method} ${url}`).toBe(400);
@@ -84,7 +130,9 @@ describe.each(databaseKinds())('unsubscribe links on %s', (kind) => {
     expect(await status()).toBe('unsubscribed');
     const again = await fetch(link(`${ana.id}:12`), { method: 'POST' }); // an empty body, as some clients send
     expect(again.status).toBe(200);
-    expect((await events()).slice(1)).toEqual([{ event: 'unsubscribed', source: 'link', campaign_id: 12, language: 'es' }]);
+    expect((await events()).slice(1)).toEqual([
+      { event: 'unsubscribed', source: 'link', campaign_id: 12, language: 'es' },
+    ]);
     expect(wayBack(done)).toBe(String(ana.id));
   });
 
@@ -108,8 +156,14 @@ describe.each(databaseKinds())('unsubscribe links on %s', (kind) => {
   });
 
   it('tells a bounced address that no more mail goes to it, with no button', async () => {
-    const bounced = await (await app.request('POST', '/api/subscribers', { json: { email: 'bea@example.org', status: 'active' } })).json();
-    await app.db.database.db.updateTable('subscribers').set({ status: 'bounced' }).where('id', '=', bounced.id).execute();
+    const bounced = await (
+      await app.request('POST', '/api/subscribers', { json: { email: 'bea@example.org', status: 'active' } })
+    ).json();
+    await app.db.database.db
+      .updateTable('subscribers')
+      .set({ status: 'bounced' })
+      .where('id', '=', bounced.id)
+      .execute();
     const html = await (await fetch(link(`${bounced.id}:12`))).text();
     expect(html).toContain('<h1>We no longer send emails to this address</h1>');
     expect(html).not.toContain('<form');
@@ -117,7 +171,11 @@ describe.each(databaseKinds())('unsubscribe links on %s', (kind) => {
   });
 
   it('serves the SES events webhook beside the public pages, refusing what is not a signed SNS message', async () => {
-    const res = await fetch(`${app.baseUrl}/webhooks/ses`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{' });
+    const res = await fetch(`${app.baseUrl}/webhooks/ses`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{',
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ outcome: 'malformed' });
   });

@@ -74,13 +74,21 @@ export class ScriptedSes {
     await new Promise((resolve) => this.server.close(resolve));
   }
 
-  private async answer(method: string, url: string, body: string, res: import('node:http').ServerResponse): Promise<void> {
+  private async answer(
+    method: string,
+    url: string,
+    body: string,
+    res: import('node:http').ServerResponse,
+  ): Promise<void> {
     const json = (status: number, value: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(value));
     };
     if (method === 'GET' && url.startsWith('/v2/email/account')) {
-      json(200, { SendQuota: { Max24HourSend: 50000, MaxSendRate: this.maxSendRate, SentLast24Hours: 0 }, SendingEnabled: true });
+      json(200, {
+        SendQuota: { Max24HourSend: 50000, MaxSendRate: this.maxSendRate, SentLast24Hours: 0 },
+        SendingEnabled: true,
+      });
       return;
     }
     if (method !== 'POST' || !url.startsWith('/v2/email/outbound-emails')) {
@@ -106,14 +114,22 @@ export class ScriptedSes {
           html: content.Body.Html?.Data ?? '',
           text: content.Body.Text?.Data ?? '',
           messageId,
-          headers: Object.fromEntries((content.Headers ?? []).map((h: { Name: string; Value: string }) => [h.Name, h.Value])),
-          tags: Object.fromEntries((request.EmailTags ?? []).map((t: { Name: string; Value: string }) => [t.Name, t.Value])),
+          headers: Object.fromEntries(
+            (content.Headers ?? []).map((h: { Name: string; Value: string }) => [h.Name, h.Value]),
+          ),
+          tags: Object.fromEntries(
+            (request.EmailTags ?? []).map((t: { Name: string; Value: string }) => [t.Name, t.Value]),
+          ),
         });
         this.onAccept(this.received.length);
         json(200, { MessageId: messageId });
       } else {
         const error = ERRORS[answer];
-        json(error.status, { message: `scripted ${error.type}` }, { 'x-amzn-errortype': `${error.type}:http://internal.amazon.com/` });
+        json(
+          error.status,
+          { message: `scripted ${error.type}` },
+          { 'x-amzn-errortype': `${error.type}:http://internal.amazon.com/` },
+        );
       }
     } finally {
       this.inFlight -= 1;

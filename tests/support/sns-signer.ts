@@ -25,7 +25,21 @@ export class SnsSigner {
     try {
       execFileSync(
         'openssl',
-        ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '2', '-subj', '/CN=sns.amazonaws.com'],
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          'key.pem',
+          '-out',
+          'cert.pem',
+          '-days',
+          '2',
+          '-subj',
+          '/CN=sns.amazonaws.com',
+        ],
         { cwd: dir, stdio: 'pipe' },
       );
       this.privateKeyPem = readFileSync(join(dir, 'key.pem'), 'utf8');
@@ -42,7 +56,11 @@ export class SnsSigner {
     return this.certificatePem;
   };
 
-  sign<T extends Unsigned<SnsEnvelope>>(message: T, version: Version = '1', certUrl = this.certUrl): T & { SignatureVersion: Version; Signature: string; SigningCertURL: string } {
+  sign<T extends Unsigned<SnsEnvelope>>(
+    message: T,
+    version: Version = '1',
+    certUrl = this.certUrl,
+  ): T & { SignatureVersion: Version; Signature: string; SigningCertURL: string } {
     const unsigned = { ...message, SignatureVersion: version, Signature: '', SigningCertURL: certUrl };
     const signature = createSign(version === '1' ? 'RSA-SHA1' : 'RSA-SHA256')
       .update(stringToSign(unsigned as unknown as SnsEnvelope), 'utf8')
@@ -51,7 +69,10 @@ export class SnsSigner {
   }
 
   /** A signed Notification carrying `message` (an SES event, as JSON text). */
-  notification(message: string, options: { topicArn?: string; subject?: string; version?: Version; certUrl?: string; messageId?: string } = {}) {
+  notification(
+    message: string,
+    options: { topicArn?: string; subject?: string; version?: Version; certUrl?: string; messageId?: string } = {},
+  ) {
     return this.sign(
       {
         Type: 'Notification' as const,
@@ -88,7 +109,12 @@ export class SnsSigner {
 
 /** SES events as SES publishes them to SNS (the notification format; `eventType` for event publishing). */
 export const sesMessage = {
-  bounce(emails: string[], bounceType: 'Permanent' | 'Transient' | 'Undetermined', messageId: string, format: 'notificationType' | 'eventType' = 'notificationType') {
+  bounce(
+    emails: string[],
+    bounceType: 'Permanent' | 'Transient' | 'Undetermined',
+    messageId: string,
+    format: 'notificationType' | 'eventType' = 'notificationType',
+  ) {
     return JSON.stringify({
       [format]: 'Bounce',
       bounce: {
@@ -113,10 +139,21 @@ export const sesMessage = {
       mail: mail(messageId, emails),
     });
   },
-  delivery(emails: string[], messageId: string, timestamp: string, format: 'notificationType' | 'eventType' = 'notificationType') {
+  delivery(
+    emails: string[],
+    messageId: string,
+    timestamp: string,
+    format: 'notificationType' | 'eventType' = 'notificationType',
+  ) {
     return JSON.stringify({
       [format]: 'Delivery',
-      delivery: { timestamp, processingTimeMillis: 512, recipients: emails, smtpResponse: '250 2.0.0 OK', reportingMTA: 'a8-70.smtp-out.amazonses.com' },
+      delivery: {
+        timestamp,
+        processingTimeMillis: 512,
+        recipients: emails,
+        smtpResponse: '250 2.0.0 OK',
+        reportingMTA: 'a8-70.smtp-out.amazonses.com',
+      },
       mail: mail(messageId, emails),
     });
   },

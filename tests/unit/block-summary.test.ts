@@ -8,26 +8,32 @@ describe('the summary of a collapsed block', () => {
   it('keeps hyphens and underscores inside words', () => {
     expect(markdownLine('Free know-your-rights workshops')).toBe('Free know-your-rights workshops');
     expect(markdownLine('**Free** *know-your-rights* workshops')).toBe('Free know-your-rights workshops');
-    expect(markdownLine('A dash - and a range, 2024-2025; snake_case_name')).toBe('A dash - and a range, 2024-2025; snake_case_name');
+    expect(markdownLine('A dash - and a range, 2024-2025; snake_case_name')).toBe(
+      'A dash - and a range, 2024-2025; snake_case_name',
+    );
   });
 
   it('leaves out emphasis, code, heading, quote and list marks, keeping the words', () => {
     expect(markdownLine('__Strong__ and _em_ and ~~gone~~ and `code`')).toBe('Strong and em and gone and code');
     expect(markdownLine('# Heading\n> A quote\n> > nested')).toBe('Heading A quote nested');
-    expect(markdownLine('- first item\n* second item\n+ third\n1. one\n2) two')).toBe('first item second item third one two');
+    expect(markdownLine('- first item\n* second item\n+ third\n1. one\n2) two')).toBe(
+      'first item second item third one two',
+    );
     expect(markdownLine('Before\n\n---\n\nafter')).toBe('Before after');
     expect(markdownLine('¿Sabías que…? **Únete** a la red')).toBe('¿Sabías que…? Únete a la red');
   });
 
   it('keeps a link’s text, not its address', () => {
-    expect(markdownLine('See [our know-how page](https://example.org/know_how_(2025)) or <https://example.org/a_b>')).toBe(
-      'See our know-how page or https://example.org/a_b',
-    );
+    expect(
+      markdownLine('See [our know-how page](https://example.org/know_how_(2025)) or <https://example.org/a_b>'),
+    ).toBe('See our know-how page or https://example.org/a_b');
     expect(markdownLine('An ![image](https://example.org/x.png) and <b>a tag</b>')).toBe('An image and a tag');
   });
 
   it('keeps a character written with a backslash before it', () => {
-    expect(markdownLine('Escaped \\*stars\\* and \\_underscores\\_ and \\# hash')).toBe('Escaped *stars* and _underscores_ and # hash');
+    expect(markdownLine('Escaped \\*stars\\* and \\_underscores\\_ and \\# hash')).toBe(
+      'Escaped *stars* and _underscores_ and # hash',
+    );
   });
 
   it('reads the block’s first text in the language asked, and an image’s address as it is', () => {

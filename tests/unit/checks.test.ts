@@ -7,7 +7,12 @@ import { ORGANISATION, exampleBulletin } from '../helpers/bulletins.js';
 
 const topicName = { en: 'Weekly bulletin', es: 'Boletín semanal' };
 
-async function check(doc: BulletinDocument, settings = ORGANISATION, withTopic = true, publicUrl = 'https://news.example.org'): Promise<Finding[]> {
+async function check(
+  doc: BulletinDocument,
+  settings = ORGANISATION,
+  withTopic = true,
+  publicUrl = 'https://news.example.org',
+): Promise<Finding[]> {
   const context = { settings, ...(withTopic ? { topicName } : {}) };
   const rendered = await Promise.all(doc.languages.map((l) => renderBulletin(doc, l, context)));
   return checkBulletin(doc, context, rendered, { publicUrl });
@@ -34,9 +39,22 @@ describe('pre-send checks', () => {
     const findings = await check(tripping, DEFAULT_SETTINGS, false);
     const by = (code: string) => findings.filter((f) => f.code === code);
 
-    expect(by('untranslated')).toContainEqual({ level: 'warning', code: 'untranslated', message: expect.any(String), language: 'es', field: 'subject' });
+    expect(by('untranslated')).toContainEqual({
+      level: 'warning',
+      code: 'untranslated',
+      message: expect.any(String),
+      language: 'es',
+      field: 'subject',
+    });
     expect(by('unknown_merge_field')).toEqual([
-      { level: 'error', code: 'unknown_merge_field', message: 'blocks[0].body: unknown merge field {{firstname}}', language: 'en', block: 0, field: 'blocks[0].body' },
+      {
+        level: 'error',
+        code: 'unknown_merge_field',
+        message: 'blocks[0].body: unknown merge field {{firstname}}',
+        language: 'en',
+        block: 0,
+        field: 'blocks[0].body',
+      },
     ]);
     expect(by('missing_alt').map((f) => [f.level, f.language, f.block, f.field])).toEqual([
       ['error', 'en', 1, 'blocks[1].alt'],
@@ -45,15 +63,32 @@ describe('pre-send checks', () => {
     expect(by('empty_link')).toMatchObject([{ level: 'error', language: 'en', block: 2, field: 'blocks[2].body' }]);
     expect(by('insecure_link')).toMatchObject([{ level: 'warning', language: 'en', block: 2 }]);
     expect(by('unsafe_link')).toMatchObject([{ level: 'error', language: 'en', block: 2 }]);
-    expect(by('subject_too_long')).toMatchObject([{ level: 'warning', language: 'en' }, { level: 'warning', language: 'es' }]);
+    expect(by('subject_too_long')).toMatchObject([
+      { level: 'warning', language: 'en' },
+      { level: 'warning', language: 'es' },
+    ]);
     expect(by('no_postal_address')).toMatchObject([{ level: 'error' }]);
     expect(by('unknown_topic')).toMatchObject([{ level: 'error', field: 'topic' }]);
   });
 
   it('report an empty subject and a missing fallback text as errors', async () => {
-    const findings = await check({ version: 1, title: 't', languages: ['en', 'es'], subject: { es: ' ' }, blocks: [{ type: 'text', body: { es: 'solo español' } }] });
+    const findings = await check({
+      version: 1,
+      title: 't',
+      languages: ['en', 'es'],
+      subject: { es: ' ' },
+      blocks: [{ type: 'text', body: { es: 'solo español' } }],
+    });
     expect(findings.filter((f) => f.code === 'subject_empty').map((f) => f.language)).toEqual(['en', 'es']);
-    expect(findings).toContainEqual(expect.objectContaining({ level: 'error', code: 'untranslated', language: 'en', block: 0, field: 'blocks[0].body' }));
+    expect(findings).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        code: 'untranslated',
+        language: 'en',
+        block: 0,
+        field: 'blocks[0].body',
+      }),
+    );
   });
 
   it('name each field of an unfinished draft that must be filled in or mended before sending', async () => {
@@ -64,14 +99,33 @@ describe('pre-send checks', () => {
       subject: { en: 'Weekly', es: 'Semanal' },
       blocks: [
         { type: 'statement', quote: { en: 'We will not be silent.', es: 'No callaremos.' } },
-        { type: 'call_to_action', heading: { en: 'Sign', es: 'Firma' }, body: { en: 'Now', es: 'Ya' }, goal: { target: 0 } },
-        { type: 'text', body: { en: 'Read [the report](https://) and [this](nnirr.org/x).', es: 'Lee [el informe](https://nnirr.org/informe).' } },
+        {
+          type: 'call_to_action',
+          heading: { en: 'Sign', es: 'Firma' },
+          body: { en: 'Now', es: 'Ya' },
+          goal: { target: 0 },
+        },
+        {
+          type: 'text',
+          body: {
+            en: 'Read [the report](https://) and [this](nnirr.org/x).',
+            es: 'Lee [el informe](https://nnirr.org/informe).',
+          },
+        },
         { type: 'image', src: 'https://link', alt: { en: 'A march', es: 'Una marcha' }, href: 'http://nnirr.org' },
-        { type: 'survey', heading: { en: 'Survey', es: 'Encuesta' }, body: { en: 'Answer', es: 'Responde' }, contact: 'maria@', hashtags: ['#ok', '#not ok'] },
+        {
+          type: 'survey',
+          heading: { en: 'Survey', es: 'Encuesta' },
+          body: { en: 'Answer', es: 'Responde' },
+          contact: 'maria@',
+          hashtags: ['#ok', '#not ok'],
+        },
       ],
     });
     const findings = await check(draft);
-    const errors = findings.filter((f) => f.level === 'error').map(({ code, field, language }) => [code, field, language]);
+    const errors = findings
+      .filter((f) => f.level === 'error')
+      .map(({ code, field, language }) => [code, field, language]);
     expect(errors).toEqual(
       expect.arrayContaining([
         ['missing_field', 'title', undefined],
@@ -89,11 +143,22 @@ describe('pre-send checks', () => {
       ]),
     );
     expect(errors).toHaveLength(12);
-    expect(findings.find((f) => f.field === 'blocks[2].body')!.message).toBe('blocks[2].body: “https://” has no address after https://; it is still a placeholder');
+    expect(findings.find((f) => f.field === 'blocks[2].body')!.message).toBe(
+      'blocks[2].body: “https://” has no address after https://; it is still a placeholder',
+    );
   });
 
   it('speak of languages by name, not code', async () => {
-    const findings = await check({ version: 1, title: 't', languages: ['en', 'es'], subject: { en: 's' }, blocks: [{ type: 'text', body: { es: 'hola' } }, { type: 'text', body: { en: 'hi' } }] });
+    const findings = await check({
+      version: 1,
+      title: 't',
+      languages: ['en', 'es'],
+      subject: { en: 's' },
+      blocks: [
+        { type: 'text', body: { es: 'hola' } },
+        { type: 'text', body: { en: 'hi' } },
+      ],
+    });
     expect(findings.filter((f) => f.code === 'untranslated').map((f) => f.message)).toEqual([
       'subject: no Spanish text; Spanish readers get the English text',
       'blocks[0].body: empty in English, the fallback language',
@@ -107,10 +172,18 @@ describe('pre-send checks', () => {
     expect(insecure[0]!.message).toContain('http://localhost:3000');
   });
 
-  it('warn when the HTML is past Gmail\'s 102 KB clip', async () => {
+  it("warn when the HTML is past Gmail's 102 KB clip", async () => {
     const long = 'A sentence about the border survey that goes on. '.repeat(2400);
-    const findings = await check({ version: 1, title: 't', languages: ['en'], subject: { en: 's' }, blocks: [{ type: 'text', body: { en: long } }] });
-    expect(findings).toContainEqual(expect.objectContaining({ level: 'warning', code: 'html_too_large', language: 'en' }));
+    const findings = await check({
+      version: 1,
+      title: 't',
+      languages: ['en'],
+      subject: { en: 's' },
+      blocks: [{ type: 'text', body: { en: long } }],
+    });
+    expect(findings).toContainEqual(
+      expect.objectContaining({ level: 'warning', code: 'html_too_large', language: 'en' }),
+    );
   });
 
   it('report MJML validation problems as errors', async () => {
@@ -119,7 +192,12 @@ describe('pre-send checks', () => {
       mjmlProblems: [{ line: 3, tag: 'mj-text', message: 'Attribute colour is illegal' }],
     };
     expect(checkBulletin(exampleBulletin(), { settings: ORGANISATION, topicName }, [compiled])).toEqual([
-      { level: 'error', code: 'mjml_invalid', message: 'MJML: Attribute colour is illegal (line 3, <mj-text>)', language: 'en' },
+      {
+        level: 'error',
+        code: 'mjml_invalid',
+        message: 'MJML: Attribute colour is illegal (line 3, <mj-text>)',
+        language: 'en',
+      },
     ]);
   });
 });

@@ -31,13 +31,18 @@ describe('loadConfig', () => {
   });
 
   it('reads SES_ENDPOINT as the emulator, another endpoint, or real SES', () => {
-    expect(loadConfig({ APP_SECRET: SECRET, SES_ENDPOINT: 'http://127.0.0.1:9001' }).ses).toEqual({ mode: 'endpoint', url: 'http://127.0.0.1:9001' });
+    expect(loadConfig({ APP_SECRET: SECRET, SES_ENDPOINT: 'http://127.0.0.1:9001' }).ses).toEqual({
+      mode: 'endpoint',
+      url: 'http://127.0.0.1:9001',
+    });
     expect(loadConfig({ APP_SECRET: SECRET, SES_ENDPOINT: 'aws' }).ses).toEqual({ mode: 'aws' });
   });
 
   it('derives PUBLIC_URL from PORT unless given, without a trailing slash', () => {
     expect(loadConfig({ APP_SECRET: SECRET, PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
-    expect(loadConfig({ APP_SECRET: SECRET, PUBLIC_URL: 'https://news.example.org/' }).publicUrl).toBe('https://news.example.org');
+    expect(loadConfig({ APP_SECRET: SECRET, PUBLIC_URL: 'https://news.example.org/' }).publicUrl).toBe(
+      'https://news.example.org',
+    );
   });
 
   it('reports every bad variable in one error', () => {
@@ -64,24 +69,43 @@ describe('loadConfig', () => {
   });
 
   it('takes MAIL_FROM as an address, or a name (quoted or not) and an address, and refuses anything else', () => {
-    for (const from of ['bulletin@example.org', 'Our Network <bulletin@example.org>', '"Red, \\"Sin Fronteras\\"" <b@example.org>', 'Boletín de la Red <b@example.org>']) {
+    for (const from of [
+      'bulletin@example.org',
+      'Our Network <bulletin@example.org>',
+      '"Red, \\"Sin Fronteras\\"" <b@example.org>',
+      'Boletín de la Red <b@example.org>',
+    ]) {
       expect(loadConfig({ APP_SECRET: SECRET, MAIL_FROM: from }).mailFrom).toBe(from);
     }
-    for (const from of ['Our Network', 'b@example.org (Our Network)', 'Red <not an address>', '<a@example.org> <b@example.org>', 'Red "Sin <b@example.org>']) {
-      expect(() => loadConfig({ APP_SECRET: SECRET, MAIL_FROM: from }), from).toThrow(/^  MAIL_FROM: must be an address/m);
+    for (const from of [
+      'Our Network',
+      'b@example.org (Our Network)',
+      'Red <not an address>',
+      '<a@example.org> <b@example.org>',
+      'Red "Sin <b@example.org>',
+    ]) {
+      expect(() => loadConfig({ APP_SECRET: SECRET, MAIL_FROM: from }), from).toThrow(
+        /^  MAIL_FROM: must be an address/m,
+      );
     }
   });
 
   it('refuses to start in production unless PUBLIC_URL is https, naming it among the other bad variables', () => {
     const production = { NODE_ENV: 'production', APP_SECRET: SECRET };
-    expect(loadConfig({ ...production, PUBLIC_URL: 'https://news.example.org' }).publicUrl).toBe('https://news.example.org');
+    expect(loadConfig({ ...production, PUBLIC_URL: 'https://news.example.org' }).publicUrl).toBe(
+      'https://news.example.org',
+    );
     for (const publicUrl of ['http://news.example.org', undefined]) {
       const env = { ...production, PUBLIC_URL: publicUrl, PORT: 'x' };
       expect(() => loadConfig(env), String(publicUrl)).toThrow(ConfigError);
-      expect(() => loadConfig(env), String(publicUrl)).toThrow(/^  PORT: .*\n  PUBLIC_URL: must be set to an https URL when NODE_ENV=production$/m);
+      expect(() => loadConfig(env), String(publicUrl)).toThrow(
+        /^  PORT: .*\n  PUBLIC_URL: must be set to an https URL when NODE_ENV=production$/m,
+      );
     }
     // outside production, http is fine (a development pre-send check warns about it)
-    expect(loadConfig({ APP_SECRET: SECRET, PUBLIC_URL: 'http://news.example.org' }).publicUrl).toBe('http://news.example.org');
+    expect(loadConfig({ APP_SECRET: SECRET, PUBLIC_URL: 'http://news.example.org' }).publicUrl).toBe(
+      'http://news.example.org',
+    );
   });
 
   it('never puts the secret in an error message', () => {

@@ -43,7 +43,9 @@ describe('the confirmation mail', () => {
     for (const language of ['en', 'es']) {
       const mail = await confirmationEmail({ ...input, language });
       expect(mail.html).toContain(`<title>${mail.subject}</title>`);
-      const link = new RegExp(`<a href="${input.confirmUrl}" style="([^"]*)"[^>]*>${input.confirmUrl}</a>`).exec(mail.html);
+      const link = new RegExp(`<a href="${input.confirmUrl}" style="([^"]*)"[^>]*>${input.confirmUrl}</a>`).exec(
+        mail.html,
+      );
       expect(link, 'the link written out').not.toBeNull();
       const css = link![1]!;
       const style = Object.fromEntries(css.split(';').map((rule) => rule.split(':') as [string, string]));

@@ -1,7 +1,13 @@
 // SNS signatures and SES event parsing: pure, with a key and certificate made for the test.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseSesNotification } from '../../src/events/ses-notification.js';
-import { isTrustedCertUrl, snsEnvelopeSchema, stringToSign, verifySnsSignature, type SnsEnvelope } from '../../src/events/sns-signature.js';
+import {
+  isTrustedCertUrl,
+  snsEnvelopeSchema,
+  stringToSign,
+  verifySnsSignature,
+  type SnsEnvelope,
+} from '../../src/events/sns-signature.js';
 import { SnsSigner, TEST_TOPIC_ARN, sesMessage } from '../support/sns-signer.js';
 
 describe('the string SNS signs', () => {
@@ -16,7 +22,11 @@ describe('the string SNS signs', () => {
   } as const;
 
   it('lists a notification’s keys and values in order, each on its own line, Subject only when present', () => {
-    const withoutSubject: SnsEnvelope = { ...base, Type: 'Notification', UnsubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe' };
+    const withoutSubject: SnsEnvelope = {
+      ...base,
+      Type: 'Notification',
+      UnsubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe',
+    };
     expect(stringToSign(withoutSubject)).toBe(
       `Message\nline one\nline two\nMessageId\na1b2\nTimestamp\n2026-01-02T03:04:05.678Z\nTopicArn\n${TEST_TOPIC_ARN}\nType\nNotification\n`,
     );
@@ -27,7 +37,12 @@ describe('the string SNS signs', () => {
   });
 
   it('lists SubscribeURL and Token for subscription confirmations', () => {
-    const confirmation: SnsEnvelope = { ...base, Type: 'SubscriptionConfirmation', Token: 'tok', SubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription' };
+    const confirmation: SnsEnvelope = {
+      ...base,
+      Type: 'SubscriptionConfirmation',
+      Token: 'tok',
+      SubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription',
+    };
     expect(stringToSign(confirmation)).toBe(
       'Message\nline one\nline two\nMessageId\na1b2\nSubscribeURL\nhttps://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription\n' +
         `Timestamp\n2026-01-02T03:04:05.678Z\nToken\ntok\nTopicArn\n${TEST_TOPIC_ARN}\nType\nSubscriptionConfirmation\n`,
@@ -45,7 +60,10 @@ describe('SNS signature verification', () => {
   });
 
   it.each(['1', '2'] as const)('accepts a notification signed with SignatureVersion %s', (version) => {
-    const message = signer.notification('{"hello":"world"}', { version, subject: 'Amazon SES Email Event Notification' });
+    const message = signer.notification('{"hello":"world"}', {
+      version,
+      subject: 'Amazon SES Email Event Notification',
+    });
     expect(snsEnvelopeSchema.parse(message)).toEqual(message);
     expect(verifySnsSignature(message, signer.certificatePem)).toBe(true);
   });
@@ -56,7 +74,12 @@ describe('SNS signature verification', () => {
 
   it('rejects a message changed after signing', () => {
     const message = signer.notification(sesMessage.bounce(['ana@example.org'], 'Transient', 'm-1'));
-    expect(verifySnsSignature({ ...message, Message: sesMessage.bounce(['ana@example.org'], 'Permanent', 'm-1') }, signer.certificatePem)).toBe(false);
+    expect(
+      verifySnsSignature(
+        { ...message, Message: sesMessage.bounce(['ana@example.org'], 'Permanent', 'm-1') },
+        signer.certificatePem,
+      ),
+    ).toBe(false);
     expect(verifySnsSignature({ ...message, Subject: 'added' }, signer.certificatePem)).toBe(false);
     expect(verifySnsSignature({ ...message, TopicArn: `${TEST_TOPIC_ARN}-2` }, signer.certificatePem)).toBe(false);
   });
@@ -97,28 +120,50 @@ describe('signing certificate URLs', () => {
 });
 
 describe('SES events in SNS messages', () => {
-  it.each(['notificationType', 'eventType'] as const)('reads bounces (%s), Permanent as permanent and the others as transient', (format) => {
-    expect(parseSesNotification(sesMessage.bounce(['Ana@Example.org', '"Beto" <beto@example.org>'], 'Permanent', 'm-1', format))).toEqual({
-      kind: 'bounce',
-      permanent: true,
-      emails: ['ana@example.org', 'beto@example.org'],
-      messageId: 'm-1',
-    });
-    expect(parseSesNotification(sesMessage.bounce(['ana@example.org'], 'Transient', 'm-2', format))).toMatchObject({ kind: 'bounce', permanent: false });
-    expect(parseSesNotification(sesMessage.bounce(['ana@example.org'], 'Undetermined', 'm-3', format))).toMatchObject({ kind: 'bounce', permanent: false });
-  });
+  it.each(['notificationType', 'eventType'] as const)(
+    'reads bounces (%s), Permanent as permanent and the others as transient',
+    (format) => {
+      expect(
+        parseSesNotification(
+          sesMessage.bounce(['Ana@Example.org', '"Beto" <beto@example.org>'], 'Permanent', 'm-1', format),
+        ),
+      ).toEqual({
+        kind: 'bounce',
+        permanent: true,
+        emails: ['ana@example.org', 'beto@example.org'],
+        messageId: 'm-1',
+      });
+      expect(parseSesNotification(sesMessage.bounce(['ana@example.org'], 'Transient', 'm-2', format))).toMatchObject({
+        kind: 'bounce',
+        permanent: false,
+      });
+      expect(parseSesNotification(sesMessage.bounce(['ana@example.org'], 'Undetermined', 'm-3', format))).toMatchObject(
+        { kind: 'bounce', permanent: false },
+      );
+    },
+  );
 
   it.each(['notificationType', 'eventType'] as const)('reads complaints (%s)', (format) => {
-    expect(parseSesNotification(sesMessage.complaint(['ana@example.org'], 'm-4', format))).toEqual({ kind: 'complaint', emails: ['ana@example.org'], messageId: 'm-4' });
+    expect(parseSesNotification(sesMessage.complaint(['ana@example.org'], 'm-4', format))).toEqual({
+      kind: 'complaint',
+      emails: ['ana@example.org'],
+      messageId: 'm-4',
+    });
   });
 
   it.each(['notificationType', 'eventType'] as const)('reads deliveries (%s) with their time', (format) => {
-    expect(parseSesNotification(sesMessage.delivery(['ana@example.org'], 'm-5', '2026-03-04T05:06:07.890Z', format))).toEqual({
+    expect(
+      parseSesNotification(sesMessage.delivery(['ana@example.org'], 'm-5', '2026-03-04T05:06:07.890Z', format)),
+    ).toEqual({
       kind: 'delivery',
       messageId: 'm-5',
       at: '2026-03-04T05:06:07.890Z',
     });
-    const noTime = JSON.stringify({ notificationType: 'Delivery', mail: { messageId: 'm-6' }, delivery: { timestamp: 'yesterday' } });
+    const noTime = JSON.stringify({
+      notificationType: 'Delivery',
+      mail: { messageId: 'm-6' },
+      delivery: { timestamp: 'yesterday' },
+    });
     expect(parseSesNotification(noTime)).toEqual({ kind: 'delivery', messageId: 'm-6', at: undefined });
   });
 

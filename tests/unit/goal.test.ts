@@ -15,14 +15,27 @@ const withGoal = (goal: Record<string, unknown>) =>
     title: 't',
     languages: ['en'],
     subject: { en: 'Sign' },
-    blocks: [{ type: 'call_to_action', heading: { en: 'Sign' }, body: { en: 'Now' }, button: { href: 'https://example.org', label: { en: 'Sign' } }, goal }],
+    blocks: [
+      {
+        type: 'call_to_action',
+        heading: { en: 'Sign' },
+        body: { en: 'Now' },
+        button: { href: 'https://example.org', label: { en: 'Sign' } },
+        goal,
+      },
+    ],
   });
 
 const READER = { subscriberId: 1, email: 'ana@example.org', name: 'Ana' };
-const LINKS = { unsubscribe: 'https://news.example.org/u/t', preferences: 'https://news.example.org/p/t', view: 'https://news.example.org/v/t' };
+const LINKS = {
+  unsubscribe: 'https://news.example.org/u/t',
+  preferences: 'https://news.example.org/p/t',
+  view: 'https://news.example.org/v/t',
+};
 
 /** The mail as a reader gets it, for a bulletin whose call to action has `goal`. */
-const mail = async (goal: Record<string, unknown>) => personalise(await renderBulletin(withGoal({ ...goal, unit: { en: 'signatures' } }), 'en', context), READER, LINKS);
+const mail = async (goal: Record<string, unknown>) =>
+  personalise(await renderBulletin(withGoal({ ...goal, unit: { en: 'signatures' } }), 'en', context), READER, LINKS);
 
 describe('the goal of a call to action', () => {
   it('is a share of the target from 0 to 100', () => {
@@ -33,7 +46,14 @@ describe('the goal of a call to action', () => {
   });
 
   it('has no share without a count or with a target that is not above 0', () => {
-    for (const g of [{ target: 100 }, { target: 0, current: 0 }, { target: 0, current: 12 }, { target: -10, current: 5 }, { target: Number.NaN, current: 1 }, { target: 10, current: Number.NaN }]) {
+    for (const g of [
+      { target: 100 },
+      { target: 0, current: 0 },
+      { target: 0, current: 12 },
+      { target: -10, current: 5 },
+      { target: Number.NaN, current: 1 },
+      { target: 10, current: Number.NaN },
+    ]) {
       expect(goalPercent(g), JSON.stringify(g)).toBeUndefined();
     }
   });

@@ -6,8 +6,15 @@ import { DEFAULT_SETTINGS } from '../../src/settings/settings.js';
 
 describe('decodeWords', () => {
   it('reads back the From that Pregón writes, short or long, in any script', () => {
-    for (const name of ['Pregón', 'Red Nacional por los Derechos de las Personas Inmigrantes y Refugiadas — Oficina de Tucsón', 'Сеть 移民权利']) {
-      const from = fromAddress({ ...DEFAULT_SETTINGS, senderName: name, senderEmail: 'hola@red.example' }, 'x@example.org');
+    for (const name of [
+      'Pregón',
+      'Red Nacional por los Derechos de las Personas Inmigrantes y Refugiadas — Oficina de Tucsón',
+      'Сеть 移民权利',
+    ]) {
+      const from = fromAddress(
+        { ...DEFAULT_SETTINGS, senderName: name, senderEmail: 'hola@red.example' },
+        'x@example.org',
+      );
       expect(decodeWords(from)).toBe(`${name} <hola@red.example>`);
     }
   });

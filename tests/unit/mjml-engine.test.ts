@@ -25,9 +25,10 @@ describe('the passing MJML thread', () => {
     expect(threaded[0]!.html).toContain('<html');
   }, 30_000);
 
-  it('passes MJML\'s validation problems back, and a failed render fails alone', async () => {
+  it("passes MJML's validation problems back, and a failed render fails alone", async () => {
     const thread = new PassingThread();
-    const invalid = '<mjml><mj-body><mj-section><mj-column><mj-text nonsense="1">x</mj-text></mj-column></mj-section></mj-body></mjml>';
+    const invalid =
+      '<mjml><mj-body><mj-section><mj-column><mj-text nonsense="1">x</mj-text></mj-column></mj-section></mj-body></mjml>';
     const problems = await thread.toHtml(invalid, OPTIONS);
     expect(problems.errors.map((e) => e.tagName)).toContain('mj-text');
 

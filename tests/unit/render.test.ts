@@ -14,7 +14,14 @@ const ANA = { subscriberId: 7, email: 'ana@example.org', name: 'Ana López Garc�
 const context = { settings: ORGANISATION, topicName: { en: 'Weekly bulletin', es: 'Boletín semanal' } };
 
 function doc(blocks: Block[], extra: Partial<BulletinDocument> = {}): BulletinDocument {
-  return { version: 1, title: 't', languages: ['en', 'es'], subject: { en: 'Hello {{first_name|friend}}', es: 'Hola {{first_name|amistad}}' }, blocks, ...extra };
+  return {
+    version: 1,
+    title: 't',
+    languages: ['en', 'es'],
+    subject: { en: 'Hello {{first_name|friend}}', es: 'Hola {{first_name|amistad}}' },
+    blocks,
+    ...extra,
+  };
 }
 
 /** The texts a reader must find of each block of the example, in one language. */
@@ -27,36 +34,50 @@ function visibleTexts(block: Block, language: 'en' | 'es'): string[] {
     case 'call_to_action':
       return [block.heading[language]!, block.button.label[language]!, block.goal!.unit![language]!];
     case 'survey':
-      return [block.heading[language]!, ...block.items!.map((i) => i[language]!), block.contact!, block.button!.label[language]!, ...block.hashtags!];
+      return [
+        block.heading[language]!,
+        ...block.items!.map((i) => i[language]!),
+        block.contact!,
+        block.button!.label[language]!,
+        ...block.hashtags!,
+      ];
     case 'text':
-      return [block.body[language]!.split(/[*[\]]/)[0]!.trim().slice(0, 40)];
+      return [
+        block.body[language]!.split(/[*[\]]/)[0]!
+          .trim()
+          .slice(0, 40),
+      ];
     default:
       return [];
   }
 }
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const escape = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 describe('renderBulletin and personalise', () => {
   const example = exampleBulletin();
 
-  it.each(['en', 'es'] as const)('puts every block of the example in the HTML and the text part, in %s only', async (language) => {
-    const other = language === 'en' ? 'es' : 'en';
-    const message = personalise(await renderBulletin(example, language, context), ANA, LINKS);
-    for (const block of example.blocks) {
-      for (const text of visibleTexts(block, language)) {
-        expect(message.html, text).toContain(escape(text));
-        expect(message.text, text).toContain(text);
+  it.each(['en', 'es'] as const)(
+    'puts every block of the example in the HTML and the text part, in %s only',
+    async (language) => {
+      const other = language === 'en' ? 'es' : 'en';
+      const message = personalise(await renderBulletin(example, language, context), ANA, LINKS);
+      for (const block of example.blocks) {
+        for (const text of visibleTexts(block, language)) {
+          expect(message.html, text).toContain(escape(text));
+          expect(message.text, text).toContain(text);
+        }
+        if (block.type === 'announcement' || block.type === 'call_to_action' || block.type === 'survey') {
+          expect(message.html).not.toContain(escape(block.heading[other]!));
+          expect(message.text).not.toContain(block.heading[other]!);
+        }
       }
-      if (block.type === 'announcement' || block.type === 'call_to_action' || block.type === 'survey') {
-        expect(message.html).not.toContain(escape(block.heading[other]!));
-        expect(message.text).not.toContain(block.heading[other]!);
-      }
-    }
-    expect(message.subject).toBe(example.subject[language]);
-  });
+      expect(message.subject).toBe(example.subject[language]);
+    },
+  );
 
-  it('sets lang on the document and writes the footer in the reader\'s language', async () => {
+  it("sets lang on the document and writes the footer in the reader's language", async () => {
     const es = personalise(await renderBulletin(example, 'es', context), ANA, LINKS);
     expect(es.html).toMatch(/<html[^>]* lang="es"/);
     expect(es.html).toContain('Boletín semanal');
@@ -71,7 +92,9 @@ describe('renderBulletin and personalise', () => {
   it('shows the logo, named by its alt text, in the heading when settings give one, and has a dark mode', async () => {
     const settings = { ...ORGANISATION, logoUrl: 'https://nnirr.org/logo.png' };
     const { html } = personalise(await renderBulletin(example, 'en', { settings }), ANA, LINKS);
-    expect(html).toMatch(/<h1[^>]*><img src="https:\/\/nnirr\.org\/logo\.png" alt="National Network for Immigrant and Refugee Rights"/);
+    expect(html).toMatch(
+      /<h1[^>]*><img src="https:\/\/nnirr\.org\/logo\.png" alt="National Network for Immigrant and Refugee Rights"/,
+    );
     expect(html).toContain('prefers-color-scheme: dark');
     expect(html).not.toMatch(/googleapis|fonts\.g/); // no font request tells a third party the mail was opened
     // without a topic the footer still says why the reader gets the mail
@@ -80,7 +103,11 @@ describe('renderBulletin and personalise', () => {
 
   it('keeps headings in order, and gives every image its alt text', async () => {
     const withImage = doc([
-      { type: 'image', src: 'https://nnirr.org/map.png', alt: { en: 'Map of border services', es: 'Mapa de servicios' } },
+      {
+        type: 'image',
+        src: 'https://nnirr.org/map.png',
+        alt: { en: 'Map of border services', es: 'Mapa de servicios' },
+      },
       ...example.blocks,
     ]);
     const { html } = personalise(await renderBulletin(withImage, 'en', context), ANA, LINKS);
@@ -112,7 +139,11 @@ describe('renderBulletin and personalise', () => {
   });
 
   it('uses the fallback of a merge field when the reader has no name', async () => {
-    const compiled = await renderBulletin(doc([{ type: 'text', body: { en: 'Dear {{first_name|friend}},' } }]), 'en', context);
+    const compiled = await renderBulletin(
+      doc([{ type: 'text', body: { en: 'Dear {{first_name|friend}},' } }]),
+      'en',
+      context,
+    );
     const message = personalise(compiled, { ...ANA, name: '' }, LINKS);
     expect(message.subject).toBe('Hello friend');
     expect(message.html).toContain('Dear friend,');
@@ -137,7 +168,11 @@ describe('renderBulletin and personalise', () => {
   });
 
   it('escapes a reader named <b>&"\' wherever the name appears', async () => {
-    const compiled = await renderBulletin(doc([{ type: 'text', body: { en: 'Hi {{first_name}}, see [you](https://x.org/?n={{first_name}})' } }]), 'en', context);
+    const compiled = await renderBulletin(
+      doc([{ type: 'text', body: { en: 'Hi {{first_name}}, see [you](https://x.org/?n={{first_name}})' } }]),
+      'en',
+      context,
+    );
     const message = personalise(compiled, { ...ANA, name: `<b>&"'` }, LINKS);
     expect(message.html).toContain('Hi &lt;b&gt;&amp;&quot;&#39;,');
     expect(message.html).toContain('href="https://x.org/?n=%3Cb%3E%26%22&#39;"');
@@ -146,7 +181,11 @@ describe('renderBulletin and personalise', () => {
 
   it('never lets CR or LF from a value reach the subject or a header', async () => {
     const compiled = await renderBulletin(doc([]), 'en', context);
-    const message = personalise(compiled, { ...ANA, name: 'Ana\r\nBcc: victim@example.org' }, { ...LINKS, unsubscribe: 'https://x.org/u/a\r\nX-Injected: 1' });
+    const message = personalise(
+      compiled,
+      { ...ANA, name: 'Ana\r\nBcc: victim@example.org' },
+      { ...LINKS, unsubscribe: 'https://x.org/u/a\r\nX-Injected: 1' },
+    );
     expect(message.subject).not.toMatch(/[\r\n]/);
     expect(message.subject).toBe('Hello Ana');
     for (const value of Object.values(message.headers)) expect(value).not.toMatch(/[\r\n]/);
@@ -156,9 +195,13 @@ describe('renderBulletin and personalise', () => {
     });
   });
 
-  it('signs each reader\'s unsubscribe link for them and the campaign, and views the campaign in the archive', () => {
+  it("signs each reader's unsubscribe link for them and the campaign, and views the campaign in the archive", () => {
     const signer = new LinkSigner('k'.repeat(32));
-    const links = recipientLinks(signer, 'https://news.example.org', { subscriberId: 7, campaignId: 3, language: 'es' });
+    const links = recipientLinks(signer, 'https://news.example.org', {
+      subscriberId: 7,
+      campaignId: 3,
+      language: 'es',
+    });
     const token = (url: string) => url.split('/').at(-1)!;
     expect(links.unsubscribe).toMatch(/^https:\/\/news\.example\.org\/unsubscribe\//);
     expect(signer.verify('unsubscribe', token(links.unsubscribe))).toBe('7:3');

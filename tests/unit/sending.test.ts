@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { AccountPausedError, PermanentSendError, QuotaExceededError, ThrottledError, TooManyRequestsError, classifySesError } from '../../src/sending/send-errors.js';
+import {
+  AccountPausedError,
+  PermanentSendError,
+  QuotaExceededError,
+  ThrottledError,
+  TooManyRequestsError,
+  classifySesError,
+} from '../../src/sending/send-errors.js';
 import { AdaptivePace, MAX_SLOWDOWN } from '../../src/sending/adaptive-pace.js';
 import { cappedBackoff, pacing } from '../../src/sending/send-queues.js';
 import { fromAddress, parseMailbox } from '../../src/sending/from-address.js';
 import { DEFAULT_SETTINGS } from '../../src/settings/settings.js';
 import { readDisplayName } from '../helpers/display-name.js';
 
-const sesError = (name: string, status?: number) => Object.assign(new Error(`scripted ${name}`), { name, $metadata: { httpStatusCode: status } });
+const sesError = (name: string, status?: number) =>
+  Object.assign(new Error(`scripted ${name}`), { name, $metadata: { httpStatusCode: status } });
 
 describe('SES errors', () => {
   it.each([
@@ -33,7 +41,9 @@ describe('SES errors', () => {
   });
 
   it('treats a network error (no HTTP status) as worth retrying', () => {
-    expect(classifySesError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBeInstanceOf(ThrottledError);
+    expect(classifySesError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBeInstanceOf(
+      ThrottledError,
+    );
   });
 });
 
@@ -67,7 +77,8 @@ describe('pacing', () => {
 });
 
 describe('fromAddress', () => {
-  const sender = (senderName: string) => fromAddress({ ...DEFAULT_SETTINGS, senderEmail: 'news@nnirr.org', senderName }, 'x@y.org');
+  const sender = (senderName: string) =>
+    fromAddress({ ...DEFAULT_SETTINGS, senderEmail: 'news@nnirr.org', senderName }, 'x@y.org');
 
   it('uses the sender in settings, else MAIL_FROM, and a bare address when there is no name', () => {
     expect(fromAddress(DEFAULT_SETTINGS, 'Red <b@x.org>')).toBe('"Red" <b@x.org>');
@@ -87,9 +98,20 @@ describe('fromAddress', () => {
   });
 
   it('writes any other name as RFC 2047 encoded-words of at most 75 characters, cut between characters', () => {
-    expect(sender('Boletín de la Red')).toBe(`=?UTF-8?B?${Buffer.from('Boletín de la Red').toString('base64')}?= <news@nnirr.org>`);
-    expect(fromAddress(DEFAULT_SETTINGS, 'Pregón <bulletin@pregon.localhost>')).toBe('=?UTF-8?B?UHJlZ8Ozbg==?= <bulletin@pregon.localhost>');
-    for (const name of ['Boletín de la Red', 'Pregón 📣 Red', 'Boletín "La Red", Tucson', 'ñ'.repeat(200), `${'a'.repeat(44)}📣${'é'.repeat(30)}`, '👩🏽‍🌾'.repeat(20)]) {
+    expect(sender('Boletín de la Red')).toBe(
+      `=?UTF-8?B?${Buffer.from('Boletín de la Red').toString('base64')}?= <news@nnirr.org>`,
+    );
+    expect(fromAddress(DEFAULT_SETTINGS, 'Pregón <bulletin@pregon.localhost>')).toBe(
+      '=?UTF-8?B?UHJlZ8Ozbg==?= <bulletin@pregon.localhost>',
+    );
+    for (const name of [
+      'Boletín de la Red',
+      'Pregón 📣 Red',
+      'Boletín "La Red", Tucson',
+      'ñ'.repeat(200),
+      `${'a'.repeat(44)}📣${'é'.repeat(30)}`,
+      '👩🏽‍🌾'.repeat(20),
+    ]) {
       const from = sender(name);
       expect(readDisplayName(from), name).toBe(name);
     }
@@ -97,11 +119,19 @@ describe('fromAddress', () => {
   });
 
   it('reads MAIL_FROM with or without quotes around its name, and drops control characters from any name', () => {
-    expect(parseMailbox('Our Network <bulletin@example.org>')).toEqual({ name: 'Our Network', address: 'bulletin@example.org' });
-    expect(parseMailbox('"Red \\"Sin Fronteras\\", Tucson" <b@x.org>')).toEqual({ name: 'Red "Sin Fronteras", Tucson', address: 'b@x.org' });
+    expect(parseMailbox('Our Network <bulletin@example.org>')).toEqual({
+      name: 'Our Network',
+      address: 'bulletin@example.org',
+    });
+    expect(parseMailbox('"Red \\"Sin Fronteras\\", Tucson" <b@x.org>')).toEqual({
+      name: 'Red "Sin Fronteras", Tucson',
+      address: 'b@x.org',
+    });
     expect(parseMailbox(' b@x.org ')).toEqual({ name: '', address: 'b@x.org' });
     expect(parseMailbox('b@x.org (Name)')).toBeUndefined();
-    expect(fromAddress(DEFAULT_SETTINGS, '"Boletín, Red" <b@x.org>')).toBe(`=?UTF-8?B?${Buffer.from('Boletín, Red').toString('base64')}?= <b@x.org>`);
+    expect(fromAddress(DEFAULT_SETTINGS, '"Boletín, Red" <b@x.org>')).toBe(
+      `=?UTF-8?B?${Buffer.from('Boletín, Red').toString('base64')}?= <b@x.org>`,
+    );
     expect(sender('Red\u001b[31m\u0007\u007f\u0085')).toBe('"Red[31m" <news@nnirr.org>');
   });
 });

@@ -5,7 +5,13 @@ import { generateSetupCode, setupCodeMatches } from '../../src/staff/setup-code.
 describe('the Cookie header', () => {
   it('reads name=value pairs, trimmed, unquoted and decoded', () => {
     const cookies = parseCookies(' a=1; pregon_session=abc-_123 ; quoted="x y"; enc=%C3%B1; empty=; =nameless; junk');
-    expect(Object.fromEntries(cookies)).toEqual({ a: '1', pregon_session: 'abc-_123', quoted: 'x y', enc: 'ñ', empty: '' });
+    expect(Object.fromEntries(cookies)).toEqual({
+      a: '1',
+      pregon_session: 'abc-_123',
+      quoted: 'x y',
+      enc: 'ñ',
+      empty: '',
+    });
   });
 
   it('keeps the first of two cookies with one name, and a value it cannot decode as it is', () => {
@@ -25,6 +31,7 @@ describe('the first-run setup code', () => {
     expect(setupCodeMatches('ABCD-EF23', 'ABCD-EF23')).toBe(true);
     expect(setupCodeMatches('ABCD-EF23', 'abcdef23')).toBe(true);
     expect(setupCodeMatches('ABCD-EF23', ' abcd ef23 ')).toBe(true);
-    for (const wrong of ['ABCD-EF24', 'ABCD-EF2', 'ABCD-EF233', '', 'ABCDEF23X']) expect(setupCodeMatches('ABCD-EF23', wrong)).toBe(false);
+    for (const wrong of ['ABCD-EF24', 'ABCD-EF2', 'ABCD-EF233', '', 'ABCDEF23X'])
+      expect(setupCodeMatches('ABCD-EF23', wrong)).toBe(false);
   });
 });

@@ -14,12 +14,17 @@ const values: TemplateValues = {
 
 describe('templates', () => {
   it('write a value for its place: element text, a whole link, part of a URL, plain text', () => {
-    const html = compileTemplate('<p>Hi {{first_name}}</p><a href="{{unsubscribe_url}}">x</a><a href="https://a.org/?e={{email}}">y</a><img alt="{{last_name}}">', 'html');
+    const html = compileTemplate(
+      '<p>Hi {{first_name}}</p><a href="{{unsubscribe_url}}">x</a><a href="https://a.org/?e={{email}}">y</a><img alt="{{last_name}}">',
+      'html',
+    );
     expect(html.slots.map((s) => s.context)).toEqual(['html', 'attribute', 'url', 'attribute']);
     expect(fillTemplate(html, values)).toBe(
       '<p>Hi Ana</p><a href="https://n.org/u/t?a=1&amp;b=2">x</a><a href="https://a.org/?e=ana%40example.org">y</a><img alt="López">',
     );
-    expect(fillTemplate(compileTemplate('Hi {{ first_name }} <{{email}}>', 'plain'), values)).toBe('Hi Ana <ana@example.org>');
+    expect(fillTemplate(compileTemplate('Hi {{ first_name }} <{{email}}>', 'plain'), values)).toBe(
+      'Hi Ana <ana@example.org>',
+    );
   });
 
   it('fall back when a value is empty, and leave unknown fields as written', () => {
@@ -31,7 +36,8 @@ describe('templates', () => {
 
 describe('Markdown subset', () => {
   it('renders paragraphs, bold, italic, links and lists, and nothing else', () => {
-    const md = 'One **bold** and *italic* [link](https://a.org).\n\n- first\n- second\n\n<div style="x">raw</div>\n\n# Heading';
+    const md =
+      'One **bold** and *italic* [link](https://a.org).\n\n- first\n- second\n\n<div style="x">raw</div>\n\n# Heading';
     expect(markdownToHtml(md)).toBe(
       '<p>One <strong>bold</strong> and <em>italic</em> <a href="https://a.org">link</a>.</p>\n<ul>\n<li>first</li>\n<li>second</li>\n</ul>\nraw<p>Heading</p>',
     );
@@ -39,12 +45,16 @@ describe('Markdown subset', () => {
   });
 
   it('keeps merge fields in link targets and lists the targets for the checks', () => {
-    expect(markdownToHtml('[me](https://a.org/?e={{email}})')).toBe('<p><a href="https://a.org/?e={{email}}">me</a></p>');
+    expect(markdownToHtml('[me](https://a.org/?e={{email}})')).toBe(
+      '<p><a href="https://a.org/?e={{email}}">me</a></p>',
+    );
     expect(markdownLinks('[a](https://a.org) and [b](mailto:b@c.org)')).toEqual(['https://a.org', 'mailto:b@c.org']);
   });
 
   it('drops relative, javascript: and data: link targets but keeps the words', () => {
-    expect(markdownToHtml('[a](/local) [b](javascript:x) [c](data:text/html,x)')).toBe('<p><a>a</a> <a>b</a> <a>c</a></p>');
+    expect(markdownToHtml('[a](/local) [b](javascript:x) [c](data:text/html,x)')).toBe(
+      '<p><a>a</a> <a>b</a> <a>c</a></p>',
+    );
     expect(markdownToText('[b](javascript:x)')).toBe('b');
   });
 });

@@ -9,7 +9,13 @@ describe('API tokens', () => {
   });
 
   it('reject anything not shaped like a token', () => {
-    for (const text of ['', 'pgn_', 'pgn_xyz_abc', `pgn_${'0'.repeat(16)}_${'a'.repeat(42)}`, `Bearer pgn_${'0'.repeat(16)}_${'a'.repeat(43)}`]) {
+    for (const text of [
+      '',
+      'pgn_',
+      'pgn_xyz_abc',
+      `pgn_${'0'.repeat(16)}_${'a'.repeat(42)}`,
+      `Bearer pgn_${'0'.repeat(16)}_${'a'.repeat(43)}`,
+    ]) {
       expect(parseToken(text)).toBeNull();
     }
   });

@@ -5,8 +5,11 @@ import { exampleBulletin } from '../helpers/bulletins.js';
 describe('link tracking on the document', () => {
   const doc = exampleBulletin();
 
-  it('finds each block\'s links, in fields and in Markdown, but not mailto: or personal ones', () => {
-    const withPersonal = { ...doc, blocks: [...doc.blocks, { type: 'text' as const, body: { en: '[mine](https://nnirr.org/me?e={{email}})' } }] };
+  it("finds each block's links, in fields and in Markdown, but not mailto: or personal ones", () => {
+    const withPersonal = {
+      ...doc,
+      blocks: [...doc.blocks, { type: 'text' as const, body: { en: '[mine](https://nnirr.org/me?e={{email}})' } }],
+    };
     const links = trackableLinks(withPersonal);
     expect(links).toContainEqual({ block: 0, url: 'https://nnirr.org/' });
     expect(links).toContainEqual({ block: 3, url: 'https://nnirr.org/resources/global-compact-for-migration' });

@@ -30,7 +30,11 @@ export function foundation(kind: DatabaseKind): Migration {
         .addPrimaryKeyConstraint('subscriber_tags_pk', ['subscriber_id', 'tag'])
         .execute();
       // Segment rules ask "who has tag X": the tag-first index answers that.
-      await db.schema.createIndex('subscriber_tags_tag').on('subscriber_tags').columns(['tag', 'subscriber_id']).execute();
+      await db.schema
+        .createIndex('subscriber_tags_tag')
+        .on('subscriber_tags')
+        .columns(['tag', 'subscriber_id'])
+        .execute();
 
       await db.schema
         .createTable('topics')
@@ -50,7 +54,11 @@ export function foundation(kind: DatabaseKind): Migration {
         .addColumn('created_at', timestamp, (c) => c.notNull())
         .addPrimaryKeyConstraint('subscriptions_pk', ['subscriber_id', 'topic_id'])
         .execute();
-      await db.schema.createIndex('subscriptions_topic').on('subscriptions').columns(['topic_id', 'subscriber_id']).execute();
+      await db.schema
+        .createIndex('subscriptions_topic')
+        .on('subscriptions')
+        .columns(['topic_id', 'subscriber_id'])
+        .execute();
 
       await db.schema
         .createTable('consent_events')
@@ -86,7 +94,9 @@ export function foundation(kind: DatabaseKind): Migration {
       await db.schema
         .createTable('suppressions')
         .addColumn('email_hash', 'text', (c) => c.primaryKey())
-        .addColumn('reason', 'text', (c) => c.notNull().check(sql`reason in ('erased', 'bounced', 'complained', 'manual')`))
+        .addColumn('reason', 'text', (c) =>
+          c.notNull().check(sql`reason in ('erased', 'bounced', 'complained', 'manual')`),
+        )
         .addColumn('created_at', timestamp, (c) => c.notNull())
         .execute();
     },

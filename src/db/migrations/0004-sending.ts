@@ -18,7 +18,9 @@ export function sending(kind: DatabaseKind): Migration {
         .addColumn('rule', json, (c) => c.notNull())
         .addColumn('topic', 'text')
         .addColumn('state', 'text', (c) =>
-          c.notNull().check(sql`state in ('scheduled', 'preparing', 'sending', 'paused', 'sent', 'cancelled', 'failed')`),
+          c
+            .notNull()
+            .check(sql`state in ('scheduled', 'preparing', 'sending', 'paused', 'sent', 'cancelled', 'failed')`),
         )
         .addColumn('tracking', 'text', (c) => c.notNull().check(sql`tracking in ('aggregate', 'off')`))
         .addColumn('scheduled_at', timestamp, (c) => c.notNull())
@@ -53,7 +55,11 @@ export function sending(kind: DatabaseKind): Migration {
         .addColumn('updated_at', timestamp, (c) => c.notNull())
         .addUniqueConstraint('deliveries_campaign_subscriber', ['campaign_id', 'subscriber_id'])
         .execute();
-      await db.schema.createIndex('deliveries_campaign_status').on('deliveries').columns(['campaign_id', 'status']).execute();
+      await db.schema
+        .createIndex('deliveries_campaign_status')
+        .on('deliveries')
+        .columns(['campaign_id', 'status'])
+        .execute();
     },
   };
 }

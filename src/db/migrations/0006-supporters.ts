@@ -14,7 +14,10 @@ export function supporters(kind: DatabaseKind): Migration {
         .addColumn('type', 'text', (c) => c.notNull())
         .addColumn('received_at', timestamp, (c) => c.notNull())
         .execute();
-      await db.schema.alterTable('subscribers').addColumn('transient_bounces', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('subscribers')
+        .addColumn('transient_bounces', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
       await db.schema.alterTable('deliveries').addColumn('delivered_at', timestamp).execute();
       await db.schema.createIndex('deliveries_message_id').on('deliveries').column('message_id').execute();
       await db.schema.alterTable('consent_events').addColumn('campaign_id', 'integer').execute();

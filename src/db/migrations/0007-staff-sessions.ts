@@ -18,7 +18,10 @@ export function staffSessions(kind: DatabaseKind): Migration {
         .addColumn('expires_at', timestamp, (c) => c.notNull())
         .execute();
       await db.schema.createIndex('staff_sessions_staff').on('staff_sessions').column('staff_id').execute();
-      await db.schema.alterTable('staff_users').addColumn('test_addresses', json, (c) => c.notNull().defaultTo(sql`'[]'`)).execute();
+      await db.schema
+        .alterTable('staff_users')
+        .addColumn('test_addresses', json, (c) => c.notNull().defaultTo(sql`'[]'`))
+        .execute();
       await db.schema.alterTable('staff_users').addColumn('last_sign_in_at', timestamp).execute();
     },
   };

@@ -5,7 +5,11 @@ import type { Kysely, Migration } from 'kysely';
 export function campaignOutcomes(): Migration {
   return {
     async up(db: Kysely<any>) {
-      await db.schema.createIndex('consent_events_campaign').on('consent_events').columns(['campaign_id', 'event']).execute();
+      await db.schema
+        .createIndex('consent_events_campaign')
+        .on('consent_events')
+        .columns(['campaign_id', 'event'])
+        .execute();
     },
   };
 }

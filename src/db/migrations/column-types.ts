@@ -9,6 +9,7 @@ export function columnTypes(kind: DatabaseKind) {
     timestamp: pg ? 'timestamptz' : 'text',
     json: pg ? 'jsonb' : 'text',
     /** An integer primary key the database assigns. */
-    id: (c: ColumnDefinitionBuilder) => (pg ? c.generatedByDefaultAsIdentity().primaryKey() : c.primaryKey().autoIncrement()),
+    id: (c: ColumnDefinitionBuilder) =>
+      pg ? c.generatedByDefaultAsIdentity().primaryKey() : c.primaryKey().autoIncrement(),
   } as const;
 }

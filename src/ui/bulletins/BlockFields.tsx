@@ -8,7 +8,17 @@ type Change = (block: Block, field: string) => void;
 type Of<T extends Block['type']> = Extract<Block, { type: T }>;
 type Link = { href: string; label: Localised };
 
-export function BlockFields({ block, index, languages, onChange }: { block: Block; index: number; languages: string[]; onChange: Change }) {
+export function BlockFields({
+  block,
+  index,
+  languages,
+  onChange,
+}: {
+  block: Block;
+  index: number;
+  languages: string[];
+  onChange: Change;
+}) {
   const id = (path: string) => fieldId(`blocks[${index}].${path}`);
   const props = { id, languages, onChange };
   switch (block.type) {
@@ -48,8 +58,19 @@ function AnnouncementFields({ block, id, languages, onChange }: FieldsProps<Of<'
   const update = (changes: Partial<Of<'announcement'>>, field: string) => onChange({ ...block, ...changes }, field);
   return (
     <>
-      <LocalisedInput id={id('heading')} label={FIELD_LABELS.heading!} value={block.heading} onChange={(heading, f) => update({ heading }, f)} />
-      <LocalisedInput id={id('body')} label={FIELD_LABELS.body!} value={block.body} markdown onChange={(body, f) => update({ body }, f)} />
+      <LocalisedInput
+        id={id('heading')}
+        label={FIELD_LABELS.heading!}
+        value={block.heading}
+        onChange={(heading, f) => update({ heading }, f)}
+      />
+      <LocalisedInput
+        id={id('body')}
+        label={FIELD_LABELS.body!}
+        value={block.body}
+        markdown
+        onChange={(body, f) => update({ body }, f)}
+      />
       <OptionalPart
         name="image"
         present={block.image !== undefined}
@@ -64,11 +85,21 @@ function AnnouncementFields({ block, id, languages, onChange }: FieldsProps<Of<'
               value={block.image.src}
               onChange={(src, f) => update({ image: { ...block.image!, src } }, f)}
             />
-            <AltInput id={id('image.alt')} value={block.image.alt} onChange={(alt, f) => update({ image: { ...block.image!, alt } }, f)} />
+            <AltInput
+              id={id('image.alt')}
+              value={block.image.alt}
+              onChange={(alt, f) => update({ image: { ...block.image!, alt } }, f)}
+            />
           </>
         )}
       </OptionalPart>
-      <LinkPart name="link" id={id} link={block.link} languages={languages} onChange={(link, f) => update({ link }, f)} />
+      <LinkPart
+        name="link"
+        id={id}
+        link={block.link}
+        languages={languages}
+        onChange={(link, f) => update({ link }, f)}
+      />
     </>
   );
 }
@@ -84,9 +115,20 @@ function StatementFields({ block, id, languages, onChange }: FieldsProps<Of<'sta
         hint="Optional"
         onChange={(heading, f) => update({ heading: optionalText(heading) }, f)}
       />
-      <LocalisedInput id={id('quote')} label={FIELD_LABELS.quote!} value={block.quote} markdown onChange={(quote, f) => update({ quote }, f)} />
+      <LocalisedInput
+        id={id('quote')}
+        label={FIELD_LABELS.quote!}
+        value={block.quote}
+        markdown
+        onChange={(quote, f) => update({ quote }, f)}
+      />
       <div className="grid-speaker">
-        <TextInput id={id('speaker')} label={FIELD_LABELS.speaker!} value={block.speaker} onChange={(speaker, f) => update({ speaker }, f)} />
+        <TextInput
+          id={id('speaker')}
+          label={FIELD_LABELS.speaker!}
+          value={block.speaker}
+          onChange={(speaker, f) => update({ speaker }, f)}
+        />
       </div>
       <LocalisedInput
         id={id('role')}
@@ -95,7 +137,13 @@ function StatementFields({ block, id, languages, onChange }: FieldsProps<Of<'sta
         hint="Optional"
         onChange={(role, f) => update({ role: optionalText(role) }, f)}
       />
-      <LinkPart name="link" id={id} link={block.link} languages={languages} onChange={(link, f) => update({ link }, f)} />
+      <LinkPart
+        name="link"
+        id={id}
+        link={block.link}
+        languages={languages}
+        onChange={(link, f) => update({ link }, f)}
+      />
     </>
   );
 }
@@ -105,10 +153,33 @@ function CallToActionFields({ block, id, languages, onChange }: FieldsProps<Of<'
   const goal = block.goal;
   return (
     <>
-      <LocalisedInput id={id('heading')} label={FIELD_LABELS.heading!} value={block.heading} onChange={(heading, f) => update({ heading }, f)} />
-      <LocalisedInput id={id('body')} label={FIELD_LABELS.body!} value={block.body} markdown onChange={(body, f) => update({ body }, f)} />
-      <LinkPart name="button" id={id} link={block.button} languages={languages} required onChange={(button, f) => update({ button: button! }, f)} />
-      <OptionalPart name="goal" present={goal !== undefined} onAdd={() => update({ goal: { target: 0 } }, '')} onRemove={() => update({ goal: undefined }, '')}>
+      <LocalisedInput
+        id={id('heading')}
+        label={FIELD_LABELS.heading!}
+        value={block.heading}
+        onChange={(heading, f) => update({ heading }, f)}
+      />
+      <LocalisedInput
+        id={id('body')}
+        label={FIELD_LABELS.body!}
+        value={block.body}
+        markdown
+        onChange={(body, f) => update({ body }, f)}
+      />
+      <LinkPart
+        name="button"
+        id={id}
+        link={block.button}
+        languages={languages}
+        required
+        onChange={(button, f) => update({ button: button! }, f)}
+      />
+      <OptionalPart
+        name="goal"
+        present={goal !== undefined}
+        onAdd={() => update({ goal: { target: 0 } }, '')}
+        onRemove={() => update({ goal: undefined }, '')}
+      >
         {goal && (
           <>
             <div className="grid-numbers">
@@ -125,7 +196,9 @@ function CallToActionFields({ block, id, languages, onChange }: FieldsProps<Of<'
                 type="number"
                 hint="Optional"
                 value={goal.current === undefined ? '' : String(goal.current)}
-                onChange={(current, f) => update({ goal: { ...goal, current: current === '' ? undefined : Number(current) } }, f)}
+                onChange={(current, f) =>
+                  update({ goal: { ...goal, current: current === '' ? undefined : Number(current) } }, f)
+                }
               />
             </div>
             <LocalisedInput
@@ -148,15 +221,35 @@ function SurveyFields({ block, id, languages, onChange }: FieldsProps<Of<'survey
   const setItems = (next: Localised[], field: string) => update({ items: next.length ? next : undefined }, field);
   return (
     <>
-      <LocalisedInput id={id('heading')} label={FIELD_LABELS.heading!} value={block.heading} onChange={(heading, f) => update({ heading }, f)} />
-      <LocalisedInput id={id('body')} label={FIELD_LABELS.body!} value={block.body} markdown onChange={(body, f) => update({ body }, f)} />
+      <LocalisedInput
+        id={id('heading')}
+        label={FIELD_LABELS.heading!}
+        value={block.heading}
+        onChange={(heading, f) => update({ heading }, f)}
+      />
+      <LocalisedInput
+        id={id('body')}
+        label={FIELD_LABELS.body!}
+        value={block.body}
+        markdown
+        onChange={(body, f) => update({ body }, f)}
+      />
       <fieldset className="part">
         <legend>Items</legend>
         {items.length === 0 && <p className="muted">A bulleted list under the body, if you need one.</p>}
         {items.map((item, i) => (
           <div className="list-item" key={i}>
-            <LocalisedInput id={id(`items[${i}]`)} label={`Item ${i + 1}`} value={item} onChange={(text, f) => setItems(items.with(i, text), f)} />
-            <button type="button" className="button-quiet button-small button-danger" onClick={() => setItems(items.toSpliced(i, 1), '')}>
+            <LocalisedInput
+              id={id(`items[${i}]`)}
+              label={`Item ${i + 1}`}
+              value={item}
+              onChange={(text, f) => setItems(items.with(i, text), f)}
+            />
+            <button
+              type="button"
+              className="button-quiet button-small button-danger"
+              onClick={() => setItems(items.toSpliced(i, 1), '')}
+            >
               Remove item {i + 1}
             </button>
           </div>
@@ -176,7 +269,13 @@ function SurveyFields({ block, id, languages, onChange }: FieldsProps<Of<'survey
         />
         <HashtagsInput id={id('hashtags')} value={block.hashtags} onChange={(hashtags, f) => update({ hashtags }, f)} />
       </div>
-      <LinkPart name="button" id={id} link={block.button} languages={languages} onChange={(button, f) => update({ button }, f)} />
+      <LinkPart
+        name="button"
+        id={id}
+        link={block.button}
+        languages={languages}
+        onChange={(button, f) => update({ button }, f)}
+      />
     </>
   );
 }
@@ -198,18 +297,50 @@ function ImageFields({ block, id, onChange }: FieldsProps<Of<'image'>>) {
   );
 }
 
-function UrlInput(props: { id: string; label: string; value: string; hint?: string; onChange(value: string, field: string): void }) {
+function UrlInput(props: {
+  id: string;
+  label: string;
+  value: string;
+  hint?: string;
+  onChange(value: string, field: string): void;
+}) {
   return <TextInput type="url" placeholder="https://" {...props} />;
 }
 
-function AltInput({ id, value, onChange }: { id: string; value: Localised; onChange(value: Localised, field: string): void }) {
+function AltInput({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: Localised;
+  onChange(value: Localised, field: string): void;
+}) {
   return (
-    <LocalisedInput id={id} label={FIELD_LABELS.alt!} value={value} hint="Required: what the image shows, for people who cannot see it" onChange={onChange} />
+    <LocalisedInput
+      id={id}
+      label={FIELD_LABELS.alt!}
+      value={value}
+      hint="Required: what the image shows, for people who cannot see it"
+      onChange={onChange}
+    />
   );
 }
 
 /** A part a block may have or not (an image, a link, a goal): its fields, or a button to add it. */
-function OptionalPart({ name, present, onAdd, onRemove, children }: { name: string; present: boolean; onAdd(): void; onRemove(): void; children: ReactNode }) {
+function OptionalPart({
+  name,
+  present,
+  onAdd,
+  onRemove,
+  children,
+}: {
+  name: string;
+  present: boolean;
+  onAdd(): void;
+  onRemove(): void;
+  children: ReactNode;
+}) {
   if (!present) {
     return (
       <button type="button" className="button-small add-part" onClick={onAdd}>
@@ -246,7 +377,12 @@ function LinkPart({
 }) {
   const fields = link && (
     <div className="grid-link">
-      <UrlInput id={id(`${name}.href`)} label={FIELD_LABELS[`${name}.href`]!} value={link.href} onChange={(href, f) => onChange({ ...link, href }, f)} />
+      <UrlInput
+        id={id(`${name}.href`)}
+        label={FIELD_LABELS[`${name}.href`]!}
+        value={link.href}
+        onChange={(href, f) => onChange({ ...link, href }, f)}
+      />
       <LocalisedInput
         id={id(`${name}.label`)}
         label={FIELD_LABELS[`${name}.label`]!}
@@ -276,7 +412,15 @@ function LinkPart({
 }
 
 /** Hashtags as typed ("#a #b", "#" optional); the block keeps them as a list. */
-function HashtagsInput({ id, value, onChange }: { id: string; value: string[] | undefined; onChange(value: string[] | undefined, field: string): void }) {
+function HashtagsInput({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: string[] | undefined;
+  onChange(value: string[] | undefined, field: string): void;
+}) {
   const joined = (value ?? []).join(' ');
   const [raw, setRaw] = useState(joined);
   const [shown, setShown] = useState(joined);

@@ -1,7 +1,21 @@
 // The bulletin's blocks in order: reordered by dragging their handle, by the keyboard (Space on the
 // handle, then the arrow keys) or with Move up / Move down; each can be collapsed, copied or removed.
-import { closestCenter, DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type Announcements, type UniqueIdentifier } from '@dnd-kit/core';
-import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import {
+  closestCenter,
+  DndContext,
+  KeyboardSensor,
+  PointerSensor,
+  useSensor,
+  useSensors,
+  type Announcements,
+  type UniqueIdentifier,
+} from '@dnd-kit/core';
+import {
+  SortableContext,
+  sortableKeyboardCoordinates,
+  useSortable,
+  verticalListSortingStrategy,
+} from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { useId } from 'react';
 import { BlockFields } from './BlockFields';
@@ -36,12 +50,15 @@ export function BlockList({
   const position = (id: UniqueIdentifier) => keys.indexOf(String(id)) + 1;
   const announcements: Announcements = {
     onDragStart: ({ active }) => `Picked up block ${position(active.id)} of ${keys.length}.`,
-    onDragOver: ({ active, over }) => (over ? `Block ${position(active.id)} is over position ${position(over.id)}.` : undefined),
-    onDragEnd: ({ active, over }) => (over ? `Block ${position(active.id)} dropped at position ${position(over.id)}.` : 'Block dropped where it was.'),
+    onDragOver: ({ active, over }) =>
+      over ? `Block ${position(active.id)} is over position ${position(over.id)}.` : undefined,
+    onDragEnd: ({ active, over }) =>
+      over ? `Block ${position(active.id)} dropped at position ${position(over.id)}.` : 'Block dropped where it was.',
     onDragCancel: ({ active }) => `Moving cancelled; block ${position(active.id)} stays where it was.`,
   };
 
-  if (blocks.length === 0) return <p className="blocks-empty">No blocks yet. Add the first one below: an announcement is the usual start.</p>;
+  if (blocks.length === 0)
+    return <p className="blocks-empty">No blocks yet. Add the first one below: an announcement is the usual start.</p>;
 
   return (
     <DndContext
@@ -50,11 +67,13 @@ export function BlockList({
       accessibility={{
         announcements,
         screenReaderInstructions: {
-          draggable: 'Press Space or Enter to pick the block up, the up and down arrows to move it, Space or Enter to drop it, Escape to cancel.',
+          draggable:
+            'Press Space or Enter to pick the block up, the up and down arrows to move it, Space or Enter to drop it, Escape to cancel.',
         },
       }}
       onDragEnd={({ active, over }) => {
-        if (over && active.id !== over.id) actions.onMove(keys.indexOf(String(active.id)), keys.indexOf(String(over.id)));
+        if (over && active.id !== over.id)
+          actions.onMove(keys.indexOf(String(active.id)), keys.indexOf(String(over.id)));
       }}
     >
       <SortableContext items={keys} strategy={verticalListSortingStrategy}>
@@ -94,7 +113,9 @@ function SortableBlock({
   collapsed: boolean;
   actions: BlockActions;
 }) {
-  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({ id });
+  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({
+    id,
+  });
   const headingId = useId();
   const bodyId = useId();
   const summary = blockSummary(block, languages[0]!);
@@ -104,7 +125,11 @@ function SortableBlock({
     if (to >= 0 && to < count) actions.onMove(index, to);
   };
   return (
-    <li ref={setNodeRef} style={{ transform: CSS.Translate.toString(transform), transition }} className={`block-card${isDragging ? ' is-dragging' : ''}`}>
+    <li
+      ref={setNodeRef}
+      style={{ transform: CSS.Translate.toString(transform), transition }}
+      className={`block-card${isDragging ? ' is-dragging' : ''}`}
+    >
       <section id={`block-${index}`} tabIndex={-1} aria-labelledby={headingId} className={`block block-${block.type}`}>
         <header className="block-header">
           <button
@@ -124,25 +149,52 @@ function SortableBlock({
           {/* Open, the block shows its texts; closed, a line of them tells it from the others. */}
           {collapsed && summary && <span className="block-summary">{summary}</span>}
           <div className="block-actions">
-            <button type="button" className="button-quiet button-small" aria-disabled={index === 0} onClick={move(index - 1)}>
+            <button
+              type="button"
+              className="button-quiet button-small"
+              aria-disabled={index === 0}
+              onClick={move(index - 1)}
+            >
               <span aria-hidden="true">↑</span> Move up
             </button>
-            <button type="button" className="button-quiet button-small" aria-disabled={index === count - 1} onClick={move(index + 1)}>
+            <button
+              type="button"
+              className="button-quiet button-small"
+              aria-disabled={index === count - 1}
+              onClick={move(index + 1)}
+            >
               <span aria-hidden="true">↓</span> Move down
             </button>
             <button type="button" className="button-quiet button-small" onClick={() => actions.onDuplicate(index)}>
               Duplicate
             </button>
-            <button type="button" className="button-quiet button-small" aria-expanded={!collapsed} aria-controls={bodyId} onClick={() => actions.onToggle(id)}>
+            <button
+              type="button"
+              className="button-quiet button-small"
+              aria-expanded={!collapsed}
+              aria-controls={bodyId}
+              onClick={() => actions.onToggle(id)}
+            >
               {collapsed ? 'Expand' : 'Collapse'}
             </button>
-            <button type="button" className="button-quiet button-small button-danger" onClick={() => actions.onRemove(index)}>
+            <button
+              type="button"
+              className="button-quiet button-small button-danger"
+              onClick={() => actions.onRemove(index)}
+            >
               Remove
             </button>
           </div>
         </header>
         <div className="block-body" id={bodyId} hidden={collapsed}>
-          {!collapsed && <BlockFields block={block} index={index} languages={languages} onChange={(next, field) => actions.onChange(index, next, field)} />}
+          {!collapsed && (
+            <BlockFields
+              block={block}
+              index={index}
+              languages={languages}
+              onChange={(next, field) => actions.onChange(index, next, field)}
+            />
+          )}
         </div>
       </section>
     </li>

@@ -25,7 +25,10 @@ export function BulletinFields({
           value={document.title}
           onChange={(title, field) => onEdit((d) => ({ ...d, title }), 'Edit the title', field)}
         />
-        <TopicSelect value={document.topic} onChange={(topic) => onEdit((d) => ({ ...d, topic }), 'Change the topic')} />
+        <TopicSelect
+          value={document.topic}
+          onChange={(topic) => onEdit((d) => ({ ...d, topic }), 'Change the topic')}
+        />
       </div>
       <Languages document={document} onEdit={onEdit} />
       <LocalisedInput
@@ -39,7 +42,9 @@ export function BulletinFields({
         label={FIELD_LABELS.preheader!}
         hint="Optional: the line inboxes show after the subject"
         value={document.preheader}
-        onChange={(preheader, field) => onEdit((d) => ({ ...d, preheader: optionalText(preheader) }), 'Edit the preheader', field)}
+        onChange={(preheader, field) =>
+          onEdit((d) => ({ ...d, preheader: optionalText(preheader) }), 'Edit the preheader', field)
+        }
       />
     </section>
   );
@@ -49,7 +54,10 @@ function TopicSelect({ value, onChange }: { value: string | undefined; onChange(
   const topics = useApi<{ data: Topic[] }>('/api/topics');
   const known = topics.data?.data ?? [];
   return (
-    <Field label={FIELD_LABELS.topic} hint={topics.error ? 'The topics could not be loaded.' : 'Who it is for: subscribers of this topic'}>
+    <Field
+      label={FIELD_LABELS.topic}
+      hint={topics.error ? 'The topics could not be loaded.' : 'Who it is for: subscribers of this topic'}
+    >
       <select id={fieldId('topic')} value={value ?? ''} onChange={(event) => onChange(event.target.value || undefined)}>
         <option value="">No topic (general news)</option>
         {/* A topic that no longer exists stays selectable, so the choice is visible (the checks flag it). */}
@@ -102,14 +110,21 @@ function Languages({
                 type="button"
                 className="button-quiet button-small"
                 onClick={() =>
-                  onEdit((d) => ({ ...d, languages: [language, ...d.languages.filter((l) => l !== language)] }), `Make ${languageName(language)} the fallback`)
+                  onEdit(
+                    (d) => ({ ...d, languages: [language, ...d.languages.filter((l) => l !== language)] }),
+                    `Make ${languageName(language)} the fallback`,
+                  )
                 }
               >
                 Make {languageName(language)} the fallback
               </button>
             )}
             {languages.length > 1 && (
-              <button type="button" className="button-quiet button-small button-danger" onClick={() => setRemoving(language)}>
+              <button
+                type="button"
+                className="button-quiet button-small button-danger"
+                onClick={() => setRemoving(language)}
+              >
                 Remove {languageName(language)}
               </button>
             )}
@@ -134,11 +149,15 @@ function Languages({
           </button>
         </span>
       )}
-      <Dialog open={removing !== undefined} title={`Remove ${languageName(removing ?? '')}?`} onClose={() => setRemoving(undefined)}>
+      <Dialog
+        open={removing !== undefined}
+        title={`Remove ${languageName(removing ?? '')}?`}
+        onClose={() => setRemoving(undefined)}
+      >
         <p>
-          The bulletin will no longer be written in {languageName(removing ?? '')}: its subject and every text in {languageName(removing ?? '')} are removed
-          with it. {languageName(removing ?? '')} readers get the {languageName(removing === fallback ? (languages[1] ?? '') : fallback)} text. Undo brings them
-          back.
+          The bulletin will no longer be written in {languageName(removing ?? '')}: its subject and every text in{' '}
+          {languageName(removing ?? '')} are removed with it. {languageName(removing ?? '')} readers get the{' '}
+          {languageName(removing === fallback ? (languages[1] ?? '') : fallback)} text. Undo brings them back.
         </p>
         <div className="dialog-actions">
           <button type="button" onClick={() => setRemoving(undefined)}>

@@ -2,7 +2,17 @@
 // duplicate (last week's as the start of this week's), delete drafts.
 import { useState } from 'react';
 import { api } from '../api';
-import { Badge, ConfirmDialog, ErrorNotice, Field, formatDate, formatNumber, languageName, Loading, PageHeader } from '../components';
+import {
+  Badge,
+  ConfirmDialog,
+  ErrorNotice,
+  Field,
+  formatDate,
+  formatNumber,
+  languageName,
+  Loading,
+  PageHeader,
+} from '../components';
 import type { CampaignListItem as Campaign } from '../campaigns/campaign-types';
 import { useAction, useApi } from '../hooks';
 import { BASE, Link, navigate, useTitle } from '../router';
@@ -19,7 +29,13 @@ interface BulletinSummary {
   updatedAt: string;
 }
 
-const EMPTY_BULLETIN: BulletinDocument = { version: 1, title: 'Untitled bulletin', languages: ['en', 'es'], subject: { en: '', es: '' }, blocks: [] };
+const EMPTY_BULLETIN: BulletinDocument = {
+  version: 1,
+  title: 'Untitled bulletin',
+  languages: ['en', 'es'],
+  subject: { en: '', es: '' },
+  blocks: [],
+};
 
 const FILTERS = [
   ['all', 'All bulletins'],
@@ -46,13 +62,15 @@ export function BulletinList() {
 
   // Campaigns come newest first: the first one of a bulletin is its latest send.
   const latest = new Map<number, Campaign>();
-  for (const campaign of campaigns.data?.data ?? []) if (!latest.has(campaign.bulletinId)) latest.set(campaign.bulletinId, campaign);
+  for (const campaign of campaigns.data?.data ?? [])
+    if (!latest.has(campaign.bulletinId)) latest.set(campaign.bulletinId, campaign);
 
   const open = (bulletin: Bulletin) => navigate(`${BASE}/bulletins/${bulletin.id}`);
   // New and Duplicate share one error and disable each other.
   const act = useAction((action: () => Promise<void>) => action());
   const create = () => act.run(async () => open(await api<Bulletin>('POST', '/api/bulletins', EMPTY_BULLETIN)));
-  const duplicate = (id: number) => act.run(async () => open(await api<Bulletin>('POST', `/api/bulletins/${id}/duplicate`)));
+  const duplicate = (id: number) =>
+    act.run(async () => open(await api<Bulletin>('POST', `/api/bulletins/${id}/duplicate`)));
   const remove = async (bulletin: BulletinSummary) => {
     await api('DELETE', `/api/bulletins/${bulletin.id}`);
     setDeleting(undefined);
@@ -61,7 +79,10 @@ export function BulletinList() {
 
   const all = bulletins.data?.data ?? [];
   const words = search.trim().toLowerCase();
-  const shown = all.filter((b) => (filter === 'all' || stateOf(latest.get(b.id)) === filter) && (!words || b.title.toLowerCase().includes(words)));
+  const shown = all.filter(
+    (b) =>
+      (filter === 'all' || stateOf(latest.get(b.id)) === filter) && (!words || b.title.toLowerCase().includes(words)),
+  );
 
   return (
     <>
@@ -77,7 +98,10 @@ export function BulletinList() {
       {bulletins.data && all.length === 0 && (
         <div className="card list-empty">
           <h2>No bulletins yet</h2>
-          <p>Start the first one with New bulletin. After that, Duplicate last week’s bulletin to start the next one with its blocks in place.</p>
+          <p>
+            Start the first one with New bulletin. After that, Duplicate last week’s bulletin to start the next one with
+            its blocks in place.
+          </p>
         </div>
       )}
       {all.length > 0 && (
@@ -128,7 +152,9 @@ export function BulletinList() {
               </tbody>
             </table>
           </div>
-          {shown.length === 0 && <p className="muted list-none">No bulletin matches. Show all bulletins or change the words.</p>}
+          {shown.length === 0 && (
+            <p className="muted list-none">No bulletin matches. Show all bulletins or change the words.</p>
+          )}
         </>
       )}
       <ConfirmDialog
@@ -139,7 +165,8 @@ export function BulletinList() {
         onClose={() => setDeleting(undefined)}
       >
         <p>
-          “{deleting?.title}” and its {deleting?.version === 1 ? 'one version' : `${deleting?.version} versions`} are deleted for good.
+          “{deleting?.title}” and its {deleting?.version === 1 ? 'one version' : `${deleting?.version} versions`} are
+          deleted for good.
         </p>
       </ConfirmDialog>
     </>

@@ -6,7 +6,8 @@ import { useApi } from '../hooks';
 import { BASE, Link } from '../router';
 import type { CampaignListItem } from '../campaigns/campaign-types';
 
-const mailedSomeone = (c: CampaignListItem) => !(c.state === 'cancelled' || c.state === 'failed') || c.counts.sent + c.counts.unknown > 0;
+const mailedSomeone = (c: CampaignListItem) =>
+  !(c.state === 'cancelled' || c.state === 'failed') || c.counts.sent + c.counts.unknown > 0;
 
 /** The bulletin's sends, newest first. */
 export function useBulletinSends(bulletinId: number) {

@@ -8,7 +8,8 @@ import { describeFinding, type BulletinDocument, type Finding } from './model';
 
 const listFormat = new Intl.ListFormat('en');
 /** "Block 9", "Blocks 8 and 9", from block numbers (counted from 1). */
-export const blockNumbers = (numbers: number[]) => `${numbers.length === 1 ? 'Block' : 'Blocks'} ${listFormat.format(numbers.map(String))}`;
+export const blockNumbers = (numbers: number[]) =>
+  `${numbers.length === 1 ? 'Block' : 'Blocks'} ${listFormat.format(numbers.map(String))}`;
 
 export interface Checks {
   ok: boolean;
@@ -38,7 +39,9 @@ export function ChecksPanel({
 }) {
   const headingId = useId();
   const staff = useStaff();
-  const findings = [...(checks?.findings ?? [])].sort((a, b) => (a.level === b.level ? 0 : a.level === 'error' ? -1 : 1));
+  const findings = [...(checks?.findings ?? [])].sort((a, b) =>
+    a.level === b.level ? 0 : a.level === 'error' ? -1 : 1,
+  );
   const errors = findings.filter((f) => f.level === 'error').length;
   const warnings = findings.length - errors;
 
@@ -60,7 +63,8 @@ export function ChecksPanel({
       )}
       {checks && unfinished.length > 0 && (
         <p className="muted side-note">
-          {blockNumbers(unfinished)}, just added, {unfinished.length === 1 ? 'is checked once you type in it' : 'are checked once you type in them'}.
+          {blockNumbers(unfinished)}, just added,{' '}
+          {unfinished.length === 1 ? 'is checked once you type in it' : 'are checked once you type in them'}.
         </p>
       )}
       {!checks && !error && <p className="muted">Checking…</p>}
@@ -86,7 +90,9 @@ export function ChecksPanel({
                 ) : (
                   <div className="finding">
                     {content}
-                    {finding.code === 'no_postal_address' && staff.role === 'admin' && <Link to={`${BASE}/settings`}>Add it in Settings</Link>}
+                    {finding.code === 'no_postal_address' && staff.role === 'admin' && (
+                      <Link to={`${BASE}/settings`}>Add it in Settings</Link>
+                    )}
                   </div>
                 )}
               </li>

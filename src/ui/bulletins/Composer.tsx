@@ -26,7 +26,11 @@ export function Composer({ id }: { id: number }) {
     return (
       <>
         <PageHeader title="Bulletin" back={back} />
-        {bulletin.error ? <ErrorNotice error={bulletin.error} title="The bulletin could not be loaded." /> : <Loading label="Loading the bulletin…" />}
+        {bulletin.error ? (
+          <ErrorNotice error={bulletin.error} title="The bulletin could not be loaded." />
+        ) : (
+          <Loading label="Loading the bulletin…" />
+        )}
       </>
     );
   }
@@ -77,8 +81,13 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
   // the field's own undo.
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (!(event.ctrlKey || event.metaKey) || event.shiftKey || event.altKey || event.key.toLowerCase() !== 'z') return;
-      if (event.target instanceof Element && event.target.closest('input, textarea, select, [contenteditable="true"], dialog')) return;
+      if (!(event.ctrlKey || event.metaKey) || event.shiftKey || event.altKey || event.key.toLowerCase() !== 'z')
+        return;
+      if (
+        event.target instanceof Element &&
+        event.target.closest('input, textarea, select, [contenteditable="true"], dialog')
+      )
+        return;
       event.preventDefault();
       undo();
     };
@@ -129,17 +138,24 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
       // Focus goes to the block that took its place, else the one before, else the palette.
       const next = index < keys.length - 1 ? index : index - 1;
       requestAnimationFrame(() => {
-        if (next < 0 || !focusField(`block-${next}`)) window.document.querySelector<HTMLElement>('.palette button')?.focus();
+        if (next < 0 || !focusField(`block-${next}`))
+          window.document.querySelector<HTMLElement>('.palette button')?.focus();
       });
     },
-    onToggle: (key) => setCollapsed((set) => (set.has(key) ? new Set([...set].filter((k) => k !== key)) : new Set([...set, key]))),
+    onToggle: (key) =>
+      setCollapsed((set) => (set.has(key) ? new Set([...set].filter((k) => k !== key)) : new Set([...set, key]))),
   };
 
   // The checks are of the saved version: a finding's block index is a key of its blocks.
   const keyOf = (finding: Finding) => (finding.block === undefined ? undefined : draft.saved.keys[finding.block]);
-  const shownChecks = checks.data && { ...checks.data, findings: checks.data.findings.filter((f) => !untouched.has(keyOf(f) ?? '')) };
+  const shownChecks = checks.data && {
+    ...checks.data,
+    findings: checks.data.findings.filter((f) => !untouched.has(keyOf(f) ?? '')),
+  };
   /** The numbers of the blocks just added whose errors are not shown yet. */
-  const unfinished = keys.flatMap((key, i) => (untouched.has(key) && checks.data?.findings.some((f) => f.level === 'error' && keyOf(f) === key) ? [i + 1] : []));
+  const unfinished = keys.flatMap((key, i) =>
+    untouched.has(key) && checks.data?.findings.some((f) => f.level === 'error' && keyOf(f) === key) ? [i + 1] : [],
+  );
   const errors = shownChecks?.findings.filter((f) => f.level === 'error').length ?? 0;
   const toFix = [
     errors > 0 && `fix the ${errors === 1 ? 'error' : `${errors} errors`} in Checks`,
@@ -163,7 +179,8 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
     <div className="composer-screen">
       <PageHeader title={doc.title || 'Untitled bulletin'} back={back}>
         <button type="button" onClick={undo} disabled={!draft.undoLabel} title="Ctrl+Z outside a text field">
-          <span aria-hidden="true">↶</span> Undo{draft.undoLabel && <span className="visually-hidden">: {inSentence(draft.undoLabel)}</span>}
+          <span aria-hidden="true">↶</span> Undo
+          {draft.undoLabel && <span className="visually-hidden">: {inSentence(draft.undoLabel)}</span>}
         </button>
         <button type="button" onClick={() => setDialog('versions')}>
           Versions
@@ -196,7 +213,11 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
       <div className="composer-bar">
         <SaveStatus status={draft.status} saved={draft.saved} error={draft.error} onRetry={() => void draft.retry()} />
         <p className="send-reason" id={reasonId}>
-          {sendBlocked ? `To send${sent ? ' again' : ''}: ${sendBlocked}` : sent ? 'Sent before: sending again asks first.' : 'Ready to send.'}
+          {sendBlocked
+            ? `To send${sent ? ' again' : ''}: ${sendBlocked}`
+            : sent
+              ? 'Sent before: sending again asks first.'
+              : 'Ready to send.'}
         </p>
       </div>
       {draft.issues.length > 0 && (
@@ -233,12 +254,22 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
               <div className="blocks-heading">
                 <h2 id={blocksHeadingId}>Blocks</h2>
                 {keys.length > 1 && (
-                  <button type="button" className="button-quiet button-small" onClick={() => setCollapsed(allCollapsed ? new Set() : new Set(keys))}>
+                  <button
+                    type="button"
+                    className="button-quiet button-small"
+                    onClick={() => setCollapsed(allCollapsed ? new Set() : new Set(keys))}
+                  >
                     {allCollapsed ? 'Expand all' : 'Collapse all'}
                   </button>
                 )}
               </div>
-              <BlockList blocks={doc.blocks} keys={keys} languages={doc.languages} collapsed={collapsed} actions={actions} />
+              <BlockList
+                blocks={doc.blocks}
+                keys={keys}
+                languages={doc.languages}
+                collapsed={collapsed}
+                actions={actions}
+              />
             </section>
             <Palette onAdd={addBlock} />
           </ComposerFieldsContext.Provider>
@@ -254,11 +285,22 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
             version={draft.saved.version}
             onJump={jumpTo}
           />
-          <PreviewPane id={COMPOSER_SECTIONS.preview} bulletinId={bulletin.id} version={draft.saved.version} versionId={draft.saved.versionId} languages={draft.saved.languages} />
+          <PreviewPane
+            id={COMPOSER_SECTIONS.preview}
+            bulletinId={bulletin.id}
+            version={draft.saved.version}
+            versionId={draft.saved.versionId}
+            languages={draft.saved.languages}
+          />
         </aside>
       </div>
 
-      <TestSendDialog open={dialog === 'test'} onClose={() => setDialog(undefined)} bulletinId={bulletin.id} languages={draft.saved.languages} />
+      <TestSendDialog
+        open={dialog === 'test'}
+        onClose={() => setDialog(undefined)}
+        bulletinId={bulletin.id}
+        languages={draft.saved.languages}
+      />
       <VersionsDialog
         open={dialog === 'versions'}
         onClose={() => setDialog(undefined)}
@@ -280,21 +322,34 @@ const LEAVE_QUESTION = 'Leave this bulletin? Its latest changes could not be sav
 const LEAVE_WAIT_MS = 5000;
 
 /** Whether `flush` saves everything within LEAVE_WAIT_MS. */
-const savedInTime = (flush: () => Promise<boolean>) => Promise.race([flush(), new Promise<false>((resolve) => setTimeout(resolve, LEAVE_WAIT_MS, false))]);
+const savedInTime = (flush: () => Promise<boolean>) =>
+  Promise.race([flush(), new Promise<false>((resolve) => setTimeout(resolve, LEAVE_WAIT_MS, false))]);
 
 /** A change's label inside a sentence: "Make Spanish the fallback" → "make Spanish the fallback". */
 const inSentence = (label: string) => label.charAt(0).toLowerCase() + label.slice(1);
 
 const timeFormat = new Intl.DateTimeFormat('en', { timeStyle: 'short' });
 
-function SaveStatus({ status, saved, error, onRetry }: { status: Status; saved: Saved; error: unknown; onRetry(): void }) {
+function SaveStatus({
+  status,
+  saved,
+  error,
+  onRetry,
+}: {
+  status: Status;
+  saved: Saved;
+  error: unknown;
+  onRetry(): void;
+}) {
   const refused = error instanceof ApiError && error.issues.length > 0;
   let text: string;
   let kind: 'ok' | 'busy' | 'bad';
   if (status === 'saving' || (status === 'pending' && error === undefined)) {
     [text, kind] = ['Saving…', 'busy'];
   } else if (error !== undefined) {
-    const reason = refused ? `${error.issues.length === 1 ? 'a field needs' : `${error.issues.length} fields need`} fixing` : errorMessage(error);
+    const reason = refused
+      ? `${error.issues.length === 1 ? 'a field needs' : `${error.issues.length} fields need`} fixing`
+      : errorMessage(error);
     [text, kind] = [`Not saved: ${reason}`, 'bad'];
   } else {
     [text, kind] = [`Saved at ${timeFormat.format(saved.at)}`, 'ok'];

@@ -4,7 +4,11 @@ import type { MouseEvent } from 'react';
 import type { Checks } from './ChecksPanel';
 
 /** The ids of the sections the bar goes to. */
-export const COMPOSER_SECTIONS = { blocks: 'composer-blocks', checks: 'composer-checks', preview: 'composer-preview' } as const;
+export const COMPOSER_SECTIONS = {
+  blocks: 'composer-blocks',
+  checks: 'composer-checks',
+  preview: 'composer-preview',
+} as const;
 
 /** Scrolls to the section and puts focus on its heading, so a keyboard or screen reader follows. */
 function goTo(event: MouseEvent<HTMLAnchorElement>, id: string) {
@@ -23,7 +27,8 @@ function ChecksCount({ checks }: { checks: Checks | undefined }) {
   const errors = checks.findings.filter((f) => f.level === 'error').length;
   const warnings = checks.findings.length - errors;
   if (errors > 0) return <span className="badge badge-error">{errors === 1 ? '1 error' : `${errors} errors`}</span>;
-  if (warnings > 0) return <span className="badge badge-warning">{warnings === 1 ? '1 warning' : `${warnings} warnings`}</span>;
+  if (warnings > 0)
+    return <span className="badge badge-warning">{warnings === 1 ? '1 warning' : `${warnings} warnings`}</span>;
   return (
     <span className="badge badge-ok">
       ✓<span className="visually-hidden"> nothing to fix</span>

@@ -7,14 +7,27 @@ import { ErrorNotice, languageName, Loading } from '../components';
 type Width = 'desktop' | 'mobile';
 type Format = 'html' | 'text';
 
-export function PreviewPane({ id, bulletinId, version, versionId, languages }: { id?: string; bulletinId: number; version: number; versionId: number; languages: string[] }) {
+export function PreviewPane({
+  id,
+  bulletinId,
+  version,
+  versionId,
+  languages,
+}: {
+  id?: string;
+  bulletinId: number;
+  version: number;
+  versionId: number;
+  languages: string[];
+}) {
   const headingId = useId();
   const [width, setWidth] = useState<Width>('desktop');
   const [format, setFormat] = useState<Format>('html');
   const [chosen, setLanguage] = useState(languages[0]!);
   const language = languages.includes(chosen) ? chosen : languages[0]!;
   // The version in the address: each save gives a new address, and an old answer is never shown.
-  const url = (kind: Format) => `/api/bulletins/${bulletinId}/preview?lang=${encodeURIComponent(language)}&format=${kind}&versionId=${versionId}`;
+  const url = (kind: Format) =>
+    `/api/bulletins/${bulletinId}/preview?lang=${encodeURIComponent(language)}&format=${kind}&versionId=${versionId}`;
 
   return (
     <section className="card preview" id={id} aria-labelledby={headingId}>
@@ -26,7 +39,12 @@ export function PreviewPane({ id, bulletinId, version, versionId, languages }: {
       </div>
       <p className="muted side-note">Version {version}, as subscribers will get it.</p>
       <div className="preview-controls">
-        <Toggle label="Language" value={language} onChange={setLanguage} options={languages.map((l) => [l, languageName(l)])} />
+        <Toggle
+          label="Language"
+          value={language}
+          onChange={setLanguage}
+          options={languages.map((l) => [l, languageName(l)])}
+        />
         <Toggle<Format>
           label="Part"
           value={format}
@@ -58,7 +76,17 @@ export function PreviewPane({ id, bulletinId, version, versionId, languages }: {
 }
 
 /** A row of radio buttons that looks like a segmented switch. */
-function Toggle<T extends string>({ label, value, onChange, options }: { label: string; value: T; onChange(value: T): void; options: [T, ReactNode][] }) {
+function Toggle<T extends string>({
+  label,
+  value,
+  onChange,
+  options,
+}: {
+  label: string;
+  value: T;
+  onChange(value: T): void;
+  options: [T, ReactNode][];
+}) {
   const name = useId();
   return (
     <fieldset className="toggle">
@@ -89,7 +117,14 @@ function HtmlPreview({ src, width, title }: { src: string; width: Width; title: 
   useEffect(() => () => observer.current?.disconnect(), []);
   return (
     <div className={`preview-frame preview-${width}`}>
-      <iframe ref={frame} src={src} title={title} sandbox="allow-same-origin allow-popups" style={{ height }} onLoad={onLoad} />
+      <iframe
+        ref={frame}
+        src={src}
+        title={title}
+        sandbox="allow-same-origin allow-popups"
+        style={{ height }}
+        onLoad={onLoad}
+      />
     </div>
   );
 }

@@ -7,11 +7,23 @@ import { useMailViewer, useSession, useStaff } from '../session';
 
 const MAX_ADDRESSES = 10;
 
-export function TestSendDialog({ open, onClose, bulletinId, languages }: { open: boolean; onClose(): void; bulletinId: number; languages: string[] }) {
+export function TestSendDialog({
+  open,
+  onClose,
+  bulletinId,
+  languages,
+}: {
+  open: boolean;
+  onClose(): void;
+  bulletinId: number;
+  languages: string[];
+}) {
   const staff = useStaff();
   const { update } = useSession();
   const mailViewer = useMailViewer();
-  const [addresses, setAddresses] = useState(() => (staff.testAddresses.length ? staff.testAddresses : [staff.email]).join('\n'));
+  const [addresses, setAddresses] = useState(() =>
+    (staff.testAddresses.length ? staff.testAddresses : [staff.email]).join('\n'),
+  );
   const [language, setLanguage] = useState(languages[0]!);
   const [sent, setSent] = useState<{ to: string[]; language: string }>();
   const list = addresses.split(/[\s,;]+/).filter(Boolean);
@@ -19,7 +31,10 @@ export function TestSendDialog({ open, onClose, bulletinId, languages }: { open:
 
   const send = useAction(async () => {
     setSent(undefined);
-    const answer = await api<{ sent: { to: string }[] }>('POST', `/api/bulletins/${bulletinId}/test`, { to: list, lang });
+    const answer = await api<{ sent: { to: string }[] }>('POST', `/api/bulletins/${bulletinId}/test`, {
+      to: list,
+      lang,
+    });
     setSent({ to: answer.sent.map((s) => s.to), language: lang });
     const remembered = await api<{ testAddresses: string[] }>('PUT', '/api/me/test-addresses', { addresses: list });
     update({ ...staff, testAddresses: remembered.testAddresses });
@@ -33,13 +48,25 @@ export function TestSendDialog({ open, onClose, bulletinId, languages }: { open:
   return (
     <Dialog open={open} title="Send a test" onClose={close}>
       <form onSubmit={submitTo(send)}>
-        <p className="muted">Test copies show the saved version, with [TEST] before the subject. They go only to the addresses below.</p>
+        <p className="muted">
+          Test copies show the saved version, with [TEST] before the subject. They go only to the addresses below.
+        </p>
         <Field
           label="Test addresses"
           hint={`One per line, up to ${MAX_ADDRESSES}; remembered for your next test`}
-          error={list.length > MAX_ADDRESSES ? `That is ${list.length} addresses; at most ${MAX_ADDRESSES}.` : addressIssues(send.error, list)}
+          error={
+            list.length > MAX_ADDRESSES
+              ? `That is ${list.length} addresses; at most ${MAX_ADDRESSES}.`
+              : addressIssues(send.error, list)
+          }
         >
-          <textarea rows={4} value={addresses} onChange={(event) => setAddresses(event.target.value)} autoComplete="email" spellCheck={false} />
+          <textarea
+            rows={4}
+            value={addresses}
+            onChange={(event) => setAddresses(event.target.value)}
+            autoComplete="email"
+            spellCheck={false}
+          />
         </Field>
         {languages.length > 1 && (
           <Field label="Language">
@@ -72,7 +99,11 @@ export function TestSendDialog({ open, onClose, bulletinId, languages }: { open:
           <button type="button" onClick={close}>
             {sent ? 'Done' : 'Cancel'}
           </button>
-          <button type="submit" className="button-primary" disabled={send.busy || list.length === 0 || list.length > MAX_ADDRESSES}>
+          <button
+            type="submit"
+            className="button-primary"
+            disabled={send.busy || list.length === 0 || list.length > MAX_ADDRESSES}
+          >
             {send.busy ? 'Sending…' : 'Send test'}
           </button>
         </div>

@@ -31,7 +31,12 @@ export function VersionsDialog({
   return (
     <Dialog open={open} title="Versions" onClose={onClose}>
       {/* The dialog renders its content only while open: each opening lists the versions saved since. */}
-      <VersionList bulletinId={bulletinId} currentVersion={currentVersion} sentVersionIds={sentVersionIds} onRestore={onRestore} />
+      <VersionList
+        bulletinId={bulletinId}
+        currentVersion={currentVersion}
+        sentVersionIds={sentVersionIds}
+        onRestore={onRestore}
+      />
     </Dialog>
   );
 }
@@ -55,7 +60,10 @@ function VersionList({
     setRestoring(version.version);
     setError(undefined);
     try {
-      const { document } = await api<{ document: BulletinDocument }>('GET', `/api/bulletins/${bulletinId}/versions/${version.versionId}`);
+      const { document } = await api<{ document: BulletinDocument }>(
+        'GET',
+        `/api/bulletins/${bulletinId}/versions/${version.versionId}`,
+      );
       onRestore(document, version.version);
     } catch (e) {
       setError(`Version ${version.version} could not be read: ${errorMessage(e)}`);
@@ -68,7 +76,9 @@ function VersionList({
   if (!versions.data) return <Loading label="Loading the versions…" />;
   return (
     <>
-      <p className="muted">Every save is a version. Restoring one saves it again as the newest; the versions after it stay in this list.</p>
+      <p className="muted">
+        Every save is a version. Restoring one saves it again as the newest; the versions after it stay in this list.
+      </p>
       {error && (
         <div className="notice notice-error" role="alert">
           {error}
@@ -112,7 +122,12 @@ function VersionList({
                       Preview<span className="visually-hidden"> version {version.version}</span>
                     </a>
                     {version.version !== currentVersion && (
-                      <button type="button" className="button-small" disabled={restoring !== undefined} onClick={() => void restore(version)}>
+                      <button
+                        type="button"
+                        className="button-small"
+                        disabled={restoring !== undefined}
+                        onClick={() => void restore(version)}
+                      >
                         {restoring === version.version ? 'Restoring…' : 'Restore'}
                         <span className="visually-hidden"> version {version.version}</span>
                       </button>

@@ -82,7 +82,8 @@ export function LocalisedInput({
   hint?: ReactNode;
 }) {
   const { languages } = useContext(ComposerFieldsContext);
-  const set = (language: string) => (text: string, controlId: string) => onChange({ ...value, [language]: text }, controlId);
+  const set = (language: string) => (text: string, controlId: string) =>
+    onChange({ ...value, [language]: text }, controlId);
   return (
     <div className="langs">
       {languages.map((language) => {
@@ -94,7 +95,11 @@ export function LocalisedInput({
           lang: language,
           hint,
         };
-        return markdown ? <MarkdownInput key={language} name={`${label} (${languageName(language)})`} {...props} /> : <TextInput key={language} {...props} />;
+        return markdown ? (
+          <MarkdownInput key={language} name={`${label} (${languageName(language)})`} {...props} />
+        ) : (
+          <TextInput key={language} {...props} />
+        );
       })}
     </div>
   );
@@ -173,7 +178,12 @@ function Toolbar({ name, onFormat }: { name: string; onFormat(format: Format): v
   const [active, setActive] = useState(0);
   const buttons = useRef<(HTMLButtonElement | null)[]>([]);
   const onKeyDown = (event: KeyboardEvent) => {
-    const moves: Record<string, number> = { ArrowRight: active + 1, ArrowLeft: active - 1, Home: 0, End: TOOLS.length - 1 };
+    const moves: Record<string, number> = {
+      ArrowRight: active + 1,
+      ArrowLeft: active - 1,
+      Home: 0,
+      End: TOOLS.length - 1,
+    };
     if (!(event.key in moves)) return;
     event.preventDefault();
     const next = (moves[event.key]! + TOOLS.length) % TOOLS.length;
@@ -206,11 +216,21 @@ function Toolbar({ name, onFormat }: { name: string; onFormat(format: Format): v
 }
 
 /** The replacement for the selected range, and what to select in it afterwards. */
-function formatSelection(value: string, start: number, end: number, format: Format): { from: number; to: number; text: string; select: [number, number] } {
+function formatSelection(
+  value: string,
+  start: number,
+  end: number,
+  format: Format,
+): { from: number; to: number; text: string; select: [number, number] } {
   const selected = value.slice(start, end);
   const wrap = (mark: string, placeholder: string) => {
     const inner = selected || placeholder;
-    return { from: start, to: end, text: `${mark}${inner}${mark}`, select: [mark.length, mark.length + inner.length] as [number, number] };
+    return {
+      from: start,
+      to: end,
+      text: `${mark}${inner}${mark}`,
+      select: [mark.length, mark.length + inner.length] as [number, number],
+    };
   };
   switch (format) {
     case 'bold':

@@ -83,7 +83,8 @@ export function newBlock(type: BlockType, languages: readonly string[]): Block {
 }
 
 /** Optional texts are left out when every language is empty: an empty one is an untranslated finding. */
-export const optionalText = (text: Localised): Localised | undefined => (Object.values(text).some((v) => v.trim()) ? text : undefined);
+export const optionalText = (text: Localised): Localised | undefined =>
+  Object.values(text).some((v) => v.trim()) ? text : undefined;
 
 /** A copy of the document without `language`: gone from its languages and from every text. */
 export function withoutLanguage(document: BulletinDocument, language: string): BulletinDocument {
@@ -110,7 +111,8 @@ export function describePath(document: BulletinDocument, path: string | undefine
   if (!path) return 'Bulletin';
   // An issue about one language of a text ends in it: "blocks[2].heading.es".
   const last = path.slice(path.lastIndexOf('.') + 1);
-  if (!language && path.includes('.') && document.languages.includes(last)) return describePath(document, path.slice(0, -last.length - 1), last);
+  if (!language && path.includes('.') && document.languages.includes(last))
+    return describePath(document, path.slice(0, -last.length - 1), last);
   const block = /^blocks\[(\d+)\]\.?(.*)$/.exec(path);
   const field = block ? block[2]! : path;
   const item = /^items\[(\d+)\]/.exec(field);
@@ -128,7 +130,8 @@ export function describePath(document: BulletinDocument, path: string | undefine
  */
 export function describeFinding(document: BulletinDocument, finding: Finding): { where?: string; message: string } {
   const { field, language } = finding;
-  const message = field && finding.message.startsWith(`${field}: `) ? finding.message.slice(field.length + 2) : finding.message;
+  const message =
+    field && finding.message.startsWith(`${field}: `) ? finding.message.slice(field.length + 2) : finding.message;
   const where = field ? describePath(document, field, language) : language ? languageName(language) : undefined;
   return { where, message };
 }

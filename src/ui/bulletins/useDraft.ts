@@ -142,7 +142,11 @@ export function useDraft(bulletin: Bulletin) {
   const editBlock = useCallback(
     (index: number, block: Block, field?: string) => {
       const { document, keys } = current.current;
-      commit({ keys, document: { ...document, blocks: document.blocks.with(index, block) } }, `Edit block ${index + 1}`, field);
+      commit(
+        { keys, document: { ...document, blocks: document.blocks.with(index, block) } },
+        `Edit block ${index + 1}`,
+        field,
+      );
     },
     [commit],
   );
@@ -151,7 +155,10 @@ export function useDraft(bulletin: Bulletin) {
     (label: string, change: (entries: { block: Block; key: string }[]) => { block: Block; key: string }[]) => {
       const { document, keys } = current.current;
       const entries = change(document.blocks.map((block, i) => ({ block, key: keys[i]! })));
-      commit({ document: { ...document, blocks: entries.map((e) => e.block) }, keys: entries.map((e) => e.key) }, label);
+      commit(
+        { document: { ...document, blocks: entries.map((e) => e.block) }, keys: entries.map((e) => e.key) },
+        label,
+      );
     },
     [commit],
   );
@@ -159,7 +166,10 @@ export function useDraft(bulletin: Bulletin) {
   const addBlock = useCallback(
     (type: BlockType): string => {
       const key = newKey();
-      changeBlocks('Add block', (entries) => [...entries, { block: newBlock(type, current.current.document.languages), key }]);
+      changeBlocks('Add block', (entries) => [
+        ...entries,
+        { block: newBlock(type, current.current.document.languages), key },
+      ]);
       return key;
     },
     [changeBlocks],
@@ -168,13 +178,18 @@ export function useDraft(bulletin: Bulletin) {
   const duplicateBlock = useCallback(
     (index: number): string => {
       const key = newKey();
-      changeBlocks('Duplicate block', (entries) => entries.toSpliced(index + 1, 0, { block: structuredClone(entries[index]!.block), key }));
+      changeBlocks('Duplicate block', (entries) =>
+        entries.toSpliced(index + 1, 0, { block: structuredClone(entries[index]!.block), key }),
+      );
       return key;
     },
     [changeBlocks],
   );
 
-  const removeBlock = useCallback((index: number) => changeBlocks('Remove block', (entries) => entries.toSpliced(index, 1)), [changeBlocks]);
+  const removeBlock = useCallback(
+    (index: number) => changeBlocks('Remove block', (entries) => entries.toSpliced(index, 1)),
+    [changeBlocks],
+  );
 
   const moveBlock = useCallback(
     (from: number, to: number) => {

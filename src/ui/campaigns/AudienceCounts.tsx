@@ -30,7 +30,15 @@ export function audienceSentence(preview: AudiencePreview, languages: string[]):
   return `${total}: ${parts.map(([code, n]) => `${formatNumber(n)} in ${languageName(code)}`).join(', ')}`;
 }
 
-export function AudienceCounts({ preview, counting, problem }: { preview: AudiencePreview | undefined; counting: boolean; problem: string | undefined }) {
+export function AudienceCounts({
+  preview,
+  counting,
+  problem,
+}: {
+  preview: AudiencePreview | undefined;
+  counting: boolean;
+  problem: string | undefined;
+}) {
   const excluded = preview ? EXCLUSION_REASONS.filter((r) => preview.excluded[r] > 0) : [];
   const languages = preview ? Object.entries(preview.byLanguage).sort((a, b) => b[1] - a[1]) : [];
   return (

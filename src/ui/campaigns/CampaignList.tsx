@@ -18,7 +18,8 @@ export function CampaignList() {
         <div className="card empty-state">
           <p>Nothing has been sent yet.</p>
           <p>
-            Open a bulletin from the <Link to={`${BASE}/bulletins`}>bulletins</Link> and choose Send when its checks pass.
+            Open a bulletin from the <Link to={`${BASE}/bulletins`}>bulletins</Link> and choose Send when its checks
+            pass.
           </p>
         </div>
       ) : (
@@ -58,7 +59,9 @@ export function CampaignList() {
                   <td>{formatDate(c.finishedAt)}</td>
                   <td className="number">{formatNumber(c.counts.sent)}</td>
                   <td className="number">{formatNumber(c.counts.failed)}</td>
-                  <td className="number">{c.counts.total || c.state === 'sent' ? formatNumber(c.counts.total) : '—'}</td>
+                  <td className="number">
+                    {c.counts.total || c.state === 'sent' ? formatNumber(c.counts.total) : '—'}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -2,11 +2,28 @@
 // (pause, resume, cancel, retry failed, reschedule) and, once mail has gone, the report.
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { api } from '../api';
-import { Badge, ConfirmDialog, Dialog, ErrorNotice, formatDate, formatNumber, languageName, Loading, PageHeader } from '../components';
+import {
+  Badge,
+  ConfirmDialog,
+  Dialog,
+  ErrorNotice,
+  formatDate,
+  formatNumber,
+  languageName,
+  Loading,
+  PageHeader,
+} from '../components';
 import { useAction, useApi } from '../hooks';
 import { BASE, Link, useTitle } from '../router';
 import { audienceSentence, plural } from './AudienceCounts';
-import { DELIVERY_STATUSES, settled, type AudiencePreview, type CampaignReport, type Comparison, type DeliveryStatus } from './campaign-types';
+import {
+  DELIVERY_STATUSES,
+  settled,
+  type AudiencePreview,
+  type CampaignReport,
+  type Comparison,
+  type DeliveryStatus,
+} from './campaign-types';
 import { isoToLocal, localToIso, ScheduleField } from './ScheduleField';
 import { useLiveReport } from './use-live-report';
 import './campaigns.css';
@@ -32,7 +49,9 @@ const STATE_TEXT: Record<CampaignReport['state'], string> = {
 export function CampaignPage({ id }: { id: number }) {
   const live = useLiveReport(id);
   const report = live.report;
-  const version = useApi<BulletinVersion>(report ? `/api/bulletins/${report.bulletinId}/versions/${report.bulletinVersionId}` : null);
+  const version = useApi<BulletinVersion>(
+    report ? `/api/bulletins/${report.bulletinId}/versions/${report.bulletinVersionId}` : null,
+  );
   const title = version.data?.title ?? `Send ${id}`;
   useTitle(title);
   const back = <Link to={`${BASE}/campaigns`}>← All sends</Link>;
@@ -57,7 +76,15 @@ export function CampaignPage({ id }: { id: number }) {
   );
 }
 
-function Progress({ report, version, polling }: { report: CampaignReport; version: BulletinVersion | undefined; polling: boolean }) {
+function Progress({
+  report,
+  version,
+  polling,
+}: {
+  report: CampaignReport;
+  version: BulletinVersion | undefined;
+  polling: boolean;
+}) {
   // Before the start there is no ledger to measure: the audience is taken when the send starts.
   const begun = report.counts.total > 0 || ['sending', 'paused', 'sent'].includes(report.state);
   return (
@@ -81,11 +108,20 @@ function Progress({ report, version, polling }: { report: CampaignReport; versio
         </div>
         <div>
           <dt>Link tracking</dt>
-          <dd>{report.tracking === 'off' ? 'Off (sensitive send: no link counted)' : 'Clicks counted per link, in aggregate'}</dd>
+          <dd>
+            {report.tracking === 'off'
+              ? 'Off (sensitive send: no link counted)'
+              : 'Clicks counted per link, in aggregate'}
+          </dd>
         </div>
       </dl>
       {polling && <p className="muted">The live connection broke; the numbers are checked every 2 seconds instead.</p>}
-      {begun ? <Ledger report={report} /> : report.state === 'scheduled' && version && <AudienceNow report={report} languages={version.document.languages} />}
+      {begun ? (
+        <Ledger report={report} />
+      ) : (
+        report.state === 'scheduled' &&
+        version && <AudienceNow report={report} languages={version.document.languages} />
+      )}
       {report.lastErrors.length > 0 && (
         <>
           <h3 className="errors-title">Last errors</h3>
@@ -130,7 +166,11 @@ function Ledger({ report }: { report: CampaignReport }) {
         <Stat label="Sent" value={counts.sent} />
         <Stat label="Waiting" value={counts.queued + counts.sending} />
         <Stat label="Failed" value={counts.failed} />
-        <Stat label="Skipped" value={counts.skipped} hint="Left, paused or were suppressed after the audience was taken" />
+        <Stat
+          label="Skipped"
+          value={counts.skipped}
+          hint="Left, paused or were suppressed after the audience was taken"
+        />
         <Stat label="Unknown" value={counts.unknown} hint="A worker stopped while sending: they may have been sent" />
         {counts.cancelled > 0 && <Stat label="Cancelled" value={counts.cancelled} />}
         <div>
@@ -177,7 +217,12 @@ function AudienceNow({ report, languages }: { report: CampaignReport; languages:
   const [error, setError] = useState<unknown>();
   useEffect(() => {
     const controller = new AbortController();
-    api<AudiencePreview>('POST', '/api/audience/preview', { rule: report.rule, ...(report.topic ? { topic: report.topic } : {}) }, { signal: controller.signal })
+    api<AudiencePreview>(
+      'POST',
+      '/api/audience/preview',
+      { rule: report.rule, ...(report.topic ? { topic: report.topic } : {}) },
+      { signal: controller.signal },
+    )
       .then(setPreview)
       .catch((e: unknown) => controller.signal.aborted || setError(e));
     return () => controller.abort();
@@ -185,8 +230,10 @@ function AudienceNow({ report, languages }: { report: CampaignReport; languages:
   if (error) return <ErrorNotice error={error} title="Who it would reach cannot be counted now." />;
   return (
     <p className="progress-note">
-      {preview ? `Counted now, it would go to ${audienceSentence(preview, languages)}.` : 'Counting who it would reach…'} Who is eligible is taken again when
-      it starts.
+      {preview
+        ? `Counted now, it would go to ${audienceSentence(preview, languages)}.`
+        : 'Counting who it would reach…'}{' '}
+      Who is eligible is taken again when it starts.
     </p>
   );
 }
@@ -235,7 +282,12 @@ function Controls({ report, onChanged }: { report: CampaignReport; onChanged(): 
         </button>
       )}
       {state === 'paused' && (
-        <button type="button" className="button-primary" onClick={() => void act.run('POST', '/resume')} disabled={act.busy}>
+        <button
+          type="button"
+          className="button-primary"
+          onClick={() => void act.run('POST', '/resume')}
+          disabled={act.busy}
+        >
           Resume
         </button>
       )}
@@ -279,19 +331,27 @@ function Controls({ report, onChanged }: { report: CampaignReport; onChanged(): 
         cancelLabel="Not now"
         danger={false}
         disabled={counts.failed + (includeUnknown ? counts.unknown : 0) === 0}
-        onConfirm={() => call('POST', '/retry-failed', { include: includeUnknown ? ['failed', 'unknown'] : ['failed'] })}
+        onConfirm={() =>
+          call('POST', '/retry-failed', { include: includeUnknown ? ['failed', 'unknown'] : ['failed'] })
+        }
         onClose={() => setDialog(undefined)}
       >
         <p>{plural(counts.failed, 'failed message')} will be queued and sent again.</p>
         {counts.unknown > 0 && (
           <label className="checkbox retry-unknown">
-            <input type="checkbox" checked={includeUnknown} onChange={(e) => setIncludeUnknown(e.target.checked)} aria-describedby="unknown-explained" />
+            <input
+              type="checkbox"
+              checked={includeUnknown}
+              onChange={(e) => setIncludeUnknown(e.target.checked)}
+              aria-describedby="unknown-explained"
+            />
             Include the {plural(counts.unknown, 'message')} whose fate is unknown
           </label>
         )}
         {counts.unknown > 0 && (
           <p id="unknown-explained" className="muted">
-            A worker stopped while sending these: SES may have taken them, so retrying them may send some people a second copy.
+            A worker stopped while sending these: SES may have taken them, so retrying them may send some people a
+            second copy.
           </p>
         )}
       </ConfirmDialog>

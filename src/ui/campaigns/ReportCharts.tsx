@@ -1,6 +1,16 @@
 // The report's charts (loaded on demand: Chart.js is large), each with the same numbers in a table
 // beside it for those who cannot see the chart, and a description of them on the canvas itself.
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartDataset, type Scale } from 'chart.js';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  Tooltip,
+  type ChartDataset,
+  type Scale,
+} from 'chart.js';
 import { useEffect, useRef } from 'react';
 import { formatDate, formatNumber } from '../components';
 import type { CampaignReport, CampaignSummary, Comparison } from './campaign-types';
@@ -11,9 +21,24 @@ const COMPARED = ['Sent', 'Delivered', 'Bounced', 'Complained', 'Unsubscribed', 
 // Only the pieces the bar charts use, so the rest of Chart.js stays out of the bundle.
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
-const COLOURS = { sent: '#4a5565', delivered: '#1d6b3a', bounced: '#b0221c', complained: '#8a5a00', unsubscribed: '#1f5fae', clicks: '#6a3d9a' };
+const COLOURS = {
+  sent: '#4a5565',
+  delivered: '#1d6b3a',
+  bounced: '#b0221c',
+  complained: '#8a5a00',
+  unsubscribed: '#1f5fae',
+  clicks: '#6a3d9a',
+};
 
-export default function ReportCharts({ report, comparison, blockLabel }: { report: CampaignReport; comparison: Comparison | undefined; blockLabel(index: number): string }) {
+export default function ReportCharts({
+  report,
+  comparison,
+  blockLabel,
+}: {
+  report: CampaignReport;
+  comparison: Comparison | undefined;
+  blockLabel(index: number): string;
+}) {
   const { outcomes } = report;
   const sent = report.counts.sent;
   return (
@@ -22,10 +47,22 @@ export default function ReportCharts({ report, comparison, blockLabel }: { repor
         <h3 id="delivery-chart-title">Delivered</h3>
         <p className="muted chart-note">
           Messages handed to SES, and those SES reports the receiving server took
-          {sent > 0 && outcomes.delivered === 0 && ' (none reported yet: SES reports deliveries through SNS, when it is set up)'}.
+          {sent > 0 &&
+            outcomes.delivered === 0 &&
+            ' (none reported yet: SES reports deliveries through SNS, when it is set up)'}
+          .
         </p>
         <ChartWithTable
-          chart={{ labels: ['Sent', 'Delivered'], datasets: [{ label: 'Messages', data: [sent, outcomes.delivered], backgroundColor: [COLOURS.sent, COLOURS.delivered] }] }}
+          chart={{
+            labels: ['Sent', 'Delivered'],
+            datasets: [
+              {
+                label: 'Messages',
+                data: [sent, outcomes.delivered],
+                backgroundColor: [COLOURS.sent, COLOURS.delivered],
+              },
+            ],
+          }}
           rows={[
             ['Sent', sent],
             ['Delivered', outcomes.delivered],
@@ -35,11 +72,19 @@ export default function ReportCharts({ report, comparison, blockLabel }: { repor
       </section>
       <section aria-labelledby="trouble-chart-title">
         <h3 id="trouble-chart-title">Bounces, complaints and unsubscribes</h3>
-        <p className="muted chart-note">People whose address bounced for good, who marked it as spam, or who left through its links.</p>
+        <p className="muted chart-note">
+          People whose address bounced for good, who marked it as spam, or who left through its links.
+        </p>
         <ChartWithTable
           chart={{
             labels: ['Bounced', 'Complained', 'Unsubscribed'],
-            datasets: [{ label: 'People', data: [outcomes.bounced, outcomes.complained, outcomes.unsubscribed], backgroundColor: [COLOURS.bounced, COLOURS.complained, COLOURS.unsubscribed] }],
+            datasets: [
+              {
+                label: 'People',
+                data: [outcomes.bounced, outcomes.complained, outcomes.unsubscribed],
+                backgroundColor: [COLOURS.bounced, COLOURS.complained, COLOURS.unsubscribed],
+              },
+            ],
           }}
           rows={[
             ['Bounced', outcomes.bounced],
@@ -55,14 +100,19 @@ export default function ReportCharts({ report, comparison, blockLabel }: { repor
       </section>
       <section aria-labelledby="comparison-title" className="report-wide">
         <h3 id="comparison-title">Compared with earlier sends</h3>
-        {comparison ? <ComparisonReport comparison={comparison} /> : <p className="muted">Loading the earlier sends…</p>}
+        {comparison ? (
+          <ComparisonReport comparison={comparison} />
+        ) : (
+          <p className="muted">Loading the earlier sends…</p>
+        )}
       </section>
     </div>
   );
 }
 
 function Clicks({ report, blockLabel }: { report: CampaignReport; blockLabel(index: number): string }) {
-  if (report.tracking === 'off') return <p className="muted">Link tracking was off for this send (a sensitive send): no link was counted.</p>;
+  if (report.tracking === 'off')
+    return <p className="muted">Link tracking was off for this send (a sensitive send): no link was counted.</p>;
   if (report.links.length === 0) return <p className="muted">This bulletin has no link that could be counted.</p>;
   // The chart's axis has room for a short name; the table beside it gives the block in full.
   const label = (l: { block: number; url: string }) => [`Block ${l.block + 1}`, shortUrl(l.url)];
@@ -104,15 +154,21 @@ function ComparisonReport({ comparison }: { comparison: Comparison }) {
   if (comparison.previous.length === 0) return <p className="muted">There is no earlier send to compare with yet.</p>;
   // Oldest first, this send last: the chart reads left to right as time goes.
   const sends = [...comparison.previous].reverse().concat(comparison.campaign);
-  const name = (s: CampaignSummary) => (s.id === comparison.campaign.id ? 'This send' : `${clip(s.bulletinTitle, 30)} (${formatDate(s.startedAt)})`);
+  const name = (s: CampaignSummary) =>
+    s.id === comparison.campaign.id ? 'This send' : `${clip(s.bulletinTitle, 30)} (${formatDate(s.startedAt)})`;
   // On the chart's axis the name and the date take a line each, so they need no turning sideways.
-  const axisName = (s: CampaignSummary) => (s.id === comparison.campaign.id ? 'This send' : [clip(s.bulletinTitle, 30), formatDate(s.startedAt)]);
+  const axisName = (s: CampaignSummary) =>
+    s.id === comparison.campaign.id ? 'This send' : [clip(s.bulletinTitle, 30), formatDate(s.startedAt)];
   const metrics = [
     ['bounced', 'Bounced'],
     ['complained', 'Complained'],
     ['unsubscribed', 'Unsubscribed'],
   ] as const;
-  const datasets = metrics.map(([key, label]) => ({ label: `${label} (% of sent)`, data: sends.map((s) => percentOf(s.rates?.[key])), backgroundColor: COLOURS[key] }));
+  const datasets = metrics.map(([key, label]) => ({
+    label: `${label} (% of sent)`,
+    data: sends.map((s) => percentOf(s.rates?.[key])),
+    backgroundColor: COLOURS[key],
+  }));
   return (
     <>
       <BarChart
@@ -120,12 +176,17 @@ function ComparisonReport({ comparison }: { comparison: Comparison }) {
         datasets={datasets}
         percent
         description={`Bar chart of bounces, complaints and unsubscribes as a percentage of messages sent: ${sends
-          .map((s) => `${name(s)}: ${metrics.map(([key, label]) => `${label.toLowerCase()} ${percent(s.rates?.[key])}`).join(', ')}`)
+          .map(
+            (s) =>
+              `${name(s)}: ${metrics.map(([key, label]) => `${label.toLowerCase()} ${percent(s.rates?.[key])}`).join(', ')}`,
+          )
           .join('; ')}.`}
       />
       <div className="table-wrap row-headed">
         <table>
-          <caption className="visually-hidden">This send and the earlier ones: counts, and each as a share of the messages sent</caption>
+          <caption className="visually-hidden">
+            This send and the earlier ones: counts, and each as a share of the messages sent
+          </caption>
           <thead>
             <tr>
               <th scope="col">Send</th>
@@ -156,10 +217,22 @@ function ComparisonReport({ comparison }: { comparison: Comparison }) {
 }
 
 /** A chart of a few counts, the same counts in a table, and each as a share of the messages sent. */
-function ChartWithTable({ chart, rows, sent }: { chart: { labels: string[]; datasets: ChartDataset<'bar', number[]>[] }; rows: [string, number][]; sent: number }) {
+function ChartWithTable({
+  chart,
+  rows,
+  sent,
+}: {
+  chart: { labels: string[]; datasets: ChartDataset<'bar', number[]>[] };
+  rows: [string, number][];
+  sent: number;
+}) {
   return (
     <div className="chart-with-table">
-      <BarChart labels={chart.labels} datasets={chart.datasets} description={`Bar chart: ${rows.map(([label, n]) => `${label}, ${formatNumber(n)}`).join('; ')}.`} />
+      <BarChart
+        labels={chart.labels}
+        datasets={chart.datasets}
+        description={`Bar chart: ${rows.map(([label, n]) => `${label}, ${formatNumber(n)}`).join('; ')}.`}
+      />
       <div className="table-wrap row-headed">
         <table>
           <thead>
@@ -194,7 +267,19 @@ type AxisLabel = string | string[];
 /** About how wide a character of Chart.js's 12 px axis font is, to clip labels to the room they have. */
 const CHARACTER_WIDTH = 6.5;
 
-function BarChart({ labels, datasets, description, horizontal = false, percent: asPercent = false }: { labels: AxisLabel[]; datasets: ChartDataset<'bar', number[]>[]; description: string; horizontal?: boolean; percent?: boolean }) {
+function BarChart({
+  labels,
+  datasets,
+  description,
+  horizontal = false,
+  percent: asPercent = false,
+}: {
+  labels: AxisLabel[];
+  datasets: ChartDataset<'bar', number[]>[];
+  description: string;
+  horizontal?: boolean;
+  percent?: boolean;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<Chart<'bar', number[], AxisLabel>>(undefined);
   useEffect(() => {
@@ -211,7 +296,10 @@ function BarChart({ labels, datasets, description, horizontal = false, percent: 
         plugins: { legend: { display: datasets.length > 1 } },
         scales: {
           [horizontal ? 'y' : 'x']: { ticks: { maxRotation: 0, callback: fitLabel(horizontal) } },
-          [horizontal ? 'x' : 'y']: { beginAtZero: true, ticks: { precision: 0, ...(asPercent ? { callback: (value: string | number) => `${value}%` } : {}) } },
+          [horizontal ? 'x' : 'y']: {
+            beginAtZero: true,
+            ticks: { precision: 0, ...(asPercent ? { callback: (value: string | number) => `${value}%` } : {}) },
+          },
         },
       },
     });
@@ -243,7 +331,9 @@ function BarChart({ labels, datasets, description, horizontal = false, percent: 
 function fitLabel(horizontal: boolean) {
   return function (this: Scale, value: number | string): AxisLabel {
     const label = this.getLabelForValue(Number(value)) as AxisLabel;
-    const room = horizontal ? this.chart.width * 0.4 : (this.chart.width * 0.9) / Math.max(1, this.chart.data.labels?.length ?? 1);
+    const room = horizontal
+      ? this.chart.width * 0.4
+      : (this.chart.width * 0.9) / Math.max(1, this.chart.data.labels?.length ?? 1);
     const characters = Math.max(6, Math.floor(room / CHARACTER_WIDTH));
     return Array.isArray(label) ? label.map((line) => clip(line, characters)) : clip(label, characters);
   };

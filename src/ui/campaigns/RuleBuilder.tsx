@@ -51,11 +51,34 @@ interface Context {
   error: unknown;
 }
 
-export function RuleBuilder({ value, onChange, topics, error }: { value: GroupNode; onChange(value: GroupNode): void; topics: Topic[]; error: unknown }) {
+export function RuleBuilder({
+  value,
+  onChange,
+  topics,
+  error,
+}: {
+  value: GroupNode;
+  onChange(value: GroupNode): void;
+  topics: Topic[];
+  error: unknown;
+}) {
   // Only sends that went out can have been received.
   const campaigns = useApi<{ data: CampaignListItem[] }>('/api/campaigns');
-  const context: Context = { topics, campaigns: (campaigns.data?.data ?? []).filter((c) => c.startedAt !== null), error };
-  return <GroupEditor node={value} onChange={(node) => onChange(node as GroupNode)} path="rule" label="Rule" depth={0} context={context} />;
+  const context: Context = {
+    topics,
+    campaigns: (campaigns.data?.data ?? []).filter((c) => c.startedAt !== null),
+    error,
+  };
+  return (
+    <GroupEditor
+      node={value}
+      onChange={(node) => onChange(node as GroupNode)}
+      path="rule"
+      label="Rule"
+      depth={0}
+      context={context}
+    />
+  );
 }
 
 interface EditorProps<T extends BuilderNode> {
@@ -71,7 +94,8 @@ interface EditorProps<T extends BuilderNode> {
 }
 
 function GroupEditor({ node, onChange, onRemove, path, label, depth, context }: EditorProps<GroupNode>) {
-  const replace = (index: number, child: BuilderNode) => onChange({ ...node, children: node.children.map((c, i) => (i === index ? child : c)) });
+  const replace = (index: number, child: BuilderNode) =>
+    onChange({ ...node, children: node.children.map((c, i) => (i === index ? child : c)) });
   const remove = (index: number) => onChange({ ...node, children: node.children.filter((_, i) => i !== index) });
   const number = (index: number) => (depth === 0 ? `${index + 1}` : `${label.replace(/^Group /, '')}.${index + 1}`);
   const inner = innerPath(node, path);
@@ -91,14 +115,21 @@ function GroupEditor({ node, onChange, onRemove, path, label, depth, context }: 
           Not: leave these out
         </label>
         {onRemove && (
-          <button type="button" className="button-quiet button-small rule-remove" onClick={onRemove} aria-label={`Remove ${label.toLowerCase()}`}>
+          <button
+            type="button"
+            className="button-quiet button-small rule-remove"
+            onClick={onRemove}
+            aria-label={`Remove ${label.toLowerCase()}`}
+          >
             Remove
           </button>
         )}
       </div>
       {node.children.length === 0 && (
         <p className="muted rule-empty">
-          {node.match === 'all' ? 'No condition yet: this matches every subscriber.' : 'No condition yet: "any of none" matches no one.'}
+          {node.match === 'all'
+            ? 'No condition yet: this matches every subscriber.'
+            : 'No condition yet: "any of none" matches no one.'}
         </p>
       )}
       {groupError && <p className="field-error">{groupError}</p>}
@@ -130,11 +161,24 @@ function GroupEditor({ node, onChange, onRemove, path, label, depth, context }: 
         ))}
       </ol>
       <div className="rule-actions">
-        <button type="button" className="button-small" onClick={() => onChange({ ...node, children: [...node.children, newCondition()] })}>
+        <button
+          type="button"
+          className="button-small"
+          onClick={() => onChange({ ...node, children: [...node.children, newCondition()] })}
+        >
           Add condition
         </button>
         {depth < MAX_GROUP_DEPTH && (
-          <button type="button" className="button-small" onClick={() => onChange({ ...node, children: [...node.children, newGroup(node.match === 'all' ? 'any' : 'all', [newCondition()])] })}>
+          <button
+            type="button"
+            className="button-small"
+            onClick={() =>
+              onChange({
+                ...node,
+                children: [...node.children, newGroup(node.match === 'all' ? 'any' : 'all', [newCondition()])],
+              })
+            }
+          >
             Add group
           </button>
         )}
@@ -231,7 +275,10 @@ function ConditionEditor({ node, onChange, onRemove, path, label, context }: Edi
               </select>
             </Field>
             <Field label="Received">
-              <select value={node.received ? 'yes' : 'no'} onChange={(e) => set({ received: e.target.value === 'yes' })}>
+              <select
+                value={node.received ? 'yes' : 'no'}
+                onChange={(e) => set({ received: e.target.value === 'yes' })}
+              >
                 <option value="yes">received it</option>
                 <option value="no">did not receive it</option>
               </select>
@@ -243,7 +290,12 @@ function ConditionEditor({ node, onChange, onRemove, path, label, context }: Edi
           Not
         </label>
         {onRemove && (
-          <button type="button" className="button-quiet button-small rule-remove" onClick={onRemove} aria-label={`Remove ${label.toLowerCase()}`}>
+          <button
+            type="button"
+            className="button-quiet button-small rule-remove"
+            onClick={onRemove}
+            aria-label={`Remove ${label.toLowerCase()}`}
+          >
             Remove
           </button>
         )}
@@ -256,7 +308,11 @@ function ConditionEditor({ node, onChange, onRemove, path, label, context }: Edi
               <input
                 type="checkbox"
                 checked={node.languages.includes(code)}
-                onChange={(e) => set({ languages: e.target.checked ? [...node.languages, code] : node.languages.filter((l) => l !== code) })}
+                onChange={(e) =>
+                  set({
+                    languages: e.target.checked ? [...node.languages, code] : node.languages.filter((l) => l !== code),
+                  })
+                }
               />
               {languageName(code)}
             </label>

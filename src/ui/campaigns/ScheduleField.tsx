@@ -17,10 +17,26 @@ export function isoToLocal(iso: string): string {
   return date.toISOString().slice(0, 16);
 }
 
-export function ScheduleField({ label, value, onChange, error }: { label: string; value: string; onChange(value: string): void; error?: string | undefined }) {
+export function ScheduleField({
+  label,
+  value,
+  onChange,
+  error,
+}: {
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  error?: string | undefined;
+}) {
   return (
     <Field label={label} hint={`Your time zone: ${ZONE}`} error={error}>
-      <input type="datetime-local" value={value} min={isoToLocal(new Date().toISOString())} onChange={(e) => onChange(e.target.value)} required />
+      <input
+        type="datetime-local"
+        value={value}
+        min={isoToLocal(new Date().toISOString())}
+        onChange={(e) => onChange(e.target.value)}
+        required
+      />
     </Field>
   );
 }

@@ -56,7 +56,19 @@ export function SendBulletin({ id }: { id: number }) {
   );
 }
 
-function SendForm({ bulletin, findings, topics, segments, onSegmentSaved }: { bulletin: Bulletin; findings: Finding[]; topics: Topic[]; segments: Segment[]; onSegmentSaved(): void }) {
+function SendForm({
+  bulletin,
+  findings,
+  topics,
+  segments,
+  onSegmentSaved,
+}: {
+  bulletin: Bulletin;
+  findings: Finding[];
+  topics: Topic[];
+  segments: Segment[];
+  onSegmentSaved(): void;
+}) {
   const [mode, setMode] = useState<Mode>('rule');
   const [chosenTopics, setChosenTopics] = useState<string[]>([]);
   const [segmentId, setSegmentId] = useState('');
@@ -86,7 +98,12 @@ function SendForm({ bulletin, findings, topics, segments, onSegmentSaved }: { bu
   const bulletinTopic = topic ? topicName(topic) : bulletin.document.topic;
   const blockingFindings = sendError instanceof ApiError && sendError.status === 422 ? findingsOf(sendError) : findings;
   const scheduledAt = when === 'later' ? localToIso(sendAt) : undefined;
-  const ready = audience && preview.current && preview.data!.eligible > 0 && blockingFindings.length === 0 && (when === 'now' || scheduledAt);
+  const ready =
+    audience &&
+    preview.current &&
+    preview.data!.eligible > 0 &&
+    blockingFindings.length === 0 &&
+    (when === 'now' || scheduledAt);
 
   const review = (event: FormEvent) => {
     event.preventDefault();
@@ -97,9 +114,17 @@ function SendForm({ bulletin, findings, topics, segments, onSegmentSaved }: { bu
   const send = async (again?: { leaveOutReceivers: boolean }) => {
     setSending(true);
     setSendError(undefined);
-    const chosen = again?.leaveOutReceivers && alreadySent ? { rule: leaveOut(ruleOf(audience!, segments), alreadySent.campaigns) } : audience;
+    const chosen =
+      again?.leaveOutReceivers && alreadySent
+        ? { rule: leaveOut(ruleOf(audience!, segments), alreadySent.campaigns) }
+        : audience;
     try {
-      const campaign = await api<Campaign>('POST', `/api/bulletins/${bulletin.id}/send`, { ...chosen, tracking, ...(scheduledAt ? { scheduledAt } : {}), resend: again !== undefined });
+      const campaign = await api<Campaign>('POST', `/api/bulletins/${bulletin.id}/send`, {
+        ...chosen,
+        tracking,
+        ...(scheduledAt ? { scheduledAt } : {}),
+        resend: again !== undefined,
+      });
       navigate(`${BASE}/campaigns/${campaign.id}`);
     } catch (e) {
       const refusedAsSent = e instanceof ApiError && e.code === 'already_sent';
@@ -112,12 +137,18 @@ function SendForm({ bulletin, findings, topics, segments, onSegmentSaved }: { bu
 
   return (
     <>
-      <PageHeader title={`Send “${bulletin.title}”`} back={<Link to={`${BASE}/bulletins/${bulletin.id}`}>← Back to the bulletin</Link>} />
+      <PageHeader
+        title={`Send “${bulletin.title}”`}
+        back={<Link to={`${BASE}/bulletins/${bulletin.id}`}>← Back to the bulletin</Link>}
+      />
       {blockingFindings.length > 0 && <BlockingFindings bulletin={bulletin} findings={blockingFindings} />}
-      {sendError !== undefined && !(sendError instanceof ApiError && sendError.status === 422) && <ErrorNotice error={sendError} title="The send was not made." />}
+      {sendError !== undefined && !(sendError instanceof ApiError && sendError.status === 422) && (
+        <ErrorNotice error={sendError} title="The send was not made." />
+      )}
       {sends !== undefined && sends.length > 0 && (
         <div className="notice notice-warning" role="note">
-          <strong>This bulletin went out before.</strong> Sending it again asks once more, with how many of the people chosen already received it.
+          <strong>This bulletin went out before.</strong> Sending it again asks once more, with how many of the people
+          chosen already received it.
           <SendList sends={sends} />
         </div>
       )}
@@ -127,7 +158,8 @@ function SendForm({ bulletin, findings, topics, segments, onSegmentSaved }: { bu
             <h2 id="audience-title">Audience</h2>
             {bulletinTopic && (
               <p className="muted">
-                This bulletin is for the topic “{bulletinTopic}”: only its subscribers are eligible, whoever the audience selects.
+                This bulletin is for the topic “{bulletinTopic}”: only its subscribers are eligible, whoever the
+                audience selects.
               </p>
             )}
             <fieldset className="mode-choice">
@@ -140,7 +172,13 @@ function SendForm({ bulletin, findings, topics, segments, onSegmentSaved }: { bu
                 ] as const
               ).map(([value, label]) => (
                 <label key={value} className="checkbox">
-                  <input type="radio" name="mode" value={value} checked={mode === value} onChange={() => setMode(value)} />
+                  <input
+                    type="radio"
+                    name="mode"
+                    value={value}
+                    checked={mode === value}
+                    onChange={() => setMode(value)}
+                  />
                   {label}
                 </label>
               ))}
@@ -185,13 +223,23 @@ function SendForm({ bulletin, findings, topics, segments, onSegmentSaved }: { bu
                 Schedule for later
               </label>
               {when === 'later' && (
-                <ScheduleField label="Send at" value={sendAt} onChange={setSendAt} error={sendError instanceof ApiError ? sendError.issueFor('scheduledAt') : undefined} />
+                <ScheduleField
+                  label="Send at"
+                  value={sendAt}
+                  onChange={setSendAt}
+                  error={sendError instanceof ApiError ? sendError.issueFor('scheduledAt') : undefined}
+                />
               )}
             </fieldset>
             <fieldset>
               <legend>Link tracking</legend>
               <label className="checkbox">
-                <input type="radio" name="tracking" checked={tracking === 'aggregate'} onChange={() => setTracking('aggregate')} />
+                <input
+                  type="radio"
+                  name="tracking"
+                  checked={tracking === 'aggregate'}
+                  onChange={() => setTracking('aggregate')}
+                />
                 Count clicks per link, in aggregate (no one is identified)
               </label>
               <label className="checkbox">
@@ -203,21 +251,45 @@ function SendForm({ bulletin, findings, topics, segments, onSegmentSaved }: { bu
         </div>
 
         <aside className="send-side">
-          <AudienceCounts preview={preview.data} counting={preview.counting} problem={!audience ? 'Choose an audience to see who it reaches.' : preview.error === undefined ? undefined : ruleProblem(preview.error)} />
+          <AudienceCounts
+            preview={preview.data}
+            counting={preview.counting}
+            problem={
+              !audience
+                ? 'Choose an audience to see who it reaches.'
+                : preview.error === undefined
+                  ? undefined
+                  : ruleProblem(preview.error)
+            }
+          />
           <div className="card send-action">
             <button type="submit" className="button-primary" disabled={!ready}>
               {when === 'now' ? 'Review and send…' : 'Review and schedule…'}
             </button>
-            {!ready && <p className="muted">{notReadyReason({ audience, preview, findings: blockingFindings, when, scheduledAt })}</p>}
+            {!ready && (
+              <p className="muted">
+                {notReadyReason({ audience, preview, findings: blockingFindings, when, scheduledAt })}
+              </p>
+            )}
           </div>
         </aside>
       </form>
 
-      <Dialog open={confirming} title={when === 'now' ? 'Send this bulletin?' : 'Schedule this bulletin?'} onClose={() => setConfirming(false)}>
-        {preview.data && <p className="confirm-sentence">Send to {audienceSentence(preview.data, bulletin.document.languages)}.</p>}
+      <Dialog
+        open={confirming}
+        title={when === 'now' ? 'Send this bulletin?' : 'Schedule this bulletin?'}
+        onClose={() => setConfirming(false)}
+      >
+        {preview.data && (
+          <p className="confirm-sentence">Send to {audienceSentence(preview.data, bulletin.document.languages)}.</p>
+        )}
         <ul className="confirm-details">
           <li>{scheduledAt ? `Starts ${formatDate(scheduledAt)}.` : 'Starts now.'}</li>
-          <li>{tracking === 'off' ? 'Link tracking off: sensitive send, no link counted.' : 'Clicks counted per link, in aggregate.'}</li>
+          <li>
+            {tracking === 'off'
+              ? 'Link tracking off: sensitive send, no link counted.'
+              : 'Clicks counted per link, in aggregate.'}
+          </li>
           <li>Who is eligible is counted again when the send starts: anyone who leaves before then gets nothing.</li>
         </ul>
         <div className="dialog-actions">
@@ -230,23 +302,36 @@ function SendForm({ bulletin, findings, topics, segments, onSegmentSaved }: { bu
         </div>
       </Dialog>
 
-      <Dialog open={alreadySent !== undefined} title="Send this bulletin again?" onClose={() => setAlreadySent(undefined)}>
+      <Dialog
+        open={alreadySent !== undefined}
+        title="Send this bulletin again?"
+        onClose={() => setAlreadySent(undefined)}
+      >
         {alreadySent && (
           <>
             <p className="confirm-sentence">
               {sendSentence(alreadySent.campaigns[0]!)}
-              {alreadySent.campaigns.length > 1 && ` (and ${plural(alreadySent.campaigns.length - 1, 'earlier send')})`}.{' '}
-              {receivedSentence(alreadySent.alreadyReceived)}
+              {alreadySent.campaigns.length > 1 && ` (and ${plural(alreadySent.campaigns.length - 1, 'earlier send')})`}
+              . {receivedSentence(alreadySent.alreadyReceived)}
             </p>
             <label className="checkbox">
-              <input type="checkbox" checked={leaveOutReceivers} onChange={(e) => setLeaveOutReceivers(e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={leaveOutReceivers}
+                onChange={(e) => setLeaveOutReceivers(e.target.checked)}
+              />
               Leave out the people who already received it
             </label>
             <div className="dialog-actions">
               <button type="button" onClick={() => setAlreadySent(undefined)}>
                 Don’t send
               </button>
-              <button type="button" className="button-primary" onClick={() => void send({ leaveOutReceivers })} disabled={sending}>
+              <button
+                type="button"
+                className="button-primary"
+                onClick={() => void send({ leaveOutReceivers })}
+                disabled={sending}
+              >
                 {sending ? 'Sending…' : scheduledAt ? 'Schedule it again' : 'Send it again'}
               </button>
             </div>
@@ -272,7 +357,12 @@ function useAudiencePreview(audience: Audience | undefined, topic: string | unde
       if (!audience) return setResult({ key });
       const controller = new AbortController();
       latest.current = controller;
-      api<AudiencePreview>('POST', '/api/audience/preview', { ...audience, ...(topic ? { topic } : {}) }, { signal: controller.signal })
+      api<AudiencePreview>(
+        'POST',
+        '/api/audience/preview',
+        { ...audience, ...(topic ? { topic } : {}) },
+        { signal: controller.signal },
+      )
         .then((answer) => {
           setLast(answer);
           setResult({ key });
@@ -295,11 +385,18 @@ function useAudiencePreview(audience: Audience | undefined, topic: string | unde
 }
 
 function ruleProblem(error: unknown): string {
-  if (error instanceof ApiError && error.status === 400) return 'The audience is not complete yet: see the messages beside the conditions.';
+  if (error instanceof ApiError && error.status === 400)
+    return 'The audience is not complete yet: see the messages beside the conditions.';
   return `The audience cannot be counted: ${errorMessage(error)}`;
 }
 
-function notReadyReason(s: { audience: Audience | undefined; preview: ReturnType<typeof useAudiencePreview>; findings: Finding[]; when: string; scheduledAt: string | undefined }): string {
+function notReadyReason(s: {
+  audience: Audience | undefined;
+  preview: ReturnType<typeof useAudiencePreview>;
+  findings: Finding[];
+  when: string;
+  scheduledAt: string | undefined;
+}): string {
   if (s.findings.length) return 'The checks found errors: mend them in the composer first.';
   if (!s.audience) return 'Choose an audience first.';
   if (s.preview.error) return 'Complete the audience first.';
@@ -329,13 +426,19 @@ function leaveOut(rule: Rule, earlier: CampaignListItem[]): Rule {
 }
 
 function findingsOf(error: ApiError): Finding[] {
-  return (error.body as { error?: { findings?: Finding[] } } | undefined)?.error?.findings?.filter((f) => f.level === 'error') ?? [];
+  return (
+    (error.body as { error?: { findings?: Finding[] } } | undefined)?.error?.findings?.filter(
+      (f) => f.level === 'error',
+    ) ?? []
+  );
 }
 
 function BlockingFindings({ bulletin, findings }: { bulletin: Bulletin; findings: Finding[] }) {
   return (
     <div className="notice notice-error" role="alert">
-      <strong>The pre-send checks found {plural(findings.length, 'error')}; the bulletin cannot be sent until they are mended.</strong>
+      <strong>
+        The pre-send checks found {plural(findings.length, 'error')}; the bulletin cannot be sent until they are mended.
+      </strong>
       <ul>
         {findings.map((finding, i) => {
           const { where, message } = describeFinding(bulletin.document, finding);
@@ -354,9 +457,20 @@ function BlockingFindings({ bulletin, findings }: { bulletin: Bulletin; findings
   );
 }
 
-function SegmentChoice({ segments, value, onChange, onEdit }: { segments: Segment[]; value: string; onChange(id: string): void; onEdit(segment: Segment): void }) {
+function SegmentChoice({
+  segments,
+  value,
+  onChange,
+  onEdit,
+}: {
+  segments: Segment[];
+  value: string;
+  onChange(id: string): void;
+  onEdit(segment: Segment): void;
+}) {
   const chosen = segments.find((s) => String(s.id) === value);
-  if (segments.length === 0) return <p className="muted">No segment is saved yet. Build a rule and save it as a segment to use it again.</p>;
+  if (segments.length === 0)
+    return <p className="muted">No segment is saved yet. Build a rule and save it as a segment to use it again.</p>;
   return (
     <div className="segment-choice">
       <Field label="Segment">
@@ -391,7 +505,11 @@ function SaveSegment({ rule, onSaved }: { rule: Rule; onSaved(segment: Segment):
   const nameError = save.issue('name');
   return (
     <div className="save-segment">
-      <Field label="Save this rule as a segment" hint="To choose the same people again for a later send." error={nameError}>
+      <Field
+        label="Save this rule as a segment"
+        hint="To choose the same people again for a later send."
+        error={nameError}
+      >
         <input value={name} onChange={(e) => setName(e.target.value)} placeholder="Segment name" />
       </Field>
       <button type="button" className="button-small" onClick={() => void save.run()} disabled={save.busy}>

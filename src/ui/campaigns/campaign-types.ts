@@ -68,7 +68,15 @@ export interface Comparison {
   previous: CampaignSummary[];
 }
 
-export const EXCLUSION_REASONS = ['unsubscribed', 'unconfirmed', 'bounced', 'complained', 'paused', 'suppressed', 'not_in_topic'] as const;
+export const EXCLUSION_REASONS = [
+  'unsubscribed',
+  'unconfirmed',
+  'bounced',
+  'complained',
+  'paused',
+  'suppressed',
+  'not_in_topic',
+] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 export interface AudiencePreview {

@@ -6,9 +6,27 @@ import { splitList } from '../subscribers/fields';
 export type { AttributeOp, Rule };
 
 /** The server's list, repeated: importing the value would bring zod into the app; the type checks each one. */
-export const ATTRIBUTE_OPS = ['eq', 'neq', 'in', 'contains', 'exists', 'gt', 'gte', 'lt', 'lte'] as const satisfies readonly AttributeOp[];
+export const ATTRIBUTE_OPS = [
+  'eq',
+  'neq',
+  'in',
+  'contains',
+  'exists',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+] as const satisfies readonly AttributeOp[];
 
-export const CONDITION_TYPES = ['topic', 'language', 'tag', 'emailDomain', 'attribute', 'subscribed', 'campaign'] as const;
+export const CONDITION_TYPES = [
+  'topic',
+  'language',
+  'tag',
+  'emailDomain',
+  'attribute',
+  'subscribed',
+  'campaign',
+] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 
 export interface ConditionNode {
@@ -42,7 +60,20 @@ let lastKey = 0;
 const nextKey = () => ++lastKey;
 
 export function newCondition(type: ConditionType = 'topic'): ConditionNode {
-  return { key: nextKey(), kind: 'condition', not: false, type, text: '', languages: [], op: 'eq', value: '', after: '', before: '', campaign: '', received: true };
+  return {
+    key: nextKey(),
+    kind: 'condition',
+    not: false,
+    type,
+    text: '',
+    languages: [],
+    op: 'eq',
+    value: '',
+    after: '',
+    before: '',
+    campaign: '',
+    received: true,
+  };
 }
 
 export function newGroup(match: 'all' | 'any' = 'all', children: BuilderNode[] = []): GroupNode {
@@ -78,7 +109,8 @@ function conditionRule(c: ConditionNode): Rule {
 function attributeValue(op: AttributeOp, value: string): { value?: string | number | string[] } {
   if (op === 'exists') return {};
   if (op === 'in') return { value: splitList(value) };
-  if (['gt', 'gte', 'lt', 'lte'].includes(op) && /^-?[0-9]+(\.[0-9]+)?$/.test(value.trim())) return { value: Number(value) };
+  if (['gt', 'gte', 'lt', 'lte'].includes(op) && /^-?[0-9]+(\.[0-9]+)?$/.test(value.trim()))
+    return { value: Number(value) };
   return { value };
 }
 
@@ -101,10 +133,12 @@ function toNode(rule: Rule): BuilderNode {
   if ('tag' in rule) return { ...c, type: 'tag', text: rule.tag };
   if ('emailDomain' in rule) return { ...c, type: 'emailDomain', text: rule.emailDomain };
   if ('attribute' in rule) {
-    const value = rule.value === undefined ? '' : Array.isArray(rule.value) ? rule.value.join(', ') : String(rule.value);
+    const value =
+      rule.value === undefined ? '' : Array.isArray(rule.value) ? rule.value.join(', ') : String(rule.value);
     return { ...c, type: 'attribute', text: rule.attribute, op: rule.op, value };
   }
-  if ('subscribed' in rule) return { ...c, type: 'subscribed', after: rule.subscribed.after ?? '', before: rule.subscribed.before ?? '' };
+  if ('subscribed' in rule)
+    return { ...c, type: 'subscribed', after: rule.subscribed.after ?? '', before: rule.subscribed.before ?? '' };
   return { ...c, type: 'campaign', campaign: String(rule.campaign), received: rule.received };
 }
 

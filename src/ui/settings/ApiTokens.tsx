@@ -38,8 +38,8 @@ export function ApiTokens() {
         <section className="card" aria-labelledby="token-use">
           <h2 id="token-use">Using the API</h2>
           <p>
-            Programs send a token with every request as <code>Authorization: Bearer &lt;token&gt;</code>. A token does what its role allows, like a staff
-            member.
+            Programs send a token with every request as <code>Authorization: Bearer &lt;token&gt;</code>. A token does
+            what its role allows, like a staff member.
           </p>
           <ul className="admin-links">
             <li>
@@ -160,8 +160,8 @@ function CreatedTokenNotice({ created, onDone }: { created: CreatedToken; onDone
     <section className="notice notice-warning admin-new-token" aria-labelledby="created-token">
       <h2 id="created-token">Copy the token “{created.name}” now</h2>
       <p>
-        This is the only time it is shown: Pregón keeps only a hash of it. Store it where the program that uses it keeps its secrets. If it is lost,
-        revoke it and create another.
+        This is the only time it is shown: Pregón keeps only a hash of it. Store it where the program that uses it keeps
+        its secrets. If it is lost, revoke it and create another.
       </p>
       <div className="admin-token-row">
         <Field label="New API token">

@@ -32,7 +32,13 @@ export function Settings() {
   );
 }
 
-function SettingsForm({ saved, onSaved }: { saved: OrganisationSettings; onSaved(settings: OrganisationSettings): void }) {
+function SettingsForm({
+  saved,
+  onSaved,
+}: {
+  saved: OrganisationSettings;
+  onSaved(settings: OrganisationSettings): void;
+}) {
   const [draft, setDraft] = useState(saved);
   const [done, setDone] = useState(false);
   useEffect(() => setDraft(saved), [saved]);
@@ -45,7 +51,13 @@ function SettingsForm({ saved, onSaved }: { saved: OrganisationSettings; onSaved
   const changed = (Object.keys(draft) as (keyof OrganisationSettings)[]).filter((key) => draft[key] !== saved[key]);
 
   const save = useAction(async () => {
-    onSaved(await api<OrganisationSettings>('PUT', '/api/settings', Object.fromEntries(changed.map((key) => [key, draft[key]]))));
+    onSaved(
+      await api<OrganisationSettings>(
+        'PUT',
+        '/api/settings',
+        Object.fromEntries(changed.map((key) => [key, draft[key]])),
+      ),
+    );
     setDone(true);
   });
 
@@ -56,7 +68,11 @@ function SettingsForm({ saved, onSaved }: { saved: OrganisationSettings; onSaved
       <div className="grid-2">
         <section className="card" aria-labelledby="settings-organisation">
           <h2 id="settings-organisation">Organisation</h2>
-          <Field label="Organisation name" hint="Shown in the header of every bulletin and on the public pages." error={save.issue('organisationName')}>
+          <Field
+            label="Organisation name"
+            hint="Shown in the header of every bulletin and on the public pages."
+            error={save.issue('organisationName')}
+          >
             <input required value={draft.organisationName} onChange={(e) => edit('organisationName', e.target.value)} />
           </Field>
           <Field
@@ -66,7 +82,11 @@ function SettingsForm({ saved, onSaved }: { saved: OrganisationSettings; onSaved
           >
             <textarea rows={3} value={draft.postalAddress} onChange={(e) => edit('postalAddress', e.target.value)} />
           </Field>
-          <Field label="Default language" hint="The public pages use it when a visitor's language is not known." error={save.issue('defaultLanguage')}>
+          <Field
+            label="Default language"
+            hint="The public pages use it when a visitor's language is not known."
+            error={save.issue('defaultLanguage')}
+          >
             <select value={draft.defaultLanguage} onChange={(e) => edit('defaultLanguage', e.target.value)}>
               <LanguageOptions current={draft.defaultLanguage} />
             </select>
@@ -77,17 +97,34 @@ function SettingsForm({ saved, onSaved }: { saved: OrganisationSettings; onSaved
           <Field label="From name" hint="The name subscribers see as the sender." error={save.issue('senderName')}>
             <input value={draft.senderName} onChange={(e) => edit('senderName', e.target.value)} />
           </Field>
-          <Field label="From address" hint="An address of a domain verified in Amazon SES; empty for the server's MAIL_FROM." error={save.issue('senderEmail')}>
+          <Field
+            label="From address"
+            hint="An address of a domain verified in Amazon SES; empty for the server's MAIL_FROM."
+            error={save.issue('senderEmail')}
+          >
             <input type="email" value={draft.senderEmail} onChange={(e) => edit('senderEmail', e.target.value)} />
           </Field>
-          <Field label="Reply-to address" hint="Where replies go; empty for the from address." error={save.issue('replyTo')}>
+          <Field
+            label="Reply-to address"
+            hint="Where replies go; empty for the from address."
+            error={save.issue('replyTo')}
+          >
             <input type="email" value={draft.replyTo} onChange={(e) => edit('replyTo', e.target.value)} />
           </Field>
         </section>
         <section className="card" aria-labelledby="settings-look">
           <h2 id="settings-look">Look</h2>
-          <Field label="Logo URL" hint="An https address of an image, shown 180 pixels wide at the top of every bulletin." error={save.issue('logoUrl')}>
-            <input type="url" value={draft.logoUrl} placeholder="https://" onChange={(e) => edit('logoUrl', e.target.value)} />
+          <Field
+            label="Logo URL"
+            hint="An https address of an image, shown 180 pixels wide at the top of every bulletin."
+            error={save.issue('logoUrl')}
+          >
+            <input
+              type="url"
+              value={draft.logoUrl}
+              placeholder="https://"
+              onChange={(e) => edit('logoUrl', e.target.value)}
+            />
           </Field>
           <LogoPreview url={draft.logoUrl} />
           <div className="settings-colour">
@@ -97,8 +134,18 @@ function SettingsForm({ saved, onSaved }: { saved: OrganisationSettings; onSaved
               value={HEX_COLOUR.test(draft.brandColor) ? draft.brandColor.toLowerCase() : '#000000'}
               onChange={(e) => edit('brandColor', e.target.value)}
             />
-            <Field label="Brand colour" hint="Buttons and links in bulletins and on the public pages." error={save.issue('brandColor')}>
-              <input className="settings-hex" value={draft.brandColor} maxLength={7} spellCheck={false} onChange={(e) => edit('brandColor', e.target.value)} />
+            <Field
+              label="Brand colour"
+              hint="Buttons and links in bulletins and on the public pages."
+              error={save.issue('brandColor')}
+            >
+              <input
+                className="settings-hex"
+                value={draft.brandColor}
+                maxLength={7}
+                spellCheck={false}
+                onChange={(e) => edit('brandColor', e.target.value)}
+              />
             </Field>
           </div>
           {HEX_COLOUR.test(draft.brandColor) && <BrandSample colour={draft.brandColor} />}
@@ -131,7 +178,11 @@ function LogoPreview({ url }: { url: string }) {
   if (!url.startsWith('https://')) return null;
   return (
     <figure className="settings-logo">
-      {failed ? <p className="muted">The image at this address could not be loaded.</p> : <img src={url} alt="Logo preview" onError={() => setFailed(true)} />}
+      {failed ? (
+        <p className="muted">The image at this address could not be loaded.</p>
+      ) : (
+        <img src={url} alt="Logo preview" onError={() => setFailed(true)} />
+      )}
       <figcaption className="visually-hidden">Logo preview</figcaption>
     </figure>
   );
@@ -156,7 +207,8 @@ function BrandSample({ colour }: { colour: string }) {
       </span>
       {contrast < 4.5 && (
         <p className="field-error">
-          White button text on this colour has a contrast of {contrast.toFixed(1)}:1; pick a darker colour (4.5:1 or more) so every reader can read it.
+          White button text on this colour has a contrast of {contrast.toFixed(1)}:1; pick a darker colour (4.5:1 or
+          more) so every reader can read it.
         </p>
       )}
     </div>

@@ -17,7 +17,11 @@ interface StaffMember {
   lastSignInAt?: string;
 }
 
-type Action = { kind: 'add' } | { kind: 'password' | 'delete'; member: StaffMember } | { kind: 'demote-self'; member: StaffMember } | null;
+type Action =
+  | { kind: 'add' }
+  | { kind: 'password' | 'delete'; member: StaffMember }
+  | { kind: 'demote-self'; member: StaffMember }
+  | null;
 
 export function StaffAccounts() {
   useTitle('Staff');
@@ -94,13 +98,23 @@ export function StaffAccounts() {
                     </select>
                   </td>
                   <td>{formatDate(member.createdAt)}</td>
-                  <td>{member.lastSignInAt ? formatDate(member.lastSignInAt) : <span className="muted">Never</span>}</td>
+                  <td>
+                    {member.lastSignInAt ? formatDate(member.lastSignInAt) : <span className="muted">Never</span>}
+                  </td>
                   <td className="admin-actions">
-                    <button type="button" className="button-small" onClick={() => setAction({ kind: 'password', member })}>
+                    <button
+                      type="button"
+                      className="button-small"
+                      onClick={() => setAction({ kind: 'password', member })}
+                    >
                       Set password<span className="visually-hidden"> of {member.email}</span>
                     </button>
                     {member.id !== me.id && (
-                      <button type="button" className="button-small button-danger" onClick={() => setAction({ kind: 'delete', member })}>
+                      <button
+                        type="button"
+                        className="button-small button-danger"
+                        onClick={() => setAction({ kind: 'delete', member })}
+                      >
                         Delete<span className="visually-hidden"> {member.email}</span>
                       </button>
                     )}
@@ -111,12 +125,25 @@ export function StaffAccounts() {
           </table>
         </div>
       )}
-      {action?.kind === 'add' && <AddStaffDialog onClose={() => setAction(null)} onAdded={(m) => finish(`${m.email} can now sign in as ${m.role === 'admin' ? 'an admin' : 'an editor'}.`)} />}
+      {action?.kind === 'add' && (
+        <AddStaffDialog
+          onClose={() => setAction(null)}
+          onAdded={(m) => finish(`${m.email} can now sign in as ${m.role === 'admin' ? 'an admin' : 'an editor'}.`)}
+        />
+      )}
       {action?.kind === 'password' && (
-        <PasswordDialog member={action.member} onClose={() => setAction(null)} onSet={() => finish(`New password set for ${action.member.email}.`)} />
+        <PasswordDialog
+          member={action.member}
+          onClose={() => setAction(null)}
+          onSet={() => finish(`New password set for ${action.member.email}.`)}
+        />
       )}
       {action?.kind === 'delete' && (
-        <DeleteStaffDialog member={action.member} onClose={() => setAction(null)} onDeleted={() => finish(`${action.member.email} was deleted.`)} />
+        <DeleteStaffDialog
+          member={action.member}
+          onClose={() => setAction(null)}
+          onDeleted={() => finish(`${action.member.email} was deleted.`)}
+        />
       )}
       {action?.kind === 'demote-self' && (
         <ConfirmDialog
@@ -125,7 +152,10 @@ export function StaffAccounts() {
           onConfirm={() => changeRole.run(action.member, 'editor')}
           onClose={() => setAction(null)}
         >
-          <p>You will no longer see staff accounts, API tokens, settings or the queue dashboard. Another admin can make you an admin again.</p>
+          <p>
+            You will no longer see staff accounts, API tokens, settings or the queue dashboard. Another admin can make
+            you an admin again.
+          </p>
         </ConfirmDialog>
       )}
     </>
@@ -145,8 +175,19 @@ function AddStaffDialog({ onClose, onAdded }: { onClose(): void; onAdded(member:
         <Field label="Email" error={add.issue('email')}>
           <input type="email" autoComplete="off" required value={email} onChange={(e) => setEmail(e.target.value)} />
         </Field>
-        <Field label="Password" hint="At least 12 characters. Give it to them by a safe channel." error={add.issue('password')}>
-          <input type="password" autoComplete="new-password" required minLength={12} value={password} onChange={(e) => setPassword(e.target.value)} />
+        <Field
+          label="Password"
+          hint="At least 12 characters. Give it to them by a safe channel."
+          error={add.issue('password')}
+        >
+          <input
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={12}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </Field>
         <fieldset>
           <legend>Role</legend>
@@ -186,7 +227,14 @@ function PasswordDialog({ member, onClose, onSet }: { member: StaffMember; onClo
           hint="At least 12 characters. Their other sessions end at once, so any device they forgot signed in is signed out."
           error={save.issue('password')}
         >
-          <input type="password" autoComplete="new-password" required minLength={12} value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={12}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </Field>
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>
@@ -201,7 +249,15 @@ function PasswordDialog({ member, onClose, onSet }: { member: StaffMember; onClo
   );
 }
 
-function DeleteStaffDialog({ member, onClose, onDeleted }: { member: StaffMember; onClose(): void; onDeleted(): void }) {
+function DeleteStaffDialog({
+  member,
+  onClose,
+  onDeleted,
+}: {
+  member: StaffMember;
+  onClose(): void;
+  onDeleted(): void;
+}) {
   return (
     <ConfirmDialog
       title={`Delete ${member.email}?`}

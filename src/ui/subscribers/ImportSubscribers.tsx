@@ -22,8 +22,11 @@ export function ImportSubscribers() {
     setError(undefined);
     setStage({ name: 'uploading', fraction: 0 });
     try {
-      const report = await upload<ImportReport>(`/api/subscribers/import?status=${status}`, file, 'text/csv', (fraction) =>
-        setStage({ name: 'uploading', fraction }),
+      const report = await upload<ImportReport>(
+        `/api/subscribers/import?status=${status}`,
+        file,
+        'text/csv',
+        (fraction) => setStage({ name: 'uploading', fraction }),
       );
       setStage({ name: 'done', report });
     } catch (e) {
@@ -54,16 +57,31 @@ export function ImportSubscribers() {
           <fieldset disabled={stage.name === 'uploading'}>
             <legend>Have these people consented?</legend>
             <label className="checkbox">
-              <input type="radio" name="import-status" value="active" required checked={status === 'active'} onChange={() => setStatus('active')} />
+              <input
+                type="radio"
+                name="import-status"
+                value="active"
+                required
+                checked={status === 'active'}
+                onChange={() => setStatus('active')}
+              />
               Yes: import them as active
             </label>
             <label className="checkbox">
-              <input type="radio" name="import-status" value="pending" required checked={status === 'pending'} onChange={() => setStatus('pending')} />
+              <input
+                type="radio"
+                name="import-status"
+                value="pending"
+                required
+                checked={status === 'pending'}
+                onChange={() => setStatus('pending')}
+              />
               Not yet: import them as pending
             </label>
             <p className="field-hint">
-              Active only for people who already consented to receive our mail (they signed up with us). Pending people get no bulletins until they
-              confirm. Addresses already on the list keep their status either way: an import never subscribes anyone again.
+              Active only for people who already consented to receive our mail (they signed up with us). Pending people
+              get no bulletins until they confirm. Addresses already on the list keep their status either way: an import
+              never subscribes anyone again.
             </p>
           </fieldset>
           <button type="submit" className="button-primary" disabled={stage.name === 'uploading'}>
@@ -82,7 +100,14 @@ function UploadProgress({ fraction }: { fraction: number }) {
   const percent = Math.round(fraction * 100);
   return (
     <div className="upload-progress">
-      <div className="progress" role="progressbar" aria-label="Upload" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+      <div
+        className="progress"
+        role="progressbar"
+        aria-label="Upload"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+      >
         <div style={{ width: `${percent}%` }} />
       </div>
       <p className="muted" role="status">
@@ -107,33 +132,45 @@ function ExpectedColumns() {
           </thead>
           <tbody>
             <tr>
-              <td><code>email</code></td>
+              <td>
+                <code>email</code>
+              </td>
               <td>The address (required)</td>
             </tr>
             <tr>
-              <td><code>name</code></td>
+              <td>
+                <code>name</code>
+              </td>
               <td>The person's name</td>
             </tr>
             <tr>
-              <td><code>language</code></td>
               <td>
-                A language code such as <code>es</code> or <code>pt-BR</code> in any case, or a name such as <code>Spanish</code> or{' '}
-                <code>Español</code>; English when empty
+                <code>language</code>
+              </td>
+              <td>
+                A language code such as <code>es</code> or <code>pt-BR</code> in any case, or a name such as{' '}
+                <code>Spanish</code> or <code>Español</code>; English when empty
               </td>
             </tr>
             <tr>
-              <td><code>topics</code></td>
               <td>
-                Keys of existing <Link to={`${BASE}/topics`}>topics</Link>, separated by <code>;</code> <code>,</code> or <code>|</code>; a key that is not a
-                topic fails the row
+                <code>topics</code>
+              </td>
+              <td>
+                Keys of existing <Link to={`${BASE}/topics`}>topics</Link>, separated by <code>;</code> <code>,</code>{' '}
+                or <code>|</code>; a key that is not a topic fails the row
               </td>
             </tr>
             <tr>
-              <td><code>tags</code></td>
+              <td>
+                <code>tags</code>
+              </td>
               <td>Tags, separated the same way</td>
             </tr>
             <tr>
-              <td><code>attributes</code></td>
+              <td>
+                <code>attributes</code>
+              </td>
               <td>A JSON object of attributes</td>
             </tr>
             <tr>
@@ -144,8 +181,9 @@ function ExpectedColumns() {
         </table>
       </div>
       <p className="muted">
-        <code>id</code>, <code>status</code>, <code>created_at</code> and <code>updated_at</code> are ignored, so an exported file imports back. A
-        known address gains the row's topics, tags and attributes; an address on the suppression list is not imported.
+        <code>id</code>, <code>status</code>, <code>created_at</code> and <code>updated_at</code> are ignored, so an
+        exported file imports back. A known address gains the row's topics, tags and attributes; an address on the
+        suppression list is not imported.
       </p>
       <pre className="csv-example">
         {'email,name,language,topics,city\nana@example.org,Ana Souza,es,weekly-bulletin,Lisbon'}
@@ -188,12 +226,16 @@ function ImportResult({ report }: { report: ImportReport }) {
       {report.errors.length > 0 && (
         <>
           <h3>Rows not imported</h3>
-          {report.failed > rowsListed(report) && <p className="muted">Only the first {formatNumber(report.errors.length)} problems are listed.</p>}
+          {report.failed > rowsListed(report) && (
+            <p className="muted">Only the first {formatNumber(report.errors.length)} problems are listed.</p>
+          )}
           <div className="table-wrap">
             <table>
               <thead>
                 <tr>
-                  <th scope="col" className="number">Line</th>
+                  <th scope="col" className="number">
+                    Line
+                  </th>
                   <th scope="col">Email</th>
                   <th scope="col">Problem</th>
                 </tr>
@@ -209,7 +251,10 @@ function ImportResult({ report }: { report: ImportReport }) {
               </tbody>
             </table>
           </div>
-          <p className="muted">To import these rows, correct them in the file and import it again: the rows already imported are merged, not added twice.</p>
+          <p className="muted">
+            To import these rows, correct them in the file and import it again: the rows already imported are merged,
+            not added twice.
+          </p>
         </>
       )}
       <p>

@@ -2,11 +2,31 @@
 // was), a page at a time; add one, import a CSV file, export what the filters select.
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
-import { Badge, Dialog, ErrorNotice, Field, formatDate, formatNumber, LanguageOptions, languageName, Loading, Notice, PageHeader } from '../components';
+import {
+  Badge,
+  Dialog,
+  ErrorNotice,
+  Field,
+  formatDate,
+  formatNumber,
+  LanguageOptions,
+  languageName,
+  Loading,
+  Notice,
+  PageHeader,
+} from '../components';
 import { submitTo, useAction, useApi, useDebounced } from '../hooks';
 import { BASE, Link, navigate, useLocation, useTitle } from '../router';
 import { useStaff } from '../session';
-import { issuesUnder, splitList, SUBSCRIBER_STATUSES, topicName, TopicChoices, type Subscriber, type Topic } from './fields';
+import {
+  issuesUnder,
+  splitList,
+  SUBSCRIBER_STATUSES,
+  topicName,
+  TopicChoices,
+  type Subscriber,
+  type Topic,
+} from './fields';
 import './subscribers.css';
 
 const PER_PAGE = 50;
@@ -84,11 +104,20 @@ export function SubscriberList() {
         )}
       </PageHeader>
 
-      {erased && <Notice kind="success">The subscriber was erased. Their address stays on the suppression list as a keyed hash.</Notice>}
+      {erased && (
+        <Notice kind="success">
+          The subscriber was erased. Their address stays on the suppression list as a keyed hash.
+        </Notice>
+      )}
 
       <form role="search" aria-label="Filter subscribers" className="card subscriber-filters" onSubmit={submit}>
         <Field label="Email contains">
-          <input type="search" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="name@example.org" />
+          <input
+            type="search"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            placeholder="name@example.org"
+          />
         </Field>
         <Field label="Status">
           <select value={filters.status} onChange={(e) => show({ status: e.target.value })}>
@@ -201,7 +230,11 @@ function SubscriberTable({ subscribers, topics }: { subscribers: Subscriber[]; t
                 <Badge value={s.status} />
               </td>
               <td>{languageName(s.language)}</td>
-              <td>{s.topics.map((key) => (byKey.has(key) ? topicName(byKey.get(key)!) : key)).join(', ') || <span className="muted">—</span>}</td>
+              <td>
+                {s.topics.map((key) => (byKey.has(key) ? topicName(byKey.get(key)!) : key)).join(', ') || (
+                  <span className="muted">—</span>
+                )}
+              </td>
               <td>{s.tags.join(', ') || <span className="muted">—</span>}</td>
               <td>{formatDate(s.createdAt)}</td>
             </tr>
@@ -221,7 +254,14 @@ function AddSubscriberDialog({ open, topics, onClose }: { open: boolean; topics:
   const [chosen, setChosen] = useState<string[]>([]);
   const [tags, setTags] = useState('');
   const add = useAction(async () => {
-    const created = await api<Subscriber>('POST', '/api/subscribers', { email, name, language, status, topics: chosen, tags: splitList(tags) });
+    const created = await api<Subscriber>('POST', '/api/subscribers', {
+      email,
+      name,
+      language,
+      status,
+      topics: chosen,
+      tags: splitList(tags),
+    });
     navigate(`${BASE}/subscribers/${created.id}`);
   });
   const issue = (path: string) => issuesUnder(add.error, path);
@@ -244,11 +284,21 @@ function AddSubscriberDialog({ open, topics, onClose }: { open: boolean; topics:
         <fieldset>
           <legend>Consent</legend>
           <label className="checkbox">
-            <input type="radio" name="new-subscriber-status" checked={status === 'pending'} onChange={() => setStatus('pending')} />
+            <input
+              type="radio"
+              name="new-subscriber-status"
+              checked={status === 'pending'}
+              onChange={() => setStatus('pending')}
+            />
             Pending: gets no bulletins until they confirm their subscription
           </label>
           <label className="checkbox">
-            <input type="radio" name="new-subscriber-status" checked={status === 'active'} onChange={() => setStatus('active')} />
+            <input
+              type="radio"
+              name="new-subscriber-status"
+              checked={status === 'active'}
+              onChange={() => setStatus('active')}
+            />
             Active: only for someone who has already consented to receive our mail
           </label>
         </fieldset>

@@ -1,11 +1,30 @@
 // One subscriber: their details to edit, their consent history, and erasure (admins).
 import { useEffect, useState } from 'react';
 import { api } from '../api';
-import { Badge, ConfirmDialog, ErrorNotice, Field, formatDate, LanguageOptions, languageName, Loading, Notice, PageHeader } from '../components';
+import {
+  Badge,
+  ConfirmDialog,
+  ErrorNotice,
+  Field,
+  formatDate,
+  LanguageOptions,
+  languageName,
+  Loading,
+  Notice,
+  PageHeader,
+} from '../components';
 import { submitTo, useAction, useApi } from '../hooks';
 import { BASE, Link, navigate, useTitle } from '../router';
 import { useStaff } from '../session';
-import { issuesUnder, splitList, SUBSCRIBER_STATUSES, TopicChoices, type Subscriber, type SubscriberStatus, type Topic } from './fields';
+import {
+  issuesUnder,
+  splitList,
+  SUBSCRIBER_STATUSES,
+  TopicChoices,
+  type Subscriber,
+  type SubscriberStatus,
+  type Topic,
+} from './fields';
 import './subscribers.css';
 
 interface ConsentEvent {
@@ -190,15 +209,34 @@ function SubscriberForm({ subscriber, topics, onSaved }: { subscriber: Subscribe
           ))}
         </select>
       </Field>
-      <Field label="Pause mail until" hint="No bulletins before this day. Leave empty for no pause." error={issue('pausedUntil')}>
+      <Field
+        label="Pause mail until"
+        hint="No bulletins before this day. Leave empty for no pause."
+        error={issue('pausedUntil')}
+      >
         <input type="date" value={draft.pausedUntil} onChange={(e) => edit('pausedUntil', e.target.value)} />
       </Field>
-      <TopicChoices topics={topics} selected={draft.topics} onChange={(keys) => edit('topics', keys)} error={issue('topics')} />
+      <TopicChoices
+        topics={topics}
+        selected={draft.topics}
+        onChange={(keys) => edit('topics', keys)}
+        error={issue('topics')}
+      />
       <Field label="Tags" hint="Separated by commas or semicolons." error={issue('tags')}>
         <input value={draft.tags} onChange={(e) => edit('tags', e.target.value)} />
       </Field>
-      <Field label="Attributes" hint="A JSON object; rules and personalisation read these." error={attributesError ?? issue('attributes')}>
-        <textarea className="attributes-input" rows={5} spellCheck={false} value={draft.attributes} onChange={(e) => edit('attributes', e.target.value)} />
+      <Field
+        label="Attributes"
+        hint="A JSON object; rules and personalisation read these."
+        error={attributesError ?? issue('attributes')}
+      >
+        <textarea
+          className="attributes-input"
+          rows={5}
+          spellCheck={false}
+          value={draft.attributes}
+          onChange={(e) => edit('attributes', e.target.value)}
+        />
       </Field>
       <div className="subscriber-form-actions">
         <button type="submit" className="button-primary" disabled={save.busy || unchanged}>
@@ -228,7 +266,8 @@ const EVENT_LABELS: Record<string, [label: string, badge: string]> = {
 
 function eventBadge(event: string) {
   const [kind, detail] = event.split(':');
-  if (kind === 'suppressed') return <Badge value="failed" label={`Suppressed (${(detail ?? 'manual').replace(/_/g, ' ')})`} />;
+  if (kind === 'suppressed')
+    return <Badge value="failed" label={`Suppressed (${(detail ?? 'manual').replace(/_/g, ' ')})`} />;
   const [label, badge] = EVENT_LABELS[event] ?? [event.replace(/_/g, ' '), 'info'];
   return <Badge value={badge} label={label} />;
 }
@@ -259,7 +298,13 @@ function ConsentHistory({ events }: { events: ConsentEvent[] }) {
                   <td>{eventBadge(e.event)}</td>
                   <td>{e.source}</td>
                   <td>{e.language ? languageName(e.language) : <span className="muted">—</span>}</td>
-                  <td>{e.campaignId ? <Link to={`${BASE}/campaigns/${e.campaignId}`}>Send #{e.campaignId}</Link> : <span className="muted">—</span>}</td>
+                  <td>
+                    {e.campaignId ? (
+                      <Link to={`${BASE}/campaigns/${e.campaignId}`}>Send #{e.campaignId}</Link>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
                   <td>
                     <time dateTime={e.at}>{formatDate(e.at)}</time>
                   </td>
@@ -288,12 +333,12 @@ function EraseDialog({ subscriber, open, onClose }: { subscriber: Subscriber; op
       onClose={onClose}
     >
       <p>
-        Erasing removes the personal data of <strong>{subscriber.email}</strong> for good: their address, name, topics, tags, attributes and consent
-        history. This cannot be undone.
+        Erasing removes the personal data of <strong>{subscriber.email}</strong> for good: their address, name, topics,
+        tags, attributes and consent history. This cannot be undone.
       </p>
       <p>
-        A keyed hash of the address stays on the suppression list, so the person is never mailed again nor added back by an import by mistake. The hash
-        cannot be turned back into the address.
+        A keyed hash of the address stays on the suppression list, so the person is never mailed again nor added back by
+        an import by mistake. The hash cannot be turned back into the address.
       </p>
     </ConfirmDialog>
   );

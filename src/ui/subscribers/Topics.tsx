@@ -47,8 +47,9 @@ export function Topics() {
         )}
       </PageHeader>
       <p className="muted topics-intro">
-        Subscribers follow topics, and sends can go to a topic's followers. Public topics are offered on the subscribe form and in the preference
-        centre; private ones are given by staff and imports.{!admin && ' Only admins can change topics.'}
+        Subscribers follow topics, and sends can go to a topic's followers. Public topics are offered on the subscribe
+        form and in the preference centre; private ones are given by staff and imports.
+        {!admin && ' Only admins can change topics.'}
       </p>
       {done && <Notice kind="success">{done}</Notice>}
       <ErrorNotice error={topics.error} title="The topics could not be loaded." />
@@ -87,7 +88,9 @@ export function Topics() {
                   {LANGUAGES.map(([code]) => (
                     <td key={code} lang={code}>
                       {topic.name[code] ?? <span className="muted">—</span>}
-                      {topic.description[code] && <div className="muted topic-description">{topic.description[code]}</div>}
+                      {topic.description[code] && (
+                        <div className="muted topic-description">{topic.description[code]}</div>
+                      )}
                     </td>
                   ))}
                   <td>{topic.public ? 'Public' : 'Private'}</td>
@@ -98,10 +101,18 @@ export function Topics() {
                   </td>
                   {admin && (
                     <td className="topic-actions">
-                      <button type="button" className="button-small" onClick={() => setEditing({ mode: 'edit', topic })}>
+                      <button
+                        type="button"
+                        className="button-small"
+                        onClick={() => setEditing({ mode: 'edit', topic })}
+                      >
                         Edit<span className="visually-hidden"> {topicName(topic)}</span>
                       </button>
-                      <button type="button" className="button-small button-danger" onClick={() => setEditing({ mode: 'delete', topic })}>
+                      <button
+                        type="button"
+                        className="button-small button-danger"
+                        onClick={() => setEditing({ mode: 'delete', topic })}
+                      >
                         Delete<span className="visually-hidden"> {topicName(topic)}</span>
                       </button>
                     </td>
@@ -121,7 +132,11 @@ export function Topics() {
         />
       )}
       {admin && editing?.mode === 'delete' && (
-        <DeleteTopicDialog topic={editing.topic} onClose={() => setEditing(null)} onDeleted={() => finish(`Topic “${topicName(editing.topic)}” deleted.`)} />
+        <DeleteTopicDialog
+          topic={editing.topic}
+          onClose={() => setEditing(null)}
+          onDeleted={() => finish(`Topic “${topicName(editing.topic)}” deleted.`)}
+        />
       )}
     </>
   );
@@ -144,11 +159,22 @@ function texts(original: Record<string, string>, edited: Record<string, string>)
   return out;
 }
 
-function TopicDialog({ topic, onClose, onSaved }: { topic?: Topic; onClose(): void; onSaved(topic: Topic, created: boolean): void }) {
+function TopicDialog({
+  topic,
+  onClose,
+  onSaved,
+}: {
+  topic?: Topic;
+  onClose(): void;
+  onSaved(topic: Topic, created: boolean): void;
+}) {
   const [key, setKey] = useState(topic?.key ?? '');
   const [keyTouched, setKeyTouched] = useState(false);
   const [name, setName] = useState<Record<string, string>>({ en: topic?.name.en ?? '', es: topic?.name.es ?? '' });
-  const [description, setDescription] = useState<Record<string, string>>({ en: topic?.description.en ?? '', es: topic?.description.es ?? '' });
+  const [description, setDescription] = useState<Record<string, string>>({
+    en: topic?.description.en ?? '',
+    es: topic?.description.es ?? '',
+  });
   const [isPublic, setPublic] = useState(topic?.public ?? false);
   const save = useAction(async () => {
     const fields = {
@@ -179,11 +205,18 @@ function TopicDialog({ topic, onClose, onSaved }: { topic?: Topic; onClose(): vo
             </Field>
           ))}
         </div>
-        {issue('name') && !LANGUAGES.some(([code]) => issue(`name.${code}`)) && <p className="field-error">Name: {issue('name')}</p>}
+        {issue('name') && !LANGUAGES.some(([code]) => issue(`name.${code}`)) && (
+          <p className="field-error">Name: {issue('name')}</p>
+        )}
         <div className="topic-languages">
           {LANGUAGES.map(([code, language]) => (
             <Field key={code} label={`Description in ${language}`} error={issue(`description.${code}`)}>
-              <textarea lang={code} rows={2} value={description[code]} onChange={(e) => setDescription((d) => ({ ...d, [code]: e.target.value }))} />
+              <textarea
+                lang={code}
+                rows={2}
+                value={description[code]}
+                onChange={(e) => setDescription((d) => ({ ...d, [code]: e.target.value }))}
+              />
             </Field>
           ))}
         </div>
@@ -193,7 +226,11 @@ function TopicDialog({ topic, onClose, onSaved }: { topic?: Topic; onClose(): vo
             Key: <code>{topic.key}</code> <span className="muted">(imports and rules use it, so it cannot change)</span>
           </p>
         ) : (
-          <Field label="Key" hint="Lower-case letters, digits and dashes, such as weekly-bulletin. Imports and rules use it; it cannot change later." error={issue('key')}>
+          <Field
+            label="Key"
+            hint="Lower-case letters, digits and dashes, such as weekly-bulletin. Imports and rules use it; it cannot change later."
+            error={issue('key')}
+          >
             <input
               required
               value={key}
@@ -239,8 +276,8 @@ function DeleteTopicDialog({ topic, onClose, onDeleted }: { topic: Topic; onClos
         {total === undefined
           ? 'Counting its subscribers…'
           : `${total === 1 ? '1 subscriber follows' : `${formatNumber(total)} subscribers follow`} this topic.`}{' '}
-        Deleting it removes their subscriptions to it; the subscribers themselves stay. Rules and segments that name the topic will match no one through
-        it.
+        Deleting it removes their subscriptions to it; the subscribers themselves stay. Rules and segments that name the
+        topic will match no one through it.
       </p>
     </ConfirmDialog>
   );

@@ -53,7 +53,17 @@ export const splitList = (text: string) =>
     .filter(Boolean);
 
 /** A checkbox per topic, in a fieldset whose legend names the group. */
-export function TopicChoices({ topics, selected, onChange, error }: { topics: Topic[]; selected: string[]; onChange(keys: string[]): void; error?: string }) {
+export function TopicChoices({
+  topics,
+  selected,
+  onChange,
+  error,
+}: {
+  topics: Topic[];
+  selected: string[];
+  onChange(keys: string[]): void;
+  error?: string;
+}) {
   const toggle = (key: string, on: boolean) => onChange(on ? [...selected, key] : selected.filter((k) => k !== key));
   return (
     <fieldset className={error ? 'field-invalid' : undefined}>
@@ -62,7 +72,11 @@ export function TopicChoices({ topics, selected, onChange, error }: { topics: To
       <div className="topic-choices">
         {topics.map((topic) => (
           <label key={topic.key} className="checkbox">
-            <input type="checkbox" checked={selected.includes(topic.key)} onChange={(e) => toggle(topic.key, e.target.checked)} />
+            <input
+              type="checkbox"
+              checked={selected.includes(topic.key)}
+              onChange={(e) => toggle(topic.key, e.target.checked)}
+            />
             {topicName(topic)}
           </label>
         ))}
