@@ -46,7 +46,7 @@ export function blockTexts(block: Block): TextField[] {
     case 'survey':
       add('heading', block.heading);
       add('body', block.body, true);
-      block.items?.forEach((item, i) => add(`items[${i}]`, item));
+      for (const [i, item] of (block.items ?? []).entries()) add(`items[${i}]`, item);
       add('button.label', block.button?.label);
       break;
     case 'text':

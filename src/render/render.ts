@@ -25,7 +25,7 @@ export interface CompiledBulletin {
   mjmlProblems: MjmlProblem[];
 }
 
-export { type ThemeContext } from '../../emails/bulletin-theme.js';
+export type { ThemeContext } from '../../emails/bulletin-theme.js';
 
 export async function renderBulletin(
   doc: BulletinDocument,

@@ -129,7 +129,7 @@ ${body}
 </html>`;
 }
 
-const time = (date: Date) => date.toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+const time = (date: Date) => `${date.toISOString().replace('T', ' ').slice(0, 19)} UTC`;
 
 function listPage(mails: readonly ReceivedMail[]): string {
   const rows = mails.map(

@@ -41,6 +41,7 @@ export function ErrorNotice({ error, title, beside = [] }: { error: unknown; tit
 
 /** A message from the server as words: what it quotes in backticks (a command such as `npm start`) shows as code. */
 export function ServerText({ text }: { text: string }) {
+  // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed text, known by their place
   return <>{text.split(/`([^`]+)`/).map((part, i) => (i % 2 === 1 ? <code key={i}>{part}</code> : part))}</>;
 }
 

@@ -19,6 +19,7 @@ export function useApi<T>(path: string | null): Loaded<T> {
   const [loading, setLoading] = useState(path !== null);
   const [generation, setGeneration] = useState(0);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new generation is what a reload asks for
   useEffect(() => {
     if (path === null) return;
     const controller = new AbortController();
@@ -82,9 +83,12 @@ export function submitTo(action: { run(): Promise<void> }) {
 export function useDebounced(fn: () => void, delay: number, deps: readonly unknown[]): void {
   const latest = useRef(fn);
   latest.current = fn;
-  useEffect(() => {
-    const timer = setTimeout(() => latest.current(), delay);
-    return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, deps);
+  useEffect(
+    () => {
+      const timer = setTimeout(() => latest.current(), delay);
+      return () => clearTimeout(timer);
+    },
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps are the point; the latest fn is in a ref
+    deps,
+  );
 }

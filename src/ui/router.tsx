@@ -62,7 +62,8 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   const replace = options.replace ?? false;
   if (!guard) {
     attempts += 1; // a way out still waiting for a guard's answer is given up
-    return go(to, replace);
+    go(to, replace);
+    return;
   }
   void mayLeave().then((leave) => leave && go(to, replace));
 }

@@ -63,7 +63,7 @@ export function evaluate(rule: Rule, s: PlainSubscriber): boolean {
     case 'in':
       return (rule.value as (string | number)[]).some(equals);
     case 'contains':
-      return text !== null && text.includes(rule.value as string);
+      return text?.includes(rule.value as string) ?? false;
     default:
       return typeof rule.value === 'number'
         ? compare(number, rule.value)

@@ -17,7 +17,7 @@ describe.each(databaseKinds())('API access and errors on %s', (kind) => {
 
   it('refuses an unknown or tampered token with 401', async () => {
     const tampered = app.adminToken.slice(0, -1) + (app.adminToken.endsWith('A') ? 'B' : 'A');
-    for (const token of ['nonsense', tampered, 'pgn_0000000000000000_' + 'x'.repeat(43)]) {
+    for (const token of ['nonsense', tampered, `pgn_0000000000000000_${'x'.repeat(43)}`]) {
       expect((await app.request('GET', '/api/topics', { token })).status).toBe(401);
     }
   });

@@ -76,7 +76,9 @@ function schemaKeys(schema: z.ZodType | undefined): string[] {
     if (Array.isArray(node)) node.forEach(visit);
     else if (node && typeof node === 'object') {
       for (const [name, value] of Object.entries(node)) {
-        if (name === 'properties' && value && typeof value === 'object') Object.keys(value).forEach((k) => keys.add(k));
+        if (name === 'properties' && value && typeof value === 'object') {
+          for (const k of Object.keys(value)) keys.add(k);
+        }
         visit(value);
       }
     }

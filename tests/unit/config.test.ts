@@ -85,7 +85,7 @@ describe('loadConfig', () => {
       'Red "Sin <b@example.org>',
     ]) {
       expect(() => loadConfig({ APP_SECRET: SECRET, MAIL_FROM: from }), from).toThrow(
-        /^  MAIL_FROM: must be an address/m,
+        /^ {2}MAIL_FROM: must be an address/m,
       );
     }
   });
@@ -99,7 +99,7 @@ describe('loadConfig', () => {
       const env = { ...production, PUBLIC_URL: publicUrl, PORT: 'x' };
       expect(() => loadConfig(env), String(publicUrl)).toThrow(ConfigError);
       expect(() => loadConfig(env), String(publicUrl)).toThrow(
-        /^  PORT: .*\n  PUBLIC_URL: must be set to an https URL when NODE_ENV=production$/m,
+        /^ {2}PORT: .*\n {2}PUBLIC_URL: must be set to an https URL when NODE_ENV=production$/m,
       );
     }
     // outside production, http is fine (a development pre-send check warns about it)

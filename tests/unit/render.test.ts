@@ -52,7 +52,7 @@ function visibleTexts(block: Block, language: 'en' | 'es'): string[] {
   }
 }
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 describe('renderBulletin and personalise', () => {
@@ -65,11 +65,11 @@ describe('renderBulletin and personalise', () => {
       const message = personalise(await renderBulletin(example, language, context), ANA, LINKS);
       for (const block of example.blocks) {
         for (const text of visibleTexts(block, language)) {
-          expect(message.html, text).toContain(escape(text));
+          expect(message.html, text).toContain(escapeHtml(text));
           expect(message.text, text).toContain(text);
         }
         if (block.type === 'announcement' || block.type === 'call_to_action' || block.type === 'survey') {
-          expect(message.html).not.toContain(escape(block.heading[other]!));
+          expect(message.html).not.toContain(escapeHtml(block.heading[other]!));
           expect(message.text).not.toContain(block.heading[other]!);
         }
       }
@@ -82,7 +82,7 @@ describe('renderBulletin and personalise', () => {
     expect(es.html).toMatch(/<html[^>]* lang="es"/);
     expect(es.html).toContain('Boletín semanal');
     expect(es.html).toContain('Darte de baja');
-    expect(es.html).toContain(escape(ORGANISATION.postalAddress));
+    expect(es.html).toContain(escapeHtml(ORGANISATION.postalAddress));
     expect(es.text).toContain(`Darte de baja: ${LINKS.unsubscribe}`);
     expect(es.html).toContain('15.000 de 62.500');
     const en = personalise(await renderBulletin(example, 'en', context), ANA, LINKS);
@@ -113,7 +113,7 @@ describe('renderBulletin and personalise', () => {
     const { html } = personalise(await renderBulletin(withImage, 'en', context), ANA, LINKS);
     const levels = [...html.matchAll(/<h([1-6])/g)].map((m) => Number(m[1]));
     expect(levels[0]).toBe(1);
-    levels.forEach((level, i) => i > 0 && expect(level - levels[i - 1]!).toBeLessThanOrEqual(1));
+    for (const [i, level] of levels.entries()) if (i > 0) expect(level - levels[i - 1]!).toBeLessThanOrEqual(1);
     for (const img of html.match(/<img[^>]*>/g)!) expect(img).toMatch(/alt="[^"]+"/);
   });
 

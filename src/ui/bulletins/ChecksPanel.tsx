@@ -82,6 +82,7 @@ export function ChecksPanel({
               </>
             );
             return (
+              // biome-ignore lint/suspicious/noArrayIndexKey: two findings may be identical; the index tells them apart
               <li key={`${finding.code}-${finding.field ?? ''}-${finding.language ?? ''}-${i}`}>
                 {finding.field ? (
                   <button type="button" className="finding" onClick={() => onJump(finding.field!, finding.language)}>

@@ -147,8 +147,10 @@ function TextPreview({ url, language }: { url: string; language: string }) {
   if (error) return <ErrorNotice error={error} title="The preview could not be made." />;
   if (text === undefined) return <Loading label="Rendering…" />;
   return (
-    <pre className="preview-text" lang={language} tabIndex={0} aria-label={`Plain text in ${languageName(language)}`}>
-      {text}
-    </pre>
+    <section aria-label={`Plain text in ${languageName(language)}`}>
+      <pre className="preview-text" lang={language}>
+        {text}
+      </pre>
+    </section>
   );
 }

@@ -282,6 +282,7 @@ function BarChart({
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<Chart<'bar', number[], AxisLabel>>(undefined);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the chart is made once; its data is changed below
   useEffect(() => {
     chart.current = new Chart(canvas.current!, {
       type: 'bar',
@@ -304,16 +305,14 @@ function BarChart({
       },
     });
     return () => chart.current?.destroy();
-    // The chart is made once; its data is changed below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [horizontal, asPercent]);
   const data = JSON.stringify([labels, datasets]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: new arrays every render; the chart changes when their content does
   useEffect(() => {
     const current = chart.current!;
     current.data.labels = labels;
     current.data.datasets = datasets;
     current.update();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data]);
   const height = horizontal ? 60 + labels.length * 40 : 240;
   return (

@@ -443,6 +443,7 @@ function BlockingFindings({ bulletin, findings }: { bulletin: Bulletin; findings
         {findings.map((finding, i) => {
           const { where, message } = describeFinding(bulletin.document, finding);
           return (
+            // biome-ignore lint/suspicious/noArrayIndexKey: two findings may be identical; the index tells them apart
             <li key={i}>
               {where && <strong>{where}: </strong>}
               {message}

@@ -21,6 +21,7 @@ export function useLiveReport(id: number): LiveReport {
   const [mode, setMode] = useState<LiveReport['mode']>('stream');
   const [generation, setGeneration] = useState(0);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new generation is what a refresh asks for
   useEffect(() => {
     let stopped = false;
     let source: EventSource | undefined;

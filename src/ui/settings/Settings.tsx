@@ -174,6 +174,7 @@ function SettingsForm({
 
 function LogoPreview({ url }: { url: string }) {
   const [failed, setFailed] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new URL is a new image to try
   useEffect(() => setFailed(false), [url]);
   if (!url.startsWith('https://')) return null;
   return (

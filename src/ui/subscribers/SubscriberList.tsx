@@ -110,6 +110,7 @@ export function SubscriberList() {
         </Notice>
       )}
 
+      {/* biome-ignore lint/a11y/useSemanticElements: a form that submits; role=search names its purpose */}
       <form role="search" aria-label="Filter subscribers" className="card subscriber-filters" onSubmit={submit}>
         <Field label="Email contains">
           <input

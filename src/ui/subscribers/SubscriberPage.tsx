@@ -294,6 +294,7 @@ function ConsentHistory({ events }: { events: ConsentEvent[] }) {
             </thead>
             <tbody>
               {newestFirst.map((e, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: the rows hold no state, so a key by place is enough
                 <tr key={i}>
                   <td>{eventBadge(e.event)}</td>
                   <td>{e.source}</td>
