@@ -27,19 +27,6 @@ export type Rule =
   | { subscribed: { before?: string; after?: string } }
   | { campaign: number; received: boolean };
 
-/** A plain number: digits, an optional sign and decimals. Text attributes that read so compare as numbers. */
-export const NUMERIC_TEXT = /^-?[0-9]+(\.[0-9]+)?$/;
-/**
- * An attribute as a number, or null: a JSON number, or a text that reads as one. `type` is
- * SQLite's json_type() of the value ('integer', 'real', 'text', …) or JSON's own type name.
- */
-export function attributeNumber(type: unknown, value: unknown): number | null {
-  if (type === 'integer' || type === 'real' || type === 'number') return Number(value);
-  if ((type === 'text' || type === 'string') && typeof value === 'string' && NUMERIC_TEXT.test(value))
-    return Number(value);
-  return null;
-}
-
 /**
  * A date (and optional time) in ISO form; compared at day precision. Written with [0-9], not \d:
  * the same source runs as a PostgreSQL regex, where \d may match other scripts' digits.

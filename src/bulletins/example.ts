@@ -1,13 +1,16 @@
 // On an empty database, `npm start` loads the example bulletin as a draft (and its topic), so
 // a new user sees a real bilingual bulletin at once.
 import { readFile } from 'node:fs/promises';
-import type { Stores } from '../stores.js';
-import type { Bulletin } from './bulletin-store.js';
+import type { TopicStore } from '../audience/topic-store.js';
+import type { Bulletin, BulletinStore } from './bulletin-store.js';
 import { BulletinDocument } from './document.js';
 
 export const EXAMPLE_FILE = new URL('../../examples/launch-petition-100-days.json', import.meta.url);
 
-export async function loadExampleBulletin(stores: Pick<Stores, 'bulletins' | 'topics'>): Promise<Bulletin | undefined> {
+export async function loadExampleBulletin(stores: {
+  bulletins: BulletinStore;
+  topics: TopicStore;
+}): Promise<Bulletin | undefined> {
   if ((await stores.bulletins.count()) > 0) return undefined;
   const document = BulletinDocument.parse(JSON.parse(await readFile(EXAMPLE_FILE, 'utf8')));
   if (document.topic && (await stores.topics.list()).length === 0) {

@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
-import { attributeNumber } from '../audience/rules.js';
+import { attributeNumber } from './sql-functions.js';
 import type { DatabaseConfig } from '../config.js';
 import type { Tables } from './schema.js';
 

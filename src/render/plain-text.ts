@@ -1,7 +1,7 @@
 // The plain-text part of a bulletin: headings set off by a rule, lists as "- ", links as
 // "label: url", the same footer as the HTML. Written from the document, not from the HTML.
-import { format, goalLine, themeStrings } from '../../emails/strings.js';
-import type { ThemeContext } from '../../emails/bulletin-theme.js';
+import { format, goalLine, themeStrings } from './strings.js';
+import type { ThemeContext } from './theme.js';
 import { pick, type Block, type BulletinDocument, type Localised } from '../bulletins/document.js';
 import { markdownToText } from './markdown.js';
 

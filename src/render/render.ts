@@ -1,7 +1,7 @@
 // Bulletin document + language + settings → a compiled template: subject, preheader, HTML and
 // text with per-recipient placeholders left in text and URLs. MJML runs here, once per
 // language per send; personalise() does the per-recipient part.
-import { bulletinMjml, type ThemeContext } from '../../emails/bulletin-theme.js';
+import { bulletinMjml, type ThemeContext } from './theme.js';
 import { pick, type BulletinDocument } from '../bulletins/document.js';
 import { bulletinText } from './plain-text.js';
 import { mjmlToHtml } from './mjml-engine.js';
@@ -25,7 +25,7 @@ export interface CompiledBulletin {
   mjmlProblems: MjmlProblem[];
 }
 
-export type { ThemeContext } from '../../emails/bulletin-theme.js';
+export type { ThemeContext } from './theme.js';
 
 export async function renderBulletin(
   doc: BulletinDocument,

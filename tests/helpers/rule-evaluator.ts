@@ -1,6 +1,7 @@
 // A plain in-memory reading of segment rules, written from docs/audience.md and nothing else,
 // for the property test to hold the SQL to.
-import { ISO_DATE, NUMERIC_TEXT, type Rule } from '../../src/audience/rules.js';
+import { ISO_DATE, type Rule } from '../../src/audience/rules.js';
+import { NUMERIC_TEXT } from '../../src/db/sql-functions.js';
 
 export interface PlainSubscriber {
   email: string;

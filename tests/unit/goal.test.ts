@@ -1,7 +1,7 @@
 // The goal of a call to action in the mail: a progress bar only where there is a count and a
 // target above 0, so a draft's target of 0 never puts "NaN%" or "Infinity%" into a mail.
 import { describe, expect, it } from 'vitest';
-import { goalPercent } from '../../emails/bulletin-theme.js';
+import { goalPercent } from '../../src/render/theme.js';
 import { BulletinDocument } from '../../src/bulletins/document.js';
 import { personalise } from '../../src/render/personalise.js';
 import { renderBulletin } from '../../src/render/render.js';

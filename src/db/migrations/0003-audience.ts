@@ -27,7 +27,7 @@ export function audience(kind: DatabaseKind): Migration {
         .execute();
 
       if (kind === 'postgres') {
-        // Mirrors attributeNumber() in src/audience/rules.ts: a JSON number, or a text that reads as one.
+        // Mirrors attributeNumber() in src/db/sql-functions.ts: a JSON number, or a text that reads as one.
         await sql`
           create function pregon_number(value jsonb) returns double precision
           language sql immutable as $$

@@ -3,10 +3,10 @@
 // it, with preferences, unsubscribe and view-in-browser links; in the public archive, a call to
 // subscribe instead. Both end with the postal address.
 // Every text is escaped here; per-recipient {{placeholders}} pass through as text and URLs.
-import { pick, type Block, type BulletinDocument, type Localised } from '../src/bulletins/document.js';
-import { markdownToHtml } from '../src/render/markdown.js';
-import { escapeHtml } from '../src/render/html.js';
-import type { Settings } from '../src/settings/settings.js';
+import { pick, type Block, type BulletinDocument, type Localised } from '../bulletins/document.js';
+import { markdownToHtml } from './markdown.js';
+import { escapeHtml } from './html.js';
+import type { Settings } from '../settings/settings.js';
 import { format, goalLine, themeStrings, type ThemeStrings } from './strings.js';
 
 interface ThemeBase {
