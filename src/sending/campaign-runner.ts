@@ -129,6 +129,8 @@ export class CampaignRunner {
 
     const errors: string[] = [];
     const settlements: Settlement[] = [];
+    /** The first of the batch's sends to which SES said the account may not send. */
+    let accountPaused: AccountPausedError | undefined;
     const outcomes = await Promise.all(
       rows.map(async (row): Promise<Outcome> => {
         const recipient = row.subscriberId === null ? undefined : recipients.get(row.subscriberId);
@@ -168,7 +170,10 @@ export class CampaignRunner {
           // Everything else leaves the row for a later attempt: it was not accepted.
           settlements.push({ id: row.id, outcome: { status: 'queued', error: reason } });
           if (err instanceof QuotaExceededError) return 'quota';
-          if (err instanceof AccountPausedError) return 'paused';
+          if (err instanceof AccountPausedError) {
+            accountPaused ??= err;
+            return 'paused';
+          }
           if (err instanceof TooManyRequestsError) return 'too fast';
           if (!(err instanceof ThrottledError))
             logger.error({ err, campaignId: job.campaignId }, 'unexpected send error');
@@ -182,10 +187,13 @@ export class CampaignRunner {
     this.adaptPace(job.campaignId, outcomes.includes('too fast'));
 
     await this.countErrors(job.campaignId, outcomes, errors.at(-1));
-    const paused = outcomes.indexOf('paused');
-    if (paused >= 0) {
+    if (accountPaused) {
+      logger.warn(
+        { campaignId: job.campaignId, reason: accountPaused.reason },
+        'SES will not send for the account: campaign paused',
+      );
       await campaigns.transition(job.campaignId, ['sending'], 'paused', {
-        state_reason: `SES: ${errors.find((e) => /Paused|Suspended/.test(e)) ?? 'sending paused'}`,
+        state_reason: `SES: ${accountPaused.message}`,
       });
       return;
     }
