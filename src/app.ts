@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.get('/healthz', healthHandler(deps.health));
-  app.get('/c/:token', clickHandler(stores.campaigns, stores.signer));
+  app.get('/c/:token', clickHandler(stores.campaignLinks, stores.signer));
   app.use(unsubscribeRouter(stores));
   app.use(preferencesRouter(stores));
   app.use(archiveRouter({ ...stores, publicUrl: deps.publicUrl }));
@@ -139,7 +139,7 @@ export function apiRoutes({ stores, campaigns }: Pick<AppDeps, 'stores' | 'campa
     ...audienceRoutes(stores.audience, stores.segments, stores.suppressions, stores.subscribers),
     ...settingsRoutes(stores.settings),
     ...bulletinRoutes(stores.bulletins, stores.previews),
-    ...campaignRoutes(campaigns, stores.campaigns),
+    ...campaignRoutes(campaigns, stores.campaigns, stores.campaignReports),
     ...staffRoutes(stores.staff, stores.sessions),
     ...tokenRoutes(stores.staff),
     ...meRoutes(stores.staff),

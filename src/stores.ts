@@ -7,7 +7,10 @@ import { TopicStore } from './audience/topic-store.js';
 import { BulletinStore } from './bulletins/bulletin-store.js';
 import { BulletinPreviews } from './bulletins/previews.js';
 import type { Database } from './db/database.js';
+import { CampaignLinks } from './sending/campaign-links.js';
+import { CampaignReports } from './sending/campaign-reports.js';
 import { CampaignStore } from './sending/campaign-store.js';
+import { DeliveryLedger } from './sending/delivery-ledger.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { ArchiveStore } from './supporters/archive-store.js';
 import { SubscriptionStore } from './supporters/subscription-store.js';
@@ -28,6 +31,7 @@ export function createStores(database: Database, options: { appSecret: string; p
   const signer = new LinkSigner(options.appSecret);
   const suppressions = new SuppressionList(db, options.appSecret);
   const staff = new StaffStore(db);
+  const campaigns = new CampaignStore(db);
   return {
     supporters: new SupporterStore(db),
     archive: new ArchiveStore(db),
@@ -38,7 +42,10 @@ export function createStores(database: Database, options: { appSecret: string; p
     suppressions,
     subscribers: new SubscriberStore(db, suppressions),
     audience: new AudienceStore(db, database.kind),
-    campaigns: new CampaignStore(db, database.kind),
+    campaigns,
+    ledger: new DeliveryLedger(db, database.kind),
+    campaignReports: new CampaignReports(db, campaigns),
+    campaignLinks: new CampaignLinks(db),
     segments: new SegmentStore(db),
     settings,
     bulletins: new BulletinStore(db),

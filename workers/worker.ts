@@ -106,10 +106,7 @@ export async function startWorker({ config, logger, stores, sending }: WorkerDep
     // A campaign that cannot even be prepared (its bulletin version gone, its rule unreadable)
     // ends 'failed' with the reason, rather than waiting forever.
     stores.campaigns
-      .transition(job.data.campaignId, ['scheduled', 'preparing'], 'failed', {
-        finished_at: new Date().toISOString(),
-        state_reason: `Could not prepare: ${err.message}`,
-      })
+      .fail(job.data.campaignId, `Could not prepare: ${err.message}`)
       .catch((e: unknown) => logger.error({ err: e }, 'could not record a campaign that failed'));
   });
   for (const worker of [starts, batches]) worker.on('error', (err) => logger.error({ err }, 'worker error'));

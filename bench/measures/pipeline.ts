@@ -116,7 +116,7 @@ async function campaign(
     if (!['scheduled', 'preparing', 'sending'].includes(state)) throw new Error(`The bench campaign ended ${state}`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
-  const { counts } = await stores.campaigns.report(id);
+  const { counts } = await stores.campaignReports.report(id);
   const last = await data.database.db
     .selectFrom('deliveries')
     .select((eb) => eb.fn.max('sent_at').as('last'))

@@ -97,7 +97,7 @@ export async function campaignPeak(
     const seconds = (performance.now() - started) / 1000;
     const end = status(pid);
     const peakKb = Math.max(end.VmHWM!, sampledPeak);
-    const sent = (await data.stores.campaigns.report(campaign.id)).counts.sent;
+    const sent = (await data.stores.campaignReports.report(campaign.id)).counts.sent;
     if (sent !== recipients) throw new Error(`The worker sent ${sent} of ${recipients}`);
     context.log(
       `worker-memory: ${recipients} recipients in ${seconds.toFixed(1)} s; worker RSS idle ${mb(idle)} MB, peak ${mb(peakKb)} MB (sampled ${mb(sampledPeak)} MB)`,

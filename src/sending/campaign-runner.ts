@@ -11,7 +11,9 @@ import { renderBulletin, type CompiledBulletin } from '../render/render.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
 import type { AdaptivePace } from './adaptive-pace.js';
-import type { CampaignStore, Settlement } from './campaign-store.js';
+import type { CampaignLinks } from './campaign-links.js';
+import type { CampaignStore } from './campaign-store.js';
+import type { DeliveryLedger, Settlement } from './delivery-ledger.js';
 import { fromAddress } from './from-address.js';
 import {
   AccountPausedError,
@@ -25,6 +27,8 @@ import type { Sender } from './ses-sender.js';
 
 export interface RunnerDeps {
   campaigns: CampaignStore;
+  ledger: DeliveryLedger;
+  campaignLinks: CampaignLinks;
   bulletins: BulletinStore;
   previews: BulletinPreviews;
   settings: SettingsStore;
@@ -57,8 +61,8 @@ export class CampaignRunner {
 
   /** The start job. Idempotent: run again after a crash, it picks up where it stopped. */
   async start(campaignId: number): Promise<void> {
-    const { campaigns } = this.deps;
-    await campaigns.transition(campaignId, ['scheduled'], 'preparing', { started_at: new Date().toISOString() });
+    const { campaigns, ledger } = this.deps;
+    await campaigns.start(campaignId);
     let campaign = await campaigns.get(campaignId);
     if (campaign.state === 'preparing') {
       const document = await this.deps.bulletins.version(campaign.bulletinVersionId);
@@ -70,20 +74,20 @@ export class CampaignRunner {
         );
         await campaigns.saveTemplates(campaignId, Object.fromEntries(compiled.map((c) => [c.language, c])));
       }
-      const rows = await campaigns.snapshotAudience(campaign, document.languages, new Date());
-      await campaigns.transition(campaignId, ['preparing'], 'sending');
+      const rows = await ledger.snapshotAudience(campaign, document.languages, new Date());
+      await campaigns.startSending(campaignId);
       this.deps.logger.info({ campaignId, recipients: rows }, 'campaign prepared');
       campaign = await campaigns.get(campaignId);
     }
     // Cancelled while preparing: the snapshot may have landed after the cancel emptied the queue.
-    if (campaign.state === 'cancelled') await campaigns.cancelQueued(campaignId);
+    if (campaign.state === 'cancelled') await ledger.cancelQueued(campaignId);
     if (campaign.state !== 'sending') return;
     await this.queueBatches(campaignId, campaign.run);
   }
 
   /** The document with its links swapped for counting redirects that name no one: /c/<signed link id>. */
   private async trackLinks(campaignId: number, document: BulletinDocument): Promise<BulletinDocument> {
-    const ids = await this.deps.campaigns.registerLinks(campaignId, trackableLinks(document));
+    const ids = await this.deps.campaignLinks.register(campaignId, trackableLinks(document));
     return withTrackedLinks(document, ({ block, url }) => {
       const id = ids.get(`${block} ${url}`);
       return id === undefined ? undefined : `${this.deps.publicUrl}/c/${this.deps.signer.sign('click', String(id))}`;
@@ -92,9 +96,9 @@ export class CampaignRunner {
 
   /** Queues a batch job for the campaign's queued rows; finishes the campaign when there are none. */
   async queueBatches(campaignId: number, run: number): Promise<void> {
-    const batches = await this.deps.campaigns.queuedBatches(campaignId, this.deps.batchSize);
+    const batches = await this.deps.ledger.queuedBatches(campaignId, this.deps.batchSize);
     await this.deps.queues.enqueueBatches(campaignId, run, batches);
-    if (batches.length === 0) await this.deps.campaigns.finishIfDone(campaignId);
+    if (batches.length === 0) await this.deps.campaigns.finish(campaignId);
   }
 
   /**
@@ -102,15 +106,15 @@ export class CampaignRunner {
    * QuotaExceededError to be delayed long; rows it could not send are back in the queue then.
    */
   async sendBatch(job: BatchJob, claim: string): Promise<void> {
-    const { campaigns, logger } = this.deps;
+    const { campaigns, ledger, logger } = this.deps;
     const campaign = await campaigns.get(job.campaignId);
     if (campaign.state !== 'sending') return; // paused or cancelled: the rows wait, or were cancelled
-    const abandoned = await campaigns.markAbandoned(job.campaignId, job, claim);
+    const abandoned = await ledger.markAbandoned(job.campaignId, job, claim);
     if (abandoned)
       logger.warn({ campaignId: job.campaignId, abandoned }, 'rows left by a stopped worker marked unknown');
-    const rows = await campaigns.claim(job.campaignId, job, claim);
+    const rows = await ledger.claim(job.campaignId, job, claim);
     if (rows.length === 0) {
-      await campaigns.finishIfDone(job.campaignId);
+      await campaigns.finish(job.campaignId);
       return;
     }
     const { pace } = this.deps;
@@ -121,7 +125,7 @@ export class CampaignRunner {
     const settings = await this.deps.settings.get();
     const from = fromAddress(settings, this.deps.mailFrom);
     const now = new Date();
-    const recipients = await campaigns.recipients(
+    const recipients = await ledger.recipients(
       rows.flatMap((r) => (r.subscriberId === null ? [] : [r.subscriberId])),
       campaign,
       now,
@@ -129,6 +133,8 @@ export class CampaignRunner {
 
     const errors: string[] = [];
     const settlements: Settlement[] = [];
+    /** The first of the batch's sends to which SES said the account may not send. */
+    let accountPaused: AccountPausedError | undefined;
     const outcomes = await Promise.all(
       rows.map(async (row): Promise<Outcome> => {
         const recipient = row.subscriberId === null ? undefined : recipients.get(row.subscriberId);
@@ -168,7 +174,10 @@ export class CampaignRunner {
           // Everything else leaves the row for a later attempt: it was not accepted.
           settlements.push({ id: row.id, outcome: { status: 'queued', error: reason } });
           if (err instanceof QuotaExceededError) return 'quota';
-          if (err instanceof AccountPausedError) return 'paused';
+          if (err instanceof AccountPausedError) {
+            accountPaused ??= err;
+            return 'paused';
+          }
           if (err instanceof TooManyRequestsError) return 'too fast';
           if (!(err instanceof ThrottledError))
             logger.error({ err, campaignId: job.campaignId }, 'unexpected send error');
@@ -182,17 +191,18 @@ export class CampaignRunner {
     this.adaptPace(job.campaignId, outcomes.includes('too fast'));
 
     await this.countErrors(job.campaignId, outcomes, errors.at(-1));
-    const paused = outcomes.indexOf('paused');
-    if (paused >= 0) {
-      await campaigns.transition(job.campaignId, ['sending'], 'paused', {
-        state_reason: `SES: ${errors.find((e) => /Paused|Suspended/.test(e)) ?? 'sending paused'}`,
-      });
+    if (accountPaused) {
+      logger.warn(
+        { campaignId: job.campaignId, reason: accountPaused.reason },
+        'SES will not send for the account: campaign paused',
+      );
+      await campaigns.pause(job.campaignId, `SES: ${accountPaused.message}`);
       return;
     }
     if (outcomes.includes('quota')) throw new QuotaExceededError('The SES daily quota is spent');
     const retries = outcomes.filter((o) => o === 'throttled' || o === 'too fast').length;
     if (retries) throw new ThrottledError(`${retries} messages to retry: ${errors.at(-1)}`);
-    await campaigns.finishIfDone(job.campaignId);
+    await campaigns.finish(job.campaignId);
   }
 
   /**
@@ -205,7 +215,7 @@ export class CampaignRunner {
     const deadline = Date.now() + SETTLE_PATIENCE_MS;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.deps.campaigns.settle(claim, settlements);
+        return await this.deps.ledger.settle(claim, settlements);
       } catch (err) {
         if (Date.now() >= deadline) throw err;
         this.deps.logger.warn({ err, campaignId, attempt }, 'could not record a batch that SES answered; trying again');
@@ -216,8 +226,8 @@ export class CampaignRunner {
 
   /** BullMQ gave up on a batch: its rows fail with the reason (staff can retry them). */
   async giveUp(job: BatchJob, reason: string): Promise<void> {
-    await this.deps.campaigns.failRange(job.campaignId, job, `Gave up after repeated errors: ${reason}`);
-    await this.deps.campaigns.finishIfDone(job.campaignId);
+    await this.deps.ledger.failRange(job.campaignId, job, `Gave up after repeated errors: ${reason}`);
+    await this.deps.campaigns.finish(job.campaignId);
   }
 
   private adaptPace(campaignId: number, throttled: boolean): void {
@@ -236,9 +246,10 @@ export class CampaignRunner {
     if (!failures && !succeeded) return;
     const inARow = await this.deps.campaigns.countError(campaignId, { reset: succeeded, add: failures });
     if (inARow >= this.deps.sendErrorLimit) {
-      await this.deps.campaigns.transition(campaignId, ['sending'], 'paused', {
-        state_reason: `${inARow} send errors in a row; the last: ${lastError ?? 'unknown'}`,
-      });
+      await this.deps.campaigns.pause(
+        campaignId,
+        `${inARow} send errors in a row; the last: ${lastError ?? 'unknown'}`,
+      );
     }
   }
 

@@ -6,13 +6,14 @@ import type { Rule } from '../audience/rules.js';
 import type { SegmentStore } from '../audience/segment-store.js';
 import type { BulletinStore } from '../bulletins/bulletin-store.js';
 import type { BulletinPreviews } from '../bulletins/previews.js';
-import { nowIso } from '../db/schema.js';
+import type { CampaignState } from '../db/schema.js';
 import { AppError } from '../http/app-error.js';
 import { personalise, recipientLinks } from '../render/personalise.js';
 import { renderBulletin } from '../render/render.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
-import type { Campaign, CampaignStore } from './campaign-store.js';
+import { CAMPAIGN_TRANSITIONS, type Campaign, type CampaignStore } from './campaign-store.js';
+import type { DeliveryLedger } from './delivery-ledger.js';
 import { fromAddress } from './from-address.js';
 import type { SendQueues } from './send-queues.js';
 import type { Sender } from './ses-sender.js';
@@ -26,10 +27,17 @@ export interface SendInput {
   resend?: boolean | undefined;
 }
 
+/**
+ * Campaigns whose failed rows staff may requeue: a paused one keeps its state (the rows go when it
+ * resumes); the others rerun.
+ */
+const RETRIABLE: readonly CampaignState[] = ['sending', 'paused', 'sent'];
+
 export class CampaignService {
   constructor(
     private readonly deps: {
       campaigns: CampaignStore;
+      ledger: DeliveryLedger;
       bulletins: BulletinStore;
       audience: AudienceStore;
       previews: BulletinPreviews;
@@ -100,23 +108,23 @@ export class CampaignService {
   }
 
   async reschedule(id: number, scheduledAt: string): Promise<Campaign> {
-    if (!(await this.deps.campaigns.setScheduledAt(id, new Date(scheduledAt).toISOString())))
-      throw await this.wrongState(id, 'rescheduled', 'scheduled');
+    if (!(await this.deps.campaigns.reschedule(id, new Date(scheduledAt).toISOString())))
+      throw await this.wrongState(id, 'rescheduled', CAMPAIGN_TRANSITIONS.reschedule.from);
     await this.deps.queues.reschedule(id, new Date(scheduledAt));
     return this.deps.campaigns.get(id);
   }
 
   async pause(id: number): Promise<Campaign> {
-    if (!(await this.deps.campaigns.transition(id, ['sending'], 'paused', { state_reason: 'Paused by staff' }))) {
-      throw await this.wrongState(id, 'paused', 'sending');
+    if (!(await this.deps.campaigns.pause(id, 'Paused by staff'))) {
+      throw await this.wrongState(id, 'paused', CAMPAIGN_TRANSITIONS.pause.from);
     }
     return this.deps.campaigns.get(id);
   }
 
   /** Resumes a paused campaign in a new run: its queued rows get new batch jobs. */
   async resume(id: number): Promise<Campaign> {
-    if (!(await this.deps.campaigns.transition(id, ['paused'], 'sending', { state_reason: null, nextRun: true }))) {
-      throw await this.wrongState(id, 'resumed', 'paused');
+    if (!(await this.deps.campaigns.resume(id))) {
+      throw await this.wrongState(id, 'resumed', CAMPAIGN_TRANSITIONS.resume.from);
     }
     const campaign = await this.deps.campaigns.get(id);
     await this.deps.queues.scheduleStart(id, new Date(), campaign.run);
@@ -124,15 +132,11 @@ export class CampaignService {
   }
 
   async cancel(id: number): Promise<Campaign> {
-    if (
-      !(await this.deps.campaigns.transition(id, ['scheduled', 'preparing', 'sending', 'paused'], 'cancelled', {
-        finished_at: nowIso(),
-      }))
-    ) {
-      throw await this.wrongState(id, 'cancelled', 'scheduled, preparing, sending or paused');
+    if (!(await this.deps.campaigns.cancel(id))) {
+      throw await this.wrongState(id, 'cancelled', CAMPAIGN_TRANSITIONS.cancel.from);
     }
     await this.deps.queues.removeStart(id);
-    await this.deps.campaigns.cancelQueued(id);
+    await this.deps.ledger.cancelQueued(id);
     return this.deps.campaigns.get(id);
   }
 
@@ -142,12 +146,11 @@ export class CampaignService {
     statuses: readonly ('failed' | 'unknown')[],
   ): Promise<{ requeued: number; campaign: Campaign }> {
     const before = await this.deps.campaigns.get(id);
-    if (!['sending', 'paused', 'sent'].includes(before.state))
-      throw await this.wrongState(id, 'retried', 'sending, paused or sent');
-    const requeued = await this.deps.campaigns.requeue(id, statuses);
+    if (!RETRIABLE.includes(before.state)) throw await this.wrongState(id, 'retried', RETRIABLE);
+    const requeued = await this.deps.ledger.requeue(id, statuses);
     if (requeued && before.state !== 'paused') {
       // A new run gives the rows new batch jobs; a finished campaign is sending again.
-      await this.deps.campaigns.transition(id, ['sending', 'sent'], 'sending', { finished_at: null, nextRun: true });
+      await this.deps.campaigns.rerun(id);
       const campaign = await this.deps.campaigns.get(id);
       await this.deps.queues.scheduleStart(id, new Date(), campaign.run);
     }
@@ -194,11 +197,12 @@ export class CampaignService {
     return sent;
   }
 
-  private async wrongState(id: number, action: string, allowed: string): Promise<AppError> {
+  private async wrongState(id: number, action: string, allowed: readonly CampaignState[]): Promise<AppError> {
     const campaign = await this.deps.campaigns.get(id);
+    const states = allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}` : allowed[0];
     return new AppError(
       'conflict',
-      `Campaign ${id} is ${campaign.state}; only a campaign that is ${allowed} can be ${action}`,
+      `Campaign ${id} is ${campaign.state}; only a campaign that is ${states} can be ${action}`,
     );
   }
 }

@@ -3,12 +3,12 @@
 // the reader came from.
 import type { RequestHandler } from 'express';
 import type { LinkSigner } from '../signed-links.js';
-import type { CampaignStore } from './campaign-store.js';
+import type { CampaignLinks } from './campaign-links.js';
 
-export function clickHandler(campaigns: CampaignStore, signer: LinkSigner): RequestHandler {
+export function clickHandler(links: CampaignLinks, signer: LinkSigner): RequestHandler {
   return async (req, res) => {
     const linkId = signer.verify('click', String(req.params.token));
-    const url = linkId && /^\d+$/.test(linkId) ? await campaigns.click(Number(linkId)) : undefined;
+    const url = linkId && /^\d+$/.test(linkId) ? await links.click(Number(linkId)) : undefined;
     res.set('Referrer-Policy', 'no-referrer').set('Cache-Control', 'no-store');
     if (!url) {
       res.status(404).type('text/plain').send('This link is not known.');

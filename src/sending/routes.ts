@@ -5,7 +5,8 @@ import { Email, LanguageCode } from '../audience/schemas.js';
 import { CAMPAIGN_STATES, DELIVERY_STATUSES } from '../db/schema.js';
 import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
 import type { CampaignService } from './campaign-service.js';
-import { COMPARED_CAMPAIGNS, type CampaignStore } from './campaign-store.js';
+import { COMPARED_CAMPAIGNS, type CampaignReports } from './campaign-reports.js';
+import type { CampaignStore } from './campaign-store.js';
 
 const isoTime = z.iso.datetime({
   offset: true,
@@ -96,7 +97,11 @@ const CampaignReport = Campaign.extend({
 const FINAL_STATES = new Set(['sent', 'cancelled', 'failed']);
 const EVENT_INTERVAL_MS = 1000;
 
-export function campaignRoutes(service: CampaignService, campaigns: CampaignStore): RouteSpec[] {
+export function campaignRoutes(
+  service: CampaignService,
+  campaigns: CampaignStore,
+  reports: CampaignReports,
+): RouteSpec[] {
   const tag = 'campaigns';
   const action = (name: 'pause' | 'resume' | 'cancel', summary: string) =>
     defineRoute({
@@ -156,7 +161,7 @@ export function campaignRoutes(service: CampaignService, campaigns: CampaignStor
       summary: 'A campaign: state, counts by delivery status and language, rate, times, last errors, clicks, outcomes',
       params: idParams,
       response: CampaignReport,
-      handler: ({ params }) => campaigns.report(params.id),
+      handler: ({ params }) => reports.report(params.id),
     }),
     defineRoute({
       method: 'get',
@@ -166,7 +171,7 @@ export function campaignRoutes(service: CampaignService, campaigns: CampaignStor
       summary: `The campaign beside the ${COMPARED_CAMPAIGNS} sends that started before it: sent, delivered, bounced, complained, unsubscribed, clicks and their rates`,
       params: idParams,
       response: z.object({ campaign: CampaignSummary, previous: z.array(CampaignSummary) }),
-      handler: ({ params }) => campaigns.comparison(params.id),
+      handler: ({ params }) => reports.comparison(params.id),
     }),
     defineRoute({
       method: 'patch',
@@ -216,7 +221,7 @@ export function campaignRoutes(service: CampaignService, campaigns: CampaignStor
         let open = true;
         req.on('close', () => (open = false));
         while (open) {
-          const report = await campaigns.report(params.id);
+          const report = await reports.report(params.id);
           res.write(`event: progress\ndata: ${JSON.stringify(report)}\n\n`);
           if (FINAL_STATES.has(report.state)) break;
           await new Promise((resolve) => setTimeout(resolve, EVENT_INTERVAL_MS));

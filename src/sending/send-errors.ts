@@ -17,9 +17,19 @@ export class QuotaExceededError extends Error {
   override name = 'QuotaExceededError';
 }
 
+/** Why SES stopped taking mail from the whole account (or its configuration set). */
+export type AccountPauseReason = 'sendingPaused' | 'accountSuspended';
+
 /** Sending is paused or the account suspended: pause the campaign and say why. */
 export class AccountPausedError extends Error {
   override name = 'AccountPausedError';
+
+  constructor(
+    message: string,
+    readonly reason: AccountPauseReason,
+  ) {
+    super(message);
+  }
 }
 
 /** SES refused this message for good (rejected, bad request, unverified sender): fail the row. */
@@ -33,7 +43,10 @@ const PERMANENT = new Set([
   'MailFromDomainNotVerifiedException',
   'NotFoundException',
 ]);
-const ACCOUNT = new Set(['SendingPausedException', 'AccountSuspendedException']);
+const ACCOUNT = new Map<string, AccountPauseReason>([
+  ['SendingPausedException', 'sendingPaused'],
+  ['AccountSuspendedException', 'accountSuspended'],
+]);
 
 /** Maps an error from the SES client to one of the classes above. */
 export function classifySesError(err: unknown): Error {
@@ -43,7 +56,8 @@ export function classifySesError(err: unknown): Error {
   const message = `${name}: ${e?.message ?? String(err)}`;
   if (name === 'TooManyRequestsException' || status === 429) return new TooManyRequestsError(message);
   if (name === 'LimitExceededException') return new QuotaExceededError(message);
-  if (ACCOUNT.has(name)) return new AccountPausedError(message);
+  const paused = ACCOUNT.get(name);
+  if (paused) return new AccountPausedError(message, paused);
   if (PERMANENT.has(name)) return new PermanentSendError(message);
   if ((status !== undefined && status >= 500) || e?.$fault === 'server' || status === undefined)
     return new ThrottledError(message);

@@ -172,7 +172,7 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
       consent: [{ event: 'bounced', source: 'ses', campaign_id: campaignId }],
     });
     // and the send path no longer mails them
-    const recipients = await stores.campaigns.recipients([id], { topic: null }, new Date());
+    const recipients = await stores.ledger.recipients([id], { topic: null }, new Date());
     expect(recipients.get(id)?.skip).toBe('subscriber is bounced');
   });
 
@@ -189,7 +189,7 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
       suppressed: 'complained',
       consent: [{ event: 'complained', source: 'ses', campaign_id: campaignId }],
     });
-    expect((await stores.campaigns.recipients([id], { topic: null }, new Date())).get(id)?.skip).toBe(
+    expect((await stores.ledger.recipients([id], { topic: null }, new Date())).get(id)?.skip).toBe(
       'subscriber is complained',
     );
   });

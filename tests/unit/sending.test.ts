@@ -40,6 +40,11 @@ describe('SES errors', () => {
     expect(classifySesError(sesError('InternalFailure', 500))).not.toBeInstanceOf(TooManyRequestsError);
   });
 
+  it('says on the error whether SES paused sending or suspended the account, without reading the message', () => {
+    expect(classifySesError(sesError('SendingPausedException', 400))).toMatchObject({ reason: 'sendingPaused' });
+    expect(classifySesError(sesError('AccountSuspendedException', 400))).toMatchObject({ reason: 'accountSuspended' });
+  });
+
   it('treats a network error (no HTTP status) as worth retrying', () => {
     expect(classifySesError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBeInstanceOf(
       ThrottledError,

@@ -1,0 +1,227 @@
+// What staff read about sends: one campaign's report (its ledger counted, its errors, rate,
+// clicks and outcomes) and a campaign beside the sends before it. Reads only.
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { DeliveryStatus, Tables } from '../db/schema.js';
+import type { Campaign, CampaignStore } from './campaign-store.js';
+import { emptyCounts, type DeliveryCounts } from './delivery-ledger.js';
+
+export interface CampaignReport extends Campaign {
+  counts: DeliveryCounts;
+  byLanguage: Record<string, Partial<Record<DeliveryStatus, number>>>;
+  /** Messages sent per second since the first one, or null before it. */
+  rate: number | null;
+  lastErrors: { deliveryId: number; status: DeliveryStatus; error: string; at: string }[];
+  /** Clicks per block and link, in aggregate only. */
+  links: { block: number; url: string; clicks: number }[];
+  outcomes: CampaignOutcomes;
+}
+
+/**
+ * What became of a campaign's mail after SES took it: deliveries SES reported, and the people
+ * whose address bounced for good, who complained or who unsubscribed through its links (each
+ * counted once, from the consent log; an erased subscriber leaves no trace there).
+ */
+export interface CampaignOutcomes {
+  delivered: number;
+  bounced: number;
+  complained: number;
+  unsubscribed: number;
+}
+
+/** A campaign beside others: how many were sent, what became of them, and each as a share of sent. */
+export interface CampaignSummary extends CampaignOutcomes {
+  id: number;
+  bulletinId: number;
+  bulletinTitle: string;
+  tracking: 'aggregate' | 'off';
+  startedAt: string | null;
+  finishedAt: string | null;
+  sent: number;
+  /** Clicks on tracked links; null for a send without tracking. */
+  clicks: number | null;
+  /**
+   * Each count divided by `sent` (clicks may pass 1: one reader can click many times); null
+   * before anything was sent.
+   */
+  rates: Record<keyof CampaignOutcomes | 'clicks', number | null> | null;
+}
+
+/** How many earlier sends a campaign's report is compared with. */
+export const COMPARED_CAMPAIGNS = 5;
+
+export class CampaignReports {
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly campaigns: CampaignStore,
+  ) {}
+
+  async report(id: number): Promise<CampaignReport> {
+    const campaign = await this.campaigns.get(id);
+    const [groups, errors, timing, links, outcomes] = await Promise.all([
+      this.db
+        .selectFrom('deliveries')
+        .select(['status', 'language', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('campaign_id', '=', id)
+        .groupBy(['status', 'language'])
+        .execute(),
+      this.db
+        .selectFrom('deliveries')
+        .select(['id', 'status', 'last_error', 'updated_at'])
+        .where('campaign_id', '=', id)
+        .where('last_error', 'is not', null)
+        .orderBy('updated_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(10)
+        .execute(),
+      this.db
+        .selectFrom('deliveries')
+        .select((eb) => [
+          eb.fn.min('sent_at').as('first'),
+          eb.fn.max('sent_at').as('last'),
+          eb.fn.count('sent_at').as('sent'),
+          eb.fn.count('delivered_at').as('delivered'),
+        ])
+        .where('campaign_id', '=', id)
+        .executeTakeFirstOrThrow(),
+      this.db
+        .selectFrom('campaign_links')
+        .select(['block', 'url', 'clicks'])
+        .where('campaign_id', '=', id)
+        .orderBy('block')
+        .orderBy('id')
+        .execute(),
+      this.consentOutcomes([id]),
+    ]);
+    const counts = emptyCounts();
+    const byLanguage: CampaignReport['byLanguage'] = {};
+    for (const { status, language, n } of groups) {
+      counts[status] += Number(n);
+      counts.total += Number(n);
+      const lang = byLanguage[language] ?? {};
+      lang[status] = (lang[status] ?? 0) + Number(n);
+      byLanguage[language] = lang;
+    }
+    const seconds =
+      timing.first && timing.last ? (Date.parse(String(timing.last)) - Date.parse(String(timing.first))) / 1000 : 0;
+    return {
+      ...campaign,
+      counts,
+      byLanguage,
+      rate: Number(timing.sent) > 1 && seconds > 0 ? Math.round((Number(timing.sent) / seconds) * 10) / 10 : null,
+      lastErrors: errors.map((e) => ({ deliveryId: e.id, status: e.status, error: e.last_error!, at: e.updated_at })),
+      links,
+      outcomes: {
+        delivered: Number(timing.delivered),
+        ...(outcomes.get(id) ?? { bounced: 0, complained: 0, unsubscribed: 0 }),
+      },
+    };
+  }
+
+  /**
+   * The campaign and the COMPARED_CAMPAIGNS sends that started before it (newest first), each
+   * summarised. Three grouped queries for all of them, one per table, however many they are.
+   */
+  async comparison(id: number): Promise<{ campaign: CampaignSummary; previous: CampaignSummary[] }> {
+    const campaign = await this.campaigns.get(id);
+    const before = campaign.startedAt ?? campaign.scheduledAt;
+    const rows = await this.db
+      .selectFrom('campaigns')
+      .innerJoin('bulletins', 'bulletins.id', 'campaigns.bulletin_id')
+      .select([
+        'campaigns.id',
+        'campaigns.bulletin_id',
+        'bulletins.title',
+        'campaigns.tracking',
+        'campaigns.started_at',
+        'campaigns.finished_at',
+      ])
+      .where((eb) =>
+        eb.or([
+          eb('campaigns.id', '=', id),
+          eb.and([
+            eb('campaigns.state', '=', 'sent'),
+            eb('campaigns.id', '<>', id),
+            eb('campaigns.started_at', '<', before),
+          ]),
+        ]),
+      )
+      // This campaign first, then the others from the latest start back.
+      .orderBy((eb) => eb.case().when('campaigns.id', '=', id).then(0).else(1).end())
+      .orderBy('campaigns.started_at', 'desc')
+      .orderBy('campaigns.id', 'desc')
+      .limit(COMPARED_CAMPAIGNS + 1)
+      .execute();
+    const ids = rows.map((r) => r.id);
+    const [ledger, outcomes, clicks] = await Promise.all([
+      this.db
+        .selectFrom('deliveries')
+        .select((eb) => ['campaign_id', eb.fn.count('sent_at').as('sent'), eb.fn.count('delivered_at').as('delivered')])
+        .where('campaign_id', 'in', ids)
+        .groupBy('campaign_id')
+        .execute(),
+      this.consentOutcomes(ids),
+      this.db
+        .selectFrom('campaign_links')
+        .select((eb) => ['campaign_id', eb.fn.sum<number>('clicks').as('clicks')])
+        .where('campaign_id', 'in', ids)
+        .groupBy('campaign_id')
+        .execute(),
+    ]);
+    const summaries = rows.map((row): CampaignSummary => {
+      const counted = ledger.find((l) => l.campaign_id === row.id);
+      const sent = Number(counted?.sent ?? 0);
+      const counts = {
+        delivered: Number(counted?.delivered ?? 0),
+        ...(outcomes.get(row.id) ?? { bounced: 0, complained: 0, unsubscribed: 0 }),
+        clicks: row.tracking === 'off' ? null : Number(clicks.find((c) => c.campaign_id === row.id)?.clicks ?? 0),
+      };
+      const share = (n: number | null) => (n === null ? null : Math.round((n / sent) * 10_000) / 10_000);
+      return {
+        id: row.id,
+        bulletinId: row.bulletin_id,
+        bulletinTitle: row.title,
+        tracking: row.tracking,
+        startedAt: row.started_at,
+        finishedAt: row.finished_at,
+        sent,
+        ...counts,
+        rates:
+          sent === 0
+            ? null
+            : {
+                delivered: share(counts.delivered),
+                bounced: share(counts.bounced),
+                complained: share(counts.complained),
+                unsubscribed: share(counts.unsubscribed),
+                clicks: share(counts.clicks),
+              },
+      };
+    });
+    return { campaign: summaries[0]!, previous: summaries.slice(1) };
+  }
+
+  /** People who bounced, complained or unsubscribed because of each campaign, each counted once. */
+  private async consentOutcomes(ids: readonly number[]): Promise<Map<number, Omit<CampaignOutcomes, 'delivered'>>> {
+    if (ids.length === 0) return new Map();
+    const once = (eb: ExpressionBuilder<Tables, 'consent_events'>, event: string) =>
+      eb.fn.count(eb.case().when('event', '=', event).then(eb.ref('subscriber_id')).end()).distinct();
+    const rows = await this.db
+      .selectFrom('consent_events')
+      .select((eb) => [
+        'campaign_id',
+        once(eb, 'bounced').as('bounced'),
+        once(eb, 'complained').as('complained'),
+        once(eb, 'unsubscribed').as('unsubscribed'),
+      ])
+      .where('campaign_id', 'in', ids)
+      .where('event', 'in', ['bounced', 'complained', 'unsubscribed'])
+      .groupBy('campaign_id')
+      .execute();
+    return new Map(
+      rows.map((r) => [
+        r.campaign_id!,
+        { bounced: Number(r.bounced), complained: Number(r.complained), unsubscribed: Number(r.unsubscribed) },
+      ]),
+    );
+  }
+}

@@ -1,0 +1,263 @@
+// The delivery ledger: one row per (campaign, subscriber). The snapshot writes it, workers claim
+// and settle its rows, staff requeue them. Every change to a claimed row names the claim that
+// holds it, so two workers can never both act on one row.
+import { sql, type Kysely } from 'kysely';
+import { audienceQuery, exclusionReason, type ExclusionReason } from '../audience/audience-store.js';
+import type { Rule } from '../audience/rules.js';
+import type { DatabaseKind } from '../db/database.js';
+import { DELIVERY_STATUSES, nowIso, type DeliveryStatus, type Tables } from '../db/schema.js';
+
+/** A campaign's rows counted by status, and in all. */
+export type DeliveryCounts = Record<DeliveryStatus, number> & { total: number };
+
+export interface ClaimedDelivery {
+  id: number;
+  subscriberId: number | null;
+  language: string;
+}
+
+export interface Recipient {
+  id: number;
+  email: string;
+  name: string;
+  /** Why the subscriber may no longer be mailed, or null when they may. */
+  skip: string | null;
+}
+
+/** What became of one claimed row. */
+export interface Settlement {
+  id: number;
+  outcome: { status: 'sent'; messageId: string } | { status: 'failed' | 'skipped' | 'queued'; error: string };
+}
+
+/** A batch: the campaign's rows with ids from `fromId` to `toId`. */
+export interface DeliveryRange {
+  fromId: number;
+  toId: number;
+}
+
+/** Deliveries in these statuses are open; the others are done unless staff retry them. */
+export const OPEN_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['queued', 'sending'];
+
+/** What a skipped row's last_error says, for each reason someone may no longer be mailed. */
+const SKIP_REASONS: Record<ExclusionReason, string> = {
+  unsubscribed: 'subscriber is unsubscribed',
+  unconfirmed: 'subscriber is unconfirmed',
+  bounced: 'subscriber is bounced',
+  complained: 'subscriber is complained',
+  paused: 'subscriber paused their mail',
+  suppressed: 'address is suppressed',
+  not_in_topic: "subscriber left the bulletin's topic",
+};
+
+export class DeliveryLedger {
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly kind: DatabaseKind,
+  ) {}
+
+  /**
+   * Writes the eligible audience into the ledger in one INSERT … SELECT. Each row gets the
+   * subscriber's language when the bulletin has it, else the bulletin's fallback language.
+   * Safe to run twice: the UNIQUE (campaign, subscriber) constraint keeps the first rows.
+   */
+  async snapshotAudience(
+    campaign: { id: number; rule: Rule; topic: string | null },
+    languages: readonly string[],
+    now: Date,
+  ): Promise<number> {
+    const fallback = languages[0]!;
+    const audience = audienceQuery(this.db, this.kind, campaign.rule, campaign.topic ?? undefined, now).as('audience');
+    const at = now.toISOString();
+    const result = await this.db
+      .insertInto('deliveries')
+      .columns(['campaign_id', 'subscriber_id', 'language', 'status', 'updated_at'])
+      .expression(
+        this.db
+          .selectFrom(audience)
+          .select((eb) => [
+            sql.lit(campaign.id).as('campaign_id'),
+            'audience.id',
+            eb
+              .case()
+              .when('audience.language', 'in', languages)
+              .then(eb.ref('audience.language'))
+              .else(sql.lit(fallback))
+              .end()
+              .as('language'),
+            sql.lit('queued').as('status'),
+            sql.val(at).as('updated_at'),
+          ])
+          .where('audience.reason', '=', 'eligible')
+          .orderBy('audience.id'),
+      )
+      .onConflict((oc) => oc.columns(['campaign_id', 'subscriber_id']).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0);
+  }
+
+  /** Ids of the campaign's queued deliveries, cut into batches of consecutive ids. */
+  async queuedBatches(campaignId: number, size: number): Promise<DeliveryRange[]> {
+    const rows = await this.db
+      .selectFrom('deliveries')
+      .select('id')
+      .where('campaign_id', '=', campaignId)
+      .where('status', '=', 'queued')
+      .orderBy('id')
+      .execute();
+    const batches: DeliveryRange[] = [];
+    for (let i = 0; i < rows.length; i += size)
+      batches.push({ fromId: rows[i]!.id, toId: rows[Math.min(rows.length, i + size) - 1]!.id });
+    return batches;
+  }
+
+  /**
+   * Rows of this batch still 'sending' under another claim were held by a worker that died
+   * (BullMQ runs a batch again only when its holder lost it). Whether SES took them cannot be
+   * known, so they become 'unknown': never re-sent on their own, counted, re-sendable by staff.
+   */
+  async markAbandoned(campaignId: number, range: DeliveryRange, claim: string): Promise<number> {
+    const result = await this.updateRange(campaignId, range)
+      .set({
+        status: 'unknown',
+        last_error: 'The worker stopped while sending; not re-sent automatically',
+        claim: null,
+        updated_at: nowIso(),
+      })
+      .where('status', '=', 'sending')
+      .where((eb) => eb.or([eb('claim', 'is', null), eb('claim', '<>', claim)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** Takes the batch's queued rows for this claim, atomically. */
+  async claim(campaignId: number, range: DeliveryRange, claim: string): Promise<ClaimedDelivery[]> {
+    const rows = await this.updateRange(campaignId, range)
+      .set((eb) => ({ status: 'sending', claim, attempts: eb('attempts', '+', 1), updated_at: nowIso() }))
+      .where('status', '=', 'queued')
+      .returning(['id', 'subscriber_id', 'language'])
+      .execute();
+    return rows
+      .map((r) => ({ id: r.id, subscriberId: r.subscriber_id, language: r.language }))
+      .sort((a, b) => a.id - b.id);
+  }
+
+  /**
+   * The subscribers of claimed rows as they are now, each with the reason they may no longer be
+   * mailed (the same as the snapshot's): an unsubscribe, a pause or leaving the bulletin's topic
+   * since the snapshot stops their mail.
+   */
+  async recipients(
+    subscriberIds: readonly number[],
+    campaign: { topic: string | null },
+    now: Date,
+  ): Promise<Map<number, Recipient>> {
+    if (subscriberIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('subscribers')
+      .select((eb) => [
+        'subscribers.id',
+        'subscribers.email',
+        'subscribers.name',
+        exclusionReason(eb, campaign.topic ?? undefined, now).as('reason'),
+      ])
+      .where('subscribers.id', 'in', subscriberIds)
+      .execute();
+    return new Map(
+      rows.map((r) => {
+        const reason = r.reason as ExclusionReason | 'eligible';
+        return [
+          r.id,
+          { id: r.id, email: r.email, name: r.name, skip: reason === 'eligible' ? null : SKIP_REASONS[reason] },
+        ];
+      }),
+    );
+  }
+
+  /**
+   * Settles a batch's claimed rows, in one UPDATE per outcome (the message ids of sent rows by a
+   * CASE on the id), so the ledger costs a statement and a commit per batch, not per message.
+   * A row the claim no longer holds is left as it is.
+   */
+  async settle(claim: string, settlements: readonly Settlement[]): Promise<void> {
+    const now = nowIso();
+    const sent = settlements.flatMap((s) =>
+      s.outcome.status === 'sent' ? [{ id: s.id, messageId: s.outcome.messageId }] : [],
+    );
+    const unsent = new Map<string, { status: 'failed' | 'skipped' | 'queued'; error: string; ids: number[] }>();
+    for (const { id, outcome } of settlements) {
+      if (outcome.status === 'sent') continue;
+      const error = outcome.error.slice(0, 1000);
+      const key = `${outcome.status} ${error}`;
+      const group = unsent.get(key) ?? unsent.set(key, { status: outcome.status, error, ids: [] }).get(key)!;
+      group.ids.push(id);
+    }
+    const claimed = (ids: readonly number[]) =>
+      this.db
+        .updateTable('deliveries')
+        .where('id', 'in', ids)
+        .where('claim', '=', claim)
+        .where('status', '=', 'sending');
+    if (sent.length) {
+      await claimed(sent.map((s) => s.id))
+        .set((eb) => {
+          let messageId = eb.case('id').when(sent[0]!.id).then(sent[0]!.messageId);
+          for (const s of sent.slice(1)) messageId = messageId.when(s.id).then(s.messageId);
+          return {
+            status: 'sent',
+            message_id: messageId.end(),
+            sent_at: now,
+            last_error: null,
+            claim: null,
+            updated_at: now,
+          };
+        })
+        .execute();
+    }
+    for (const { status, error, ids } of unsent.values()) {
+      await claimed(ids).set({ status, last_error: error, claim: null, updated_at: now }).execute();
+    }
+  }
+
+  /** A batch that BullMQ gave up on: its rows fail, with the last error, and can be retried. */
+  async failRange(campaignId: number, range: DeliveryRange, error: string): Promise<void> {
+    await this.updateRange(campaignId, range)
+      .set({ status: 'failed', last_error: error.slice(0, 1000), claim: null, updated_at: nowIso() })
+      .where('status', 'in', OPEN_DELIVERY_STATUSES)
+      .execute();
+  }
+
+  async cancelQueued(campaignId: number): Promise<void> {
+    await this.db
+      .updateTable('deliveries')
+      .set({ status: 'cancelled', updated_at: nowIso() })
+      .where('campaign_id', '=', campaignId)
+      .where('status', '=', 'queued')
+      .execute();
+  }
+
+  /** Puts failed (and, when asked, unknown) rows back in the queue; returns how many. */
+  async requeue(campaignId: number, statuses: readonly ('failed' | 'unknown')[]): Promise<number> {
+    const result = await this.db
+      .updateTable('deliveries')
+      .set({ status: 'queued', claim: null, updated_at: nowIso() })
+      .where('campaign_id', '=', campaignId)
+      .where('status', 'in', statuses)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** An UPDATE of one batch's rows: the campaign's deliveries with ids in the range. */
+  private updateRange(campaignId: number, range: DeliveryRange) {
+    return this.db
+      .updateTable('deliveries')
+      .where('campaign_id', '=', campaignId)
+      .where('id', '>=', range.fromId)
+      .where('id', '<=', range.toId);
+  }
+}
+
+/** Counts with every status at 0, to add a ledger's grouped counts to. */
+export function emptyCounts(): DeliveryCounts {
+  return Object.fromEntries([...DELIVERY_STATUSES.map((s) => [s, 0]), ['total', 0]]) as DeliveryCounts;
+}
