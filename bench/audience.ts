@@ -44,7 +44,8 @@ const RULES: [string, Rule, string?][] = [
 ];
 
 console.log(
-  `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, ${COUNT.toLocaleString('en')} subscribers, median of ${RUNS} runs`,
+  `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, ` +
+    `${COUNT.toLocaleString('en')} subscribers, median of ${RUNS} runs`,
 );
 console.log('| database | rule | selected | eligible | median | slowest |');
 console.log('|---|---|---:|---:|---:|---:|');
@@ -62,7 +63,8 @@ for (const kind of values.db === 'both' ? (['sqlite', 'postgres'] as const) : [v
         times.push(performance.now() - started);
       }
       console.log(
-        `| ${kind} | ${name} | ${result.selected.toLocaleString('en')} | ${result.eligible.toLocaleString('en')} | ${median(times).toFixed(0)} ms | ${Math.max(...times).toFixed(0)} ms |`,
+        `| ${kind} | ${name} | ${result.selected.toLocaleString('en')} | ${result.eligible.toLocaleString('en')} | ` +
+          `${median(times).toFixed(0)} ms | ${Math.max(...times).toFixed(0)} ms |`,
       );
     }
   } finally {

@@ -142,10 +142,13 @@ async function main(): Promise<void> {
     };
     checkReport(phase);
     console.error(
-      `${label.padStart(7)}: ${rows} rows in ${(durationMs / 1000).toFixed(1)} s, RSS ${mb(baseline)} -> peak ${mb(phase.peakKb)}` +
+      `${label.padStart(7)}: ${rows} rows in ${(durationMs / 1000).toFixed(1)} s, ` +
+        `RSS ${mb(baseline)} -> peak ${mb(phase.peakKb)}` +
         `${hwmKb !== undefined ? ` (kernel HWM ${mb(hwmKb)})` : ''}, after ${mb(phase.afterKb)} MB; ` +
-        `at peak anon ${mb(phase.atPeak.anonKb)} file ${mb(phase.atPeak.fileKb)} shmem ${mb(phase.atPeak.shmemKb)} MB; ` +
-        `report rows=${report.rows} created=${report.created} merged=${report.merged} failed=${report.failed} errors=${report.errors.length}`,
+        `at peak anon ${mb(phase.atPeak.anonKb)} file ${mb(phase.atPeak.fileKb)} ` +
+        `shmem ${mb(phase.atPeak.shmemKb)} MB; ` +
+        `report rows=${report.rows} created=${report.created} merged=${report.merged} ` +
+        `failed=${report.failed} errors=${report.errors.length}`,
     );
     return phase;
   }
@@ -376,18 +379,24 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function printTable(phases: Phase[], warmBaselineKb: number, dbBytes: number | undefined): void {
   const lines = [
     '',
-    `### ${DB === 'sqlite' ? 'SQLite' : 'PostgreSQL'} — node ${process.version}, ${cpus().length} CPUs, sampled every ${SAMPLE_MS} ms`,
+    `### ${DB === 'sqlite' ? 'SQLite' : 'PostgreSQL'} — node ${process.version}, ` +
+      `${cpus().length} CPUs, sampled every ${SAMPLE_MS} ms`,
     '',
-    '| rows | CSV | duration | rows/s | baseline RSS | peak RSS | growth | kernel peak (VmHWM) | report: created / merged / failed |',
-    '|-----:|----:|---------:|-------:|-------------:|---------:|-------:|--------------------:|:----------------------------------|',
+    '| rows | CSV | duration | rows/s | baseline RSS | peak RSS | growth | ' +
+      'kernel peak (VmHWM) | report: created / merged / failed |',
+    '|-----:|----:|---------:|-------:|-------------:|---------:|-------:|' +
+      '--------------------:|:----------------------------------|',
   ];
   for (const p of phases) {
     const growth = p.peakKb - p.baselineKb;
     lines.push(
-      `| ${p.rows.toLocaleString('en')} | ${(p.bytes / 1024 / 1024).toFixed(1)} MB | ${(p.durationMs / 1000).toFixed(1)} s | ` +
-        `${Math.round(p.rows / (p.durationMs / 1000)).toLocaleString('en')} | ${mb(p.baselineKb)} MB | ${mb(p.peakKb)} MB | ` +
+      `| ${p.rows.toLocaleString('en')} | ${(p.bytes / 1024 / 1024).toFixed(1)} MB | ` +
+        `${(p.durationMs / 1000).toFixed(1)} s | ` +
+        `${Math.round(p.rows / (p.durationMs / 1000)).toLocaleString('en')} | ` +
+        `${mb(p.baselineKb)} MB | ${mb(p.peakKb)} MB | ` +
         `${growth >= 0 ? '+' : ''}${mb(growth)} MB | ${p.hwmKb !== undefined ? `${mb(p.hwmKb)} MB` : 'n/a'} | ` +
-        `${p.report.created.toLocaleString('en')} / ${p.report.merged} / ${p.report.failed} (${p.report.errors.length} errors listed) |`,
+        `${p.report.created.toLocaleString('en')} / ${p.report.merged} / ${p.report.failed} ` +
+        `(${p.report.errors.length} errors listed) |`,
     );
   }
   lines.push('', `Baseline after the ${WARMUP_ROWS}-row warm-up: ${mb(warmBaselineKb)} MB.`);

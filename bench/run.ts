@@ -90,7 +90,9 @@ if (unknown.length)
     `--only: no measure named ${unknown.join(', ')} (there are ${MEASURES.map(([name]) => name).join(', ')})`,
   );
 
-const machine = `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB RAM`;
+const machine =
+  `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ` +
+  `${Math.round(totalmem() / 2 ** 30)} GB RAM`;
 const context: BenchContext = { scale, log: (line) => process.stderr.write(`${line}\n`) };
 context.log(`bench at scale ${scale} on ${machine}`);
 
@@ -126,7 +128,8 @@ if (args.json) console.log(JSON.stringify(figures));
 // A measure that left a socket, timer or child behind would keep the bench alive: say so, and end
 // anyway. Closing sockets and children being killed get a moment to go first.
 await new Promise((resolve) => setTimeout(resolve, 500));
-const left = process.getActiveResourcesInfo().filter((resource) => resource !== 'TTYWrap' && resource !== 'PipeWrap'); // stdio;
+// TTYWrap and PipeWrap are stdio.
+const left = process.getActiveResourcesInfo().filter((resource) => resource !== 'TTYWrap' && resource !== 'PipeWrap');
 if (left.length) context.log(`note: resources still open after the measures: ${left.join(', ')}`);
 process.exit(failed.length ? 1 : 0);
 

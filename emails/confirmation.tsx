@@ -38,7 +38,8 @@ const WORDS = {
     subject: 'Confirm your subscription',
     preview: (organisation: string) => `One click to start receiving ${organisation}'s bulletins.`,
     asked: (organisation: string) =>
-      `Someone, we hope you, asked to receive the bulletins of ${organisation} at this address. To start receiving them, confirm your subscription:`,
+      `Someone, we hope you, asked to receive the bulletins of ${organisation} at this address. ` +
+      'To start receiving them, confirm your subscription:',
     button: 'Confirm my subscription',
     expiry: 'The link works for 7 days.',
     notYou: 'If you did not ask for this, ignore this email: we will not write to you again.',
@@ -48,7 +49,8 @@ const WORDS = {
     subject: 'Confirma tu suscripción',
     preview: (organisation: string) => `Un clic para empezar a recibir los boletines de ${organisation}.`,
     asked: (organisation: string) =>
-      `Alguien, esperamos que tú, pidió recibir los boletines de ${organisation} en esta dirección. Para empezar a recibirlos, confirma tu suscripción:`,
+      `Alguien, esperamos que tú, pidió recibir los boletines de ${organisation} en esta dirección. ` +
+      'Para empezar a recibirlos, confirma tu suscripción:',
     button: 'Confirmar mi suscripción',
     expiry: 'El enlace funciona durante 7 días.',
     notYou: 'Si no lo pediste, ignora este correo: no volveremos a escribirte.',

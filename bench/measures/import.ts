@@ -31,7 +31,9 @@ async function importRate(context: BenchContext): Promise<number> {
     const seconds = (performance.now() - started) / 1000;
     check(report, csv.expected);
     context.log(
-      `import: ${rows.toLocaleString('en')} rows (${(csv.bytes() / 2 ** 20).toFixed(1)} MB) in ${seconds.toFixed(2)} s: ${report.created} created, ${report.merged} merged, ${report.failed} failed`,
+      `import: ${rows.toLocaleString('en')} rows (${(csv.bytes() / 2 ** 20).toFixed(1)} MB) ` +
+        `in ${seconds.toFixed(2)} s: ` +
+        `${report.created} created, ${report.merged} merged, ${report.failed} failed`,
     );
     return rows / seconds;
   } finally {
@@ -43,7 +45,8 @@ async function importRate(context: BenchContext): Promise<number> {
 function check(report: ImportReport, expected: ExpectedReport): void {
   if (!reportMatches(report, expected)) {
     throw new Error(
-      `import report ${JSON.stringify({ ...report, errors: report.errors.length })}, expected ${JSON.stringify(expected)}`,
+      `import report ${JSON.stringify({ ...report, errors: report.errors.length })}, ` +
+        `expected ${JSON.stringify(expected)}`,
     );
   }
 }

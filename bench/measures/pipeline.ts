@@ -60,7 +60,8 @@ export const measure: Measure = async (ctx) => {
         const ceiling = ceilingMessages / (before + after);
         const pipelinePerSecond = pipeline.sent / pipeline.seconds;
         ctx.log(
-          `sdk ceiling: ${ceilingMessages} SendEmail calls in ${(before + after).toFixed(1)} s, half before the campaign and half after`,
+          `sdk ceiling: ${ceilingMessages} SendEmail calls in ${(before + after).toFixed(1)} s, ` +
+            'half before the campaign and half after',
         );
         return {
           sdk_ceiling_per_s: Math.round(ceiling),
@@ -124,7 +125,8 @@ async function campaign(
     .executeTakeFirstOrThrow();
   const seconds = (Date.parse(String(last.last)) - started) / 1000;
   ctx.log(
-    `pipeline: a campaign to ${counts.total} (${JSON.stringify(rule)}): ${counts.sent} sent in ${seconds.toFixed(1)} s, ${cpuMs(cpu, counts.sent)} ms of this process's CPU each`,
+    `pipeline: a campaign to ${counts.total} (${JSON.stringify(rule)}): ` +
+      `${counts.sent} sent in ${seconds.toFixed(1)} s, ${cpuMs(cpu, counts.sent)} ms of this process's CPU each`,
   );
   return { campaignId: id, sent: counts.sent, seconds };
 }
@@ -133,7 +135,8 @@ async function campaign(
  * SendEmail calls alone, shaped as the worker sends: BATCH_CONCURRENCY lanes, each sending a
  * batch of pacing(rate).batchSize messages at once and waiting for all of them. The message is a
  * real personalised copy of a campaign's compiled templates, one per language in the subscribers'
- * mix, so each HTTP body is as large as the pipeline's. Returns a loop that sends `count` messages and says how many seconds they took.
+ * mix, so each HTTP body is as large as the pipeline's. Returns a loop that sends `count` messages
+ * and says how many seconds they took.
  */
 async function ceilingLoop(
   ctx: BenchContext,
@@ -185,7 +188,8 @@ async function ceilingLoop(
     await Promise.all(Array.from({ length: BATCH_CONCURRENCY }, lane));
     const seconds = (performance.now() - started) / 1000;
     ctx.log(
-      `sdk ceiling: ${count} SendEmail calls, ${BATCH_CONCURRENCY} × ${batchSize} at once: ${seconds.toFixed(1)} s, ${cpuMs(cpu, count)} ms of CPU each`,
+      `sdk ceiling: ${count} SendEmail calls, ${BATCH_CONCURRENCY} × ${batchSize} at once: ` +
+        `${seconds.toFixed(1)} s, ${cpuMs(cpu, count)} ms of CPU each`,
     );
     return seconds;
   };

@@ -33,7 +33,9 @@ async function previewMs(context: BenchContext, kind: 'sqlite' | 'postgres'): Pr
     }
     if (preview.eligible === 0) throw new Error('the rule selected no one: the preview measured nothing');
     context.log(
-      `preview ${kind}: ${subscribers.toLocaleString('en')} subscribers, ${preview.selected} selected, ${preview.eligible} eligible, runs ${times.map((t) => t.toFixed(0)).join(' ')} ms`,
+      `preview ${kind}: ${subscribers.toLocaleString('en')} subscribers, ` +
+        `${preview.selected} selected, ${preview.eligible} eligible, ` +
+        `runs ${times.map((t) => t.toFixed(0)).join(' ')} ms`,
     );
     return median(times);
   } finally {

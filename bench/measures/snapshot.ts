@@ -40,7 +40,8 @@ async function snapshotPerS(context: BenchContext, kind: 'sqlite' | 'postgres'):
       rates.push(rows / seconds);
     }
     context.log(
-      `snapshot ${kind}: ${subscribers.toLocaleString('en')} ledger rows a campaign, ${rates.map((r) => `${(subscribers / r).toFixed(2)} s`).join(', ')}`,
+      `snapshot ${kind}: ${subscribers.toLocaleString('en')} ledger rows a campaign, ` +
+        `${rates.map((r) => `${(subscribers / r).toFixed(2)} s`).join(', ')}`,
     );
     return median(rates);
   } finally {

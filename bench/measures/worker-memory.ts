@@ -12,7 +12,10 @@ import { startSesStub, type SesStub } from '../support/ses-stub.js';
 import { scaled, type BenchContext, type Measure } from './measure.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** The most the config allows (a batch of 50 every 5 ms): far above the worker's own pace, so the limiter never binds. */
+/**
+ * The most the config allows (a batch of 50 every 5 ms): far above the worker's own pace, so the
+ * limiter never binds.
+ */
 const SEND_RATE = '10000';
 const SAMPLE_MS = 100;
 
@@ -100,7 +103,8 @@ export async function campaignPeak(
     const sent = (await data.stores.campaignReports.report(campaign.id)).counts.sent;
     if (sent !== recipients) throw new Error(`The worker sent ${sent} of ${recipients}`);
     context.log(
-      `worker-memory: ${recipients} recipients in ${seconds.toFixed(1)} s; worker RSS idle ${mb(idle)} MB, peak ${mb(peakKb)} MB (sampled ${mb(sampledPeak)} MB)`,
+      `worker-memory: ${recipients} recipients in ${seconds.toFixed(1)} s; ` +
+        `worker RSS idle ${mb(idle)} MB, peak ${mb(peakKb)} MB (sampled ${mb(sampledPeak)} MB)`,
     );
 
     worker.kill('SIGTERM');

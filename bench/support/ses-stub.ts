@@ -2,7 +2,11 @@
 // at once, so what a bench measures is Pregón's cost (and the SDK's), not the stub's.
 import { spawn } from 'node:child_process';
 
-const STUB = `require('http').createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {'content-type': 'application/json'}); s.end(JSON.stringify({ MessageId: String(Math.random()) })); }); }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
+const STUB =
+  `require('http').createServer((q, s) => { q.resume(); q.on('end', () => { ` +
+  `s.writeHead(200, {'content-type': 'application/json'}); ` +
+  `s.end(JSON.stringify({ MessageId: String(Math.random()) })); ` +
+  `}); }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
 
 export interface SesStub {
   url: string;

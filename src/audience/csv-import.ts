@@ -22,7 +22,10 @@ export interface ImportReport {
 export interface ImportProblem {
   /** The line the row starts on. */
   line: number;
-  /** Only for a quote that is never closed: the last line it took, the file's last. Each line from `line` on counts as a row not imported. */
+  /**
+   * Only for a quote that is never closed: the last line it took, the file's last. Each line from
+   * `line` on counts as a row not imported.
+   */
   lastLine?: number;
   email?: string;
   message: string;
@@ -134,7 +137,9 @@ export async function importSubscribers(
     if (err.code === 'CSV_QUOTE_NOT_CLOSED' && last > first) {
       // The lines after the quote were never told apart: each is a row not imported.
       report.rows += last - first + 1;
-      const message = `lines ${first}–${last} were not imported: a quote opened on line ${first} is never closed, so the rest of the file was read as one value`;
+      const message =
+        `lines ${first}–${last} were not imported: a quote opened on line ${first} is never closed, ` +
+        'so the rest of the file was read as one value';
       return fail(first, message, { lastLine: last });
     }
     report.rows += 1;

@@ -91,8 +91,11 @@ function attributeCondition(eb: Eb, rule: Extract<Rule, { attribute: string }>, 
       return eb.not(equals(rule.value as string | number));
     case 'in':
       return eb.or((rule.value as (string | number)[]).map(equals));
-    case 'contains':
-      return sql<SqlBool>`coalesce(${kind === 'postgres' ? sql`strpos(${value.text}, ${rule.value})` : sql`instr(${value.text}, ${rule.value})`} > 0, false)`;
+    case 'contains': {
+      const position =
+        kind === 'postgres' ? sql`strpos(${value.text}, ${rule.value})` : sql`instr(${value.text}, ${rule.value})`;
+      return sql<SqlBool>`coalesce(${position} > 0, false)`;
+    }
     default: {
       const op = sql.raw({ gt: '>', gte: '>=', lt: '<', lte: '<=' }[rule.op]);
       if (typeof rule.value === 'number') return sql<SqlBool>`coalesce(${value.number} ${op} ${rule.value}, false)`;
@@ -105,7 +108,8 @@ function attributeCondition(eb: Eb, rule: Extract<Rule, { attribute: string }>, 
 function attributeAccess(name: string, kind: DatabaseKind) {
   if (kind === 'postgres') {
     const json = sql`(subscribers.attributes -> ${name}::text)`;
-    const text = sql<string>`(case when jsonb_typeof(${json}) = 'string' then subscribers.attributes ->> ${name}::text end)`;
+    const isText = sql`jsonb_typeof(${json}) = 'string'`;
+    const text = sql<string>`(case when ${isText} then subscribers.attributes ->> ${name}::text end)`;
     return {
       text,
       number: sql<number>`pregon_number(${json})`,
@@ -117,10 +121,11 @@ function attributeAccess(name: string, kind: DatabaseKind) {
   const path = `$."${name}"`;
   const type = sql`json_type(subscribers.attributes, ${path})`;
   const text = sql<string>`(case when ${type} = 'text' then json_extract(subscribers.attributes, ${path}) end)`;
+  const isDay = sql`${text} glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'`;
   return {
     text,
     number: sql<number>`pregon_number(${type}, json_extract(subscribers.attributes, ${path}))`,
-    day: sql<string>`(case when ${text} glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' then substr(${text}, 1, 10) end)`,
+    day: sql<string>`(case when ${isDay} then substr(${text}, 1, 10) end)`,
     exists: sql<SqlBool>`coalesce(${type}, 'null') <> 'null'`,
   };
 }

@@ -184,5 +184,7 @@ export const RuleSchema = z
   })
   .meta({
     description:
-      'A segment rule: {"all": [...]}, {"any": [...]}, {"not": rule}, or a condition on topic, language, tag, emailDomain, attribute (op eq|neq|in|contains|exists|gt|gte|lt|lte), subscribed {before, after}, or campaign {campaign, received}. See docs/audience.md.',
+      'A segment rule: {"all": [...]}, {"any": [...]}, {"not": rule}, or a condition on topic, language, tag, ' +
+      'emailDomain, attribute (op eq|neq|in|contains|exists|gt|gte|lt|lte), subscribed {before, after}, ' +
+      'or campaign {campaign, received}. See docs/audience.md.',
   });

@@ -20,7 +20,8 @@ export const LanguageCode = z
   )
   .meta({
     description:
-      'A language code such as en, es or pt-BR, in any case, or a name such as Spanish or Español; stored as the code (es, pt-BR)',
+      'A language code such as en, es or pt-BR, in any case, or a name such as Spanish or Español; ' +
+      'stored as the code (es, pt-BR)',
   });
 
 /**
@@ -188,7 +189,8 @@ export const ConsentEvent = z.object({
   event: z
     .string()
     .describe(
-      'subscribed, subscription_requested, confirmed, unsubscribed, preferences_changed, paused, bounced, complained, …',
+      'subscribed, subscription_requested, confirmed, unsubscribed, preferences_changed, paused, ' +
+        'bounced, complained, …',
     ),
   source: z.string().describe('api, import, form, link, preferences, ses, …'),
   language: z.string().nullable().describe('Language of the text the person saw'),

@@ -69,7 +69,8 @@ export class SegmentStore {
       if (live.length) {
         throw new AppError(
           'conflict',
-          `Segment ${id} is used by campaign ${live.map((c) => c.id).join(', ')}, which has not finished; cancel it or wait`,
+          `Segment ${id} is used by campaign ${live.map((c) => c.id).join(', ')}, which has not finished; ` +
+            'cancel it or wait',
         );
       }
       const result = await trx.deleteFrom('segments').where('id', '=', id).executeTakeFirst();

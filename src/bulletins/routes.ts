@@ -41,7 +41,8 @@ const Finding = z.object({
 
 const PreviewQuery = z.strictObject({
   lang: LanguageCode.optional().describe(
-    'A language of the bulletin (a code in any case or a name, as LanguageCode reads it); its first language when omitted',
+    'A language of the bulletin (a code in any case or a name, as LanguageCode reads it); ' +
+      'its first language when omitted',
   ),
   format: z.enum(['html', 'text', 'mjml']).default('html'),
   versionId: z.coerce
@@ -57,7 +58,8 @@ const PreviewQuery = z.strictObject({
  * bulletin links them (any https host), its styles are inline, and nothing in it may run.
  */
 const PREVIEW_CSP =
-  "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; frame-ancestors 'self'; form-action 'none'; base-uri 'none'";
+  "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; " +
+  "frame-ancestors 'self'; form-action 'none'; base-uri 'none'";
 
 export function bulletinRoutes(bulletins: BulletinStore, previews: BulletinPreviews): RouteSpec[] {
   const tag = 'bulletins';
@@ -153,7 +155,8 @@ export function bulletinRoutes(bulletins: BulletinStore, previews: BulletinPrevi
       tag,
       role: 'editor',
       summary:
-        'The bulletin (or one saved version) in one language as HTML, plain text or MJML, personalised for a sample reader',
+        'The bulletin (or one saved version) in one language as HTML, plain text or MJML, ' +
+        'personalised for a sample reader',
       params: idParams,
       query: PreviewQuery,
       responseContentType: 'text/html',

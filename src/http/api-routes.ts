@@ -87,7 +87,9 @@ export function openApiDocument(routes: readonly RouteSpec[], info: { title: str
     const operation: Record<string, unknown> = {
       summary: route.summary,
       tags: [route.tag],
-      description: `Needs the role \`${route.role}\`${route.role === 'editor' ? ' or `admin`' : ''}: an API token, or a session cookie${route.method === 'get' ? '' : ' with the X-CSRF-Token header'}.`,
+      description:
+        `Needs the role \`${route.role}\`${route.role === 'editor' ? ' or `admin`' : ''}: an API token, ` +
+        `or a session cookie${route.method === 'get' ? '' : ' with the X-CSRF-Token header'}.`,
       ...(parameters.length ? { parameters } : {}),
       responses: {
         [String(route.status ?? 200)]: responseDoc(route),

@@ -5,7 +5,10 @@ import { SESSION_LIFETIME_MS } from '../staff/sessions.js';
 
 export const SESSION_COOKIE = 'pregon_session';
 
-/** "a=1; b=2" → {a: "1", b: "2"}; the first of two cookies with the same name wins, as browsers send the most specific first. */
+/**
+ * "a=1; b=2" → {a: "1", b: "2"}; the first of two cookies with the same name wins, as browsers
+ * send the most specific first.
+ */
 export function parseCookies(header: string | undefined): Map<string, string> {
   const cookies = new Map<string, string>();
   for (const pair of (header ?? '').split(';')) {

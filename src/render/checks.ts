@@ -201,7 +201,10 @@ export function checkBulletin(
     findings.push({
       level: 'warning',
       code: 'insecure_public_url',
-      message: `Unsubscribe and preference links start with ${options.publicUrl}, not https: Gmail and Yahoo refuse one-click unsubscribe without https. Set PUBLIC_URL to the public https address before sending to real people`,
+      message:
+        `Unsubscribe and preference links start with ${options.publicUrl}, not https: ` +
+        'Gmail and Yahoo refuse one-click unsubscribe without https. ' +
+        'Set PUBLIC_URL to the public https address before sending to real people',
     });
   }
 

@@ -45,8 +45,19 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
     ? format(strings.whyTopic, { topic: `<strong>${escapeHtml(topic)}</strong>`, organisation })
     : format(strings.whyGeneral, { organisation });
   const header = settings.logoUrl
-    ? `<img src="${escapeHtml(settings.logoUrl)}" alt="${organisation}" width="180" style="display:block;max-width:180px;height:auto;border:0">`
+    ? `<img src="${escapeHtml(settings.logoUrl)}" alt="${organisation}" width="180" ` +
+      'style="display:block;max-width:180px;height:auto;border:0">'
     : organisation;
+  const buttonDefaults =
+    `background-color="${brand}" color="#ffffff" font-size="17px" font-weight="700" border-radius="6px" ` +
+    'inner-padding="14px 28px" padding="8px 32px 24px" align="left"';
+  const archive = context.for === 'archive';
+  const viewLink = archive ? '' : viewInBrowser(strings);
+  const subscribeSection = archive ? subscribeCall(context.subscribeUrl, organisation, strings) : '';
+  const readerLines = archive ? '' : readerLinks(why, strings);
+  const postalAddress = settings.postalAddress
+    ? `<br>${escapeHtml(settings.postalAddress).replace(/\n/g, '<br>')}`
+    : '';
 
   return `<mjml lang="${escapeHtml(language)}" dir="ltr">
   <mj-head>
@@ -56,7 +67,7 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
       <mj-all font-family="${FONT}" />
       <mj-text font-size="16px" line-height="1.6" color="${COLOURS.ink}" padding="0 32px 16px" />
       <mj-section background-color="${COLOURS.paper}" padding="0" css-class="paper" />
-      <mj-button background-color="${brand}" color="#ffffff" font-size="17px" font-weight="700" border-radius="6px" inner-padding="14px 28px" padding="8px 32px 24px" align="left" />
+      <mj-button ${buttonDefaults} />
       <mj-divider border-color="${COLOURS.rule}" border-width="1px" padding="16px 32px 24px" />
       <mj-image padding="0 32px 16px" />
     </mj-attributes>
@@ -80,7 +91,7 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
     </mj-style>
   </mj-head>
   <mj-body background-color="${COLOURS.page}" width="640px" css-class="page">
-${context.for === 'archive' ? '' : viewInBrowser(strings)}    <mj-section background-color="${brand}" padding="28px 0" css-class="masthead">
+${viewLink}    <mj-section background-color="${brand}" padding="28px 0" css-class="masthead">
       <mj-column>
         <mj-text color="#ffffff" padding="0 32px">
           <h1 style="font-size:26px;line-height:1.2;font-weight:800;color:#ffffff;margin:0">${header}</h1>
@@ -89,11 +100,11 @@ ${context.for === 'archive' ? '' : viewInBrowser(strings)}    <mj-section backgr
     </mj-section>
     <mj-section padding="32px 0 8px"><mj-column></mj-column></mj-section>
 ${blocks}
-${context.for === 'archive' ? subscribeCall(context.subscribeUrl, organisation, strings) : ''}    <mj-section padding="8px 0 24px"><mj-column></mj-column></mj-section>
+${subscribeSection}    <mj-section padding="8px 0 24px"><mj-column></mj-column></mj-section>
     <mj-section background-color="${COLOURS.page}" padding="24px 0 32px" css-class="footer">
       <mj-column>
         <mj-text font-size="13px" line-height="1.6" color="${COLOURS.muted}" align="center" padding="0 32px 12px">
-${context.for === 'archive' ? '' : readerLinks(why, strings)}          <p style="margin:0"><strong>${organisation}</strong>${settings.postalAddress ? `<br>${escapeHtml(settings.postalAddress).replace(/\n/g, '<br>')}` : ''}</p>
+${readerLines}          <p style="margin:0"><strong>${organisation}</strong>${postalAddress}</p>
         </mj-text>
       </mj-column>
     </mj-section>
@@ -115,17 +126,23 @@ function viewInBrowser(strings: ThemeStrings): string {
 
 /** Why this reader gets the mail, and their own links; `why` is HTML already. */
 function readerLinks(why: string, strings: ThemeStrings): string {
+  const links = [
+    `<a href="{{preferences_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.preferences)}</a>`,
+    `<a href="{{unsubscribe_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.unsubscribe)}</a>`,
+    `<a href="{{view_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.viewInBrowser)}</a>`,
+  ].join(' · ');
   return `          <p style="margin:0 0 12px">${why}</p>
-          <p style="margin:0 0 12px"><a href="{{preferences_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.preferences)}</a> · <a href="{{unsubscribe_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.unsubscribe)}</a> · <a href="{{view_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.viewInBrowser)}</a></p>
+          <p style="margin:0 0 12px">${links}</p>
 `;
 }
 
 /** The archive's ending: whoever reads a bulletin on the web may get the next ones by mail. */
 function subscribeCall(subscribeUrl: string, organisation: string, strings: ThemeStrings): string {
+  const call = format(strings.subscribeCall, { organisation });
   return `    <mj-section>
       <mj-column>
         <mj-divider />
-        <mj-text><p style="margin:0;font-size:18px;font-weight:700">${format(strings.subscribeCall, { organisation })}</p></mj-text>
+        <mj-text><p style="margin:0;font-size:18px;font-weight:700">${call}</p></mj-text>
         <mj-button href="${escapeHtml(subscribeUrl)}" padding="8px 32px 0">${escapeHtml(strings.subscribe)}</mj-button>
       </mj-column>
     </mj-section>
@@ -151,10 +168,12 @@ function blockMjml(block: Block, t: Text, brand: string, language: string): stri
       return section(
         [
           block.heading ? heading(t(block.heading)) : '',
-          `      <mj-text css-class="body-text">
-        <blockquote style="margin:0 0 12px;padding:4px 0 4px 20px;border-left:4px solid ${brand};font-size:18px;line-height:1.6;font-style:italic">${markdownToHtml(t(block.quote))}</blockquote>
-        <p style="margin:0;font-size:15px">— <strong>${escapeHtml(block.speaker)}</strong>${role ? `, ${escapeHtml(role)}` : ''}</p>
-      </mj-text>`,
+          `      <mj-text css-class="body-text">\n` +
+            `        <blockquote style="margin:0 0 12px;padding:4px 0 4px 20px;border-left:4px solid ${brand};` +
+            `font-size:18px;line-height:1.6;font-style:italic">${markdownToHtml(t(block.quote))}</blockquote>\n` +
+            `        <p style="margin:0;font-size:15px">— <strong>${escapeHtml(block.speaker)}</strong>` +
+            `${role ? `, ${escapeHtml(role)}` : ''}</p>\n` +
+            '      </mj-text>',
           block.link ? textLink(block.link.href, t(block.link.label), brand) : '',
         ].join('\n'),
       );
@@ -177,11 +196,14 @@ function blockMjml(block: Block, t: Text, brand: string, language: string): stri
           body(t(block.body)),
           items ? `      <mj-text css-class="body-text"><ul>${items}</ul></mj-text>` : '',
           block.contact
-            ? `      <mj-text><p style="margin:0"><strong>${escapeHtml(strings.contact)}:</strong> <a href="mailto:${escapeHtml(block.contact)}" style="color:${brand}">${escapeHtml(block.contact)}</a></p></mj-text>`
+            ? `      <mj-text><p style="margin:0"><strong>${escapeHtml(strings.contact)}:</strong> ` +
+              `<a href="mailto:${escapeHtml(block.contact)}" style="color:${brand}">${escapeHtml(block.contact)}</a>` +
+              '</p></mj-text>'
             : '',
           block.button ? button(block.button.href, t(block.button.label)) : '',
           block.hashtags?.length
-            ? `      <mj-text><p style="margin:0;color:${brand};font-weight:700">${block.hashtags.map(escapeHtml).join(' ')}</p></mj-text>`
+            ? `      <mj-text><p style="margin:0;color:${brand};font-weight:700">` +
+              `${block.hashtags.map(escapeHtml).join(' ')}</p></mj-text>`
             : '',
         ].join('\n'),
       );
@@ -196,7 +218,10 @@ function blockMjml(block: Block, t: Text, brand: string, language: string): stri
 }
 
 function heading(text: string): string {
-  return `      <mj-text padding="0 32px 8px"><h2 style="font-size:22px;line-height:1.3;font-weight:700;margin:0">${escapeHtml(text)}</h2></mj-text>`;
+  return (
+    '      <mj-text padding="0 32px 8px"><h2 style="font-size:22px;line-height:1.3;font-weight:700;margin:0">' +
+    `${escapeHtml(text)}</h2></mj-text>`
+  );
 }
 
 function body(markdown: string): string {
@@ -204,7 +229,10 @@ function body(markdown: string): string {
 }
 
 function textLink(href: string, label: string, brand: string): string {
-  return `      <mj-text><a href="${escapeHtml(href)}" style="color:${brand};font-weight:700">${escapeHtml(label)} →</a></mj-text>`;
+  return (
+    `      <mj-text><a href="${escapeHtml(href)}" style="color:${brand};font-weight:700">` +
+    `${escapeHtml(label)} →</a></mj-text>`
+  );
 }
 
 function button(href: string, label: string): string {
@@ -212,7 +240,8 @@ function button(href: string, label: string): string {
 }
 
 function image(src: string, alt: string, href?: string): string {
-  return `      <mj-image src="${escapeHtml(src)}" alt="${escapeHtml(alt)}"${href ? ` href="${escapeHtml(href)}"` : ''} />`;
+  const link = href ? ` href="${escapeHtml(href)}"` : '';
+  return `      <mj-image src="${escapeHtml(src)}" alt="${escapeHtml(alt)}"${link} />`;
 }
 
 function goal(
@@ -224,8 +253,10 @@ function goal(
   const line = escapeHtml(goalLine(g, t(g.unit), language));
   const percent = goalPercent(g);
   if (percent === undefined) return `      <mj-text><p style="margin:0;font-weight:700">${line}</p></mj-text>`;
+  const track = `background-color:${COLOURS.track};border-radius:5px;height:10px;width:100%;margin:0 0 8px`;
+  const bar = `background-color:${brand};border-radius:5px;height:10px;width:${percent}%`;
   return `      <mj-text>
-        <div role="img" aria-label="${percent}%" style="background-color:${COLOURS.track};border-radius:5px;height:10px;width:100%;margin:0 0 8px"><div style="background-color:${brand};border-radius:5px;height:10px;width:${percent}%"></div></div>
+        <div role="img" aria-label="${percent}%" style="${track}"><div style="${bar}"></div></div>
         <p style="margin:0;font-weight:700">${line}</p>
       </mj-text>`;
 }

@@ -91,6 +91,7 @@ function sendPage(res: Response, status: number, title: string, text: string): v
     .status(status)
     .type('html')
     .send(
-      `<!doctype html>\n<html lang="en"><meta charset="utf-8"><title>${title}</title>\n<h1>${title}</h1>\n<p>${text}</p>\n<p><a href="/admin">Back to Pregón</a></p>\n</html>\n`,
+      `<!doctype html>\n<html lang="en"><meta charset="utf-8"><title>${title}</title>\n` +
+        `<h1>${title}</h1>\n<p>${text}</p>\n<p><a href="/admin">Back to Pregón</a></p>\n</html>\n`,
     );
 }

@@ -47,7 +47,8 @@ export function staffRoutes(staff: StaffStore, sessions: SessionStore): RouteSpe
       tag,
       role: 'admin',
       summary:
-        "Change a staff member's role or password (a new password ends their other sessions; the last admin stays admin)",
+        "Change a staff member's role or password " +
+        '(a new password ends their other sessions; the last admin stays admin)',
       params: idParams,
       body: StaffPatch,
       response: StaffMember,

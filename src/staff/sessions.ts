@@ -64,7 +64,10 @@ export class SessionStore {
     await this.db.deleteFrom('staff_sessions').where('id_hash', '=', hashToken(token)).execute();
   }
 
-  /** Ends every session of a staff member, but for the one given (the person's own, after they change their password). */
+  /**
+   * Ends every session of a staff member, but for the one given (the person's own, after they
+   * change their password).
+   */
   async deleteForStaff(staffId: number, exceptToken?: string): Promise<void> {
     let query = this.db.deleteFrom('staff_sessions').where('staff_id', '=', staffId);
     if (exceptToken !== undefined) query = query.where('id_hash', '!=', hashToken(exceptToken));

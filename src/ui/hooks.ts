@@ -88,7 +88,7 @@ export function useDebounced(fn: () => void, delay: number, deps: readonly unkno
       const timer = setTimeout(() => latest.current(), delay);
       return () => clearTimeout(timer);
     },
-    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps are the point; the latest fn is in a ref
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps are the point; latest fn is in a ref
     deps,
   );
 }

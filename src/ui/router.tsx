@@ -23,7 +23,10 @@ function show(): void {
   for (const listener of listeners) listener();
 }
 
-/** Where the current entry sits in the session history, kept in its state so a refused back or forward can be undone. */
+/**
+ * Where the current entry sits in the session history, kept in its state so a refused back or
+ * forward can be undone.
+ */
 let position = entryPosition(window.history.state) ?? 0;
 if (entryPosition(window.history.state) === undefined) window.history.replaceState({ position }, '');
 

@@ -74,7 +74,8 @@ describe('the audience and admin screens', () => {
     await confirm.getByText('0 subscribers follow this topic.').waitFor();
     await confirm.getByRole('button', { name: 'Delete topic' }).click();
     await page.getByRole('status').filter({ hasText: 'Topic “Events” deleted.' }).waitFor();
-    await expect.poll(() => page.getByRole('row', { name: /events/ }).count()).toBe(0); // the list reloads after the status
+    // The list reloads after the status.
+    await expect.poll(() => page.getByRole('row', { name: /events/ }).count()).toBe(0);
   });
 
   it('finds a subscriber, shows their consent history, saves a change and erases them', async () => {

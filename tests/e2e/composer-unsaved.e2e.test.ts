@@ -62,7 +62,7 @@ describe('the composer keeps the work', () => {
     return region(`Block ${NEW_BLOCK}: ${label}`);
   }
 
-  it('saves a statement with a quote and no speaker, names the missing speaker in the checks, and keeps the quote after a reload', async () => {
+  it('saves a statement with a quote and no speaker, named missing by the checks, and keeps it on reload', async () => {
     const id = await openCopy('A quote without a speaker');
     const quote = 'No human being is illegal.';
     const statement = await addBlock('Statement');
@@ -81,7 +81,7 @@ describe('the composer keeps the work', () => {
     expect(questions).toEqual([]);
   });
 
-  it('shows no finding for a block just added until it is typed in, while Send says the block is still to fill in', async () => {
+  it('shows no finding for a new block until typed in, while Send says the block is still to fill in', async () => {
     const id = await openCopy('A block just added');
     const cta = await addBlock('Call to action');
     await saved();
@@ -121,7 +121,7 @@ describe('the composer keeps the work', () => {
     ).toBe(true);
   });
 
-  it('asks before leaving a change the server refuses (by "← Bulletins", the navigation or the browser’s back): Cancel stays with the change, OK goes', async () => {
+  it('asks before leaving a refused change by "← Bulletins", navigation or Back: Cancel stays, OK goes', async () => {
     const title = 'A refused change';
     const { id } = await (await b.app.request('POST', '/api/bulletins', { json: { ...EXAMPLE, title } })).json();
     // Through the list, so the browser has an entry to go back to.

@@ -147,7 +147,7 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
     }
   }
 
-  it('starts a new bulletin from the list and composes the example with every block type in English and Spanish', async () => {
+  it('starts a bulletin from the list; composes the example with every block type in English and Spanish', async () => {
     await b.open('/admin/bulletins');
     await page().getByText('No bulletins yet').waitFor();
     await page().getByRole('button', { name: 'New bulletin' }).click();
@@ -193,7 +193,7 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
     expect(await stored()).toEqual(EXAMPLE);
   });
 
-  it('blocks the send while an image has no English alt text, and goes to that field from the checks panel', async () => {
+  it('blocks the send while an image has no English alt text, goes to that field from the checks panel', async () => {
     const n = EXAMPLE.blocks.length + 1;
     await compose(n, { ...IMAGE, alt: { es: ALT.es } });
     await saved();
@@ -356,7 +356,7 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
     await b.expectAccessible('composer');
   });
 
-  it('lists the bulletin with its state and numbers, duplicates it and deletes the draft copy after asking', async () => {
+  it('lists the bulletin with its state and numbers, duplicates it, deletes the draft copy after asking', async () => {
     await page().getByRole('link', { name: '← Bulletins' }).click();
     const row = page()
       .getByRole('row')
@@ -384,7 +384,7 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
     await row.waitFor();
   });
 
-  it('picks the audience, sees who it reaches, sends after the confirmation and watches the send reach 100%', async () => {
+  it('picks the audience, sees who it reaches, sends after confirming and watches the send reach 100%', async () => {
     await page().getByRole('link', { name: EXAMPLE.title, exact: true }).click();
     await sendButton().click();
     await page().waitForURL(new RegExp(`/admin/bulletins/${id}/send$`));

@@ -107,7 +107,10 @@ describe('the public pages in a browser', () => {
   });
 });
 
-/** axe-core (WCAG 2 A and AA), evaluated through the DevTools protocol as the harness does; serious or critical fail. */
+/**
+ * axe-core (WCAG 2 A and AA), evaluated through the DevTools protocol as the harness does; serious
+ * or critical fail.
+ */
 async function expectAccessible(page: Page, name: string): Promise<void> {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {

@@ -90,7 +90,7 @@ describe('audience, send, progress and report', () => {
     expect(segments).toMatchObject([{ name: 'Readers at e2e.org', rule: { all: [{ emailDomain: 'e2e.org' }] } }]);
   });
 
-  it('sends to a saved segment after a confirmation that counts each language, then watches it reach 100% and reads the report', async () => {
+  it('sends to a saved segment, confirming counts per language, watches it reach 100%, reads the report', async () => {
     const { page } = b;
     await b.open(`/admin/bulletins/${bulletinId}/send`);
     await page.getByRole('radio', { name: 'A saved segment' }).check();
@@ -252,7 +252,7 @@ describe('audience, send, progress and report', () => {
     expect(await page.getByRole('button', { name: 'Cancel send…' }).count()).toBe(0);
   });
 
-  it('follows a send by polling when the live stream breaks, and retries failed messages, unknown ones only when asked', async () => {
+  it('polls a send when the live stream breaks; retries failed messages, unknown ones only when asked', async () => {
     const { page, app } = b;
     const db = app.db.database.db;
     await importAudience(app, 3, 'retry', 'retry.org');

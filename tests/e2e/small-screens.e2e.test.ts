@@ -38,7 +38,8 @@ const overflowing = (page: Page) =>
       .map((element) => {
         const rect = element.getBoundingClientRect();
         const name = `${element.tagName.toLowerCase()}${[...element.classList].map((c) => `.${c}`).join('')}`;
-        return `${name} (${Math.round(rect.left)}–${Math.round(rect.right)} px) “${(element.textContent ?? '').trim().slice(0, 40)}”`;
+        const text = (element.textContent ?? '').trim().slice(0, 40);
+        return `${name} (${Math.round(rect.left)}–${Math.round(rect.right)} px) “${text}”`;
       });
   });
 

@@ -127,7 +127,7 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
   });
 
   describe('the list', () => {
-    it('lists only sent campaigns that were not sensitive, newest first, once each, with the date they were sent', async () => {
+    it('lists only sent, non-sensitive campaigns, newest first, once each, with the date they were sent', async () => {
       const res = await get('/archive');
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('public, max-age=300');
@@ -138,7 +138,8 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
       expect(listed(html)).toEqual([ids.sent, ids.earlier]);
       expect(html).toContain(`<a href="/archive/${ids.sent}-${SLUG_WORDS}?lang=en">${SUBJECT.en}</a>`);
       expect(html).toContain(
-        `<time datetime="${SENT_AT}">${new Intl.DateTimeFormat('en', { dateStyle: 'long' }).format(new Date(SENT_AT))}</time>`,
+        `<time datetime="${SENT_AT}">` +
+          `${new Intl.DateTimeFormat('en', { dateStyle: 'long' }).format(new Date(SENT_AT))}</time>`,
       );
       expect(html).not.toContain('A later edit');
     });
@@ -168,7 +169,8 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       // Images may load; scripts and the mail's web font (a third party) may not.
       expect(res.headers.get('content-security-policy')).toBe(
-        "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; " +
+          "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
       );
       const html = await res.text();
       expect(html).toMatch(/<html lang="es"/);
@@ -187,7 +189,7 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
       expect(html).not.toContain('<script');
     });
 
-    it('speaks to no reader: no preferences, unsubscribe, view-in-browser or "you receive this", a call to subscribe instead', async () => {
+    it('has no preferences, unsubscribe, view-in-browser or "you receive this", but a call to subscribe', async () => {
       const pages = {
         en: await (await get(`${canonical()}?lang=en`)).text(),
         es: await (await get(`${canonical()}?lang=es`)).text(),
@@ -249,7 +251,7 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
       expect(first).not.toContain('#123456');
     });
 
-    it("redirects the mail's link (the id alone) and outdated words to the canonical address, keeping ?lang", async () => {
+    it("redirects the mail's link (the id alone) and outdated words to the canonical URL, keeping ?lang", async () => {
       const cases: [string, string][] = [
         [`/archive/${ids.sent}?lang=es`, `${canonical()}?lang=es`],
         [`/archive/${ids.sent}`, canonical()],
@@ -282,7 +284,7 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
   });
 
   // Last: adds campaigns.
-  it('pages the list 20 at a time; a page past the end is not found and a page that is not a number is refused', async () => {
+  it('pages the list 20 at a time; a page past the end is not found, a non-numeric page is refused', async () => {
     const more: number[] = [];
     for (let day = 1; day <= 20; day++)
       more.push(await archivedCampaign('sent', 'aggregate', `2024-12-${String(day).padStart(2, '0')}T12:00:00.000Z`));

@@ -181,7 +181,7 @@ describe.each(databaseKinds())('audience API on %s', (kind) => {
   afterAll(() => app?.close());
 
   describe('preview', () => {
-    it('counts everyone a rule selects, each excluded person under one reason, and samples only the eligible', async () => {
+    it('counts everyone a rule selects, each excluded person under one reason, samples only the eligible', async () => {
       const everyone = await preview({ rule: { all: [] } });
       expect(everyone.selected).toBe(PEOPLE.length);
       expect(everyone.eligible).toBe(ELIGIBLE.length);
@@ -208,7 +208,7 @@ describe.each(databaseKinds())('audience API on %s', (kind) => {
       for (const s of everyone.sample) expect(Object.keys(s).sort()).toEqual(['email', 'id', 'language', 'name']);
     });
 
-    it('with a topic, leaves out the otherwise eligible who do not follow it; an earlier reason wins over not_in_topic', async () => {
+    it('with a topic, excludes the otherwise eligible not in it; an earlier reason beats not_in_topic', async () => {
       const border = await preview({ rule: { all: [] }, topic: 'border' });
       expect(border.selected).toBe(PEOPLE.length);
       // beto, diego, frank and kim are active but not on border; unsub (no topics) counts as unsubscribed,

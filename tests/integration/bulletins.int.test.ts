@@ -121,7 +121,7 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     expect((await app.request('GET', '/api/settings').then((r) => r.json())).organisationName).toBe('NNIRR');
   });
 
-  it('creates a bulletin as version 1, saves new versions, lists them newest first, duplicates and deletes', async () => {
+  it('creates a bulletin as version 1, saves versions, lists them newest first, duplicates and deletes', async () => {
     const created = await create();
     expect(created).toMatchObject({
       title: EXAMPLE.title,
@@ -181,7 +181,7 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     expect((await app.request('GET', `/api/bulletins/${copy.id}`)).status).toBe(200);
   });
 
-  it('refuses an invalid document with 400, naming the block index and field of each issue, and creates nothing', async () => {
+  it("refuses an invalid document with 400, naming each issue's block index and field; creates nothing", async () => {
     expect(CTA_INDEX).toBeGreaterThanOrEqual(0);
     const bad = example();
     bad.version = 2;
@@ -322,7 +322,7 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     ]);
   });
 
-  it('previews with a policy of its own: images from any https host, inline styles, no scripts, framed only by the app', async () => {
+  it('previews with its own CSP: any https image, inline styles, no scripts, framed only by the app', async () => {
     const { id } = await create();
     const res = await preview(id, 'lang=en');
     expect(res.status).toBe(200);

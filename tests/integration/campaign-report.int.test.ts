@@ -87,7 +87,7 @@ describe.each(databaseKinds())('campaign report on %s', (kind) => {
     await ses.close();
   });
 
-  it('reports what became of the mail: delivered, bounced for good, complained, unsubscribed, each person once', async () => {
+  it("reports each person's outcome once: delivered, bounced for good, complained or unsubscribed", async () => {
     const report = await get(`/api/campaigns/${first.id}`);
     expect(report.counts).toMatchObject({ total: 9, sent: 9 });
     expect(report.outcomes).toEqual({ delivered: 6, bounced: 1, complained: 1, unsubscribed: 1 });

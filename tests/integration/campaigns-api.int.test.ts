@@ -172,7 +172,7 @@ describe.each(databaseKinds())('campaign API on %s', (kind) => {
     expect(report.finishedAt).not.toBeNull();
   });
 
-  it('refuses to send a bulletin that went out again without resend: 409 already_sent names the earlier send and who already received it', async () => {
+  it('refuses a sent bulletin unless resend: 409 already_sent names the earlier send and its recipients', async () => {
     await importAudience(app, 6, 'again', 'again.org');
     const id = await sendableBulletin(app);
     const first = await (

@@ -40,9 +40,10 @@ describe.each(databaseKinds())('hostile CSV imports on %s', (kind) => {
   });
   afterAll(() => app?.close());
 
-  it('reads a file saved by a spreadsheet: byte-order mark, CRLF line ends, line breaks inside quoted fields', async () => {
+  it('reads a file saved by a spreadsheet: byte-order mark, CRLF line ends, line breaks in quoted fields', async () => {
     const csv =
-      '\ufeffEmail,Name,Topics,Note\r\nbom@example.org,"Ana\r\nPérez",news,"one, two"\r\ncrlf@example.org,"Line ""quoted""",,\r\n\r\nlast@example.org,Último,news,"a\nb"';
+      '\ufeffEmail,Name,Topics,Note\r\nbom@example.org,"Ana\r\nPérez",news,"one, two"\r\n' +
+      'crlf@example.org,"Line ""quoted""",,\r\n\r\nlast@example.org,Último,news,"a\nb"';
     expect(await report(Buffer.from(csv, 'utf8'))).toEqual({ rows: 3, created: 3, merged: 0, failed: 0, errors: [] });
     expect(await find('bom@')).toMatchObject({
       name: 'Ana\r\nPérez',
@@ -53,7 +54,7 @@ describe.each(databaseKinds())('hostile CSV imports on %s', (kind) => {
     expect(await find('last@')).toMatchObject({ name: 'Último', attributes: { note: 'a\nb' } });
   });
 
-  it('reports the lines a quote that is never closed took, from the line it opened on, and counts each as a row not imported', async () => {
+  it('reports the lines an unclosed quote took, from its opening line, each as a row not imported', async () => {
     for (const [eol, file] of [
       ['\n', 'lf'],
       ['\r\n', 'crlf'],
@@ -80,7 +81,8 @@ describe.each(databaseKinds())('hostile CSV imports on %s', (kind) => {
             line: 28,
             lastLine: 32,
             message:
-              'lines 28–32 were not imported: a quote opened on line 28 is never closed, so the rest of the file was read as one value',
+              'lines 28–32 were not imported: a quote opened on line 28 is never closed, ' +
+              'so the rest of the file was read as one value',
           },
         ],
       });
@@ -111,16 +113,18 @@ describe.each(databaseKinds())('hostile CSV imports on %s', (kind) => {
     expect(await find('eaten@')).toBeUndefined();
   });
 
-  it('numbers lines as an editor does after a CRLF inside quotes, and a row that fails by the line it starts on', async () => {
+  it('numbers lines as an editor does after a CRLF in quotes, and a failed row by the line it starts on', async () => {
     const csv =
-      'email,name\r\nmulti-crlf@example.org,"Ana\r\nPérez"\r\nnot-an-address,Bad\r\ntwo-lines@example.org,"Two\r\nlines",extra\r\nlast-bad,X\r\n';
+      'email,name\r\nmulti-crlf@example.org,"Ana\r\nPérez"\r\nnot-an-address,Bad\r\n' +
+      'two-lines@example.org,"Two\r\nlines",extra\r\nlast-bad,X\r\n';
     const result = await report(csv);
     expect(result.errors).toEqual([
       { line: 4, email: 'not-an-address', message: 'email: must be an email address' },
       {
         line: 5,
         message:
-          'lines 5–6 were read as one row (a quoted value runs across them): has 3 values where the header has 2 columns',
+          'lines 5–6 were read as one row (a quoted value runs across them): ' +
+          'has 3 values where the header has 2 columns',
       },
       { line: 7, email: 'last-bad', message: 'email: must be an email address' },
     ]);
@@ -150,7 +154,7 @@ describe.each(databaseKinds())('hostile CSV imports on %s', (kind) => {
     expect(await find('fine-count@')).toMatchObject({ name: 'Fine' });
   });
 
-  it('reports the rows of a Latin-1 file that are not UTF-8, by line and column, keeps the rest, and stores no mojibake', async () => {
+  it('reports non-UTF-8 rows of a Latin-1 file by line and column, keeps the rest, stores no mojibake', async () => {
     const csv = Buffer.from(
       'email,name\nascii@example.org,Plain\nlatin@example.org,José Núñez\nalso@example.org,Also plain\n',
       'latin1',
@@ -165,7 +169,7 @@ describe.each(databaseKinds())('hostile CSV imports on %s', (kind) => {
     expect(await storedText()).not.toContain('\ufffd');
   });
 
-  it('reads a UTF-16 file that starts with its byte-order mark, and refuses one without as a whole, naming UTF-8, changing nothing', async () => {
+  it('reads a UTF-16 file with a BOM, and refuses one without as a whole, naming UTF-8, changing nothing', async () => {
     const utf16 = (text: string) => Buffer.from(text, 'utf16le');
     expect(
       await report(Buffer.concat([Buffer.from([0xff, 0xfe]), utf16('email,name\nutf16@example.org,Ana Núñez\n')])),
@@ -179,7 +183,7 @@ describe.each(databaseKinds())('hostile CSV imports on %s', (kind) => {
     expect(await databaseSnapshot(app.db)).toEqual(before);
   });
 
-  it('reports a 1 MB line, a NUL byte and 10,000 levels of JSON in an attribute cell by line, without echoing them, and keeps the rows around them', async () => {
+  it('reports a 1 MB line, a NUL byte and 10,000-deep JSON by line without echoing them; keeps the rest', async () => {
     const huge = 'x'.repeat(1_000_000);
     const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
     const csv = [
@@ -213,7 +217,7 @@ describe.each(databaseKinds())('hostile CSV imports on %s', (kind) => {
     expect(await find('nul@')).toBeUndefined();
   });
 
-  it('keeps every good row among 10,000 bad ones, counts every bad one, and reports the first ones by line within a bounded answer', async () => {
+  it('keeps all good rows amid 10,000 bad ones, counts each bad one, lists a bounded first few by line', async () => {
     const lines = ['email,name,language'];
     const good: number[] = [];
     for (let i = 0; i < 10_500; i++) {

@@ -99,7 +99,7 @@ async function health(): Promise<{ status: number; body: Record<string, unknown>
 describe.skipIf(!POSTGRES_URL)('PostgreSQL gone for a few seconds, as in a restart', () => {
   const CUT_MS = 4000;
 
-  it('the worker lives, the campaign finishes with each recipient mailed once, and /healthz says 503 meanwhile', async () => {
+  it('the worker lives, the campaign ends with each recipient mailed once, /healthz says 503 meanwhile', async () => {
     proxy = await proxyToPostgres();
     ses = await new ScriptedSes().start();
     ses.delayMs = 20; // so that a batch is in flight at the cut

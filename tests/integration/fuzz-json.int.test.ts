@@ -155,7 +155,10 @@ function rawText(keys: string[]) {
   );
 }
 
-/** Bytes that are not UTF-8: Latin-1 é, a lone continuation byte, an overlong NUL, a UTF-16 BOM, an encoded surrogate, a 5-byte form. */
+/**
+ * Bytes that are not UTF-8: Latin-1 é, a lone continuation byte, an overlong NUL, a UTF-16 BOM, an
+ * encoded surrogate, a 5-byte form.
+ */
 const NOT_UTF8 = [[0xe9], [0x80], [0xc0, 0x80], [0xff, 0xfe], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80]];
 
 /** The same bytes inside and outside strings of an otherwise arbitrary body. */
@@ -257,7 +260,10 @@ const FORM_SAMPLES: Record<string, (n: number) => Record<string, string>> = {
   }),
 };
 
-/** A form from its sample with fragments slipped into fields, or fields left out; each from an address of its own, past the per-IP limit. */
+/**
+ * A form from its sample with fragments slipped into fields, or fields left out; each from an
+ * address of its own, past the per-IP limit.
+ */
 function fromFormSample(sample: (n: number) => Record<string, string>): fc.Arbitrary<FuzzRequest> {
   return fc
     .tuple(
@@ -625,7 +631,8 @@ describe.each(databaseKinds())('bad input on every route on %s', (kind) => {
               : v,
         );
         failures[routeKey(route)] =
-          `${(result.errorInstance as Error)?.message} (seed ${result.seed}, path ${result.counterexamplePath}) for ${example?.slice(0, 600)}`;
+          `${(result.errorInstance as Error)?.message} (seed ${result.seed}, path ${result.counterexamplePath}) ` +
+          `for ${example?.slice(0, 600)}`;
       }
     }
     return failures;
@@ -638,7 +645,7 @@ describe.each(databaseKinds())('bad input on every route on %s', (kind) => {
     expect(missing.map(([key]) => key)).toEqual([]);
   });
 
-  it('answers every body fast-check makes on every POST, PUT and PATCH route with a 4xx or a valid 2xx, and a refusal changes nothing', async () => {
+  it('answers every fuzzed POST, PUT and PATCH body with 4xx or a valid 2xx; a refusal changes nothing', async () => {
     const writes = routes.filter((route) => ['POST', 'PUT', 'PATCH'].includes(route.method));
     // Today 32: the API, sign-in and setup, the public forms, the SES webhook.
     expect(writes.length).toBeGreaterThan(25);

@@ -81,7 +81,7 @@ describe.each(databaseKinds())('CSV import and export on %s', (kind) => {
     expect(await find('erased@')).toBeUndefined();
   });
 
-  it('reads a language column in any case or by name, stores the code, and refuses the rest naming the column', async () => {
+  it('reads a language column in any case or by name, stores the code, refuses others naming the column', async () => {
     const csv = [
       'email,language',
       'lang1@example.org,ES',
@@ -186,7 +186,7 @@ describe.each(databaseKinds())('CSV import and export on %s', (kind) => {
     }
   });
 
-  it('imports the example CSVs of the README and of the import screen into a fresh install without a failed row', async () => {
+  it('imports the example CSVs of the README and the import screen on a fresh install with no failed row', async () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const screen = readFileSync(new URL('../../src/ui/subscribers/ImportSubscribers.tsx', import.meta.url), 'utf8');
     const examples = {

@@ -58,7 +58,8 @@ describe.each(databaseKinds())('preferences page on %s', (kind) => {
     expect(inputs).toHaveLength(7);
     expect([...html.matchAll(/<label class="choice"><input type="(checkbox|radio)"/g)]).toHaveLength(7);
     expect(html).toContain(
-      '<p class="field"><label for="language">Language of your emails</label><br><select id="language" name="language">',
+      '<p class="field"><label for="language">Language of your emails</label><br>' +
+        '<select id="language" name="language">',
     );
     expect(html).toMatch(/\.choice \{[^}]*border: 2px solid/);
     expect(html).toMatch(/\.choice input \{[^}]*width: 22px; height: 22px;[^}]*accent-color: #b3261e/);

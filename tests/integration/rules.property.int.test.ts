@@ -240,7 +240,7 @@ describe.each(databaseKinds())('segment rules on %s', (kind) => {
     expect((await select({ all: [] })).length).toBe(people.length);
   });
 
-  it('reads "received" from the ledger: a row sent or unknown, not any other status, no row or an erased row', async () => {
+  it('reads "received" from the ledger: a row sent or unknown, not another status, no row, an erased row', async () => {
     const select = async (r: Rule) =>
       (
         await db.database.db

@@ -84,7 +84,7 @@ describe.each(databaseKinds())('SES faults on %s', (kind) => {
     for (let i = 0; i < 12; i++) expect(ses.count(`p${i}@paused.org`)).toBe(1);
   });
 
-  it('waits out a spent daily quota: the batch is put off for an hour, its rows kept queued, no attempt spent', async () => {
+  it('waits out a spent daily quota: the batch put off an hour, its rows kept queued, no attempt spent', async () => {
     await importAudience(app, 6, 'q', 'quota.org');
     ses.script = (to) => (to.endsWith('@quota.org') ? 'quota' : 'accept');
     const id = await send('quota.org');

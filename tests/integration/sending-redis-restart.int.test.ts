@@ -111,7 +111,7 @@ describe.skipIf(!HAS_REDIS_SERVER).each(databaseKinds())(
       await redis?.close();
     });
 
-    it('finishes the campaign, and one sent during the outage, with every recipient mailed once and exact counts', async () => {
+    it('finishes the campaign and one sent during the outage: each recipient mailed once, exact counts', async () => {
       const bulletinId = await sendableBulletin(app);
       await importAudience(app, RECIPIENTS, 'r', 'restart.org');
       await importAudience(app, LATE_RECIPIENTS, 'l', 'late.org');

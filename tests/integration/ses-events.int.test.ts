@@ -159,7 +159,7 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
     };
   };
 
-  it('a signed permanent bounce marks the subscriber bounced, suppresses the address and logs the consent event', async () => {
+  it('a signed hard bounce marks the subscriber bounced, suppresses the address, logs the consent event', async () => {
     const id = await subscriber('hard@example.org');
     const email = 'hard@example.org';
     expect(await post(signer.notification(sesMessage.bounce([email], 'Permanent', messageIdOf(email))))).toEqual({
@@ -176,7 +176,7 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
     expect(recipients.get(id)?.skip).toBe('subscriber is bounced');
   });
 
-  it('a complaint (event publishing format, SignatureVersion 2) marks the subscriber complained and suppresses the address', async () => {
+  it('a complaint (event publishing, SignatureVersion 2): subscriber complained, address suppressed', async () => {
     const email = 'angry@example.org';
     const id = await subscriber(email);
     const message = signer.notification(sesMessage.complaint([email.toUpperCase()], messageIdOf(email), 'eventType'), {
@@ -194,7 +194,7 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
     );
   });
 
-  it('transient bounces are counted and suppress the address only at the limit; a delivery resets the count', async () => {
+  it('transient bounces are counted and suppress the address only at the limit; a delivery resets it', async () => {
     const email = 'full@example.org';
     const id = await subscriber(email);
     const soft = () => post(signer.notification(sesMessage.bounce([email], 'Transient', messageIdOf(email))));
@@ -246,7 +246,7 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
     expect((await state(id)).transientBounces).toBe(1);
   });
 
-  it('refuses, with 403 and no change, a forged signature, a tampered message, a foreign certificate URL and an unknown topic', async () => {
+  it('refuses forged signatures, tampered messages, foreign certificates, unknown topics: 403, no change', async () => {
     const email = 'target@example.org';
     const id = await subscriber(email);
     const bounce = sesMessage.bounce([email], 'Permanent', messageIdOf(email));

@@ -17,7 +17,7 @@ describe.each(databaseKinds())('staff sign-in on %s', (kind) => {
   });
   afterAll(() => app.close());
 
-  it('signs in with the right password: an httpOnly, SameSite=Lax, Secure session cookie and the CSRF token', async () => {
+  it('signs in with the right password: an httpOnly, SameSite=Lax, Secure session cookie, the CSRF token', async () => {
     const res = await app.request('POST', '/api/session', {
       token: null,
       json: { email: ' Ana@Example.org ', password: STAFF_PASSWORD },

@@ -38,7 +38,7 @@ describe('npm start', { timeout: 120_000 }, () => {
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('starts with no configuration, answers /healthz, says where it listens and how to make the first admin', async () => {
+  it('starts unconfigured, answers /healthz, says where it listens and how to make the first admin', async () => {
     const child = spawn('npm', ['start'], { cwd: ROOT, env, detached: true });
     let output = '';
     child.stdout.on('data', (d) => (output += d));

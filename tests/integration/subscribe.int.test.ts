@@ -183,7 +183,8 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
       '<p id="topics-hint" class="hint">Elige lo que quieres recibir. Si no eliges ninguno, los recibes todos.</p>',
     );
     expect(html).toContain(
-      '<label class="choice"><input type="checkbox" name="topics" value="border"> <span><strong>Noticias de la frontera</strong></span></label>',
+      '<label class="choice"><input type="checkbox" name="topics" value="border"> ' +
+        '<span><strong>Noticias de la frontera</strong></span></label>',
     );
     expect(html).not.toContain('press');
     expect(html).not.toContain('Press list');
@@ -193,7 +194,7 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     );
   });
 
-  it('makes a new address pending with its topics and language, and mails it a confirmation in that language', async () => {
+  it('makes a new address pending with its topics and language, mails it a confirmation in that language', async () => {
     const res = await subscribe({ email: ' Ana@Example.org ', name: 'Ana', language: 'es', topics: 'border' });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<h1>Check your email</h1>');
@@ -216,7 +217,7 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     expect(expires! - Date.now() / 1000).toBeLessThanOrEqual(7 * 86400);
   });
 
-  it('takes the language as people write it, a code in any case or its name, and shows the page in a language so named', async () => {
+  it('takes the language as people write it, a code in any case or its name, and shows the page in it', async () => {
     for (const [written, email] of [
       ['ES', 'es-code@example.org'],
       ['Spanish', 'es-english@example.org'],
@@ -230,7 +231,7 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     expect(await (await fetch(`${baseUrl}/subscribe?lang=Spanish`)).text()).toContain('<html lang="es"');
   });
 
-  it("follows every public topic when none is ticked, as the form says, so the confirmed person is in each topic's bulletins", async () => {
+  it("follows every public topic if none is ticked, as the form says: each topic's bulletins reach them", async () => {
     await stores.topics.create({ key: 'housing', name: { en: 'Housing' }, public: true });
     try {
       expect((await subscribe({ email: 'no-topic@example.org' })).status).toBe(200);
@@ -244,7 +245,7 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     }
   });
 
-  it('shows a button on GET of the link and changes nothing; POST confirms once, however often it is sent', async () => {
+  it('shows a button on GET of the link, changing nothing; POST confirms once, however often it is sent', async () => {
     const path = await confirmPath('ana@example.org');
     const ana = (await row('ana@example.org'))!;
     const shown = await fetch(`${baseUrl}${path}`);
@@ -284,7 +285,8 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
       const html = await res.text();
       expect(html).toContain('<h1>This link has expired</h1>');
       expect(html).toContain(
-        `<form method="post" action="/confirm/${token}/resend?lang=en"><button type="submit">Send me a new link</button></form>`,
+        `<form method="post" action="/confirm/${token}/resend?lang=en">` +
+          '<button type="submit">Send me a new link</button></form>',
       );
     }
     expect((await row('ben@example.org'))!.status).toBe('pending');
@@ -333,7 +335,7 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     expect((await row('cara@example.org'))!.status).toBe('unsubscribed');
   });
 
-  it('answers the same page whether the address is new, pending, active or suppressed, and mails only the new and the pending', async () => {
+  it('answers the same page for a new, pending, active or suppressed address; mails only new and pending', async () => {
     await stores.subscribers.create(SubscriberInput.parse({ email: 'active@example.org', status: 'active' }), 'api');
     await stores.suppressions.add('erased@example.org', 'erased');
     const answers: string[] = [];
@@ -385,7 +387,7 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     expect(await inbox('bot@example.org')).toHaveLength(0);
   });
 
-  it('shows the form again with the error at the field for bad input, with status 400, and changes nothing', async () => {
+  it('shows the form again with the error at the field for bad input, status 400, and changes nothing', async () => {
     const before = await subscriberCount();
     const cases: { fields: Record<string, string>; field: string; message: string }[] = [
       {
@@ -415,7 +417,8 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
       const html = await res.text();
       expect(html).toContain('<title>Error: Subscribe · Red de Derechos</title>');
       expect(html).toContain(
-        `<p id="${field}-error" style="font-weight:700;border-left:4px solid #b3261e;padding-left:8px;margin:4px 0">Error: ${message}</p>`,
+        `<p id="${field}-error" style="font-weight:700;border-left:4px solid #b3261e;padding-left:8px;margin:4px 0">` +
+          `Error: ${message}</p>`,
       );
       expect(html).toContain(`<li><a href="#${field === 'topics' ? 'topics-legend' : field}">${message}</a></li>`);
       if (field !== 'topics')

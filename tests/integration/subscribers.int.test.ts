@@ -189,7 +189,7 @@ describe.each(databaseKinds())('subscribers API on %s', (kind) => {
     expect(taken.status).toBe(409);
   });
 
-  it('erases a subscriber: the personal data goes, a hash stays, and the address cannot come back silently', async () => {
+  it('erases a subscriber: the personal data goes, a hash stays, the address cannot come back silently', async () => {
     const dana = await (
       await create({ email: 'dana@example.org', name: 'Dana', tags: ['press'], topics: ['refugees'] })
     ).json();

@@ -209,7 +209,7 @@ describe.each(databaseKinds())(
       return { status: res.status, outcome: ((await res.json()) as { outcome: string }).outcome };
     };
 
-    it('a genuine notification replayed under a new MessageId, to pass as new, fails its signature and changes nothing', async () => {
+    it('a genuine notification replayed under a new MessageId fails its signature and changes nothing', async () => {
       const genuine = sns.notification(bounceOf('reader@example.org', 'ses-1'));
       const before = await databaseSnapshot(app.db);
       expect(await post(app, { ...genuine, MessageId: `${genuine.MessageId}-again` })).toEqual({
@@ -228,7 +228,7 @@ describe.each(databaseKinds())(
       expect(await databaseSnapshot(app.db)).toEqual(before);
     });
 
-    it('a genuine notification replayed as it was is applied once: the copy answers duplicate and changes nothing', async () => {
+    it('a genuine notification sent again is applied once: the copy answers duplicate, changes nothing', async () => {
       const email = 'twice@example.org';
       await app.stores.subscribers.create(SubscriberInput.parse({ email, status: 'active' }), 'api');
       const genuine = sns.notification(sesMessage.bounce([email], 'Transient', 'ses-2'));
@@ -256,7 +256,7 @@ describe.each(databaseKinds())(
       expect(await databaseSnapshot(app.db)).toEqual(before);
     });
 
-    it('a subscription confirmation from an unknown topic, or whose SubscribeURL is outside SNS, is not visited', async () => {
+    it('a subscription confirmation from an unknown topic or pointing outside SNS is not visited', async () => {
       const before = await databaseSnapshot(app.db);
       visited.length = 0;
       expect(

@@ -49,7 +49,7 @@ describe.each(databaseKinds())('unsubscribe links on %s', (kind) => {
     expect(await events()).toHaveLength(1);
   });
 
-  it('says what the reader leaves (every email of the organisation) and offers a pause or fewer topics instead, from their own preferences page', async () => {
+  it('says the reader leaves every email of the organisation and links a pause or fewer topics instead', async () => {
     // No public topic yet: nothing to choose, so only the pause is offered, and the preferences page has no topics.
     const untopical = await (await fetch(link(`${ana.id}:12`))).text();
     expect([...untopical.matchAll(/href="\/preferences\/[^"]+#(\w+)"/g)].map((m) => m[1])).toEqual(['pause']);

@@ -81,7 +81,9 @@ export class SnsSigner {
         ...(options.subject !== undefined ? { Subject: options.subject } : {}),
         Message: message,
         Timestamp: new Date().toISOString(),
-        UnsubscribeURL: `https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${TEST_TOPIC_ARN}:${randomUUID()}`,
+        UnsubscribeURL:
+          'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe' +
+          `&SubscriptionArn=${TEST_TOPIC_ARN}:${randomUUID()}`,
       },
       options.version,
       options.certUrl,
@@ -98,8 +100,11 @@ export class SnsSigner {
         MessageId: randomUUID(),
         Token: token,
         TopicArn: topicArn,
-        Message: `You have chosen to subscribe to the topic ${topicArn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`,
-        SubscribeURL: `https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=${topicArn}&Token=${token}`,
+        Message:
+          `You have chosen to subscribe to the topic ${topicArn}.\n` +
+          'To confirm the subscription, visit the SubscribeURL included in this message.',
+        SubscribeURL:
+          `https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=${topicArn}` + `&Token=${token}`,
         Timestamp: new Date().toISOString(),
       },
       options.version,

@@ -39,7 +39,7 @@ describe('the confirmation mail', () => {
     expect(mail.text).toContain('Red <de> "Derechos" & Co');
   });
 
-  it('has a title, and writes the link out underlined, readable (contrast of 4.5:1 or more on white) and breakable on a phone', async () => {
+  it('has a title; writes the link out underlined, readable (≥ 4.5:1 on white) and breakable on a phone', async () => {
     for (const language of ['en', 'es']) {
       const mail = await confirmationEmail({ ...input, language });
       expect(mail.html).toContain(`<title>${mail.subject}</title>`);

@@ -28,10 +28,12 @@ describe('the string SNS signs', () => {
       UnsubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe',
     };
     expect(stringToSign(withoutSubject)).toBe(
-      `Message\nline one\nline two\nMessageId\na1b2\nTimestamp\n2026-01-02T03:04:05.678Z\nTopicArn\n${TEST_TOPIC_ARN}\nType\nNotification\n`,
+      'Message\nline one\nline two\nMessageId\na1b2\nTimestamp\n2026-01-02T03:04:05.678Z\n' +
+        `TopicArn\n${TEST_TOPIC_ARN}\nType\nNotification\n`,
     );
     expect(stringToSign({ ...withoutSubject, Subject: 'Hola' })).toBe(
-      `Message\nline one\nline two\nMessageId\na1b2\nSubject\nHola\nTimestamp\n2026-01-02T03:04:05.678Z\nTopicArn\n${TEST_TOPIC_ARN}\nType\nNotification\n`,
+      'Message\nline one\nline two\nMessageId\na1b2\nSubject\nHola\nTimestamp\n2026-01-02T03:04:05.678Z\n' +
+        `TopicArn\n${TEST_TOPIC_ARN}\nType\nNotification\n`,
     );
     expect(stringToSign({ ...withoutSubject, Subject: null })).toBe(stringToSign(withoutSubject));
   });
@@ -44,8 +46,10 @@ describe('the string SNS signs', () => {
       SubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription',
     };
     expect(stringToSign(confirmation)).toBe(
-      'Message\nline one\nline two\nMessageId\na1b2\nSubscribeURL\nhttps://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription\n' +
-        `Timestamp\n2026-01-02T03:04:05.678Z\nToken\ntok\nTopicArn\n${TEST_TOPIC_ARN}\nType\nSubscriptionConfirmation\n`,
+      'Message\nline one\nline two\nMessageId\na1b2\n' +
+        'SubscribeURL\nhttps://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription\n' +
+        'Timestamp\n2026-01-02T03:04:05.678Z\nToken\ntok\n' +
+        `TopicArn\n${TEST_TOPIC_ARN}\nType\nSubscriptionConfirmation\n`,
     );
     expect(stringToSign({ ...confirmation, Type: 'UnsubscribeConfirmation' })).toContain('Token\ntok\n');
   });

@@ -28,7 +28,8 @@ describe('the passing MJML thread', () => {
   it("passes MJML's validation problems back, and a failed render fails alone", async () => {
     const thread = new PassingThread();
     const invalid =
-      '<mjml><mj-body><mj-section><mj-column><mj-text nonsense="1">x</mj-text></mj-column></mj-section></mj-body></mjml>';
+      '<mjml><mj-body><mj-section><mj-column><mj-text nonsense="1">x</mj-text>' +
+      '</mj-column></mj-section></mj-body></mjml>';
     const problems = await thread.toHtml(invalid, OPTIONS);
     expect(problems.errors.map((e) => e.tagName)).toContain('mj-text');
 

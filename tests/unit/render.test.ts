@@ -155,7 +155,9 @@ describe('renderBulletin and personalise', () => {
       {
         type: 'text',
         body: {
-          en: 'Hi <script>alert(1)</script> [click](javascript:alert(2)) <img src=x onerror=alert(3)> <a href="data:text/html,x" onclick="alert(4)">d</a> **ok**',
+          en:
+            'Hi <script>alert(1)</script> [click](javascript:alert(2)) <img src=x onerror=alert(3)> ' +
+            '<a href="data:text/html,x" onclick="alert(4)">d</a> **ok**',
         },
       },
     ]);

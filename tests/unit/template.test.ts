@@ -15,12 +15,14 @@ const values: TemplateValues = {
 describe('templates', () => {
   it('write a value for its place: element text, a whole link, part of a URL, plain text', () => {
     const html = compileTemplate(
-      '<p>Hi {{first_name}}</p><a href="{{unsubscribe_url}}">x</a><a href="https://a.org/?e={{email}}">y</a><img alt="{{last_name}}">',
+      '<p>Hi {{first_name}}</p><a href="{{unsubscribe_url}}">x</a>' +
+        '<a href="https://a.org/?e={{email}}">y</a><img alt="{{last_name}}">',
       'html',
     );
     expect(html.slots.map((s) => s.context)).toEqual(['html', 'attribute', 'url', 'attribute']);
     expect(fillTemplate(html, values)).toBe(
-      '<p>Hi Ana</p><a href="https://n.org/u/t?a=1&amp;b=2">x</a><a href="https://a.org/?e=ana%40example.org">y</a><img alt="López">',
+      '<p>Hi Ana</p><a href="https://n.org/u/t?a=1&amp;b=2">x</a>' +
+        '<a href="https://a.org/?e=ana%40example.org">y</a><img alt="López">',
     );
     expect(fillTemplate(compileTemplate('Hi {{ first_name }} <{{email}}>', 'plain'), values)).toBe(
       'Hi Ana <ana@example.org>',
@@ -39,7 +41,8 @@ describe('Markdown subset', () => {
     const md =
       'One **bold** and *italic* [link](https://a.org).\n\n- first\n- second\n\n<div style="x">raw</div>\n\n# Heading';
     expect(markdownToHtml(md)).toBe(
-      '<p>One <strong>bold</strong> and <em>italic</em> <a href="https://a.org">link</a>.</p>\n<ul>\n<li>first</li>\n<li>second</li>\n</ul>\nraw<p>Heading</p>',
+      '<p>One <strong>bold</strong> and <em>italic</em> <a href="https://a.org">link</a>.</p>\n' +
+        '<ul>\n<li>first</li>\n<li>second</li>\n</ul>\nraw<p>Heading</p>',
     );
     expect(markdownToText(md)).toBe('One bold and italic link (https://a.org).\n\n- first\n- second\n\nraw\n\nHeading');
   });

@@ -24,6 +24,7 @@ describe('link tracking on the document', () => {
     for (const { url } of trackableLinks(doc)) expect(json).not.toContain(`"${url}"`);
     expect(json).toContain('mailto:nnirrinfo@nnirr.org');
     expect(tracked.blocks[3]).toMatchObject({ body: { es: expect.stringContaining('](https://t.example/3/') } });
-    expect(doc.blocks[7]).toMatchObject({ button: { href: 'https://nnirr.org/petition-refugee-admissions' } }); // the original is untouched
+    // The original is untouched.
+    expect(doc.blocks[7]).toMatchObject({ button: { href: 'https://nnirr.org/petition-refugee-admissions' } });
   });
 });

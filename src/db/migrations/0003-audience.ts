@@ -28,12 +28,13 @@ export function audience(kind: DatabaseKind): Migration {
 
       if (kind === 'postgres') {
         // Mirrors attributeNumber() in src/db/sql-functions.ts: a JSON number, or a text that reads as one.
+        const asText = sql.raw("(value #>> '{}')");
         await sql`
           create function pregon_number(value jsonb) returns double precision
           language sql immutable as $$
             select case jsonb_typeof(value)
-              when 'number' then (value #>> '{}')::double precision
-              when 'string' then case when (value #>> '{}') ~ '^-?[0-9]+(\\.[0-9]+)?$' then (value #>> '{}')::double precision end
+              when 'number' then ${asText}::double precision
+              when 'string' then case when ${asText} ~ '^-?[0-9]+(\\.[0-9]+)?$' then ${asText}::double precision end
             end
           $$`.execute(db);
       }

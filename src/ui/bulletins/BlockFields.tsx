@@ -238,7 +238,7 @@ function SurveyFields({ block, id, languages, onChange }: FieldsProps<Of<'survey
         <legend>Items</legend>
         {items.length === 0 && <p className="muted">A bulleted list under the body, if you need one.</p>}
         {items.map((item, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: items are plain strings known by their place; inputs are controlled
+          // biome-ignore lint/suspicious/noArrayIndexKey: plain strings known by their place; inputs are controlled
           <div className="list-item" key={i}>
             <LocalisedInput
               id={id(`items[${i}]`)}

@@ -68,7 +68,8 @@ export function BlockList({
         announcements,
         screenReaderInstructions: {
           draggable:
-            'Press Space or Enter to pick the block up, the up and down arrows to move it, Space or Enter to drop it, Escape to cancel.',
+            'Press Space or Enter to pick the block up, the up and down arrows to move it, ' +
+            'Space or Enter to drop it, Escape to cancel.',
         },
       }}
       onDragEnd={({ active, over }) => {

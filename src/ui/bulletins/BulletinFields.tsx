@@ -94,7 +94,7 @@ function Languages({
   };
 
   return (
-    // biome-ignore lint/a11y/useSemanticElements: a group the checks focus by id; a fieldset would need its legend first
+    // biome-ignore lint/a11y/useSemanticElements: a group the checks focus by id; a fieldset needs its legend first
     <div className="languages" role="group" aria-labelledby={headingId} id={fieldId('languages')} tabIndex={-1}>
       <span className="languages-label" id={headingId}>
         Languages

@@ -13,7 +13,10 @@ interface ComposerFields {
 
 export const ComposerFieldsContext = createContext<ComposerFields>({ languages: [], issues: [] });
 
-/** The server's messages about the control `id` and the values inside it ("block-4-hashtags" gets "blocks[4].hashtags[1]"). */
+/**
+ * The server's messages about the control `id` and the values inside it ("block-4-hashtags" gets
+ * "blocks[4].hashtags[1]").
+ */
 function useIssue(id: string): string | undefined {
   const { issues } = useContext(ComposerFieldsContext);
   const messages = issues.filter((issue) => {
@@ -114,7 +117,10 @@ const TOOLS: { format: Format; label: string; icon?: string; key?: string }[] = 
   { format: 'list', label: 'List' },
 ];
 
-/** A Markdown body: a textarea with a toolbar (and Ctrl+B, Ctrl+I, Ctrl+K) acting on the selection; `name` is the label as text. */
+/**
+ * A Markdown body: a textarea with a toolbar (and Ctrl+B, Ctrl+I, Ctrl+K) acting on the selection;
+ * `name` is the label as text.
+ */
 function MarkdownInput({ id, name, label, value, onChange, hint, lang }: TextProps & { name: string }) {
   const error = useIssue(id);
   const textarea = useRef<HTMLTextAreaElement>(null);

@@ -50,7 +50,8 @@ export function AudienceCounts({
           : counting && !preview
             ? 'Counting…'
             : preview
-              ? `${plural(preview.eligible, 'subscriber')} eligible of ${formatNumber(preview.selected)} selected${counting ? ' (counting again…)' : '.'}`
+              ? `${plural(preview.eligible, 'subscriber')} eligible of ${formatNumber(preview.selected)} selected` +
+                `${counting ? ' (counting again…)' : '.'}`
               : 'Choose an audience to see who it reaches.'}
       </p>
       {preview && (

@@ -318,7 +318,8 @@ function Controls({ report, onChanged }: { report: CampaignReport; onChanged(): 
       >
         <p>
           {counts.total > 0
-            ? `${plural(counts.queued, 'message')} not yet sent will not be. ${plural(counts.sent, 'message')} already sent stay sent.`
+            ? `${plural(counts.queued, 'message')} not yet sent will not be. ` +
+              `${plural(counts.sent, 'message')} already sent stay sent.`
             : 'Nothing has been sent; nothing will be.'}{' '}
           A cancelled send cannot be started again; send the bulletin anew instead.
         </p>
@@ -390,7 +391,8 @@ function Report({ report, version }: { report: CampaignReport; version: Bulletin
   const blockLabel = (index: number) => {
     const block = version?.document.blocks[index];
     const heading = block?.heading?.[version!.document.languages[0]!];
-    return `Block ${index + 1}${block ? ` (${block.type.replace(/_/g, ' ')}${heading ? `: ${heading.length > 40 ? `${heading.slice(0, 39)}…` : heading}` : ''})` : ''}`;
+    const shown = heading && heading.length > 40 ? `${heading.slice(0, 39)}…` : heading;
+    return `Block ${index + 1}${block ? ` (${block.type.replace(/_/g, ' ')}${heading ? `: ${shown}` : ''})` : ''}`;
   };
   return (
     <section className="card" aria-labelledby="report-title">

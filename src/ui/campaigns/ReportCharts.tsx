@@ -122,7 +122,10 @@ function Clicks({ report, blockLabel }: { report: CampaignReport; blockLabel(ind
         horizontal
         labels={report.links.map(label)}
         datasets={[{ label: 'Clicks', data: report.links.map((l) => l.clicks), backgroundColor: COLOURS.clicks }]}
-        description={`Bar chart of clicks per link: ${report.links.map((l) => `${blockLabel(l.block)}, ${l.url}: ${formatNumber(l.clicks)}`).join('; ')}.`}
+        description={
+          'Bar chart of clicks per link: ' +
+          `${report.links.map((l) => `${blockLabel(l.block)}, ${l.url}: ${formatNumber(l.clicks)}`).join('; ')}.`
+        }
       />
       <div className="table-wrap">
         <table>
@@ -178,7 +181,8 @@ function ComparisonReport({ comparison }: { comparison: Comparison }) {
         description={`Bar chart of bounces, complaints and unsubscribes as a percentage of messages sent: ${sends
           .map(
             (s) =>
-              `${name(s)}: ${metrics.map(([key, label]) => `${label.toLowerCase()} ${percent(s.rates?.[key])}`).join(', ')}`,
+              `${name(s)}: ` +
+              `${metrics.map(([key, label]) => `${label.toLowerCase()} ${percent(s.rates?.[key])}`).join(', ')}`,
           )
           .join('; ')}.`}
       />
@@ -307,7 +311,7 @@ function BarChart({
     return () => chart.current?.destroy();
   }, [horizontal, asPercent]);
   const data = JSON.stringify([labels, datasets]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: new arrays every render; the chart changes when their content does
+  // biome-ignore lint/correctness/useExhaustiveDependencies: new arrays each render; the chart follows their content
   useEffect(() => {
     const current = chart.current!;
     current.data.labels = labels;

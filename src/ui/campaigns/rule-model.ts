@@ -80,7 +80,10 @@ export function newGroup(match: 'all' | 'any' = 'all', children: BuilderNode[] =
   return { key: nextKey(), kind: 'group', not: false, match, children };
 }
 
-/** The rule the tree stands for. Unfinished inputs go to the server as they are: its answer names what is wrong, by path. */
+/**
+ * The rule the tree stands for. Unfinished inputs go to the server as they are: its answer names
+ * what is wrong, by path.
+ */
 export function toRule(node: BuilderNode): Rule {
   const rule = node.kind === 'group' ? ({ [node.match]: node.children.map(toRule) } as Rule) : conditionRule(node);
   return node.not ? { not: rule } : rule;
@@ -105,7 +108,10 @@ function conditionRule(c: ConditionNode): Rule {
   }
 }
 
-/** Texts stay texts (CSV attributes are texts, compared exactly); comparisons take a number when the value reads as one. */
+/**
+ * Texts stay texts (CSV attributes are texts, compared exactly); comparisons take a number when the
+ * value reads as one.
+ */
 function attributeValue(op: AttributeOp, value: string): { value?: string | number | string[] } {
   if (op === 'exists') return {};
   if (op === 'in') return { value: splitList(value) };

@@ -77,7 +77,10 @@ function SettingsForm({
           </Field>
           <Field
             label="Postal address"
-            hint="The law (CAN-SPAM) wants a physical postal address in every bulk mail: the pre-send checks block sending while it is empty."
+            hint={
+              'The law (CAN-SPAM) wants a physical postal address in every bulk mail: ' +
+              'the pre-send checks block sending while it is empty.'
+            }
             error={save.issue('postalAddress')}
           >
             <textarea rows={3} value={draft.postalAddress} onChange={(e) => edit('postalAddress', e.target.value)} />

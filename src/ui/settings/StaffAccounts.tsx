@@ -224,7 +224,10 @@ function PasswordDialog({ member, onClose, onSet }: { member: StaffMember; onClo
         <ErrorNotice error={save.error} title="Not changed." />
         <Field
           label="New password"
-          hint="At least 12 characters. Their other sessions end at once, so any device they forgot signed in is signed out."
+          hint={
+            'At least 12 characters. Their other sessions end at once, ' +
+            'so any device they forgot signed in is signed out.'
+          }
           error={save.issue('password')}
         >
           <input

@@ -118,6 +118,7 @@ function UploadProgress({ fraction }: { fraction: number }) {
 }
 
 function ExpectedColumns() {
+  const topics = `${BASE}/topics`;
   return (
     <section className="card" aria-labelledby="import-columns">
       <h2 id="import-columns">Columns</h2>
@@ -157,8 +158,8 @@ function ExpectedColumns() {
                 <code>topics</code>
               </td>
               <td>
-                Keys of existing <Link to={`${BASE}/topics`}>topics</Link>, separated by <code>;</code> <code>,</code>{' '}
-                or <code>|</code>; a key that is not a topic fails the row
+                Keys of existing <Link to={topics}>topics</Link>, separated by <code>;</code> <code>,</code> or{' '}
+                <code>|</code>; a key that is not a topic fails the row
               </td>
             </tr>
             <tr>

@@ -198,7 +198,10 @@ function SubscriberForm({ subscriber, topics, onSaved }: { subscriber: Subscribe
       </Field>
       <Field
         label="Status"
-        hint="A change of status enters the consent history. Set active only for someone who has consented to receive our mail."
+        hint={
+          'A change of status enters the consent history. ' +
+          'Set active only for someone who has consented to receive our mail.'
+        }
         error={issue('status')}
       >
         <select value={draft.status} onChange={(e) => edit('status', e.target.value as SubscriberStatus)}>

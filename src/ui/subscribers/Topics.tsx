@@ -228,7 +228,10 @@ function TopicDialog({
         ) : (
           <Field
             label="Key"
-            hint="Lower-case letters, digits and dashes, such as weekly-bulletin. Imports and rules use it; it cannot change later."
+            hint={
+              'Lower-case letters, digits and dashes, such as weekly-bulletin. ' +
+              'Imports and rules use it; it cannot change later.'
+            }
             error={issue('key')}
           >
             <input
