@@ -101,7 +101,10 @@ export class CampaignService {
         : `went out ${last.startedAt ?? last.scheduledAt} to ${last.counts.total} people`;
     throw new AppError(
       'already_sent',
-      `This bulletin ${when} (campaign ${last.id})${earlier.length > 1 ? ` and ${earlier.length - 1} earlier time(s)` : ''}; ${alreadyReceived} of the people chosen now already received it. Send with "resend": true to send it again`,
+      `This bulletin ${when} (campaign ${last.id})` +
+        (earlier.length > 1 ? ` and ${earlier.length - 1} earlier time(s)` : '') +
+        `; ${alreadyReceived} of the people chosen now already received it.` +
+        ' Send with "resend": true to send it again',
       undefined,
       { campaigns: earlier, alreadyReceived },
     );

@@ -45,8 +45,15 @@ export function developmentMailbox(nodeEnv: string, emulator: Mailbox | undefine
  * script, no form, images from anywhere (as a mail client shows them), links may open a new tab
  * and nothing else, and only the viewer may frame it.
  */
-const MAIL_CSP =
-  "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox";
+const MAIL_CSP = [
+  "default-src 'none'",
+  'img-src https: http: data:',
+  "style-src 'unsafe-inline'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'self'",
+  'sandbox allow-popups allow-popups-to-escape-sandbox',
+].join('; ');
 /** The same, for the frame element: without allow-same-origin the mail cannot reach the viewer. */
 const FRAME_SANDBOX = 'allow-popups allow-popups-to-escape-sandbox';
 const MailId = z.string().regex(/^[\w.-]{1,100}$/);
@@ -95,12 +102,14 @@ function opensInNewTab(html: string): string {
 }
 
 const STYLE = `<style>
-  body { margin: 0; font: 15px/1.5 -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif; color: #1d1b19; background: #f3efe9; }
+  body { margin: 0; color: #1d1b19; background: #f3efe9;
+    font: 15px/1.5 -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif; }
   main { max-width: 1100px; margin: 0 auto; padding: 16px 24px; }
   h1 { font-size: 22px; margin: 8px 0; }
   .note { color: #5b5650; margin: 0 0 16px; }
   table { width: 100%; border-collapse: collapse; background: #fff; }
-  th, td { text-align: left; padding: 8px 12px; border-bottom: 1px solid #e3ddd4; vertical-align: top; overflow-wrap: anywhere; }
+  th, td { text-align: left; padding: 8px 12px; border-bottom: 1px solid #e3ddd4;
+    vertical-align: top; overflow-wrap: anywhere; }
   th { font-size: 13px; color: #5b5650; }
   a { color: #8c1d16; }
   a:focus-visible { outline: 3px solid #1d1b19; outline-offset: 2px; }
@@ -131,21 +140,28 @@ ${body}
 
 const time = (date: Date) => `${date.toISOString().replace('T', ' ').slice(0, 19)} UTC`;
 
+const timeElement = (date: Date) => `<time datetime="${date.toISOString()}">${time(date)}</time>`;
+const mailPath = (mail: ReceivedMail) => `${MAIL_VIEWER_PATH}/${encodeURIComponent(mail.id)}`;
+const NO_MAIL_YET = 'Confirmation mail, test copies and campaigns sent from this process appear here.';
+
+function mailTable(rows: string[]): string {
+  const head = '<tr><th scope="col">Received</th><th scope="col">To</th><th scope="col">Subject</th></tr>';
+  return `<table>\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+}
+
 function listPage(mails: readonly ReceivedMail[]): string {
   const rows = mails.map(
     (m) =>
-      `<tr><td><time datetime="${m.receivedAt.toISOString()}">${time(m.receivedAt)}</time></td><td>${escapeHtml(m.to.join(', '))}</td><td><a href="${MAIL_VIEWER_PATH}/${encodeURIComponent(m.id)}">${escapeHtml(m.subject)}</a></td></tr>`,
+      `<tr><td>${timeElement(m.receivedAt)}</td><td>${escapeHtml(m.to.join(', '))}</td>` +
+      `<td><a href="${mailPath(m)}">${escapeHtml(m.subject)}</a></td></tr>`,
   );
   return frame(
     'Sent mail',
     `<p><a href="/admin">← Pregón</a></p>
 <h1>Sent mail</h1>
-<p class="note">What the local SES emulator received, newest first. Development only: with real SES, or in production, this page does not exist. Links in a mail open in a new tab.</p>
-${
-  rows.length
-    ? `<table>\n<thead><tr><th scope="col">Received</th><th scope="col">To</th><th scope="col">Subject</th></tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`
-    : '<p>No mail yet. Confirmation mail, test copies and campaigns sent from this process appear here.</p>'
-}`,
+<p class="note">What the local SES emulator received, newest first. Development only: with real SES, \
+or in production, this page does not exist. Links in a mail open in a new tab.</p>
+${rows.length ? mailTable(rows) : `<p>No mail yet. ${NO_MAIL_YET}</p>`}`,
   );
 }
 
@@ -157,11 +173,12 @@ function mailPage(mail: ReceivedMail): string {
 <dl>
 <dt>From</dt><dd>${escapeHtml(decodeWords(mail.from))}</dd>
 <dt>To</dt><dd>${escapeHtml(mail.to.join(', '))}</dd>
-<dt>Received</dt><dd><time datetime="${mail.receivedAt.toISOString()}">${time(mail.receivedAt)}</time></dd>
+<dt>Received</dt><dd>${timeElement(mail.receivedAt)}</dd>
 </dl>
 ${
   mail.html
-    ? `<h2>HTML</h2>\n<iframe src="${MAIL_VIEWER_PATH}/${encodeURIComponent(mail.id)}/html" sandbox="${FRAME_SANDBOX}" title="The mail as HTML"></iframe>`
+    ? '<h2>HTML</h2>\n' +
+      `<iframe src="${mailPath(mail)}/html" sandbox="${FRAME_SANDBOX}" title="The mail as HTML"></iframe>`
     : ''
 }
 ${mail.text ? `<h2>Text</h2>\n<pre>${escapeHtml(mail.text)}</pre>` : ''}`,
@@ -195,7 +212,8 @@ function notFound(res: Response): void {
     .send(
       frame(
         'Mail not found',
-        `<h1>Mail not found</h1>\n<p>The emulator keeps mail only while this process runs.</p>\n<p><a href="${MAIL_VIEWER_PATH}">← All sent mail</a></p>`,
+        '<h1>Mail not found</h1>\n<p>The emulator keeps mail only while this process runs.</p>\n' +
+          `<p><a href="${MAIL_VIEWER_PATH}">← All sent mail</a></p>`,
       ),
     );
 }

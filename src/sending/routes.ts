@@ -26,7 +26,8 @@ const SendInput = z
       .boolean()
       .default(false)
       .describe(
-        'Send even though the bulletin already went out or is scheduled; without it such a send answers 409 already_sent with the earlier campaigns and how many of this audience already received it',
+        'Send even though the bulletin already went out or is scheduled; without it such a send answers ' +
+          '409 already_sent with the earlier campaigns and how many of this audience already received it',
       ),
   })
   .refine((body) => (body.rule === undefined) !== (body.segmentId === undefined), 'must give either rule or segmentId');
@@ -122,7 +123,8 @@ export function campaignRoutes(
       role: 'editor',
       status: 201,
       summary:
-        'Send or schedule the bulletin to a rule or segment; 422 with the findings while the pre-send checks find errors; 409 already_sent when it went out before, unless resend is true',
+        'Send or schedule the bulletin to a rule or segment; 422 with the findings while the pre-send checks ' +
+        'find errors; 409 already_sent when it went out before, unless resend is true',
       params: idParams,
       body: SendInput,
       response: Campaign,
@@ -148,7 +150,8 @@ export function campaignRoutes(
       tag,
       role: 'editor',
       summary:
-        "List campaigns (the newest 500, or one bulletin's), newest first, with their bulletin's title and counts by delivery status",
+        "List campaigns (the newest 500, or one bulletin's), newest first, " +
+        "with their bulletin's title and counts by delivery status",
       query: z.strictObject({ bulletinId: z.coerce.number().int().positive('must be a positive integer').optional() }),
       response: z.object({ data: z.array(CampaignListItem) }),
       handler: async ({ query }) => ({ data: await campaigns.list(query) }),
@@ -168,7 +171,9 @@ export function campaignRoutes(
       path: '/campaigns/:id/comparison',
       tag,
       role: 'editor',
-      summary: `The campaign beside the ${COMPARED_CAMPAIGNS} sends that started before it: sent, delivered, bounced, complained, unsubscribed, clicks and their rates`,
+      summary:
+        `The campaign beside the ${COMPARED_CAMPAIGNS} sends that started before it: ` +
+        'sent, delivered, bounced, complained, unsubscribed, clicks and their rates',
       params: idParams,
       response: z.object({ campaign: CampaignSummary, previous: z.array(CampaignSummary) }),
       handler: ({ params }) => reports.comparison(params.id),
