@@ -57,14 +57,20 @@ const ARRIVAL: Record<SubscriberStatus, ConsentEventKind> = {
   complained: 'complained',
 };
 
-/** Statuses from which the person's own choices (form, link, preferences page) still count. */
-const REACHABLE = ['active', 'pending', 'unsubscribed'] as const satisfies readonly SubscriberStatus[];
-
-/** The statuses each SES event may move a subscriber out of: a complaint outranks a bounce. */
-const STOPPABLE = {
-  bounced: ['active', 'pending', 'unsubscribed'],
-  complained: ['active', 'pending', 'unsubscribed', 'bounced'],
-} as const satisfies Record<'bounced' | 'complained', readonly SubscriberStatus[]>;
+/**
+ * The statuses each transition may start from; from any other it changes nothing. Staff may set
+ * any status (setStatus); a new address has no status yet (add, request).
+ */
+const FROM = {
+  confirm: ['pending'],
+  unsubscribe: ['active', 'pending'],
+  request: ['unsubscribed'],
+  // A bounced or complained address stays stopped, whatever its owner saves.
+  changePreferences: ['active', 'pending', 'unsubscribed'],
+  bounce: ['active', 'pending', 'unsubscribed'],
+  // A complaint outranks a bounce.
+  complain: ['active', 'pending', 'unsubscribed', 'bounced'],
+} as const satisfies Record<string, readonly SubscriberStatus[]>;
 
 export class SubscriberLifecycle {
   constructor(private readonly suppressions: SuppressionList) {}
@@ -127,7 +133,7 @@ export class SubscriberLifecycle {
     }
     if (existing.status === 'pending')
       return { id: existing.id, email: existing.email, language: existing.language, requested: false };
-    if (existing.status !== 'unsubscribed') return undefined;
+    if (!FROM.request.some((status) => status === existing.status)) return undefined;
     const now = nowIso();
     const row = await trx
       .updateTable('subscribers')
@@ -138,7 +144,7 @@ export class SubscriberLifecycle {
         updated_at: now,
       })
       .where('id', '=', existing.id)
-      .where('status', '=', 'unsubscribed')
+      .where('status', 'in', FROM.request)
       .returning(['id', 'email', 'language'])
       .executeTakeFirst();
     if (!row) return undefined;
@@ -148,12 +154,12 @@ export class SubscriberLifecycle {
 
   /** Pending → active, from the confirmation link. Says whether it changed. */
   async confirm(trx: Trx, id: number, consent: Consent): Promise<boolean> {
-    return this.move(trx, { id }, ['pending'], 'active', 'confirmed', consent);
+    return this.move(trx, { id }, FROM.confirm, 'active', 'confirmed', consent);
   }
 
   /** Active or pending → unsubscribed. Says whether it changed: a second click writes nothing. */
   async unsubscribe(trx: Trx, id: number, consent: Consent): Promise<boolean> {
-    return this.move(trx, { id }, ['active', 'pending'], 'unsubscribed', 'unsubscribed', consent);
+    return this.move(trx, { id }, FROM.unsubscribe, 'unsubscribed', 'unsubscribed', consent);
   }
 
   /**
@@ -167,7 +173,7 @@ export class SubscriberLifecycle {
       .selectFrom('subscribers')
       .select(['id', 'status', 'language', 'paused_until'])
       .where('id', '=', id)
-      .where('status', 'in', REACHABLE)
+      .where('status', 'in', FROM.changePreferences)
       .executeTakeFirst();
     if (!current) return false;
     const events: ConsentEventKind[] = [];
@@ -279,7 +285,8 @@ export class SubscriberLifecycle {
 
   private async stopMail(trx: Trx, email: string, status: 'bounced' | 'complained', consent: Consent) {
     await this.suppressions.add(email, status, trx);
-    return this.move(trx, { email: storedEmail(email) }, STOPPABLE[status], status, status, consent);
+    const from = status === 'bounced' ? FROM.bounce : FROM.complain;
+    return this.move(trx, { email: storedEmail(email) }, from, status, status, consent);
   }
 
   /** Moves one subscriber from one of `from` to `to` and logs `event`; says whether it moved. */
