@@ -154,7 +154,8 @@ describe.each(databaseKinds())('subscriber lifecycle on %s', (kind) => {
   for (const t of TRANSITIONS) {
     for (const status of t.tried ?? SUBSCRIBER_STATUSES) {
       const allowed = t.from.includes(status);
-      it(`${t.name} from ${status} ${allowed ? `makes them ${t.to} with one "${t.event}" event` : 'changes nothing'}`, async () => {
+      const outcome = allowed ? `makes them ${t.to} with one "${t.event}" event` : 'changes nothing';
+      it(`${t.name} from ${status} ${outcome}`, async () => {
         const someone = await subscriberIn(status);
         const before = await stateOf(someone.id);
         await inTransaction((trx) => t.run(lifecycle, trx, someone, t.consent));
