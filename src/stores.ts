@@ -1,6 +1,7 @@
 // Builds the stores and services over one database, once, for the entry points and the tests.
 import { AudienceStore } from './audience/audience-store.js';
 import { SegmentStore } from './audience/segment-store.js';
+import { SubscriberLifecycle } from './audience/subscriber-lifecycle.js';
 import { SubscriberStore } from './audience/subscriber-store.js';
 import { SuppressionList } from './audience/suppressions.js';
 import { TopicStore } from './audience/topic-store.js';
@@ -30,17 +31,18 @@ export function createStores(database: Database, options: { appSecret: string; p
   const settings = new SettingsStore(db);
   const signer = new LinkSigner(options.appSecret);
   const suppressions = new SuppressionList(db, options.appSecret);
+  const lifecycle = new SubscriberLifecycle(suppressions);
   const staff = new StaffStore(db);
   const campaigns = new CampaignStore(db);
   return {
-    supporters: new SupporterStore(db),
+    supporters: new SupporterStore(db, lifecycle),
     archive: new ArchiveStore(db),
-    subscriptions: new SubscriptionStore(db, suppressions),
+    subscriptions: new SubscriptionStore(db, lifecycle),
     staff,
     sessions: new SessionStore(db, staff, options.appSecret),
     topics,
     suppressions,
-    subscribers: new SubscriberStore(db, suppressions),
+    subscribers: new SubscriberStore(db, suppressions, lifecycle),
     audience: new AudienceStore(db, database.kind),
     campaigns,
     ledger: new DeliveryLedger(db, database.kind),

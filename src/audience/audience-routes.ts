@@ -140,8 +140,7 @@ export function audienceRoutes(
       body: SuppressionInput,
       response: Suppression,
       handler: async ({ body }) => {
-        await suppressions.add(body.email, body.reason);
-        await subscribers.recordSuppression(body.email, body.reason);
+        await subscribers.suppress(body.email, body.reason);
         return suppressions.get(body.email);
       },
     }),

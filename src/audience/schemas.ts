@@ -185,6 +185,31 @@ export const Subscriber = z.object({
 });
 export type Subscriber = z.infer<typeof Subscriber>;
 
+/**
+ * What the consent log records, in its own words: arriving at a status (`subscribed` is being
+ * added active, or back through preferences), a change of preferences or pause, and staff putting
+ * the address on the suppression list (`suppressed:<reason>`).
+ */
+export const ConsentEventKind = z.enum([
+  'subscription_requested',
+  'confirmed',
+  'subscribed',
+  'preferences_changed',
+  'paused',
+  'resumed',
+  'unsubscribed',
+  'bounced',
+  'complained',
+  'suppressed:manual',
+  'suppressed:bounced',
+  'suppressed:complained',
+]);
+export type ConsentEventKind = z.infer<typeof ConsentEventKind>;
+
+/** Where a change came from, as the consent log records it. */
+export const ConsentSource = z.enum(['api', 'import', 'form', 'link', 'preferences', 'ses']);
+export type ConsentSource = z.infer<typeof ConsentSource>;
+
 export const ConsentEvent = z.object({
   event: z
     .string()

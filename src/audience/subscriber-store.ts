@@ -1,31 +1,25 @@
-// Subscribers with their topics, tags and consent log. Every write that changes who may be
-// mailed records a consent event in the same transaction.
+// Subscribers with their topics, tags and consent log, as staff, the API and imports see them.
+// Changes of status or pause, and the consent events that record them, go through
+// SubscriberLifecycle in the same transaction as the rest of the write.
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import { isUniqueViolation } from '../db/errors.js';
-import {
-  nowIso,
-  parseJson,
-  type SubscribersTable,
-  type SubscriberStatus,
-  type SuppressionReason,
-  type Tables,
-} from '../db/schema.js';
+import { inParts } from '../db/in-parts.js';
+import { nowIso, parseJson, type SubscribersTable, type SuppressionReason, type Tables } from '../db/schema.js';
 import { AppError } from '../http/app-error.js';
 import type {
   Attributes,
   ConsentEvent,
+  ConsentSource,
   Subscriber,
   SubscriberFilter,
   SubscriberInput,
   SubscriberPatch,
 } from './schemas.js';
+import type { StaffSuppressionReason, SubscriberLifecycle } from './subscriber-lifecycle.js';
 import type { SuppressionList } from './suppressions.js';
 
 type Db = Kysely<Tables> | Transaction<Tables>;
 type Row = Selectable<SubscribersTable>;
-
-/** Where a change came from, as the consent log records it. */
-export type ConsentSource = 'api' | 'import' | 'cli' | 'form';
 
 /** A subscriber row of a CSV import, already validated, topics resolved to ids. */
 export interface ImportRow {
@@ -55,34 +49,17 @@ export class SubscriberStore {
   constructor(
     private readonly db: Kysely<Tables>,
     private readonly suppressions: SuppressionList,
+    private readonly lifecycle: SubscriberLifecycle,
   ) {}
 
   async create(input: SubscriberInput, source: ConsentSource): Promise<Subscriber> {
     return this.db.transaction().execute(async (trx) => {
       await this.refuseSuppressed(trx, input.email);
       const topicIds = await topicIdsFor(trx, input.topics);
-      const now = nowIso();
-      const row = await insertOrConflict(
-        trx
-          .insertInto('subscribers')
-          .values({
-            email: input.email,
-            name: input.name,
-            language: input.language,
-            status: input.status,
-            attributes: JSON.stringify(input.attributes),
-            email_hash: this.suppressions.hash(input.email),
-            created_at: now,
-            updated_at: now,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow(),
-        input.email,
-      );
-      await replaceTags(trx, row.id, input.tags);
-      await replaceTopics(trx, row.id, topicIds, now);
-      await recordConsent(trx, [{ id: row.id, language: row.language }], input.status, source, now);
-      return (await hydrate(trx, [row]))[0]!;
+      const [row] = await insertOrConflict(this.lifecycle.add(trx, [input], input.status, { source }), input.email);
+      await replaceTags(trx, row!.id, input.tags);
+      await replaceTopics(trx, row!.id, topicIds, nowIso());
+      return (await hydrate(trx, [row!]))[0]!;
     });
   }
 
@@ -127,32 +104,29 @@ export class SubscriberStore {
       if (patch.email && patch.email !== current.email) await this.refuseSuppressed(trx, patch.email);
       const topicIds = patch.topics ? await topicIdsFor(trx, patch.topics) : undefined;
       const now = nowIso();
-      const row = await insertOrConflict(
+      await insertOrConflict(
         trx
           .updateTable('subscribers')
           .set({
             ...(patch.email !== undefined
               ? { email: patch.email, email_hash: this.suppressions.hash(patch.email) }
               : {}),
-            ...(patch.pausedUntil !== undefined
-              ? { paused_until: patch.pausedUntil && new Date(patch.pausedUntil).toISOString() }
-              : {}),
             ...(patch.name !== undefined ? { name: patch.name } : {}),
             ...(patch.language !== undefined ? { language: patch.language } : {}),
-            ...(patch.status !== undefined ? { status: patch.status } : {}),
             ...(patch.attributes !== undefined ? { attributes: JSON.stringify(patch.attributes) } : {}),
             updated_at: now,
           })
           .where('id', '=', id)
-          .returningAll()
-          .executeTakeFirstOrThrow(),
+          .execute(),
         patch.email ?? current.email,
       );
+      if (patch.pausedUntil !== undefined)
+        await this.lifecycle.setPause(trx, id, patch.pausedUntil && new Date(patch.pausedUntil).toISOString());
+      // After the language, so the event carries the language the subscriber has now.
+      if (patch.status !== undefined) await this.lifecycle.setStatus(trx, id, patch.status, { source });
       if (patch.tags) await replaceTags(trx, id, patch.tags);
       if (topicIds) await replaceTopics(trx, id, topicIds, now);
-      if (patch.status && patch.status !== current.status) {
-        await recordConsent(trx, [{ id, language: row.language }], patch.status, source, now);
-      }
+      const row = await trx.selectFrom('subscribers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       return (await hydrate(trx, [row]))[0]!;
     });
   }
@@ -163,10 +137,7 @@ export class SubscriberStore {
    */
   async erase(id: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('subscribers').select('email').where('id', '=', id).executeTakeFirst();
-      if (!row) throw notFound(id);
-      await this.suppressions.add(row.email, 'erased', trx);
-      await trx.deleteFrom('subscribers').where('id', '=', id).execute();
+      if (!(await this.lifecycle.erase(trx, id))) throw notFound(id);
     });
   }
 
@@ -201,28 +172,18 @@ export class SubscriberStore {
       const byEmail = new Map(existing.map((row) => [row.email, row]));
       const fresh = rows.filter((r) => !byEmail.has(r.email));
 
-      const created: { id: number; email: string; language: string }[] = [];
-      for (const part of inParts(fresh, 8)) {
-        created.push(
-          ...(await trx
-            .insertInto('subscribers')
-            .values(
-              part.map((r) => ({
-                email: r.email,
-                name: r.name ?? '',
-                language: r.language ?? DEFAULT_LANGUAGE,
-                status,
-                attributes: JSON.stringify(r.attributes),
-                email_hash: hashes.get(r.email)!,
-                created_at: now,
-                updated_at: now,
-              })),
-            )
-            .returning(['id', 'email', 'language'])
-            .execute()),
-        );
-      }
-      await recordConsent(trx, created, status, 'import', now);
+      const created = await this.lifecycle.add(
+        trx,
+        fresh.map((r) => ({
+          email: r.email,
+          name: r.name ?? '',
+          language: r.language ?? DEFAULT_LANGUAGE,
+          attributes: r.attributes,
+          emailHash: hashes.get(r.email)!,
+        })),
+        status,
+        { source: 'import' },
+      );
 
       for (const r of rows) {
         const old = byEmail.get(r.email);
@@ -278,15 +239,12 @@ export class SubscriberStore {
     }
   }
 
-  /** Logs in a subscriber's consent history that staff put their address on the suppression list. */
-  async recordSuppression(email: string, reason: SuppressionReason): Promise<void> {
-    const row = await this.db
-      .selectFrom('subscribers')
-      .select(['id', 'language'])
-      .where('email', '=', email.trim().toLowerCase())
-      .executeTakeFirst();
-    if (!row) return;
-    await recordConsent(this.db, [row], 'suppressed', 'api', nowIso(), reason);
+  /**
+   * Staff put an address on the suppression list; a subscriber with that address keeps their
+   * status and has it in their consent history.
+   */
+  async suppress(email: string, reason: StaffSuppressionReason): Promise<void> {
+    await this.db.transaction().execute((trx) => this.lifecycle.suppress(trx, email, reason, { source: 'api' }));
   }
 
   /**
@@ -341,47 +299,6 @@ async function insertOrConflict<T>(write: Promise<T>, email: string): Promise<T>
     if (isUniqueViolation(err)) throw new AppError('conflict', `A subscriber with email ${email} already exists`);
     throw err;
   }
-}
-
-/** The consent log's words for arriving at each status. */
-const CONSENT_EVENT: Record<SubscriberStatus, string> = {
-  active: 'subscribed',
-  pending: 'subscription_requested',
-  unsubscribed: 'unsubscribed',
-  bounced: 'bounced',
-  complained: 'complained',
-};
-
-async function recordConsent(
-  trx: Db,
-  subscribers: readonly { id: number; language: string }[],
-  status: SubscriberStatus | 'suppressed',
-  source: ConsentSource,
-  at: string,
-  detail?: string,
-): Promise<void> {
-  if (subscribers.length === 0) return;
-  const event = status === 'suppressed' ? `suppressed:${detail ?? 'manual'}` : CONSENT_EVENT[status];
-  for (const part of inParts(subscribers, 5)) {
-    await trx
-      .insertInto('consent_events')
-      .values(part.map((s) => ({ subscriber_id: s.id, event, source, language: s.language, created_at: at })))
-      .execute();
-  }
-}
-
-/**
- * Bound values one statement may carry here: under SQLite's limit (32,766) and PostgreSQL's
- * (65,535), whatever the database.
- */
-const MAX_PARAMETERS = 30_000;
-
-/** The rows in parts small enough for one statement of `perRow` bound values a row. */
-function inParts<T>(rows: readonly T[], perRow: number): T[][] {
-  const size = Math.floor(MAX_PARAMETERS / perRow);
-  const parts: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) parts.push(rows.slice(i, i + size));
-  return parts;
 }
 
 async function topicIdsFor(trx: Db, keys: readonly string[]): Promise<number[]> {

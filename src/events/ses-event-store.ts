@@ -1,9 +1,10 @@
-// What SES events change: subscribers' status and bounce counts, the suppression list, the consent
-// log and delivery times on the ledger. Each SNS message is recorded in the same transaction as
-// its effects, so a message is applied once, and a failure leaves it to be applied again.
+// What SES events change: subscribers' status and bounce counts, the suppression list and the
+// consent log (all through SubscriberLifecycle), and delivery times on the ledger. Each SNS message
+// is recorded in the same transaction as its effects, so a message is applied once, and a failure
+// leaves it to be applied again.
 import type { Kysely, Transaction } from 'kysely';
 import { storedEmail } from '../audience/schemas.js';
-import type { SuppressionList } from '../audience/suppressions.js';
+import type { SubscriberLifecycle } from '../audience/subscriber-lifecycle.js';
 import { nowIso, type Tables } from '../db/schema.js';
 import type { SesEvent } from './ses-notification.js';
 
@@ -15,16 +16,10 @@ export interface Applied {
   deliveries: number;
 }
 
-/** The statuses each event may move a subscriber out of: a complaint outranks a bounce. */
-const REPLACEABLE = {
-  bounced: ['active', 'pending', 'unsubscribed'],
-  complained: ['active', 'pending', 'unsubscribed', 'bounced'],
-} as const;
-
 export class SesEventStore {
   constructor(
     private readonly db: Kysely<Tables>,
-    private readonly suppressions: SuppressionList,
+    private readonly lifecycle: SubscriberLifecycle,
     /** Transient bounces in a row after which an address is suppressed (config.transientBounceLimit). */
     private readonly transientBounceLimit: number,
   ) {}
@@ -78,8 +73,12 @@ export class SesEventStore {
   ): Promise<Applied> {
     let subscribers = 0;
     for (const email of emails) {
-      await this.suppressions.add(email, status, trx);
-      if (await this.markSubscriber(trx, email, status, messageId)) subscribers++;
+      const consent = { source: 'ses' as const, campaignId: await this.campaignOf(trx, messageId, email) };
+      const changed =
+        status === 'bounced'
+          ? await this.lifecycle.bounce(trx, email, consent)
+          : await this.lifecycle.complain(trx, email, consent);
+      if (changed) subscribers++;
     }
     return { subscribers, deliveries: 0 };
   }
@@ -92,13 +91,8 @@ export class SesEventStore {
   ): Promise<Applied> {
     let subscribers = 0;
     for (const email of emails) {
-      const row = await trx
-        .updateTable('subscribers')
-        .set((eb) => ({ transient_bounces: eb('transient_bounces', '+', 1) }))
-        .where('email', '=', storedEmail(email))
-        .returning('transient_bounces')
-        .executeTakeFirst();
-      if (!row || row.transient_bounces < this.transientBounceLimit) continue;
+      const count = await this.lifecycle.countSoftBounce(trx, email);
+      if (count === undefined || count < this.transientBounceLimit) continue;
       subscribers += (await this.stopMail(trx, [email], 'bounced', messageId)).subscribers;
     }
     return { subscribers, deliveries: 0 };
@@ -113,51 +107,22 @@ export class SesEventStore {
       .where('delivered_at', 'is', null)
       .returning('subscriber_id')
       .execute();
-    const ids = rows.flatMap((r) => (r.subscriber_id === null ? [] : [r.subscriber_id]));
-    if (ids.length) {
-      await trx
-        .updateTable('subscribers')
-        .set({ transient_bounces: 0 })
-        .where('id', 'in', ids)
-        .where('transient_bounces', '>', 0)
-        .execute();
-    }
+    await this.lifecycle.clearSoftBounces(
+      trx,
+      rows.flatMap((r) => (r.subscriber_id === null ? [] : [r.subscriber_id])),
+    );
     return { subscribers: 0, deliveries: rows.length };
   }
 
-  /** Moves the subscriber with this address to `status` and logs it; says whether it changed. */
-  private async markSubscriber(
-    trx: Transaction<Tables>,
-    email: string,
-    status: 'bounced' | 'complained',
-    messageId: string,
-  ): Promise<boolean> {
-    const now = nowIso();
+  /** The campaign of the message, when it went to the subscriber with this address. */
+  private async campaignOf(trx: Transaction<Tables>, messageId: string, email: string): Promise<number | null> {
     const row = await trx
-      .updateTable('subscribers')
-      .set({ status, updated_at: now })
-      .where('email', '=', storedEmail(email))
-      .where('status', 'in', REPLACEABLE[status])
-      .returning(['id', 'language'])
-      .executeTakeFirst();
-    if (!row) return false;
-    const delivery = await trx
       .selectFrom('deliveries')
-      .select('campaign_id')
-      .where('message_id', '=', messageId)
-      .where('subscriber_id', '=', row.id)
+      .innerJoin('subscribers', 'subscribers.id', 'deliveries.subscriber_id')
+      .select('deliveries.campaign_id')
+      .where('deliveries.message_id', '=', messageId)
+      .where('subscribers.email', '=', storedEmail(email))
       .executeTakeFirst();
-    await trx
-      .insertInto('consent_events')
-      .values({
-        subscriber_id: row.id,
-        event: status,
-        source: 'ses',
-        language: row.language,
-        campaign_id: delivery?.campaign_id ?? null,
-        created_at: now,
-      })
-      .execute();
-    return true;
+    return row?.campaign_id ?? null;
   }
 }

@@ -2,6 +2,7 @@
 // confirmed or applied once. Answers are status + outcome; nothing here knows about HTTP servers.
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { SubscriberLifecycle } from '../audience/subscriber-lifecycle.js';
 import type { SuppressionList } from '../audience/suppressions.js';
 import type { Tables } from '../db/schema.js';
 import { SesEventStore } from './ses-event-store.js';
@@ -42,7 +43,8 @@ export class SesEvents {
   private readonly certificates = new Map<string, Promise<string>>();
 
   constructor(private readonly deps: SesEventsDeps) {
-    this.store = new SesEventStore(deps.db, deps.suppressions, deps.transientBounceLimit);
+    const lifecycle = new SubscriberLifecycle(deps.suppressions);
+    this.store = new SesEventStore(deps.db, lifecycle, deps.transientBounceLimit);
   }
 
   /** Handles one POSTed body. Throws only for our own failures (the database), which SNS retries. */

@@ -1,7 +1,7 @@
 // What the public subscribe form and the confirmation link change: a pending subscriber with
 // the public topics they chose, and their confirmation, each with its consent event.
 import type { Kysely, Transaction } from 'kysely';
-import type { SuppressionList } from '../audience/suppressions.js';
+import type { SubscriberLifecycle } from '../audience/subscriber-lifecycle.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { nowIso, type SubscriberStatus, type Tables } from '../db/schema.js';
 
@@ -29,7 +29,7 @@ export interface ConfirmationTarget {
 export class SubscriptionStore {
   constructor(
     private readonly db: Kysely<Tables>,
-    private readonly suppressions: SuppressionList,
+    private readonly lifecycle: SubscriberLifecycle,
   ) {}
 
   /**
@@ -57,74 +57,18 @@ export class SubscriptionStore {
    */
   async confirm(id: number, pageLanguage: string): Promise<SubscriberStatus | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      const now = nowIso();
-      const changed = await trx
-        .updateTable('subscribers')
-        .set({ status: 'active', updated_at: now })
-        .where('id', '=', id)
-        .where('status', '=', 'pending')
-        .executeTakeFirst();
-      if (changed.numUpdatedRows > 0n) {
-        await trx
-          .insertInto('consent_events')
-          .values({ subscriber_id: id, event: 'confirmed', source: 'form', language: pageLanguage, created_at: now })
-          .execute();
-      }
+      await this.lifecycle.confirm(trx, id, { source: 'form', language: pageLanguage });
       const row = await trx.selectFrom('subscribers').select('status').where('id', '=', id).executeTakeFirst();
       return row?.status;
     });
   }
 
   private async requestIn(trx: Trx, input: SubscriptionRequest): Promise<ConfirmationTarget | undefined> {
-    if ((await this.suppressions.reasons([input.email], trx)).size > 0) return undefined;
-    const existing = await trx
-      .selectFrom('subscribers')
-      .select(['id', 'email', 'language', 'status'])
-      .where('email', '=', input.email)
-      .executeTakeFirst();
-    if (existing?.status === 'pending') return { id: existing.id, email: existing.email, language: existing.language };
-    if (existing && existing.status !== 'unsubscribed') return undefined;
-
-    const now = nowIso();
-    const row = existing
-      ? await trx
-          .updateTable('subscribers')
-          .set({
-            status: 'pending',
-            language: input.language,
-            ...(input.name ? { name: input.name } : {}),
-            updated_at: now,
-          })
-          .where('id', '=', existing.id)
-          .returning(['id', 'email', 'language'])
-          .executeTakeFirstOrThrow()
-      : await trx
-          .insertInto('subscribers')
-          .values({
-            email: input.email,
-            name: input.name,
-            language: input.language,
-            status: 'pending',
-            attributes: JSON.stringify({}),
-            email_hash: this.suppressions.hash(input.email),
-            created_at: now,
-            updated_at: now,
-          })
-          .returning(['id', 'email', 'language'])
-          .executeTakeFirstOrThrow();
-    await this.replaceTopics(trx, row.id, input.topics, now);
-    // The consent log's word for arriving at `pending`, as SubscriberStore writes it.
-    await trx
-      .insertInto('consent_events')
-      .values({
-        subscriber_id: row.id,
-        event: 'subscription_requested',
-        source: 'form',
-        language: input.pageLanguage,
-        created_at: now,
-      })
-      .execute();
-    return row;
+    const { pageLanguage, topics, ...person } = input;
+    const request = await this.lifecycle.request(trx, person, { source: 'form', language: pageLanguage });
+    if (!request) return undefined;
+    if (request.requested) await this.replaceTopics(trx, request.id, topics, nowIso());
+    return { id: request.id, email: request.email, language: request.language };
   }
 
   /**

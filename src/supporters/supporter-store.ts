@@ -1,5 +1,6 @@
 // What the public pages read and change about a subscriber, through signed links only.
 import type { Kysely } from 'kysely';
+import type { SubscriberLifecycle } from '../audience/subscriber-lifecycle.js';
 import { nowIso, parseJson, type SubscriberStatus, type Tables } from '../db/schema.js';
 
 export interface LinkedSubscriber {
@@ -26,7 +27,10 @@ export interface PreferenceChoice {
 }
 
 export class SupporterStore {
-  constructor(private readonly db: Kysely<Tables>) {}
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly lifecycle: SubscriberLifecycle,
+  ) {}
 
   async subscriber(id: number): Promise<LinkedSubscriber | undefined> {
     return this.db
@@ -60,14 +64,25 @@ export class SupporterStore {
   /**
    * Saves what a subscriber chose on their preferences page, with a consent event for each
    * kind of change. Someone who had unsubscribed and saves their choices is subscribed again:
-   * it is their own act, through their own signed link. Bounced and complained stay so.
+   * it is their own act, through their own signed link. Bounced and complained stay so, and
+   * nothing of theirs changes.
    */
   async savePreferences(subscriber: LinkedSubscriber, choice: PreferenceChoice, pageLanguage: string): Promise<void> {
     const before = await this.topicsOf(subscriber.id);
     await this.db.transaction().execute(async (trx) => {
-      const now = nowIso();
-      const events: string[] = [];
       const publicTopics = await trx.selectFrom('topics').select(['id', 'key']).where('public', '=', 1).execute();
+      const publicBefore = before.filter((k) => publicTopics.some((t) => t.key === k)).sort();
+      const saved = await this.lifecycle.changePreferences(
+        trx,
+        subscriber.id,
+        {
+          language: choice.language,
+          pausedUntil: choice.pausedUntil,
+          topicsChanged: publicBefore.join() !== [...choice.topics].sort().join(),
+        },
+        { source: 'preferences', language: pageLanguage },
+      );
+      if (!saved) return;
       const wanted = publicTopics.filter((t) => choice.topics.includes(t.key)).map((t) => t.id);
       if (publicTopics.length) {
         await trx
@@ -81,41 +96,10 @@ export class SupporterStore {
           .execute();
       }
       if (wanted.length) {
+        const now = nowIso();
         await trx
           .insertInto('subscriptions')
           .values(wanted.map((topic_id) => ({ subscriber_id: subscriber.id, topic_id, created_at: now })))
-          .execute();
-      }
-      const publicBefore = before.filter((k) => publicTopics.some((t) => t.key === k)).sort();
-      if (publicBefore.join() !== [...choice.topics].sort().join() || choice.language !== subscriber.language)
-        events.push('preferences_changed');
-      if (choice.pausedUntil !== undefined && choice.pausedUntil !== subscriber.paused_until)
-        events.push(choice.pausedUntil ? 'paused' : 'resumed');
-      const resubscribed = subscriber.status === 'unsubscribed';
-      if (resubscribed) events.push('subscribed');
-      await trx
-        .updateTable('subscribers')
-        .set({
-          language: choice.language,
-          ...(choice.pausedUntil !== undefined ? { paused_until: choice.pausedUntil } : {}),
-          ...(resubscribed ? { status: 'active' as const } : {}),
-          updated_at: now,
-        })
-        .where('id', '=', subscriber.id)
-        .execute();
-      if (events.length) {
-        await trx
-          .insertInto('consent_events')
-          .values(
-            events.map((event) => ({
-              subscriber_id: subscriber.id,
-              event,
-              source: 'preferences',
-              language: pageLanguage,
-              campaign_id: null,
-              created_at: now,
-            })),
-          )
           .execute();
       }
     });
@@ -126,26 +110,10 @@ export class SupporterStore {
    * second click (or a mail client posting twice) writes nothing more.
    */
   async unsubscribe(subscriber: LinkedSubscriber, campaignId: number | null): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const now = nowIso();
-      const changed = await trx
-        .updateTable('subscribers')
-        .set({ status: 'unsubscribed', updated_at: now })
-        .where('id', '=', subscriber.id)
-        .where('status', 'in', ['active', 'pending'])
-        .executeTakeFirst();
-      if (changed.numUpdatedRows === 0n) return;
-      await trx
-        .insertInto('consent_events')
-        .values({
-          subscriber_id: subscriber.id,
-          event: 'unsubscribed',
-          source: 'link',
-          language: subscriber.language,
-          campaign_id: campaignId,
-          created_at: now,
-        })
-        .execute();
-    });
+    await this.db
+      .transaction()
+      .execute((trx) =>
+        this.lifecycle.unsubscribe(trx, subscriber.id, { source: 'link', language: subscriber.language, campaignId }),
+      );
   }
 }

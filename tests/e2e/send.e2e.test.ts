@@ -1,6 +1,7 @@
 // Choosing an audience, sending, watching the send and reading its report, in real Chromium.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SubscriberLifecycle } from '../../src/audience/subscriber-lifecycle.js';
 import { SesEventStore } from '../../src/events/ses-event-store.js';
 import { importAudience, sendableBulletin, waitForCampaign } from '../helpers/campaigns.js';
 import { removeStaffAppBuild, startBrowserApp, type BrowserApp } from './harness.js';
@@ -126,7 +127,7 @@ describe('audience, send, progress and report', () => {
     // What SES and readers say afterwards: ten deliveries, a complaint, a click on a tracked link.
     const mails = (await b.mails()).filter((m) => m.destination.to[0]!.endsWith('@e2e.org'));
     expect(mails).toHaveLength(11);
-    const events = new SesEventStore(b.app.db.database.db, b.app.suppressions, 3);
+    const events = new SesEventStore(b.app.db.database.db, new SubscriberLifecycle(b.app.suppressions), 3);
     const campaignId = Number(new URL(page.url()).pathname.split('/').at(-1));
     const rows = await b.app.db.database.db
       .selectFrom('deliveries')

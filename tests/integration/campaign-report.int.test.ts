@@ -2,6 +2,7 @@
 // (deliveries SES reported, bounces, complaints, unsubscribes) and the comparison with earlier sends.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SubscriberLifecycle } from '../../src/audience/subscriber-lifecycle.js';
 import { SesEventStore } from '../../src/events/ses-event-store.js';
 import type { SesEvent } from '../../src/events/ses-notification.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
@@ -28,7 +29,7 @@ describe.each(databaseKinds())('campaign report on %s', (kind) => {
   beforeAll(async () => {
     ses = await new ScriptedSes().start();
     app = await startTestApp(kind, { sesEndpoint: ses.url, worker: true, env: { SES_MAX_SEND_RATE: '50' } });
-    events = new SesEventStore(app.db.database.db, app.suppressions, 3);
+    events = new SesEventStore(app.db.database.db, new SubscriberLifecycle(app.suppressions), 3);
     bulletinId = await sendableBulletin(app);
     copyId = (await (await app.request('POST', `/api/bulletins/${bulletinId}/duplicate`)).json()).id;
     await importAudience(app, 9, 'r', 'report.org');

@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SubscriberInput } from '../../src/audience/schemas.js';
+import { SubscriberLifecycle } from '../../src/audience/subscriber-lifecycle.js';
 import { commandClient } from '../../src/redis.js';
 import { startSesEmulator, type SesEmulator } from '../../src/sending/ses-emulator.js';
 import { SesSender, sesClient } from '../../src/sending/ses-sender.js';
@@ -142,7 +143,7 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
   beforeAll(async () => {
     db = await createTestDatabase(kind);
     stores = createStores(db.database, testConfig(db));
-    subscriptions = new SubscriptionStore(db.database.db, stores.suppressions);
+    subscriptions = new SubscriptionStore(db.database.db, new SubscriberLifecycle(stores.suppressions));
     ses = await startSesEmulator(0);
     await fetch(`${ses.url}/clear-store`, { method: 'POST' });
     redis = commandClient(REDIS_URL);

@@ -1,0 +1,337 @@
+// A subscriber's lifecycle: joining, confirming, leaving, pausing, bouncing, complaining, being
+// suppressed or erased. A subscriber's status and pause change here and nowhere else, each with
+// the consent event that records it. Each transition names the statuses it may start from and
+// changes nothing from any other. Every method works in the caller's transaction, so the row, its
+// event and what the caller writes beside them (topics, tags, the SNS message) commit together.
+import type { Selectable, Transaction } from 'kysely';
+import { inParts } from '../db/in-parts.js';
+import {
+  nowIso,
+  SUBSCRIBER_STATUSES,
+  type SubscribersTable,
+  type SubscriberStatus,
+  type Tables,
+} from '../db/schema.js';
+import { storedEmail, type Attributes, type ConsentEventKind, type ConsentSource } from './schemas.js';
+import type { SuppressionList } from './suppressions.js';
+
+type Trx = Transaction<Tables>;
+
+/** Someone new to the list, validated already. */
+export interface NewSubscriber {
+  email: string;
+  name: string;
+  language: string;
+  attributes: Attributes;
+  /** The address's suppression hash, when the caller has made it already (an import hashes once). */
+  emailHash?: string;
+}
+
+/** How the consent event of a transition is logged. */
+export interface Consent {
+  source: ConsentSource;
+  /** The language of the text the person saw; the subscriber's language when left out. */
+  language?: string;
+  /** The campaign whose link or mail led to the change. */
+  campaignId?: number | null;
+}
+
+/** What a subscriber chose on their preferences page. */
+export interface PreferenceChange {
+  language: string;
+  /** A new pause end, null to end a pause, undefined to leave it. */
+  pausedUntil: string | null | undefined;
+  /** Whether the public topics they follow changed (the caller writes the topics). */
+  topicsChanged: boolean;
+}
+
+/** Reasons staff may give for putting an address on the suppression list (erasure has its own way). */
+export type StaffSuppressionReason = 'manual' | 'bounced' | 'complained';
+
+/** The log's word for arriving at each status. */
+const ARRIVAL: Record<SubscriberStatus, ConsentEventKind> = {
+  active: 'subscribed',
+  pending: 'subscription_requested',
+  unsubscribed: 'unsubscribed',
+  bounced: 'bounced',
+  complained: 'complained',
+};
+
+/**
+ * The statuses each transition may start from; from any other it changes nothing. Staff may set
+ * any status (setStatus); a new address has no status yet (add, request).
+ */
+const FROM = {
+  confirm: ['pending'],
+  unsubscribe: ['active', 'pending'],
+  request: ['unsubscribed'],
+  // A bounced or complained address stays stopped, whatever its owner saves.
+  changePreferences: ['active', 'pending', 'unsubscribed'],
+  bounce: ['active', 'pending', 'unsubscribed'],
+  // A complaint outranks a bounce.
+  complain: ['active', 'pending', 'unsubscribed', 'bounced'],
+} as const satisfies Record<string, readonly SubscriberStatus[]>;
+
+export class SubscriberLifecycle {
+  constructor(private readonly suppressions: SuppressionList) {}
+
+  /**
+   * Adds new subscribers as pending or active, each with its event (`subscription_requested` or
+   * `subscribed`). An address already there fails the statement (a unique violation) for the
+   * caller to answer; callers check the suppression list first.
+   */
+  async add(
+    trx: Trx,
+    people: readonly NewSubscriber[],
+    status: 'pending' | 'active',
+    consent: Consent,
+  ): Promise<Selectable<SubscribersTable>[]> {
+    const now = nowIso();
+    const rows: Selectable<SubscribersTable>[] = [];
+    for (const part of inParts(people, 8)) {
+      const values = part.map((p) => ({
+        email: p.email,
+        name: p.name,
+        language: p.language,
+        status,
+        attributes: JSON.stringify(p.attributes),
+        email_hash: p.emailHash ?? this.suppressions.hash(p.email),
+        created_at: now,
+        updated_at: now,
+      }));
+      rows.push(...(await trx.insertInto('subscribers').values(values).returningAll().execute()));
+    }
+    await this.log(
+      trx,
+      rows.map((row) => ({ ...row, event: ARRIVAL[status] })),
+      consent,
+      now,
+    );
+    return rows;
+  }
+
+  /**
+   * A request from the public form: a new address is added as pending; someone who unsubscribed
+   * is pending again, in the language (and under the name, when given) they asked for now. A
+   * pending subscriber is returned as they are, `requested: false`. Active, bounced or complained
+   * subscribers and suppressed addresses get undefined and nothing changes.
+   */
+  async request(
+    trx: Trx,
+    person: { email: string; name: string; language: string },
+    consent: Consent,
+  ): Promise<{ id: number; email: string; language: string; requested: boolean } | undefined> {
+    if ((await this.suppressions.reasons([person.email], trx)).size > 0) return undefined;
+    const existing = await trx
+      .selectFrom('subscribers')
+      .select(['id', 'email', 'language', 'status'])
+      .where('email', '=', person.email)
+      .executeTakeFirst();
+    if (!existing) {
+      const [row] = await this.add(trx, [{ ...person, attributes: {} }], 'pending', consent);
+      return { id: row!.id, email: row!.email, language: row!.language, requested: true };
+    }
+    if (existing.status === 'pending')
+      return { id: existing.id, email: existing.email, language: existing.language, requested: false };
+    if (!FROM.request.some((status) => status === existing.status)) return undefined;
+    const now = nowIso();
+    const row = await trx
+      .updateTable('subscribers')
+      .set({
+        status: 'pending',
+        language: person.language,
+        ...(person.name ? { name: person.name } : {}),
+        updated_at: now,
+      })
+      .where('id', '=', existing.id)
+      .where('status', 'in', FROM.request)
+      .returning(['id', 'email', 'language'])
+      .executeTakeFirst();
+    if (!row) return undefined;
+    await this.log(trx, [{ ...row, event: 'subscription_requested' }], consent, now);
+    return { ...row, requested: true };
+  }
+
+  /** Pending → active, from the confirmation link. Says whether it changed. */
+  async confirm(trx: Trx, id: number, consent: Consent): Promise<boolean> {
+    return this.move(trx, { id }, FROM.confirm, 'active', 'confirmed', consent);
+  }
+
+  /** Active or pending → unsubscribed. Says whether it changed: a second click writes nothing. */
+  async unsubscribe(trx: Trx, id: number, consent: Consent): Promise<boolean> {
+    return this.move(trx, { id }, FROM.unsubscribe, 'unsubscribed', 'unsubscribed', consent);
+  }
+
+  /**
+   * Saves the language and pause a subscriber chose on their preferences page, with an event for
+   * each kind of change (`preferences_changed`, `paused` or `resumed`). Someone who had
+   * unsubscribed is subscribed again (`subscribed`): it is their own act, through their own signed
+   * link. Bounced and complained subscribers stay as they are. Says whether it saved.
+   */
+  async changePreferences(trx: Trx, id: number, change: PreferenceChange, consent: Consent): Promise<boolean> {
+    const current = await trx
+      .selectFrom('subscribers')
+      .select(['id', 'status', 'language', 'paused_until'])
+      .where('id', '=', id)
+      .where('status', 'in', FROM.changePreferences)
+      .executeTakeFirst();
+    if (!current) return false;
+    const events: ConsentEventKind[] = [];
+    if (change.topicsChanged || change.language !== current.language) events.push('preferences_changed');
+    if (change.pausedUntil !== undefined && change.pausedUntil !== current.paused_until)
+      events.push(change.pausedUntil ? 'paused' : 'resumed');
+    const resubscribed = current.status === 'unsubscribed';
+    if (resubscribed) events.push('subscribed');
+    const now = nowIso();
+    await trx
+      .updateTable('subscribers')
+      .set({
+        language: change.language,
+        ...(change.pausedUntil !== undefined ? { paused_until: change.pausedUntil } : {}),
+        ...(resubscribed ? { status: 'active' as const } : {}),
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+    await this.log(
+      trx,
+      events.map((event) => ({ id, language: change.language, event })),
+      consent,
+      now,
+    );
+    return true;
+  }
+
+  /** Staff set a status, from any other; logged as arriving at it. Says whether it changed. */
+  async setStatus(trx: Trx, id: number, status: SubscriberStatus, consent: Consent): Promise<boolean> {
+    const from = SUBSCRIBER_STATUSES.filter((s) => s !== status);
+    return this.move(trx, { id }, from, status, ARRIVAL[status], consent);
+  }
+
+  /**
+   * Staff set or end a pause (an ISO time, or null). Not logged: the consent log has never held
+   * staff's pauses, only those people set on their preferences page.
+   */
+  async setPause(trx: Trx, id: number, until: string | null): Promise<void> {
+    await trx
+      .updateTable('subscribers')
+      .set({ paused_until: until, updated_at: nowIso() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /**
+   * A permanent bounce: the address is suppressed (subscriber or not: a bounce is about the
+   * address) and its subscriber, when active, pending or unsubscribed, becomes bounced. Says
+   * whether a subscriber changed.
+   */
+  async bounce(trx: Trx, email: string, consent: Consent): Promise<boolean> {
+    return this.stopMail(trx, email, 'bounced', consent);
+  }
+
+  /** A complaint: as a bounce, and it also replaces a bounce. */
+  async complain(trx: Trx, email: string, consent: Consent): Promise<boolean> {
+    return this.stopMail(trx, email, 'complained', consent);
+  }
+
+  /** Counts a soft bounce for the address's subscriber; the count now, undefined when there is none. */
+  async countSoftBounce(trx: Trx, email: string): Promise<number | undefined> {
+    const row = await trx
+      .updateTable('subscribers')
+      .set((eb) => ({ transient_bounces: eb('transient_bounces', '+', 1) }))
+      .where('email', '=', storedEmail(email))
+      .returning('transient_bounces')
+      .executeTakeFirst();
+    return row?.transient_bounces;
+  }
+
+  /** A delivery ends the run of soft bounces of these subscribers. */
+  async clearSoftBounces(trx: Trx, ids: readonly number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await trx
+      .updateTable('subscribers')
+      .set({ transient_bounces: 0 })
+      .where('id', 'in', ids)
+      .where('transient_bounces', '>', 0)
+      .execute();
+  }
+
+  /**
+   * Staff put an address on the suppression list (a no-op when it is there already); its
+   * subscriber, if any, keeps their status and gets `suppressed:<reason>` in their log.
+   */
+  async suppress(trx: Trx, email: string, reason: StaffSuppressionReason, consent: Consent): Promise<void> {
+    await this.suppressions.add(email, reason, trx);
+    const row = await trx
+      .selectFrom('subscribers')
+      .select(['id', 'language'])
+      .where('email', '=', storedEmail(email))
+      .executeTakeFirst();
+    if (row) await this.log(trx, [{ ...row, event: `suppressed:${reason}` as const }], consent, nowIso());
+  }
+
+  /**
+   * Erases a subscriber: the row goes, and with it (by cascade) their tags, subscriptions and
+   * consent log; a keyed hash of the address stays on the suppression list so the person is
+   * never silently re-imported. Says whether there was anyone to erase.
+   */
+  async erase(trx: Trx, id: number): Promise<boolean> {
+    const row = await trx.selectFrom('subscribers').select('email').where('id', '=', id).executeTakeFirst();
+    if (!row) return false;
+    await this.suppressions.add(row.email, 'erased', trx);
+    await trx.deleteFrom('subscribers').where('id', '=', id).execute();
+    return true;
+  }
+
+  private async stopMail(trx: Trx, email: string, status: 'bounced' | 'complained', consent: Consent) {
+    await this.suppressions.add(email, status, trx);
+    const from = status === 'bounced' ? FROM.bounce : FROM.complain;
+    return this.move(trx, { email: storedEmail(email) }, from, status, status, consent);
+  }
+
+  /** Moves one subscriber from one of `from` to `to` and logs `event`; says whether it moved. */
+  private async move(
+    trx: Trx,
+    who: { id: number } | { email: string },
+    from: readonly SubscriberStatus[],
+    to: SubscriberStatus,
+    event: ConsentEventKind,
+    consent: Consent,
+  ): Promise<boolean> {
+    const now = nowIso();
+    const row = await trx
+      .updateTable('subscribers')
+      .set({ status: to, updated_at: now })
+      .where((eb) => ('id' in who ? eb('id', '=', who.id) : eb('email', '=', who.email)))
+      .where('status', 'in', from)
+      .returning(['id', 'language'])
+      .executeTakeFirst();
+    if (!row) return false;
+    await this.log(trx, [{ ...row, event }], consent, now);
+    return true;
+  }
+
+  /** Writes consent events, in statements small enough for either database. */
+  private async log(
+    trx: Trx,
+    events: readonly { id: number; language: string; event: ConsentEventKind }[],
+    consent: Consent,
+    at: string,
+  ): Promise<void> {
+    for (const part of inParts(events, 6)) {
+      await trx
+        .insertInto('consent_events')
+        .values(
+          part.map((e) => ({
+            subscriber_id: e.id,
+            event: e.event,
+            source: consent.source,
+            language: consent.language ?? e.language,
+            campaign_id: consent.campaignId ?? null,
+            created_at: at,
+          })),
+        )
+        .execute();
+    }
+  }
+}
