@@ -13,11 +13,11 @@ import {
 import { AppError } from '../http/app-error.js';
 import type {
   Attributes,
-  ConsentEvent,
   Subscriber,
   SubscriberFilter,
   SubscriberInput,
   SubscriberPatch,
+  SubscriberWithConsent,
 } from './schemas.js';
 import type { SuppressionList } from './suppressions.js';
 
@@ -87,7 +87,7 @@ export class SubscriberStore {
   }
 
   /** One subscriber with their consent history, oldest first. */
-  async get(id: number): Promise<Subscriber & { consent: ConsentEvent[] }> {
+  async get(id: number): Promise<SubscriberWithConsent> {
     const row = await this.db.selectFrom('subscribers').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound(id);
     const events = await this.db
