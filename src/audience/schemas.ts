@@ -261,9 +261,12 @@ export const AudiencePreview = z.object({
 });
 export type AudiencePreview = z.infer<typeof AudiencePreview>;
 
+export const SuppressionReason = z.enum(SUPPRESSION_REASONS);
+export type SuppressionReason = z.infer<typeof SuppressionReason>;
+
 export const Suppression = z.object({
   hash: z.string().describe('HMAC-SHA256 of the address: the list never holds the address itself'),
-  reason: z.enum(SUPPRESSION_REASONS),
+  reason: SuppressionReason,
   createdAt: z.string(),
 });
 export type Suppression = z.infer<typeof Suppression>;
