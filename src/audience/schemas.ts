@@ -246,7 +246,7 @@ export const ImportReport = z.object({
   failed: z.number(),
   errors: z
     .array(ImportProblem)
-    .describe('The first problems, in file order, up to a limit (csv-import.ts); `failed` counts them all'),
+    .describe('The first problems, in file order (a long list is cut short); `failed` counts them all'),
 });
 export type ImportReport = z.infer<typeof ImportReport>;
 
