@@ -230,7 +230,7 @@ export const ImportProblem = z.object({
     .number()
     .optional()
     .describe(
-      "Only for a quote that is never closed: the last line it took, the file's last; each line from `line` on is a row not imported",
+      "For a quote never closed: the file's last line, which it took; each line from `line` on is a row not imported",
     ),
   email: z.string().optional(),
   message: z.string(),
