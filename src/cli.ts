@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { STAFF_ROLES } from './db/schema.js';
 import { Email } from './audience/schemas.js';
 import { AppError } from './http/app-error.js';
+import { StaffRole } from './staff/schemas.js';
 import { StaffStore } from './staff/staff-store.js';
 
 const USAGE = `Usage:
@@ -20,7 +20,7 @@ const commands = {
   }),
   'create-token': z.object({
     name: z.string().trim().min(1, 'must not be empty').max(100),
-    role: z.enum(STAFF_ROLES).default('admin'),
+    role: StaffRole.default('admin'),
   }),
 };
 

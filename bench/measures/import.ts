@@ -1,7 +1,8 @@
 // CSV import: rows a second through the streaming import POST /api/subscribers/import runs
 // (importSubscribers over the request body), on SQLite. The median of three imports, each into a
 // fresh database that already holds the rows of a small warm-up import.
-import { importSubscribers, type ImportReport } from '../../src/audience/csv-import.js';
+import { importSubscribers } from '../../src/audience/csv-import.js';
+import type { ImportReport } from '../../src/audience/schemas.js';
 import { benchData } from '../support/bench-data.js';
 import { median } from '../support/median.js';
 import { reportMatches, subscriberCsv, type ExpectedReport } from '../support/subscriber-csv.js';

@@ -1,9 +1,9 @@
 // /api/audience/preview, /api/segments and /api/suppressions.
 import { z } from 'zod';
 import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
-import { EXCLUSION_REASONS, type AudienceStore } from './audience-store.js';
-import { RuleSchema } from './rules.js';
-import { Email, TopicKey } from './schemas.js';
+import type { AudienceStore } from './audience-store.js';
+import { RuleSchema, Segment } from './rules.js';
+import { AudiencePreview, Email, Suppression, SuppressionPage, TopicKey } from './schemas.js';
 import type { SegmentStore } from './segment-store.js';
 import type { SubscriberStore } from './subscriber-store.js';
 import type { SuppressionList } from './suppressions.js';
@@ -18,29 +18,12 @@ const PreviewInput = z
   })
   .refine((body) => (body.rule === undefined) !== (body.segmentId === undefined), 'must give either rule or segmentId');
 
-const AudiencePreview = z.object({
-  selected: z.number(),
-  eligible: z.number(),
-  excluded: z.object(Object.fromEntries(EXCLUSION_REASONS.map((r) => [r, z.number()]))),
-  byLanguage: z.record(z.string(), z.number()),
-  sample: z.array(z.object({ id: z.number(), email: z.string(), name: z.string(), language: z.string() })),
-});
-
 const SegmentInput = z.strictObject({ name: z.string().trim().min(1, 'must not be empty').max(200), rule: RuleSchema });
 const SegmentPatch = SegmentInput.partial().refine(
   (p) => p.name !== undefined || p.rule !== undefined,
   'must change name or rule',
 );
-const Segment = z.object({
-  id: z.number(),
-  name: z.string(),
-  rule: z.unknown(),
-  ruleVersion: z.number(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
 
-const Suppression = z.object({ hash: z.string(), reason: z.string(), createdAt: z.string() });
 const SuppressionQuery = z.strictObject({
   email: Email.optional().describe('Look up one address'),
   page: z.coerce.number().int().min(1, 'must be 1 or more').default(1),
@@ -127,7 +110,7 @@ export function audienceRoutes(
       role: 'editor',
       summary: 'The suppression list (hashes, reasons, times; never addresses)',
       query: SuppressionQuery,
-      response: z.object({ data: z.array(Suppression), total: z.number() }),
+      response: SuppressionPage,
       handler: ({ query }) => suppressions.list(query),
     }),
     defineRoute({

@@ -4,28 +4,13 @@ import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.js';
 import type { Tables } from '../db/schema.js';
 import { AppError } from '../http/app-error.js';
+import { EXCLUSION_REASONS, type ExclusionReason } from './exclusion-reasons.js';
 import { ruleExpression, subscribedTo } from './rule-sql.js';
 import type { Rule } from './rules.js';
+import type { AudiencePreview } from './schemas.js';
 
-/** In the order they are checked: a subscriber is counted under the first that applies. */
-export const EXCLUSION_REASONS = [
-  'unsubscribed',
-  'unconfirmed',
-  'bounced',
-  'complained',
-  'paused',
-  'suppressed',
-  'not_in_topic',
-] as const;
-export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
-
-export interface AudiencePreview {
-  selected: number;
-  eligible: number;
-  excluded: Record<ExclusionReason, number>;
-  byLanguage: Record<string, number>;
-  sample: { id: number; email: string; name: string; language: string }[];
-}
+/** src/sending reads the type from here. */
+export type { ExclusionReason };
 
 export const SAMPLE_SIZE = 10;
 

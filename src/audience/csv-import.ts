@@ -5,32 +5,10 @@ import { parse, type CsvError, type Info, type InfoRecord } from 'csv-parse';
 import { z } from 'zod';
 import { AppError, formatPath } from '../http/app-error.js';
 import { unstorableJson } from '../http/storable-input.js';
-import { AttributeName, Attributes, Email, LanguageCode, Tag, TopicKey } from './schemas.js';
+import { AttributeName, Attributes, Email, LanguageCode, Tag, TopicKey, type ImportReport } from './schemas.js';
 import type { ImportRow, SubscriberStore } from './subscriber-store.js';
 
-export interface ImportReport {
-  /** Data rows read, not counting the header; each line a quote that is never closed took counts as one. */
-  rows: number;
-  created: number;
-  /** Rows that matched an existing subscriber or an earlier row, and were merged into it. */
-  merged: number;
-  failed: number;
-  /** The first MAX_REPORTED_ERRORS problems, in file order; `failed` counts them all. */
-  errors: ImportProblem[];
-}
-
-export interface ImportProblem {
-  /** The line the row starts on. */
-  line: number;
-  /**
-   * Only for a quote that is never closed: the last line it took, the file's last. Each line from
-   * `line` on counts as a row not imported.
-   */
-  lastLine?: number;
-  email?: string;
-  message: string;
-}
-
+/** Problems an import report lists; `failed` counts them all. */
 export const MAX_REPORTED_ERRORS = 1000;
 const MAX_EMAIL_LENGTH = 254;
 /** What a decoder puts where bytes were not UTF-8; a UTF-16 file also shows NUL bytes between its letters. */

@@ -5,6 +5,7 @@ import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
 import { exportSubscribers } from './csv-export.js';
 import { importSubscribers } from './csv-import.js';
 import {
+  ImportReport,
   Subscriber,
   SubscriberFilter,
   SubscriberInput,
@@ -120,6 +121,7 @@ export function subscriberRoutes(subscribers: SubscriberStore): RouteSpec[] {
       summary: 'Import subscribers from CSV (email,name,language,topics,tags and any extra column as an attribute)',
       query: ImportQuery,
       requestContentType: 'text/csv',
+      response: ImportReport,
       handler: async ({ query, req }) => {
         if (!req.is('text/csv'))
           throw AppError.invalid([{ path: 'headers.content-type', message: 'must be text/csv' }]);

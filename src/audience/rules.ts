@@ -4,7 +4,8 @@
 //   {"attribute": "state", "op": "in", "value": ["TX", "AZ"]}
 //   {"subscribed": {"after": "2025-01-01", "before": "2026-01-01"}}
 //   {"campaign": 12, "received": false}
-// Parsed here with zod, node by node, so an error names its path (`rule.all[2].op`).
+// Parsed here with zod, node by node, so an error names its path (`rule.all[2].op`). A saved
+// segment, a named rule, is declared here too.
 import { z } from 'zod';
 import { AttributeName, LanguageCode, Tag, TopicKey } from './schemas.js';
 
@@ -188,3 +189,14 @@ export const RuleSchema = z
       'emailDomain, attribute (op eq|neq|in|contains|exists|gt|gte|lt|lte), subscribed {before, after}, ' +
       'or campaign {campaign, received}. See docs/audience.md.',
   });
+
+/** A saved segment, as the API answers it (here rather than in schemas.ts, which this file reads). */
+export const Segment = z.object({
+  id: z.number(),
+  name: z.string(),
+  rule: RuleSchema,
+  ruleVersion: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Segment = z.infer<typeof Segment>;

@@ -1,6 +1,9 @@
-// The audience's input and output shapes; types come from these, and so does the OpenAPI document.
+// The audience's input and output shapes: the one contract of the audience API. Stores, routes
+// and the staff app (with `import type`) take their types from here, and so does the OpenAPI
+// document. A saved segment's shape is in rules.ts, beside the rule schema it needs.
 import { z } from 'zod';
-import { SUBSCRIBER_STATUSES } from '../db/schema.js';
+import { SUBSCRIBER_STATUSES, SUPPRESSION_REASONS } from '../db/schema.js';
+import { EXCLUSION_REASONS, type ExclusionReason } from './exclusion-reasons.js';
 import { normaliseLanguage } from './languages.js';
 
 /**
@@ -102,7 +105,9 @@ export const Attributes = z
   .pipe(z.record(AttributeName, z.json()));
 export type Attributes = z.infer<typeof Attributes>;
 
+/** The values themselves are the database's (src/db/schema.ts), which the staff app reads without zod. */
 export const SubscriberStatus = z.enum(SUBSCRIBER_STATUSES);
+export type SubscriberStatus = z.infer<typeof SubscriberStatus>;
 
 const topicFields = {
   name: LocalisedText,
@@ -225,6 +230,7 @@ export const ConsentEvent = z.object({
 export type ConsentEvent = z.infer<typeof ConsentEvent>;
 
 export const SubscriberWithConsent = Subscriber.extend({ consent: z.array(ConsentEvent) });
+export type SubscriberWithConsent = z.infer<typeof SubscriberWithConsent>;
 
 export const SubscriberFilter = z.strictObject({
   email: z.string().trim().min(1).max(254).optional().describe('Part of the address, case-insensitive'),
@@ -243,3 +249,54 @@ export const SubscriberPage = z.object({
   perPage: z.number(),
   total: z.number(),
 });
+export type SubscriberPage = z.infer<typeof SubscriberPage>;
+
+export const ImportProblem = z.object({
+  line: z.number().describe('The line the row starts on'),
+  lastLine: z
+    .number()
+    .optional()
+    .describe(
+      "For a quote never closed: the file's last line, which it took; each line from `line` on is a row not imported",
+    ),
+  email: z.string().optional(),
+  message: z.string(),
+});
+export type ImportProblem = z.infer<typeof ImportProblem>;
+
+export const ImportReport = z.object({
+  rows: z
+    .number()
+    .describe('Data rows read, not counting the header; each line a quote that is never closed took counts as one'),
+  created: z.number(),
+  merged: z.number().describe('Rows that matched an existing subscriber or an earlier row, and were merged into it'),
+  failed: z.number(),
+  errors: z
+    .array(ImportProblem)
+    .describe('The first problems, in file order (a long list is cut short); `failed` counts them all'),
+});
+export type ImportReport = z.infer<typeof ImportReport>;
+
+export const AudiencePreview = z.object({
+  selected: z.number(),
+  eligible: z.number(),
+  excluded: z.object(
+    Object.fromEntries(EXCLUSION_REASONS.map((r) => [r, z.number()])) as Record<ExclusionReason, z.ZodNumber>,
+  ),
+  byLanguage: z.record(z.string(), z.number()),
+  sample: z.array(z.object({ id: z.number(), email: z.string(), name: z.string(), language: z.string() })),
+});
+export type AudiencePreview = z.infer<typeof AudiencePreview>;
+
+export const SuppressionReason = z.enum(SUPPRESSION_REASONS);
+export type SuppressionReason = z.infer<typeof SuppressionReason>;
+
+export const Suppression = z.object({
+  hash: z.string().describe('HMAC-SHA256 of the address: the list never holds the address itself'),
+  reason: SuppressionReason,
+  createdAt: z.string(),
+});
+export type Suppression = z.infer<typeof Suppression>;
+
+export const SuppressionPage = z.object({ data: z.array(Suppression), total: z.number() });
+export type SuppressionPage = z.infer<typeof SuppressionPage>;

@@ -2,16 +2,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { LIVE_CAMPAIGN_STATES, nowIso, parseJson, type SegmentsTable, type Tables } from '../db/schema.js';
 import { AppError } from '../http/app-error.js';
-import { RULE_VERSION, type Rule } from './rules.js';
-
-export interface Segment {
-  id: number;
-  name: string;
-  rule: Rule;
-  ruleVersion: number;
-  createdAt: string;
-  updatedAt: string;
-}
+import { RULE_VERSION, type Rule, type Segment } from './rules.js';
 
 export class SegmentStore {
   constructor(private readonly db: Kysely<Tables>) {}

@@ -8,12 +8,12 @@ import { nowIso, parseJson, type SubscribersTable, type SuppressionReason, type 
 import { AppError } from '../http/app-error.js';
 import type {
   Attributes,
-  ConsentEvent,
   ConsentSource,
   Subscriber,
   SubscriberFilter,
   SubscriberInput,
   SubscriberPatch,
+  SubscriberWithConsent,
 } from './schemas.js';
 import type { StaffSuppressionReason, SubscriberLifecycle } from './subscriber-lifecycle.js';
 import type { SuppressionList } from './suppressions.js';
@@ -64,7 +64,7 @@ export class SubscriberStore {
   }
 
   /** One subscriber with their consent history, oldest first. */
-  async get(id: number): Promise<Subscriber & { consent: ConsentEvent[] }> {
+  async get(id: number): Promise<SubscriberWithConsent> {
     const row = await this.db.selectFrom('subscribers').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound(id);
     const events = await this.db

@@ -4,14 +4,7 @@ import { createHmac } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { nowIso, type SuppressionReason, type SuppressionsTable, type Tables } from '../db/schema.js';
 import { AppError } from '../http/app-error.js';
-import { storedEmail } from './schemas.js';
-
-export interface Suppression {
-  /** HMAC-SHA256 of the address: the list never holds the address itself. */
-  hash: string;
-  reason: SuppressionReason;
-  createdAt: string;
-}
+import { storedEmail, type Suppression, type SuppressionPage } from './schemas.js';
 
 function toSuppression(row: Selectable<SuppressionsTable>): Suppression {
   return { hash: row.email_hash, reason: row.reason, createdAt: row.created_at };
@@ -40,11 +33,7 @@ export class SuppressionList {
       .execute();
   }
 
-  async list(filter: {
-    email?: string | undefined;
-    page: number;
-    perPage: number;
-  }): Promise<{ data: Suppression[]; total: number }> {
+  async list(filter: { email?: string | undefined; page: number; perPage: number }): Promise<SuppressionPage> {
     const all = this.db.selectFrom('suppressions');
     const base = filter.email ? all.where('email_hash', '=', this.hash(filter.email)) : all;
     const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();

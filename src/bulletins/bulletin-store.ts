@@ -4,39 +4,7 @@ import type { Kysely } from 'kysely';
 import { nowIso, parseJson, type Tables } from '../db/schema.js';
 import { AppError } from '../http/app-error.js';
 import type { BulletinDocument } from './document.js';
-
-export interface Bulletin {
-  id: number;
-  title: string;
-  version: number;
-  /** Id of the stored version, the thing a send pins. */
-  versionId: number;
-  document: BulletinDocument;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface BulletinSummary {
-  id: number;
-  title: string;
-  version: number;
-  /** The current version's languages and number of blocks, for the bulletin list. */
-  languages: string[];
-  blocks: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface BulletinVersionSummary {
-  version: number;
-  versionId: number;
-  title: string;
-  createdAt: string;
-}
-
-export interface BulletinVersion extends BulletinVersionSummary {
-  document: BulletinDocument;
-}
+import type { Bulletin, BulletinSummary, BulletinVersion, BulletinVersionSummary } from './schemas.js';
 
 export class BulletinStore {
   constructor(private readonly db: Kysely<Tables>) {}

@@ -2,8 +2,9 @@
 // a new user sees a real bilingual bulletin at once.
 import { readFile } from 'node:fs/promises';
 import type { TopicStore } from '../audience/topic-store.js';
-import type { Bulletin, BulletinStore } from './bulletin-store.js';
+import type { BulletinStore } from './bulletin-store.js';
 import { BulletinDocument } from './document.js';
+import type { Bulletin } from './schemas.js';
 
 export const EXAMPLE_FILE = new URL('../../examples/launch-petition-100-days.json', import.meta.url);
 

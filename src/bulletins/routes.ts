@@ -7,37 +7,7 @@ import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
 import type { BulletinStore } from './bulletin-store.js';
 import { BulletinDocument } from './document.js';
 import type { BulletinPreviews } from './previews.js';
-
-const Bulletin = z.object({
-  id: z.number(),
-  title: z.string(),
-  version: z.number(),
-  versionId: z.number(),
-  document: BulletinDocument,
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-
-const BulletinSummary = Bulletin.omit({ document: true, versionId: true }).extend({
-  languages: z.array(z.string()).describe("The current version's languages"),
-  blocks: z.number().describe('How many blocks the current version has'),
-});
-
-const VersionSummary = z.object({
-  version: z.number(),
-  versionId: z.number(),
-  title: z.string(),
-  createdAt: z.string(),
-});
-
-const Finding = z.object({
-  level: z.enum(['error', 'warning']),
-  code: z.string(),
-  message: z.string(),
-  language: z.string().optional(),
-  block: z.number().optional(),
-  field: z.string().optional(),
-});
+import { Bulletin, BulletinSummary, BulletinVersion, BulletinVersionSummary, Checks } from './schemas.js';
 
 const PreviewQuery = z.strictObject({
   lang: LanguageCode.optional().describe(
@@ -122,7 +92,7 @@ export function bulletinRoutes(bulletins: BulletinStore, previews: BulletinPrevi
       role: 'editor',
       summary: 'List the saved versions, newest first',
       params: idParams,
-      response: z.object({ data: z.array(VersionSummary) }),
+      response: z.object({ data: z.array(BulletinVersionSummary) }),
       handler: async ({ params }) => ({ data: await bulletins.versions(params.id) }),
     }),
     defineRoute({
@@ -132,7 +102,7 @@ export function bulletinRoutes(bulletins: BulletinStore, previews: BulletinPrevi
       role: 'editor',
       summary: 'Get one saved version and its document',
       params: idParams.extend({ versionId: z.coerce.number().int().positive('must be a positive integer') }),
-      response: VersionSummary.extend({ document: BulletinDocument }),
+      response: BulletinVersion,
       handler: ({ params }) => bulletins.versionOf(params.id, params.versionId),
     }),
     defineRoute({
@@ -182,7 +152,7 @@ export function bulletinRoutes(bulletins: BulletinStore, previews: BulletinPrevi
       role: 'editor',
       summary: 'Pre-send checks: errors block sending, warnings do not',
       params: idParams,
-      response: z.object({ ok: z.boolean(), findings: z.array(Finding) }),
+      response: Checks,
       handler: async ({ params }) => {
         const findings = await previews.checks((await bulletins.get(params.id)).document);
         return { ok: !findings.some((f) => f.level === 'error'), findings };

@@ -18,7 +18,8 @@ export interface RouteInput<P, Q, B> {
   res: Response;
 }
 
-export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
+/** A route as declared: `R` is what its response schema gives, and what the handler must return. */
+export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
   method: Method;
   /** Express path under /api, e.g. "/subscribers/:id". */
   path: string;
@@ -29,18 +30,22 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
-  /** For the OpenAPI document only. */
-  response?: z.ZodType;
+  /** The JSON answer: the handler's return type, the OpenAPI document's schema, what the contract test checks. */
+  response?: z.ZodType<R>;
   /** Request and response content types other than JSON (CSV routes read and write the stream themselves). */
   requestContentType?: string;
   responseContentType?: string;
   /** Status of a successful answer; 204 sends no body. */
   status?: number;
-  /** Returns the JSON body, or undefined when it wrote the response itself. */
-  handler(input: RouteInput<P, Q, B>): Promise<unknown>;
+  /** Returns the JSON body, or undefined when it wrote the response itself (CSV, events) or there is none (204). */
+  handler(input: RouteInput<P, Q, B>): Promise<NoInfer<R> | undefined>;
 }
 
-export function defineRoute<P = unknown, Q = unknown, B = unknown>(spec: RouteSpec<P, Q, B>): RouteSpec {
+/**
+ * R comes from the response schema alone (NoInfer keeps the handler from widening it), so a
+ * handler that returns another shape does not compile; without a schema R is void: no JSON body.
+ */
+export function defineRoute<P = unknown, Q = unknown, B = unknown, R = void>(spec: RouteSpec<P, Q, B, R>): RouteSpec {
   return spec as RouteSpec;
 }
 

@@ -5,34 +5,12 @@ import { z } from 'zod';
 import { languageName } from '../audience/languages.js';
 import { blockTexts, blockUrls, type TextField, type UrlField } from '../bulletins/block-fields.js';
 import type { Block, BulletinDocument } from '../bulletins/document.js';
+import type { Finding } from '../bulletins/schemas.js';
 import { isSafeHref, markdownLinks } from './markdown.js';
 import type { CompiledBulletin, ThemeContext } from './render.js';
 import { isKnownField, placeholderFields } from './template.js';
 
-export interface Finding {
-  level: 'error' | 'warning';
-  code:
-    | 'untranslated'
-    | 'missing_field'
-    | 'invalid_field'
-    | 'unknown_merge_field'
-    | 'missing_alt'
-    | 'empty_link'
-    | 'incomplete_link'
-    | 'insecure_link'
-    | 'unsafe_link'
-    | 'html_too_large'
-    | 'subject_empty'
-    | 'subject_too_long'
-    | 'no_postal_address'
-    | 'insecure_public_url'
-    | 'mjml_invalid'
-    | 'unknown_topic';
-  message: string;
-  language?: string;
-  block?: number;
-  field?: string;
-}
+export type { Finding };
 
 /** Gmail hides everything past 102 KB of HTML behind "[Message clipped]", footer included. */
 export const GMAIL_CLIP_BYTES = 102 * 1024;

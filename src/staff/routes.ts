@@ -5,11 +5,11 @@ import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
 import { AppError } from '../http/app-error.js';
 import {
   CreatedToken,
-  SessionStaff,
+  Me,
   StaffInput,
   StaffMember,
   StaffPatch,
-  StaffRole,
+  TestAddressesAnswer,
   TestAddressesInput,
   TokenInfo,
   TokenInput,
@@ -117,8 +117,6 @@ export function tokenRoutes(staff: StaffStore): RouteSpec[] {
   ];
 }
 
-const TokenSelf = z.object({ kind: z.literal('token'), name: z.string(), role: StaffRole });
-
 export function meRoutes(staff: StaffStore): RouteSpec[] {
   const tag = 'me';
   return [
@@ -128,9 +126,9 @@ export function meRoutes(staff: StaffStore): RouteSpec[] {
       tag,
       role: 'editor',
       summary: 'Who is asking: the signed-in staff member, or the API token',
-      response: z.union([SessionStaff, TokenSelf]),
+      response: Me,
       handler: async ({ auth }) => {
-        if (auth.kind === 'token') return { kind: 'token', name: auth.name, role: auth.role };
+        if (auth.kind === 'token') return { kind: 'token' as const, name: auth.name, role: auth.role };
         return sessionStaff(await signedIn(staff, auth.staffId));
       },
     }),
@@ -141,7 +139,7 @@ export function meRoutes(staff: StaffStore): RouteSpec[] {
       role: 'editor',
       summary: 'Replace the addresses your test copies go to (signed-in staff only)',
       body: TestAddressesInput,
-      response: z.object({ testAddresses: z.array(z.string()) }),
+      response: TestAddressesAnswer,
       handler: async ({ auth, body }) => {
         if (auth.kind !== 'session') {
           throw new AppError(

@@ -1,10 +1,13 @@
-// Staff accounts, sign-in and API tokens: input and output shapes; types come from these, and so
+// Staff accounts, sign-in and API tokens: input and output shapes, the one contract of these
+// routes. Stores, routes and the staff app (with `import type`) take their types from here, and so
 // does the OpenAPI document.
 import { z } from 'zod';
 import { Email } from '../audience/schemas.js';
 import { STAFF_ROLES } from '../db/schema.js';
 
+/** The values themselves are the database's (src/db/schema.ts), which the staff app reads without zod. */
 export const StaffRole = z.enum(STAFF_ROLES);
+export type StaffRole = z.infer<typeof StaffRole>;
 
 /** scrypt over a megabyte of "password" would be a cheap way to burn our CPU: cap it. */
 export const Password = z
@@ -25,7 +28,23 @@ export const SessionStaff = z.object({
 });
 export type SessionStaff = z.infer<typeof SessionStaff>;
 
-export const SessionAnswer = z.object({ staff: SessionStaff, csrfToken: z.string() });
+/** GET /api/session, and a sign-in or setup: who is signed in, and the token every change must send. */
+export const SessionAnswer = z.object({
+  staff: SessionStaff,
+  csrfToken: z.string(),
+  mailViewer: z
+    .string()
+    .optional()
+    .describe("The development mail viewer's path, when there is one (never in production)"),
+});
+export type SessionAnswer = z.infer<typeof SessionAnswer>;
+
+/** GET /api/me with an API token. */
+export const TokenSelf = z.object({ kind: z.literal('token'), name: z.string(), role: StaffRole });
+
+/** GET /api/me: the signed-in staff member, or the API token. */
+export const Me = z.union([SessionStaff, TokenSelf]);
+export type Me = z.infer<typeof Me>;
 
 export const SignInInput = z.strictObject({
   // Not validated as an address: a typo must answer like any wrong email, not name the field.
@@ -76,5 +95,9 @@ export type TokenInfo = z.infer<typeof TokenInfo>;
 
 /** Answered once, when the token is made: the token itself is never stored. */
 export const CreatedToken = z.object({ id: z.number().int(), name: z.string(), role: StaffRole, token: z.string() });
+export type CreatedToken = z.infer<typeof CreatedToken>;
 
 export const TestAddressesInput = z.strictObject({ addresses: TestAddresses });
+
+export const TestAddressesAnswer = z.object({ testAddresses: z.array(z.string()) });
+export type TestAddressesAnswer = z.infer<typeof TestAddressesAnswer>;

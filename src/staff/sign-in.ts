@@ -12,7 +12,7 @@ import { AppError } from '../http/app-error.js';
 import { CSRF_HEADER } from '../http/auth.js';
 import { clearSessionCookie, sessionToken, setSessionCookie } from '../http/session-cookie.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import { SetupInput, SignInInput, type SessionStaff } from './schemas.js';
+import { SetupInput, SignInInput, type SessionAnswer, type SessionStaff } from './schemas.js';
 import type { SessionStore } from './sessions.js';
 import { setupCodeMatches } from './setup-code.js';
 import type { StaffStore, StaffUser } from './staff-store.js';
@@ -163,11 +163,7 @@ export function signInRouter(deps: SignInDeps): Router {
   return router;
 }
 
-function sessionAnswer(
-  deps: SignInDeps,
-  user: StaffUser,
-  token: string,
-): { staff: SessionStaff; csrfToken: string; mailViewer?: string } {
+function sessionAnswer(deps: SignInDeps, user: StaffUser, token: string): SessionAnswer {
   return {
     staff: sessionStaff(user),
     csrfToken: deps.sessions.csrfToken(token),

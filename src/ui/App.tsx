@@ -1,8 +1,9 @@
 // The staff web app: the frame (navigation, who is signed in) and which screen each path shows.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { StaffRole } from '../staff/schemas';
 import { PageHeader } from './components';
 import { BASE, Link, matchPath, Redirect, useLocation } from './router';
-import { useSession, useStaff, type Role } from './session';
+import { useSession, useStaff } from './session';
 import { SignIn } from './SignIn';
 import { Setup } from './Setup';
 import { BulletinList } from './bulletins/BulletinList';
@@ -20,7 +21,7 @@ import { StaffAccounts } from './settings/StaffAccounts';
 
 interface Screen {
   pattern: string;
-  role: Role;
+  role: StaffRole;
   render(params: Record<string, string>): ReactNode;
 }
 
@@ -72,7 +73,7 @@ function CurrentScreen({ path }: { path: string }) {
   return <PageHeader title="Nothing here" back={<Link to={`${BASE}/bulletins`}>Back to bulletins</Link>} />;
 }
 
-const NAV: { to: string; label: string; role: Role }[] = [
+const NAV: { to: string; label: string; role: StaffRole }[] = [
   { to: '/bulletins', label: 'Bulletins', role: 'editor' },
   { to: '/campaigns', label: 'Sends', role: 'editor' },
   { to: '/subscribers', label: 'Subscribers', role: 'editor' },

@@ -1,28 +1,13 @@
 // Who is signed in. The session lives in an httpOnly cookie; the app only keeps the staff member
 // and the CSRF token the server gave with it.
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import type { SessionAnswer, SessionStaff } from '../staff/schemas';
 import { api, ApiError, setCsrfToken } from './api';
-
-export type Role = 'admin' | 'editor';
-
-export interface Staff {
-  id: number;
-  email: string;
-  role: Role;
-  testAddresses: string[];
-}
-
-interface SessionAnswer {
-  staff: Staff;
-  csrfToken: string;
-  /** The development mail viewer's path, when this server has one (never in production). */
-  mailViewer?: string;
-}
 
 type SessionState =
   | { status: 'loading' }
   | { status: 'signed-out'; setupRequired: boolean }
-  | { status: 'signed-in'; staff: Staff; mailViewer?: string };
+  | { status: 'signed-in'; staff: SessionStaff; mailViewer?: string };
 
 interface SessionContext {
   state: SessionState;
@@ -30,7 +15,7 @@ interface SessionContext {
   signedIn(answer: SessionAnswer): void;
   signOut(): Promise<void>;
   /** Replaces what the app knows of the signed-in staff member (after changing their test addresses, say). */
-  update(staff: Staff): void;
+  update(staff: SessionStaff): void;
 }
 
 const Context = createContext<SessionContext | null>(null);
@@ -63,7 +48,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const update = useCallback(
-    (staff: Staff) => setState((state) => (state.status === 'signed-in' ? { ...state, staff } : state)),
+    (staff: SessionStaff) => setState((state) => (state.status === 'signed-in' ? { ...state, staff } : state)),
     [],
   );
 
@@ -83,7 +68,7 @@ export function useMailViewer(): string | undefined {
 }
 
 /** The signed-in staff member; screens behind sign-in only. */
-export function useStaff(): Staff {
+export function useStaff(): SessionStaff {
   const { state } = useSession();
   if (state.status !== 'signed-in') throw new Error('useStaff on a signed-out screen');
   return state.staff;

@@ -3,12 +3,8 @@
 // (exclusionReason) must give each one the reason a plain reading of docs/audience.md gives.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AudienceStore,
-  audienceQuery,
-  EXCLUSION_REASONS,
-  type ExclusionReason,
-} from '../../src/audience/audience-store.js';
+import { AudienceStore, audienceQuery } from '../../src/audience/audience-store.js';
+import { EXCLUSION_REASONS, type ExclusionReason } from '../../src/audience/exclusion-reasons.js';
 import { SuppressionList } from '../../src/audience/suppressions.js';
 import { nowIso, SUBSCRIBER_STATUSES, type SubscriberStatus } from '../../src/db/schema.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';

@@ -1,8 +1,9 @@
 // What the bulletin has besides its blocks: title, languages, topic, subject and preheader.
 import { useId, useState } from 'react';
+import type { Topic } from '../../audience/schemas';
 import { Dialog, Field, LANGUAGE_NAMES, languageName } from '../components';
 import { useApi } from '../hooks';
-import { topicName, type Topic } from '../subscribers/fields';
+import { topicName } from '../subscribers/fields';
 import { LocalisedInput, TextInput } from './fields';
 import { fieldId, FIELD_LABELS, optionalText, withoutLanguage, type BulletinDocument } from './model';
 

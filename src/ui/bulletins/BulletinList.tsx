@@ -16,18 +16,8 @@ import {
 import type { CampaignListItem as Campaign } from '../campaigns/campaign-types';
 import { useAction, useApi } from '../hooks';
 import { BASE, Link, navigate, useTitle } from '../router';
-import type { Bulletin, BulletinDocument } from './model';
+import type { Bulletin, BulletinDocument, BulletinSummary } from './model';
 import './bulletin-list.css';
-
-interface BulletinSummary {
-  id: number;
-  title: string;
-  version: number;
-  languages: string[];
-  blocks: number;
-  createdAt: string;
-  updatedAt: string;
-}
 
 const EMPTY_BULLETIN: BulletinDocument = {
   version: 1,

@@ -4,17 +4,12 @@ import { useId } from 'react';
 import { ErrorNotice } from '../components';
 import { BASE, Link } from '../router';
 import { useStaff } from '../session';
-import { describeFinding, type BulletinDocument, type Finding } from './model';
+import { describeFinding, type BulletinDocument, type Checks } from './model';
 
 const listFormat = new Intl.ListFormat('en');
 /** "Block 9", "Blocks 8 and 9", from block numbers (counted from 1). */
 export const blockNumbers = (numbers: number[]) =>
   `${numbers.length === 1 ? 'Block' : 'Blocks'} ${listFormat.format(numbers.map(String))}`;
-
-export interface Checks {
-  ok: boolean;
-  findings: Finding[];
-}
 
 export function ChecksPanel({
   id,

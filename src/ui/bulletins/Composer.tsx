@@ -9,10 +9,19 @@ import { BASE, Link, navigate, useLeaveGuard, useTitle } from '../router';
 import { BlockList, Palette, type BlockActions } from './BlockList';
 import { BulletinFields } from './BulletinFields';
 import { SendList, useBulletinSends } from './BulletinSends';
-import { blockNumbers, ChecksPanel, type Checks } from './ChecksPanel';
+import { blockNumbers, ChecksPanel } from './ChecksPanel';
 import { COMPOSER_SECTIONS, ComposerJumps } from './ComposerJumps';
 import { ComposerFieldsContext } from './fields';
-import { blockLabel, describePath, fieldId, focusField, type BlockType, type Bulletin, type Finding } from './model';
+import {
+  blockLabel,
+  describePath,
+  fieldId,
+  focusField,
+  type BlockType,
+  type Bulletin,
+  type Checks,
+  type Finding,
+} from './model';
 import { PreviewPane } from './PreviewPane';
 import { TestSendDialog } from './TestSendDialog';
 import { useDraft, type Saved, type SaveStatus as Status } from './useDraft';

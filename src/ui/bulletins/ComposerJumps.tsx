@@ -1,7 +1,7 @@
 // Where the composer is one column (a phone, a narrow window), the checks and preview come after
 // every block: this bar stays at the top of the screen and goes to them, and back to the blocks.
 import type { MouseEvent } from 'react';
-import type { Checks } from './ChecksPanel';
+import type { Checks } from './model';
 
 /** The ids of the sections the bar goes to. */
 export const COMPOSER_SECTIONS = {

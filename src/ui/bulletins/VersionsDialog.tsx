@@ -3,14 +3,7 @@ import { useState } from 'react';
 import { api, errorMessage } from '../api';
 import { Badge, Dialog, ErrorNotice, formatDate, Loading } from '../components';
 import { useApi } from '../hooks';
-import type { BulletinDocument } from './model';
-
-interface Version {
-  version: number;
-  versionId: number;
-  title: string;
-  createdAt: string;
-}
+import type { BulletinDocument, BulletinVersion, BulletinVersionSummary } from './model';
 
 export function VersionsDialog({
   open,
@@ -52,15 +45,15 @@ function VersionList({
   sentVersionIds: ReadonlySet<number>;
   onRestore(document: BulletinDocument, version: number): void;
 }) {
-  const versions = useApi<{ data: Version[] }>(`/api/bulletins/${bulletinId}/versions`);
+  const versions = useApi<{ data: BulletinVersionSummary[] }>(`/api/bulletins/${bulletinId}/versions`);
   const [restoring, setRestoring] = useState<number>();
   const [error, setError] = useState<string>();
 
-  const restore = async (version: Version) => {
+  const restore = async (version: BulletinVersionSummary) => {
     setRestoring(version.version);
     setError(undefined);
     try {
-      const { document } = await api<{ document: BulletinDocument }>(
+      const { document } = await api<BulletinVersion>(
         'GET',
         `/api/bulletins/${bulletinId}/versions/${version.versionId}`,
       );

@@ -2,23 +2,19 @@
 // the DOM ids that tie a server issue or a pre-send finding to the control it is about.
 import { blockTexts } from '../../bulletins/block-fields';
 import type { Block, BlockType, BulletinDocument, Localised } from '../../bulletins/document';
+import type {
+  Bulletin,
+  BulletinSummary,
+  BulletinVersion,
+  BulletinVersionSummary,
+  Checks,
+  Finding,
+} from '../../bulletins/schemas';
 import { languageName } from '../components';
 
 export type { Block, BlockType, BulletinDocument, Localised };
-import type { Finding } from '../campaigns/campaign-types';
-export type { Finding };
+export type { Bulletin, BulletinSummary, BulletinVersion, BulletinVersionSummary, Checks, Finding };
 export { blockSummary } from './block-summary';
-
-/** A bulletin as GET/PUT /api/bulletins/:id answer it. */
-export interface Bulletin {
-  id: number;
-  title: string;
-  version: number;
-  versionId: number;
-  document: BulletinDocument;
-  createdAt: string;
-  updatedAt: string;
-}
 
 export const BLOCK_TYPES: { type: BlockType; label: string; description: string }[] = [
   { type: 'announcement', label: 'Announcement', description: 'Heading, text, an image and a link' },
@@ -128,7 +124,10 @@ export function describePath(document: BulletinDocument, path: string | undefine
  * A finding in words: where it is ("Block 5 (Image) · Alt text (Spanish)", or only the language; none
  * for the whole bulletin) and what, without the path its message starts with ("blocks[4].alt: …").
  */
-export function describeFinding(document: BulletinDocument, finding: Finding): { where?: string; message: string } {
+export function describeFinding(
+  document: BulletinDocument,
+  finding: Pick<Finding, 'message' | 'field' | 'language'>,
+): { where?: string; message: string } {
   const { field, language } = finding;
   const message =
     field && finding.message.startsWith(`${field}: `) ? finding.message.slice(field.length + 2) : finding.message;

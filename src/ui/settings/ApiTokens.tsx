@@ -5,24 +5,9 @@ import { api } from '../api';
 import { ConfirmDialog, ErrorNotice, Field, formatDate, Loading, Notice, PageHeader } from '../components';
 import { submitTo, useAction, useApi } from '../hooks';
 import { useTitle } from '../router';
-import type { Role } from '../session';
+import type { CreatedToken, StaffRole, TokenInfo } from '../../staff/schemas';
 import { ROLE_HINTS, ROLES } from './roles';
 import './settings.css';
-
-interface TokenInfo {
-  id: number;
-  name: string;
-  role: Role;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
-
-interface CreatedToken {
-  id: number;
-  name: string;
-  role: Role;
-  token: string;
-}
 
 export function ApiTokens() {
   useTitle('API tokens');
@@ -114,7 +99,7 @@ export function ApiTokens() {
 
 function NewToken({ onCreated }: { onCreated(token: CreatedToken): void }) {
   const [name, setName] = useState('');
-  const [role, setRole] = useState<Role>('editor');
+  const [role, setRole] = useState<StaffRole>('editor');
   const create = useAction(async () => {
     onCreated(await api<CreatedToken>('POST', '/api/tokens', { name, role }));
     setName('');
@@ -128,7 +113,7 @@ function NewToken({ onCreated }: { onCreated(token: CreatedToken): void }) {
         <input required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
       </Field>
       <Field label="Token role" hint={ROLE_HINTS[role]}>
-        <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+        <select value={role} onChange={(e) => setRole(e.target.value as StaffRole)}>
           {ROLES.map((r) => (
             <option key={r} value={r}>
               {r === 'admin' ? 'Admin' : 'Editor'}

@@ -1,21 +1,11 @@
 // The organisation's settings: who sends, from where, in what colours. Every bulletin reads them.
 import { useEffect, useState } from 'react';
+import type { Settings as OrganisationSettings } from '../../settings/settings';
 import { api } from '../api';
 import { ErrorNotice, Field, LanguageOptions, Loading, Notice, PageHeader } from '../components';
 import { submitTo, useAction, useApi } from '../hooks';
 import { useTitle } from '../router';
 import './settings.css';
-
-interface OrganisationSettings {
-  organisationName: string;
-  postalAddress: string;
-  logoUrl: string;
-  senderName: string;
-  senderEmail: string;
-  replyTo: string;
-  defaultLanguage: string;
-  brandColor: string;
-}
 
 const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
 

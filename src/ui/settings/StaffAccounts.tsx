@@ -1,21 +1,14 @@
 // Staff accounts (admins): who may sign in and with what role; add, change role, set a new
 // password, delete. The server keeps at least one admin and refuses to delete your own account.
 import { useState } from 'react';
+import type { StaffMember, StaffRole } from '../../staff/schemas';
 import { api } from '../api';
 import { ConfirmDialog, Dialog, ErrorNotice, Field, formatDate, Loading, Notice, PageHeader } from '../components';
 import { submitTo, useAction, useApi } from '../hooks';
 import { useTitle } from '../router';
-import { useSession, useStaff, type Role } from '../session';
+import { useSession, useStaff } from '../session';
 import { ROLE_HINTS, ROLES } from './roles';
 import './settings.css';
-
-interface StaffMember {
-  id: number;
-  email: string;
-  role: Role;
-  createdAt: string;
-  lastSignInAt?: string;
-}
 
 type Action =
   | { kind: 'add' }
@@ -31,7 +24,7 @@ export function StaffAccounts() {
   const [action, setAction] = useState<Action>(null);
   const [done, setDone] = useState<string>();
 
-  const changeRole = useAction(async (member: StaffMember, role: Role) => {
+  const changeRole = useAction(async (member: StaffMember, role: StaffRole) => {
     setDone(undefined);
     // The dialog that asked (making yourself an editor) closes either way; an error shows above the table.
     await api('PATCH', `/api/staff/${member.id}`, { role }).finally(() => setAction(null));
@@ -88,7 +81,7 @@ export function StaffAccounts() {
                       aria-label={`Role of ${member.email}`}
                       value={member.role}
                       onChange={(e) => {
-                        const role = e.target.value as Role;
+                        const role = e.target.value as StaffRole;
                         if (member.id === me.id && role === 'editor') setAction({ kind: 'demote-self', member });
                         else void changeRole.run(member, role);
                       }}
@@ -165,7 +158,7 @@ export function StaffAccounts() {
 function AddStaffDialog({ onClose, onAdded }: { onClose(): void; onAdded(member: StaffMember): void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [role, setRole] = useState<Role>('editor');
+  const [role, setRole] = useState<StaffRole>('editor');
   const add = useAction(async () => onAdded(await api<StaffMember>('POST', '/api/staff', { email, password, role })));
 
   return (

@@ -1,7 +1,7 @@
 // CSV import: the columns it reads, the consent question, an upload with its progress, and the
 // report with a line for each row that was not imported.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { ImportReport } from '../../audience/csv-import';
+import type { ImportReport } from '../../audience/schemas';
 import { upload } from '../api';
 import { ErrorNotice, Field, formatNumber, Notice, PageHeader } from '../components';
 import { BASE, Link, useTitle } from '../router';

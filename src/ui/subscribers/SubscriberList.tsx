@@ -1,6 +1,8 @@
 // Subscribers: search and filter (kept in the address, so going back to the list finds it as it
 // was), a page at a time; add one, import a CSV file, export what the filters select.
 import { useState, type FormEvent } from 'react';
+import type { Subscriber, SubscriberPage, Topic } from '../../audience/schemas';
+import { SUBSCRIBER_STATUSES } from '../../db/schema';
 import { api } from '../api';
 import {
   Badge,
@@ -18,27 +20,12 @@ import {
 import { submitTo, useAction, useApi, useDebounced } from '../hooks';
 import { BASE, Link, navigate, useLocation, useTitle } from '../router';
 import { useStaff } from '../session';
-import {
-  issuesUnder,
-  splitList,
-  SUBSCRIBER_STATUSES,
-  topicName,
-  TopicChoices,
-  type Subscriber,
-  type Topic,
-} from './fields';
+import { issuesUnder, splitList, topicName, TopicChoices } from './fields';
 import './subscribers.css';
 
 const PER_PAGE = 50;
 const FILTERS = ['email', 'status', 'topic', 'language', 'tag'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
-
-interface SubscriberPage {
-  data: Subscriber[];
-  total: number;
-  page: number;
-  perPage: number;
-}
 
 export function SubscriberList() {
   useTitle('Subscribers');

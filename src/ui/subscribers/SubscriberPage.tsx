@@ -1,5 +1,7 @@
 // One subscriber: their details to edit, their consent history, and erasure (admins).
 import { useEffect, useState } from 'react';
+import type { ConsentEvent, Subscriber, SubscriberStatus, SubscriberWithConsent, Topic } from '../../audience/schemas';
+import { SUBSCRIBER_STATUSES } from '../../db/schema';
 import { api } from '../api';
 import {
   Badge,
@@ -16,26 +18,8 @@ import {
 import { submitTo, useAction, useApi } from '../hooks';
 import { BASE, Link, navigate, useTitle } from '../router';
 import { useStaff } from '../session';
-import {
-  issuesUnder,
-  splitList,
-  SUBSCRIBER_STATUSES,
-  TopicChoices,
-  type Subscriber,
-  type SubscriberStatus,
-  type Topic,
-} from './fields';
+import { issuesUnder, splitList, TopicChoices } from './fields';
 import './subscribers.css';
-
-interface ConsentEvent {
-  event: string;
-  source: string;
-  language: string | null;
-  campaignId: number | null;
-  at: string;
-}
-
-type SubscriberWithConsent = Subscriber & { consent: ConsentEvent[] };
 
 export function SubscriberPage({ id }: { id: number }) {
   const staff = useStaff();

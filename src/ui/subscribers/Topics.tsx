@@ -1,11 +1,12 @@
 // Topics: what people subscribe to, named in English and Spanish side by side. Admins change them.
 import { useState } from 'react';
+import type { Topic } from '../../audience/schemas';
 import { api } from '../api';
 import { ConfirmDialog, Dialog, ErrorNotice, Field, formatNumber, Loading, Notice, PageHeader } from '../components';
 import { submitTo, useAction, useApi } from '../hooks';
 import { BASE, Link, useTitle } from '../router';
 import { useStaff } from '../session';
-import { issuesUnder, topicName, type Topic } from './fields';
+import { issuesUnder, topicName } from './fields';
 import './subscribers.css';
 
 /** The two languages every bulletin is written in; a topic's other languages are kept as they are. */

@@ -1,32 +1,11 @@
-// What the subscriber and topic screens share: their shapes, topic names, the topic checkboxes,
-// and the server's messages about a field and the values inside it.
+// What the subscriber and topic screens share: topic names, the topic checkboxes, and the
+// server's messages about a field and the values inside it. Their shapes are the audience
+// contract's (src/audience/schemas.ts).
+import type { Topic } from '../../audience/schemas';
 import { ApiError } from '../api';
 
-export interface Topic {
-  key: string;
-  name: Record<string, string>;
-  description: Record<string, string>;
-  public: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'bounced', 'complained'] as const;
-export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
-
-export interface Subscriber {
-  id: number;
-  email: string;
-  name: string;
-  language: string;
-  status: SubscriberStatus;
-  topics: string[];
-  tags: string[];
-  attributes: Record<string, unknown>;
-  pausedUntil: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** For the campaign screens, which still read the type from here. */
+export type { Topic };
 
 /** A topic as staff read it: its English name, else any name it has, else its key. */
 export function topicName(topic: Topic): string {

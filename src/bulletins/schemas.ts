@@ -1,0 +1,64 @@
+// What the bulletins API answers: a bulletin, its summary in lists, its versions and its pre-send
+// checks. The store, the routes, the checks and the staff app (with `import type`) take their types
+// from here, and so does the OpenAPI document. The document itself is in document.ts.
+import { z } from 'zod';
+import { BulletinDocument } from './document.js';
+
+export const Bulletin = z.object({
+  id: z.number(),
+  title: z.string(),
+  version: z.number(),
+  versionId: z.number().describe('Id of the stored version, the thing a send pins'),
+  document: BulletinDocument,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Bulletin = z.infer<typeof Bulletin>;
+
+export const BulletinSummary = Bulletin.omit({ document: true, versionId: true }).extend({
+  languages: z.array(z.string()).describe("The current version's languages"),
+  blocks: z.number().describe('How many blocks the current version has'),
+});
+export type BulletinSummary = z.infer<typeof BulletinSummary>;
+
+export const BulletinVersionSummary = z.object({
+  version: z.number(),
+  versionId: z.number(),
+  title: z.string(),
+  createdAt: z.string(),
+});
+export type BulletinVersionSummary = z.infer<typeof BulletinVersionSummary>;
+
+export const BulletinVersion = BulletinVersionSummary.extend({ document: BulletinDocument });
+export type BulletinVersion = z.infer<typeof BulletinVersion>;
+
+/** What a pre-send check found (src/render/checks.ts): an error blocks sending, a warning does not. */
+export const Finding = z.object({
+  level: z.enum(['error', 'warning']),
+  code: z.enum([
+    'untranslated',
+    'missing_field',
+    'invalid_field',
+    'unknown_merge_field',
+    'missing_alt',
+    'empty_link',
+    'incomplete_link',
+    'insecure_link',
+    'unsafe_link',
+    'html_too_large',
+    'subject_empty',
+    'subject_too_long',
+    'no_postal_address',
+    'insecure_public_url',
+    'mjml_invalid',
+    'unknown_topic',
+  ]),
+  message: z.string(),
+  language: z.string().optional(),
+  block: z.number().optional(),
+  field: z.string().optional(),
+});
+export type Finding = z.infer<typeof Finding>;
+
+export const Checks = z.object({ ok: z.boolean(), findings: z.array(Finding) });
+export type Checks = z.infer<typeof Checks>;
