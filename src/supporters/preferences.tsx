@@ -9,7 +9,8 @@ import type { LinkSigner } from '../signed-links.js';
 import { PageLanguageChoice, pageLanguage } from './language.js';
 import { pageContext } from './page-context.js';
 import type { LinkedSubscriber, SupporterStore } from './supporter-store.js';
-import { InvalidPreferencesLinkPage, PreferencesPage, type PreferencesNotice } from './views/preferences.js';
+import { NoticePage } from './views/page.js';
+import { PreferencesPage, type PreferencesNotice } from './views/preferences.js';
 import { sendPage } from './views/render-page.js';
 
 const Choice = z.object({
@@ -98,5 +99,6 @@ async function preferencesPage(
 
 async function sendInvalid(deps: PreferencesDeps, req: Request, res: Response): Promise<void> {
   const context = await pageContext(deps.settings, req, { fallback: FALLBACK });
-  sendPage(res, 400, <InvalidPreferencesLinkPage context={context} />);
+  const w = context.words.preferences;
+  sendPage(res, 400, <NoticePage context={context} title={w.invalid} text={w.invalidText} />);
 }

@@ -20,15 +20,9 @@ import { pageContext } from './page-context.js';
 import { FIELDS, type FormState, HONEYPOT, submitted, subscribeForm } from './subscribe-form.js';
 import type { ConfirmationTarget, SubscriptionStore } from './subscription-store.js';
 import type { LinkedSubscriber, SupporterStore } from './supporter-store.js';
+import { NoticePage } from './views/page.js';
 import { sendPage } from './views/render-page.js';
-import {
-  CheckEmailPage,
-  ConfirmPage,
-  type LinkAnswer,
-  LinkAnswerPage,
-  NoticePage,
-  SubscribePage,
-} from './views/subscribe.js';
+import { CheckEmailPage, ConfirmPage, type LinkAnswer, LinkAnswerPage, SubscribePage } from './views/subscribe.js';
 
 /** A confirmation link works this long. */
 const CONFIRMATION_LIFETIME_SECONDS = 7 * 24 * 3600;

@@ -31,6 +31,16 @@ export function Page(props: {
   );
 }
 
+/** A heading and one paragraph: too many attempts, a new link sent, a link that does not work. */
+export function NoticePage(props: { context: PageContext; title: string; text: string }) {
+  return (
+    <Page context={props.context} title={props.title}>
+      <h1>{props.title}</h1>
+      <p>{props.text}</p>
+    </Page>
+  );
+}
+
 /** `brand` is a #rrggbb colour: the settings' schema admits nothing else. */
 function styleSheet(brand: string): string {
   return `

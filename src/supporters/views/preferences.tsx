@@ -1,5 +1,5 @@
 // The preference centre: topics, language, a pause, or leaving everything, for the subscriber a
-// signed link names; and the answer to a link that does not work.
+// signed link names.
 import type { PageContext } from '../page-context.js';
 import type { LinkedSubscriber, PublicTopic } from '../supporter-store.js';
 import { Page } from './page.js';
@@ -94,14 +94,4 @@ function statusText(
   if (unsubscribed) return w.unsubscribed;
   if (notice === 'saved') return w.saved;
   return '';
-}
-
-export function InvalidPreferencesLinkPage(props: { context: PageContext }) {
-  const w = props.context.words.preferences;
-  return (
-    <Page context={props.context} title={w.invalid}>
-      <h1>{w.invalid}</h1>
-      <p>{w.invalidText}</p>
-    </Page>
-  );
 }

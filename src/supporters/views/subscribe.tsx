@@ -133,16 +133,6 @@ export function CheckEmailPage(props: { context: PageContext }) {
   );
 }
 
-/** A heading and one paragraph: too many attempts, a new link sent. */
-export function NoticePage(props: { context: PageContext; title: string; text: string }) {
-  return (
-    <Page context={props.context} title={props.title}>
-      <h1>{props.title}</h1>
-      <p>{props.text}</p>
-    </Page>
-  );
-}
-
 /** The button a pending, unexpired link shows: mail scanners follow links, so GET confirms nothing. */
 export function ConfirmPage(props: { context: PageContext; email: string }) {
   const { context } = props;
