@@ -1,0 +1,129 @@
+// The archive's own pages (the list of sent bulletins, and "not found") and the bar above an
+// archived bulletin, which is the only markup placed into the bulletin's HTML.
+import type { PageContext } from '../page-context.js';
+import { wordsLanguage } from '../language.js';
+import { WORDS } from '../words/index.js';
+import { Page } from './page.js';
+import { InOtherLanguage, Joined, LanguageSwitch, otherLanguage } from './parts.js';
+
+/** One sent bulletin in the list, its subject in the page language when it has one. */
+export interface ListedBulletin {
+  href: string;
+  subject: string;
+  /** The subject's language when it is not the page's. */
+  lang?: string;
+  finishedAt: string;
+}
+
+export function ListPage(props: {
+  context: PageContext;
+  bulletins: readonly ListedBulletin[];
+  current: number;
+  pages: number;
+}) {
+  const { context, bulletins, current, pages } = props;
+  const { lang } = context;
+  const w = context.words.archive;
+  const date = new Intl.DateTimeFormat(lang, { dateStyle: 'long' });
+  const pageLink = (n: number, rel: 'prev' | 'next', label: string) => (
+    <a href={`/archive?page=${n}&lang=${lang}`} rel={rel}>
+      {label}
+    </a>
+  );
+  return (
+    <Page context={context} title={w.title}>
+      <LanguageSwitch path={context.path} current={lang} />
+      <h1>{w.title}</h1>
+      <p>{bulletins.length ? w.intro : w.empty}</p>
+      {bulletins.length > 0 && (
+        <ul>
+          {bulletins.map((bulletin) => (
+            <li key={bulletin.href}>
+              <a href={bulletin.href} lang={bulletin.lang}>
+                {bulletin.subject}
+              </a>
+              <br />
+              <time dateTime={bulletin.finishedAt}>{date.format(new Date(bulletin.finishedAt))}</time>
+            </li>
+          ))}
+        </ul>
+      )}
+      {pages > 1 && (
+        <nav aria-label={w.pageOf(current, pages)}>
+          <p>
+            <Joined>
+              {current > 1 && pageLink(current - 1, 'prev', `← ${w.newer}`)}
+              {w.pageOf(current, pages)}
+              {current < pages && pageLink(current + 1, 'next', `${w.older} →`)}
+            </Joined>
+          </p>
+        </nav>
+      )}
+    </Page>
+  );
+}
+
+/** Not found, or a page number that is not one: in the reader's language, then in the other. */
+export function NotFoundPage(props: { context: PageContext }) {
+  const { context } = props;
+  const { lang } = context;
+  const w = context.words.archive;
+  const other = otherLanguage(lang);
+  const o = WORDS[other].archive;
+  return (
+    <Page context={context} title={w.notFound}>
+      <h1>{w.notFound}</h1>
+      <p>{w.notFoundText}</p>
+      <InOtherLanguage lang={other} title={o.notFound} text={o.notFoundText} />
+      <p>
+        <a href={`/archive?lang=${lang}`}>{w.allBulletins}</a> ·{' '}
+        <a href={`/archive?lang=${other}`} lang={other}>
+          {o.allBulletins}
+        </a>
+      </p>
+    </Page>
+  );
+}
+
+/** "← All bulletins · English · Español", in the words of the bulletin's language. */
+export function ReaderBar(props: { slug: string; language: string; languages: readonly string[] }) {
+  const { slug, language, languages } = props;
+  const lang = wordsLanguage(language);
+  const w = WORDS[lang].archive;
+  return (
+    <nav className="archive-bar" aria-label={w.title} lang={lang}>
+      <Joined>
+        <a href={`/archive?lang=${lang}`}>← {w.allBulletins}</a>
+        {languages.length > 1 &&
+          languages.map((l) =>
+            l === language ? (
+              <strong key={l} aria-current="page" lang={l}>
+                {languageName(l)}
+              </strong>
+            ) : (
+              <a key={l} href={`/archive/${slug}?lang=${encodeURIComponent(l)}`} lang={l} hrefLang={l}>
+                {languageName(l)}
+              </a>
+            ),
+          )}
+      </Joined>
+    </nav>
+  );
+}
+
+/** The style of the reader bar, placed into the bulletin's head. */
+export const READER_BAR_STYLE = `
+  .archive-bar {
+    margin: 0; padding: 12px 16px; text-align: center;
+    font: 14px/1.6 -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif; color: #5b5650;
+  }
+  .archive-bar a { color: #5b5650; }
+  .archive-bar a:focus-visible { outline: 3px solid currentColor; outline-offset: 2px; }
+  @media (prefers-color-scheme: dark) { .archive-bar, .archive-bar a { color: #c9c2b9 !important; } }
+`;
+
+/** "English", "Español": each language in its own words. */
+function languageName(code: string): string {
+  const name = new Intl.DisplayNames([code], { type: 'language' }).of(code) ?? code;
+  return name.charAt(0).toLocaleUpperCase(code) + name.slice(1);
+}
