@@ -11,7 +11,8 @@ import { sesWebhookRouter } from './events/routes.js';
 import type { SesEvents } from './events/ses-events.js';
 import { healthHandler, type HealthChecks } from './health.js';
 import { mountRoutes, openApiDocument, type RouteSpec } from './http/api-routes.js';
-import { staffAuth } from './http/auth.js';
+import { staffAuth } from './staff/auth.js';
+import { SESSION_COOKIE } from './staff/session-cookie.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { jsonBody } from './http/storable-input.js';
 import { staffWebApp } from './http/staff-web-app.js';
@@ -96,7 +97,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.mailbox) app.use(MAIL_VIEWER_PATH, mailViewer({ mailbox: deps.mailbox, sessions: stores.sessions }));
 
   const routes = apiRoutes(deps);
-  const openApi = openApiDocument(routes, API_INFO);
+  const openApi = openApiDocument(routes, API_INFO, SESSION_COOKIE);
   const api = express.Router();
   // Public: descriptions of the API and of the bulletin format, no data.
   api.get('/openapi.json', (_req, res) => {

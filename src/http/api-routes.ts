@@ -4,8 +4,17 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { StaffRole } from '../db/schema.js';
 import { AppError } from './app-error.js';
-import { requireRole, type Auth } from './auth.js';
-import { SESSION_COOKIE } from './session-cookie.js';
+
+/** Who is asking: a script with an API token, or a person signed in from a browser. */
+export type Auth =
+  | { kind: 'token'; tokenId: number; name: string; role: StaffRole }
+  | {
+      kind: 'session';
+      staffId: number;
+      email: string;
+      role: StaffRole /** To keep this session when the person's others end. */;
+      sessionToken: string;
+    };
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -84,7 +93,12 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: 'params' | 
 
 export const idParams = z.object({ id: z.coerce.number().int().positive('must be a positive integer') });
 
-export function openApiDocument(routes: readonly RouteSpec[], info: { title: string; version: string }) {
+/** The API's description; `sessionCookie` names the cookie a signed-in browser sends. */
+export function openApiDocument(
+  routes: readonly RouteSpec[],
+  info: { title: string; version: string },
+  sessionCookie: string,
+) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = `/api${route.path.replace(/:(\w+)/g, '{$1}')}`;
@@ -122,7 +136,7 @@ export function openApiDocument(routes: readonly RouteSpec[], info: { title: str
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer' },
-        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        session: { type: 'apiKey', in: 'cookie', name: sessionCookie },
       },
       schemas: {
         Error: {
@@ -181,4 +195,10 @@ function objectParameters(schema: z.ZodType | undefined, where: 'path' | 'query'
     required: where === 'path' || !field.safeParse(undefined).success,
     schema: jsonSchema(field),
   }));
+}
+
+export function requireRole(auth: Auth, role: StaffRole): void {
+  if (role === 'admin' && auth.role !== 'admin') {
+    throw new AppError('forbidden', 'This needs the admin role');
+  }
 }

@@ -4,7 +4,7 @@
 // new tab. The mail holds real subscribers' signed links, so a stranger is sent to sign in.
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { sessionToken } from '../http/session-cookie.js';
+import { sessionToken } from '../staff/session-cookie.js';
 import { escapeHtml } from '../render/html.js';
 import type { SessionStore } from '../staff/sessions.js';
 

@@ -6,7 +6,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import express, { type Request, type Response, type Router } from 'express';
 import helmet from 'helmet';
-import { sessionToken } from '../http/session-cookie.js';
+import { sessionToken } from './session-cookie.js';
 import type { SessionStore } from './sessions.js';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCookies } from '../../src/http/session-cookie.js';
+import { parseCookies } from '../../src/staff/session-cookie.js';
 import { generateSetupCode, setupCodeMatches } from '../../src/staff/setup-code.js';
 
 describe('the Cookie header', () => {

@@ -1,21 +1,10 @@
-// Authentication for /api — an API token, or a staff member's session cookie with its CSRF
-// header for every change — and the role check every route makes.
+// Authentication for /api: an API token, or a staff member's session cookie with its CSRF
+// header for every change. The role check every route makes is in http/api-routes.ts.
 import type { Request, RequestHandler } from 'express';
-import type { StaffRole } from '../db/schema.js';
-import type { StaffUser, TokenOwner } from '../staff/staff-store.js';
-import { AppError } from './app-error.js';
+import { AppError } from '../http/app-error.js';
+import type { Auth } from '../http/api-routes.js';
 import { sessionToken } from './session-cookie.js';
-
-/** Who is asking: a script with an API token, or a person signed in from a browser. */
-export type Auth =
-  | { kind: 'token'; tokenId: number; name: string; role: StaffRole }
-  | {
-      kind: 'session';
-      staffId: number;
-      email: string;
-      role: StaffRole /** To keep this session when the person's others end. */;
-      sessionToken: string;
-    };
+import type { StaffUser, TokenOwner } from './staff-store.js';
 
 export interface TokenVerifier {
   verifyToken(token: string): Promise<TokenOwner | null>;
@@ -58,10 +47,4 @@ async function authenticate(req: Request, deps: { tokens: TokenVerifier; session
     );
   }
   return { kind: 'session', staffId: staff.id, email: staff.email, role: staff.role, sessionToken: token };
-}
-
-export function requireRole(auth: Auth, role: StaffRole): void {
-  if (role === 'admin' && auth.role !== 'admin') {
-    throw new AppError('forbidden', 'This needs the admin role');
-  }
 }

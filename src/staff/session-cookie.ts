@@ -1,7 +1,7 @@
 // The staff session cookie: read from the Cookie header, written httpOnly and SameSite=Lax, and
 // Secure whenever the request came over https or the public address is https.
 import type { Request, Response } from 'express';
-import { SESSION_LIFETIME_MS } from '../staff/sessions.js';
+import { SESSION_LIFETIME_MS } from './sessions.js';
 
 export const SESSION_COOKIE = 'pregon_session';
 
