@@ -139,7 +139,7 @@ export function apiRoutes({ stores, campaigns }: Pick<AppDeps, 'stores' | 'campa
     ...subscriberRoutes(stores.subscribers),
     ...audienceRoutes(stores.audience, stores.segments, stores.suppressions, stores.subscribers),
     ...settingsRoutes(stores.settings),
-    ...bulletinRoutes(stores.bulletins, stores.previews),
+    ...bulletinRoutes(stores.bulletins, stores.renderer),
     ...campaignRoutes(campaigns, stores.campaigns, stores.campaignReports),
     ...staffRoutes(stores.staff, stores.sessions),
     ...tokenRoutes(stores.staff),

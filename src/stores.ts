@@ -6,7 +6,7 @@ import { SubscriberStore } from './audience/subscriber-store.js';
 import { SuppressionList } from './audience/suppressions.js';
 import { TopicStore } from './audience/topic-store.js';
 import { BulletinStore } from './bulletins/bulletin-store.js';
-import { BulletinPreviews } from './bulletins/previews.js';
+import { BulletinRenderer } from './render/bulletin-renderer.js';
 import type { Database } from './db/database.js';
 import { CampaignLinks } from './sending/campaign-links.js';
 import { CampaignReports } from './sending/campaign-reports.js';
@@ -52,7 +52,7 @@ export function createStores(database: Database, options: { appSecret: string; p
     settings,
     bulletins: new BulletinStore(db),
     signer,
-    previews: new BulletinPreviews({ settings, topics, signer, publicUrl: options.publicUrl }),
+    renderer: new BulletinRenderer({ settings, topics, signer, publicUrl: options.publicUrl }),
   };
 }
 

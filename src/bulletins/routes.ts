@@ -6,15 +6,28 @@ import { AppError } from '../http/app-error.js';
 import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
 import type { BulletinStore } from './bulletin-store.js';
 import { BulletinDocument } from './document.js';
-import type { BulletinPreviews } from './previews.js';
-import { Bulletin, BulletinSummary, BulletinVersion, BulletinVersionSummary, Checks } from './schemas.js';
+import {
+  Bulletin,
+  BulletinSummary,
+  BulletinVersion,
+  BulletinVersionSummary,
+  Checks,
+  type Finding,
+  PreviewFormat,
+} from './schemas.js';
+
+/** What the preview and checks routes need of the renderer (src/render/bulletin-renderer.ts). */
+export interface BulletinRendering {
+  preview(doc: BulletinDocument, language: string, format: PreviewFormat): Promise<string>;
+  checks(doc: BulletinDocument): Promise<Finding[]>;
+}
 
 const PreviewQuery = z.strictObject({
   lang: LanguageCode.optional().describe(
     'A language of the bulletin (a code in any case or a name, as LanguageCode reads it); ' +
       'its first language when omitted',
   ),
-  format: z.enum(['html', 'text', 'mjml']).default('html'),
+  format: PreviewFormat.default('html'),
   versionId: z.coerce
     .number()
     .int()
@@ -31,7 +44,7 @@ const PREVIEW_CSP =
   "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; " +
   "frame-ancestors 'self'; form-action 'none'; base-uri 'none'";
 
-export function bulletinRoutes(bulletins: BulletinStore, previews: BulletinPreviews): RouteSpec[] {
+export function bulletinRoutes(bulletins: BulletinStore, renderer: BulletinRendering): RouteSpec[] {
   const tag = 'bulletins';
   return [
     defineRoute({
@@ -140,7 +153,7 @@ export function bulletinRoutes(bulletins: BulletinStore, previews: BulletinPrevi
             { path: 'lang', message: `must be ${languageChoices(document.languages)}, the bulletin's languages` },
           ]);
         }
-        const body = await previews.preview(document, language, query.format);
+        const body = await renderer.preview(document, language, query.format);
         res.set('Content-Security-Policy', PREVIEW_CSP);
         res.type(query.format === 'html' ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8').send(body);
       },
@@ -154,7 +167,7 @@ export function bulletinRoutes(bulletins: BulletinStore, previews: BulletinPrevi
       params: idParams,
       response: Checks,
       handler: async ({ params }) => {
-        const findings = await previews.checks((await bulletins.get(params.id)).document);
+        const findings = await renderer.checks((await bulletins.get(params.id)).document);
         return { ok: !findings.some((f) => f.level === 'error'), findings };
       },
     }),

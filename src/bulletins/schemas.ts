@@ -60,5 +60,9 @@ export const Finding = z.object({
 });
 export type Finding = z.infer<typeof Finding>;
 
+/** A preview as the reader's HTML, the plain-text part, or the MJML source. */
+export const PreviewFormat = z.enum(['html', 'text', 'mjml']);
+export type PreviewFormat = z.infer<typeof PreviewFormat>;
+
 export const Checks = z.object({ ok: z.boolean(), findings: z.array(Finding) });
 export type Checks = z.infer<typeof Checks>;

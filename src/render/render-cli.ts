@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { BulletinDocument } from '../bulletins/document.js';
-import { SAMPLE_RECIPIENT } from '../bulletins/previews.js';
+import { SAMPLE_RECIPIENT } from './bulletin-renderer.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { formatPath } from '../http/app-error.js';
 import { DEFAULT_SETTINGS } from '../settings/settings.js';

@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import type { BulletinStore } from '../bulletins/bulletin-store.js';
 import type { BulletinDocument } from '../bulletins/document.js';
-import type { BulletinPreviews } from '../bulletins/previews.js';
+import type { BulletinRenderer } from '../render/bulletin-renderer.js';
 import { trackableLinks, withTrackedLinks } from '../render/tracked-links.js';
 import { personalise, recipientLinks } from '../render/personalise.js';
 import { renderBulletin, type CompiledBulletin } from '../render/render.js';
@@ -30,7 +30,7 @@ export interface RunnerDeps {
   ledger: DeliveryLedger;
   campaignLinks: CampaignLinks;
   bulletins: BulletinStore;
-  previews: BulletinPreviews;
+  renderer: BulletinRenderer;
   settings: SettingsStore;
   queues: SendQueues;
   sender: Sender;
@@ -67,7 +67,7 @@ export class CampaignRunner {
     if (campaign.state === 'preparing') {
       const document = await this.deps.bulletins.version(campaign.bulletinVersionId);
       if (!(await campaigns.templates(campaignId))) {
-        const context = await this.deps.previews.themeContext(document);
+        const context = await this.deps.renderer.themeContext(document);
         const sendable = campaign.tracking === 'aggregate' ? await this.trackLinks(campaignId, document) : document;
         const compiled = await Promise.all(
           document.languages.map((language) => renderBulletin(sendable, language, context)),

@@ -5,7 +5,7 @@ import { languageChoices } from '../audience/languages.js';
 import type { Rule } from '../audience/rules.js';
 import type { SegmentStore } from '../audience/segment-store.js';
 import type { BulletinStore } from '../bulletins/bulletin-store.js';
-import type { BulletinPreviews } from '../bulletins/previews.js';
+import type { BulletinRenderer } from '../render/bulletin-renderer.js';
 import type { CampaignState } from '../db/schema.js';
 import { AppError } from '../http/app-error.js';
 import { personalise, recipientLinks } from '../render/personalise.js';
@@ -40,7 +40,7 @@ export class CampaignService {
       ledger: DeliveryLedger;
       bulletins: BulletinStore;
       audience: AudienceStore;
-      previews: BulletinPreviews;
+      renderer: BulletinRenderer;
       segments: SegmentStore;
       settings: SettingsStore;
       queues: SendQueues;
@@ -54,7 +54,7 @@ export class CampaignService {
   /** Creates a campaign pinned to the bulletin's current version, unless a check finds an error. */
   async send(bulletinId: number, input: SendInput): Promise<Campaign> {
     const bulletin = await this.deps.bulletins.get(bulletinId);
-    const findings = await this.deps.previews.checks(bulletin.document);
+    const findings = await this.deps.renderer.checks(bulletin.document);
     const errors = findings.filter((f) => f.level === 'error');
     if (errors.length) {
       throw new AppError(
@@ -176,7 +176,7 @@ export class CampaignService {
     const compiled = await renderBulletin(
       bulletin.document,
       lang,
-      await this.deps.previews.themeContext(bulletin.document),
+      await this.deps.renderer.themeContext(bulletin.document),
     );
     const settings = await this.deps.settings.get();
     const links = recipientLinks(this.deps.signer, this.deps.publicUrl, {

@@ -4,7 +4,7 @@ import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import type { BulletinStore } from '../bulletins/bulletin-store.js';
 import { pick, type BulletinDocument, type Localised } from '../bulletins/document.js';
-import type { BulletinPreviews } from '../bulletins/previews.js';
+import type { BulletinRenderer } from '../render/bulletin-renderer.js';
 import { renderBulletin, type ThemeContext } from '../render/render.js';
 import { compileTemplate, fillTemplate, type TemplateValues } from '../render/template.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -36,7 +36,7 @@ const SLUG = /^(\d{1,10})(?:-.*)?$/s;
 export interface ArchiveDeps {
   archive: ArchiveStore;
   bulletins: BulletinStore;
-  previews: BulletinPreviews;
+  renderer: BulletinRenderer;
   settings: SettingsStore;
   publicUrl: string;
 }
@@ -79,7 +79,7 @@ export function archiveRouter(deps: ArchiveDeps): Router {
       return void res.redirect(301, `${req.baseUrl}/archive/${slug}${lang}`);
     }
     const language = bulletinLanguage(req, document.languages);
-    const html = await pages.get(campaign.id, language, slug, document, await deps.previews.themeContext(document));
+    const html = await pages.get(campaign.id, language, slug, document, await deps.renderer.themeContext(document));
     res.set({ 'Cache-Control': PUBLIC_CACHE, 'Content-Security-Policy': MAIL_CSP }).vary('Accept-Language');
     res.type('html').send(html);
   });

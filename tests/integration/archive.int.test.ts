@@ -78,7 +78,7 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
     ids.sensitive = await archivedCampaign('sent', 'off', SENT_AT);
 
     // What a real send leaves behind: templates with counted /c/ links, and a delivery to a person.
-    const context = await stores.previews.themeContext(version.document);
+    const context = await stores.renderer.themeContext(version.document);
     const tracked = withTrackedLinks(version.document, () => `${TEST_PUBLIC_URL}/c/tracked-link-token`);
     await stores.campaigns.saveTemplates(
       ids.sent,
@@ -111,7 +111,7 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
       archiveRouter({
         archive: new ArchiveStore(app.db.database.db),
         bulletins: stores.bulletins,
-        previews: stores.previews,
+        renderer: stores.renderer,
         settings: stores.settings,
         publicUrl: TEST_PUBLIC_URL,
       }),

@@ -1,19 +1,18 @@
-// Preview and pre-send checks of a stored bulletin: gathers what the pure renderer needs
-// (settings, the topic's name) and renders each language.
+// A bulletin as the organisation's mail: gathers what the pure renderer needs (settings, the
+// topic's name) for sends, the archive, previews and the pre-send checks.
 import type { TopicStore } from '../audience/topic-store.js';
-import { checkBulletin, type Finding } from '../render/checks.js';
-import { personalise, recipientLinks, type Recipient } from '../render/personalise.js';
-import { bulletinSource, renderBulletin, type ThemeContext } from '../render/render.js';
+import type { BulletinDocument } from '../bulletins/document.js';
+import type { Finding, PreviewFormat } from '../bulletins/schemas.js';
+import { checkBulletin } from './checks.js';
+import { personalise, recipientLinks, type Recipient } from './personalise.js';
+import { bulletinSource, renderBulletin, type ThemeContext } from './render.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
-import type { BulletinDocument } from './document.js';
-
-export type PreviewFormat = 'html' | 'text' | 'mjml';
 
 /** The reader a preview is personalised for. */
 export const SAMPLE_RECIPIENT: Recipient = { subscriberId: 0, email: 'reader@example.org', name: 'Ana García' };
 
-export class BulletinPreviews {
+export class BulletinRenderer {
   constructor(
     private readonly deps: { settings: SettingsStore; topics: TopicStore; signer: LinkSigner; publicUrl: string },
   ) {}
