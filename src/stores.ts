@@ -13,6 +13,7 @@ import { ArchiveStore } from './supporters/archive-store.js';
 import { SubscriptionStore } from './supporters/subscription-store.js';
 import { SupporterStore } from './supporters/supporter-store.js';
 import type { Config } from './config.js';
+import { inProcessMjml, type MjmlEngine } from './render/mjml-engine.js';
 import { bullConnection } from './redis.js';
 import { CampaignService } from './sending/campaign-service.js';
 import { SendQueues } from './sending/send-queues.js';
@@ -21,7 +22,15 @@ import { LinkSigner } from './signed-links.js';
 import { SessionStore } from './staff/sessions.js';
 import { StaffStore } from './staff/staff-store.js';
 
-export function createStores(database: Database, options: { appSecret: string; publicUrl: string }) {
+/**
+ * `mjml` is where this process runs MJML (the entry point decides); it travels with the stores to what
+ * renders: the previews, the campaign service and the worker's runner.
+ */
+export function createStores(
+  database: Database,
+  options: { appSecret: string; publicUrl: string },
+  mjml: MjmlEngine = inProcessMjml,
+) {
   const { db } = database;
   const topics = new TopicStore(db);
   const settings = new SettingsStore(db);
@@ -43,7 +52,8 @@ export function createStores(database: Database, options: { appSecret: string; p
     settings,
     bulletins: new BulletinStore(db),
     signer,
-    previews: new BulletinPreviews({ settings, topics, signer, publicUrl: options.publicUrl }),
+    mjml,
+    previews: new BulletinPreviews({ settings, topics, signer, publicUrl: options.publicUrl, mjml }),
   };
 }
 

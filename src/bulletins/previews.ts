@@ -2,6 +2,7 @@
 // (settings, the topic's name) and renders each language.
 import type { TopicStore } from '../audience/topic-store.js';
 import { checkBulletin, type Finding } from '../render/checks.js';
+import type { MjmlEngine } from '../render/mjml-engine.js';
 import { personalise, recipientLinks, type Recipient } from '../render/personalise.js';
 import { bulletinSource, renderBulletin, type ThemeContext } from '../render/render.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -15,7 +16,13 @@ export const SAMPLE_RECIPIENT: Recipient = { subscriberId: 0, email: 'reader@exa
 
 export class BulletinPreviews {
   constructor(
-    private readonly deps: { settings: SettingsStore; topics: TopicStore; signer: LinkSigner; publicUrl: string },
+    private readonly deps: {
+      settings: SettingsStore;
+      topics: TopicStore;
+      signer: LinkSigner;
+      publicUrl: string;
+      mjml: MjmlEngine;
+    },
   ) {}
 
   async themeContext(doc: BulletinDocument): Promise<ThemeContext> {
@@ -29,7 +36,7 @@ export class BulletinPreviews {
   async preview(doc: BulletinDocument, language: string, format: PreviewFormat): Promise<string> {
     const context = await this.themeContext(doc);
     if (format === 'mjml') return bulletinSource(doc, language, context);
-    const compiled = await renderBulletin(doc, language, context);
+    const compiled = await renderBulletin(doc, language, context, this.deps.mjml);
     const links = recipientLinks(this.deps.signer, this.deps.publicUrl, {
       subscriberId: SAMPLE_RECIPIENT.subscriberId,
       campaignId: 0,
@@ -41,7 +48,9 @@ export class BulletinPreviews {
 
   async checks(doc: BulletinDocument): Promise<Finding[]> {
     const context = await this.themeContext(doc);
-    const rendered = await Promise.all(doc.languages.map((language) => renderBulletin(doc, language, context)));
+    const rendered = await Promise.all(
+      doc.languages.map((language) => renderBulletin(doc, language, context, this.deps.mjml)),
+    );
     return checkBulletin(doc, context, rendered, { publicUrl: this.deps.publicUrl });
   }
 }
