@@ -1,4 +1,5 @@
-// Builds the stores and services over one database, once, for the entry points and the tests.
+// Builds the stores and services over one database, once, for compose() (and for the tests and
+// benches that need only these).
 import { AudienceStore } from './audience/audience-store.js';
 import { SegmentStore } from './audience/segment-store.js';
 import { SubscriberStore } from './audience/subscriber-store.js';
@@ -23,7 +24,7 @@ import { SessionStore } from './staff/sessions.js';
 import { StaffStore } from './staff/staff-store.js';
 
 /**
- * `mjml` is where this process runs MJML (the entry point decides); it travels with the stores to what
+ * `mjml` is where this process runs MJML (compose() decides); it travels with the stores to what
  * renders: the previews, the campaign service and the worker's runner.
  */
 export function createStores(
