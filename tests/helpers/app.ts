@@ -7,7 +7,7 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { SuppressionList } from '../../src/audience/suppressions.js';
 import { compose } from '../../src/compose.js';
-import type { DatabaseKind } from '../../src/db/database.js';
+import { openDatabase, type DatabaseKind } from '../../src/db/database.js';
 import { bullConnection } from '../../src/redis.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { SesEventsDeps } from '../../src/events/ses-events.js';
@@ -81,10 +81,13 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
   const offline = async () => {
     throw new Error('no network in tests');
   };
+  // Through a proxy (databaseVia) the app has a connection of its own, by config.database. Not
+  // migrated again: Kysely's migrator reads every schema's tables, and fails when another test
+  // drops its schema meanwhile.
+  const database = options.databaseVia ? openDatabase(config.database) : db.database;
   const pregon = await compose(config, {
     logger: options.logger,
-    // Through a proxy (databaseVia) the app opens a connection of its own, by config.database.
-    database: options.databaseVia ? undefined : db.database,
+    database,
     worker: options.worker ?? false,
     firstRun: false,
     listen: { port: 0, host: '127.0.0.1' },
@@ -132,6 +135,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     },
     async close() {
       await pregon.close();
+      if (database !== db.database) await database.close();
       await removeQueues(config);
       await db.drop();
     },
