@@ -1,4 +1,5 @@
-// Builds the stores and services over one database, once, for the entry points and the tests.
+// Builds the stores and services over one database, once, for compose() (and for the tests and
+// benches that need only these).
 import { AudienceStore } from './audience/audience-store.js';
 import { SegmentStore } from './audience/segment-store.js';
 import { SubscriberLifecycle } from './audience/subscriber-lifecycle.js';
@@ -17,6 +18,7 @@ import { ArchiveStore } from './supporters/archive-store.js';
 import { SubscriptionStore } from './supporters/subscription-store.js';
 import { SupporterStore } from './supporters/supporter-store.js';
 import type { Config } from './config.js';
+import { inProcessMjml, type MjmlEngine } from './render/mjml-engine.js';
 import { bullConnection } from './redis.js';
 import { CampaignService } from './sending/campaign-service.js';
 import { SendQueues } from './sending/send-queues.js';
@@ -25,7 +27,15 @@ import { LinkSigner } from './signed-links.js';
 import { SessionStore } from './staff/sessions.js';
 import { StaffStore } from './staff/staff-store.js';
 
-export function createStores(database: Database, options: { appSecret: string; publicUrl: string }) {
+/**
+ * `mjml` is where this process runs MJML (compose() decides); it travels with the stores to what
+ * renders: the previews, the campaign service and the worker's runner.
+ */
+export function createStores(
+  database: Database,
+  options: { appSecret: string; publicUrl: string },
+  mjml: MjmlEngine = inProcessMjml,
+) {
   const { db } = database;
   const topics = new TopicStore(db);
   const settings = new SettingsStore(db);
@@ -52,7 +62,8 @@ export function createStores(database: Database, options: { appSecret: string; p
     settings,
     bulletins: new BulletinStore(db),
     signer,
-    renderer: new BulletinRenderer({ settings, topics, signer, publicUrl: options.publicUrl }),
+    mjml,
+    renderer: new BulletinRenderer({ settings, topics, signer, publicUrl: options.publicUrl, mjml }),
   };
 }
 

@@ -1,30 +1,18 @@
-// `npm run worker`: the worker as its own process, beside one or more web processes.
-import { pino } from 'pino';
+// `npm run worker`: the worker as its own process, beside one or more web processes; it renders
+// MJML in passing threads, so that MJML's memory leaves between campaigns.
+import { compose } from '../src/compose.js';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/database.js';
-import { migrateToLatest } from '../src/db/migrate.js';
-import { checkRedis, RedisUnreachableError } from '../src/redis.js';
-import { renderInPassingThreads } from '../src/render/mjml-engine.js';
-import { createSending, createStores, sesEndpoint } from '../src/stores.js';
-import { startWorker } from './worker.js';
+import { RedisUnreachableError } from '../src/redis.js';
+import { PassingThread } from '../src/render/mjml-engine.js';
 
 try {
   // The AWS SDK warns on every start that later versions will want Node 22; Pregón pins its version.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const config = loadConfig(process.env);
-  renderInPassingThreads();
-  const logger = pino({ level: config.logLevel });
-  await checkRedis(config.redisUrl);
-  const database = openDatabase(config.database);
-  await migrateToLatest(database);
-  const stores = createStores(database, config);
-  const sending = createSending(stores, config, sesEndpoint(config));
-  const worker = await startWorker({ config, logger, stores, sending });
+  const worker = await compose(config, { web: false, mjml: new PassingThread() });
   const stop = async () => {
-    logger.info('stopping: finishing the batches in flight');
+    worker.logger.info('stopping: finishing the batches in flight');
     await worker.close();
-    await sending.close();
-    await database.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);

@@ -6,6 +6,7 @@ import type { Finding, PreviewFormat } from '../bulletins/schemas.js';
 import { checkBulletin } from './checks.js';
 import { personalise, recipientLinks, type Recipient } from './personalise.js';
 import { bulletinSource, renderBulletin, type ThemeContext } from './render.js';
+import type { MjmlEngine } from './mjml-engine.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
 
@@ -14,7 +15,13 @@ export const SAMPLE_RECIPIENT: Recipient = { subscriberId: 0, email: 'reader@exa
 
 export class BulletinRenderer {
   constructor(
-    private readonly deps: { settings: SettingsStore; topics: TopicStore; signer: LinkSigner; publicUrl: string },
+    private readonly deps: {
+      settings: SettingsStore;
+      topics: TopicStore;
+      signer: LinkSigner;
+      publicUrl: string;
+      mjml: MjmlEngine;
+    },
   ) {}
 
   async themeContext(doc: BulletinDocument): Promise<ThemeContext> {
@@ -28,7 +35,7 @@ export class BulletinRenderer {
   async preview(doc: BulletinDocument, language: string, format: PreviewFormat): Promise<string> {
     const context = await this.themeContext(doc);
     if (format === 'mjml') return bulletinSource(doc, language, context);
-    const compiled = await renderBulletin(doc, language, context);
+    const compiled = await renderBulletin(doc, language, context, this.deps.mjml);
     const links = recipientLinks(this.deps.signer, this.deps.publicUrl, {
       subscriberId: SAMPLE_RECIPIENT.subscriberId,
       campaignId: 0,
@@ -40,7 +47,9 @@ export class BulletinRenderer {
 
   async checks(doc: BulletinDocument): Promise<Finding[]> {
     const context = await this.themeContext(doc);
-    const rendered = await Promise.all(doc.languages.map((language) => renderBulletin(doc, language, context)));
+    const rendered = await Promise.all(
+      doc.languages.map((language) => renderBulletin(doc, language, context, this.deps.mjml)),
+    );
     return checkBulletin(doc, context, rendered, { publicUrl: this.deps.publicUrl });
   }
 }

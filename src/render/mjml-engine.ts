@@ -2,34 +2,29 @@
 // and are needed for a few hundred milliseconds per campaign: a worker renders at the start of
 // a campaign, then only personalises. So a worker process renders in a thread of its own that
 // ends as soon as it is idle, and its memory goes with it. Everywhere else (the web process,
-// which renders previews often; the CLI; the tests) MJML loads on first use and stays.
+// which renders previews often; the CLI; the tests) MJML loads on first use and stays. Which
+// engine a process uses is decided once, where it is composed, and passed to what renders.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type mjml2html from 'mjml';
 
 type MjmlOptions = NonNullable<Parameters<typeof mjml2html>[1]>;
 export type MjmlResult = Pick<Awaited<ReturnType<typeof mjml2html>>, 'html' | 'errors'>;
-type MjmlToHtml = (mjml: string, options: MjmlOptions) => Promise<MjmlResult>;
+
+/** Turns MJML into HTML, in this thread or in another. */
+export interface MjmlEngine {
+  toHtml(mjml: string, options: MjmlOptions): Promise<MjmlResult>;
+}
 
 const require = createRequire(import.meta.url);
 
 /** MJML loaded in this thread on first use (the web process, the CLI, the tests). */
-const inProcess: MjmlToHtml = async (mjml, options) => {
-  const { html, errors } = await loadMjml()(mjml, options);
-  return { html, errors };
+export const inProcessMjml: MjmlEngine = {
+  async toHtml(mjml, options) {
+    const { html, errors } = await loadMjml()(mjml, options);
+    return { html, errors };
+  },
 };
-
-let engine: MjmlToHtml = inProcess;
-
-export function mjmlToHtml(mjml: string, options: MjmlOptions): Promise<MjmlResult> {
-  return engine(mjml, options);
-}
-
-/** From now on, render in a thread that starts on demand and ends when no render is pending. */
-export function renderInPassingThreads(): void {
-  const thread = new PassingThread();
-  engine = (mjml, options) => thread.toHtml(mjml, options);
-}
 
 function loadMjml(): typeof mjml2html {
   const loaded = require('mjml');
@@ -57,7 +52,7 @@ interface Answer extends Partial<MjmlResult> {
 }
 
 /** A thread that loads MJML when a render comes, and ends once no render is pending. */
-export class PassingThread {
+export class PassingThread implements MjmlEngine {
   private thread: Worker | undefined;
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (result: MjmlResult) => void; reject: (err: Error) => void }>();

@@ -9,18 +9,16 @@ import { ConfigError, loadConfig } from '../config.js';
 import { formatPath } from '../http/app-error.js';
 import { DEFAULT_SETTINGS } from '../settings/settings.js';
 import { LinkSigner } from '../signed-links.js';
+import { inProcessMjml } from './mjml-engine.js';
 import { personalise, recipientLinks } from './personalise.js';
 import { bulletinSource, renderBulletin } from './render.js';
 
 const USAGE = 'Usage: npm run render -- FILE.json [--lang LANGUAGE] [--format html|text|mjml]';
 
-async function main(): Promise<number> {
-  let args;
+async function main(argv: string[]): Promise<number> {
+  let args: ReturnType<typeof parseCommandLine>;
   try {
-    args = parseArgs({
-      allowPositionals: true,
-      options: { lang: { type: 'string' }, format: { type: 'string', default: 'html' } },
-    });
+    args = parseCommandLine(argv);
   } catch (err) {
     console.error(`${(err as Error).message}\n${USAGE}`);
     return 2;
@@ -63,12 +61,20 @@ async function main(): Promise<number> {
     campaignId: 0,
     language,
   });
-  const message = personalise(await renderBulletin(doc, language, context), SAMPLE_RECIPIENT, links);
+  const message = personalise(await renderBulletin(doc, language, context, inProcessMjml), SAMPLE_RECIPIENT, links);
   process.stdout.write(format === 'html' ? message.html : message.text);
   return 0;
 }
 
-main().then(
+function parseCommandLine(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { lang: { type: 'string' }, format: { type: 'string', default: 'html' } },
+  });
+}
+
+main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     console.error(err instanceof ConfigError ? err.message : err);

@@ -4,7 +4,7 @@
 import { bulletinMjml, type ThemeContext } from './theme.js';
 import { pick, type BulletinDocument } from '../bulletins/document.js';
 import { bulletinText } from './plain-text.js';
-import { mjmlToHtml } from './mjml-engine.js';
+import { inProcessMjml, type MjmlEngine } from './mjml-engine.js';
 import { compileTemplate, type Template } from './template.js';
 
 export interface MjmlProblem {
@@ -27,13 +27,15 @@ export interface CompiledBulletin {
 
 export type { ThemeContext } from './theme.js';
 
+/** `mjml` is where MJML runs: the engine made where the process is composed; this thread when left out. */
 export async function renderBulletin(
   doc: BulletinDocument,
   language: string,
   context: ThemeContext,
+  mjml: MjmlEngine = inProcessMjml,
 ): Promise<CompiledBulletin> {
   const fallback = doc.languages[0]!;
-  const { html, errors } = await mjmlToHtml(bulletinMjml(doc, language, context), {
+  const { html, errors } = await mjml.toHtml(bulletinMjml(doc, language, context), {
     validationLevel: 'soft',
     ignoreIncludes: true,
     // MJML otherwise links Google Fonts for Roboto: every opened mail would tell Google.

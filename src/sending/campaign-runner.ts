@@ -7,6 +7,7 @@ import type { BulletinDocument } from '../bulletins/document.js';
 import type { BulletinRenderer } from '../render/bulletin-renderer.js';
 import { trackableLinks, withTrackedLinks } from '../render/tracked-links.js';
 import { personalise, recipientLinks } from '../render/personalise.js';
+import type { MjmlEngine } from '../render/mjml-engine.js';
 import { renderBulletin, type CompiledBulletin } from '../render/render.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
@@ -35,6 +36,8 @@ export interface RunnerDeps {
   queues: SendQueues;
   sender: Sender;
   signer: LinkSigner;
+  /** Where this process runs MJML: a worker alone renders in passing threads. */
+  mjml: MjmlEngine;
   logger: Logger;
   publicUrl: string;
   mailFrom: string;
@@ -70,7 +73,7 @@ export class CampaignRunner {
         const context = await this.deps.renderer.themeContext(document);
         const sendable = campaign.tracking === 'aggregate' ? await this.trackLinks(campaignId, document) : document;
         const compiled = await Promise.all(
-          document.languages.map((language) => renderBulletin(sendable, language, context)),
+          document.languages.map((language) => renderBulletin(sendable, language, context, this.deps.mjml)),
         );
         await campaigns.saveTemplates(campaignId, Object.fromEntries(compiled.map((c) => [c.language, c])));
       }

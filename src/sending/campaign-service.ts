@@ -8,6 +8,7 @@ import type { BulletinStore } from '../bulletins/bulletin-store.js';
 import type { BulletinRenderer } from '../render/bulletin-renderer.js';
 import type { CampaignState } from '../db/schema.js';
 import { AppError } from '../http/app-error.js';
+import type { MjmlEngine } from '../render/mjml-engine.js';
 import { personalise, recipientLinks } from '../render/personalise.js';
 import { renderBulletin } from '../render/render.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -46,6 +47,7 @@ export class CampaignService {
       queues: SendQueues;
       sender: Sender;
       signer: LinkSigner;
+      mjml: MjmlEngine;
       publicUrl: string;
       mailFrom: string;
     },
@@ -177,6 +179,7 @@ export class CampaignService {
       bulletin.document,
       lang,
       await this.deps.renderer.themeContext(bulletin.document),
+      this.deps.mjml,
     );
     const settings = await this.deps.settings.get();
     const links = recipientLinks(this.deps.signer, this.deps.publicUrl, {

@@ -3,21 +3,19 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import type { Server } from 'node:http';
 import type { Express } from 'express';
-import { pino, type Logger } from 'pino';
-import { createApp } from '../../src/app.js';
+import type { Logger } from 'pino';
 import type { SuppressionList } from '../../src/audience/suppressions.js';
+import { compose } from '../../src/compose.js';
 import { openDatabase, type DatabaseKind } from '../../src/db/database.js';
-import { commandClient } from '../../src/redis.js';
+import { bullConnection } from '../../src/redis.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { SesEvents, type SesEventsDeps } from '../../src/events/ses-events.js';
+import type { SesEventsDeps } from '../../src/events/ses-events.js';
 import type { CampaignService } from '../../src/sending/campaign-service.js';
-import { developmentMailbox } from '../../src/sending/mail-viewer.js';
 import type { SesEmulator } from '../../src/sending/ses-emulator.js';
+import { SendQueues } from '../../src/sending/send-queues.js';
 import type { SignInLimits } from '../../src/staff/sign-in.js';
-import { createSending, createStores, type Stores } from '../../src/stores.js';
-import { startWorker } from '../../workers/worker.js';
+import type { Stores } from '../../src/stores.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -49,7 +47,10 @@ export interface TestAppOptions {
   redisUrl?: string;
   /** Where mail goes (an emulator or a scripted server); nowhere reachable when left out. */
   sesEndpoint?: string;
-  /** The SES emulator mail goes to, shown at /admin/mail as `npm start` shows its own (not in production); sesEndpoint is its URL. */
+  /**
+   * The SES emulator mail goes to, shown at /admin/mail as `npm start` shows its own (not in
+   * production); sesEndpoint is its URL.
+   */
   sesEmulator?: SesEmulator;
   /** Run the worker in the same process, as `npm start` does. */
   worker?: boolean;
@@ -76,50 +77,31 @@ export interface TestAppOptions {
 
 export async function startTestApp(kind: DatabaseKind, options: TestAppOptions = {}): Promise<TestApp> {
   const db = await createTestDatabase(kind);
-  const redis = commandClient(options.redisUrl ?? REDIS_URL);
   const config = testConfig(db, options);
-  const database = options.databaseVia
-    ? openDatabase({ kind: 'postgres', url: options.databaseVia(db.url) })
-    : db.database;
-  const stores = createStores(database, config);
-  const { staff, suppressions } = stores;
-  const logger = options.logger ?? pino({ level: 'silent' });
-  const sending = createSending(stores, config, config.ses.mode === 'endpoint' ? config.ses.url : undefined);
-  const worker = options.worker ? await startWorker({ config, logger, stores, sending }) : undefined;
   const offline = async () => {
     throw new Error('no network in tests');
   };
-  const sesEvents = new SesEvents({
-    db: database.db,
-    suppressions,
-    transientBounceLimit: config.transientBounceLimit,
+  // Through a proxy (databaseVia) the app has a connection of its own, by config.database. Not
+  // migrated again: Kysely's migrator reads every schema's tables, and fails when another test
+  // drops its schema meanwhile.
+  const database = options.databaseVia ? openDatabase(config.database) : db.database;
+  const pregon = await compose(config, {
+    logger: options.logger,
+    database,
+    worker: options.worker ?? false,
+    firstRun: false,
+    listen: { port: 0, host: '127.0.0.1' },
+    redisUrl: options.redisUrl,
+    sesEmulator: options.sesEmulator,
+    setupCode: options.setupCode,
+    staffAppDir: options.staffAppDir,
+    signInLimits: options.signInLimits,
     fetchCertificate: options.fetchCertificate ?? offline,
     confirmSubscription: options.confirmSubscription ?? offline,
-    topicArns: config.snsTopicArns,
-    logger,
   });
-  const app = createApp({
-    logger,
-    health: { dbKind: kind, pingDb: () => database.ping(), pingRedis: async () => void (await redis.ping()) },
-    stores,
-    campaigns: sending.service,
-    sesEvents,
-    publicUrl: config.publicUrl,
-    subscribe: {
-      sender: sending.sender,
-      redis,
-      mailFrom: config.mailFrom,
-      rateLimitPrefix: `${config.queuePrefix}:rate-limit`,
-    },
-    staffAppDir: options.staffAppDir,
-    setupCode: options.setupCode,
-    signInLimits: options.signInLimits,
-    queues: [sending.queues.campaigns, sending.queues.deliveries],
-    mailbox: developmentMailbox(config.nodeEnv, options.sesEmulator),
-  });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  const { stores, sending } = pregon;
+  const { staff, suppressions } = stores;
+  const server = pregon.server!;
   // The test's fetch (undici) drops an idle connection after the server's Keep-Alive hint less
   // 2 s, counted in ticks of its own timer that a busy or starved test process delays; the server
   // counts wall time. After a stall, fetch can write a request on a connection the server closes
@@ -137,7 +119,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     editorToken,
     suppressions,
     stores,
-    express: app,
+    express: pregon.app!,
     campaigns: sending.service,
     config,
     request(method, path, { token = adminToken, json, body, headers = {} } = {}) {
@@ -152,17 +134,22 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
       });
     },
     async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await worker?.close();
-      await sending.queues.campaigns.obliterate({ force: true });
-      await sending.queues.deliveries.obliterate({ force: true });
-      await sending.close();
-      redis.disconnect();
+      await pregon.close();
       if (database !== db.database) await database.close();
+      await removeQueues(config);
       await db.drop();
     },
   };
+}
+
+/** Removes the test's queues from Redis, over a connection of its own: the app has closed its own. */
+async function removeQueues(config: Config): Promise<void> {
+  const connection = bullConnection(config.redisUrl);
+  const queues = new SendQueues(connection, config.queuePrefix);
+  await queues.campaigns.obliterate({ force: true });
+  await queues.deliveries.obliterate({ force: true });
+  await queues.close();
+  connection.disconnect();
 }
 
 /** The configuration a test app runs with: its own queue prefix in Redis, its own database. */
@@ -171,7 +158,7 @@ export function testConfig(db: TestDatabase, options: TestAppOptions = {}): Conf
     APP_SECRET: TEST_SECRET,
     PUBLIC_URL: TEST_PUBLIC_URL,
     DATA_DIR: tmpdir(),
-    DATABASE_URL: db.url,
+    DATABASE_URL: options.databaseVia?.(db.url) ?? db.url,
     REDIS_URL,
     QUEUE_PREFIX: `test-${randomUUID()}`,
     SES_ENDPOINT: options.sesEndpoint ?? options.sesEmulator?.url ?? 'http://127.0.0.1:9',

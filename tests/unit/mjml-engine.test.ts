@@ -1,7 +1,7 @@
 // The worker renders in a passing thread so that MJML's memory leaves with it: the thread must
 // give exactly what MJML gives in-process, end once idle, and survive a render that fails.
 import { describe, expect, it } from 'vitest';
-import { mjmlToHtml, PassingThread } from '../../src/render/mjml-engine.js';
+import { inProcessMjml, PassingThread } from '../../src/render/mjml-engine.js';
 import { bulletinSource } from '../../src/render/render.js';
 import { ORGANISATION, exampleBulletin } from '../helpers/bulletins.js';
 
@@ -20,7 +20,7 @@ describe('the passing MJML thread', () => {
     const threaded = await rendering;
     expect(thread.running).toBe(false);
 
-    const inProcess = await Promise.all(sources.map((source) => mjmlToHtml(source, OPTIONS)));
+    const inProcess = await Promise.all(sources.map((source) => inProcessMjml.toHtml(source, OPTIONS)));
     expect(threaded.map((r) => r.html)).toEqual(inProcess.map((r) => r.html));
     expect(threaded[0]!.html).toContain('<html');
   }, 30_000);
