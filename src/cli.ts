@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { Email } from './audience/schemas.js';
-import { AppError } from './http/app-error.js';
+import { AppError } from './errors.js';
 import { StaffRole } from './staff/schemas.js';
 import { StaffStore } from './staff/staff-store.js';
 

@@ -3,7 +3,7 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.js';
 import type { Tables } from '../db/schema.js';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '../errors.js';
 import { EXCLUSION_REASONS, type ExclusionReason } from './exclusion-reasons.js';
 import { ruleExpression, subscribedTo } from './rule-sql.js';
 import type { Rule } from './rules.js';

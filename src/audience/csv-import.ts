@@ -3,7 +3,7 @@
 import type { Readable } from 'node:stream';
 import { parse, type CsvError, type Info, type InfoRecord } from 'csv-parse';
 import { z } from 'zod';
-import { AppError, formatPath } from '../http/app-error.js';
+import { AppError, formatPath } from '../errors.js';
 import { unstorableJson } from '../http/storable-input.js';
 import { AttributeName, Attributes, Email, LanguageCode, Tag, TopicKey, type ImportReport } from './schemas.js';
 import type { ImportRow, SubscriberStore } from './subscriber-store.js';

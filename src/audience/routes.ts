@@ -1,6 +1,6 @@
 // /api/topics and /api/subscribers: parse, one store call, answer.
 import { z } from 'zod';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '../errors.js';
 import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
 import { exportSubscribers } from './csv-export.js';
 import { importSubscribers } from './csv-import.js';

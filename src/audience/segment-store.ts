@@ -1,7 +1,7 @@
 // Saved segments: a name and a rule, reused across sends.
 import type { Kysely, Selectable } from 'kysely';
 import { LIVE_CAMPAIGN_STATES, nowIso, parseJson, type SegmentsTable, type Tables } from '../db/schema.js';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '../errors.js';
 import { RULE_VERSION, type Rule, type Segment } from './rules.js';
 
 export class SegmentStore {

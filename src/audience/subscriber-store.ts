@@ -5,7 +5,7 @@ import { sql, type Kysely, type Selectable, type SelectQueryBuilder, type Transa
 import { isUniqueViolation } from '../db/errors.js';
 import { inParts } from '../db/in-parts.js';
 import { nowIso, parseJson, type SubscribersTable, type SuppressionReason, type Tables } from '../db/schema.js';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '../errors.js';
 import type {
   Attributes,
   ConsentSource,

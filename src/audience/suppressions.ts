@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { nowIso, type SuppressionReason, type SuppressionsTable, type Tables } from '../db/schema.js';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '../errors.js';
 import { storedEmail, type Suppression, type SuppressionPage } from './schemas.js';
 
 function toSuppression(row: Selectable<SuppressionsTable>): Suppression {

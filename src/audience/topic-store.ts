@@ -2,7 +2,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { isUniqueViolation } from '../db/errors.js';
 import { nowIso, parseJson, type Tables, type TopicsTable } from '../db/schema.js';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '../errors.js';
 import type { Topic, TopicInput, TopicPatch } from './schemas.js';
 
 export class TopicStore {

@@ -2,7 +2,7 @@
 // current one. Versions are never changed, so a send can pin one.
 import type { Kysely } from 'kysely';
 import { nowIso, parseJson, type Tables } from '../db/schema.js';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '../errors.js';
 import type { BulletinDocument } from './document.js';
 import type { Bulletin, BulletinSummary, BulletinVersion, BulletinVersionSummary } from './schemas.js';
 

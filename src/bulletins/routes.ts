@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { languageChoices } from '../audience/languages.js';
 import { LanguageCode } from '../audience/schemas.js';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '../errors.js';
 import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
 import type { BulletinStore } from './bulletin-store.js';
 import { BulletinDocument } from './document.js';

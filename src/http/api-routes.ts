@@ -3,7 +3,7 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { StaffRole } from '../db/schema.js';
-import { AppError } from './app-error.js';
+import { AppError } from '../errors.js';
 
 /** Who is asking: a script with an API token, or a person signed in from a browser. */
 export type Auth =

@@ -1,20 +1,5 @@
-// The one error type handlers throw; its code decides the HTTP status.
-import { z } from 'zod';
-
-export const ErrorCode = z.enum([
-  'invalid_input',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'conflict',
-  'already_sent',
-  'suppressed',
-  'unprocessable',
-  'payload_too_large',
-  'rate_limited',
-  'internal',
-]);
-export type ErrorCode = z.infer<typeof ErrorCode>;
+// What an AppError (src/errors.ts) means to an HTTP client: its code decides the status, and the body has one shape.
+import type { AppError, ErrorCode } from '../errors.js';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
@@ -30,58 +15,17 @@ const STATUS: Record<ErrorCode, number> = {
   internal: 500,
 };
 
-export interface Issue {
-  path: string;
-  message: string;
+export function httpStatus(code: ErrorCode): number {
+  return STATUS[code];
 }
 
-export class AppError extends Error {
-  override name = 'AppError';
-  readonly status: number;
-
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly issues?: Issue[],
-    /** More for the client to act on, e.g. the pre-send findings that block a send. */
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-    this.status = STATUS[code];
-  }
-
-  static invalid(issues: Issue[]): AppError {
-    const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-    return new AppError('invalid_input', message, issues);
-  }
-
-  /** An unknown field is named by its own path; other issues about the value as a whole are named `root`. */
-  static fromZod(error: z.ZodError, root = 'body'): AppError {
-    return AppError.invalid(
-      error.issues.flatMap((issue) =>
-        issue.code === 'unrecognized_keys'
-          ? issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'is not a known field' }))
-          : [{ path: formatPath(issue.path) || root, message: issue.message }],
-      ),
-    );
-  }
-
-  toJSON() {
-    return {
-      error: {
-        code: this.code,
-        message: this.message,
-        ...(this.issues ? { issues: this.issues } : {}),
-        ...this.details,
-      },
-    };
-  }
-}
-
-/** ["blocks", 3, "button", "href"] → "blocks[3].button.href" */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => {
-    if (typeof key === 'number') return `${out}[${key}]`;
-    return out ? `${out}.${String(key)}` : String(key);
-  }, '');
+export function errorBody(error: AppError) {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.issues ? { issues: error.issues } : {}),
+      ...error.details,
+    },
+  };
 }

@@ -1,7 +1,8 @@
 // Maps whatever a handler threw to the error body; nothing internal reaches a client.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError } from './app-error.js';
+import { AppError } from '../errors.js';
+import { errorBody, httpStatus } from './app-error.js';
 
 export function notFoundHandler(): RequestHandler {
   return (req, _res, next) => next(new AppError('not_found', `No route for ${req.method} ${req.path}`));
@@ -11,7 +12,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const error = toAppError(err);
     if (error.code === 'internal') logger.error({ err, method: req.method, path: req.path }, 'unexpected error');
-    res.status(error.status).json(error.toJSON());
+    res.status(httpStatus(error.code)).json(errorBody(error));
   };
 }
 

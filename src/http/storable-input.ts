@@ -7,7 +7,7 @@
 // into U+FFFD: the same request would be kept by one database, altered or failed by the other.
 import { isUtf8 } from 'node:buffer';
 import express, { type RequestHandler } from 'express';
-import { AppError, formatPath, type Issue } from './app-error.js';
+import { AppError, formatPath, type Issue } from '../errors.js';
 
 /** A bulletin nests 6 levels and a rule of MAX_RULE_DEPTH about 20: 64 leaves room to spare. */
 export const MAX_JSON_DEPTH = 64;

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { BulletinDocument } from '../bulletins/document.js';
 import { SAMPLE_RECIPIENT } from './bulletin-renderer.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { formatPath } from '../http/app-error.js';
+import { formatPath } from '../errors.js';
 import { DEFAULT_SETTINGS } from '../settings/settings.js';
 import { LinkSigner } from '../signed-links.js';
 import { inProcessMjml } from './mjml-engine.js';

@@ -7,7 +7,7 @@ import type { SegmentStore } from '../audience/segment-store.js';
 import type { BulletinStore } from '../bulletins/bulletin-store.js';
 import type { BulletinRenderer } from '../render/bulletin-renderer.js';
 import type { CampaignState } from '../db/schema.js';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '../errors.js';
 import type { MjmlEngine } from '../render/mjml-engine.js';
 import { personalise, recipientLinks } from '../render/personalise.js';
 import { renderBulletin } from '../render/render.js';

@@ -4,7 +4,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Rule } from '../audience/rules.js';
 import { nowIso, parseJson, type CampaignState, type CampaignsTable, type Tables } from '../db/schema.js';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '../errors.js';
 import type { CompiledBulletin } from '../render/render.js';
 import { emptyCounts, OPEN_DELIVERY_STATUSES, type DeliveryCounts } from './delivery-ledger.js';
 

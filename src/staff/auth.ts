@@ -1,7 +1,7 @@
 // Authentication for /api: an API token, or a staff member's session cookie with its CSRF
 // header for every change. The role check every route makes is in http/api-routes.ts.
 import type { Request, RequestHandler } from 'express';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '../errors.js';
 import type { Auth } from '../http/api-routes.js';
 import { sessionToken } from './session-cookie.js';
 import type { StaffUser, TokenOwner } from './staff-store.js';

@@ -2,7 +2,7 @@
 // person's own test addresses.
 import { z } from 'zod';
 import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '../errors.js';
 import {
   CreatedToken,
   Me,

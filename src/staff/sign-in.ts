@@ -8,7 +8,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { z } from 'zod';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '../errors.js';
+import { errorBody } from '../http/app-error.js';
 import { CSRF_HEADER } from './auth.js';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session-cookie.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -72,7 +73,7 @@ export function signInRouter(deps: SignInDeps): Router {
       handler: (_req, res) => {
         res
           .status(429)
-          .json(new AppError('rate_limited', 'Too many failed attempts: wait a few minutes and try again').toJSON());
+          .json(errorBody(new AppError('rate_limited', 'Too many failed attempts: wait a few minutes and try again')));
       },
       ...extra,
     });
@@ -104,7 +105,7 @@ export function signInRouter(deps: SignInDeps): Router {
     if (!token || !user) {
       if (token) clearSessionCookie(req, res, deps.publicUrl);
       const setupRequired = (await deps.staff.countAdmins()) === 0;
-      res.status(401).json({ ...new AppError('unauthorized', 'Not signed in').toJSON(), setupRequired });
+      res.status(401).json({ ...errorBody(new AppError('unauthorized', 'Not signed in')), setupRequired });
       return;
     }
     res.json(sessionAnswer(deps, user, token));

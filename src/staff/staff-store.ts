@@ -2,7 +2,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { isUniqueViolation } from '../db/errors.js';
 import { nowIso, parseJson, type StaffRole, type StaffUsersTable, type Tables } from '../db/schema.js';
-import { AppError } from '../http/app-error.js';
+import { AppError } from '../errors.js';
 import { generateToken, hashSecret, parseToken, secretMatches } from './api-tokens.js';
 import { hashPassword } from './passwords.js';
 import type { StaffPatch, TokenInfo } from './schemas.js';

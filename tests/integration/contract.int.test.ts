@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { apiRoutes } from '../../src/app.js';
 import { Topic } from '../../src/audience/schemas.js';
 import type { RouteSpec } from '../../src/http/api-routes.js';
-import { formatPath } from '../../src/http/app-error.js';
+import { formatPath } from '../../src/errors.js';
 import { SessionAnswer } from '../../src/staff/schemas.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { exampleBulletin } from '../helpers/bulletins.js';

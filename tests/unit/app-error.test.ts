@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AppError, formatPath } from '../../src/http/app-error.js';
+import { AppError, formatPath } from '../../src/errors.js';
+import { errorBody, httpStatus } from '../../src/http/app-error.js';
 
 describe('AppError', () => {
   it('names a nested field the way a reader writes it', () => {
@@ -12,8 +13,8 @@ describe('AppError', () => {
     const schema = z.object({ email: z.email(), tags: z.array(z.string().min(1)) });
     const result = schema.safeParse({ email: 'x', tags: [''] });
     const error = AppError.fromZod(result.error!);
-    expect(error.status).toBe(400);
-    expect(error.toJSON().error.issues?.map((i) => i.path)).toEqual(['email', 'tags[0]']);
+    expect(httpStatus(error.code)).toBe(400);
+    expect(errorBody(error).error.issues?.map((i) => i.path)).toEqual(['email', 'tags[0]']);
   });
 
   it('names an unknown field by its path, and a problem with the value as a whole by where it came from', () => {
