@@ -46,13 +46,13 @@ export interface AppDeps {
    * limits count. Staff sign-in counts its failed attempts in the same Redis, under the same prefix.
    */
   subscribe: { sender: Sender; redis: Redis; mailFrom: string; rateLimitPrefix: string };
-  /** The one-time code that creates the first admin at /admin/setup (main.ts prints it); absent, setup is impossible. */
+  /** The one-time code that creates the first admin at /admin/setup (main.ts prints it); absent, no setup. */
   setupCode?: string;
   /** Throttles on failed sign-ins, when not the defaults (tests lower them). */
   signInLimits?: Partial<SignInLimits>;
   /** The BullMQ queues the dashboard at /admin/queues shows; absent, there is no dashboard. */
   queues?: readonly Queue[];
-  /** The local SES emulator's mail, shown at /admin/mail (developmentMailbox decides); absent, there is no such page. */
+  /** The local SES emulator's mail, shown at /admin/mail (developmentMailbox decides); absent, no such page. */
   mailbox?: Mailbox;
   /** Where the built staff web app is; dist/ui when left out. */
   staffAppDir?: string;

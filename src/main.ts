@@ -25,6 +25,13 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
 }
 
+/** Where mail goes: the emulator in this process, Amazon SES, or the endpoint configured. */
+function mailSender(config: Config, sesUrl: string | undefined): string {
+  if (sesUrl) return 'local SES emulator';
+  if (config.ses.mode === 'aws') return `Amazon SES (${config.sesRegion})`;
+  return config.ses.mode === 'endpoint' ? config.ses.url : '';
+}
+
 /** On stdout with console.log, not through the logger, so no LOG_LEVEL can hide the setup code. */
 function printBanner(
   config: Config,
@@ -38,14 +45,15 @@ function printBanner(
     `Pregón is listening on ${config.publicUrl} (port ${config.port})`,
     `  database: ${db}${config.database.kind === 'sqlite' ? ` (${config.database.path})` : ''}`,
     `  worker:   ${worker ? 'in this process' : 'separate (npm run worker)'}`,
-    `  mail:     ${sesUrl ? 'local SES emulator' : config.ses.mode === 'aws' ? `Amazon SES (${config.sesRegion})` : config.ses.mode === 'endpoint' ? config.ses.url : ''}`,
+    `  mail:     ${mailSender(config, sesUrl)}`,
   ];
   if (sesUrl && mailViewer)
     lines.push(`            read sent mail at ${config.publicUrl}${MAIL_VIEWER_PATH} (signed in)`);
   // Its frame breaks on links to Pregón's pages, which refuse to be framed.
   if (sesUrl)
     lines.push(
-      `            ${mailViewer ? 'or' : 'read sent mail'} at ${sesUrl}, the emulator's own viewer (open its links in a new tab)`,
+      `            ${mailViewer ? 'or' : 'read sent mail'} at ${sesUrl}, ` +
+        "the emulator's own viewer (open its links in a new tab)",
     );
   if (setupCode) {
     lines.push(

@@ -40,7 +40,9 @@ const mjml2html = loaded.default ?? loaded;
 parentPort.on('message', async ({ id, mjml, options }) => {
   try {
     const { html, errors } = await mjml2html(mjml, options);
-    parentPort.postMessage({ id, html, errors: errors.map(({ line, message, tagName, formattedMessage }) => ({ line, message, tagName, formattedMessage })) });
+    const reported = errors.map(({ line, message, tagName, formattedMessage }) =>
+      ({ line, message, tagName, formattedMessage }));
+    parentPort.postMessage({ id, html, errors: reported });
   } catch (err) {
     parentPort.postMessage({ id, error: String(err && err.message || err) });
   }

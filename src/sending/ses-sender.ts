@@ -1,7 +1,6 @@
 // Sends one message through Amazon SES v2 (or an SES-compatible endpoint). The SDK does not
 // retry (maxAttempts 1): BullMQ owns retries, told by the error class what to do.
 import { GetAccountCommand, SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { Config } from '../config.js';
 import { classifySesError } from './send-errors.js';
 
 export interface OutgoingMessage {
@@ -24,7 +23,8 @@ export interface Sender {
   maxSendRate(): Promise<number | undefined>;
 }
 
-export function sesClient(config: Pick<Config, 'sesRegion'>, endpoint: string | undefined): SESv2Client {
+/** `sesRegion` as the configuration names it; `endpoint` for an emulator or a scripted server. */
+export function sesClient(config: { sesRegion: string }, endpoint: string | undefined): SESv2Client {
   return new SESv2Client({
     region: config.sesRegion,
     maxAttempts: 1,
