@@ -206,7 +206,7 @@ describe.each(databaseKinds())('live answers against their declared schemas on %
     expect(contractProblems(SessionAnswer, await session.json())).toEqual([]);
   });
 
-  it('campaigns: sends, a test send, the list, a report, the comparison, rescheduling, pause, resume, cancel, retry', async () => {
+  it('campaigns: sends, a test send, the list, a report, a comparison, reschedule, pause, cancel', async () => {
     const bulletinId = await sendableBulletin(app);
     const bulletin = `/bulletins/${bulletinId}`;
     await importAudience(app, 6, 'c', 'contract.org');
