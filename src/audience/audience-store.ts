@@ -9,9 +9,6 @@ import { ruleExpression, subscribedTo } from './rule-sql.js';
 import type { Rule } from './rules.js';
 import type { AudiencePreview } from './schemas.js';
 
-/** src/sending reads the type from here. */
-export type { ExclusionReason };
-
 export const SAMPLE_SIZE = 10;
 
 export class AudienceStore {

@@ -1,50 +1,10 @@
 // What staff read about sends: one campaign's report (its ledger counted, its errors, rate,
 // clicks and outcomes) and a campaign beside the sends before it. Reads only.
 import type { ExpressionBuilder, Kysely } from 'kysely';
-import type { DeliveryStatus, Tables } from '../db/schema.js';
-import type { Campaign, CampaignStore } from './campaign-store.js';
-import { emptyCounts, type DeliveryCounts } from './delivery-ledger.js';
-
-export interface CampaignReport extends Campaign {
-  counts: DeliveryCounts;
-  byLanguage: Record<string, Partial<Record<DeliveryStatus, number>>>;
-  /** Messages sent per second since the first one, or null before it. */
-  rate: number | null;
-  lastErrors: { deliveryId: number; status: DeliveryStatus; error: string; at: string }[];
-  /** Clicks per block and link, in aggregate only. */
-  links: { block: number; url: string; clicks: number }[];
-  outcomes: CampaignOutcomes;
-}
-
-/**
- * What became of a campaign's mail after SES took it: deliveries SES reported, and the people
- * whose address bounced for good, who complained or who unsubscribed through its links (each
- * counted once, from the consent log; an erased subscriber leaves no trace there).
- */
-export interface CampaignOutcomes {
-  delivered: number;
-  bounced: number;
-  complained: number;
-  unsubscribed: number;
-}
-
-/** A campaign beside others: how many were sent, what became of them, and each as a share of sent. */
-export interface CampaignSummary extends CampaignOutcomes {
-  id: number;
-  bulletinId: number;
-  bulletinTitle: string;
-  tracking: 'aggregate' | 'off';
-  startedAt: string | null;
-  finishedAt: string | null;
-  sent: number;
-  /** Clicks on tracked links; null for a send without tracking. */
-  clicks: number | null;
-  /**
-   * Each count divided by `sent` (clicks may pass 1: one reader can click many times); null
-   * before anything was sent.
-   */
-  rates: Record<keyof CampaignOutcomes | 'clicks', number | null> | null;
-}
+import type { Tables } from '../db/schema.js';
+import type { CampaignStore } from './campaign-store.js';
+import { emptyCounts } from './delivery-ledger.js';
+import type { CampaignReport, CampaignSummary, Comparison, Outcomes } from './schemas.js';
 
 /** How many earlier sends a campaign's report is compared with. */
 export const COMPARED_CAMPAIGNS = 5;
@@ -121,7 +81,7 @@ export class CampaignReports {
    * The campaign and the COMPARED_CAMPAIGNS sends that started before it (newest first), each
    * summarised. Three grouped queries for all of them, one per table, however many they are.
    */
-  async comparison(id: number): Promise<{ campaign: CampaignSummary; previous: CampaignSummary[] }> {
+  async comparison(id: number): Promise<Comparison> {
     const campaign = await this.campaigns.get(id);
     const before = campaign.startedAt ?? campaign.scheduledAt;
     const rows = await this.db
@@ -201,7 +161,7 @@ export class CampaignReports {
   }
 
   /** People who bounced, complained or unsubscribed because of each campaign, each counted once. */
-  private async consentOutcomes(ids: readonly number[]): Promise<Map<number, Omit<CampaignOutcomes, 'delivered'>>> {
+  private async consentOutcomes(ids: readonly number[]): Promise<Map<number, Omit<Outcomes, 'delivered'>>> {
     if (ids.length === 0) return new Map();
     const once = (eb: ExpressionBuilder<Tables, 'consent_events'>, event: string) =>
       eb.fn.count(eb.case().when('event', '=', event).then(eb.ref('subscriber_id')).end()).distinct();

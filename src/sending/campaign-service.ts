@@ -13,17 +13,18 @@ import { personalise, recipientLinks } from '../render/personalise.js';
 import { renderBulletin } from '../render/render.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
-import { CAMPAIGN_TRANSITIONS, type Campaign, type CampaignStore } from './campaign-store.js';
+import { CAMPAIGN_TRANSITIONS, type CampaignStore } from './campaign-store.js';
 import type { DeliveryLedger } from './delivery-ledger.js';
 import { fromAddress } from './from-address.js';
 import type { SendQueues } from './send-queues.js';
+import type { Campaign, RetryAnswer, TestSend, Tracking } from './schemas.js';
 import type { Sender } from './ses-sender.js';
 
 export interface SendInput {
   rule?: Rule | undefined;
   segmentId?: number | undefined;
   scheduledAt?: string | undefined;
-  tracking: 'aggregate' | 'off';
+  tracking: Tracking;
   /** Send even though the bulletin already went out (or is scheduled): the second confirmation. */
   resend?: boolean | undefined;
 }
@@ -146,10 +147,7 @@ export class CampaignService {
   }
 
   /** Puts failed rows (and `unknown` ones when asked: they may have been sent) back in the queue. */
-  async retry(
-    id: number,
-    statuses: readonly ('failed' | 'unknown')[],
-  ): Promise<{ requeued: number; campaign: Campaign }> {
+  async retry(id: number, statuses: readonly ('failed' | 'unknown')[]): Promise<RetryAnswer> {
     const before = await this.deps.campaigns.get(id);
     if (!RETRIABLE.includes(before.state)) throw await this.wrongState(id, 'retried', RETRIABLE);
     const requeued = await this.deps.ledger.requeue(id, statuses);
@@ -163,11 +161,7 @@ export class CampaignService {
   }
 
   /** Sends personalised copies to staff now, subject marked [TEST]; no campaign, no counts. */
-  async test(
-    bulletinId: number,
-    to: readonly string[],
-    language: string | undefined,
-  ): Promise<{ to: string; messageId: string }[]> {
+  async test(bulletinId: number, to: readonly string[], language: string | undefined): Promise<TestSend[]> {
     const bulletin = await this.deps.bulletins.get(bulletinId);
     const lang = language ?? bulletin.document.languages[0]!;
     if (!bulletin.document.languages.includes(lang)) {

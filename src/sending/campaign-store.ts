@@ -6,31 +6,8 @@ import type { Rule } from '../audience/rules.js';
 import { nowIso, parseJson, type CampaignState, type CampaignsTable, type Tables } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import type { CompiledBulletin } from '../render/render.js';
-import { emptyCounts, OPEN_DELIVERY_STATUSES, type DeliveryCounts } from './delivery-ledger.js';
-
-export interface Campaign {
-  id: number;
-  bulletinId: number;
-  bulletinVersionId: number;
-  segmentId: number | null;
-  rule: Rule;
-  topic: string | null;
-  state: CampaignState;
-  tracking: 'aggregate' | 'off';
-  scheduledAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  /** Why the campaign is paused or failed. */
-  stateReason: string | null;
-  run: number;
-  createdAt: string;
-}
-
-/** A campaign in the list: its bulletin's title and its ledger counts by status. */
-export interface CampaignListItem extends Campaign {
-  bulletinTitle: string;
-  counts: DeliveryCounts;
-}
+import { emptyCounts, OPEN_DELIVERY_STATUSES } from './delivery-ledger.js';
+import type { Campaign, CampaignListItem, Tracking } from './schemas.js';
 
 /**
  * The campaign's state machine: each operation, the states it may come from and the state it
@@ -75,7 +52,7 @@ export class CampaignStore {
     rule: Rule;
     topic: string | null;
     scheduledAt: string;
-    tracking: 'aggregate' | 'off';
+    tracking: Tracking;
   }): Promise<Campaign> {
     const now = nowIso();
     const row = await this.db

@@ -2,13 +2,12 @@
 // and settle its rows, staff requeue them. Every change to a claimed row names the claim that
 // holds it, so two workers can never both act on one row.
 import { sql, type Kysely } from 'kysely';
-import { audienceQuery, exclusionReason, type ExclusionReason } from '../audience/audience-store.js';
+import { audienceQuery, exclusionReason } from '../audience/audience-store.js';
+import type { ExclusionReason } from '../audience/exclusion-reasons.js';
 import type { Rule } from '../audience/rules.js';
 import type { DatabaseKind } from '../db/database.js';
 import { DELIVERY_STATUSES, nowIso, type DeliveryStatus, type Tables } from '../db/schema.js';
-
-/** A campaign's rows counted by status, and in all. */
-export type DeliveryCounts = Record<DeliveryStatus, number> & { total: number };
+import type { Counts } from './schemas.js';
 
 export interface ClaimedDelivery {
   id: number;
@@ -258,6 +257,6 @@ export class DeliveryLedger {
 }
 
 /** Counts with every status at 0, to add a ledger's grouped counts to. */
-export function emptyCounts(): DeliveryCounts {
-  return Object.fromEntries([...DELIVERY_STATUSES.map((s) => [s, 0]), ['total', 0]]) as DeliveryCounts;
+export function emptyCounts(): Counts {
+  return Object.fromEntries([...DELIVERY_STATUSES.map((s) => [s, 0]), ['total', 0]]) as Counts;
 }

@@ -2,11 +2,12 @@
 import { z } from 'zod';
 import { RuleSchema } from '../audience/rules.js';
 import { Email, LanguageCode } from '../audience/schemas.js';
-import { CAMPAIGN_STATES, DELIVERY_STATUSES } from '../db/schema.js';
 import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
 import type { CampaignService } from './campaign-service.js';
 import { COMPARED_CAMPAIGNS, type CampaignReports } from './campaign-reports.js';
+import { FINAL_CAMPAIGN_STATES, TRACKING_MODES } from './campaign-states.js';
 import type { CampaignStore } from './campaign-store.js';
+import { Campaign, CampaignList, CampaignReport, Comparison, RetryAnswer, TestSendAnswer } from './schemas.js';
 
 const isoTime = z.iso.datetime({
   offset: true,
@@ -18,10 +19,7 @@ const SendInput = z
     rule: RuleSchema.optional(),
     segmentId: z.number().int().positive().optional(),
     scheduledAt: isoTime.optional().describe('When to start; now when left out'),
-    tracking: z
-      .enum(['aggregate', 'off'])
-      .default('aggregate')
-      .describe('"off" for a sensitive send: no link is counted'),
+    tracking: z.enum(TRACKING_MODES).default('aggregate').describe('"off" for a sensitive send: no link is counted'),
     resend: z
       .boolean()
       .default(false)
@@ -32,70 +30,6 @@ const SendInput = z
   })
   .refine((body) => (body.rule === undefined) !== (body.segmentId === undefined), 'must give either rule or segmentId');
 
-const Campaign = z.object({
-  id: z.number(),
-  bulletinId: z.number(),
-  bulletinVersionId: z.number(),
-  segmentId: z.number().nullable(),
-  rule: z.unknown(),
-  topic: z.string().nullable(),
-  state: z.enum(CAMPAIGN_STATES),
-  tracking: z.enum(['aggregate', 'off']),
-  scheduledAt: z.string(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
-  stateReason: z.string().nullable(),
-  run: z.number(),
-  createdAt: z.string(),
-});
-
-const Counts = z
-  .record(z.enum([...DELIVERY_STATUSES, 'total']), z.number())
-  .describe('Ledger rows by delivery status, and their total');
-
-const Outcomes = {
-  delivered: z.number().describe('Messages SES reported delivered'),
-  bounced: z.number().describe('People whose address bounced for good'),
-  complained: z.number().describe('People who marked it as spam'),
-  unsubscribed: z.number().describe('People who unsubscribed through its links'),
-};
-
-const CampaignListItem = Campaign.extend({ bulletinTitle: z.string(), counts: Counts });
-
-const CampaignSummary = z.object({
-  id: z.number(),
-  bulletinId: z.number(),
-  bulletinTitle: z.string(),
-  tracking: z.enum(['aggregate', 'off']),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
-  sent: z.number(),
-  ...Outcomes,
-  clicks: z.number().nullable().describe('Clicks on tracked links; null for a send without tracking'),
-  rates: z
-    .object(
-      Object.fromEntries(
-        ['delivered', 'bounced', 'complained', 'unsubscribed', 'clicks'].map((k) => [k, z.number().nullable()]),
-      ),
-    )
-    .nullable()
-    .describe('Each count divided by sent; null before anything was sent'),
-});
-
-const CampaignReport = Campaign.extend({
-  counts: Counts,
-  byLanguage: z.record(z.string(), z.record(z.string(), z.number())),
-  rate: z.number().nullable().describe('Messages sent per second'),
-  lastErrors: z.array(z.object({ deliveryId: z.number(), status: z.string(), error: z.string(), at: z.string() })),
-  links: z
-    .array(z.object({ block: z.number(), url: z.string(), clicks: z.number() }))
-    .describe('Clicks per block and link, in aggregate'),
-  outcomes: z
-    .object(Outcomes)
-    .describe('What SES and the consent log say became of the mail; each person counted once'),
-});
-
-const FINAL_STATES = new Set(['sent', 'cancelled', 'failed']);
 const EVENT_INTERVAL_MS = 1000;
 
 export function campaignRoutes(
@@ -141,7 +75,7 @@ export function campaignRoutes(
         to: z.array(Email).min(1, 'must name at least one address').max(10, 'must name at most 10 addresses'),
         lang: LanguageCode.optional(),
       }),
-      response: z.object({ sent: z.array(z.object({ to: z.string(), messageId: z.string() })) }),
+      response: TestSendAnswer,
       handler: async ({ params, body }) => ({ sent: await service.test(params.id, body.to, body.lang) }),
     }),
     defineRoute({
@@ -153,7 +87,7 @@ export function campaignRoutes(
         "List campaigns (the newest 500, or one bulletin's), newest first, " +
         "with their bulletin's title and counts by delivery status",
       query: z.strictObject({ bulletinId: z.coerce.number().int().positive('must be a positive integer').optional() }),
-      response: z.object({ data: z.array(CampaignListItem) }),
+      response: CampaignList,
       handler: async ({ query }) => ({ data: await campaigns.list(query) }),
     }),
     defineRoute({
@@ -175,7 +109,7 @@ export function campaignRoutes(
         `The campaign beside the ${COMPARED_CAMPAIGNS} sends that started before it: ` +
         'sent, delivered, bounced, complained, unsubscribed, clicks and their rates',
       params: idParams,
-      response: z.object({ campaign: CampaignSummary, previous: z.array(CampaignSummary) }),
+      response: Comparison,
       handler: ({ params }) => reports.comparison(params.id),
     }),
     defineRoute({
@@ -205,7 +139,7 @@ export function campaignRoutes(
           .min(1)
           .default(['failed']),
       }),
-      response: z.object({ requeued: z.number(), campaign: Campaign }),
+      response: RetryAnswer,
       handler: ({ params, body }) => service.retry(params.id, body.include),
     }),
     defineRoute({
@@ -228,7 +162,7 @@ export function campaignRoutes(
         while (open) {
           const report = await reports.report(params.id);
           res.write(`event: progress\ndata: ${JSON.stringify(report)}\n\n`);
-          if (FINAL_STATES.has(report.state)) break;
+          if (FINAL_CAMPAIGN_STATES.includes(report.state)) break;
           await new Promise((resolve) => setTimeout(resolve, EVENT_INTERVAL_MS));
         }
         res.end();

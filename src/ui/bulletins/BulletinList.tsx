@@ -1,6 +1,7 @@
 // Every bulletin with its state (from its latest send), last change and key numbers; new,
 // duplicate (last week's as the start of this week's), delete drafts.
 import { useState } from 'react';
+import type { CampaignListItem as Campaign } from '../../sending/schemas';
 import { api } from '../api';
 import {
   Badge,
@@ -13,7 +14,6 @@ import {
   Loading,
   PageHeader,
 } from '../components';
-import type { CampaignListItem as Campaign } from '../campaigns/campaign-types';
 import { useAction, useApi } from '../hooks';
 import { BASE, Link, navigate, useTitle } from '../router';
 import type { Bulletin, BulletinDocument, BulletinSummary } from './model';

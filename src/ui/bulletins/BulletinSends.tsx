@@ -1,10 +1,10 @@
 // A bulletin's sends: the ones that reached someone or are still to come (a send cancelled or
 // failed before it mailed anyone does not count), as the server's already_sent refusal counts them.
 import type { ReactNode } from 'react';
+import type { CampaignListItem } from '../../sending/schemas';
 import { formatDate, formatNumber } from '../components';
 import { useApi } from '../hooks';
 import { BASE, Link } from '../router';
-import type { CampaignListItem } from '../campaigns/campaign-types';
 
 const mailedSomeone = (c: CampaignListItem) =>
   !(c.state === 'cancelled' || c.state === 'failed') || c.counts.sent + c.counts.unknown > 0;

@@ -1,6 +1,7 @@
 // Who the chosen audience reaches: selected → eligible, why the rest are left out, by language, a sample.
+import { EXCLUSION_REASONS, type ExclusionReason } from '../../audience/exclusion-reasons';
+import type { AudiencePreview } from '../../audience/schemas';
 import { formatNumber, languageName } from '../components';
-import { EXCLUSION_REASONS, type AudiencePreview, type ExclusionReason } from './campaign-types';
 
 const REASONS: Record<ExclusionReason, string> = {
   unsubscribed: 'unsubscribed: they left',

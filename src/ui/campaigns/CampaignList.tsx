@@ -1,8 +1,9 @@
 // Every send, newest first: its bulletin, state, times and how many messages went.
+import { settled } from '../../sending/campaign-states';
+import type { CampaignListItem } from '../../sending/schemas';
 import { Badge, ErrorNotice, formatDate, formatNumber, Loading, PageHeader } from '../components';
 import { useApi } from '../hooks';
 import { BASE, Link, useTitle } from '../router';
-import { settled, type CampaignListItem } from './campaign-types';
 import './campaigns.css';
 
 export function CampaignList() {

@@ -1,6 +1,9 @@
 // One send: its progress live (state, a progress bar, rate, errors), the controls its state allows
 // (pause, resume, cancel, retry failed, reschedule) and, once mail has gone, the report.
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import type { AudiencePreview } from '../../audience/schemas';
+import { DELIVERY_STATUSES, settled, type DeliveryStatus } from '../../sending/campaign-states';
+import type { CampaignReport, Comparison } from '../../sending/schemas';
 import { api } from '../api';
 import {
   Badge,
@@ -16,14 +19,6 @@ import {
 import { useAction, useApi } from '../hooks';
 import { BASE, Link, useTitle } from '../router';
 import { audienceSentence, plural } from './AudienceCounts';
-import {
-  DELIVERY_STATUSES,
-  settled,
-  type AudiencePreview,
-  type CampaignReport,
-  type Comparison,
-  type DeliveryStatus,
-} from './campaign-types';
 import { isoToLocal, localToIso, ScheduleField } from './ScheduleField';
 import { useLiveReport } from './use-live-report';
 import './campaigns.css';

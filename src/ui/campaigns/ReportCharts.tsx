@@ -12,8 +12,8 @@ import {
   type Scale,
 } from 'chart.js';
 import { useEffect, useRef } from 'react';
+import type { CampaignReport, CampaignSummary, Comparison } from '../../sending/schemas';
 import { formatDate, formatNumber } from '../components';
-import type { CampaignReport, CampaignSummary, Comparison } from './campaign-types';
 
 /** The columns of the comparison with earlier sends, after the send's name. */
 const COMPARED = ['Sent', 'Delivered', 'Bounced', 'Complained', 'Unsubscribed', 'Clicks'] as const;

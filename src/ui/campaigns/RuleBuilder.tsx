@@ -1,10 +1,11 @@
 // The rule builder: groups that match all or any of their conditions, conditions of every kind the
 // rule language has, "not" on either; the server's errors shown beside the condition they name.
+import type { Topic } from '../../audience/schemas';
+import type { CampaignListItem } from '../../sending/schemas';
 import { ApiError } from '../api';
 import { useApi } from '../hooks';
 import { Field, formatDate, LANGUAGE_NAMES, languageName } from '../components';
-import { issuesUnder, topicName, type Topic } from '../subscribers/fields';
-import type { CampaignListItem } from './campaign-types';
+import { issuesUnder, topicName } from '../subscribers/fields';
 import {
   ATTRIBUTE_OPS,
   childPath,

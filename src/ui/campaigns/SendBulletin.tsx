@@ -1,15 +1,18 @@
 // Sending a bulletin: choose who gets it (topics, a saved segment or a rule), see who that reaches
 // as it changes, choose when and whether links are counted, confirm with the count per language.
 import { useRef, useState, type FormEvent } from 'react';
+import type { Segment } from '../../audience/rules';
+import type { AudiencePreview, Topic } from '../../audience/schemas';
+import type { Finding } from '../../bulletins/schemas';
+import type { Campaign, CampaignListItem, Tracking } from '../../sending/schemas';
 import { api, ApiError, errorMessage } from '../api';
 import { SendList, sendSentence, useBulletinSends } from '../bulletins/BulletinSends';
 import { describeFinding, type BulletinDocument } from '../bulletins/model';
 import { Dialog, ErrorNotice, Field, formatDate, formatNumber, Loading, Notice, PageHeader } from '../components';
 import { useAction, useApi, useDebounced } from '../hooks';
 import { BASE, Link, navigate, useTitle } from '../router';
-import { TopicChoices, topicName, type Topic } from '../subscribers/fields';
+import { TopicChoices, topicName } from '../subscribers/fields';
 import { AudienceCounts, audienceSentence, plural } from './AudienceCounts';
-import type { AudiencePreview, Campaign, CampaignListItem, Finding, Segment, Tracking } from './campaign-types';
 import { RuleBuilder } from './RuleBuilder';
 import { fromRule, newGroup, toRule, type GroupNode, type Rule } from './rule-model';
 import { localToIso, ScheduleField } from './ScheduleField';

@@ -1,8 +1,9 @@
 // A campaign's report, kept current: server-sent events while it runs (GET /api/campaigns/:id/events
 // sends the report every second), polling every 2 s when the stream fails, nothing once it is over.
 import { useCallback, useEffect, useState } from 'react';
+import { FINAL_CAMPAIGN_STATES } from '../../sending/campaign-states';
+import type { CampaignReport } from '../../sending/schemas';
 import { api, ApiError } from '../api';
-import { FINAL_STATES, type CampaignReport } from './campaign-types';
 
 const POLL_MS = 2000;
 
@@ -31,7 +32,7 @@ export function useLiveReport(id: number): LiveReport {
       if (stopped) return true;
       setReport(next);
       setError(undefined);
-      const over = FINAL_STATES.includes(next.state);
+      const over = FINAL_CAMPAIGN_STATES.includes(next.state);
       if (over) setMode('done');
       return over;
     };

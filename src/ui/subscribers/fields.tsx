@@ -4,9 +4,6 @@
 import type { Topic } from '../../audience/schemas';
 import { ApiError } from '../api';
 
-/** For the campaign screens, which still read the type from here. */
-export type { Topic };
-
 /** A topic as staff read it: its English name, else any name it has, else its key. */
 export function topicName(topic: Topic): string {
   return topic.name.en ?? Object.values(topic.name)[0] ?? topic.key;

@@ -1,0 +1,103 @@
+// What the campaigns API answers: a campaign, the list, its report, the comparison with earlier
+// sends, test sends and retries. The stores, the service, the routes and the staff app (with
+// `import type`) take their types from here, and so does the OpenAPI document.
+import { z } from 'zod';
+import { RuleSchema } from '../audience/rules.js';
+import { CAMPAIGN_STATES, DELIVERY_STATUSES, TRACKING_MODES } from './campaign-states.js';
+
+export const CampaignState = z.enum(CAMPAIGN_STATES);
+export type CampaignState = z.infer<typeof CampaignState>;
+export const Tracking = z.enum(TRACKING_MODES).describe('"off" for a sensitive send: no link is counted');
+export type Tracking = z.infer<typeof Tracking>;
+export const DeliveryStatus = z.enum(DELIVERY_STATUSES);
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+
+export const Campaign = z.object({
+  id: z.number(),
+  bulletinId: z.number(),
+  bulletinVersionId: z.number(),
+  segmentId: z.number().nullable(),
+  rule: RuleSchema,
+  topic: z.string().nullable(),
+  state: CampaignState,
+  tracking: Tracking,
+  scheduledAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  stateReason: z.string().nullable().describe('Why the campaign is paused or failed'),
+  run: z.number(),
+  createdAt: z.string(),
+});
+export type Campaign = z.infer<typeof Campaign>;
+
+/** A campaign's ledger rows counted by status, and in all. */
+export const Counts = z
+  .record(z.enum([...DELIVERY_STATUSES, 'total']), z.number())
+  .describe('Ledger rows by delivery status, and their total');
+export type Counts = z.infer<typeof Counts>;
+
+/**
+ * What became of a campaign's mail after SES took it: deliveries SES reported, and the people
+ * whose address bounced for good, who complained or who unsubscribed through its links (each
+ * counted once, from the consent log; an erased subscriber leaves no trace there).
+ */
+export const Outcomes = z.object({
+  delivered: z.number().describe('Messages SES reported delivered'),
+  bounced: z.number().describe('People whose address bounced for good'),
+  complained: z.number().describe('People who marked it as spam'),
+  unsubscribed: z.number().describe('People who unsubscribed through its links'),
+});
+export type Outcomes = z.infer<typeof Outcomes>;
+
+/** A campaign in the list: its bulletin's title and its ledger counts by status. */
+export const CampaignListItem = Campaign.extend({ bulletinTitle: z.string(), counts: Counts });
+export type CampaignListItem = z.infer<typeof CampaignListItem>;
+
+export const CampaignList = z.object({ data: z.array(CampaignListItem) });
+export type CampaignList = z.infer<typeof CampaignList>;
+
+const rate = z.number().nullable();
+
+/** A campaign beside others: how many were sent, what became of them, and each as a share of sent. */
+export const CampaignSummary = z.object({
+  id: z.number(),
+  bulletinId: z.number(),
+  bulletinTitle: z.string(),
+  tracking: Tracking,
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  sent: z.number(),
+  ...Outcomes.shape,
+  clicks: z.number().nullable().describe('Clicks on tracked links; null for a send without tracking'),
+  rates: z
+    .object({ delivered: rate, bounced: rate, complained: rate, unsubscribed: rate, clicks: rate })
+    .nullable()
+    .describe(
+      'Each count divided by sent (clicks may pass 1: one reader can click many times); null before anything was sent',
+    ),
+});
+export type CampaignSummary = z.infer<typeof CampaignSummary>;
+
+export const Comparison = z.object({ campaign: CampaignSummary, previous: z.array(CampaignSummary) });
+export type Comparison = z.infer<typeof Comparison>;
+
+export const CampaignReport = Campaign.extend({
+  counts: Counts,
+  byLanguage: z.record(z.string(), z.partialRecord(DeliveryStatus, z.number())),
+  rate: z.number().nullable().describe('Messages sent per second since the first one; null before it'),
+  lastErrors: z.array(z.object({ deliveryId: z.number(), status: DeliveryStatus, error: z.string(), at: z.string() })),
+  links: z
+    .array(z.object({ block: z.number(), url: z.string(), clicks: z.number() }))
+    .describe('Clicks per block and link, in aggregate'),
+  outcomes: Outcomes.describe('What SES and the consent log say became of the mail; each person counted once'),
+});
+export type CampaignReport = z.infer<typeof CampaignReport>;
+
+export const TestSend = z.object({ to: z.string(), messageId: z.string() });
+export type TestSend = z.infer<typeof TestSend>;
+
+export const TestSendAnswer = z.object({ sent: z.array(TestSend) });
+export type TestSendAnswer = z.infer<typeof TestSendAnswer>;
+
+export const RetryAnswer = z.object({ requeued: z.number(), campaign: Campaign });
+export type RetryAnswer = z.infer<typeof RetryAnswer>;
