@@ -46,14 +46,14 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   const url = withSearchPath(POSTGRES_URL, schema);
   const config: DatabaseConfig = { kind, url };
   const database = openDatabase(config);
-  await migrateToLatest(database);
+  await whileNoSchemaIsDropped(() => migrateToLatest(database));
   return {
     database,
     config,
     url,
     drop: async () => {
       await database.close();
-      await adminQuery(`drop schema ${schema} cascade`);
+      await adminQuery(`drop schema ${schema} cascade`, 'select pg_advisory_lock($1)');
     },
   };
 }
@@ -64,10 +64,31 @@ function withSearchPath(url: string, schema: string): string {
   return u.toString();
 }
 
-async function adminQuery(text: string): Promise<void> {
+/**
+ * Test files share one PostgreSQL database, a schema each. Kysely's migrator reads the tables of
+ * every schema (with has_schema_privilege on each), which fails with "schema … does not exist"
+ * when another file drops its schema at that moment: migrations hold this lock shared, and a
+ * drop holds it alone.
+ */
+const SCHEMA_DROP_LOCK = 720_260_901;
+
+async function whileNoSchemaIsDropped<T>(work: () => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: POSTGRES_URL });
   await client.connect();
   try {
+    await client.query('select pg_advisory_lock_shared($1)', [SCHEMA_DROP_LOCK]);
+    return await work();
+  } finally {
+    await client.end(); // ending the session releases the lock
+  }
+}
+
+/** Runs `text` as the admin, after `lock` (a statement taking SCHEMA_DROP_LOCK) when given. */
+async function adminQuery(text: string, lock?: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    if (lock) await client.query(lock, [SCHEMA_DROP_LOCK]);
     await client.query(text);
   } finally {
     await client.end();

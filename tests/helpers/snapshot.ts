@@ -12,10 +12,17 @@ export async function databaseSnapshot(test: TestDatabase): Promise<Record<strin
     test.config.kind === 'postgres'
       ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]!.schema
       : undefined;
-  const tables = (await db.introspection.getTables())
-    .filter((table) => !table.isView && (schema === undefined || table.schema === schema))
-    .map((table) => table.name)
-    .sort();
+  // Read from the one schema: Kysely's introspection reads every schema, and fails when another
+  // test drops its own meanwhile.
+  const tables = (
+    schema === undefined
+      ? (await db.introspection.getTables()).filter((table) => !table.isView).map((table) => table.name)
+      : (
+          await sql<{
+            name: string;
+          }>`select tablename as name from pg_catalog.pg_tables where schemaname = ${schema}`.execute(db)
+        ).rows.map((row) => row.name)
+  ).sort();
   if (tables.length === 0) throw new Error('no tables found: the snapshot would prove nothing');
   const snapshot: Record<string, string[]> = {};
   for (const table of tables) {
