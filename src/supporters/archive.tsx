@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { BulletinStore } from '../bulletins/bulletin-store.js';
 import { pick, type BulletinDocument, type Localised } from '../bulletins/document.js';
 import type { BulletinRenderer } from '../render/bulletin-renderer.js';
+import type { MjmlEngine } from '../render/mjml-engine.js';
 import { renderBulletin, type ThemeContext } from '../render/render.js';
 import { compileTemplate, fillTemplate, type TemplateValues } from '../render/template.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -38,13 +39,15 @@ export interface ArchiveDeps {
   bulletins: BulletinStore;
   renderer: BulletinRenderer;
   settings: SettingsStore;
+  /** The process's MJML engine (compose decides it). */
+  mjml: MjmlEngine;
   publicUrl: string;
 }
 
 export function archiveRouter(deps: ArchiveDeps): Router {
   const router = express.Router();
   const neutral = neutralValues(deps.publicUrl);
-  const pages = new RenderedPages(neutral, deps.publicUrl);
+  const pages = new RenderedPages(neutral, deps.publicUrl, deps.mjml);
 
   router.use('/archive', (_req, res, next) => {
     res.set('Referrer-Policy', 'no-referrer');
@@ -172,6 +175,7 @@ class RenderedPages {
   constructor(
     private readonly values: TemplateValues,
     private readonly publicUrl: string,
+    private readonly mjml: MjmlEngine,
   ) {}
 
   get(
@@ -212,7 +216,8 @@ class RenderedPages {
     context: ThemeContext,
   ): Promise<string> {
     const subscribeUrl = `${this.publicUrl}/subscribe?lang=${wordsLanguage(language)}`;
-    const compiled = await renderBulletin(document, language, { ...context, for: 'archive', subscribeUrl });
+    const archiveContext: ThemeContext = { ...context, for: 'archive', subscribeUrl };
+    const compiled = await renderBulletin(document, language, archiveContext, this.mjml);
     const html = fillTemplate(compiled.html, this.values);
     // The bulletin's HTML stays as the render module made it; only the bar, rendered by React,
     // goes in.

@@ -113,6 +113,7 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
         bulletins: stores.bulletins,
         renderer: stores.renderer,
         settings: stores.settings,
+        mjml: stores.mjml,
         publicUrl: TEST_PUBLIC_URL,
       }),
     );
