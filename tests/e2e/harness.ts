@@ -132,35 +132,7 @@ export async function startBrowserApp(
     async screenshot(name) {
       await page.screenshot({ path: join(ARTIFACTS, `${prefix}-${name}.png`), fullPage: true });
     },
-    async expectAccessible(name) {
-      // Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) still holds.
-      await page.evaluate(axeSource);
-      const violations = await page.evaluate(async () => {
-        const axe = (
-          window as unknown as {
-            axe: {
-              run(
-                context: unknown,
-                options: unknown,
-              ): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
-            };
-          }
-        ).axe;
-        const result = await axe.run(document, {
-          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-        });
-        return result.violations
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map(
-            (v) =>
-              `${v.impact} ${v.id}: ${v.help} — ${v.nodes
-                .map((n) => n.target.join(' '))
-                .slice(0, 5)
-                .join(', ')}`,
-          );
-      });
-      expect(violations, `axe on ${name}`).toEqual([]);
-    },
+    expectAccessible: (name) => expectAccessible(page, name),
     region(name) {
       return page.getByRole('region', { name, exact: true });
     },
@@ -177,6 +149,39 @@ export async function startBrowserApp(
       await ses.close();
     },
   };
+}
+
+/**
+ * axe-core (WCAG 2 A and AA) on the page: serious or critical violations fail. Evaluated through
+ * the DevTools protocol, so the page's CSP (no inline scripts) still holds.
+ */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            context: unknown,
+            options: unknown,
+          ): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 5)
+            .join(', ')}`,
+      );
+  });
+  expect(violations, `axe on ${name}`).toEqual([]);
 }
 
 /** The form field in `scope` labelled exactly `label` (e.g. "Quote (English)"). */

@@ -2,15 +2,12 @@
 // English and Spanish: subscribe, preferences, and unsubscribe before, after and again. None
 // scrolls sideways, every choice is a row large enough to touch, and axe-core finds no serious
 // or critical WCAG A/AA violation. Each is saved as a PNG under tests/e2e/artifacts/.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { ARTIFACTS, launchChromium } from './harness.js';
+import { ARTIFACTS, expectAccessible, launchChromium } from './harness.js';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WIDTHS = [390, 1440];
 /** WCAG 2.5.5's target size: a row a finger can hit. */
 const TOUCH = 44;
@@ -106,36 +103,3 @@ describe('the public pages in a browser', () => {
     await look('preferences-unsubscribed', links.preferences, 'en');
   });
 });
-
-/**
- * axe-core (WCAG 2 A and AA), evaluated through the DevTools protocol as the harness does; serious
- * or critical fail.
- */
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            context: unknown,
-            options: unknown,
-          ): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v) =>
-          `${v.impact} ${v.id}: ${v.help} — ${v.nodes
-            .map((n) => n.target.join(' '))
-            .slice(0, 5)
-            .join(', ')}`,
-      );
-  });
-  expect(violations, `axe on ${name}`).toEqual([]);
-}
