@@ -59,7 +59,7 @@ const ARRIVAL: Record<SubscriberStatus, ConsentEventKind> = {
 
 /**
  * The statuses each transition may start from; from any other it changes nothing. Staff may set
- * any status (setStatus); a new address has no status yet (add, request).
+ * any status (setStatus); a new address starts with none (add, request).
  */
 const FROM = {
   confirm: ['pending'],

@@ -17,7 +17,7 @@ export type Localised = z.infer<typeof Localised>;
 const DRAFT_SCHEMES = new Set(['https', 'http', 'mailto']);
 
 /**
- * Whether `value` may be stored as an address: no scheme yet (being typed, a placeholder, a merge
+ * Whether `value` may be stored as an address: without a scheme (being typed, a placeholder, a merge
  * field) or one of DRAFT_SCHEMES. Browsers ignore whitespace and control characters inside a
  * scheme ("java\tscript:"), so they are dropped before it is read.
  */
