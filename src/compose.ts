@@ -39,7 +39,8 @@ export interface Overrides extends WebOverrides {
   redisUrl?: string;
   /**
    * Ready the installation as `npm start` does (true when left out): hash addresses stored before
-   * hashing, load the example bulletin into an empty database, make a setup code while no admin exists.
+   * hashing, store the archive pages of campaigns published before they were stored, load the
+   * example bulletin into an empty database, make a setup code while no admin exists.
    */
   firstRun?: boolean;
   /** The one-time code POST /api/setup accepts, instead of first run's; with neither, setup is refused. */
@@ -86,6 +87,8 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
     }
     const stores = createStores(database, config, overrides.mjml ?? inProcessMjml);
     if (firstRun) await stores.subscribers.backfillEmailHashes();
+    const backfilled = firstRun ? await stores.archivePages.backfill() : 0;
+    if (backfilled) logger.info({ campaigns: backfilled }, 'archive pages stored for campaigns published before 0010');
     const example = firstRun ? await loadExampleBulletin(stores) : undefined;
 
     // Only a process that serves the web loads its half (express, React, the emulator): not the worker's.

@@ -9,6 +9,7 @@ import { TopicStore } from './audience/topic-store.js';
 import { BulletinStore } from './bulletins/bulletin-store.js';
 import { BulletinRenderer } from './render/bulletin-renderer.js';
 import type { Database } from './db/database.js';
+import { ArchivePages } from './sending/archive-pages.js';
 import { CampaignLinks } from './sending/campaign-links.js';
 import { CampaignReports } from './sending/campaign-reports.js';
 import { CampaignStore } from './sending/campaign-store.js';
@@ -44,9 +45,12 @@ export function createStores(
   const lifecycle = new SubscriberLifecycle(suppressions);
   const staff = new StaffStore(db);
   const campaigns = new CampaignStore(db);
+  const bulletins = new BulletinStore(db);
+  const renderer = new BulletinRenderer({ settings, topics, signer, publicUrl: options.publicUrl, mjml });
   return {
     supporters: new SupporterStore(db, lifecycle),
     archive: new ArchiveStore(db),
+    archivePages: new ArchivePages({ db, bulletins, renderer }),
     subscriptions: new SubscriptionStore(db, lifecycle),
     staff,
     sessions: new SessionStore(db, staff, options.appSecret),
@@ -60,10 +64,10 @@ export function createStores(
     campaignLinks: new CampaignLinks(db),
     segments: new SegmentStore(db),
     settings,
-    bulletins: new BulletinStore(db),
+    bulletins,
     signer,
     mjml,
-    renderer: new BulletinRenderer({ settings, topics, signer, publicUrl: options.publicUrl, mjml }),
+    renderer,
   };
 }
 

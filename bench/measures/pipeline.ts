@@ -110,7 +110,12 @@ async function campaign(
   const { stores } = data;
   const cpu = process.cpuUsage();
   const started = Date.now();
-  const { id } = await sending.service.send(data.bulletinId, { rule, tracking: 'aggregate', resend: true });
+  const { id } = await sending.service.send(data.bulletinId, {
+    rule,
+    tracking: 'aggregate',
+    archive: false,
+    resend: true,
+  });
   for (;;) {
     const { state } = await stores.campaigns.get(id);
     if (state === 'sent') break;

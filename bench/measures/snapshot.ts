@@ -30,6 +30,7 @@ async function snapshotPerS(context: BenchContext, kind: 'sqlite' | 'postgres'):
         topic: bulletin.document.topic ?? null,
         scheduledAt: new Date().toISOString(),
         tracking: 'aggregate',
+        archive: false,
       });
       await campaigns.start(campaign.id);
 

@@ -83,6 +83,7 @@ export async function campaignPeak(
     const campaign = await sending.service.send(data.bulletinId, {
       rule: { all: [] },
       tracking: 'aggregate',
+      archive: false,
       resend: true,
     });
     try {

@@ -172,8 +172,18 @@ export interface CampaignsTable {
   consecutive_errors: Generated<number>;
   run: Generated<number>;
   templates: JsonColumn | null;
+  /** 1 when staff published the send in the public archive (never for a private topic). */
+  archive: Generated<number>;
   created_at: string;
   updated_at: string;
+}
+
+/** The public archive's copy of a published campaign in one of its languages, rendered when it was prepared. */
+export interface ArchivePagesTable {
+  campaign_id: number;
+  language: string;
+  html: string;
+  created_at: string;
 }
 
 export interface DeliveriesTable {
@@ -225,6 +235,7 @@ export interface Tables {
   campaigns: CampaignsTable;
   deliveries: DeliveriesTable;
   campaign_links: CampaignLinksTable;
+  archive_pages: ArchivePagesTable;
   sns_messages: SnsMessagesTable;
 }
 

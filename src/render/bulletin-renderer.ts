@@ -4,9 +4,10 @@ import type { TopicStore } from '../audience/topic-store.js';
 import type { BulletinDocument } from '../bulletins/document.js';
 import type { Finding, PreviewFormat } from '../bulletins/schemas.js';
 import { checkBulletin } from './checks.js';
-import { personalise, recipientLinks, type Recipient } from './personalise.js';
+import { personalise, publicValues, recipientLinks, type Recipient } from './personalise.js';
 import { bulletinSource, renderBulletin, type ThemeContext } from './render.js';
 import type { MjmlEngine } from './mjml-engine.js';
+import { fillTemplate } from './template.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
 
@@ -43,6 +44,19 @@ export class BulletinRenderer {
     });
     const message = personalise(compiled, SAMPLE_RECIPIENT, links);
     return format === 'html' ? message.html : message.text;
+  }
+
+  /**
+   * The public archive's copy of a bulletin in one language, as HTML: the document as written,
+   * not the campaign's templates (those carry the tracked /c/ redirects and the footer addressed
+   * to a reader), in the archive's theme (a call to subscribe instead of that footer), filled with
+   * nobody's values. Rendered when a campaign is prepared, never on a reader's request.
+   */
+  async archiveCopy(doc: BulletinDocument, language: string, context: ThemeContext): Promise<string> {
+    const { publicUrl, mjml } = this.deps;
+    const subscribeUrl = `${publicUrl}/subscribe?lang=${encodeURIComponent(language)}`;
+    const compiled = await renderBulletin(doc, language, { ...context, for: 'archive', subscribeUrl }, mjml);
+    return fillTemplate(compiled.html, publicValues(publicUrl));
   }
 
   async checks(doc: BulletinDocument): Promise<Finding[]> {

@@ -49,12 +49,28 @@ export function personalise(
   };
 }
 
+/**
+ * The values a public copy (the archive's) is filled with: nobody's name or address, so
+ * `{{first_name|friend}}` shows its fallback, and no personal link: a preferences or unsubscribe
+ * placeholder written in a block leads to the public subscribe page, "view in browser" to the archive.
+ */
+export function publicValues(publicUrl: string): TemplateValues {
+  return {
+    first_name: '',
+    last_name: '',
+    email: '',
+    view_url: `${publicUrl}/archive`,
+    preferences_url: `${publicUrl}/subscribe`,
+    unsubscribe_url: `${publicUrl}/subscribe`,
+  };
+}
+
 /** Who a copy is for: the campaign is 0 for previews and test sends. */
 export interface LinkContext {
   subscriberId: number;
   campaignId: number;
   language: string;
-  /** False for a sensitive send, which the public archive does not show. */
+  /** True when the campaign is published in the public archive: "view in browser" leads to its page there. */
   inArchive?: boolean;
 }
 
@@ -70,7 +86,7 @@ export function recipientLinks(signer: LinkSigner, publicUrl: string, to: LinkCo
     unsubscribe: `${publicUrl}/unsubscribe/${signer.sign('unsubscribe', `${to.subscriberId}:${to.campaignId}`)}`,
     preferences: `${publicUrl}/preferences/${signer.sign('preferences', String(to.subscriberId))}`,
     view:
-      to.campaignId && to.inArchive !== false
+      to.campaignId && to.inArchive
         ? `${publicUrl}/archive/${to.campaignId}?lang=${encodeURIComponent(to.language)}`
         : `${publicUrl}/archive`,
   };

@@ -12,6 +12,7 @@ import { renderBulletin, type CompiledBulletin } from '../render/render.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
 import type { AdaptivePace } from './adaptive-pace.js';
+import type { ArchivePages } from './archive-pages.js';
 import type { CampaignLinks } from './campaign-links.js';
 import type { CampaignStore } from './campaign-store.js';
 import type { DeliveryLedger, Settlement } from './delivery-ledger.js';
@@ -30,6 +31,7 @@ export interface RunnerDeps {
   campaigns: CampaignStore;
   ledger: DeliveryLedger;
   campaignLinks: CampaignLinks;
+  archivePages: ArchivePages;
   bulletins: BulletinStore;
   renderer: BulletinRenderer;
   settings: SettingsStore;
@@ -75,6 +77,8 @@ export class CampaignRunner {
         const compiled = await Promise.all(
           document.languages.map((language) => renderBulletin(sendable, language, context, this.deps.mjml)),
         );
+        // Before the templates, which mark the rendering done: a start run again after a crash stores them again.
+        if (campaign.archive) await this.deps.archivePages.publish(campaignId, document, context);
         await campaigns.saveTemplates(campaignId, Object.fromEntries(compiled.map((c) => [c.language, c])));
       }
       const rows = await ledger.snapshotAudience(campaign, document.languages, new Date());
@@ -154,7 +158,7 @@ export class CampaignRunner {
             subscriberId: recipient.id,
             campaignId: job.campaignId,
             language: row.language,
-            inArchive: campaign.tracking === 'aggregate',
+            inArchive: campaign.archive,
           }),
         );
         try {

@@ -4,6 +4,7 @@ import type { AudienceStore } from '../audience/audience-store.js';
 import { languageChoices } from '../audience/languages.js';
 import type { Rule } from '../audience/rules.js';
 import type { SegmentStore } from '../audience/segment-store.js';
+import type { TopicStore } from '../audience/topic-store.js';
 import type { BulletinStore } from '../bulletins/bulletin-store.js';
 import type { BulletinRenderer } from '../render/bulletin-renderer.js';
 import type { CampaignState } from '../db/schema.js';
@@ -25,6 +26,8 @@ export interface SendInput {
   segmentId?: number | undefined;
   scheduledAt?: string | undefined;
   tracking: Tracking;
+  /** Publish it in the public archive; never for a private topic. */
+  archive: boolean;
   /** Send even though the bulletin already went out (or is scheduled): the second confirmation. */
   resend?: boolean | undefined;
 }
@@ -44,6 +47,7 @@ export class CampaignService {
       audience: AudienceStore;
       renderer: BulletinRenderer;
       segments: SegmentStore;
+      topics: TopicStore;
       settings: SettingsStore;
       queues: SendQueues;
       sender: Sender;
@@ -57,6 +61,8 @@ export class CampaignService {
   /** Creates a campaign pinned to the bulletin's current version, unless a check finds an error. */
   async send(bulletinId: number, input: SendInput): Promise<Campaign> {
     const bulletin = await this.deps.bulletins.get(bulletinId);
+    const topic = bulletin.document.topic ?? null;
+    if (input.archive) await this.refusePrivateArchive(topic);
     const findings = await this.deps.renderer.checks(bulletin.document);
     const errors = findings.filter((f) => f.level === 'error');
     if (errors.length) {
@@ -69,7 +75,6 @@ export class CampaignService {
     }
     const segment = input.segmentId === undefined ? undefined : await this.deps.segments.get(input.segmentId);
     const rule = segment?.rule ?? input.rule!;
-    const topic = bulletin.document.topic ?? null;
     if (!input.resend) await this.refuseResend(bulletinId, rule, topic);
     const at = input.scheduledAt ? new Date(input.scheduledAt) : new Date();
     const campaign = await this.deps.campaigns.create({
@@ -80,9 +85,25 @@ export class CampaignService {
       topic,
       scheduledAt: at.toISOString(),
       tracking: input.tracking,
+      archive: input.archive,
     });
     await this.deps.queues.scheduleStart(campaign.id, at);
     return campaign;
+  }
+
+  /**
+   * A bulletin for a private topic (or one that no longer exists) stays off the public web: its
+   * readers chose something not offered to everyone. A bulletin with no topic goes to all and may
+   * be published.
+   */
+  private async refusePrivateArchive(topic: string | null): Promise<void> {
+    if (topic === null || (await this.deps.topics.find(topic))?.public) return;
+    throw AppError.invalid([
+      {
+        path: 'archive',
+        message: `must be false: the topic "${topic}" is not public, so its bulletins stay out of the public archive`,
+      },
+    ]);
   }
 
   /**

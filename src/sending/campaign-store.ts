@@ -53,6 +53,7 @@ export class CampaignStore {
     topic: string | null;
     scheduledAt: string;
     tracking: Tracking;
+    archive: boolean;
   }): Promise<Campaign> {
     const now = nowIso();
     const row = await this.db
@@ -65,6 +66,7 @@ export class CampaignStore {
         topic: input.topic,
         state: 'scheduled',
         tracking: input.tracking,
+        archive: input.archive ? 1 : 0,
         scheduled_at: input.scheduledAt,
         started_at: null,
         finished_at: null,
@@ -240,6 +242,7 @@ function toCampaign(row: Selectable<CampaignsTable>): Campaign {
     topic: row.topic,
     state: row.state,
     tracking: row.tracking,
+    archive: row.archive === 1,
     scheduledAt: row.scheduled_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,

@@ -20,6 +20,13 @@ const SendInput = z
     segmentId: z.number().int().positive().optional(),
     scheduledAt: isoTime.optional().describe('When to start; now when left out'),
     tracking: z.enum(TRACKING_MODES).default('aggregate').describe('"off" for a sensitive send: no link is counted'),
+    archive: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Publish the send in the public archive (its page is stored when it is prepared); 400 for a bulletin ' +
+          'of a private topic, which is never public',
+      ),
     resend: z
       .boolean()
       .default(false)

@@ -21,6 +21,7 @@ export const Campaign = z.object({
   topic: z.string().nullable(),
   state: CampaignState,
   tracking: Tracking,
+  archive: z.boolean().describe('Published in the public archive, where its page was stored when it was prepared'),
   scheduledAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),

@@ -1,4 +1,5 @@
-// The campaigns the public archive may show: sent, and not marked sensitive by tracking 'off'.
+// What the public archive shows: the campaigns published in it, sent, and not for a private topic,
+// and the pages stored for them when they were prepared (src/sending/archive-pages.ts writes them).
 import type { Kysely } from 'kysely';
 import { parseJson, type Tables } from '../db/schema.js';
 import type { BulletinDocument, Localised } from '../bulletins/document.js';
@@ -53,7 +54,7 @@ export class ArchiveStore {
     return { entries, total: Number(count.n) };
   }
 
-  /** The campaign if the archive may show it, else undefined (unknown, not sent, or sensitive). */
+  /** The campaign if the archive may show it, else undefined (unknown, not sent, or not published). */
   async sentCampaign(id: number): Promise<ArchivedCampaign | undefined> {
     const row = await this.archived()
       .select(['campaigns.id', 'campaigns.bulletin_version_id', 'campaigns.finished_at'])
@@ -62,17 +63,49 @@ export class ArchiveStore {
     return row && { id: row.id, bulletinVersionId: row.bulletin_version_id, finishedAt: row.finished_at! };
   }
 
+  /** The campaign's stored page in `language`, a whole HTML document; undefined when there is none. */
+  async page(campaignId: number, language: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('archive_pages')
+      .select('html')
+      .where('campaign_id', '=', campaignId)
+      .where('language', '=', language)
+      .executeTakeFirst();
+    return row?.html;
+  }
+
   /**
-   * Tracking 'off' is how staff mark a sensitive send, so those campaigns stay off the public web;
-   * only 'aggregate' is listed, so a tracking mode added later is private until decided otherwise.
-   * A sent campaign always has finished_at; the check keeps the ordering the same on both databases
-   * (they sort NULLs at opposite ends).
+   * Staff publish a send when they send it; a private topic's bulletins stay out even then (the
+   * topic may have become private since), as does a campaign whose pages were not stored (one
+   * published before they were, until `npm start` renders them). A sent campaign always has
+   * finished_at; the check keeps the ordering the same on both databases (they sort NULLs at
+   * opposite ends).
    */
   private archived() {
     return this.db
       .selectFrom('campaigns')
       .where('campaigns.state', '=', 'sent')
-      .where('campaigns.tracking', '=', 'aggregate')
-      .where('campaigns.finished_at', 'is not', null);
+      .where('campaigns.archive', '=', 1)
+      .where('campaigns.finished_at', 'is not', null)
+      .where((eb) =>
+        eb.or([
+          eb('campaigns.topic', 'is', null),
+          eb.exists(
+            eb
+              .selectFrom('topics')
+              .select('topics.id')
+              .whereRef('topics.key', '=', 'campaigns.topic')
+              .where('topics.public', '=', 1),
+          ),
+        ]),
+      )
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('archive_pages')
+            .select('archive_pages.campaign_id')
+            .whereRef('archive_pages.campaign_id', '=', 'campaigns.id'),
+        ),
+      );
   }
 }

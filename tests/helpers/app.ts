@@ -12,6 +12,7 @@ import { bullConnection } from '../../src/redis.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { SesEventsDeps } from '../../src/events/ses-events.js';
 import type { CampaignService } from '../../src/sending/campaign-service.js';
+import type { MjmlEngine } from '../../src/render/mjml-engine.js';
 import type { SesEmulator } from '../../src/sending/ses-emulator.js';
 import { SendQueues } from '../../src/sending/send-queues.js';
 import type { SignInLimits } from '../../src/staff/sign-in.js';
@@ -73,6 +74,8 @@ export interface TestAppOptions {
    * a proxy's, so a test can take the database away from the app. `db` stays direct.
    */
   databaseVia?: (url: string) => string;
+  /** Where the app and its worker run MJML (one that counts its renders, say); this thread when left out. */
+  mjml?: MjmlEngine;
 }
 
 export async function startTestApp(kind: DatabaseKind, options: TestAppOptions = {}): Promise<TestApp> {
@@ -89,6 +92,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     logger: options.logger,
     database,
     worker: options.worker ?? false,
+    mjml: options.mjml,
     firstRun: false,
     listen: { port: 0, host: '127.0.0.1' },
     redisUrl: options.redisUrl,

@@ -1,12 +1,15 @@
-// The public archive: sent bulletins on the web per language, as subscribers got them, with no
-// personal data and no tracking. The router is mounted on an app of the test's own, behind helmet
-// as the real app has it.
+// The public archive: published bulletins on the web per language, as subscribers got them, with
+// no personal data and no tracking, read from the pages stored when each campaign was prepared. The
+// router is mounted on an app of the test's own, behind helmet as the real app has it, and given no
+// renderer: it can only read.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import helmet from 'helmet';
+import type { Insertable } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BulletinDocument } from '../../src/bulletins/document.js';
+import type { CampaignsTable } from '../../src/db/schema.js';
 import { renderBulletin } from '../../src/render/render.js';
 import { withTrackedLinks } from '../../src/render/tracked-links.js';
 import { archiveRouter } from '../../src/supporters/archive.js';
@@ -43,13 +46,18 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
   let app: TestApp;
   let server: Server;
   let baseUrl: string;
-  const ids = { sent: 0, earlier: 0, scheduled: 0, sensitive: 0 };
+  const ids = { sent: 0, earlier: 0, scheduled: 0, notPublished: 0, privateTopic: 0, unstored: 0 };
   let pinned: { bulletinId: number; versionId: number };
   const get = (path: string, headers: Record<string, string> = {}) =>
     fetch(`${baseUrl}${path}`, { headers, redirect: 'manual' });
   const listed = (html: string) => [...html.matchAll(/href="\/archive\/(\d+)-/g)].map((m) => Number(m[1]));
 
-  const archivedCampaign = (state: 'sent' | 'scheduled', tracking: 'aggregate' | 'off', finishedAt: string | null) =>
+  /** A published campaign of the pinned version, by default sent to the public topic. */
+  const archivedCampaign = (
+    state: 'sent' | 'scheduled',
+    finishedAt: string | null,
+    fields: Partial<Insertable<CampaignsTable>> = {},
+  ) =>
     insertCampaign(
       app.db,
       { id: pinned.bulletinId, versionId: pinned.versionId },
@@ -57,28 +65,45 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
         rule: '{"tag":"press"}',
         topic: 'weekly-bulletin',
         state,
-        tracking,
+        archive: 1,
         started_at: finishedAt,
         finished_at: finishedAt,
+        ...fields,
       },
     );
+  /** A stand-in for a stored page, for campaigns the tests only list. */
+  const storeListedPage = (campaignId: number) =>
+    app.db.database.db
+      .insertInto('archive_pages')
+      .values({ campaign_id: campaignId, language: 'en', html: '<html></html>', created_at: SENT_AT })
+      .execute();
 
   beforeAll(async () => {
     app = await startTestApp(kind);
     const { stores } = app;
     const bulletinId = await sendableBulletin(app);
+    await app.request('PATCH', '/api/topics/weekly-bulletin', { json: { public: true } });
+    await app.request('POST', '/api/topics', { json: { key: 'members', name: { en: 'Members' } } });
     // Campaigns pin version 2; a later edit (version 3) must not show in the archive.
     const version = await stores.bulletins.save(bulletinId, archivedBulletin(SUBJECT));
     await stores.bulletins.save(bulletinId, archivedBulletin({ en: 'A later edit', es: 'Una edición posterior' }));
     pinned = { bulletinId, versionId: version.versionId };
 
-    ids.sent = await archivedCampaign('sent', 'aggregate', SENT_AT);
-    ids.earlier = await archivedCampaign('sent', 'aggregate', EARLIER);
-    ids.scheduled = await archivedCampaign('scheduled', 'aggregate', null);
-    ids.sensitive = await archivedCampaign('sent', 'off', SENT_AT);
+    ids.sent = await archivedCampaign('sent', SENT_AT);
+    ids.earlier = await archivedCampaign('sent', EARLIER);
+    ids.scheduled = await archivedCampaign('scheduled', null);
+    ids.notPublished = await archivedCampaign('sent', SENT_AT, { archive: 0 });
+    ids.privateTopic = await archivedCampaign('sent', SENT_AT, { topic: 'members' });
+    // Published and prepared before pages were stored (migration 0010): the oldest of all.
+    ids.unstored = await archivedCampaign('sent', '2024-11-01T12:00:00.000Z', { templates: '{}' });
 
-    // What a real send leaves behind: templates with counted /c/ links, and a delivery to a person.
+    // What a real send leaves behind: the archive's pages, stored as the campaign was prepared
+    // (the others' pages stored as well: only the campaign's flags keep them out), templates with
+    // counted /c/ links, and a delivery to a person.
     const context = await stores.renderer.themeContext(version.document);
+    for (const id of [ids.sent, ids.scheduled, ids.notPublished, ids.privateTopic])
+      await stores.archivePages.publish(id, version.document, context);
+    await storeListedPage(ids.earlier);
     const tracked = withTrackedLinks(version.document, () => `${TEST_PUBLIC_URL}/c/tracked-link-token`);
     await stores.campaigns.saveTemplates(
       ids.sent,
@@ -111,9 +136,7 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
       archiveRouter({
         archive: new ArchiveStore(app.db.database.db),
         bulletins: stores.bulletins,
-        renderer: stores.renderer,
         settings: stores.settings,
-        mjml: stores.mjml,
         publicUrl: TEST_PUBLIC_URL,
       }),
     );
@@ -129,7 +152,7 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
   });
 
   describe('the list', () => {
-    it('lists only sent, non-sensitive campaigns, newest first, once each, with the date they were sent', async () => {
+    it('lists only sent, published campaigns with stored pages, newest first, once each, with their date', async () => {
       const res = await get('/archive');
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('public, max-age=300');
@@ -247,14 +270,14 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
       );
     });
 
-    it("keeps a rendered page, yet shows the organisation's new look once its settings change", async () => {
+    it('shows the page stored as the campaign was prepared: a later settings change does not touch it', async () => {
       const first = await (await get(`${canonical()}?lang=es`)).text();
-      expect(await (await get(`${canonical()}?lang=es`)).text()).toBe(first);
+      expect(first).toContain('NNIRR');
       await app.request('PUT', '/api/settings', { json: { organisationName: 'Red Nacional', brandColor: '#123456' } });
       const after = await (await get(`${canonical()}?lang=es`)).text();
-      expect(after).toContain('Red Nacional');
-      expect(after).toContain('#123456');
-      expect(first).not.toContain('#123456');
+      expect(after).toBe(first);
+      expect(after).not.toContain('Red Nacional');
+      expect(after).not.toContain('#123456');
     });
 
     it("redirects the mail's link (the id alone) and outdated words to the canonical URL, keeping ?lang", async () => {
@@ -270,11 +293,13 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
       }
     });
 
-    it('is not found, in both languages, when scheduled, sensitive or unknown', async () => {
+    it('is not found, in both languages, when scheduled, unpublished, private, not stored yet or unknown', async () => {
       for (const path of [
         `/archive/${ids.scheduled}`,
-        `/archive/${ids.sensitive}`,
-        `/archive/${ids.sensitive}-${SLUG_WORDS}`,
+        `/archive/${ids.notPublished}`,
+        `/archive/${ids.notPublished}-${SLUG_WORDS}`,
+        `/archive/${ids.privateTopic}-${SLUG_WORDS}`,
+        `/archive/${ids.unstored}-${SLUG_WORDS}`,
         '/archive/999999',
         '/archive/99999999999',
         '/archive/not-a-bulletin',
@@ -289,17 +314,30 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
     });
   });
 
-  // Last: adds campaigns.
+  // Stores pages, then adds campaigns.
+  it('shows a campaign published before its pages were stored once `npm start` has stored them', async () => {
+    const settings = await (await app.request('GET', '/api/settings')).json();
+    expect(await app.stores.archivePages.backfill()).toBe(1);
+    expect(await app.stores.archivePages.backfill()).toBe(0);
+    const res = await get(`/archive/${ids.unstored}-${SLUG_WORDS}?lang=es`);
+    expect(res.status).toBe(200);
+    // Rendered with the settings of the day, as the archive showed it before.
+    expect(await res.text()).toContain(settings.organisationName);
+    expect(listed(await (await get('/archive')).text())).toEqual([ids.sent, ids.earlier, ids.unstored]);
+  });
+
   it('pages the list 20 at a time; a page past the end is not found, a non-numeric page is refused', async () => {
     const more: number[] = [];
-    for (let day = 1; day <= 20; day++)
-      more.push(await archivedCampaign('sent', 'aggregate', `2024-12-${String(day).padStart(2, '0')}T12:00:00.000Z`));
+    for (let day = 1; day <= 20; day++) {
+      more.push(await archivedCampaign('sent', `2024-12-${String(day).padStart(2, '0')}T12:00:00.000Z`));
+      await storeListedPage(more.at(-1)!);
+    }
     const first = await (await get('/archive?lang=en')).text();
     expect(listed(first)).toEqual([ids.sent, ids.earlier, ...more.slice(2).reverse()]);
     expect(first).toContain('Page 1 of 2');
     expect(first).toContain('<a href="/archive?page=2&amp;lang=en" rel="next">Older bulletins →</a>');
     const second = await (await get('/archive?page=2&lang=es')).text();
-    expect(listed(second)).toEqual([more[1], more[0]]);
+    expect(listed(second)).toEqual([more[1], more[0], ids.unstored]);
     expect(second).toContain('Página 2 de 2');
     expect(second).toContain('<a href="/archive?page=1&amp;lang=es" rel="prev">← Boletines más recientes</a>');
     expect((await get('/archive?page=3')).status).toBe(404);

@@ -113,7 +113,7 @@ describe.each(databaseKinds())('hostile bulletins on %s', (kind) => {
     });
     expect(settings.status).toBe(200);
     await app.request('POST', '/api/topics', {
-      json: { key: 'weekly-bulletin', name: { en: 'Weekly bulletin', es: 'Boletín semanal' } },
+      json: { key: 'weekly-bulletin', name: { en: 'Weekly bulletin', es: 'Boletín semanal' }, public: true },
     });
     const created = await app.request('POST', '/api/bulletins', { json: hostileBulletin({ scriptLinks: true }) });
     expect(created.status, await created.clone().text()).toBe(201);
@@ -200,7 +200,7 @@ describe.each(databaseKinds())('hostile bulletins on %s', (kind) => {
       json: { to: ['tester@example.org'], lang: 'en' },
     });
     expect(test.status, await test.clone().text()).toBe(200);
-    const audience = { json: { rule: { emailDomain: 'hostile.example' } } };
+    const audience = { json: { rule: { emailDomain: 'hostile.example' }, archive: true } };
     // Links to scripts or data block a send, each named; the rest of the attacks do not.
     const refused = await app.request('POST', `/api/bulletins/${bulletinId}/send`, audience);
     expect(refused.status).toBe(422);

@@ -58,8 +58,10 @@ describe.each(databaseKinds())('sending a campaign on %s', (kind) => {
         json: { email: 'outside@other.org', status: 'active', topics: ['weekly-bulletin'] },
       });
 
+      // Published in the archive, which takes a public topic: each mail's "view in browser" leads to its page.
+      await app.request('PATCH', '/api/topics/weekly-bulletin', { json: { public: true } });
       const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
-        json: { resend: true, rule: { emailDomain: 'example.org' } },
+        json: { resend: true, rule: { emailDomain: 'example.org' }, archive: true },
       });
       expect(res.status).toBe(201);
       const campaign = await res.json();

@@ -203,6 +203,7 @@ describe('renderBulletin and personalise', () => {
       subscriberId: 7,
       campaignId: 3,
       language: 'es',
+      inArchive: true,
     });
     const token = (url: string) => url.split('/').at(-1)!;
     expect(links.unsubscribe).toMatch(/^https:\/\/news\.example\.org\/unsubscribe\//);
@@ -210,5 +211,18 @@ describe('renderBulletin and personalise', () => {
     expect(signer.verify('preferences', token(links.preferences))).toBe('7');
     expect(signer.verify('preferences', token(links.unsubscribe))).toBeNull();
     expect(links.view).toBe('https://news.example.org/archive/3?lang=es');
+  });
+
+  it('views a campaign not published in the archive as the archive list: it has no page there', () => {
+    const signer = new LinkSigner('k'.repeat(32));
+    for (const inArchive of [false, undefined])
+      expect(
+        recipientLinks(signer, 'https://news.example.org', {
+          subscriberId: 7,
+          campaignId: 3,
+          language: 'es',
+          inArchive,
+        }).view,
+      ).toBe('https://news.example.org/archive');
   });
 });

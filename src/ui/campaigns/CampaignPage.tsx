@@ -109,6 +109,18 @@ function Progress({
               : 'Clicks counted per link, in aggregate'}
           </dd>
         </div>
+        <div>
+          <dt>Public archive</dt>
+          <dd>
+            {!report.archive ? (
+              'Not published'
+            ) : report.state === 'sent' ? (
+              <a href={`/archive/${report.id}`}>Published</a>
+            ) : (
+              'Published once sent'
+            )}
+          </dd>
+        </div>
       </dl>
       {polling && <p className="muted">The live connection broke; the numbers are checked every 2 seconds instead.</p>}
       {begun ? (

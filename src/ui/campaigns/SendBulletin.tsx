@@ -1,5 +1,6 @@
 // Sending a bulletin: choose who gets it (topics, a saved segment or a rule), see who that reaches
-// as it changes, choose when and whether links are counted, confirm with the count per language.
+// as it changes, choose when, whether links are counted and whether the send goes in the public
+// archive, confirm with the count per language.
 import { useRef, useState, type FormEvent } from 'react';
 import type { Segment } from '../../audience/rules';
 import type { AudiencePreview, Topic } from '../../audience/schemas';
@@ -79,6 +80,7 @@ function SendForm({
   const [when, setWhen] = useState<'now' | 'later'>('now');
   const [sendAt, setSendAt] = useState('');
   const [tracking, setTracking] = useState<Tracking>('aggregate');
+  const [archive, setArchive] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [sending, setSending] = useState(false);
   const [sendError, setSendError] = useState<unknown>();
@@ -99,6 +101,9 @@ function SendForm({
   const preview = useAudiencePreview(audience, bulletin.document.topic);
   const topic = topics.find((t) => t.key === bulletin.document.topic);
   const bulletinTopic = topic ? topicName(topic) : bulletin.document.topic;
+  // The server refuses to publish a private topic's bulletin; a topic it does not know counts as private.
+  const privateTopic = bulletin.document.topic !== undefined && !topic?.public;
+  const published = archive && !privateTopic;
   const blockingFindings = sendError instanceof ApiError && sendError.status === 422 ? findingsOf(sendError) : findings;
   const scheduledAt = when === 'later' ? localToIso(sendAt) : undefined;
   const ready =
@@ -125,6 +130,7 @@ function SendForm({
       const campaign = await api<Campaign>('POST', `/api/bulletins/${bulletin.id}/send`, {
         ...chosen,
         tracking,
+        archive: published,
         ...(scheduledAt ? { scheduledAt } : {}),
         resend: again !== undefined,
       });
@@ -250,6 +256,24 @@ function SendForm({
                 Off: sensitive send, no link counted
               </label>
             </fieldset>
+            <fieldset>
+              <legend>Public archive</legend>
+              <label className="checkbox">
+                <input
+                  type="checkbox"
+                  checked={published}
+                  disabled={privateTopic}
+                  onChange={(e) => setArchive(e.target.checked)}
+                  aria-describedby="archive-note"
+                />
+                Publish in the public archive
+              </label>
+              <p className="muted" id="archive-note">
+                {privateTopic
+                  ? `The topic “${bulletinTopic}” is not public: its bulletins never go in the public archive.`
+                  : 'Anyone can read it on the web then, with nothing personal; “view in browser” leads there.'}
+              </p>
+            </fieldset>
           </section>
         </div>
 
@@ -293,6 +317,7 @@ function SendForm({
               ? 'Link tracking off: sensitive send, no link counted.'
               : 'Clicks counted per link, in aggregate.'}
           </li>
+          <li>{published ? 'Published in the public archive.' : 'Not in the public archive.'}</li>
           <li>Who is eligible is counted again when the send starts: anyone who leaves before then gets nothing.</li>
         </ul>
         <div className="dialog-actions">
