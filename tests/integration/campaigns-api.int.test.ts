@@ -231,6 +231,7 @@ describe.each(databaseKinds())('campaign API on %s', (kind) => {
       [{ rule: { all: [] }, segmentId: 1 }, 'body'],
       [{ rule: { all: [] }, scheduledAt: 'tomorrow' }, 'scheduledAt'],
       [{ rule: { all: [] }, tracking: 'per-person' }, 'tracking'],
+      [{ rule: { all: [] }, archive: 'yes' }, 'archive'],
       [{ rule: { tag: 1 } }, 'rule.tag'],
     ] as const) {
       const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, { json: body });
