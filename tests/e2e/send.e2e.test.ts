@@ -101,9 +101,15 @@ describe('audience, send, progress and report', () => {
       .getByRole('status')
       .filter({ hasText: '11 subscribers eligible of 13 selected.' })
       .waitFor();
+    // The bulletin's topic is not public: the archive box says why it cannot be ticked.
+    expect(await page.getByRole('checkbox', { name: 'Publish in the public archive' }).isDisabled()).toBe(true);
+    await page
+      .getByText('The topic “Weekly bulletin” is not public: its bulletins never go in the public archive.')
+      .waitFor();
     await page.getByRole('button', { name: 'Review and send…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Send this bulletin?' });
     await dialog.getByText('Send to 11 subscribers: 7 in English, 4 in Spanish.').waitFor();
+    await dialog.getByText('Not in the public archive.').waitFor();
     await b.screenshot('confirm');
     await dialog.getByRole('button', { name: 'Send now' }).click();
     // The bulletin went out to earlier.org before: the server refuses, and the app asks again,
@@ -333,5 +339,41 @@ describe('audience, send, progress and report', () => {
     expect(await alert.getByRole('link', { name: 'Open the composer to mend them' }).getAttribute('href')).toBe(
       `/admin/bulletins/${broken}`,
     );
+  });
+
+  it('publishes a send in the public archive only when the box is ticked, and links its page once sent', async () => {
+    const { page, app } = b;
+    await app.request('PATCH', '/api/topics/weekly-bulletin', { json: { public: true } });
+    await b.open(`/admin/bulletins/${bulletinId}/send`);
+    const publish = page.getByRole('checkbox', { name: 'Publish in the public archive' });
+    expect(await publish.isDisabled()).toBe(false);
+    expect(await publish.isChecked()).toBe(false);
+    await publish.check();
+    await page.getByRole('radio', { name: 'A saved segment' }).check();
+    await page.getByLabel('Segment', { exact: true }).selectOption({ label: 'Readers at e2e.org' });
+    await page
+      .getByRole('region', { name: 'Who gets it' })
+      .getByRole('status')
+      .filter({ hasText: 'eligible' })
+      .waitFor();
+    await b.expectAccessible('send-archive');
+    await page.getByRole('button', { name: 'Review and send…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Send this bulletin?' });
+    await dialog.getByText('Published in the public archive.').waitFor();
+    await dialog.getByRole('button', { name: 'Send now' }).click();
+    await page
+      .getByRole('dialog', { name: 'Send this bulletin again?' })
+      .getByRole('button', { name: 'Send it again' })
+      .click();
+
+    await page.waitForURL(/\/admin\/campaigns\/\d+$/);
+    const id = Number(new URL(page.url()).pathname.split('/').at(-1));
+    expect(await (await app.request('GET', `/api/campaigns/${id}`)).json()).toMatchObject({ archive: true });
+    const published = page.getByRole('link', { name: 'Published' });
+    await published.waitFor({ timeout: 60_000 });
+    expect(b.consoleErrors).toEqual([]);
+    await published.click();
+    await page.waitForURL(new RegExp(`/archive/${id}-our-new-website-`));
+    await page.getByRole('link', { name: /^← (All bulletins|Todos los boletines)$/ }).waitFor();
   });
 });
