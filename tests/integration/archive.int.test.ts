@@ -314,6 +314,24 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
     });
   });
 
+  it('stores the same pages again when a start job runs again after a crash: one per language', async () => {
+    const pages = () =>
+      app.db.database.db
+        .selectFrom('archive_pages')
+        .select(['language', 'html'])
+        .where('campaign_id', '=', ids.sent)
+        .orderBy('language')
+        .execute();
+    const before = await pages();
+    const version = await app.stores.bulletins.version(pinned.versionId);
+    await app.stores.archivePages.publish(ids.sent, version, await app.stores.renderer.themeContext(version));
+    const after = await pages();
+    expect(after.map((p) => p.language)).toEqual(['en', 'es']);
+    // Rendered again with today's settings, as the start job would render its mail.
+    expect(after[1]!.html).toContain('Red Nacional');
+    expect(before[1]!.html).not.toContain('Red Nacional');
+  });
+
   // Stores pages, then adds campaigns.
   it('shows a campaign published before its pages were stored once `npm start` has stored them', async () => {
     const settings = await (await app.request('GET', '/api/settings')).json();
