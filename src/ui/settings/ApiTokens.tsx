@@ -148,7 +148,8 @@ function NewToken({ onCreated }: { onCreated(token: CreatedToken): void }) {
 function tomorrow(): string {
   const day = new Date();
   day.setDate(day.getDate() + 1);
-  return `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
+  const twoDigits = (n: number) => String(n).padStart(2, '0');
+  return `${day.getFullYear()}-${twoDigits(day.getMonth() + 1)}-${twoDigits(day.getDate())}`;
 }
 
 function CreatedTokenNotice({ created, onDone }: { created: CreatedToken; onDone(): void }) {
