@@ -21,6 +21,7 @@ import { clickHandler } from './sending/click-route.js';
 import { MAIL_VIEWER_PATH, mailViewer, type Mailbox } from './sending/mail-viewer.js';
 import { campaignRoutes } from './sending/routes.js';
 import { settingsRoutes } from './settings/routes.js';
+import type { TrustProxy } from './config.js';
 import { archiveRouter } from './supporters/archive.js';
 import { preferencesRouter } from './supporters/preferences.js';
 import { subscribeRouter } from './supporters/subscribe.js';
@@ -41,6 +42,8 @@ export interface AppDeps {
   sesEvents: SesEvents;
   /** Where the public pages live (config.publicUrl). */
   publicUrl: string;
+  /** Which proxies' X-Forwarded-For and X-Forwarded-Proto to believe (config.trustProxy). */
+  trustProxy: TrustProxy;
   /**
    * What the subscribe form needs beyond the stores: where confirmation mail goes, where its rate
    * limits count. Staff sign-in counts its failed attempts in the same Redis, under the same prefix.
@@ -64,7 +67,7 @@ export function createApp(deps: AppDeps): Express {
   const { stores } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy);
   app.use(helmet());
   app.use(
     pinoHttp({
@@ -112,6 +115,7 @@ export function createApp(deps: AppDeps): Express {
     signInRouter({
       staff: stores.staff,
       sessions: stores.sessions,
+      knownDevices: stores.knownDevices,
       publicUrl: deps.publicUrl,
       setupCode: deps.setupCode,
       mailViewer: deps.mailbox ? MAIL_VIEWER_PATH : undefined,

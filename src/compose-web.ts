@@ -65,6 +65,7 @@ export function webApp(parts: WebParts, overrides: WebOverrides): { app: Express
       logger: logger.child({ component: 'ses-events' }),
     }),
     publicUrl: config.publicUrl,
+    trustProxy: config.trustProxy,
     subscribe: {
       sender: sending.sender,
       redis,

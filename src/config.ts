@@ -2,6 +2,7 @@
 // process.env is the entry point that calls loadConfig(process.env).
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseMailbox } from './sending/from-address.js';
@@ -11,11 +12,19 @@ export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgre
 /** Where mail goes: the in-process emulator, another SES-compatible endpoint, or real SES. */
 export type SesConfig = { mode: 'emulator'; port: number } | { mode: 'endpoint'; url: string } | { mode: 'aws' };
 
+/**
+ * Express's `trust proxy`: how many proxies stand between the clients and Pregón, or the addresses
+ * (names such as loopback, IPs, CIDR ranges) of those whose X-Forwarded-For to believe.
+ */
+export type TrustProxy = number | readonly string[];
+
 export interface Config {
   readonly nodeEnv: 'development' | 'production' | 'test';
   readonly port: number;
   /** Base of every link Pregón puts in mail and pages. */
   readonly publicUrl: string;
+  /** Which proxies tell the client's address (the rate limits count per client); loopback by default. */
+  readonly trustProxy: TrustProxy;
   /** Folder for the SQLite file and the generated APP_SECRET. */
   readonly dataDir: string;
   readonly database: DatabaseConfig;
@@ -54,6 +63,14 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port.default(3000),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .transform((value, ctx) => {
+      const problem = trustProxyProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      return /^\d+$/.test(value.trim()) ? Number(value) : value.split(',').map((part) => part.trim());
+    }),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z
     .string()
@@ -139,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    trustProxy: typeof e.TRUST_PROXY === 'number' ? e.TRUST_PROXY : Object.freeze(e.TRUST_PROXY),
     dataDir,
     database: Object.freeze(parseDatabaseUrl(e.DATABASE_URL)),
     redisUrl: e.REDIS_URL,
@@ -162,6 +180,31 @@ export function parseDatabaseUrl(url: string): DatabaseConfig {
     return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
   }
   return { kind: 'postgres', url };
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Why TRUST_PROXY is not a number of proxies or a list of their addresses; undefined when it is. */
+function trustProxyProblem(value: string): string | undefined {
+  if (value.trim() === 'true') {
+    return (
+      'must not be true, which lets any client choose its own address: ' +
+      'give the number of proxies or their addresses'
+    );
+  }
+  if (/^\d+$/.test(value.trim())) return undefined;
+  const wrong = value.split(',').find((part) => !PROXY_NAMES.has(part.trim()) && !isAddressRange(part.trim()));
+  return wrong === undefined
+    ? undefined
+    : `"${wrong.trim()}" is none of loopback, linklocal, uniquelocal, an IP address or a CIDR range (10.0.0.0/8); ` +
+        'give a number of proxies, or those separated by commas';
+}
+
+function isAddressRange(range: string): boolean {
+  const [address = '', prefix, extra] = range.split('/');
+  const version = isIP(address);
+  if (!version || extra !== undefined) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
 }
 
 function sesConfig(endpoint: string | undefined, emulatorPort: number): SesConfig {

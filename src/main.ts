@@ -60,7 +60,7 @@ function printBanner(
       '',
       `First run: open ${config.publicUrl}/admin/setup and enter the code ${setupCode}`,
       'The code works once, and only while this process runs. Or make the first admin, and an API token, with:',
-      '  npm run cli -- create-admin --email you@example.org --password "a long passphrase"',
+      '  npm run cli -- create-admin --email you@example.org   (it asks for the password)',
       '  npm run cli -- create-token --name "my script"',
     );
   }

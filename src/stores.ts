@@ -26,6 +26,7 @@ import { SendQueues } from './sending/send-queues.js';
 import { SesSender, sesClient } from './sending/ses-sender.js';
 import { LinkSigner } from './signed-links.js';
 import { SessionStore } from './staff/sessions.js';
+import { KnownDevices } from './staff/known-devices.js';
 import { StaffStore } from './staff/staff-store.js';
 
 /**
@@ -54,6 +55,7 @@ export function createStores(
     subscriptions: new SubscriptionStore(db, lifecycle),
     staff,
     sessions: new SessionStore(db, staff, options.appSecret),
+    knownDevices: new KnownDevices(options.appSecret, options.publicUrl),
     topics,
     suppressions,
     subscribers: new SubscriberStore(db, suppressions, lifecycle),

@@ -79,6 +79,8 @@ export interface StaffUsersTable {
   /** JSON array of the addresses this person sends test copies to. */
   test_addresses: Generated<JsonColumn>;
   last_sign_in_at: string | null;
+  /** Wrong passwords given for this account since its last sign-in, told to the person then. */
+  failed_sign_ins: Generated<number>;
 }
 
 export interface StaffSessionsTable {
@@ -101,6 +103,10 @@ export interface ApiTokensTable {
   role: StaffRole;
   created_at: string;
   last_used_at: string | null;
+  /** The staff member who made the token from a session; null from the CLI, another token, or once they are deleted. */
+  created_by: number | null;
+  /** From then on the token is refused; null, it works until revoked. */
+  expires_at: string | null;
 }
 
 export interface SuppressionsTable {

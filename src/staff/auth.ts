@@ -32,7 +32,7 @@ async function authenticate(req: Request, deps: { tokens: TokenVerifier; session
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw new AppError('unauthorized', 'Send an API token as "Authorization: Bearer <token>"');
     const owner = await deps.tokens.verifyToken(match[1]!);
-    if (!owner) throw new AppError('unauthorized', 'Unknown or revoked API token');
+    if (!owner) throw new AppError('unauthorized', 'Unknown, revoked or expired API token');
     return { kind: 'token', ...owner };
   }
   const token = sessionToken(req);

@@ -102,7 +102,12 @@ export function tokenRoutes(staff: StaffStore): RouteSpec[] {
       status: 201,
       body: TokenInput,
       response: CreatedToken,
-      handler: async ({ body }) => ({ ...(await staff.createToken(body)), name: body.name, role: body.role }),
+      handler: async ({ body, auth }) => ({
+        ...(await staff.createToken(body, auth.kind === 'session' ? auth.staffId : undefined)),
+        name: body.name,
+        role: body.role,
+        expiresAt: body.expiresAt ?? null,
+      }),
     }),
     defineRoute({
       method: 'delete',

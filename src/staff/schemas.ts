@@ -4,16 +4,24 @@
 import { z } from 'zod';
 import { Email } from '../audience/schemas.js';
 import { STAFF_ROLES } from '../db/schema.js';
+import { passwordWeakness } from './password-policy.js';
 
 /** The values themselves are the database's (src/db/schema.ts), which the staff app reads without zod. */
 export const StaffRole = z.enum(STAFF_ROLES);
 export type StaffRole = z.infer<typeof StaffRole>;
 
-/** scrypt over a megabyte of "password" would be a cheap way to burn our CPU: cap it. */
+/**
+ * Every password a staff member is given: setup, a new account, a new password, the CLI. scrypt
+ * over a megabyte of "password" would be a cheap way to burn our CPU: capped.
+ */
 export const Password = z
   .string()
-  .min(12, 'must be at least 12 characters')
-  .max(1024, 'must be at most 1024 characters');
+  .min(12, { error: 'must be at least 12 characters', abort: true })
+  .max(1024, { error: 'must be at most 1024 characters', abort: true })
+  .superRefine((password, ctx) => {
+    const weakness = passwordWeakness(password);
+    if (weakness) ctx.addIssue({ code: 'custom', message: weakness });
+  });
 
 /** At most this many test addresses per staff member. */
 export const TEST_ADDRESSES_MAX = 10;
@@ -36,6 +44,11 @@ export const SessionAnswer = z.object({
     .string()
     .optional()
     .describe("The development mail viewer's path, when there is one (never in production)"),
+  failedSignIns: z
+    .number()
+    .int()
+    .optional()
+    .describe('On a sign-in only: the wrong passwords given for this account since its previous sign-in, if any'),
 });
 export type SessionAnswer = z.infer<typeof SessionAnswer>;
 
@@ -81,6 +94,12 @@ export type StaffPatch = z.infer<typeof StaffPatch>;
 export const TokenInput = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
   role: StaffRole,
+  expiresAt: z.iso
+    .datetime({ offset: true, error: 'must be a date and time such as 2027-01-31T00:00:00Z', abort: true })
+    .refine((at) => Date.parse(at) > Date.now(), 'must be in the future')
+    .transform((at) => new Date(at).toISOString())
+    .optional()
+    .describe('When the token stops working; left out, it works until revoked'),
 });
 export type TokenInput = z.infer<typeof TokenInput>;
 
@@ -90,11 +109,20 @@ export const TokenInfo = z.object({
   role: StaffRole,
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
+  /** Null when made from the CLI or with another token, or when that person's account is gone. */
+  createdBy: z.string().nullable().describe('The email of the staff member who made the token'),
+  expiresAt: z.string().nullable(),
 });
 export type TokenInfo = z.infer<typeof TokenInfo>;
 
 /** Answered once, when the token is made: the token itself is never stored. */
-export const CreatedToken = z.object({ id: z.number().int(), name: z.string(), role: StaffRole, token: z.string() });
+export const CreatedToken = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  role: StaffRole,
+  expiresAt: z.string().nullable(),
+  token: z.string(),
+});
 export type CreatedToken = z.infer<typeof CreatedToken>;
 
 export const TestAddressesInput = z.strictObject({ addresses: TestAddresses });

@@ -32,13 +32,14 @@ export function sessionToken(req: Request): string | undefined {
 }
 
 export function setSessionCookie(req: Request, res: Response, token: string, publicUrl: string): void {
-  res.cookie(SESSION_COOKIE, token, { ...cookieOptions(req, publicUrl), maxAge: SESSION_LIFETIME_MS });
+  res.cookie(SESSION_COOKIE, token, { ...staffCookieOptions(req, publicUrl), maxAge: SESSION_LIFETIME_MS });
 }
 
 export function clearSessionCookie(req: Request, res: Response, publicUrl: string): void {
-  res.clearCookie(SESSION_COOKIE, cookieOptions(req, publicUrl));
+  res.clearCookie(SESSION_COOKIE, staffCookieOptions(req, publicUrl));
 }
 
-function cookieOptions(req: Request, publicUrl: string) {
+/** The staff cookies' attributes: out of reach of scripts and of other sites' requests. */
+export function staffCookieOptions(req: Request, publicUrl: string) {
   return { httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure || publicUrl.startsWith('https:') } as const;
 }

@@ -1,9 +1,12 @@
 // Staff sign-in from the browser, mounted under /api before authentication: GET/POST/DELETE
-// /session and the first-run /setup. Failed attempts are throttled per address and per IP in
-// Redis; a wrong address and a wrong password get the same answer in the same time.
+// /session and the first-run /setup. Failed attempts are throttled in Redis per IP, per address
+// and IP, and per address with a far higher ceiling that spares browsers which signed in to the
+// address before; so guesses from many networks cannot keep the owner out. A wrong address and a
+// wrong password get the same answer in the same time, and the owner is told of the wrong
+// passwords at their next sign-in.
 import { createHash, randomBytes } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { type AugmentedRequest, ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
@@ -11,15 +14,21 @@ import type { z } from 'zod';
 import { AppError } from '../errors.js';
 import { errorBody } from '../http/app-error.js';
 import { CSRF_HEADER } from './auth.js';
+import type { KnownDevices } from './known-devices.js';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session-cookie.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { SetupInput, SignInInput, type SessionAnswer, type SessionStaff } from './schemas.js';
 import type { SessionStore } from './sessions.js';
 import { setupCodeMatches } from './setup-code.js';
-import type { StaffStore, StaffUser } from './staff-store.js';
+import { normalEmail, type StaffStore, type StaffUser } from './staff-store.js';
 
 export interface SignInLimits {
-  /** Failed sign-ins per email address in a window. Default 10. */
+  /** Failed sign-ins per email address from one IP address (IPv6: per /56) in a window. Default 10. */
+  failuresPerEmailAndIp: number;
+  /**
+   * Failed sign-ins per email address from anywhere in a window, not counting browsers that signed
+   * in with it before (those meet only the other limits). Default 100.
+   */
   failuresPerEmail: number;
   /** Failed sign-ins and setups per IP address (IPv6: per /56) in a window. Default 50. */
   failuresPerIp: number;
@@ -27,11 +36,17 @@ export interface SignInLimits {
   windowMs: number;
 }
 
-const DEFAULT_LIMITS: SignInLimits = { failuresPerEmail: 10, failuresPerIp: 50, windowMs: 15 * 60_000 };
+const DEFAULT_LIMITS: SignInLimits = {
+  failuresPerEmailAndIp: 10,
+  failuresPerEmail: 100,
+  failuresPerIp: 50,
+  windowMs: 15 * 60_000,
+};
 
 export interface SignInDeps {
   staff: StaffStore;
   sessions: SessionStore;
+  knownDevices: KnownDevices;
   /** An https public address makes the cookie Secure even behind a proxy that speaks http. */
   publicUrl: string;
   /** The first-run code `npm start` printed; absent, no setup is possible. It works once. */
@@ -71,27 +86,43 @@ export function signInRouter(deps: SignInDeps): Router {
       }),
       logger: deps.logger,
       handler: (_req, res) => {
-        res
-          .status(429)
-          .json(errorBody(new AppError('rate_limited', 'Too many failed attempts: wait a few minutes and try again')));
+        res.status(429).json(TOO_MANY_FAILURES);
       },
       ...extra,
     });
   const perIp = throttle('signin-ip', limits.failuresPerIp);
+  const perEmailAndIp = throttle('signin-email-ip', limits.failuresPerEmailAndIp, {
+    skip: (req) => signInEmail(req) === undefined,
+    keyGenerator: (req) => `${emailKey(signInEmail(req)!)}:${ipKeyGenerator(req.ip ?? '')}`,
+  });
   const perEmail = throttle('signin-email', limits.failuresPerEmail, {
-    skip: (req) => typeof req.body?.email !== 'string',
-    // Hashed, so the addresses people sign in with are not lying around in Redis keys.
-    keyGenerator: (req) => createHash('sha256').update(String(req.body.email).trim().toLowerCase()).digest('hex'),
+    skip: (req) => {
+      const email = signInEmail(req);
+      return email === undefined || deps.knownDevices.isKnown(req, email);
+    },
+    keyGenerator: (req) => emailKey(signInEmail(req)!),
+    handler: (req, res, _next, options) => {
+      // Once a window, without the address: the owner hears of it at their next sign-in.
+      if ((req as AugmentedRequest).rateLimit?.used === limits.failuresPerEmail + 1) {
+        deps.logger.warn('Sign-in attempts for one address from many networks reached its ceiling');
+      }
+      res.status(options.statusCode).json(TOO_MANY_FAILURES);
+    },
   });
 
-  /** Starts a session, sets its cookie and answers who is signed in; a session the cookie held before ends. */
-  async function signIn(req: Request, res: Response, user: StaffUser, status: number): Promise<void> {
+  /**
+   * Starts a session, sets its cookie and answers who is signed in, with the wrong passwords given
+   * since the last sign-in; a session the cookie held before ends, and the browser is known from now on.
+   */
+  async function signIn(req: Request, res: Response, user: StaffUser, status: number, failedSignIns = 0) {
     const previous = sessionToken(req);
     if (previous) await deps.sessions.delete(previous);
     const token = await deps.sessions.create(user.id);
-    await deps.staff.recordSignIn(user.id);
+    await deps.staff.recordSignIn(user.id, failedSignIns);
+    if (failedSignIns > 0) deps.logger.warn({ staffId: user.id, failedSignIns }, 'Signed in after wrong passwords');
     setSessionCookie(req, res, token, deps.publicUrl);
-    res.status(status).json(sessionAnswer(deps, user, token));
+    deps.knownDevices.remember(req, res, user.email);
+    res.status(status).json({ ...sessionAnswer(deps, user, token), ...(failedSignIns > 0 ? { failedSignIns } : {}) });
   }
 
   router.use(['/session', '/setup'], (_req, res, next) => {
@@ -111,13 +142,16 @@ export function signInRouter(deps: SignInDeps): Router {
     res.json(sessionAnswer(deps, user, token));
   });
 
-  router.post('/session', perIp, perEmail, async (req, res) => {
+  router.post('/session', perIp, perEmailAndIp, perEmail, async (req, res) => {
     const input = parseJsonBody(req, SignInInput);
     const found = await deps.staff.findForSignIn(input.email);
-    // An unknown address still costs one scrypt, so the time of the answer does not tell.
+    // An unknown address still costs one scrypt and one write, so the time of the answer does not tell.
     const valid = await verifyPassword(input.password, found?.passwordHash ?? (await dummyHash));
-    if (!found || !valid) throw new AppError('unauthorized', 'Wrong email or password');
-    await signIn(req, res, found.user, 200);
+    if (!found || !valid) {
+      await deps.staff.recordFailedSignIn(input.email);
+      throw new AppError('unauthorized', 'Wrong email or password');
+    }
+    await signIn(req, res, found.user, 200, found.failedSignIns);
   });
 
   router.delete('/session', async (req, res) => {
@@ -162,6 +196,21 @@ export function signInRouter(deps: SignInDeps): Router {
   });
 
   return router;
+}
+
+const TOO_MANY_FAILURES = errorBody(
+  new AppError('rate_limited', 'Too many failed attempts: wait a few minutes and try again'),
+);
+
+/** The address a sign-in request names, as accounts keep it; undefined when it names none. */
+function signInEmail(req: Request): string | undefined {
+  const email: unknown = req.body?.email;
+  return typeof email === 'string' ? normalEmail(email) : undefined;
+}
+
+/** Hashed, so the addresses people sign in with are not lying around in Redis keys. */
+function emailKey(email: string): string {
+  return createHash('sha256').update(email).digest('hex');
 }
 
 function sessionAnswer(deps: SignInDeps, user: StaffUser, token: string): SessionAnswer {

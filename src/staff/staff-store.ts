@@ -57,18 +57,40 @@ export class StaffStore {
     return row && toStaffUser(row);
   }
 
-  /** The account and its password hash, for sign-in only. */
-  async findForSignIn(email: string): Promise<{ user: StaffUser; passwordHash: string } | undefined> {
+  /** The account, its password hash and the wrong passwords given since its last sign-in, for sign-in only. */
+  async findForSignIn(
+    email: string,
+  ): Promise<{ user: StaffUser; passwordHash: string; failedSignIns: number } | undefined> {
     const row = await this.db
       .selectFrom('staff_users')
       .selectAll()
-      .where('email', '=', email.trim().toLowerCase())
+      .where('email', '=', normalEmail(email))
       .executeTakeFirst();
-    return row && { user: toStaffUser(row), passwordHash: row.password_hash };
+    return row && { user: toStaffUser(row), passwordHash: row.password_hash, failedSignIns: row.failed_sign_ins };
   }
 
-  async recordSignIn(id: number): Promise<void> {
-    await this.db.updateTable('staff_users').set({ last_sign_in_at: nowIso() }).where('id', '=', id).execute();
+  /**
+   * Counts a wrong password for the address. The same statement runs whether the account exists
+   * or not, so the time of the answer does not tell which.
+   */
+  async recordFailedSignIn(email: string): Promise<void> {
+    await this.db
+      .updateTable('staff_users')
+      .set((eb) => ({ failed_sign_ins: eb('failed_sign_ins', '+', 1) }))
+      .where('email', '=', normalEmail(email))
+      .execute();
+  }
+
+  /**
+   * Notes the sign-in and takes back the failures the person is being told of; any that came in
+   * meanwhile stay for next time.
+   */
+  async recordSignIn(id: number, failuresTold: number): Promise<void> {
+    await this.db
+      .updateTable('staff_users')
+      .set((eb) => ({ last_sign_in_at: nowIso(), failed_sign_ins: eb('failed_sign_ins', '-', failuresTold) }))
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Changes the role or the password; the last admin is never demoted. */
@@ -109,22 +131,42 @@ export class StaffStore {
   }
 
   /** Returns the token itself, which is shown once and never stored. */
-  async createToken(input: { name: string; role: StaffRole }): Promise<{ id: number; token: string }> {
+  async createToken(
+    input: { name: string; role: StaffRole; expiresAt?: string },
+    createdBy?: number,
+  ): Promise<{ id: number; token: string }> {
     const { token, lookup, secret } = generateToken();
     const row = await this.db
       .insertInto('api_tokens')
-      .values({ lookup, secret_hash: hashSecret(secret), name: input.name, role: input.role, created_at: nowIso() })
+      .values({
+        lookup,
+        secret_hash: hashSecret(secret),
+        name: input.name,
+        role: input.role,
+        created_at: nowIso(),
+        created_by: createdBy ?? null,
+        expires_at: input.expiresAt ?? null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return { id: row.id, token };
   }
 
-  /** Every token, without its secret or the secret's hash. */
+  /** Every token with who made it, without its secret or the secret's hash. */
   async listTokens(): Promise<TokenInfo[]> {
     const rows = await this.db
       .selectFrom('api_tokens')
-      .select(['id', 'name', 'role', 'created_at', 'last_used_at'])
-      .orderBy('id')
+      .leftJoin('staff_users', 'staff_users.id', 'api_tokens.created_by')
+      .select([
+        'api_tokens.id',
+        'api_tokens.name',
+        'api_tokens.role',
+        'api_tokens.created_at',
+        'api_tokens.last_used_at',
+        'api_tokens.expires_at',
+        'staff_users.email as created_by',
+      ])
+      .orderBy('api_tokens.id')
       .execute();
     return rows.map((row) => ({
       id: row.id,
@@ -132,6 +174,8 @@ export class StaffStore {
       role: row.role,
       createdAt: row.created_at,
       lastUsedAt: row.last_used_at,
+      createdBy: row.created_by,
+      expiresAt: row.expires_at,
     }));
   }
 
@@ -151,6 +195,7 @@ export class StaffStore {
       .executeTakeFirst();
     if (!row || !secretMatches(parts.secret, row.secret_hash)) return null;
     const now = Date.now();
+    if (row.expires_at && Date.parse(row.expires_at) <= now) return null;
     if (!row.last_used_at || now - Date.parse(row.last_used_at) > LAST_USED_RESOLUTION_MS) {
       await this.db
         .updateTable('api_tokens')
@@ -166,7 +211,7 @@ export class StaffStore {
     input: { email: string; role: StaffRole },
     passwordHash: string,
   ): Promise<StaffUser> {
-    const email = input.email.trim().toLowerCase();
+    const email = normalEmail(input.email);
     try {
       const row = await db
         .insertInto('staff_users')
@@ -219,6 +264,11 @@ async function refuseLastAdmin(
       `${user.email} is the last admin: make another admin before you ${doing} this account`,
     );
   }
+}
+
+/** Addresses are kept, and looked up, trimmed and in lower case. */
+export function normalEmail(email: string): string {
+  return email.trim().toLowerCase();
 }
 
 function notFound(id: number): AppError {

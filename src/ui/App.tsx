@@ -1,7 +1,7 @@
 // The staff web app: the frame (navigation, who is signed in) and which screen each path shows.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { StaffRole } from '../staff/schemas';
-import { PageHeader } from './components';
+import { Notice, PageHeader } from './components';
 import { BASE, Link, matchPath, Redirect, useLocation } from './router';
 import { useSession, useStaff } from './session';
 import { SignIn } from './SignIn';
@@ -161,8 +161,28 @@ function Frame({ children }: { children: ReactNode }) {
         </nav>
       </header>
       <main id="main" tabIndex={-1}>
+        <FailedSignInsNotice />
         {children}
       </main>
     </div>
+  );
+}
+
+/** Told once, on signing in: the wrong passwords someone gave for this account since the last sign-in. */
+function FailedSignInsNotice() {
+  const { state, dismissFailedSignIns } = useSession();
+  const count = state.status === 'signed-in' ? state.failedSignIns : undefined;
+  if (!count) return null;
+  return (
+    <Notice kind="warning">
+      <p>
+        {count === 1 ? 'A wrong password was' : `${count} wrong passwords were`} given for your account since you last
+        signed in. If that was not you, tell an admin; your password keeps the account safe as long as no one can guess
+        it.
+      </p>
+      <button type="button" className="button-small" onClick={dismissFailedSignIns}>
+        Dismiss
+      </button>
+    </Notice>
   );
 }

@@ -7,7 +7,13 @@ import { api, ApiError, setCsrfToken } from './api';
 type SessionState =
   | { status: 'loading' }
   | { status: 'signed-out'; setupRequired: boolean }
-  | { status: 'signed-in'; staff: SessionStaff; mailViewer?: string };
+  | {
+      status: 'signed-in';
+      staff: SessionStaff;
+      mailViewer?: string;
+      /** Wrong passwords given for this account before this sign-in, until the person dismisses the notice. */
+      failedSignIns?: number;
+    };
 
 interface SessionContext {
   state: SessionState;
@@ -16,6 +22,8 @@ interface SessionContext {
   signOut(): Promise<void>;
   /** Replaces what the app knows of the signed-in staff member (after changing their test addresses, say). */
   update(staff: SessionStaff): void;
+  /** The person has read of the wrong passwords given before they signed in. */
+  dismissFailedSignIns(): void;
 }
 
 const Context = createContext<SessionContext | null>(null);
@@ -38,7 +46,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signedIn = useCallback((answer: SessionAnswer) => {
     setCsrfToken(answer.csrfToken);
-    setState({ status: 'signed-in', staff: answer.staff, mailViewer: answer.mailViewer });
+    setState({
+      status: 'signed-in',
+      staff: answer.staff,
+      mailViewer: answer.mailViewer,
+      failedSignIns: answer.failedSignIns,
+    });
   }, []);
 
   const signOut = useCallback(async () => {
@@ -52,7 +65,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [],
   );
 
-  return <Context.Provider value={{ state, signedIn, signOut, update }}>{children}</Context.Provider>;
+  const dismissFailedSignIns = useCallback(
+    () => setState((state) => (state.status === 'signed-in' ? { ...state, failedSignIns: undefined } : state)),
+    [],
+  );
+
+  return (
+    <Context.Provider value={{ state, signedIn, signOut, update, dismissFailedSignIns }}>{children}</Context.Provider>
+  );
 }
 
 export function useSession(): SessionContext {

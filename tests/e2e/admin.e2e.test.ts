@@ -217,6 +217,7 @@ describe('the audience and admin screens', () => {
     await b.open('/admin/tokens');
     await page.getByLabel('Token name').fill('CRM sync');
     await page.getByLabel('Token role').selectOption('editor');
+    await page.getByLabel('Expires on').fill('2030-01-31');
     await page.getByRole('button', { name: 'Create token' }).click();
     const token = await page.getByLabel('New API token').inputValue();
     expect(token).toMatch(/^pgn_/);
@@ -224,6 +225,12 @@ describe('the audience and admin screens', () => {
     await b.screenshot('token-created');
     await b.expectAccessible('tokens');
     expect((await app.request('GET', '/api/topics', { token })).status).toBe(200);
+    // who made it, and when it stops working (the start of that day in the browser's time zone, UTC here)
+    const row = page.getByRole('row').filter({ hasText: 'CRM sync' });
+    await row.getByRole('cell', { name: 'admin@example.org' }).waitFor();
+    await row.getByRole('cell', { name: /Jan\s31,\s2030/ }).waitFor();
+    const listed = (await (await app.request('GET', '/api/tokens')).json()).data;
+    expect(listed.find((t: { name: string }) => t.name === 'CRM sync').expiresAt).toBe('2030-01-31T00:00:00.000Z');
 
     await page.getByRole('button', { name: 'I have copied it' }).click();
     await expect.poll(() => page.getByLabel('New API token').count()).toBe(0);
@@ -277,9 +284,18 @@ describe('the audience and admin screens', () => {
     const { page } = b;
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Email').fill('editor@example.org');
+    await page.getByLabel('Password').fill('not the password at all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong email or password' }).waitFor();
     await page.getByLabel('Password').fill('a long enough password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    // told of the wrong password once, until dismissed
+    const told = page.getByRole('status').filter({ hasText: 'A wrong password was given for your account' });
+    await told.waitFor();
+    await b.expectAccessible('failed-sign-ins');
+    await told.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => told.count()).toBe(0);
 
     await b.open('/admin/topics');
     await page.getByText('Only admins can change topics.').waitFor();

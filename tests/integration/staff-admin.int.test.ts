@@ -66,6 +66,32 @@ describe.each(databaseKinds())('staff accounts, tokens and test addresses on %s'
     ).toBe(404);
   });
 
+  it('refuses blank, repetitive and common passwords wherever a password is set, naming the field', async () => {
+    const weak = { spaces: ' '.repeat(12), repeated: 'a'.repeat(12), common: 'Password 2024!' };
+    const messages = {
+      spaces: 'must not be only spaces',
+      repeated: 'must use at least 5 different characters',
+      common: 'is too common: choose a passphrase of a few words of your own',
+    };
+    const before = await (await app.request('GET', '/api/staff', as(admin))).json();
+    const editor = before.data.find((m: { email: string }) => m.email !== 'ana@example.org') ?? admin.staff;
+    for (const [kind, password] of Object.entries(weak)) {
+      const issues = [{ path: 'password', message: messages[kind as keyof typeof weak] }];
+      const created = await app.request('POST', '/api/staff', {
+        ...as(admin),
+        json: { email: `${kind}@example.org`, password, role: 'editor' },
+      });
+      expect(created.status, kind).toBe(400);
+      expect((await created.json()).error.issues).toEqual(issues);
+      const changed = await app.request('PATCH', `/api/staff/${editor.id}`, { ...as(admin), json: { password } });
+      expect(changed.status, kind).toBe(400);
+      expect((await changed.json()).error.issues).toEqual(issues);
+    }
+    // nothing changed: no account made, and the old password still signs in
+    expect(await (await app.request('GET', '/api/staff', as(admin))).json()).toEqual(before);
+    expect((await signIn(app, 'ana@example.org')).staff.id).toBe(admin.staff.id);
+  });
+
   it('keeps staff administration to admins', async () => {
     const editor = await signIn(app, 'ed@example.org', 'editor');
     expect((await app.request('GET', '/api/staff', as(editor))).status).toBe(403);
@@ -169,6 +195,7 @@ describe.each(databaseKinds())('staff accounts, tokens and test addresses on %s'
       id: expect.any(Number),
       name: 'newsletter sync',
       role: 'editor',
+      expiresAt: null,
       token: expect.stringMatching(/^pgn_/),
     });
     expect((await app.request('GET', '/api/topics', { token: token.token })).status).toBe(200);
@@ -180,11 +207,24 @@ describe.each(databaseKinds())('staff accounts, tokens and test addresses on %s'
       role: 'editor',
       createdAt: expect.any(String),
       lastUsedAt: expect.any(String),
+      createdBy: 'ana@example.org',
+      expiresAt: null,
     });
+    // made outside a session (here, as the CLI does): no owner
     expect(list.data.find((t: { name: string }) => t.name === 'admin')).toEqual(
-      expect.objectContaining({ role: 'admin' }),
+      expect.objectContaining({ role: 'admin', createdBy: null }),
     );
-    for (const t of list.data) expect(Object.keys(t).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'role']);
+    for (const t of list.data) {
+      expect(Object.keys(t).sort()).toEqual([
+        'createdAt',
+        'createdBy',
+        'expiresAt',
+        'id',
+        'lastUsedAt',
+        'name',
+        'role',
+      ]);
+    }
     // the secret is base64url, which may itself hold an underscore: everything after the lookup
     expect(JSON.stringify(list)).not.toContain(/^pgn_[0-9a-f]{16}_(.+)$/.exec(token.token)![1]);
 
@@ -196,6 +236,42 @@ describe.each(databaseKinds())('staff accounts, tokens and test addresses on %s'
     const badRole = await app.request('POST', '/api/tokens', { ...as(admin), json: { name: 'x', role: 'owner' } });
     expect(badRole.status).toBe(400);
     expect((await badRole.json()).error.issues[0].path).toBe('role');
+  });
+
+  it('makes a token that stops working when it expires, and refuses an expiry in the past', async () => {
+    const expiresAt = new Date(Date.now() + 24 * 3600_000).toISOString().replace('Z', '+00:00');
+    const created = await app.request('POST', '/api/tokens', {
+      ...as(admin),
+      json: { name: 'one day', role: 'editor', expiresAt },
+    });
+    expect(created.status).toBe(201);
+    const token = await created.json();
+    expect(token.expiresAt).toBe(new Date(expiresAt).toISOString());
+    const listed = (await (await app.request('GET', '/api/tokens', as(admin))).json()).data;
+    expect(listed.find((t: { id: number }) => t.id === token.id).expiresAt).toBe(token.expiresAt);
+    expect((await app.request('GET', '/api/topics', { token: token.token })).status).toBe(200);
+
+    await app.db.database.db
+      .updateTable('api_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', token.id)
+      .execute();
+    const expired = await app.request('GET', '/api/topics', { token: token.token });
+    expect(expired.status).toBe(401);
+    expect((await expired.json()).error.message).toBe('Unknown, revoked or expired API token');
+
+    for (const [at, message] of [
+      ['2020-01-01T00:00:00Z', 'must be in the future'],
+      ['tomorrow', 'must be a date and time such as 2027-01-31T00:00:00Z'],
+    ]) {
+      const refused = await app.request('POST', '/api/tokens', {
+        ...as(admin),
+        json: { name: 'never', role: 'editor', expiresAt: at },
+      });
+      expect(refused.status, at).toBe(400);
+      expect((await refused.json()).error.issues).toEqual([{ path: 'expiresAt', message }]);
+    }
+    expect(listed.length).toBe((await (await app.request('GET', '/api/tokens', as(admin))).json()).data.length);
   });
 
   it('keeps each person’s test addresses, for sessions only', async () => {

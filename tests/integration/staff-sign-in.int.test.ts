@@ -1,6 +1,7 @@
 // Staff sign-in from the browser through the real app: the session cookie, CSRF, sign-out, the
 // ends of a session, the throttles on failed attempts, and the first-run setup.
 import { createHash } from 'node:crypto';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { databaseKinds } from '../helpers/databases.js';
@@ -269,6 +270,125 @@ describe.each(databaseKinds())('throttling failed sign-ins on %s', (kind) => {
   });
 });
 
+/** A sign-in as a browser at `ip` makes it, through a proxy Pregón trusts (loopback, by default). */
+function signInFrom(app: TestApp, ip: string, password: string, device = '') {
+  return app.request('POST', '/api/session', {
+    token: null,
+    json: { email: 'ana@example.org', password },
+    headers: { 'x-forwarded-for': ip, ...(device ? { cookie: device } : {}) },
+  });
+}
+
+/** "pregon_device=…" as the browser sends it back to the sign-in path. */
+function deviceCookie(res: Response): string {
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('pregon_device='));
+  expect(cookie).toMatch(/; Path=\/api\/session; .*HttpOnly/);
+  return cookie!.split(';')[0]!;
+}
+
+describe.each(databaseKinds())('wrong passwords for one address from many networks on %s', (kind) => {
+  let defaults: TestApp;
+  let low: TestApp;
+  const logged: Record<string, unknown>[] = [];
+  beforeAll(async () => {
+    [defaults, low] = await Promise.all([
+      startTestApp(kind),
+      startTestApp(kind, {
+        signInLimits: { failuresPerEmailAndIp: 3, failuresPerEmail: 6 },
+        logger: pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line)) }),
+      }),
+    ]);
+    for (const app of [defaults, low]) {
+      await app.stores.staff.createUser({ email: 'ana@example.org', password: STAFF_PASSWORD, role: 'admin' });
+    }
+  });
+  afterAll(() => Promise.all([defaults.close(), low.close()]));
+
+  it('ten wrong passwords from ten IPs keep no one out, and the owner is told of them at sign-in', async () => {
+    for (let i = 1; i <= 10; i++) {
+      expect((await signInFrom(defaults, `203.0.113.${i}`, `wrong password ${i}`)).status).toBe(401);
+    }
+    const res = await signInFrom(defaults, '198.51.100.1', STAFF_PASSWORD);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.failedSignIns).toBe(10);
+    // told once: the next sign-in, and the session, say nothing of them
+    const next = await signInFrom(defaults, '198.51.100.1', STAFF_PASSWORD);
+    expect((await next.json()).failedSignIns).toBeUndefined();
+    const current = await defaults.request('GET', '/api/session', {
+      token: null,
+      headers: { cookie: sessionCookie(next)! },
+    });
+    expect((await current.json()).failedSignIns).toBeUndefined();
+  });
+
+  it('limits one address from one IP far below the ceiling for the address from anywhere', async () => {
+    const known = deviceCookie(await signInFrom(low, '192.0.2.1', STAFF_PASSWORD));
+    for (let i = 1; i <= 3; i++) expect((await signInFrom(low, '203.0.113.1', `wrong ${i} password`)).status).toBe(401);
+    // that IP now waits for this address, even with the right password and a known browser
+    expect((await signInFrom(low, '203.0.113.1', STAFF_PASSWORD)).status).toBe(429);
+    expect((await signInFrom(low, '203.0.113.1', STAFF_PASSWORD, known)).status).toBe(429);
+    // others do not: three more failures from three more IPs bring the address to its ceiling
+    for (let i = 2; i <= 4; i++) expect((await signInFrom(low, `203.0.113.${i}`, 'wrong password')).status).toBe(401);
+    const stranger = await signInFrom(low, '198.51.100.7', STAFF_PASSWORD);
+    expect(stranger.status).toBe(429);
+    expect((await stranger.json()).error.code).toBe('rate_limited');
+
+    // The browser that signed in before still gets in, from anywhere, and hears of the failures.
+    const res = await signInFrom(low, '198.51.100.8', STAFF_PASSWORD, known);
+    expect(res.status).toBe(200);
+    expect((await res.json()).failedSignIns).toBe(6);
+    // A device cookie is for its own address only, and a forged one is no device.
+    const forged = known.replace(/\.[\w-]{22}$/, `.${'A'.repeat(22)}`);
+    expect(forged).not.toBe(known);
+    expect((await signInFrom(low, '198.51.100.9', STAFF_PASSWORD, forged)).status).toBe(429);
+    const other = await low.request('POST', '/api/session', {
+      token: null,
+      json: { email: 'bo@example.org', password: 'wrong password' },
+      headers: { 'x-forwarded-for': '198.51.100.9', cookie: known },
+    });
+    expect(other.status).toBe(401);
+
+    // The logs said so, without the address.
+    expect(logged.map((line) => line.msg)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/ceiling/), 'Signed in after wrong passwords']),
+    );
+    expect(logged.find((line) => line.msg === 'Signed in after wrong passwords')).toMatchObject({ failedSignIns: 6 });
+    expect(JSON.stringify(logged)).not.toContain('ana@example.org');
+  });
+});
+
+describe('TRUST_PROXY decides whose X-Forwarded-For counts', () => {
+  const limits = { failuresPerEmailAndIp: 3, failuresPerEmail: 1000, failuresPerIp: 1000 };
+  const fromForwarded = async (app: TestApp, forwardedFor: (i: number) => string) => {
+    const statuses: number[] = [];
+    for (let i = 1; i <= 4; i++) statuses.push((await signInFrom(app, forwardedFor(i), 'wrong password')).status);
+    return statuses;
+  };
+
+  it('with 0, believes no proxy: every client behind the loopback one shares its bucket', async () => {
+    const app = await startTestApp('sqlite', { signInLimits: limits, env: { TRUST_PROXY: '0' } });
+    try {
+      await app.stores.staff.createUser({ email: 'ana@example.org', password: STAFF_PASSWORD, role: 'admin' });
+      expect(await fromForwarded(app, (i) => `203.0.113.${i}`)).toEqual([401, 401, 401, 429]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('with 2, believes the loopback proxy and the one before it, and counts each client apart', async () => {
+    const app = await startTestApp('sqlite', { signInLimits: limits, env: { TRUST_PROXY: '2' } });
+    try {
+      await app.stores.staff.createUser({ email: 'ana@example.org', password: STAFF_PASSWORD, role: 'admin' });
+      expect(await fromForwarded(app, (i) => `203.0.113.${i}, 10.0.0.1`)).toEqual([401, 401, 401, 401]);
+      // an address the client wrote in front of its own changes nothing
+      expect(await fromForwarded(app, (i) => `198.51.100.${i}, 203.0.113.9, 10.0.0.1`)).toEqual([401, 401, 401, 429]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe.each(databaseKinds())('first-run setup on %s', (kind) => {
   let app: TestApp;
   let noCode: TestApp;
@@ -308,6 +428,12 @@ describe.each(databaseKinds())('first-run setup on %s', (kind) => {
     expect((await short.json()).error.issues).toEqual([
       { path: 'password', message: 'must be at least 12 characters' },
     ]);
+    const blank = await app.request('POST', '/api/setup', {
+      token: null,
+      json: { code: 'ABCD-EFGH', email: 'first@example.org', password: ' '.repeat(12) },
+    });
+    expect(blank.status).toBe(400);
+    expect((await blank.json()).error.issues).toEqual([{ path: 'password', message: 'must not be only spaces' }]);
     expect(await app.stores.staff.countAdmins()).toBe(0);
   });
 

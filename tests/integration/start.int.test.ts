@@ -5,6 +5,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDatabaseUrl } from '../../src/config.js';
+import { openDatabase } from '../../src/db/database.js';
+import { verifyPassword } from '../../src/staff/passwords.js';
+import { StaffStore } from '../../src/staff/staff-store.js';
 import { REDIS_URL } from '../helpers/app.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -145,6 +149,42 @@ describe('npm start', { timeout: 120_000 }, () => {
     } finally {
       process.kill(-child.pid!, 'SIGTERM');
       await new Promise((r) => child.once('exit', r));
+    }
+  });
+
+  it('reads the admin’s password from standard input when --password is left out, and refuses a weak one', async () => {
+    const cli = (input: string, ...args: string[]) =>
+      spawnSync('npm', ['run', '--silent', 'cli', '--', ...args], {
+        cwd: ROOT,
+        env,
+        input,
+        encoding: 'utf8',
+        timeout: 90_000,
+      });
+    // the first line only, as `echo … |` or a secrets file would give it
+    const made = cli('piped passphrase words\r\nsecond line\n', 'create-admin', '--email', 'piped@example.org');
+    expect(made.status, made.stderr).toBe(0);
+    expect(made.stdout).toContain('Created admin piped@example.org');
+    for (const [input, message] of [
+      [`${' '.repeat(12)}\n`, 'password: must not be only spaces'],
+      ['', 'password: must be at least 12 characters'],
+    ]) {
+      const refused = cli(input!, 'create-admin', '--email', 'weak@example.org');
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain(message);
+    }
+    expect(cli('', 'create-admin', '--email', 'weak@example.org', '--password', 'a'.repeat(12)).stderr).toContain(
+      '--password: must use at least 5 different characters',
+    );
+
+    const database = openDatabase(parseDatabaseUrl(env.DATABASE_URL!));
+    try {
+      const staff = new StaffStore(database.db);
+      const piped = await staff.findForSignIn('piped@example.org');
+      expect(await verifyPassword('piped passphrase words', piped!.passwordHash)).toBe(true);
+      expect(await staff.findForSignIn('weak@example.org')).toBeUndefined();
+    } finally {
+      await database.close();
     }
   });
 });

@@ -108,6 +108,23 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads TRUST_PROXY as a number of proxies or a list of their addresses, loopback by default', () => {
+    expect(loadConfig({ APP_SECRET: SECRET }).trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ APP_SECRET: SECRET, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ APP_SECRET: SECRET, TRUST_PROXY: '0' }).trustProxy).toBe(0);
+    expect(
+      loadConfig({ APP_SECRET: SECRET, TRUST_PROXY: 'loopback, 10.0.0.0/8,192.168.1.7, fd00::/8, uniquelocal' })
+        .trustProxy,
+    ).toEqual(['loopback', '10.0.0.0/8', '192.168.1.7', 'fd00::/8', 'uniquelocal']);
+    for (const wrong of ['10.0.0.0/33', 'proxy.example.org', 'loopback,', '10.0.0/8', 'fd00::/129', '1.2.3.4/8/8']) {
+      expect(() => loadConfig({ APP_SECRET: SECRET, TRUST_PROXY: wrong }), wrong).toThrow(
+        /^ {2}TRUST_PROXY: ".*" is none of loopback, linklocal, uniquelocal, an IP address or a CIDR range/m,
+      );
+    }
+    // Every client could then pick its own address, and with it its own rate-limit bucket.
+    expect(() => loadConfig({ APP_SECRET: SECRET, TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: must not be true/);
+  });
+
   it('never puts the secret in an error message', () => {
     expect(() => loadConfig({ APP_SECRET: 'too-short-secret', PORT: 'x' })).toThrow(/APP_SECRET: must be at least 32/);
     expect(() => loadConfig({ APP_SECRET: 'too-short-secret' })).not.toThrow(/too-short-secret/);

@@ -57,6 +57,8 @@ export function ApiTokens() {
                 <th scope="col">Name</th>
                 <th scope="col">Role</th>
                 <th scope="col">Created</th>
+                <th scope="col">Made by</th>
+                <th scope="col">Expires</th>
                 <th scope="col">Last used</th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
@@ -69,6 +71,8 @@ export function ApiTokens() {
                   <td>{token.name}</td>
                   <td>{token.role === 'admin' ? 'Admin' : 'Editor'}</td>
                   <td>{formatDate(token.createdAt)}</td>
+                  <td>{token.createdBy ?? <span className="muted">Not recorded</span>}</td>
+                  <td>{token.expiresAt ? formatDate(token.expiresAt) : <span className="muted">Never</span>}</td>
                   <td>{token.lastUsedAt ? formatDate(token.lastUsedAt) : <span className="muted">Never</span>}</td>
                   <td className="admin-actions">
                     <button type="button" className="button-small button-danger" onClick={() => setRevoking(token)}>
@@ -100,9 +104,14 @@ export function ApiTokens() {
 function NewToken({ onCreated }: { onCreated(token: CreatedToken): void }) {
   const [name, setName] = useState('');
   const [role, setRole] = useState<StaffRole>('editor');
+  /** A day, yyyy-mm-dd, or '' for a token that works until revoked. */
+  const [expires, setExpires] = useState('');
   const create = useAction(async () => {
-    onCreated(await api<CreatedToken>('POST', '/api/tokens', { name, role }));
+    // From the start of that day where the admin is.
+    const expiresAt = expires ? new Date(`${expires}T00:00`).toISOString() : undefined;
+    onCreated(await api<CreatedToken>('POST', '/api/tokens', { name, role, expiresAt }));
     setName('');
+    setExpires('');
   });
 
   return (
@@ -121,11 +130,26 @@ function NewToken({ onCreated }: { onCreated(token: CreatedToken): void }) {
           ))}
         </select>
       </Field>
+      <Field
+        label="Expires on"
+        hint="Optional. The token stops working on this day; leave it empty for a token that works until revoked."
+        error={create.issue('expiresAt')}
+      >
+        <input type="date" min={tomorrow()} value={expires} onChange={(e) => setExpires(e.target.value)} />
+      </Field>
       <button type="submit" className="button-primary" disabled={create.busy}>
         {create.busy ? 'Creating…' : 'Create token'}
       </button>
     </form>
   );
+}
+
+/** Tomorrow where the admin is, as yyyy-mm-dd: the first day a token may expire. */
+function tomorrow(): string {
+  const day = new Date();
+  day.setDate(day.getDate() + 1);
+  const twoDigits = (n: number) => String(n).padStart(2, '0');
+  return `${day.getFullYear()}-${twoDigits(day.getMonth() + 1)}-${twoDigits(day.getDate())}`;
 }
 
 function CreatedTokenNotice({ created, onDone }: { created: CreatedToken; onDone(): void }) {
