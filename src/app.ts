@@ -24,7 +24,7 @@ import { settingsRoutes } from './settings/routes.js';
 import { archiveRouter } from './supporters/archive.js';
 import { preferencesRouter } from './supporters/preferences.js';
 import { subscribeRouter } from './supporters/subscribe.js';
-import type { Sender } from './sending/ses-sender.js';
+import type { ConfirmationQueue } from './supporters/confirmation-queue.js';
 import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import { unsubscribeRouter } from './supporters/unsubscribe.js';
@@ -42,10 +42,11 @@ export interface AppDeps {
   /** Where the public pages live (config.publicUrl). */
   publicUrl: string;
   /**
-   * What the subscribe form needs beyond the stores: where confirmation mail goes, where its rate
-   * limits count. Staff sign-in counts its failed attempts in the same Redis, under the same prefix.
+   * What the subscribe form needs beyond the stores: the queue its requests wait in for the worker,
+   * where its rate limits count. Staff sign-in counts its failed attempts in the same Redis, under
+   * the same prefix.
    */
-  subscribe: { sender: Sender; redis: Redis; mailFrom: string; rateLimitPrefix: string };
+  subscribe: { confirmations: ConfirmationQueue; redis: Redis; rateLimitPrefix: string };
   /** The one-time code that creates the first admin at /admin/setup (main.ts prints it); absent, no setup. */
   setupCode?: string;
   /** Throttles on failed sign-ins, when not the defaults (tests lower them). */
@@ -86,7 +87,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(unsubscribeRouter(stores));
   app.use(preferencesRouter(stores));
   app.use(archiveRouter({ ...stores, publicUrl: deps.publicUrl }));
-  app.use(subscribeRouter({ ...stores, ...deps.subscribe, publicUrl: deps.publicUrl, logger: deps.logger }));
+  app.use(subscribeRouter({ ...stores, ...deps.subscribe, logger: deps.logger }));
   app.use(sesWebhookRouter(deps.sesEvents));
   // Before anything that serves /admin, so the staff web app never shadows it.
   if (deps.queues)

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
+import { rateLimitPrefix } from './redis.js';
 import type { Database } from './db/database.js';
 import { httpsCertificateFetcher, httpsSubscriptionConfirmer } from './events/routes.js';
 import { SesEvents, type SesEventsDeps } from './events/ses-events.js';
@@ -65,12 +66,7 @@ export function webApp(parts: WebParts, overrides: WebOverrides): { app: Express
       logger: logger.child({ component: 'ses-events' }),
     }),
     publicUrl: config.publicUrl,
-    subscribe: {
-      sender: sending.sender,
-      redis,
-      mailFrom: config.mailFrom,
-      rateLimitPrefix: `${config.queuePrefix}:rate-limit`,
-    },
+    subscribe: { confirmations: sending.confirmations, redis, rateLimitPrefix: rateLimitPrefix(config.queuePrefix) },
     staffAppDir: overrides.staffAppDir,
     setupCode: parts.setupCode,
     signInLimits: overrides.signInLimits,
