@@ -72,8 +72,8 @@ export type Stores = ReturnType<typeof createStores>;
 
 /**
  * The sending side both the web app and the worker use: the queues (a campaign's and the
- * confirmation mails'), the SES sender and the campaign service. `sesEndpoint` is where mail goes (the emulator's URL, another endpoint, or
- * undefined for real SES).
+ * confirmation mails'), the SES sender and the campaign service. `sesEndpoint` is where mail
+ * goes (the emulator's URL, another endpoint, or undefined for real SES).
  */
 export function createSending(stores: Stores, config: Config, sesEndpoint: string | undefined) {
   const connection = bullConnection(config.redisUrl);

@@ -154,7 +154,7 @@ export function confirmationWorker(
     prefix,
     concurrency: 2,
   });
-  worker.on('failed', (job, err) => logger.error({ err, job: job?.name }, 'confirmation work failed'));
+  worker.on('failed', (job, err) => logger.error({ err, job: job?.name }, 'confirmation mail failed'));
   worker.on('error', (err) => logger.error({ err }, 'worker error'));
   return worker;
 }

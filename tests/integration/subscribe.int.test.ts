@@ -409,7 +409,7 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     expect((await events((await row('new@example.org'))!.id)).map((e) => e.event)).toEqual(['subscription_requested']);
   });
 
-  it("changes nothing of someone who unsubscribed until they confirm; confirming applies the form's choice", async () => {
+  it("changes nothing of someone who unsubscribed until they confirm, then applies the form's choice", async () => {
     const carol = await stores.subscribers.create(
       SubscriberInput.parse({
         email: 'carol@example.org',
