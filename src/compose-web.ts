@@ -1,7 +1,7 @@
 // The web half of compose(): the express app with what only the web needs (the SES webhook's
 // events, the mail viewer's mailbox). A module of its own so that compose() loads it only in a
-// process that serves the web: the worker process never loads express, bull-board, React or the
-// SES emulator (about 30 MB of its memory).
+// process that serves the web: the worker process never loads express, bull-board or the SES
+// emulator, nor React until it sends a confirmation mail (about 30 MB of its memory).
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
