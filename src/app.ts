@@ -25,7 +25,7 @@ import type { TrustProxy } from './config.js';
 import { archiveRouter } from './supporters/archive.js';
 import { preferencesRouter } from './supporters/preferences.js';
 import { subscribeRouter } from './supporters/subscribe.js';
-import type { Sender } from './sending/ses-sender.js';
+import type { ConfirmationQueue } from './supporters/confirmation-queue.js';
 import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import { unsubscribeRouter } from './supporters/unsubscribe.js';
@@ -45,10 +45,11 @@ export interface AppDeps {
   /** Which proxies' X-Forwarded-For and X-Forwarded-Proto to believe (config.trustProxy). */
   trustProxy: TrustProxy;
   /**
-   * What the subscribe form needs beyond the stores: where confirmation mail goes, where its rate
-   * limits count. Staff sign-in counts its failed attempts in the same Redis, under the same prefix.
+   * What the subscribe form needs beyond the stores: the queue its requests wait in for the worker,
+   * where its rate limits count. Staff sign-in counts its failed attempts in the same Redis, under
+   * the same prefix.
    */
-  subscribe: { sender: Sender; redis: Redis; mailFrom: string; rateLimitPrefix: string };
+  subscribe: { confirmations: ConfirmationQueue; redis: Redis; rateLimitPrefix: string };
   /** The one-time code that creates the first admin at /admin/setup (main.ts prints it); absent, no setup. */
   setupCode?: string;
   /** Throttles on failed sign-ins, when not the defaults (tests lower them). */
@@ -89,7 +90,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(unsubscribeRouter(stores));
   app.use(preferencesRouter(stores));
   app.use(archiveRouter({ ...stores, publicUrl: deps.publicUrl }));
-  app.use(subscribeRouter({ ...stores, ...deps.subscribe, publicUrl: deps.publicUrl, logger: deps.logger }));
+  app.use(subscribeRouter({ ...stores, ...deps.subscribe, logger: deps.logger }));
   app.use(sesWebhookRouter(deps.sesEvents));
   // Before anything that serves /admin, so the staff web app never shadows it.
   if (deps.queues)

@@ -1,12 +1,13 @@
 // The web half of compose(): the express app with what only the web needs (the SES webhook's
 // events, the mail viewer's mailbox). A module of its own so that compose() loads it only in a
-// process that serves the web: the worker process never loads express, bull-board, React or the
-// SES emulator (about 30 MB of its memory).
+// process that serves the web: the worker process never loads express, bull-board or the SES
+// emulator, nor React until it sends a confirmation mail (about 30 MB of its memory).
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
+import { rateLimitPrefix } from './redis.js';
 import type { Database } from './db/database.js';
 import { httpsCertificateFetcher, httpsSubscriptionConfirmer } from './events/routes.js';
 import { SesEvents, type SesEventsDeps } from './events/ses-events.js';
@@ -66,12 +67,7 @@ export function webApp(parts: WebParts, overrides: WebOverrides): { app: Express
     }),
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
-    subscribe: {
-      sender: sending.sender,
-      redis,
-      mailFrom: config.mailFrom,
-      rateLimitPrefix: `${config.queuePrefix}:rate-limit`,
-    },
+    subscribe: { confirmations: sending.confirmations, redis, rateLimitPrefix: rateLimitPrefix(config.queuePrefix) },
     staffAppDir: overrides.staffAppDir,
     setupCode: parts.setupCode,
     signInLimits: overrides.signInLimits,

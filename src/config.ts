@@ -44,6 +44,8 @@ export interface Config {
   readonly snsTopicArns: readonly string[];
   /** Soft bounces in a row after which an address is suppressed. */
   readonly transientBounceLimit: number;
+  /** Confirmation mails the subscribe form may send an hour, across the installation and to one domain. */
+  readonly confirmationLimits: { readonly perHour: number; readonly perDomainPerHour: number };
   /** Prefix of every BullMQ key in Redis, so several installations (or tests) can share one Redis. */
   readonly queuePrefix: string;
   readonly logLevel: string;
@@ -121,6 +123,8 @@ const envSchema = z.object({
       ),
     ),
   TRANSIENT_BOUNCE_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1).default(3),
+  SUBSCRIBE_CONFIRMATIONS_PER_HOUR: z.coerce.number({ error: 'must be a whole number' }).int().min(1).default(200),
+  SUBSCRIBE_CONFIRMATIONS_PER_DOMAIN: z.coerce.number({ error: 'must be a whole number' }).int().min(1).default(50),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[\w:-]{1,64}$/, 'must be letters, digits, _, - or :')
@@ -169,6 +173,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sendErrorLimit: e.SEND_ERROR_LIMIT,
     snsTopicArns: Object.freeze(e.SNS_TOPIC_ARNS),
     transientBounceLimit: e.TRANSIENT_BOUNCE_LIMIT,
+    confirmationLimits: Object.freeze({
+      perHour: e.SUBSCRIBE_CONFIRMATIONS_PER_HOUR,
+      perDomainPerHour: e.SUBSCRIBE_CONFIRMATIONS_PER_DOMAIN,
+    }),
     queuePrefix: e.QUEUE_PREFIX,
     logLevel: e.LOG_LEVEL,
   });

@@ -57,3 +57,8 @@ export function redactUrl(url: string): string {
 export function bullConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null });
 }
+
+/** Prefix of the rate limits' counters in Redis (the web's per IP, the worker's on confirmation mails). */
+export function rateLimitPrefix(queuePrefix: string): string {
+  return `${queuePrefix}:rate-limit`;
+}

@@ -16,6 +16,7 @@ import { CampaignStore } from './sending/campaign-store.js';
 import { DeliveryLedger } from './sending/delivery-ledger.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { ArchiveStore } from './supporters/archive-store.js';
+import { ConfirmationQueue } from './supporters/confirmation-queue.js';
 import { SubscriptionStore } from './supporters/subscription-store.js';
 import { SupporterStore } from './supporters/supporter-store.js';
 import type { Config } from './config.js';
@@ -76,13 +77,14 @@ export function createStores(
 export type Stores = ReturnType<typeof createStores>;
 
 /**
- * The sending side both the web app and the worker use: the queues, the SES sender and the
- * campaign service. `sesEndpoint` is where mail goes (the emulator's URL, another endpoint, or
- * undefined for real SES).
+ * The sending side both the web app and the worker use: the queues (a campaign's and the
+ * confirmation mails'), the SES sender and the campaign service. `sesEndpoint` is where mail
+ * goes (the emulator's URL, another endpoint, or undefined for real SES).
  */
 export function createSending(stores: Stores, config: Config, sesEndpoint: string | undefined) {
   const connection = bullConnection(config.redisUrl);
   const queues = new SendQueues(connection, config.queuePrefix);
+  const confirmations = new ConfirmationQueue(connection, config.queuePrefix);
   const sender = new SesSender(sesClient(config, sesEndpoint), config.sesConfigurationSet);
   const service = new CampaignService({
     ...stores,
@@ -93,10 +95,11 @@ export function createSending(stores: Stores, config: Config, sesEndpoint: strin
   });
   return {
     queues,
+    confirmations,
     sender,
     service,
     async close() {
-      await queues.close();
+      await Promise.all([queues.close(), confirmations.close()]);
       connection.disconnect();
     },
   };

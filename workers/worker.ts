@@ -1,10 +1,12 @@
-// The worker side of Pregón: the BullMQ workers that start campaigns and send their batches.
-// `npm start` runs it in-process; `npm run worker` runs it alone, as many times as wanted.
+// The worker side of Pregón: the BullMQ workers that start campaigns and send their batches, and
+// the one that records subscribe requests and mails their confirmations. `npm start` runs it
+// in-process; `npm run worker` runs it alone, as many times as wanted.
 import { DelayedError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config.js';
 import { isDatabaseUnavailable } from '../src/db/errors.js';
-import { bullConnection } from '../src/redis.js';
+import { bullConnection, rateLimitPrefix } from '../src/redis.js';
 import { AdaptivePace } from '../src/sending/adaptive-pace.js';
 import { CampaignRunner } from '../src/sending/campaign-runner.js';
 import { QuotaExceededError } from '../src/sending/send-errors.js';
@@ -17,6 +19,9 @@ import {
   type StartJob,
 } from '../src/sending/send-queues.js';
 import type { Sending, Stores } from '../src/stores.js';
+import { ConfirmationLimiter } from '../src/supporters/confirmation-limits.js';
+import { CONFIRMATIONS_QUEUE, type ConfirmationJob } from '../src/supporters/confirmation-queue.js';
+import { Confirmations } from '../src/supporters/confirmations.js';
 
 export interface WorkerDeps {
   config: Config;
@@ -109,15 +114,49 @@ export async function startWorker({ config, logger, stores, sending }: WorkerDep
       .fail(job.data.campaignId, `Could not prepare: ${err.message}`)
       .catch((e: unknown) => logger.error({ err: e }, 'could not record a campaign that failed'));
   });
+  const confirmations = confirmationWorker(
+    new Confirmations({
+      ...stores,
+      sender: sending.sender,
+      limiter: new ConfirmationLimiter(connection, rateLimitPrefix(prefix), config.confirmationLimits),
+      publicUrl: config.publicUrl,
+      mailFrom: config.mailFrom,
+      logger,
+    }),
+    connection,
+    prefix,
+    logger,
+  );
+  await sending.confirmations.scheduleExpiry();
   for (const worker of [starts, batches]) worker.on('error', (err) => logger.error({ err }, 'worker error'));
   logger.info({ rate, batchSize, limiter }, 'worker started');
 
   return {
     async close() {
-      await Promise.all([starts.close(), batches.close()]);
+      await Promise.all([starts.close(), batches.close(), confirmations.close()]);
       connection.disconnect();
     },
   };
+}
+
+/**
+ * Runs the confirmation queue's jobs: a subscribe request, a new link, the hourly sweep. Each
+ * failed attempt is logged; the person who asked already has their page.
+ */
+export function confirmationWorker(
+  confirmations: Confirmations,
+  connection: Redis,
+  prefix: string,
+  logger: Logger,
+): Worker<ConfirmationJob> {
+  const worker = new Worker<ConfirmationJob>(CONFIRMATIONS_QUEUE, (job) => confirmations.run(job.data), {
+    connection,
+    prefix,
+    concurrency: 2,
+  });
+  worker.on('failed', (job, err) => logger.error({ err, job: job?.name }, 'confirmation mail failed'));
+  worker.on('error', (err) => logger.error({ err }, 'worker error'));
+  return worker;
 }
 
 /** Puts the job back to run again in `ms`, without spending one of its attempts. */

@@ -72,6 +72,7 @@ export const measure: Measure = async (ctx) => {
         await worker.close();
         await sending.queues.campaigns.obliterate({ force: true });
         await sending.queues.deliveries.obliterate({ force: true });
+        await sending.confirmations.queue.obliterate({ force: true });
         await sending.close();
       }
     } finally {

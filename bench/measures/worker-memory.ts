@@ -115,6 +115,7 @@ export async function campaignPeak(
     if (worker && worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
     await sending.queues.campaigns.obliterate({ force: true });
     await sending.queues.deliveries.obliterate({ force: true });
+    await sending.confirmations.queue.obliterate({ force: true });
     await sending.close();
     await data.drop();
   }

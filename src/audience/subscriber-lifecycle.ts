@@ -3,7 +3,7 @@
 // the consent event that records it. Each transition names the statuses it may start from and
 // changes nothing from any other. Every method works in the caller's transaction, so the row, its
 // event and what the caller writes beside them (topics, tags, the SNS message) commit together.
-import type { Selectable, Transaction } from 'kysely';
+import type { ExpressionBuilder, Selectable, Transaction } from 'kysely';
 import { inParts } from '../db/in-parts.js';
 import {
   nowIso,
@@ -64,7 +64,7 @@ const ARRIVAL: Record<SubscriberStatus, ConsentEventKind> = {
 const FROM = {
   confirm: ['pending'],
   unsubscribe: ['active', 'pending'],
-  request: ['unsubscribed'],
+  rejoin: ['unsubscribed'],
   // A bounced or complained address stays stopped, whatever its owner saves.
   changePreferences: ['active', 'pending', 'unsubscribed'],
   bounce: ['active', 'pending', 'unsubscribed'],
@@ -111,16 +111,17 @@ export class SubscriberLifecycle {
   }
 
   /**
-   * A request from the public form: a new address is added as pending; someone who unsubscribed
-   * is pending again, in the language (and under the name, when given) they asked for now. A
-   * pending subscriber is returned as they are, `requested: false`. Active, bounced or complained
-   * subscribers and suppressed addresses get undefined and nothing changes.
+   * A request from the public form. A new address is added as pending (`added`); anyone already
+   * there is only told about: a pending subscriber (`pending`) or someone who unsubscribed
+   * (`unsubscribed`, who may come back through `rejoin`) is returned and nothing about them
+   * changes, since anyone can fill in the form. Active, bounced or complained subscribers and
+   * suppressed addresses get undefined.
    */
   async request(
     trx: Trx,
     person: { email: string; name: string; language: string },
     consent: Consent,
-  ): Promise<{ id: number; email: string; language: string; requested: boolean } | undefined> {
+  ): Promise<{ id: number; email: string; language: string; as: 'added' | 'pending' | 'unsubscribed' } | undefined> {
     if ((await this.suppressions.reasons([person.email], trx)).size > 0) return undefined;
     const existing = await trx
       .selectFrom('subscribers')
@@ -129,27 +130,54 @@ export class SubscriberLifecycle {
       .executeTakeFirst();
     if (!existing) {
       const [row] = await this.add(trx, [{ ...person, attributes: {} }], 'pending', consent);
-      return { id: row!.id, email: row!.email, language: row!.language, requested: true };
+      return { id: row!.id, email: row!.email, language: row!.language, as: 'added' };
     }
-    if (existing.status === 'pending')
-      return { id: existing.id, email: existing.email, language: existing.language, requested: false };
-    if (!FROM.request.some((status) => status === existing.status)) return undefined;
+    const { status, ...found } = existing;
+    return status === 'pending' || status === 'unsubscribed' ? { ...found, as: status } : undefined;
+  }
+
+  /**
+   * Someone who unsubscribed → active, from the confirmation link of what they asked for on the
+   * form: in the language (and under the name, when given) they asked for then. Logged as
+   * `confirmed`. Says whether it changed.
+   */
+  async rejoin(trx: Trx, id: number, choice: { name: string; language: string }, consent: Consent): Promise<boolean> {
     const now = nowIso();
     const row = await trx
       .updateTable('subscribers')
       .set({
-        status: 'pending',
-        language: person.language,
-        ...(person.name ? { name: person.name } : {}),
+        status: 'active',
+        language: choice.language,
+        ...(choice.name ? { name: choice.name } : {}),
         updated_at: now,
       })
-      .where('id', '=', existing.id)
-      .where('status', 'in', FROM.request)
-      .returning(['id', 'email', 'language'])
+      .where('id', '=', id)
+      .where('status', 'in', FROM.rejoin)
+      .returning(['id', 'language'])
       .executeTakeFirst();
-    if (!row) return undefined;
-    await this.log(trx, [{ ...row, event: 'subscription_requested' }], consent, now);
-    return { ...row, requested: true };
+    if (!row) return false;
+    await this.log(trx, [{ ...row, event: 'confirmed' }], consent, now);
+    return true;
+  }
+
+  /**
+   * Deletes the subscribers the form added who never confirmed: pending since before `before`,
+   * with nothing in their log but that request. No suppression entry is kept, so they may ask
+   * again. Says how many went.
+   */
+  async expireUnconfirmed(trx: Trx, before: string): Promise<number> {
+    const events = (eb: ExpressionBuilder<Tables, 'subscribers'>) =>
+      eb.selectFrom('consent_events').select('consent_events.id').whereRef('subscriber_id', '=', 'subscribers.id');
+    const fromForm = (eb: ExpressionBuilder<Tables, 'consent_events'>) =>
+      eb.and([eb('event', '=', 'subscription_requested'), eb('source', '=', 'form')]);
+    const result = await trx
+      .deleteFrom('subscribers')
+      .where('status', '=', 'pending')
+      .where('created_at', '<', before)
+      .where((eb) => eb.exists(events(eb).where(fromForm)))
+      .where((eb) => eb.not(eb.exists(events(eb).where((e) => e.not(fromForm(e))))))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   /** Pending → active, from the confirmation link. Says whether it changed. */

@@ -11,6 +11,7 @@ import { staffSessions } from './migrations/0007-staff-sessions.js';
 import { campaignOutcomes } from './migrations/0008-campaign-outcomes.js';
 import { leanerIndexes } from './migrations/0009-leaner-indexes.js';
 import { archivePages } from './migrations/0010-archive-pages.js';
+import { subscribeRequests } from './migrations/0011-subscribe-requests.js';
 import { staffSignIn } from './migrations/0013-staff-sign-in.js';
 
 function migrations(db: Database): Record<string, Migration> {
@@ -25,6 +26,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0008-campaign-outcomes': campaignOutcomes(),
     '0009-leaner-indexes': leanerIndexes(),
     '0010-archive-pages': archivePages(db.kind),
+    '0011-subscribe-requests': subscribeRequests(db.kind),
     '0013-staff-sign-in': staffSignIn(db.kind),
   };
 }

@@ -224,6 +224,19 @@ export interface SnsMessagesTable {
   received_at: string;
 }
 
+/** A request from the public form by someone who had unsubscribed, applied only when they confirm it. */
+export interface SubscribeRequestsTable {
+  id: Generated<number>;
+  subscriber_id: number;
+  name: string;
+  language: string;
+  /** JSON array of the public topics' keys. */
+  topics: JsonColumn;
+  /** The language of the form, for the consent log. */
+  page_language: string;
+  created_at: string;
+}
+
 export interface Tables {
   subscribers: SubscribersTable;
   subscriber_tags: SubscriberTagsTable;
@@ -243,6 +256,7 @@ export interface Tables {
   campaign_links: CampaignLinksTable;
   archive_pages: ArchivePagesTable;
   sns_messages: SnsMessagesTable;
+  subscribe_requests: SubscribeRequestsTable;
 }
 
 export function parseJson<T>(value: JsonColumn): T {

@@ -1,21 +1,20 @@
 // The public subscribe form with double opt-in. POST /subscribe answers the same "check your
 // email" page whatever the address (new, pending, active, suppressed) so the form tells no one
-// who is subscribed; the confirmation mail goes out after the answer, so the answer does not
-// take longer for the addresses that get one. GET /confirm/:token only shows a button (mail
-// scanners follow links); POST activates.
+// who is subscribed; it only queues the request for the worker, which records it and mails the
+// confirmation, so the answer costs the same for every address. GET /confirm/:token only shows a
+// button (mail scanners follow links); POST activates.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
-import { confirmationEmail } from '../../emails/confirmation.js';
 import type { Topic } from '../audience/schemas.js';
 import type { TopicStore } from '../audience/topic-store.js';
 import { formBody } from '../http/storable-input.js';
-import { fromAddress } from '../sending/from-address.js';
-import type { Sender } from '../sending/ses-sender.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
+import { readConfirmLink } from './confirm-link.js';
+import type { ConfirmationQueue } from './confirmation-queue.js';
 import { pageContext } from './page-context.js';
 import { FIELDS, type FormState, HONEYPOT, submitted, subscribeForm } from './subscribe-form.js';
 import type { ConfirmationTarget, SubscriptionStore } from './subscription-store.js';
@@ -24,25 +23,16 @@ import { NoticePage } from './views/page.js';
 import { sendPage } from './views/render-page.js';
 import { CheckEmailPage, ConfirmPage, type LinkAnswer, LinkAnswerPage, SubscribePage } from './views/subscribe.js';
 
-/** A confirmation link works this long. */
-const CONFIRMATION_LIFETIME_SECONDS = 7 * 24 * 3600;
-
 export interface SubscribeLimits {
   /** POSTs that may send mail (subscribe, a new link) per IP address (IPv6: per /56). Default 10. */
   postsPerIp: number;
   /** Default 15 minutes. */
   ipWindowMs: number;
-  /** Confirmation mails per subscriber; beyond, the answer is the same but nothing is sent. Default 3. */
-  mailsPerAddress: number;
-  /** Default 1 hour. */
-  addressWindowMs: number;
 }
 
 const DEFAULT_LIMITS: SubscribeLimits = {
   postsPerIp: 10,
   ipWindowMs: 15 * 60_000,
-  mailsPerAddress: 3,
-  addressWindowMs: 60 * 60_000,
 };
 
 export interface SubscribeDeps {
@@ -52,16 +42,12 @@ export interface SubscribeDeps {
   topics: TopicStore;
   settings: SettingsStore;
   signer: LinkSigner;
-  sender: Sender;
-  /** Base of the confirmation link in the mail. */
-  publicUrl: string;
-  /** The From when the settings name no sender. */
-  mailFrom: string;
-  /** Holds the rate limits' counters. */
+  /** Where requests and new links wait for the worker. */
+  confirmations: ConfirmationQueue;
+  /** Holds the per-IP limit's counters. */
   redis: Redis;
   /** Prefix of the rate limits' keys in Redis. */
   rateLimitPrefix: string;
-  /** Where a confirmation mail that could not be sent is reported (the person already has their answer). */
   logger: Logger;
   limits?: Partial<SubscribeLimits>;
 }
@@ -86,7 +72,6 @@ export function subscribeRouter(deps: SubscribeDeps): Router {
       sendPage(res, 429, <NoticePage context={context} title={w.tooMany} text={w.tooManyText} />);
     },
   });
-  const mailConfirmation = confirmationMailer(deps, limits);
 
   router.get('/subscribe', async (req, res) => {
     const context = await pageContext(deps.settings, req);
@@ -106,9 +91,8 @@ export function subscribeRouter(deps: SubscribeDeps): Router {
       const form = { values: submitted(body), errors };
       return void sendPage(res, 400, <SubscribePage context={context} topics={topics} form={form} />);
     }
-    const target = await deps.subscriptions.request({ ...parsed.data, pageLanguage: context.lang });
+    await deps.confirmations.request({ ...parsed.data, pageLanguage: context.lang });
     sendPage(res, 200, <CheckEmailPage context={context} />);
-    if (target) mailConfirmation(target);
   });
 
   router.get('/confirm/:token', async (req, res) => {
@@ -122,7 +106,7 @@ export function subscribeRouter(deps: SubscribeDeps): Router {
     const link = await readLink(deps, req.params.token);
     if (link.kind !== 'pending' || link.expired) return void (await answerLink(deps, req, res, link));
     const context = await pageContext(deps.settings, req, { known: link.subscription.language });
-    const status = await deps.subscriptions.confirm(link.subscription.id, context.lang);
+    const status = await deps.subscriptions.confirm(link.subscription, context.lang);
     // Left, bounced or complained between reading the link and confirming: no longer valid.
     if (status !== 'active') return void (await answerLink(deps, req, res, { kind: 'stale' }));
     sendPage(res, 200, <LinkAnswerPage context={context} answer={{ kind: 'confirmed' }} languageSwitch={false} />);
@@ -133,8 +117,8 @@ export function subscribeRouter(deps: SubscribeDeps): Router {
     if (link.kind !== 'pending') return void (await answerLink(deps, req, res, link));
     const context = await pageContext(deps.settings, req, { known: link.subscription.language });
     const w = context.words.subscribe;
+    await deps.confirmations.resend({ id: link.subscription.id, requestId: link.subscription.requestId });
     sendPage(res, 200, <NoticePage context={context} title={w.resent} text={w.resentText} />);
-    mailConfirmation(link.subscription);
   });
   return router;
 }
@@ -145,16 +129,17 @@ type Link =
   /** The subscriber is gone, or left, bounced or complained since. */
   | { kind: 'stale' }
   | { kind: 'active'; subscription: LinkedSubscriber }
-  | { kind: 'pending'; subscription: LinkedSubscriber; expired: boolean; token: string };
+  /** A pending subscriber, or someone who unsubscribed and whose request is still open. */
+  | { kind: 'pending'; subscription: ConfirmationTarget; expired: boolean; token: string };
 
 async function readLink(deps: SubscribeDeps, token: string): Promise<Link> {
-  const payload = deps.signer.verify('confirm', token);
-  const match = payload && /^(\d+):(\d+)$/.exec(payload);
-  if (!match) return { kind: 'invalid' };
-  const subscription = await deps.supporters.subscriber(Number(match[1]));
+  const link = readConfirmLink(deps.signer, token);
+  if (!link) return { kind: 'invalid' };
+  const subscription = await deps.supporters.subscriber(link.id);
   if (subscription?.status === 'active') return { kind: 'active', subscription };
-  if (subscription?.status !== 'pending') return { kind: 'stale' };
-  return { kind: 'pending', subscription, expired: Number(match[2]) * 1000 <= Date.now(), token };
+  const pending = await deps.subscriptions.target(link.id, link.requestId);
+  if (!pending) return { kind: 'stale' };
+  return { kind: 'pending', subscription: pending, expired: link.expired, token };
 }
 
 /** Each answer is for one person (a form's errors, a confirmation): no cache keeps it. */
@@ -193,53 +178,6 @@ function linkAnswer(req: Request, link: Link, lang: string): LinkAnswer {
         resendPath: `${req.baseUrl}/confirm/${encodeURIComponent(link.token)}/resend?lang=${lang}`,
       };
   }
-}
-
-/**
- * Sends a confirmation mail in the background, at most `mailsPerAddress` a window per
- * subscriber. The person already has their answer, so a failure is logged, not shown.
- */
-function confirmationMailer(deps: SubscribeDeps, limits: SubscribeLimits): (target: ConfirmationTarget) => void {
-  const send = async (target: ConfirmationTarget) => {
-    const key = `${deps.rateLimitPrefix}:confirmation-mails:${target.id}`;
-    if (!(await withinLimit(deps.redis, key, limits.mailsPerAddress, limits.addressWindowMs))) {
-      deps.logger.info({ subscriberId: target.id }, 'confirmation mail not sent: the per-address limit is reached');
-      return;
-    }
-    const settings = await deps.settings.get();
-    const expires = Math.floor(Date.now() / 1000) + CONFIRMATION_LIFETIME_SECONDS;
-    const token = deps.signer.sign('confirm', `${target.id}:${expires}`);
-    const mail = await confirmationEmail({
-      language: target.language,
-      organisationName: settings.organisationName,
-      postalAddress: settings.postalAddress,
-      brandColor: settings.brandColor,
-      confirmUrl: `${deps.publicUrl}/confirm/${token}`,
-    });
-    await deps.sender.send({
-      from: fromAddress(settings, deps.mailFrom),
-      to: target.email,
-      replyTo: settings.replyTo || undefined,
-      subject: mail.subject,
-      html: mail.html,
-      text: mail.text,
-      headers: {},
-      tags: { type: 'confirmation' },
-    });
-  };
-  return (target) => {
-    send(target).catch((err: unknown) =>
-      deps.logger.error({ err, subscriberId: target.id }, 'confirmation mail failed'),
-    );
-  };
-}
-
-/** Counts one more in a fixed window that starts with the first; true while within `limit`. */
-async function withinLimit(redis: Redis, key: string, limit: number, windowMs: number): Promise<boolean> {
-  const replies = await redis.multi().set(key, 0, 'PX', windowMs, 'NX').incr(key).exec();
-  const [err, count] = replies?.[1] ?? [new Error('the Redis transaction was aborted'), null];
-  if (err) throw err;
-  return Number(count) <= limit;
 }
 
 async function publicTopics(topics: TopicStore): Promise<Topic[]> {

@@ -1,9 +1,10 @@
 // What the public subscribe form and the confirmation link change: a pending subscriber with
-// the public topics they chose, and their confirmation, each with its consent event.
+// the public topics they chose, or the request of someone who had unsubscribed, and their
+// confirmation, each with its consent event.
 import type { Kysely, Transaction } from 'kysely';
-import type { SubscriberLifecycle } from '../audience/subscriber-lifecycle.js';
+import type { Consent, SubscriberLifecycle } from '../audience/subscriber-lifecycle.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { nowIso, type SubscriberStatus, type Tables } from '../db/schema.js';
+import { nowIso, parseJson, type SubscriberStatus, type Tables } from '../db/schema.js';
 
 type Trx = Transaction<Tables>;
 
@@ -19,11 +20,14 @@ export interface SubscriptionRequest {
   pageLanguage: string;
 }
 
-/** Someone a confirmation mail may go to. */
+/** Someone a confirmation mail may go to, and what its link confirms. */
 export interface ConfirmationTarget {
   id: number;
   email: string;
+  /** The language of the mail and of the confirmation page. */
   language: string;
+  /** The request the link confirms, for someone who had unsubscribed; none for a pending subscriber. */
+  requestId?: number;
 }
 
 export class SubscriptionStore {
@@ -35,11 +39,11 @@ export class SubscriptionStore {
   /**
    * Records a request from the form and says who should get a confirmation mail, if anyone:
    * - a new address becomes `pending` with the chosen topics and language;
-   * - someone who unsubscribed is `pending` again with the new choice (their own opt-in);
-   * - a `pending` subscriber is left as they are (an anonymous form does not rewrite a
-   *   stranger's choices) and gets the mail again;
-   * - an `active`, bounced or complained subscriber, or a suppressed address, is left alone and
-   *   gets nothing.
+   * - for someone who unsubscribed, the choice is kept as a request of its own, applied only
+   *   when they confirm it: their record does not change;
+   * - a `pending` subscriber is left as they are and gets the mail again;
+   * - an `active`, bounced or complained subscriber, or a suppressed address, gets nothing.
+   * Nothing about anyone already there changes: anyone can fill in the form.
    */
   async request(input: SubscriptionRequest): Promise<ConfirmationTarget | undefined> {
     try {
@@ -52,23 +56,89 @@ export class SubscriptionStore {
   }
 
   /**
-   * Activates a pending subscriber and logs the confirmation; idempotent (a second click
-   * writes nothing). Returns the status afterwards, undefined when the subscriber is gone.
+   * Who a confirmation link names while it can still confirm: a pending subscriber, or someone
+   * who unsubscribed whose request is still open. Undefined otherwise.
    */
-  async confirm(id: number, pageLanguage: string): Promise<SubscriberStatus | undefined> {
+  async target(id: number, requestId: number | undefined): Promise<ConfirmationTarget | undefined> {
+    if (requestId === undefined) {
+      return this.db
+        .selectFrom('subscribers')
+        .select(['id', 'email', 'language'])
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+    }
+    return this.db
+      .selectFrom('subscribe_requests as r')
+      .innerJoin('subscribers as s', 's.id', 'r.subscriber_id')
+      .select(['s.id', 's.email', 'r.language', 'r.id as requestId'])
+      .where('r.id', '=', requestId)
+      .where('s.id', '=', id)
+      .where('s.status', '=', 'unsubscribed')
+      .executeTakeFirst();
+  }
+
+  /**
+   * Confirms what a link names: a pending subscriber becomes active; someone who unsubscribed
+   * becomes active with the name, language and topics of their request. Logs the confirmation;
+   * idempotent (a second click writes nothing). Returns the status afterwards, undefined when
+   * the subscriber is gone.
+   */
+  async confirm(target: ConfirmationTarget, pageLanguage: string): Promise<SubscriberStatus | undefined> {
+    const consent = { source: 'form', language: pageLanguage } as const;
     return this.db.transaction().execute(async (trx) => {
-      await this.lifecycle.confirm(trx, id, { source: 'form', language: pageLanguage });
-      const row = await trx.selectFrom('subscribers').select('status').where('id', '=', id).executeTakeFirst();
+      if (target.requestId === undefined) await this.lifecycle.confirm(trx, target.id, consent);
+      else await this.confirmRequest(trx, target.id, target.requestId, consent);
+      const row = await trx.selectFrom('subscribers').select('status').where('id', '=', target.id).executeTakeFirst();
       return row?.status;
+    });
+  }
+
+  /**
+   * Deletes what was asked for and never confirmed, from before `before`: the subscribers the
+   * form added (with their topics and log) and the requests of people who had unsubscribed.
+   */
+  async expire(before: string): Promise<{ subscribers: number; requests: number }> {
+    return this.db.transaction().execute(async (trx) => {
+      const subscribers = await this.lifecycle.expireUnconfirmed(trx, before);
+      const requests = await trx.deleteFrom('subscribe_requests').where('created_at', '<', before).executeTakeFirst();
+      return { subscribers, requests: Number(requests.numDeletedRows) };
     });
   }
 
   private async requestIn(trx: Trx, input: SubscriptionRequest): Promise<ConfirmationTarget | undefined> {
     const { pageLanguage, topics, ...person } = input;
-    const request = await this.lifecycle.request(trx, person, { source: 'form', language: pageLanguage });
-    if (!request) return undefined;
-    if (request.requested) await this.replaceTopics(trx, request.id, topics, nowIso());
-    return { id: request.id, email: request.email, language: request.language };
+    const found = await this.lifecycle.request(trx, person, { source: 'form', language: pageLanguage });
+    if (!found) return undefined;
+    const { as, ...target } = found;
+    if (as === 'added') await this.replaceTopics(trx, target.id, topics, nowIso());
+    if (as !== 'unsubscribed') return target;
+    const request = await trx
+      .insertInto('subscribe_requests')
+      .values({
+        subscriber_id: target.id,
+        name: person.name,
+        language: person.language,
+        topics: JSON.stringify(topics),
+        page_language: pageLanguage,
+        created_at: nowIso(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { ...target, language: person.language, requestId: request.id };
+  }
+
+  /** Someone who unsubscribed confirms their request: it is applied, and their open requests closed. */
+  private async confirmRequest(trx: Trx, id: number, requestId: number, consent: Consent): Promise<void> {
+    const request = await trx
+      .selectFrom('subscribe_requests')
+      .selectAll()
+      .where('id', '=', requestId)
+      .where('subscriber_id', '=', id)
+      .executeTakeFirst();
+    if (!request || !(await this.lifecycle.rejoin(trx, id, request, consent))) return;
+    await this.replaceTopics(trx, id, parseJson<string[]>(request.topics), nowIso());
+    await trx.deleteFrom('subscribe_requests').where('subscriber_id', '=', id).execute();
   }
 
   /**

@@ -17,6 +17,7 @@ import type { SesEmulator } from '../../src/sending/ses-emulator.js';
 import { SendQueues } from '../../src/sending/send-queues.js';
 import type { SignInLimits } from '../../src/staff/sign-in.js';
 import type { Stores } from '../../src/stores.js';
+import { ConfirmationQueue } from '../../src/supporters/confirmation-queue.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -153,6 +154,9 @@ async function removeQueues(config: Config): Promise<void> {
   await queues.campaigns.obliterate({ force: true });
   await queues.deliveries.obliterate({ force: true });
   await queues.close();
+  const confirmations = new ConfirmationQueue(connection, config.queuePrefix);
+  await confirmations.queue.obliterate({ force: true });
+  await confirmations.close();
   connection.disconnect();
 }
 

@@ -48,12 +48,20 @@ const TRANSITIONS: Transition[] = [
     run: (l, trx, s, c) => l.unsubscribe(trx, s.id, c),
   },
   {
-    name: 'request again from the form',
+    name: 'rejoin from a confirmed request',
     from: ['unsubscribed'],
+    to: 'active',
+    event: 'confirmed',
+    consent: { source: 'form', language: 'es' },
+    run: (l, trx, s, c) => l.rejoin(trx, s.id, { name: '', language: s.language }, c),
+  },
+  {
+    name: 'request from the form',
+    from: [],
     to: 'pending',
     event: 'subscription_requested',
     consent: { source: 'form', language: 'es' },
-    run: (l, trx, s, c) => l.request(trx, { email: s.email, name: '', language: s.language }, c),
+    run: (l, trx, s, c) => l.request(trx, { email: s.email, name: 'Stranger', language: 'es' }, c),
   },
   {
     name: 'subscribe again from the preferences page',
@@ -249,19 +257,27 @@ describe.each(databaseKinds())('subscriber lifecycle on %s', (kind) => {
       const request = await inTransaction((trx) =>
         lifecycle.request(trx, { email, name: 'Ana', language: 'es' }, { source: 'form', language: 'en' }),
       );
-      expect(request).toMatchObject({ email, language: 'es', requested: true });
+      expect(request).toMatchObject({ email, language: 'es', as: 'added' });
       expect(await stateOf(request!.id)).toMatchObject({
         row: { status: 'pending', name: 'Ana', language: 'es' },
         events: [{ event: 'subscription_requested', source: 'form', language: 'en', campaign_id: null }],
       });
     });
 
-    it('takes the new language and name of someone who unsubscribed', async () => {
+    it('answers someone who unsubscribed as they are; rejoining takes the language and name asked for', async () => {
       const someone = await subscriberIn('unsubscribed');
-      await inTransaction((trx) =>
+      const request = await inTransaction((trx) =>
         lifecycle.request(trx, { email: someone.email, name: 'Ana', language: 'es' }, { source: 'form' }),
       );
-      expect((await stateOf(someone.id)).row).toMatchObject({ status: 'pending', name: 'Ana', language: 'es' });
+      expect(request).toEqual({ ...someone, as: 'unsubscribed' });
+      await inTransaction((trx) =>
+        lifecycle.rejoin(trx, someone.id, { name: 'Ana', language: 'es' }, { source: 'form' }),
+      );
+      expect((await stateOf(someone.id)).row).toMatchObject({ status: 'active', name: 'Ana', language: 'es' });
+      // A name left empty keeps theirs
+      const other = await subscriberIn('unsubscribed');
+      await inTransaction((trx) => lifecycle.rejoin(trx, other.id, { name: '', language: 'es' }, { source: 'form' }));
+      expect((await stateOf(other.id)).row).toMatchObject({ status: 'active', name: 'Someone', language: 'es' });
     });
 
     it('answers a pending subscriber as they are, and refuses a suppressed address', async () => {
@@ -269,7 +285,7 @@ describe.each(databaseKinds())('subscriber lifecycle on %s', (kind) => {
       const request = await inTransaction((trx) =>
         lifecycle.request(trx, { email: pending.email, name: 'X', language: 'es' }, { source: 'form' }),
       );
-      expect(request).toEqual({ ...pending, requested: false });
+      expect(request).toEqual({ ...pending, as: 'pending' });
 
       const email = `${randomUUID()}@example.org`;
       await suppressions.add(email, 'manual');

@@ -125,6 +125,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ APP_SECRET: SECRET, TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: must not be true/);
   });
 
+  it('caps confirmation mails an hour, across the installation and per domain, at 200 and 50 unless told', () => {
+    expect(loadConfig({ APP_SECRET: SECRET }).confirmationLimits).toEqual({ perHour: 200, perDomainPerHour: 50 });
+    const env = {
+      APP_SECRET: SECRET,
+      SUBSCRIBE_CONFIRMATIONS_PER_HOUR: '1000',
+      SUBSCRIBE_CONFIRMATIONS_PER_DOMAIN: '80',
+    };
+    expect(loadConfig(env).confirmationLimits).toEqual({ perHour: 1000, perDomainPerHour: 80 });
+    expect(() => loadConfig({ ...env, SUBSCRIBE_CONFIRMATIONS_PER_HOUR: '0' })).toThrow(
+      /^ {2}SUBSCRIBE_CONFIRMATIONS_PER_HOUR: /m,
+    );
+  });
+
   it('never puts the secret in an error message', () => {
     expect(() => loadConfig({ APP_SECRET: 'too-short-secret', PORT: 'x' })).toThrow(/APP_SECRET: must be at least 32/);
     expect(() => loadConfig({ APP_SECRET: 'too-short-secret' })).not.toThrow(/too-short-secret/);
