@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { SuppressionList } from '../../src/audience/suppressions.js';
 import { compose } from '../../src/compose.js';
 import { openDatabase, type DatabaseKind } from '../../src/db/database.js';
+import type { MjmlEngine } from '../../src/render/mjml-engine.js';
 import { bullConnection } from '../../src/redis.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { SesEventsDeps } from '../../src/events/ses-events.js';
@@ -73,6 +74,8 @@ export interface TestAppOptions {
    * a proxy's, so a test can take the database away from the app. `db` stays direct.
    */
   databaseVia?: (url: string) => string;
+  /** Where MJML runs; in this thread when left out. A scripted engine makes rendering fail. */
+  mjml?: MjmlEngine;
 }
 
 export async function startTestApp(kind: DatabaseKind, options: TestAppOptions = {}): Promise<TestApp> {
@@ -98,6 +101,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     signInLimits: options.signInLimits,
     fetchCertificate: options.fetchCertificate ?? offline,
     confirmSubscription: options.confirmSubscription ?? offline,
+    mjml: options.mjml,
   });
   const { stores, sending } = pregon;
   const { staff, suppressions } = stores;
