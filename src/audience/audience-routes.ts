@@ -1,6 +1,6 @@
 // /api/audience/preview, /api/segments and /api/suppressions.
 import { z } from 'zod';
-import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
+import { defineRoute, Id, idParams, type RouteSpec } from '../http/api-routes.js';
 import type { AudienceStore } from './audience-store.js';
 import { RuleSchema, Segment } from './rules.js';
 import { AudiencePreview, Email, Suppression, SuppressionPage, TopicKey } from './schemas.js';
@@ -11,7 +11,7 @@ import type { SuppressionList } from './suppressions.js';
 const PreviewInput = z
   .strictObject({
     rule: RuleSchema.optional(),
-    segmentId: z.number().int().positive().optional(),
+    segmentId: Id.optional(),
     topic: TopicKey.optional().describe(
       'Only subscribers of this topic are eligible (a bulletin with a topic sends to its subscribers only)',
     ),

@@ -89,8 +89,16 @@ function attributeCondition(eb: Eb, rule: Extract<Rule, { attribute: string }>, 
       return equals(rule.value as string | number);
     case 'neq':
       return eb.not(equals(rule.value as string | number));
-    case 'in':
-      return eb.or((rule.value as (string | number)[]).map(equals));
+    case 'in': {
+      // One IN for the texts and one for the numbers: each reads the attribute once, not once a value.
+      const values = rule.value as (string | number)[];
+      const texts = values.filter((v) => typeof v === 'string');
+      const numbers = values.filter((v) => typeof v === 'number');
+      return eb.or([
+        ...(texts.length ? [sql<SqlBool>`coalesce(${value.text} in (${sql.join(texts)}), false)`] : []),
+        ...(numbers.length ? [sql<SqlBool>`coalesce(${value.number} in (${sql.join(numbers)}), false)`] : []),
+      ]);
+    }
     case 'contains': {
       const position =
         kind === 'postgres' ? sql`strpos(${value.text}, ${rule.value})` : sql`instr(${value.text}, ${rule.value})`;

@@ -9,6 +9,12 @@
 import { z } from 'zod';
 import { byLanguage, LanguageCode, TopicKey } from '../audience/schemas.js';
 
+/**
+ * All the text of a bulletin, every field of every language together. A mail past 102 KB of HTML
+ * is clipped by Gmail anyway, and the preview and the checks take time in proportion to it.
+ */
+export const MAX_BULLETIN_TEXT = 100_000;
+
 /** A text per language. Missing or empty translations are a pre-send finding, not a schema error. */
 export const Localised = byLanguage(z.string().max(20_000, 'must be at most 20,000 characters'));
 export type Localised = z.infer<typeof Localised>;
@@ -115,8 +121,37 @@ export const BulletinDocument = z
     topic: TopicKey.optional(),
     blocks: z.array(Block).max(100, 'must be at most 100 blocks'),
   })
+  .superRefine((doc, ctx) => {
+    const past = fieldPastTextLimit(doc);
+    if (past)
+      ctx.addIssue({
+        code: 'custom',
+        path: past,
+        message:
+          `takes the bulletin past ${MAX_BULLETIN_TEXT.toLocaleString('en')} characters of text in all, ` +
+          'every language together (Gmail clips a mail past 102 KB)',
+      });
+  })
   .describe('A bulletin document, format v1');
 export type BulletinDocument = z.infer<typeof BulletinDocument>;
+
+/** The path of the field whose text takes the document past MAX_BULLETIN_TEXT, if one does. */
+function fieldPastTextLimit(doc: unknown): (string | number)[] | undefined {
+  let total = 0;
+  const visit = (value: unknown, path: (string | number)[]): (string | number)[] | undefined => {
+    if (typeof value === 'string') {
+      total += value.length;
+      return total > MAX_BULLETIN_TEXT ? path : undefined;
+    }
+    if (value === null || typeof value !== 'object') return undefined;
+    for (const [key, inner] of Object.entries(value)) {
+      const past = visit(inner, [...path, Array.isArray(value) ? Number(key) : key]);
+      if (past) return past;
+    }
+    return undefined;
+  };
+  return visit(doc, []);
+}
 
 /** The text in `language`, else in the bulletin's fallback (first) language, else empty. */
 export function pick(text: Localised | undefined, language: string, fallback: string): string {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { languageChoices } from '../audience/languages.js';
 import { LanguageCode } from '../audience/schemas.js';
 import { AppError } from '../errors.js';
-import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
+import { defineRoute, IdText, idParams, type RouteSpec } from '../http/api-routes.js';
 import type { BulletinStore } from './bulletin-store.js';
 import { BulletinDocument } from './document.js';
 import {
@@ -28,12 +28,7 @@ const PreviewQuery = z.strictObject({
       'its first language when omitted',
   ),
   format: PreviewFormat.default('html'),
-  versionId: z.coerce
-    .number()
-    .int()
-    .positive('must be a positive integer')
-    .optional()
-    .describe('A saved version to render; the current one when omitted'),
+  versionId: IdText.optional().describe('A saved version to render; the current one when omitted'),
 });
 
 /**
@@ -114,7 +109,7 @@ export function bulletinRoutes(bulletins: BulletinStore, renderer: BulletinRende
       tag,
       role: 'editor',
       summary: 'Get one saved version and its document',
-      params: idParams.extend({ versionId: z.coerce.number().int().positive('must be a positive integer') }),
+      params: idParams.extend({ versionId: IdText }),
       response: BulletinVersion,
       handler: ({ params }) => bulletins.versionOf(params.id, params.versionId),
     }),

@@ -51,6 +51,7 @@ export const Finding = z.object({
     'no_postal_address',
     'insecure_public_url',
     'mjml_invalid',
+    'render_failed',
     'unknown_topic',
   ]),
   message: z.string(),

@@ -91,7 +91,24 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: 'params' | 
   throw AppError.fromZod(result.error, where);
 }
 
-export const idParams = z.object({ id: z.coerce.number().int().positive('must be a positive integer') });
+/**
+ * The largest row id: every id column is an `integer`, on PostgreSQL a 4-byte one, which refuses a
+ * larger number with an error where it should simply find no row.
+ */
+export const MAX_ID = 2_147_483_647;
+
+const idChecks = <T extends z.ZodNumber | z.ZodCoercedNumber>(number: T): T =>
+  number
+    .int('must be a positive integer')
+    .positive('must be a positive integer')
+    .max(MAX_ID, `must be at most ${MAX_ID.toLocaleString('en')}`) as T;
+
+/** A row id in a JSON body. */
+export const Id = idChecks(z.number());
+/** A row id in a path or a query string, where it comes as text. */
+export const IdText = idChecks(z.coerce.number());
+
+export const idParams = z.object({ id: IdText });
 
 /** The API's description; `sessionCookie` names the cookie a signed-in browser sends. */
 export function openApiDocument(

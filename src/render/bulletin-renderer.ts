@@ -1,11 +1,13 @@
 // A bulletin as the organisation's mail: gathers what the pure renderer needs (settings, the
 // topic's name) for sends, the archive, previews and the pre-send checks.
+import { languageName } from '../audience/languages.js';
 import type { TopicStore } from '../audience/topic-store.js';
 import type { BulletinDocument } from '../bulletins/document.js';
 import type { Finding, PreviewFormat } from '../bulletins/schemas.js';
+import { AppError } from '../errors.js';
 import { checkBulletin } from './checks.js';
 import { personalise, publicValues, recipientLinks, type Recipient } from './personalise.js';
-import { bulletinSource, renderBulletin, type ThemeContext } from './render.js';
+import { bulletinSource, type CompiledBulletin, renderBulletin, type ThemeContext } from './render.js';
 import type { MjmlEngine } from './mjml-engine.js';
 import { fillTemplate } from './template.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -33,10 +35,16 @@ export class BulletinRenderer {
     return { settings, ...(topic ? { topicName: topic.name } : {}) };
   }
 
+  /** The bulletin in one language; 422 with a `render_failed` finding when it cannot be rendered. */
+  async render(doc: BulletinDocument, language: string, context?: ThemeContext): Promise<CompiledBulletin> {
+    const theme = context ?? (await this.themeContext(doc));
+    return rendering(language, () => renderBulletin(doc, language, theme, this.deps.mjml));
+  }
+
   async preview(doc: BulletinDocument, language: string, format: PreviewFormat): Promise<string> {
     const context = await this.themeContext(doc);
-    if (format === 'mjml') return bulletinSource(doc, language, context);
-    const compiled = await renderBulletin(doc, language, context, this.deps.mjml);
+    if (format === 'mjml') return rendering(language, () => bulletinSource(doc, language, context));
+    const compiled = await this.render(doc, language, context);
     const links = recipientLinks(this.deps.signer, this.deps.publicUrl, {
       subscriberId: SAMPLE_RECIPIENT.subscriberId,
       campaignId: 0,
@@ -61,9 +69,21 @@ export class BulletinRenderer {
 
   async checks(doc: BulletinDocument): Promise<Finding[]> {
     const context = await this.themeContext(doc);
-    const rendered = await Promise.all(
-      doc.languages.map((language) => renderBulletin(doc, language, context, this.deps.mjml)),
-    );
+    const rendered = await Promise.all(doc.languages.map((language) => this.render(doc, language, context)));
     return checkBulletin(doc, context, rendered, { publicUrl: this.deps.publicUrl });
+  }
+}
+
+/**
+ * What the bulletin's content made the renderer throw is the editor's to mend, not a server fault:
+ * a 422 whose finding blocks sending like any other check's.
+ */
+async function rendering<T>(language: string, render: () => T | Promise<T>): Promise<T> {
+  try {
+    return await render();
+  } catch (err) {
+    const message = `The bulletin could not be rendered in ${languageName(language)}: ${(err as Error).message}`;
+    const finding: Finding = { level: 'error', code: 'render_failed', message, language };
+    throw new AppError('unprocessable', message, undefined, { findings: [finding] });
   }
 }

@@ -1,9 +1,10 @@
 // The Markdown subset of block bodies (paragraphs, bold, italic, links, bullet lists), to safe
 // HTML and to plain text. Raw HTML, scripts, event handlers and links other than https, http and
 // mailto never come through.
-import { marked, type Token, type Tokens } from 'marked';
+import { getDefaults, Parser, type Token, type Tokens, walkTokens } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import { decodeHtml } from './html.js';
+import { lexMarkdown } from './markdown-lexer.js';
 
 const SAFE_SCHEMES = ['https', 'http', 'mailto'];
 
@@ -25,14 +26,13 @@ const SANITIZE: sanitizeHtml.IOptions = {
 };
 
 export function markdownToHtml(markdown: string): string {
-  const html = marked.parse(withoutScripts(markdown), { async: false, gfm: true, breaks: false });
+  const html = Parser.parse(lexMarkdown(withoutScripts(markdown)), getDefaults());
   return restorePlaceholders(sanitizeHtml(html, SANITIZE)).trim();
 }
 
 /** Plain text for the text part: paragraphs apart, "- " bullets, "label (url)" links. */
 export function markdownToText(markdown: string): string {
-  return marked
-    .lexer(withoutScripts(markdown), { gfm: true })
+  return lexMarkdown(withoutScripts(markdown))
     .map(blockText)
     .filter((text) => text !== '')
     .join('\n\n');
@@ -41,20 +41,27 @@ export function markdownToText(markdown: string): string {
 /** Every link target in a body, for the pre-send checks. */
 export function markdownLinks(markdown: string): string[] {
   const hrefs: string[] = [];
-  marked.walkTokens(marked.lexer(markdown, { gfm: true }), (token) => {
+  walkTokens(lexMarkdown(markdown), (token) => {
     if (token.type === 'link') hrefs.push(restorePlaceholders((token as Tokens.Link).href));
   });
   return hrefs;
 }
 
-/** Script and style elements go whole, content included, before anything else reads the text. */
+/**
+ * Script and style elements go whole, content included, before anything else reads the text. Here
+ * and in stripTags a tag ends at the next "<" too: scanning on from every "<" for a ">" that never
+ * comes took time in the square of the text's length.
+ */
 function withoutScripts(markdown: string): string {
-  return markdown.replace(/<(script|style)\b[^>]*>[\s\S]*?(<\/\1\s*>|$)/gi, '');
+  return markdown.replace(/<(script|style)\b[^<>]*>[\s\S]*?(<\/\1\s*>|$)/gi, '');
 }
 
-/** marked percent-encodes the braces of {{merge_fields}} inside link targets; put them back. */
+/**
+ * marked percent-encodes the braces of {{merge_fields}} inside link targets; put them back. A field
+ * holds no brace, so the scan for its end stops at the next one, whether it closes or not.
+ */
 function restorePlaceholders(text: string): string {
-  return text.replace(/%7B%7B(.*?)%7D%7D/gi, (_, inner: string) => `{{${decodeURIComponent(inner)}}}`);
+  return text.replace(/%7B%7B((?:(?!%7[BD]).)*)%7D%7D/gi, (_, inner: string) => `{{${decodeURIComponent(inner)}}}`);
 }
 
 function blockText(token: Token): string {
@@ -110,5 +117,5 @@ export function isSafeHref(href: string): boolean {
 }
 
 function stripTags(text: string): string {
-  return text.replace(/<[^>]*>/g, '');
+  return text.replace(/<[^<>]*>/g, '');
 }

@@ -9,9 +9,7 @@ import type { BulletinStore } from '../bulletins/bulletin-store.js';
 import type { BulletinRenderer } from '../render/bulletin-renderer.js';
 import type { CampaignState } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import type { MjmlEngine } from '../render/mjml-engine.js';
 import { personalise, recipientLinks } from '../render/personalise.js';
-import { renderBulletin } from '../render/render.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
 import { CAMPAIGN_TRANSITIONS, type CampaignStore } from './campaign-store.js';
@@ -52,7 +50,6 @@ export class CampaignService {
       queues: SendQueues;
       sender: Sender;
       signer: LinkSigner;
-      mjml: MjmlEngine;
       publicUrl: string;
       mailFrom: string;
     },
@@ -190,12 +187,7 @@ export class CampaignService {
         { path: 'lang', message: `must be ${languageChoices(bulletin.document.languages)}, the bulletin's languages` },
       ]);
     }
-    const compiled = await renderBulletin(
-      bulletin.document,
-      lang,
-      await this.deps.renderer.themeContext(bulletin.document),
-      this.deps.mjml,
-    );
+    const compiled = await this.deps.renderer.render(bulletin.document, lang);
     const settings = await this.deps.settings.get();
     const links = recipientLinks(this.deps.signer, this.deps.publicUrl, {
       subscriberId: 0,

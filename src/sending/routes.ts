@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { RuleSchema } from '../audience/rules.js';
 import { Email, LanguageCode } from '../audience/schemas.js';
-import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
+import { defineRoute, Id, IdText, idParams, type RouteSpec } from '../http/api-routes.js';
 import type { CampaignService } from './campaign-service.js';
 import { COMPARED_CAMPAIGNS, type CampaignReports } from './campaign-reports.js';
 import { FINAL_CAMPAIGN_STATES, TRACKING_MODES } from './campaign-states.js';
@@ -17,7 +17,7 @@ const isoTime = z.iso.datetime({
 const SendInput = z
   .strictObject({
     rule: RuleSchema.optional(),
-    segmentId: z.number().int().positive().optional(),
+    segmentId: Id.optional(),
     scheduledAt: isoTime.optional().describe('When to start; now when left out'),
     tracking: z.enum(TRACKING_MODES).default('aggregate').describe('"off" for a sensitive send: no link is counted'),
     archive: z
@@ -93,7 +93,7 @@ export function campaignRoutes(
       summary:
         "List campaigns (the newest 500, or one bulletin's), newest first, " +
         "with their bulletin's title and counts by delivery status",
-      query: z.strictObject({ bulletinId: z.coerce.number().int().positive('must be a positive integer').optional() }),
+      query: z.strictObject({ bulletinId: IdText.optional() }),
       response: CampaignList,
       handler: async ({ query }) => ({ data: await campaigns.list(query) }),
     }),

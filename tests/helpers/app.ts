@@ -8,11 +8,11 @@ import type { Logger } from 'pino';
 import type { SuppressionList } from '../../src/audience/suppressions.js';
 import { compose } from '../../src/compose.js';
 import { openDatabase, type DatabaseKind } from '../../src/db/database.js';
+import type { MjmlEngine } from '../../src/render/mjml-engine.js';
 import { bullConnection } from '../../src/redis.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { SesEventsDeps } from '../../src/events/ses-events.js';
 import type { CampaignService } from '../../src/sending/campaign-service.js';
-import type { MjmlEngine } from '../../src/render/mjml-engine.js';
 import type { SesEmulator } from '../../src/sending/ses-emulator.js';
 import { SendQueues } from '../../src/sending/send-queues.js';
 import type { SignInLimits } from '../../src/staff/sign-in.js';
@@ -75,7 +75,10 @@ export interface TestAppOptions {
    * a proxy's, so a test can take the database away from the app. `db` stays direct.
    */
   databaseVia?: (url: string) => string;
-  /** Where the app and its worker run MJML (one that counts its renders, say); this thread when left out. */
+  /**
+   * Where the app and its worker run MJML (one that counts its renders, or a scripted one that
+   * fails); this thread when left out.
+   */
   mjml?: MjmlEngine;
 }
 

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ruleExpression } from '../../src/audience/rule-sql.js';
-import { parseRule, type Rule } from '../../src/audience/rules.js';
+import { MAX_RULE_NODES, parseRule, type Rule } from '../../src/audience/rules.js';
 import { DELIVERY_STATUSES, nowIso } from '../../src/db/schema.js';
 import { insertCampaign } from '../helpers/campaigns.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
@@ -99,7 +99,7 @@ const condition: fc.Arbitrary<Rule> = fc.oneof(
   fc.record({ campaign: fc.constantFrom(...CAMPAIGNS, NEVER_SENT), received: fc.boolean() }),
   attributeRule,
 );
-const { rule } = fc.letrec<{ rule: Rule }>((tie) => ({
+const { rule: anyRule } = fc.letrec<{ rule: Rule }>((tie) => ({
   rule: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     condition,
@@ -108,6 +108,14 @@ const { rule } = fc.letrec<{ rule: Rule }>((tie) => ({
     fc.record({ not: tie('rule') }),
   ),
 }));
+/** Conditions and groups, as MAX_RULE_NODES counts them. */
+function parts(r: Rule): number {
+  if ('all' in r) return 1 + r.all.reduce((sum, child) => sum + parts(child), 0);
+  if ('any' in r) return 1 + r.any.reduce((sum, child) => sum + parts(child), 0);
+  if ('not' in r) return 1 + parts(r.not);
+  return 1;
+}
+const rule = anyRule.filter((r) => parts(r) <= MAX_RULE_NODES);
 
 describe.each(databaseKinds())('segment rules on %s', (kind) => {
   let db: TestDatabase;
