@@ -10,6 +10,7 @@ import { supporters } from './migrations/0006-supporters.js';
 import { staffSessions } from './migrations/0007-staff-sessions.js';
 import { campaignOutcomes } from './migrations/0008-campaign-outcomes.js';
 import { leanerIndexes } from './migrations/0009-leaner-indexes.js';
+import { snsMessagesByAge } from './migrations/0012-sns-and-clicks.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
@@ -22,6 +23,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0007-staff-sessions': staffSessions(db.kind),
     '0008-campaign-outcomes': campaignOutcomes(),
     '0009-leaner-indexes': leanerIndexes(),
+    '0012-sns-and-clicks': snsMessagesByAge(),
   };
 }
 
