@@ -11,6 +11,7 @@ import type { Database } from './db/database.js';
 import { httpsCertificateFetcher, httpsSubscriptionConfirmer } from './events/routes.js';
 import { SesEvents, type SesEventsDeps } from './events/ses-events.js';
 import { developmentMailbox, type Mailbox } from './sending/mail-viewer.js';
+import { RecentClicks } from './sending/recent-clicks.js';
 import type { SesEmulator } from './sending/ses-emulator.js';
 import type { SignInLimits } from './staff/sign-in.js';
 import type { Sending, Stores } from './stores.js';
@@ -71,6 +72,7 @@ export function webApp(parts: WebParts, overrides: WebOverrides): { app: Express
       mailFrom: config.mailFrom,
       rateLimitPrefix: `${config.queuePrefix}:rate-limit`,
     },
+    recentClicks: new RecentClicks(redis, `${config.queuePrefix}:clicks`, config.appSecret),
     staffAppDir: overrides.staffAppDir,
     setupCode: parts.setupCode,
     signInLimits: overrides.signInLimits,
