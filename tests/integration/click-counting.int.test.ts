@@ -49,7 +49,7 @@ describe.each(databaseKinds())('click counts on %s', (kind) => {
     return { status: res.status, location: res.headers.get('location') };
   };
 
-  it('counts a client once per link and window, however often it follows the link; the redirect always works', async () => {
+  it('counts a client once per link and window, however often it follows it; the redirect always works', async () => {
     const [petition, donate] = await links(app);
     for (let i = 0; i < 50; i++) {
       expect(await follow(app, petition!.path, '203.0.113.7')).toEqual({

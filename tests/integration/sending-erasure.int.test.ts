@@ -28,7 +28,7 @@ describe.each(databaseKinds())('erasing subscribers during a send on %s', (kind)
     await ses.close();
   });
 
-  it('sends them nothing after the erase, and leaves no address in the ledger, the campaign or the queues', async () => {
+  it('sends them nothing after the erase, and leaves no address in the ledger, campaign or queues', async () => {
     const bulletinId = await sendableBulletin(app);
     await importAudience(app, RECIPIENTS, 'e', 'erase.org');
     // SES quotes the recipient in its refusals, as its own do for an unverified or blacklisted address.

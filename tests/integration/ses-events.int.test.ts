@@ -284,7 +284,7 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it('refuses a message whose Timestamp is over 6 hours old or over 15 minutes ahead: 403 stale, no change', async () => {
+  it('refuses a message whose Timestamp is over 6 hours old or 15 minutes ahead: 403 stale, no change', async () => {
     const email = 'late@example.org';
     const id = await subscriber(email);
     const bounce = sesMessage.bounce([email], 'Permanent', messageIdOf(email));
