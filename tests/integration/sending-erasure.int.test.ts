@@ -77,12 +77,15 @@ describe.each(databaseKinds())('erasing subscribers during a send on %s', (kind)
     const erases = await landed;
     expect(erases.map((e) => e.status)).toEqual(erased.map(() => 204));
 
-    // Nobody erased got a mail after their erase answered; those not yet claimed got none at all.
-    for (const { email, mailsBefore } of erases) {
-      expect(
-        ses.received.slice(mailsBefore).filter((m) => m.to === email),
-        email,
-      ).toEqual([]);
+    // Nobody erased got a mail after their erase answered, but for one whose send was already in
+    // flight (e25, most likely), who got at most the one; those not yet claimed got none at all.
+    for (const { email, mailsBefore, rowStatus } of erases) {
+      if (rowStatus === 'sending') expect(ses.count(email), email).toBeLessThanOrEqual(1);
+      else
+        expect(
+          ses.received.slice(mailsBefore).filter((m) => m.to === email),
+          email,
+        ).toEqual([]);
     }
     // Rows not yet claimed when their erase landed (e60, e80, and e7 when its batch was waiting to
     // be retried) are skipped; the others keep what SES said.
