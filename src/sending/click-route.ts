@@ -15,9 +15,11 @@ export function clickHandler(
 ): RequestHandler {
   return async (req, res) => {
     const linkId = signer.verify('click', String(req.params.token));
-    const id = linkId && /^\d+$/.test(linkId) ? Number(linkId) : undefined;
-    const url =
-      id === undefined ? undefined : (await counts(id, String(req.ip))) ? await links.click(id) : await links.url(id);
+    let url: string | undefined;
+    if (linkId && /^\d+$/.test(linkId)) {
+      const id = Number(linkId);
+      url = (await counts(id, String(req.ip))) ? await links.click(id) : await links.url(id);
+    }
     res.set('Referrer-Policy', 'no-referrer').set('Cache-Control', 'no-store');
     if (!url) {
       res.status(404).type('text/plain').send('This link is not known.');
