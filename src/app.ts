@@ -18,6 +18,7 @@ import { jsonBody } from './http/storable-input.js';
 import { staffWebApp } from './http/staff-web-app.js';
 import type { CampaignService } from './sending/campaign-service.js';
 import { clickHandler } from './sending/click-route.js';
+import type { RecentClicks } from './sending/recent-clicks.js';
 import { MAIL_VIEWER_PATH, mailViewer, type Mailbox } from './sending/mail-viewer.js';
 import { campaignRoutes } from './sending/routes.js';
 import { settingsRoutes } from './settings/routes.js';
@@ -50,6 +51,8 @@ export interface AppDeps {
    * the same prefix.
    */
   subscribe: { confirmations: ConfirmationQueue; redis: Redis; rateLimitPrefix: string };
+  /** Who followed which tracked link lately, so that a client's clicks on a link count once per window. */
+  recentClicks: RecentClicks;
   /** The one-time code that creates the first admin at /admin/setup (main.ts prints it); absent, no setup. */
   setupCode?: string;
   /** Throttles on failed sign-ins, when not the defaults (tests lower them). */
@@ -86,7 +89,7 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.get('/healthz', healthHandler(deps.health));
-  app.get('/c/:token', clickHandler(stores.campaignLinks, stores.signer));
+  app.get('/c/:token', clickHandler(stores.campaignLinks, stores.signer, deps.recentClicks, deps.logger));
   app.use(unsubscribeRouter(stores));
   app.use(preferencesRouter(stores));
   app.use(archiveRouter({ ...stores, publicUrl: deps.publicUrl }));

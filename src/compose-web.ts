@@ -12,6 +12,7 @@ import type { Database } from './db/database.js';
 import { httpsCertificateFetcher, httpsSubscriptionConfirmer } from './events/routes.js';
 import { SesEvents, type SesEventsDeps } from './events/ses-events.js';
 import { developmentMailbox, type Mailbox } from './sending/mail-viewer.js';
+import { RecentClicks } from './sending/recent-clicks.js';
 import type { SesEmulator } from './sending/ses-emulator.js';
 import type { SignInLimits } from './staff/sign-in.js';
 import type { Sending, Stores } from './stores.js';
@@ -68,6 +69,7 @@ export function webApp(parts: WebParts, overrides: WebOverrides): { app: Express
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
     subscribe: { confirmations: sending.confirmations, redis, rateLimitPrefix: rateLimitPrefix(config.queuePrefix) },
+    recentClicks: new RecentClicks(redis, `${config.queuePrefix}:clicks`, config.appSecret),
     staffAppDir: overrides.staffAppDir,
     setupCode: parts.setupCode,
     signInLimits: overrides.signInLimits,

@@ -22,7 +22,8 @@ import { SupporterStore } from './supporters/supporter-store.js';
 import type { Config } from './config.js';
 import { inProcessMjml, type MjmlEngine } from './render/mjml-engine.js';
 import { bullConnection } from './redis.js';
-import { CampaignService } from './sending/campaign-service.js';
+import { CampaignService, TEST_COPIES_PER_HOUR } from './sending/campaign-service.js';
+import { HourlyAllowance } from './sending/hourly-allowance.js';
 import { SendQueues } from './sending/send-queues.js';
 import { SesSender, sesClient } from './sending/ses-sender.js';
 import { LinkSigner } from './signed-links.js';
@@ -90,6 +91,7 @@ export function createSending(stores: Stores, config: Config, sesEndpoint: strin
     ...stores,
     queues,
     sender,
+    testCopies: new HourlyAllowance(connection, `${config.queuePrefix}:test-copies`, TEST_COPIES_PER_HOUR),
     publicUrl: config.publicUrl,
     mailFrom: config.mailFrom,
   });

@@ -1,6 +1,6 @@
 // Opens the Kysely instance for SQLite (default) or PostgreSQL; the rest of the code does not
 // know which one it talks to, except where a store needs a dialect-specific expression.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -37,7 +37,7 @@ export function openDatabase(config: DatabaseConfig): Database {
 }
 
 function sqliteDialect(path: string): SqliteDialect {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') ownerOnly(path);
   const database = new BetterSqlite3(path);
   database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
@@ -48,6 +48,22 @@ function sqliteDialect(path: string): SqliteDialect {
     attributeNumber(type, value),
   );
   return new SqliteDialect({ database });
+}
+
+/**
+ * The database holds addresses and the suppression hashes: readable by its owner only, like
+ * DATA_DIR/app-secret. A new file is created 0600 (SQLite would make it 0644 under the usual umask),
+ * and SQLite gives its -wal and -shm files the database file's mode. Files this process owns are
+ * narrowed to 0600 (those of an earlier version); files another user owns are the operator's to set.
+ */
+function ownerOnly(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (!existsSync(file)) continue;
+    const { uid, mode } = statSync(file);
+    if (uid === process.getuid?.() && mode & 0o077) chmodSync(file, 0o600);
+  }
 }
 
 function postgresDialect(url: string): PostgresDialect {

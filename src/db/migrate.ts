@@ -12,6 +12,7 @@ import { campaignOutcomes } from './migrations/0008-campaign-outcomes.js';
 import { leanerIndexes } from './migrations/0009-leaner-indexes.js';
 import { archivePages } from './migrations/0010-archive-pages.js';
 import { subscribeRequests } from './migrations/0011-subscribe-requests.js';
+import { snsMessagesByAge } from './migrations/0012-sns-and-clicks.js';
 import { staffSignIn } from './migrations/0013-staff-sign-in.js';
 
 function migrations(db: Database): Record<string, Migration> {
@@ -27,6 +28,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0009-leaner-indexes': leanerIndexes(),
     '0010-archive-pages': archivePages(db.kind),
     '0011-subscribe-requests': subscribeRequests(db.kind),
+    '0012-sns-and-clicks': snsMessagesByAge(),
     '0013-staff-sign-in': staffSignIn(db.kind),
   };
 }

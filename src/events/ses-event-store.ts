@@ -33,6 +33,15 @@ export class SesEventStore {
     return row !== undefined;
   }
 
+  /** Deletes the ids of messages received before `before`; says how many. */
+  async forgetBefore(before: Date): Promise<number> {
+    const result = await this.db
+      .deleteFrom('sns_messages')
+      .where('received_at', '<', before.toISOString())
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /**
    * Records the SNS message and applies its event, in one transaction. Undefined when the
    * message was recorded before: a second delivery of it changes nothing.

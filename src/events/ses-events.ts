@@ -1,4 +1,4 @@
-// The SES events webhook's logic: an SNS POST is checked (topic, certificate, signature), then
+// The SES events webhook's logic: an SNS POST is checked (topic, certificate, age, signature), then
 // confirmed or applied once. Answers are status + outcome; nothing here knows about HTTP servers.
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -37,10 +37,24 @@ export interface Receipt {
 
 /** Certificates kept in memory; SNS signs with very few, so this only guards against growth. */
 const CERTIFICATE_CACHE_SIZE = 50;
+/**
+ * How old a message's Timestamp may be. SNS keeps the Timestamp of the first attempt when it
+ * retries, and retries an HTTP/S endpoint for at most an hour (a hard limit of its delivery
+ * policies); the rest is margin for throttled topics and clocks. A replay within the window is a
+ * duplicate (sns_messages remembers far longer); one outside it is refused here.
+ */
+const MAX_MESSAGE_AGE_MS = 6 * 3_600_000;
+/** How far ahead of our clock a Timestamp may be: clocks differ a little, never by this much. */
+const MAX_MESSAGE_LEAD_MS = 15 * 60_000;
+/** How long the message ids are kept: far longer than MAX_MESSAGE_AGE_MS, which is what counts. */
+export const SNS_MESSAGE_RETENTION_MS = 14 * 24 * 3_600_000;
+/** Old message ids are deleted at most this often, by the webhook as messages come. */
+const PRUNE_INTERVAL_MS = 3_600_000;
 
 export class SesEvents {
   private readonly store: SesEventStore;
   private readonly certificates = new Map<string, Promise<string>>();
+  private nextPruneAt = 0;
 
   constructor(private readonly deps: SesEventsDeps) {
     const lifecycle = new SubscriberLifecycle(deps.suppressions);
@@ -56,9 +70,17 @@ export class SesEvents {
       log.warn({ topicArn: message.TopicArn }, 'SNS message from a topic not in SNS_TOPIC_ARNS refused');
       return { status: 403, outcome: 'unknown_topic' };
     }
-    if (!isTrustedCertUrl(message.SigningCertURL)) {
-      log.warn({ certUrl: message.SigningCertURL }, 'SNS message with a signing certificate outside SNS refused');
+    if (!isTrustedCertUrl(message.SigningCertURL, message.TopicArn)) {
+      log.warn(
+        { certUrl: message.SigningCertURL },
+        "SNS message with a signing certificate outside its topic's SNS region refused",
+      );
       return { status: 403, outcome: 'untrusted_certificate' };
+    }
+    const age = Date.now() - Date.parse(message.Timestamp);
+    if (!(age <= MAX_MESSAGE_AGE_MS && age >= -MAX_MESSAGE_LEAD_MS)) {
+      log.warn({ timestamp: message.Timestamp }, 'SNS message with a Timestamp outside the accepted window refused');
+      return { status: 403, outcome: 'stale' };
     }
     let certificate: string;
     try {
@@ -72,6 +94,7 @@ export class SesEvents {
       log.warn('SNS message with a bad signature refused');
       return { status: 403, outcome: 'bad_signature' };
     }
+    await this.pruneNow();
 
     if (message.Type === 'SubscriptionConfirmation') return this.confirm(message, log);
     if (message.Type === 'UnsubscribeConfirmation') {
@@ -92,7 +115,7 @@ export class SesEvents {
   /** Confirms outside any transaction (it is a network call); confirming twice does no harm. */
   private async confirm(message: SnsConfirmation, log: Logger): Promise<Receipt> {
     if (await this.store.seen(message.MessageId)) return duplicate();
-    if (!isSnsUrl(message.SubscribeURL)) {
+    if (!isSnsUrl(message.SubscribeURL, message.TopicArn)) {
       log.warn({ subscribeUrl: message.SubscribeURL }, 'SNS SubscribeURL outside SNS refused');
       return { status: 403, outcome: 'untrusted_subscribe_url' };
     }
@@ -105,6 +128,14 @@ export class SesEvents {
     await this.store.apply(message.MessageId, message.Type, { kind: 'other' });
     log.info({ topicArn: message.TopicArn }, 'SNS subscription confirmed');
     return { status: 200, outcome: 'confirmed' };
+  }
+
+  /** Forgets message ids past SNS_MESSAGE_RETENTION_MS, at most once per PRUNE_INTERVAL_MS. */
+  private async pruneNow(): Promise<void> {
+    if (Date.now() < this.nextPruneAt) return;
+    this.nextPruneAt = Date.now() + PRUNE_INTERVAL_MS;
+    const pruned = await this.store.forgetBefore(new Date(Date.now() - SNS_MESSAGE_RETENTION_MS));
+    if (pruned) this.deps.logger.info({ pruned }, 'old SNS message ids forgotten');
   }
 
   /** The certificate at a trusted URL, fetched once; a failed fetch is tried again next time. */

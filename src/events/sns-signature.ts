@@ -67,26 +67,47 @@ export function verifySnsSignature(message: SnsEnvelope, certificatePem: string)
   }
 }
 
-const SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+/** An AWS region's name: `us-east-1`, `us-gov-west-1`, `cn-north-1`… (never `s3` or `s3-external-1`). */
+const REGION = '[a-z]{2}(?:-[a-z]+)+-\\d+';
+/** SNS's own regional endpoints; AWS's validator also accepts S3-style hosts such as `sns.s3.amazonaws.com`. */
+const SNS_HOST = new RegExp(`^sns\\.${REGION}\\.amazonaws\\.com(\\.cn)?$`);
+const TOPIC_ARN = new RegExp(`^arn:(aws|aws-cn|aws-us-gov):sns:(${REGION}):\\d+:[^:]+$`);
 
-/** An https URL on an SNS regional endpoint: where certificates and subscribe links live. */
-export function isSnsUrl(url: string): boolean {
+/** An https URL on an SNS regional endpoint, of any region: what a certificate fetch or a confirmation may visit. */
+export function isSnsEndpoint(url: string): boolean {
+  return snsUrlHost(url) !== undefined;
+}
+
+/**
+ * An https URL on the SNS endpoint of the topic's own region (`sns.<region>.amazonaws.com`, `.cn`
+ * in China): where SNS keeps the certificates that sign the topic's messages and its subscribe links.
+ */
+export function isSnsUrl(url: string, topicArn: string): boolean {
+  const host = snsUrlHost(url);
+  return host !== undefined && host === snsHostOf(topicArn);
+}
+
+/** A signing certificate may only come from SNS itself, in the topic's region, or anyone could sign for it. */
+export function isTrustedCertUrl(url: string, topicArn: string): boolean {
+  return isSnsUrl(url, topicArn) && new URL(url).pathname.endsWith('.pem');
+}
+
+/** The SNS endpoint of a topic's region, or undefined for anything that is not an SNS topic ARN. */
+function snsHostOf(topicArn: string): string | undefined {
+  const match = TOPIC_ARN.exec(topicArn);
+  if (!match) return undefined;
+  const [, partition, region] = match;
+  return `sns.${region}.amazonaws.com${partition === 'aws-cn' ? '.cn' : ''}`;
+}
+
+/** The host of an https URL on an SNS endpoint, with no port and no user; undefined for any other URL. */
+function snsUrlHost(url: string): string | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return false;
+    return undefined;
   }
-  return (
-    parsed.protocol === 'https:' &&
-    parsed.port === '' &&
-    !parsed.username &&
-    !parsed.password &&
-    SNS_HOST.test(parsed.hostname)
-  );
-}
-
-/** A signing certificate may only come from SNS itself, or anyone could sign for it. */
-export function isTrustedCertUrl(url: string): boolean {
-  return isSnsUrl(url) && new URL(url).pathname.endsWith('.pem');
+  const plain = parsed.protocol === 'https:' && parsed.port === '' && !parsed.username && !parsed.password;
+  return plain && SNS_HOST.test(parsed.hostname) ? parsed.hostname : undefined;
 }

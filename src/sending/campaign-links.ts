@@ -23,6 +23,12 @@ export class CampaignLinks {
     return new Map(rows.map((r) => [`${r.block} ${r.url}`, r.id]));
   }
 
+  /** The link's address, or undefined for an unknown link: a click that is not counted. */
+  async url(linkId: number): Promise<string | undefined> {
+    const row = await this.db.selectFrom('campaign_links').select('url').where('id', '=', linkId).executeTakeFirst();
+    return row?.url;
+  }
+
   /** Counts a click and gives the link's address, or undefined for an unknown link. */
   async click(linkId: number): Promise<string | undefined> {
     const row = await this.db

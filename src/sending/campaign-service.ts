@@ -5,6 +5,7 @@ import { languageChoices } from '../audience/languages.js';
 import type { Rule } from '../audience/rules.js';
 import type { SegmentStore } from '../audience/segment-store.js';
 import type { TopicStore } from '../audience/topic-store.js';
+import type { SuppressionList } from '../audience/suppressions.js';
 import type { BulletinStore } from '../bulletins/bulletin-store.js';
 import type { BulletinRenderer } from '../render/bulletin-renderer.js';
 import type { CampaignState } from '../db/schema.js';
@@ -16,6 +17,7 @@ import { CAMPAIGN_TRANSITIONS, type CampaignStore } from './campaign-store.js';
 import type { DeliveryLedger } from './delivery-ledger.js';
 import { fromAddress } from './from-address.js';
 import type { SendQueues } from './send-queues.js';
+import type { HourlyAllowance } from './hourly-allowance.js';
 import type { Campaign, RetryAnswer, TestSend, Tracking } from './schemas.js';
 import type { Sender } from './ses-sender.js';
 
@@ -36,6 +38,9 @@ export interface SendInput {
  */
 const RETRIABLE: readonly CampaignState[] = ['sending', 'paused', 'sent'];
 
+/** Test copies the whole installation may send in an hour: enough to check a bulletin, too few to spam with. */
+export const TEST_COPIES_PER_HOUR = 50;
+
 export class CampaignService {
   constructor(
     private readonly deps: {
@@ -46,7 +51,10 @@ export class CampaignService {
       renderer: BulletinRenderer;
       segments: SegmentStore;
       topics: TopicStore;
+      suppressions: SuppressionList;
       settings: SettingsStore;
+      /** What is left of the hour's TEST_COPIES_PER_HOUR. */
+      testCopies: HourlyAllowance;
       queues: SendQueues;
       sender: Sender;
       signer: LinkSigner;
@@ -178,7 +186,10 @@ export class CampaignService {
     return { requeued, campaign: await this.deps.campaigns.get(id) };
   }
 
-  /** Sends personalised copies to staff now, subject marked [TEST]; no campaign, no counts. */
+  /**
+   * Sends personalised copies to staff now, subject marked [TEST]; no campaign, no counts. Never to
+   * a suppressed address, and no more than the hour's allowance.
+   */
   async test(bulletinId: number, to: readonly string[], language: string | undefined): Promise<TestSend[]> {
     const bulletin = await this.deps.bulletins.get(bulletinId);
     const lang = language ?? bulletin.document.languages[0]!;
@@ -186,6 +197,24 @@ export class CampaignService {
       throw AppError.invalid([
         { path: 'lang', message: `must be ${languageChoices(bulletin.document.languages)}, the bulletin's languages` },
       ]);
+    }
+    const suppressed = await this.deps.suppressions.reasons(to);
+    if (suppressed.size) {
+      const issues = to.flatMap((address, i) => {
+        const reason = suppressed.get(address);
+        return reason
+          ? [{ path: `to[${i}]`, message: `is on the suppression list (${reason}): no mail goes to it` }]
+          : [];
+      });
+      throw new AppError('suppressed', issues.map((i) => `${i.path} ${i.message}`).join('; '), issues);
+    }
+    const allowance = await this.deps.testCopies.take(to.length);
+    if (!allowance.taken) {
+      const minutes = Math.ceil(allowance.retryAfterMs / 60_000);
+      throw new AppError(
+        'rate_limited',
+        `At most ${this.deps.testCopies.limit} test copies go out in an hour; try again in ${minutes} minute(s)`,
+      );
     }
     const compiled = await this.deps.renderer.render(bulletin.document, lang);
     const settings = await this.deps.settings.get();

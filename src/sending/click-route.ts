@@ -1,14 +1,25 @@
 // GET /c/:token: a tracked link. Counts the click for the campaign, block and link (the token
-// names only the link, never the reader) and redirects without telling the destination where
-// the reader came from.
+// names only the link, never the reader), once per client and CLICK_WINDOW_MS, and redirects
+// without telling the destination where the reader came from.
 import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
 import type { LinkSigner } from '../signed-links.js';
 import type { CampaignLinks } from './campaign-links.js';
+import type { RecentClicks } from './recent-clicks.js';
 
-export function clickHandler(links: CampaignLinks, signer: LinkSigner): RequestHandler {
+export function clickHandler(
+  links: CampaignLinks,
+  signer: LinkSigner,
+  recent: RecentClicks,
+  logger: Logger,
+): RequestHandler {
   return async (req, res) => {
     const linkId = signer.verify('click', String(req.params.token));
-    const url = linkId && /^\d+$/.test(linkId) ? await links.click(Number(linkId)) : undefined;
+    let url: string | undefined;
+    if (linkId && /^\d+$/.test(linkId)) {
+      const id = Number(linkId);
+      url = (await counts(id, String(req.ip))) ? await links.click(id) : await links.url(id);
+    }
     res.set('Referrer-Policy', 'no-referrer').set('Cache-Control', 'no-store');
     if (!url) {
       res.status(404).type('text/plain').send('This link is not known.');
@@ -16,4 +27,14 @@ export function clickHandler(links: CampaignLinks, signer: LinkSigner): RequestH
     }
     res.redirect(302, url);
   };
+
+  /** A click counts when it is the client's first on the link lately; with Redis away, every click counts. */
+  async function counts(id: number, ip: string): Promise<boolean> {
+    try {
+      return await recent.first(id, ip);
+    } catch (err) {
+      logger.warn({ err }, 'could not tell a repeated click: counted');
+      return true;
+    }
+  }
 }

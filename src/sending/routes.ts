@@ -76,7 +76,9 @@ export function campaignRoutes(
       path: '/bulletins/:id/test',
       tag,
       role: 'editor',
-      summary: 'Send personalised test copies, subject marked [TEST], to up to 10 addresses',
+      summary:
+        'Send personalised test copies, subject marked [TEST], to up to 10 addresses; 409 suppressed naming ' +
+        'an address on the suppression list, 429 past 50 copies an hour for the whole installation',
       params: idParams,
       body: z.strictObject({
         to: z.array(Email).min(1, 'must name at least one address').max(10, 'must name at most 10 addresses'),

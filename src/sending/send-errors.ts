@@ -1,5 +1,6 @@
 // What a failed send means for the sender: retry soon, wait long, pause the campaign, or give
-// up on that one message. The retry decision reads the class, never the message.
+// up on that one message. The retry decision reads the class, never the message, and the message
+// names no address: it reaches the ledger, the campaign's reason, Redis and the logs.
 import { UnrecoverableError } from 'bullmq';
 
 /** Throttled (429) or SES had a fault (5xx, network): back off and try again. */
@@ -48,12 +49,24 @@ const ACCOUNT = new Map<string, AccountPauseReason>([
   ['AccountSuspendedException', 'accountSuspended'],
 ]);
 
-/** Maps an error from the SES client to one of the classes above. */
+/** Anything shaped like an address (`local@domain`), wherever it sits in a text. */
+const ADDRESS = /[^\s<>()[\]{}"',;:@]+@[^\s<>(){}"',;:@]+/g;
+
+/**
+ * The text with every address in it replaced by `[address]`. SES quotes the recipient in some
+ * refusals ("Email address is not verified… : reader@example.org"), and the ledger keeps
+ * `last_error` after the reader is erased.
+ */
+export function withoutAddresses(text: string): string {
+  return text.replace(ADDRESS, '[address]');
+}
+
+/** Maps an error from the SES client to one of the classes above, its message without addresses. */
 export function classifySesError(err: unknown): Error {
   const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number }; $fault?: string };
   const name = e?.name ?? 'Error';
   const status = e?.$metadata?.httpStatusCode;
-  const message = `${name}: ${e?.message ?? String(err)}`;
+  const message = withoutAddresses(`${name}: ${e?.message ?? String(err)}`);
   if (name === 'TooManyRequestsException' || status === 429) return new TooManyRequestsError(message);
   if (name === 'LimitExceededException') return new QuotaExceededError(message);
   const paused = ACCOUNT.get(name);

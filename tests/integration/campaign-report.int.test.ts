@@ -73,8 +73,10 @@ describe.each(databaseKinds())('campaign report on %s', (kind) => {
       .orderBy('id')
       .executeTakeFirstOrThrow();
     for (let i = 0; i < 3; i++) {
+      // Three readers: one reader's clicks on a link count once (click-counting.int.test.ts).
       const res = await fetch(`${app.baseUrl}/c/${app.stores.signer.sign('click', String(link.id))}`, {
         redirect: 'manual',
+        headers: { 'x-forwarded-for': `203.0.113.${i + 1}` },
       });
       expect(res.status).toBe(302);
     }

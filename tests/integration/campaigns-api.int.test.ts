@@ -150,6 +150,39 @@ describe.each(databaseKinds())('campaign API on %s', (kind) => {
     ]);
   });
 
+  it('sends no test copy to a suppressed address (409 naming it), nor more than 50 copies an hour (429)', async () => {
+    const before = ses.received.length;
+    await app.request('POST', '/api/suppressions', { json: { email: 'Gone@nnirr.org', reason: 'manual' } });
+    const refused = await app.request('POST', `/api/bulletins/${bulletinId}/test`, {
+      json: { to: ['editor@nnirr.org', 'gone@nnirr.org'] },
+    });
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).error).toMatchObject({
+      code: 'suppressed',
+      issues: [{ path: 'to[1]', message: 'is on the suppression list (manual): no mail goes to it' }],
+    });
+    expect(ses.received.length).toBe(before);
+
+    // The hour's allowance is shared by everyone: copies go until the next request would pass 50.
+    const ten = Array.from({ length: 10 }, (_, i) => `copy${i}@nnirr.org`);
+    let answer: Response | undefined;
+    for (let i = 0; i < 6 && (answer?.status ?? 200) === 200; i++)
+      answer = await app.request('POST', `/api/bulletins/${bulletinId}/test`, { json: { to: ten } });
+    expect(answer!.status).toBe(429);
+    expect((await answer!.json()).error.message).toMatch(/^At most 50 test copies go out in an hour; try again in /);
+    const copies = ses.received.filter((m) => m.subject.startsWith('[TEST]')).length;
+    expect(copies).toBeLessThanOrEqual(50);
+    expect(copies).toBeGreaterThan(40);
+    const room = 50 - copies;
+    if (room > 0) {
+      const last = await app.request('POST', `/api/bulletins/${bulletinId}/test`, { json: { to: ten.slice(0, room) } });
+      expect(last.status).toBe(200);
+    }
+    expect(
+      (await app.request('POST', `/api/bulletins/${bulletinId}/test`, { json: { to: ['editor@nnirr.org'] } })).status,
+    ).toBe(429);
+  });
+
   it('ends a campaign that cannot be prepared as failed, with the reason', async () => {
     // Scheduled an hour ahead, so the rule is broken before anything starts, then brought forward.
     const created = await (

@@ -278,10 +278,65 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
   it('a certificate that cannot be fetched answers 503 so SNS tries again, and changes nothing', async () => {
     const before = await snapshot();
     const elsewhere = signer.notification(sesMessage.bounce(['nobody@example.org'], 'Permanent', 'm-x'), {
-      certUrl: 'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-missing.pem',
+      certUrl: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-missing.pem',
     });
     expect(await post(elsewhere)).toEqual({ status: 503, outcome: 'certificate_unavailable' });
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses a message whose Timestamp is over 6 hours old or 15 minutes ahead: 403 stale, no change', async () => {
+    const email = 'late@example.org';
+    const id = await subscriber(email);
+    const bounce = sesMessage.bounce([email], 'Permanent', messageIdOf(email));
+    const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+    const before = await snapshot();
+    for (const timestamp of [at(-6 * 3_600_000 - 60_000), at(16 * 60_000), 'yesterday', '']) {
+      expect(await post(signer.notification(bounce, { timestamp })), timestamp).toEqual({
+        status: timestamp === '' ? 400 : 403,
+        outcome: timestamp === '' ? 'malformed' : 'stale',
+      });
+    }
+    expect(await snapshot()).toEqual(before);
+    // SNS retries for at most an hour, keeping the first attempt's Timestamp: such a retry is applied.
+    expect(await post(signer.notification(bounce, { timestamp: at(-5 * 3_600_000) }))).toEqual({
+      status: 200,
+      outcome: 'bounce',
+    });
+    expect((await state(id)).status).toBe('bounced');
+  });
+
+  it('forgets SNS message ids after 14 days, at most once an hour, as messages come', async () => {
+    const d = db.database.db;
+    const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 3_600_000).toISOString();
+    const old = async (id: string, days: number) =>
+      d
+        .insertInto('sns_messages')
+        .values({ message_id: id, type: 'Notification', received_at: daysAgo(days) })
+        .execute();
+    const ids = async () =>
+      (await d.selectFrom('sns_messages').select('message_id').where('message_id', 'like', 'old-%').execute())
+        .map((r) => r.message_id)
+        .sort();
+    await old('old-15', 15);
+    await old('old-13', 13);
+    // A webhook just started: it has not pruned yet.
+    const events = new SesEvents({
+      db: d,
+      suppressions: stores.suppressions,
+      transientBounceLimit: TRANSIENT_BOUNCE_LIMIT,
+      fetchCertificate: signer.fetchCertificate,
+      confirmSubscription: async () => {},
+      topicArns: [TEST_TOPIC_ARN],
+      logger: pino({ level: 'silent' }),
+    });
+    const receive = async () => (await events.receive(JSON.stringify(signer.notification('{}')))).status;
+    expect(await receive()).toBe(200);
+    expect(await ids()).toEqual(['old-13']);
+    // Within the hour, another message prunes nothing.
+    await old('old-20', 20);
+    expect(await receive()).toBe(200);
+    expect(await ids()).toEqual(['old-13', 'old-20']);
+    await d.deleteFrom('sns_messages').where('message_id', 'like', 'old-%').execute();
   });
 
   it('a SubscriptionConfirmation is confirmed by visiting its SubscribeURL, once', async () => {

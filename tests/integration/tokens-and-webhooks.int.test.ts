@@ -246,6 +246,9 @@ describe.each(databaseKinds())(
         'https://user@sns.us-east-1.amazonaws.com/SimpleNotificationService-1.pem',
         'https://sns.us-east-1.amazonaws.com:8443/SimpleNotificationService-1.pem',
         'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-1.txt',
+        // An S3 bucket named "sns" (AWS's own validator trusts it), and SNS in another region than the topic's.
+        'https://sns.s3.amazonaws.com/SimpleNotificationService-1.pem',
+        'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-1.pem',
       ]) {
         expect(
           await post(app, sns.notification(bounceOf('reader@example.org', 'ses-3'), { certUrl })),
@@ -266,6 +269,7 @@ describe.each(databaseKinds())(
       for (const url of [
         'https://evil.example/?Action=ConfirmSubscription&Token=x',
         'http://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=x',
+        'https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&Token=x',
       ]) {
         const { Signature: _, SignatureVersion: __, SigningCertURL: ___, ...unsigned } = sns.subscriptionConfirmation();
         expect(await post(app, sns.sign({ ...unsigned, SubscribeURL: url })), url).toEqual({

@@ -45,6 +45,8 @@ export class ScriptedSes {
   script: (to: string, attempt: number) => Answer = () => 'accept';
   /** Called after a message is accepted and before the answer leaves: a test can kill a worker there. */
   onAccept: (accepted: number) => void = () => {};
+  /** The message of a refusal; SES's own quote the recipient in some (an unverified address, a rejection). */
+  errorMessage: (to: string, type: string) => string = (_to, type) => `scripted ${type}`;
   /** Milliseconds to wait before answering a SendEmail. */
   delayMs = 0;
   maxSendRate = 100;
@@ -127,7 +129,7 @@ export class ScriptedSes {
         const error = ERRORS[answer];
         json(
           error.status,
-          { message: `scripted ${error.type}` },
+          { message: this.errorMessage(to, error.type) },
           { 'x-amzn-errortype': `${error.type}:http://internal.amazon.com/` },
         );
       }

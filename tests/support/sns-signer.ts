@@ -71,7 +71,15 @@ export class SnsSigner {
   /** A signed Notification carrying `message` (an SES event, as JSON text). */
   notification(
     message: string,
-    options: { topicArn?: string; subject?: string; version?: Version; certUrl?: string; messageId?: string } = {},
+    options: {
+      topicArn?: string;
+      subject?: string;
+      version?: Version;
+      certUrl?: string;
+      messageId?: string;
+      /** When SNS says it published the message; now when left out. */
+      timestamp?: string;
+    } = {},
   ) {
     return this.sign(
       {
@@ -80,7 +88,7 @@ export class SnsSigner {
         TopicArn: options.topicArn ?? TEST_TOPIC_ARN,
         ...(options.subject !== undefined ? { Subject: options.subject } : {}),
         Message: message,
-        Timestamp: new Date().toISOString(),
+        Timestamp: options.timestamp ?? new Date().toISOString(),
         UnsubscribeURL:
           'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe' +
           `&SubscriptionArn=${TEST_TOPIC_ARN}:${randomUUID()}`,

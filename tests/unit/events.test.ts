@@ -99,12 +99,15 @@ describe('SNS signature verification', () => {
 
 describe('signing certificate URLs', () => {
   it.each([
-    'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-abc.pem',
-    'https://sns.eu-west-3.amazonaws.com/SimpleNotificationService-abc.pem',
-    'https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-abc.pem',
-    'https://sns.us-gov-west-1.amazonaws.com/a/b.pem',
-  ])('trusts %s', (url) => {
-    expect(isTrustedCertUrl(url)).toBe(true);
+    ['https://sns.us-east-1.amazonaws.com/SimpleNotificationService-abc.pem', 'arn:aws:sns:us-east-1:123456789012:t'],
+    ['https://sns.eu-west-3.amazonaws.com/SimpleNotificationService-abc.pem', 'arn:aws:sns:eu-west-3:123456789012:t'],
+    [
+      'https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-abc.pem',
+      'arn:aws-cn:sns:cn-north-1:123456789012:t',
+    ],
+    ['https://sns.us-gov-west-1.amazonaws.com/a/b.pem', 'arn:aws-us-gov:sns:us-gov-west-1:123456789012:t'],
+  ])('trusts %s for %s', (url, topicArn) => {
+    expect(isTrustedCertUrl(url, topicArn)).toBe(true);
   });
 
   it.each([
@@ -117,9 +120,22 @@ describe('signing certificate URLs', () => {
     'https://user@sns.us-east-1.amazonaws.com/cert.pem',
     'https://sns.us-east-1.amazonaws.com:8443/cert.pem',
     'https://sns.us_east.amazonaws.com/cert.pem',
+    // S3-style hosts, which AWS's own validator accepts: buckets named "sns" anyone may own.
+    'https://sns.s3.amazonaws.com/SimpleNotificationService-abc.pem',
+    'https://sns.s3-external-1.amazonaws.com/SimpleNotificationService-abc.pem',
+    'https://sns.s3.us-east-1.amazonaws.com/SimpleNotificationService-abc.pem',
+    // SNS itself, but not the topic's region or partition.
+    'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-abc.pem',
+    'https://sns.us-east-1.amazonaws.com.cn/SimpleNotificationService-abc.pem',
     'not a url',
-  ])('does not trust %s', (url) => {
-    expect(isTrustedCertUrl(url)).toBe(false);
+  ])('does not trust %s for a topic in us-east-1', (url) => {
+    expect(isTrustedCertUrl(url, TEST_TOPIC_ARN)).toBe(false);
+  });
+
+  it('trusts nothing for a topic ARN it cannot read', () => {
+    const url = 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-abc.pem';
+    for (const topicArn of ['', 'arn:aws:sns:s3:123456789012:t', 'arn:aws:sqs:us-east-1:123456789012:t', 'x'])
+      expect(isTrustedCertUrl(url, topicArn), topicArn).toBe(false);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   ThrottledError,
   TooManyRequestsError,
   classifySesError,
+  withoutAddresses,
 } from '../../src/sending/send-errors.js';
 import { AdaptivePace, MAX_SLOWDOWN } from '../../src/sending/adaptive-pace.js';
 import { cappedBackoff, pacing } from '../../src/sending/send-queues.js';
@@ -48,6 +49,25 @@ describe('SES errors', () => {
   it('treats a network error (no HTTP status) as worth retrying', () => {
     expect(classifySesError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBeInstanceOf(
       ThrottledError,
+    );
+  });
+
+  it('names no address in its message or stack, however SES quotes it', () => {
+    const quoted = Object.assign(
+      new Error(
+        'Email address is not verified. The following identities failed the check in region EU-WEST-1: ' +
+          'Reader.One+news@Example.org, "NNIRR" <bulletin@nnirr.org>; (x@[192.0.2.1])',
+      ),
+      { name: 'MessageRejected', $metadata: { httpStatusCode: 400 } },
+    );
+    const classified = classifySesError(quoted);
+    expect(classified.message).toBe(
+      'MessageRejected: Email address is not verified. The following identities failed the check in region ' +
+        'EU-WEST-1: [address], "NNIRR" <[address]>; ([address])',
+    );
+    expect(classified.stack).not.toMatch(/@(example|nnirr)\.org|x@/i);
+    expect(withoutAddresses('no address @ here, nor in user at example.org')).toBe(
+      'no address @ here, nor in user at example.org',
     );
   });
 });
