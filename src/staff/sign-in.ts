@@ -10,6 +10,7 @@ import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
 import { errorBody } from '../http/app-error.js';
+import { jsonBody } from '../http/storable-input.js';
 import { CSRF_HEADER } from './auth.js';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session-cookie.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -94,10 +95,8 @@ export function signInRouter(deps: SignInDeps): Router {
     res.status(status).json(sessionAnswer(deps, user, token));
   }
 
-  router.use(['/session', '/setup'], (_req, res, next) => {
-    res.set('Cache-Control', 'no-store'); // the answers carry the CSRF token
-    next();
-  });
+  // Before authentication: a body no larger than sign-in or setup needs, not the API's megabyte.
+  router.use(['/session', '/setup'], jsonBody({ limit: '16kb' }));
 
   router.get('/session', async (req, res) => {
     const token = sessionToken(req);

@@ -3,7 +3,7 @@
 // who is subscribed; the confirmation mail goes out after the answer, so the answer does not
 // take longer for the addresses that get one. GET /confirm/:token only shows a button (mail
 // scanners follow links); POST activates.
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -11,6 +11,7 @@ import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { confirmationEmail } from '../../emails/confirmation.js';
 import type { Topic } from '../audience/schemas.js';
 import type { TopicStore } from '../audience/topic-store.js';
+import { noStore } from '../http/no-store.js';
 import { formBody } from '../http/storable-input.js';
 import { fromAddress } from '../sending/from-address.js';
 import type { Sender } from '../sending/ses-sender.js';
@@ -69,7 +70,8 @@ export interface SubscribeDeps {
 export function subscribeRouter(deps: SubscribeDeps): Router {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const router = express.Router();
-  router.use(['/subscribe', '/confirm'], formBody({ limit: '8kb' }), noStore);
+  // Each answer is for one person (a form's errors, a confirmation): no cache keeps it.
+  router.use(['/subscribe', '/confirm'], noStore, formBody({ limit: '8kb' }));
   const perIp = rateLimit({
     windowMs: limits.ipWindowMs,
     limit: limits.postsPerIp,
@@ -155,12 +157,6 @@ async function readLink(deps: SubscribeDeps, token: string): Promise<Link> {
   if (subscription?.status === 'active') return { kind: 'active', subscription };
   if (subscription?.status !== 'pending') return { kind: 'stale' };
   return { kind: 'pending', subscription, expired: Number(match[2]) * 1000 <= Date.now(), token };
-}
-
-/** Each answer is for one person (a form's errors, a confirmation): no cache keeps it. */
-function noStore(_req: Request, res: Response, next: NextFunction): void {
-  res.set('cache-control', 'no-store');
-  next();
 }
 
 /** What each answer to a link is, as a status. */
