@@ -1,10 +1,10 @@
 // healthz_p99_ms_idle, healthz_p99_ms_under_abuse: the 99th percentile of GET /healthz's latency,
 // idle, then while one hostile client (bench/support/abuser.ts) sends the security review's
 // requests as fast as it can: gzip bodies that inflate to a megabyte, megabyte JSON bodies and
-// subscribe-form variants. Three processes: Pregón's web app as `npm start` composes it, on
-// SQLite, with the stub SES; the hostile client; and this one, which asks /healthz one request
-// at a time with a pause between, so that it measures the app's event loop and neither its own
-// nor the hostile client's.
+// subscribe-form variants. Three processes: Pregón's web app as `npm start` composes it (without
+// the worker), on SQLite, with the stub SES; the hostile client; and this one, which asks
+// /healthz one request at a time with a pause between, so that it measures the app's event loop
+// and neither its own nor the hostile client's.
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -33,8 +33,14 @@ export const measure: Measure = async (ctx) => {
   const stub = await startSesStub();
   const scratch = await scratchDatabase('sqlite');
   try {
-    // LOG_LEVEL info, as installed: every request's log line is part of its cost.
-    const app = await startAppProcess({ ...inheritedEnv(), ...benchEnv(scratch, stub.url), LOG_LEVEL: 'info' });
+    // As installed: in production (React's production build), logging every request at info.
+    const app = await startAppProcess({
+      ...inheritedEnv(),
+      ...benchEnv(scratch, stub.url),
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://news.example.org',
+      LOG_LEVEL: 'info',
+    });
     try {
       await healthzLatencies(app.url, 1000); // loads what the first requests load
       const idle = await healthzLatencies(app.url, scaled(ctx, IDLE_MS, 1000));
@@ -64,7 +70,7 @@ export const measure: Measure = async (ctx) => {
   }
 };
 
-/** /healthz latencies measured from the hostile client's first answer for `ms`, then its report. */
+/** /healthz latencies for `ms` once the hostile client has sent one of each request, then its report. */
 async function whileAbused(
   ctx: BenchContext,
   url: string,
