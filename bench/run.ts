@@ -1,12 +1,13 @@
 // `npm run bench`: every measure of docs/performance.md in one process tree, on loopback, each on
 // its own data, database and Redis prefix; a table of the figures against the issue's targets.
-//   npm run bench [-- --scale 1] [-- --json] [-- --only render,import]
+//   npm run bench [-- --scale 1] [-- --json] [-- --only render,import,abuse]
 // Progress goes to stderr; stdout carries the table and, with --json, the figures as one JSON
 // object on its last line. A missed target is a finding, not a failure: the exit code is 0
 // unless a measure could not run.
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { BenchContext, Figures, Measure } from './measures/measure.js';
+import { measure as abuse } from './measures/abuse.js';
 import { measure as importMeasure } from './measures/import.js';
 import { measure as pipeline } from './measures/pipeline.js';
 import { measure as preview } from './measures/preview.js';
@@ -23,6 +24,7 @@ const MEASURES: [string, Measure][] = [
   ['import', importMeasure],
   ['snapshot', snapshot],
   ['preview', preview],
+  ['abuse', abuse],
   ['pipeline', pipeline],
   ['worker-memory', workerMemory],
 ];
@@ -53,6 +55,19 @@ const ROWS: Row[] = [
   { key: 'snapshot_per_s_postgres', unit: 'rows/s', target: atLeast('snapshot_per_s_postgres', 50_000) },
   { key: 'preview_ms_sqlite', unit: 'ms', target: atMost('preview_ms_sqlite', 300) },
   { key: 'preview_ms_postgres', unit: 'ms', target: atMost('preview_ms_postgres', 300) },
+  { key: 'healthz_p99_ms_idle', unit: 'ms' },
+  {
+    key: 'healthz_p99_ms_under_abuse',
+    unit: 'ms',
+    target: {
+      text: '≤ 5 × idle and ≤ 100',
+      met: (f) =>
+        f.healthz_p99_ms_under_abuse === undefined || f.healthz_p99_ms_idle === undefined
+          ? undefined
+          : f.healthz_p99_ms_under_abuse <= 5 * f.healthz_p99_ms_idle && f.healthz_p99_ms_under_abuse <= 100,
+    },
+  },
+  { key: 'abuse_requests_per_s', unit: 'req/s' },
   { key: 'sdk_ceiling_per_s', unit: 'mails/s' },
   { key: 'pipeline_per_s', unit: 'mails/s' },
   { key: 'pipeline_over_ceiling', unit: '×', target: atLeast('pipeline_over_ceiling', 0.7) },

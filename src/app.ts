@@ -14,7 +14,9 @@ import { mountRoutes, openApiDocument, type RouteSpec } from './http/api-routes.
 import { staffAuth } from './staff/auth.js';
 import { SESSION_COOKIE } from './staff/session-cookie.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
-import { jsonBody } from './http/storable-input.js';
+import { loggedPath } from './http/logged-path.js';
+import { noStore } from './http/no-store.js';
+import { jsonBody, refuseContentEncoding } from './http/storable-input.js';
 import { staffWebApp } from './http/staff-web-app.js';
 import type { CampaignService } from './sending/campaign-service.js';
 import { clickHandler } from './sending/click-route.js';
@@ -78,10 +80,7 @@ export function createApp(deps: AppDeps): Express {
       logger: deps.logger,
       // Never log the token, cookies or query strings (they may carry addresses or signed links).
       serializers: {
-        req: (req: { method: string; url: string }) => ({
-          method: req.method,
-          path: redactTokens(req.url.split('?')[0]!),
-        }),
+        req: (req: { method: string; url: string }) => ({ method: req.method, path: loggedPath(req.url) }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
@@ -106,6 +105,9 @@ export function createApp(deps: AppDeps): Express {
   const routes = apiRoutes(deps);
   const openApi = openApiDocument(routes, API_INFO, SESSION_COOKIE);
   const api = express.Router();
+  // Nothing under /api takes a compressed body: refused before authentication, so never read.
+  // The answers speak of staff, subscribers and sessions (and carry the CSRF token): never cached.
+  api.use(refuseContentEncoding, noStore);
   // Public: descriptions of the API and of the bulletin format, no data.
   api.get('/openapi.json', (_req, res) => {
     res.json(openApi);
@@ -113,8 +115,7 @@ export function createApp(deps: AppDeps): Express {
   api.get('/schemas/bulletin.json', (_req, res) => {
     res.json(bulletinDocumentSchema);
   });
-  api.use(jsonBody({ limit: '1mb' }));
-  // Signing in needs no token: /session and /setup come before authentication.
+  // Signing in needs no token: /session and /setup come before authentication, and read small bodies only.
   api.use(
     signInRouter({
       staff: stores.staff,
@@ -129,7 +130,9 @@ export function createApp(deps: AppDeps): Express {
       limits: deps.signInLimits,
     }),
   );
+  // Authentication reads headers only: a request from no one is refused before its body is read.
   api.use(staffAuth({ tokens: stores.staff, sessions: stores.sessions }));
+  api.use(jsonBody({ limit: '1mb' }));
   mountRoutes(api, routes);
   app.use('/api', api);
 
@@ -153,9 +156,4 @@ export function apiRoutes({ stores, campaigns }: Pick<AppDeps, 'stores' | 'campa
     ...tokenRoutes(stores.staff),
     ...meRoutes(stores.staff),
   ];
-}
-
-/** Signed link tokens (unsubscribe, preferences, confirm, click) act as keys: keep them out of logs. */
-function redactTokens(path: string): string {
-  return path.replace(/^\/(unsubscribe|preferences|confirm|c)\/[^/]+/, '/$1/[token]');
 }

@@ -12,6 +12,7 @@ export const ErrorCode = z.enum([
   'suppressed',
   'unprocessable',
   'payload_too_large',
+  'unsupported_media_type',
   'rate_limited',
   'internal',
 ]);

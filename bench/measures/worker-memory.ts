@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createSending, type Sending } from '../../src/stores.js';
-import { benchData, benchEnv } from '../support/bench-data.js';
+import { benchData, benchEnv, inheritedEnv } from '../support/bench-data.js';
 import { startSesStub, type SesStub } from '../support/ses-stub.js';
 import { scaled, type BenchContext, type Measure } from './measure.js';
 
@@ -61,7 +61,7 @@ export async function campaignPeak(
     worker = spawn(process.execPath, command.nodeArgs, {
       cwd: ROOT,
       env: {
-        ...inherited(),
+        ...inheritedEnv(),
         ...command.env,
         ...benchEnv(data.scratch, stub.url),
         QUEUE_PREFIX: prefix,
@@ -147,13 +147,6 @@ export function workerCommand(): WorkerCommand {
 /** What `npm run worker` does first (its `preworker` script): compile the worker. */
 function buildWorker(): void {
   execFileSync('npm', ['run', '--silent', 'build:worker'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
-}
-
-/** What node and tsx need from the bench's environment; the rest of the worker's comes from benchEnv. */
-function inherited(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of ['PATH', 'HOME', 'TMPDIR']) if (process.env[name]) env[name] = process.env[name]!;
-  return env;
 }
 
 /** Started = both BullMQ workers of the process are connected to Redis (CLIENT LIST names them). */

@@ -36,6 +36,13 @@ export function benchEnv(scratch: ScratchDatabase, sesUrl = 'http://127.0.0.1:9'
   };
 }
 
+/** What node and tsx need from the bench's environment, for a child process whose own comes from benchEnv. */
+export function inheritedEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of ['PATH', 'HOME', 'TMPDIR']) if (process.env[name]) env[name] = process.env[name]!;
+  return env;
+}
+
 export async function benchData(
   kind: 'sqlite' | 'postgres',
   subscribers: number,

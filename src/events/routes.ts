@@ -1,6 +1,7 @@
 // POST /webhooks/ses, where SNS delivers SES events, and the HTTPS calls production makes to SNS
 // (certificates, subscription confirmations). Tests pass their own in place of the latter.
 import express from 'express';
+import { textBody } from '../http/storable-input.js';
 import type { SesEvents } from './ses-events.js';
 import { isSnsEndpoint } from './sns-signature.js';
 
@@ -10,8 +11,9 @@ const MAX_CERTIFICATE_BYTES = 64 * 1024;
 
 export function sesWebhookRouter(events: SesEvents): express.Router {
   const router = express.Router();
-  // SNS posts JSON as text/plain (and other senders vary), so every body is read as text.
-  router.post('/webhooks/ses', express.text({ type: '*/*', limit: '256kb' }), async (req, res) => {
+  // SNS posts JSON as text/plain (and other senders vary), so every body is read as text; an SNS
+  // message is at most 256 KB.
+  router.post('/webhooks/ses', textBody({ limit: '256kb' }), async (req: express.Request, res: express.Response) => {
     const { status, outcome } = await events.receive(typeof req.body === 'string' ? req.body : '');
     res.status(status).json({ outcome });
   });

@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   suppressed: 409,
   unprocessable: 422,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
 };

@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
 import { errorBody, httpStatus } from './app-error.js';
+import { loggedPath } from './logged-path.js';
 
 export function notFoundHandler(): RequestHandler {
   return (req, _res, next) => next(new AppError('not_found', `No route for ${req.method} ${req.path}`));
@@ -11,7 +12,8 @@ export function notFoundHandler(): RequestHandler {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const error = toAppError(err);
-    if (error.code === 'internal') logger.error({ err, method: req.method, path: req.path }, 'unexpected error');
+    if (error.code === 'internal')
+      logger.error({ err, method: req.method, path: loggedPath(req.originalUrl) }, 'unexpected error');
     res.status(httpStatus(error.code)).json(errorBody(error));
   };
 }

@@ -13,6 +13,7 @@ import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
 import { errorBody } from '../http/app-error.js';
+import { jsonBody } from '../http/storable-input.js';
 import { CSRF_HEADER } from './auth.js';
 import type { KnownDevices } from './known-devices.js';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session-cookie.js';
@@ -125,10 +126,8 @@ export function signInRouter(deps: SignInDeps): Router {
     res.status(status).json({ ...sessionAnswer(deps, user, token), ...(failedSignIns > 0 ? { failedSignIns } : {}) });
   }
 
-  router.use(['/session', '/setup'], (_req, res, next) => {
-    res.set('Cache-Control', 'no-store'); // the answers carry the CSRF token
-    next();
-  });
+  // Before authentication: a body no larger than sign-in or setup needs, not the API's megabyte.
+  router.use(['/session', '/setup'], jsonBody({ limit: '16kb' }));
 
   router.get('/session', async (req, res) => {
     const token = sessionToken(req);

@@ -3,6 +3,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { ReactElement } from 'react';
 import { z } from 'zod';
+import { noStore } from '../http/no-store.js';
 import { formBody } from '../http/storable-input.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
@@ -34,7 +35,7 @@ const FALLBACK = 'en';
 
 export function preferencesRouter(deps: PreferencesDeps): Router {
   const router = express.Router();
-  router.use('/preferences/:token', formBody({ limit: '8kb' }));
+  router.use('/preferences/:token', noStore, formBody({ limit: '8kb' }));
 
   router.get('/preferences/:token', async (req, res) => {
     const subscriber = await find(deps, req.params.token);

@@ -3,13 +3,14 @@
 // who is subscribed; it only queues the request for the worker, which records it and mails the
 // confirmation, so the answer costs the same for every address. GET /confirm/:token only shows a
 // button (mail scanners follow links); POST activates.
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { Topic } from '../audience/schemas.js';
 import type { TopicStore } from '../audience/topic-store.js';
+import { noStore } from '../http/no-store.js';
 import { formBody } from '../http/storable-input.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
@@ -55,7 +56,8 @@ export interface SubscribeDeps {
 export function subscribeRouter(deps: SubscribeDeps): Router {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const router = express.Router();
-  router.use(['/subscribe', '/confirm'], formBody({ limit: '8kb' }), noStore);
+  // Each answer is for one person (a form's errors, a confirmation): no cache keeps it.
+  router.use(['/subscribe', '/confirm'], noStore, formBody({ limit: '8kb' }));
   const perIp = rateLimit({
     windowMs: limits.ipWindowMs,
     limit: limits.postsPerIp,
@@ -140,12 +142,6 @@ async function readLink(deps: SubscribeDeps, token: string): Promise<Link> {
   const pending = await deps.subscriptions.target(link.id, link.requestId);
   if (!pending) return { kind: 'stale' };
   return { kind: 'pending', subscription: pending, expired: link.expired, token };
-}
-
-/** Each answer is for one person (a form's errors, a confirmation): no cache keeps it. */
-function noStore(_req: Request, res: Response, next: NextFunction): void {
-  res.set('cache-control', 'no-store');
-  next();
 }
 
 /** What each answer to a link is, as a status. */

@@ -3,6 +3,8 @@
 // and changes nothing, because mail scanners follow every link they see. Every page leads on:
 // to a pause or fewer topics instead, and back in once someone has left.
 import express, { type Router } from 'express';
+import { noStore } from '../http/no-store.js';
+import { refuseContentEncoding } from '../http/storable-input.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
 import type { PageLanguage } from './language.js';
@@ -22,8 +24,14 @@ const FALLBACK = 'en';
 
 export function unsubscribeRouter(deps: UnsubscribeDeps): Router {
   const router = express.Router();
-  // Mail clients post `List-Unsubscribe=One-Click` as a form, or nothing at all.
-  router.use('/unsubscribe/:token', express.urlencoded({ extended: false, limit: '1kb' }));
+  // Mail clients post `List-Unsubscribe=One-Click` as a form, or nothing at all: the body is read
+  // (so a large or compressed one is refused) but not walked, as nothing in it is kept.
+  router.use(
+    '/unsubscribe/:token',
+    noStore,
+    refuseContentEncoding,
+    express.urlencoded({ extended: false, limit: '1kb' }),
+  );
 
   router.get('/unsubscribe/:token', async (req, res) => {
     const target = await find(deps, req.params.token);

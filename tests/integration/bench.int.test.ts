@@ -20,6 +20,9 @@ const FIGURES = [
   'import_rows_per_s',
   'preview_ms_sqlite',
   'preview_ms_postgres',
+  'healthz_p99_ms_idle',
+  'healthz_p99_ms_under_abuse',
+  'abuse_requests_per_s',
   'worker_rss_mb_small',
   'worker_rss_mb_large',
 ];
