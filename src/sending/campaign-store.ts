@@ -148,9 +148,12 @@ export class CampaignStore {
     return this.transition('resume', id, { state_reason: null, nextRun: true });
   }
 
-  /** Starts a new run for requeued rows; a finished campaign is sending again. */
-  rerun(id: number): Promise<boolean> {
-    return this.transition('rerun', id, { finished_at: null, nextRun: true });
+  /**
+   * Starts a new run for requeued rows, or for rows the queue lost; a finished campaign is sending
+   * again. With `fromRun`, only if the campaign is still in that run (no one else started one).
+   */
+  rerun(id: number, fromRun?: number): Promise<boolean> {
+    return this.transition('rerun', id, { finished_at: null, nextRun: true }, fromRun);
   }
 
   /** Marks the campaign sent once no delivery is queued or sending; says whether it did. */
@@ -211,8 +214,30 @@ export class CampaignStore {
     return row.consecutive_errors;
   }
 
-  /** Does `operation` if the campaign is in one of the states the table allows it from; says whether it did. */
-  private async transition(operation: CampaignOperation, id: number, changes: StateChanges = {}): Promise<boolean> {
+  /**
+   * Campaigns a worker has work for: scheduled, preparing or sending (a paused one waits for staff),
+   * oldest first.
+   */
+  async unfinished(): Promise<Pick<Campaign, 'id' | 'state' | 'run' | 'scheduledAt'>[]> {
+    const rows = await this.db
+      .selectFrom('campaigns')
+      .select(['id', 'state', 'run', 'scheduled_at'])
+      .where('state', 'in', ['scheduled', 'preparing', 'sending'])
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({ id: r.id, state: r.state, run: r.run, scheduledAt: r.scheduled_at }));
+  }
+
+  /**
+   * Does `operation` if the campaign is in one of the states the table allows it from (and in run
+   * `run`, when given); says whether it did.
+   */
+  private async transition(
+    operation: CampaignOperation,
+    id: number,
+    changes: StateChanges = {},
+    run?: number,
+  ): Promise<boolean> {
     const { from, to } = CAMPAIGN_TRANSITIONS[operation];
     const { nextRun, ...columns } = changes;
     const result = await this.db
@@ -225,6 +250,7 @@ export class CampaignStore {
       }))
       .where('id', '=', id)
       .where('state', 'in', from)
+      .$if(run !== undefined, (qb) => qb.where('run', '=', run!))
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
