@@ -61,12 +61,12 @@ export class SendQueues {
 
   /**
    * Starts run `run` of a campaign at `at`: run 0 prepares it; later runs (resume, retry, the
-   * sweep) queue its rows again. Says whether Redis took the job within `startWaitMs`.
+   * sweep) queue its rows again. Says whether Redis took the job within `startWaitMs`; when it did
+   * not, the worker's sweep queues the start.
    */
   async scheduleStart(campaignId: number, at: Date, run = 0): Promise<boolean> {
-    // A failed add is as good as a late one: the campaign waits for the sweep.
-    const added = this.campaigns
-      .add(
+    return this.withinStartWait(
+      this.campaigns.add(
         'start',
         { campaignId },
         {
@@ -76,18 +76,8 @@ export class SendQueues {
           attempts: START_ATTEMPTS,
           backoff: { type: 'exponential', delay: 1000 },
         },
-      )
-      .then(
-        () => true,
-        () => false,
-      );
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, this.startWaitMs, false)));
-    try {
-      return await Promise.race([added, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+      ),
+    );
   }
 
   /** Moves a campaign's first start while it waits. */
@@ -97,9 +87,38 @@ export class SendQueues {
     else if (!job) await this.scheduleStart(campaignId, at);
   }
 
+  /**
+   * Takes a cancelled campaign's first start off the queue, waiting for Redis at most `startWaitMs`:
+   * a start left there finds the campaign cancelled and does nothing.
+   */
   async removeStart(campaignId: number): Promise<void> {
-    const job = await this.campaigns.getJob(startJobId(campaignId, 0));
-    if (job && ((await job.isDelayed()) || (await job.isWaiting()))) await job.remove();
+    await this.withinStartWait(
+      (async () => {
+        const job = await this.campaigns.getJob(startJobId(campaignId, 0));
+        if (job && ((await job.isDelayed()) || (await job.isWaiting()))) await job.remove();
+      })(),
+    );
+  }
+
+  /**
+   * Waits for `command` at most `startWaitMs`; says whether it succeeded by then (one that failed
+   * did not). A command still waiting for Redis stays queued in the connection, and runs when
+   * Redis answers.
+   */
+  private async withinStartWait(command: Promise<unknown>): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, this.startWaitMs, false)));
+    try {
+      return await Promise.race([
+        command.then(
+          () => true,
+          () => false,
+        ),
+        late,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async enqueueBatches(

@@ -83,7 +83,7 @@ describe.each(databaseKinds())('the queue sweep on %s', (kind) => {
         .execute()
     ).map((r) => r.status);
 
-  it('queues again, once, the start of scheduled and preparing campaigns with no job, however many workers sweep', async () => {
+  it('queues again, once, the start of scheduled and preparing campaigns with no job, whoever sweeps', async () => {
     const due = await insertCampaign(db, bulletin, { ...unstarted, state: 'scheduled' });
     const later = new Date(Date.now() + HOUR).toISOString();
     const future = await insertCampaign(db, bulletin, { ...unstarted, state: 'scheduled', scheduled_at: later });
@@ -105,7 +105,7 @@ describe.each(databaseKinds())('the queue sweep on %s', (kind) => {
     expect(await queues.campaigns.getJobCounts('waiting', 'delayed')).toEqual({ waiting: 2, delayed: 1 });
   });
 
-  it('gives a sending campaign with no job a new run: rows left sending become unknown, queued ones are queued again', async () => {
+  it('gives a sending campaign with no job a new run: rows left sending are unknown, queued ones go on', async () => {
     const id = await insertCampaign(db, bulletin, { state: 'sending', finished_at: null });
     await addRows(id, ['sent', 'sending', 'queued', 'sending', 'queued', 'failed']);
 

@@ -38,7 +38,7 @@ describe.skipIf(!HAS_REDIS_SERVER).each(databaseKinds())(
       await redis?.close();
     });
 
-    it('finishes the campaign after a FLUSHALL and a worker restart: nobody mailed twice, everyone mailed or unknown', async () => {
+    it('finishes after a FLUSHALL and a worker restart: nobody mailed twice, everyone mailed or unknown', async () => {
       const bulletinId = await sendableBulletin(app);
       await importAudience(app, RECIPIENTS, 'f', 'flush.org');
       const workerOptions = { sesEndpoint: ses.url, env: { REDIS_URL: redis.url, SES_MAX_SEND_RATE: '500' } };

@@ -82,6 +82,15 @@ describe.skipIf(!HAS_REDIS_SERVER).each(databaseKinds())(
       expect(late.status).toBe(201);
       const lateCampaign = await late.json();
       expect(lateCampaign.state).toBe('scheduled');
+      // and one scheduled for later can be cancelled meanwhile: its start, queued or not, finds it cancelled
+      const later = await (
+        await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
+          json: { resend: true, rule: { emailDomain: 'late.org' }, scheduledAt: new Date(Date.now() + 3_600_000) },
+        })
+      ).json();
+      const cancelled = await app.request('POST', `/api/campaigns/${later.id}/cancel`);
+      expect(cancelled.status).toBe(200);
+      expect(await cancelled.json()).toMatchObject({ state: 'cancelled' });
       expect(worker.running, worker.output).toBe(true);
 
       await redis.start();
