@@ -38,8 +38,8 @@ export interface Config {
   /** Prefix of every BullMQ key in Redis, so several installations (or tests) can share one Redis. */
   readonly queuePrefix: string;
   /**
-   * How long a request (send, resume, retry) waits for Redis to queue a campaign's start before
-   * answering without it; the worker's sweep queues it then.
+   * How long a request (send, resume, retry, cancel) waits for Redis to queue (or take off) a
+   * campaign's start before answering without it; the worker's sweep queues it then.
    */
   readonly queueWaitMs: number;
   readonly logLevel: string;

@@ -23,6 +23,8 @@ export const CAMPAIGN_TRANSITIONS = {
   resume: { from: ['paused'], to: 'sending' },
   /** Rows requeued by staff get a new run; a finished campaign is sending again. */
   rerun: { from: ['sending', 'sent'], to: 'sending' },
+  /** The queue sweep: a campaign whose jobs Redis lost gets a new run, to queue its rows again. */
+  requeueLost: { from: ['sending'], to: 'sending' },
   /** Only once no delivery is queued or sending. */
   finish: { from: ['sending'], to: 'sent' },
   cancel: { from: ['scheduled', 'preparing', 'sending', 'paused'], to: 'cancelled' },
@@ -148,12 +150,17 @@ export class CampaignStore {
     return this.transition('resume', id, { state_reason: null, nextRun: true });
   }
 
+  /** Starts a new run for requeued rows; a finished campaign is sending again. */
+  rerun(id: number): Promise<boolean> {
+    return this.transition('rerun', id, { finished_at: null, nextRun: true });
+  }
+
   /**
-   * Starts a new run for requeued rows, or for rows the queue lost; a finished campaign is sending
-   * again. With `fromRun`, only if the campaign is still in that run (no one else started one).
+   * Starts a new run for a sending campaign whose jobs Redis lost, only if it is still in run
+   * `fromRun`: a resume or a retry since then started a run of its own.
    */
-  rerun(id: number, fromRun?: number): Promise<boolean> {
-    return this.transition('rerun', id, { finished_at: null, nextRun: true }, fromRun);
+  requeueLost(id: number, fromRun: number): Promise<boolean> {
+    return this.transition('requeueLost', id, { nextRun: true }, fromRun);
   }
 
   /** Marks the campaign sent once no delivery is queued or sending; says whether it did. */

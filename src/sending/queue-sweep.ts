@@ -34,8 +34,8 @@ export class QueueSweep {
       for (const campaign of unfinished.filter((c) => !pending.has(c.id))) {
         if (campaign.state === 'sending') {
           const abandoned = await ledger.markJoblessAbandoned(campaign.id);
-          // A resume or a retry by staff since the read started its own run, with its own start job.
-          if (!(await campaigns.rerun(campaign.id, campaign.run))) continue;
+          // Finished since the read, or resumed or retried by staff (a run of its own): nothing to do.
+          if (!(await campaigns.requeueLost(campaign.id, campaign.run))) continue;
           await queues.scheduleStart(campaign.id, new Date(), campaign.run + 1);
           logger.warn({ campaignId: campaign.id, abandoned }, 'a sending campaign had no job: its rows queued again');
         } else {

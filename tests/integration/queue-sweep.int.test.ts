@@ -115,7 +115,7 @@ describe.each(databaseKinds())('the queue sweep on %s', (kind) => {
     const campaign = await stores.campaigns.get(id);
     expect(campaign).toMatchObject({ state: 'sending', run: 1 });
     expect(await queues.campaigns.getJob(`start-${id}-1`)).toMatchObject({ data: { campaignId: id } });
-    expect(await stores.campaigns.rerun(id, 0)).toBe(false); // a sweep that read run 0 starts no other run
+    expect(await stores.campaigns.requeueLost(id, 0)).toBe(false); // a sweep that read run 0 starts no other run
 
     expect(await sweeps()[1]!.sweep()).toEqual([]);
     expect((await stores.campaigns.get(id)).run).toBe(1);
