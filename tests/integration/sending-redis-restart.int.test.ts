@@ -1,8 +1,9 @@
 // Redis killed (SIGKILL) in the middle of a campaign and started again on the same port and data
 // directory, as a production Redis for BullMQ runs: with an append-only file synced on every
 // write. The worker (its own process) and the web app ride out the gap, and the campaign ends
-// with every recipient mailed exactly once and exact counts. The test runs a Redis of its own,
-// never the shared one.
+// with every recipient mailed exactly once and exact counts. A send asked for during the gap
+// answers after QUEUE_WAIT_MS with its campaign scheduled, and goes out once Redis is back. The
+// test runs a Redis of its own, never the shared one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { importAudience, sendableBulletin, waitForCampaign } from '../helpers/campaigns.js';
