@@ -48,6 +48,11 @@ export interface Config {
   readonly confirmationLimits: { readonly perHour: number; readonly perDomainPerHour: number };
   /** Prefix of every BullMQ key in Redis, so several installations (or tests) can share one Redis. */
   readonly queuePrefix: string;
+  /**
+   * How long a request (send, resume, retry, cancel) waits for Redis to queue (or take off) a
+   * campaign's start before answering without it; the worker's sweep queues it then.
+   */
+  readonly queueWaitMs: number;
   readonly logLevel: string;
 }
 
@@ -129,6 +134,12 @@ const envSchema = z.object({
     .string()
     .regex(/^[\w:-]{1,64}$/, 'must be letters, digits, _, - or :')
     .default('pregon'),
+  QUEUE_WAIT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(1, 'must be more than 0')
+    .max(600_000, 'must be at most 600000 (10 minutes)')
+    .default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -178,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       perDomainPerHour: e.SUBSCRIBE_CONFIRMATIONS_PER_DOMAIN,
     }),
     queuePrefix: e.QUEUE_PREFIX,
+    queueWaitMs: e.QUEUE_WAIT_MS,
     logLevel: e.LOG_LEVEL,
   });
 }

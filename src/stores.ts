@@ -84,7 +84,7 @@ export type Stores = ReturnType<typeof createStores>;
  */
 export function createSending(stores: Stores, config: Config, sesEndpoint: string | undefined) {
   const connection = bullConnection(config.redisUrl);
-  const queues = new SendQueues(connection, config.queuePrefix);
+  const queues = new SendQueues(connection, config.queuePrefix, config.queueWaitMs);
   const confirmations = new ConfirmationQueue(connection, config.queuePrefix);
   const sender = new SesSender(sesClient(config, sesEndpoint), config.sesConfigurationSet);
   const service = new CampaignService({

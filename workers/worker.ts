@@ -9,6 +9,7 @@ import { isDatabaseUnavailable } from '../src/db/errors.js';
 import { bullConnection, rateLimitPrefix } from '../src/redis.js';
 import { AdaptivePace } from '../src/sending/adaptive-pace.js';
 import { CampaignRunner } from '../src/sending/campaign-runner.js';
+import { QueueSweep } from '../src/sending/queue-sweep.js';
 import { QuotaExceededError } from '../src/sending/send-errors.js';
 import {
   CAMPAIGNS_QUEUE,
@@ -43,6 +44,8 @@ export const BATCH_CONCURRENCY = 3;
 const QUOTA_WAIT_MS = 60 * 60_000;
 /** How long a start waits before trying again when the database is away. */
 const DATABASE_WAIT_MS = 2000;
+/** How often the worker looks for campaigns whose jobs Redis lost (and once at its start). */
+const SWEEP_INTERVAL_MS = 60_000;
 
 export async function startWorker({ config, logger, stores, sending }: WorkerDeps): Promise<RunningWorker> {
   const rate =
@@ -131,8 +134,22 @@ export async function startWorker({ config, logger, stores, sending }: WorkerDep
   for (const worker of [starts, batches]) worker.on('error', (err) => logger.error({ err }, 'worker error'));
   logger.info({ rate, batchSize, limiter }, 'worker started');
 
+  const sweep = new QueueSweep({ ...stores, queues: sending.queues, logger });
+  let sweeping: Promise<unknown> | undefined;
+  const sweepNow = () => {
+    // One sweep at a time in a process; one across processes is the sweep's own lock.
+    sweeping ??= sweep
+      .sweep()
+      .catch((err: unknown) => logger.error({ err }, 'could not sweep the queues'))
+      .finally(() => (sweeping = undefined));
+  };
+  sweepNow();
+  const sweeps = setInterval(sweepNow, SWEEP_INTERVAL_MS);
+
   return {
     async close() {
+      clearInterval(sweeps);
+      await sweeping;
       await Promise.all([starts.close(), batches.close(), confirmations.close()]);
       connection.disconnect();
     },

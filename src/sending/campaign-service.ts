@@ -92,6 +92,8 @@ export class CampaignService {
       tracking: input.tracking,
       archive: input.archive,
     });
+    // Redis away: the campaign stays 'scheduled' and the answer does not wait past QUEUE_WAIT_MS;
+    // the add still waiting, or else the worker's sweep, queues its start once Redis is back.
     await this.deps.queues.scheduleStart(campaign.id, at);
     return campaign;
   }

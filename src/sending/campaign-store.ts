@@ -23,6 +23,8 @@ export const CAMPAIGN_TRANSITIONS = {
   resume: { from: ['paused'], to: 'sending' },
   /** Rows requeued by staff get a new run; a finished campaign is sending again. */
   rerun: { from: ['sending', 'sent'], to: 'sending' },
+  /** The queue sweep: a campaign whose jobs Redis lost gets a new run, to queue its rows again. */
+  requeueLost: { from: ['sending'], to: 'sending' },
   /** Only once no delivery is queued or sending. */
   finish: { from: ['sending'], to: 'sent' },
   cancel: { from: ['scheduled', 'preparing', 'sending', 'paused'], to: 'cancelled' },
@@ -155,6 +157,14 @@ export class CampaignStore {
     return this.transition('rerun', id, { finished_at: null, nextRun: true });
   }
 
+  /**
+   * Starts a new run for a sending campaign whose jobs Redis lost, only if it is still in run
+   * `fromRun`: a resume or a retry since then started a run of its own.
+   */
+  requeueLost(id: number, fromRun: number): Promise<boolean> {
+    return this.transition('requeueLost', id, { nextRun: true }, fromRun);
+  }
+
   /** Marks the campaign sent once no delivery is queued or sending; says whether it did. */
   async finish(id: number): Promise<boolean> {
     const open = await this.db
@@ -213,8 +223,30 @@ export class CampaignStore {
     return row.consecutive_errors;
   }
 
-  /** Does `operation` if the campaign is in one of the states the table allows it from; says whether it did. */
-  private async transition(operation: CampaignOperation, id: number, changes: StateChanges = {}): Promise<boolean> {
+  /**
+   * Campaigns a worker has work for: scheduled, preparing or sending (a paused one waits for staff),
+   * oldest first.
+   */
+  async unfinished(): Promise<Pick<Campaign, 'id' | 'state' | 'run' | 'scheduledAt'>[]> {
+    const rows = await this.db
+      .selectFrom('campaigns')
+      .select(['id', 'state', 'run', 'scheduled_at'])
+      .where('state', 'in', ['scheduled', 'preparing', 'sending'])
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({ id: r.id, state: r.state, run: r.run, scheduledAt: r.scheduled_at }));
+  }
+
+  /**
+   * Does `operation` if the campaign is in one of the states the table allows it from (and in run
+   * `run`, when given); says whether it did.
+   */
+  private async transition(
+    operation: CampaignOperation,
+    id: number,
+    changes: StateChanges = {},
+    run?: number,
+  ): Promise<boolean> {
     const { from, to } = CAMPAIGN_TRANSITIONS[operation];
     const { nextRun, ...columns } = changes;
     const result = await this.db
@@ -227,6 +259,7 @@ export class CampaignStore {
       }))
       .where('id', '=', id)
       .where('state', 'in', from)
+      .$if(run !== undefined, (qb) => qb.where('run', '=', run!))
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }

@@ -129,6 +129,25 @@ export class DeliveryLedger {
     return Number(result.numUpdatedRows);
   }
 
+  /**
+   * Rows of a campaign still 'sending' when no job is left to settle them (Redis lost its jobs):
+   * as for markAbandoned, whether SES took them cannot be known, so they become 'unknown'.
+   */
+  async markJoblessAbandoned(campaignId: number): Promise<number> {
+    const result = await this.db
+      .updateTable('deliveries')
+      .set({
+        status: 'unknown',
+        last_error: 'Its batch job was lost while sending (Redis lost its data); not re-sent automatically',
+        claim: null,
+        updated_at: nowIso(),
+      })
+      .where('campaign_id', '=', campaignId)
+      .where('status', '=', 'sending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   /** Takes the batch's queued rows for this claim, atomically. */
   async claim(campaignId: number, range: DeliveryRange, claim: string): Promise<ClaimedDelivery[]> {
     const rows = await this.updateRange(campaignId, range)

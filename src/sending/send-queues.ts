@@ -1,7 +1,8 @@
 // The two BullMQ queues of sending: `campaigns` runs a campaign's start (delayed until its
 // time), `deliveries` runs its batches under the global rate limiter. Job ids are
 // deterministic, so adding a job twice (a retried start, a second worker) adds it once.
-import { Queue, type JobsOptions } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { Queue, type JobType, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 export const CAMPAIGNS_QUEUE = 'campaigns';
@@ -35,12 +36,22 @@ export const BATCH_ATTEMPTS = 50;
 const ADD_BULK_CHUNK = 500;
 
 const keep = { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } } satisfies JobsOptions;
+/** The states of a job still to run, or running. */
+const PENDING: JobType[] = ['active', 'waiting', 'delayed', 'prioritized', 'waiting-children'];
 
 export class SendQueues {
   readonly campaigns: Queue<StartJob>;
   readonly deliveries: Queue<BatchJob>;
 
-  constructor(connection: Redis, prefix: string) {
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix: string,
+    /**
+     * How long adding a start job waits for Redis. A late add stays queued in the connection and
+     * runs if Redis comes back; the worker's sweep covers the rest.
+     */
+    private readonly startWaitMs: number,
+  ) {
     this.campaigns = new Queue<StartJob>(CAMPAIGNS_QUEUE, { connection, prefix });
     this.deliveries = new Queue<BatchJob>(DELIVERIES_QUEUE, { connection, prefix });
     // Redis away: the health check and the worker's log say so, and each command fails or waits on
@@ -48,18 +59,24 @@ export class SendQueues {
     for (const queue of [this.campaigns, this.deliveries]) queue.on('error', () => {});
   }
 
-  /** Starts run `run` of a campaign at `at`: run 0 prepares it; later runs (resume, retry) queue its rows again. */
-  async scheduleStart(campaignId: number, at: Date, run = 0): Promise<void> {
-    await this.campaigns.add(
-      'start',
-      { campaignId },
-      {
-        ...keep,
-        jobId: startJobId(campaignId, run),
-        delay: Math.max(0, at.getTime() - Date.now()),
-        attempts: START_ATTEMPTS,
-        backoff: { type: 'exponential', delay: 1000 },
-      },
+  /**
+   * Starts run `run` of a campaign at `at`: run 0 prepares it; later runs (resume, retry, the
+   * sweep) queue its rows again. Says whether Redis took the job within `startWaitMs`; when it did
+   * not, the worker's sweep queues the start.
+   */
+  async scheduleStart(campaignId: number, at: Date, run = 0): Promise<boolean> {
+    return this.withinStartWait(
+      this.campaigns.add(
+        'start',
+        { campaignId },
+        {
+          ...keep,
+          jobId: startJobId(campaignId, run),
+          delay: Math.max(0, at.getTime() - Date.now()),
+          attempts: START_ATTEMPTS,
+          backoff: { type: 'exponential', delay: 1000 },
+        },
+      ),
     );
   }
 
@@ -70,9 +87,38 @@ export class SendQueues {
     else if (!job) await this.scheduleStart(campaignId, at);
   }
 
+  /**
+   * Takes a cancelled campaign's first start off the queue, waiting for Redis at most `startWaitMs`:
+   * a start left there finds the campaign cancelled and does nothing.
+   */
   async removeStart(campaignId: number): Promise<void> {
-    const job = await this.campaigns.getJob(startJobId(campaignId, 0));
-    if (job && ((await job.isDelayed()) || (await job.isWaiting()))) await job.remove();
+    await this.withinStartWait(
+      (async () => {
+        const job = await this.campaigns.getJob(startJobId(campaignId, 0));
+        if (job && ((await job.isDelayed()) || (await job.isWaiting()))) await job.remove();
+      })(),
+    );
+  }
+
+  /**
+   * Waits for `command` at most `startWaitMs`; says whether it succeeded by then (one that failed
+   * did not). A command still waiting for Redis stays queued in the connection, and runs when
+   * Redis answers.
+   */
+  private async withinStartWait(command: Promise<unknown>): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(resolve, this.startWaitMs, false)));
+    try {
+      return await Promise.race([
+        command.then(
+          () => true,
+          () => false,
+        ),
+        late,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async enqueueBatches(
@@ -87,13 +133,40 @@ export class SendQueues {
           data: { campaignId, run, fromId, toId },
           opts: {
             ...keep,
-            jobId: `batch-${campaignId}-${run}-${fromId}`,
+            jobId: batchJobId(campaignId, run, fromId),
             attempts: BATCH_ATTEMPTS,
             backoff: { type: 'capped' },
           },
         })),
       );
     }
+  }
+
+  /**
+   * The campaigns with a start or batch job waiting, delayed or running. The start jobs are read
+   * first: a start adds its batches before it completes, so a campaign moving from one to the
+   * other is seen in one or the other.
+   */
+  async pendingCampaigns(): Promise<Set<number>> {
+    const ids = [
+      ...(await this.campaigns.getRanges(PENDING, 0, -1)),
+      ...(await this.deliveries.getRanges(PENDING, 0, -1)),
+    ];
+    return new Set(ids.flatMap((id) => campaignOfJob(id) ?? []));
+  }
+
+  /**
+   * Takes the lock `name` for `ms` unless another process holds it; returns how to give it back.
+   * It expires on its own should its holder die.
+   */
+  async lock(name: string, ms: number): Promise<(() => Promise<void>) | undefined> {
+    const key = `${this.prefix}:lock:${name}`;
+    const holder = randomUUID();
+    if ((await this.connection.set(key, holder, 'PX', ms, 'NX')) !== 'OK') return undefined;
+    return async () => {
+      // Only our own: past its time the lock may be another's.
+      await this.connection.eval(RELEASE_LOCK, 1, key, holder);
+    };
   }
 
   /** Holds every worker's next batch for `ms` from now (BullMQ's global limiter), to slow the pace. */
@@ -109,6 +182,18 @@ export class SendQueues {
 function startJobId(campaignId: number, run: number): string {
   return `start-${campaignId}-${run}`;
 }
+
+function batchJobId(campaignId: number, run: number, fromId: number): string {
+  return `batch-${campaignId}-${run}-${fromId}`;
+}
+
+/** The campaign a job id names: `start-<campaign>-<run>` or `batch-<campaign>-<run>-<first row>`. */
+function campaignOfJob(jobId: string): number | undefined {
+  const match = /^(?:start|batch)-(\d+)-/.exec(jobId);
+  return match ? Number(match[1]) : undefined;
+}
+
+const RELEASE_LOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
 
 /** The 'capped' backoff of batch jobs: 1 s, 2 s, 4 s … up to a minute. A pure function. */
 export function cappedBackoff(attemptsMade: number): number {

@@ -16,6 +16,7 @@ const EXPECTED: Record<CampaignOperation, Record<CampaignState, Outcome>> = {
   pause: outcomesFrom('refused', 'refused', 'paused', 'refused', 'refused', 'refused', 'refused'),
   resume: outcomesFrom('refused', 'refused', 'refused', 'sending', 'refused', 'refused', 'refused'),
   rerun: outcomesFrom('refused', 'refused', 'sending', 'refused', 'sending', 'refused', 'refused'),
+  requeueLost: outcomesFrom('refused', 'refused', 'sending', 'refused', 'refused', 'refused', 'refused'),
   finish: outcomesFrom('refused', 'refused', 'sent', 'refused', 'refused', 'refused', 'refused'),
   cancel: outcomesFrom('cancelled', 'cancelled', 'cancelled', 'cancelled', 'refused', 'refused', 'refused'),
   fail: outcomesFrom('failed', 'failed', 'refused', 'refused', 'refused', 'refused', 'refused'),
@@ -36,6 +37,7 @@ const OPERATIONS: Record<CampaignOperation, (campaigns: CampaignStore, id: numbe
   pause: (c, id) => c.pause(id, 'Paused by staff'),
   resume: (c, id) => c.resume(id),
   rerun: (c, id) => c.rerun(id),
+  requeueLost: (c, id) => c.requeueLost(id, 0),
   finish: (c, id) => c.finish(id),
   cancel: (c, id) => c.cancel(id),
   fail: (c, id) => c.fail(id, 'Could not prepare: no such version'),
@@ -97,6 +99,14 @@ describe.each(databaseKinds())('campaign states on %s', (kind) => {
       }
     },
   );
+
+  it('requeueLost starts a new run only from the run it was given', async () => {
+    const id = await insertCampaign(db, bulletin, { state: 'sending', finished_at: null, run: 2 });
+    expect(await campaigns.requeueLost(id, 1)).toBe(false);
+    expect((await rowOf(id)).run).toBe(2);
+    expect(await campaigns.requeueLost(id, 2)).toBe(true);
+    expect(await rowOf(id)).toMatchObject({ state: 'sending', run: 3 });
+  });
 
   it('finish waits while a delivery is queued or sending', async () => {
     const id = await insertCampaign(db, bulletin, { state: 'sending', finished_at: null });

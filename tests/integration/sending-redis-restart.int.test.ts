@@ -1,92 +1,22 @@
 // Redis killed (SIGKILL) in the middle of a campaign and started again on the same port and data
 // directory, as a production Redis for BullMQ runs: with an append-only file synced on every
 // write. The worker (its own process) and the web app ride out the gap, and the campaign ends
-// with every recipient mailed exactly once and exact counts. The test runs a Redis of its own,
-// never the shared one.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// with every recipient mailed exactly once and exact counts. A send asked for during the gap
+// answers after QUEUE_WAIT_MS with its campaign scheduled, and goes out once Redis is back. The
+// test runs a Redis of its own, never the shared one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { importAudience, sendableBulletin, waitForCampaign } from '../helpers/campaigns.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { WorkerProcess } from '../helpers/worker-process.js';
+import { HAS_REDIS_SERVER, OwnRedis } from '../support/own-redis.js';
 import { ScriptedSes } from '../support/scripted-ses.js';
 
 const RECIPIENTS = 1500;
 /** A second campaign, sent by staff while Redis is away. */
 const LATE_RECIPIENTS = 200;
-const HAS_REDIS_SERVER = spawnSync('redis-server', ['--version']).status === 0;
-
-/** A redis-server of the test's own, on a free loopback port, with its AOF in a temporary directory. */
-class OwnRedis {
-  private process: ChildProcess | undefined;
-  readonly dir = mkdtempSync(join(tmpdir(), 'pregon-redis-'));
-  port = 0;
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    this.port ||= await freePort();
-    const args = [
-      '--port',
-      String(this.port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      this.dir,
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'always',
-      '--save',
-      '',
-    ];
-    const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.process = child;
-    let output = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`redis-server did not start in 10 s:\n${output}`)), 10_000);
-      child.stdout!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Ready to accept connections')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`redis-server exited with ${code}:\n${output}`));
-      });
-    });
-  }
-
-  /** SIGKILL: no shutdown, no last save; only what the AOF already holds survives. */
-  async kill(): Promise<void> {
-    const child = this.process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  }
-
-  async close(): Promise<void> {
-    await this.kill();
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+/** How long the web app waits for Redis to queue a start (QUEUE_WAIT_MS), lowered for the test. */
+const QUEUE_WAIT_MS = 500;
 
 describe.skipIf(!HAS_REDIS_SERVER).each(databaseKinds())(
   'Redis restarted mid-campaign on %s (needs redis-server on PATH)',
@@ -97,12 +27,16 @@ describe.skipIf(!HAS_REDIS_SERVER).each(databaseKinds())(
     let worker: WorkerProcess | undefined;
 
     beforeAll(async () => {
-      redis = new OwnRedis();
+      redis = new OwnRedis({ appendOnly: true });
       await redis.start();
       ses = await new ScriptedSes().start();
       ses.delayMs = 20; // so that sends are in flight when Redis dies
       // REDIS_URL for the app's queues, redisUrl for its health check: both on this Redis
-      app = await startTestApp(kind, { sesEndpoint: ses.url, redisUrl: redis.url, env: { REDIS_URL: redis.url } });
+      app = await startTestApp(kind, {
+        sesEndpoint: ses.url,
+        redisUrl: redis.url,
+        env: { REDIS_URL: redis.url, QUEUE_WAIT_MS: String(QUEUE_WAIT_MS) },
+      });
     });
     afterAll(async () => {
       await worker?.stop('SIGKILL');
@@ -138,20 +72,29 @@ describe.skipIf(!HAS_REDIS_SERVER).each(databaseKinds())(
       expect(health.status).toBe(503);
       expect(await health.json()).toMatchObject({ redis: 'unreachable', failing: ['redis'] });
       expect((await app.request('GET', `/api/campaigns/${campaign.id}`)).status).toBe(200);
-      // A send asked for now waits for Redis to queue its start (the campaign row is already written)
-      let lateAnswered = false;
-      const lateSend = app
-        .request('POST', `/api/bulletins/${bulletinId}/send`, {
+      // A send asked for now waits QUEUE_WAIT_MS for Redis, then answers without its start job:
+      // the campaign is written, 'scheduled', and its start is queued once Redis is back
+      const late = await Promise.race([
+        app.request('POST', `/api/bulletins/${bulletinId}/send`, {
           json: { resend: true, rule: { emailDomain: 'late.org' } },
+        }),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer while Redis is away')), 60_000)),
+      ]);
+      expect(late.status).toBe(201);
+      const lateCampaign = await late.json();
+      expect(lateCampaign.state).toBe('scheduled');
+      // and one scheduled for later can be cancelled meanwhile: its start, queued or not, finds it cancelled
+      const later = await (
+        await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
+          json: { resend: true, rule: { emailDomain: 'late.org' }, scheduledAt: new Date(Date.now() + 3_600_000) },
         })
-        .finally(() => (lateAnswered = true));
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      ).json();
+      const cancelled = await app.request('POST', `/api/campaigns/${later.id}/cancel`);
+      expect(cancelled.status).toBe(200);
+      expect(await cancelled.json()).toMatchObject({ state: 'cancelled' });
       expect(worker.running, worker.output).toBe(true);
-      expect(lateAnswered).toBe(false);
 
       await redis.start();
-      const late = await lateSend;
-      expect(late.status).toBe(201);
       const report = await waitForCampaign(app, campaign.id, ['sent'], 60_000);
       expect(report.counts).toMatchObject({
         total: RECIPIENTS,
@@ -162,7 +105,7 @@ describe.skipIf(!HAS_REDIS_SERVER).each(databaseKinds())(
         unknown: 0,
       });
       for (let i = 0; i < RECIPIENTS; i++) expect(ses.count(`r${i}@restart.org`), `r${i}`).toBe(1);
-      const lateReport = await waitForCampaign(app, (await late.json()).id, ['sent'], 60_000);
+      const lateReport = await waitForCampaign(app, lateCampaign.id, ['sent'], 60_000);
       expect(lateReport.counts).toMatchObject({ total: LATE_RECIPIENTS, sent: LATE_RECIPIENTS, unknown: 0 });
       for (let i = 0; i < LATE_RECIPIENTS; i++) expect(ses.count(`l${i}@late.org`), `l${i}`).toBe(1);
       expect(ses.received.length).toBe(RECIPIENTS + LATE_RECIPIENTS);
