@@ -48,6 +48,7 @@ export const Finding = z.object({
     'html_too_large',
     'subject_empty',
     'subject_too_long',
+    'missing_preheader',
     'no_postal_address',
     'insecure_public_url',
     'mjml_invalid',

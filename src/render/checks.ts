@@ -8,6 +8,7 @@ import type { Block, BulletinDocument } from '../bulletins/document.js';
 import type { Finding } from '../bulletins/schemas.js';
 import { isSafeHref, markdownLinks } from './markdown.js';
 import type { CompiledBulletin, ThemeContext } from './render.js';
+import { themeStrings } from './strings.js';
 import { isKnownField, placeholderFields } from './template.js';
 
 export type { Finding };
@@ -33,9 +34,12 @@ export function checkBulletin(
   const { settings } = context;
   const findings: Finding[] = [];
   const fallback = doc.languages[0]!;
+  // A preheader left out, or blank in every language, is one gap (missing_preheader), not a
+  // translation missing in each.
+  const preheader = Object.values(doc.preheader ?? {}).some((text) => text.trim()) ? doc.preheader : undefined;
   const fields: (TextField & { block?: number })[] = [
     { field: 'subject', text: doc.subject, markdown: false },
-    ...(doc.preheader ? [{ field: 'preheader', text: doc.preheader, markdown: false }] : []),
+    ...(preheader ? [{ field: 'preheader', text: preheader, markdown: false }] : []),
     ...doc.blocks.flatMap((block, index) =>
       blockTexts(block).map((f) => ({ ...f, block: index, field: `blocks[${index}].${f.field}` })),
     ),
@@ -154,6 +158,20 @@ export function checkBulletin(
         message: `The subject is ${[...subject].length} characters; inboxes cut it after about ${SUBJECT_MAX}`,
         language,
         field: 'subject',
+      });
+    }
+  }
+
+  if (!preheader) {
+    for (const language of doc.languages) {
+      findings.push({
+        level: 'warning',
+        code: 'missing_preheader',
+        message:
+          `preheader: empty; inboxes show “${themeStrings(language).viewInBrowser}” and ` +
+          `${settings.organisationName} after the subject instead of a teaser`,
+        language,
+        field: 'preheader',
       });
     }
   }

@@ -31,6 +31,13 @@ const COLOURS = {
   track: '#ebe5dc',
 };
 const FONT = "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
+/**
+ * Inboxes show the preheader and then whatever text comes next ("View this email in your
+ * browser", the organisation…). A run of invisible, zero-width characters fills the rest of the
+ * preview line instead: &#847; (combining grapheme joiner), &zwnj; and &nbsp; keep clients from
+ * collapsing the run.
+ */
+const PREHEADER_PADDING = '&#847;&zwnj;&nbsp;'.repeat(120);
 
 export function bulletinMjml(doc: BulletinDocument, language: string, context: ThemeContext): string {
   const fallback = doc.languages[0]!;
@@ -52,6 +59,7 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
     `background-color="${brand}" color="#ffffff" font-size="17px" font-weight="700" border-radius="6px" ` +
     'inner-padding="14px 28px" padding="8px 32px 24px" align="left"';
   const archive = context.for === 'archive';
+  const teaser = preheader(t(doc.preheader));
   const viewLink = archive ? '' : viewInBrowser(strings);
   const subscribeSection = archive ? subscribeCall(context.subscribeUrl, organisation, strings) : '';
   const readerLines = archive ? '' : readerLinks(why, strings);
@@ -62,7 +70,6 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
   return `<mjml lang="${escapeHtml(language)}" dir="ltr">
   <mj-head>
     <mj-title>${escapeHtml(t(doc.subject))}</mj-title>
-    ${doc.preheader ? `<mj-preview>${escapeHtml(t(doc.preheader))}</mj-preview>` : ''}
     <mj-attributes>
       <mj-all font-family="${FONT}" />
       <mj-text font-size="16px" line-height="1.6" color="${COLOURS.ink}" padding="0 32px 16px" />
@@ -91,7 +98,7 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
     </mj-style>
   </mj-head>
   <mj-body background-color="${COLOURS.page}" width="640px" css-class="page">
-${viewLink}    <mj-section background-color="${brand}" padding="28px 0" css-class="masthead">
+${teaser}${viewLink}    <mj-section background-color="${brand}" padding="28px 0" css-class="masthead">
       <mj-column>
         <mj-text color="#ffffff" padding="0 32px">
           <h1 style="font-size:26px;line-height:1.2;font-weight:800;color:#ffffff;margin:0">${header}</h1>
@@ -103,7 +110,7 @@ ${blocks}
 ${subscribeSection}    <mj-section padding="8px 0 24px"><mj-column></mj-column></mj-section>
     <mj-section background-color="${COLOURS.page}" padding="24px 0 32px" css-class="footer">
       <mj-column>
-        <mj-text font-size="13px" line-height="1.6" color="${COLOURS.muted}" align="center" padding="0 32px 12px">
+        <mj-text font-size="14px" line-height="1.6" color="${COLOURS.muted}" align="center" padding="0 32px 12px">
 ${readerLines}          <p style="margin:0"><strong>${organisation}</strong>${postalAddress}</p>
         </mj-text>
       </mj-column>
@@ -112,12 +119,35 @@ ${readerLines}          <p style="margin:0"><strong>${organisation}</strong>${po
 </mjml>`;
 }
 
+/**
+ * The inbox teaser, first in the body and never shown in it. Hidden by display and size, not by
+ * white-on-white text: SpamAssassin scores text coloured like its background (HTML_FONT_LOW_CONTRAST).
+ */
+function preheader(text: string): string {
+  if (!text.trim()) return '';
+  const hidden = 'display:none;max-height:0;max-width:0;overflow:hidden;mso-hide:all;opacity:0';
+  const element = `<div class="preheader" style="${hidden}">${escapeHtml(text)}${PREHEADER_PADDING}</div>`;
+  return `    <mj-raw>${element}</mj-raw>\n`;
+}
+
+/**
+ * A link in the small print, padded to a 44 px tall tap area (WCAG 2.5.5, Apple's minimum): a
+ * reader who misses "Unsubscribe" on a phone presses "Report spam" instead. The padding also keeps
+ * links apart, with no separator left dangling at the end of a line on a phone.
+ */
+function footerLink(href: string, label: string): string {
+  return (
+    `<a href="${href}" style="color:${COLOURS.muted};display:inline-block;line-height:22px;padding:11px 8px">` +
+    `${escapeHtml(label)}</a>`
+  );
+}
+
 /** The mail's first line: its own page in the archive. */
 function viewInBrowser(strings: ThemeStrings): string {
-  return `    <mj-section background-color="${COLOURS.page}" padding="16px 0 8px" css-class="footer">
+  return `    <mj-section background-color="${COLOURS.page}" padding="8px 0 0" css-class="footer">
       <mj-column>
-        <mj-text align="center" font-size="13px" color="${COLOURS.muted}" padding="0 24px">
-          <a href="{{view_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.viewInBrowser)}</a>
+        <mj-text align="center" font-size="14px" color="${COLOURS.muted}" padding="0 24px">
+          ${footerLink('{{view_url}}', strings.viewInBrowser)}
         </mj-text>
       </mj-column>
     </mj-section>
@@ -127,12 +157,12 @@ function viewInBrowser(strings: ThemeStrings): string {
 /** Why this reader gets the mail, and their own links; `why` is HTML already. */
 function readerLinks(why: string, strings: ThemeStrings): string {
   const links = [
-    `<a href="{{preferences_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.preferences)}</a>`,
-    `<a href="{{unsubscribe_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.unsubscribe)}</a>`,
-    `<a href="{{view_url}}" style="color:${COLOURS.muted}">${escapeHtml(strings.viewInBrowser)}</a>`,
-  ].join(' · ');
-  return `          <p style="margin:0 0 12px">${why}</p>
-          <p style="margin:0 0 12px">${links}</p>
+    footerLink('{{preferences_url}}', strings.preferences),
+    footerLink('{{unsubscribe_url}}', strings.unsubscribe),
+    footerLink('{{view_url}}', strings.viewInBrowser),
+  ].join(' ');
+  return `          <p style="margin:0 0 4px">${why}</p>
+          <p style="margin:0 0 4px">${links}</p>
 `;
 }
 

@@ -166,6 +166,28 @@ describe('pre-send checks', () => {
     ]);
   });
 
+  it('warn in each language when the preheader is missing or blank, naming the field; not when present', async () => {
+    const { preheader, ...withoutPreheader } = exampleBulletin();
+    for (const missing of [withoutPreheader, { ...withoutPreheader, preheader: { en: ' ', es: '' } }]) {
+      expect(await check(missing)).toEqual([
+        {
+          level: 'warning',
+          code: 'missing_preheader',
+          message:
+            'preheader: empty; inboxes show “View this email in your browser” and ' +
+            'National Network for Immigrant and Refugee Rights after the subject instead of a teaser',
+          language: 'en',
+          field: 'preheader',
+        },
+        expect.objectContaining({ level: 'warning', code: 'missing_preheader', language: 'es', field: 'preheader' }),
+      ]);
+    }
+    // In English only, Spanish readers get the English teaser: a translation missing, not a preheader.
+    const englishOnly = { ...withoutPreheader, preheader: { en: preheader!.en! } };
+    expect((await check(englishOnly)).map((f) => f.code)).toEqual(['untranslated']);
+    expect(await check({ ...withoutPreheader, preheader })).toEqual([]);
+  });
+
   it('warn while PUBLIC_URL is not https, since every unsubscribe link starts with it', async () => {
     const insecure = await check(exampleBulletin(), ORGANISATION, true, 'http://localhost:3000');
     expect(insecure).toEqual([expect.objectContaining({ level: 'warning', code: 'insecure_public_url' })]);

@@ -32,6 +32,18 @@ describe('the confirmation mail', () => {
     }
   });
 
+  it('pads its hidden preview line, hidden without a colour trick, and keeps the padding out of the text', async () => {
+    const mail = await confirmationEmail({ ...input, language: 'en' });
+    // react-email's Preview: the teaser, then invisible characters filling the inbox's preview line.
+    const [, style, padding] = /<div style="([^"]*)"[^>]*>One click to start[^<]*<div>([^<]*)<\/div>/.exec(mail.html)!;
+    expect(style).toContain('display:none');
+    expect(style).not.toMatch(/(^|;)\s*(color|background(-color)?)\s*:/);
+    expect(padding!.replace(/[\s\u200b-\u200f\ufeff]/g, '')).toBe('');
+    expect(padding!.length).toBeGreaterThanOrEqual(50);
+    expect(mail.text).not.toContain('One click to start');
+    expect(mail.text).not.toMatch(/[\u200b-\u200f\ufeff]/);
+  });
+
   it('escapes the organisation name in the HTML and leaves it readable in the text', async () => {
     const mail = await confirmationEmail({ ...input, language: 'en' });
     expect(mail.html).not.toContain('<de>');

@@ -89,6 +89,28 @@ describe('renderBulletin and personalise', () => {
     expect(en.html).toContain('15,000 of 62,500');
   });
 
+  it('pads the hidden preheader so the inbox shows nothing after it, hidden without a colour trick', async () => {
+    const message = personalise(await renderBulletin(example, 'en', context), ANA, LINKS);
+    const teaser = escapeHtml(example.preheader!.en!);
+    const element = new RegExp(
+      `<div class="preheader" style="([^"]*)">${escapeRegExp(teaser)}((?:&#847;&zwnj;&nbsp;)+)</div>`,
+    );
+    const [, style, padding] = element.exec(message.html) ?? [];
+    expect(padding!.length / '&#847;&zwnj;&nbsp;'.length).toBeGreaterThanOrEqual(100);
+    // The first thing in the body: nothing visible comes before the teaser.
+    expect(message.html.indexOf(teaser)).toBeLessThan(message.html.indexOf('View this email in your browser'));
+    expect(style).toMatch(/display: ?none/);
+    expect(style).toMatch(/mso-hide: ?all/);
+    // Text coloured like its background costs SpamAssassin's HTML_FONT_LOW_CONTRAST.
+    expect(style).not.toMatch(/(^|;)\s*(color|background(-color)?)\s*:/);
+    // The plain-text part has no preheader, and none of its padding.
+    expect(message.text).not.toMatch(/\u034f|\u200c|&#847;|&zwnj;/);
+
+    const none = personalise(await renderBulletin({ ...example, preheader: undefined }, 'en', context), ANA, LINKS);
+    expect(none.html).not.toContain('class="preheader"');
+    expect(none.html).not.toContain('&#847;');
+  });
+
   it('shows the logo, named by its alt text, in the heading when settings give one, and has a dark mode', async () => {
     const settings = { ...ORGANISATION, logoUrl: 'https://nnirr.org/logo.png' };
     const { html } = personalise(await renderBulletin(example, 'en', { settings }), ANA, LINKS);
@@ -226,3 +248,7 @@ describe('renderBulletin and personalise', () => {
       ).toBe('https://news.example.org/archive');
   });
 });
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
