@@ -50,6 +50,7 @@ export const Finding = z.object({
     'subject_too_long',
     'no_postal_address',
     'insecure_public_url',
+    'low_contrast',
     'mjml_invalid',
     'render_failed',
     'unknown_topic',
