@@ -7,7 +7,7 @@ import { blockTexts, blockUrls, type TextField, type UrlField } from '../bulleti
 import type { Block, BulletinDocument } from '../bulletins/document.js';
 import type { Finding } from '../bulletins/schemas.js';
 import { isSafeHref, markdownLinks } from './markdown.js';
-import { brandPalette, contrast, MIN_CONTRAST, WHITE } from './contrast.js';
+import { brandAdjustments, MIN_CONTRAST } from './contrast.js';
 import type { CompiledBulletin, ThemeContext } from './render.js';
 import { isKnownField, placeholderFields } from './template.js';
 
@@ -219,19 +219,7 @@ export function checkBulletin(
  * reach 4.5:1, but the mail does not look the way the organisation chose.
  */
 function brandContrastFinding(brand: string): Finding | undefined {
-  const palette = brandPalette(brand);
-  const ratio = (a: string, b: string) => `${contrast(a, b).toFixed(2)}:1`;
-  const changes = [
-    ...(palette.label === WHITE && palette.button === brand
-      ? []
-      : [
-          `white on ${brand} is ${ratio(WHITE, brand)}, so buttons use ${palette.label} on ${palette.button} ` +
-            `(${ratio(palette.label, palette.button)})`,
-        ]),
-    ...(contrast(brand, WHITE) >= MIN_CONTRAST
-      ? []
-      : [`${brand} on white is ${ratio(brand, WHITE)}, so links use ${palette.link} (${ratio(palette.link, WHITE)})`]),
-  ];
+  const changes = brandAdjustments(brand);
   if (!changes.length) return undefined;
   return {
     level: 'warning',

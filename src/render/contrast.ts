@@ -58,3 +58,23 @@ export function brandPalette(brand: string): Palette {
   if (contrast(INK, brand) >= MIN_CONTRAST) return { link, button: brand, label: INK };
   return { link, button: darkenUntilReadable(brand, WHITE), label: WHITE };
 }
+
+/**
+ * What the theme changes of `brand` to keep 4.5:1, each pair with its ratio, or nothing when the
+ * brand reads as it is: for the pre-send check and the warning under the Settings field.
+ */
+export function brandAdjustments(brand: string): string[] {
+  const palette = brandPalette(brand);
+  const ratio = (a: string, b: string) => `${contrast(a, b).toFixed(2)}:1`;
+  return [
+    ...(palette.label === WHITE && palette.button === brand
+      ? []
+      : [
+          `white on ${brand} is ${ratio(WHITE, brand)}, so buttons use ${palette.label} on ${palette.button} ` +
+            `(${ratio(palette.label, palette.button)})`,
+        ]),
+    ...(palette.link === brand
+      ? []
+      : [`${brand} on white is ${ratio(brand, WHITE)}, so links use ${palette.link} (${ratio(palette.link, WHITE)})`]),
+  ];
+}
