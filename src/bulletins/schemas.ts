@@ -51,6 +51,7 @@ export const Finding = z.object({
     'missing_preheader',
     'no_postal_address',
     'insecure_public_url',
+    'low_contrast',
     'mjml_invalid',
     'render_failed',
     'unknown_topic',

@@ -7,6 +7,7 @@ import { blockTexts, blockUrls, type TextField, type UrlField } from '../bulleti
 import type { Block, BulletinDocument } from '../bulletins/document.js';
 import type { Finding } from '../bulletins/schemas.js';
 import { isSafeHref, markdownLinks } from './markdown.js';
+import { brandAdjustments, MIN_CONTRAST } from './contrast.js';
 import type { CompiledBulletin, ThemeContext } from './render.js';
 import { themeStrings } from './strings.js';
 import { isKnownField, placeholderFields } from './template.js';
@@ -204,6 +205,9 @@ export function checkBulletin(
     });
   }
 
+  const lowContrast = brandContrastFinding(settings.brandColor);
+  if (lowContrast) findings.push(lowContrast);
+
   for (const compiled of rendered) {
     if (compiled.htmlBytes > GMAIL_CLIP_BYTES) {
       const kb = Math.round(compiled.htmlBytes / 1024);
@@ -227,6 +231,22 @@ export function checkBulletin(
 }
 
 /** The fields of a block that must be filled in, or be well formed, before it can go out. */
+/**
+ * A brand colour that does not read at 4.5:1 as white button labels or as links on white. A
+ * warning: the theme already uses the derived colours (src/render/contrast.ts), which always
+ * reach 4.5:1, but the mail does not look the way the organisation chose.
+ */
+function brandContrastFinding(brand: string): Finding | undefined {
+  const changes = brandAdjustments(brand);
+  if (!changes.length) return undefined;
+  return {
+    level: 'warning',
+    code: 'low_contrast',
+    message: `Brand colour: ${changes.join('; ')}; text needs ${MIN_CONTRAST}:1`,
+    field: 'brandColor',
+  };
+}
+
 function blockFieldFindings(block: Block): { code: Finding['code']; field: string; message: string }[] {
   const out: { code: Finding['code']; field: string; message: string }[] = [];
   switch (block.type) {

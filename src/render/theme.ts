@@ -8,6 +8,7 @@ import { markdownToHtml } from './markdown.js';
 import { escapeHtml } from './html.js';
 import type { Settings } from '../settings/settings.js';
 import { format, goalLine, themeStrings, type ThemeStrings } from './strings.js';
+import { brandPalette } from './contrast.js';
 
 interface ThemeBase {
   settings: Settings;
@@ -44,8 +45,9 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
   const t = (text: Localised | undefined) => pick(text, language, fallback);
   const { settings } = context;
   const brand = settings.brandColor;
+  const palette = brandPalette(brand);
   const strings = themeStrings(language);
-  const blocks = doc.blocks.map((block) => blockMjml(block, t, brand, language)).join('\n');
+  const blocks = doc.blocks.map((block) => blockMjml(block, t, brand, palette.link, language)).join('\n');
   const organisation = escapeHtml(settings.organisationName);
   const topic = context.topicName ? t(context.topicName) : '';
   const why = topic
@@ -56,8 +58,8 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
       'style="display:block;max-width:180px;height:auto;border:0">'
     : organisation;
   const buttonDefaults =
-    `background-color="${brand}" color="#ffffff" font-size="17px" font-weight="700" border-radius="6px" ` +
-    'inner-padding="14px 28px" padding="8px 32px 24px" align="left"';
+    `background-color="${palette.button}" color="${palette.label}" font-size="17px" font-weight="700" ` +
+    'border-radius="6px" inner-padding="14px 28px" padding="8px 32px 24px" align="left" css-class="button"';
   const archive = context.for === 'archive';
   const teaser = preheader(t(doc.preheader));
   const viewLink = archive ? '' : viewInBrowser(strings);
@@ -69,6 +71,10 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
 
   return `<mjml lang="${escapeHtml(language)}" dir="ltr">
   <mj-head>
+    <mj-raw>
+      <meta name="color-scheme" content="light dark">
+      <meta name="supported-color-schemes" content="light dark">
+    </mj-raw>
     <mj-title>${escapeHtml(t(doc.subject))}</mj-title>
     <mj-attributes>
       <mj-all font-family="${FONT}" />
@@ -90,18 +96,19 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
         .footer, .footer > table { background-color: #161412 !important; }
         .footer div, .footer p { color: #c9c2b9 !important; }
         .paper a, .footer a { color: #ff9c8f !important; }
+        .paper .button a { color: ${palette.label} !important; }
       }
     </mj-style>
     <mj-style inline="inline">
-      a { color: ${brand}; }
-      .body-text a { color: ${brand}; text-decoration: underline; }
+      a { color: ${palette.link}; }
+      .body-text a { color: ${palette.link}; text-decoration: underline; }
     </mj-style>
   </mj-head>
   <mj-body background-color="${COLOURS.page}" width="640px" css-class="page">
-${teaser}${viewLink}    <mj-section background-color="${brand}" padding="28px 0" css-class="masthead">
+${teaser}${viewLink}    <mj-section background-color="${palette.button}" padding="28px 0" css-class="masthead">
       <mj-column>
-        <mj-text color="#ffffff" padding="0 32px">
-          <h1 style="font-size:26px;line-height:1.2;font-weight:800;color:#ffffff;margin:0">${header}</h1>
+        <mj-text color="${palette.label}" padding="0 32px">
+          <h1 style="font-size:26px;line-height:1.2;font-weight:800;color:${palette.label};margin:0">${header}</h1>
         </mj-text>
       </mj-column>
     </mj-section>
@@ -181,7 +188,8 @@ function subscribeCall(subscribeUrl: string, organisation: string, strings: Them
 
 type Text = (text: Localised | undefined) => string;
 
-function blockMjml(block: Block, t: Text, brand: string, language: string): string {
+/** `brand` colours decoration (quote rule, goal bar); `link` colours text, readable on the paper. */
+function blockMjml(block: Block, t: Text, brand: string, link: string, language: string): string {
   const section = (inner: string) => `    <mj-section><mj-column>\n${inner}\n    </mj-column></mj-section>`;
   switch (block.type) {
     case 'announcement':
@@ -190,7 +198,7 @@ function blockMjml(block: Block, t: Text, brand: string, language: string): stri
           block.image ? image(block.image.src, t(block.image.alt)) : '',
           heading(t(block.heading)),
           body(t(block.body)),
-          block.link ? textLink(block.link.href, t(block.link.label), brand) : '',
+          block.link ? textLink(block.link.href, t(block.link.label), link) : '',
         ].join('\n'),
       );
     case 'statement': {
@@ -204,7 +212,7 @@ function blockMjml(block: Block, t: Text, brand: string, language: string): stri
             `        <p style="margin:0;font-size:15px">— <strong>${escapeHtml(block.speaker)}</strong>` +
             `${role ? `, ${escapeHtml(role)}` : ''}</p>\n` +
             '      </mj-text>',
-          block.link ? textLink(block.link.href, t(block.link.label), brand) : '',
+          block.link ? textLink(block.link.href, t(block.link.label), link) : '',
         ].join('\n'),
       );
     }
@@ -227,12 +235,12 @@ function blockMjml(block: Block, t: Text, brand: string, language: string): stri
           items ? `      <mj-text css-class="body-text"><ul>${items}</ul></mj-text>` : '',
           block.contact
             ? `      <mj-text><p style="margin:0"><strong>${escapeHtml(strings.contact)}:</strong> ` +
-              `<a href="mailto:${escapeHtml(block.contact)}" style="color:${brand}">${escapeHtml(block.contact)}</a>` +
+              `<a href="mailto:${escapeHtml(block.contact)}" style="color:${link}">${escapeHtml(block.contact)}</a>` +
               '</p></mj-text>'
             : '',
           block.button ? button(block.button.href, t(block.button.label)) : '',
           block.hashtags?.length
-            ? `      <mj-text><p style="margin:0;color:${brand};font-weight:700">` +
+            ? `      <mj-text><p style="margin:0;color:${link};font-weight:700">` +
               `${block.hashtags.map(escapeHtml).join(' ')}</p></mj-text>`
             : '',
         ].join('\n'),
@@ -258,9 +266,9 @@ function body(markdown: string): string {
   return `      <mj-text css-class="body-text">${markdownToHtml(markdown)}</mj-text>`;
 }
 
-function textLink(href: string, label: string, brand: string): string {
+function textLink(href: string, label: string, colour: string): string {
   return (
-    `      <mj-text><a href="${escapeHtml(href)}" style="color:${brand};font-weight:700">` +
+    `      <mj-text><a href="${escapeHtml(href)}" style="color:${colour};font-weight:700">` +
     `${escapeHtml(label)} →</a></mj-text>`
   );
 }

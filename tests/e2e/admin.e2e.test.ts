@@ -201,7 +201,16 @@ describe('the audience and admin screens', () => {
     expect(await page.getByLabel('Organisation name').inputValue()).toBe('Voces Unidas');
 
     await page.getByLabel('Logo URL').fill('');
+    // A light brand colour: the warning names what bulletins draw instead, and goes with a readable one.
+    await page.getByLabel('Brand colour', { exact: true }).fill('#f2b705');
+    const warning = page.getByText('This colour is hard to read');
+    expect(await warning.innerText()).toContain(
+      'white on #f2b705 is 1.82:1, so buttons use #1d1b19 on #f2b705 (9.44:1); ' +
+        '#f2b705 on white is 1.82:1, so links use #916e03 (4.73:1)',
+    );
+    await b.screenshot('settings-light-brand');
     await page.getByLabel('Brand colour', { exact: true }).fill('#1d6b3a');
+    await warning.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
     expect(await (await b.app.request('GET', '/api/settings')).json()).toMatchObject({

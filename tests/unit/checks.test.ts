@@ -194,6 +194,22 @@ describe('pre-send checks', () => {
     expect(insecure[0]!.message).toContain('http://localhost:3000');
   });
 
+  it('warn when the brand colour does not read at 4.5:1, naming each pair, its ratio and what is used', async () => {
+    const findings = await check(exampleBulletin(), { ...ORGANISATION, brandColor: '#f2b705' });
+    expect(findings).toEqual([
+      expect.objectContaining({ level: 'warning', code: 'low_contrast', field: 'brandColor' }),
+    ]);
+    expect(findings[0]!.message).toBe(
+      'Brand colour: white on #f2b705 is 1.82:1, so buttons use #1d1b19 on #f2b705 (9.44:1); ' +
+        '#f2b705 on white is 1.82:1, so links use #916e03 (4.73:1); text needs 4.5:1',
+    );
+    const red = await check(exampleBulletin(), { ...ORGANISATION, brandColor: '#ff0000' });
+    expect(red[0]!.message).toBe(
+      'Brand colour: white on #ff0000 is 4.00:1, so buttons use #ffffff on #e50000 (4.85:1); ' +
+        '#ff0000 on white is 4.00:1, so links use #e50000 (4.85:1); text needs 4.5:1',
+    );
+  });
+
   it("warn when the HTML is past Gmail's 102 KB clip", async () => {
     const long = 'A sentence about the border survey that goes on. '.repeat(2400);
     const findings = await check({

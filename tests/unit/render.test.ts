@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Block, BulletinDocument } from '../../src/bulletins/document.js';
 import { personalise, recipientLinks, type RecipientLinks } from '../../src/render/personalise.js';
+import { contrast } from '../../src/render/contrast.js';
 import { renderBulletin } from '../../src/render/render.js';
 import { LinkSigner } from '../../src/signed-links.js';
 import { ORGANISATION, exampleBulletin } from '../helpers/bulletins.js';
@@ -246,6 +247,32 @@ describe('renderBulletin and personalise', () => {
           inArchive,
         }).view,
       ).toBe('https://news.example.org/archive');
+  });
+
+  it('keeps button labels, the masthead and links at 4.5:1 or more on a light brand colour', async () => {
+    const yellow = { settings: { ...ORGANISATION, brandColor: '#f2b705' } };
+    const { html } = personalise(await renderBulletin(example, 'en', yellow), ANA, LINKS);
+    const buttons = [...html.matchAll(/bgcolor="(#\w{6})"[^>]*>\s*<a [^>]*?[^-]color: ?(#\w{6})/g)];
+    expect(buttons.length).toBeGreaterThanOrEqual(2);
+    for (const [, background, label] of buttons) expect(contrast(label!, background!)).toBeGreaterThanOrEqual(4.5);
+    const [, masthead] = html.match(/class="masthead" style="background:(#\w{6})/)!;
+    const [, title] = html.match(/<h1 style="[^"]*[^-]color: ?(#\w{6})/)!;
+    expect(contrast(title!, masthead!)).toBeGreaterThanOrEqual(4.5);
+    // The paper: from the masthead to the footer, buttons left out.
+    const paper = html
+      .slice(html.indexOf('class="masthead"'), html.lastIndexOf('class="footer"'))
+      .replace(/<td[^>]*bgcolor[\s\S]*?<\/td>/g, '');
+    const texts = [...paper.matchAll(/<(?:a|p) [^>]*style="(?:[^"]*[^-])?color: ?(#\w{6})/g)].map(
+      ([, colour]) => colour!,
+    );
+    expect(texts).toContain('#916e03');
+    for (const colour of texts) expect(contrast(colour, '#ffffff'), colour).toBeGreaterThanOrEqual(4.5);
+  });
+
+  it('declares light and dark colour schemes to mail clients', async () => {
+    const { html } = personalise(await renderBulletin(example, 'en', context), ANA, LINKS);
+    expect(html).toContain('<meta name="color-scheme" content="light dark">');
+    expect(html).toContain('<meta name="supported-color-schemes" content="light dark">');
   });
 });
 

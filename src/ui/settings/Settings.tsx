@@ -1,5 +1,6 @@
 // The organisation's settings: who sends, from where, in what colours. Every bulletin reads them.
 import { useEffect, useState } from 'react';
+import { brandAdjustments, brandPalette } from '../../render/contrast';
 import type { Settings as OrganisationSettings } from '../../settings/settings';
 import { api } from '../api';
 import { ErrorNotice, Field, LanguageOptions, Loading, Notice, PageHeader } from '../components';
@@ -182,27 +183,22 @@ function LogoPreview({ url }: { url: string }) {
   );
 }
 
-/** Contrast of white on `hex` (WCAG relative luminance): bulletin buttons put white text on the brand colour. */
-function contrastWithWhite(hex: string): number {
-  const channel = (i: number) => {
-    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  };
-  const luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
-  return 1.05 / (luminance + 0.05);
-}
-
+/** A button and a link as bulletins draw them in `colour`, and what the theme changed to keep them readable. */
 function BrandSample({ colour }: { colour: string }) {
-  const contrast = contrastWithWhite(colour);
+  const palette = brandPalette(colour);
+  const adjustments = brandAdjustments(colour);
   return (
     <div className="settings-sample">
-      <span className="settings-sample-button" style={{ background: colour }}>
+      <span className="settings-sample-button" style={{ background: palette.button, color: palette.label }}>
         Read more
+      </span>{' '}
+      <span className="settings-sample-link" style={{ color: palette.link }}>
+        Read more →
       </span>
-      {contrast < 4.5 && (
-        <p className="field-error">
-          White button text on this colour has a contrast of {contrast.toFixed(1)}:1; pick a darker colour (4.5:1 or
-          more) so every reader can read it.
+      {adjustments.length > 0 && (
+        <p className="field-error" role="status">
+          This colour is hard to read: {adjustments.join('; ')}. Pick a darker colour (4.5:1 or more) to have bulletins
+          show it as it is.
         </p>
       )}
     </div>
