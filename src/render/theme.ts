@@ -253,12 +253,26 @@ function goal(
   const line = escapeHtml(goalLine(g, t(g.unit), language));
   const percent = goalPercent(g);
   if (percent === undefined) return `      <mj-text><p style="margin:0;font-weight:700">${line}</p></mj-text>`;
-  const track = `background-color:${COLOURS.track};border-radius:5px;height:10px;width:100%;margin:0 0 8px`;
-  const bar = `background-color:${brand};border-radius:5px;height:10px;width:${percent}%`;
   return `      <mj-text>
-        <div role="img" aria-label="${percent}%" style="${track}"><div style="${bar}"></div></div>
+        ${progressBar(percent, line, brand)}
         <p style="margin:0;font-weight:700">${line}</p>
       </mj-text>`;
+}
+
+/**
+ * A table of bgcolor cells, because Outlook for Windows (Word) ignores the width and height of a
+ * <div>. A share of 0 or 100 leaves the empty cell out: a cell of width 0 still takes room in Outlook.
+ */
+function progressBar(percent: number, label: string, brand: string): string {
+  const cell = (colour: string, width: string, radius: string) =>
+    `<td width="${width}" height="10" bgcolor="${colour}" style="background-color:${colour};height:10px;` +
+    `font-size:1px;line-height:10px;mso-line-height-rule:exactly;border-radius:${radius}">&nbsp;</td>`;
+  const done = percent > 0 ? cell(brand, `${percent}%`, percent < 100 ? '5px 0 0 5px' : '5px') : '';
+  const left = percent < 100 ? cell(COLOURS.track, `${100 - percent}%`, percent > 0 ? '0 5px 5px 0' : '5px') : '';
+  return (
+    `<table role="img" aria-label="${label}" width="100%" cellpadding="0" cellspacing="0" border="0" ` +
+    `style="width:100%;border-collapse:collapse;margin:0 0 8px"><tr>${done}${left}</tr></table>`
+  );
 }
 
 /**
