@@ -7,7 +7,7 @@ import { pick, type Block, type BulletinDocument, type Localised } from '../bull
 import { markdownToHtml } from './markdown.js';
 import { escapeHtml } from './html.js';
 import type { Settings } from '../settings/settings.js';
-import { format, goalLine, themeStrings, type ThemeStrings } from './strings.js';
+import { format, goalLine, textDirection, themeStrings, type ThemeStrings } from './strings.js';
 
 interface ThemeBase {
   settings: Settings;
@@ -48,9 +48,12 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
     ? `<img src="${escapeHtml(settings.logoUrl)}" alt="${organisation}" width="180" ` +
       'style="display:block;max-width:180px;height:auto;border:0">'
     : organisation;
+  // MJML writes `direction:ltr` and `text-align:left` on every section, column and text unless told.
+  const dir = textDirection(language);
+  const start = dir === 'rtl' ? 'right' : 'left';
   const buttonDefaults =
     `background-color="${brand}" color="#ffffff" font-size="17px" font-weight="700" border-radius="6px" ` +
-    'inner-padding="14px 28px" padding="8px 32px 24px" align="left"';
+    `inner-padding="14px 28px" padding="8px 32px 24px" align="${start}"`;
   const archive = context.for === 'archive';
   const viewLink = archive ? '' : viewInBrowser(strings);
   const subscribeSection = archive ? subscribeCall(context.subscribeUrl, organisation, strings) : '';
@@ -59,14 +62,15 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
     ? `<br>${escapeHtml(settings.postalAddress).replace(/\n/g, '<br>')}`
     : '';
 
-  return `<mjml lang="${escapeHtml(language)}" dir="ltr">
+  return `<mjml lang="${escapeHtml(language)}" dir="${dir}">
   <mj-head>
     <mj-title>${escapeHtml(t(doc.subject))}</mj-title>
     ${doc.preheader ? `<mj-preview>${escapeHtml(t(doc.preheader))}</mj-preview>` : ''}
     <mj-attributes>
       <mj-all font-family="${FONT}" />
-      <mj-text font-size="16px" line-height="1.6" color="${COLOURS.ink}" padding="0 32px 16px" />
-      <mj-section background-color="${COLOURS.paper}" padding="0" css-class="paper" />
+      <mj-text font-size="16px" line-height="1.6" color="${COLOURS.ink}" padding="0 32px 16px" align="${start}" />
+      <mj-section background-color="${COLOURS.paper}" padding="0" css-class="paper" direction="${dir}" />
+      <mj-column direction="${dir}" />
       <mj-button ${buttonDefaults} />
       <mj-divider border-color="${COLOURS.rule}" border-width="1px" padding="16px 32px 24px" />
       <mj-image padding="0 32px 16px" />
