@@ -89,7 +89,7 @@ describe('renderBulletin and personalise', () => {
     expect(en.html).toContain('15,000 of 62,500');
   });
 
-  it('writes Arabic, Persian, Urdu, Hebrew and Pashto right to left in any region, the rest left to right', async () => {
+  it('writes Arabic, Persian, Urdu, Hebrew and Pashto right to left in any region, others left to right', async () => {
     const languages = ['ar-EG', 'fa', 'ur', 'he', 'ps', 'en', 'es', 'fr-CA'];
     const text = Object.fromEntries(languages.map((l) => [l, `Text ${l}`]));
     const multi = doc([{ type: 'text', body: text }], { languages, subject: text });
