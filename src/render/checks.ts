@@ -10,7 +10,7 @@ import { isSafeHref, markdownLinks } from './markdown.js';
 import { brandAdjustments, MIN_CONTRAST } from './contrast.js';
 import type { CompiledBulletin, ThemeContext } from './render.js';
 import { themeStrings } from './strings.js';
-import { isKnownField, placeholderFields } from './template.js';
+import { isKnownField, placeholderFields, withFallbacks } from './template.js';
 
 export type { Finding };
 
@@ -152,14 +152,17 @@ export function checkBulletin(
         language,
         field: 'subject',
       });
-    } else if ([...subject].length > SUBJECT_MAX) {
-      findings.push({
-        level: 'warning',
-        code: 'subject_too_long',
-        message: `The subject is ${[...subject].length} characters; inboxes cut it after about ${SUBJECT_MAX}`,
-        language,
-        field: 'subject',
-      });
+    } else {
+      // Measured as a reader without a name gets it: `{{first_name|friend}}` is "friend" in the inbox.
+      const length = [...withFallbacks(subject)].length;
+      if (length > SUBJECT_MAX)
+        findings.push({
+          level: 'warning',
+          code: 'subject_too_long',
+          message: `The subject is ${length} characters; inboxes cut it after about ${SUBJECT_MAX}`,
+          language,
+          field: 'subject',
+        });
     }
   }
 

@@ -74,10 +74,14 @@ function parseCommandLine(argv: string[]) {
   });
 }
 
+// exitCode, not exit(): into a pipe stdout is written asynchronously, and exit() would cut the
+// bulletin at the first 64 KiB the pipe holds.
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (err: unknown) => {
     console.error(err instanceof ConfigError ? err.message : err);
-    process.exit(1);
+    process.exitCode = 1;
   },
 );

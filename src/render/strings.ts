@@ -48,6 +48,13 @@ export function themeStrings(language: string): ThemeStrings {
   return STRINGS[language] ?? STRINGS[language.split('-')[0]!] ?? STRINGS.en!;
 }
 
+/** Arabic, Persian, Urdu, Hebrew and Pashto are written right to left, in every region. */
+const RIGHT_TO_LEFT = new Set(['ar', 'fa', 'ur', 'he', 'ps']);
+
+export function textDirection(language: string): 'rtl' | 'ltr' {
+  return RIGHT_TO_LEFT.has(language.split('-')[0]!.toLowerCase()) ? 'rtl' : 'ltr';
+}
+
 /** Fills {name} slots; the values are already escaped for where the text goes. */
 export function format(text: string, values: Record<string, string>): string {
   return text.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? '').replace(/\s+$/, '');

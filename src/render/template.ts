@@ -75,6 +75,13 @@ export function placeholderFields(text: string): string[] {
   return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!);
 }
 
+/** `text` as a reader without the fields reads it: each known placeholder replaced by its fallback. */
+export function withFallbacks(text: string): string {
+  return text.replace(PLACEHOLDER, (whole, field: string, fallback: string | undefined) =>
+    KNOWN.has(field) ? (fallback ?? '').trim() : whole,
+  );
+}
+
 export function isKnownField(field: string): boolean {
   return KNOWN.has(field);
 }

@@ -7,7 +7,7 @@ import { pick, type Block, type BulletinDocument, type Localised } from '../bull
 import { markdownToHtml } from './markdown.js';
 import { escapeHtml } from './html.js';
 import type { Settings } from '../settings/settings.js';
-import { format, goalLine, themeStrings, type ThemeStrings } from './strings.js';
+import { format, goalLine, textDirection, themeStrings, type ThemeStrings } from './strings.js';
 import { brandPalette } from './contrast.js';
 
 interface ThemeBase {
@@ -57,9 +57,12 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
     ? `<img src="${escapeHtml(settings.logoUrl)}" alt="${organisation}" width="180" ` +
       'style="display:block;max-width:180px;height:auto;border:0">'
     : organisation;
+  // MJML writes `direction:ltr` and `text-align:left` on every section, column and text unless told.
+  const dir = textDirection(language);
+  const start = dir === 'rtl' ? 'right' : 'left';
   const buttonDefaults =
     `background-color="${palette.button}" color="${palette.label}" font-size="17px" font-weight="700" ` +
-    'border-radius="6px" inner-padding="14px 28px" padding="8px 32px 24px" align="left" css-class="button"';
+    `border-radius="6px" inner-padding="14px 28px" padding="8px 32px 24px" align="${start}" css-class="button"`;
   const archive = context.for === 'archive';
   const teaser = preheader(t(doc.preheader));
   const viewLink = archive ? '' : viewInBrowser(strings);
@@ -69,7 +72,7 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
     ? `<br>${escapeHtml(settings.postalAddress).replace(/\n/g, '<br>')}`
     : '';
 
-  return `<mjml lang="${escapeHtml(language)}" dir="ltr">
+  return `<mjml lang="${escapeHtml(language)}" dir="${dir}">
   <mj-head>
     <mj-raw>
       <meta name="color-scheme" content="light dark">
@@ -78,8 +81,9 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
     <mj-title>${escapeHtml(t(doc.subject))}</mj-title>
     <mj-attributes>
       <mj-all font-family="${FONT}" />
-      <mj-text font-size="16px" line-height="1.6" color="${COLOURS.ink}" padding="0 32px 16px" />
-      <mj-section background-color="${COLOURS.paper}" padding="0" css-class="paper" />
+      <mj-text font-size="16px" line-height="1.6" color="${COLOURS.ink}" padding="0 32px 16px" align="${start}" />
+      <mj-section background-color="${COLOURS.paper}" padding="0" css-class="paper" direction="${dir}" />
+      <mj-column direction="${dir}" />
       <mj-button ${buttonDefaults} />
       <mj-divider border-color="${COLOURS.rule}" border-width="1px" padding="16px 32px 24px" />
       <mj-image padding="0 32px 16px" />
@@ -291,12 +295,26 @@ function goal(
   const line = escapeHtml(goalLine(g, t(g.unit), language));
   const percent = goalPercent(g);
   if (percent === undefined) return `      <mj-text><p style="margin:0;font-weight:700">${line}</p></mj-text>`;
-  const track = `background-color:${COLOURS.track};border-radius:5px;height:10px;width:100%;margin:0 0 8px`;
-  const bar = `background-color:${brand};border-radius:5px;height:10px;width:${percent}%`;
   return `      <mj-text>
-        <div role="img" aria-label="${percent}%" style="${track}"><div style="${bar}"></div></div>
+        ${progressBar(percent, line, brand)}
         <p style="margin:0;font-weight:700">${line}</p>
       </mj-text>`;
+}
+
+/**
+ * A table of bgcolor cells, because Outlook for Windows (Word) ignores the width and height of a
+ * <div>. A share of 0 or 100 leaves the empty cell out: a cell of width 0 still takes room in Outlook.
+ */
+function progressBar(percent: number, label: string, brand: string): string {
+  const cell = (colour: string, width: string, radius: string) =>
+    `<td width="${width}" height="10" bgcolor="${colour}" style="background-color:${colour};height:10px;` +
+    `font-size:1px;line-height:10px;mso-line-height-rule:exactly;border-radius:${radius}">&nbsp;</td>`;
+  const done = percent > 0 ? cell(brand, `${percent}%`, percent < 100 ? '5px 0 0 5px' : '5px') : '';
+  const left = percent < 100 ? cell(COLOURS.track, `${100 - percent}%`, percent > 0 ? '0 5px 5px 0' : '5px') : '';
+  return (
+    `<table role="img" aria-label="${label}" width="100%" cellpadding="0" cellspacing="0" border="0" ` +
+    `style="width:100%;border-collapse:collapse;margin:0 0 8px"><tr>${done}${left}</tr></table>`
+  );
 }
 
 /**

@@ -17,6 +17,7 @@ import type { CampaignLinks } from './campaign-links.js';
 import type { CampaignStore } from './campaign-store.js';
 import type { DeliveryLedger, Settlement } from './delivery-ledger.js';
 import { fromAddress } from './from-address.js';
+import { listId } from './list-id.js';
 import {
   AccountPausedError,
   PermanentSendError,
@@ -131,6 +132,7 @@ export class CampaignRunner {
     const templates = await this.templatesOf(job.campaignId);
     const settings = await this.deps.settings.get();
     const from = fromAddress(settings, this.deps.mailFrom);
+    const list = listId(settings.organisationName, campaign.topic, this.deps.publicUrl, from);
     const now = new Date();
     const recipients = await ledger.recipients(
       rows.flatMap((r) => (r.subscriberId === null ? [] : [r.subscriberId])),
@@ -167,6 +169,7 @@ export class CampaignRunner {
             to: recipient.email,
             replyTo: settings.replyTo || undefined,
             ...message,
+            headers: { ...message.headers, 'List-Id': list },
             tags: { campaign: String(job.campaignId), delivery: String(row.id) },
           });
           settlements.push({ id: row.id, outcome: { status: 'sent', messageId } });

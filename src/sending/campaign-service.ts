@@ -16,6 +16,7 @@ import type { LinkSigner } from '../signed-links.js';
 import { CAMPAIGN_TRANSITIONS, type CampaignStore } from './campaign-store.js';
 import type { DeliveryLedger } from './delivery-ledger.js';
 import { fromAddress } from './from-address.js';
+import { listId } from './list-id.js';
 import type { SendQueues } from './send-queues.js';
 import type { HourlyAllowance } from './hourly-allowance.js';
 import type { Campaign, RetryAnswer, TestSend, Tracking } from './schemas.js';
@@ -225,14 +226,17 @@ export class CampaignService {
       campaignId: 0,
       language: lang,
     });
+    const from = fromAddress(settings, this.deps.mailFrom);
+    const list = listId(settings.organisationName, bulletin.document.topic ?? null, this.deps.publicUrl, from);
     const sent = [];
     for (const address of to) {
       const message = personalise(compiled, { subscriberId: 0, email: address, name: '' }, links);
       const messageId = await this.deps.sender.send({
-        from: fromAddress(settings, this.deps.mailFrom),
+        from,
         to: address,
         replyTo: settings.replyTo || undefined,
         ...message,
+        headers: { ...message.headers, 'List-Id': list },
         subject: `[TEST] ${message.subject}`,
         tags: { test: 'true' },
       });

@@ -60,6 +60,23 @@ describe('npm run render', () => {
     expect(run.stdout).toMatch(/^<mjml/);
   });
 
+  it('writes all of a bulletin past 64 KiB into a pipe that a slow reader drains', () => {
+    const file = join(dataDir, 'long.json');
+    writeFileSync(file, JSON.stringify({ ...EXAMPLE, blocks: Array(4).fill(EXAMPLE.blocks).flat() }));
+    const full = render(file);
+    expect(full.status, full.stderr).toBe(0);
+    const bytes = Buffer.byteLength(full.stdout);
+    expect(bytes).toBeGreaterThan(64 * 1024);
+    // The reader takes one byte, then lets the pipe fill while it waits: a renderer that exits
+    // before stdout drains leaves it the 64 KiB the pipe holds.
+    const piped = spawnSync(
+      'sh',
+      ['-c', 'npm run --silent render -- "$1" | { dd bs=1 count=1 2>/dev/null; sleep 1; cat; } | wc -c', 'sh', file],
+      { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(Number(piped.stdout.trim()), piped.stderr).toBe(bytes);
+  });
+
   it('refuses an invalid document with exit 1 and one line per problem on stderr', () => {
     const file = join(dataDir, 'bad.json');
     writeFileSync(

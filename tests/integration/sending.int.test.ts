@@ -88,6 +88,7 @@ describe.each(databaseKinds())('sending a campaign on %s', (kind) => {
         expect(mail.from).toBe('"NNIRR" <bulletin@nnirr.org>');
         const headers = Object.fromEntries((mail.headers ?? []).map((h) => [h.name, h.value]));
         expect(headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+        expect(headers['List-Id']).toBe('"NNIRR weekly-bulletin" <weekly-bulletin.news.example.org>');
         const link = /^<(.+)>$/.exec(headers['List-Unsubscribe'] ?? '')?.[1];
         expect(link).toMatch(new RegExp(`^${TEST_PUBLIC_URL}/unsubscribe/`));
         expect(mail.body.html).toContain(`href="${link}"`);

@@ -71,6 +71,19 @@ describe('pre-send checks', () => {
     expect(by('unknown_topic')).toMatchObject([{ level: 'error', field: 'topic' }]);
   });
 
+  it('measure a subject with each merge field at its fallback, as a reader without one gets it', async () => {
+    const subject = (en: string): BulletinDocument => ({ ...exampleBulletin(), languages: ['en'], subject: { en } });
+    // 82 characters as typed, 67 in the inbox: under the limit.
+    const personal = '{{first_name|friend}}, sign the petition for refugees before Biden reaches day 100';
+    expect([...personal].length).toBe(82);
+    expect((await check(subject(personal))).filter((f) => f.code === 'subject_too_long')).toEqual([]);
+    // 79 characters in the inbox: over it, and the message gives that length.
+    const long = `{{first_name|friend}}, ${'x'.repeat(71)}`;
+    expect((await check(subject(long))).filter((f) => f.code === 'subject_too_long')).toMatchObject([
+      { level: 'warning', language: 'en', message: expect.stringContaining('79 characters') },
+    ]);
+  });
+
   it('report an empty subject and a missing fallback text as errors', async () => {
     const findings = await check({
       version: 1,

@@ -37,6 +37,12 @@ const LINKS = {
 const mail = async (goal: Record<string, unknown>) =>
   personalise(await renderBulletin(withGoal({ ...goal, unit: { en: 'signatures' } }), 'en', context), READER, LINKS);
 
+/** The progress bar's cells, as [width in %, colour]. */
+const barCells = (html: string) => {
+  const bar = html.match(/<table role="img"[^>]*>.*?<\/table>/s)?.[0] ?? '';
+  return [...bar.matchAll(/<td width="(\d+)%" height="10" bgcolor="(#\w+)"/g)].map((m) => [m[1], m[2]]);
+};
+
 describe('the goal of a call to action', () => {
   it('is a share of the target from 0 to 100', () => {
     expect(goalPercent({ target: 1000, current: 250 })).toBe(25);
@@ -58,11 +64,36 @@ describe('the goal of a call to action', () => {
     }
   });
 
-  it('draws the bar with its share, and none for a target of 0 or left out', async () => {
-    const drawn = await mail({ target: 1000, current: 250 });
-    expect(drawn.html).toContain('aria-label="25%"');
-    expect(drawn.html).toContain('width:25%');
+  it('draws the bar as a table of coloured cells, which Outlook for Windows shows', async () => {
+    const { html } = await mail({ target: 62500, current: 15000 });
+    expect(html).toContain('<table role="img" aria-label="15,000 of 62,500 signatures"');
+    expect(barCells(html)).toEqual([
+      ['24', ORGANISATION.brandColor],
+      ['76', '#ebe5dc'],
+    ]);
+    expect(html).not.toMatch(/<div[^>]*width:24%/);
+  });
 
+  it('names the numbers in the language of the mail', async () => {
+    const doc = withGoal({ target: 62500, current: 15000, unit: { en: 'signatures', es: 'firmas' } });
+    const es = { ...doc, languages: ['en', 'es'], subject: { en: 'Sign', es: 'Firma' } };
+    const { html } = personalise(await renderBulletin(es, 'es', context), READER, LINKS);
+    expect(html).toContain('aria-label="15.000 de 62.500 firmas"');
+  });
+
+  it('leaves out the empty cell at 0 and at 100', async () => {
+    for (const [current, colour] of [
+      [0, '#ebe5dc'],
+      [62500, ORGANISATION.brandColor],
+      [90000, ORGANISATION.brandColor],
+    ] as const) {
+      const { html } = await mail({ target: 62500, current });
+      expect(barCells(html), String(current)).toEqual([['100', colour]]);
+      expect(html, String(current)).not.toContain('width="0%"');
+    }
+  });
+
+  it('draws no bar for a target of 0 or left out', async () => {
     for (const goal of [{ target: 0, current: 0 }, { target: 0, current: 40 }, { current: 0 }, {}]) {
       const { html, text } = await mail(goal);
       expect(html, JSON.stringify(goal)).not.toMatch(/NaN|Infinity|role="img" aria-label="\d+%"/);

@@ -112,6 +112,22 @@ describe('renderBulletin and personalise', () => {
     expect(none.html).not.toContain('&#847;');
   });
 
+  it('writes Arabic, Persian, Urdu, Hebrew and Pashto right to left in any region, others left to right', async () => {
+    const languages = ['ar-EG', 'fa', 'ur', 'he', 'ps', 'en', 'es', 'fr-CA'];
+    const text = Object.fromEntries(languages.map((l) => [l, `Text ${l}`]));
+    const multi = doc([{ type: 'text', body: text }], { languages, subject: text });
+    for (const language of languages) {
+      const { html } = personalise(await renderBulletin(multi, language, context), ANA, LINKS);
+      const dir = ['en', 'es', 'fr-CA'].includes(language) ? 'ltr' : 'rtl';
+      expect(html, language).toMatch(new RegExp(`<html lang="${language}" dir="${dir}"`));
+      // The wrapper around the whole body, which clients that drop <html> still keep.
+      expect(html, language).toMatch(new RegExp(`<body[^>]*>\\s*<div[^>]* dir="${dir}"`));
+      // MJML sets the direction of each section and column, and aligns each text, itself.
+      expect(html, language).not.toContain(dir === 'rtl' ? 'direction:ltr' : 'direction:rtl');
+      expect(html, language).toContain(dir === 'rtl' ? 'text-align:right' : 'text-align:left');
+    }
+  });
+
   it('shows the logo, named by its alt text, in the heading when settings give one, and has a dark mode', async () => {
     const settings = { ...ORGANISATION, logoUrl: 'https://nnirr.org/logo.png' };
     const { html } = personalise(await renderBulletin(example, 'en', { settings }), ANA, LINKS);
