@@ -270,10 +270,11 @@ function body(markdown: string): string {
   return `      <mj-text css-class="body-text">${markdownToHtml(markdown)}</mj-text>`;
 }
 
+/** The arrow only decorates: hidden from screen readers, which would read it out ("right arrow"). */
 function textLink(href: string, label: string, colour: string): string {
   return (
     `      <mj-text><a href="${escapeHtml(href)}" style="color:${colour};font-weight:700">` +
-    `${escapeHtml(label)} →</a></mj-text>`
+    `${escapeHtml(label)} <span aria-hidden="true">→</span></a></mj-text>`
   );
 }
 

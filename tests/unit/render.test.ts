@@ -285,6 +285,14 @@ describe('renderBulletin and personalise', () => {
     for (const colour of texts) expect(contrast(colour, '#ffffff'), colour).toBeGreaterThanOrEqual(4.5);
   });
 
+  it('hides the decorative arrow of link lines from screen readers, and leaves it out of the text part', async () => {
+    const { html, text } = personalise(await renderBulletin(example, 'en', context), ANA, LINKS);
+    const arrows = html.match(/→/g) ?? [];
+    expect(arrows.length).toBeGreaterThan(0);
+    expect(html.match(/<span aria-hidden="true">→<\/span>/g)).toHaveLength(arrows.length);
+    expect(text).not.toContain('→');
+  });
+
   it('declares light and dark colour schemes to mail clients', async () => {
     const { html } = personalise(await renderBulletin(example, 'en', context), ANA, LINKS);
     expect(html).toContain('<meta name="color-scheme" content="light dark">');
