@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BulletinDocument } from '../../src/bulletins/document.js';
 import { checkBulletin, type Finding } from '../../src/render/checks.js';
@@ -21,6 +22,11 @@ async function check(
 describe('pre-send checks', () => {
   it('find nothing wrong with the example bulletin', async () => {
     expect(await check(exampleBulletin())).toEqual([]);
+  });
+
+  it('find nothing wrong with the second example, examples/border-survey-mutual-aid.json', async () => {
+    const file = new URL('../../examples/border-survey-mutual-aid.json', import.meta.url);
+    expect(await check(BulletinDocument.parse(JSON.parse(readFileSync(file, 'utf8'))))).toEqual([]);
   });
 
   it('fire each on a document made to trip it, naming language, block and field', async () => {
