@@ -62,3 +62,20 @@ export function bullConnection(url: string): Redis {
 export function rateLimitPrefix(queuePrefix: string): string {
   return `${queuePrefix}:rate-limit`;
 }
+
+/**
+ * Adds `by` to a counter in a fixed window that starts with its first count and lasts `windowMs`
+ * (the subscribe form's and the test copies' limits): the count so far, and the window's time left.
+ */
+export async function countInWindow(
+  redis: Redis,
+  key: string,
+  windowMs: number,
+  by = 1,
+): Promise<{ count: number; msLeft: number }> {
+  const replies = await redis.multi().set(key, 0, 'PX', windowMs, 'NX').incrby(key, by).pttl(key).exec();
+  if (!replies) throw new Error('the Redis transaction was aborted');
+  const failed = replies.find(([err]) => err);
+  if (failed) throw failed[0];
+  return { count: Number(replies[1]![1]), msLeft: Math.max(0, Number(replies[2]![1])) };
+}

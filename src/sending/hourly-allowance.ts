@@ -1,6 +1,7 @@
 // A count of things allowed per hour (test copies), kept in Redis so that every web process shares
 // it: the hour starts with the first thing counted, and the count goes with it.
 import type { Redis } from 'ioredis';
+import { countInWindow } from '../redis.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -17,15 +18,9 @@ export class HourlyAllowance {
    * the answer says in how many milliseconds the hour ends.
    */
   async take(count: number): Promise<{ taken: true } | { taken: false; retryAfterMs: number }> {
-    const answers = await this.redis
-      .multi()
-      .set(this.key, 0, 'PX', HOUR_MS, 'NX')
-      .incrby(this.key, count)
-      .pttl(this.key)
-      .exec();
-    const used = Number(answers?.[1]?.[1]);
+    const { count: used, msLeft } = await countInWindow(this.redis, this.key, HOUR_MS, count);
     if (used <= this.limit) return { taken: true };
     await this.redis.decrby(this.key, count);
-    return { taken: false, retryAfterMs: Math.max(0, Number(answers?.[2]?.[1])) };
+    return { taken: false, retryAfterMs: msLeft };
   }
 }

@@ -3,6 +3,7 @@
 // who asked has had the same page either way.
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { countInWindow } from '../redis.js';
 
 export interface ConfirmationLimits {
   /** Mails an hour across the installation (SUBSCRIBE_CONFIRMATIONS_PER_HOUR). */
@@ -60,17 +61,9 @@ export class ConfirmationLimiter {
       { limit: 'installation', key: 'all', max: perHour, ms: HOUR_MS },
     ] as const;
     for (const { limit, key, max, ms } of checks) {
-      const count = await this.count(`${this.prefix}:confirmation-mails:${key}`, ms);
+      const { count } = await countInWindow(this.redis, `${this.prefix}:confirmation-mails:${key}`, ms);
       if (count > max) return { limit, count };
     }
     return undefined;
-  }
-
-  /** Counts one more in a fixed window that starts with the first; the count so far. */
-  private async count(key: string, windowMs: number): Promise<number> {
-    const replies = await this.redis.multi().set(key, 0, 'PX', windowMs, 'NX').incr(key).exec();
-    const [err, count] = replies?.[1] ?? [new Error('the Redis transaction was aborted'), null];
-    if (err) throw err;
-    return Number(count);
   }
 }
