@@ -15,6 +15,7 @@ import {
 } from '@react-email/components';
 // Only this package's render: @react-email/components re-exports an older one.
 import { render, toPlainText } from '@react-email/render';
+import { brandPalette } from '../src/render/contrast.js';
 
 export interface ConfirmationInput {
   /** The subscriber's language; anything but Spanish gets English. */
@@ -65,6 +66,8 @@ export function confirmationLanguage(language: string): 'en' | 'es' {
 export function ConfirmationMail(props: ConfirmationInput) {
   const lang = confirmationLanguage(props.language);
   const w = WORDS[lang];
+  // The bulletin's colours for this brand: a light brand gets a dark label (4.5:1 or better).
+  const { button, label } = brandPalette(props.brandColor);
   return (
     <Html lang={lang}>
       <Head>
@@ -79,10 +82,8 @@ export function ConfirmationMail(props: ConfirmationInput) {
         }}
       >
         <Container style={{ maxWidth: '560px', margin: '0 auto', backgroundColor: '#ffffff' }}>
-          <Section style={{ backgroundColor: props.brandColor, padding: '20px 24px' }}>
-            <Text style={{ color: '#ffffff', fontSize: '20px', fontWeight: 800, margin: 0 }}>
-              {props.organisationName}
-            </Text>
+          <Section style={{ backgroundColor: button, padding: '20px 24px' }}>
+            <Text style={{ color: label, fontSize: '20px', fontWeight: 800, margin: 0 }}>{props.organisationName}</Text>
           </Section>
           <Section style={{ padding: '28px 24px' }}>
             <Heading as="h1" style={{ fontSize: '26px', lineHeight: '1.25', margin: '0 0 12px', color: '#1d1b19' }}>
@@ -92,8 +93,8 @@ export function ConfirmationMail(props: ConfirmationInput) {
             <Button
               href={props.confirmUrl}
               style={{
-                backgroundColor: props.brandColor,
-                color: '#ffffff',
+                backgroundColor: button,
+                color: label,
                 fontWeight: 700,
                 fontSize: '17px',
                 borderRadius: '6px',

@@ -1,6 +1,7 @@
 // The double opt-in mail, rendered without sending.
 import { describe, expect, it } from 'vitest';
 import { confirmationEmail } from '../../emails/confirmation.js';
+import { contrast } from '../../src/render/contrast.js';
 
 const input = {
   organisationName: 'Red <de> "Derechos" & Co',
@@ -69,21 +70,20 @@ describe('the confirmation mail', () => {
     }
   });
 
+  it('keeps the masthead and the button readable on a light brand colour (≥ 4.5:1)', async () => {
+    const mail = await confirmationEmail({ ...input, brandColor: '#f2b705', language: 'en' });
+    const colour = (css: string, property: string) => new RegExp(`(?:^|;)${property}:(#[0-9a-f]{6})`).exec(css)?.[1];
+    // The masthead: a section with the brand behind the organisation's name.
+    const [, section, name] = /style="([^"]*background-color:#f2b705[^"]*)"><tbody><tr><td><p style="([^"]*)"/.exec(
+      mail.html,
+    )!;
+    expect(contrast(colour(name!, 'color')!, colour(section!, 'background-color')!)).toBeGreaterThanOrEqual(4.5);
+    const [, button] = /<a href="[^"]*" style="([^"]*)"[^>]*>(?:(?!<\/a>).)*Confirm my subscription/s.exec(mail.html)!;
+    expect(contrast(colour(button!, 'color')!, colour(button!, 'background-color')!)).toBeGreaterThanOrEqual(4.5);
+  });
+
   it('leaves out the postal address line when there is none', async () => {
     const mail = await confirmationEmail({ ...input, postalAddress: '', language: 'en' });
     expect(mail.text).not.toContain(' · ');
   });
 });
-
-/** WCAG's contrast ratio of two #rrggbb colours. */
-function contrast(a: string, b: string): number {
-  const luminance = (hex: string) => {
-    const [r, g, bl] = [1, 3, 5].map((i) => {
-      const c = parseInt(hex.slice(i, i + 2), 16) / 255;
-      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    });
-    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
-  };
-  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-  return (light! + 0.05) / (dark! + 0.05);
-}

@@ -1,6 +1,7 @@
 // The frame of every public page: the organisation's name and colour, the reader's language,
 // readable without JavaScript, and one look for the forms' controls (fields, choices, buttons).
 import type { ReactNode } from 'react';
+import { brandPalette } from '../../render/contrast.js';
 import type { PageContext } from '../page-context.js';
 
 export function Page(props: {
@@ -41,32 +42,36 @@ export function NoticePage(props: { context: PageContext; title: string; text: s
   );
 }
 
-/** `brand` is a #rrggbb colour: the settings' schema admits nothing else. */
+/**
+ * `brand` is a #rrggbb colour: the settings' schema admits nothing else. Its colours come from the
+ * bulletin's palette, so a light brand gets a dark label and darker links here too (4.5:1).
+ */
 function styleSheet(brand: string): string {
+  const { link, button, label } = brandPalette(brand);
   return `
   :root { color-scheme: light dark; }
   body {
     margin: 0; font: 17px/1.6 -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif;
     background: #f3efe9; color: #1d1b19;
   }
-  header { background: ${brand}; color: #fff; padding: 20px 24px; }
+  header { background: ${button}; color: ${label}; padding: 20px 24px; }
   header p { margin: 0; font-weight: 800; font-size: 20px; }
   main { max-width: 560px; margin: 32px auto; padding: 28px 24px; background: #fff; }
   h1 { font-size: 26px; line-height: 1.25; margin: 0 0 12px; }
   h2 { font-size: 20px; line-height: 1.3; margin: 28px 0 8px; }
   button {
-    font: inherit; font-weight: 700; color: #fff; background: ${brand}; border: 0; border-radius: 6px;
+    font: inherit; font-weight: 700; color: ${label}; background: ${button}; border: 0; border-radius: 6px;
     padding: 12px 24px; min-height: 48px; cursor: pointer;
   }
   button:focus-visible, a:focus-visible, input:focus-visible, select:focus-visible {
     outline: 3px solid #1d1b19; outline-offset: 2px;
   }
-  a { color: ${brand}; }
+  a { color: ${link}; }
   fieldset { border: 0; padding: 0; margin: 24px 0; min-width: 0; }
   legend, .field > label { font-weight: 700; }
   legend { font-size: 19px; padding: 0; }
   fieldset:target legend {
-    text-decoration: underline; text-decoration-color: ${brand}; text-decoration-thickness: 3px;
+    text-decoration: underline; text-decoration-color: ${link}; text-decoration-thickness: 3px;
   }
   .hint { margin: 0 0 8px; color: #5b5650; }
   input[type=email], input[type=text], select {
@@ -77,9 +82,9 @@ function styleSheet(brand: string): string {
     display: flex; gap: 12px; align-items: flex-start; margin: 8px 0; padding: 12px 14px;
     border: 2px solid #d9d2c7; border-radius: 8px; cursor: pointer;
   }
-  .choice:has(input:checked) { border-color: ${brand}; background: #fbf7f3; }
+  .choice:has(input:checked) { border-color: ${link}; background: #fbf7f3; }
   .choice input {
-    flex: none; width: 22px; height: 22px; margin: 2px 0 0; accent-color: ${brand}; cursor: pointer;
+    flex: none; width: 22px; height: 22px; margin: 2px 0 0; accent-color: ${link}; cursor: pointer;
   }
   .choice .hint { display: block; margin: 0; }
   .other-ways { padding-inline-start: 22px; }
