@@ -46,6 +46,7 @@ export const Finding = z.object({
     'insecure_link',
     'unsafe_link',
     'html_too_large',
+    'html_near_limit',
     'subject_empty',
     'subject_too_long',
     'missing_preheader',

@@ -16,6 +16,8 @@ export type { Finding };
 
 /** Gmail hides everything past 102 KB of HTML behind "[Message clipped]", footer included. */
 export const GMAIL_CLIP_BYTES = 102 * 1024;
+/** Past this, a few more paragraphs (or each reader's own links) could reach the clip: warn early. */
+export const NEAR_CLIP_BYTES = 90 * 1024;
 /** RFC 5322's recommended line length; longer subjects are cut off in most inboxes. */
 export const SUBJECT_MAX = 78;
 
@@ -218,6 +220,16 @@ export function checkBulletin(
         level: 'warning',
         code: 'html_too_large',
         message: `The HTML is ${kb} KB; Gmail clips mail over 102 KB, footer and unsubscribe link included`,
+        language: compiled.language,
+      });
+    } else if (compiled.htmlBytes > NEAR_CLIP_BYTES) {
+      const kb = (compiled.htmlBytes / 1024).toFixed(1);
+      findings.push({
+        level: 'warning',
+        code: 'html_near_limit',
+        message:
+          `The ${languageName(compiled.language)} HTML is ${kb} KB, near Gmail's 102 KB clip: ` +
+          'past it, Gmail hides the rest of the mail, footer and unsubscribe link included',
         language: compiled.language,
       });
     }

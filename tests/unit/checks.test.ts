@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BulletinDocument } from '../../src/bulletins/document.js';
-import { checkBulletin, type Finding } from '../../src/render/checks.js';
+import { checkBulletin, GMAIL_CLIP_BYTES, NEAR_CLIP_BYTES, type Finding } from '../../src/render/checks.js';
 import { renderBulletin, type CompiledBulletin } from '../../src/render/render.js';
 import { DEFAULT_SETTINGS } from '../../src/settings/settings.js';
 import { ORGANISATION, exampleBulletin } from '../helpers/bulletins.js';
@@ -241,6 +241,34 @@ describe('pre-send checks', () => {
     expect(findings).toContainEqual(
       expect.objectContaining({ level: 'warning', code: 'html_too_large', language: 'en' }),
     );
+  });
+
+  it("warn, naming the language and the size, when the HTML nears Gmail's clip", async () => {
+    const sentence = 'Una frase sobre la encuesta de la frontera que sigue y sigue. ';
+    const bulletin = (body: string): BulletinDocument => ({
+      version: 1,
+      title: 't',
+      languages: ['es'],
+      subject: { es: 's' },
+      preheader: { es: 'p' },
+      blocks: [{ type: 'text', body: { es: body } }],
+    });
+    // Filled to 96 KB whatever the theme's own share of the HTML.
+    const empty = await renderBulletin(bulletin('x'), 'es', { settings: ORGANISATION, topicName });
+    const near = bulletin(sentence.repeat(Math.floor((96 * 1024 - empty.htmlBytes) / sentence.length)));
+    const findings = await check(near);
+    const { htmlBytes } = await renderBulletin(near, 'es', { settings: ORGANISATION, topicName });
+    expect(htmlBytes).toBeGreaterThan(NEAR_CLIP_BYTES);
+    expect(htmlBytes).toBeLessThanOrEqual(GMAIL_CLIP_BYTES);
+    expect(findings).toEqual([
+      {
+        level: 'warning',
+        code: 'html_near_limit',
+        message: `The Spanish HTML is ${(htmlBytes / 1024).toFixed(1)} KB, near Gmail's 102 KB clip: past it, Gmail hides the rest of the mail, footer and unsubscribe link included`,
+        language: 'es',
+      },
+    ]);
+    expect(await check(bulletin(sentence.repeat(100)))).toEqual([]);
   });
 
   it('report MJML validation problems as errors', async () => {
