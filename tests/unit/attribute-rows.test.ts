@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes } from '../../src/audience/schemas.js';
 import {
-  type AttributeRow,
+  type EditableRow,
   inferType,
   issuesByRow,
   newRow,
@@ -13,7 +13,7 @@ import {
   toRows,
 } from '../../src/ui/subscribers/attribute-rows.js';
 
-const row = (id: number, key: string, type: 'text' | 'number' | 'date', value: string): AttributeRow => ({
+const row = (id: number, key: string, type: EditableRow['type'], value: string): EditableRow => ({
   id,
   key,
   type,

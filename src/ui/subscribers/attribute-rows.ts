@@ -5,8 +5,8 @@ import {
   ATTRIBUTE_NAME_PATTERN,
   ATTRIBUTE_NAME_RULE,
   RESERVED_ATTRIBUTE_NAMES,
-} from '../../audience/attribute-name-rule';
-import type { Issue } from '../api';
+} from '../../audience/attribute-name-rule.js';
+import type { Issue } from '../api.js';
 
 export const ATTRIBUTE_TYPES = ['text', 'number', 'date'] as const;
 export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
@@ -16,9 +16,8 @@ export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
  * value no type can edit (true, null, a list, an object: the API and imports accept any JSON) is
  * `kept` as it is, so saving other rows never loses it.
  */
-export type AttributeRow =
-  | { id: number; key: string; type: AttributeType; value: string }
-  | { id: number; key: string; type: 'kept'; value: unknown };
+export type AttributeRow = EditableRow | { id: number; key: string; type: 'kept'; value: unknown };
+export type EditableRow = { id: number; key: string; type: AttributeType; value: string };
 
 export type RowField = 'key' | 'value';
 
@@ -58,7 +57,7 @@ export function newRow(rows: AttributeRow[]): AttributeRow {
 }
 
 /** The row as another type: the value stays when it still reads as one (a text "42" as a number). */
-export function retype(row: AttributeRow & { type: AttributeType }, type: AttributeType): AttributeRow {
+export function retype(row: EditableRow, type: AttributeType): EditableRow {
   const fits = type === 'text' || (type === 'number' ? readNumber(row.value) !== undefined : isDay(row.value));
   return { ...row, type, value: fits ? row.value : '' };
 }
