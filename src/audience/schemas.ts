@@ -3,6 +3,7 @@
 // document. A saved segment's shape is in rules.ts, beside the rule schema it needs.
 import { z } from 'zod';
 import { SUBSCRIBER_STATUSES, SUPPRESSION_REASONS } from '../db/schema.js';
+import { ATTRIBUTE_NAME_PATTERN, ATTRIBUTE_NAME_RULE, RESERVED_ATTRIBUTE_NAMES } from './attribute-name-rule.js';
 import { EXCLUSION_REASONS, type ExclusionReason } from './exclusion-reasons.js';
 import { normaliseLanguage } from './languages.js';
 
@@ -79,26 +80,18 @@ export function storedEmail(address: string): string {
 
 export const Tag = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
 
-const RESERVED_NAMES = ['__proto__', 'constructor', 'prototype'];
-
-/**
- * Any name but for double quotes, backslashes and control characters (JSON paths quote the
- * name), and the three that JavaScript objects cannot hold as plain data.
- */
+/** Any name but for a few characters and reserved names (./attribute-name-rule.ts says which and why). */
 export const AttributeName = z
   .string()
-  .regex(
-    /^[^"\\\u0000-\u001f]{1,64}$/,
-    'must be 1 to 64 characters without double quotes, backslashes or control characters',
-  )
-  .refine((name) => !RESERVED_NAMES.includes(name), 'is a reserved name');
+  .regex(ATTRIBUTE_NAME_PATTERN, ATTRIBUTE_NAME_RULE)
+  .refine((name) => !RESERVED_ATTRIBUTE_NAMES.includes(name), 'is a reserved name');
 
 /** zod drops a "__proto__" key without a word; say so instead of losing it silently. */
 export const Attributes = z
   .unknown()
   .superRefine((value, ctx) => {
     if (typeof value !== 'object' || value === null) return;
-    for (const name of RESERVED_NAMES.filter((n) => Object.hasOwn(value, n))) {
+    for (const name of RESERVED_ATTRIBUTE_NAMES.filter((n) => Object.hasOwn(value, n))) {
       ctx.addIssue({ code: 'custom', path: [name], message: 'is a reserved name' });
     }
   })

@@ -125,12 +125,13 @@ describe('the audience and admin screens', () => {
     await b.expectAccessible('subscriber');
 
     // A server refusal names the field and keeps what was typed.
-    await page.getByLabel('Attributes').fill('{"constructor": 1}');
+    const longName = 'A'.repeat(201);
+    await page.getByLabel('Name', { exact: true }).fill(longName);
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByText('attributes.constructor: is a reserved name').first().waitFor();
-    expect(await page.getByLabel('Attributes').inputValue()).toBe('{"constructor": 1}');
+    await page.getByText('must be at most 200 characters').first().waitFor();
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe(longName);
     await page.getByRole('button', { name: 'Discard changes' }).click();
-    expect(await page.getByText('is a reserved name').count()).toBe(0);
+    expect(await page.getByText('must be at most 200 characters').count()).toBe(0);
 
     await page.getByRole('button', { name: 'Erase subscriber' }).click();
     const dialog = page.getByRole('dialog', { name: 'Erase this subscriber?' });

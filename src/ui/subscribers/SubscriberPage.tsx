@@ -1,8 +1,8 @@
 // One subscriber: their details to edit, their consent history, and erasure (admins).
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { ConsentEvent, Subscriber, SubscriberStatus, SubscriberWithConsent, Topic } from '../../audience/schemas';
 import { SUBSCRIBER_STATUSES } from '../../db/schema';
-import { api } from '../api';
+import { ApiError, api } from '../api';
 import {
   Badge,
   ConfirmDialog,
@@ -18,6 +18,8 @@ import {
 import { submitTo, useAction, useApi } from '../hooks';
 import { BASE, Link, navigate, useTitle } from '../router';
 import { useStaff } from '../session';
+import { AttributeRowsField, attributeInputId } from './AttributeRowsField';
+import { type AttributeRow, issuesByRow, type RowProblem, toAttributes, toRows } from './attribute-rows';
 import { issuesUnder, splitList, TopicChoices } from './fields';
 import './subscribers.css';
 
@@ -84,7 +86,7 @@ interface Draft {
   status: SubscriberStatus;
   topics: string[];
   tags: string;
-  attributes: string;
+  attributes: AttributeRow[];
   /** yyyy-mm-dd in the browser's time zone, or empty for no pause. */
   pausedUntil: string;
 }
@@ -96,7 +98,7 @@ const toDraft = (s: Subscriber): Draft => ({
   status: s.status,
   topics: s.topics,
   tags: s.tags.join(', '),
-  attributes: JSON.stringify(s.attributes, null, 2),
+  attributes: toRows(s.attributes),
   pausedUntil: s.pausedUntil ? localDate(s.pausedUntil) : '',
 });
 
@@ -106,16 +108,9 @@ function localDate(iso: string): string {
 }
 
 /** Only the fields that changed, so a save never overwrites what someone else changed meanwhile. */
-function changes(draft: Draft, s: Subscriber): { patch: Record<string, unknown> } | { attributesError: string } {
-  let attributes: unknown;
-  try {
-    attributes = draft.attributes.trim() ? JSON.parse(draft.attributes) : {};
-  } catch {
-    return { attributesError: 'must be a JSON object, such as {"city": "Lisbon"}' };
-  }
-  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) {
-    return { attributesError: 'must be a JSON object, such as {"city": "Lisbon"}' };
-  }
+function changes(draft: Draft, s: Subscriber): { patch: Record<string, unknown> } | { problems: RowProblem[] } {
+  const { attributes, problems } = toAttributes(draft.attributes);
+  if (!attributes) return { problems };
   const before = toDraft(s);
   const patch: Record<string, unknown> = {};
   if (draft.email.trim() !== before.email) patch.email = draft.email.trim();
@@ -135,7 +130,9 @@ function changes(draft: Draft, s: Subscriber): { patch: Record<string, unknown> 
 
 function SubscriberForm({ subscriber, topics, onSaved }: { subscriber: Subscriber; topics: Topic[]; onSaved(): void }) {
   const [draft, setDraft] = useState(() => toDraft(subscriber));
-  const [attributesError, setAttributesError] = useState<string>();
+  // The rows' problems show once someone has tried to save, then follow each keystroke.
+  const [checked, setChecked] = useState(false);
+  const attributesId = useId();
   const [saved, setSaved] = useState(false);
   // A reload after a save brings the server's version of every field (tags tidied, say).
   useEffect(() => setDraft(toDraft(subscriber)), [subscriber]);
@@ -147,21 +144,24 @@ function SubscriberForm({ subscriber, topics, onSaved }: { subscriber: Subscribe
   const change = changes(draft, subscriber);
   const unchanged = 'patch' in change && Object.keys(change.patch).length === 0;
   const save = useAction(async () => {
-    setAttributesError(undefined);
-    if ('attributesError' in change) {
-      setAttributesError(change.attributesError);
+    if ('problems' in change) {
+      setChecked(true);
+      const first = change.problems[0]!;
+      document.getElementById(attributeInputId(attributesId, draft.attributes[first.row]!, first.field))?.focus();
       return;
     }
+    setChecked(false);
     await api('PATCH', `/api/subscribers/${subscriber.id}`, change.patch);
     setSaved(true);
     onSaved();
   });
   const issue = (path: string) => issuesUnder(save.error, path);
+  const attributeIssues = issuesByRow(save.error instanceof ApiError ? save.error.issues : [], draft.attributes);
 
   const discard = () => {
     setDraft(toDraft(subscriber));
     save.setError(undefined);
-    setAttributesError(undefined);
+    setChecked(false);
   };
 
   return (
@@ -212,19 +212,14 @@ function SubscriberForm({ subscriber, topics, onSaved }: { subscriber: Subscribe
       <Field label="Tags" hint="Separated by commas or semicolons." error={issue('tags')}>
         <input value={draft.tags} onChange={(e) => edit('tags', e.target.value)} />
       </Field>
-      <Field
-        label="Attributes"
-        hint="A JSON object; rules and personalisation read these."
-        error={attributesError ?? issue('attributes')}
-      >
-        <textarea
-          className="attributes-input"
-          rows={5}
-          spellCheck={false}
-          value={draft.attributes}
-          onChange={(e) => edit('attributes', e.target.value)}
-        />
-      </Field>
+      <AttributeRowsField
+        base={attributesId}
+        rows={draft.attributes}
+        onChange={(rows) => edit('attributes', rows)}
+        problems={checked && 'problems' in change ? change.problems : []}
+        serverMessages={attributeIssues.byRow}
+        error={attributeIssues.unplaced.map((i) => i.message).join('; ') || undefined}
+      />
       <div className="subscriber-form-actions">
         <button type="submit" className="button-primary" disabled={save.busy || unchanged}>
           {save.busy ? 'Saving…' : 'Save changes'}
