@@ -54,7 +54,7 @@ export function TestSendDialog({
     <Dialog open={open} title="Send a test" onClose={close}>
       <form onSubmit={submitTo(send)}>
         <p className="muted">
-          Test copies show the saved version, with [TEST] and the language before the subject ([TEST EN]). They go only
+          Test copies show the saved version, each subject marked with its language: [TEST EN], [TEST ES]. They go only
           to the addresses below.
         </p>
         <Field
