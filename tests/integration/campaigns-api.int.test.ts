@@ -171,6 +171,21 @@ describe.each(databaseKinds())('campaign API on %s', (kind) => {
     ]);
   });
 
+  it('says in the OpenAPI document that a test without lang goes in every language, and how copies count', async () => {
+    const route = (await (await app.request('GET', '/api/openapi.json', { token: null })).json()).paths[
+      '/api/bulletins/{id}/test'
+    ].post;
+    expect(route.summary).toContain("each language's copy to each address, or only the language given");
+    expect(route.summary).toContain('a request that would pass them answers 429 and sends nothing');
+    const body = route.requestBody.content['application/json'].schema;
+    expect(body.properties.lang.description).toBe("Send only this language's copy; every language's when left out");
+    expect(route.responses['200'].content['application/json'].schema.properties.sent.items.required).toEqual([
+      'to',
+      'lang',
+      'messageId',
+    ]);
+  });
+
   it('sends no test copy to a suppressed address (409 naming it), nor more than 50 copies an hour (429)', async () => {
     const before = ses.received.length;
     await app.request('POST', '/api/suppressions', { json: { email: 'Gone@nnirr.org', reason: 'manual' } });
