@@ -190,15 +190,17 @@ export class CampaignService {
   }
 
   /**
-   * Sends personalised copies to staff now, subject marked [TEST]; no campaign, no counts. Never to
-   * a suppressed address, and no more than the hour's allowance.
+   * Sends personalised copies to staff now, each language's copy (or the one language asked for) to
+   * each address, the subject marked with its language ("[TEST ES] …"); no campaign, no counts. Never
+   * to a suppressed address. Every copy counts against the hour's allowance: a request that would
+   * pass it sends nothing.
    */
   async test(bulletinId: number, to: readonly string[], language: string | undefined): Promise<TestSend[]> {
     const bulletin = await this.deps.bulletins.get(bulletinId);
-    const lang = language ?? bulletin.document.languages[0]!;
-    if (!bulletin.document.languages.includes(lang)) {
+    const { languages } = bulletin.document;
+    if (language !== undefined && !languages.includes(language)) {
       throw AppError.invalid([
-        { path: 'lang', message: `must be ${languageChoices(bulletin.document.languages)}, the bulletin's languages` },
+        { path: 'lang', message: `must be ${languageChoices(languages)}, the bulletin's languages` },
       ]);
     }
     const suppressed = await this.deps.suppressions.reasons(to);
@@ -211,7 +213,12 @@ export class CampaignService {
       });
       throw new AppError('suppressed', issues.map((i) => `${i.path} ${i.message}`).join('; '), issues);
     }
-    const allowance = await this.deps.testCopies.take(to.length);
+    // Rendered before the allowance is taken: a copy that cannot be rendered uses none of it.
+    const copies = [];
+    for (const lang of language === undefined ? languages : [language]) {
+      copies.push({ lang, compiled: await this.deps.renderer.render(bulletin.document, lang) });
+    }
+    const allowance = await this.deps.testCopies.take(copies.length * to.length);
     if (!allowance.taken) {
       const minutes = Math.ceil(allowance.retryAfterMs / 60_000);
       throw new AppError(
@@ -219,28 +226,29 @@ export class CampaignService {
         `At most ${this.deps.testCopies.limit} test copies go out in an hour; try again in ${minutes} minute(s)`,
       );
     }
-    const compiled = await this.deps.renderer.render(bulletin.document, lang);
     const settings = await this.deps.settings.get();
-    const links = recipientLinks(this.deps.signer, this.deps.publicUrl, {
-      subscriberId: 0,
-      campaignId: 0,
-      language: lang,
-    });
     const from = fromAddress(settings, this.deps.mailFrom);
     const list = listId(settings.organisationName, bulletin.document.topic ?? null, this.deps.publicUrl, from);
     const sent = [];
-    for (const address of to) {
-      const message = personalise(compiled, { subscriberId: 0, email: address, name: '' }, links);
-      const messageId = await this.deps.sender.send({
-        from,
-        to: address,
-        replyTo: settings.replyTo || undefined,
-        ...message,
-        headers: { ...message.headers, 'List-Id': list },
-        subject: `[TEST] ${message.subject}`,
-        tags: { test: 'true' },
+    for (const { lang, compiled } of copies) {
+      const links = recipientLinks(this.deps.signer, this.deps.publicUrl, {
+        subscriberId: 0,
+        campaignId: 0,
+        language: lang,
       });
-      sent.push({ to: address, messageId });
+      for (const address of to) {
+        const message = personalise(compiled, { subscriberId: 0, email: address, name: '' }, links);
+        const messageId = await this.deps.sender.send({
+          from,
+          to: address,
+          replyTo: settings.replyTo || undefined,
+          ...message,
+          headers: { ...message.headers, 'List-Id': list },
+          subject: `[TEST ${lang.toUpperCase()}] ${message.subject}`,
+          tags: { test: 'true' },
+        });
+        sent.push({ to: address, lang, messageId });
+      }
     }
     return sent;
   }

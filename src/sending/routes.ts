@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { RuleSchema } from '../audience/rules.js';
 import { Email, LanguageCode } from '../audience/schemas.js';
 import { defineRoute, Id, IdText, idParams, type RouteSpec } from '../http/api-routes.js';
-import type { CampaignService } from './campaign-service.js';
+import { type CampaignService, TEST_COPIES_PER_HOUR } from './campaign-service.js';
 import { COMPARED_CAMPAIGNS, type CampaignReports } from './campaign-reports.js';
 import { FINAL_CAMPAIGN_STATES, TRACKING_MODES } from './campaign-states.js';
 import type { CampaignStore } from './campaign-store.js';
@@ -77,12 +77,14 @@ export function campaignRoutes(
       tag,
       role: 'editor',
       summary:
-        'Send personalised test copies, subject marked [TEST], to up to 10 addresses; 409 suppressed naming ' +
-        'an address on the suppression list, 429 past 50 copies an hour for the whole installation',
+        "Send personalised test copies to up to 10 addresses: each language's copy to each address, or only " +
+        'the language given, the subject marked with the language ([TEST EN], [TEST ES]); 409 suppressed naming ' +
+        `an address on the suppression list; each copy counts against ${TEST_COPIES_PER_HOUR} an hour for the whole ` +
+        'installation, and a request that would pass them answers 429 and sends nothing',
       params: idParams,
       body: z.strictObject({
         to: z.array(Email).min(1, 'must name at least one address').max(10, 'must name at most 10 addresses'),
-        lang: LanguageCode.optional(),
+        lang: LanguageCode.optional().describe("Send only this language's copy; every language's when left out"),
       }),
       response: TestSendAnswer,
       handler: async ({ params, body }) => ({ sent: await service.test(params.id, body.to, body.lang) }),

@@ -94,10 +94,16 @@ export const CampaignReport = Campaign.extend({
 });
 export type CampaignReport = z.infer<typeof CampaignReport>;
 
-export const TestSend = z.object({ to: z.string(), messageId: z.string() });
+export const TestSend = z.object({
+  to: z.string(),
+  lang: z.string().describe("The copy's language, as its subject says: [TEST ES] for es"),
+  messageId: z.string(),
+});
 export type TestSend = z.infer<typeof TestSend>;
 
-export const TestSendAnswer = z.object({ sent: z.array(TestSend) });
+export const TestSendAnswer = z.object({
+  sent: z.array(TestSend).describe("One entry per copy: each language's copies in turn, each to every address"),
+});
 export type TestSendAnswer = z.infer<typeof TestSendAnswer>;
 
 export const RetryAnswer = z.object({ requeued: z.number(), campaign: Campaign });

@@ -306,25 +306,37 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
     await expect.poll(() => text.innerText()).toContain(`${FIRST.link!.label.es}: ${FIRST.link!.href}`);
   });
 
-  it('sends a test to the addresses given and remembers them', async () => {
+  it('sends a test in every language to the addresses given and remembers them', async () => {
     await page().getByRole('button', { name: 'Send a test…' }).click();
     const dialog = page().getByRole('dialog', { name: 'Send a test' });
     const addresses = field(dialog, 'Test addresses');
     expect(await addresses.inputValue()).toBe('journey-admin@example.org');
     await addresses.fill('ana@example.org\nluis@example.org');
-    await field(dialog, 'Language').selectOption('es');
+    const language = field(dialog, 'Language');
+    expect(await language.locator('option:checked').innerText()).toBe('All languages');
     await b.expectAccessible('test send dialog');
     await dialog.getByRole('button', { name: 'Send test' }).click();
-    await dialog.getByText('Test sent in Spanish to ana@example.org, luis@example.org.').waitFor();
+    await dialog.getByText('Sent 4 copies (EN, ES) to ana@example.org, luis@example.org.').waitFor();
     await b.screenshot('test-sent');
-    const tests = (await b.mails()).filter((mail) => mail.subject === `[TEST] ${EXAMPLE.subject.es}`);
-    expect(tests.flatMap((mail) => mail.destination.to).sort()).toEqual(['ana@example.org', 'luis@example.org']);
+    const copies = (await b.mails()).filter((mail) => mail.subject.startsWith('[TEST '));
+    expect(
+      copies
+        .flatMap((mail) =>
+          mail.destination.to.map((to) => [mail.subject, to, /<html[^>]* lang="([^"]+)"/.exec(mail.body.html!)?.[1]]),
+        )
+        .sort(),
+    ).toEqual([
+      [`[TEST EN] ${EXAMPLE.subject.en}`, 'ana@example.org', 'en'],
+      [`[TEST EN] ${EXAMPLE.subject.en}`, 'luis@example.org', 'en'],
+      [`[TEST ES] ${EXAMPLE.subject.es}`, 'ana@example.org', 'es'],
+      [`[TEST ES] ${EXAMPLE.subject.es}`, 'luis@example.org', 'es'],
+    ]);
     // In development the mail went to the local emulator, and the dialog says where to read it: a new tab.
     const viewer = dialog.getByRole('link', { name: 'read it in the mail viewer' });
     expect(await viewer.getAttribute('target')).toBe('_blank');
     const [tab] = await Promise.all([page().context().waitForEvent('page'), viewer.click()]);
     await tab
-      .getByRole('link', { name: `[TEST] ${EXAMPLE.subject.es}` })
+      .getByRole('link', { name: `[TEST ES] ${EXAMPLE.subject.es}` })
       .first()
       .waitFor();
     expect(new URL(tab.url()).pathname).toBe('/admin/mail');

@@ -2,6 +2,7 @@
 // pausing and resuming, progress as server-sent events, and test sends.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { exampleBulletin } from '../helpers/bulletins.js';
 import { importAudience, sendableBulletin, waitForCampaign } from '../helpers/campaigns.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { ScriptedSes } from '../support/scripted-ses.js';
@@ -120,22 +121,42 @@ describe.each(databaseKinds())('campaign API on %s', (kind) => {
     expect((await app.request('GET', '/api/campaigns/999999/events')).status).toBe(404);
   });
 
-  it('sends a test copy marked [TEST] to staff, counted nowhere', async () => {
+  it("sends each language's test copy to each address, marked [TEST EN] and [TEST ES], counted nowhere", async () => {
+    const { subject } = exampleBulletin();
     const before = ses.received.length;
     const campaignsBefore = (await (await app.request('GET', '/api/campaigns')).json()).data.length;
     const res = await app.request('POST', `/api/bulletins/${bulletinId}/test`, {
-      json: { to: ['editor@nnirr.org'], lang: 'es' },
+      json: { to: ['editor@nnirr.org', 'second@nnirr.org'] },
     });
     expect(res.status).toBe(200);
-    expect((await res.json()).sent).toEqual([{ to: 'editor@nnirr.org', messageId: expect.any(String) }]);
-    const mail = ses.received.at(-1)!;
-    expect(ses.received.length).toBe(before + 1);
-    expect(mail).toMatchObject({
-      to: 'editor@nnirr.org',
-      subject: '[TEST] Nueva web, una petición por las personas refugiadas y los 100 días de Biden',
-    });
-    expect(mail.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    const { sent } = await res.json();
+    const mails = ses.received.slice(before);
+    expect(mails.map((m) => [m.to, m.subject, /<html[^>]* lang="([^"]+)"/.exec(m.html)?.[1]])).toEqual([
+      ['editor@nnirr.org', `[TEST EN] ${subject.en}`, 'en'],
+      ['second@nnirr.org', `[TEST EN] ${subject.en}`, 'en'],
+      ['editor@nnirr.org', `[TEST ES] ${subject.es}`, 'es'],
+      ['second@nnirr.org', `[TEST ES] ${subject.es}`, 'es'],
+    ]);
+    expect(sent).toEqual(
+      mails.map((m) => ({ to: m.to, lang: m.subject.slice(6, 8).toLowerCase(), messageId: m.messageId })),
+    );
+    for (const mail of mails) expect(mail.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     expect((await (await app.request('GET', '/api/campaigns')).json()).data.length).toBe(campaignsBefore);
+  });
+
+  it('sends only the language asked for, marked the same way', async () => {
+    const before = ses.received.length;
+    const res = await app.request('POST', `/api/bulletins/${bulletinId}/test`, {
+      json: { to: ['editor@nnirr.org'], lang: 'ES' },
+    });
+    expect(res.status).toBe(200);
+    expect((await res.json()).sent).toEqual([{ to: 'editor@nnirr.org', lang: 'es', messageId: expect.any(String) }]);
+    expect(ses.received.length).toBe(before + 1);
+    expect(ses.received.at(-1)!).toMatchObject({
+      to: 'editor@nnirr.org',
+      subject: '[TEST ES] Nueva web, una petición por las personas refugiadas y los 100 días de Biden',
+    });
+    expect(ses.received.at(-1)!.html).toMatch(/<html[^>]* lang="es"/);
 
     const bad = await app.request('POST', `/api/bulletins/${bulletinId}/test`, {
       json: { to: ['not-an-address'], lang: 'fr' },
@@ -147,6 +168,21 @@ describe.each(databaseKinds())('campaign API on %s', (kind) => {
     });
     expect((await lang.json()).error.issues).toEqual([
       { path: 'lang', message: "must be en (English) or es (Spanish), the bulletin's languages" },
+    ]);
+  });
+
+  it('says in the OpenAPI document that a test without lang goes in every language, and how copies count', async () => {
+    const route = (await (await app.request('GET', '/api/openapi.json', { token: null })).json()).paths[
+      '/api/bulletins/{id}/test'
+    ].post;
+    expect(route.summary).toContain("each language's copy to each address, or only the language given");
+    expect(route.summary).toContain('a request that would pass them answers 429 and sends nothing');
+    const body = route.requestBody.content['application/json'].schema;
+    expect(body.properties.lang.description).toBe("Send only this language's copy; every language's when left out");
+    expect(route.responses['200'].content['application/json'].schema.properties.sent.items.required).toEqual([
+      'to',
+      'lang',
+      'messageId',
     ]);
   });
 
@@ -163,24 +199,39 @@ describe.each(databaseKinds())('campaign API on %s', (kind) => {
     });
     expect(ses.received.length).toBe(before);
 
-    // The hour's allowance is shared by everyone: copies go until the next request would pass 50.
+    // The hour's allowance is shared by everyone, and each language's copy counts: 10 addresses in
+    // both languages are 20 copies, so copies go until the next request would pass 50.
+    const isTest = (m: { subject: string }) => m.subject.startsWith('[TEST ');
     const ten = Array.from({ length: 10 }, (_, i) => `copy${i}@nnirr.org`);
     let answer: Response | undefined;
-    for (let i = 0; i < 6 && (answer?.status ?? 200) === 200; i++)
+    for (let i = 0; i < 3 && (answer?.status ?? 200) === 200; i++)
       answer = await app.request('POST', `/api/bulletins/${bulletinId}/test`, { json: { to: ten } });
     expect(answer!.status).toBe(429);
     expect((await answer!.json()).error.message).toMatch(/^At most 50 test copies go out in an hour; try again in /);
-    const copies = ses.received.filter((m) => m.subject.startsWith('[TEST]')).length;
+    const copies = ses.received.filter(isTest).length;
     expect(copies).toBeLessThanOrEqual(50);
-    expect(copies).toBeGreaterThan(40);
+    expect(copies).toBeGreaterThan(30);
     const room = 50 - copies;
+    // A request that would pass the allowance is refused whole: not even the copies that would fit go.
+    const tooMany = await app.request('POST', `/api/bulletins/${bulletinId}/test`, {
+      json: { to: ten.slice(0, Math.floor(room / 2) + 1) },
+    });
+    expect(tooMany.status).toBe(429);
+    expect(ses.received.filter(isTest).length).toBe(copies);
     if (room > 0) {
-      const last = await app.request('POST', `/api/bulletins/${bulletinId}/test`, { json: { to: ten.slice(0, room) } });
+      const last = await app.request('POST', `/api/bulletins/${bulletinId}/test`, {
+        json: { to: ten.slice(0, room), lang: 'en' },
+      });
       expect(last.status).toBe(200);
     }
     expect(
-      (await app.request('POST', `/api/bulletins/${bulletinId}/test`, { json: { to: ['editor@nnirr.org'] } })).status,
+      (
+        await app.request('POST', `/api/bulletins/${bulletinId}/test`, {
+          json: { to: ['editor@nnirr.org'], lang: 'es' },
+        })
+      ).status,
     ).toBe(429);
+    expect(ses.received.filter(isTest).length).toBe(50);
   });
 
   it('ends a campaign that cannot be prepared as failed, with the reason', async () => {

@@ -59,7 +59,7 @@ describe('the mail viewer', () => {
       ['second@example.org', sent[1]!.messageId],
       ['first.reader@example.org', sent[0]!.messageId],
     ]);
-    expect(rows[0]![4]).toMatch(/^\[TEST\] /);
+    expect(rows[0]![4]).toMatch(/^\[TEST ES\] /);
     expect(Math.abs(Date.parse(rows[0]![1]!) - Date.now())).toBeLessThan(60_000);
   });
 

@@ -1,11 +1,15 @@
-// Test copies of the saved bulletin to staff inboxes; the addresses are remembered for next time.
+// Test copies of the saved bulletin to staff inboxes, in every language or one; the addresses are
+// remembered for next time.
 import { useState } from 'react';
+import type { TestSendAnswer } from '../../sending/schemas';
 import { api, ApiError } from '../api';
 import { Dialog, ErrorNotice, Field, languageName, Notice } from '../components';
 import { submitTo, useAction } from '../hooks';
 import { useMailViewer, useSession, useStaff } from '../session';
 
 const MAX_ADDRESSES = 10;
+/** The language choice that sends every language's copy: the request then names no `lang`. */
+const ALL_LANGUAGES = '';
 
 export function TestSendDialog({
   open,
@@ -24,18 +28,19 @@ export function TestSendDialog({
   const [addresses, setAddresses] = useState(() =>
     (staff.testAddresses.length ? staff.testAddresses : [staff.email]).join('\n'),
   );
-  const [language, setLanguage] = useState(languages[0]!);
-  const [sent, setSent] = useState<{ to: string[]; language: string }>();
+  const [language, setLanguage] = useState(ALL_LANGUAGES);
+  const [sent, setSent] = useState<TestSendAnswer['sent']>();
   const list = addresses.split(/[\s,;]+/).filter(Boolean);
-  const lang = languages.includes(language) ? language : languages[0]!;
+  // A language the bulletin no longer has (removed since the dialog was last open) means all again.
+  const lang = languages.includes(language) ? language : ALL_LANGUAGES;
 
   const send = useAction(async () => {
     setSent(undefined);
-    const answer = await api<{ sent: { to: string }[] }>('POST', `/api/bulletins/${bulletinId}/test`, {
+    const answer = await api<TestSendAnswer>('POST', `/api/bulletins/${bulletinId}/test`, {
       to: list,
-      lang,
+      ...(lang === ALL_LANGUAGES ? {} : { lang }),
     });
-    setSent({ to: answer.sent.map((s) => s.to), language: lang });
+    setSent(answer.sent);
     const remembered = await api<{ testAddresses: string[] }>('PUT', '/api/me/test-addresses', { addresses: list });
     update({ ...staff, testAddresses: remembered.testAddresses });
   });
@@ -49,7 +54,8 @@ export function TestSendDialog({
     <Dialog open={open} title="Send a test" onClose={close}>
       <form onSubmit={submitTo(send)}>
         <p className="muted">
-          Test copies show the saved version, with [TEST] before the subject. They go only to the addresses below.
+          Test copies show the saved version, each subject marked with its language: [TEST EN], [TEST ES]. They go only
+          to the addresses below.
         </p>
         <Field
           label="Test addresses"
@@ -71,6 +77,7 @@ export function TestSendDialog({
         {languages.length > 1 && (
           <Field label="Language">
             <select value={lang} onChange={(event) => setLanguage(event.target.value)}>
+              <option value={ALL_LANGUAGES}>All languages</option>
               {languages.map((l) => (
                 <option key={l} value={l}>
                   {languageName(l)}
@@ -82,7 +89,7 @@ export function TestSendDialog({
         {!addressIssues(send.error, list) && <ErrorNotice error={send.error} title="The test was not sent." />}
         {sent && (
           <Notice kind="success">
-            Test sent in {languageName(sent.language)} to {sent.to.join(', ')}.
+            {sentSummary(sent)}
             {mailViewer && (
               <>
                 {' '}
@@ -121,4 +128,12 @@ function addressIssues(error: unknown, list: string[]): string | undefined {
     return issue.path === 'to' || issue.path === 'addresses' ? [issue.message] : [];
   });
   return messages.length ? messages.join('; ') : undefined;
+}
+
+/** "Sent 2 copies (EN, ES) to ana@example.org": what the server says went out. */
+function sentSummary(sent: TestSendAnswer['sent']): string {
+  const languages = [...new Set(sent.map((copy) => copy.lang.toUpperCase()))];
+  const addresses = [...new Set(sent.map((copy) => copy.to))];
+  const copies = sent.length === 1 ? '1 copy' : `${sent.length} copies`;
+  return `Sent ${copies} (${languages.join(', ')}) to ${addresses.join(', ')}.`;
 }
