@@ -119,11 +119,11 @@ function summary(found: Unsupported[]): string {
 }
 
 /**
- * html-validate's standard rules (the recommended ones less those about how markup is spelled),
- * less the ones mail clients contradict. Element metadata is HTML5's, with one value added.
+ * html-validate's rules for valid markup (standard), accessible markup (a11y) and a whole document
+ * (document), less the ones mail clients contradict. Element metadata is HTML5's, one value added.
  */
 const validator = new HtmlValidate({
-  extends: ['html-validate:standard'],
+  extends: ['html-validate:standard', 'html-validate:a11y', 'html-validate:document'],
   elements: [
     'html5',
     // MJML writes height="auto" on every image (its default): clients ignore a height they
@@ -136,6 +136,8 @@ const validator = new HtmlValidate({
     // react-email writes XHTML 1.0 Transitional, the doctype Word-rendered Outlook expects (caniemail:
     // Outlook for Windows does not support the HTML5 one); browsers render it in standards mode too.
     'doctype-html': 'off',
+    // MJML's <div role="article"> wrapper: Outlook, Windows Mail and Yahoo drop <article> (caniemail).
+    'prefer-native-element': ['error', { exclude: ['article'] }],
   },
 });
 
