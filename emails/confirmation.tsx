@@ -15,6 +15,7 @@ import {
 } from '@react-email/components';
 // Only this package's render: @react-email/components re-exports an older one.
 import { render, toPlainText } from '@react-email/render';
+import { Fragment } from 'react';
 import { brandPalette } from '../src/render/contrast.js';
 
 export interface ConfirmationInput {
@@ -72,6 +73,7 @@ export function ConfirmationMail(props: ConfirmationInput) {
     <Html lang={lang}>
       <Head>
         <title>{w.subject}</title>
+        <style>{OUTLOOK_WIDTH}</style>
       </Head>
       <Preview>{w.preview(props.organisationName)}</Preview>
       <Body
@@ -81,7 +83,7 @@ export function ConfirmationMail(props: ConfirmationInput) {
           margin: 0,
         }}
       >
-        <Container style={{ maxWidth: '560px', margin: '0 auto', backgroundColor: '#ffffff' }}>
+        <Container className="paper" style={{ maxWidth: '560px', margin: '0 auto', backgroundColor: '#ffffff' }}>
           <Section style={{ backgroundColor: button, padding: '20px 24px' }}>
             <Text style={{ color: label, fontSize: '20px', fontWeight: 800, margin: 0 }}>{props.organisationName}</Text>
           </Section>
@@ -109,7 +111,7 @@ export function ConfirmationMail(props: ConfirmationInput) {
             <Text style={small}>
               {w.copy}{' '}
               <Link href={props.confirmUrl} style={copiedLink}>
-                {props.confirmUrl}
+                {breakable(props.confirmUrl)}
               </Link>
             </Text>
             {props.postalAddress ? (
@@ -125,15 +127,31 @@ export function ConfirmationMail(props: ConfirmationInput) {
 const paragraph = { fontSize: '17px', lineHeight: '1.6', color: '#1d1b19' };
 const small = { fontSize: '14px', lineHeight: '1.5', color: '#5c5650' };
 /**
- * The link written out is one long word: without a break rule it widens the mail past a phone's
- * screen. Underlined, in the text's own colour (7:1 on white; react-email's blue is 3.97:1).
+ * Outlook 2007–2016 ignore max-width, so the mail would fill the reading pane: they read this
+ * width from <style> and ignore the media query that gives every other client its fluid width back.
  */
-const copiedLink = {
-  color: '#5c5650',
-  textDecoration: 'underline',
-  wordBreak: 'break-all',
-  overflowWrap: 'anywhere',
-} as const;
+const OUTLOOK_WIDTH = '.paper { width: 560px; } @media screen { .paper { width: 100% !important; } }';
+
+/**
+ * The link written out is one long word: without a break rule it widens the mail past a phone's
+ * screen (overflow-wrap would be no help: caniemail finds no mail client that supports it).
+ * Underlined, in the text's own colour (7:1 on white; react-email's blue is 3.97:1).
+ */
+const copiedLink = { color: '#5c5650', textDecoration: 'underline', wordBreak: 'break-all' } as const;
+
+/**
+ * Yahoo ignores word-break, so the link also gets a break point (<wbr>, which adds no character to
+ * what is copied) every 20 characters; Gmail's apps ignore <wbr> and break it by word-break instead.
+ */
+function breakable(url: string) {
+  const starts = Array.from({ length: Math.ceil(url.length / 20) }, (_, n) => n * 20);
+  return starts.map((start) => (
+    <Fragment key={start}>
+      {start > 0 && <wbr />}
+      {url.slice(start, start + 20)}
+    </Fragment>
+  ));
+}
 
 /** Renders the mail once; the text part is made from the same HTML. */
 export async function confirmationEmail(input: ConfirmationInput): Promise<ConfirmationEmail> {
