@@ -247,9 +247,15 @@ function ConditionEditor({ node, onChange, onRemove, path, label, context }: Edi
               </select>
             </Field>
             {node.op !== 'exists' && (
-              <Field label="Value" hint={valueHint(node.op)} error={error('value')}>
+              <Field label="Value" hint={valueHint(node.op, node.numeric)} error={error('value')}>
                 <input value={node.value} onChange={(e) => set({ value: e.target.value })} />
               </Field>
+            )}
+            {(node.op === 'eq' || node.op === 'neq' || node.op === 'in') && (
+              <label className="checkbox">
+                <input type="checkbox" checked={node.numeric} onChange={(e) => set({ numeric: e.target.checked })} />
+                As a number
+              </label>
             )}
           </>
         )}
@@ -325,8 +331,8 @@ function ConditionEditor({ node, onChange, onRemove, path, label, context }: Edi
   );
 }
 
-function valueHint(op: AttributeOp): string {
-  if (op === 'in') return 'Separate the values with commas';
+function valueHint(op: AttributeOp, numeric: boolean): string {
+  if (op === 'in') return numeric ? 'Numbers, separated with commas' : 'Separate the values with commas';
   if (op === 'gt' || op === 'gte' || op === 'lt' || op === 'lte') return 'A number, or a date such as 2025-01-31';
-  return 'Compared exactly, as text';
+  return numeric ? 'Compared as a number: 41 matches 41 and "41"' : 'Compared exactly, as text';
 }

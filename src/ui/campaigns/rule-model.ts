@@ -40,6 +40,11 @@ export interface ConditionNode {
   languages: string[];
   op: AttributeOp;
   value: string;
+  /**
+   * Whether "is", "is not" and "is one of" compare numbers: a number matches only a Number
+   * attribute (or a text that reads as one), a text only a text, exactly.
+   */
+  numeric: boolean;
   after: string;
   before: string;
   campaign: string;
@@ -69,6 +74,7 @@ export function newCondition(type: ConditionType = 'topic'): ConditionNode {
     languages: [],
     op: 'eq',
     value: '',
+    numeric: false,
     after: '',
     before: '',
     campaign: '',
@@ -100,7 +106,7 @@ function conditionRule(c: ConditionNode): Rule {
     case 'emailDomain':
       return { emailDomain: c.text };
     case 'attribute':
-      return { attribute: c.text, op: c.op, ...attributeValue(c.op, c.value) };
+      return { attribute: c.text, op: c.op, ...attributeValue(c.op, c.value, c.numeric) };
     case 'subscribed':
       return { subscribed: { ...(c.after ? { after: c.after } : {}), ...(c.before ? { before: c.before } : {}) } };
     case 'campaign':
@@ -108,16 +114,27 @@ function conditionRule(c: ConditionNode): Rule {
   }
 }
 
+const NUMBER = /^-?[0-9]+(\.[0-9]+)?$/;
+
 /**
- * Texts stay texts (CSV attributes are texts, compared exactly); comparisons take a number when the
- * value reads as one.
+ * Texts stay texts (CSV attributes are texts, compared exactly) unless the condition compares
+ * numbers; comparisons take a number when the value reads as one. A value that does not read as a
+ * number goes as text, for the server to match or name.
  */
-function attributeValue(op: AttributeOp, value: string): { value?: string | number | string[] } {
+function attributeValue(op: AttributeOp, value: string, numeric: boolean): Pick<AttributeRule, 'value'> {
+  const typed = (v: string) => (NUMBER.test(v.trim()) ? Number(v) : v);
   if (op === 'exists') return {};
-  if (op === 'in') return { value: splitList(value) };
-  if (['gt', 'gte', 'lt', 'lte'].includes(op) && /^-?[0-9]+(\.[0-9]+)?$/.test(value.trim()))
-    return { value: Number(value) };
+  if (op === 'in') return { value: numeric ? splitList(value).map(typed) : splitList(value) };
+  if (numeric || ['gt', 'gte', 'lt', 'lte'].includes(op)) return { value: typed(value) };
   return { value };
+}
+
+type AttributeRule = Extract<Rule, { attribute: string }>;
+
+/** Whether a saved rule's "is", "is not" or "is one of" compares numbers. */
+function comparesNumbers(rule: AttributeRule): boolean {
+  const values = Array.isArray(rule.value) ? rule.value : [rule.value];
+  return ['eq', 'neq', 'in'].includes(rule.op) && values.some((v) => typeof v === 'number');
 }
 
 /** The tree for a rule (a saved segment's, to edit a copy); always a group at the top. */
@@ -141,7 +158,7 @@ function toNode(rule: Rule): BuilderNode {
   if ('attribute' in rule) {
     const value =
       rule.value === undefined ? '' : Array.isArray(rule.value) ? rule.value.join(', ') : String(rule.value);
-    return { ...c, type: 'attribute', text: rule.attribute, op: rule.op, value };
+    return { ...c, type: 'attribute', text: rule.attribute, op: rule.op, value, numeric: comparesNumbers(rule) };
   }
   if ('subscribed' in rule)
     return { ...c, type: 'subscribed', after: rule.subscribed.after ?? '', before: rule.subscribed.before ?? '' };
