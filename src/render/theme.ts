@@ -33,6 +33,14 @@ const COLOURS = {
 };
 const FONT = "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
 /**
+ * The vertical rhythm. Every element of a block ends 16 px above the next (MJML's padding, or a
+ * body's last 12 px paragraph margin and 4 px of padding); a link line or a button stands 28 px
+ * below the text it follows; a block adds BLOCK_SPACE of its own, so its last line sits about 30 px
+ * above the next block's heading, divider or not. A divider adds nothing above its rule, whose
+ * space is the block's, and as much below it.
+ */
+const BLOCK_SPACE = '10px';
+/**
  * Inboxes show the preheader and then whatever text comes next ("View this email in your
  * browser", the organisation…). A run of invisible, zero-width characters fills the rest of the
  * preview line instead: &#847; (combining grapheme joiner), &zwnj; and &nbsp; keep clients from
@@ -62,7 +70,7 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
   const start = dir === 'rtl' ? 'right' : 'left';
   const buttonDefaults =
     `background-color="${palette.button}" color="${palette.label}" font-size="17px" font-weight="700" ` +
-    `border-radius="6px" inner-padding="14px 28px" padding="8px 32px 24px" align="${start}" css-class="button"`;
+    `border-radius="6px" inner-padding="14px 28px" padding="12px 32px 16px" align="${start}" css-class="button"`;
   const archive = context.for === 'archive';
   const teaser = preheader(t(doc.preheader));
   const viewLink = archive ? '' : viewInBrowser(strings);
@@ -85,7 +93,8 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
       <mj-section background-color="${COLOURS.paper}" padding="0" css-class="paper" direction="${dir}" />
       <mj-column direction="${dir}" />
       <mj-button ${buttonDefaults} />
-      <mj-divider border-color="${COLOURS.rule}" border-width="1px" padding="16px 32px 24px" />
+      <mj-divider border-color="${COLOURS.rule}" border-width="1px" padding="0 32px 28px" />
+      <mj-class name="block" padding="0 0 ${BLOCK_SPACE}" />
       <mj-image padding="0 32px 16px" />
     </mj-attributes>
     <mj-style>
@@ -118,7 +127,7 @@ ${teaser}${viewLink}    <mj-section background-color="${palette.button}" padding
     </mj-section>
     <mj-section padding="32px 0 8px"><mj-column></mj-column></mj-section>
 ${blocks}
-${subscribeSection}    <mj-section padding="8px 0 24px"><mj-column></mj-column></mj-section>
+${subscribeSection}    <mj-section padding="0 0 20px"><mj-column></mj-column></mj-section>
     <mj-section background-color="${COLOURS.page}" padding="24px 0 32px" css-class="footer">
       <mj-column>
         <mj-text font-size="14px" line-height="1.6" color="${COLOURS.muted}" align="center" padding="0 32px 12px">
@@ -194,7 +203,8 @@ type Text = (text: Localised | undefined) => string;
 
 /** `brand` colours decoration (quote rule, goal bar); `link` colours text, readable on the paper. */
 function blockMjml(block: Block, t: Text, brand: string, link: string, language: string): string {
-  const section = (inner: string) => `    <mj-section><mj-column>\n${inner}\n    </mj-column></mj-section>`;
+  const section = (inner: string) =>
+    `    <mj-section mj-class="block"><mj-column>\n${inner}\n    </mj-column></mj-section>`;
   switch (block.type) {
     case 'announcement':
       return section(
@@ -236,7 +246,7 @@ function blockMjml(block: Block, t: Text, brand: string, link: string, language:
         [
           heading(t(block.heading)),
           body(t(block.body)),
-          items ? `      <mj-text css-class="body-text"><ul>${items}</ul></mj-text>` : '',
+          items ? bodyHtml(`<ul>${items}</ul>`) : '',
           block.contact
             ? `      <mj-text><p style="margin:0"><strong>${escapeHtml(strings.contact)}:</strong> ` +
               `<a href="mailto:${escapeHtml(block.contact)}" style="color:${link}">${escapeHtml(block.contact)}</a>` +
@@ -255,7 +265,7 @@ function blockMjml(block: Block, t: Text, brand: string, link: string, language:
     case 'image':
       return section(image(block.src, t(block.alt), block.href));
     case 'divider':
-      return section('      <mj-divider />');
+      return '    <mj-section><mj-column><mj-divider /></mj-column></mj-section>';
   }
 }
 
@@ -267,13 +277,18 @@ function heading(text: string): string {
 }
 
 function body(markdown: string): string {
-  return `      <mj-text css-class="body-text">${markdownToHtml(markdown)}</mj-text>`;
+  return bodyHtml(markdownToHtml(markdown));
+}
+
+/** Its last paragraph's or list's 12 px margin and 4 px of padding end it 16 px above what follows. */
+function bodyHtml(html: string): string {
+  return `      <mj-text css-class="body-text" padding="0 32px 4px">${html}</mj-text>`;
 }
 
 /** The arrow only decorates: hidden from screen readers, which would read it out ("right arrow"). */
 function textLink(href: string, label: string, colour: string): string {
   return (
-    `      <mj-text><a href="${escapeHtml(href)}" style="color:${colour};font-weight:700">` +
+    `      <mj-text padding="12px 32px 16px"><a href="${escapeHtml(href)}" style="color:${colour};font-weight:700">` +
     `${escapeHtml(label)} <span aria-hidden="true">→</span></a></mj-text>`
   );
 }
