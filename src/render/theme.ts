@@ -95,7 +95,7 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
       <mj-button ${buttonDefaults} />
       <mj-divider border-color="${COLOURS.rule}" border-width="1px" padding="0 32px 28px" />
       <mj-class name="block" padding="0 0 ${BLOCK_SPACE}" />
-      <mj-image padding="0 32px 16px" />
+      <mj-image padding="0 32px 16px" font-size="16px" css-class="picture" />
     </mj-attributes>
     <mj-style>
       :root { color-scheme: light dark; supported-color-schemes: light dark; }
@@ -105,7 +105,7 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
       @media (prefers-color-scheme: dark) {
         .page, body { background-color: #161412 !important; }
         .paper, .paper > table { background-color: #24211e !important; }
-        .paper div, .paper p, .paper li, .paper h2, .paper blockquote { color: #f1ece6 !important; }
+        .paper div, .paper p, .paper li, .paper h2, .paper blockquote, .paper img { color: #f1ece6 !important; }
         .footer, .footer > table { background-color: #161412 !important; }
         .footer div, .footer p { color: #c9c2b9 !important; }
         .paper a, .footer a { color: #ff9c8f !important; }
@@ -115,6 +115,7 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
     <mj-style inline="inline">
       a { color: ${palette.link}; }
       .body-text a { color: ${palette.link}; text-decoration: underline; }
+      .picture img { font-family: ${FONT}; line-height: 1.5; color: ${COLOURS.ink}; }
     </mj-style>
   </mj-head>
   <mj-body background-color="${COLOURS.page}" width="640px" css-class="page">

@@ -156,6 +156,26 @@ describe('renderBulletin and personalise', () => {
     for (const img of html.match(/<img[^>]*>/g)!) expect(img).toMatch(/alt="[^"]+"/);
   });
 
+  it("writes an image's alt text, shown when images are off, in the mail's font, size and ink", async () => {
+    const announcement = example.blocks.find((b) => b.type === 'announcement')!;
+    const pictures = doc([
+      { type: 'image', src: 'https://nnirr.org/map.png', alt: { en: 'Map of border services' } },
+      { ...announcement, image: { src: 'https://nnirr.org/vigil.png', alt: { en: 'A vigil at night' } } },
+    ]);
+    const { html } = personalise(await renderBulletin(pictures, 'en', context), ANA, LINKS);
+    const images = html.match(/<img [^>]*>/g)!;
+    expect(images).toHaveLength(2);
+    for (const img of images) {
+      const style = /style="([^"]*)"/.exec(img)![1]!;
+      expect(style).toMatch(/font-family: ?-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif/);
+      expect(style).toMatch(/font-size: ?16px/);
+      expect(style).toMatch(/line-height: ?1\.5/);
+      expect(style).toMatch(/(^|;)\s*color: ?#1d1b19/);
+    }
+    // In dark mode the alt text turns light with the rest of the text on the paper.
+    expect(html).toMatch(/\.paper img[^{]*\{ color: #f1ece6 !important/);
+  });
+
   it('keeps placeholders through MJML in hrefs and fills them per reader, URL-encoded', async () => {
     const petition = doc([
       {
