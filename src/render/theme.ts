@@ -40,6 +40,10 @@ const FONT = "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
  * space is the block's, and as much below it.
  */
 const BLOCK_SPACE = '10px';
+/** Below MJML's own breakpoint its columns stack: a phone. */
+const PHONE_WIDTH = 480;
+const LONG_NAME = 24;
+const NAME_SIZE = { short: '26px', long: '24px', longOnPhone: '20px' };
 /**
  * Inboxes show the preheader and then whatever text comes next ("View this email in your
  * browser", the organisation…). A run of invisible, zero-width characters fills the rest of the
@@ -102,6 +106,9 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
       h1, h2 { margin: 0; }
       .body-text p { margin: 0 0 12px; }
       .body-text ul, .body-text ol { margin: 0 0 12px; padding-left: 22px; }
+      @media only screen and (max-width: ${PHONE_WIDTH - 1}px) {
+        .masthead .long-name { font-size: ${NAME_SIZE.longOnPhone} !important; }
+      }
       @media (prefers-color-scheme: dark) {
         .page, body { background-color: #161412 !important; }
         .paper, .paper > table { background-color: #24211e !important; }
@@ -119,14 +126,7 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
     </mj-style>
   </mj-head>
   <mj-body background-color="${COLOURS.page}" width="640px" css-class="page">
-${teaser}${viewLink}    <mj-section background-color="${palette.button}" padding="28px 0" css-class="masthead">
-      <mj-column>
-        <mj-text color="${palette.label}" padding="0 32px">
-          <h1 style="font-size:26px;line-height:1.2;font-weight:800;color:${palette.label};margin:0">${header}</h1>
-        </mj-text>
-      </mj-column>
-    </mj-section>
-    <mj-section padding="32px 0 8px"><mj-column></mj-column></mj-section>
+${teaser}${viewLink}${masthead(header, settings.organisationName, palette.button, palette.label)}    <mj-section padding="32px 0 8px"><mj-column></mj-column></mj-section>
 ${blocks}
 ${subscribeSection}    <mj-section padding="0 0 20px"><mj-column></mj-column></mj-section>
     <mj-section background-color="${COLOURS.page}" padding="24px 0 32px" css-class="footer">
@@ -138,6 +138,26 @@ ${readerLines}          <p style="margin:0"><strong>${organisation}</strong>${po
     </mj-section>
   </mj-body>
 </mjml>`;
+}
+
+/**
+ * The organisation's name (or logo) on the brand colour. A name longer than LONG_NAME characters is
+ * set smaller, and smaller again on a phone, so that 45 characters take two lines at 375 px, not
+ * three; a single long word breaks rather than widening the mail (word-break, not overflow-wrap,
+ * which Gmail and Outlook ignore). `header` is HTML already.
+ */
+function masthead(header: string, name: string, background: string, label: string): string {
+  const long = name.length > LONG_NAME;
+  const size = long ? NAME_SIZE.long : NAME_SIZE.short;
+  const style = `font-size:${size};line-height:1.2;font-weight:800;color:${label};margin:0;word-break:break-word`;
+  return `    <mj-section background-color="${background}" padding="28px 0" css-class="masthead">
+      <mj-column>
+        <mj-text color="${label}" padding="0 32px">
+          <h1${long ? ' class="long-name"' : ''} style="${style}">${header}</h1>
+        </mj-text>
+      </mj-column>
+    </mj-section>
+`;
 }
 
 /**

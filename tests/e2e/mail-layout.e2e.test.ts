@@ -137,3 +137,27 @@ describe('the space between blocks', () => {
     },
   );
 });
+
+describe('a long organisation name in the masthead', () => {
+  const names = [
+    'Coalición de Organizaciones Migrantes del Sur', // 45 characters
+    ORGANISATION.organisationName, // 49
+    'Flüchtlingsrechtsberatungsgemeinschaftsverbund', // one word of 46
+  ];
+
+  it.each(names)('takes at most two lines on a 375 px phone, and nothing overflows (%s)', async (name) => {
+    const page = await open(exampleBulletin(), 'es', 375, { ...ORGANISATION, organisationName: name });
+    const measured = await page.evaluate(() => {
+      const h1 = document.querySelector('h1')!;
+      return {
+        lines: h1.getBoundingClientRect().height / Number.parseFloat(getComputedStyle(h1).lineHeight),
+        width: document.documentElement.scrollWidth,
+        overflow: h1.scrollWidth - h1.clientWidth,
+      };
+    });
+    await page.close();
+    expect(Math.round(measured.lines)).toBeLessThanOrEqual(2);
+    expect(measured.width).toBeLessThanOrEqual(375);
+    expect(measured.overflow).toBe(0);
+  });
+});
