@@ -41,6 +41,7 @@ export function checkBulletin(
   const fields: (TextField & { block?: number })[] = [
     { field: 'subject', text: doc.subject, markdown: false },
     ...(preheader ? [{ field: 'preheader', text: preheader, markdown: false }] : []),
+    ...(doc.issueLine ? [{ field: 'issueLine', text: doc.issueLine, markdown: false }] : []),
     ...doc.blocks.flatMap((block, index) =>
       blockTexts(block).map((f) => ({ ...f, block: index, field: `blocks[${index}].${f.field}` })),
     ),

@@ -8,7 +8,7 @@ import { markdownToHtml } from './markdown.js';
 import { escapeHtml } from './html.js';
 import type { Settings } from '../settings/settings.js';
 import { format, goalLine, textDirection, themeStrings, type ThemeStrings } from './strings.js';
-import { brandPalette } from './contrast.js';
+import { brandPalette, type Palette } from './contrast.js';
 
 interface ThemeBase {
   settings: Settings;
@@ -65,10 +65,11 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
   const why = topic
     ? format(strings.whyTopic, { topic: `<strong>${escapeHtml(topic)}</strong>`, organisation })
     : format(strings.whyGeneral, { organisation });
-  const header = settings.logoUrl
+  const logoOrName = settings.logoUrl
     ? `<img src="${escapeHtml(settings.logoUrl)}" alt="${organisation}" width="180" ` +
       'style="display:block;max-width:180px;height:auto;border:0">'
     : organisation;
+  const masthead = mastheadSection(logoOrName, settings.organisationName, t(doc.issueLine), palette);
   // MJML writes `direction:ltr` and `text-align:left` on every section, column and text unless told.
   const dir = textDirection(language);
   const start = dir === 'rtl' ? 'right' : 'left';
@@ -126,7 +127,7 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
     </mj-style>
   </mj-head>
   <mj-body background-color="${COLOURS.page}" width="640px" css-class="page">
-${teaser}${viewLink}${masthead(header, settings.organisationName, palette.button, palette.label)}    <mj-section padding="32px 0 8px"><mj-column></mj-column></mj-section>
+${teaser}${viewLink}${masthead}    <mj-section padding="32px 0 8px"><mj-column></mj-column></mj-section>
 ${blocks}
 ${subscribeSection}    <mj-section padding="0 0 20px"><mj-column></mj-column></mj-section>
     <mj-section background-color="${COLOURS.page}" padding="24px 0 32px" css-class="footer">
@@ -141,19 +142,25 @@ ${readerLines}          <p style="margin:0"><strong>${organisation}</strong>${po
 }
 
 /**
- * The organisation's name (or logo) on the brand colour. A name longer than LONG_NAME characters is
- * set smaller, and smaller again on a phone, so that 45 characters take two lines at 375 px, not
- * three; a single long word breaks rather than widening the mail (word-break, not overflow-wrap,
- * which Gmail and Outlook ignore). `header` is HTML already.
+ * The organisation's name (or logo) on the brand colour, and the issue line under it when the
+ * bulletin has one. A name longer than LONG_NAME characters is set smaller, and smaller again on a
+ * phone, so that 45 characters take two lines at 375 px, not three; a single long word breaks
+ * rather than widening the mail (word-break, not overflow-wrap, which Gmail and Outlook ignore).
+ * The issue line is muted by its size and weight, not by a paler colour: it keeps the label's
+ * contrast on the brand. `header` is HTML already.
  */
-function masthead(header: string, name: string, background: string, label: string): string {
+function mastheadSection(header: string, name: string, issueLine: string, palette: Palette): string {
   const long = name.length > LONG_NAME;
   const size = long ? NAME_SIZE.long : NAME_SIZE.short;
-  const style = `font-size:${size};line-height:1.2;font-weight:800;color:${label};margin:0;word-break:break-word`;
-  return `    <mj-section background-color="${background}" padding="28px 0" css-class="masthead">
+  const type = `font-size:${size};line-height:1.2;font-weight:800;color:${palette.label}`;
+  const issue = issueLine
+    ? `\n          <p class="issue-line" style="margin:6px 0 0;font-size:15px;line-height:1.4;font-weight:400;` +
+      `color:${palette.label}">${escapeHtml(issueLine)}</p>`
+    : '';
+  return `    <mj-section background-color="${palette.button}" padding="28px 0" css-class="masthead">
       <mj-column>
-        <mj-text color="${label}" padding="0 32px">
-          <h1${long ? ' class="long-name"' : ''} style="${style}">${header}</h1>
+        <mj-text color="${palette.label}" padding="0 32px">
+          <h1${long ? ' class="long-name"' : ''} style="${type};margin:0;word-break:break-word">${header}</h1>${issue}
         </mj-text>
       </mj-column>
     </mj-section>

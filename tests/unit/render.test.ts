@@ -112,6 +112,29 @@ describe('renderBulletin and personalise', () => {
     expect(none.html).not.toContain('&#847;');
   });
 
+  it('shows the issue line under the organisation, in the HTML and the text part, only when there is one', async () => {
+    const issueLine = { en: 'Issue 12 · 4 December 2026', es: 'Número 12 · 4 de diciembre de 2026' };
+    const withLine = { ...example, issueLine };
+    for (const language of ['en', 'es'] as const) {
+      const { html, text } = personalise(await renderBulletin(withLine, language, context), ANA, LINKS);
+      const line = escapeHtml(issueLine[language]);
+      expect(html, language).toMatch(new RegExp(`</h1>\\s*<p class="issue-line"[^>]*>${escapeRegExp(line)}</p>`));
+      expect(text, language).toContain(`${ORGANISATION.organisationName.toUpperCase()}\n${issueLine[language]}\n`);
+    }
+    // Like every localised text, a language without its own line gets the fallback language's.
+    const englishOnly = { ...example, issueLine: { en: issueLine.en } };
+    expect(personalise(await renderBulletin(englishOnly, 'es', context), ANA, LINKS).html).toContain(issueLine.en);
+
+    for (const none of [
+      { ...example, issueLine: undefined },
+      { ...example, issueLine: { en: ' ', es: '' } },
+    ]) {
+      const { html, text } = personalise(await renderBulletin(none, 'es', context), ANA, LINKS);
+      expect(html).not.toContain('issue-line');
+      expect(text).toContain(`${ORGANISATION.organisationName.toUpperCase()}\n\n`);
+    }
+  });
+
   it('writes Arabic, Persian, Urdu, Hebrew and Pashto right to left in any region, others left to right', async () => {
     const languages = ['ar-EG', 'fa', 'ur', 'he', 'ps', 'en', 'es', 'fr-CA'];
     const text = Object.fromEntries(languages.map((l) => [l, `Text ${l}`]));
@@ -292,11 +315,12 @@ describe('renderBulletin and personalise', () => {
     expect(buttons.length).toBeGreaterThanOrEqual(2);
     for (const [, background, label] of buttons) expect(contrast(label!, background!)).toBeGreaterThanOrEqual(4.5);
     const [, masthead] = html.match(/class="masthead" style="background:(#\w{6})/)!;
-    const [, title] = html.match(/<h1 style="[^"]*[^-]color: ?(#\w{6})/)!;
-    expect(contrast(title!, masthead!)).toBeGreaterThanOrEqual(4.5);
-    // The paper: from the masthead to the footer, buttons left out.
+    const [, title] = html.match(/<h1[^>]* style="[^"]*[^-]color: ?(#\w{6})/)!;
+    const [, issue] = html.match(/<p class="issue-line" style="[^"]*[^-]color: ?(#\w{6})/)!;
+    for (const colour of [title!, issue!]) expect(contrast(colour, masthead!)).toBeGreaterThanOrEqual(4.5);
+    // The paper: from below the masthead to the footer, buttons left out.
     const paper = html
-      .slice(html.indexOf('class="masthead"'), html.lastIndexOf('class="footer"'))
+      .slice(html.indexOf('class="paper"'), html.lastIndexOf('class="footer"'))
       .replace(/<td[^>]*bgcolor[\s\S]*?<\/td>/g, '');
     const texts = [...paper.matchAll(/<(?:a|p) [^>]*style="(?:[^"]*[^-])?color: ?(#\w{6})/g)].map(
       ([, colour]) => colour!,
