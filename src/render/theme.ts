@@ -106,7 +106,7 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
       :root { color-scheme: light dark; supported-color-schemes: light dark; }
       h1, h2 { margin: 0; }
       .body-text p { margin: 0 0 12px; }
-      .body-text ul, .body-text ol { margin: 0 0 12px; padding-left: 22px; }
+      .body-text ul, .body-text ol { margin: 0 0 12px; padding: 0; padding-${start}: 22px; }
       @media only screen and (max-width: ${PHONE_WIDTH - 1}px) {
         .masthead .long-name { font-size: ${NAME_SIZE.longOnPhone} !important; }
       }
@@ -229,8 +229,14 @@ function subscribeCall(subscribeUrl: string, organisation: string, strings: Them
 
 type Text = (text: Localised | undefined) => string;
 
-/** `brand` colours decoration (quote rule, goal bar); `link` colours text, readable on the paper. */
+/**
+ * `brand` colours decoration (quote rule, goal bar); `link` colours text, readable on the paper. In
+ * a right-to-left language the quote's rule stands on the right and link lines point left.
+ */
 function blockMjml(block: Block, t: Text, brand: string, link: string, language: string): string {
+  const dir = textDirection(language);
+  const start = dir === 'rtl' ? 'right' : 'left';
+  const textLink = (l: { href: string; label: Localised }) => linkLine(l.href, t(l.label), link, dir);
   const section = (inner: string) =>
     `    <mj-section mj-class="block"><mj-column>\n${inner}\n    </mj-column></mj-section>`;
   switch (block.type) {
@@ -240,7 +246,7 @@ function blockMjml(block: Block, t: Text, brand: string, link: string, language:
           block.image ? image(block.image.src, t(block.image.alt)) : '',
           heading(t(block.heading)),
           body(t(block.body)),
-          block.link ? textLink(block.link.href, t(block.link.label), link) : '',
+          block.link ? textLink(block.link) : '',
         ].join('\n'),
       );
     case 'statement': {
@@ -249,12 +255,13 @@ function blockMjml(block: Block, t: Text, brand: string, link: string, language:
         [
           block.heading ? heading(t(block.heading)) : '',
           `      <mj-text css-class="body-text">\n` +
-            `        <blockquote style="margin:0 0 12px;padding:4px 0 4px 20px;border-left:4px solid ${brand};` +
+            `        <blockquote style="margin:0 0 12px;padding:4px 0;padding-${start}:20px;` +
+            `border-${start}:4px solid ${brand};` +
             `font-size:18px;line-height:1.6;font-style:italic">${markdownToHtml(t(block.quote))}</blockquote>\n` +
             `        <p style="margin:0;font-size:15px">— <strong>${escapeHtml(block.speaker)}</strong>` +
             `${role ? `, ${escapeHtml(role)}` : ''}</p>\n` +
             '      </mj-text>',
-          block.link ? textLink(block.link.href, t(block.link.label), link) : '',
+          block.link ? textLink(block.link) : '',
         ].join('\n'),
       );
     }
@@ -313,11 +320,14 @@ function bodyHtml(html: string): string {
   return `      <mj-text css-class="body-text" padding="0 32px 4px">${html}</mj-text>`;
 }
 
-/** The arrow only decorates: hidden from screen readers, which would read it out ("right arrow"). */
-function textLink(href: string, label: string, colour: string): string {
+/**
+ * A link on a line of its own, ending in an arrow in the direction of reading. The arrow only
+ * decorates: hidden from screen readers, which would read it out ("right arrow").
+ */
+function linkLine(href: string, label: string, colour: string, dir: 'ltr' | 'rtl'): string {
   return (
     `      <mj-text padding="12px 32px 16px"><a href="${escapeHtml(href)}" style="color:${colour};font-weight:700">` +
-    `${escapeHtml(label)} <span aria-hidden="true">→</span></a></mj-text>`
+    `${escapeHtml(label)} <span aria-hidden="true">${dir === 'rtl' ? '←' : '→'}</span></a></mj-text>`
   );
 }
 

@@ -151,6 +151,33 @@ describe('renderBulletin and personalise', () => {
     }
   });
 
+  it("mirrors the quote's rule, a list's indent and a link line's arrow in a right-to-left language", async () => {
+    const text = (ar: string, en: string) => ({ ar, en });
+    const blocks: Block[] = [
+      {
+        type: 'statement',
+        quote: text('اللجوء حق', 'Asylum is a right'),
+        speaker: 'Alma',
+        link: { href: 'https://nnirr.org/a', label: text('اقرأ المزيد', 'Read more') },
+      },
+      { type: 'text', body: text('- أولا\n- ثانيا', '- first\n- second') },
+    ];
+    const both = doc(blocks, { languages: ['ar', 'en'], subject: text('نشرة', 'Bulletin') });
+    const ar = personalise(await renderBulletin(both, 'ar', context), ANA, LINKS).html;
+    const en = personalise(await renderBulletin(both, 'en', context), ANA, LINKS).html;
+    const quote = (html: string) => /<blockquote style="([^"]*)"/.exec(html)![1]!;
+    expect(quote(ar)).toMatch(/border-right: ?4px solid/);
+    expect(quote(ar)).toMatch(/padding-right: ?20px/);
+    expect(quote(ar)).not.toMatch(/border-left|padding-left/);
+    expect(quote(en)).toMatch(/border-left: ?4px solid/);
+    expect(quote(en)).not.toMatch(/border-right|padding-right/);
+    expect(ar).toMatch(/\.body-text ul, \.body-text ol \{[^}]*padding-right: 22px/);
+    expect(en).toMatch(/\.body-text ul, \.body-text ol \{[^}]*padding-left: 22px/);
+    expect(ar).toContain('<span aria-hidden="true">←</span>');
+    expect(ar).not.toContain('→');
+    expect(en).toContain('<span aria-hidden="true">→</span>');
+  });
+
   it('shows the logo, named by its alt text, in the heading when settings give one, and has a dark mode', async () => {
     const settings = { ...ORGANISATION, logoUrl: 'https://nnirr.org/logo.png' };
     const { html } = personalise(await renderBulletin(example, 'en', { settings }), ANA, LINKS);
