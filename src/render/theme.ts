@@ -1,7 +1,7 @@
 // The bulletin theme: a bulletin document in one language → MJML. Header with the
-// organisation, the blocks as one light column, and a footer: in the mail, why the reader gets
-// it, with preferences, unsubscribe and view-in-browser links; in the public archive, a call to
-// subscribe instead. Both end with the postal address.
+// organisation and the bulletin's issue line, the blocks as one light column, and a footer: in
+// the mail, why the reader gets it, with preferences, unsubscribe and view-in-browser links; in
+// the public archive, a call to subscribe instead. Both end with the postal address.
 // Every text is escaped here; per-recipient {{placeholders}} pass through as text and URLs.
 import { pick, type Block, type BulletinDocument, type Localised } from '../bulletins/document.js';
 import { markdownToHtml } from './markdown.js';
