@@ -118,6 +118,9 @@ export const BulletinDocument = z
       .refine((langs) => new Set(langs).size === langs.length, 'must not repeat a language'),
     subject: draftText(),
     preheader: Localised.optional(),
+    issueLine: Localised.optional().describe(
+      'A date or issue number shown small under the organisation\'s name: "Issue 12 · 4 December 2026"',
+    ),
     topic: TopicKey.optional(),
     blocks: z.array(Block).max(100, 'must be at most 100 blocks'),
   })

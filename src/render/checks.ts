@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { languageName } from '../audience/languages.js';
 import { blockTexts, blockUrls, type TextField, type UrlField } from '../bulletins/block-fields.js';
-import type { Block, BulletinDocument } from '../bulletins/document.js';
+import type { Block, BulletinDocument, Localised } from '../bulletins/document.js';
 import type { Finding } from '../bulletins/schemas.js';
 import { isSafeHref, markdownLinks } from './markdown.js';
 import { brandAdjustments, MIN_CONTRAST } from './contrast.js';
@@ -28,6 +28,11 @@ export interface CheckOptions {
   publicUrl?: string;
 }
 
+/** An optional text as written in some language, or undefined when it is blank in every one. */
+function written(text: Localised | undefined): Localised | undefined {
+  return Object.values(text ?? {}).some((value) => value.trim()) ? text : undefined;
+}
+
 export function checkBulletin(
   doc: BulletinDocument,
   context: ThemeContext,
@@ -38,11 +43,13 @@ export function checkBulletin(
   const findings: Finding[] = [];
   const fallback = doc.languages[0]!;
   // A preheader left out, or blank in every language, is one gap (missing_preheader), not a
-  // translation missing in each.
-  const preheader = Object.values(doc.preheader ?? {}).some((text) => text.trim()) ? doc.preheader : undefined;
+  // translation missing in each; an issue line so is simply not there.
+  const preheader = written(doc.preheader);
+  const issueLine = written(doc.issueLine);
   const fields: (TextField & { block?: number })[] = [
     { field: 'subject', text: doc.subject, markdown: false },
     ...(preheader ? [{ field: 'preheader', text: preheader, markdown: false }] : []),
+    ...(issueLine ? [{ field: 'issueLine', text: issueLine, markdown: false }] : []),
     ...doc.blocks.flatMap((block, index) =>
       blockTexts(block).map((f) => ({ ...f, block: index, field: `blocks[${index}].${f.field}` })),
     ),

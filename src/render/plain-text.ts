@@ -17,7 +17,7 @@ export function bulletinText(doc: BulletinDocument, language: string, context: T
 
   const sections = [
     `${strings.viewInBrowser}: {{view_url}}`,
-    settings.organisationName.toUpperCase(),
+    [settings.organisationName.toUpperCase(), t(doc.issueLine)].filter(Boolean).join('\n'),
     ...doc.blocks.map((block) => blockText(block, t, language)).filter(Boolean),
     '---',
     why,

@@ -1,14 +1,14 @@
 // The bulletin theme: a bulletin document in one language → MJML. Header with the
-// organisation, the blocks as one light column, and a footer: in the mail, why the reader gets
-// it, with preferences, unsubscribe and view-in-browser links; in the public archive, a call to
-// subscribe instead. Both end with the postal address.
+// organisation and the bulletin's issue line, the blocks as one light column, and a footer: in
+// the mail, why the reader gets it, with preferences, unsubscribe and view-in-browser links; in
+// the public archive, a call to subscribe instead. Both end with the postal address.
 // Every text is escaped here; per-recipient {{placeholders}} pass through as text and URLs.
 import { pick, type Block, type BulletinDocument, type Localised } from '../bulletins/document.js';
 import { markdownToHtml } from './markdown.js';
 import { escapeHtml } from './html.js';
 import type { Settings } from '../settings/settings.js';
 import { format, goalLine, textDirection, themeStrings, type ThemeStrings } from './strings.js';
-import { brandPalette } from './contrast.js';
+import { brandPalette, type Palette } from './contrast.js';
 
 interface ThemeBase {
   settings: Settings;
@@ -33,6 +33,18 @@ const COLOURS = {
 };
 const FONT = "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
 /**
+ * The vertical rhythm. Every element of a block ends 16 px above the next (MJML's padding, or a
+ * body's last 12 px paragraph margin and 4 px of padding); a link line or a button stands 28 px
+ * below the text it follows; a block adds BLOCK_SPACE of its own, so its last line sits about 30 px
+ * above the next block's heading, divider or not. A divider adds nothing above its rule, whose
+ * space is the block's, and as much below it.
+ */
+const BLOCK_SPACE = '10px';
+/** Below MJML's own breakpoint its columns stack: a phone. */
+const PHONE_WIDTH = 480;
+const LONG_NAME = 24;
+const NAME_SIZE = { short: '26px', long: '24px', longOnPhone: '20px' };
+/**
  * Inboxes show the preheader and then whatever text comes next ("View this email in your
  * browser", the organisation…). A run of invisible, zero-width characters fills the rest of the
  * preview line instead: &#847; (combining grapheme joiner), &zwnj; and &nbsp; keep clients from
@@ -53,16 +65,17 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
   const why = topic
     ? format(strings.whyTopic, { topic: `<strong>${escapeHtml(topic)}</strong>`, organisation })
     : format(strings.whyGeneral, { organisation });
-  const header = settings.logoUrl
+  const logoOrName = settings.logoUrl
     ? `<img src="${escapeHtml(settings.logoUrl)}" alt="${organisation}" width="180" ` +
       'style="display:block;max-width:180px;height:auto;border:0">'
     : organisation;
+  const masthead = mastheadSection(logoOrName, settings.organisationName, t(doc.issueLine), palette);
   // MJML writes `direction:ltr` and `text-align:left` on every section, column and text unless told.
   const dir = textDirection(language);
   const start = dir === 'rtl' ? 'right' : 'left';
   const buttonDefaults =
     `background-color="${palette.button}" color="${palette.label}" font-size="17px" font-weight="700" ` +
-    `border-radius="6px" inner-padding="14px 28px" padding="8px 32px 24px" align="${start}" css-class="button"`;
+    `border-radius="6px" inner-padding="14px 28px" padding="12px 32px 16px" align="${start}" css-class="button"`;
   const archive = context.for === 'archive';
   const teaser = preheader(t(doc.preheader));
   const viewLink = archive ? '' : viewInBrowser(strings);
@@ -85,18 +98,22 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
       <mj-section background-color="${COLOURS.paper}" padding="0" css-class="paper" direction="${dir}" />
       <mj-column direction="${dir}" />
       <mj-button ${buttonDefaults} />
-      <mj-divider border-color="${COLOURS.rule}" border-width="1px" padding="16px 32px 24px" />
-      <mj-image padding="0 32px 16px" />
+      <mj-divider border-color="${COLOURS.rule}" border-width="1px" padding="0 32px 28px" />
+      <mj-class name="block" padding="0 0 ${BLOCK_SPACE}" />
+      <mj-image padding="0 32px 16px" font-size="16px" css-class="picture" />
     </mj-attributes>
     <mj-style>
       :root { color-scheme: light dark; supported-color-schemes: light dark; }
       h1, h2 { margin: 0; }
       .body-text p { margin: 0 0 12px; }
-      .body-text ul, .body-text ol { margin: 0 0 12px; padding-left: 22px; }
+      .body-text ul, .body-text ol { margin: 0 0 12px; padding: 0; padding-${start}: 22px; }
+      @media only screen and (max-width: ${PHONE_WIDTH - 1}px) {
+        .masthead .long-name { font-size: ${NAME_SIZE.longOnPhone} !important; }
+      }
       @media (prefers-color-scheme: dark) {
         .page, body { background-color: #161412 !important; }
         .paper, .paper > table { background-color: #24211e !important; }
-        .paper div, .paper p, .paper li, .paper h2, .paper blockquote { color: #f1ece6 !important; }
+        .paper div, .paper p, .paper li, .paper h2, .paper blockquote, .paper img { color: #f1ece6 !important; }
         .footer, .footer > table { background-color: #161412 !important; }
         .footer div, .footer p { color: #c9c2b9 !important; }
         .paper a, .footer a { color: #ff9c8f !important; }
@@ -106,19 +123,13 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
     <mj-style inline="inline">
       a { color: ${palette.link}; }
       .body-text a { color: ${palette.link}; text-decoration: underline; }
+      .picture img { font-family: ${FONT}; line-height: 1.5; color: ${COLOURS.ink}; }
     </mj-style>
   </mj-head>
   <mj-body background-color="${COLOURS.page}" width="640px" css-class="page">
-${teaser}${viewLink}    <mj-section background-color="${palette.button}" padding="28px 0" css-class="masthead">
-      <mj-column>
-        <mj-text color="${palette.label}" padding="0 32px">
-          <h1 style="font-size:26px;line-height:1.2;font-weight:800;color:${palette.label};margin:0">${header}</h1>
-        </mj-text>
-      </mj-column>
-    </mj-section>
-    <mj-section padding="32px 0 8px"><mj-column></mj-column></mj-section>
+${teaser}${viewLink}${masthead}    <mj-section padding="32px 0 8px"><mj-column></mj-column></mj-section>
 ${blocks}
-${subscribeSection}    <mj-section padding="8px 0 24px"><mj-column></mj-column></mj-section>
+${subscribeSection}    <mj-section padding="0 0 20px"><mj-column></mj-column></mj-section>
     <mj-section background-color="${COLOURS.page}" padding="24px 0 32px" css-class="footer">
       <mj-column>
         <mj-text font-size="14px" line-height="1.6" color="${COLOURS.muted}" align="center" padding="0 32px 12px">
@@ -128,6 +139,32 @@ ${readerLines}          <p style="margin:0"><strong>${organisation}</strong>${po
     </mj-section>
   </mj-body>
 </mjml>`;
+}
+
+/**
+ * The organisation's name (or logo) on the brand colour, and the issue line under it when the
+ * bulletin has one. A name longer than LONG_NAME characters is set smaller, and smaller again on a
+ * phone, so that 45 characters take two lines at 375 px, not three; a single long word breaks
+ * rather than widening the mail (word-break, not overflow-wrap, which Gmail and Outlook ignore).
+ * The issue line is muted by its size and weight, not by a paler colour: it keeps the label's
+ * contrast on the brand. `header` is HTML already.
+ */
+function mastheadSection(header: string, name: string, issueLine: string, palette: Palette): string {
+  const long = name.length > LONG_NAME;
+  const size = long ? NAME_SIZE.long : NAME_SIZE.short;
+  const type = `font-size:${size};line-height:1.2;font-weight:800;color:${palette.label}`;
+  const issue = issueLine
+    ? `\n          <p class="issue-line" style="margin:6px 0 0;font-size:15px;line-height:1.4;font-weight:400;` +
+      `color:${palette.label}">${escapeHtml(issueLine)}</p>`
+    : '';
+  return `    <mj-section background-color="${palette.button}" padding="28px 0" css-class="masthead">
+      <mj-column>
+        <mj-text color="${palette.label}" padding="0 32px">
+          <h1${long ? ' class="long-name"' : ''} style="${type};margin:0;word-break:break-word">${header}</h1>${issue}
+        </mj-text>
+      </mj-column>
+    </mj-section>
+`;
 }
 
 /**
@@ -192,9 +229,16 @@ function subscribeCall(subscribeUrl: string, organisation: string, strings: Them
 
 type Text = (text: Localised | undefined) => string;
 
-/** `brand` colours decoration (quote rule, goal bar); `link` colours text, readable on the paper. */
+/**
+ * `brand` colours decoration (quote rule, goal bar); `link` colours text, readable on the paper. In
+ * a right-to-left language the quote's rule stands on the right and link lines point left.
+ */
 function blockMjml(block: Block, t: Text, brand: string, link: string, language: string): string {
-  const section = (inner: string) => `    <mj-section><mj-column>\n${inner}\n    </mj-column></mj-section>`;
+  const dir = textDirection(language);
+  const start = dir === 'rtl' ? 'right' : 'left';
+  const textLink = (l: { href: string; label: Localised }) => linkLine(l.href, t(l.label), link, dir);
+  const section = (inner: string) =>
+    `    <mj-section mj-class="block"><mj-column>\n${inner}\n    </mj-column></mj-section>`;
   switch (block.type) {
     case 'announcement':
       return section(
@@ -202,7 +246,7 @@ function blockMjml(block: Block, t: Text, brand: string, link: string, language:
           block.image ? image(block.image.src, t(block.image.alt)) : '',
           heading(t(block.heading)),
           body(t(block.body)),
-          block.link ? textLink(block.link.href, t(block.link.label), link) : '',
+          block.link ? textLink(block.link) : '',
         ].join('\n'),
       );
     case 'statement': {
@@ -211,12 +255,13 @@ function blockMjml(block: Block, t: Text, brand: string, link: string, language:
         [
           block.heading ? heading(t(block.heading)) : '',
           `      <mj-text css-class="body-text">\n` +
-            `        <blockquote style="margin:0 0 12px;padding:4px 0 4px 20px;border-left:4px solid ${brand};` +
+            `        <blockquote style="margin:0 0 12px;padding:4px 0;padding-${start}:20px;` +
+            `border-${start}:4px solid ${brand};` +
             `font-size:18px;line-height:1.6;font-style:italic">${markdownToHtml(t(block.quote))}</blockquote>\n` +
             `        <p style="margin:0;font-size:15px">— <strong>${escapeHtml(block.speaker)}</strong>` +
             `${role ? `, ${escapeHtml(role)}` : ''}</p>\n` +
             '      </mj-text>',
-          block.link ? textLink(block.link.href, t(block.link.label), link) : '',
+          block.link ? textLink(block.link) : '',
         ].join('\n'),
       );
     }
@@ -236,7 +281,7 @@ function blockMjml(block: Block, t: Text, brand: string, link: string, language:
         [
           heading(t(block.heading)),
           body(t(block.body)),
-          items ? `      <mj-text css-class="body-text"><ul>${items}</ul></mj-text>` : '',
+          items ? bodyHtml(`<ul>${items}</ul>`) : '',
           block.contact
             ? `      <mj-text><p style="margin:0"><strong>${escapeHtml(strings.contact)}:</strong> ` +
               `<a href="mailto:${escapeHtml(block.contact)}" style="color:${link}">${escapeHtml(block.contact)}</a>` +
@@ -255,7 +300,7 @@ function blockMjml(block: Block, t: Text, brand: string, link: string, language:
     case 'image':
       return section(image(block.src, t(block.alt), block.href));
     case 'divider':
-      return section('      <mj-divider />');
+      return '    <mj-section><mj-column><mj-divider /></mj-column></mj-section>';
   }
 }
 
@@ -267,14 +312,22 @@ function heading(text: string): string {
 }
 
 function body(markdown: string): string {
-  return `      <mj-text css-class="body-text">${markdownToHtml(markdown)}</mj-text>`;
+  return bodyHtml(markdownToHtml(markdown));
 }
 
-/** The arrow only decorates: hidden from screen readers, which would read it out ("right arrow"). */
-function textLink(href: string, label: string, colour: string): string {
+/** Its last paragraph's or list's 12 px margin and 4 px of padding end it 16 px above what follows. */
+function bodyHtml(html: string): string {
+  return `      <mj-text css-class="body-text" padding="0 32px 4px">${html}</mj-text>`;
+}
+
+/**
+ * A link on a line of its own, ending in an arrow in the direction of reading. The arrow only
+ * decorates: hidden from screen readers, which would read it out ("right arrow").
+ */
+function linkLine(href: string, label: string, colour: string, dir: 'ltr' | 'rtl'): string {
   return (
-    `      <mj-text><a href="${escapeHtml(href)}" style="color:${colour};font-weight:700">` +
-    `${escapeHtml(label)} <span aria-hidden="true">→</span></a></mj-text>`
+    `      <mj-text padding="12px 32px 16px"><a href="${escapeHtml(href)}" style="color:${colour};font-weight:700">` +
+    `${escapeHtml(label)} <span aria-hidden="true">${dir === 'rtl' ? '←' : '→'}</span></a></mj-text>`
   );
 }
 

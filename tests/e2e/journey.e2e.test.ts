@@ -159,6 +159,7 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
     await field(bulletin, 'Topic').selectOption(TOPIC.key);
     await fillTexts(bulletin, 'Subject', EXAMPLE.subject);
     await fillTexts(bulletin, 'Preheader', EXAMPLE.preheader);
+    await fillTexts(bulletin, 'Issue line', EXAMPLE.issueLine);
     for (const [i, block] of EXAMPLE.blocks.entries()) await compose(i + 1, block);
 
     await saved();

@@ -430,6 +430,28 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     expect(schema.title).toEqual(expect.any(String));
     expect(schema.properties.blocks).toBeDefined();
     expect(schema.properties.blocks.type).toBe('array');
+    expect(schema.properties.issueLine).toMatchObject({
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      description: expect.stringContaining('issue number'),
+    });
+    expect(schema.required).not.toContain('issueLine');
+  });
+
+  it('keeps the issue line through saves, shows it in each language, and leaves it out once removed', async () => {
+    const issueLine = EXAMPLE.issueLine as Record<string, string>;
+    const { id, document } = await create();
+    expect(document.issueLine).toEqual(issueLine);
+    for (const language of ['en', 'es']) {
+      expect(await (await preview(id, `lang=${language}&format=html`)).text()).toContain(issueLine[language]);
+      expect(await (await preview(id, `lang=${language}&format=text`)).text()).toContain(issueLine[language]);
+    }
+
+    const { issueLine: _, ...without } = example();
+    const saved = await app.request('PUT', `/api/bulletins/${id}`, { json: without });
+    expect(saved.status).toBe(200);
+    expect((await saved.json()).document).not.toHaveProperty('issueLine');
+    expect(await (await preview(id, 'lang=es&format=html')).text()).not.toContain(issueLine.es);
   });
 
   it('lists the preview and settings routes in the OpenAPI document', async () => {

@@ -207,6 +207,18 @@ describe('pre-send checks', () => {
     expect(await check({ ...withoutPreheader, preheader })).toEqual([]);
   });
 
+  it('check an issue line like any text, and find nothing when it is left out or blank', async () => {
+    const { issueLine, ...without } = exampleBulletin();
+    expect(await check(without)).toEqual([]);
+    expect(await check({ ...without, issueLine: { en: '', es: ' ' } })).toEqual([]);
+    expect(await check({ ...without, issueLine: { en: issueLine!.en! } })).toEqual([
+      expect.objectContaining({ level: 'warning', code: 'untranslated', language: 'es', field: 'issueLine' }),
+    ]);
+    expect(await check({ ...without, issueLine: { ...issueLine, es: 'Número {{issue}}' } })).toEqual([
+      expect.objectContaining({ level: 'error', code: 'unknown_merge_field', language: 'es', field: 'issueLine' }),
+    ]);
+  });
+
   it('warn while PUBLIC_URL is not https, since every unsubscribe link starts with it', async () => {
     const insecure = await check(exampleBulletin(), ORGANISATION, true, 'http://localhost:3000');
     expect(insecure).toEqual([expect.objectContaining({ level: 'warning', code: 'insecure_public_url' })]);

@@ -112,6 +112,29 @@ describe('renderBulletin and personalise', () => {
     expect(none.html).not.toContain('&#847;');
   });
 
+  it('shows the issue line under the organisation, in the HTML and the text part, only when there is one', async () => {
+    const issueLine = { en: 'Issue 12 · 4 December 2026', es: 'Número 12 · 4 de diciembre de 2026' };
+    const withLine = { ...example, issueLine };
+    for (const language of ['en', 'es'] as const) {
+      const { html, text } = personalise(await renderBulletin(withLine, language, context), ANA, LINKS);
+      const line = escapeHtml(issueLine[language]);
+      expect(html, language).toMatch(new RegExp(`</h1>\\s*<p class="issue-line"[^>]*>${escapeRegExp(line)}</p>`));
+      expect(text, language).toContain(`${ORGANISATION.organisationName.toUpperCase()}\n${issueLine[language]}\n`);
+    }
+    // Like every localised text, a language without its own line gets the fallback language's.
+    const englishOnly = { ...example, issueLine: { en: issueLine.en } };
+    expect(personalise(await renderBulletin(englishOnly, 'es', context), ANA, LINKS).html).toContain(issueLine.en);
+
+    for (const none of [
+      { ...example, issueLine: undefined },
+      { ...example, issueLine: { en: ' ', es: '' } },
+    ]) {
+      const { html, text } = personalise(await renderBulletin(none, 'es', context), ANA, LINKS);
+      expect(html).not.toContain('issue-line');
+      expect(text).toContain(`${ORGANISATION.organisationName.toUpperCase()}\n\n`);
+    }
+  });
+
   it('writes Arabic, Persian, Urdu, Hebrew and Pashto right to left in any region, others left to right', async () => {
     const languages = ['ar-EG', 'fa', 'ur', 'he', 'ps', 'en', 'es', 'fr-CA'];
     const text = Object.fromEntries(languages.map((l) => [l, `Text ${l}`]));
@@ -126,6 +149,33 @@ describe('renderBulletin and personalise', () => {
       expect(html, language).not.toContain(dir === 'rtl' ? 'direction:ltr' : 'direction:rtl');
       expect(html, language).toContain(dir === 'rtl' ? 'text-align:right' : 'text-align:left');
     }
+  });
+
+  it("mirrors the quote's rule, a list's indent and a link line's arrow in a right-to-left language", async () => {
+    const text = (ar: string, en: string) => ({ ar, en });
+    const blocks: Block[] = [
+      {
+        type: 'statement',
+        quote: text('اللجوء حق', 'Asylum is a right'),
+        speaker: 'Alma',
+        link: { href: 'https://nnirr.org/a', label: text('اقرأ المزيد', 'Read more') },
+      },
+      { type: 'text', body: text('- أولا\n- ثانيا', '- first\n- second') },
+    ];
+    const both = doc(blocks, { languages: ['ar', 'en'], subject: text('نشرة', 'Bulletin') });
+    const ar = personalise(await renderBulletin(both, 'ar', context), ANA, LINKS).html;
+    const en = personalise(await renderBulletin(both, 'en', context), ANA, LINKS).html;
+    const quote = (html: string) => /<blockquote style="([^"]*)"/.exec(html)![1]!;
+    expect(quote(ar)).toMatch(/border-right: ?4px solid/);
+    expect(quote(ar)).toMatch(/padding-right: ?20px/);
+    expect(quote(ar)).not.toMatch(/border-left|padding-left/);
+    expect(quote(en)).toMatch(/border-left: ?4px solid/);
+    expect(quote(en)).not.toMatch(/border-right|padding-right/);
+    expect(ar).toMatch(/\.body-text ul, \.body-text ol \{[^}]*padding-right: 22px/);
+    expect(en).toMatch(/\.body-text ul, \.body-text ol \{[^}]*padding-left: 22px/);
+    expect(ar).toContain('<span aria-hidden="true">←</span>');
+    expect(ar).not.toContain('→');
+    expect(en).toContain('<span aria-hidden="true">→</span>');
   });
 
   it('shows the logo, named by its alt text, in the heading when settings give one, and has a dark mode', async () => {
@@ -154,6 +204,26 @@ describe('renderBulletin and personalise', () => {
     expect(levels[0]).toBe(1);
     for (const [i, level] of levels.entries()) if (i > 0) expect(level - levels[i - 1]!).toBeLessThanOrEqual(1);
     for (const img of html.match(/<img[^>]*>/g)!) expect(img).toMatch(/alt="[^"]+"/);
+  });
+
+  it("writes an image's alt text, shown when images are off, in the mail's font, size and ink", async () => {
+    const announcement = example.blocks.find((b) => b.type === 'announcement')!;
+    const pictures = doc([
+      { type: 'image', src: 'https://nnirr.org/map.png', alt: { en: 'Map of border services' } },
+      { ...announcement, image: { src: 'https://nnirr.org/vigil.png', alt: { en: 'A vigil at night' } } },
+    ]);
+    const { html } = personalise(await renderBulletin(pictures, 'en', context), ANA, LINKS);
+    const images = html.match(/<img [^>]*>/g)!;
+    expect(images).toHaveLength(2);
+    for (const img of images) {
+      const style = /style="([^"]*)"/.exec(img)![1]!;
+      expect(style).toMatch(/font-family: ?-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif/);
+      expect(style).toMatch(/font-size: ?16px/);
+      expect(style).toMatch(/line-height: ?1\.5/);
+      expect(style).toMatch(/(^|;)\s*color: ?#1d1b19/);
+    }
+    // In dark mode the alt text turns light with the rest of the text on the paper.
+    expect(html).toMatch(/\.paper img[^{]*\{ color: #f1ece6 !important/);
   });
 
   it('keeps placeholders through MJML in hrefs and fills them per reader, URL-encoded', async () => {
@@ -272,11 +342,12 @@ describe('renderBulletin and personalise', () => {
     expect(buttons.length).toBeGreaterThanOrEqual(2);
     for (const [, background, label] of buttons) expect(contrast(label!, background!)).toBeGreaterThanOrEqual(4.5);
     const [, masthead] = html.match(/class="masthead" style="background:(#\w{6})/)!;
-    const [, title] = html.match(/<h1 style="[^"]*[^-]color: ?(#\w{6})/)!;
-    expect(contrast(title!, masthead!)).toBeGreaterThanOrEqual(4.5);
-    // The paper: from the masthead to the footer, buttons left out.
+    const [, title] = html.match(/<h1[^>]* style="[^"]*[^-]color: ?(#\w{6})/)!;
+    const [, issue] = html.match(/<p class="issue-line" style="[^"]*[^-]color: ?(#\w{6})/)!;
+    for (const colour of [title!, issue!]) expect(contrast(colour, masthead!)).toBeGreaterThanOrEqual(4.5);
+    // The paper: from below the masthead to the footer, buttons left out.
     const paper = html
-      .slice(html.indexOf('class="masthead"'), html.lastIndexOf('class="footer"'))
+      .slice(html.indexOf('class="paper"'), html.lastIndexOf('class="footer"'))
       .replace(/<td[^>]*bgcolor[\s\S]*?<\/td>/g, '');
     const texts = [...paper.matchAll(/<(?:a|p) [^>]*style="(?:[^"]*[^-])?color: ?(#\w{6})/g)].map(
       ([, colour]) => colour!,

@@ -1,4 +1,4 @@
-// What the bulletin has besides its blocks: title, languages, topic, subject and preheader.
+// What the bulletin has besides its blocks: title, languages, topic, subject, preheader and issue line.
 import { useId, useState } from 'react';
 import type { Topic } from '../../audience/schemas';
 import { Dialog, Field, LANGUAGE_NAMES, languageName } from '../components';
@@ -45,6 +45,15 @@ export function BulletinFields({
         value={document.preheader}
         onChange={(preheader, field) =>
           onEdit((d) => ({ ...d, preheader: optionalText(preheader) }), 'Edit the preheader', field)
+        }
+      />
+      <LocalisedInput
+        id={fieldId('issueLine')}
+        label={FIELD_LABELS.issueLine!}
+        hint="Optional: a date or issue number under the organisation's name, such as “Issue 12 · 4 December 2026”"
+        value={document.issueLine}
+        onChange={(issueLine, field) =>
+          onEdit((d) => ({ ...d, issueLine: optionalText(issueLine) }), 'Edit the issue line', field)
         }
       />
     </section>

@@ -33,6 +33,7 @@ export const FIELD_LABELS: Record<string, string> = {
   title: 'Title',
   subject: 'Subject',
   preheader: 'Preheader',
+  issueLine: 'Issue line',
   topic: 'Topic',
   languages: 'Languages',
   heading: 'Heading',
@@ -86,7 +87,8 @@ export const optionalText = (text: Localised): Localised | undefined =>
 export function withoutLanguage(document: BulletinDocument, language: string): BulletinDocument {
   const copy = structuredClone(document);
   copy.languages = copy.languages.filter((l) => l !== language);
-  const texts = [copy.subject, copy.preheader, ...copy.blocks.flatMap((block) => blockTexts(block).map((f) => f.text))];
+  const inBlocks = copy.blocks.flatMap((block) => blockTexts(block).map((f) => f.text));
+  const texts = [copy.subject, copy.preheader, copy.issueLine, ...inBlocks];
   for (const text of texts) if (text) delete text[language];
   return copy;
 }
