@@ -1,7 +1,7 @@
 // The rule language (src/audience/rules.ts, docs/audience.md) as the rule builder edits it: a tree
 // of groups and conditions whose inputs are kept as typed, turned into a rule for the server.
-import type { AttributeOp, Rule } from '../../audience/rules';
-import { splitList } from '../subscribers/fields';
+import type { AttributeOp, Rule } from '../../audience/rules.js';
+import { splitList } from '../subscribers/split-list.js';
 
 export type { AttributeOp, Rule };
 

@@ -20,7 +20,8 @@ import {
 import { submitTo, useAction, useApi, useDebounced } from '../hooks';
 import { BASE, Link, navigate, useLocation, useTitle } from '../router';
 import { useStaff } from '../session';
-import { issuesUnder, splitList, topicName, TopicChoices } from './fields';
+import { issuesUnder, topicName, TopicChoices } from './fields';
+import { splitList } from './split-list';
 import './subscribers.css';
 
 const PER_PAGE = 50;

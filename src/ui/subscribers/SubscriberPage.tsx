@@ -20,7 +20,8 @@ import { BASE, Link, navigate, useTitle } from '../router';
 import { useStaff } from '../session';
 import { AttributeRowsField, attributeInputId } from './AttributeRowsField';
 import { type AttributeRow, issuesByRow, type RowProblem, toAttributes, toRows } from './attribute-rows';
-import { issuesUnder, splitList, TopicChoices } from './fields';
+import { issuesUnder, TopicChoices } from './fields';
+import { splitList } from './split-list';
 import './subscribers.css';
 
 export function SubscriberPage({ id }: { id: number }) {

@@ -21,13 +21,6 @@ export function issuesUnder(error: unknown, path: string): string | undefined {
   return messages.length ? messages.join('; ') : undefined;
 }
 
-/** "news; events, Local" → ["news", "events", "Local"]: the separators a CSV import reads too. */
-export const splitList = (text: string) =>
-  text
-    .split(/[;,]/)
-    .map((part) => part.trim())
-    .filter(Boolean);
-
 /** A checkbox per topic, in a fieldset whose legend names the group. */
 export function TopicChoices({
   topics,
