@@ -67,14 +67,14 @@ export function Library() {
           </p>
         )}
         {!!blocks.data?.data.length && (
-          <LibraryTable caption="Blocks in the library" kindHeading="Type">
+          <LibraryTable caption="Blocks in the library">
             {blocks.data.data.map((item) => (
               <tr key={item.id}>
                 <td>
                   <span className="library-name">{item.name}</span>
+                  <div className="small">{blockLabel(item.block.type)}</div>
                   <div className="muted small">{blockSummary(item.block, firstLanguage(item.block)) || 'No text'}</div>
                 </td>
-                <td>{blockLabel(item.block.type)}</td>
                 <Saved item={item} />
                 <td className="row-actions">{actions({ kind: 'block', item })}</td>
               </tr>
@@ -95,16 +95,16 @@ export function Library() {
           </p>
         )}
         {!!templates.data?.data.length && (
-          <LibraryTable caption="Bulletin templates" kindHeading="Contents">
+          <LibraryTable caption="Bulletin templates">
             {templates.data.data.map((item) => (
               <tr key={item.id}>
                 <td>
                   <span className="library-name">{item.name}</span>
+                  <div className="small">
+                    {formatNumber(item.blocks)} {item.blocks === 1 ? 'block' : 'blocks'} in{' '}
+                    {item.languages.map(languageName).join(', ')}
+                  </div>
                   <div className="muted small">{item.title}</div>
-                </td>
-                <td>
-                  {formatNumber(item.blocks)} {item.blocks === 1 ? 'block' : 'blocks'}
-                  <div className="muted small">{item.languages.map(languageName).join(', ')}</div>
                 </td>
                 <Saved item={item} />
                 <td className="row-actions">
@@ -148,15 +148,7 @@ export function Library() {
 /** A block's texts are in the languages of the bulletin it was saved from: its summary is in the first of them. */
 const firstLanguage = (block: LibraryBlock['block']) => Object.keys(blockTexts(block)[0]?.text ?? {})[0] ?? 'en';
 
-function LibraryTable({
-  caption,
-  kindHeading,
-  children,
-}: {
-  caption: string;
-  kindHeading: string;
-  children: ReactNode;
-}) {
+function LibraryTable({ caption, children }: { caption: string; children: ReactNode }) {
   return (
     <div className="table-wrap">
       <table className="library-table">
@@ -164,7 +156,6 @@ function LibraryTable({
         <thead>
           <tr>
             <th scope="col">Name</th>
-            <th scope="col">{kindHeading}</th>
             <th scope="col">Saved</th>
             <th scope="col">
               <span className="visually-hidden">Actions</span>
