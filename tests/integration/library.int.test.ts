@@ -194,4 +194,19 @@ describe.each(databaseKinds())('the library API on %s', (kind) => {
     expect(after.document).toEqual(document);
     expect(after.document.blocks.at(-1)).toEqual(PETITION);
   });
+
+  it('describes the library routes in the OpenAPI document, a block in the document schema’s own terms', async () => {
+    const doc = await json(await app.request('GET', '/api/openapi.json', { token: null }), 200);
+    const methods = (path: string) => Object.keys(doc.paths[path] ?? {}).sort();
+    expect(methods('/api/blocks')).toEqual(['get', 'post']);
+    expect(methods('/api/blocks/{id}')).toEqual(['delete', 'get', 'patch']);
+    expect(methods('/api/templates')).toEqual(['get', 'post']);
+    expect(methods('/api/templates/{id}')).toEqual(['delete', 'get', 'patch']);
+    const body = doc.paths['/api/blocks'].post.requestBody.content['application/json'].schema;
+    expect(body.required).toEqual(['name', 'block']);
+    const types = body.properties.block.oneOf.map((variant: any) => variant.properties.type.const);
+    expect(types).toEqual(['announcement', 'statement', 'call_to_action', 'survey', 'text', 'image', 'divider']);
+    const template = doc.paths['/api/templates'].post.requestBody.content['application/json'].schema;
+    expect(template.properties.document.properties.version).toEqual(expect.objectContaining({ const: 1 }));
+  });
 });
