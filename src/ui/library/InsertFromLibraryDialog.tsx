@@ -1,9 +1,9 @@
 // The blocks saved in the library, each with a button that inserts a copy of it into the bulletin.
-import { blockLabel, blockSummary } from '../bulletins/model';
+import { blockLabel } from '../bulletins/model';
 import { Dialog, ErrorNotice, Loading } from '../components';
 import { useApi } from '../hooks';
 import { BASE, Link } from '../router';
-import { authorName, type LibraryBlock } from './model';
+import { authorName, librarySummary, type LibraryBlock } from './model';
 
 export function InsertFromLibraryDialog({
   open,
@@ -45,7 +45,7 @@ function LibraryBlocks({ language, onInsert }: { language: string; onInsert(item
             <div>
               <strong>{item.name}</strong> <span className="muted">· {blockLabel(item.block.type)}</span>
               <div className="muted small">
-                {blockSummary(item.block, language) || 'No text yet'} · saved by {authorName(item.createdBy)}
+                {librarySummary(item.block, language) || 'No text yet'} · saved by {authorName(item.createdBy)}
               </div>
             </div>
             <button type="button" className="button-small" onClick={() => onInsert(item)}>

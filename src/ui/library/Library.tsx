@@ -1,13 +1,12 @@
 // The library: blocks and bulletin templates saved by name, with when and by whom; each can be
 // renamed or deleted, and a template starts a bulletin. Blocks are inserted from the composer.
 import { useState, type ReactNode } from 'react';
-import { blockTexts } from '../../bulletins/block-fields';
-import { blockLabel, blockSummary } from '../bulletins/model';
+import { blockLabel } from '../bulletins/model';
 import { api } from '../api';
 import { ConfirmDialog, ErrorNotice, formatDate, formatNumber, languageName, Loading, PageHeader } from '../components';
 import { useAction, useApi } from '../hooks';
 import { useTitle } from '../router';
-import { authorName, type LibraryBlock, type TemplateSummary } from './model';
+import { authorName, librarySummary, type LibraryBlock, type TemplateSummary } from './model';
 import { NameDialog } from './NameDialog';
 import { startFromTemplate } from './templates';
 import './library.css';
@@ -73,7 +72,7 @@ export function Library() {
                 <td>
                   <span className="library-name">{item.name}</span>
                   <div className="small">{blockLabel(item.block.type)}</div>
-                  <div className="muted small">{blockSummary(item.block, firstLanguage(item.block)) || 'No text'}</div>
+                  <div className="muted small">{librarySummary(item.block) || 'No text'}</div>
                 </td>
                 <Saved item={item} />
                 <td className="row-actions">{actions({ kind: 'block', item })}</td>
@@ -144,9 +143,6 @@ export function Library() {
     </>
   );
 }
-
-/** A block's texts are in the languages of the bulletin it was saved from: its summary is in the first of them. */
-const firstLanguage = (block: LibraryBlock['block']) => Object.keys(blockTexts(block)[0]?.text ?? {})[0] ?? 'en';
 
 function LibraryTable({ caption, children }: { caption: string; children: ReactNode }) {
   return (

@@ -1,6 +1,7 @@
 // The library as the staff app uses it: the server's types, the note an inserted block carries in
 // the composer, and a library block fitted to the bulletin it goes into.
 import { blockTexts } from '../../bulletins/block-fields';
+import { blockSummary } from '../bulletins/block-summary';
 import type { Block } from '../../bulletins/document';
 import type { Author, LibraryBlock, Template, TemplateSummary } from '../../library/schemas';
 
@@ -30,4 +31,13 @@ export function fittedBlock(block: Block, languages: readonly string[]): Block {
     for (const language of languages) text[language] ??= '';
   }
   return copy;
+}
+
+/**
+ * The block's first words in `language`, else in the first language it has text in (it keeps the
+ * languages of the bulletin it was saved from).
+ */
+export function librarySummary(block: Block, language?: string): string {
+  const own = Object.keys(blockTexts(block)[0]?.text ?? {})[0];
+  return (language && blockSummary(block, language)) || (own ? blockSummary(block, own) : '');
 }
