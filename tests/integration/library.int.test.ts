@@ -161,7 +161,7 @@ describe.each(databaseKinds())('the library API on %s', (kind) => {
     expect(await databaseSnapshot(app.db)).toEqual(before);
   });
 
-  it('gives a bulletin its own copy: changing or deleting the library item later leaves the bulletin as it was', async () => {
+  it('gives a bulletin its own copy: a library item changed or deleted later leaves it be', async () => {
     const saved = await json(
       await app.request('POST', '/api/blocks', { json: { name: 'Petition', block: PETITION } }),
       201,

@@ -10,6 +10,12 @@ import { fittedBlock, originNote, type LibraryBlock, type Template } from './mod
 import { NameDialog } from './NameDialog';
 import './library.css';
 
+const BLOCK_HINT =
+  'A name to find it by, e.g. “Petition call to action”. The library keeps a copy; this bulletin is unchanged.';
+const TEMPLATE_HINT =
+  'New bulletins can start from it, with its blocks and languages. ' +
+  'The template is a copy: later changes here do not change it.';
+
 type Open = { kind: 'insert' } | { kind: 'save-block'; index: number } | { kind: 'save-template' };
 
 export function useComposerLibrary({
@@ -46,7 +52,8 @@ export function useComposerLibrary({
     announce(`This bulletin saved as the template “${name.trim()}”.`);
   };
 
-  const savingBlock = open?.kind === 'save-block' ? document.blocks[open.index] : undefined;
+  const savingIndex = open?.kind === 'save-block' ? open.index : undefined;
+  const savingBlock = savingIndex === undefined ? undefined : document.blocks[savingIndex];
   const dialogs = (
     <>
       <InsertFromLibraryDialog
@@ -57,18 +64,18 @@ export function useComposerLibrary({
       />
       <NameDialog
         open={savingBlock !== undefined}
-        title={`Save block ${open?.kind === 'save-block' ? open.index + 1 : ''} to the library`}
+        title={`Save block ${(savingIndex ?? 0) + 1} to the library`}
         name={savingBlock ? blockLabel(savingBlock.type) : ''}
-        hint="A name to find it by, e.g. “Petition call to action”. The library keeps a copy; this bulletin is unchanged."
+        hint={BLOCK_HINT}
         confirmLabel="Save to library"
-        onConfirm={(name) => saveBlock((open as { index: number }).index, name)}
+        onConfirm={(name) => saveBlock(savingIndex!, name)}
         onClose={close}
       />
       <NameDialog
         open={open?.kind === 'save-template'}
         title="Save this bulletin as a template"
         name={document.title}
-        hint="New bulletins can start from it, with its blocks and languages. The template is a copy: later changes here do not change it."
+        hint={TEMPLATE_HINT}
         confirmLabel="Save template"
         onConfirm={saveTemplate}
         onClose={close}

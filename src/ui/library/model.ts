@@ -17,8 +17,10 @@ export const authorName = (author: Author) =>
  * Where an inserted block came from: "From the library: Petition 62,500, saved 4 Dec by ana@…".
  * Kept by the composer beside the block, never in the document: the bulletin holds a plain copy.
  */
-export const originNote = (item: LibraryBlock) =>
-  `From the library: ${item.name}, saved ${dayFormat.format(new Date(item.createdAt))} by ${authorName(item.createdBy)}`;
+export const originNote = (item: LibraryBlock) => {
+  const saved = dayFormat.format(new Date(item.createdAt));
+  return `From the library: ${item.name}, saved ${saved} by ${authorName(item.createdBy)}`;
+};
 
 /**
  * A copy of the library block for a bulletin in `languages`: its texts in the bulletin's languages
