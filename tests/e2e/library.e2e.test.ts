@@ -79,6 +79,9 @@ describe('the block library and templates in the staff app', () => {
   it('inserts a copy into another bulletin, with a note of where it came from, fitted to its languages', async () => {
     await b.open(`/admin/bulletins/${other}`);
     await b.region('Add a block').getByRole('button', { name: 'From the library' }).click();
+    await dialog().getByRole('button', { name: 'Insert “Petition 62,500”' }).waitFor();
+    await b.expectAccessible('the Insert from the library dialog');
+    await b.screenshot('insert-dialog-1440');
     await dialog().getByRole('button', { name: 'Insert “Petition 62,500”' }).click();
     const inserted = b.region('Block 2: Call to action');
     await expect
@@ -111,6 +114,8 @@ describe('the block library and templates in the staff app', () => {
   it('starts a new bulletin from a template', async () => {
     await b.open('/admin/bulletins');
     await page().getByRole('button', { name: 'New from template…' }).click();
+    await dialog().getByRole('button', { name: 'Start from “Weekly bulletin”' }).waitFor();
+    await b.expectAccessible('the New from template dialog');
     await dialog().getByRole('button', { name: 'Start from “Weekly bulletin”' }).click();
     await page().waitForURL(/\/admin\/bulletins\/\d+$/);
     const id = Number(new URL(page().url()).pathname.split('/').at(-1));
