@@ -10,6 +10,7 @@ import { bulletinRoutes } from './bulletins/routes.js';
 import { sesWebhookRouter } from './events/routes.js';
 import type { SesEvents } from './events/ses-events.js';
 import { healthHandler, type HealthChecks } from './health.js';
+import { libraryRoutes } from './library/routes.js';
 import { mountRoutes, openApiDocument, type RouteSpec } from './http/api-routes.js';
 import { staffAuth } from './staff/auth.js';
 import { SESSION_COOKIE } from './staff/session-cookie.js';
@@ -151,6 +152,7 @@ export function apiRoutes({ stores, campaigns }: Pick<AppDeps, 'stores' | 'campa
     ...audienceRoutes(stores.audience, stores.segments, stores.suppressions, stores.subscribers),
     ...settingsRoutes(stores.settings),
     ...bulletinRoutes(stores.bulletins, stores.renderer),
+    ...libraryRoutes(stores.library),
     ...campaignRoutes(campaigns, stores.campaigns, stores.campaignReports),
     ...staffRoutes(stores.staff, stores.sessions),
     ...tokenRoutes(stores.staff),

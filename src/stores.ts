@@ -7,6 +7,7 @@ import { SubscriberStore } from './audience/subscriber-store.js';
 import { SuppressionList } from './audience/suppressions.js';
 import { TopicStore } from './audience/topic-store.js';
 import { BulletinStore } from './bulletins/bulletin-store.js';
+import { LibraryStore } from './library/library-store.js';
 import { BulletinRenderer } from './render/bulletin-renderer.js';
 import type { Database } from './db/database.js';
 import { ArchivePages } from './sending/archive-pages.js';
@@ -69,6 +70,7 @@ export function createStores(
     segments: new SegmentStore(db),
     settings,
     bulletins,
+    library: new LibraryStore(db),
     signer,
     mjml,
     renderer,

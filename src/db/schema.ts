@@ -237,6 +237,20 @@ export interface SubscribeRequestsTable {
   created_at: string;
 }
 
+/** A block or a whole bulletin (a template) saved in the library by name, to be copied into bulletins. */
+export interface LibraryItemsTable {
+  id: Generated<number>;
+  kind: 'block' | 'template';
+  name: string;
+  /** The block, or the bulletin document, as JSON. */
+  content: JsonColumn;
+  created_by_kind: 'staff' | 'token';
+  /** The staff member's email or the API token's name when the item was saved. */
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Tables {
   subscribers: SubscribersTable;
   subscriber_tags: SubscriberTagsTable;
@@ -257,6 +271,7 @@ export interface Tables {
   archive_pages: ArchivePagesTable;
   sns_messages: SnsMessagesTable;
   subscribe_requests: SubscribeRequestsTable;
+  library_items: LibraryItemsTable;
 }
 
 export function parseJson<T>(value: JsonColumn): T {

@@ -8,6 +8,7 @@ import { SignIn } from './SignIn';
 import { Setup } from './Setup';
 import { BulletinList } from './bulletins/BulletinList';
 import { Composer } from './bulletins/Composer';
+import { Library } from './library/Library';
 import { CampaignList } from './campaigns/CampaignList';
 import { CampaignPage } from './campaigns/CampaignPage';
 import { SendBulletin } from './campaigns/SendBulletin';
@@ -29,6 +30,7 @@ const SCREENS: Screen[] = [
   { pattern: '/bulletins', role: 'editor', render: () => <BulletinList /> },
   { pattern: '/bulletins/:id', role: 'editor', render: (p) => <Composer id={Number(p.id)} /> },
   { pattern: '/bulletins/:id/send', role: 'editor', render: (p) => <SendBulletin id={Number(p.id)} /> },
+  { pattern: '/library', role: 'editor', render: () => <Library /> },
   { pattern: '/campaigns', role: 'editor', render: () => <CampaignList /> },
   { pattern: '/campaigns/:id', role: 'editor', render: (p) => <CampaignPage id={Number(p.id)} /> },
   { pattern: '/subscribers', role: 'editor', render: () => <SubscriberList /> },
@@ -75,6 +77,7 @@ function CurrentScreen({ path }: { path: string }) {
 
 const NAV: { to: string; label: string; role: StaffRole }[] = [
   { to: '/bulletins', label: 'Bulletins', role: 'editor' },
+  { to: '/library', label: 'Library', role: 'editor' },
   { to: '/campaigns', label: 'Sends', role: 'editor' },
   { to: '/subscribers', label: 'Subscribers', role: 'editor' },
   { to: '/topics', label: 'Topics', role: 'editor' },

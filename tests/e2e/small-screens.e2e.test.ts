@@ -154,6 +154,12 @@ describe('the staff app on a small screen', () => {
       ready: (page) => page.getByRole('group', { name: 'Condition 2.1' }),
     },
     {
+      name: 'library',
+      pattern: '/library',
+      path: () => '/admin/library',
+      ready: (page) => page.getByRole('heading', { name: 'Bulletin templates' }),
+    },
+    {
       name: 'campaigns',
       pattern: '/campaigns',
       path: () => '/admin/campaigns',

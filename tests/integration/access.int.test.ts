@@ -117,6 +117,9 @@ describe.each(databaseKinds())('access to every route on %s', (kind) => {
     );
     await app.suppressions.add('erased@example.org', 'erased');
     values['suppressions/hash'] = app.suppressions.hash('erased@example.org');
+    const author = { kind: 'staff', name: 'walk@example.org' } as const;
+    values['blocks/id'] = String((await stores.library.create('block', 'Walk', { type: 'divider' }, author)).id);
+    values['templates/id'] = String((await stores.library.create('template', 'Walk', exampleBulletin(), author)).id);
     values['campaigns/id'] = String(await insertCampaign(app.db, bulletin, { state: 'paused', finished_at: null }));
     admin = await signIn(app, 'walk-admin@example.org', 'admin');
     editor = await signIn(app, 'walk-editor@example.org', 'editor');

@@ -181,6 +181,20 @@ describe.each(databaseKinds())('live answers against their declared schemas on %
     expect(checks.findings.length).toBeGreaterThan(0);
   });
 
+  it('the library: blocks and templates, saved by a session and by a token', async () => {
+    const block = { type: 'text', body: { en: 'Who we are' } };
+    const saved = await answer('POST', '/blocks', { session: true, json: { name: 'About us', block } });
+    await answer('POST', '/blocks', { json: { name: 'Divider', block: { type: 'divider' } } });
+    const path = `/blocks/${saved.id}`;
+    await answer('GET', '/blocks');
+    await answer('GET', '/blocks/:id', { path });
+    await answer('PATCH', '/blocks/:id', { path, json: { name: 'About the network' } });
+    const template = await answer('POST', '/templates', { json: { name: 'Weekly', document: exampleBulletin() } });
+    await answer('GET', '/templates');
+    await answer('GET', '/templates/:id', { path: `/templates/${template.id}` });
+    await answer('PATCH', '/templates/:id', { path: `/templates/${template.id}`, json: { name: 'Weekly bulletin' } });
+  });
+
   it('staff, tokens, who is asking, the session', async () => {
     const bea = await answer('POST', '/staff', {
       json: { email: 'bea@example.org', password: STAFF_PASSWORD, role: 'editor' },

@@ -234,6 +234,10 @@ const SAMPLES: Record<string, (n: number) => unknown> = {
   }),
   'POST /api/bulletins': () => exampleBulletin(),
   'PUT /api/bulletins/:id': () => exampleBulletin(),
+  'POST /api/blocks': (n) => ({ name: `Block ${n}`, block: exampleBulletin().blocks[1] }),
+  'PATCH /api/blocks/:id': () => ({ name: 'Renamed', block: exampleBulletin().blocks[0] }),
+  'POST /api/templates': (n) => ({ name: `Template ${n}`, document: exampleBulletin() }),
+  'PATCH /api/templates/:id': () => ({ name: 'Renamed', document: exampleBulletin() }),
   'POST /api/bulletins/:id/send': () => ({
     rule: { tag: 'fuzz' },
     scheduledAt: '2099-01-01T00:00:00Z',
@@ -536,6 +540,8 @@ describe.each(databaseKinds())('bad input on every route on %s', (kind) => {
       topics: ['weekly-bulletin'],
     });
     values['segments/id'] = await created('/api/segments', { name: 'Fuzz', rule: { tag: 'fuzz' } });
+    values['blocks/id'] = await created('/api/blocks', { name: 'Fuzz', block: { type: 'divider' } });
+    values['templates/id'] = await created('/api/templates', { name: 'Fuzz', document: exampleBulletin() });
     values['campaigns/id'] = await created(`/api/bulletins/${bulletinId}/send`, {
       rule: { tag: 'fuzz' },
       scheduledAt: '2099-01-01T00:00:00Z',

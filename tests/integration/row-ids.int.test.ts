@@ -21,6 +21,8 @@ const BODIES: Record<string, unknown> = {
   'POST /api/bulletins/:id/test': { to: ['tester@example.org'] },
   'PATCH /api/subscribers/:id': { name: 'Ana' },
   'PATCH /api/segments/:id': { name: 'Renamed' },
+  'PATCH /api/blocks/:id': { name: 'Renamed' },
+  'PATCH /api/templates/:id': { name: 'Renamed' },
   'PATCH /api/campaigns/:id': { scheduledAt: '2099-06-01T00:00:00Z' },
   'POST /api/campaigns/:id/retry-failed': { include: ['failed'] },
   'PATCH /api/staff/:id': { role: 'editor' },

@@ -1,5 +1,6 @@
 // The bulletin's blocks in order: reordered by dragging their handle, by the keyboard (Space on the
-// handle, then the arrow keys) or with Move up / Move down; each can be collapsed, copied or removed.
+// handle, then the arrow keys) or with Move up / Move down; each can be collapsed, copied, saved to
+// the library or removed.
 import {
   closestCenter,
   DndContext,
@@ -27,6 +28,7 @@ export interface BlockActions {
   onDuplicate(index: number): void;
   onRemove(index: number): void;
   onToggle(key: string): void;
+  onSaveToLibrary(index: number): void;
 }
 
 export function BlockList({
@@ -34,12 +36,15 @@ export function BlockList({
   keys,
   languages,
   collapsed,
+  origins,
   actions,
 }: {
   blocks: Block[];
   keys: string[];
   languages: string[];
   collapsed: ReadonlySet<string>;
+  /** Where blocks inserted from the library came from, by key (src/ui/library/model.ts originNote). */
+  origins: ReadonlyMap<string, string>;
   actions: BlockActions;
 }) {
   const sensors = useSensors(
@@ -88,6 +93,7 @@ export function BlockList({
               count={blocks.length}
               languages={languages}
               collapsed={collapsed.has(keys[index]!)}
+              origin={origins.get(keys[index]!)}
               actions={actions}
             />
           ))}
@@ -104,6 +110,7 @@ function SortableBlock({
   count,
   languages,
   collapsed,
+  origin,
   actions,
 }: {
   id: string;
@@ -112,6 +119,7 @@ function SortableBlock({
   count: number;
   languages: string[];
   collapsed: boolean;
+  origin: string | undefined;
   actions: BlockActions;
 }) {
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({
@@ -178,6 +186,9 @@ function SortableBlock({
             >
               {collapsed ? 'Expand' : 'Collapse'}
             </button>
+            <button type="button" className="button-quiet button-small" onClick={() => actions.onSaveToLibrary(index)}>
+              Save to library
+            </button>
             <button
               type="button"
               className="button-quiet button-small button-danger"
@@ -187,6 +198,7 @@ function SortableBlock({
             </button>
           </div>
         </header>
+        {origin && <p className="block-origin">{origin}</p>}
         <div className="block-body" id={bodyId} hidden={collapsed}>
           {!collapsed && (
             <BlockFields
@@ -203,7 +215,7 @@ function SortableBlock({
 }
 
 /** The block types, each a button that adds one at the end. */
-export function Palette({ onAdd }: { onAdd(type: BlockType): void }) {
+export function Palette({ onAdd, onLibrary }: { onAdd(type: BlockType): void; onLibrary(): void }) {
   const headingId = useId();
   return (
     <section className="palette" aria-labelledby={headingId}>
@@ -228,6 +240,17 @@ export function Palette({ onAdd }: { onAdd(type: BlockType): void }) {
             </span>
           </button>
         ))}
+        <button
+          type="button"
+          className="palette-button palette-library"
+          aria-describedby="palette-library-description"
+          onClick={onLibrary}
+        >
+          <span className="palette-name">From the library</span>
+          <span className="palette-description" id="palette-library-description" aria-hidden="true">
+            A block saved earlier, copied in
+          </span>
+        </button>
       </div>
     </section>
   );

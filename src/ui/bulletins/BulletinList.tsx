@@ -1,5 +1,5 @@
 // Every bulletin with its state (from its latest send), last change and key numbers; new,
-// duplicate (last week's as the start of this week's), delete drafts.
+// new from a template, duplicate (last week's as the start of this week's), delete drafts.
 import { useState } from 'react';
 import type { CampaignListItem as Campaign } from '../../sending/schemas';
 import { api } from '../api';
@@ -15,6 +15,7 @@ import {
   PageHeader,
 } from '../components';
 import { useAction, useApi } from '../hooks';
+import { TemplatePicker } from '../library/TemplatePicker';
 import { BASE, Link, navigate, useTitle } from '../router';
 import type { Bulletin, BulletinDocument, BulletinSummary } from './model';
 import './bulletin-list.css';
@@ -47,6 +48,7 @@ export function BulletinList() {
   const bulletins = useApi<{ data: BulletinSummary[] }>('/api/bulletins');
   const campaigns = useApi<{ data: Campaign[] }>('/api/campaigns');
   const [deleting, setDeleting] = useState<BulletinSummary>();
+  const [picking, setPicking] = useState(false);
   const [filter, setFilter] = useState<Filter>('all');
   const [search, setSearch] = useState('');
 
@@ -77,6 +79,9 @@ export function BulletinList() {
   return (
     <>
       <PageHeader title="Bulletins">
+        <button type="button" onClick={() => setPicking(true)} disabled={act.busy}>
+          New from template…
+        </button>
         <button type="button" className="button-primary" onClick={() => void create()} disabled={act.busy}>
           New bulletin
         </button>
@@ -147,6 +152,7 @@ export function BulletinList() {
           )}
         </>
       )}
+      <TemplatePicker open={picking} onClose={() => setPicking(false)} />
       <ConfirmDialog
         open={deleting !== undefined}
         title="Delete this draft?"

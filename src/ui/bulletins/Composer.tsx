@@ -5,6 +5,7 @@ import { flushSync } from 'react-dom';
 import { api, ApiError, errorMessage } from '../api';
 import { ErrorNotice, Loading, PageHeader } from '../components';
 import { useAction, useApi } from '../hooks';
+import { useComposerLibrary } from '../library/ComposerLibrary';
 import { BASE, Link, navigate, useLeaveGuard, useTitle } from '../router';
 import { BlockList, Palette, type BlockActions } from './BlockList';
 import { BulletinFields } from './BulletinFields';
@@ -112,17 +113,30 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
     focusField(fieldId(path, language));
   };
 
-  const addBlock = (type: BlockType) => {
-    const index = keys.length;
-    const key = draft.addBlock(type);
-    setUntouched((set) => new Set([...set, key]));
-    setNotice({ text: `Block ${index + 1} (${blockLabel(type)}) added.` });
+  /** Scrolls to a block just added and puts the cursor in its first field. */
+  const showNewBlock = (index: number) =>
     requestAnimationFrame(() => {
       const section = window.document.getElementById(`block-${index}`);
       section?.scrollIntoView({ block: 'start', behavior: 'smooth' });
       (section?.querySelector<HTMLElement>('input, textarea') ?? section)?.focus({ preventScroll: true });
     });
+
+  const addBlock = (type: BlockType) => {
+    const index = keys.length;
+    const key = draft.addBlock(type);
+    setUntouched((set) => new Set([...set, key]));
+    setNotice({ text: `Block ${index + 1} (${blockLabel(type)}) added.` });
+    showNewBlock(index);
   };
+
+  const library = useComposerLibrary({
+    document: doc,
+    insertBlock: draft.insertBlock,
+    announce: (text, index) => {
+      setNotice({ text, undo: index !== undefined });
+      if (index !== undefined) showNewBlock(index);
+    },
+  });
 
   const actions: BlockActions = {
     onChange: (index, block, field) => {
@@ -153,6 +167,7 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
     },
     onToggle: (key) =>
       setCollapsed((set) => (set.has(key) ? new Set([...set].filter((k) => k !== key)) : new Set([...set, key]))),
+    onSaveToLibrary: library.openSaveBlock,
   };
 
   // The checks are of the saved version: a finding's block index is a key of its blocks.
@@ -193,6 +208,9 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
         </button>
         <button type="button" onClick={() => setDialog('versions')}>
           Versions
+        </button>
+        <button type="button" onClick={library.openSaveTemplate}>
+          Save as template
         </button>
         <button type="button" onClick={() => setDialog('test')}>
           Send a test…
@@ -277,10 +295,11 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
                 keys={keys}
                 languages={doc.languages}
                 collapsed={collapsed}
+                origins={library.origins}
                 actions={actions}
               />
             </section>
-            <Palette onAdd={addBlock} />
+            <Palette onAdd={addBlock} onLibrary={library.openInsert} />
           </ComposerFieldsContext.Provider>
         </div>
         <aside className="composer-side" aria-label="Checks and preview">
@@ -310,6 +329,7 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
         bulletinId={bulletin.id}
         languages={draft.saved.languages}
       />
+      {library.dialogs}
       <VersionsDialog
         open={dialog === 'versions'}
         onClose={() => setDialog(undefined)}

@@ -163,16 +163,19 @@ export function useDraft(bulletin: Bulletin) {
     [commit],
   );
 
-  const addBlock = useCallback(
-    (type: BlockType): string => {
+  /** Adds `block` at the end; returns its key. */
+  const insertBlock = useCallback(
+    (block: Block, label = 'Add block'): string => {
       const key = newKey();
-      changeBlocks('Add block', (entries) => [
-        ...entries,
-        { block: newBlock(type, current.current.document.languages), key },
-      ]);
+      changeBlocks(label, (entries) => [...entries, { block, key }]);
       return key;
     },
     [changeBlocks],
+  );
+
+  const addBlock = useCallback(
+    (type: BlockType): string => insertBlock(newBlock(type, current.current.document.languages)),
+    [insertBlock],
   );
 
   const duplicateBlock = useCallback(
@@ -231,6 +234,7 @@ export function useDraft(bulletin: Bulletin) {
     edit,
     editBlock,
     addBlock,
+    insertBlock,
     duplicateBlock,
     removeBlock,
     moveBlock,
