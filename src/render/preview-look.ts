@@ -26,12 +26,20 @@ export function inDarkMode(html: string): string {
 }
 
 /**
- * Clients that block images keep each <img> box and write its alt text in it, in the image's own
- * style; a browser does the same for an <img> with alt text and no source. The mail is our own
- * render, so every attribute is quoted and escaped: no `>` inside a tag.
+ * Clients that block images write each one's alt text in its place, in the image's own style; a
+ * dashed line shows where the image would be. A span, not an <img> without a source: Chromium
+ * draws a broken-image icon there. The mail is our own render: every attribute is quoted and
+ * escaped, so no tag holds a `>` and an escaped alt text is already good element text.
  */
 export function withImagesOff(html: string): string {
-  return html.replace(/<img\b[^>]*>/gi, (tag) =>
-    tag.replace(/\s(?:src|srcset)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)/gi, ''),
-  );
+  return html.replace(/<img\b[^>]*>/gi, (tag) => {
+    const alt = attribute(tag, 'alt');
+    if (!alt) return '';
+    const style = `${attribute(tag, 'style').replace(/;?\s*$/, ';')}border:1px dashed currentColor;padding:8px;box-sizing:border-box`;
+    return `<span class="image-off" style="${style}">${alt}</span>`;
+  });
+}
+
+function attribute(tag: string, name: string): string {
+  return new RegExp(`\\s${name}\\s*=\\s*"([^"]*)"`, 'i').exec(tag)?.[1] ?? '';
 }
