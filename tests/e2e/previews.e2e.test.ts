@@ -97,7 +97,7 @@ describe('the composer’s previews', () => {
     expect(await phone.locator('.inbox-cut').first().textContent()).toBe('… (cut here)');
     const notes = await inbox.getByRole('listitem').allInnerTexts();
     expect(notes).toEqual([
-      'Subject and preheader: ~110 of 142 characters shown on a computer (~110 in one line)',
+      'Subject and preheader: ~110 of 142 characters shown on a computer, in one line',
       'Subject: ~36 of 54 characters shown on a phone',
       'Preheader: ~40 of 85 characters shown on a phone',
       'Sender: ~25 of 44 characters shown on a phone',

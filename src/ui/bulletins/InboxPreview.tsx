@@ -3,7 +3,7 @@
 import type { Settings } from '../../settings/settings';
 import { ErrorNotice, languageName, Loading } from '../components';
 import { useApi } from '../hooks';
-import { type Cut, computerRow, GMAIL, inboxTexts, phoneRow, shownNote } from './inbox-preview';
+import { type Cut, computerRow, inboxTexts, phoneRow, shownNote } from './inbox-preview';
 import type { BulletinVersion } from './model';
 
 export function InboxPreview({
@@ -60,9 +60,7 @@ export function InboxPreview({
         </span>
       </div>
       <ul className="inbox-notes" lang="en">
-        <li>
-          {shownNote('Subject and preheader', computer.line, `on a computer (~${GMAIL.computer.line} in one line)`)}
-        </li>
+        <li>{shownNote('Subject and preheader', computer.line, 'on a computer, in one line')}</li>
         <li>{shownNote('Subject', phone.subject, 'on a phone')}</li>
         <li>{shownNote('Preheader', phone.preheader, 'on a phone')}</li>
         {texts.sender !== undefined && <li>{shownNote('Sender', phone.sender, 'on a phone')}</li>}
