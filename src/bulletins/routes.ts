@@ -14,22 +14,39 @@ import {
   Checks,
   type Finding,
   PreviewFormat,
+  PreviewImages,
+  PreviewScheme,
 } from './schemas.js';
+import type { PreviewLook } from '../render/preview-look.js';
 
 /** What the preview and checks routes need of the renderer (src/render/bulletin-renderer.ts). */
 export interface BulletinRendering {
-  preview(doc: BulletinDocument, language: string, format: PreviewFormat): Promise<string>;
+  preview(doc: BulletinDocument, language: string, format: PreviewFormat, look?: PreviewLook): Promise<string>;
   checks(doc: BulletinDocument): Promise<Finding[]>;
 }
 
-const PreviewQuery = z.strictObject({
-  lang: LanguageCode.optional().describe(
-    'A language of the bulletin (a code in any case or a name, as LanguageCode reads it); ' +
-      'its first language when omitted',
-  ),
-  format: PreviewFormat.default('html'),
-  versionId: IdText.optional().describe('A saved version to render; the current one when omitted'),
-});
+const PreviewQuery = z
+  .strictObject({
+    lang: LanguageCode.optional().describe(
+      'A language of the bulletin (a code in any case or a name, as LanguageCode reads it); ' +
+        'its first language when omitted',
+    ),
+    format: PreviewFormat.default('html'),
+    versionId: IdText.optional().describe('A saved version to render; the current one when omitted'),
+    scheme: PreviewScheme.default('light').describe(
+      "The HTML as a client in dark mode shows it: the mail's dark rules applied",
+    ),
+    images: PreviewImages.default('on').describe(
+      'The HTML as a client that blocks images shows it: alt texts in their places',
+    ),
+  })
+  .superRefine((query, ctx) => {
+    // A look is the HTML's: text and MJML have no colours or images to change.
+    if (query.format === 'html') return;
+    if (query.scheme !== 'light')
+      ctx.addIssue({ code: 'custom', path: ['scheme'], message: 'is for format=html only' });
+    if (query.images !== 'on') ctx.addIssue({ code: 'custom', path: ['images'], message: 'is for format=html only' });
+  });
 
 /**
  * The preview is the mail as sent, shown in a frame of the staff app: its images are wherever the
@@ -148,7 +165,10 @@ export function bulletinRoutes(bulletins: BulletinStore, renderer: BulletinRende
             { path: 'lang', message: `must be ${languageChoices(document.languages)}, the bulletin's languages` },
           ]);
         }
-        const body = await renderer.preview(document, language, query.format);
+        const body = await renderer.preview(document, language, query.format, {
+          scheme: query.scheme,
+          images: query.images,
+        });
         res.set('Content-Security-Policy', PREVIEW_CSP);
         res.type(query.format === 'html' ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8').send(body);
       },

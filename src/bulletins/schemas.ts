@@ -68,5 +68,13 @@ export type Finding = z.infer<typeof Finding>;
 export const PreviewFormat = z.enum(['html', 'text', 'mjml']);
 export type PreviewFormat = z.infer<typeof PreviewFormat>;
 
+/** The HTML preview as a client in dark mode shows it (src/render/preview-look.ts). */
+export const PreviewScheme = z.enum(['light', 'dark']);
+export type PreviewScheme = z.infer<typeof PreviewScheme>;
+
+/** The HTML preview as a client that blocks images shows it: alt texts in the images' places. */
+export const PreviewImages = z.enum(['on', 'off']);
+export type PreviewImages = z.infer<typeof PreviewImages>;
+
 export const Checks = z.object({ ok: z.boolean(), findings: z.array(Finding) });
 export type Checks = z.infer<typeof Checks>;

@@ -10,6 +10,7 @@ import { personalise, publicValues, recipientLinks, type Recipient } from './per
 import { bulletinSource, type CompiledBulletin, renderBulletin, type ThemeContext } from './render.js';
 import type { MjmlEngine } from './mjml-engine.js';
 import { fillTemplate } from './template.js';
+import { AS_SENT, withLook } from './preview-look.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
 
@@ -41,7 +42,7 @@ export class BulletinRenderer {
     return rendering(language, () => renderBulletin(doc, language, theme, this.deps.mjml));
   }
 
-  async preview(doc: BulletinDocument, language: string, format: PreviewFormat): Promise<string> {
+  async preview(doc: BulletinDocument, language: string, format: PreviewFormat, look = AS_SENT): Promise<string> {
     const context = await this.themeContext(doc);
     if (format === 'mjml') return rendering(language, () => bulletinSource(doc, language, context));
     const compiled = await this.render(doc, language, context);
@@ -51,7 +52,7 @@ export class BulletinRenderer {
       language,
     });
     const message = personalise(compiled, SAMPLE_RECIPIENT, links);
-    return format === 'html' ? message.html : message.text;
+    return format === 'html' ? withLook(message.html, look) : message.text;
   }
 
   /**

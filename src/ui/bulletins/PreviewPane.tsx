@@ -1,11 +1,18 @@
-// The real render of the last saved version, as subscribers get it: HTML in a frame at desktop or
-// mobile width, or the plain-text part, in each of the bulletin's languages.
+// The real render of the last saved version, as subscribers get it, in each of the bulletin's
+// languages: its line in the inbox, the HTML in a frame at desktop or mobile width (as sent, in a
+// client's dark mode, or with images blocked), or the plain-text part.
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { api } from '../api';
 import { ErrorNotice, languageName, Loading } from '../components';
+import { InboxPreview } from './InboxPreview';
 
+type Show = 'inbox' | 'mail' | 'text';
 type Width = 'desktop' | 'mobile';
-type Format = 'html' | 'text';
+type Look = 'as-sent' | 'dark' | 'images-off';
+
+/** The preview route's options for each look (GET /api/bulletins/:id/preview). */
+const LOOK_QUERY: Record<Look, string> = { 'as-sent': '', dark: '&scheme=dark', 'images-off': '&images=off' };
+const LOOK_TITLE: Record<Look, string> = { 'as-sent': '', dark: ', dark mode', 'images-off': ', images off' };
 
 export function PreviewPane({
   id,
@@ -21,21 +28,25 @@ export function PreviewPane({
   languages: string[];
 }) {
   const headingId = useId();
+  const [show, setShow] = useState<Show>('mail');
   const [width, setWidth] = useState<Width>('desktop');
-  const [format, setFormat] = useState<Format>('html');
+  const [look, setLook] = useState<Look>('as-sent');
   const [chosen, setLanguage] = useState(languages[0]!);
   const language = languages.includes(chosen) ? chosen : languages[0]!;
   // The version in the address: each save gives a new address, and an old answer is never shown.
-  const url = (kind: Format) =>
-    `/api/bulletins/${bulletinId}/preview?lang=${encodeURIComponent(language)}&format=${kind}&versionId=${versionId}`;
+  const base = `/api/bulletins/${bulletinId}/preview?lang=${encodeURIComponent(language)}&versionId=${versionId}`;
+  const htmlUrl = `${base}&format=html${LOOK_QUERY[look]}`;
+  const textUrl = `${base}&format=text`;
 
   return (
     <section className="card preview" id={id} aria-labelledby={headingId}>
       <div className="preview-header">
         <h2 id={headingId}>Preview</h2>
-        <a href={url(format)} target="_blank" rel="noreferrer" className="button-small">
-          Open in a new tab
-        </a>
+        {show !== 'inbox' && (
+          <a href={show === 'text' ? textUrl : htmlUrl} target="_blank" rel="noreferrer" className="button-small">
+            Open in a new tab
+          </a>
+        )}
       </div>
       <p className="muted side-note">Version {version}, as subscribers will get it.</p>
       <div className="preview-controls">
@@ -45,32 +56,49 @@ export function PreviewPane({
           onChange={setLanguage}
           options={languages.map((l) => [l, languageName(l)])}
         />
-        <Toggle<Format>
-          label="Part"
-          value={format}
-          onChange={setFormat}
+        <Toggle<Show>
+          label="Show"
+          value={show}
+          onChange={setShow}
           options={[
-            ['html', 'HTML'],
+            ['inbox', 'Inbox'],
+            ['mail', 'Mail'],
             ['text', 'Plain text'],
           ]}
         />
-        {format === 'html' && (
-          <Toggle<Width>
-            label="Width"
-            value={width}
-            onChange={setWidth}
-            options={[
-              ['desktop', 'Desktop'],
-              ['mobile', 'Mobile'],
-            ]}
-          />
+        {show === 'mail' && (
+          <>
+            <Toggle<Width>
+              label="Width"
+              value={width}
+              onChange={setWidth}
+              options={[
+                ['desktop', 'Desktop'],
+                ['mobile', 'Mobile'],
+              ]}
+            />
+            <Toggle<Look>
+              label="Look"
+              value={look}
+              onChange={setLook}
+              options={[
+                ['as-sent', 'As sent'],
+                ['dark', 'Dark mode'],
+                ['images-off', 'Images off'],
+              ]}
+            />
+          </>
         )}
       </div>
-      {format === 'html' ? (
-        <HtmlPreview src={url('html')} width={width} title={`Preview: ${languageName(language)}, ${width} width`} />
-      ) : (
-        <TextPreview url={url('text')} language={language} />
+      {show === 'inbox' && <InboxPreview bulletinId={bulletinId} versionId={versionId} language={language} />}
+      {show === 'mail' && (
+        <HtmlPreview
+          src={htmlUrl}
+          width={width}
+          title={`Preview: ${languageName(language)}, ${width} width${LOOK_TITLE[look]}`}
+        />
       )}
+      {show === 'text' && <TextPreview url={textUrl} language={language} />}
     </section>
   );
 }
