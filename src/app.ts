@@ -24,6 +24,7 @@ import type { RecentClicks } from './sending/recent-clicks.js';
 import { MAIL_VIEWER_PATH, mailViewer, type Mailbox } from './sending/mail-viewer.js';
 import { campaignRoutes } from './sending/routes.js';
 import { settingsRoutes } from './settings/routes.js';
+import { setupRoutes } from './setup/routes.js';
 import type { TrustProxy } from './config.js';
 import { archiveRouter } from './supporters/archive.js';
 import { preferencesRouter } from './supporters/preferences.js';
@@ -150,6 +151,7 @@ export function apiRoutes({ stores, campaigns }: Pick<AppDeps, 'stores' | 'campa
     ...subscriberRoutes(stores.subscribers),
     ...audienceRoutes(stores.audience, stores.segments, stores.suppressions, stores.subscribers),
     ...settingsRoutes(stores.settings),
+    ...setupRoutes(stores.setupProgress),
     ...bulletinRoutes(stores.bulletins, stores.renderer),
     ...campaignRoutes(campaigns, stores.campaigns, stores.campaignReports),
     ...staffRoutes(stores.staff, stores.sessions),
