@@ -68,6 +68,10 @@ describe('first run', () => {
     await page().getByLabel('Organisation name').fill('Red Solidaria');
     await page().getByRole('button', { name: 'Save settings' }).click();
     const saved = page().getByRole('status').filter({ hasText: 'Settings saved.' });
+    await saved.waitFor();
+    await page().setViewportSize(PHONE);
+    await b.screenshot('settings-saved-390');
+    await page().setViewportSize(DESKTOP);
     await saved.getByRole('link', { name: 'Back to the setup checklist' }).click();
     await checklist();
     expect(await states(page())).toEqual(['Done', ...STEPS.slice(1).map(() => 'Not done')]);

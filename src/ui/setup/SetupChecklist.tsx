@@ -50,6 +50,7 @@ export function SetupChecklist({ checklist, from }: { checklist: Checklist; from
   useTitle('Setup checklist');
   const admin = useStaff().role === 'admin';
   const done = checklist.steps.filter((s) => s.done).length;
+  const next = checklist.steps.find((s) => !s.done)?.step;
   const start = useAction(async () => {
     const bulletin = await api<Bulletin>('POST', '/api/bulletins', EMPTY_BULLETIN);
     navigate(withReturn(`${BASE}/bulletins/${bulletin.id}`, from));
@@ -97,35 +98,37 @@ export function SetupChecklist({ checklist, from }: { checklist: Checklist; from
       <PageHeader title="Setup checklist">
         <Link to={`${BASE}/bulletins`}>Go to the bulletins</Link>
       </PageHeader>
-      {checklist.done ? (
-        <Notice kind="success">Everything is set up: home shows the bulletins again.</Notice>
-      ) : (
-        <p className="setup-intro">
-          Six steps before the first real bulletin goes out. Each link opens the place where it is done, with a way back
-          here. This list is home until every step is done.
+      <div className="setup">
+        {checklist.done ? (
+          <Notice kind="success">Everything is set up: home shows the bulletins again.</Notice>
+        ) : (
+          <p className="setup-intro">
+            Six steps before the first real bulletin goes out. Each link opens the place where it is done, with a way
+            back here. This list is home until every step is done.
+          </p>
+        )}
+        <p className="setup-count">
+          {done} of {checklist.steps.length} done
         </p>
-      )}
-      <p className="setup-count">
-        {done} of {checklist.steps.length} done
-      </p>
-      <ErrorNotice error={start.error} title="The bulletin was not made." />
-      <ol className="setup-steps">
-        {checklist.steps.map(({ step, done }, i) => (
-          <li key={step} className={`card setup-step ${done ? 'is-done' : ''}`}>
-            <span className="setup-mark" aria-hidden="true">
-              {done ? '✓' : i + 1}
-            </span>
-            <div className="setup-body">
-              <h2>
-                {STEPS[step].title}{' '}
-                <span className={`badge ${done ? 'badge-ok' : 'badge-pending'}`}>{done ? 'Done' : 'Not done'}</span>
-              </h2>
-              <p className="muted">{STEPS[step].why}</p>
-              <p className="setup-ways">{ways[step]}</p>
-            </div>
-          </li>
-        ))}
-      </ol>
+        <ErrorNotice error={start.error} title="The bulletin was not made." />
+        <ol className="setup-steps">
+          {checklist.steps.map(({ step, done }, i) => (
+            <li key={step} className={`card setup-step ${done ? 'is-done' : ''} ${step === next ? 'is-next' : ''}`}>
+              <span className="setup-mark" aria-hidden="true">
+                {done ? '✓' : i + 1}
+              </span>
+              <div className="setup-body">
+                <h2>
+                  {STEPS[step].title}{' '}
+                  <span className={`badge ${done ? 'badge-ok' : 'badge-pending'}`}>{done ? 'Done' : 'Not done'}</span>
+                </h2>
+                <p className="muted">{STEPS[step].why}</p>
+                <p className="setup-ways">{ways[step]}</p>
+              </div>
+            </li>
+          ))}
+        </ol>
+      </div>
     </>
   );
 }
