@@ -21,7 +21,10 @@ const STEPS = [
 
 /** "Done" or "Not done", as the checklist shows the step titled `title`. */
 const stepState = (page: Page, title: string) =>
-  page.getByRole('heading', { level: 2, name: new RegExp(`^${title} `) }).locator('.badge').innerText();
+  page
+    .getByRole('heading', { level: 2, name: new RegExp(`^${title} `) })
+    .locator('.badge')
+    .innerText();
 const states = (page: Page) => Promise.all(STEPS.map((title) => stepState(page, title)));
 /** The name of the control the cursor is in. */
 const focusedName = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('name'));
