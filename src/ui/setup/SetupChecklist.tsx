@@ -55,23 +55,24 @@ export function SetupChecklist({ checklist, from }: { checklist: Checklist; from
     const bulletin = await api<Bulletin>('POST', '/api/bulletins', EMPTY_BULLETIN);
     navigate(withReturn(`${BASE}/bulletins/${bulletin.id}`, from));
   });
-  const inSettings = (links: ReactNode) =>
-    admin ? links : <span className="muted">An admin does this in Settings.</span>;
+  /** What only admins may do: the links for them, who to ask for anyone else. */
+  const forAdmins = (links: ReactNode, instead = 'An admin does this in Settings.') =>
+    admin ? links : <span className="muted">{instead}</span>;
 
   const ways: Record<SetupStep, ReactNode> = {
-    organisation: inSettings(
+    organisation: forAdmins(
       <>
         <Link to={settingsField('organisationName', from)}>Organisation name</Link>
         <Link to={settingsField('postalAddress', from)}>Postal address</Link>
       </>,
     ),
-    sender: inSettings(
+    sender: forAdmins(
       <>
         <Link to={settingsField('senderName', from)}>From name</Link>
         <Link to={settingsField('senderEmail', from)}>From address</Link>
       </>,
     ),
-    topic: <Link to={withReturn(`${BASE}/topics`, from)}>Topics</Link>,
+    topic: forAdmins(<Link to={withReturn(`${BASE}/topics`, from)}>Topics</Link>, 'An admin adds topics.'),
     subscribers: (
       <>
         <Link to={withReturn(`${BASE}/subscribers/import`, from)}>Import subscribers</Link>
