@@ -25,6 +25,7 @@ import type { RecentClicks } from './sending/recent-clicks.js';
 import { MAIL_VIEWER_PATH, mailViewer, type Mailbox } from './sending/mail-viewer.js';
 import { campaignRoutes } from './sending/routes.js';
 import { settingsRoutes } from './settings/routes.js';
+import { setupRoutes } from './setup/routes.js';
 import type { TrustProxy } from './config.js';
 import { archiveRouter } from './supporters/archive.js';
 import { preferencesRouter } from './supporters/preferences.js';
@@ -151,6 +152,7 @@ export function apiRoutes({ stores, campaigns }: Pick<AppDeps, 'stores' | 'campa
     ...subscriberRoutes(stores.subscribers),
     ...audienceRoutes(stores.audience, stores.segments, stores.suppressions, stores.subscribers),
     ...settingsRoutes(stores.settings),
+    ...setupRoutes(stores.setupProgress),
     ...bulletinRoutes(stores.bulletins, stores.renderer),
     ...libraryRoutes(stores.library),
     ...campaignRoutes(campaigns, stores.campaigns, stores.campaignReports),

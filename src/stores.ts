@@ -16,6 +16,7 @@ import { CampaignReports } from './sending/campaign-reports.js';
 import { CampaignStore } from './sending/campaign-store.js';
 import { DeliveryLedger } from './sending/delivery-ledger.js';
 import { SettingsStore } from './settings/settings-store.js';
+import { SetupProgressStore } from './setup/setup-progress-store.js';
 import { ArchiveStore } from './supporters/archive-store.js';
 import { ConfirmationQueue } from './supporters/confirmation-queue.js';
 import { SubscriptionStore } from './supporters/subscription-store.js';
@@ -69,6 +70,7 @@ export function createStores(
     campaignLinks: new CampaignLinks(db),
     segments: new SegmentStore(db),
     settings,
+    setupProgress: new SetupProgressStore(db, settings),
     bulletins,
     library: new LibraryStore(db),
     signer,

@@ -122,6 +122,12 @@ export interface SettingsTable {
   updated_at: string;
 }
 
+/** A first-run step reached that leaves no other trace (the first test copy sent). */
+export interface SetupProgressTable {
+  step: string;
+  reached_at: string;
+}
+
 export interface BulletinsTable {
   id: Generated<number>;
   /** Copied from the current version's document, for lists. */
@@ -272,6 +278,7 @@ export interface Tables {
   sns_messages: SnsMessagesTable;
   subscribe_requests: SubscribeRequestsTable;
   library_items: LibraryItemsTable;
+  setup_progress: SetupProgressTable;
 }
 
 export function parseJson<T>(value: JsonColumn): T {

@@ -12,6 +12,7 @@ import type { CampaignState } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { personalise, recipientLinks } from '../render/personalise.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import type { SetupProgressStore } from '../setup/setup-progress-store.js';
 import type { LinkSigner } from '../signed-links.js';
 import { CAMPAIGN_TRANSITIONS, type CampaignStore } from './campaign-store.js';
 import type { DeliveryLedger } from './delivery-ledger.js';
@@ -54,6 +55,8 @@ export class CampaignService {
       topics: TopicStore;
       suppressions: SuppressionList;
       settings: SettingsStore;
+      /** Told when a test copy went out: a step of the first-run checklist. */
+      setupProgress: SetupProgressStore;
       /** What is left of the hour's TEST_COPIES_PER_HOUR. */
       testCopies: HourlyAllowance;
       queues: SendQueues;
@@ -250,6 +253,7 @@ export class CampaignService {
         sent.push({ to: address, lang, messageId });
       }
     }
+    await this.deps.setupProgress.testSent();
     return sent;
   }
 

@@ -6,6 +6,7 @@ import { BASE, Link, matchPath, Redirect, useLocation } from './router';
 import { useSession, useStaff } from './session';
 import { SignIn } from './SignIn';
 import { Setup } from './Setup';
+import { Home } from './setup/Home';
 import { BulletinList } from './bulletins/BulletinList';
 import { Composer } from './bulletins/Composer';
 import { Library } from './library/Library';
@@ -27,6 +28,7 @@ interface Screen {
 }
 
 const SCREENS: Screen[] = [
+  { pattern: '', role: 'editor', render: () => <Home /> },
   { pattern: '/bulletins', role: 'editor', render: () => <BulletinList /> },
   { pattern: '/bulletins/:id', role: 'editor', render: (p) => <Composer id={Number(p.id)} /> },
   { pattern: '/bulletins/:id/send', role: 'editor', render: (p) => <SendBulletin id={Number(p.id)} /> },
@@ -53,8 +55,7 @@ export function App() {
     const next = path.startsWith(BASE) && path !== BASE ? `?next=${encodeURIComponent(path)}` : '';
     return <Redirect to={`${BASE}/${state.setupRequired ? 'setup' : `signin${next}`}`} />;
   }
-  if (path === BASE || path === `${BASE}/signin` || path === `${BASE}/setup`)
-    return <Redirect to={`${BASE}/bulletins`} />;
+  if (path === `${BASE}/signin` || path === `${BASE}/setup`) return <Redirect to={BASE} />;
   return (
     <Frame>
       <CurrentScreen path={path} />
@@ -120,7 +121,7 @@ function Frame({ children }: { children: ReactNode }) {
         Skip to content
       </a>
       <header className="top-bar">
-        <Link className="brand" to={`${BASE}/bulletins`}>
+        <Link className="brand" to={BASE}>
           Pregón
         </Link>
         <nav aria-label="Main">

@@ -14,7 +14,8 @@ export function Setup() {
   const [password, setPassword] = useState('');
   const create = useAction(async () => {
     signedIn(await api('POST', '/api/setup', { code, email, password }));
-    navigate(`${BASE}/settings`, { replace: true });
+    // Home is the setup checklist until first run is done.
+    navigate(BASE, { replace: true });
   });
 
   return (

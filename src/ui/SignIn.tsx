@@ -16,7 +16,7 @@ export function SignIn({ setupRequired }: { setupRequired: boolean }) {
     signedIn(await api('POST', '/api/session', { email, password }));
     const next = query.get('next');
     // Only a path of this app: never an address elsewhere.
-    navigate(next?.startsWith(`${BASE}/`) && !next.startsWith('//') ? next : `${BASE}/bulletins`, {
+    navigate(next?.startsWith(`${BASE}/`) && !next.startsWith('//') ? next : BASE, {
       replace: true,
     });
   });

@@ -122,6 +122,13 @@ describe('the staff app on a small screen', () => {
     ready(page: Page): Locator;
   }[] = [
     {
+      // Home: the setup checklist, a test send still to do.
+      name: 'home',
+      pattern: '',
+      path: () => '/admin',
+      ready: (page) => page.getByRole('heading', { level: 1, name: 'Setup checklist' }),
+    },
+    {
       name: 'bulletins',
       pattern: '/bulletins',
       path: () => '/admin/bulletins',
@@ -236,7 +243,7 @@ describe('the staff app on a small screen', () => {
   it('visits every screen of the app', () => {
     // The screens App.tsx routes, read from its source: a new screen fails here until it is added above.
     const routed = [
-      ...readFileSync(join(import.meta.dirname, '../../src/ui/App.tsx'), 'utf8').matchAll(/\{ pattern: '([^']+)'/g),
+      ...readFileSync(join(import.meta.dirname, '../../src/ui/App.tsx'), 'utf8').matchAll(/\{ pattern: '([^']*)'/g),
     ].map((match) => match[1]);
     expect(routed.length).toBeGreaterThan(10);
     expect(new Set(screens.map((screen) => screen.pattern))).toEqual(new Set(routed));

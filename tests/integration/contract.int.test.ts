@@ -160,9 +160,10 @@ describe.each(databaseKinds())('live answers against their declared schemas on %
     await answer('GET', '/suppressions');
   });
 
-  it('settings', async () => {
+  it('settings, and the setup checklist', async () => {
     await answer('GET', '/settings');
     await answer('PUT', '/settings', { json: { organisationName: 'Red Solidaria', postalAddress: '1 Main St' } });
+    await answer('GET', '/setup/checklist');
   });
 
   it('bulletins: one, the list, versions, checks, a copy', async () => {

@@ -20,7 +20,7 @@ import { BASE, Link, navigate, useTitle } from '../router';
 import type { Bulletin, BulletinDocument, BulletinSummary } from './model';
 import './bulletin-list.css';
 
-const EMPTY_BULLETIN: BulletinDocument = {
+export const EMPTY_BULLETIN: BulletinDocument = {
   version: 1,
   title: 'Untitled bulletin',
   languages: ['en', 'es'],

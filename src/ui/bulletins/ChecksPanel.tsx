@@ -1,10 +1,18 @@
 // The pre-send checks of the last saved version: errors first, each one a button that goes to the
 // field it is about.
 import { useId } from 'react';
+import type { Settings } from '../../settings/settings';
 import { ErrorNotice } from '../components';
-import { BASE, Link } from '../router';
+import { settingsField } from '../return-link';
+import { Link, useLocation } from '../router';
 import { useStaff } from '../session';
-import { describeFinding, type BulletinDocument, type Checks } from './model';
+import { describeFinding, type BulletinDocument, type Checks, type Finding } from './model';
+
+/** Findings about the organisation's settings rather than the bulletin: the Settings field each is about. */
+const SETTINGS_FIELDS: Partial<Record<Finding['code'], { field: keyof Settings; link: string }>> = {
+  no_postal_address: { field: 'postalAddress', link: 'Add it in Settings' },
+  low_contrast: { field: 'brandColor', link: 'Change it in Settings' },
+};
 
 const listFormat = new Intl.ListFormat('en');
 /** "Block 9", "Blocks 8 and 9", from block numbers (counted from 1). */
@@ -34,6 +42,7 @@ export function ChecksPanel({
 }) {
   const headingId = useId();
   const staff = useStaff();
+  const { path } = useLocation();
   const findings = [...(checks?.findings ?? [])].sort((a, b) =>
     a.level === b.level ? 0 : a.level === 'error' ? -1 : 1,
   );
@@ -76,18 +85,20 @@ export function ChecksPanel({
                 </span>
               </>
             );
+            const setting = SETTINGS_FIELDS[finding.code];
             return (
               // biome-ignore lint/suspicious/noArrayIndexKey: two findings may be identical; the index tells them apart
               <li key={`${finding.code}-${finding.field ?? ''}-${finding.language ?? ''}-${i}`}>
-                {finding.field ? (
+                {finding.field && !setting ? (
                   <button type="button" className="finding" onClick={() => onJump(finding.field!, finding.language)}>
                     {content}
                   </button>
                 ) : (
                   <div className="finding">
                     {content}
-                    {finding.code === 'no_postal_address' && staff.role === 'admin' && (
-                      <Link to={`${BASE}/settings`}>Add it in Settings</Link>
+                    {/* Settings opens on the field, with a way back here once saved. */}
+                    {setting && staff.role === 'admin' && (
+                      <Link to={settingsField(setting.field, path)}>{setting.link}</Link>
                     )}
                   </div>
                 )}

@@ -6,7 +6,8 @@ import { api, ApiError, errorMessage } from '../api';
 import { ErrorNotice, Loading, PageHeader } from '../components';
 import { useAction, useApi } from '../hooks';
 import { useComposerLibrary } from '../library/ComposerLibrary';
-import { BASE, Link, navigate, useLeaveGuard, useTitle } from '../router';
+import { ReturnLink, useReturn } from '../return-link';
+import { BASE, Link, navigate, useLeaveGuard, useLocation, useTitle } from '../router';
 import { BlockList, Palette, type BlockActions } from './BlockList';
 import { BulletinFields } from './BulletinFields';
 import { SendList, useBulletinSends } from './BulletinSends';
@@ -31,7 +32,8 @@ import './composer.css';
 
 export function Composer({ id }: { id: number }) {
   const bulletin = useApi<Bulletin>(`/api/bulletins/${id}`);
-  const back = <Link to={`${BASE}/bulletins`}>← Bulletins</Link>;
+  const opener = useReturn();
+  const back = opener ? <ReturnLink arrow /> : <Link to={`${BASE}/bulletins`}>← Bulletins</Link>;
   if (!bulletin.data) {
     return (
       <>
@@ -52,7 +54,9 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
   const { document: doc, keys } = draft.draft;
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [notice, setNotice] = useState<{ text: string; undo?: boolean }>();
-  const [dialog, setDialog] = useState<'test' | 'versions'>();
+  // ?test opens the test send at once (the setup checklist's link to it).
+  const opensTest = useLocation().query.has('test');
+  const [dialog, setDialog] = useState<'test' | 'versions' | undefined>(opensTest ? 'test' : undefined);
   /** Blocks added here and not typed in yet, by key: their findings wait until they are. */
   const [untouched, setUntouched] = useState<ReadonlySet<string>>(new Set());
   const reasonId = useId();

@@ -1,11 +1,12 @@
 // The organisation's settings: who sends, from where, in what colours. Every bulletin reads them.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { brandAdjustments, brandPalette } from '../../render/contrast';
 import type { Settings as OrganisationSettings } from '../../settings/settings';
 import { api } from '../api';
 import { ErrorNotice, Field, LanguageOptions, Loading, Notice, PageHeader } from '../components';
 import { submitTo, useAction, useApi } from '../hooks';
-import { useTitle } from '../router';
+import { ReturnLink, useReturn } from '../return-link';
+import { useLocation, useTitle } from '../router';
 import './settings.css';
 
 const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
@@ -13,9 +14,10 @@ const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
 export function Settings() {
   useTitle('Settings');
   const settings = useApi<OrganisationSettings>('/api/settings');
+  const opener = useReturn();
   return (
     <>
-      <PageHeader title="Settings" />
+      <PageHeader title="Settings" back={opener && <ReturnLink arrow />} />
       <ErrorNotice error={settings.error} title="The settings could not be loaded." />
       {!settings.data && settings.loading && <Loading label="Loading settings…" />}
       {settings.data && <SettingsForm saved={settings.data} onSaved={settings.setData} />}
@@ -33,6 +35,13 @@ function SettingsForm({
   const [draft, setDraft] = useState(saved);
   const [done, setDone] = useState(false);
   useEffect(() => setDraft(saved), [saved]);
+  // Opened for one field (?field=postalAddress, from the setup checklist or a check): the cursor starts in it.
+  const form = useRef<HTMLFormElement>(null);
+  const focused = useLocation().query.get('field');
+  useEffect(() => {
+    const control = focused ? form.current?.elements.namedItem(focused) : null;
+    if (control instanceof HTMLElement) control.focus();
+  }, [focused]);
 
   const edit = (key: keyof OrganisationSettings, value: string) => {
     setDraft((d) => ({ ...d, [key]: value }));
@@ -53,9 +62,13 @@ function SettingsForm({
   });
 
   return (
-    <form onSubmit={submitTo(save)} className="settings-form">
+    <form ref={form} onSubmit={submitTo(save)} className="settings-form">
       <ErrorNotice error={save.error} title="Not saved." />
-      {done && <Notice kind="success">Settings saved.</Notice>}
+      {done && (
+        <Notice kind="success">
+          Settings saved. <ReturnLink />
+        </Notice>
+      )}
       <div className="grid-2">
         <section className="card" aria-labelledby="settings-organisation">
           <h2 id="settings-organisation">Organisation</h2>
@@ -64,7 +77,12 @@ function SettingsForm({
             hint="Shown in the header of every bulletin and on the public pages."
             error={save.issue('organisationName')}
           >
-            <input required value={draft.organisationName} onChange={(e) => edit('organisationName', e.target.value)} />
+            <input
+              name="organisationName"
+              required
+              value={draft.organisationName}
+              onChange={(e) => edit('organisationName', e.target.value)}
+            />
           </Field>
           <Field
             label="Postal address"
@@ -74,14 +92,23 @@ function SettingsForm({
             }
             error={save.issue('postalAddress')}
           >
-            <textarea rows={3} value={draft.postalAddress} onChange={(e) => edit('postalAddress', e.target.value)} />
+            <textarea
+              name="postalAddress"
+              rows={3}
+              value={draft.postalAddress}
+              onChange={(e) => edit('postalAddress', e.target.value)}
+            />
           </Field>
           <Field
             label="Default language"
             hint="The public pages use it when a visitor's language is not known."
             error={save.issue('defaultLanguage')}
           >
-            <select value={draft.defaultLanguage} onChange={(e) => edit('defaultLanguage', e.target.value)}>
+            <select
+              name="defaultLanguage"
+              value={draft.defaultLanguage}
+              onChange={(e) => edit('defaultLanguage', e.target.value)}
+            >
               <LanguageOptions current={draft.defaultLanguage} />
             </select>
           </Field>
@@ -89,21 +116,31 @@ function SettingsForm({
         <section className="card" aria-labelledby="settings-sender">
           <h2 id="settings-sender">Sender</h2>
           <Field label="From name" hint="The name subscribers see as the sender." error={save.issue('senderName')}>
-            <input value={draft.senderName} onChange={(e) => edit('senderName', e.target.value)} />
+            <input name="senderName" value={draft.senderName} onChange={(e) => edit('senderName', e.target.value)} />
           </Field>
           <Field
             label="From address"
             hint="An address of a domain verified in Amazon SES; empty for the server's MAIL_FROM."
             error={save.issue('senderEmail')}
           >
-            <input type="email" value={draft.senderEmail} onChange={(e) => edit('senderEmail', e.target.value)} />
+            <input
+              name="senderEmail"
+              type="email"
+              value={draft.senderEmail}
+              onChange={(e) => edit('senderEmail', e.target.value)}
+            />
           </Field>
           <Field
             label="Reply-to address"
             hint="Where replies go; empty for the from address."
             error={save.issue('replyTo')}
           >
-            <input type="email" value={draft.replyTo} onChange={(e) => edit('replyTo', e.target.value)} />
+            <input
+              name="replyTo"
+              type="email"
+              value={draft.replyTo}
+              onChange={(e) => edit('replyTo', e.target.value)}
+            />
           </Field>
         </section>
         <section className="card" aria-labelledby="settings-look">
@@ -114,6 +151,7 @@ function SettingsForm({
             error={save.issue('logoUrl')}
           >
             <input
+              name="logoUrl"
               type="url"
               value={draft.logoUrl}
               placeholder="https://"
@@ -134,6 +172,7 @@ function SettingsForm({
               error={save.issue('brandColor')}
             >
               <input
+                name="brandColor"
                 className="settings-hex"
                 value={draft.brandColor}
                 maxLength={7}

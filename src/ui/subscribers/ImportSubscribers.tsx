@@ -4,6 +4,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ImportReport } from '../../audience/schemas';
 import { upload } from '../api';
 import { ErrorNotice, Field, formatNumber, Notice, PageHeader } from '../components';
+import { ReturnLink, useReturn } from '../return-link';
 import { BASE, Link, useTitle } from '../router';
 import './subscribers.css';
 
@@ -11,6 +12,7 @@ type Stage = { name: 'choosing' } | { name: 'uploading'; fraction: number } | { 
 
 export function ImportSubscribers() {
   useTitle('Import subscribers');
+  const opener = useReturn();
   const [file, setFile] = useState<File | null>(null);
   const [status, setStatus] = useState<'active' | 'pending' | ''>('');
   const [stage, setStage] = useState<Stage>({ name: 'choosing' });
@@ -37,7 +39,10 @@ export function ImportSubscribers() {
 
   return (
     <>
-      <PageHeader title="Import subscribers" back={<Link to={`${BASE}/subscribers`}>← All subscribers</Link>} />
+      <PageHeader
+        title="Import subscribers"
+        back={opener ? <ReturnLink arrow /> : <Link to={`${BASE}/subscribers`}>← All subscribers</Link>}
+      />
       <div className="grid-2 import-layout">
         <form className="card" onSubmit={submit} aria-labelledby="import-file">
           <h2 id="import-file">File</h2>
@@ -204,7 +209,7 @@ function ImportResult({ report }: { report: ImportReport }) {
       </h2>
       <Notice kind={report.failed ? 'warning' : 'success'}>
         Import finished: {formatNumber(report.created)} created, {formatNumber(report.merged)} merged
-        {report.failed ? `, ${formatNumber(report.failed)} not imported` : ''}.
+        {report.failed ? `, ${formatNumber(report.failed)} not imported` : ''}. <ReturnLink />
       </Notice>
       <dl className="stats">
         <div>

@@ -4,6 +4,7 @@ import type { Topic } from '../../audience/schemas';
 import { api } from '../api';
 import { ConfirmDialog, Dialog, ErrorNotice, Field, formatNumber, Loading, Notice, PageHeader } from '../components';
 import { submitTo, useAction, useApi } from '../hooks';
+import { ReturnLink, useReturn } from '../return-link';
 import { BASE, Link, useTitle } from '../router';
 import { useStaff } from '../session';
 import { issuesUnder, topicName } from './fields';
@@ -24,6 +25,7 @@ export function Topics() {
   const topics = useApi<{ data: Topic[] }>('/api/topics');
   const [editing, setEditing] = useState<Editing>(null);
   const [done, setDone] = useState<string>();
+  const opener = useReturn();
 
   const finish = (message: string) => {
     setEditing(null);
@@ -33,7 +35,7 @@ export function Topics() {
 
   return (
     <>
-      <PageHeader title="Topics">
+      <PageHeader title="Topics" back={opener && <ReturnLink arrow />}>
         {admin && (
           <button
             type="button"
@@ -52,7 +54,11 @@ export function Topics() {
         form and in the preference centre; private ones are given by staff and imports.
         {!admin && ' Only admins can change topics.'}
       </p>
-      {done && <Notice kind="success">{done}</Notice>}
+      {done && (
+        <Notice kind="success">
+          {done} <ReturnLink />
+        </Notice>
+      )}
       <ErrorNotice error={topics.error} title="The topics could not be loaded." />
       {!topics.data && topics.loading && <Loading label="Loading topics…" />}
       {topics.data && topics.data.data.length === 0 && (
