@@ -90,6 +90,8 @@ describe('first run', () => {
     expect(composer).toMatch(/^\/admin\/bulletins\/\d+$/);
     await page().getByRole('link', { name: '← Back to the setup checklist' }).waitFor();
 
+    // The finding says where, in words, not by the setting's key.
+    await b.region('Checks').getByText('Postal address (Settings)').waitFor();
     await b.region('Checks').getByRole('link', { name: 'Add it in Settings' }).click();
     await page().getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
     await expect.poll(() => focusedName(page())).toBe('postalAddress');

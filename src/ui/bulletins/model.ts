@@ -55,6 +55,9 @@ export const FIELD_LABELS: Record<string, string> = {
   src: 'Image URL',
   alt: 'Alt text',
   href: 'Link URL',
+  // Settings the checks name: the finding leads to the Settings field
+  postalAddress: 'Postal address (Settings)',
+  brandColor: 'Brand colour (Settings)',
 };
 
 export const emptyText = (languages: readonly string[]): Localised => Object.fromEntries(languages.map((l) => [l, '']));
