@@ -150,7 +150,7 @@ export function apiRoutes({ stores, campaigns }: Pick<AppDeps, 'stores' | 'campa
     ...subscriberRoutes(stores.subscribers),
     ...audienceRoutes(stores.audience, stores.segments, stores.suppressions, stores.subscribers),
     ...settingsRoutes(stores.settings),
-    ...bulletinRoutes(stores.bulletins, stores.renderer),
+    ...bulletinRoutes(stores.bulletins, stores.renderer, stores.campaigns),
     ...campaignRoutes(campaigns, stores.campaigns, stores.campaignReports),
     ...staffRoutes(stores.staff, stores.sessions),
     ...tokenRoutes(stores.staff),

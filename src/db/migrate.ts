@@ -14,6 +14,7 @@ import { archivePages } from './migrations/0010-archive-pages.js';
 import { subscribeRequests } from './migrations/0011-subscribe-requests.js';
 import { snsMessagesByAge } from './migrations/0012-sns-and-clicks.js';
 import { staffSignIn } from './migrations/0013-staff-sign-in.js';
+import { versionAuthors } from './migrations/0015-version-authors.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
@@ -30,6 +31,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0011-subscribe-requests': subscribeRequests(db.kind),
     '0012-sns-and-clicks': snsMessagesByAge(),
     '0013-staff-sign-in': staffSignIn(db.kind),
+    '0015-version-authors': versionAuthors(),
   };
 }
 
