@@ -14,8 +14,16 @@ export interface DetailedChange extends VersionChange {
 
 /** What changed from `before` to `after`: settings first, then the blocks in the newer order. */
 export function diffDocuments(before: BulletinDocument, after: BulletinDocument): DetailedChange[] {
-  const languages = new Set([...after.languages, ...before.languages]);
+  // Texts are compared in the newer version's languages: a language removed is one change, not
+  // one for each of its texts.
+  const languages: Languages = { known: new Set([...after.languages, ...before.languages]), compared: after.languages };
   return [...settingChanges(before, after, languages), ...blockChanges(before, after, languages)];
+}
+
+/** The languages either version has, to tell a translation's key from a field's, and those compared. */
+interface Languages {
+  known: Set<string>;
+  compared: string[];
 }
 
 /** The language's English name, as the staff app shows it ("Spanish"), else its code. */
@@ -23,7 +31,7 @@ export function languageLabel(code: string): string {
   return NAMED_LANGUAGES.find((l) => l.code === code)?.english ?? code;
 }
 
-function settingChanges(before: BulletinDocument, after: BulletinDocument, languages: Set<string>): DetailedChange[] {
+function settingChanges(before: BulletinDocument, after: BulletinDocument, languages: Languages): DetailedChange[] {
   const changes: DetailedChange[] = [];
   const setting = (field: string, text: string, values: { before?: string; after?: string } = {}) =>
     changes.push({ kind: 'setting', text, field, ...values });
@@ -34,8 +42,12 @@ function settingChanges(before: BulletinDocument, after: BulletinDocument, langu
   for (const code of before.languages.filter((l) => !after.languages.includes(l)))
     setting('languages', `Removed the ${languageLabel(code)} language`);
   const kept = after.languages.filter((l) => before.languages.includes(l));
-  if (kept.join() !== before.languages.filter((l) => after.languages.includes(l)).join())
-    setting('languages', `Made ${languageLabel(after.languages[0]!)} the first language`);
+  const keptBefore = before.languages.filter((l) => after.languages.includes(l));
+  if (kept.join() !== keptBefore.join())
+    setting(
+      'languages',
+      kept[0] === keptBefore[0] ? 'Reordered the languages' : `Made ${languageLabel(kept[0]!)} the first language`,
+    );
   for (const field of ['subject', 'preheader'] as const) {
     for (const edit of localisedEdits(before[field], after[field], languages))
       changes.push({
@@ -60,14 +72,14 @@ function settingChanges(before: BulletinDocument, after: BulletinDocument, langu
 function localisedEdits(
   before: Localised | undefined,
   after: Localised | undefined,
-  languages: Set<string>,
+  languages: Languages,
 ): { language: string; before: string; after: string }[] {
-  return [...languages]
+  return languages.compared
     .map((language) => ({ language, before: before?.[language] ?? '', after: after?.[language] ?? '' }))
     .filter((edit) => edit.before !== edit.after);
 }
 
-function blockChanges(before: BulletinDocument, after: BulletinDocument, languages: Set<string>): DetailedChange[] {
+function blockChanges(before: BulletinDocument, after: BulletinDocument, languages: Languages): DetailedChange[] {
   const fallback = after.languages[0]!;
   const pairs = matchBlocks(before.blocks, after.blocks, languages);
   const moved = movedPairs(pairs);
@@ -98,16 +110,19 @@ interface Pair {
 
 /**
  * Which block of the older version became which of the newer. Blocks carry no ids, so a block is
- * known by its content: identical blocks pair first (nearest first), then blocks of one type by how
- * alike their fields are, a block in the same place between paired neighbours counting as alike.
+ * known by its content: identical blocks left in order pair first (the longest common run, so one
+ * of several dividers removed is that one), then identical blocks that moved, nearest first, then
+ * blocks of one type by how alike their fields are, a block in the same place between paired
+ * neighbours counting as alike.
  */
-function matchBlocks(before: Block[], after: Block[], languages: Set<string>): Pair[] {
-  const pairs: Pair[] = [];
-  const freeBefore = new Set(before.keys());
-  const keys = before.map(canonical);
-  for (const [j, block] of after.entries()) {
-    const key = canonical(block);
-    const same = [...freeBefore].filter((i) => keys[i] === key).sort((a, b) => Math.abs(a - j) - Math.abs(b - j));
+function matchBlocks(before: Block[], after: Block[], languages: Languages): Pair[] {
+  const keysBefore = before.map(canonical);
+  const keysAfter = after.map(canonical);
+  const pairs = commonRun(keysBefore, keysAfter);
+  const freeBefore = new Set([...before.keys()].filter((i) => !pairs.some((p) => p.before === i)));
+  for (const [j, key] of keysAfter.entries()) {
+    if (pairs.some((p) => p.after === j)) continue;
+    const same = [...freeBefore].filter((i) => keysBefore[i] === key).sort((a, b) => Math.abs(a - j) - Math.abs(b - j));
     if (same[0] === undefined) continue;
     pairs.push({ before: same[0], after: j });
     freeBefore.delete(same[0]);
@@ -151,6 +166,22 @@ function movedPairs(pairs: Pair[]): Map<Pair, 'up' | 'down'> {
   return moved;
 }
 
+/** The longest common subsequence of equal keys, as pairs of indexes. */
+function commonRun(a: string[], b: string[]): Pair[] {
+  // lengths[i][j]: the longest common run of a[i..] and b[j..]
+  const lengths = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--)
+    for (let j = b.length - 1; j >= 0; j--)
+      lengths[i]![j] = a[i] === b[j] ? lengths[i + 1]![j + 1]! + 1 : Math.max(lengths[i + 1]![j]!, lengths[i]![j + 1]!);
+  const pairs: Pair[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] === b[j]) pairs.push({ before: i++, after: j++ });
+    else if (lengths[i + 1]![j]! >= lengths[i]![j + 1]!) i++;
+    else j++;
+  }
+  return pairs;
+}
+
 /** Indexes into `values` of a longest strictly increasing subsequence (patience sorting). */
 function longestIncreasingRun(values: number[]): number[] {
   const tails: number[] = [];
@@ -171,7 +202,7 @@ function longestIncreasingRun(values: number[]): number[] {
   return run;
 }
 
-function fieldEdits(before: Block, after: Block, languages: Set<string>, block: number): DetailedChange[] {
+function fieldEdits(before: Block, after: Block, languages: Languages, block: number): DetailedChange[] {
   const a = fieldValues(before, languages);
   const b = fieldValues(after, languages);
   const changes: DetailedChange[] = [];
@@ -207,7 +238,7 @@ interface FieldValue {
  * translation is a key named for one of the languages, and a list (items, hashtags) is one field
  * whose values are its entries in order.
  */
-function fieldValues(block: Block, languages: Set<string>): Map<string, FieldValue> {
+function fieldValues(block: Block, languages: Languages): Map<string, FieldValue> {
   const fields = new Map<string, FieldValue>();
   const visit = (value: unknown, path: string[], language?: string) => {
     if (Array.isArray(value)) {
@@ -215,8 +246,9 @@ function fieldValues(block: Block, languages: Set<string>): Map<string, FieldVal
     } else if (value !== null && typeof value === 'object') {
       for (const [key, inner] of Object.entries(value)) {
         if (path.length === 0 && key === 'type') continue;
-        if (typeof inner === 'string' && languages.has(key)) visit(inner, path, key);
-        else visit(inner, [...path, key], language);
+        if (typeof inner === 'string' && languages.known.has(key)) {
+          if (languages.compared.includes(key)) visit(inner, path, key);
+        } else visit(inner, [...path, key], language);
       }
     } else if (value !== undefined) {
       const field = path.join('.');
