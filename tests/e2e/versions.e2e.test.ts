@@ -3,7 +3,9 @@
 // changes, marks the version that was sent, and compares two versions side by side.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importAudience, sendableBulletin, waitForCampaign } from '../helpers/campaigns.js';
-import { field, removeStaffAppBuild, startBrowserApp, type BrowserApp } from './harness.js';
+import { join } from 'node:path';
+import type { Locator } from 'playwright-core';
+import { ARTIFACTS, field, removeStaffAppBuild, startBrowserApp, type BrowserApp } from './harness.js';
 
 const ANA = 'ana@example.org';
 const STATEMENT = 'statement “NNIRR closes the consultation ahead of the GCM Regional Rev…”';
@@ -30,6 +32,8 @@ describe('the versions of a bulletin', () => {
   });
 
   const page = () => b.page;
+  /** The dialog alone, as tests/e2e/artifacts/versions-<name>.png: the page behind it is the composer's full length. */
+  const snap = (scope: Locator, name: string) => scope.screenshot({ path: join(ARTIFACTS, `versions-${name}.png`) });
   const dialog = () => page().getByRole('dialog', { name: 'Versions' });
   const sessions = () => dialog().locator('.version-session');
 
@@ -75,7 +79,7 @@ describe('the versions of a bulletin', () => {
     expect(created).toContain('Created the bulletin');
     expect(created).toMatch(/Sent to 3 people on/);
     expect(await sessions().nth(2).locator('.badge-sent').count()).toBe(1);
-    await b.screenshot('sessions');
+    await snap(dialog(), 'sessions');
     await b.expectAccessible('versions dialog');
 
     // A session opens to its versions, each with what it changed.
@@ -85,7 +89,7 @@ describe('the versions of a bulletin', () => {
       expect.stringMatching(/^Version 5[\s\S]*Removed divider/),
       expect.stringMatching(new RegExp(`^Version 4[\\s\\S]*Moved ${STATEMENT} up`)),
     ]);
-    await b.screenshot('session-open');
+    await snap(dialog(), 'session-open');
   });
 
   it('compares the version that was sent with the current one, side by side', async () => {
@@ -107,11 +111,15 @@ describe('the versions of a bulletin', () => {
     await compare.getByLabel('Language').selectOption({ label: 'Spanish' });
     const newer = compare.frameLocator('iframe[title="Version 5 in Spanish"]');
     await newer.getByText('Nuestra nueva web', { exact: true }).waitFor();
-    await b.screenshot('compare');
+    await snap(compare, 'compare');
     await b.expectAccessible('compare dialog');
 
     await page().setViewportSize({ width: 390, height: 844 });
-    await b.screenshot('compare-390');
+    await snap(compare, 'compare-390');
+    await compare.getByRole('button', { name: '← All versions' }).click();
+    await snap(dialog(), 'sessions-390');
+    await b.expectAccessible('versions dialog at 390 px');
+    await dialog().getByRole('button', { name: 'Compare with current version 1' }).click();
     await b.expectAccessible('compare dialog at 390 px');
     await page().setViewportSize({ width: 1440, height: 900 });
 

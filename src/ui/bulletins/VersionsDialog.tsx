@@ -161,7 +161,7 @@ function SessionItem({ session, actions }: { session: EditingSession; actions: V
             aria-controls={listId}
             onClick={() => setOpen(!open)}
           >
-            {open ? 'Hide' : 'Show'} its {versions.length} versions
+            <span aria-hidden="true">{open ? '▾' : '▸'}</span> {open ? 'Hide' : 'Show'} its {versions.length} versions
           </button>
           <ol id={listId} className="version-list" hidden={!open}>
             {open &&
@@ -420,9 +420,9 @@ const dayFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium' });
 const timeFormat = new Intl.DateTimeFormat('en', { timeStyle: 'short' });
 const formatTime = (iso: string) => timeFormat.format(new Date(iso));
 
-/** "Dec 4, 2026, 2:02 PM–2:09 PM", or the whole of both dates when a session crossed midnight. */
+/** "Dec 4, 2026, 2:02 PM–2:09 PM" (one time within a minute), both dates when a session crossed midnight. */
 function timeRange(from: string, to: string): string {
-  if (from === to) return formatDate(from);
+  if (formatDate(from) === formatDate(to)) return formatDate(from);
   const sameDay = dayFormat.format(new Date(from)) === dayFormat.format(new Date(to));
   return `${formatDate(from)}–${sameDay ? formatTime(to) : formatDate(to)}`;
 }
