@@ -85,12 +85,13 @@ function blockChanges(before: BulletinDocument, after: BulletinDocument, languag
   const moved = movedPairs(pairs);
   const changes: DetailedChange[] = [];
   const matchedBefore = new Set(pairs.map((p) => p.before));
+  const pairByAfter = new Map(pairs.map((p) => [p.after, p]));
   for (const [i, block] of before.blocks.entries()) {
     if (!matchedBefore.has(i))
       changes.push({ kind: 'block_removed', text: `Removed ${blockName(block, fallback)}`, block: i + 1 });
   }
   for (const [j, block] of after.blocks.entries()) {
-    const pair = pairs.find((p) => p.after === j);
+    const pair = pairByAfter.get(j);
     if (!pair) {
       changes.push({ kind: 'block_added', text: `Added ${blockName(block, fallback)}`, block: j + 1 });
       continue;
@@ -98,7 +99,7 @@ function blockChanges(before: BulletinDocument, after: BulletinDocument, languag
     const direction = moved.get(pair);
     if (direction)
       changes.push({ kind: 'block_moved', text: `Moved ${blockName(block, fallback)} ${direction}`, block: j + 1 });
-    changes.push(...fieldEdits(before.blocks[pair.before]!, block, languages, j + 1));
+    if (!pair.same) changes.push(...fieldEdits(before.blocks[pair.before]!, block, languages, j + 1));
   }
   return changes;
 }
@@ -106,6 +107,8 @@ function blockChanges(before: BulletinDocument, after: BulletinDocument, languag
 interface Pair {
   before: number;
   after: number;
+  /** The two blocks are identical: nothing in them to compare. */
+  same?: boolean;
 }
 
 /**
@@ -119,17 +122,20 @@ function matchBlocks(before: Block[], after: Block[], languages: Languages): Pai
   const keysBefore = before.map(canonical);
   const keysAfter = after.map(canonical);
   const pairs = commonRun(keysBefore, keysAfter);
-  const freeBefore = new Set([...before.keys()].filter((i) => !pairs.some((p) => p.before === i)));
+  const pairedAfter = new Set(pairs.map((p) => p.after));
+  const freeBefore = new Set(before.keys());
+  for (const p of pairs) freeBefore.delete(p.before);
   for (const [j, key] of keysAfter.entries()) {
-    if (pairs.some((p) => p.after === j)) continue;
+    if (pairedAfter.has(j)) continue;
     const same = [...freeBefore].filter((i) => keysBefore[i] === key).sort((a, b) => Math.abs(a - j) - Math.abs(b - j));
     if (same[0] === undefined) continue;
-    pairs.push({ before: same[0], after: j });
+    pairs.push({ before: same[0], after: j, same: true });
+    pairedAfter.add(j);
     freeBefore.delete(same[0]);
   }
   const slotBefore = (i: number) => Math.max(-1, ...pairs.filter((p) => p.before < i).map((p) => p.after));
   const slotAfter = (j: number) => Math.max(-1, ...pairs.filter((p) => p.after < j).map((p) => p.after));
-  const freeAfter = [...after.keys()].filter((j) => !pairs.some((p) => p.after === j));
+  const freeAfter = [...after.keys()].filter((j) => !pairedAfter.has(j));
   const candidates = freeAfter
     .flatMap((j) =>
       [...freeBefore]
@@ -145,8 +151,9 @@ function matchBlocks(before: Block[], after: Block[], languages: Languages): Pai
     .filter((c) => c.score >= 0.5)
     .sort((a, b) => b.score - a.score || Math.abs(a.before - a.after) - Math.abs(b.before - b.after));
   for (const candidate of candidates) {
-    if (!freeBefore.has(candidate.before) || pairs.some((p) => p.after === candidate.after)) continue;
+    if (!freeBefore.has(candidate.before) || pairedAfter.has(candidate.after)) continue;
     pairs.push({ before: candidate.before, after: candidate.after });
+    pairedAfter.add(candidate.after);
     freeBefore.delete(candidate.before);
   }
   return pairs.sort((a, b) => a.after - b.after);
@@ -168,17 +175,28 @@ function movedPairs(pairs: Pair[]): Map<Pair, 'up' | 'down'> {
 
 /** The longest common subsequence of equal keys, as pairs of indexes. */
 function commonRun(a: string[], b: string[]): Pair[] {
-  // lengths[i][j]: the longest common run of a[i..] and b[j..]
-  const lengths = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
-  for (let i = a.length - 1; i >= 0; i--)
-    for (let j = b.length - 1; j >= 0; j--)
-      lengths[i]![j] = a[i] === b[j] ? lengths[i + 1]![j + 1]! + 1 : Math.max(lengths[i + 1]![j]!, lengths[i]![j + 1]!);
+  // A save usually changes one block: the blocks before and after it are the same in both, and
+  // belong to a longest run, so only the middle needs the quadratic table.
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let end = 0;
+  while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
   const pairs: Pair[] = [];
-  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-    if (a[i] === b[j]) pairs.push({ before: i++, after: j++ });
+  for (let k = 0; k < start; k++) pairs.push({ before: k, after: k, same: true });
+  const midA = a.slice(start, a.length - end);
+  const midB = b.slice(start, b.length - end);
+  // lengths[i][j]: the longest common run of midA[i..] and midB[j..]
+  const lengths = Array.from({ length: midA.length + 1 }, () => new Array<number>(midB.length + 1).fill(0));
+  for (let i = midA.length - 1; i >= 0; i--)
+    for (let j = midB.length - 1; j >= 0; j--)
+      lengths[i]![j] =
+        midA[i] === midB[j] ? lengths[i + 1]![j + 1]! + 1 : Math.max(lengths[i + 1]![j]!, lengths[i]![j + 1]!);
+  for (let i = 0, j = 0; i < midA.length && j < midB.length; ) {
+    if (midA[i] === midB[j]) pairs.push({ before: start + i++, after: start + j++, same: true });
     else if (lengths[i + 1]![j]! >= lengths[i]![j + 1]!) i++;
     else j++;
   }
+  for (let k = end; k > 0; k--) pairs.push({ before: a.length - k, after: b.length - k, same: true });
   return pairs;
 }
 
@@ -298,13 +316,17 @@ function label(field: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
-/** JSON with sorted keys: two blocks with the same content give the same text whatever their key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object')
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(value) ?? 'null';
+/**
+ * A block's content as text, to find identical blocks quickly. Kept per block object, as a list of
+ * versions compares each one twice. Two blocks alike but for their keys' order are not identical
+ * here; they still pair by likeness, and fieldEdits finds nothing changed in them.
+ */
+const blockTexts = new WeakMap<Block, string>();
+function canonical(block: Block): string {
+  let text = blockTexts.get(block);
+  if (text === undefined) {
+    text = JSON.stringify(block);
+    blockTexts.set(block, text);
+  }
+  return text;
 }

@@ -218,6 +218,11 @@ describe('what changed between two versions', () => {
     expect(diffDocuments(before, after)).toEqual([{ kind: 'block_removed', text: 'Removed divider', block: 5 }]);
   });
 
+  it('says an identical block that moved moved, not that one went and another came', () => {
+    const [before, after] = edited((doc) => doc.blocks.push(...doc.blocks.splice(1, 1)));
+    expect(diffDocuments(before, after)).toEqual([{ kind: 'block_moved', text: 'Moved divider down', block: 10 }]);
+  });
+
   it('lists several changes in one save in the newer order, removals first', () => {
     const [before, after] = edited((doc) => {
       doc.blocks.splice(1, 1);
