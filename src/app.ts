@@ -153,7 +153,7 @@ export function apiRoutes({ stores, campaigns }: Pick<AppDeps, 'stores' | 'campa
     ...audienceRoutes(stores.audience, stores.segments, stores.suppressions, stores.subscribers),
     ...settingsRoutes(stores.settings),
     ...setupRoutes(stores.setupProgress),
-    ...bulletinRoutes(stores.bulletins, stores.renderer),
+    ...bulletinRoutes(stores.bulletins, stores.renderer, stores.campaigns),
     ...libraryRoutes(stores.library),
     ...campaignRoutes(campaigns, stores.campaigns, stores.campaignReports),
     ...staffRoutes(stores.staff, stores.sessions),

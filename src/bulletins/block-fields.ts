@@ -19,6 +19,39 @@ export interface UrlField {
   kind: 'link' | 'image';
 }
 
+/** What staff call each field; the editors' labels, the checks panel and the version changes read it. */
+export const FIELD_LABELS: Record<string, string> = {
+  title: 'Title',
+  subject: 'Subject',
+  preheader: 'Preheader',
+  issueLine: 'Issue line',
+  topic: 'Topic',
+  languages: 'Languages',
+  heading: 'Heading',
+  body: 'Body',
+  quote: 'Quote',
+  speaker: 'Speaker',
+  role: "Speaker's role",
+  'image.src': 'Image URL',
+  'image.alt': 'Alt text',
+  'link.href': 'Link URL',
+  'link.label': 'Link text',
+  'button.href': 'Button URL',
+  'button.label': 'Button text',
+  'goal.target': 'Goal target',
+  'goal.current': 'Goal so far',
+  'goal.unit': 'Goal unit',
+  contact: 'Contact email',
+  hashtags: 'Hashtags',
+  items: 'List items',
+  src: 'Image URL',
+  alt: 'Alt text',
+  href: 'Link URL',
+  // Settings the checks name: the finding leads to the Settings field
+  postalAddress: 'Postal address (Settings)',
+  brandColor: 'Brand colour (Settings)',
+};
+
 export function blockTexts(block: Block): TextField[] {
   const out: TextField[] = [];
   const add = (field: string, text: Localised | undefined, markdown = false, alt = false) => {

@@ -1,15 +1,16 @@
 // Bulletins and their versions. Every save adds a version; the bulletin row points at the
 // current one. Versions are never changed, so a send can pin one.
 import type { Kysely } from 'kysely';
-import { nowIso, parseJson, type Tables } from '../db/schema.js';
+import { type JsonColumn, nowIso, parseJson, type Tables } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import type { BulletinDocument } from './document.js';
-import type { Bulletin, BulletinSummary, BulletinVersion, BulletinVersionSummary } from './schemas.js';
+import type { Bulletin, BulletinSummary, BulletinVersion } from './schemas.js';
 
 export class BulletinStore {
   constructor(private readonly db: Kysely<Tables>) {}
 
-  async create(document: BulletinDocument): Promise<Bulletin> {
+  /** Saves `document` as version 1 of a new bulletin; `savedBy` as in save(). */
+  async create(document: BulletinDocument, savedBy: string | null = null): Promise<Bulletin> {
     const id = await this.db.transaction().execute(async (trx) => {
       const now = nowIso();
       const row = await trx
@@ -19,7 +20,13 @@ export class BulletinStore {
         .executeTakeFirstOrThrow();
       await trx
         .insertInto('bulletin_versions')
-        .values({ bulletin_id: row.id, version: 1, document: JSON.stringify(document), created_at: now })
+        .values({
+          bulletin_id: row.id,
+          version: 1,
+          document: JSON.stringify(document),
+          saved_by: savedBy,
+          created_at: now,
+        })
         .execute();
       return row.id;
     });
@@ -98,8 +105,11 @@ export class BulletinStore {
     return Number(n);
   }
 
-  /** Saves `document` as the next version. */
-  async save(id: number, document: BulletinDocument): Promise<Bulletin> {
+  /**
+   * Saves `document` as the next version. `savedBy` names who saved it ("ana@example.org",
+   * "token: ci-bot"); only code that acts for no one (tests, fixtures) leaves it out.
+   */
+  async save(id: number, document: BulletinDocument, savedBy: string | null = null): Promise<Bulletin> {
     await this.db.transaction().execute(async (trx) => {
       const current = await trx
         .selectFrom('bulletins')
@@ -113,7 +123,7 @@ export class BulletinStore {
       // rather than two versions with one number.
       await trx
         .insertInto('bulletin_versions')
-        .values({ bulletin_id: id, version, document: JSON.stringify(document), created_at: now })
+        .values({ bulletin_id: id, version, document: JSON.stringify(document), saved_by: savedBy, created_at: now })
         .execute();
       await trx
         .updateTable('bulletins')
@@ -139,29 +149,24 @@ export class BulletinStore {
   async versionOf(id: number, versionId: number): Promise<BulletinVersion> {
     const row = await this.db
       .selectFrom('bulletin_versions')
-      .select(['id', 'version', 'document', 'created_at'])
+      .select(['id', 'version', 'document', 'saved_by', 'created_at'])
       .where('id', '=', versionId)
       .where('bulletin_id', '=', id)
       .executeTakeFirst();
     if (!row) throw new AppError('not_found', `Bulletin ${id} has no version with id ${versionId}`);
-    const document = parseJson<BulletinDocument>(row.document);
-    return { version: row.version, versionId: row.id, title: document.title, createdAt: row.created_at, document };
+    return toVersion(row);
   }
 
-  async versions(id: number): Promise<BulletinVersionSummary[]> {
+  /** Every version of the bulletin with its document, oldest first. */
+  async versions(id: number): Promise<BulletinVersion[]> {
     await this.get(id);
     const rows = await this.db
       .selectFrom('bulletin_versions')
-      .select(['id', 'version', 'document', 'created_at'])
+      .select(['id', 'version', 'document', 'saved_by', 'created_at'])
       .where('bulletin_id', '=', id)
-      .orderBy('version', 'desc')
+      .orderBy('version', 'asc')
       .execute();
-    return rows.map((row) => ({
-      version: row.version,
-      versionId: row.id,
-      title: parseJson<BulletinDocument>(row.document).title,
-      createdAt: row.created_at,
-    }));
+    return rows.map(toVersion);
   }
 
   /** A bulletin that has been sent, or is scheduled, stays: its campaigns point at its versions. */
@@ -177,6 +182,24 @@ export class BulletinStore {
       if (result.numDeletedRows === 0n) throw notFound(id);
     });
   }
+}
+
+function toVersion(row: {
+  id: number;
+  version: number;
+  document: JsonColumn;
+  saved_by: string | null;
+  created_at: string;
+}): BulletinVersion {
+  const document = parseJson<BulletinDocument>(row.document);
+  return {
+    version: row.version,
+    versionId: row.id,
+    title: document.title,
+    createdAt: row.created_at,
+    savedBy: row.saved_by,
+    document,
+  };
 }
 
 function notFound(id: number): AppError {

@@ -25,5 +25,5 @@ export async function loadExampleBulletin(stores: {
       public: true,
     });
   }
-  return stores.bulletins.create(document);
+  return stores.bulletins.create(document, 'Pregón');
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { languageChoices } from '../audience/languages.js';
 import { LanguageCode } from '../audience/schemas.js';
 import { AppError } from '../errors.js';
-import { defineRoute, IdText, idParams, type RouteSpec } from '../http/api-routes.js';
+import { type Auth, defineRoute, IdText, idParams, type RouteSpec } from '../http/api-routes.js';
 import type { BulletinStore } from './bulletin-store.js';
 import { BulletinDocument } from './document.js';
 import {
@@ -18,6 +18,7 @@ import {
   PreviewScheme,
 } from './schemas.js';
 import type { PreviewLook } from '../render/preview-look.js';
+import { type BulletinSend, versionHistory } from './version-history.js';
 
 /** What the preview and checks routes need of the renderer (src/render/bulletin-renderer.ts). */
 export interface BulletinRendering {
@@ -56,7 +57,22 @@ const PREVIEW_CSP =
   "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; " +
   "frame-ancestors 'self'; form-action 'none'; base-uri 'none'";
 
-export function bulletinRoutes(bulletins: BulletinStore, renderer: BulletinRendering): RouteSpec[] {
+/** What the versions list needs of the campaigns store (src/sending/campaign-store.ts). */
+export interface BulletinSends {
+  /** The bulletin's sends that reached someone or are still to come, newest first. */
+  sendsOf(bulletinId: number): Promise<BulletinSend[]>;
+}
+
+/** Who saved a version, as the versions list shows it: the staff member's email, or the token's name. */
+function savedBy(auth: Auth): string {
+  return auth.kind === 'session' ? auth.email : `token: ${auth.name}`;
+}
+
+export function bulletinRoutes(
+  bulletins: BulletinStore,
+  renderer: BulletinRendering,
+  campaigns: BulletinSends,
+): RouteSpec[] {
   const tag = 'bulletins';
   return [
     defineRoute({
@@ -77,7 +93,7 @@ export function bulletinRoutes(bulletins: BulletinStore, renderer: BulletinRende
       status: 201,
       body: BulletinDocument,
       response: Bulletin,
-      handler: ({ body }) => bulletins.create(body),
+      handler: ({ body, auth }) => bulletins.create(body, savedBy(auth)),
     }),
     defineRoute({
       method: 'get',
@@ -98,7 +114,7 @@ export function bulletinRoutes(bulletins: BulletinStore, renderer: BulletinRende
       params: idParams,
       body: BulletinDocument,
       response: Bulletin,
-      handler: ({ params, body }) => bulletins.save(params.id, body),
+      handler: ({ params, body, auth }) => bulletins.save(params.id, body, savedBy(auth)),
     }),
     defineRoute({
       method: 'delete',
@@ -115,10 +131,13 @@ export function bulletinRoutes(bulletins: BulletinStore, renderer: BulletinRende
       path: '/bulletins/:id/versions',
       tag,
       role: 'editor',
-      summary: 'List the saved versions, newest first',
+      summary: 'List the saved versions, newest first: who saved each, what changed since the one before, its sends',
       params: idParams,
       response: z.object({ data: z.array(BulletinVersionSummary) }),
-      handler: async ({ params }) => ({ data: await bulletins.versions(params.id) }),
+      handler: async ({ params }) => {
+        const versions = await bulletins.versions(params.id);
+        return { data: versionHistory(versions, await campaigns.sendsOf(params.id)) };
+      },
     }),
     defineRoute({
       method: 'get',
@@ -139,9 +158,9 @@ export function bulletinRoutes(bulletins: BulletinStore, renderer: BulletinRende
       status: 201,
       params: idParams,
       response: Bulletin,
-      handler: async ({ params }) => {
+      handler: async ({ params, auth }) => {
         const { document } = await bulletins.get(params.id);
-        return bulletins.create({ ...document, title: `${document.title.slice(0, 193)} (copy)` });
+        return bulletins.create({ ...document, title: `${document.title.slice(0, 193)} (copy)` }, savedBy(auth));
       },
     }),
     defineRoute({

@@ -21,15 +21,46 @@ export const BulletinSummary = Bulletin.omit({ document: true, versionId: true }
 });
 export type BulletinSummary = z.infer<typeof BulletinSummary>;
 
-export const BulletinVersionSummary = z.object({
+/** One thing that changed between two versions (src/bulletins/version-diff.ts), as a sentence and its parts. */
+export const VersionChange = z.object({
+  kind: z.enum(['block_added', 'block_removed', 'block_moved', 'block_edited', 'setting']),
+  text: z.string().describe('e.g. "Added call to action “Sign the petition”", "Edited Spanish body of block 2"'),
+  block: z.number().optional().describe('The block, counted from 1 (in the older version for a removed block)'),
+  field: z.string().optional().describe('The field\'s path, e.g. "body", "button.label", "subject"'),
+  language: z.string().optional().describe('The language of the text that changed'),
+});
+export type VersionChange = z.infer<typeof VersionChange>;
+
+/** A campaign that went out from a version. */
+export const VersionSend = z.object({
+  campaignId: z.number(),
+  startedAt: z.string().nullable(),
+  recipients: z.number().describe('Ledger rows: the people it was sent to'),
+});
+export type VersionSend = z.infer<typeof VersionSend>;
+
+const VersionBase = z.object({
   version: z.number(),
   versionId: z.number(),
   title: z.string(),
   createdAt: z.string(),
+  savedBy: z
+    .string()
+    .nullable()
+    .describe(
+      'Who saved it: a staff member\'s email, "token: <name>", or "Pregón" for the example it loads on an empty ' +
+        'database; null for versions saved before authors were kept',
+    ),
+});
+
+export const BulletinVersionSummary = VersionBase.extend({
+  sent: z.boolean().describe('A campaign went out (or is going out) from this version'),
+  sends: z.array(VersionSend).describe('The campaigns that went out from it, newest first'),
+  changes: z.array(VersionChange).describe('What changed since the version before it; empty for version 1'),
 });
 export type BulletinVersionSummary = z.infer<typeof BulletinVersionSummary>;
 
-export const BulletinVersion = BulletinVersionSummary.extend({ document: BulletinDocument });
+export const BulletinVersion = VersionBase.extend({ document: BulletinDocument });
 export type BulletinVersion = z.infer<typeof BulletinVersion>;
 
 /** What a pre-send check found (src/render/checks.ts): an error blocks sending, a warning does not. */

@@ -15,6 +15,7 @@ import { subscribeRequests } from './migrations/0011-subscribe-requests.js';
 import { snsMessagesByAge } from './migrations/0012-sns-and-clicks.js';
 import { staffSignIn } from './migrations/0013-staff-sign-in.js';
 import { blockLibrary } from './migrations/0014-block-library.js';
+import { versionAuthors } from './migrations/0015-version-authors.js';
 import { setupProgress } from './migrations/0016-setup-progress.js';
 
 function migrations(db: Database): Record<string, Migration> {
@@ -33,6 +34,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0012-sns-and-clicks': snsMessagesByAge(),
     '0013-staff-sign-in': staffSignIn(db.kind),
     '0014-block-library': blockLibrary(db.kind),
+    '0015-version-authors': versionAuthors(),
     '0016-setup-progress': setupProgress(db.kind),
   };
 }

@@ -143,6 +143,8 @@ export interface BulletinVersionsTable {
   /** 1, 2, 3, … per bulletin */
   version: number;
   document: JsonColumn;
+  /** "ana@example.org" or "token: ci-bot"; null for versions saved before 0015. */
+  saved_by: string | null;
   created_at: string;
 }
 

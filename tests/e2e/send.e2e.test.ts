@@ -190,7 +190,7 @@ describe('audience, send, progress and report', () => {
     await page.getByRole('button', { name: 'Versions' }).click();
     await page
       .getByRole('dialog', { name: 'Versions' })
-      .getByRole('row')
+      .getByRole('listitem')
       .filter({ has: page.locator('.badge-sent') })
       .first()
       .waitFor();

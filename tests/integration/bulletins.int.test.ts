@@ -148,8 +148,26 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
 
     const versions = await (await app.request('GET', `/api/bulletins/${created.id}/versions`)).json();
     expect(versions.data).toEqual([
-      { version: 2, versionId: v2.versionId, title: changed.title, createdAt: expect.any(String) },
-      { version: 1, versionId: created.versionId, title: EXAMPLE.title, createdAt: expect.any(String) },
+      {
+        version: 2,
+        versionId: v2.versionId,
+        title: changed.title,
+        createdAt: expect.any(String),
+        savedBy: 'token: admin',
+        sent: false,
+        sends: [],
+        changes: [{ kind: 'setting', text: 'Edited title', field: 'title' }],
+      },
+      {
+        version: 1,
+        versionId: created.versionId,
+        title: EXAMPLE.title,
+        createdAt: expect.any(String),
+        savedBy: 'token: admin',
+        sent: false,
+        sends: [],
+        changes: [],
+      },
     ]);
 
     const list = await (await app.request('GET', '/api/bulletins')).json();
@@ -224,6 +242,7 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
       versionId: first.versionId,
       title: EXAMPLE.title,
       createdAt: expect.any(String),
+      savedBy: 'token: admin',
       document: EXAMPLE,
     });
 

@@ -339,7 +339,6 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
         onClose={() => setDialog(undefined)}
         bulletinId={bulletin.id}
         currentVersion={draft.saved.version}
-        sentVersionIds={new Set(sends?.map((send) => send.bulletinVersionId))}
         onRestore={(document, version) => {
           draft.replace(document, `Restore version ${version}`);
           setDialog(undefined);

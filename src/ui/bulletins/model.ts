@@ -1,6 +1,6 @@
 // The bulletin document as the composer edits it: the server's types, new blocks, field names and
 // the DOM ids that tie a server issue or a pre-send finding to the control it is about.
-import { blockTexts } from '../../bulletins/block-fields';
+import { blockTexts, FIELD_LABELS } from '../../bulletins/block-fields';
 import type { Block, BlockType, BulletinDocument, Localised } from '../../bulletins/document';
 import type {
   Bulletin,
@@ -28,37 +28,7 @@ export const BLOCK_TYPES: { type: BlockType; label: string; description: string 
 
 export const blockLabel = (type: BlockType) => BLOCK_TYPES.find((t) => t.type === type)!.label;
 
-/** What staff call each field; the editors' labels and the checks panel both read it. */
-export const FIELD_LABELS: Record<string, string> = {
-  title: 'Title',
-  subject: 'Subject',
-  preheader: 'Preheader',
-  issueLine: 'Issue line',
-  topic: 'Topic',
-  languages: 'Languages',
-  heading: 'Heading',
-  body: 'Body',
-  quote: 'Quote',
-  speaker: 'Speaker',
-  role: "Speaker's role",
-  'image.src': 'Image URL',
-  'image.alt': 'Alt text',
-  'link.href': 'Link URL',
-  'link.label': 'Link text',
-  'button.href': 'Button URL',
-  'button.label': 'Button text',
-  'goal.target': 'Goal target',
-  'goal.current': 'Goal so far',
-  'goal.unit': 'Goal unit',
-  contact: 'Contact email',
-  hashtags: 'Hashtags',
-  src: 'Image URL',
-  alt: 'Alt text',
-  href: 'Link URL',
-  // Settings the checks name: the finding leads to the Settings field
-  postalAddress: 'Postal address (Settings)',
-  brandColor: 'Brand colour (Settings)',
-};
+export { FIELD_LABELS };
 
 export const emptyText = (languages: readonly string[]): Localised => Object.fromEntries(languages.map((l) => [l, '']));
 
