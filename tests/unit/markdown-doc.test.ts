@@ -128,6 +128,12 @@ describe('the editor’s document written as Markdown', () => {
     ).toBe('**all [linked](https://x.org)** [and *more*](https://x.org)');
   });
 
+  it('leaves out line breaks at a paragraph’s edges', () => {
+    expect(
+      docToMarkdown(doc({ type: 'hardBreak' }, text('a'), { type: 'hardBreak' }, text('b'), { type: 'hardBreak' })),
+    ).toBe('a\\\nb');
+  });
+
   it('leaves out empty paragraphs', () => {
     expect(
       docToMarkdown({

@@ -2,7 +2,7 @@
 // it is read with the server's own lexer, and written so the server renders the same mail.
 import type { JSONContent } from '@tiptap/core';
 import type { Token, Tokens } from 'marked';
-import { lexMarkdown } from '../../render/markdown-lexer';
+import { lexMarkdown } from '../../render/markdown-lexer.js';
 
 type Mark = NonNullable<JSONContent['marks']>[number];
 
@@ -135,13 +135,22 @@ function blocksMarkdown(nodes: JSONContent[], tight: boolean): string {
 function blockMarkdown(node: JSONContent, previous: JSONContent | undefined): string {
   switch (node.type) {
     case 'paragraph':
-      return inlineMarkdown(node.content ?? []).trim();
+      return inlineMarkdown(withoutEdgeBreaks(node.content ?? [])).trim();
     case 'bulletList':
     case 'orderedList':
       return listMarkdown(node, previous?.type === node.type);
     default:
       return blocksMarkdown(node.content ?? [], false);
   }
+}
+
+/** A line break at a paragraph's start or end has no Markdown: "\\" alone there is a backslash. */
+function withoutEdgeBreaks(nodes: JSONContent[]): JSONContent[] {
+  const isBreak = (node: JSONContent | undefined) => node?.type === 'hardBreak';
+  let [from, to] = [0, nodes.length];
+  while (from < to && isBreak(nodes[from])) from += 1;
+  while (to > from && isBreak(nodes[to - 1])) to -= 1;
+  return nodes.slice(from, to);
 }
 
 /**
