@@ -3,7 +3,7 @@
 import { Extension, Mark } from '@tiptap/core';
 import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
-import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { textDirection } from '../../render/strings';
 import { LinkDialog } from './LinkDialog';
 import { docToMarkdown, markdownToDoc, RAW_MARK } from './markdown-doc';
@@ -81,11 +81,32 @@ export function RichTextField({ id, label, name, value, onChange, lang, hint, er
   const change = useRef((markdown: string) => onChange(markdown, id));
   change.current = (markdown) => onChange(markdown, id);
 
+  const [content] = useState(() => markdownToDoc(value));
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ');
+  // useEditor hands the editor new options when these change (the same object is no change).
+  const editorProps = useMemo(
+    () => ({
+      transformPastedHTML: cleanPastedHtml,
+      attributes: {
+        id,
+        role: 'textbox',
+        'aria-multiline': 'true',
+        'aria-labelledby': labelId,
+        ...(describedBy ? { 'aria-describedby': describedBy } : {}),
+        ...(error ? { 'aria-invalid': 'true' } : {}),
+        lang,
+        dir: textDirection(lang),
+        class: 'rich-text-area',
+      },
+    }),
+    [id, labelId, describedBy, error, lang],
+  );
+
   const editor = useEditor({
     extensions: EXTENSIONS,
-    content: markdownToDoc(value),
+    content,
     shouldRerenderOnTransaction: false,
-    editorProps: { transformPastedHTML: cleanPastedHtml },
+    editorProps,
     onUpdate: ({ editor }) => {
       const markdown = docToMarkdown(editor.getJSON());
       if (markdown === written.current) return;
@@ -99,26 +120,6 @@ export function RichTextField({ id, label, name, value, onChange, lang, hint, er
     written.current = value;
     editor.commands.setContent(markdownToDoc(value), { emitUpdate: false });
   }, [editor, value]);
-
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ');
-  useEffect(() => {
-    editor.setOptions({
-      editorProps: {
-        ...editor.options.editorProps,
-        attributes: {
-          id,
-          role: 'textbox',
-          'aria-multiline': 'true',
-          'aria-labelledby': labelId,
-          ...(describedBy ? { 'aria-describedby': describedBy } : {}),
-          ...(error ? { 'aria-invalid': 'true' } : {}),
-          lang,
-          dir: textDirection(lang),
-          class: 'rich-text-area',
-        },
-      },
-    });
-  }, [editor, id, labelId, describedBy, error, lang]);
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey || event.key.toLowerCase() !== 'k') return;
@@ -206,14 +207,15 @@ function Toolbar({ name, editor, onLink }: { name: string; editor: Editor; onLin
           className={`button-quiet button-small md-${tool}`}
           tabIndex={i === active ? 0 : -1}
           title={keys ? `${label} (${keys})` : label}
-          aria-label={label}
           aria-pressed={pressed?.[tool] ?? false}
           onFocus={() => setActive(i)}
           // Keep the editor's selection: a mouse press would move focus before the click.
           onMouseDown={(event) => event.preventDefault()}
           onClick={() => apply(tool)}
         >
+          {/* The name in words, not the icon: "1." is no name for a numbered list. */}
           <span aria-hidden="true">{icon}</span>
+          <span className="visually-hidden">{label}</span>
         </button>
       ))}
     </div>
