@@ -3,10 +3,21 @@
 // font-weight:700 and font-style:italic spans as bold and italic, and ignores Google Docs' outer
 // <b style="font-weight:normal">; what it cannot know is Word's lists, written as paragraphs.
 
-/** Word's list paragraphs ("mso-list" in their style) become <ul>/<ol> items without their typed markers. */
+/**
+ * Word's list paragraphs ("mso-list" in their style) become <ul>/<ol> items without their typed
+ * markers; Google Docs' <br> between paragraphs, which would be empty paragraphs, go.
+ */
 export function cleanPastedHtml(html: string): string {
-  if (!/mso-list/i.test(html)) return html;
+  const fromWord = /mso-list/i.test(html);
+  const fromDocs = /docs-internal-guid/.test(html);
+  if (!fromWord && !fromDocs) return html;
   const document = new DOMParser().parseFromString(html, 'text/html');
+  if (fromWord) wordLists(document);
+  for (const br of Array.from(document.querySelectorAll('[id^="docs-internal-guid"] > br'))) br.remove();
+  return document.body.innerHTML;
+}
+
+function wordLists(document: Document) {
   let list: HTMLElement | undefined;
   for (const paragraph of Array.from(document.body.querySelectorAll<HTMLElement>('p'))) {
     const style = paragraph.getAttribute('style') ?? '';
@@ -30,5 +41,4 @@ export function cleanPastedHtml(html: string): string {
     list.append(item);
     paragraph.remove();
   }
-  return document.body.innerHTML;
 }
