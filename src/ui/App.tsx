@@ -1,13 +1,12 @@
 // The staff web app: the frame (navigation, who is signed in) and which screen each path shows.
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { StaffRole } from '../staff/schemas';
-import { Notice, PageHeader } from './components';
+import { Loading, Notice, PageHeader } from './components';
 import { BASE, Link, matchPath, Redirect, useLocation } from './router';
 import { useSession, useStaff } from './session';
 import { SignIn } from './SignIn';
 import { Setup } from './Setup';
 import { BulletinList } from './bulletins/BulletinList';
-import { Composer } from './bulletins/Composer';
 import { CampaignList } from './campaigns/CampaignList';
 import { CampaignPage } from './campaigns/CampaignPage';
 import { SendBulletin } from './campaigns/SendBulletin';
@@ -19,6 +18,10 @@ import { ApiTokens } from './settings/ApiTokens';
 import { Settings } from './settings/Settings';
 import { StaffAccounts } from './settings/StaffAccounts';
 
+// The composer carries the rich text editor (TipTap, ProseMirror) and the Markdown lexer: loaded
+// when a bulletin is opened, not with every screen.
+const Composer = lazy(() => import('./bulletins/Composer').then((module) => ({ default: module.Composer })));
+
 interface Screen {
   pattern: string;
   role: StaffRole;
@@ -27,7 +30,15 @@ interface Screen {
 
 const SCREENS: Screen[] = [
   { pattern: '/bulletins', role: 'editor', render: () => <BulletinList /> },
-  { pattern: '/bulletins/:id', role: 'editor', render: (p) => <Composer id={Number(p.id)} /> },
+  {
+    pattern: '/bulletins/:id',
+    role: 'editor',
+    render: (p) => (
+      <Suspense fallback={<Loading />}>
+        <Composer id={Number(p.id)} />
+      </Suspense>
+    ),
+  },
   { pattern: '/bulletins/:id/send', role: 'editor', render: (p) => <SendBulletin id={Number(p.id)} /> },
   { pattern: '/campaigns', role: 'editor', render: () => <CampaignList /> },
   { pattern: '/campaigns/:id', role: 'editor', render: (p) => <CampaignPage id={Number(p.id)} /> },
