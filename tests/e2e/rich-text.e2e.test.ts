@@ -141,4 +141,15 @@ describe('Markdown bodies are written as rich text', () => {
     await page().setViewportSize({ width: 1440, height: 900 });
     expect(b.consoleErrors).toEqual([]);
   });
+
+  it('goes from a check about a body to its editor', async () => {
+    await body('Arabic').click();
+    await page().keyboard.press('ControlOrMeta+End');
+    await page().keyboard.press('Enter');
+    await pasteHtml(body('Arabic'), '<p><a href="http://nnirr.org/ar">التفاصيل</a></p>');
+    await b.saved();
+    const finding = b.region('Checks').getByRole('button', { name: 'Block 1 (Text) · Body (Arabic)' });
+    await finding.click();
+    await expect.poll(() => page().evaluate(() => document.activeElement?.id)).toBe('block-0-body-ar');
+  });
 });
