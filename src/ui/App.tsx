@@ -22,6 +22,14 @@ import { StaffAccounts } from './settings/StaffAccounts';
 // when a bulletin is opened, not with every screen.
 const Composer = lazy(() => import('./bulletins/Composer').then((module) => ({ default: module.Composer })));
 
+function ComposerScreen({ id }: { id: number }) {
+  return (
+    <Suspense fallback={<Loading />}>
+      <Composer id={id} />
+    </Suspense>
+  );
+}
+
 interface Screen {
   pattern: string;
   role: StaffRole;
@@ -30,15 +38,7 @@ interface Screen {
 
 const SCREENS: Screen[] = [
   { pattern: '/bulletins', role: 'editor', render: () => <BulletinList /> },
-  {
-    pattern: '/bulletins/:id',
-    role: 'editor',
-    render: (p) => (
-      <Suspense fallback={<Loading />}>
-        <Composer id={Number(p.id)} />
-      </Suspense>
-    ),
-  },
+  { pattern: '/bulletins/:id', role: 'editor', render: (p) => <ComposerScreen id={Number(p.id)} /> },
   { pattern: '/bulletins/:id/send', role: 'editor', render: (p) => <SendBulletin id={Number(p.id)} /> },
   { pattern: '/campaigns', role: 'editor', render: () => <CampaignList /> },
   { pattern: '/campaigns/:id', role: 'editor', render: (p) => <CampaignPage id={Number(p.id)} /> },
