@@ -1,9 +1,18 @@
 // The composer's Markdown bodies as rich text in Chromium: a text block written from empty, a word
 // made bold and one linked through the dialog (which refuses an address that is not https), Google
 // Docs and Word pasted and cleaned, an Arabic body right to left; what is saved is Markdown.
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BulletinDocument } from '../../src/bulletins/document.js';
-import { field, pasteHtml, removeStaffAppBuild, selectText, startBrowserApp, type BrowserApp } from './harness.js';
+import {
+  ARTIFACTS,
+  field,
+  pasteHtml,
+  removeStaffAppBuild,
+  selectText,
+  startBrowserApp,
+  type BrowserApp,
+} from './harness.js';
 
 /** What Google Docs puts on the clipboard: one bold wrapper that is not bold, styles on every span. */
 const GOOGLE_DOCS =
@@ -135,8 +144,10 @@ describe('Markdown bodies are written as rich text', () => {
     await b.expectAccessible('the composer with rich text fields');
     await block().scrollIntoViewIfNeeded();
     await b.screenshot('composer-1440');
+    await block().screenshot({ path: join(ARTIFACTS, 'richtext-block-1440.png') });
     await page().setViewportSize({ width: 390, height: 844 });
     await b.screenshot('composer-390');
+    await block().screenshot({ path: join(ARTIFACTS, 'richtext-block-390.png') });
     await b.expectAccessible('the composer with rich text fields on a phone');
     await page().setViewportSize({ width: 1440, height: 900 });
     expect(b.consoleErrors).toEqual([]);
