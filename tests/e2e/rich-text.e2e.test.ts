@@ -129,6 +129,12 @@ describe('Markdown bodies are written as rich text', () => {
       },
     });
     expect(await body('English').locator('[style], [class*="Mso"], span').count()).toBe(0);
+    // Google Docs' <br> between a paragraph and a list leaves no empty paragraph in the editor either.
+    expect(
+      await body('English').evaluate(
+        (root) => [...root.querySelectorAll('p')].filter((p) => !p.textContent?.trim()).length,
+      ),
+    ).toBe(0);
   });
 
   it('writes an Arabic body right to left, with a list pasted from Word', async () => {
