@@ -78,7 +78,8 @@ export function RichTextField({ id, label, name, value, onChange, lang, hint, er
   const [linking, setLinking] = useState(false);
   // The Markdown last read or written, to tell an outside change (undo, a restored version) from our own.
   const written = useRef(value);
-  const change = useRef((markdown: string) => onChange(markdown, id));
+  // The editor keeps its first onUpdate: it calls the latest props through this.
+  const change = useRef<(markdown: string) => void>(undefined);
   change.current = (markdown) => onChange(markdown, id);
 
   const [content] = useState(() => markdownToDoc(value));
@@ -111,7 +112,7 @@ export function RichTextField({ id, label, name, value, onChange, lang, hint, er
       const markdown = docToMarkdown(editor.getJSON());
       if (markdown === written.current) return;
       written.current = markdown;
-      change.current(markdown);
+      change.current?.(markdown);
     },
   });
 
