@@ -1,14 +1,13 @@
 // The staff web app: the frame (navigation, who is signed in) and which screen each path shows.
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { StaffRole } from '../staff/schemas';
-import { Notice, PageHeader } from './components';
+import { Loading, Notice, PageHeader } from './components';
 import { BASE, Link, matchPath, Redirect, useLocation } from './router';
 import { useSession, useStaff } from './session';
 import { SignIn } from './SignIn';
 import { Setup } from './Setup';
 import { Home } from './setup/Home';
 import { BulletinList } from './bulletins/BulletinList';
-import { Composer } from './bulletins/Composer';
 import { Library } from './library/Library';
 import { CampaignList } from './campaigns/CampaignList';
 import { CampaignPage } from './campaigns/CampaignPage';
@@ -21,6 +20,18 @@ import { ApiTokens } from './settings/ApiTokens';
 import { Settings } from './settings/Settings';
 import { StaffAccounts } from './settings/StaffAccounts';
 
+// The composer carries the rich text editor (TipTap, ProseMirror) and the Markdown lexer: loaded
+// when a bulletin is opened, not with every screen.
+const Composer = lazy(() => import('./bulletins/Composer').then((module) => ({ default: module.Composer })));
+
+function ComposerScreen({ id }: { id: number }) {
+  return (
+    <Suspense fallback={<Loading />}>
+      <Composer id={id} />
+    </Suspense>
+  );
+}
+
 interface Screen {
   pattern: string;
   role: StaffRole;
@@ -30,7 +41,7 @@ interface Screen {
 const SCREENS: Screen[] = [
   { pattern: '', role: 'editor', render: () => <Home /> },
   { pattern: '/bulletins', role: 'editor', render: () => <BulletinList /> },
-  { pattern: '/bulletins/:id', role: 'editor', render: (p) => <Composer id={Number(p.id)} /> },
+  { pattern: '/bulletins/:id', role: 'editor', render: (p) => <ComposerScreen id={Number(p.id)} /> },
   { pattern: '/bulletins/:id/send', role: 'editor', render: (p) => <SendBulletin id={Number(p.id)} /> },
   { pattern: '/library', role: 'editor', render: () => <Library /> },
   { pattern: '/campaigns', role: 'editor', render: () => <CampaignList /> },

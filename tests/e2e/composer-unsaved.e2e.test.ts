@@ -76,7 +76,7 @@ describe('the composer keeps the work', () => {
 
     await page().reload();
     await page().getByRole('heading', { level: 1, name: 'A quote without a speaker' }).waitFor();
-    expect(await field(region(`Block ${NEW_BLOCK}: Statement`), 'Quote (English)').inputValue()).toBe(quote);
+    expect(await field(region(`Block ${NEW_BLOCK}: Statement`), 'Quote (English)').innerText()).toBe(quote);
     expect(await field(region(`Block ${NEW_BLOCK}: Statement`), 'Speaker').inputValue()).toBe('');
     expect(questions).toEqual([]);
   });

@@ -9,6 +9,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { build } from 'vite';
 import { expect } from 'vitest';
 import type { DatabaseKind } from '../../src/db/database.js';
+import { markdownToHtml } from '../../src/render/markdown.js';
 import { startSesEmulator, type SesEmulator } from '../../src/sending/ses-emulator.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../helpers/app.js';
 
@@ -193,4 +194,56 @@ export function field(scope: Locator, label: string): Locator {
 export function removeStaffAppBuild(): void {
   if (builtApp) rmSync(builtApp, { recursive: true, force: true });
   builtApp = undefined;
+}
+
+/**
+ * Replaces the text of a rich text field (a Markdown body) with `markdown`, as a paste of the HTML
+ * the server renders from it, which the editor reads back as the same Markdown.
+ */
+export async function fillRichText(editor: Locator, markdown: string): Promise<void> {
+  await editor.click();
+  await editor.press('ControlOrMeta+a');
+  await editor.press('Delete');
+  if (markdown) await pasteHtml(editor, markdownToHtml(markdown));
+}
+
+/** A paste of `html` (and `text` as its plain version) into the focused editable element `target`. */
+export async function pasteHtml(target: Locator, html: string, text = ''): Promise<void> {
+  await target.evaluate(
+    (element, [html, text]) => {
+      const data = new DataTransfer();
+      data.setData('text/html', html!);
+      data.setData('text/plain', text!);
+      element.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    },
+    [html, text],
+  );
+}
+
+/** Selects the first occurrence of `words` in a rich text field, as a drag of the mouse would. */
+export async function selectText(editor: Locator, words: string): Promise<void> {
+  await editor.focus();
+  await editor.evaluate((root, words) => {
+    const nodes: Text[] = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) nodes.push(walker.currentNode as Text);
+    const text = nodes.map((node) => node.data).join('');
+    const start = text.indexOf(words);
+    if (start === -1) throw new Error(`“${words}” is not in the field`);
+    const at = (offset: number): [Text, number] => {
+      for (const node of nodes) {
+        if (offset <= node.data.length) return [node, offset];
+        offset -= node.data.length;
+      }
+      throw new Error('past the end');
+    };
+    const range = document.createRange();
+    range.setStart(...at(start));
+    range.setEnd(...at(start + words.length));
+    const selection = window.getSelection()!;
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }, words);
+  // The editor takes the selection from the browser's selectionchange event.
+  await editor.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Block, BulletinDocument } from '../../src/bulletins/document.js';
 import { EXAMPLE_FILE } from '../../src/bulletins/example.js';
 import { importAudience } from '../helpers/campaigns.js';
-import { field, removeStaffAppBuild, startBrowserApp, type BrowserApp } from './harness.js';
+import { field, fillRichText, removeStaffAppBuild, selectText, startBrowserApp, type BrowserApp } from './harness.js';
 
 const EXAMPLE: BulletinDocument = JSON.parse(readFileSync(EXAMPLE_FILE, 'utf8'));
 const ALT = {
@@ -76,8 +76,12 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
   const sendButton = () => page().getByRole('button', { name: 'Send…', exact: true });
 
   async function fillTexts(scope: Locator, label: string, text: Record<string, string> | undefined) {
-    for (const [language, value] of Object.entries(text ?? {}))
-      await field(scope, `${label} (${LANGUAGE[language]})`).fill(value);
+    for (const [language, value] of Object.entries(text ?? {})) {
+      const control = field(scope, `${label} (${LANGUAGE[language]})`);
+      // Bodies and quotes are rich text fields, given their Markdown as the HTML it renders to.
+      if (['Body', 'Quote'].includes(label)) await fillRichText(control, value);
+      else await control.fill(value);
+    }
   }
 
   async function fillLink(
@@ -167,29 +171,32 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
     await page().getByRole('heading', { level: 1, name: EXAMPLE.title }).waitFor();
   });
 
-  it('formats the selected words of a Markdown body from the toolbar, keeping the text field’s own undo', async () => {
+  it('formats the selected words of a body from the toolbar and the keyboard, keeping the field’s own undo', async () => {
     const scope = blockRegion(4, 'text');
     const body = field(scope, 'Body (English)');
     const bold = scope
       .getByRole('toolbar', { name: 'Formatting Body (English)' })
       .getByRole('button', { name: 'Bold' });
-    const before = await body.inputValue();
     const words = 'Latin American Bloc on Migration';
-    const plain = before.replace(`**${words}**`, words);
-    const select = () =>
-      body.evaluate(
-        (textarea: HTMLTextAreaElement, [start, end]) => textarea.setSelectionRange(start!, end!),
-        [plain.indexOf(words), plain.indexOf(words) + words.length],
-      );
-    await body.fill(plain);
-    await select();
+    const markdown = async () => ((await stored()).blocks[3] as Extract<Block, { type: 'text' }>).body.en;
+    const before = await markdown();
+    const plain = before!.replace(`**${words}**`, words);
+
+    await selectText(body, words);
+    expect(await bold.getAttribute('aria-pressed')).toBe('true');
     await bold.click();
-    expect(await body.inputValue()).toBe(before);
+    expect(await bold.getAttribute('aria-pressed')).toBe('false');
+    await saved();
+    expect(await markdown()).toBe(plain);
     await page().keyboard.press('Control+z');
-    expect(await body.inputValue()).toBe(plain);
-    await select();
+    expect(await bold.getAttribute('aria-pressed')).toBe('true');
+    await saved();
+    expect(await markdown()).toBe(before);
+    await selectText(body, words);
     await page().keyboard.press('Control+b');
-    expect(await body.inputValue()).toBe(before);
+    await saved();
+    expect(await markdown()).toBe(plain);
+    await page().keyboard.press('Control+b');
     await saved();
     expect(await stored()).toEqual(EXAMPLE);
   });

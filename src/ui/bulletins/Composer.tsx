@@ -122,7 +122,9 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
     requestAnimationFrame(() => {
       const section = window.document.getElementById(`block-${index}`);
       section?.scrollIntoView({ block: 'start', behavior: 'smooth' });
-      (section?.querySelector<HTMLElement>('input, textarea') ?? section)?.focus({ preventScroll: true });
+      (section?.querySelector<HTMLElement>('input, textarea, [contenteditable="true"]') ?? section)?.focus({
+        preventScroll: true,
+      });
     });
 
   const addBlock = (type: BlockType) => {
