@@ -47,8 +47,7 @@ export const FIELD_LABELS: Record<string, string> = {
   src: 'Image URL',
   alt: 'Alt text',
   href: 'Link URL',
-  // Settings the checks name: the finding leads to the Settings field
-  postalAddress: 'Postal address (Settings)',
+  // The one setting a finding names as its field (low_contrast), which leads to Settings
   brandColor: 'Brand colour (Settings)',
 };
 

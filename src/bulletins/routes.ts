@@ -15,9 +15,9 @@ import {
   type Finding,
   PreviewFormat,
   PreviewImages,
+  type PreviewLook,
   PreviewScheme,
 } from './schemas.js';
-import type { PreviewLook } from '../render/preview-look.js';
 import { type BulletinSend, versionHistory } from './version-history.js';
 
 /** What the preview and checks routes need of the renderer (src/render/bulletin-renderer.ts). */

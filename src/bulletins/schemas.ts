@@ -107,5 +107,11 @@ export type PreviewScheme = z.infer<typeof PreviewScheme>;
 export const PreviewImages = z.enum(['on', 'off']);
 export type PreviewImages = z.infer<typeof PreviewImages>;
 
+/** How a preview shows the mail: as sent, or as a client in dark mode or with images off would. */
+export interface PreviewLook {
+  scheme: PreviewScheme;
+  images: PreviewImages;
+}
+
 export const Checks = z.object({ ok: z.boolean(), findings: z.array(Finding) });
 export type Checks = z.infer<typeof Checks>;

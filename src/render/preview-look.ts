@@ -1,11 +1,6 @@
 // The preview as a reader's client may show it: in dark mode, or with images blocked. Both work on
 // the rendered mail, so the preview shows the theme's own dark rules and alt texts, never copies.
-import type { PreviewImages, PreviewScheme } from '../bulletins/schemas.js';
-
-export interface PreviewLook {
-  scheme: PreviewScheme;
-  images: PreviewImages;
-}
+import type { PreviewLook } from '../bulletins/schemas.js';
 
 export const AS_SENT: PreviewLook = { scheme: 'light', images: 'on' };
 
@@ -35,7 +30,8 @@ export function withImagesOff(html: string): string {
   return html.replace(/<img\b[^>]*>/gi, (tag) => {
     const alt = attribute(tag, 'alt');
     if (!alt) return '';
-    const style = `${attribute(tag, 'style').replace(/;?\s*$/, ';')}border:1px dashed currentColor;padding:8px;box-sizing:border-box`;
+    const own = attribute(tag, 'style').replace(/;?\s*$/, ';');
+    const style = `${own}border:1px dashed currentColor;padding:8px;box-sizing:border-box`;
     return `<span class="image-off" style="${style}">${alt}</span>`;
   });
 }

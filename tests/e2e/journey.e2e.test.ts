@@ -171,7 +171,7 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
     await page().getByRole('heading', { level: 1, name: EXAMPLE.title }).waitFor();
   });
 
-  it('formats the selected words of a body from the toolbar and the keyboard, keeping the field’s own undo', async () => {
+  it('formats the selected words of a body from the toolbar and the keyboard, with the field’s own undo', async () => {
     const scope = blockRegion(4, 'text');
     const body = field(scope, 'Body (English)');
     const bold = scope

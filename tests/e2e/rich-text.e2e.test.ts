@@ -1,6 +1,7 @@
 // The composer's Markdown bodies as rich text in Chromium: a text block written from empty, a word
 // made bold and one linked through the dialog (which refuses an address that is not https), Google
 // Docs and Word pasted and cleaned, an Arabic body right to left; what is saved is Markdown.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BulletinDocument } from '../../src/bulletins/document.js';
@@ -15,26 +16,13 @@ import {
 } from './harness.js';
 
 /** What Google Docs puts on the clipboard: one bold wrapper that is not bold, styles on every span. */
-const GOOGLE_DOCS =
-  '<meta charset="utf-8"><b style="font-weight:normal;" id="docs-internal-guid-5f2c1d3e-7fff-1a2b-3c4d-5e6f7a8b9c0d">' +
-  '<p dir="ltr" style="line-height:1.38;margin-top:0pt;margin-bottom:0pt;">' +
-  '<span style="font-size:11pt;font-family:Arial,sans-serif;color:#000000;background-color:transparent;font-weight:400;font-style:normal;">We need </span>' +
-  '<span style="font-size:11pt;font-family:Arial,sans-serif;color:#cc0000;background-color:#ffff00;font-weight:700;font-style:normal;">everyone</span>' +
-  '<span style="font-size:11pt;font-family:Arial,sans-serif;font-weight:400;"> at the </span>' +
-  '<span style="font-size:11pt;font-family:Georgia,serif;font-weight:400;font-style:italic;">town hall</span>' +
-  '<span style="font-size:11pt;font-weight:400;">, see </span>' +
-  '<a href="https://nnirr.org/town-hall" style="text-decoration:none;"><span style="font-size:11pt;color:#1155cc;font-weight:400;text-decoration:underline;">the details</span></a></p>' +
-  '<br><ul style="margin-top:0;margin-bottom:0;padding-inline-start:48px;">' +
-  '<li dir="ltr" style="list-style-type:disc;font-size:11pt;" aria-level="1"><p dir="ltr" style="line-height:1.38;" role="presentation"><span style="font-weight:400;">Bring a friend</span></p></li>' +
-  '<li dir="ltr" style="list-style-type:disc;font-size:11pt;" aria-level="1"><p dir="ltr" style="line-height:1.38;" role="presentation"><span style="font-weight:700;">Bring water</span></p></li>' +
-  '</ul></b>';
-
+const GOOGLE_DOCS = fixture('paste-google-docs.html');
 /** What Word puts on the clipboard for a bulleted list: paragraphs with their bullets typed in. */
-const WORD =
-  '<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>p.MsoNormal{margin:0}</style></head><body lang=AR-SA>' +
-  "<p class=MsoListParagraphCxSpFirst dir=RTL style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><!--[if !supportLists]--><span style='font-family:Symbol'><span style='mso-list:Ignore'>·<span style='font:7.0pt \"Times New Roman\"'>&nbsp;&nbsp;&nbsp; </span></span></span><!--[endif]--><span lang=AR-SA style='font-family:Arial'>الماء</span></p>" +
-  "<p class=MsoListParagraphCxSpLast dir=RTL style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><!--[if !supportLists]--><span style='font-family:Symbol'><span style='mso-list:Ignore'>·<span style='font:7.0pt \"Times New Roman\"'>&nbsp;&nbsp;&nbsp; </span></span></span><!--[endif]--><b><span lang=AR-SA style='font-family:Arial'>الطعام</span></b></p>" +
-  '</body></html>';
+const WORD = fixture('paste-word-list.html');
+
+function fixture(name: string): string {
+  return readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8').trim();
+}
 
 describe('Markdown bodies are written as rich text', () => {
   let b: BrowserApp;

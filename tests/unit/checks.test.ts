@@ -276,7 +276,9 @@ describe('pre-send checks', () => {
       {
         level: 'warning',
         code: 'html_near_limit',
-        message: `The Spanish HTML is ${(htmlBytes / 1024).toFixed(1)} KB, near Gmail's 102 KB clip: past it, Gmail hides the rest of the mail, footer and unsubscribe link included`,
+        message:
+          `The Spanish HTML is ${(htmlBytes / 1024).toFixed(1)} KB, near Gmail's 102 KB clip: ` +
+          'past it, Gmail hides the rest of the mail, footer and unsubscribe link included',
         language: 'es',
       },
     ]);

@@ -130,7 +130,7 @@ export function RichTextField({ id, label, name, value, onChange, lang, hint, er
 
   return (
     <div className={`field field-markdown ${error ? 'field-invalid' : ''}`}>
-      {/* biome-ignore lint/a11y/noLabelWithoutControl: the editable area is no form control; aria-labelledby names it */}
+      {/* biome-ignore lint/a11y/noLabelWithoutControl: it names the editable area, by aria-labelledby */}
       <label id={labelId}>{label}</label>
       <Toolbar name={`Formatting ${name}`} editor={editor} onLink={() => setLinking(true)} />
       {/* biome-ignore lint/a11y/noStaticElementInteractions: Ctrl+K on the editable area inside */}

@@ -403,7 +403,7 @@ function VersionPreview({
       </figcaption>
       {document.languages.includes(language) ? (
         <iframe
-          src={`/api/bulletins/${bulletinId}/preview?versionId=${version.versionId}&lang=${encodeURIComponent(language)}`}
+          src={`/api/bulletins/${bulletinId}/preview?${previewQuery(version.versionId, language)}`}
           title={`${title} in ${languageName(language)}`}
           sandbox="allow-same-origin allow-popups"
         />
@@ -431,4 +431,8 @@ function timeRange(from: string, to: string): string {
 function sentSentence(send: VersionSend): string {
   const people = `${formatNumber(send.recipients)} ${send.recipients === 1 ? 'person' : 'people'}`;
   return send.startedAt ? `Sent to ${people} on ${dayFormat.format(new Date(send.startedAt))}` : `Sending to ${people}`;
+}
+
+function previewQuery(versionId: number, language: string): string {
+  return new URLSearchParams({ versionId: String(versionId), lang: language }).toString();
 }
