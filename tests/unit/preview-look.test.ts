@@ -49,7 +49,8 @@ describe('the preview as a reader’s client shows it', () => {
     expect(off).not.toContain('https://news.example.org/march.jpg');
     expect(off).toContain(`>${ORGANISATION.organisationName}</span>`);
     const style = /style="([^"]*)"/.exec(image)![1]!;
-    expect(style).toContain('font-size:13px');
+    // The theme styles alt text (the mail's font, 16 px): the preview shows it in that style.
+    expect(style).toMatch(/font-size: ?16px/);
     // The image's own style draws the alt text; the dashed line marks the image's place.
     expect(off).toContain(`style="${style.replace(/;?$/, ';')}border:1px dashed currentColor;`);
     expect(off).toMatch(/>Marchers at the Capitol<\/span>/);
