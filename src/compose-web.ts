@@ -73,7 +73,7 @@ export function webApp(parts: WebParts, overrides: WebOverrides): { app: Express
     staffAppDir: overrides.staffAppDir,
     setupCode: parts.setupCode,
     signInLimits: overrides.signInLimits,
-    queues: [sending.queues.campaigns, sending.queues.deliveries],
+    queues: [sending.queues.campaigns, sending.queues.deliveries, sending.confirmations.queue],
     mailbox,
   });
   return { app, mailbox };

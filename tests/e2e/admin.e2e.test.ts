@@ -283,6 +283,7 @@ describe('the audience and admin screens', () => {
     await page.waitForURL(/\/admin\/queues/);
     await page.getByText('deliveries').first().waitFor();
     await page.getByText('campaigns').first().waitFor();
+    await page.getByText('confirmations').first().waitFor();
     await b.screenshot('queues');
     // bull-board links a Google Fonts stylesheet; its CSP refuses it on purpose (no third party sees staff pages).
     expect(b.consoleErrors.every((error) => error.includes('fonts.googleapis.com'))).toBe(true);
