@@ -6,6 +6,7 @@ import { languageName } from '../audience/languages.js';
 import { blockTexts, blockUrls, type TextField, type UrlField } from '../bulletins/block-fields.js';
 import type { Block, BulletinDocument, Localised } from '../bulletins/document.js';
 import type { Finding } from '../bulletins/schemas.js';
+import { addressScheme, isLinkMergeField, mailtoAddress, publicHost } from '../bulletins/link-address.js';
 import { isSafeHref, markdownLinks } from './markdown.js';
 import { brandAdjustments, MIN_CONTRAST } from './contrast.js';
 import type { CompiledBulletin, ThemeContext } from './render.js';
@@ -315,16 +316,14 @@ function linkFindings(
     { level: 'error', code, message: `${label}: ${message}`, ...where },
   ];
   if (!target) return error('empty_link', `${what} has no address`);
-  if (/^\{\{\s*\w+_url\s*\}\}$/.test(target)) return [];
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(target)?.[1]?.toLowerCase();
+  if (isLinkMergeField(target)) return [];
+  const scheme = addressScheme(target);
   if (scheme === undefined)
     return error('incomplete_link', `“${target}” is not a whole address; it needs https:// in front`);
   if (scheme === 'mailto' && kind === 'text')
-    return /^mailto:[^@\s]+@[^@\s]+$/i.test(target)
-      ? []
-      : error('incomplete_link', `“${target}” has no email address after mailto:`);
+    return mailtoAddress(target) ? [] : error('incomplete_link', `“${target}” has no email address after mailto:`);
   if (scheme === 'http' || scheme === 'https') {
-    if (!hasPublicHost(target))
+    if (!publicHost(target))
       return error('incomplete_link', `“${target}” has no address after ${scheme}://; it is still a placeholder`);
     if (scheme === 'https') return [];
     if (kind !== 'text') return error('insecure_link', `${target} is not https; ${what} must be an https address`);
@@ -335,14 +334,4 @@ function linkFindings(
     'unsafe_link',
     `“${target}” is not ${allowed}${isSafeHref(target) ? '' : ' and is removed from the mail'}`,
   );
-}
-
-/** A host a reader's browser could reach: a name with a dot in it (nnirr.org), not "https://" or "https://link". */
-function hasPublicHost(url: string): boolean {
-  try {
-    const { hostname } = new URL(url);
-    return /^[^.]+(\.[^.]+)+$/.test(hostname.replace(/\.$/, ''));
-  } catch {
-    return false;
-  }
 }
