@@ -362,7 +362,11 @@ describe.each(databaseKinds())('the queue dashboard on %s', (kind) => {
     const script = /src="(static\/js\/main\.[^"]+)"/.exec(html)![1];
     expect((await get(`/admin/queues/${script}`, admin.headers())).status).toBe(200);
     const queues = await (await get('/admin/queues/api/queues', admin.headers())).json();
-    expect(queues.queues.map((q: { name: string }) => q.name).sort()).toEqual(['campaigns', 'deliveries']);
+    expect(queues.queues.map((q: { name: string }) => q.name).sort()).toEqual([
+      'campaigns',
+      'confirmations',
+      'deliveries',
+    ]);
   });
 
   it('refuses a change to the queues from another site', async () => {
