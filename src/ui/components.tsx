@@ -53,6 +53,24 @@ export function Notice({ kind = 'info', children }: { kind?: 'info' | 'success' 
   );
 }
 
+/** A field's hint and error under its control, with the ids its aria-describedby names. */
+export function FieldNotes(props: { hint?: ReactNode; hintId?: string; error?: string; errorId?: string }) {
+  return (
+    <>
+      {props.hint && (
+        <p className="field-hint" id={props.hintId}>
+          {props.hint}
+        </p>
+      )}
+      {props.error && (
+        <p className="field-error" id={props.errorId}>
+          <ServerText text={props.error} />
+        </p>
+      )}
+    </>
+  );
+}
+
 /**
  * A labelled form control: the label, hint and error are tied to the control given as the only
  * child (it gets the id and aria-describedby).
@@ -82,16 +100,7 @@ export function Field({
     <div className={`field ${error ? 'field-invalid' : ''} ${className ?? ''}`}>
       <label htmlFor={(children.props.id as string | undefined) ?? id}>{label}</label>
       {control}
-      {hint && (
-        <p className="field-hint" id={hintId}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p className="field-error" id={errorId}>
-          <ServerText text={error} />
-        </p>
-      )}
+      <FieldNotes hint={hint} hintId={hintId} error={error} errorId={errorId} />
     </div>
   );
 }

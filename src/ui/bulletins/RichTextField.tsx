@@ -5,6 +5,7 @@ import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/r
 import StarterKit from '@tiptap/starter-kit';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { textDirection } from '../../render/strings';
+import { FieldNotes } from '../components';
 import { LinkDialog } from './LinkDialog';
 import { docToMarkdown, markdownToDoc, RAW_MARK } from './markdown-doc';
 import { cleanPastedHtml } from './pasted-html';
@@ -137,16 +138,7 @@ export function RichTextField({ id, label, name, value, onChange, lang, hint, er
       <div className="rich-text" onKeyDown={onKeyDown}>
         <EditorContent editor={editor} />
       </div>
-      {hint && (
-        <p className="field-hint" id={hintId}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p className="field-error" id={errorId}>
-          {error}
-        </p>
-      )}
+      <FieldNotes hint={hint} hintId={hintId} error={error} errorId={errorId} />
       <LinkDialog
         open={linking}
         editor={editor}
