@@ -4,6 +4,7 @@ import { format, goalLine, themeStrings } from './strings.js';
 import type { ThemeContext } from './theme.js';
 import { pick, type Block, type BulletinDocument, type Localised } from '../bulletins/document.js';
 import { markdownToText } from './markdown.js';
+import { formattingLocale } from '../settings/settings.js';
 
 export function bulletinText(doc: BulletinDocument, language: string, context: ThemeContext): string {
   const fallback = doc.languages[0]!;
@@ -18,7 +19,7 @@ export function bulletinText(doc: BulletinDocument, language: string, context: T
   const sections = [
     `${strings.viewInBrowser}: {{view_url}}`,
     [settings.organisationName.toUpperCase(), t(doc.issueLine)].filter(Boolean).join('\n'),
-    ...doc.blocks.map((block) => blockText(block, t, language)).filter(Boolean),
+    ...doc.blocks.map((block) => blockText(block, t, language, formattingLocale(settings, language))).filter(Boolean),
     '---',
     why,
     `${strings.preferences}: {{preferences_url}}\n${strings.unsubscribe}: {{unsubscribe_url}}`,
@@ -27,7 +28,7 @@ export function bulletinText(doc: BulletinDocument, language: string, context: T
   return `${sections.join('\n\n')}\n`;
 }
 
-function blockText(block: Block, t: (text: Localised | undefined) => string, language: string): string {
+function blockText(block: Block, t: (text: Localised | undefined) => string, language: string, locale: string): string {
   const heading = (text: string) => (text ? `${text}\n${'='.repeat(Math.min(text.length, 60))}` : '');
   const link = (l: { href: string; label: Localised } | undefined) => (l ? `${t(l.label)}: ${l.href}` : '');
   const join = (...parts: string[]) => parts.filter(Boolean).join('\n\n');
@@ -47,7 +48,7 @@ function blockText(block: Block, t: (text: Localised | undefined) => string, lan
       );
     }
     case 'call_to_action': {
-      const goal = block.goal ? goalLine(block.goal, t(block.goal.unit), language) : '';
+      const goal = block.goal ? goalLine(block.goal, t(block.goal.unit), language, locale) : '';
       return join(heading(t(block.heading)), markdownToText(t(block.body)), goal, link(block.button));
     }
     case 'survey': {

@@ -60,14 +60,18 @@ export function format(text: string, values: Record<string, string>): string {
   return text.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? '').replace(/\s+$/, '');
 }
 
-/** "15,000 of 62,500 refugee admissions", or "Goal: 62,500 …" without a current figure; plain text. */
+/**
+ * "15,000 of 62,500 refugee admissions", or "Goal: 62,500 …" without a current figure; plain text.
+ * The words are `language`'s, the numbers `locale`'s: "15,000 de 62,500" in es-US, "15.000 de 62.500" in es-ES.
+ */
 export function goalLine(
   goal: { target: number; current?: number | undefined },
   unit: string,
   language: string,
+  locale = language,
 ): string {
   // Spanish leaves four-digit numbers ungrouped by default; a goal reads better grouped always.
-  const number = new Intl.NumberFormat(language, { useGrouping: 'always' } as unknown as Intl.NumberFormatOptions);
+  const number = new Intl.NumberFormat(locale, { useGrouping: 'always' } as unknown as Intl.NumberFormatOptions);
   const strings = themeStrings(language);
   const target = number.format(goal.target);
   return goal.current === undefined

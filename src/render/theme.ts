@@ -6,7 +6,7 @@
 import { pick, type Block, type BulletinDocument, type Localised } from '../bulletins/document.js';
 import { markdownToHtml } from './markdown.js';
 import { escapeHtml } from './html.js';
-import type { Settings } from '../settings/settings.js';
+import { formattingLocale, type Settings } from '../settings/settings.js';
 import { format, goalLine, textDirection, themeStrings, type ThemeStrings } from './strings.js';
 import { brandPalette, type Palette } from './contrast.js';
 
@@ -59,7 +59,8 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
   const brand = settings.brandColor;
   const palette = brandPalette(brand);
   const strings = themeStrings(language);
-  const blocks = doc.blocks.map((block) => blockMjml(block, t, brand, palette.link, language)).join('\n');
+  const locale = formattingLocale(settings, language);
+  const blocks = doc.blocks.map((block) => blockMjml(block, t, brand, palette.link, language, locale)).join('\n');
   const organisation = escapeHtml(settings.organisationName);
   const topic = context.topicName ? t(context.topicName) : '';
   const why = topic
@@ -233,7 +234,7 @@ type Text = (text: Localised | undefined) => string;
  * `brand` colours decoration (quote rule, goal bar); `link` colours text, readable on the paper. In
  * a right-to-left language the quote's rule stands on the right and link lines point left.
  */
-function blockMjml(block: Block, t: Text, brand: string, link: string, language: string): string {
+function blockMjml(block: Block, t: Text, brand: string, link: string, language: string, locale: string): string {
   const dir = textDirection(language);
   const start = dir === 'rtl' ? 'right' : 'left';
   const textLink = (l: { href: string; label: Localised }) => linkLine(l.href, t(l.label), link, dir);
@@ -270,7 +271,7 @@ function blockMjml(block: Block, t: Text, brand: string, link: string, language:
         [
           heading(t(block.heading)),
           body(t(block.body)),
-          block.goal ? goal(block.goal, t, brand, language) : '',
+          block.goal ? goal(block.goal, t, brand, language, locale) : '',
           button(block.button.href, t(block.button.label)),
         ].join('\n'),
       );
@@ -345,8 +346,9 @@ function goal(
   t: Text,
   brand: string,
   language: string,
+  locale: string,
 ): string {
-  const line = escapeHtml(goalLine(g, t(g.unit), language));
+  const line = escapeHtml(goalLine(g, t(g.unit), language, locale));
   const percent = goalPercent(g);
   if (percent === undefined) return `      <mj-text><p style="margin:0;font-weight:700">${line}</p></mj-text>`;
   return `      <mj-text>

@@ -1,9 +1,32 @@
 // Organisation settings: who sends, from where, in what colours. Kept in the database, edited
 // with GET/PUT /api/settings; the theme and the pre-send checks read them.
 import { z } from 'zod';
-import { LanguageCode } from '../audience/schemas.js';
+import { byLanguage, LanguageCode } from '../audience/schemas.js';
 
 const optionalText = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+
+/** A locale Intl can format with ("es-US", "es-419"), kept as Intl spells it (es-us is es-US). */
+const Locale = z.string().transform((value, ctx) => {
+  try {
+    const [canonical] = Intl.getCanonicalLocales(value.trim());
+    if (canonical) return canonical;
+  } catch {
+    // Intl refuses it: said below.
+  }
+  ctx.addIssue({ code: 'custom', message: 'must be a locale such as en-US, es-US or es-ES' });
+  return z.NEVER;
+});
+
+/** The organisation's languages, its first choices wherever staff or readers pick one. */
+const Languages = z
+  .array(LanguageCode)
+  .min(1, 'must name at least one language')
+  .max(20, 'must name at most 20 languages')
+  .superRefine((languages, ctx) => {
+    languages.forEach((language, i) => {
+      if (languages.indexOf(language) !== i) ctx.addIssue({ code: 'custom', path: [i], message: 'is named twice' });
+    });
+  });
 
 export const Settings = z.strictObject({
   organisationName: optionalText(200).min(1, 'must not be empty'),
@@ -15,6 +38,10 @@ export const Settings = z.strictObject({
   replyTo: z.union([z.literal(''), z.email('must be an email address')]),
   defaultLanguage: LanguageCode,
   brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #b3261e'),
+  /** The languages offered in the composer, the subscribe form and the preference page; any others are kept. */
+  languages: Languages,
+  /** Per language, the locale its numbers and dates are written in; a language without one uses its own code. */
+  locales: byLanguage(Locale),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -34,4 +61,12 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   replyTo: '',
   defaultLanguage: 'en',
   brandColor: '#b3261e',
+  languages: ['en', 'es'],
+  // Most Spanish readers of a US organisation live in the US: 62,500, not 62.500.
+  locales: { en: 'en-US', es: 'es-US' },
 });
+
+/** The locale `language`'s numbers and dates are written in: its own entry, else the language itself. */
+export function formattingLocale(settings: Pick<Settings, 'locales'>, language: string): string {
+  return settings.locales[language] ?? language;
+}

@@ -2,6 +2,7 @@
 // target above 0, so a draft's target of 0 never puts "NaN%" or "Infinity%" into a mail.
 import { describe, expect, it } from 'vitest';
 import { goalPercent } from '../../src/render/theme.js';
+import { goalLine } from '../../src/render/strings.js';
 import { BulletinDocument } from '../../src/bulletins/document.js';
 import { personalise } from '../../src/render/personalise.js';
 import { renderBulletin } from '../../src/render/render.js';
@@ -74,11 +75,25 @@ describe('the goal of a call to action', () => {
     expect(html).not.toMatch(/<div[^>]*width:24%/);
   });
 
-  it('names the numbers in the language of the mail', async () => {
+  it("writes the numbers in the locale the settings give the mail's language: es-US unless told", async () => {
     const doc = withGoal({ target: 62500, current: 15000, unit: { en: 'signatures', es: 'firmas' } });
     const es = { ...doc, languages: ['en', 'es'], subject: { en: 'Sign', es: 'Firma' } };
-    const { html } = personalise(await renderBulletin(es, 'es', context), READER, LINKS);
-    expect(html).toContain('aria-label="15.000 de 62.500 firmas"');
+    const inUs = personalise(await renderBulletin(es, 'es', context), READER, LINKS);
+    expect(inUs.html).toContain('aria-label="15,000 de 62,500 firmas"');
+    expect(inUs.text).toContain('15,000 de 62,500 firmas');
+    const spain = { settings: { ...ORGANISATION, locales: { ...ORGANISATION.locales, es: 'es-ES' } } };
+    const inSpain = personalise(await renderBulletin(es, 'es', spain), READER, LINKS);
+    expect(inSpain.html).toContain('aria-label="15.000 de 62.500 firmas"');
+    expect(inSpain.text).toContain('15.000 de 62.500 firmas');
+  });
+
+  it("reads a goal's line in the language's words and the locale's numbers", () => {
+    const g = { target: 62500, current: 15000 };
+    expect(goalLine(g, 'firmas', 'es', 'es-US')).toBe('15,000 de 62,500 firmas');
+    expect(goalLine(g, 'firmas', 'es', 'es-ES')).toBe('15.000 de 62.500 firmas');
+    expect(goalLine({ target: 2500 }, 'firmas', 'es', 'es-ES')).toBe('Meta: 2.500 firmas');
+    // A language without a locale in the settings writes its numbers its own way.
+    expect(goalLine(g, 'signatures', 'de')).toBe('15.000 of 62.500 signatures');
   });
 
   it('leaves out the empty cell at 0 and at 100', async () => {

@@ -85,7 +85,7 @@ describe('renderBulletin and personalise', () => {
     expect(es.html).toContain('Darte de baja');
     expect(es.html).toContain(escapeHtml(ORGANISATION.postalAddress));
     expect(es.text).toContain(`Darte de baja: ${LINKS.unsubscribe}`);
-    expect(es.html).toContain('15.000 de 62.500');
+    expect(es.html).toContain('15,000 de 62,500');
     const en = personalise(await renderBulletin(example, 'en', context), ANA, LINKS);
     expect(en.html).toContain('15,000 of 62,500');
   });
