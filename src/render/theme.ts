@@ -203,15 +203,19 @@ function viewInBrowser(strings: ThemeStrings): string {
 `;
 }
 
-/** Why this reader gets the mail, and their own links; `why` is HTML already. */
+/**
+ * Why this reader gets the mail, and their own links; `why` is HTML already. The theme's words
+ * may be the fallback language's (English words in an Arabic mail): dir="auto" reads each line in
+ * its words' own direction, so its full stop and its links' order stay where that language puts them.
+ */
 function readerLinks(why: string, strings: ThemeStrings): string {
   const links = [
     footerLink('{{preferences_url}}', strings.preferences),
     footerLink('{{unsubscribe_url}}', strings.unsubscribe),
     footerLink('{{view_url}}', strings.viewInBrowser),
   ].join(' ');
-  return `          <p style="margin:0 0 4px">${why}</p>
-          <p style="margin:0 0 4px">${links}</p>
+  return `          <p dir="auto" style="margin:0 0 4px">${why}</p>
+          <p dir="auto" style="margin:0 0 4px">${links}</p>
 `;
 }
 
@@ -221,7 +225,7 @@ function subscribeCall(subscribeUrl: string, organisation: string, strings: Them
   return `    <mj-section>
       <mj-column>
         <mj-divider />
-        <mj-text><p style="margin:0;font-size:18px;font-weight:700">${call}</p></mj-text>
+        <mj-text><p dir="auto" style="margin:0;font-size:18px;font-weight:700">${call}</p></mj-text>
         <mj-button href="${escapeHtml(subscribeUrl)}" padding="8px 32px 0">${escapeHtml(strings.subscribe)}</mj-button>
       </mj-column>
     </mj-section>
@@ -284,14 +288,14 @@ function blockMjml(block: Block, t: Text, brand: string, link: string, language:
           body(t(block.body)),
           items ? bodyHtml(`<ul>${items}</ul>`) : '',
           block.contact
-            ? `      <mj-text><p style="margin:0"><strong>${escapeHtml(strings.contact)}:</strong> ` +
+            ? `      <mj-text><p dir="auto" style="margin:0"><strong>${escapeHtml(strings.contact)}:</strong> ` +
               `<a href="mailto:${escapeHtml(block.contact)}" style="color:${link}">${escapeHtml(block.contact)}</a>` +
               '</p></mj-text>'
             : '',
           block.button ? button(block.button.href, t(block.button.label)) : '',
           block.hashtags?.length
             ? `      <mj-text><p style="margin:0;color:${link};font-weight:700">` +
-              `${block.hashtags.map(escapeHtml).join(' ')}</p></mj-text>`
+              `${block.hashtags.map(hashtag).join(' ')}</p></mj-text>`
             : '',
         ].join('\n'),
       );
@@ -303,6 +307,11 @@ function blockMjml(block: Block, t: Text, brand: string, link: string, language:
     case 'divider':
       return '    <mj-section><mj-column><mj-divider /></mj-column></mj-section>';
   }
+}
+
+/** Each hashtag isolated in its own direction: "#KnowYourRights" after an Arabic one is not "KnowYourRights#". */
+function hashtag(tag: string): string {
+  return `<span dir="auto">${escapeHtml(tag)}</span>`;
 }
 
 function heading(text: string): string {
@@ -349,26 +358,30 @@ function goal(
   locale: string,
 ): string {
   const line = escapeHtml(goalLine(g, t(g.unit), language, locale));
+  // The line's words may be the fallback language's, its unit the bulletin's: read as its words are.
+  const text = `<p dir="auto" style="margin:0;font-weight:700">${line}</p>`;
   const percent = goalPercent(g);
-  if (percent === undefined) return `      <mj-text><p style="margin:0;font-weight:700">${line}</p></mj-text>`;
+  if (percent === undefined) return `      <mj-text>${text}</mj-text>`;
   return `      <mj-text>
-        ${progressBar(percent, line, brand)}
-        <p style="margin:0;font-weight:700">${line}</p>
+        ${progressBar(percent, line, brand, textDirection(language))}
+        ${text}
       </mj-text>`;
 }
 
 /**
  * A table of bgcolor cells, because Outlook for Windows (Word) ignores the width and height of a
  * <div>. A share of 0 or 100 leaves the empty cell out: a cell of width 0 still takes room in Outlook.
+ * The bar fills in the direction of reading, from the right in Arabic: only its outer ends are round.
  */
-function progressBar(percent: number, label: string, brand: string): string {
+function progressBar(percent: number, label: string, brand: string, dir: 'ltr' | 'rtl'): string {
   const cell = (colour: string, width: string, radius: string) =>
     `<td width="${width}" height="10" bgcolor="${colour}" style="background-color:${colour};height:10px;` +
     `font-size:1px;line-height:10px;mso-line-height-rule:exactly;border-radius:${radius}">&nbsp;</td>`;
-  const done = percent > 0 ? cell(brand, `${percent}%`, percent < 100 ? '5px 0 0 5px' : '5px') : '';
-  const left = percent < 100 ? cell(COLOURS.track, `${100 - percent}%`, percent > 0 ? '0 5px 5px 0' : '5px') : '';
+  const [startEnd, endEnd] = dir === 'rtl' ? ['0 5px 5px 0', '5px 0 0 5px'] : ['5px 0 0 5px', '0 5px 5px 0'];
+  const done = percent > 0 ? cell(brand, `${percent}%`, percent < 100 ? startEnd : '5px') : '';
+  const left = percent < 100 ? cell(COLOURS.track, `${100 - percent}%`, percent > 0 ? endEnd : '5px') : '';
   return (
-    `<table role="img" aria-label="${label}" width="100%" cellpadding="0" cellspacing="0" border="0" ` +
+    `<table role="img" aria-label="${label}" dir="${dir}" width="100%" cellpadding="0" cellspacing="0" border="0" ` +
     `style="width:100%;border-collapse:collapse;margin:0 0 8px"><tr>${done}${left}</tr></table>`
   );
 }

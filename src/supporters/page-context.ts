@@ -1,7 +1,7 @@
 // What every public page knows before it says anything: the organisation's settings, the
 // reader's language and the words in it. Read once per request, by pageContext alone.
 import type { Request } from 'express';
-import type { Settings } from '../settings/settings.js';
+import { formattingLocale, type Settings } from '../settings/settings.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { pageLanguage, type PageLanguage } from './language.js';
 import { WORDS, type Words } from './words/index.js';
@@ -10,6 +10,8 @@ export interface PageContext {
   settings: Settings;
   lang: PageLanguage;
   words: Words;
+  /** The locale the page's dates and numbers are written in: the settings' for its language. */
+  locale: string;
   /** The page's own path: the language switch links to it in the other language. */
   path: string;
 }
@@ -32,5 +34,5 @@ export async function pageContext(
 ): Promise<PageContext> {
   const current = await settings.get();
   const lang = pageLanguage(req, reader.known, reader.fallback ?? current.defaultLanguage);
-  return { settings: current, lang, words: WORDS[lang], path: req.path };
+  return { settings: current, lang, words: WORDS[lang], locale: formattingLocale(current, lang), path: req.path };
 }

@@ -24,7 +24,7 @@ export function ListPage(props: {
   const { context, bulletins, current, pages } = props;
   const { lang } = context;
   const w = context.words.archive;
-  const date = new Intl.DateTimeFormat(lang, { dateStyle: 'long' });
+  const date = new Intl.DateTimeFormat(context.locale, { dateStyle: 'long' });
   const pageLink = (n: number, rel: 'prev' | 'next', label: string) => (
     <a href={`/archive?page=${n}&lang=${lang}`} rel={rel}>
       {label}

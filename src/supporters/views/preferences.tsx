@@ -20,7 +20,7 @@ export function PreferencesPage(props: {
 }) {
   const { context, subscriber, topics } = props;
   const w = context.words.preferences;
-  const date = (iso: string) => new Intl.DateTimeFormat(context.lang, { dateStyle: 'long' }).format(new Date(iso));
+  const date = (iso: string) => new Intl.DateTimeFormat(context.locale, { dateStyle: 'long' }).format(new Date(iso));
   const paused =
     subscriber.paused_until && subscriber.paused_until > new Date().toISOString() ? subscriber.paused_until : null;
   const stopped = subscriber.status === 'bounced' || subscriber.status === 'complained';
