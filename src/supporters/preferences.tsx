@@ -7,22 +7,24 @@ import { noStore } from '../http/no-store.js';
 import { formBody } from '../http/storable-input.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
-import { PageLanguageChoice, pageLanguage } from './language.js';
+import { LanguageChoice, offeredLanguages, pageLanguage } from './language.js';
 import { pageContext } from './page-context.js';
 import type { LinkedSubscriber, SupporterStore } from './supporter-store.js';
 import { NoticePage } from './views/page.js';
 import { PreferencesPage, type PreferencesNotice } from './views/preferences.js';
 import { sendPage } from './views/render-page.js';
 
-const Choice = z.object({
-  topics: z
-    .union([z.string(), z.array(z.string())])
-    .optional()
-    .transform((t) => (t === undefined ? [] : Array.isArray(t) ? t : [t])),
-  language: PageLanguageChoice,
-  pause: z.enum(['keep', 'resume', '30', '60', '90']).default('keep'),
-  leave: z.literal('yes').optional(),
-});
+/** The form's fields; `languages` are the ones the page offers this subscriber. */
+const Choice = (languages: readonly string[]) =>
+  z.object({
+    topics: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .transform((t) => (t === undefined ? [] : Array.isArray(t) ? t : [t])),
+    language: LanguageChoice(languages),
+    pause: z.enum(['keep', 'resume', '30', '60', '90']).default('keep'),
+    leave: z.literal('yes').optional(),
+  });
 
 export interface PreferencesDeps {
   supporters: SupporterStore;
@@ -46,7 +48,8 @@ export function preferencesRouter(deps: PreferencesDeps): Router {
   router.post('/preferences/:token', async (req, res) => {
     const subscriber = await find(deps, req.params.token);
     if (!subscriber) return void (await sendInvalid(deps, req, res));
-    const parsed = Choice.safeParse(req.body);
+    const { languages } = await deps.settings.get();
+    const parsed = Choice(offeredLanguages(languages, subscriber.language)).safeParse(req.body);
     if (!parsed.success) return void sendPage(res, 400, await preferencesPage(deps, req, subscriber));
     const choice = parsed.data;
     // The language of the page the choice was made on, for the consent record.

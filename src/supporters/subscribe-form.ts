@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { normaliseLanguage } from '../audience/languages.js';
 import { Email } from '../audience/schemas.js';
-import { PageLanguageChoice } from './language.js';
+import { LanguageChoice } from './language.js';
 
 export const NAME_MAX = 200;
 /** A field no person sees: only a bot fills it in. */
@@ -18,11 +18,12 @@ const oneOrMany = z
   .optional()
   .transform((value) => (value === undefined ? [] : [value].flat()));
 
-export function subscribeForm(publicTopics: ReadonlySet<string>) {
+/** `languages`: the organisation's, the ones the form offers. */
+export function subscribeForm(publicTopics: ReadonlySet<string>, languages: readonly string[]) {
   return z.object({
     email: Email,
     name: z.string().trim().max(NAME_MAX).default(''),
-    language: PageLanguageChoice,
+    language: LanguageChoice(languages),
     // None ticked is every public topic, as the form says: someone confirmed into no topic would
     // be left out of every bulletin that has one.
     topics: oneOrMany.pipe(

@@ -87,7 +87,7 @@ export function subscribeRouter(deps: SubscribeDeps): Router {
     // A bot gets the answer a person would, and nothing happens.
     if (body[HONEYPOT]) return void sendPage(res, 200, <CheckEmailPage context={context} />);
     const topics = await publicTopics(deps.topics);
-    const parsed = subscribeForm(new Set(topics.map((t) => t.key))).safeParse(body);
+    const parsed = subscribeForm(new Set(topics.map((t) => t.key)), context.settings.languages).safeParse(body);
     if (!parsed.success) {
       const errors = FIELDS.filter((field) => parsed.error.issues.some((issue) => issue.path[0] === field));
       const form = { values: submitted(body), errors };

@@ -80,6 +80,8 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
       replyTo: '',
       defaultLanguage: 'en',
       brandColor: '#b3261e',
+      languages: ['en', 'es'],
+      locales: { en: 'en-US', es: 'es-US' },
     });
   });
 

@@ -1,10 +1,11 @@
 // The archive's own pages (the list of sent bulletins, and "not found") and the bar above an
 // archived bulletin, which is the only markup placed into the bulletin's HTML.
+import { textDirection } from '../../render/strings.js';
 import type { PageContext } from '../page-context.js';
 import { wordsLanguage } from '../language.js';
 import { WORDS } from '../words/index.js';
 import { Page } from './page.js';
-import { InOtherLanguage, Joined, LanguageSwitch, otherLanguage } from './parts.js';
+import { InOtherLanguage, Joined, LanguageSwitch, nativeLanguageName, otherLanguage } from './parts.js';
 
 /** One sent bulletin in the list, its subject in the page language when it has one. */
 export interface ListedBulletin {
@@ -91,18 +92,19 @@ export function ReaderBar(props: { slug: string; language: string; languages: re
   const lang = wordsLanguage(language);
   const w = WORDS[lang].archive;
   return (
-    <nav className="archive-bar" aria-label={w.title} lang={lang}>
+    // In the words' own direction, which may not be the bulletin's (English words above an Arabic bulletin).
+    <nav className="archive-bar" aria-label={w.title} lang={lang} dir={textDirection(lang)}>
       <Joined>
         <a href={`/archive?lang=${lang}`}>← {w.allBulletins}</a>
         {languages.length > 1 &&
           languages.map((l) =>
             l === language ? (
               <strong key={l} aria-current="page" lang={l}>
-                {languageName(l)}
+                {nativeLanguageName(l)}
               </strong>
             ) : (
               <a key={l} href={`/archive/${slug}?lang=${encodeURIComponent(l)}`} lang={l} hrefLang={l}>
-                {languageName(l)}
+                {nativeLanguageName(l)}
               </a>
             ),
           )}
@@ -121,9 +123,3 @@ export const READER_BAR_STYLE = `
   .archive-bar a:focus-visible { outline: 3px solid currentColor; outline-offset: 2px; }
   @media (prefers-color-scheme: dark) { .archive-bar, .archive-bar a { color: #c9c2b9 !important; } }
 `;
-
-/** "English", "Español": each language in its own words. */
-function languageName(code: string): string {
-  const name = new Intl.DisplayNames([code], { type: 'language' }).of(code) ?? code;
-  return name.charAt(0).toLocaleUpperCase(code) + name.slice(1);
-}

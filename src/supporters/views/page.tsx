@@ -2,6 +2,7 @@
 // readable without JavaScript, and one look for the forms' controls (fields, choices, buttons).
 import type { ReactNode } from 'react';
 import { brandPalette } from '../../render/contrast.js';
+import { textDirection } from '../../render/strings.js';
 import type { PageContext } from '../page-context.js';
 
 export function Page(props: {
@@ -12,7 +13,8 @@ export function Page(props: {
 }) {
   const { settings, lang } = props.context;
   return (
-    <html lang={lang}>
+    // Left to right is the default: said only when it is not.
+    <html lang={lang} dir={textDirection(lang) === 'rtl' ? 'rtl' : undefined}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -1,6 +1,7 @@
 // The pieces more than one public page shows: the language switch and choice, a choice row,
 // the topics, a paragraph in the other language, and a masked address.
 import { Children, Fragment, isValidElement, type ReactNode } from 'react';
+import { textDirection } from '../../render/strings.js';
 import { LANGUAGE_NAMES, PAGE_LANGUAGES, type PageLanguage } from '../language.js';
 
 /** "English · Español": links to the same page in the other language. */
@@ -24,18 +25,33 @@ export function LanguageSwitch(props: { path: string; current: PageLanguage }) {
   );
 }
 
-/** The page languages to choose from, `selected` chosen when it is one of them (es-MX is es). */
-export function LanguageSelect(props: { selected: string; invalid?: ReturnType<typeof invalidField> }) {
-  const chosen = PAGE_LANGUAGES.find((lang) => props.selected.startsWith(lang));
+/**
+ * The `languages` to choose from, each in its own words: `selected` when it is one of them, else
+ * its base language (a reader of es-MX has es), else the first.
+ */
+export function LanguageSelect(props: {
+  languages: readonly string[];
+  selected: string;
+  invalid?: ReturnType<typeof invalidField>;
+}) {
+  const { languages, selected } = props;
+  const base = selected.split('-')[0];
+  const chosen = languages.includes(selected) ? selected : languages.find((lang) => lang === base);
   return (
     <select id="language" name="language" defaultValue={chosen} {...props.invalid}>
-      {PAGE_LANGUAGES.map((lang) => (
-        <option key={lang} value={lang} lang={lang}>
-          {LANGUAGE_NAMES[lang]}
+      {languages.map((lang) => (
+        <option key={lang} value={lang} lang={lang} dir={textDirection(lang)}>
+          {nativeLanguageName(lang)}
         </option>
       ))}
     </select>
   );
+}
+
+/** "English", "Español", "العربية": each language in its own words (its code, when Intl has no name). */
+export function nativeLanguageName(code: string): string {
+  const name = new Intl.DisplayNames([code], { type: 'language', fallback: 'code' }).of(code) ?? code;
+  return name.charAt(0).toLocaleUpperCase(code) + name.slice(1);
 }
 
 /** The attributes of a field whose error is shown beside it, in the element `${field}-error`. */

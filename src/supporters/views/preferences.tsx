@@ -1,5 +1,6 @@
 // The preference centre: topics, language, a pause, or leaving everything, for the subscriber a
 // signed link names.
+import { offeredLanguages } from '../language.js';
 import type { PageContext } from '../page-context.js';
 import type { LinkedSubscriber, PublicTopic } from '../supporter-store.js';
 import { Page } from './page.js';
@@ -50,7 +51,10 @@ export function PreferencesPage(props: {
           <p className="field">
             <label htmlFor="language">{w.language}</label>
             <br />
-            <LanguageSelect selected={subscriber.language} />
+            <LanguageSelect
+              languages={offeredLanguages(context.settings.languages, subscriber.language)}
+              selected={subscriber.language}
+            />
           </p>
           <fieldset id="pause">
             <legend>{w.pause}</legend>

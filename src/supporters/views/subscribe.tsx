@@ -8,8 +8,8 @@ import { LanguageSelect, LanguageSwitch, TopicChoices, invalidField, maskEmail }
 
 const ERROR_STYLE: CSSProperties = {
   fontWeight: '700',
-  borderLeft: '4px solid #b3261e',
-  paddingLeft: '8px',
+  borderInlineStart: '4px solid #b3261e',
+  paddingInlineStart: '8px',
   margin: '4px 0',
 };
 // Off screen rather than display:none, which some bots check for; hidden from assistive technology.
@@ -92,7 +92,11 @@ export function SubscribePage(props: {
           <label htmlFor="language">{w.language}</label>
           <br />
           {error('language')}
-          <LanguageSelect selected={values.language} invalid={invalidField('language', hasError('language'))} />
+          <LanguageSelect
+            languages={context.settings.languages}
+            selected={values.language}
+            invalid={invalidField('language', hasError('language'))}
+          />
         </p>
         {topics.length > 0 && (
           <fieldset aria-describedby={hasError('topics') ? 'topics-hint topics-error' : 'topics-hint'}>
