@@ -501,7 +501,8 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
       const html = await res.text();
       expect(html).toContain('<title>Error: Subscribe · Red de Derechos</title>');
       expect(html).toContain(
-        `<p id="${field}-error" style="font-weight:700;border-inline-start:4px solid #b3261e;padding-inline-start:8px;margin:4px 0">` +
+        `<p id="${field}-error" style="font-weight:700;border-inline-start:4px solid #b3261e;` +
+          `padding-inline-start:8px;margin:4px 0">` +
           `Error: ${message}</p>`,
       );
       expect(html).toContain(`<li><a href="#${field === 'topics' ? 'topics-legend' : field}">${message}</a></li>`);
