@@ -1,10 +1,13 @@
 // The Arabic example bulletin (examples/know-your-rights-arabic.json) as an Arabic reader gets it:
 // right to left throughout, with the pieces the theme adds mirrored or isolated.
 import { readFileSync } from 'node:fs';
+import { type ComponentProps, createElement as h } from 'react';
 import { describe, expect, it } from 'vitest';
 import { BulletinDocument } from '../../src/bulletins/document.js';
 import { personalise } from '../../src/render/personalise.js';
 import { renderBulletin } from '../../src/render/render.js';
+import { Page } from '../../src/supporters/views/page.js';
+import { renderPage } from '../../src/supporters/views/render-page.js';
 import { ORGANISATION } from '../helpers/bulletins.js';
 
 const example = BulletinDocument.parse(
@@ -49,5 +52,21 @@ describe('an Arabic bulletin', () => {
     // Why the reader gets the mail names the organisation; the goal line ends in the bulletin's unit.
     expect(html).toMatch(new RegExp(`<p dir="auto"[^>]*>[^<]*${ORGANISATION.organisationName}`));
     expect(html).toMatch(/<p dir="auto"[^>]*>6,420 [^<]*10,000 توقيع<\/p>/);
+  });
+});
+
+describe('a public page', () => {
+  /** The page's start tag, for a page in `lang`: a language whose words the organisation may add. */
+  const htmlTag = (lang: string) =>
+    /<html[^>]*>/.exec(
+      renderPage(
+        h(Page, { context: { settings: ORGANISATION, lang }, title: 't' } as ComponentProps<typeof Page>, h('p')),
+      ),
+    )![0];
+
+  it('is right to left in Arabic, Persian, Urdu, Hebrew and Pashto, in any region, and says nothing otherwise', () => {
+    for (const lang of ['ar', 'fa', 'ur', 'he', 'ps', 'ar-EG'])
+      expect(htmlTag(lang), lang).toBe(`<html lang="${lang}" dir="rtl">`);
+    for (const lang of ['en', 'es', 'pt-BR']) expect(htmlTag(lang), lang).toBe(`<html lang="${lang}">`);
   });
 });
