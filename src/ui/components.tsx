@@ -1,7 +1,9 @@
 // The pieces every screen uses: headers, fields with their errors, notices, dialogs, badges.
 import { cloneElement, useEffect, useId, useRef, type ReactElement, type ReactNode } from 'react';
 import { ApiError, errorMessage } from './api';
-import { useAction } from './hooks';
+import { languageName } from '../audience/languages';
+import { DEFAULT_SETTINGS, type Settings } from '../settings/settings';
+import { useAction, useApi } from './hooks';
 
 export function PageHeader({ title, children, back }: { title: ReactNode; children?: ReactNode; back?: ReactNode }) {
   return (
@@ -225,25 +227,25 @@ const unbroken = (text: string) => text.replace(/\s/g, '\u00a0');
 export const formatDate = (iso: string | null | undefined) =>
   iso ? `${unbroken(dayFormat.format(new Date(iso)))}, ${unbroken(timeFormat.format(new Date(iso)))}` : '—';
 
-/** Language codes as staff read them. */
-export const LANGUAGE_NAMES: Record<string, string> = {
-  en: 'English',
-  es: 'Spanish',
-  fr: 'French',
-  pt: 'Portuguese',
-  ht: 'Haitian Creole',
-  ar: 'Arabic',
-  zh: 'Chinese',
-};
-export const languageName = (code: string) => LANGUAGE_NAMES[code] ?? code;
+/** Language codes as staff read them: "Spanish" for es, "Brazilian Portuguese" for pt-BR. */
+export { languageName };
 
-/** <option>s for a language select, with `current` kept when it is a code the list does not name. */
-export function LanguageOptions({ current }: { current?: string }) {
-  const codes = Object.keys(LANGUAGE_NAMES);
+/** The organisation's languages (Settings), which staff pick from; the defaults until they load. */
+export function useOrganisationLanguages(): readonly string[] {
+  return useApi<Settings>('/api/settings').data?.languages ?? DEFAULT_SETTINGS.languages;
+}
+
+/**
+ * <option>s for a language select: the organisation's languages (or `languages`, the Settings
+ * page's unsaved ones), with `current` kept when it is another: a subscriber may read any language.
+ */
+export function LanguageOptions(props: { languages?: readonly string[]; current?: string }) {
+  const organisation = useOrganisationLanguages();
+  const { languages = organisation, current } = props;
   return (
     <>
-      {current && !codes.includes(current) && <option value={current}>{current}</option>}
-      {codes.map((code) => (
+      {current && !languages.includes(current) && <option value={current}>{languageName(current)}</option>}
+      {languages.map((code) => (
         <option key={code} value={code}>
           {languageName(code)}
         </option>

@@ -1,7 +1,7 @@
 // What the bulletin has besides its blocks: title, languages, topic, subject, preheader and issue line.
 import { useId, useState } from 'react';
 import type { Topic } from '../../audience/schemas';
-import { Dialog, Field, LANGUAGE_NAMES, languageName } from '../components';
+import { Dialog, Field, languageName, useOrganisationLanguages } from '../components';
 import { useApi } from '../hooks';
 import { topicName } from '../subscribers/fields';
 import { LocalisedInput, TextInput } from './fields';
@@ -94,7 +94,8 @@ function Languages({
   const [adding, setAdding] = useState('');
   const headingId = useId();
   const { languages } = document;
-  const addable = Object.keys(LANGUAGE_NAMES).filter((code) => !languages.includes(code));
+  // The organisation's languages (Settings): another language is added there first.
+  const addable = useOrganisationLanguages().filter((code) => !languages.includes(code));
   const fallback = languages[0]!;
 
   const add = () => {

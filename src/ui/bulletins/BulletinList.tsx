@@ -13,6 +13,7 @@ import {
   languageName,
   Loading,
   PageHeader,
+  useOrganisationLanguages,
 } from '../components';
 import { useAction, useApi } from '../hooks';
 import { TemplatePicker } from '../library/TemplatePicker';
@@ -20,13 +21,16 @@ import { BASE, Link, navigate, useTitle } from '../router';
 import type { Bulletin, BulletinDocument, BulletinSummary } from './model';
 import './bulletin-list.css';
 
-export const EMPTY_BULLETIN: BulletinDocument = {
-  version: 1,
-  title: 'Untitled bulletin',
-  languages: ['en', 'es'],
-  subject: { en: '', es: '' },
-  blocks: [],
-};
+/** A new bulletin, in the organisation's `languages` (Settings): the first is its fallback. */
+export function emptyBulletin(languages: readonly string[]): BulletinDocument {
+  return {
+    version: 1,
+    title: 'Untitled bulletin',
+    languages: [...languages],
+    subject: Object.fromEntries(languages.map((language) => [language, ''])),
+    blocks: [],
+  };
+}
 
 const FILTERS = [
   ['all', 'All bulletins'],
@@ -60,7 +64,9 @@ export function BulletinList() {
   const open = (bulletin: Bulletin) => navigate(`${BASE}/bulletins/${bulletin.id}`);
   // New and Duplicate share one error and disable each other.
   const act = useAction((action: () => Promise<void>) => action());
-  const create = () => act.run(async () => open(await api<Bulletin>('POST', '/api/bulletins', EMPTY_BULLETIN)));
+  const languages = useOrganisationLanguages();
+  const create = () =>
+    act.run(async () => open(await api<Bulletin>('POST', '/api/bulletins', emptyBulletin(languages))));
   const duplicate = (id: number) =>
     act.run(async () => open(await api<Bulletin>('POST', `/api/bulletins/${id}/duplicate`)));
   const remove = async (bulletin: BulletinSummary) => {

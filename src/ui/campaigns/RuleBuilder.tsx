@@ -4,7 +4,7 @@ import type { Topic } from '../../audience/schemas';
 import type { CampaignListItem } from '../../sending/schemas';
 import { ApiError } from '../api';
 import { useApi } from '../hooks';
-import { Field, formatDate, LANGUAGE_NAMES, languageName } from '../components';
+import { Field, formatDate, languageName, useOrganisationLanguages } from '../components';
 import { issuesUnder, topicName } from '../subscribers/fields';
 import {
   ATTRIBUTE_OPS,
@@ -48,6 +48,8 @@ const MAX_GROUP_DEPTH = 4;
 interface Context {
   topics: Topic[];
   campaigns: CampaignListItem[];
+  /** The organisation's languages (Settings), offered for a language condition. */
+  languages: readonly string[];
   /** The error of the last preview or save, whose issues name paths in the rule. */
   error: unknown;
 }
@@ -65,8 +67,10 @@ export function RuleBuilder({
 }) {
   // Only sends that went out can have been received.
   const campaigns = useApi<{ data: CampaignListItem[] }>('/api/campaigns');
+  const languages = useOrganisationLanguages();
   const context: Context = {
     topics,
+    languages,
     campaigns: (campaigns.data?.data ?? []).filter((c) => c.startedAt !== null),
     error,
   };
@@ -310,7 +314,8 @@ function ConditionEditor({ node, onChange, onRemove, path, label, context }: Edi
       {node.type === 'language' && (
         <fieldset className="rule-languages">
           <legend>Languages</legend>
-          {Object.keys(LANGUAGE_NAMES).map((code) => (
+          {/* A rule saved with another language keeps it on offer. */}
+          {[...new Set([...context.languages, ...node.languages])].map((code) => (
             <label key={code} className="checkbox">
               <input
                 type="checkbox"

@@ -6,6 +6,7 @@ import { api } from '../api';
 import { ErrorNotice, Field, LanguageOptions, Loading, Notice, PageHeader } from '../components';
 import { submitTo, useAction, useApi } from '../hooks';
 import { ReturnLink, useReturn } from '../return-link';
+import { Languages } from './Languages';
 import { useLocation, useTitle } from '../router';
 import './settings.css';
 
@@ -43,7 +44,7 @@ function SettingsForm({
     if (control instanceof HTMLElement) control.focus();
   }, [focused]);
 
-  const edit = (key: keyof OrganisationSettings, value: string) => {
+  const edit = <K extends keyof OrganisationSettings>(key: K, value: OrganisationSettings[K]) => {
     setDraft((d) => ({ ...d, [key]: value }));
     setDone(false);
   };
@@ -109,7 +110,7 @@ function SettingsForm({
               value={draft.defaultLanguage}
               onChange={(e) => edit('defaultLanguage', e.target.value)}
             >
-              <LanguageOptions current={draft.defaultLanguage} />
+              <LanguageOptions languages={draft.languages} current={draft.defaultLanguage} />
             </select>
           </Field>
         </section>
@@ -184,6 +185,14 @@ function SettingsForm({
           {HEX_COLOUR.test(draft.brandColor) && <BrandSample colour={draft.brandColor} />}
         </section>
       </div>
+      <Languages
+        value={draft}
+        onChange={({ languages, locales }) => {
+          edit('languages', languages);
+          edit('locales', locales);
+        }}
+        issue={save.issue}
+      />
       <div className="settings-actions">
         <button type="submit" className="button-primary" disabled={save.busy || changed.length === 0}>
           {save.busy ? 'Saving…' : 'Save settings'}

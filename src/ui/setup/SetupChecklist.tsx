@@ -4,8 +4,8 @@ import type { ReactNode } from 'react';
 import type { SetupChecklist as Checklist, SetupStep } from '../../setup/schemas';
 import { api } from '../api';
 import type { Bulletin } from '../bulletins/model';
-import { EMPTY_BULLETIN } from '../bulletins/BulletinList';
-import { ErrorNotice, Notice, PageHeader } from '../components';
+import { emptyBulletin } from '../bulletins/BulletinList';
+import { ErrorNotice, Notice, PageHeader, useOrganisationLanguages } from '../components';
 import { useAction } from '../hooks';
 import { settingsField, withReturn } from '../return-link';
 import { BASE, Link, navigate, useTitle } from '../router';
@@ -51,8 +51,9 @@ export function SetupChecklist({ checklist, from }: { checklist: Checklist; from
   const admin = useStaff().role === 'admin';
   const done = checklist.steps.filter((s) => s.done).length;
   const next = checklist.steps.find((s) => !s.done)?.step;
+  const languages = useOrganisationLanguages();
   const start = useAction(async () => {
-    const bulletin = await api<Bulletin>('POST', '/api/bulletins', EMPTY_BULLETIN);
+    const bulletin = await api<Bulletin>('POST', '/api/bulletins', emptyBulletin(languages));
     navigate(withReturn(`${BASE}/bulletins/${bulletin.id}`, from));
   });
   /** What only admins may do: the links for them, who to ask for anyone else. */
