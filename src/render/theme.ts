@@ -134,7 +134,7 @@ ${subscribeSection}    <mj-section padding="0 0 20px"><mj-column></mj-column></m
     <mj-section background-color="${COLOURS.page}" padding="24px 0 32px" css-class="footer">
       <mj-column>
         <mj-text font-size="14px" line-height="1.6" color="${COLOURS.muted}" align="center" padding="0 32px 12px">
-${readerLines}          <p style="margin:0"><strong>${organisation}</strong>${postalAddress}</p>
+${readerLines}          <p dir="auto" style="margin:0"><strong>${organisation}</strong>${postalAddress}</p>
         </mj-text>
       </mj-column>
     </mj-section>
@@ -148,7 +148,9 @@ ${readerLines}          <p style="margin:0"><strong>${organisation}</strong>${po
  * phone, so that 45 characters take two lines at 375 px, not three; a single long word breaks
  * rather than widening the mail (word-break, not overflow-wrap, which Gmail and Outlook ignore).
  * The issue line is muted by its size and weight, not by a paler colour: it keeps the label's
- * contrast on the brand. `header` is HTML already.
+ * contrast on the brand. `header` is HTML already. The name is in the organisation's own language,
+ * not always the mail's: dir="auto" keeps "1199 SEIU" whole in an Arabic mail, as it does the
+ * postal address in the footer.
  */
 function mastheadSection(header: string, name: string, issueLine: string, palette: Palette): string {
   const long = name.length > LONG_NAME;
@@ -158,10 +160,11 @@ function mastheadSection(header: string, name: string, issueLine: string, palett
     ? `\n          <p class="issue-line" style="margin:6px 0 0;font-size:15px;line-height:1.4;font-weight:400;` +
       `color:${palette.label}">${escapeHtml(issueLine)}</p>`
     : '';
+  const nameClass = long ? ' class="long-name"' : '';
   return `    <mj-section background-color="${palette.button}" padding="28px 0" css-class="masthead">
       <mj-column>
         <mj-text color="${palette.label}" padding="0 32px">
-          <h1${long ? ' class="long-name"' : ''} style="${type};margin:0;word-break:break-word">${header}</h1>${issue}
+          <h1${nameClass} dir="auto" style="${type};margin:0;word-break:break-word">${header}</h1>${issue}
         </mj-text>
       </mj-column>
     </mj-section>

@@ -53,6 +53,13 @@ describe('an Arabic bulletin', () => {
     expect(html).toMatch(new RegExp(`<p dir="auto"[^>]*>[^<]*${ORGANISATION.organisationName}`));
     expect(html).toMatch(/<p dir="auto"[^>]*>6,420 [^<]*10,000 توقيع<\/p>/);
   });
+
+  it("keeps the organisation's name and postal address in their own direction: not '8th Street … 310'", async () => {
+    const html = await mail('ar');
+    const name = ORGANISATION.organisationName;
+    expect(html).toMatch(new RegExp(`<h1[^>]* dir="auto"[^>]*>${name}</h1>`));
+    expect(html).toContain(`<p dir="auto" style="margin:0"><strong>${name}</strong><br>${ORGANISATION.postalAddress}`);
+  });
 });
 
 describe('a public page', () => {
