@@ -1,7 +1,10 @@
 // Languages as people write them in a spreadsheet or a request: a code in any case (ES, pt-br,
-// pt_BR) or, for the languages the staff app names, a name in English or in the language itself.
+// pt_BR) or, for the languages named here, a name in English or in the language itself.
 
-/** The languages the staff app offers by name (src/ui/components.tsx), in English and in their own words. */
+/**
+ * The languages read by name as well as by code, in English and in their own words; Settings
+ * suggests them when the organisation adds a language.
+ */
 export const NAMED_LANGUAGES = [
   { code: 'en', english: 'English', native: 'English' },
   { code: 'es', english: 'Spanish', native: 'Español' },

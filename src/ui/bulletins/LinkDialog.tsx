@@ -2,19 +2,31 @@
 // goes said before it is applied, and the link removed from the same place.
 import type { Editor } from '@tiptap/react';
 import { useState, type FormEvent } from 'react';
+import { textDirection } from '../../render/strings';
 import { Dialog, Field } from '../components';
 import { readLinkAddress } from './link-address';
 
-export function LinkDialog({ open, editor, onClose }: { open: boolean; editor: Editor; onClose(): void }) {
+export function LinkDialog({
+  open,
+  editor,
+  lang,
+  onClose,
+}: {
+  open: boolean;
+  editor: Editor;
+  /** The language of the text being edited: the words to link are in it. */
+  lang: string;
+  onClose(): void;
+}) {
   return (
     <Dialog open={open} title={editor.isActive('link') ? 'Edit link' : 'Add link'} onClose={onClose}>
       {/* Mounted on each opening, so it starts from the selection of that moment. */}
-      {open && <LinkForm editor={editor} onClose={onClose} />}
+      {open && <LinkForm editor={editor} lang={lang} onClose={onClose} />}
     </Dialog>
   );
 }
 
-function LinkForm({ editor, onClose }: { editor: Editor; onClose(): void }) {
+function LinkForm({ editor, lang, onClose }: { editor: Editor; lang: string; onClose(): void }) {
   const current = editor.isActive('link') ? String(editor.getAttributes('link').href ?? '') : '';
   // With nothing selected and no link under the cursor, the link's words are asked for too.
   const needsText = !current && editor.state.selection.empty;
@@ -43,7 +55,7 @@ function LinkForm({ editor, onClose }: { editor: Editor; onClose(): void }) {
     <form onSubmit={apply} noValidate>
       {needsText && (
         <Field label="Text">
-          <input value={text} onChange={(event) => setText(event.target.value)} />
+          <input value={text} lang={lang} dir={textDirection(lang)} onChange={(event) => setText(event.target.value)} />
         </Field>
       )}
       <Field

@@ -142,6 +142,7 @@ export function RichTextField({ id, label, name, value, onChange, lang, hint, er
       <LinkDialog
         open={linking}
         editor={editor}
+        lang={lang}
         onClose={() => {
           setLinking(false);
           editor.commands.focus();
