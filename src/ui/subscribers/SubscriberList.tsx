@@ -13,6 +13,7 @@ import {
   formatNumber,
   LanguageOptions,
   languageName,
+  useOrganisationLanguages,
   Loading,
   Notice,
   PageHeader,
@@ -238,7 +239,10 @@ function SubscriberTable({ subscribers, topics }: { subscribers: Subscriber[]; t
 function AddSubscriberDialog({ open, topics, onClose }: { open: boolean; topics: Topic[]; onClose(): void }) {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
-  const [language, setLanguage] = useState('en');
+  // The organisation's first language until one is chosen.
+  const organisation = useOrganisationLanguages();
+  const [chosenLanguage, setLanguage] = useState<string>();
+  const language = chosenLanguage ?? organisation[0]!;
   const [status, setStatus] = useState<'pending' | 'active'>('pending');
   const [chosen, setChosen] = useState<string[]>([]);
   const [tags, setTags] = useState('');
@@ -267,7 +271,7 @@ function AddSubscriberDialog({ open, topics, onClose }: { open: boolean; topics:
         </Field>
         <Field label="Language" error={issue('language')}>
           <select value={language} onChange={(e) => setLanguage(e.target.value)}>
-            <LanguageOptions />
+            <LanguageOptions languages={organisation} />
           </select>
         </Field>
         <fieldset>
