@@ -104,11 +104,12 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
     for (const id of [ids.sent, ids.scheduled, ids.notPublished, ids.privateTopic])
       await stores.archivePages.publish(id, version.document, context);
     await storeListedPage(ids.earlier);
-    const tracked = withTrackedLinks(version.document, () => `${TEST_PUBLIC_URL}/c/tracked-link-token`);
+    const tracked = (l: string) =>
+      withTrackedLinks(version.document, l, () => `${TEST_PUBLIC_URL}/c/tracked-link-token`);
     await stores.campaigns.saveTemplates(
       ids.sent,
       Object.fromEntries(
-        await Promise.all(['en', 'es'].map(async (l) => [l, await renderBulletin(tracked, l, context)])),
+        await Promise.all(['en', 'es'].map(async (l) => [l, await renderBulletin(tracked(l), l, context)])),
       ),
     );
     const reader = await (
