@@ -138,7 +138,7 @@ describe('audience, send, progress and report', () => {
     const rows = await b.app.db.database.db
       .selectFrom('deliveries')
       .innerJoin('subscribers', 'subscribers.id', 'deliveries.subscriber_id')
-      .select(['message_id', 'email', 'language'])
+      .select(['message_id', 'email', 'deliveries.language'])
       .where('campaign_id', '=', campaignId)
       .orderBy('deliveries.id')
       .execute();
