@@ -104,7 +104,8 @@ export const CampaignReport = Campaign.extend({
         byLanguage: z
           .record(z.string(), z.number())
           .describe(
-            'Clicks by the language of the mail followed from; clicks on links mailed before the language was in them are in `clicks` only',
+            'Clicks by the language of the mail followed from; clicks on links mailed before the language ' +
+              'was in them are in `clicks` only',
           ),
       }),
     )

@@ -86,7 +86,7 @@ describe.each(databaseKinds())('click counts on %s', (kind) => {
     }
   });
 
-  it('counts a click under the language its link names; an old link under none; a changed language not at all', async () => {
+  it('counts a click under the language its link names, an old link under none, a forged one not at all', async () => {
     const [petition] = await links(app);
     const id = petition!.id;
     const byLanguage = async () =>

@@ -30,7 +30,7 @@ const COLOURS = {
   clicks: '#6a3d9a',
 };
 
-/** One colour per language in the clicks chart, in the order of the send's languages; the last for clicks of no language. */
+/** A colour per language in the clicks chart, in the order of the send's languages; the last for no language. */
 const LANGUAGE_COLOURS = ['#6a3d9a', '#b35900', '#1f7a7a', '#a3326b', '#3b5b92', '#4a5565'];
 
 export default function ReportCharts({
@@ -201,10 +201,9 @@ function Clicks({ report, blockLabel }: { report: CampaignReport; blockLabel(ind
           horizontal
           labels={report.links.map(label)}
           datasets={datasets}
-          description={
-            'Bar chart of clicks per link and language: ' +
-            `${report.links.map((l) => `${blockLabel(l.block)}, ${l.url}: ${formatNumber(l.clicks)} (${split(l)})`).join('; ')}.`
-          }
+          description={`Bar chart of clicks per link and language: ${report.links
+            .map((l) => `${blockLabel(l.block)}, ${l.url}: ${formatNumber(l.clicks)} (${split(l)})`)
+            .join('; ')}.`}
         />
         <div className="table-wrap">
           <table>
