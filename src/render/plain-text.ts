@@ -29,12 +29,7 @@ export function bulletinText(doc: BulletinDocument, language: string, context: T
   return `${sections.join('\n\n')}\n`;
 }
 
-function blockText(
-  block: Block,
-  t: (text: Localised | undefined) => string,
-  language: string,
-  words: Words,
-): string {
+function blockText(block: Block, t: (text: Localised | undefined) => string, language: string, words: Words): string {
   const heading = (text: string) => (text ? `${text}\n${'='.repeat(Math.min(text.length, 60))}` : '');
   const link = (l: { href: string; label: Localised } | undefined) => (l ? `${t(l.label)}: ${l.href}` : '');
   const join = (...parts: string[]) => parts.filter(Boolean).join('\n\n');

@@ -57,10 +57,10 @@ function wordingSchema(): z.ZodType<Wording> {
       });
   const group = (name: WordGroup) =>
     z.strictObject(
-      Object.fromEntries(
-        Object.entries(english[name]).map(([key, text]) => [key, entry(slotsOf(text)).optional()]),
-      ),
+      Object.fromEntries(Object.entries(english[name]).map(([key, text]) => [key, entry(slotsOf(text)).optional()])),
     );
-  const groups = Object.fromEntries((Object.keys(english) as WordGroup[]).map((name) => [name, group(name).optional()]));
+  const groups = Object.fromEntries(
+    (Object.keys(english) as WordGroup[]).map((name) => [name, group(name).optional()]),
+  );
   return byLanguage(z.strictObject(groups)) as unknown as z.ZodType<Wording>;
 }

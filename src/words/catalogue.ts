@@ -13,7 +13,9 @@ export type WordGroup = keyof Words;
 export const SHIPPED_WORDS: Readonly<Record<string, Words>> = { en, es };
 
 /** The organisation's own words, per language (a BCP 47 code), any entry of any group. */
-export type Wording = Readonly<Record<string, { readonly [G in WordGroup]?: { readonly [E in keyof Words[G]]?: string } }>>;
+export type Wording = Readonly<
+  Record<string, { readonly [G in WordGroup]?: { readonly [E in keyof Words[G]]?: string } }>
+>;
 
 /** Where a language's words come from, in the organisation's settings. */
 export interface WordsSource {

@@ -50,8 +50,7 @@ export const en = {
     languageError: 'Choose one of the languages listed.',
     topicsError: 'Choose among the topics listed.',
     checkEmail: 'Check your email',
-    checkEmailText:
-      'To finish, open the email we sent you and confirm your subscription. The link works for 7 days.',
+    checkEmailText: 'To finish, open the email we sent you and confirm your subscription. The link works for 7 days.',
     checkEmailMore:
       'If nothing arrives within a few minutes, look in your spam folder. ' +
       'If you are already subscribed, there is nothing more to do.',

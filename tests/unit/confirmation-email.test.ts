@@ -26,10 +26,10 @@ describe('the confirmation mail', () => {
   it('is in Spanish for a Spanish reader, whatever the region', async () => {
     for (const language of ['es', 'es-MX']) {
       const mail = await confirmationEmail({ ...input, language });
-      expect(mail.subject).toBe('Confirma tu suscripción');
+      expect(mail.subject).toBe('Confirme su suscripción');
       expect(mail.html).toContain('lang="es"');
       expect(mail.text).toContain('Confirmar mi suscripción');
-      expect(mail.text).toContain('El enlace funciona durante 7 días.');
+      expect(mail.text).toContain('El enlace es válido durante 7 días.');
     }
   });
 

@@ -82,9 +82,10 @@ describe('renderBulletin and personalise', () => {
     const es = personalise(await renderBulletin(example, 'es', context), ANA, LINKS);
     expect(es.html).toMatch(/<html[^>]* lang="es"/);
     expect(es.html).toContain('Boletín semanal');
-    expect(es.html).toContain('Darte de baja');
+    expect(es.html).toContain('Cancelar la suscripción');
+    expect(es.html).toContain('se suscribió a la lista «<strong>Boletín semanal</strong>» de');
     expect(es.html).toContain(escapeHtml(ORGANISATION.postalAddress));
-    expect(es.text).toContain(`Darte de baja: ${LINKS.unsubscribe}`);
+    expect(es.text).toContain(`Cancelar la suscripción: ${LINKS.unsubscribe}`);
     expect(es.html).toContain('15.000 de 62.500');
     const en = personalise(await renderBulletin(example, 'en', context), ANA, LINKS);
     expect(en.html).toContain('15,000 of 62,500');

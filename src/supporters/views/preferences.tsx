@@ -37,7 +37,8 @@ export function PreferencesPage(props: {
         </p>
       )}
       <p>
-        {fillSlots(w.intro, { organisation: context.settings.organisationName })} <strong>{maskEmail(subscriber.email)}</strong>.
+        {fillSlots(w.intro, { organisation: context.settings.organisationName })}{' '}
+        <strong>{maskEmail(subscriber.email)}</strong>.
       </p>
       {!stopped && (
         <form method="post">

@@ -142,7 +142,8 @@ export function ConfirmPage(props: { context: PageContext; email: string }) {
       <LanguageSwitch path={context.path} current={context.lang} />
       <h1>{w.confirm}</h1>
       <p>
-        {fillSlots(w.confirmText, { organisation: context.settings.organisationName })} <strong>{maskEmail(props.email)}</strong>.
+        {fillSlots(w.confirmText, { organisation: context.settings.organisationName })}{' '}
+        <strong>{maskEmail(props.email)}</strong>.
       </p>
       <form method="post" action={`?lang=${context.lang}`}>
         <button type="submit">{w.confirmButton}</button>

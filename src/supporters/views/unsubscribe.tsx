@@ -75,7 +75,8 @@ export function DonePage(props: { context: PageContext; email: string; preferenc
     <Page context={context} title={w.done}>
       <h1>{w.done}</h1>
       <p>
-        {fillSlots(w.doneText, { organisation: context.settings.organisationName })} <strong>{maskEmail(props.email)}</strong>.
+        {fillSlots(w.doneText, { organisation: context.settings.organisationName })}{' '}
+        <strong>{maskEmail(props.email)}</strong>.
       </p>
       <ComeBack context={context} preferences={props.preferences} />
     </Page>
