@@ -80,6 +80,7 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
       replyTo: '',
       defaultLanguage: 'en',
       brandColor: '#b3261e',
+      wording: {},
     });
   });
 

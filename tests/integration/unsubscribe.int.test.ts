@@ -73,7 +73,7 @@ describe.each(databaseKinds())('unsubscribe links on %s', (kind) => {
         'es',
         [
           'Dejar de recibir todos los correos de Red de Derechos en <strong>a•••@example.org</strong>.',
-          'Pausa nuestros correos durante 30, 60 o 90 días',
+          'Pausar nuestros correos durante 30, 60 o 90 días',
           'Elegir los temas que recibe',
         ],
       ],
@@ -126,7 +126,7 @@ describe.each(databaseKinds())('unsubscribe links on %s', (kind) => {
     expect(res.status).toBe(200);
     const done = await res.text();
     expect(done).toContain('<h1>Su suscripción se canceló</h1>');
-    expect(done).toContain('No recibirás más correos de Red de Derechos en <strong>a•••@example.org</strong>.');
+    expect(done).toContain('No recibirá más correos de Red de Derechos en <strong>a•••@example.org</strong>.');
     expect(await status()).toBe('unsubscribed');
     const again = await fetch(link(`${ana.id}:12`), { method: 'POST' }); // an empty body, as some clients send
     expect(again.status).toBe(200);
