@@ -186,8 +186,8 @@ function SettingsForm({
         <section className="card" aria-labelledby="settings-wording">
           <h2 id="settings-wording">Wording</h2>
           <p>
-            The words readers see outside the bulletin, in each language: the mail's footer, the confirmation mail
-            and the public pages. Each has a default you can replace with your own.
+            The words readers see outside the bulletin, in each language: the mail's footer, the confirmation mail and
+            the public pages. Each has a default you can replace with your own.
           </p>
           <p>
             <Link to={`${BASE}/settings/wording`}>Edit the wording</Link>

@@ -31,9 +31,9 @@ export function Wording() {
     <>
       <PageHeader title="Wording" back={<Link to={`${BASE}/settings`}>← Settings</Link>} />
       <p className="admin-intro">
-        The words readers see outside the bulletin, in each language: the mail's footer, the confirmation mail and
-        the public pages. Write your own to replace a default; empty an entry, or reset it, to use the default
-        again. Words in braces, such as <code>{'{organisation}'}</code>, are filled in for each reader.
+        The words readers see outside the bulletin, in each language: the mail's footer, the confirmation mail and the
+        public pages. Write your own to replace a default; empty an entry, or reset it, to use the default again. Words
+        in braces, such as <code>{'{organisation}'}</code>, are filled in for each reader.
       </p>
       <ErrorNotice error={settings.error} title="The settings could not be loaded." />
       {!settings.data && settings.loading && <Loading label="Loading the wording…" />}
@@ -65,7 +65,9 @@ function WordingForm({ saved, onSaved }: { saved: Settings; onSaved(settings: Se
     setDone(true);
   });
   // The default language first, then every language the staff app names, and any the wording has.
-  const languages = [...new Set([saved.defaultLanguage, ...Object.keys(LANGUAGE_NAMES), ...Object.keys(saved.wording)])];
+  const languages = [
+    ...new Set([saved.defaultLanguage, ...Object.keys(LANGUAGE_NAMES), ...Object.keys(saved.wording)]),
+  ];
 
   return (
     <form onSubmit={submitTo(save)} className="wording-form">
@@ -93,7 +95,11 @@ function WordingForm({ saved, onSaved }: { saved: Settings; onSaved(settings: Se
           </p>
         )}
       </div>
-      <ErrorNotice error={save.error} title="Not saved." beside={Object.keys(draft).map((key) => path(language, key))} />
+      <ErrorNotice
+        error={save.error}
+        title="Not saved."
+        beside={Object.keys(draft).map((key) => path(language, key))}
+      />
       {done && <Notice kind="success">Wording saved.</Notice>}
       {(Object.keys(GROUPS) as WordGroup[]).map((group) => (
         <section key={group} className="card wording-group" aria-labelledby={`wording-${group}`}>
