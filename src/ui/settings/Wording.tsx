@@ -72,7 +72,7 @@ function WordingForm({ saved, onSaved }: { saved: Settings; onSaved(settings: Se
   return (
     <form onSubmit={submitTo(save)} className="wording-form">
       <div className="field wording-language">
-        <label htmlFor="wording-language">Language</label>
+        <label htmlFor="wording-language">Language of the words</label>
         <select
           id="wording-language"
           value={language}
@@ -101,24 +101,26 @@ function WordingForm({ saved, onSaved }: { saved: Settings; onSaved(settings: Se
         beside={Object.keys(draft).map((key) => path(language, key))}
       />
       {done && <Notice kind="success">Wording saved.</Notice>}
-      {(Object.keys(GROUPS) as WordGroup[]).map((group) => (
-        <section key={group} className="card wording-group" aria-labelledby={`wording-${group}`}>
-          <h2 id={`wording-${group}`}>{GROUPS[group]}</h2>
-          {Object.entries(defaults[group]).map(([name, text]) => {
-            const key = `${group}.${name}`;
-            return (
-              <Entry
-                key={key}
-                name={name}
-                fallback={text}
-                value={draft[key] ?? ''}
-                error={save.issue(path(language, key))}
-                onChange={(value) => edit(key, value)}
-              />
-            );
-          })}
-        </section>
-      ))}
+      <div className="wording-groups">
+        {(Object.keys(GROUPS) as WordGroup[]).map((group) => (
+          <section key={group} className="card wording-group" aria-labelledby={`wording-${group}`}>
+            <h2 id={`wording-${group}`}>{GROUPS[group]}</h2>
+            {Object.entries(defaults[group]).map(([name, text]) => {
+              const key = `${group}.${name}`;
+              return (
+                <Entry
+                  key={key}
+                  name={name}
+                  fallback={text}
+                  value={draft[key] ?? ''}
+                  error={save.issue(path(language, key))}
+                  onChange={(value) => edit(key, value)}
+                />
+              );
+            })}
+          </section>
+        ))}
+      </div>
       <div className="settings-actions wording-actions">
         <button type="submit" className="button-primary" disabled={save.busy || !changed}>
           {save.busy ? 'Saving…' : `Save the ${languageName(language)} wording`}
