@@ -62,5 +62,10 @@ function wordingSchema(): z.ZodType<Wording> {
   const groups = Object.fromEntries(
     (Object.keys(english) as WordGroup[]).map((name) => [name, group(name).optional()]),
   );
-  return byLanguage(z.strictObject(groups)) as unknown as z.ZodType<Wording>;
+  return byLanguage(z.strictObject(groups)).meta({
+    description:
+      "The organisation's own words over the shipped ones, per language and entry, e.g. " +
+      '{"es": {"footer": {"unsubscribe": "…"}}}; replaced as a whole by PUT. Each text may use the {slots} ' +
+      'its English entry has.',
+  }) as unknown as z.ZodType<Wording>;
 }
