@@ -50,6 +50,8 @@ function WordingForm({ saved, onSaved }: { saved: Settings; onSaved(settings: Se
   useEffect(() => setDraft(flatten(saved.wording[language])), [saved, language]);
   // The words a reader of this language gets without any override: its own, or the default language's.
   const defaults = wordsFor(language, { defaultLanguage: saved.defaultLanguage });
+  // Beside another language's entries, the English says what each is for.
+  const english = language === 'en' ? undefined : wordsFor('en', { defaultLanguage: 'en' });
   const changed = Object.keys({ ...stored, ...draft }).some((key) => (draft[key] ?? '') !== (stored[key] ?? ''));
 
   const edit = (key: string, text: string) => {
@@ -112,6 +114,7 @@ function WordingForm({ saved, onSaved }: { saved: Settings; onSaved(settings: Se
                   key={key}
                   name={name}
                   fallback={text}
+                  english={(english?.[group] as Record<string, string> | undefined)?.[name]}
                   value={draft[key] ?? ''}
                   error={save.issue(path(language, key))}
                   onChange={(value) => edit(key, value)}
@@ -146,15 +149,18 @@ function WordingForm({ saved, onSaved }: { saved: Settings; onSaved(settings: Se
 function Entry(props: {
   name: string;
   fallback: string;
+  /** The entry in English, when the language edited is another. */
+  english?: string | undefined;
   value: string;
   error: string | undefined;
   onChange(value: string): void;
 }) {
-  const { name, fallback, value } = props;
+  const { name, fallback, english, value } = props;
   const slots = slotsOf(fallback);
   const hint = (
     <>
       {value && <span className="wording-default">Default: {fallback}</span>}
+      {english && english !== fallback && <span lang="en">In English: {english}</span>}
       {slots.length > 0 && <span>Slots: {slots.map((slot) => `{${slot}}`).join(', ')}</span>}
     </>
   );
@@ -166,7 +172,7 @@ function Entry(props: {
     );
   return (
     <div className="wording-entry">
-      <Field label={label(name)} hint={value || slots.length ? hint : undefined} error={props.error}>
+      <Field label={label(name)} hint={value || slots.length || english ? hint : undefined} error={props.error}>
         {control}
       </Field>
       {value && (
