@@ -23,7 +23,7 @@ describe('the confirmation mail', () => {
     expect(mail.text).toContain('310 8th Street, Oakland, CA');
   });
 
-  it("is in the default language for a reader whose language has no words, with the wording", async () => {
+  it('is in the default language for a reader whose language has no words, with the wording', async () => {
     const wording = { es: { confirmation: { button: 'Sí, quiero recibirlos' } } };
     const mail = await confirmationEmail({ ...input, language: 'pt-BR', defaultLanguage: 'es', wording });
     expect(mail.subject).toBe('Confirme su suscripción');
