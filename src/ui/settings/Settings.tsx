@@ -101,7 +101,10 @@ function SettingsForm({
           </Field>
           <Field
             label="Default language"
-            hint="The public pages use it when a visitor's language is not known."
+            hint={
+              "The public pages use it when a visitor's language is not known; its words stand in for a " +
+              'language without words of its own (pages, mail footer, confirmation mail).'
+            }
             error={save.issue('defaultLanguage')}
           >
             <select
