@@ -10,7 +10,7 @@ import { addressScheme, isLinkMergeField, mailtoAddress, publicHost } from '../b
 import { isSafeHref, markdownLinks } from './markdown.js';
 import { brandAdjustments, MIN_CONTRAST } from './contrast.js';
 import type { CompiledBulletin, ThemeContext } from './render.js';
-import { themeStrings } from './strings.js';
+import { wordsFor } from '../words/catalogue.js';
 import { isKnownField, placeholderFields, withFallbacks } from './template.js';
 
 export type { Finding };
@@ -182,7 +182,7 @@ export function checkBulletin(
         level: 'warning',
         code: 'missing_preheader',
         message:
-          `preheader: empty; inboxes show “${themeStrings(language).viewInBrowser}” and ` +
+          `preheader: empty; inboxes show “${wordsFor(language, settings).footer.viewInBrowser}” and ` +
           `${settings.organisationName} after the subject instead of a teaser`,
         language,
         field: 'preheader',

@@ -1,6 +1,7 @@
 // The plain-text part of a bulletin: headings set off by a rule, lists as "- ", links as
 // "label: url", the same footer as the HTML. Written from the document, not from the HTML.
-import { format, goalLine, themeStrings } from './strings.js';
+import { goalLine } from './strings.js';
+import { fillSlots, wordsFor, type Words } from '../words/catalogue.js';
 import type { ThemeContext } from './theme.js';
 import { pick, type Block, type BulletinDocument, type Localised } from '../bulletins/document.js';
 import { markdownToText } from './markdown.js';
@@ -8,17 +9,18 @@ import { markdownToText } from './markdown.js';
 export function bulletinText(doc: BulletinDocument, language: string, context: ThemeContext): string {
   const fallback = doc.languages[0]!;
   const t = (text: Localised | undefined) => pick(text, language, fallback);
-  const strings = themeStrings(language);
   const { settings } = context;
+  const words = wordsFor(language, settings);
+  const strings = words.footer;
   const topic = context.topicName ? t(context.topicName) : '';
   const why = topic
-    ? format(strings.whyTopic, { topic, organisation: settings.organisationName })
-    : format(strings.whyGeneral, { organisation: settings.organisationName });
+    ? fillSlots(strings.whyTopic, { topic, organisation: settings.organisationName })
+    : fillSlots(strings.whyGeneral, { organisation: settings.organisationName });
 
   const sections = [
     `${strings.viewInBrowser}: {{view_url}}`,
     [settings.organisationName.toUpperCase(), t(doc.issueLine)].filter(Boolean).join('\n'),
-    ...doc.blocks.map((block) => blockText(block, t, language)).filter(Boolean),
+    ...doc.blocks.map((block) => blockText(block, t, language, words)).filter(Boolean),
     '---',
     why,
     `${strings.preferences}: {{preferences_url}}\n${strings.unsubscribe}: {{unsubscribe_url}}`,
@@ -27,7 +29,7 @@ export function bulletinText(doc: BulletinDocument, language: string, context: T
   return `${sections.join('\n\n')}\n`;
 }
 
-function blockText(block: Block, t: (text: Localised | undefined) => string, language: string): string {
+function blockText(block: Block, t: (text: Localised | undefined) => string, language: string, words: Words): string {
   const heading = (text: string) => (text ? `${text}\n${'='.repeat(Math.min(text.length, 60))}` : '');
   const link = (l: { href: string; label: Localised } | undefined) => (l ? `${t(l.label)}: ${l.href}` : '');
   const join = (...parts: string[]) => parts.filter(Boolean).join('\n\n');
@@ -47,16 +49,15 @@ function blockText(block: Block, t: (text: Localised | undefined) => string, lan
       );
     }
     case 'call_to_action': {
-      const goal = block.goal ? goalLine(block.goal, t(block.goal.unit), language) : '';
+      const goal = block.goal ? goalLine(block.goal, t(block.goal.unit), language, words.bulletin) : '';
       return join(heading(t(block.heading)), markdownToText(t(block.body)), goal, link(block.button));
     }
     case 'survey': {
-      const strings = themeStrings(language);
       return join(
         heading(t(block.heading)),
         markdownToText(t(block.body)),
         (block.items ?? []).map((item) => `- ${t(item)}`).join('\n'),
-        block.contact ? `${strings.contact}: ${block.contact}` : '',
+        block.contact ? `${words.bulletin.contact}: ${block.contact}` : '',
         link(block.button),
         (block.hashtags ?? []).join(' '),
       );

@@ -7,7 +7,8 @@ import { pick, type Block, type BulletinDocument, type Localised } from '../bull
 import { markdownToHtml } from './markdown.js';
 import { escapeHtml } from './html.js';
 import type { Settings } from '../settings/settings.js';
-import { format, goalLine, textDirection, themeStrings, type ThemeStrings } from './strings.js';
+import { goalLine, textDirection } from './strings.js';
+import { fillSlots, wordsFor, type Words } from '../words/catalogue.js';
 import { brandPalette, type Palette } from './contrast.js';
 
 interface ThemeBase {
@@ -58,13 +59,15 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
   const { settings } = context;
   const brand = settings.brandColor;
   const palette = brandPalette(brand);
-  const strings = themeStrings(language);
-  const blocks = doc.blocks.map((block) => blockMjml(block, t, brand, palette.link, language)).join('\n');
+  const words = wordsFor(language, settings);
+  const strings = words.footer;
+  const blocks = doc.blocks.map((block) => blockMjml(block, t, brand, palette.link, language, words)).join('\n');
   const organisation = escapeHtml(settings.organisationName);
   const topic = context.topicName ? t(context.topicName) : '';
+  // The organisation may write its own words: the template is escaped as well as the values.
   const why = topic
-    ? format(strings.whyTopic, { topic: `<strong>${escapeHtml(topic)}</strong>`, organisation })
-    : format(strings.whyGeneral, { organisation });
+    ? fillSlots(escapeHtml(strings.whyTopic), { topic: `<strong>${escapeHtml(topic)}</strong>`, organisation })
+    : fillSlots(escapeHtml(strings.whyGeneral), { organisation });
   const logoOrName = settings.logoUrl
     ? `<img src="${escapeHtml(settings.logoUrl)}" alt="${organisation}" width="180" ` +
       'style="display:block;max-width:180px;height:auto;border:0">'
@@ -191,7 +194,7 @@ function footerLink(href: string, label: string): string {
 }
 
 /** The mail's first line: its own page in the archive. */
-function viewInBrowser(strings: ThemeStrings): string {
+function viewInBrowser(strings: Words['footer']): string {
   return `    <mj-section background-color="${COLOURS.page}" padding="8px 0 0" css-class="footer">
       <mj-column>
         <mj-text align="center" font-size="14px" color="${COLOURS.muted}" padding="0 24px">
@@ -203,7 +206,7 @@ function viewInBrowser(strings: ThemeStrings): string {
 }
 
 /** Why this reader gets the mail, and their own links; `why` is HTML already. */
-function readerLinks(why: string, strings: ThemeStrings): string {
+function readerLinks(why: string, strings: Words['footer']): string {
   const links = [
     footerLink('{{preferences_url}}', strings.preferences),
     footerLink('{{unsubscribe_url}}', strings.unsubscribe),
@@ -215,8 +218,8 @@ function readerLinks(why: string, strings: ThemeStrings): string {
 }
 
 /** The archive's ending: whoever reads a bulletin on the web may get the next ones by mail. */
-function subscribeCall(subscribeUrl: string, organisation: string, strings: ThemeStrings): string {
-  const call = format(strings.subscribeCall, { organisation });
+function subscribeCall(subscribeUrl: string, organisation: string, strings: Words['footer']): string {
+  const call = fillSlots(escapeHtml(strings.subscribeCall), { organisation });
   return `    <mj-section>
       <mj-column>
         <mj-divider />
@@ -233,7 +236,7 @@ type Text = (text: Localised | undefined) => string;
  * `brand` colours decoration (quote rule, goal bar); `link` colours text, readable on the paper. In
  * a right-to-left language the quote's rule stands on the right and link lines point left.
  */
-function blockMjml(block: Block, t: Text, brand: string, link: string, language: string): string {
+function blockMjml(block: Block, t: Text, brand: string, link: string, language: string, words: Words): string {
   const dir = textDirection(language);
   const start = dir === 'rtl' ? 'right' : 'left';
   const textLink = (l: { href: string; label: Localised }) => linkLine(l.href, t(l.label), link, dir);
@@ -270,20 +273,19 @@ function blockMjml(block: Block, t: Text, brand: string, link: string, language:
         [
           heading(t(block.heading)),
           body(t(block.body)),
-          block.goal ? goal(block.goal, t, brand, language) : '',
+          block.goal ? goal(block.goal, t, brand, language, words.bulletin) : '',
           button(block.button.href, t(block.button.label)),
         ].join('\n'),
       );
     case 'survey': {
       const items = (block.items ?? []).map((item) => `<li>${escapeHtml(t(item))}</li>`).join('');
-      const strings = themeStrings(language);
       return section(
         [
           heading(t(block.heading)),
           body(t(block.body)),
           items ? bodyHtml(`<ul>${items}</ul>`) : '',
           block.contact
-            ? `      <mj-text><p style="margin:0"><strong>${escapeHtml(strings.contact)}:</strong> ` +
+            ? `      <mj-text><p style="margin:0"><strong>${escapeHtml(words.bulletin.contact)}:</strong> ` +
               `<a href="mailto:${escapeHtml(block.contact)}" style="color:${link}">${escapeHtml(block.contact)}</a>` +
               '</p></mj-text>'
             : '',
@@ -345,8 +347,9 @@ function goal(
   t: Text,
   brand: string,
   language: string,
+  words: Words['bulletin'],
 ): string {
-  const line = escapeHtml(goalLine(g, t(g.unit), language));
+  const line = escapeHtml(goalLine(g, t(g.unit), language, words));
   const percent = goalPercent(g);
   if (percent === undefined) return `      <mj-text><p style="margin:0;font-weight:700">${line}</p></mj-text>`;
   return `      <mj-text>

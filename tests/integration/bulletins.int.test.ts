@@ -80,6 +80,7 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
       replyTo: '',
       defaultLanguage: 'en',
       brandColor: '#b3261e',
+      wording: {},
     });
   });
 
@@ -379,7 +380,7 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     expect(page).toContain(`href="${TEST_PUBLIC_URL}/unsubscribe/`);
     const plain = await (await preview(id, 'lang=es&format=text')).text();
     expect(plain).toMatch(
-      new RegExp(`^Darte de baja: ${TEST_PUBLIC_URL.replaceAll('.', '\\.')}/unsubscribe/\\S+$`, 'm'),
+      new RegExp(`^Cancelar la suscripción: ${TEST_PUBLIC_URL.replaceAll('.', '\\.')}/unsubscribe/\\S+$`, 'm'),
     );
   });
 
@@ -438,7 +439,7 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     const { topic: _, ...withoutTopic } = example();
     const general = await create(withoutTopic);
     const text = await (await preview(general.id, 'lang=es&format=text')).text();
-    expect(text).toContain('Recibes este correo porque te suscribiste a las noticias de NNIRR.');
+    expect(text).toContain('Usted recibe este correo porque se suscribió a las noticias de NNIRR.');
     expect(text).not.toContain(WEEKLY_TOPIC.name.es);
   });
 

@@ -92,7 +92,7 @@ describe.each(databaseKinds())('sending a campaign on %s', (kind) => {
         const link = /^<(.+)>$/.exec(headers['List-Unsubscribe'] ?? '')?.[1];
         expect(link).toMatch(new RegExp(`^${TEST_PUBLIC_URL}/unsubscribe/`));
         expect(mail.body.html).toContain(`href="${link}"`);
-        expect(mail.body.text).toContain(`${spanish ? 'Darte de baja' : 'Unsubscribe'}: ${link}`);
+        expect(mail.body.text).toContain(`${spanish ? 'Cancelar la suscripción' : 'Unsubscribe'}: ${link}`);
         expect(app.stores.signer.verify('unsubscribe', link!.split('/').at(-1)!)).toBe(
           `${await idOf(`person${i}@example.org`)}:${campaign.id}`,
         );

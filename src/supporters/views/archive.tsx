@@ -1,8 +1,8 @@
 // The archive's own pages (the list of sent bulletins, and "not found") and the bar above an
 // archived bulletin, which is the only markup placed into the bulletin's HTML.
 import type { PageContext } from '../page-context.js';
-import { wordsLanguage } from '../language.js';
-import { WORDS } from '../words/index.js';
+import type { Settings } from '../../settings/settings.js';
+import { fillSlots, wordsFor, wordsLanguage } from '../../words/catalogue.js';
 import { Page } from './page.js';
 import { InOtherLanguage, Joined, LanguageSwitch, otherLanguage } from './parts.js';
 
@@ -24,6 +24,7 @@ export function ListPage(props: {
   const { context, bulletins, current, pages } = props;
   const { lang } = context;
   const w = context.words.archive;
+  const pageOf = fillSlots(w.pageOf, { page: String(current), pages: String(pages) });
   const date = new Intl.DateTimeFormat(lang, { dateStyle: 'long' });
   const pageLink = (n: number, rel: 'prev' | 'next', label: string) => (
     <a href={`/archive?page=${n}&lang=${lang}`} rel={rel}>
@@ -49,11 +50,11 @@ export function ListPage(props: {
         </ul>
       )}
       {pages > 1 && (
-        <nav aria-label={w.pageOf(current, pages)}>
+        <nav aria-label={pageOf}>
           <p>
             <Joined>
               {current > 1 && pageLink(current - 1, 'prev', `← ${w.newer}`)}
-              {w.pageOf(current, pages)}
+              {pageOf}
               {current < pages && pageLink(current + 1, 'next', `${w.older} →`)}
             </Joined>
           </p>
@@ -69,7 +70,7 @@ export function NotFoundPage(props: { context: PageContext }) {
   const { lang } = context;
   const w = context.words.archive;
   const other = otherLanguage(lang);
-  const o = WORDS[other].archive;
+  const o = wordsFor(other, context.settings).archive;
   return (
     <Page context={context} title={w.notFound}>
       <h1>{w.notFound}</h1>
@@ -86,10 +87,10 @@ export function NotFoundPage(props: { context: PageContext }) {
 }
 
 /** "← All bulletins · English · Español", in the words of the bulletin's language. */
-export function ReaderBar(props: { slug: string; language: string; languages: readonly string[] }) {
-  const { slug, language, languages } = props;
-  const lang = wordsLanguage(language);
-  const w = WORDS[lang].archive;
+export function ReaderBar(props: { slug: string; language: string; languages: readonly string[]; settings: Settings }) {
+  const { slug, language, languages, settings } = props;
+  const lang = wordsLanguage(language, settings);
+  const w = wordsFor(language, settings).archive;
   return (
     <nav className="archive-bar" aria-label={w.title} lang={lang}>
       <Joined>
