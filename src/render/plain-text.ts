@@ -2,7 +2,15 @@
 // "label: url", the same footer as the HTML. Written from the document, not from the HTML.
 import { format, goalLine, themeStrings } from './strings.js';
 import type { ThemeContext } from './theme.js';
-import { pick, type Block, type BulletinDocument, type Localised } from '../bulletins/document.js';
+import {
+  addressIn,
+  hashtagsIn,
+  pick,
+  type AddressValue,
+  type Block,
+  type BulletinDocument,
+  type Localised,
+} from '../bulletins/document.js';
 import { markdownToText } from './markdown.js';
 
 export function bulletinText(doc: BulletinDocument, language: string, context: ThemeContext): string {
@@ -18,7 +26,7 @@ export function bulletinText(doc: BulletinDocument, language: string, context: T
   const sections = [
     `${strings.viewInBrowser}: {{view_url}}`,
     [settings.organisationName.toUpperCase(), t(doc.issueLine)].filter(Boolean).join('\n'),
-    ...doc.blocks.map((block) => blockText(block, t, language)).filter(Boolean),
+    ...doc.blocks.map((block) => blockText(block, t, language, fallback)).filter(Boolean),
     '---',
     why,
     `${strings.preferences}: {{preferences_url}}\n${strings.unsubscribe}: {{unsubscribe_url}}`,
@@ -27,9 +35,16 @@ export function bulletinText(doc: BulletinDocument, language: string, context: T
   return `${sections.join('\n\n')}\n`;
 }
 
-function blockText(block: Block, t: (text: Localised | undefined) => string, language: string): string {
+function blockText(
+  block: Block,
+  t: (text: Localised | undefined) => string,
+  language: string,
+  fallback: string,
+): string {
+  const address = (value: AddressValue | undefined) => addressIn(value, language, fallback);
   const heading = (text: string) => (text ? `${text}\n${'='.repeat(Math.min(text.length, 60))}` : '');
-  const link = (l: { href: string; label: Localised } | undefined) => (l ? `${t(l.label)}: ${l.href}` : '');
+  const link = (l: { href: AddressValue; label: Localised } | undefined) =>
+    l ? `${t(l.label)}: ${address(l.href)}` : '';
   const join = (...parts: string[]) => parts.filter(Boolean).join('\n\n');
   switch (block.type) {
     case 'announcement':
@@ -58,13 +73,13 @@ function blockText(block: Block, t: (text: Localised | undefined) => string, lan
         (block.items ?? []).map((item) => `- ${t(item)}`).join('\n'),
         block.contact ? `${strings.contact}: ${block.contact}` : '',
         link(block.button),
-        (block.hashtags ?? []).join(' '),
+        hashtagsIn(block.hashtags, language, fallback).join(' '),
       );
     }
     case 'text':
       return markdownToText(t(block.body));
     case 'image':
-      return block.href ? `${t(block.alt)}: ${block.href}` : '';
+      return address(block.href) ? `${t(block.alt)}: ${address(block.href)}` : '';
     case 'divider':
       return '---';
   }

@@ -37,8 +37,8 @@ export function withTrackedLinks(doc: BulletinDocument, track: Tracker): Bulleti
           ]),
         );
       let tracked: Block = block;
-      for (const { field, href, kind } of blockUrls(block))
-        if (kind === 'link') tracked = withField(tracked, field, swap(href));
+      for (const { field, href, kind, language } of blockUrls(block))
+        if (kind === 'link') tracked = withField(tracked, language ? `${field}.${language}` : field, swap(href));
       for (const { field, text, markdown } of blockTexts(block))
         if (markdown) tracked = withField(tracked, field, swapMarkdown(text));
       return tracked;

@@ -130,7 +130,7 @@ describe('what changed between two versions', () => {
     const [before, after] = edited((doc) => {
       const survey = doc.blocks[9] as Extract<Block, { type: 'survey' }>;
       survey.items = [...(survey.items ?? []), { en: 'One more', es: 'Una más' }];
-      survey.hashtags = [...(survey.hashtags ?? []), '#more'];
+      survey.hashtags = [...((survey.hashtags as string[] | undefined) ?? []), '#more'];
     });
     expect(texts(before, after)).toEqual([
       'Edited English list items of block 10',
