@@ -151,7 +151,7 @@ export function checkBulletin(
           ...where,
         });
       }
-      findings.push(...linkFindings(href, where, kind));
+      findings.push(...linkFindings(href, where, kind, addressLabel(where)));
     }
     findings.push(
       ...blockFieldFindings(block).map(({ code, field, language, message }) => ({
@@ -372,9 +372,9 @@ function linkFindings(
   href: string,
   where: Pick<Finding, 'language' | 'block' | 'field'>,
   kind: UrlField['kind'] | 'text',
+  label = where.field ?? 'link',
 ): Finding[] {
   const target = href.trim();
-  const label = where.field ?? 'link';
   const what = kind === 'image' ? 'the image' : 'the link';
   const error = (code: Finding['code'], message: string): Finding[] => [
     { level: 'error', code, message: `${label}: ${message}`, ...where },
