@@ -196,34 +196,35 @@ export function hashtagsIn(value: HashtagsValue | undefined, language: string, f
  */
 export function documentIn(doc: BulletinDocument, language: string): BulletinDocument {
   const fallback = doc.languages[0]!;
+  return { ...doc, blocks: doc.blocks.map((block) => blockIn(block, language, fallback)) };
+}
+
+function blockIn(block: Block, language: string, fallback: string): Block {
   const at = (value: AddressValue) => addressIn(value, language, fallback);
   const link = <L extends { href: AddressValue }>(l: L): L => ({ ...l, href: at(l.href) });
-  const blocks = doc.blocks.map((block): Block => {
-    switch (block.type) {
-      case 'announcement':
-        return {
-          ...block,
-          ...(block.image ? { image: { ...block.image, src: at(block.image.src) } } : {}),
-          ...(block.link ? { link: link(block.link) } : {}),
-        };
-      case 'statement':
-        return block.link ? { ...block, link: link(block.link) } : block;
-      case 'call_to_action':
-        return { ...block, button: link(block.button) };
-      case 'survey':
-        return {
-          ...block,
-          ...(block.button ? { button: link(block.button) } : {}),
-          ...(block.hashtags ? { hashtags: hashtagsIn(block.hashtags, language, fallback) } : {}),
-        };
-      case 'image':
-        return { ...block, src: at(block.src), ...(block.href !== undefined ? { href: at(block.href) } : {}) };
-      case 'text':
-      case 'divider':
-        return block;
-    }
-  });
-  return { ...doc, blocks };
+  switch (block.type) {
+    case 'announcement':
+      return {
+        ...block,
+        ...(block.image ? { image: { ...block.image, src: at(block.image.src) } } : {}),
+        ...(block.link ? { link: link(block.link) } : {}),
+      };
+    case 'statement':
+      return block.link ? { ...block, link: link(block.link) } : block;
+    case 'call_to_action':
+      return { ...block, button: link(block.button) };
+    case 'survey':
+      return {
+        ...block,
+        ...(block.button ? { button: link(block.button) } : {}),
+        ...(block.hashtags ? { hashtags: hashtagsIn(block.hashtags, language, fallback) } : {}),
+      };
+    case 'image':
+      return { ...block, src: at(block.src), ...(block.href !== undefined ? { href: at(block.href) } : {}) };
+    case 'text':
+    case 'divider':
+      return block;
+  }
 }
 
 /** The JSON Schema of the document, as published at /api/schemas/bulletin.json. */

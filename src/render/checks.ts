@@ -3,14 +3,7 @@
 // and the field it is about, so the editor can go straight to it.
 import { z } from 'zod';
 import { languageName } from '../audience/languages.js';
-import {
-  blockAddresses,
-  blockTexts,
-  blockUrls,
-  FIELD_LABELS,
-  type TextField,
-  type UrlField,
-} from '../bulletins/block-fields.js';
+import { blockAddresses, blockTexts, blockUrls, type TextField, type UrlField } from '../bulletins/block-fields.js';
 import { addressIn, type Block, type BulletinDocument, type Localised } from '../bulletins/document.js';
 import type { Finding } from '../bulletins/schemas.js';
 import { addressScheme, isLinkMergeField, mailtoAddress, publicHost } from '../bulletins/link-address.js';
@@ -352,8 +345,8 @@ function unlocalisedAddressFindings(doc: BulletinDocument): Finding[] {
           level: 'warning',
           code: 'url_not_localised',
           message:
-            `Block ${index + 1} ${(FIELD_LABELS[field] ?? field).toLowerCase()}: ${languageName(language)} readers get the ` +
-            `${languageName(fallback)} ${what} while other links in the bulletin are localised`,
+            `blocks[${index}].${field}: ${languageName(language)} readers get the ${languageName(fallback)} ` +
+            `${what} while other links in the bulletin are localised`,
           language,
           block: index,
           field: `blocks[${index}].${field}`,

@@ -473,7 +473,7 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     expect(await (await preview(id, 'lang=es&format=html')).text()).not.toContain(issueLine.es);
   });
 
-  it('saves per-language links and hashtags, gives them back as written, and renders each language its own', async () => {
+  it('saves per-language links and hashtags, gives them back as written, renders each language its own', async () => {
     const petition = { en: 'https://nnirr.org/petition', es: 'https://nnirr.org/es/peticion' };
     const document = example();
     document.blocks[CTA_INDEX]!.button!.href = petition;

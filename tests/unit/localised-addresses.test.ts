@@ -19,7 +19,6 @@ import { ORGANISATION } from '../helpers/bulletins.js';
 
 const context = { settings: ORGANISATION };
 
-// biome-ignore lint/suspicious/noExplicitAny: a JSON Schema read in a test, its shape asserted by the test
 type Schema = any;
 type JsonSchemaOf<K extends string> = { properties: Record<K, { items: { oneOf?: Schema[]; anyOf?: Schema[] } }> };
 const SHAPE = 'must be an address, or an address per language such as {"en": "https://…", "es": "https://…"}';
@@ -69,7 +68,9 @@ describe('per-language addresses in the document', () => {
       },
     ]);
     expect((doc.blocks[0] as Extract<Block, { type: 'call_to_action' }>).button.href).toEqual(PETITION);
-    expect((doc.blocks[1] as Extract<Block, { type: 'call_to_action' }>).button.href).toBe('https://nnirr.org/petition');
+    expect((doc.blocks[1] as Extract<Block, { type: 'call_to_action' }>).button.href).toBe(
+      'https://nnirr.org/petition',
+    );
     const announcement = doc.blocks[2] as Extract<Block, { type: 'announcement' }>;
     // Trimmed, and keyed as every per-language value is: "EN" is "en".
     expect(announcement.image!.src).toEqual({ en: 'https://nnirr.org/en.jpg', es: 'https://nnirr.org/es.jpg' });
@@ -82,9 +83,17 @@ describe('per-language addresses in the document', () => {
 
   it.each([
     [{ en: 'https://nnirr.org', es: 'javascript:alert(1)' }, 'blocks[0].button.href.es', 'must be an https URL'],
-    [{ en: 'https://nnirr.org', es: `https://nnirr.org/${'a'.repeat(2_000)}` }, 'blocks[0].button.href.es', 'must be at most 2,000 characters'],
+    [
+      { en: 'https://nnirr.org', es: `https://nnirr.org/${'a'.repeat(2_000)}` },
+      'blocks[0].button.href.es',
+      'must be at most 2,000 characters',
+    ],
     [{ en: 'https://nnirr.org', xx_1: 'https://nnirr.org/x' }, 'blocks[0].button.href.xx_1', undefined],
-    [{ en: 'https://nnirr.org', EN: 'https://nnirr.org/x' }, 'blocks[0].button.href.EN', 'is the same language as "en"'],
+    [
+      { en: 'https://nnirr.org', EN: 'https://nnirr.org/x' },
+      'blocks[0].button.href.EN',
+      'is the same language as "en"',
+    ],
     [7, 'blocks[0].button.href', SHAPE],
     [{ en: 'https://nnirr.org', es: 7 }, 'blocks[0].button.href', SHAPE],
   ])('refuses %j, naming the path and language', (href, path, message) => {
@@ -164,7 +173,7 @@ describe('addressIn and documentIn', () => {
 });
 
 describe('rendering per-language addresses', () => {
-  it("gives the English and the Spanish reader each their own button URL and hashtags, HTML and text", async () => {
+  it('gives the English and the Spanish reader each their own button URL and hashtags, HTML and text', async () => {
     const doc = parse([
       cta(PETITION),
       {
@@ -216,7 +225,8 @@ describe('pre-send checks on per-language addresses', () => {
         level: 'warning',
         code: 'url_not_localised',
         message:
-          'Block 2 button url: Spanish readers get the English address while other links in the bulletin are localised',
+          'blocks[1].button.href: Spanish readers get the English address ' +
+          'while other links in the bulletin are localised',
         language: 'es',
         block: 1,
         field: 'blocks[1].button.href',
@@ -224,8 +234,7 @@ describe('pre-send checks on per-language addresses', () => {
       {
         level: 'warning',
         code: 'url_not_localised',
-        message:
-          'Block 3 image url: Spanish readers get the English image while other links in the bulletin are localised',
+        message: 'blocks[2].src: Spanish readers get the English image while other links in the bulletin are localised',
         language: 'es',
         block: 2,
         field: 'blocks[2].src',
@@ -238,11 +247,16 @@ describe('pre-send checks on per-language addresses', () => {
     expect(await byCode(doc, 'url_not_localised')).toEqual([]);
   });
 
-  it('url_not_localised: nothing for a block without text in the language, which readers get in English anyway', async () => {
+  it('url_not_localised: nothing for a block with no text in the language (its readers get it in English)', async () => {
     const english = { type: 'text', body: { en: 'Only in English' } };
     const doc = parse([
       localisedCta,
-      { ...cta('https://nnirr.org/donate'), heading: { en: 'Give' }, body: { en: 'Now.' }, button: { href: 'https://nnirr.org/donate', label: { en: 'Give' } } },
+      {
+        ...cta('https://nnirr.org/donate'),
+        heading: { en: 'Give' },
+        body: { en: 'Now.' },
+        button: { href: 'https://nnirr.org/donate', label: { en: 'Give' } },
+      },
       english,
     ]);
     expect(await byCode(doc, 'url_not_localised')).toEqual([]);

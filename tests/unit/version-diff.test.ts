@@ -126,7 +126,7 @@ describe('what changed between two versions', () => {
     ]);
   });
 
-  it("names the language of a per-language address or hashtag list that changed", () => {
+  it('names the language of a per-language address or hashtag list that changed', () => {
     const localised = (doc: BulletinDocument) => {
       const cta = doc.blocks[7] as Extract<Block, { type: 'call_to_action' }>;
       cta.button.href = { en: 'https://example.org/sign', es: 'https://example.org/es/firma' };

@@ -6,7 +6,11 @@ import { addressIn, type Block } from '../../bulletins/document.js';
 /** The block's first text in `language` as one line of words (an image without alt text: its address). */
 export function blockSummary(block: Block, language: string): string {
   const first = blockTexts(block).find((f) => f.text[language]?.trim());
-  const line = first ? markdownLine(first.text[language]!) : block.type === 'image' ? addressIn(block.src, language, language) : '';
+  const line = first
+    ? markdownLine(first.text[language]!)
+    : block.type === 'image'
+      ? addressIn(block.src, language, language)
+      : '';
   return line.slice(0, 90);
 }
 

@@ -104,8 +104,11 @@ export function describeFinding(
   finding: Pick<Finding, 'message' | 'field' | 'language'>,
 ): { where?: string; message: string } {
   const { field, language } = finding;
-  const message =
-    field && finding.message.startsWith(`${field}: `) ? finding.message.slice(field.length + 2) : finding.message;
+  // "blocks[2].button.href: …", or "blocks[2].button.href (Spanish): …" about one language's own address
+  const prefix = [`${field}: `, `${field} (${languageName(language ?? '')}): `].find((p) =>
+    finding.message.startsWith(p),
+  );
+  const message = field && prefix ? finding.message.slice(prefix.length) : finding.message;
   const where = field ? describePath(document, field, language) : language ? languageName(language) : undefined;
   return { where, message };
 }
