@@ -247,7 +247,7 @@ describe('pre-send checks on per-language addresses', () => {
     expect(await byCode(doc, 'url_not_localised')).toEqual([]);
   });
 
-  it('url_not_localised: nothing for a block with no text in the language (its readers get it in English)', async () => {
+  it('url_not_localised: nothing for a block with no text in the language (readers get it in English)', async () => {
     const english = { type: 'text', body: { en: 'Only in English' } };
     const doc = parse([
       localisedCta,
