@@ -270,21 +270,21 @@ function SurveyFields({ block, id, languages, onChange }: FieldsProps<Of<'survey
           value={block.contact ?? ''}
           onChange={(contact, f) => update({ contact: contact.trim() ? contact : undefined }, f)}
         />
+        <SharedOrPerLanguage
+          id={id('hashtags')}
+          label={FIELD_LABELS.hashtags!}
+          noun="hashtags"
+          value={block.hashtags}
+          empty={[]}
+          isShared={(tags): tags is string[] => Array.isArray(tags)}
+          shown={(tags) => tags.join(' ')}
+          hint="Optional, separated by spaces, such as #TakeTheSurvey"
+          onChange={(hashtags, f) =>
+            update({ hashtags: Array.isArray(hashtags) && !hashtags.length ? undefined : hashtags }, f)
+          }
+          control={(props) => <HashtagsInput {...props} />}
+        />
       </div>
-      <SharedOrPerLanguage
-        id={id('hashtags')}
-        label={FIELD_LABELS.hashtags!}
-        noun="hashtags"
-        value={block.hashtags}
-        empty={[]}
-        isShared={(tags): tags is string[] => Array.isArray(tags)}
-        shown={(tags) => tags.join(' ')}
-        hint="Optional, separated by spaces, such as #TakeTheSurvey"
-        onChange={(hashtags, f) =>
-          update({ hashtags: Array.isArray(hashtags) && !hashtags.length ? undefined : hashtags }, f)
-        }
-        control={(props) => <HashtagsInput {...props} />}
-      />
       <LinkPart
         name="button"
         id={id}

@@ -217,10 +217,11 @@ export function SharedOrPerLanguage<T>({
               value: value[language] ?? empty,
               lang: language,
               onChange: (v, controlId) => onChange({ ...value, [language]: v }, controlId),
+              // A language left empty shows what its readers get instead, greyed, and says so.
               ...(language !== fallback && filled(fallbackValue)
                 ? {
                     placeholder: shown(fallbackValue),
-                    hint: `Left empty: the ${languageName(fallback)} ${noun}`,
+                    hint: filled(value[language]) ? hint : `Left empty: the ${languageName(fallback)} ${noun}`,
                   }
                 : { hint }),
             })}
