@@ -14,7 +14,9 @@ import { formatPath } from '../../src/errors.js';
 import { checkBulletin, type Finding } from '../../src/render/checks.js';
 import { personalise, recipientLinks } from '../../src/render/personalise.js';
 import { renderBulletin } from '../../src/render/render.js';
+import { trackableLinks, withTrackedLinks } from '../../src/render/tracked-links.js';
 import { LinkSigner } from '../../src/signed-links.js';
+import { withoutLanguage } from '../../src/ui/bulletins/model.js';
 import { ORGANISATION } from '../helpers/bulletins.js';
 
 const context = { settings: ORGANISATION };
@@ -288,5 +290,39 @@ describe('pre-send checks on per-language addresses', () => {
     expect(await byCode(doc, 'invalid_field')).toEqual([
       expect.objectContaining({ language: 'es', field: 'blocks[0].hashtags[0]' }),
     ]);
+  });
+});
+
+describe('per-language addresses elsewhere', () => {
+  it("track each language's own address in its place, so each language's mail carries its own redirect", () => {
+    const doc = parse([cta(PETITION)]);
+    expect(trackableLinks(doc).map((l) => l.url)).toEqual([PETITION.en, PETITION.es]);
+    const tracked = withTrackedLinks(doc, ({ url }) => `https://t.example/?u=${encodeURIComponent(url)}`);
+    expect(tracked.blocks[0]).toMatchObject({
+      button: {
+        href: {
+          en: `https://t.example/?u=${encodeURIComponent(PETITION.en)}`,
+          es: `https://t.example/?u=${encodeURIComponent(PETITION.es)}`,
+        },
+      },
+    });
+  });
+
+  it('remove a language from per-language addresses and hashtags with its texts', () => {
+    const doc = parse([
+      cta(PETITION),
+      {
+        type: 'survey',
+        heading: { en: 'Survey', es: 'Encuesta' },
+        body: { en: 'Tell us.', es: 'Cuéntenos.' },
+        hashtags: { en: ['#OurBorder'], es: ['#NuestraFrontera'] },
+      },
+    ]);
+    const english = withoutLanguage(doc, 'es');
+    expect(english.blocks).toMatchObject([
+      { button: { href: { en: PETITION.en }, label: { en: 'Sign the petition' } } },
+      { hashtags: { en: ['#OurBorder'] } },
+    ]);
+    expect(JSON.stringify(english)).not.toMatch(/"es"/);
   });
 });
