@@ -12,6 +12,7 @@ const EXAMPLE = exampleBulletin();
 const CTA = EXAMPLE.blocks.findIndex((block) => block.type === 'call_to_action');
 const CTA_HREF = (EXAMPLE.blocks[CTA] as Extract<Block, { type: 'call_to_action' }>).button.href as string;
 const SPANISH_PETITION = 'https://nnirr.org/es/peticion-refugiados';
+const SURVEY = EXAMPLE.blocks.findIndex((block) => block.type === 'survey');
 
 describe('per-language links in the composer', () => {
   let b: BrowserApp;
@@ -85,6 +86,24 @@ describe('per-language links in the composer', () => {
     await page().setViewportSize({ width: 1440, height: 900 });
   });
 
+  it("gives the survey's hashtags a Spanish list of their own", async () => {
+    const survey = b.region(`Block ${SURVEY + 1}: Survey`);
+    const before = (EXAMPLE.blocks[SURVEY] as Extract<Block, { type: 'survey' }>).hashtags as string[];
+    await survey.getByRole('button', { name: 'Hashtags: give each language its own hashtags' }).click();
+    expect(await field(survey, 'Hashtags (English)').inputValue()).toBe(before.join(' '));
+    const spanish = field(survey, 'Hashtags (Spanish)');
+    expect(await spanish.getAttribute('placeholder')).toBe(before.join(' '));
+    await spanish.fill('NuestraFrontera #EncuestaFronteriza');
+    await b.saved();
+    const stored = (await (await b.app.request('GET', `/api/bulletins/${id}`)).json()).document as BulletinDocument;
+    expect((stored.blocks[SURVEY] as Extract<Block, { type: 'survey' }>).hashtags).toEqual({
+      en: before,
+      es: ['#NuestraFrontera', '#EncuestaFronteriza'],
+    });
+    await survey.scrollIntoViewIfNeeded();
+    await survey.screenshot({ path: join(ARTIFACTS, 'localised-links-hashtags.png') });
+  });
+
   it('keeps the Spanish address on reload and goes back to one address for every language', async () => {
     await page().reload();
     await page().getByRole('heading', { level: 1, name: 'Petition in Spanish' }).waitFor();
@@ -94,5 +113,16 @@ describe('per-language links in the composer', () => {
     expect(await field(cta(), 'Button URL').inputValue()).toBe(CTA_HREF);
     await b.saved();
     expect(await storedHref()).toBe(CTA_HREF);
+  });
+
+  it('removes Spanish from the addresses and hashtags given per language, with its texts', async () => {
+    await page().getByRole('button', { name: 'Remove Spanish', exact: true }).click();
+    await page().getByRole('dialog').getByRole('button', { name: 'Remove Spanish', exact: true }).click();
+    await b.saved();
+    const doc = await stored();
+    expect(doc.languages).toEqual(['en']);
+    expect((doc.blocks[SURVEY] as Extract<Block, { type: 'survey' }>).hashtags).toEqual({
+      en: (EXAMPLE.blocks[SURVEY] as Extract<Block, { type: 'survey' }>).hashtags,
+    });
   });
 });

@@ -16,7 +16,6 @@ import { personalise, recipientLinks } from '../../src/render/personalise.js';
 import { renderBulletin } from '../../src/render/render.js';
 import { trackableLinks, withTrackedLinks } from '../../src/render/tracked-links.js';
 import { LinkSigner } from '../../src/signed-links.js';
-import { withoutLanguage } from '../../src/ui/bulletins/model.js';
 import { ORGANISATION } from '../helpers/bulletins.js';
 
 const context = { settings: ORGANISATION };
@@ -306,23 +305,5 @@ describe('per-language addresses elsewhere', () => {
         },
       },
     });
-  });
-
-  it('remove a language from per-language addresses and hashtags with its texts', () => {
-    const doc = parse([
-      cta(PETITION),
-      {
-        type: 'survey',
-        heading: { en: 'Survey', es: 'Encuesta' },
-        body: { en: 'Tell us.', es: 'Cuéntenos.' },
-        hashtags: { en: ['#OurBorder'], es: ['#NuestraFrontera'] },
-      },
-    ]);
-    const english = withoutLanguage(doc, 'es');
-    expect(english.blocks).toMatchObject([
-      { button: { href: { en: PETITION.en }, label: { en: 'Sign the petition' } } },
-      { hashtags: { en: ['#OurBorder'] } },
-    ]);
-    expect(JSON.stringify(english)).not.toMatch(/"es"/);
   });
 });
