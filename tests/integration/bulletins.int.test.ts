@@ -507,10 +507,12 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     ]);
   });
 
-  it('publishes both shapes of an address in the JSON Schema', async () => {
-    const schema = await (await app.request('GET', '/api/schemas/bulletin.json', { token: null })).json();
-    const text = JSON.stringify(schema);
-    expect(text).toContain('"href":{"default":"","anyOf":[{"type":"string","maxLength":2000},{"type":"object"');
+  it('publishes both shapes of an address in the JSON Schema and the OpenAPI document', async () => {
+    const both = '"href":{"default":"","anyOf":[{"type":"string","maxLength":2000},{"type":"object"';
+    for (const path of ['/api/schemas/bulletin.json', '/api/openapi.json']) {
+      const text = await (await app.request('GET', path, { token: null })).text();
+      expect(text, path).toContain(both);
+    }
   });
 
   it('lists the preview and settings routes in the OpenAPI document', async () => {
