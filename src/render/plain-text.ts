@@ -3,7 +3,15 @@
 import { goalLine } from './strings.js';
 import { fillSlots, wordsFor, type Words } from '../words/catalogue.js';
 import type { ThemeContext } from './theme.js';
-import { pick, type Block, type BulletinDocument, type Localised } from '../bulletins/document.js';
+import {
+  addressIn,
+  hashtagsIn,
+  pick,
+  type AddressValue,
+  type Block,
+  type BulletinDocument,
+  type Localised,
+} from '../bulletins/document.js';
 import { markdownToText } from './markdown.js';
 
 export function bulletinText(doc: BulletinDocument, language: string, context: ThemeContext): string {
@@ -20,7 +28,7 @@ export function bulletinText(doc: BulletinDocument, language: string, context: T
   const sections = [
     `${strings.viewInBrowser}: {{view_url}}`,
     [settings.organisationName.toUpperCase(), t(doc.issueLine)].filter(Boolean).join('\n'),
-    ...doc.blocks.map((block) => blockText(block, t, language, words)).filter(Boolean),
+    ...doc.blocks.map((block) => blockText(block, t, language, fallback, words)).filter(Boolean),
     '---',
     why,
     `${strings.preferences}: {{preferences_url}}\n${strings.unsubscribe}: {{unsubscribe_url}}`,
@@ -29,9 +37,17 @@ export function bulletinText(doc: BulletinDocument, language: string, context: T
   return `${sections.join('\n\n')}\n`;
 }
 
-function blockText(block: Block, t: (text: Localised | undefined) => string, language: string, words: Words): string {
+function blockText(
+  block: Block,
+  t: (text: Localised | undefined) => string,
+  language: string,
+  fallback: string,
+  words: Words,
+): string {
+  const address = (value: AddressValue | undefined) => addressIn(value, language, fallback);
   const heading = (text: string) => (text ? `${text}\n${'='.repeat(Math.min(text.length, 60))}` : '');
-  const link = (l: { href: string; label: Localised } | undefined) => (l ? `${t(l.label)}: ${l.href}` : '');
+  const link = (l: { href: AddressValue; label: Localised } | undefined) =>
+    l ? `${t(l.label)}: ${address(l.href)}` : '';
   const join = (...parts: string[]) => parts.filter(Boolean).join('\n\n');
   switch (block.type) {
     case 'announcement':
@@ -59,13 +75,13 @@ function blockText(block: Block, t: (text: Localised | undefined) => string, lan
         (block.items ?? []).map((item) => `- ${t(item)}`).join('\n'),
         block.contact ? `${words.bulletin.contact}: ${block.contact}` : '',
         link(block.button),
-        (block.hashtags ?? []).join(' '),
+        hashtagsIn(block.hashtags, language, fallback).join(' '),
       );
     }
     case 'text':
       return markdownToText(t(block.body));
     case 'image':
-      return block.href ? `${t(block.alt)}: ${block.href}` : '';
+      return address(block.href) ? `${t(block.alt)}: ${address(block.href)}` : '';
     case 'divider':
       return '---';
   }

@@ -3,7 +3,15 @@
 // the mail, why the reader gets it, with preferences, unsubscribe and view-in-browser links; in
 // the public archive, a call to subscribe instead. Both end with the postal address.
 // Every text is escaped here; per-recipient {{placeholders}} pass through as text and URLs.
-import { pick, type Block, type BulletinDocument, type Localised } from '../bulletins/document.js';
+import {
+  addressIn,
+  hashtagsIn,
+  pick,
+  type AddressValue,
+  type Block,
+  type BulletinDocument,
+  type Localised,
+} from '../bulletins/document.js';
 import { markdownToHtml } from './markdown.js';
 import { escapeHtml } from './html.js';
 import type { Settings } from '../settings/settings.js';
@@ -56,12 +64,13 @@ const PREHEADER_PADDING = '&#847;&zwnj;&nbsp;'.repeat(120);
 export function bulletinMjml(doc: BulletinDocument, language: string, context: ThemeContext): string {
   const fallback = doc.languages[0]!;
   const t = (text: Localised | undefined) => pick(text, language, fallback);
+  const read: Reader = { t, address: (value) => addressIn(value, language, fallback), language, fallback };
   const { settings } = context;
   const brand = settings.brandColor;
   const palette = brandPalette(brand);
   const words = wordsFor(language, settings);
   const strings = words.footer;
-  const blocks = doc.blocks.map((block) => blockMjml(block, t, brand, palette.link, language, words)).join('\n');
+  const blocks = doc.blocks.map((block) => blockMjml(block, read, brand, palette.link, words)).join('\n');
   const organisation = escapeHtml(settings.organisationName);
   const topic = context.topicName ? t(context.topicName) : '';
   // The organisation may write its own words: the template is escaped as well as the values.
@@ -232,21 +241,30 @@ function subscribeCall(subscribeUrl: string, organisation: string, strings: Word
 
 type Text = (text: Localised | undefined) => string;
 
+/** A block's texts and addresses as one language's reader gets them. */
+interface Reader {
+  t: Text;
+  address(value: AddressValue | undefined): string;
+  language: string;
+  fallback: string;
+}
+
 /**
  * `brand` colours decoration (quote rule, goal bar); `link` colours text, readable on the paper. In
  * a right-to-left language the quote's rule stands on the right and link lines point left.
  */
-function blockMjml(block: Block, t: Text, brand: string, link: string, language: string, words: Words): string {
+function blockMjml(block: Block, read: Reader, brand: string, link: string, words: Words): string {
+  const { t, address, language } = read;
   const dir = textDirection(language);
   const start = dir === 'rtl' ? 'right' : 'left';
-  const textLink = (l: { href: string; label: Localised }) => linkLine(l.href, t(l.label), link, dir);
+  const textLink = (l: { href: AddressValue; label: Localised }) => linkLine(address(l.href), t(l.label), link, dir);
   const section = (inner: string) =>
     `    <mj-section mj-class="block"><mj-column>\n${inner}\n    </mj-column></mj-section>`;
   switch (block.type) {
     case 'announcement':
       return section(
         [
-          block.image ? image(block.image.src, t(block.image.alt)) : '',
+          block.image ? image(address(block.image.src), t(block.image.alt)) : '',
           heading(t(block.heading)),
           body(t(block.body)),
           block.link ? textLink(block.link) : '',
@@ -274,11 +292,12 @@ function blockMjml(block: Block, t: Text, brand: string, link: string, language:
           heading(t(block.heading)),
           body(t(block.body)),
           block.goal ? goal(block.goal, t, brand, language, words.bulletin) : '',
-          button(block.button.href, t(block.button.label)),
+          button(address(block.button.href), t(block.button.label)),
         ].join('\n'),
       );
     case 'survey': {
       const items = (block.items ?? []).map((item) => `<li>${escapeHtml(t(item))}</li>`).join('');
+      const hashtags = hashtagsIn(block.hashtags, language, read.fallback);
       return section(
         [
           heading(t(block.heading)),
@@ -289,10 +308,10 @@ function blockMjml(block: Block, t: Text, brand: string, link: string, language:
               `<a href="mailto:${escapeHtml(block.contact)}" style="color:${link}">${escapeHtml(block.contact)}</a>` +
               '</p></mj-text>'
             : '',
-          block.button ? button(block.button.href, t(block.button.label)) : '',
-          block.hashtags?.length
+          block.button ? button(address(block.button.href), t(block.button.label)) : '',
+          hashtags.length
             ? `      <mj-text><p style="margin:0;color:${link};font-weight:700">` +
-              `${block.hashtags.map(escapeHtml).join(' ')}</p></mj-text>`
+              `${hashtags.map(escapeHtml).join(' ')}</p></mj-text>`
             : '',
         ].join('\n'),
       );
@@ -300,7 +319,7 @@ function blockMjml(block: Block, t: Text, brand: string, link: string, language:
     case 'text':
       return section(body(t(block.body)));
     case 'image':
-      return section(image(block.src, t(block.alt), block.href));
+      return section(image(address(block.src), t(block.alt), address(block.href) || undefined));
     case 'divider':
       return '    <mj-section><mj-column><mj-divider /></mj-column></mj-section>';
   }

@@ -3,7 +3,7 @@
 // link and language. Links that carry merge fields are personal by design and are left alone, as
 // are mailto: links.
 import { blockTexts, blockUrls, withField } from '../bulletins/block-fields.js';
-import type { Block, BulletinDocument, Localised } from '../bulletins/document.js';
+import { documentIn, type Block, type BulletinDocument, type Localised } from '../bulletins/document.js';
 import { markdownLinks } from './markdown.js';
 import { PLACEHOLDER } from './template.js';
 
@@ -23,7 +23,7 @@ export type Tracker = (link: TrackedLink) => string | undefined;
 /** The trackable links a reader of `language` gets, each block's once. */
 export function trackableLinks(doc: BulletinDocument, language: string): DocumentLink[] {
   const seen = new Set<string>();
-  return doc.blocks.flatMap((block, index) =>
+  return documentIn(doc, language).blocks.flatMap((block, index) =>
     blockLinks(block, language, doc.languages[0]!)
       .filter((url) => !seen.has(`${index} ${url}`) && seen.add(`${index} ${url}`))
       .map((url) => ({ block: index, url })),
@@ -31,14 +31,16 @@ export function trackableLinks(doc: BulletinDocument, language: string): Documen
 }
 
 /**
- * The document a reader of `language` gets with every trackable link replaced by what `track`
- * gives for it. Only that reader's text is touched: theirs, or the fallback's where theirs is empty.
+ * The document a reader of `language` gets (documentIn: each address in that language) with every
+ * trackable link replaced by what `track` gives for it. Only that reader's text is touched: theirs,
+ * or the fallback's where theirs is empty.
  */
 export function withTrackedLinks(doc: BulletinDocument, language: string, track: Tracker): BulletinDocument {
   const fallback = doc.languages[0]!;
+  const own = documentIn(doc, language);
   return {
-    ...doc,
-    blocks: doc.blocks.map((block, index) => {
+    ...own,
+    blocks: own.blocks.map((block, index) => {
       const swap = (url: string) => (isTrackable(url) ? (track({ block: index, url, language }) ?? url) : url);
       const swapMarkdown = (text: Localised): Localised => {
         const shown = shownLanguage(text, language, fallback);

@@ -40,7 +40,7 @@ function visibleTexts(block: Block, language: 'en' | 'es'): string[] {
         ...block.items!.map((i) => i[language]!),
         block.contact!,
         block.button!.label[language]!,
-        ...block.hashtags!,
+        ...(block.hashtags as string[]),
       ];
     case 'text':
       return [
