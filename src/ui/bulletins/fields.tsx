@@ -61,13 +61,19 @@ export function TextInput({ id, label, value, onChange, hint, type = 'text', pla
         type={type}
         value={value}
         lang={lang}
-        dir={lang ? textDirection(lang) : undefined}
+        dir={direction(type, lang)}
         placeholder={placeholder}
         inputMode={type === 'url' ? 'url' : undefined}
         onChange={(event) => onChange(event.target.value, id)}
       />
     </Field>
   );
+}
+
+/** An address reads left to right in every language; a text in its language's direction. */
+function direction(type: TextProps['type'], lang: string | undefined): 'ltr' | 'rtl' | undefined {
+  if (type === 'url' || type === 'email') return 'ltr';
+  return lang ? textDirection(lang) : undefined;
 }
 
 /** One text in each of the bulletin's languages, side by side; ids end in the language ("block-2-heading-es"). */
