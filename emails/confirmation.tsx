@@ -1,5 +1,6 @@
-// The double opt-in mail: one button to the confirmation page, in English or Spanish, as HTML
-// and plain text. React escapes every value it is given.
+// The double opt-in mail: one button to the confirmation page, in the subscriber's words (the
+// words catalogue's, with the organisation's overrides), as HTML and plain text. React escapes
+// every value it is given.
 import {
   Body,
   Button,
@@ -17,9 +18,13 @@ import {
 import { render, toPlainText } from '@react-email/render';
 import { Fragment } from 'react';
 import { brandPalette } from '../src/render/contrast.js';
+import { fillSlots, wordsFor, wordsLanguage, type WordsSource } from '../src/words/catalogue.js';
 
-export interface ConfirmationInput {
-  /** The subscriber's language; anything but Spanish gets English. */
+export interface ConfirmationInput extends Partial<WordsSource> {
+  /**
+   * The subscriber's language; one without words gets the default language's (`defaultLanguage`,
+   * English when left out), as a public page would.
+   */
   language: string;
   organisationName: string;
   /** May be empty: a transactional mail does not need it, but shows it when there is one. */
@@ -35,38 +40,15 @@ export interface ConfirmationEmail {
   text: string;
 }
 
-const WORDS = {
-  en: {
-    subject: 'Confirm your subscription',
-    preview: (organisation: string) => `One click to start receiving ${organisation}'s bulletins.`,
-    asked: (organisation: string) =>
-      `Someone, we hope you, asked to receive the bulletins of ${organisation} at this address. ` +
-      'To start receiving them, confirm your subscription:',
-    button: 'Confirm my subscription',
-    expiry: 'The link works for 7 days.',
-    notYou: 'If you did not ask for this, ignore this email: we will not write to you again.',
-    copy: 'If the button does not work, copy this link into your browser:',
-  },
-  es: {
-    subject: 'Confirma tu suscripción',
-    preview: (organisation: string) => `Un clic para empezar a recibir los boletines de ${organisation}.`,
-    asked: (organisation: string) =>
-      `Alguien, esperamos que tú, pidió recibir los boletines de ${organisation} en esta dirección. ` +
-      'Para empezar a recibirlos, confirma tu suscripción:',
-    button: 'Confirmar mi suscripción',
-    expiry: 'El enlace funciona durante 7 días.',
-    notYou: 'Si no lo pediste, ignora este correo: no volveremos a escribirte.',
-    copy: 'Si el botón no funciona, copia este enlace en tu navegador:',
-  },
-};
-
-export function confirmationLanguage(language: string): 'en' | 'es' {
-  return language.toLowerCase().startsWith('es') ? 'es' : 'en';
+/** The mail's words and the language they are in. */
+function confirmationWords(input: ConfirmationInput) {
+  const source = { defaultLanguage: input.defaultLanguage ?? 'en', wording: input.wording };
+  return { lang: wordsLanguage(input.language, source), w: wordsFor(input.language, source).confirmation };
 }
 
 export function ConfirmationMail(props: ConfirmationInput) {
-  const lang = confirmationLanguage(props.language);
-  const w = WORDS[lang];
+  const { lang, w } = confirmationWords(props);
+  const organisation = { organisation: props.organisationName };
   // The bulletin's colours for this brand: a light brand gets a dark label (4.5:1 or better).
   const { button, label } = brandPalette(props.brandColor);
   return (
@@ -75,7 +57,7 @@ export function ConfirmationMail(props: ConfirmationInput) {
         <title>{w.subject}</title>
         <style>{OUTLOOK_WIDTH}</style>
       </Head>
-      <Preview>{w.preview(props.organisationName)}</Preview>
+      <Preview>{fillSlots(w.preview, organisation)}</Preview>
       <Body
         style={{
           backgroundColor: '#f3efe9',
@@ -91,7 +73,7 @@ export function ConfirmationMail(props: ConfirmationInput) {
             <Heading as="h1" style={{ fontSize: '26px', lineHeight: '1.25', margin: '0 0 12px', color: '#1d1b19' }}>
               {w.subject}
             </Heading>
-            <Text style={paragraph}>{w.asked(props.organisationName)}</Text>
+            <Text style={paragraph}>{fillSlots(w.asked, organisation)}</Text>
             <Button
               href={props.confirmUrl}
               style={{
@@ -156,5 +138,5 @@ function breakable(url: string) {
 /** Renders the mail once; the text part is made from the same HTML. */
 export async function confirmationEmail(input: ConfirmationInput): Promise<ConfirmationEmail> {
   const html = await render(<ConfirmationMail {...input} />);
-  return { subject: WORDS[confirmationLanguage(input.language)].subject, html, text: toPlainText(html) };
+  return { subject: confirmationWords(input).w.subject, html, text: toPlainText(html) };
 }

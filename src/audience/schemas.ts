@@ -33,24 +33,25 @@ export const LanguageCode = z
  * language ("es" and "ES") are refused, naming the second, rather than one replacing the other.
  */
 export function byLanguage<T extends z.ZodType>(value: T) {
+  const codes = (values: Record<string, unknown>) =>
+    Object.keys(values).map((key) => ({ key, code: LanguageCode.safeParse(key) }));
+  // A check and an overwrite rather than a transform: a union (an address, or an address per
+  // language) then names the issue inside, "button.href.es", not only the union as a whole.
   return z
     .record(z.string().meta({ description: 'A language, read as LanguageCode reads it' }), value)
-    .transform((values, ctx) => {
-      const byCode: Record<string, z.output<T>> = {};
+    .superRefine((values, ctx) => {
       const keyOf = new Map<string, string>();
-      for (const [key, text] of Object.entries(values)) {
-        const code = LanguageCode.safeParse(key);
+      for (const { key, code } of codes(values)) {
         const earlier = code.success ? keyOf.get(code.data) : undefined;
         if (!code.success) ctx.addIssue({ code: 'custom', path: [key], message: code.error.issues[0]!.message });
         else if (earlier !== undefined)
           ctx.addIssue({ code: 'custom', path: [key], message: `is the same language as "${earlier}"` });
-        else {
-          keyOf.set(code.data, key);
-          byCode[code.data] = text;
-        }
+        else keyOf.set(code.data, key);
       }
-      return byCode;
-    });
+    })
+    .overwrite((values) =>
+      Object.fromEntries(codes(values).map(({ key, code }) => [code.success ? code.data : key, values[key]!])),
+    );
 }
 
 /** A text per language: {"en": "Weekly bulletin", "es": "Boletín semanal"} */

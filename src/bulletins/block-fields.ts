@@ -1,6 +1,6 @@
 // Which fields of each block type hold reader-facing text and which hold addresses, with their
 // paths: the pre-send checks and link tracking both walk a block through these.
-import type { Block, Localised } from './document.js';
+import type { AddressValue, Block, Localised } from './document.js';
 
 export interface TextField {
   /** Path within the block, e.g. "button.label" or "items[2]". */
@@ -17,6 +17,8 @@ export interface UrlField {
   href: string;
   /** A link the reader follows, or the address of an image shown. */
   kind: 'link' | 'image';
+  /** Set when the address is this language's own ({"en": …, "es": …}): it sits at `field`.`language`. */
+  language?: string;
 }
 
 /** What staff call each field; the editors' labels, the checks panel and the version changes read it. */
@@ -93,8 +95,16 @@ export function blockTexts(block: Block): TextField[] {
   return out;
 }
 
-export function blockUrls(block: Block): UrlField[] {
-  const urls: [string, string | undefined, UrlField['kind']][] = (() => {
+export interface AddressField {
+  field: string;
+  /** One address for every language, or each language its own. */
+  value: AddressValue;
+  kind: UrlField['kind'];
+}
+
+/** The block's address fields as written. */
+export function blockAddresses(block: Block): AddressField[] {
+  const fields: [string, AddressValue | undefined, UrlField['kind']][] = (() => {
     switch (block.type) {
       case 'announcement':
         return [
@@ -117,9 +127,22 @@ export function blockUrls(block: Block): UrlField[] {
         return [];
     }
   })();
-  return urls
-    .filter((u): u is [string, string, UrlField['kind']] => u[1] !== undefined)
-    .map(([field, href, kind]) => ({ field, href, kind }));
+  return fields
+    .filter((f): f is [string, AddressValue, UrlField['kind']] => f[1] !== undefined)
+    .map(([field, value, kind]) => ({ field, value, kind }));
+}
+
+/**
+ * The block's addresses, one for each language that has its own: a language left empty in a
+ * per-language address gets the fallback's, so it is no address of its own (unless all are empty).
+ */
+export function blockUrls(block: Block): UrlField[] {
+  return blockAddresses(block).flatMap(({ field, value, kind }): UrlField[] => {
+    if (typeof value === 'string') return [{ field, href: value, kind }];
+    const own = Object.entries(value).filter(([, href]) => href.trim());
+    if (!own.length) return [{ field, href: '', kind }];
+    return own.map(([language, href]) => ({ field, href, kind, language }));
+  });
 }
 
 /** A copy of the block with the value at `path` ("button.href", "body") replaced. */

@@ -39,9 +39,25 @@ const Address = z
   .max(2_000, 'must be at most 2,000 characters')
   .refine(isStorableAddress, 'must be an https URL');
 
+/**
+ * An address for every language ("https://…"), or each language its own ({"en": "https://…",
+ * "es": "https://…/es"}): a language left out gets the fallback language's.
+ */
+const LocalisedAddress = z.union([Address, byLanguage(Address)], {
+  error: 'must be an address, or an address per language such as {"en": "https://…", "es": "https://…"}',
+});
+export type AddressValue = string | Record<string, string>;
+
+/** Hashtags for every language (["#A"]), or each language its own ({"en": ["#A"], "es": ["#B"]}). */
+const Hashtags = z.array(z.string().trim().max(140)).max(20);
+const LocalisedHashtags = z.union([Hashtags, byLanguage(Hashtags)], {
+  error: 'must be a list of hashtags, or a list per language such as {"en": ["#A"], "es": ["#B"]}',
+});
+export type HashtagsValue = string[] | Record<string, string[]>;
+
 /** A field the reader needs, left out while drafting: empty until filled in. */
 const draftText = () => Localised.default({});
-const draftAddress = () => Address.default('');
+const draftAddress = () => LocalisedAddress.default('');
 
 const Link = z.strictObject({ href: draftAddress(), label: draftText() });
 
@@ -83,7 +99,7 @@ const Survey = z.strictObject({
   items: z.array(Localised).max(50).optional(),
   contact: z.string().trim().max(320).optional(),
   button: Link.optional(),
-  hashtags: z.array(z.string().trim().max(140)).max(20).optional(),
+  hashtags: LocalisedHashtags.optional(),
 });
 
 const Text = z.strictObject({ type: z.literal('text'), body: draftText() });
@@ -92,7 +108,7 @@ const Image = z.strictObject({
   type: z.literal('image'),
   src: draftAddress(),
   alt: draftText(),
-  href: Address.optional(),
+  href: LocalisedAddress.optional(),
 });
 
 const Divider = z.strictObject({ type: z.literal('divider') });
@@ -160,6 +176,55 @@ function fieldPastTextLimit(doc: unknown): (string | number)[] | undefined {
 export function pick(text: Localised | undefined, language: string, fallback: string): string {
   if (!text) return '';
   return text[language]?.trim() || text[fallback]?.trim() || '';
+}
+
+/** The address in `language`, else in the bulletin's fallback (first) language, else empty. */
+export function addressIn(value: AddressValue | undefined, language: string, fallback: string): string {
+  if (typeof value === 'string') return value;
+  return value?.[language] || value?.[fallback] || '';
+}
+
+/** The hashtags in `language`, else the fallback language's. */
+export function hashtagsIn(value: HashtagsValue | undefined, language: string, fallback: string): string[] {
+  if (value === undefined || Array.isArray(value)) return value ?? [];
+  return value[language]?.length ? value[language] : (value[fallback] ?? []);
+}
+
+/**
+ * The document as a reader of `language` gets it: every address and list of hashtags is the
+ * language's own, else the fallback language's. Texts stay as they are (pick() reads them).
+ */
+export function documentIn(doc: BulletinDocument, language: string): BulletinDocument {
+  const fallback = doc.languages[0]!;
+  return { ...doc, blocks: doc.blocks.map((block) => blockIn(block, language, fallback)) };
+}
+
+function blockIn(block: Block, language: string, fallback: string): Block {
+  const at = (value: AddressValue) => addressIn(value, language, fallback);
+  const link = <L extends { href: AddressValue }>(l: L): L => ({ ...l, href: at(l.href) });
+  switch (block.type) {
+    case 'announcement':
+      return {
+        ...block,
+        ...(block.image ? { image: { ...block.image, src: at(block.image.src) } } : {}),
+        ...(block.link ? { link: link(block.link) } : {}),
+      };
+    case 'statement':
+      return block.link ? { ...block, link: link(block.link) } : block;
+    case 'call_to_action':
+      return { ...block, button: link(block.button) };
+    case 'survey':
+      return {
+        ...block,
+        ...(block.button ? { button: link(block.button) } : {}),
+        ...(block.hashtags ? { hashtags: hashtagsIn(block.hashtags, language, fallback) } : {}),
+      };
+    case 'image':
+      return { ...block, src: at(block.src), ...(block.href !== undefined ? { href: at(block.href) } : {}) };
+    case 'text':
+    case 'divider':
+      return block;
+  }
 }
 
 /** The JSON Schema of the document, as published at /api/schemas/bulletin.json. */

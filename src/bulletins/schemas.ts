@@ -87,6 +87,7 @@ export const Finding = z.object({
     'mjml_invalid',
     'render_failed',
     'unknown_topic',
+    'url_not_localised',
   ]),
   message: z.string(),
   language: z.string().optional(),

@@ -253,8 +253,8 @@ interface FieldValue {
 
 /**
  * The block's fields by path and language ("button.label" in "es"), whatever its type: a
- * translation is a key named for one of the languages, and a list (items, hashtags) is one field
- * whose values are its entries in order.
+ * translation is a key named for one of the languages (a text, an address or a list of hashtags of
+ * its own), and a list (items, hashtags) is one field whose values are its entries in order.
  */
 function fieldValues(block: Block, languages: Languages): Map<string, FieldValue> {
   const fields = new Map<string, FieldValue>();
@@ -264,7 +264,7 @@ function fieldValues(block: Block, languages: Languages): Map<string, FieldValue
     } else if (value !== null && typeof value === 'object') {
       for (const [key, inner] of Object.entries(value)) {
         if (path.length === 0 && key === 'type') continue;
-        if (typeof inner === 'string' && languages.known.has(key)) {
+        if ((typeof inner === 'string' || Array.isArray(inner)) && languages.known.has(key)) {
           if (languages.compared.includes(key)) visit(inner, path, key);
         } else visit(inner, [...path, key], language);
       }

@@ -222,6 +222,14 @@ export interface CampaignLinksTable {
   /** Index of the block the link is in. */
   block: number;
   url: string;
+  /** Every click on the link, whatever the language (links mailed before 0017 name none). */
+  clicks: Generated<number>;
+}
+
+/** A tracked link's clicks from the mail in one language. */
+export interface CampaignLinkClicksTable {
+  link_id: number;
+  language: string;
   clicks: Generated<number>;
 }
 
@@ -276,6 +284,7 @@ export interface Tables {
   campaigns: CampaignsTable;
   deliveries: DeliveriesTable;
   campaign_links: CampaignLinksTable;
+  campaign_link_clicks: CampaignLinkClicksTable;
   archive_pages: ArchivePagesTable;
   sns_messages: SnsMessagesTable;
   subscribe_requests: SubscribeRequestsTable;

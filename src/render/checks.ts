@@ -3,14 +3,14 @@
 // and the field it is about, so the editor can go straight to it.
 import { z } from 'zod';
 import { languageName } from '../audience/languages.js';
-import { blockTexts, blockUrls, type TextField, type UrlField } from '../bulletins/block-fields.js';
-import type { Block, BulletinDocument, Localised } from '../bulletins/document.js';
+import { blockAddresses, blockTexts, blockUrls, type TextField, type UrlField } from '../bulletins/block-fields.js';
+import { addressIn, type Block, type BulletinDocument, type Localised } from '../bulletins/document.js';
 import type { Finding } from '../bulletins/schemas.js';
 import { addressScheme, isLinkMergeField, mailtoAddress, publicHost } from '../bulletins/link-address.js';
 import { isSafeHref, markdownLinks } from './markdown.js';
 import { brandAdjustments, MIN_CONTRAST } from './contrast.js';
 import type { CompiledBulletin, ThemeContext } from './render.js';
-import { themeStrings } from './strings.js';
+import { wordsFor } from '../words/catalogue.js';
 import { isKnownField, placeholderFields, withFallbacks } from './template.js';
 
 export type { Finding };
@@ -129,28 +129,33 @@ export function checkBulletin(
   }
 
   doc.blocks.forEach((block, index) => {
-    const at = (field: string) => ({ block: index, field: `blocks[${index}].${field}` });
-    for (const { field, href, kind } of blockUrls(block)) {
-      const where = at(field);
+    const at = (field: string, language?: string) => ({
+      block: index,
+      field: `blocks[${index}].${field}`,
+      ...(language ? { language } : {}),
+    });
+    for (const { field, href, kind, language } of blockUrls(block)) {
+      const where = at(field, language);
       for (const name of placeholderFields(href).filter((n) => !isKnownField(n))) {
         findings.push({
           level: 'error',
           code: 'unknown_merge_field',
-          message: `${where.field}: unknown merge field {{${name}}}`,
+          message: `${addressLabel(where)}: unknown merge field {{${name}}}`,
           ...where,
         });
       }
-      findings.push(...linkFindings(href, where, kind));
+      findings.push(...linkFindings(href, where, kind, addressLabel(where)));
     }
     findings.push(
-      ...blockFieldFindings(block).map(({ code, field, message }) => ({
+      ...blockFieldFindings(block).map(({ code, field, language, message }) => ({
         level: 'error' as const,
         code,
-        message: `${at(field).field}: ${message}`,
-        ...at(field),
+        message: `${addressLabel(at(field, language))}: ${message}`,
+        ...at(field, language),
       })),
     );
   });
+  findings.push(...unlocalisedAddressFindings(doc));
 
   for (const language of doc.languages) {
     const subject = (doc.subject[language]?.trim() || doc.subject[fallback]?.trim()) ?? '';
@@ -182,7 +187,7 @@ export function checkBulletin(
         level: 'warning',
         code: 'missing_preheader',
         message:
-          `preheader: empty; inboxes show “${themeStrings(language).viewInBrowser}” and ` +
+          `preheader: empty; inboxes show “${wordsFor(language, settings).footer.viewInBrowser}” and ` +
           `${settings.organisationName} after the subject instead of a teaser`,
         language,
         field: 'preheader',
@@ -270,8 +275,10 @@ function brandContrastFinding(brand: string): Finding | undefined {
   };
 }
 
-function blockFieldFindings(block: Block): { code: Finding['code']; field: string; message: string }[] {
-  const out: { code: Finding['code']; field: string; message: string }[] = [];
+type BlockFieldFinding = { code: Finding['code']; field: string; language?: string; message: string };
+
+function blockFieldFindings(block: Block): BlockFieldFinding[] {
+  const out: BlockFieldFinding[] = [];
   switch (block.type) {
     case 'statement':
       if (!block.speaker.trim())
@@ -283,21 +290,71 @@ function blockFieldFindings(block: Block): { code: Finding['code']; field: strin
       if (block.goal?.current !== undefined && block.goal.current < 0)
         out.push({ code: 'invalid_field', field: 'goal.current', message: 'the count so far must be 0 or more' });
       break;
-    case 'survey':
+    case 'survey': {
       if (block.contact !== undefined && !z.email().safeParse(block.contact).success) {
         out.push({ code: 'invalid_field', field: 'contact', message: `“${block.contact}” is not an email address` });
       }
-      block.hashtags?.forEach((tag, i) => {
-        if (!HASHTAG.test(tag))
-          out.push({
-            code: 'invalid_field',
-            field: `hashtags[${i}]`,
-            message: `“${tag}” is not a hashtag: # and then letters, digits or _, such as #TakeTheSurvey`,
-          });
-      });
+      const lists: [string | undefined, string[]][] = Array.isArray(block.hashtags)
+        ? [[undefined, block.hashtags]]
+        : Object.entries(block.hashtags ?? {});
+      for (const [language, tags] of lists)
+        tags.forEach((tag, i) => {
+          if (!HASHTAG.test(tag))
+            out.push({
+              code: 'invalid_field',
+              field: `hashtags[${i}]`,
+              ...(language ? { language } : {}),
+              message: `“${tag}” is not a hashtag: # and then letters, digits or _, such as #TakeTheSurvey`,
+            });
+        });
       break;
+    }
   }
   return out;
+}
+
+/** "blocks[2].button.href", or "blocks[2].button.href (Spanish)" for one language's own address. */
+function addressLabel({ field, language }: Pick<Finding, 'field' | 'language'>): string {
+  return language ? `${field} (${languageName(language)})` : (field ?? 'link');
+}
+
+/**
+ * url_not_localised: once some link or image in the bulletin leads each language to its own page,
+ * a block translated into a language whose link or image still leads to the fallback language's
+ * page is most likely an address forgotten, and its readers land on a page they may not read.
+ */
+function unlocalisedAddressFindings(doc: BulletinDocument): Finding[] {
+  const fallback = doc.languages[0]!;
+  const localised = doc.blocks.some((block) =>
+    blockAddresses(block).some(
+      ({ value }) => typeof value !== 'string' && new Set(Object.values(value).filter((v) => v.trim())).size > 1,
+    ),
+  );
+  if (!localised) return [];
+  const findings: Finding[] = [];
+  doc.blocks.forEach((block, index) => {
+    const texts = blockTexts(block);
+    for (const language of doc.languages.slice(1)) {
+      if (!texts.some(({ text }) => text[language]?.trim())) continue;
+      for (const { field, value, kind } of blockAddresses(block)) {
+        const own = typeof value === 'string' ? '' : (value[language]?.trim() ?? '');
+        const address = addressIn(value, language, fallback).trim();
+        if (own || !address || isLinkMergeField(address)) continue;
+        const what = kind === 'image' ? 'image' : 'address';
+        findings.push({
+          level: 'warning',
+          code: 'url_not_localised',
+          message:
+            `blocks[${index}].${field}: ${languageName(language)} readers get the ${languageName(fallback)} ` +
+            `${what} while other links in the bulletin are localised`,
+          language,
+          block: index,
+          field: `blocks[${index}].${field}`,
+        });
+      }
+    }
+  });
+  return findings;
 }
 
 /**
@@ -308,9 +365,9 @@ function linkFindings(
   href: string,
   where: Pick<Finding, 'language' | 'block' | 'field'>,
   kind: UrlField['kind'] | 'text',
+  label = where.field ?? 'link',
 ): Finding[] {
   const target = href.trim();
-  const label = where.field ?? 'link';
   const what = kind === 'image' ? 'the image' : 'the link';
   const error = (code: Finding['code'], message: string): Finding[] => [
     { level: 'error', code, message: `${label}: ${message}`, ...where },

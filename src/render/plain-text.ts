@@ -1,25 +1,36 @@
 // The plain-text part of a bulletin: headings set off by a rule, lists as "- ", links as
 // "label: url", the same footer as the HTML. Written from the document, not from the HTML.
-import { format, goalLine, themeStrings } from './strings.js';
+import { goalLine } from './strings.js';
+import { fillSlots, wordsFor, type Words } from '../words/catalogue.js';
 import type { ThemeContext } from './theme.js';
-import { pick, type Block, type BulletinDocument, type Localised } from '../bulletins/document.js';
+import {
+  addressIn,
+  hashtagsIn,
+  pick,
+  type AddressValue,
+  type Block,
+  type BulletinDocument,
+  type Localised,
+} from '../bulletins/document.js';
 import { markdownToText } from './markdown.js';
 import { formattingLocale } from '../settings/settings.js';
 
 export function bulletinText(doc: BulletinDocument, language: string, context: ThemeContext): string {
   const fallback = doc.languages[0]!;
   const t = (text: Localised | undefined) => pick(text, language, fallback);
-  const strings = themeStrings(language);
   const { settings } = context;
+  const words = wordsFor(language, settings);
+  const strings = words.footer;
+  const locale = formattingLocale(settings, language);
   const topic = context.topicName ? t(context.topicName) : '';
   const why = topic
-    ? format(strings.whyTopic, { topic, organisation: settings.organisationName })
-    : format(strings.whyGeneral, { organisation: settings.organisationName });
+    ? fillSlots(strings.whyTopic, { topic, organisation: settings.organisationName })
+    : fillSlots(strings.whyGeneral, { organisation: settings.organisationName });
 
   const sections = [
     `${strings.viewInBrowser}: {{view_url}}`,
     [settings.organisationName.toUpperCase(), t(doc.issueLine)].filter(Boolean).join('\n'),
-    ...doc.blocks.map((block) => blockText(block, t, language, formattingLocale(settings, language))).filter(Boolean),
+    ...doc.blocks.map((block) => blockText(block, t, language, fallback, words, locale)).filter(Boolean),
     '---',
     why,
     `${strings.preferences}: {{preferences_url}}\n${strings.unsubscribe}: {{unsubscribe_url}}`,
@@ -28,9 +39,19 @@ export function bulletinText(doc: BulletinDocument, language: string, context: T
   return `${sections.join('\n\n')}\n`;
 }
 
-function blockText(block: Block, t: (text: Localised | undefined) => string, language: string, locale: string): string {
+function blockText(
+  block: Block,
+  t: (text: Localised | undefined) => string,
+  language: string,
+  fallback: string,
+  words: Words,
+  /** The locale of the language's numbers (Settings). */
+  locale: string,
+): string {
+  const address = (value: AddressValue | undefined) => addressIn(value, language, fallback);
   const heading = (text: string) => (text ? `${text}\n${'='.repeat(Math.min(text.length, 60))}` : '');
-  const link = (l: { href: string; label: Localised } | undefined) => (l ? `${t(l.label)}: ${l.href}` : '');
+  const link = (l: { href: AddressValue; label: Localised } | undefined) =>
+    l ? `${t(l.label)}: ${address(l.href)}` : '';
   const join = (...parts: string[]) => parts.filter(Boolean).join('\n\n');
   switch (block.type) {
     case 'announcement':
@@ -48,24 +69,23 @@ function blockText(block: Block, t: (text: Localised | undefined) => string, lan
       );
     }
     case 'call_to_action': {
-      const goal = block.goal ? goalLine(block.goal, t(block.goal.unit), language, locale) : '';
+      const goal = block.goal ? goalLine(block.goal, t(block.goal.unit), words.bulletin, locale) : '';
       return join(heading(t(block.heading)), markdownToText(t(block.body)), goal, link(block.button));
     }
     case 'survey': {
-      const strings = themeStrings(language);
       return join(
         heading(t(block.heading)),
         markdownToText(t(block.body)),
         (block.items ?? []).map((item) => `- ${t(item)}`).join('\n'),
-        block.contact ? `${strings.contact}: ${block.contact}` : '',
+        block.contact ? `${words.bulletin.contact}: ${block.contact}` : '',
         link(block.button),
-        (block.hashtags ?? []).join(' '),
+        hashtagsIn(block.hashtags, language, fallback).join(' '),
       );
     }
     case 'text':
       return markdownToText(t(block.body));
     case 'image':
-      return block.href ? `${t(block.alt)}: ${block.href}` : '';
+      return address(block.href) ? `${t(block.alt)}: ${address(block.href)}` : '';
     case 'divider':
       return '---';
   }

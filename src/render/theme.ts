@@ -3,11 +3,20 @@
 // the mail, why the reader gets it, with preferences, unsubscribe and view-in-browser links; in
 // the public archive, a call to subscribe instead. Both end with the postal address.
 // Every text is escaped here; per-recipient {{placeholders}} pass through as text and URLs.
-import { pick, type Block, type BulletinDocument, type Localised } from '../bulletins/document.js';
+import {
+  addressIn,
+  hashtagsIn,
+  pick,
+  type AddressValue,
+  type Block,
+  type BulletinDocument,
+  type Localised,
+} from '../bulletins/document.js';
 import { markdownToHtml } from './markdown.js';
 import { escapeHtml } from './html.js';
 import { formattingLocale, type Settings } from '../settings/settings.js';
-import { format, goalLine, textDirection, themeStrings, type ThemeStrings } from './strings.js';
+import { goalLine, textDirection } from './strings.js';
+import { fillSlots, wordsFor, type Words } from '../words/catalogue.js';
 import { brandPalette, type Palette } from './contrast.js';
 
 interface ThemeBase {
@@ -56,16 +65,24 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
   const fallback = doc.languages[0]!;
   const t = (text: Localised | undefined) => pick(text, language, fallback);
   const { settings } = context;
+  const read: Reader = {
+    t,
+    address: (value) => addressIn(value, language, fallback),
+    language,
+    fallback,
+    locale: formattingLocale(settings, language),
+  };
   const brand = settings.brandColor;
   const palette = brandPalette(brand);
-  const strings = themeStrings(language);
-  const locale = formattingLocale(settings, language);
-  const blocks = doc.blocks.map((block) => blockMjml(block, t, brand, palette.link, language, locale)).join('\n');
+  const words = wordsFor(language, settings);
+  const strings = words.footer;
+  const blocks = doc.blocks.map((block) => blockMjml(block, read, brand, palette.link, words)).join('\n');
   const organisation = escapeHtml(settings.organisationName);
   const topic = context.topicName ? t(context.topicName) : '';
+  // The organisation may write its own words: the template is escaped as well as the values.
   const why = topic
-    ? format(strings.whyTopic, { topic: `<strong>${escapeHtml(topic)}</strong>`, organisation })
-    : format(strings.whyGeneral, { organisation });
+    ? fillSlots(escapeHtml(strings.whyTopic), { topic: `<strong>${escapeHtml(topic)}</strong>`, organisation })
+    : fillSlots(escapeHtml(strings.whyGeneral), { organisation });
   const logoOrName = settings.logoUrl
     ? `<img src="${escapeHtml(settings.logoUrl)}" alt="${organisation}" width="180" ` +
       'style="display:block;max-width:180px;height:auto;border:0">'
@@ -195,7 +212,7 @@ function footerLink(href: string, label: string): string {
 }
 
 /** The mail's first line: its own page in the archive. */
-function viewInBrowser(strings: ThemeStrings): string {
+function viewInBrowser(strings: Words['footer']): string {
   return `    <mj-section background-color="${COLOURS.page}" padding="8px 0 0" css-class="footer">
       <mj-column>
         <mj-text align="center" font-size="14px" color="${COLOURS.muted}" padding="0 24px">
@@ -208,10 +225,10 @@ function viewInBrowser(strings: ThemeStrings): string {
 
 /**
  * Why this reader gets the mail, and their own links; `why` is HTML already. The theme's words
- * may be the fallback language's (English words in an Arabic mail): dir="auto" reads each line in
- * its words' own direction, so its full stop and its links' order stay where that language puts them.
+ * may be another language's (the default language's, when the mail's has none): dir="auto" reads
+ * each line in its words' own direction, so its full stop and its links' order stay where they belong.
  */
-function readerLinks(why: string, strings: ThemeStrings): string {
+function readerLinks(why: string, strings: Words['footer']): string {
   const links = [
     footerLink('{{preferences_url}}', strings.preferences),
     footerLink('{{unsubscribe_url}}', strings.unsubscribe),
@@ -223,8 +240,8 @@ function readerLinks(why: string, strings: ThemeStrings): string {
 }
 
 /** The archive's ending: whoever reads a bulletin on the web may get the next ones by mail. */
-function subscribeCall(subscribeUrl: string, organisation: string, strings: ThemeStrings): string {
-  const call = format(strings.subscribeCall, { organisation });
+function subscribeCall(subscribeUrl: string, organisation: string, strings: Words['footer']): string {
+  const call = fillSlots(escapeHtml(strings.subscribeCall), { organisation });
   return `    <mj-section>
       <mj-column>
         <mj-divider />
@@ -237,21 +254,32 @@ function subscribeCall(subscribeUrl: string, organisation: string, strings: Them
 
 type Text = (text: Localised | undefined) => string;
 
+/** A block's texts and addresses as one language's reader gets them. */
+interface Reader {
+  t: Text;
+  address(value: AddressValue | undefined): string;
+  language: string;
+  fallback: string;
+  /** The locale of the language's numbers (Settings). */
+  locale: string;
+}
+
 /**
  * `brand` colours decoration (quote rule, goal bar); `link` colours text, readable on the paper. In
  * a right-to-left language the quote's rule stands on the right and link lines point left.
  */
-function blockMjml(block: Block, t: Text, brand: string, link: string, language: string, locale: string): string {
+function blockMjml(block: Block, read: Reader, brand: string, link: string, words: Words): string {
+  const { t, address, language } = read;
   const dir = textDirection(language);
   const start = dir === 'rtl' ? 'right' : 'left';
-  const textLink = (l: { href: string; label: Localised }) => linkLine(l.href, t(l.label), link, dir);
+  const textLink = (l: { href: AddressValue; label: Localised }) => linkLine(address(l.href), t(l.label), link, dir);
   const section = (inner: string) =>
     `    <mj-section mj-class="block"><mj-column>\n${inner}\n    </mj-column></mj-section>`;
   switch (block.type) {
     case 'announcement':
       return section(
         [
-          block.image ? image(block.image.src, t(block.image.alt)) : '',
+          block.image ? image(address(block.image.src), t(block.image.alt)) : '',
           heading(t(block.heading)),
           body(t(block.body)),
           block.link ? textLink(block.link) : '',
@@ -278,27 +306,27 @@ function blockMjml(block: Block, t: Text, brand: string, link: string, language:
         [
           heading(t(block.heading)),
           body(t(block.body)),
-          block.goal ? goal(block.goal, t, brand, language, locale) : '',
-          button(block.button.href, t(block.button.label)),
+          block.goal ? goal(block.goal, read, brand, words.bulletin) : '',
+          button(address(block.button.href), t(block.button.label)),
         ].join('\n'),
       );
     case 'survey': {
       const items = (block.items ?? []).map((item) => `<li>${escapeHtml(t(item))}</li>`).join('');
-      const strings = themeStrings(language);
+      const hashtags = hashtagsIn(block.hashtags, language, read.fallback);
       return section(
         [
           heading(t(block.heading)),
           body(t(block.body)),
           items ? bodyHtml(`<ul>${items}</ul>`) : '',
           block.contact
-            ? `      <mj-text><p dir="auto" style="margin:0"><strong>${escapeHtml(strings.contact)}:</strong> ` +
+            ? `      <mj-text><p dir="auto" style="margin:0"><strong>${escapeHtml(words.bulletin.contact)}:</strong> ` +
               `<a href="mailto:${escapeHtml(block.contact)}" style="color:${link}">${escapeHtml(block.contact)}</a>` +
               '</p></mj-text>'
             : '',
-          block.button ? button(block.button.href, t(block.button.label)) : '',
-          block.hashtags?.length
+          block.button ? button(address(block.button.href), t(block.button.label)) : '',
+          hashtags.length
             ? `      <mj-text><p style="margin:0;color:${link};font-weight:700">` +
-              `${block.hashtags.map(hashtag).join(' ')}</p></mj-text>`
+              `${hashtags.map(hashtag).join(' ')}</p></mj-text>`
             : '',
         ].join('\n'),
       );
@@ -306,7 +334,7 @@ function blockMjml(block: Block, t: Text, brand: string, link: string, language:
     case 'text':
       return section(body(t(block.body)));
     case 'image':
-      return section(image(block.src, t(block.alt), block.href));
+      return section(image(address(block.src), t(block.alt), address(block.href) || undefined));
     case 'divider':
       return '    <mj-section><mj-column><mj-divider /></mj-column></mj-section>';
   }
@@ -355,18 +383,17 @@ function image(src: string, alt: string, href?: string): string {
 
 function goal(
   g: { target: number; current?: number | undefined; unit?: Localised | undefined },
-  t: Text,
+  read: Reader,
   brand: string,
-  language: string,
-  locale: string,
+  words: Words['bulletin'],
 ): string {
-  const line = escapeHtml(goalLine(g, t(g.unit), language, locale));
-  // The line's words may be the fallback language's, its unit the bulletin's: read as its words are.
+  const line = escapeHtml(goalLine(g, read.t(g.unit), words, read.locale));
+  // The line's words may be another language's, its unit the bulletin's: read as its words are.
   const text = `<p dir="auto" style="margin:0;font-weight:700">${line}</p>`;
   const percent = goalPercent(g);
   if (percent === undefined) return `      <mj-text>${text}</mj-text>`;
   return `      <mj-text>
-        ${progressBar(percent, line, brand, textDirection(language))}
+        ${progressBar(percent, line, brand, textDirection(read.language))}
         ${text}
       </mj-text>`;
 }

@@ -1,10 +1,10 @@
 // What staff read about sends: one campaign's report (its ledger counted, its errors, rate,
-// clicks and outcomes) and a campaign beside the sends before it. Reads only.
+// clicks and outcomes, in all and by language) and a campaign beside the sends before it. Reads only.
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Tables } from '../db/schema.js';
 import type { CampaignStore } from './campaign-store.js';
 import { emptyCounts } from './delivery-ledger.js';
-import type { CampaignReport, CampaignSummary, Comparison, Outcomes } from './schemas.js';
+import type { CampaignReport, CampaignSummary, Comparison, LanguageResults, Outcomes } from './schemas.js';
 
 /** How many earlier sends a campaign's report is compared with. */
 export const COMPARED_CAMPAIGNS = 5;
@@ -17,7 +17,7 @@ export class CampaignReports {
 
   async report(id: number): Promise<CampaignReport> {
     const campaign = await this.campaigns.get(id);
-    const [groups, errors, timing, links, outcomes] = await Promise.all([
+    const [groups, errors, timing, links, outcomes, languages, languageOutcomes, languageClicks] = await Promise.all([
       this.db
         .selectFrom('deliveries')
         .select(['status', 'language', (eb) => eb.fn.countAll<number>().as('n')])
@@ -35,22 +35,30 @@ export class CampaignReports {
         .execute(),
       this.db
         .selectFrom('deliveries')
-        .select((eb) => [
-          eb.fn.min('sent_at').as('first'),
-          eb.fn.max('sent_at').as('last'),
-          eb.fn.count('sent_at').as('sent'),
-          eb.fn.count('delivered_at').as('delivered'),
-        ])
+        .select((eb) => [eb.fn.min('sent_at').as('first'), eb.fn.max('sent_at').as('last')])
         .where('campaign_id', '=', id)
         .executeTakeFirstOrThrow(),
       this.db
         .selectFrom('campaign_links')
-        .select(['block', 'url', 'clicks'])
+        .select(['id', 'block', 'url', 'clicks'])
         .where('campaign_id', '=', id)
         .orderBy('block')
         .orderBy('id')
         .execute(),
       this.consentOutcomes([id]),
+      this.db
+        .selectFrom('deliveries')
+        .select((eb) => ['language', eb.fn.count('sent_at').as('sent'), eb.fn.count('delivered_at').as('delivered')])
+        .where('campaign_id', '=', id)
+        .groupBy('language')
+        .execute(),
+      this.consentOutcomesByLanguage(id),
+      this.db
+        .selectFrom('campaign_link_clicks')
+        .innerJoin('campaign_links', 'campaign_links.id', 'campaign_link_clicks.link_id')
+        .select(['campaign_link_clicks.link_id', 'campaign_link_clicks.language', 'campaign_link_clicks.clicks'])
+        .where('campaign_links.campaign_id', '=', id)
+        .execute(),
     ]);
     const counts = emptyCounts();
     const byLanguage: CampaignReport['byLanguage'] = {};
@@ -61,19 +69,39 @@ export class CampaignReports {
       lang[status] = (lang[status] ?? 0) + Number(n);
       byLanguage[language] = lang;
     }
+    const sent = languages.reduce((sum, l) => sum + Number(l.sent), 0);
     const seconds =
       timing.first && timing.last ? (Date.parse(String(timing.last)) - Date.parse(String(timing.first))) / 1000 : 0;
     return {
       ...campaign,
       counts,
       byLanguage,
-      rate: Number(timing.sent) > 1 && seconds > 0 ? Math.round((Number(timing.sent) / seconds) * 10) / 10 : null,
+      rate: sent > 1 && seconds > 0 ? Math.round((sent / seconds) * 10) / 10 : null,
       lastErrors: errors.map((e) => ({ deliveryId: e.id, status: e.status, error: e.last_error!, at: e.updated_at })),
-      links,
+      links: links.map(({ id: linkId, ...link }) => ({
+        ...link,
+        byLanguage: Object.fromEntries(
+          languageClicks.filter((c) => c.link_id === linkId).map((c) => [c.language, Number(c.clicks)]),
+        ),
+      })),
       outcomes: {
-        delivered: Number(timing.delivered),
-        ...(outcomes.get(id) ?? { bounced: 0, complained: 0, unsubscribed: 0 }),
+        delivered: languages.reduce((sum, l) => sum + Number(l.delivered), 0),
+        ...(outcomes.get(id) ?? NO_OUTCOMES),
       },
+      outcomesByLanguage: Object.fromEntries(
+        languages.map(({ language, sent, delivered }): [string, LanguageResults] => [
+          language,
+          {
+            sent: Number(sent),
+            delivered: Number(delivered),
+            ...(languageOutcomes.get(language) ?? NO_OUTCOMES),
+            clicks:
+              campaign.tracking === 'off'
+                ? null
+                : languageClicks.filter((c) => c.language === language).reduce((sum, c) => sum + Number(c.clicks), 0),
+          },
+        ]),
+      ),
     };
   }
 
@@ -132,7 +160,7 @@ export class CampaignReports {
       const sent = Number(counted?.sent ?? 0);
       const counts = {
         delivered: Number(counted?.delivered ?? 0),
-        ...(outcomes.get(row.id) ?? { bounced: 0, complained: 0, unsubscribed: 0 }),
+        ...(outcomes.get(row.id) ?? NO_OUTCOMES),
         clicks: row.tracking === 'off' ? null : Number(clicks.find((c) => c.campaign_id === row.id)?.clicks ?? 0),
       };
       const share = (n: number | null) => (n === null ? null : Math.round((n / sent) * 10_000) / 10_000);
@@ -161,27 +189,61 @@ export class CampaignReports {
   }
 
   /** People who bounced, complained or unsubscribed because of each campaign, each counted once. */
-  private async consentOutcomes(ids: readonly number[]): Promise<Map<number, Omit<Outcomes, 'delivered'>>> {
+  private async consentOutcomes(ids: readonly number[]): Promise<Map<number, ConsentOutcomes>> {
     if (ids.length === 0) return new Map();
-    const once = (eb: ExpressionBuilder<Tables, 'consent_events'>, event: string) =>
-      eb.fn.count(eb.case().when('event', '=', event).then(eb.ref('subscriber_id')).end()).distinct();
     const rows = await this.db
       .selectFrom('consent_events')
       .select((eb) => [
-        'campaign_id',
+        'consent_events.campaign_id',
         once(eb, 'bounced').as('bounced'),
         once(eb, 'complained').as('complained'),
         once(eb, 'unsubscribed').as('unsubscribed'),
       ])
-      .where('campaign_id', 'in', ids)
-      .where('event', 'in', ['bounced', 'complained', 'unsubscribed'])
-      .groupBy('campaign_id')
+      .where('consent_events.campaign_id', 'in', ids)
+      .where('consent_events.event', 'in', CONSENT_OUTCOMES)
+      .groupBy('consent_events.campaign_id')
       .execute();
-    return new Map(
-      rows.map((r) => [
-        r.campaign_id!,
-        { bounced: Number(r.bounced), complained: Number(r.complained), unsubscribed: Number(r.unsubscribed) },
-      ]),
-    );
+    return new Map(rows.map((r) => [r.campaign_id!, counted(r)]));
   }
+
+  /**
+   * The same for one campaign by the language of the mail each person got: their delivery row's
+   * (one per person and campaign), whatever language the page they unsubscribed on was in.
+   */
+  private async consentOutcomesByLanguage(id: number): Promise<Map<string, ConsentOutcomes>> {
+    const rows = await this.db
+      .selectFrom('consent_events')
+      .innerJoin('deliveries', (join) =>
+        join
+          .onRef('deliveries.campaign_id', '=', 'consent_events.campaign_id')
+          .onRef('deliveries.subscriber_id', '=', 'consent_events.subscriber_id'),
+      )
+      .select((eb) => [
+        'deliveries.language',
+        once(eb, 'bounced').as('bounced'),
+        once(eb, 'complained').as('complained'),
+        once(eb, 'unsubscribed').as('unsubscribed'),
+      ])
+      .where('consent_events.campaign_id', '=', id)
+      .where('consent_events.event', 'in', CONSENT_OUTCOMES)
+      .groupBy('deliveries.language')
+      .execute();
+    return new Map(rows.map((r) => [r.language, counted(r)]));
+  }
+}
+
+type ConsentOutcomes = Omit<Outcomes, 'delivered'>;
+
+const CONSENT_OUTCOMES = ['bounced', 'complained', 'unsubscribed'];
+const NO_OUTCOMES: ConsentOutcomes = { bounced: 0, complained: 0, unsubscribed: 0 };
+
+/** The people with the event among the rows, each counted once. */
+function once(eb: ExpressionBuilder<Tables, 'consent_events'>, event: string) {
+  return eb.fn
+    .count(eb.case().when('consent_events.event', '=', event).then(eb.ref('consent_events.subscriber_id')).end())
+    .distinct();
+}
+
+function counted(row: { bounced: unknown; complained: unknown; unsubscribed: unknown }): ConsentOutcomes {
+  return { bounced: Number(row.bounced), complained: Number(row.complained), unsubscribed: Number(row.unsubscribed) };
 }

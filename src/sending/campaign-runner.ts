@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { BulletinStore } from '../bulletins/bulletin-store.js';
 import type { BulletinDocument } from '../bulletins/document.js';
 import type { BulletinRenderer } from '../render/bulletin-renderer.js';
-import { trackableLinks, withTrackedLinks } from '../render/tracked-links.js';
+import { trackableLinks, withTrackedLinks, type Tracker } from '../render/tracked-links.js';
 import { personalise, recipientLinks } from '../render/personalise.js';
 import type { MjmlEngine } from '../render/mjml-engine.js';
 import { renderBulletin, type CompiledBulletin } from '../render/render.js';
@@ -14,6 +14,7 @@ import type { LinkSigner } from '../signed-links.js';
 import type { AdaptivePace } from './adaptive-pace.js';
 import type { ArchivePages } from './archive-pages.js';
 import type { CampaignLinks } from './campaign-links.js';
+import { clickToken } from './click-token.js';
 import type { CampaignStore } from './campaign-store.js';
 import type { DeliveryLedger, Settlement } from './delivery-ledger.js';
 import { fromAddress } from './from-address.js';
@@ -74,9 +75,16 @@ export class CampaignRunner {
       const document = await this.deps.bulletins.version(campaign.bulletinVersionId);
       if (!(await campaigns.templates(campaignId))) {
         const context = await this.deps.renderer.themeContext(document);
-        const sendable = campaign.tracking === 'aggregate' ? await this.trackLinks(campaignId, document) : document;
+        const track = campaign.tracking === 'aggregate' ? await this.linkTracker(campaignId, document) : undefined;
         const compiled = await Promise.all(
-          document.languages.map((language) => renderBulletin(sendable, language, context, this.deps.mjml)),
+          document.languages.map((language) =>
+            renderBulletin(
+              track ? withTrackedLinks(document, language, track) : document,
+              language,
+              context,
+              this.deps.mjml,
+            ),
+          ),
         );
         // Before the templates, which mark the rendering done: a start run again after a crash stores them again.
         if (campaign.archive) await this.deps.archivePages.publish(campaignId, document, context);
@@ -93,13 +101,18 @@ export class CampaignRunner {
     await this.queueBatches(campaignId, campaign.run);
   }
 
-  /** The document with its links swapped for counting redirects that name no one: /c/<signed link id>. */
-  private async trackLinks(campaignId: number, document: BulletinDocument): Promise<BulletinDocument> {
-    const ids = await this.deps.campaignLinks.register(campaignId, trackableLinks(document));
-    return withTrackedLinks(document, ({ block, url }) => {
+  /**
+   * Registers the links every language's readers get (a link only one language has is a row like
+   * any other) and gives the tracker that swaps each for a counting redirect naming the link and
+   * the mail's language, never the reader: /c/<signed link id and language>.
+   */
+  private async linkTracker(campaignId: number, document: BulletinDocument): Promise<Tracker> {
+    const links = document.languages.flatMap((language) => trackableLinks(document, language));
+    const ids = await this.deps.campaignLinks.register(campaignId, links);
+    return ({ block, url, language }) => {
       const id = ids.get(`${block} ${url}`);
-      return id === undefined ? undefined : `${this.deps.publicUrl}/c/${this.deps.signer.sign('click', String(id))}`;
-    });
+      return id === undefined ? undefined : `${this.deps.publicUrl}/c/${clickToken(this.deps.signer, id, language)}`;
+    };
   }
 
   /** Queues a batch job for the campaign's queued rows; finishes the campaign when there are none. */

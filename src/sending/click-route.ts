@@ -1,10 +1,11 @@
-// GET /c/:token: a tracked link. Counts the click for the campaign, block and link (the token
-// names only the link, never the reader), once per client and CLICK_WINDOW_MS, and redirects
-// without telling the destination where the reader came from.
+// GET /c/:token: a tracked link. Counts the click for the campaign, block, link and the language
+// of the mail (the token names only the link and the language, never the reader), once per client
+// and CLICK_WINDOW_MS, and redirects without telling the destination where the reader came from.
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { LinkSigner } from '../signed-links.js';
 import type { CampaignLinks } from './campaign-links.js';
+import { readClickToken } from './click-token.js';
 import type { RecentClicks } from './recent-clicks.js';
 
 export function clickHandler(
@@ -14,12 +15,12 @@ export function clickHandler(
   logger: Logger,
 ): RequestHandler {
   return async (req, res) => {
-    const linkId = signer.verify('click', String(req.params.token));
+    const token = readClickToken(signer, String(req.params.token));
     let url: string | undefined;
-    if (linkId && /^\d+$/.test(linkId)) {
-      const id = Number(linkId);
-      url = (await counts(id, String(req.ip))) ? await links.click(id) : await links.url(id);
-    }
+    if (token)
+      url = (await counts(token.linkId, String(req.ip)))
+        ? await links.click(token.linkId, token.language)
+        : await links.url(token.linkId);
     res.set('Referrer-Policy', 'no-referrer').set('Cache-Control', 'no-store');
     if (!url) {
       res.status(404).type('text/plain').send('This link is not known.');

@@ -106,7 +106,9 @@ export function campaignRoutes(
       path: '/campaigns/:id',
       tag,
       role: 'editor',
-      summary: 'A campaign: state, counts by delivery status and language, rate, times, last errors, clicks, outcomes',
+      summary:
+        'A campaign: state, counts by delivery status and language, rate, times, last errors, ' +
+        'clicks per link and language, outcomes in all and by language',
       params: idParams,
       response: CampaignReport,
       handler: ({ params }) => reports.report(params.id),

@@ -50,6 +50,14 @@ export const Outcomes = z.object({
 });
 export type Outcomes = z.infer<typeof Outcomes>;
 
+/** A campaign's mail in one language: how much was sent, what became of it, how often its links were followed. */
+export const LanguageResults = z.object({
+  sent: z.number().describe('Messages in this language handed to SES'),
+  ...Outcomes.shape,
+  clicks: z.number().nullable().describe('Clicks on tracked links in mail of this language; null without tracking'),
+});
+export type LanguageResults = z.infer<typeof LanguageResults>;
+
 /** A campaign in the list: its bulletin's title and its ledger counts by status. */
 export const CampaignListItem = Campaign.extend({ bulletinTitle: z.string(), counts: Counts });
 export type CampaignListItem = z.infer<typeof CampaignListItem>;
@@ -88,9 +96,24 @@ export const CampaignReport = Campaign.extend({
   rate: z.number().nullable().describe('Messages sent per second since the first one; null before it'),
   lastErrors: z.array(z.object({ deliveryId: z.number(), status: DeliveryStatus, error: z.string(), at: z.string() })),
   links: z
-    .array(z.object({ block: z.number(), url: z.string(), clicks: z.number() }))
+    .array(
+      z.object({
+        block: z.number(),
+        url: z.string(),
+        clicks: z.number().describe('Every click on the link'),
+        byLanguage: z
+          .record(z.string(), z.number())
+          .describe(
+            'Clicks by the language of the mail followed from; clicks on links mailed before the language ' +
+              'was in them are in `clicks` only',
+          ),
+      }),
+    )
     .describe('Clicks per block and link, in aggregate'),
   outcomes: Outcomes.describe('What SES and the consent log say became of the mail; each person counted once'),
+  outcomesByLanguage: z
+    .record(z.string(), LanguageResults)
+    .describe('The same by the language of the mail each reader got, with what was sent and clicked'),
 });
 export type CampaignReport = z.infer<typeof CampaignReport>;
 

@@ -2,6 +2,7 @@
 // with GET/PUT /api/settings; the theme and the pre-send checks read them.
 import { z } from 'zod';
 import { byLanguage, LanguageCode } from '../audience/schemas.js';
+import { SHIPPED_WORDS, slotsOf, type WordGroup, type Wording } from '../words/catalogue.js';
 
 const optionalText = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 
@@ -42,6 +43,8 @@ export const Settings = z.strictObject({
   languages: Languages,
   /** Per language, the locale its numbers and dates are written in; a language without one uses its own code. */
   locales: byLanguage(Locale),
+  /** The organisation's own words over the shipped ones ("Wording"): see src/words/catalogue.ts. */
+  wording: wordingSchema(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -64,9 +67,40 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   languages: ['en', 'es'],
   // Most Spanish readers of a US organisation live in the US: 62,500, not 62.500.
   locales: { en: 'en-US', es: 'es-US' },
+  wording: {},
 });
 
 /** The locale `language`'s numbers and dates are written in: its own entry, else the language itself. */
 export function formattingLocale(settings: Pick<Settings, 'locales'>, language: string): string {
   return settings.locales[language] ?? language;
+}
+
+/**
+ * Per language, any entry of the shipped words: a text of its own, whose {slots} are among those
+ * the English entry has (an entry may leave a slot out; it may not invent one).
+ */
+function wordingSchema(): z.ZodType<Wording> {
+  const english = SHIPPED_WORDS.en!;
+  const entry = (slots: readonly string[]) =>
+    optionalText(2000)
+      .min(1, 'must not be empty: leave the entry out to use the default')
+      .superRefine((text, ctx) => {
+        const unknown = slotsOf(text).filter((slot) => !slots.includes(slot));
+        if (unknown.length === 0) return;
+        const allowed = slots.length ? `: it may use ${slots.map((s) => `{${s}}`).join(', ')}` : '';
+        ctx.addIssue({ code: 'custom', message: `has no slot ${unknown.map((s) => `{${s}}`).join(', ')}${allowed}` });
+      });
+  const group = (name: WordGroup) =>
+    z.strictObject(
+      Object.fromEntries(Object.entries(english[name]).map(([key, text]) => [key, entry(slotsOf(text)).optional()])),
+    );
+  const groups = Object.fromEntries(
+    (Object.keys(english) as WordGroup[]).map((name) => [name, group(name).optional()]),
+  );
+  return byLanguage(z.strictObject(groups)).meta({
+    description:
+      "The organisation's own words over the shipped ones, per language and entry, e.g. " +
+      '{"es": {"footer": {"unsubscribe": "…"}}}; replaced as a whole by PUT. Each text may use the {slots} ' +
+      'its English entry has.',
+  }) as unknown as z.ZodType<Wording>;
 }

@@ -10,7 +10,6 @@ import { publicValues } from '../render/personalise.js';
 import { compileTemplate, fillTemplate, type TemplateValues } from '../render/template.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { ArchiveEntry, ArchiveStore } from './archive-store.js';
-import type { PageLanguage } from './language.js';
 import { pageContext } from './page-context.js';
 import { type ListedBulletin, ListPage, NotFoundPage, READER_BAR_STYLE, ReaderBar } from './views/archive.js';
 import { renderFragment, sendPage } from './views/render-page.js';
@@ -81,7 +80,8 @@ export function archiveRouter(deps: ArchiveDeps): Router {
     if (html === undefined)
       return void sendPage(res, 404, <NotFoundPage context={await pageContext(deps.settings, req)} />);
     res.set({ 'Cache-Control': PUBLIC_CACHE, 'Content-Security-Policy': MAIL_CSP }).vary('Accept-Language');
-    res.type('html').send(withReaderBar(html, slug, language, document.languages));
+    const bar = { slug, language, languages: document.languages, settings: await deps.settings.get() };
+    res.type('html').send(withReaderBar(html, bar));
   });
   return router;
 }
@@ -133,7 +133,7 @@ function bulletinLanguage(req: Request, languages: readonly string[]): string {
 }
 
 /** A sent bulletin as the list shows it: its subject in `lang` when it has one, else in its first language. */
-function listed(entry: ArchiveEntry, lang: PageLanguage, values: TemplateValues): ListedBulletin {
+function listed(entry: ArchiveEntry, lang: string, values: TemplateValues): ListedBulletin {
   const first = entry.languages[0]!;
   const shown = entry.subject[lang]?.trim() ? lang : first;
   const slug = archiveSlug(entry.id, plainSubject(entry.subject, first, entry.languages, values));
@@ -149,8 +149,8 @@ function listed(entry: ArchiveEntry, lang: PageLanguage, values: TemplateValues)
  * The stored page with a small bar to the archive and the other languages at the top. The
  * bulletin's HTML stays as the render module made it; only the bar, rendered by React, goes in.
  */
-function withReaderBar(html: string, slug: string, language: string, languages: readonly string[]): string {
+function withReaderBar(html: string, props: Parameters<typeof ReaderBar>[0]): string {
   const style = renderFragment(<style>{READER_BAR_STYLE}</style>);
-  const bar = renderFragment(<ReaderBar slug={slug} language={language} languages={languages} />);
+  const bar = renderFragment(<ReaderBar {...props} />);
   return html.replace(/<\/head>/i, `${style}\n</head>`).replace(/<body[^>]*>/i, (body) => `${body}\n${bar}`);
 }

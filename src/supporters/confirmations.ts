@@ -55,6 +55,8 @@ export class Confirmations {
     const { confirmationEmail } = await import('../../emails/confirmation.js');
     const mail = await confirmationEmail({
       language: target.language,
+      defaultLanguage: settings.defaultLanguage,
+      wording: settings.wording,
       organisationName: settings.organisationName,
       postalAddress: settings.postalAddress,
       brandColor: settings.brandColor,

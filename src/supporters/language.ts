@@ -1,8 +1,10 @@
 // The language of a public page: an explicit choice (?lang=), else what the link or the
-// subscriber says, else the browser's Accept-Language, else the organisation's default.
+// subscriber says, else the browser's Accept-Language, else the organisation's default; each
+// the first that has words (src/words), with its base language's standing in (es-MX → es).
 import type { Request } from 'express';
 import { normaliseLanguage } from '../audience/languages.js';
 import { LanguageCode } from '../audience/schemas.js';
+import { ownWordsLanguage, wordsLanguage, type WordsSource } from '../words/catalogue.js';
 
 export const PAGE_LANGUAGES = ['en', 'es'] as const;
 export type PageLanguage = (typeof PAGE_LANGUAGES)[number];
@@ -19,21 +21,18 @@ export function offeredLanguages(organisation: readonly string[], own?: string):
 export const LanguageChoice = (offered: readonly string[]) =>
   LanguageCode.refine((code) => offered.includes(code), 'must be one of the languages offered');
 
-export function pageLanguage(req: Request, known?: string, fallback = 'en'): PageLanguage {
+/**
+ * The language whose words the page shows, which its `lang` declares. A reader whose language
+ * has no words, and whose browser names none that has, reads the organisation's default's.
+ */
+export function pageLanguage(req: Request, source: WordsSource, known?: string): string {
   const asked = typeof req.query.lang === 'string' ? req.query.lang : undefined;
-  const candidates = [asked, known, ...req.acceptsLanguages(), fallback];
-  for (const candidate of candidates) {
-    const base = candidate === undefined ? undefined : normaliseLanguage(candidate).toLowerCase().split('-')[0];
-    if (base && (PAGE_LANGUAGES as readonly string[]).includes(base)) return base as PageLanguage;
+  for (const candidate of [asked, known, ...req.acceptsLanguages()]) {
+    const found = candidate === undefined ? undefined : ownWordsLanguage(normaliseLanguage(candidate), source);
+    if (found) return found;
   }
-  return 'en';
+  return wordsLanguage(source.defaultLanguage, source);
 }
 
 /** Each page language in its own words. */
 export const LANGUAGE_NAMES: Record<PageLanguage, string> = { en: 'English', es: 'Español' };
-
-/** The words of our own pages closest to a bulletin language: Spanish for es-*, else English. */
-export function wordsLanguage(language: string): PageLanguage {
-  const base = language.toLowerCase().split('-')[0];
-  return PAGE_LANGUAGES.find((l) => l === base) ?? 'en';
-}

@@ -1,14 +1,16 @@
 // What every public page knows before it says anything: the organisation's settings, the
-// reader's language and the words in it. Read once per request, by pageContext alone.
+// reader's language and the words in it (the shipped words with the organisation's own on top).
+// Read once per request, by pageContext alone.
 import type { Request } from 'express';
 import { formattingLocale, type Settings } from '../settings/settings.js';
 import type { SettingsStore } from '../settings/settings-store.js';
-import { pageLanguage, type PageLanguage } from './language.js';
-import { WORDS, type Words } from './words/index.js';
+import { wordsFor, type Words } from '../words/catalogue.js';
+import { pageLanguage } from './language.js';
 
 export interface PageContext {
   settings: Settings;
-  lang: PageLanguage;
+  /** The language of the page's words (a code with words: en, es, or one the organisation wrote). */
+  lang: string;
   words: Words;
   /** The locale the page's dates and numbers are written in: the settings' for its language. */
   locale: string;
@@ -18,13 +20,7 @@ export interface PageContext {
 
 export interface ReaderLanguage {
   /** What the link or the subscriber's record says the reader reads; ?lang= still comes first. */
-  known?: string;
-  /**
-   * The last resort, when neither ?lang=, `known` nor the browser names a page language; the
-   * organisation's default language when left out. The pages behind a subscriber's own link
-   * (preferences, unsubscribe) have always fallen back to English.
-   */
-  fallback?: PageLanguage;
+  known?: string | undefined;
 }
 
 export async function pageContext(
@@ -33,6 +29,12 @@ export async function pageContext(
   reader: ReaderLanguage = {},
 ): Promise<PageContext> {
   const current = await settings.get();
-  const lang = pageLanguage(req, reader.known, reader.fallback ?? current.defaultLanguage);
-  return { settings: current, lang, words: WORDS[lang], locale: formattingLocale(current, lang), path: req.path };
+  const lang = pageLanguage(req, current, reader.known);
+  return {
+    settings: current,
+    lang,
+    words: wordsFor(lang, current),
+    locale: formattingLocale(current, lang),
+    path: req.path,
+  };
 }

@@ -32,9 +32,6 @@ export interface PreferencesDeps {
   settings: SettingsStore;
 }
 
-/** The page's language falls back to English, not the organisation's default, as it always has. */
-const FALLBACK = 'en';
-
 export function preferencesRouter(deps: PreferencesDeps): Router {
   const router = express.Router();
   router.use('/preferences/:token', noStore, formBody({ limit: '8kb' }));
@@ -53,7 +50,7 @@ export function preferencesRouter(deps: PreferencesDeps): Router {
     if (!parsed.success) return void sendPage(res, 400, await preferencesPage(deps, req, subscriber));
     const choice = parsed.data;
     // The language of the page the choice was made on, for the consent record.
-    const lang = pageLanguage(req, subscriber.language, FALLBACK);
+    const lang = pageLanguage(req, await deps.settings.get(), subscriber.language);
     if (choice.leave) {
       await deps.supporters.unsubscribe(subscriber, null);
     } else if (
@@ -92,7 +89,7 @@ async function preferencesPage(
   notice?: PreferencesNotice,
 ): Promise<ReactElement> {
   const [context, topics, following] = await Promise.all([
-    pageContext(deps.settings, req, { known: subscriber.language, fallback: FALLBACK }),
+    pageContext(deps.settings, req, { known: subscriber.language }),
     deps.supporters.publicTopics(),
     deps.supporters.topicsOf(subscriber.id),
   ]);
@@ -102,7 +99,7 @@ async function preferencesPage(
 }
 
 async function sendInvalid(deps: PreferencesDeps, req: Request, res: Response): Promise<void> {
-  const context = await pageContext(deps.settings, req, { fallback: FALLBACK });
+  const context = await pageContext(deps.settings, req);
   const w = context.words.preferences;
   sendPage(res, 400, <NoticePage context={context} title={w.invalid} text={w.invalidText} />);
 }

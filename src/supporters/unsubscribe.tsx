@@ -7,7 +7,6 @@ import { noStore } from '../http/no-store.js';
 import { refuseContentEncoding } from '../http/storable-input.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { LinkSigner } from '../signed-links.js';
-import type { PageLanguage } from './language.js';
 import { pageContext } from './page-context.js';
 import type { LinkedSubscriber, SupporterStore } from './supporter-store.js';
 import { sendPage } from './views/render-page.js';
@@ -18,9 +17,6 @@ export interface UnsubscribeDeps {
   signer: LinkSigner;
   settings: SettingsStore;
 }
-
-/** The page's language falls back to English, not the organisation's default, as it always has. */
-const FALLBACK = 'en';
 
 export function unsubscribeRouter(deps: UnsubscribeDeps): Router {
   const router = express.Router();
@@ -35,7 +31,7 @@ export function unsubscribeRouter(deps: UnsubscribeDeps): Router {
 
   router.get('/unsubscribe/:token', async (req, res) => {
     const target = await find(deps, req.params.token);
-    const context = await pageContext(deps.settings, req, { known: target?.subscriber.language, fallback: FALLBACK });
+    const context = await pageContext(deps.settings, req, { known: target?.subscriber.language });
     if (!target) return void sendPage(res, 400, <InvalidUnsubscribeLinkPage context={context} />);
     const hasTopics = (await deps.supporters.publicTopics()).length > 0;
     const preferences = preferencesPath(deps, target, context.lang);
@@ -47,7 +43,7 @@ export function unsubscribeRouter(deps: UnsubscribeDeps): Router {
 
   router.post('/unsubscribe/:token', async (req, res) => {
     const target = await find(deps, req.params.token);
-    const context = await pageContext(deps.settings, req, { known: target?.subscriber.language, fallback: FALLBACK });
+    const context = await pageContext(deps.settings, req, { known: target?.subscriber.language });
     if (!target) return void sendPage(res, 400, <InvalidUnsubscribeLinkPage context={context} />);
     await deps.supporters.unsubscribe(target.subscriber, target.campaignId);
     const preferences = preferencesPath(deps, target, context.lang);
@@ -76,6 +72,6 @@ async function find(deps: UnsubscribeDeps, token: string): Promise<Target | unde
  * The reader's own preferences page: the unsubscribe link proves who they are, as their mail's
  * preferences link would.
  */
-function preferencesPath(deps: UnsubscribeDeps, target: Target, lang: PageLanguage): string {
+function preferencesPath(deps: UnsubscribeDeps, target: Target, lang: string): string {
   return `/preferences/${deps.signer.sign('preferences', String(target.subscriber.id))}?lang=${lang}`;
 }

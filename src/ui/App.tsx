@@ -19,6 +19,7 @@ import { Topics } from './subscribers/Topics';
 import { ApiTokens } from './settings/ApiTokens';
 import { Settings } from './settings/Settings';
 import { StaffAccounts } from './settings/StaffAccounts';
+import { Wording } from './settings/Wording';
 
 // The composer carries the rich text editor (TipTap, ProseMirror) and the Markdown lexer: loaded
 // when a bulletin is opened, not with every screen.
@@ -51,6 +52,7 @@ const SCREENS: Screen[] = [
   { pattern: '/subscribers/:id', role: 'editor', render: (p) => <SubscriberPage id={Number(p.id)} /> },
   { pattern: '/topics', role: 'editor', render: () => <Topics /> },
   { pattern: '/settings', role: 'admin', render: () => <Settings /> },
+  { pattern: '/settings/wording', role: 'admin', render: () => <Wording /> },
   { pattern: '/staff', role: 'admin', render: () => <StaffAccounts /> },
   { pattern: '/tokens', role: 'admin', render: () => <ApiTokens /> },
 ];

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Block, BulletinDocument } from '../../src/bulletins/document.js';
+import type { AddressValue, Block, BulletinDocument, HashtagsValue } from '../../src/bulletins/document.js';
 import { EXAMPLE_FILE } from '../../src/bulletins/example.js';
 import { importAudience } from '../helpers/campaigns.js';
 import { field, fillRichText, removeStaffAppBuild, selectText, startBrowserApp, type BrowserApp } from './harness.js';
@@ -84,16 +84,30 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
     }
   }
 
+  /** An address for every language, or each language its own ("Give each language its own address"). */
+  async function fillAddress(scope: Locator, label: string, value: AddressValue | undefined, noun = 'address') {
+    if (typeof value !== 'object') return field(scope, label).fill(value ?? '');
+    await scope.getByRole('button', { name: `${label}: give each language its own ${noun}` }).click();
+    await fillTexts(scope, label, value);
+  }
+
+  async function fillHashtags(scope: Locator, value: HashtagsValue | undefined) {
+    if (Array.isArray(value) || !value) return field(scope, 'Hashtags').fill((value ?? []).join(' '));
+    await scope.getByRole('button', { name: 'Hashtags: give each language its own hashtags' }).click();
+    for (const [language, tags] of Object.entries(value))
+      await field(scope, `Hashtags (${LANGUAGE[language]})`).fill(tags.join(' '));
+  }
+
   async function fillLink(
     scope: Locator,
     name: 'link' | 'button',
-    link: { href: string; label: Record<string, string> } | undefined,
+    link: { href: AddressValue; label: Record<string, string> } | undefined,
     optional = true,
   ) {
     if (!link) return;
     if (optional) await scope.getByRole('button', { name: `Add ${name}`, exact: true }).click();
     const part = name === 'link' ? 'Link' : 'Button';
-    await field(scope, `${part} URL`).fill(link.href);
+    await fillAddress(scope, `${part} URL`, link.href);
     await fillTexts(scope, `${part} text`, link.label);
   }
 
@@ -135,16 +149,16 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
           await fillTexts(scope, `Item ${i + 1}`, item);
         }
         await field(scope, 'Contact email').fill(block.contact ?? '');
-        await field(scope, 'Hashtags').fill((block.hashtags ?? []).join(' '));
+        await fillHashtags(scope, block.hashtags);
         await fillLink(scope, 'button', block.button);
         break;
       case 'text':
         await fillTexts(scope, 'Body', block.body);
         break;
       case 'image':
-        await field(scope, 'Image URL').fill(block.src);
+        await fillAddress(scope, 'Image URL', block.src, 'image');
         await fillTexts(scope, 'Alt text', block.alt);
-        await field(scope, 'Link URL').fill(block.href ?? '');
+        await fillAddress(scope, 'Link URL', block.href);
         break;
       case 'divider':
         break;
@@ -291,7 +305,7 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
     await b.screenshot('save-refused');
     expect(await stored()).toEqual(EXPECTED);
 
-    await url.fill(href);
+    await url.fill(href as string);
     await saved();
     expect(await url.getAttribute('aria-invalid')).toBeNull();
     expect(await stored()).toEqual(EXPECTED);

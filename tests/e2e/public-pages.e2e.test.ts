@@ -94,8 +94,8 @@ describe('the public pages in a browser', () => {
   it('the pages after leaving: done, already left, and the way back', { timeout: 60_000 }, async () => {
     const done = await browser.newPage({ viewport: { width: 390, height: 900 } });
     await done.goto(`${app.baseUrl}${links.unsubscribe}`);
-    await done.getByRole('button', { name: 'Darme de baja' }).click();
-    await done.getByRole('heading', { name: 'Te has dado de baja' }).waitFor();
+    await done.getByRole('button', { name: 'Cancelar mi suscripción' }).click();
+    await done.getByRole('heading', { name: 'Su suscripción se canceló' }).waitFor();
     await expectAccessible(done, 'unsubscribed');
     await done.screenshot({ path: join(ARTIFACTS, 'public-unsubscribed-es-390.png'), fullPage: true });
     await done.close();

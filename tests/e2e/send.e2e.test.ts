@@ -138,7 +138,7 @@ describe('audience, send, progress and report', () => {
     const rows = await b.app.db.database.db
       .selectFrom('deliveries')
       .innerJoin('subscribers', 'subscribers.id', 'deliveries.subscriber_id')
-      .select(['message_id', 'email'])
+      .select(['message_id', 'email', 'deliveries.language'])
       .where('campaign_id', '=', campaignId)
       .orderBy('deliveries.id')
       .execute();
@@ -158,10 +158,38 @@ describe('audience, send, progress and report', () => {
     await page.reload();
     await report.getByRole('row', { name: /^Delivered 10 90.9%$/ }).waitFor();
     await report.getByRole('row', { name: /^Complained 1 9.1%$/ }).waitFor();
+    // By language: the complaint and the click each under the language of the mail they came from.
+    const clickedIn = /<html lang="([^"]+)"/.exec(mails[0]!.body.html!)![1]!;
+    const byLanguage = report.getByRole('table', { name: /by the language of the mail/ });
+    for (const [name, code, sent] of [
+      ['English', 'en', 7],
+      ['Spanish', 'es', 4],
+    ] as const) {
+      const complained = rows[0]!.language === code ? 1 : 0;
+      const clicked = clickedIn === code ? 1 : 0;
+      const share = (n: number) => `${n} \\(${Math.round((n / sent) * 1000) / 10}%\\)`;
+      await byLanguage
+        .getByRole('row', {
+          name: new RegExp(`^${name} ${sent} ${[sent - complained, 0, complained, 0, clicked].map(share).join(' ')}$`),
+        })
+        .waitFor();
+    }
     const clicks = report.getByRole('table').filter({ has: page.getByRole('columnheader', { name: 'Link' }) });
+    expect(await clicks.getByRole('columnheader').allInnerTexts()).toEqual([
+      'Block',
+      'Link',
+      'English',
+      'Spanish',
+      'Clicks',
+    ]);
+    // The clicked link's row: one click in its mail's language, none in the other, one in all.
     await expect
       .poll(() => clicks.getByRole('row').allInnerTexts())
-      .toEqual(expect.arrayContaining([expect.stringMatching(/\t1$/)]));
+      .toEqual(
+        expect.arrayContaining([
+          clickedIn === 'en' ? expect.stringMatching(/\t1\t0\t1$/) : expect.stringMatching(/\t0\t1\t1$/),
+        ]),
+      );
     const comparison = report.getByRole('table', { name: /This send and the earlier ones/ });
     await comparison.getByRole('row', { name: /^This send/ }).waitFor();
     expect(await comparison.getByRole('row').count()).toBe(3); // the heading, this send, the earlier one

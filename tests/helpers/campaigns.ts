@@ -5,8 +5,8 @@ import type { TestApp } from './app.js';
 import type { TestDatabase } from './databases.js';
 import { exampleBulletin } from './bulletins.js';
 
-/** Settings and topic that let the example bulletin pass its pre-send checks; returns its id. */
-export async function sendableBulletin(app: TestApp): Promise<number> {
+/** Settings and topic that let the example bulletin (or `document`) pass its pre-send checks; returns its id. */
+export async function sendableBulletin(app: TestApp, document = exampleBulletin()): Promise<number> {
   await app.request('PUT', '/api/settings', {
     json: {
       organisationName: 'NNIRR',
@@ -18,7 +18,7 @@ export async function sendableBulletin(app: TestApp): Promise<number> {
   await app.request('POST', '/api/topics', {
     json: { key: 'weekly-bulletin', name: { en: 'Weekly bulletin', es: 'Boletín semanal' } },
   });
-  const res = await app.request('POST', '/api/bulletins', { json: exampleBulletin() });
+  const res = await app.request('POST', '/api/bulletins', { json: document });
   return (await res.json()).id;
 }
 

@@ -104,11 +104,12 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
     for (const id of [ids.sent, ids.scheduled, ids.notPublished, ids.privateTopic])
       await stores.archivePages.publish(id, version.document, context);
     await storeListedPage(ids.earlier);
-    const tracked = withTrackedLinks(version.document, () => `${TEST_PUBLIC_URL}/c/tracked-link-token`);
+    const tracked = (l: string) =>
+      withTrackedLinks(version.document, l, () => `${TEST_PUBLIC_URL}/c/tracked-link-token`);
     await stores.campaigns.saveTemplates(
       ids.sent,
       Object.fromEntries(
-        await Promise.all(['en', 'es'].map(async (l) => [l, await renderBulletin(tracked, l, context)])),
+        await Promise.all(['en', 'es'].map(async (l) => [l, await renderBulletin(tracked(l), l, context)])),
       ),
     );
     const reader = await (
@@ -232,19 +233,19 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
       ])
         expect(pages.en).not.toContain(text);
       for (const text of [
-        'Gestionar tus preferencias',
-        'Darte de baja',
+        'Gestione sus preferencias',
+        'Cancelar la suscripción',
         'Ver este correo en el navegador',
-        'Recibes este correo',
+        'Usted recibe este correo',
       ])
         expect(pages.es).not.toContain(text);
       expect(pages.en).toContain('Receive the next bulletins of NNIRR by email.');
       expect(pages.en).toMatch(
         new RegExp(`<a href="${TEST_PUBLIC_URL}/subscribe\\?lang=en"[^>]*>\\s*Subscribe\\s*</a>`),
       );
-      expect(pages.es).toContain('Recibe por correo los próximos boletines de NNIRR.');
+      expect(pages.es).toContain('Reciba por correo los próximos boletines de NNIRR.');
       expect(pages.es).toMatch(
-        new RegExp(`<a href="${TEST_PUBLIC_URL}/subscribe\\?lang=es"[^>]*>\\s*Suscríbete\\s*</a>`),
+        new RegExp(`<a href="${TEST_PUBLIC_URL}/subscribe\\?lang=es"[^>]*>\\s*Suscribirse\\s*</a>`),
       );
       // The one subscribe link is the call; nothing else points at the subscribe page.
       for (const html of Object.values(pages)) expect(html.match(/\/subscribe\b/g)).toHaveLength(1);

@@ -4,7 +4,7 @@ import { databaseKinds } from '../helpers/databases.js';
 import { startTestApp, TEST_PUBLIC_URL, type TestApp } from '../helpers/app.js';
 
 interface Link {
-  href: string;
+  href: string | Record<string, string>;
   label: Record<string, string>;
 }
 interface ExampleBlock {
@@ -82,6 +82,7 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
       brandColor: '#b3261e',
       languages: ['en', 'es'],
       locales: { en: 'en-US', es: 'es-US' },
+      wording: {},
     });
   });
 
@@ -381,7 +382,7 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     expect(page).toContain(`href="${TEST_PUBLIC_URL}/unsubscribe/`);
     const plain = await (await preview(id, 'lang=es&format=text')).text();
     expect(plain).toMatch(
-      new RegExp(`^Darte de baja: ${TEST_PUBLIC_URL.replaceAll('.', '\\.')}/unsubscribe/\\S+$`, 'm'),
+      new RegExp(`^Cancelar la suscripción: ${TEST_PUBLIC_URL.replaceAll('.', '\\.')}/unsubscribe/\\S+$`, 'm'),
     );
   });
 
@@ -440,7 +441,7 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     const { topic: _, ...withoutTopic } = example();
     const general = await create(withoutTopic);
     const text = await (await preview(general.id, 'lang=es&format=text')).text();
-    expect(text).toContain('Recibes este correo porque te suscribiste a las noticias de NNIRR.');
+    expect(text).toContain('Usted recibe este correo porque se suscribió a las noticias de NNIRR.');
     expect(text).not.toContain(WEEKLY_TOPIC.name.es);
   });
 
@@ -473,6 +474,48 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
     expect(saved.status).toBe(200);
     expect((await saved.json()).document).not.toHaveProperty('issueLine');
     expect(await (await preview(id, 'lang=es&format=html')).text()).not.toContain(issueLine.es);
+  });
+
+  it('saves per-language links and hashtags, gives them back as written, renders each language its own', async () => {
+    const petition = { en: 'https://nnirr.org/petition', es: 'https://nnirr.org/es/peticion' };
+    const document = example();
+    document.blocks[CTA_INDEX]!.button!.href = petition;
+    const survey = document.blocks.findIndex((block) => block.type === 'survey');
+    document.blocks[survey]!.hashtags = { en: ['#OurBorder'], es: ['#NuestraFrontera'] };
+    const { id, document: saved } = await create(document);
+    expect(saved.blocks[CTA_INDEX]!.button!.href).toEqual(petition);
+    const stored = await (await app.request('GET', `/api/bulletins/${id}`)).json();
+    expect(stored.document).toEqual(saved);
+    expect(stored.document.blocks[survey].hashtags).toEqual({ en: ['#OurBorder'], es: ['#NuestraFrontera'] });
+
+    const spanish = await (await preview(id, 'lang=es&format=html')).text();
+    const english = await (await preview(id, 'lang=en&format=html')).text();
+    expect(spanish).toContain(`href="${petition.es}"`);
+    expect(spanish).toContain('#NuestraFrontera');
+    expect(english).toContain(`href="${petition.en}"`);
+    expect(english).not.toContain(petition.es);
+    expect(await (await preview(id, 'lang=es&format=text')).text()).toContain(petition.es);
+
+    // The other links of the translated example still lead Spanish readers to the English pages.
+    const unlocalised = (await checks(id)).findings.filter((f) => f.code === 'url_not_localised');
+    expect(unlocalised.length).toBeGreaterThan(0);
+    expect(unlocalised.map((f) => f.field)).not.toContain(`blocks[${CTA_INDEX}].button.href`);
+
+    const bad = structuredClone(document);
+    bad.blocks[CTA_INDEX]!.button!.href = { ...petition, es: 'javascript:alert(1)' };
+    const refused = await app.request('PUT', `/api/bulletins/${id}`, { json: bad });
+    expect(refused.status).toBe(400);
+    expect(await issues(refused)).toEqual([
+      { path: `blocks[${CTA_INDEX}].button.href.es`, message: 'must be an https URL' },
+    ]);
+  });
+
+  it('publishes both shapes of an address in the JSON Schema and the OpenAPI document', async () => {
+    const both = '"href":{"default":"","anyOf":[{"type":"string","maxLength":2000},{"type":"object"';
+    for (const path of ['/api/schemas/bulletin.json', '/api/openapi.json']) {
+      const text = await (await app.request('GET', path, { token: null })).text();
+      expect(text, path).toContain(both);
+    }
   });
 
   it('lists the preview and settings routes in the OpenAPI document', async () => {

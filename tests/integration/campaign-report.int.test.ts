@@ -1,11 +1,14 @@
 // What staff read after a send: the campaign list with titles and counts, the report's outcomes
-// (deliveries SES reported, bounces, complaints, unsubscribes) and the comparison with earlier sends.
+// (deliveries SES reported, bounces, complaints, unsubscribes), in all and by language, clicks per
+// link and language, and the comparison with earlier sends.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SubscriberLifecycle } from '../../src/audience/subscriber-lifecycle.js';
 import { SesEventStore } from '../../src/events/ses-event-store.js';
 import type { SesEvent } from '../../src/events/ses-notification.js';
+import { readClickToken } from '../../src/sending/click-token.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { exampleBulletin } from '../helpers/bulletins.js';
 import { importAudience, sendableBulletin, waitForCampaign } from '../helpers/campaigns.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { ScriptedSes } from '../support/scripted-ses.js';
@@ -25,12 +28,38 @@ describe.each(databaseKinds())('campaign report on %s', (kind) => {
   /** What SNS would tell the webhook about one message, applied as the webhook applies it. */
   const sesEvent = (event: SesEvent) => events.apply(randomUUID(), 'Notification', event);
   const messageTo = (to: string) => ses.received.find((m) => m.to === to)!;
+  /** The tracked links in a reader's mail: each one's link row and the language its token names. */
+  const trackedLinks = async (to: string) => {
+    const tokens = [...messageTo(to).html.matchAll(/href="[^"]*\/c\/([^"/]+)"/g)].map((m) => m[1]!);
+    const read = tokens.map((token) => ({ token, ...readClickToken(app.stores.signer, token)! }));
+    const rows = await app.db.database.db
+      .selectFrom('campaign_links')
+      .select(['id', 'url'])
+      .where(
+        'id',
+        'in',
+        read.map((r) => r.linkId),
+      )
+      .execute();
+    return read.map((r) => ({ ...r, url: rows.find((row) => row.id === r.linkId)!.url }));
+  };
+  const click = async (token: string, client: string) =>
+    fetch(`${app.baseUrl}/c/${token}`, { redirect: 'manual', headers: { 'x-forwarded-for': client } });
+  /** The example bulletin with a petition whose page differs by language. */
+  const petition = () => {
+    const document = exampleBulletin();
+    document.blocks.push({
+      type: 'text',
+      body: { en: '[Sign](https://example.org/petition)', es: '[Firma](https://example.org/es/peticion)' },
+    });
+    return document;
+  };
 
   beforeAll(async () => {
     ses = await new ScriptedSes().start();
     app = await startTestApp(kind, { sesEndpoint: ses.url, worker: true, env: { SES_MAX_SEND_RATE: '50' } });
     events = new SesEventStore(app.db.database.db, new SubscriberLifecycle(app.suppressions), 3);
-    bulletinId = await sendableBulletin(app);
+    bulletinId = await sendableBulletin(app, petition());
     copyId = (await (await app.request('POST', `/api/bulletins/${bulletinId}/duplicate`)).json()).id;
     await importAudience(app, 9, 'r', 'report.org');
 
@@ -73,13 +102,17 @@ describe.each(databaseKinds())('campaign report on %s', (kind) => {
       .orderBy('id')
       .executeTakeFirstOrThrow();
     for (let i = 0; i < 3; i++) {
-      // Three readers: one reader's clicks on a link count once (click-counting.int.test.ts).
-      const res = await fetch(`${app.baseUrl}/c/${app.stores.signer.sign('click', String(link.id))}`, {
-        redirect: 'manual',
-        headers: { 'x-forwarded-for': `203.0.113.${i + 1}` },
-      });
+      // Three readers of a mail sent before links named their language (/c/<signed link id>): one
+      // reader's clicks on a link count once (click-counting.int.test.ts).
+      const res = await click(app.stores.signer.sign('click', String(link.id)), `203.0.113.${i + 1}`);
       expect(res.status).toBe(302);
     }
+    // Two Spanish readers follow their petition link, one English reader theirs.
+    const spanish = (await trackedLinks('r0@report.org')).find((l) => l.url === 'https://example.org/es/peticion')!;
+    const english = (await trackedLinks('r1@report.org')).find((l) => l.url === 'https://example.org/petition')!;
+    for (const client of ['198.51.100.1', '198.51.100.2'])
+      expect((await click(spanish.token, client)).headers.get('location')).toBe('https://example.org/es/peticion');
+    expect((await click(english.token, '198.51.100.3')).headers.get('location')).toBe('https://example.org/petition');
 
     // The copy goes to those still eligible, without tracking.
     second = await send(copyId, { rule: { emailDomain: 'report.org' }, tracking: 'off' });
@@ -94,11 +127,40 @@ describe.each(databaseKinds())('campaign report on %s', (kind) => {
     const report = await get(`/api/campaigns/${first.id}`);
     expect(report.counts).toMatchObject({ total: 9, sent: 9 });
     expect(report.outcomes).toEqual({ delivered: 6, bounced: 1, complained: 1, unsubscribed: 1 });
-    expect(report.links.reduce((sum: number, l: { clicks: number }) => sum + l.clicks, 0)).toBe(3);
+    expect(report.links.reduce((sum: number, l: { clicks: number }) => sum + l.clicks, 0)).toBe(6);
+    expect(report.outcomesByLanguage).toEqual({
+      en: { sent: 6, delivered: 4, bounced: 0, complained: 1, unsubscribed: 1, clicks: 1 },
+      es: { sent: 3, delivered: 2, bounced: 1, complained: 0, unsubscribed: 0, clicks: 2 },
+    });
+    // Per link and language; the clicks on the link mailed without a language count in its total only.
+    const link = (url: string) => report.links.find((l: { url: string }) => l.url === url);
+    expect(link('https://example.org/petition')).toMatchObject({ clicks: 1, byLanguage: { en: 1 } });
+    expect(link('https://example.org/es/peticion')).toMatchObject({ clicks: 2, byLanguage: { es: 2 } });
+    expect(report.links[0]).toMatchObject({ clicks: 3, byLanguage: {} });
 
     const later = await get(`/api/campaigns/${second.id}`);
     expect(later.counts).toMatchObject({ total: 6, sent: 6 });
     expect(later.outcomes).toEqual({ delivered: 0, bounced: 0, complained: 0, unsubscribed: 0 });
+    // Without tracking, no language's clicks are counted.
+    expect(later.outcomesByLanguage).toEqual({
+      en: { sent: 4, delivered: 0, bounced: 0, complained: 0, unsubscribed: 0, clicks: null },
+      es: { sent: 2, delivered: 0, bounced: 0, complained: 0, unsubscribed: 0, clicks: null },
+    });
+  });
+
+  it("gives each reader's mail its own language's links, each naming that language", async () => {
+    const spanish = await trackedLinks('r0@report.org');
+    const english = await trackedLinks('r1@report.org');
+    expect(spanish.length).toBeGreaterThan(1);
+    expect(new Set(spanish.map((l) => l.language))).toEqual(new Set(['es']));
+    expect(new Set(english.map((l) => l.language))).toEqual(new Set(['en']));
+    expect(spanish.map((l) => l.url)).toContain('https://example.org/es/peticion');
+    expect(spanish.map((l) => l.url)).not.toContain('https://example.org/petition');
+    expect(english.map((l) => l.url)).toContain('https://example.org/petition');
+    expect(english.map((l) => l.url)).not.toContain('https://example.org/es/peticion');
+    // A link both languages have is one row, named by each language's token.
+    const shared = english.find((l) => l.url === 'https://nnirr.org/petition-refugee-admissions')!;
+    expect(spanish.find((l) => l.url === shared.url)!.linkId).toBe(shared.linkId);
   });
 
   it("lists campaigns newest first with their bulletin's title and counts by delivery status", async () => {
@@ -144,8 +206,8 @@ describe.each(databaseKinds())('campaign report on %s', (kind) => {
         bounced: 1,
         complained: 1,
         unsubscribed: 1,
-        clicks: 3,
-        rates: { delivered: 0.6667, bounced: 0.1111, complained: 0.1111, unsubscribed: 0.1111, clicks: 0.3333 },
+        clicks: 6,
+        rates: { delivered: 0.6667, bounced: 0.1111, complained: 0.1111, unsubscribed: 0.1111, clicks: 0.6667 },
       },
     ]);
 

@@ -1,12 +1,13 @@
 // Tracked links count one click per client (an IPv4 address, an IPv6 /64) and link every 10 minutes,
 // however often it is followed, and always redirect; Redis keeps no client address, and when
-// Redis is away every click counts.
+// Redis is away every click counts. A link counts under the language its signed token names.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { exampleBulletin } from '../helpers/bulletins.js';
 import { insertCampaign } from '../helpers/campaigns.js';
 import { databaseKinds } from '../helpers/databases.js';
+import { clickToken } from '../../src/sending/click-token.js';
 import { CLICK_WINDOW_MS } from '../../src/sending/recent-clicks.js';
 
 describe.each(databaseKinds())('click counts on %s', (kind) => {
@@ -83,6 +84,38 @@ describe.each(databaseKinds())('click counts on %s', (kind) => {
     } finally {
       redis.disconnect();
     }
+  });
+
+  it('counts a click under the language its link names, an old link under none, a forged one not at all', async () => {
+    const [petition] = await links(app);
+    const id = petition!.id;
+    const byLanguage = async () =>
+      Object.fromEntries(
+        (
+          await app.db.database.db
+            .selectFrom('campaign_link_clicks')
+            .select(['language', 'clicks'])
+            .where('link_id', '=', id)
+            .execute()
+        ).map((r) => [r.language, r.clicks]),
+      );
+    const spanish = `/c/${clickToken(app.stores.signer, id, 'es')}`;
+    for (const client of ['203.0.113.21', '203.0.113.22'])
+      expect(await follow(app, spanish, client)).toEqual({ status: 302, location: 'https://example.net/petition' });
+    await follow(app, `/c/${clickToken(app.stores.signer, id, 'en')}`, '203.0.113.23');
+    // A mail sent before links named their language: still redirected and counted, in the total only.
+    expect((await follow(app, petition!.path, '203.0.113.24')).status).toBe(302);
+    expect(await byLanguage()).toEqual({ es: 2, en: 1 });
+    expect(await clicks(app, id)).toBe(4);
+
+    // The Spanish token with English (or another link) written into it: its signature no longer holds.
+    const [, signature] = spanish.slice(3).split('.');
+    for (const payload of [`${id}:en`, `${id + 1}:es`, `${id}:es:en`]) {
+      const forged = `/c/${Buffer.from(payload).toString('base64url')}.${signature}`;
+      expect(await follow(app, forged, '203.0.113.25')).toEqual({ status: 404, location: null });
+    }
+    expect(await byLanguage()).toEqual({ es: 2, en: 1 });
+    expect(await clicks(app, id)).toBe(4);
   });
 
   it('with Redis away, counts every click and still redirects', async () => {

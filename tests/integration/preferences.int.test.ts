@@ -74,7 +74,7 @@ describe.each(databaseKinds())('preferences page on %s', (kind) => {
   it('saves topics and language, keeping private topics, and logs the change', async () => {
     const res = await post('topics=border&language=es&pause=keep');
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('Tus opciones están guardadas.');
+    expect(await res.text()).toContain('Sus opciones se guardaron.');
     expect(await subscriber()).toMatchObject({ language: 'es', topics: ['board', 'border'], status: 'active' });
     expect(await events()).toEqual(['subscribed', 'preferences_changed']);
   });
@@ -105,7 +105,7 @@ describe.each(databaseKinds())('preferences page on %s', (kind) => {
 
   it('unsubscribes from everything, and saving again later subscribes again', async () => {
     const left = await post('language=es&leave=yes');
-    expect(await left.text()).toContain('Te has dado de baja. No recibirás más correos nuestros.');
+    expect(await left.text()).toContain('Usted canceló su suscripción. No recibirá más correos nuestros.');
     expect((await subscriber()).status).toBe('unsubscribed');
     await post('topics=weekly-bulletin&language=en');
     expect((await subscriber()).status).toBe('active');

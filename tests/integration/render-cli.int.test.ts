@@ -35,7 +35,7 @@ describe('npm run render', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain(HEADING.es);
     expect(run.stdout).not.toContain(HEADING.en);
-    expect(run.stdout).toMatch(/^Darte de baja: https?:\/\/\S+\/unsubscribe\/\S+$/m);
+    expect(run.stdout).toMatch(/^Cancelar la suscripción: https?:\/\/\S+\/unsubscribe\/\S+$/m);
     expect(run.stdout).toMatch(/^Firma la petición: https:\/\/nnirr\.org\/petition-refugee-admissions$/m);
   });
 

@@ -92,7 +92,7 @@ describe.each(databaseKinds())('sending a campaign on %s', (kind) => {
         const link = /^<(.+)>$/.exec(headers['List-Unsubscribe'] ?? '')?.[1];
         expect(link).toMatch(new RegExp(`^${TEST_PUBLIC_URL}/unsubscribe/`));
         expect(mail.body.html).toContain(`href="${link}"`);
-        expect(mail.body.text).toContain(`${spanish ? 'Darte de baja' : 'Unsubscribe'}: ${link}`);
+        expect(mail.body.text).toContain(`${spanish ? 'Cancelar la suscripción' : 'Unsubscribe'}: ${link}`);
         expect(app.stores.signer.verify('unsubscribe', link!.split('/').at(-1)!)).toBe(
           `${await idOf(`person${i}@example.org`)}:${campaign.id}`,
         );
@@ -118,7 +118,7 @@ describe.each(databaseKinds())('sending a campaign on %s', (kind) => {
     'counts clicks per block and link through a redirect that names no one, unless tracking is off',
     async () => {
       const bulletinId = (await (await app.request('GET', '/api/bulletins')).json()).data[0].id;
-      await importAudience(app, 2, 'click', 'clicks.org');
+      await importAudience(app, 3, 'click', 'clicks.org');
       const tracked = await (
         await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
           json: { resend: true, rule: { emailDomain: 'clicks.org' } },
@@ -132,9 +132,11 @@ describe.each(databaseKinds())('sending a campaign on %s', (kind) => {
         (m) => m[1]!,
       );
       expect(redirects.length).toBeGreaterThanOrEqual(6);
-      // Both readers get the same redirect: it carries the link, not the person
-      const other = (await inbox()).find((m) => m.destination.to[0] === 'click0@clicks.org')!;
-      expect(other.body.html).toContain(redirects[0]);
+      // Both English readers get the same redirect: it carries the link and the language, not the person;
+      // the Spanish reader's names Spanish.
+      const mailTo = async (to: string) => (await inbox()).find((m) => m.destination.to[0] === to)!.body.html!;
+      expect(await mailTo('click2@clicks.org')).toContain(redirects[0]);
+      expect(await mailTo('click0@clicks.org')).not.toContain(redirects[0]);
 
       const petition = await (await app.request('GET', `/api/campaigns/${tracked.id}`)).json();
       const link = petition.links.find(

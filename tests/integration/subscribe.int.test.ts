@@ -218,7 +218,7 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     expect(html).toContain('<p class="field"><label for="email">Correo electrónico</label>');
     expect(html).toMatch(/<fieldset[^>]*>\n<legend id="topics-legend"[^>]*>Temas<\/legend>/);
     expect(html).toContain(
-      '<p id="topics-hint" class="hint">Elige lo que quieres recibir. Si no eliges ninguno, los recibes todos.</p>',
+      '<p id="topics-hint" class="hint">Elija lo que desea recibir. Si no elige ninguno, recibirá todos.</p>',
     );
     expect(canonicalHtml(html)).toContain(
       canonicalHtml(
@@ -249,7 +249,7 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     expect(await events(ana.id)).toEqual([{ event: 'subscription_requested', source: 'form', language: 'en' }]);
 
     const [mail] = await mails('ana@example.org', 1);
-    expect(mail!.subject).toBe('Confirma tu suscripción');
+    expect(mail!.subject).toBe('Confirme su suscripción');
     expect(mail!.from).toBe('"Red" <hola@red.example>');
     const link = /href="([^"]+\/confirm\/[^"]+)"/.exec(mail!.body.html!)![1]!;
     expect(link).toMatch(new RegExp(`^${TEST_PUBLIC_URL}/confirm/[\\w-]+\\.[\\w-]+$`));
@@ -312,7 +312,7 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     for (let i = 0; i < 2; i++) {
       const res = await post(`${path}?lang=es`, {});
       expect(res.status).toBe(200);
-      expect(await res.text()).toContain('<h1>Tu suscripción está confirmada</h1>');
+      expect(await res.text()).toContain('<h1>Su suscripción está confirmada</h1>');
     }
     expect((await row('ana@example.org'))!.status).toBe('active');
     expect(await events(ana.id)).toEqual([
@@ -492,7 +492,7 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
       {
         fields: { email: 'dora@example.org', language: 'fr' },
         field: 'language',
-        message: 'Choose English or Spanish.',
+        message: 'Choose one of the languages listed.',
       },
     ];
     for (const { fields, field, message } of cases) {
@@ -513,7 +513,7 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     const escaped = await (await subscribe(cases[0]!.fields)).text();
     expect(escaped).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
     const spanish = await (await subscribe({ email: 'nope' }, 'es')).text();
-    expect(spanish).toContain('Error: Escribe una dirección de correo como nombre@ejemplo.org.');
+    expect(spanish).toContain('Error: Escriba una dirección de correo como nombre@ejemplo.org.');
     expect(await subscriberCount()).toBe(before);
   });
 

@@ -50,7 +50,7 @@ describe.each(databaseKinds())('a supporter, from subscribe to unsubscribe, on %
       confirmation = (await mailsTo(email))[0];
       if (!confirmation) await new Promise((r) => setTimeout(r, 100));
     }
-    expect(confirmation!.subject).toBe('Confirma tu suscripción');
+    expect(confirmation!.subject).toBe('Confirme su suscripción');
     const confirmUrl = /href="([^"]+\/confirm\/[^"]+)"/.exec(confirmation!.body.html!)![1]!;
     const [subscriber] = (
       await (await app.request('GET', `/api/subscribers?email=${encodeURIComponent(email)}`)).json()

@@ -20,7 +20,7 @@ describe.each(databaseKinds())('unsubscribe links on %s', (kind) => {
 
   /** Whose preferences the page's "Subscribe again" link opens, if it has one. */
   const wayBack = (html: string) => {
-    const token = /<a href="\/preferences\/([^"?]+)\?lang=\w+">(Subscribe again|Vuelve a suscribirte)<\/a>/.exec(
+    const token = /<a href="\/preferences\/([^"?]+)\?lang=\w+">(Subscribe again|Vuelva a suscribirse)<\/a>/.exec(
       html,
     )?.[1];
     return token && app.stores.signer.verify('preferences', token);
@@ -42,7 +42,7 @@ describe.each(databaseKinds())('unsubscribe links on %s', (kind) => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('<html lang="es">');
-    expect(html).toContain('<form method="post"><button type="submit">Darme de baja</button></form>');
+    expect(html).toContain('<form method="post"><button type="submit">Cancelar mi suscripción</button></form>');
     expect(html).toContain('a•••@example.org');
     expect(html).not.toContain('ana@example.org');
     expect(await status()).toBe('active');
@@ -73,8 +73,8 @@ describe.each(databaseKinds())('unsubscribe links on %s', (kind) => {
         'es',
         [
           'Dejar de recibir todos los correos de Red de Derechos en <strong>a•••@example.org</strong>.',
-          'Pausa nuestros correos durante 30, 60 o 90 días',
-          'Elige los temas que recibes',
+          'Pausar nuestros correos durante 30, 60 o 90 días',
+          'Elegir los temas que recibe',
         ],
       ],
     ] as const) {
@@ -125,8 +125,8 @@ describe.each(databaseKinds())('unsubscribe links on %s', (kind) => {
     });
     expect(res.status).toBe(200);
     const done = await res.text();
-    expect(done).toContain('<h1>Te has dado de baja</h1>');
-    expect(done).toContain('No recibirás más correos de Red de Derechos en <strong>a•••@example.org</strong>.');
+    expect(done).toContain('<h1>Su suscripción se canceló</h1>');
+    expect(done).toContain('No recibirá más correos de Red de Derechos en <strong>a•••@example.org</strong>.');
     expect(await status()).toBe('unsubscribed');
     const again = await fetch(link(`${ana.id}:12`), { method: 'POST' }); // an empty body, as some clients send
     expect(again.status).toBe(200);

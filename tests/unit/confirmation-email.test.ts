@@ -23,13 +23,22 @@ describe('the confirmation mail', () => {
     expect(mail.text).toContain('310 8th Street, Oakland, CA');
   });
 
+  it('is in the default language for a reader whose language has no words, with the wording', async () => {
+    const wording = { es: { confirmation: { button: 'Sí, quiero recibirlos' } } };
+    const mail = await confirmationEmail({ ...input, language: 'pt-BR', defaultLanguage: 'es', wording });
+    expect(mail.subject).toBe('Confirme su suscripción');
+    expect(mail.html).toContain('lang="es"');
+    expect(mail.text).toContain('Sí, quiero recibirlos');
+    expect((await confirmationEmail({ ...input, language: 'pt-BR' })).subject).toBe('Confirm your subscription');
+  });
+
   it('is in Spanish for a Spanish reader, whatever the region', async () => {
     for (const language of ['es', 'es-MX']) {
       const mail = await confirmationEmail({ ...input, language });
-      expect(mail.subject).toBe('Confirma tu suscripción');
+      expect(mail.subject).toBe('Confirme su suscripción');
       expect(mail.html).toContain('lang="es"');
       expect(mail.text).toContain('Confirmar mi suscripción');
-      expect(mail.text).toContain('El enlace funciona durante 7 días.');
+      expect(mail.text).toContain('El enlace es válido durante 7 días.');
     }
   });
 

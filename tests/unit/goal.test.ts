@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { goalPercent } from '../../src/render/theme.js';
 import { goalLine } from '../../src/render/strings.js';
+import { formattingLocale } from '../../src/settings/settings.js';
+import { wordsFor } from '../../src/words/catalogue.js';
 import { BulletinDocument } from '../../src/bulletins/document.js';
 import { personalise } from '../../src/render/personalise.js';
 import { renderBulletin } from '../../src/render/render.js';
@@ -89,11 +91,15 @@ describe('the goal of a call to action', () => {
 
   it("reads a goal's line in the language's words and the locale's numbers", () => {
     const g = { target: 62500, current: 15000 };
-    expect(goalLine(g, 'firmas', 'es', 'es-US')).toBe('15,000 de 62,500 firmas');
-    expect(goalLine(g, 'firmas', 'es', 'es-ES')).toBe('15.000 de 62.500 firmas');
-    expect(goalLine({ target: 2500 }, 'firmas', 'es', 'es-ES')).toBe('Meta: 2.500 firmas');
+    const spanish = wordsFor('es', ORGANISATION).bulletin;
+    expect(goalLine(g, 'firmas', spanish, 'es-US')).toBe('15,000 de 62,500 firmas');
+    expect(goalLine(g, 'firmas', spanish, 'es-ES')).toBe('15.000 de 62.500 firmas');
+    expect(goalLine({ target: 2500 }, 'firmas', spanish, 'es-ES')).toBe('Meta: 2.500 firmas');
     // A language without a locale in the settings writes its numbers its own way.
-    expect(goalLine(g, 'signatures', 'de')).toBe('15.000 of 62.500 signatures');
+    const german = formattingLocale(ORGANISATION, 'de');
+    expect(goalLine(g, 'signatures', wordsFor('de', ORGANISATION).bulletin, german)).toBe(
+      '15.000 of 62.500 signatures',
+    );
   });
 
   it('leaves out the empty cell at 0 and at 100', async () => {

@@ -40,7 +40,7 @@ function visibleTexts(block: Block, language: 'en' | 'es'): string[] {
         ...block.items!.map((i) => i[language]!),
         block.contact!,
         block.button!.label[language]!,
-        ...block.hashtags!,
+        ...(block.hashtags as string[]),
       ];
     case 'text':
       return [
@@ -82,9 +82,10 @@ describe('renderBulletin and personalise', () => {
     const es = personalise(await renderBulletin(example, 'es', context), ANA, LINKS);
     expect(es.html).toMatch(/<html[^>]* lang="es"/);
     expect(es.html).toContain('Boletín semanal');
-    expect(es.html).toContain('Darte de baja');
+    expect(es.html).toContain('Cancelar la suscripción');
+    expect(es.html).toContain('se suscribió a la lista «<strong>Boletín semanal</strong>» de');
     expect(es.html).toContain(escapeHtml(ORGANISATION.postalAddress));
-    expect(es.text).toContain(`Darte de baja: ${LINKS.unsubscribe}`);
+    expect(es.text).toContain(`Cancelar la suscripción: ${LINKS.unsubscribe}`);
     expect(es.html).toContain('15,000 de 62,500');
     const en = personalise(await renderBulletin(example, 'en', context), ANA, LINKS);
     expect(en.html).toContain('15,000 of 62,500');
@@ -333,6 +334,28 @@ describe('renderBulletin and personalise', () => {
           inArchive,
         }).view,
       ).toBe('https://news.example.org/archive');
+  });
+
+  it("writes the organisation's wording in the footer, escaped, in the HTML and the text", async () => {
+    const wording = {
+      es: {
+        footer: { unsubscribe: 'Salir <ya>', whyTopic: 'Lista «{topic}» & {organisation}' },
+        bulletin: { progress: '{current} / {target}' },
+      },
+    };
+    const own = { ...context, settings: { ...ORGANISATION, wording } };
+    const es = personalise(await renderBulletin(example, 'es', own), ANA, LINKS);
+    expect(es.html).toContain('>Salir &lt;ya&gt;</a>');
+    expect(es.html).toContain(
+      `Lista «<strong>Boletín semanal</strong>» &amp; ${escapeHtml(ORGANISATION.organisationName)}`,
+    );
+    expect(es.text).toContain(`Salir <ya>: ${LINKS.unsubscribe}`);
+    expect(es.text).toContain(`Lista «Boletín semanal» & ${ORGANISATION.organisationName}`);
+    // The numbers in the locale of Spanish in the settings: es-US unless told.
+    expect(es.html).toContain('15,000 / 62,500');
+    expect(es.text).toContain('15,000 / 62,500');
+    const en = personalise(await renderBulletin(example, 'en', own), ANA, LINKS);
+    expect(en.html).not.toContain('Salir');
   });
 
   it('keeps button labels, the masthead and links at 4.5:1 or more on a light brand colour', async () => {

@@ -126,11 +126,37 @@ describe('what changed between two versions', () => {
     ]);
   });
 
+  it('names the language of a per-language address or hashtag list that changed', () => {
+    const localised = (doc: BulletinDocument) => {
+      const cta = doc.blocks[7] as Extract<Block, { type: 'call_to_action' }>;
+      cta.button.href = { en: 'https://example.org/sign', es: 'https://example.org/es/firma' };
+      const survey = doc.blocks[9] as Extract<Block, { type: 'survey' }>;
+      survey.hashtags = { en: ['#OurBorder'], es: ['#NuestraFrontera'] };
+    };
+    const [, before] = edited(localised);
+    const after = structuredClone(before);
+    (after.blocks[7] as Extract<Block, { type: 'call_to_action' }>).button.href = {
+      en: 'https://example.org/sign',
+      es: 'https://example.org/es/peticion',
+    };
+    (after.blocks[9] as Extract<Block, { type: 'survey' }>).hashtags = { en: ['#OurBorder'], es: ['#Frontera'] };
+    expect(texts(before, after)).toEqual([
+      'Edited Spanish button URL of block 8',
+      'Edited Spanish hashtags of block 10',
+    ]);
+    expect(diffDocuments(before, after)[0]).toMatchObject({
+      field: 'button.href',
+      language: 'es',
+      before: 'https://example.org/es/firma',
+      after: 'https://example.org/es/peticion',
+    });
+  });
+
   it('counts a list as one field per language', () => {
     const [before, after] = edited((doc) => {
       const survey = doc.blocks[9] as Extract<Block, { type: 'survey' }>;
       survey.items = [...(survey.items ?? []), { en: 'One more', es: 'Una más' }];
-      survey.hashtags = [...(survey.hashtags ?? []), '#more'];
+      survey.hashtags = [...((survey.hashtags as string[] | undefined) ?? []), '#more'];
     });
     expect(texts(before, after)).toEqual([
       'Edited English list items of block 10',

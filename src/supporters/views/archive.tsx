@@ -2,8 +2,8 @@
 // archived bulletin, which is the only markup placed into the bulletin's HTML.
 import { textDirection } from '../../render/strings.js';
 import type { PageContext } from '../page-context.js';
-import { wordsLanguage } from '../language.js';
-import { WORDS } from '../words/index.js';
+import type { Settings } from '../../settings/settings.js';
+import { fillSlots, wordsFor, wordsLanguage } from '../../words/catalogue.js';
 import { Page } from './page.js';
 import { InOtherLanguage, Joined, LanguageSwitch, nativeLanguageName, otherLanguage } from './parts.js';
 
@@ -25,6 +25,7 @@ export function ListPage(props: {
   const { context, bulletins, current, pages } = props;
   const { lang } = context;
   const w = context.words.archive;
+  const pageOf = fillSlots(w.pageOf, { page: String(current), pages: String(pages) });
   const date = new Intl.DateTimeFormat(context.locale, { dateStyle: 'long' });
   const pageLink = (n: number, rel: 'prev' | 'next', label: string) => (
     <a href={`/archive?page=${n}&lang=${lang}`} rel={rel}>
@@ -50,11 +51,11 @@ export function ListPage(props: {
         </ul>
       )}
       {pages > 1 && (
-        <nav aria-label={w.pageOf(current, pages)}>
+        <nav aria-label={pageOf}>
           <p>
             <Joined>
               {current > 1 && pageLink(current - 1, 'prev', `← ${w.newer}`)}
-              {w.pageOf(current, pages)}
+              {pageOf}
               {current < pages && pageLink(current + 1, 'next', `${w.older} →`)}
             </Joined>
           </p>
@@ -70,7 +71,7 @@ export function NotFoundPage(props: { context: PageContext }) {
   const { lang } = context;
   const w = context.words.archive;
   const other = otherLanguage(lang);
-  const o = WORDS[other].archive;
+  const o = wordsFor(other, context.settings).archive;
   return (
     <Page context={context} title={w.notFound}>
       <h1>{w.notFound}</h1>
@@ -87,10 +88,10 @@ export function NotFoundPage(props: { context: PageContext }) {
 }
 
 /** "← All bulletins · English · Español", in the words of the bulletin's language. */
-export function ReaderBar(props: { slug: string; language: string; languages: readonly string[] }) {
-  const { slug, language, languages } = props;
-  const lang = wordsLanguage(language);
-  const w = WORDS[lang].archive;
+export function ReaderBar(props: { slug: string; language: string; languages: readonly string[]; settings: Settings }) {
+  const { slug, language, languages, settings } = props;
+  const lang = wordsLanguage(language, settings);
+  const w = wordsFor(language, settings).archive;
   return (
     // In the words' own direction, which may not be the bulletin's (English words above an Arabic bulletin).
     <nav className="archive-bar" aria-label={w.title} lang={lang} dir={textDirection(lang)}>

@@ -5,7 +5,7 @@ import { textDirection } from '../../render/strings.js';
 import { LANGUAGE_NAMES, PAGE_LANGUAGES, type PageLanguage } from '../language.js';
 
 /** "English · Español": links to the same page in the other language. */
-export function LanguageSwitch(props: { path: string; current: PageLanguage }) {
+export function LanguageSwitch(props: { path: string; current: string }) {
   return (
     <nav aria-label="Language / Idioma">
       <p>
@@ -82,7 +82,7 @@ interface NamedTopic {
 }
 
 /** One checkbox per public topic, named and described in the page language. */
-export function TopicChoices(props: { topics: readonly NamedTopic[]; lang: PageLanguage; checked: readonly string[] }) {
+export function TopicChoices(props: { topics: readonly NamedTopic[]; lang: string; checked: readonly string[] }) {
   return props.topics.map((topic) => {
     const name = topic.name[props.lang] ?? Object.values(topic.name)[0] ?? topic.key;
     const description = topic.description[props.lang] ?? '';
@@ -107,7 +107,7 @@ export function TopicChoices(props: { topics: readonly NamedTopic[]; lang: PageL
 }
 
 /** "Bulletin not found. There is no bulletin…": a title and its text, for a reader of `lang`. */
-export function InOtherLanguage(props: { lang: PageLanguage; title: string; text: string }) {
+export function InOtherLanguage(props: { lang: string; title: string; text: string }) {
   return (
     <p lang={props.lang}>
       <strong>{props.title}.</strong> {props.text}
@@ -132,6 +132,6 @@ export function maskEmail(email: string): string {
 }
 
 /** The other page language, for a text shown in both. */
-export function otherLanguage(lang: PageLanguage): PageLanguage {
+export function otherLanguage(lang: string): PageLanguage {
   return PAGE_LANGUAGES.find((other) => other !== lang)!;
 }

@@ -1,5 +1,6 @@
 // The preference centre: topics, language, a pause, or leaving everything, for the subscriber a
 // signed link names.
+import { fillSlots } from '../../words/catalogue.js';
 import { offeredLanguages } from '../language.js';
 import type { PageContext } from '../page-context.js';
 import type { LinkedSubscriber, PublicTopic } from '../supporter-store.js';
@@ -37,7 +38,8 @@ export function PreferencesPage(props: {
         </p>
       )}
       <p>
-        {w.intro(context.settings.organisationName)} <strong>{maskEmail(subscriber.email)}</strong>.
+        {fillSlots(w.intro, { organisation: context.settings.organisationName })}{' '}
+        <strong>{maskEmail(subscriber.email)}</strong>.
       </p>
       {!stopped && (
         <form method="post">
@@ -59,7 +61,7 @@ export function PreferencesPage(props: {
           <fieldset id="pause">
             <legend>{w.pause}</legend>
             <Choice type="radio" name="pause" value="keep" checked>
-              {paused ? w.pausedUntil(date(paused)) : w.noPause}
+              {paused ? fillSlots(w.pausedUntil, { date: date(paused) }) : w.noPause}
             </Choice>
             {paused && (
               <Choice type="radio" name="pause" value="resume">
@@ -68,7 +70,7 @@ export function PreferencesPage(props: {
             )}
             {PAUSE_DAYS.map((days) => (
               <Choice key={days} type="radio" name="pause" value={String(days)}>
-                {w.pauseFor(days)}
+                {fillSlots(w.pauseFor, { days: String(days) })}
               </Choice>
             ))}
           </fieldset>

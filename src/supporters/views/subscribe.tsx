@@ -1,6 +1,7 @@
 // The subscribe form and the pages of double opt-in: check your email, confirm, and the answers
 // to a confirmation link (confirmed, expired, no longer valid, broken).
 import type { CSSProperties } from 'react';
+import { fillSlots } from '../../words/catalogue.js';
 import type { PageContext } from '../page-context.js';
 import { FIELDS, type Field, type FormState, HONEYPOT, NAME_MAX } from '../subscribe-form.js';
 import { Page } from './page.js';
@@ -34,14 +35,14 @@ export function SubscribePage(props: {
   const error = (field: Field) =>
     hasError(field) && (
       <p id={`${field}-error`} style={ERROR_STYLE}>
-        {`${w.errorPrefix}: ${w.errors[field]}`}
+        {`${w.errorPrefix}: ${w[`${field}Error`]}`}
       </p>
     );
   return (
     <Page context={context} title={errors.length ? `${w.errorPrefix}: ${w.title}` : w.title}>
       {errors.length === 0 && <LanguageSwitch path={context.path} current={context.lang} />}
       <h1>{w.title}</h1>
-      <p>{w.intro(context.settings.organisationName)}</p>
+      <p>{fillSlots(w.intro, { organisation: context.settings.organisationName })}</p>
       {errors.length > 0 && (
         // biome-ignore lint/a11y/useAriaPropsSupportedByRole: as the page has always had it; a role is another change.
         <div style={{ ...ERROR_STYLE, padding: '8px 12px' }} aria-labelledby="problem">
@@ -51,7 +52,7 @@ export function SubscribePage(props: {
           <ul>
             {FIELDS.filter(hasError).map((field) => (
               <li key={field}>
-                <a href={`#${field === 'topics' ? 'topics-legend' : field}`}>{w.errors[field]}</a>
+                <a href={`#${field === 'topics' ? 'topics-legend' : field}`}>{w[`${field}Error`]}</a>
               </li>
             ))}
           </ul>
@@ -130,9 +131,8 @@ export function CheckEmailPage(props: { context: PageContext }) {
   return (
     <Page context={props.context} title={w.checkEmail}>
       <h1>{w.checkEmail}</h1>
-      {w.checkEmailText.map((text) => (
-        <p key={text}>{text}</p>
-      ))}
+      <p>{w.checkEmailText}</p>
+      <p>{w.checkEmailMore}</p>
     </Page>
   );
 }
@@ -146,7 +146,8 @@ export function ConfirmPage(props: { context: PageContext; email: string }) {
       <LanguageSwitch path={context.path} current={context.lang} />
       <h1>{w.confirm}</h1>
       <p>
-        {w.confirmText(context.settings.organisationName)} <strong>{maskEmail(props.email)}</strong>.
+        {fillSlots(w.confirmText, { organisation: context.settings.organisationName })}{' '}
+        <strong>{maskEmail(props.email)}</strong>.
       </p>
       <form method="post" action={`?lang=${context.lang}`}>
         <button type="submit">{w.confirmButton}</button>

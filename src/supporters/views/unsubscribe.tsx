@@ -1,7 +1,7 @@
 // The unsubscribe pages: the question (or why there is none), the answer, and the way back.
 import type { PageContext } from '../page-context.js';
 import type { LinkedSubscriber } from '../supporter-store.js';
-import { WORDS } from '../words/index.js';
+import { fillSlots, wordsFor } from '../../words/catalogue.js';
 import { Page } from './page.js';
 import { InOtherLanguage, LanguageSwitch, maskEmail } from './parts.js';
 
@@ -20,7 +20,7 @@ export function AskPage(props: {
 }) {
   const { context, subscriber, preferences } = props;
   const w = context.words.unsubscribe;
-  const organisation = context.settings.organisationName;
+  const organisation = { organisation: context.settings.organisationName };
   const email = <strong>{maskEmail(subscriber.email)}</strong>;
   const state = standing(subscriber);
   const title = { subscribed: w.title, left: w.already, stopped: w.stopped }[state];
@@ -31,7 +31,7 @@ export function AskPage(props: {
       {state === 'subscribed' ? (
         <>
           <p>
-            {w.ask(organisation)} {email}. {w.askMore}
+            {fillSlots(w.ask, organisation)} {email}. {w.askMore}
           </p>
           <form method="post">
             <button type="submit">{w.button}</button>
@@ -51,7 +51,7 @@ export function AskPage(props: {
       ) : (
         <>
           <p>
-            {w.alreadyText(organisation)} {email}.
+            {fillSlots(w.alreadyText, organisation)} {email}.
           </p>
           {state === 'left' && <ComeBack context={context} preferences={preferences} />}
         </>
@@ -75,7 +75,8 @@ export function DonePage(props: { context: PageContext; email: string; preferenc
     <Page context={context} title={w.done}>
       <h1>{w.done}</h1>
       <p>
-        {w.doneText(context.settings.organisationName)} <strong>{maskEmail(props.email)}</strong>.
+        {fillSlots(w.doneText, { organisation: context.settings.organisationName })}{' '}
+        <strong>{maskEmail(props.email)}</strong>.
       </p>
       <ComeBack context={context} preferences={props.preferences} />
     </Page>
@@ -94,12 +95,13 @@ function ComeBack(props: { context: PageContext; preferences: string }) {
 
 /** A link that names no one: in English, then in Spanish. */
 export function InvalidUnsubscribeLinkPage(props: { context: PageContext }) {
-  const { en, es } = WORDS;
+  const { settings } = props.context;
+  const [en, es] = [wordsFor('en', settings).unsubscribe, wordsFor('es', settings).unsubscribe];
   return (
-    <Page context={{ settings: props.context.settings, lang: 'en' }} title={en.unsubscribe.invalid}>
-      <h1>{en.unsubscribe.invalid}</h1>
-      <p>{en.unsubscribe.invalidText}</p>
-      <InOtherLanguage lang="es" title={es.unsubscribe.invalid} text={es.unsubscribe.invalidText} />
+    <Page context={{ settings, lang: 'en' }} title={en.invalid}>
+      <h1>{en.invalid}</h1>
+      <p>{en.invalidText}</p>
+      <InOtherLanguage lang="es" title={es.invalid} text={es.invalidText} />
     </Page>
   );
 }

@@ -1,12 +1,13 @@
 // The fields of each block type. Every control's id is derived from the block's index and the
 // field's path, so the server's issues and the pre-send findings can point at it.
 import { useState, type ReactNode } from 'react';
+import type { AddressValue } from '../../bulletins/document';
 import { emptyText, fieldId, FIELD_LABELS, optionalText, type Block, type Localised } from './model';
-import { LocalisedInput, TextInput } from './fields';
+import { LocalisedInput, SharedOrPerLanguage, TextInput, type ValueControl } from './fields';
 
 type Change = (block: Block, field: string) => void;
 type Of<T extends Block['type']> = Extract<Block, { type: T }>;
-type Link = { href: string; label: Localised };
+type Link = { href: AddressValue; label: Localised };
 
 export function BlockFields({
   block,
@@ -79,9 +80,10 @@ function AnnouncementFields({ block, id, languages, onChange }: FieldsProps<Of<'
       >
         {block.image && (
           <>
-            <UrlInput
+            <AddressInput
               id={id('image.src')}
               label={FIELD_LABELS['image.src']!}
+              noun="image"
               value={block.image.src}
               onChange={(src, f) => update({ image: { ...block.image!, src } }, f)}
             />
@@ -268,7 +270,20 @@ function SurveyFields({ block, id, languages, onChange }: FieldsProps<Of<'survey
           value={block.contact ?? ''}
           onChange={(contact, f) => update({ contact: contact.trim() ? contact : undefined }, f)}
         />
-        <HashtagsInput id={id('hashtags')} value={block.hashtags} onChange={(hashtags, f) => update({ hashtags }, f)} />
+        <SharedOrPerLanguage
+          id={id('hashtags')}
+          label={FIELD_LABELS.hashtags!}
+          noun="hashtags"
+          value={block.hashtags}
+          empty={[]}
+          isShared={(tags): tags is string[] => Array.isArray(tags)}
+          shown={(tags) => tags.join(' ')}
+          hint="Optional, separated by spaces, such as #TakeTheSurvey"
+          onChange={(hashtags, f) =>
+            update({ hashtags: Array.isArray(hashtags) && !hashtags.length ? undefined : hashtags }, f)
+          }
+          control={(props) => <HashtagsInput {...props} />}
+        />
       </div>
       <LinkPart
         name="button"
@@ -285,27 +300,51 @@ function ImageFields({ block, id, onChange }: FieldsProps<Of<'image'>>) {
   const update = (changes: Partial<Of<'image'>>, field: string) => onChange({ ...block, ...changes }, field);
   return (
     <>
-      <UrlInput id={id('src')} label={FIELD_LABELS.src!} value={block.src} onChange={(src, f) => update({ src }, f)} />
+      <AddressInput
+        id={id('src')}
+        label={FIELD_LABELS.src!}
+        noun="image"
+        value={block.src}
+        onChange={(src, f) => update({ src }, f)}
+      />
       <AltInput id={id('alt')} value={block.alt} onChange={(alt, f) => update({ alt }, f)} />
-      <UrlInput
+      <AddressInput
         id={id('href')}
         label={FIELD_LABELS.href!}
-        value={block.href ?? ''}
+        value={block.href}
         hint="Optional: where the image leads"
-        onChange={(href, f) => update({ href: href.trim() ? href : undefined }, f)}
+        onChange={(href, f) => update({ href: typeof href === 'string' && !href.trim() ? undefined : href }, f)}
       />
     </>
   );
 }
 
-function UrlInput(props: {
+function UrlInput(props: ValueControl<string>) {
+  return <TextInput type="url" placeholder="https://" {...props} />;
+}
+
+/** An https address (a link's, an image's), the same for every language or each language its own. */
+function AddressInput({
+  noun = 'address',
+  ...props
+}: {
   id: string;
   label: string;
-  value: string;
+  noun?: string;
+  value: AddressValue | undefined;
   hint?: string;
-  onChange(value: string, field: string): void;
+  onChange(value: AddressValue, field: string): void;
 }) {
-  return <TextInput type="url" placeholder="https://" {...props} />;
+  return (
+    <SharedOrPerLanguage
+      {...props}
+      noun={noun}
+      empty=""
+      isShared={(href): href is string => typeof href === 'string'}
+      shown={(href) => href.trim()}
+      control={(control) => <UrlInput {...control} />}
+    />
+  );
 }
 
 function AltInput({
@@ -378,7 +417,7 @@ function LinkPart({
 }) {
   const fields = link && (
     <div className="grid-link">
-      <UrlInput
+      <AddressInput
         id={id(`${name}.href`)}
         label={FIELD_LABELS[`${name}.href`]!}
         value={link.href}
@@ -413,16 +452,8 @@ function LinkPart({
 }
 
 /** Hashtags as typed ("#a #b", "#" optional); the block keeps them as a list. */
-function HashtagsInput({
-  id,
-  value,
-  onChange,
-}: {
-  id: string;
-  value: string[] | undefined;
-  onChange(value: string[] | undefined, field: string): void;
-}) {
-  const joined = (value ?? []).join(' ');
+function HashtagsInput({ value, onChange, ...props }: ValueControl<string[]>) {
+  const joined = value.join(' ');
   const [raw, setRaw] = useState(joined);
   const [shown, setShown] = useState(joined);
   // Undo or a restored version changes the list from outside: show it.
@@ -432,15 +463,13 @@ function HashtagsInput({
   }
   return (
     <TextInput
-      id={id}
-      label={FIELD_LABELS.hashtags!}
-      hint="Optional, separated by spaces, such as #TakeTheSurvey"
+      {...props}
       value={raw}
       onChange={(text, f) => {
         setRaw(text);
         const tags = parseHashtags(text);
         setShown(tags.join(' '));
-        onChange(tags.length ? tags : undefined, f);
+        onChange(tags, f);
       }}
     />
   );

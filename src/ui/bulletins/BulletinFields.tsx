@@ -167,9 +167,10 @@ function Languages({
         onClose={() => setRemoving(undefined)}
       >
         <p>
-          The bulletin will no longer be written in {languageName(removing ?? '')}: its subject and every text in{' '}
-          {languageName(removing ?? '')} are removed with it. {languageName(removing ?? '')} readers get the{' '}
-          {languageName(removing === fallback ? (languages[1] ?? '') : fallback)} text. Undo brings them back.
+          The bulletin will no longer be written in {languageName(removing ?? '')}: its subject, every text and every
+          address of its own in {languageName(removing ?? '')} are removed with it. {languageName(removing ?? '')}{' '}
+          readers get the {languageName(removing === fallback ? (languages[1] ?? '') : fallback)} text. Undo brings them
+          back.
         </p>
         <div className="dialog-actions">
           <button type="button" onClick={() => setRemoving(undefined)}>

@@ -1,12 +1,16 @@
 // The line that tells blocks apart when they are collapsed or dragged: a block's first text as
 // words. Its imports name their files, so the unit tests (Node's resolution) read it too.
 import { blockTexts } from '../../bulletins/block-fields.js';
-import type { Block } from '../../bulletins/document.js';
+import { addressIn, type Block } from '../../bulletins/document.js';
 
 /** The block's first text in `language` as one line of words (an image without alt text: its address). */
 export function blockSummary(block: Block, language: string): string {
   const first = blockTexts(block).find((f) => f.text[language]?.trim());
-  const line = first ? markdownLine(first.text[language]!) : block.type === 'image' ? block.src : '';
+  const line = first
+    ? markdownLine(first.text[language]!)
+    : block.type === 'image'
+      ? addressIn(block.src, language, language)
+      : '';
   return line.slice(0, 90);
 }
 

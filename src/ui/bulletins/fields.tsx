@@ -1,6 +1,6 @@
 // The composer's controls: a text per language side by side, Markdown as rich text, and the
 // server's message about each control shown beside it (matched by the control's id).
-import { createContext, useContext, type ReactNode } from 'react';
+import { createContext, Fragment, useContext, type ReactNode } from 'react';
 import { textDirection } from '../../render/strings';
 import type { Issue } from '../api';
 import { Field, languageName } from '../components';
@@ -61,13 +61,19 @@ export function TextInput({ id, label, value, onChange, hint, type = 'text', pla
         type={type}
         value={value}
         lang={lang}
-        dir={lang ? textDirection(lang) : undefined}
+        dir={direction(type, lang)}
         placeholder={placeholder}
         inputMode={type === 'url' ? 'url' : undefined}
         onChange={(event) => onChange(event.target.value, id)}
       />
     </Field>
   );
+}
+
+/** An address reads left to right in every language; a text in its language's direction. */
+function direction(type: TextProps['type'], lang: string | undefined): 'ltr' | 'rtl' | undefined {
+  if (type === 'url' || type === 'email') return 'ltr';
+  return lang ? textDirection(lang) : undefined;
 }
 
 /** One text in each of the bulletin's languages, side by side; ids end in the language ("block-2-heading-es"). */
@@ -124,5 +130,118 @@ function MarkdownInput({ id, name, label, value, onChange, hint, lang }: TextPro
       error={error}
       lang={lang}
     />
+  );
+}
+
+/** What SharedOrPerLanguage asks of the control it shows for each value. */
+export interface ValueControl<T> {
+  id: string;
+  label: ReactNode;
+  value: T;
+  onChange(value: T, id: string): void;
+  hint?: ReactNode;
+  lang?: string;
+  placeholder?: string;
+}
+
+/**
+ * A value the languages share until staff give each language its own: a link's address, an
+ * image, hashtags. One control ("Same address for every language"), or one per language side by
+ * side as texts are, each in its language's direction, ids ending in the language like theirs
+ * ("block-2-button-href-es"). A language left empty gets the fallback (first) language's.
+ */
+export function SharedOrPerLanguage<T>({
+  id,
+  label,
+  noun,
+  value,
+  empty,
+  isShared,
+  shown,
+  hint,
+  onChange,
+  control,
+}: {
+  id: string;
+  label: string;
+  /** What the value is, in the toggle's words: "address", "image", "hashtags". */
+  noun: string;
+  value: T | Record<string, T> | undefined;
+  empty: T;
+  isShared(value: T | Record<string, T>): value is T;
+  /** The value as words, shown greyed in a language's empty control: what its readers get. */
+  shown(value: T): string;
+  hint?: ReactNode;
+  onChange(value: T | Record<string, T>, id: string): void;
+  control(props: ValueControl<T>): ReactNode;
+}) {
+  const { languages } = useContext(ComposerFieldsContext);
+  const fallback = languages[0] ?? '';
+  const filled = (v: T | undefined): v is T => v !== undefined && shown(v) !== '';
+  if (value === undefined || isShared(value)) {
+    const shared = value ?? empty;
+    const own = () => onChange(Object.fromEntries(languages.map((l) => [l, l === fallback ? shared : empty])), id);
+    return (
+      <div className="shared-value">
+        {control({
+          id,
+          label,
+          value: shared,
+          onChange,
+          hint:
+            languages.length > 1 ? (
+              <>
+                {hint && <>{hint}. </>}Same {noun} for every language.
+              </>
+            ) : (
+              hint
+            ),
+        })}
+        {languages.length > 1 && (
+          <button
+            type="button"
+            className="button-quiet button-small"
+            aria-label={`${label}: give each language its own ${noun}`}
+            onClick={own}
+          >
+            Give each language its own {noun}
+          </button>
+        )}
+      </div>
+    );
+  }
+  const fallbackValue = value[fallback];
+  const same = () => onChange([value[fallback], ...Object.values(value)].find(filled) ?? empty, id);
+  return (
+    <div className="shared-value">
+      <div className="langs">
+        {languages.map((language) => (
+          <Fragment key={language}>
+            {control({
+              id: `${id}-${language}`,
+              label: <LanguageLabel label={label} language={language} />,
+              value: value[language] ?? empty,
+              lang: language,
+              onChange: (v, controlId) => onChange({ ...value, [language]: v }, controlId),
+              // A language left empty shows what its readers get instead, greyed, and says so.
+              ...(language !== fallback && filled(fallbackValue)
+                ? {
+                    placeholder: shown(fallbackValue),
+                    hint: filled(value[language]) ? hint : `Left empty: the ${languageName(fallback)} ${noun}`,
+                  }
+                : { hint }),
+            })}
+          </Fragment>
+        ))}
+      </div>
+      <button
+        type="button"
+        className="button-quiet button-small"
+        aria-label={`${label}: same ${noun} for every language`}
+        onClick={same}
+      >
+        Same {noun} for every language
+      </button>
+    </div>
   );
 }

@@ -1,7 +1,7 @@
 // The bulletin as a line in Gmail's inbox, on a computer and on a phone: the sender, the subject and
 // the preheader a reader sees before opening it, cut where Gmail cuts them.
 import { type Localised, pick } from '../../bulletins/document.js';
-import { themeStrings } from '../../render/strings.js';
+import { wordsFor } from '../../words/catalogue.js';
 import { withFallbacks } from '../../render/template.js';
 import type { Settings } from '../../settings/settings.js';
 
@@ -55,7 +55,7 @@ export interface InboxTexts {
 export function inboxTexts(
   doc: { languages: string[]; subject: Localised; preheader?: Localised | undefined },
   language: string,
-  settings: Pick<Settings, 'senderName' | 'senderEmail'>,
+  settings: Pick<Settings, 'senderName' | 'senderEmail'> & Partial<Pick<Settings, 'defaultLanguage' | 'wording'>>,
 ): InboxTexts {
   const fallback = doc.languages[0]!;
   const oneLine = (text: string) => withFallbacks(text).replace(/\s+/g, ' ').trim();
@@ -64,9 +64,15 @@ export function inboxTexts(
     sender: sender(settings),
     subject: oneLine(pick(doc.subject, language, fallback)),
     // The mail's first text is its "view in your browser" link (src/render/theme.ts).
-    preheader: preheader || themeStrings(language).viewInBrowser,
+    preheader: preheader || viewInBrowser(language, settings),
     preheaderFromBody: !preheader,
   };
+}
+
+/** The mail's own "view in your browser" words, the organisation's when it wrote some. */
+function viewInBrowser(language: string, settings: Partial<Pick<Settings, 'defaultLanguage' | 'wording'>>): string {
+  const { defaultLanguage = 'en', wording } = settings;
+  return wordsFor(language, { defaultLanguage, wording }).footer.viewInBrowser;
 }
 
 /** Gmail shows a From without a name as the address's part before the @. */

@@ -1,6 +1,6 @@
 // The bulletin document as the composer edits it: the server's types, new blocks, field names and
 // the DOM ids that tie a server issue or a pre-send finding to the control it is about.
-import { blockTexts, FIELD_LABELS } from '../../bulletins/block-fields';
+import { blockAddresses, blockTexts, FIELD_LABELS } from '../../bulletins/block-fields';
 import type { Block, BlockType, BulletinDocument, Localised } from '../../bulletins/document';
 import type {
   Bulletin,
@@ -56,13 +56,20 @@ export function newBlock(type: BlockType, languages: readonly string[]): Block {
 export const optionalText = (text: Localised): Localised | undefined =>
   Object.values(text).some((v) => v.trim()) ? text : undefined;
 
-/** A copy of the document without `language`: gone from its languages and from every text. */
+/**
+ * A copy of the document without `language`: gone from its languages, from every text and from
+ * every address and list of hashtags given per language.
+ */
 export function withoutLanguage(document: BulletinDocument, language: string): BulletinDocument {
   const copy = structuredClone(document);
   copy.languages = copy.languages.filter((l) => l !== language);
-  const inBlocks = copy.blocks.flatMap((block) => blockTexts(block).map((f) => f.text));
-  const texts = [copy.subject, copy.preheader, copy.issueLine, ...inBlocks];
-  for (const text of texts) if (text) delete text[language];
+  const inBlocks = copy.blocks.flatMap((block) => [
+    ...blockTexts(block).map((f) => f.text),
+    ...blockAddresses(block).map((f) => f.value),
+    block.type === 'survey' ? block.hashtags : undefined,
+  ]);
+  const values = [copy.subject, copy.preheader, copy.issueLine, ...inBlocks];
+  for (const value of values) if (value && typeof value === 'object' && !Array.isArray(value)) delete value[language];
   return copy;
 }
 
@@ -104,8 +111,11 @@ export function describeFinding(
   finding: Pick<Finding, 'message' | 'field' | 'language'>,
 ): { where?: string; message: string } {
   const { field, language } = finding;
-  const message =
-    field && finding.message.startsWith(`${field}: `) ? finding.message.slice(field.length + 2) : finding.message;
+  // "blocks[2].button.href: …", or "blocks[2].button.href (Spanish): …" about one language's own address
+  const prefix = [`${field}: `, `${field} (${languageName(language ?? '')}): `].find((p) =>
+    finding.message.startsWith(p),
+  );
+  const message = field && prefix ? finding.message.slice(prefix.length) : finding.message;
   const where = field ? describePath(document, field, language) : language ? languageName(language) : undefined;
   return { where, message };
 }

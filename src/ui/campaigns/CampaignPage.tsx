@@ -106,7 +106,7 @@ function Progress({
           <dd>
             {report.tracking === 'off'
               ? 'Off (sensitive send: no link counted)'
-              : 'Clicks counted per link, in aggregate'}
+              : 'Clicks counted per link and language, in aggregate'}
           </dd>
         </div>
         <div>

@@ -13,7 +13,7 @@ import {
 } from 'chart.js';
 import { useEffect, useRef } from 'react';
 import type { CampaignReport, CampaignSummary, Comparison } from '../../sending/schemas';
-import { formatDate, formatNumber } from '../components';
+import { formatDate, formatNumber, languageName } from '../components';
 
 /** The columns of the comparison with earlier sends, after the send's name. */
 const COMPARED = ['Sent', 'Delivered', 'Bounced', 'Complained', 'Unsubscribed', 'Clicks'] as const;
@@ -29,6 +29,9 @@ const COLOURS = {
   unsubscribed: '#1f5fae',
   clicks: '#6a3d9a',
 };
+
+/** A colour per language in the clicks chart, in the order of the send's languages; the last for no language. */
+const LANGUAGE_COLOURS = ['#6a3d9a', '#b35900', '#1f7a7a', '#a3326b', '#3b5b92', '#4a5565'];
 
 export default function ReportCharts({
   report,
@@ -94,6 +97,13 @@ export default function ReportCharts({
           sent={sent}
         />
       </section>
+      <section aria-labelledby="languages-title" className="report-wide">
+        <h3 id="languages-title">By language</h3>
+        <p className="muted chart-note">
+          Each reader counted in the language of the mail they got; the share is of that language’s messages sent.
+        </p>
+        <ByLanguage report={report} />
+      </section>
       <section aria-labelledby="clicks-chart-title" className="report-wide">
         <h3 id="clicks-chart-title">Clicks per block and link</h3>
         <Clicks report={report} blockLabel={blockLabel} />
@@ -110,46 +120,131 @@ export default function ReportCharts({
   );
 }
 
+/** The languages of the send's mail, and any a click was counted under. */
+function sendLanguages(report: CampaignReport): string[] {
+  const codes = new Set(Object.keys(report.outcomesByLanguage));
+  for (const link of report.links) for (const code of Object.keys(link.byLanguage)) codes.add(code);
+  return [...codes].sort();
+}
+
+function ByLanguage({ report }: { report: CampaignReport }) {
+  const languages = Object.keys(report.outcomesByLanguage).sort();
+  if (languages.length === 0) return <p className="muted">Nothing has been sent yet.</p>;
+  const columns = ['delivered', 'bounced', 'complained', 'unsubscribed', 'clicks'] as const;
+  return (
+    <div className="table-wrap row-headed">
+      <table>
+        <caption className="visually-hidden">
+          Messages sent, delivered, bounced, complained of, unsubscribed from and clicks, by the language of the mail
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Language</th>
+            {COMPARED.map((label) => (
+              <th key={label} scope="col" className="number">
+                {label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {languages.map((code) => {
+            const results = report.outcomesByLanguage[code]!;
+            return (
+              <tr key={code}>
+                <th scope="row">{languageName(code)}</th>
+                <td className="number">{formatNumber(results.sent)}</td>
+                {columns.map((key) => (
+                  <td key={key} className="number">
+                    {results[key] === null
+                      ? 'not counted'
+                      : `${formatNumber(results[key])} (${percent(results.sent ? results[key] / results.sent : null)})`}
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function Clicks({ report, blockLabel }: { report: CampaignReport; blockLabel(index: number): string }) {
   if (report.tracking === 'off')
     return <p className="muted">Link tracking was off for this send (a sensitive send): no link was counted.</p>;
   if (report.links.length === 0) return <p className="muted">This bulletin has no link that could be counted.</p>;
+  const languages = sendLanguages(report);
+  const inLanguage = (l: CampaignReport['links'][number], code: string) => l.byLanguage[code] ?? 0;
+  // Clicks on links in mail sent before the language was in them: in each link's total only.
+  const unknown = (l: CampaignReport['links'][number]) =>
+    l.clicks - languages.reduce((sum, code) => sum + inLanguage(l, code), 0);
+  const unattributed = report.links.reduce((sum, l) => sum + unknown(l), 0);
+  const datasets = [
+    ...languages.map((code, i) => ({
+      label: languageName(code),
+      data: report.links.map((l) => inLanguage(l, code)),
+      backgroundColor: LANGUAGE_COLOURS[i % (LANGUAGE_COLOURS.length - 1)]!,
+    })),
+    ...(unattributed > 0
+      ? [{ label: 'Language not known', data: report.links.map(unknown), backgroundColor: LANGUAGE_COLOURS.at(-1)! }]
+      : []),
+  ];
   // The chart's axis has room for a short name; the table beside it gives the block in full.
   const label = (l: { block: number; url: string }) => [`Block ${l.block + 1}`, shortUrl(l.url)];
+  const split = (l: CampaignReport['links'][number]) =>
+    languages.map((code) => `${languageName(code)} ${formatNumber(inLanguage(l, code))}`).join(', ');
   return (
-    <div className="chart-with-table">
-      <BarChart
-        horizontal
-        labels={report.links.map(label)}
-        datasets={[{ label: 'Clicks', data: report.links.map((l) => l.clicks), backgroundColor: COLOURS.clicks }]}
-        description={
-          'Bar chart of clicks per link: ' +
-          `${report.links.map((l) => `${blockLabel(l.block)}, ${l.url}: ${formatNumber(l.clicks)}`).join('; ')}.`
-        }
-      />
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Block</th>
-              <th scope="col">Link</th>
-              <th scope="col" className="number">
-                Clicks
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.links.map((l) => (
-              <tr key={`${l.block} ${l.url}`}>
-                <td>{blockLabel(l.block)}</td>
-                <td className="link-cell">{l.url}</td>
-                <td className="number">{formatNumber(l.clicks)}</td>
+    <>
+      <div className="chart-with-table">
+        <BarChart
+          horizontal
+          labels={report.links.map(label)}
+          datasets={datasets}
+          description={`Bar chart of clicks per link and language: ${report.links
+            .map((l) => `${blockLabel(l.block)}, ${l.url}: ${formatNumber(l.clicks)} (${split(l)})`)
+            .join('; ')}.`}
+        />
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Block</th>
+                <th scope="col">Link</th>
+                {languages.map((code) => (
+                  <th key={code} scope="col" className="number">
+                    {languageName(code)}
+                  </th>
+                ))}
+                <th scope="col" className="number">
+                  Clicks
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {report.links.map((l) => (
+                <tr key={`${l.block} ${l.url}`}>
+                  <td>{blockLabel(l.block)}</td>
+                  <td className="link-cell">{l.url}</td>
+                  {languages.map((code) => (
+                    <td key={code} className="number">
+                      {formatNumber(inLanguage(l, code))}
+                    </td>
+                  ))}
+                  <td className="number">{formatNumber(l.clicks)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </div>
-    </div>
+      {unattributed > 0 && (
+        <p className="muted chart-note">
+          {formatNumber(unattributed)} {unattributed === 1 ? 'click came' : 'clicks came'} from links in mail sent
+          before clicks were counted by language: they are in the totals only.
+        </p>
+      )}
+    </>
   );
 }
 

@@ -315,7 +315,7 @@ function SendForm({
           <li>
             {tracking === 'off'
               ? 'Link tracking off: sensitive send, no link counted.'
-              : 'Clicks counted per link, in aggregate.'}
+              : 'Clicks counted per link and language, in aggregate.'}
           </li>
           <li>{published ? 'Published in the public archive.' : 'Not in the public archive.'}</li>
           <li>Who is eligible is counted again when the send starts: anyone who leaves before then gets nothing.</li>

@@ -6,8 +6,8 @@ import { api } from '../api';
 import { ErrorNotice, Field, LanguageOptions, Loading, Notice, PageHeader } from '../components';
 import { submitTo, useAction, useApi } from '../hooks';
 import { ReturnLink, useReturn } from '../return-link';
+import { BASE, Link, useLocation, useTitle } from '../router';
 import { Languages } from './Languages';
-import { useLocation, useTitle } from '../router';
 import './settings.css';
 
 const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
@@ -102,7 +102,10 @@ function SettingsForm({
           </Field>
           <Field
             label="Default language"
-            hint="The public pages use it when a visitor's language is not known."
+            hint={
+              "The public pages use it when a visitor's language is not known; its words stand in for a " +
+              'language without words of its own (pages, mail footer, confirmation mail).'
+            }
             error={save.issue('defaultLanguage')}
           >
             <select
@@ -183,6 +186,16 @@ function SettingsForm({
             </Field>
           </div>
           {HEX_COLOUR.test(draft.brandColor) && <BrandSample colour={draft.brandColor} />}
+        </section>
+        <section className="card" aria-labelledby="settings-wording">
+          <h2 id="settings-wording">Wording</h2>
+          <p>
+            The words readers see outside the bulletin, in each language: the mail's footer, the confirmation mail and
+            the public pages. Each has a default you can replace with your own.
+          </p>
+          <p>
+            <Link to={`${BASE}/settings/wording`}>Edit the wording</Link>
+          </p>
         </section>
       </div>
       <Languages
