@@ -122,6 +122,20 @@ describe.each(databaseKinds())("the organisation's languages on %s", (kind) => {
     }
   });
 
+  it('shows the public pages right to left once the organisation writes words for Arabic', async () => {
+    const { url } = await reader('rtl@example.org', 'ar');
+    // Without Arabic words the page is in the default language's, left to right.
+    expect(await (await fetch(url)).text()).toMatch(/<html lang="en">/);
+    const wording = { ar: { preferences: { title: 'تفضيلاتك' }, subscribe: { title: 'اشترك' } } };
+    expect((await putSettings({ wording })).status).toBe(200);
+    const page = await (await fetch(url)).text();
+    expect(page).toMatch(/<html lang="ar" dir="rtl">/);
+    expect(page).toContain('<h1>تفضيلاتك</h1>');
+    const form = await (await fetch(`${app.baseUrl}/subscribe?lang=ar`)).text();
+    expect(form).toMatch(/<html lang="ar" dir="rtl">/);
+    expect((await putSettings({ wording: {} })).status).toBe(200);
+  });
+
   it("writes the preference page's dates in the language's locale", async () => {
     const { url } = await reader('dates@example.org', 'en');
     await form(url, { language: 'en', pause: '30' });
