@@ -87,6 +87,8 @@ export const Finding = z.object({
     'mjml_invalid',
     'render_failed',
     'unknown_topic',
+    'translation_outdated',
+    'language_not_ready',
   ]),
   message: z.string(),
   language: z.string().optional(),
@@ -115,3 +117,9 @@ export interface PreviewLook {
 
 export const Checks = z.object({ ok: z.boolean(), findings: z.array(Finding) });
 export type Checks = z.infer<typeof Checks>;
+
+/** Which of a bulletin's languages staff marked ready to send; the fallback language needs no mark. */
+export const TranslationStatus = z.object({
+  ready: z.array(z.string()).describe("Languages marked ready, of the bulletin's current languages"),
+});
+export type TranslationStatus = z.infer<typeof TranslationStatus>;

@@ -17,6 +17,7 @@ import { staffSignIn } from './migrations/0013-staff-sign-in.js';
 import { blockLibrary } from './migrations/0014-block-library.js';
 import { versionAuthors } from './migrations/0015-version-authors.js';
 import { setupProgress } from './migrations/0016-setup-progress.js';
+import { translationStatus } from './migrations/0018-translation-status.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
@@ -36,6 +37,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0014-block-library': blockLibrary(db.kind),
     '0015-version-authors': versionAuthors(),
     '0016-setup-progress': setupProgress(db.kind),
+    '0018-translation-status': translationStatus(db.kind),
   };
 }
 
