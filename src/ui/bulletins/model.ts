@@ -101,11 +101,17 @@ export function describePath(document: BulletinDocument, path: string | undefine
  */
 export function describeFinding(
   document: BulletinDocument,
-  finding: Pick<Finding, 'message' | 'field' | 'language'>,
+  finding: Pick<Finding, 'code' | 'message' | 'field' | 'language'>,
 ): { where?: string; message: string } {
   const { field, language } = finding;
+  // translation_outdated names its text as staff read it ("Block 3 body: …"), which `where` says again.
+  const prefix = finding.code === 'translation_outdated' ? /^[^:]*: / : undefined;
   const message =
-    field && finding.message.startsWith(`${field}: `) ? finding.message.slice(field.length + 2) : finding.message;
+    field && finding.message.startsWith(`${field}: `)
+      ? finding.message.slice(field.length + 2)
+      : prefix
+        ? finding.message.replace(prefix, '')
+        : finding.message;
   const where = field ? describePath(document, field, language) : language ? languageName(language) : undefined;
   return { where, message };
 }
