@@ -1,6 +1,7 @@
 // What staff say about a bulletin's translations: a language ready to send (one checkbox each, the
 // fallback language being the reference), a translation still correct after its fallback text
 // changed, and the warnings the send screen repeats.
+import { useState } from 'react';
 import type { TranslationStatus } from '../../bulletins/schemas';
 import { api } from '../api';
 import { ErrorNotice, languageName } from '../components';
@@ -22,11 +23,22 @@ export function ReadyToggles({
   languages: readonly string[];
   onChange(): void;
 }) {
-  const path = `/api/bulletins/${bulletinId}/translations`;
-  const status = useApi<TranslationStatus>(path);
-  const toggle = useAction(async (language: string, ready: boolean) => {
-    await api(ready ? 'PUT' : 'DELETE', `/api/bulletins/${bulletinId}/languages/${language}/ready`);
-    status.reload();
+  const status = useApi<TranslationStatus>(`/api/bulletins/${bulletinId}/translations`);
+  // The box shows its new state at once; the server's answer then says what holds.
+  const [marked, setMarked] = useState<readonly string[]>();
+  const ready = marked ?? status.data?.ready;
+  const toggle = useAction(async (language: string, checked: boolean) => {
+    setMarked([...(ready ?? []).filter((l) => l !== language), ...(checked ? [language] : [])]);
+    try {
+      const answer = await api<TranslationStatus>(
+        checked ? 'PUT' : 'DELETE',
+        `/api/bulletins/${bulletinId}/languages/${language}/ready`,
+      );
+      setMarked(answer.ready);
+    } catch (error) {
+      setMarked(undefined);
+      throw error;
+    }
     onChange();
   });
   const translations = languages.slice(1);
@@ -38,8 +50,8 @@ export function ReadyToggles({
         <label key={language} className="checkbox">
           <input
             type="checkbox"
-            checked={status.data?.ready.includes(language) ?? false}
-            disabled={!status.data || toggle.busy}
+            checked={ready?.includes(language) ?? false}
+            disabled={!ready}
             onChange={(event) => void toggle.run(language, event.target.checked)}
           />
           {languageName(language)} ready
