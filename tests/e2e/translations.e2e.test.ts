@@ -3,7 +3,8 @@
 // and ticking "Spanish ready" clears the not-ready warning the send screen showed too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendableBulletin } from '../helpers/campaigns.js';
-import { field, removeStaffAppBuild, startBrowserApp, type BrowserApp } from './harness.js';
+import { join } from 'node:path';
+import { ARTIFACTS, field, removeStaffAppBuild, startBrowserApp, type BrowserApp } from './harness.js';
 
 const OUTDATED = /Spanish was translated before the English changed on \d{1,2} [A-Z][a-z]{2}/;
 const NOT_READY = 'Spanish is not marked ready';
@@ -25,6 +26,8 @@ describe('translations that stay true in the composer', () => {
   const page = () => b.page;
   const checks = () => b.region('Checks');
   const findingsText = () => checks().innerText();
+  /** The Checks panel alone, as tests/e2e/artifacts/translations-<name>.png. */
+  const snap = (name: string) => checks().screenshot({ path: join(ARTIFACTS, `translations-${name}.png`) });
 
   it('the send screen warns that Spanish is not marked ready, without refusing the send', async () => {
     await b.open(`/admin/bulletins/${bulletinId}/send`);
@@ -44,10 +47,9 @@ describe('translations that stay true in the composer', () => {
     const finding = checks().locator('.finding-row').filter({ hasText: OUTDATED });
     expect(await finding.innerText()).toContain('Subject (Spanish)');
 
-    await b.screenshot('outdated-1440');
+    await snap('outdated-1440');
     await page().setViewportSize({ width: 390, height: 844 });
-    await finding.scrollIntoViewIfNeeded();
-    await b.screenshot('outdated-390');
+    await snap('outdated-390');
     await page().setViewportSize({ width: 1440, height: 900 });
 
     // The finding goes to the Spanish subject, as every finding goes to its field.
@@ -64,7 +66,7 @@ describe('translations that stay true in the composer', () => {
     expect(await ready.isChecked()).toBe(false);
     await ready.check();
     await expect.poll(findingsText).not.toContain(NOT_READY);
-    await b.screenshot('ready-1440');
+    await snap('ready-1440');
 
     await page().reload();
     await expect.poll(() => checks().getByRole('checkbox', { name: 'Spanish ready' }).isChecked()).toBe(true);
