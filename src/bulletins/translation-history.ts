@@ -36,6 +36,8 @@ export function documentTexts(doc: BulletinDocument): DocumentText[] {
 export interface TextChange {
   version: number;
   at: string;
+  /** The field's texts in every language in that version: what a translation was made against. */
+  against: Localised;
 }
 
 export interface TextHistory {
@@ -53,7 +55,6 @@ export function extendHistory(history: TextHistory | undefined, versions: Bullet
 
 function nextVersion(previous: TextHistory | undefined, version: BulletinVersion): TextHistory {
   const { document } = version;
-  const now: TextChange = { version: version.version, at: version.createdAt };
   const earlierBlock = new Map(previous ? pairBlocks(previous.document, document).map((p) => [p.after, p.before]) : []);
   const earlierTexts = new Map(previous ? documentTexts(previous.document).map((t) => [t.path, t]) : []);
   const changes = new Map<string, Map<string, TextChange>>();
@@ -65,14 +66,18 @@ function nextVersion(previous: TextHistory | undefined, version: BulletinVersion
     const languages = new Map<string, TextChange>();
     for (const language of document.languages) {
       const same = earlier && (earlier.text[language] ?? '') === (text[language] ?? '');
-      languages.set(language, (same && previous?.changes.get(was!)?.get(language)) || now);
+      const kept = same ? previous?.changes.get(was!)?.get(language) : undefined;
+      languages.set(language, kept ?? { version: version.version, at: version.createdAt, against: text });
     }
     changes.set(path, languages);
   }
   return { version: version.version, document, changes };
 }
 
-/** A translation last edited before its fallback text changed, and not confirmed since. */
+/**
+ * A translation whose fallback text is no longer the one it was last edited against, and not
+ * confirmed since. A fallback text changed and changed back is the one it was made against.
+ */
 export interface OutdatedTranslation extends Omit<DocumentText, 'text'> {
   language: string;
   /** When the fallback language's text took its present value. */
@@ -97,11 +102,13 @@ export function outdatedTranslations({ history, confirmations }: TranslationStat
     // An empty text on either side is the untranslated check's to report.
     if (!reference.trim()) continue;
     const changes = history.changes.get(where.path)!;
-    const fallbackChange = changes.get(fallback!)!;
     for (const language of others) {
-      if (!text[language]?.trim() || changes.get(language)!.version >= fallbackChange.version) continue;
+      if (!text[language]?.trim()) continue;
+      const against = changes.get(language)!.against[fallback!] ?? '';
+      // A translation written while the fallback text was empty was not made from it.
+      if (!against.trim() || against === reference) continue;
       if (confirmations.has(confirmationKey(where.field, language, textSha256(reference)))) continue;
-      outdated.push({ ...where, language, fallbackChangedAt: fallbackChange.at });
+      outdated.push({ ...where, language, fallbackChangedAt: changes.get(fallback!)!.at });
     }
   }
   return outdated;

@@ -69,8 +69,9 @@ describe('translations that stay true in the composer', () => {
     await snap('ready-1440');
 
     await page().reload();
-    await expect.poll(() => checks().getByRole('checkbox', { name: 'Spanish ready' }).isChecked()).toBe(true);
-    await expect.poll(findingsText).toMatch(/Nothing to fix|Ready to send/);
+    const reloaded = checks().getByRole('checkbox', { name: 'Spanish ready' });
+    await expect.poll(() => reloaded.isChecked(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(findingsText, { timeout: 10_000 }).toMatch(/Nothing to fix|Ready to send/);
     expect(await findingsText()).not.toContain(NOT_READY);
     expect(b.consoleErrors).toEqual([]);
   });

@@ -127,6 +127,25 @@ describe.each(databaseKinds())('translations that stay true on %s', (kind) => {
     expect((await outdated(id)).map((f) => [f.field, f.message.split(':')[0]])).toEqual([['subject', 'Subject']]);
   });
 
+  it('takes a Spanish text written while the English was empty as written on its own', async () => {
+    const { id, document } = await create({ ...exampleBulletin(), subject: { en: '', es: 'Hola' } });
+    const written = await save(id, { ...document, subject: { en: 'Hello', es: 'Hola' } });
+    const edited = await save(id, { ...written, subject: { en: 'Hello again', es: 'Hola' } });
+    expect(await outdated(id)).toEqual([]);
+    // Once edited with an English beside it, the Spanish is read against that English.
+    const spanish = await save(id, { ...edited, subject: { en: 'Hello again', es: 'Hola otra vez' } });
+    await save(id, { ...spanish, subject: { en: 'Hello, once more', es: 'Hola otra vez' } });
+    expect((await outdated(id)).map((f) => f.field)).toEqual(['subject']);
+  });
+
+  it('takes an English text changed and changed back for the one the Spanish was made against', async () => {
+    const { id, document } = await create();
+    const bolder = await save(id, withBody(document, 'en', 'A **bolder** English body.'));
+    expect(await outdated(id)).toHaveLength(1);
+    await save(id, { ...bolder, blocks: document.blocks });
+    expect(await outdated(id)).toEqual([]);
+  });
+
   it('refuses a still-correct mark for a text or language the bulletin lacks, naming the field', async () => {
     const { id } = await create();
     const issue = async (json: unknown) => {
