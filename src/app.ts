@@ -7,6 +7,7 @@ import { audienceRoutes } from './audience/audience-routes.js';
 import { subscriberRoutes, topicRoutes } from './audience/routes.js';
 import { bulletinDocumentSchema } from './bulletins/document.js';
 import { bulletinRoutes } from './bulletins/routes.js';
+import { translationRoutes } from './bulletins/translation-routes.js';
 import { sesWebhookRouter } from './events/routes.js';
 import type { SesEvents } from './events/ses-events.js';
 import { healthHandler, type HealthChecks } from './health.js';
@@ -153,7 +154,8 @@ export function apiRoutes({ stores, campaigns }: Pick<AppDeps, 'stores' | 'campa
     ...audienceRoutes(stores.audience, stores.segments, stores.suppressions, stores.subscribers),
     ...settingsRoutes(stores.settings),
     ...setupRoutes(stores.setupProgress),
-    ...bulletinRoutes(stores.bulletins, stores.renderer, stores.campaigns),
+    ...bulletinRoutes(stores.bulletins, stores.renderer, stores.campaigns, stores.translations),
+    ...translationRoutes(stores.bulletins, stores.translations),
     ...libraryRoutes(stores.library),
     ...campaignRoutes(campaigns, stores.campaigns, stores.campaignReports),
     ...staffRoutes(stores.staff, stores.sessions),

@@ -7,6 +7,7 @@ import { SubscriberStore } from './audience/subscriber-store.js';
 import { SuppressionList } from './audience/suppressions.js';
 import { TopicStore } from './audience/topic-store.js';
 import { BulletinStore } from './bulletins/bulletin-store.js';
+import { TranslationStore } from './bulletins/translation-store.js';
 import { LibraryStore } from './library/library-store.js';
 import { BulletinRenderer } from './render/bulletin-renderer.js';
 import type { Database } from './db/database.js';
@@ -72,6 +73,7 @@ export function createStores(
     settings,
     setupProgress: new SetupProgressStore(db, settings),
     bulletins,
+    translations: new TranslationStore(db, bulletins),
     library: new LibraryStore(db),
     signer,
     mjml,

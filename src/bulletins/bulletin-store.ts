@@ -159,11 +159,17 @@ export class BulletinStore {
 
   /** Every version of the bulletin with its document, oldest first. */
   async versions(id: number): Promise<BulletinVersion[]> {
+    return this.versionsAfter(id, 0);
+  }
+
+  /** The versions saved after version `after`, oldest first. */
+  async versionsAfter(id: number, after: number): Promise<BulletinVersion[]> {
     await this.get(id);
     const rows = await this.db
       .selectFrom('bulletin_versions')
       .select(['id', 'version', 'document', 'saved_by', 'created_at'])
       .where('bulletin_id', '=', id)
+      .where('version', '>', after)
       .orderBy('version', 'asc')
       .execute();
     return rows.map(toVersion);

@@ -18,12 +18,14 @@ import {
   type PreviewLook,
   PreviewScheme,
 } from './schemas.js';
+import type { TranslationState } from './translation-history.js';
+import type { TranslationStore } from './translation-store.js';
 import { type BulletinSend, versionHistory } from './version-history.js';
 
 /** What the preview and checks routes need of the renderer (src/render/bulletin-renderer.ts). */
 export interface BulletinRendering {
   preview(doc: BulletinDocument, language: string, format: PreviewFormat, look?: PreviewLook): Promise<string>;
-  checks(doc: BulletinDocument): Promise<Finding[]>;
+  checks(doc: BulletinDocument, translations?: TranslationState): Promise<Finding[]>;
 }
 
 const PreviewQuery = z
@@ -64,7 +66,7 @@ export interface BulletinSends {
 }
 
 /** Who saved a version, as the versions list shows it: the staff member's email, or the token's name. */
-function savedBy(auth: Auth): string {
+export function savedBy(auth: Auth): string {
   return auth.kind === 'session' ? auth.email : `token: ${auth.name}`;
 }
 
@@ -72,6 +74,7 @@ export function bulletinRoutes(
   bulletins: BulletinStore,
   renderer: BulletinRendering,
   campaigns: BulletinSends,
+  translations: TranslationStore,
 ): RouteSpec[] {
   const tag = 'bulletins';
   return [
@@ -201,7 +204,8 @@ export function bulletinRoutes(
       params: idParams,
       response: Checks,
       handler: async ({ params }) => {
-        const findings = await renderer.checks((await bulletins.get(params.id)).document);
+        const [{ document }, state] = await Promise.all([bulletins.get(params.id), translations.state(params.id)]);
+        const findings = await renderer.checks(document, state);
         return { ok: !findings.some((f) => f.level === 'error'), findings };
       },
     }),

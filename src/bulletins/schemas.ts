@@ -88,6 +88,8 @@ export const Finding = z.object({
     'render_failed',
     'unknown_topic',
     'url_not_localised',
+    'translation_outdated',
+    'language_not_ready',
   ]),
   message: z.string(),
   language: z.string().optional(),
@@ -116,3 +118,9 @@ export interface PreviewLook {
 
 export const Checks = z.object({ ok: z.boolean(), findings: z.array(Finding) });
 export type Checks = z.infer<typeof Checks>;
+
+/** Which of a bulletin's languages staff marked ready to send; the fallback language needs no mark. */
+export const TranslationStatus = z.object({
+  ready: z.array(z.string()).describe("Languages marked ready, of the bulletin's current languages"),
+});
+export type TranslationStatus = z.infer<typeof TranslationStatus>;

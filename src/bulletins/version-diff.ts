@@ -20,6 +20,15 @@ export function diffDocuments(before: BulletinDocument, after: BulletinDocument)
   return [...settingChanges(before, after, languages), ...blockChanges(before, after, languages)];
 }
 
+/**
+ * Which block of `before` became which of `after` (indexes), as the versions list reads them: the
+ * translation checks follow a block's texts through moves and insertions with it.
+ */
+export function pairBlocks(before: BulletinDocument, after: BulletinDocument): { before: number; after: number }[] {
+  const languages: Languages = { known: new Set([...after.languages, ...before.languages]), compared: after.languages };
+  return matchBlocks(before.blocks, after.blocks, languages);
+}
+
 /** The languages either version has, to tell a translation's key from a field's, and those compared. */
 interface Languages {
   known: Set<string>;

@@ -18,6 +18,7 @@ import { blockLibrary } from './migrations/0014-block-library.js';
 import { versionAuthors } from './migrations/0015-version-authors.js';
 import { setupProgress } from './migrations/0016-setup-progress.js';
 import { clicksByLanguage } from './migrations/0017-clicks-by-language.js';
+import { translationStatus } from './migrations/0018-translation-status.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
@@ -38,6 +39,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0015-version-authors': versionAuthors(),
     '0016-setup-progress': setupProgress(db.kind),
     '0017-clicks-by-language': clicksByLanguage(),
+    '0018-translation-status': translationStatus(db.kind),
   };
 }
 

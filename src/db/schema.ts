@@ -148,6 +148,27 @@ export interface BulletinVersionsTable {
   created_at: string;
 }
 
+/** A language of a bulletin that staff marked ready to send (the fallback language needs no mark). */
+export interface BulletinReadyLanguagesTable {
+  bulletin_id: number;
+  language: string;
+  /** As bulletin_versions.saved_by. */
+  marked_by: string | null;
+  marked_at: string;
+}
+
+/** A translation staff marked still correct for one text of the fallback language. */
+export interface TranslationConfirmationsTable {
+  bulletin_id: number;
+  /** The field's name within its block ("body") or the bulletin's ("subject"), without the block's place. */
+  field: string;
+  language: string;
+  /** SHA-256 (hex) of the fallback language's text then. */
+  fallback_sha256: string;
+  confirmed_by: string | null;
+  confirmed_at: string;
+}
+
 export interface SegmentsTable {
   id: Generated<number>;
   name: string;
@@ -280,6 +301,8 @@ export interface Tables {
   settings: SettingsTable;
   bulletins: BulletinsTable;
   bulletin_versions: BulletinVersionsTable;
+  bulletin_ready_languages: BulletinReadyLanguagesTable;
+  translation_confirmations: TranslationConfirmationsTable;
   segments: SegmentsTable;
   campaigns: CampaignsTable;
   deliveries: DeliveriesTable;

@@ -4,6 +4,7 @@ import { languageName } from '../audience/languages.js';
 import type { TopicStore } from '../audience/topic-store.js';
 import type { BulletinDocument } from '../bulletins/document.js';
 import type { Finding, PreviewFormat } from '../bulletins/schemas.js';
+import type { TranslationState } from '../bulletins/translation-history.js';
 import { AppError } from '../errors.js';
 import { checkBulletin } from './checks.js';
 import { personalise, publicValues, recipientLinks, type Recipient } from './personalise.js';
@@ -68,10 +69,13 @@ export class BulletinRenderer {
     return fillTemplate(compiled.html, publicValues(publicUrl));
   }
 
-  async checks(doc: BulletinDocument): Promise<Finding[]> {
+  async checks(doc: BulletinDocument, translations?: TranslationState): Promise<Finding[]> {
     const context = await this.themeContext(doc);
     const rendered = await Promise.all(doc.languages.map((language) => this.render(doc, language, context)));
-    return checkBulletin(doc, context, rendered, { publicUrl: this.deps.publicUrl });
+    return checkBulletin(doc, context, rendered, {
+      publicUrl: this.deps.publicUrl,
+      ...(translations ? { translations } : {}),
+    });
   }
 }
 

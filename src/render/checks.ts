@@ -11,6 +11,8 @@ import { isSafeHref, markdownLinks } from './markdown.js';
 import { brandAdjustments, MIN_CONTRAST } from './contrast.js';
 import type { CompiledBulletin, ThemeContext } from './render.js';
 import { wordsFor } from '../words/catalogue.js';
+import { translationFindings } from './translation-checks.js';
+import type { TranslationState } from '../bulletins/translation-history.js';
 import { isKnownField, placeholderFields, withFallbacks } from './template.js';
 
 export type { Finding };
@@ -27,6 +29,8 @@ const HASHTAG = /^#[\p{L}\p{N}_]+$/u;
 export interface CheckOptions {
   /** The base of every reader's unsubscribe and preference link (PUBLIC_URL). */
   publicUrl?: string;
+  /** What staff said about the translations, and their history: without it, no translation checks. */
+  translations?: TranslationState;
 }
 
 /** An optional text as written in some language, or undefined when it is blank in every one. */
@@ -222,6 +226,8 @@ export function checkBulletin(
         'Set PUBLIC_URL to the public https address before sending to real people',
     });
   }
+
+  if (options.translations) findings.push(...translationFindings(doc, options.translations));
 
   const lowContrast = brandContrastFinding(settings.brandColor);
   if (lowContrast) findings.push(lowContrast);

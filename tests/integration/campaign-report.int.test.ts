@@ -45,12 +45,17 @@ describe.each(databaseKinds())('campaign report on %s', (kind) => {
   };
   const click = async (token: string, client: string) =>
     fetch(`${app.baseUrl}/c/${token}`, { redirect: 'manual', headers: { 'x-forwarded-for': client } });
-  /** The example bulletin with a petition whose page differs by language. */
+  /** The example bulletin with a petition whose page differs by language: a per-language button address. */
   const petition = () => {
     const document = exampleBulletin();
     document.blocks.push({
-      type: 'text',
-      body: { en: '[Sign](https://example.org/petition)', es: '[Firma](https://example.org/es/peticion)' },
+      type: 'call_to_action',
+      heading: { en: 'Sign the petition', es: 'Firme la petición' },
+      body: { en: 'Add your name.', es: 'Agregue su nombre.' },
+      button: {
+        href: { en: 'https://example.org/petition', es: 'https://example.org/es/peticion' },
+        label: { en: 'Sign', es: 'Firmar' },
+      },
     });
     return document;
   };

@@ -175,6 +175,9 @@ describe.each(databaseKinds())('live answers against their declared schemas on %
     await answer('GET', '/bulletins/:id/versions', { path: `${path}/versions` });
     await answer('GET', '/bulletins/:id/versions/:versionId', { path: `${path}/versions/${saved.versionId}` });
     await answer('POST', '/bulletins/:id/duplicate', { path: `${path}/duplicate` });
+    await answer('PUT', '/bulletins/:id/languages/:language/ready', { path: `${path}/languages/es/ready` });
+    await answer('DELETE', '/bulletins/:id/languages/:language/ready', { path: `${path}/languages/es/ready` });
+    await answer('GET', '/bulletins/:id/translations', { path: `${path}/translations` });
     // Findings that name a field and a language.
     const untranslated = { ...bulletin.document, subject: { en: 'News', es: '' } };
     const draft = await answer('POST', '/bulletins', { json: untranslated });

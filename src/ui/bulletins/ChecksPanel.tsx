@@ -1,6 +1,6 @@
 // The pre-send checks of the last saved version: errors first, each one a button that goes to the
 // field it is about.
-import { useId } from 'react';
+import { type ReactNode, useId } from 'react';
 import type { Settings } from '../../settings/settings';
 import { ErrorNotice } from '../components';
 import { settingsField } from '../return-link';
@@ -28,6 +28,8 @@ export function ChecksPanel({
   document,
   version,
   onJump,
+  onStillCorrect,
+  children,
 }: {
   id?: string;
   checks: Checks | undefined;
@@ -39,6 +41,10 @@ export function ChecksPanel({
   /** The saved version checked. */
   version: number;
   onJump(field: string, language?: string): void;
+  /** Marks a translation_outdated finding's translation still correct; without it, no such button. */
+  onStillCorrect?(finding: Finding): void;
+  /** Shown under the summary: the translations' ready marks. */
+  children?: ReactNode;
 }) {
   const headingId = useId();
   const staff = useStaff();
@@ -71,6 +77,7 @@ export function ChecksPanel({
           {unfinished.length === 1 ? 'is checked once you type in it' : 'are checked once you type in them'}.
         </p>
       )}
+      {children}
       {!checks && !error && <p className="muted">Checking…</p>}
       {findings.length > 0 && (
         <ul className="findings">
@@ -86,13 +93,27 @@ export function ChecksPanel({
               </>
             );
             const setting = SETTINGS_FIELDS[finding.code];
+            const stillCorrect = finding.code === 'translation_outdated' && onStillCorrect;
+            const jump = (
+              <button type="button" className="finding" onClick={() => onJump(finding.field!, finding.language)}>
+                {content}
+              </button>
+            );
             return (
               // biome-ignore lint/suspicious/noArrayIndexKey: two findings may be identical; the index tells them apart
               <li key={`${finding.code}-${finding.field ?? ''}-${finding.language ?? ''}-${i}`}>
                 {finding.field && !setting ? (
-                  <button type="button" className="finding" onClick={() => onJump(finding.field!, finding.language)}>
-                    {content}
-                  </button>
+                  stillCorrect ? (
+                    <div className="finding-row">
+                      {jump}
+                      <button type="button" className="button-small" onClick={() => stillCorrect(finding)}>
+                        Still correct
+                        <span className="visually-hidden">: {where}</span>
+                      </button>
+                    </div>
+                  ) : (
+                    jump
+                  )
                 ) : (
                   <div className="finding">
                     {content}

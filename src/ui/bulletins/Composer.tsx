@@ -25,6 +25,7 @@ import {
   type Finding,
 } from './model';
 import { PreviewPane } from './PreviewPane';
+import { ReadyToggles, useStillCorrect } from './TranslationMarks';
 import { TestSendDialog } from './TestSendDialog';
 import { useDraft, type Saved, type SaveStatus as Status } from './useDraft';
 import { VersionsDialog } from './VersionsDialog';
@@ -79,6 +80,7 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
   const checks = useApi<Checks>(`/api/bulletins/${bulletin.id}/checks`);
   const checkedVersion = useRef(draft.saved.versionId);
   const { reload: recheck } = checks;
+  const stillCorrect = useStillCorrect(bulletin.id, recheck);
   useEffect(() => {
     if (draft.saved.versionId === checkedVersion.current) return;
     checkedVersion.current = draft.saved.versionId;
@@ -318,7 +320,11 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
             document={doc}
             version={draft.saved.version}
             onJump={jumpTo}
-          />
+            onStillCorrect={(finding) => void stillCorrect.run(finding)}
+          >
+            <ReadyToggles bulletinId={bulletin.id} languages={draft.saved.languages} onChange={recheck} />
+            <ErrorNotice error={stillCorrect.error} title="The translation was not marked still correct." />
+          </ChecksPanel>
           <PreviewPane
             id={COMPOSER_SECTIONS.preview}
             bulletinId={bulletin.id}

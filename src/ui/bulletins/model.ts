@@ -108,14 +108,20 @@ export function describePath(document: BulletinDocument, path: string | undefine
  */
 export function describeFinding(
   document: BulletinDocument,
-  finding: Pick<Finding, 'message' | 'field' | 'language'>,
+  finding: Pick<Finding, 'code' | 'message' | 'field' | 'language'>,
 ): { where?: string; message: string } {
   const { field, language } = finding;
-  // "blocks[2].button.href: …", or "blocks[2].button.href (Spanish): …" about one language's own address
+  // "blocks[2].button.href: …", or "blocks[2].button.href (Spanish): …" about one language's own address;
+  // translation_outdated names its text as staff read it ("Block 3 body: …"), which `where` says again.
   const prefix = [`${field}: `, `${field} (${languageName(language ?? '')}): `].find((p) =>
     finding.message.startsWith(p),
   );
-  const message = field && prefix ? finding.message.slice(prefix.length) : finding.message;
+  const message =
+    field && prefix
+      ? finding.message.slice(prefix.length)
+      : finding.code === 'translation_outdated'
+        ? finding.message.replace(/^[^:]*: /, '')
+        : finding.message;
   const where = field ? describePath(document, field, language) : language ? languageName(language) : undefined;
   return { where, message };
 }

@@ -9,6 +9,7 @@ import type { Campaign, CampaignListItem, Tracking } from '../../sending/schemas
 import { api, ApiError, errorMessage } from '../api';
 import { SendList, sendSentence, useBulletinSends } from '../bulletins/BulletinSends';
 import { describeFinding, type BulletinDocument } from '../bulletins/model';
+import { isTranslationWarning, TranslationWarnings } from '../bulletins/TranslationMarks';
 import { Dialog, ErrorNotice, Field, formatDate, formatNumber, Loading, Notice, PageHeader } from '../components';
 import { useAction, useApi, useDebounced } from '../hooks';
 import { BASE, Link, navigate, useTitle } from '../router';
@@ -53,6 +54,7 @@ export function SendBulletin({ id }: { id: number }) {
     <SendForm
       bulletin={bulletin.data}
       findings={checks.data?.findings.filter((f) => f.level === 'error') ?? []}
+      translationWarnings={checks.data?.findings.filter(isTranslationWarning) ?? []}
       topics={topics.data.data}
       segments={segments.data.data}
       onSegmentSaved={segments.reload}
@@ -63,12 +65,14 @@ export function SendBulletin({ id }: { id: number }) {
 function SendForm({
   bulletin,
   findings,
+  translationWarnings,
   topics,
   segments,
   onSegmentSaved,
 }: {
   bulletin: Bulletin;
   findings: Finding[];
+  translationWarnings: Finding[];
   topics: Topic[];
   segments: Segment[];
   onSegmentSaved(): void;
@@ -151,6 +155,7 @@ function SendForm({
         back={<Link to={`${BASE}/bulletins/${bulletin.id}`}>← Back to the bulletin</Link>}
       />
       {blockingFindings.length > 0 && <BlockingFindings bulletin={bulletin} findings={blockingFindings} />}
+      <TranslationWarnings bulletin={bulletin} findings={translationWarnings} />
       {sendError !== undefined && !(sendError instanceof ApiError && sendError.status === 422) && (
         <ErrorNotice error={sendError} title="The send was not made." />
       )}
