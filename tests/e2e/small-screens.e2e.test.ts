@@ -227,6 +227,12 @@ describe('the staff app on a small screen', () => {
       ready: (page) => page.getByLabel('Organisation name'),
     },
     {
+      name: 'wording',
+      pattern: '/settings/wording',
+      path: () => '/admin/settings/wording',
+      ready: (page) => page.getByLabel('Language of the words'),
+    },
+    {
       name: 'staff',
       pattern: '/staff',
       path: () => '/admin/staff',

@@ -19,6 +19,7 @@ const BODIES: Record<string, unknown> = {
   'PUT /api/bulletins/:id': exampleBulletin(),
   'POST /api/bulletins/:id/send': { rule: { all: [] }, scheduledAt: '2099-01-01T00:00:00Z' },
   'POST /api/bulletins/:id/test': { to: ['tester@example.org'] },
+  'POST /api/bulletins/:id/translations/still-correct': { field: 'subject', language: 'es' },
   'PATCH /api/subscribers/:id': { name: 'Ana' },
   'PATCH /api/segments/:id': { name: 'Renamed' },
   'PATCH /api/blocks/:id': { name: 'Renamed' },
@@ -48,7 +49,7 @@ describe.each(databaseKinds())('ids past the integer columns on %s', (kind) => {
     for (const route of withIds) {
       const key = routeKey(route);
       if (specs.get(key)?.body) expect(BODIES, `${key} needs a body here`).toHaveProperty([key]);
-      const path = fillPath(route.path, { id: String(HUGE), versionId: String(HUGE) });
+      const path = fillPath(route.path, { id: String(HUGE), versionId: String(HUGE), language: 'es' });
       const res = await app.request(route.method, path, { json: BODIES[key] });
       expect(res.status, `${key}: ${await res.clone().text()}`).toBe(400);
       const fields = (await res.json()).error.issues.map((i: { path: string }) => i.path);
