@@ -193,12 +193,7 @@ export class CampaignReports {
     if (ids.length === 0) return new Map();
     const rows = await this.db
       .selectFrom('consent_events')
-      .select((eb) => [
-        'consent_events.campaign_id',
-        once(eb, 'bounced').as('bounced'),
-        once(eb, 'complained').as('complained'),
-        once(eb, 'unsubscribed').as('unsubscribed'),
-      ])
+      .select((eb) => ['consent_events.campaign_id', ...outcomeCounts(eb)])
       .where('consent_events.campaign_id', 'in', ids)
       .where('consent_events.event', 'in', CONSENT_OUTCOMES)
       .groupBy('consent_events.campaign_id')
@@ -218,12 +213,7 @@ export class CampaignReports {
           .onRef('deliveries.campaign_id', '=', 'consent_events.campaign_id')
           .onRef('deliveries.subscriber_id', '=', 'consent_events.subscriber_id'),
       )
-      .select((eb) => [
-        'deliveries.language',
-        once(eb, 'bounced').as('bounced'),
-        once(eb, 'complained').as('complained'),
-        once(eb, 'unsubscribed').as('unsubscribed'),
-      ])
+      .select((eb) => ['deliveries.language', ...outcomeCounts(eb)])
       .where('consent_events.campaign_id', '=', id)
       .where('consent_events.event', 'in', CONSENT_OUTCOMES)
       .groupBy('deliveries.language')
@@ -238,6 +228,15 @@ const CONSENT_OUTCOMES = ['bounced', 'complained', 'unsubscribed'];
 const NO_OUTCOMES: ConsentOutcomes = { bounced: 0, complained: 0, unsubscribed: 0 };
 
 /** The people with the event among the rows, each counted once. */
+/** Bounced, complained and unsubscribed, each person once. */
+function outcomeCounts(eb: ExpressionBuilder<Tables, 'consent_events'>) {
+  return [
+    once(eb, 'bounced').as('bounced'),
+    once(eb, 'complained').as('complained'),
+    once(eb, 'unsubscribed').as('unsubscribed'),
+  ] as const;
+}
+
 function once(eb: ExpressionBuilder<Tables, 'consent_events'>, event: string) {
   return eb.fn
     .count(eb.case().when('consent_events.event', '=', event).then(eb.ref('consent_events.subscriber_id')).end())

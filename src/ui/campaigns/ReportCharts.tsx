@@ -18,6 +18,22 @@ import { formatDate, formatNumber, languageName } from '../components';
 /** The columns of the comparison with earlier sends, after the send's name. */
 const COMPARED = ['Sent', 'Delivered', 'Bounced', 'Complained', 'Unsubscribed', 'Clicks'] as const;
 
+/** The head of a table of sends or languages: what each row is, then the COMPARED counts. */
+function ComparedHead({ first }: { first: string }) {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{first}</th>
+        {COMPARED.map((label) => (
+          <th key={label} scope="col" className="number">
+            {label}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 // Only the pieces the bar charts use, so the rest of Chart.js stays out of the bundle.
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -137,16 +153,7 @@ function ByLanguage({ report }: { report: CampaignReport }) {
         <caption className="visually-hidden">
           Messages sent, delivered, bounced, complained of, unsubscribed from and clicks, by the language of the mail
         </caption>
-        <thead>
-          <tr>
-            <th scope="col">Language</th>
-            {COMPARED.map((label) => (
-              <th key={label} scope="col" className="number">
-                {label}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <ComparedHead first="Language" />
         <tbody>
           {languages.map((code) => {
             const results = report.outcomesByLanguage[code]!;
@@ -286,16 +293,7 @@ function ComparisonReport({ comparison }: { comparison: Comparison }) {
           <caption className="visually-hidden">
             This send and the earlier ones: counts, and each as a share of the messages sent
           </caption>
-          <thead>
-            <tr>
-              <th scope="col">Send</th>
-              {COMPARED.map((label) => (
-                <th key={label} scope="col" className="number">
-                  {label}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <ComparedHead first="Send" />
           <tbody>
             {[...sends].reverse().map((s) => (
               <tr key={s.id} className={s.id === comparison.campaign.id ? 'current-row' : undefined}>
