@@ -34,5 +34,11 @@ export function pageLanguage(req: Request, source: WordsSource, known?: string):
   return wordsLanguage(source.defaultLanguage, source);
 }
 
-/** Each page language in its own words. */
-export const LANGUAGE_NAMES: Record<PageLanguage, string> = { en: 'English', es: 'Español' };
+/**
+ * The languages a page can be read in, for its language switch: the organisation's that have
+ * words (es-MX read as es), each once, and the page's own.
+ */
+export function readableLanguages(organisation: readonly string[], source: WordsSource, current: string): string[] {
+  const readable = organisation.flatMap((language) => ownWordsLanguage(language, source) ?? []);
+  return [...new Set([...readable, current])];
+}

@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import { formattingLocale, type Settings } from '../settings/settings.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { wordsFor, type Words } from '../words/catalogue.js';
-import { pageLanguage } from './language.js';
+import { pageLanguage, readableLanguages } from './language.js';
 
 export interface PageContext {
   settings: Settings;
@@ -14,7 +14,9 @@ export interface PageContext {
   words: Words;
   /** The locale the page's dates and numbers are written in: the settings' for its language. */
   locale: string;
-  /** The page's own path: the language switch links to it in the other language. */
+  /** The languages the page can be read in (readableLanguages): its language switch offers them. */
+  languages: string[];
+  /** The page's own path: the language switch links to it in the other languages. */
   path: string;
 }
 
@@ -35,6 +37,7 @@ export async function pageContext(
     lang,
     words: wordsFor(lang, current),
     locale: formattingLocale(current, lang),
+    languages: readableLanguages(current.languages, current, lang),
     path: req.path,
   };
 }

@@ -136,6 +136,27 @@ describe.each(databaseKinds())("the organisation's languages on %s", (kind) => {
     expect((await putSettings({ wording: {} })).status).toBe(200);
   });
 
+  it("offers in each page's language switch the organisation's languages that have words", async () => {
+    const switchOf = async (path: string) =>
+      [
+        ...(
+          /<nav aria-label="Language \/ Idioma">[\s\S]*?<\/nav>/.exec(
+            await (await fetch(`${app.baseUrl}${path}`)).text(),
+          )?.[0] ?? ''
+        ).matchAll(/>([^<>]+)<\/(?:a|strong)>/g),
+      ].map((m) => m[1]);
+    expect(await switchOf('/subscribe?lang=en')).toEqual(['English', 'Español']);
+    // Portuguese without words of its own is not offered; with the organisation's words it is.
+    expect((await putSettings({ languages: ['en', 'es', 'pt'] })).status).toBe(200);
+    expect(await switchOf('/subscribe?lang=en')).toEqual(['English', 'Español']);
+    expect((await putSettings({ wording: { pt: { subscribe: { title: 'Inscreva-se' } } } })).status).toBe(200);
+    expect(await switchOf('/subscribe?lang=pt')).toEqual(['English', 'Español', 'Português']);
+    // One language alone needs no switch.
+    expect((await putSettings({ languages: ['en'], wording: {} })).status).toBe(200);
+    expect(await switchOf('/subscribe?lang=en')).toEqual([]);
+    expect((await putSettings({ languages: ['en', 'es'] })).status).toBe(200);
+  });
+
   it("writes the preference page's dates in the language's locale", async () => {
     const { url } = await reader('dates@example.org', 'en');
     await form(url, { language: 'en', pause: '30' });

@@ -34,7 +34,7 @@ export function ListPage(props: {
   );
   return (
     <Page context={context} title={w.title}>
-      <LanguageSwitch path={context.path} current={lang} />
+      <LanguageSwitch path={context.path} current={lang} languages={context.languages} />
       <h1>{w.title}</h1>
       <p>{bulletins.length ? w.intro : w.empty}</p>
       {bulletins.length > 0 && (

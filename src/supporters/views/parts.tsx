@@ -2,20 +2,21 @@
 // the topics, a paragraph in the other language, and a masked address.
 import { Children, Fragment, isValidElement, type ReactNode } from 'react';
 import { textDirection } from '../../render/strings.js';
-import { LANGUAGE_NAMES, PAGE_LANGUAGES, type PageLanguage } from '../language.js';
+import { PAGE_LANGUAGES, type PageLanguage } from '../language.js';
 
-/** "English · Español": links to the same page in the other language. */
-export function LanguageSwitch(props: { path: string; current: string }) {
+/** "English · Español": links to the same page in each of `languages`, each named in its own words. */
+export function LanguageSwitch(props: { path: string; current: string; languages: readonly string[] }) {
+  if (props.languages.length < 2) return null;
   return (
     <nav aria-label="Language / Idioma">
       <p>
         <Joined>
-          {PAGE_LANGUAGES.map((lang) =>
+          {props.languages.map((lang) =>
             lang === props.current ? (
-              <strong key={lang}>{LANGUAGE_NAMES[lang]}</strong>
+              <strong key={lang}>{nativeLanguageName(lang)}</strong>
             ) : (
               <a key={lang} href={`${props.path}?lang=${lang}`} lang={lang} hrefLang={lang}>
-                {LANGUAGE_NAMES[lang]}
+                {nativeLanguageName(lang)}
               </a>
             ),
           )}

@@ -30,7 +30,7 @@ export function PreferencesPage(props: {
   const status = statusText(w, props.notice, stopped, unsubscribed);
   return (
     <Page context={context} title={w.title}>
-      <LanguageSwitch path={context.path} current={context.lang} />
+      <LanguageSwitch path={context.path} current={context.lang} languages={context.languages} />
       <h1>{w.title}</h1>
       {status && (
         <p role="status">

@@ -40,7 +40,9 @@ export function SubscribePage(props: {
     );
   return (
     <Page context={context} title={errors.length ? `${w.errorPrefix}: ${w.title}` : w.title}>
-      {errors.length === 0 && <LanguageSwitch path={context.path} current={context.lang} />}
+      {errors.length === 0 && (
+        <LanguageSwitch path={context.path} current={context.lang} languages={context.languages} />
+      )}
       <h1>{w.title}</h1>
       <p>{fillSlots(w.intro, { organisation: context.settings.organisationName })}</p>
       {errors.length > 0 && (
@@ -143,7 +145,7 @@ export function ConfirmPage(props: { context: PageContext; email: string }) {
   const w = context.words.subscribe;
   return (
     <Page context={context} title={w.confirm}>
-      <LanguageSwitch path={context.path} current={context.lang} />
+      <LanguageSwitch path={context.path} current={context.lang} languages={context.languages} />
       <h1>{w.confirm}</h1>
       <p>
         {fillSlots(w.confirmText, { organisation: context.settings.organisationName })}{' '}
@@ -170,7 +172,9 @@ export function LinkAnswerPage(props: { context: PageContext; answer: LinkAnswer
   const title = { invalid: w.invalid, stale: w.stale, confirmed: w.confirmed, expired: w.expired }[answer.kind];
   return (
     <Page context={context} title={title}>
-      {props.languageSwitch && <LanguageSwitch path={context.path} current={context.lang} />}
+      {props.languageSwitch && (
+        <LanguageSwitch path={context.path} current={context.lang} languages={context.languages} />
+      )}
       <h1>{title}</h1>
       {answer.kind === 'invalid' && <p>{w.invalidText}</p>}
       {answer.kind === 'stale' && (

@@ -26,7 +26,7 @@ export function AskPage(props: {
   const title = { subscribed: w.title, left: w.already, stopped: w.stopped }[state];
   return (
     <Page context={context} title={title}>
-      <LanguageSwitch path={context.path} current={context.lang} />
+      <LanguageSwitch path={context.path} current={context.lang} languages={context.languages} />
       <h1>{title}</h1>
       {state === 'subscribed' ? (
         <>
