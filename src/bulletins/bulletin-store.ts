@@ -107,31 +107,50 @@ export class BulletinStore {
 
   /**
    * Saves `document` as the next version. `savedBy` names who saved it ("ana@example.org",
-   * "token: ci-bot"); only code that acts for no one (tests, fixtures) leaves it out.
+   * "token: ci-bot"); only code that acts for no one (tests, fixtures) leaves it out. With
+   * `baseVersion` (the version the change was made on) it saves only while that is still the
+   * current version, and otherwise throws a `conflict` carrying the current version (`current`).
    */
-  async save(id: number, document: BulletinDocument, savedBy: string | null = null): Promise<Bulletin> {
-    await this.db.transaction().execute(async (trx) => {
-      const current = await trx
-        .selectFrom('bulletins')
-        .select('current_version')
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (!current) throw notFound(id);
-      const version = current.current_version + 1;
+  async save(
+    id: number,
+    document: BulletinDocument,
+    savedBy: string | null = null,
+    baseVersion?: number,
+  ): Promise<Bulletin> {
+    const saved = await this.db.transaction().execute(async (trx) => {
       const now = nowIso();
-      // The UNIQUE (bulletin_id, version) constraint turns a concurrent save into an error
-      // rather than two versions with one number.
+      // Check and write in one statement: on PostgreSQL a concurrent save waits for this row's
+      // lock and then finds the version moved on; SQLite runs one write transaction at a time.
+      const row = await trx
+        .updateTable('bulletins')
+        .set((eb) => ({ title: document.title, current_version: eb('current_version', '+', 1), updated_at: now }))
+        .where('id', '=', id)
+        .$if(baseVersion !== undefined, (qb) => qb.where('current_version', '=', baseVersion!))
+        .returning('current_version')
+        .executeTakeFirst();
+      if (!row) return undefined;
       await trx
         .insertInto('bulletin_versions')
-        .values({ bulletin_id: id, version, document: JSON.stringify(document), saved_by: savedBy, created_at: now })
+        .values({
+          bulletin_id: id,
+          version: row.current_version,
+          document: JSON.stringify(document),
+          saved_by: savedBy,
+          created_at: now,
+        })
         .execute();
-      await trx
-        .updateTable('bulletins')
-        .set({ title: document.title, current_version: version, updated_at: now })
-        .where('id', '=', id)
-        .execute();
+      return row;
     });
-    return this.get(id);
+    if (saved) return this.get(id);
+    const current = await this.get(id);
+    const version = await this.versionOf(id, current.versionId);
+    throw new AppError(
+      'conflict',
+      `Bulletin ${id} was saved as version ${current.version} after version ${baseVersion}, the one this change ` +
+        'was made on; merge the two and save again with the current version as the base',
+      undefined,
+      { current: version },
+    );
   }
 
   /** One stored version's document, as a send pinned it. */

@@ -1,4 +1,5 @@
 // /api/bulletins: documents, versions, preview and pre-send checks.
+import type { Response } from 'express';
 import { z } from 'zod';
 import { languageChoices } from '../audience/languages.js';
 import { LanguageCode } from '../audience/schemas.js';
@@ -59,6 +60,30 @@ const PREVIEW_CSP =
   "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; " +
   "frame-ancestors 'self'; form-action 'none'; base-uri 'none'";
 
+/** A bulletin version's entity tag, as GET and PUT answer it in `ETag` and PUT takes it in `If-Match`: `"12"`. */
+export const versionTag = (version: number) => `"${version}"`;
+
+const SaveQuery = z.strictObject({
+  baseVersion: IdText.optional().describe(
+    'The version the change was made on, for clients that cannot send If-Match; see If-Match',
+  ),
+});
+
+/**
+ * The version a save was made on: If-Match's entity tag (`"12"`, weak or not) or ?baseVersion=12;
+ * none (or If-Match: *) saves whatever the current version is.
+ */
+function baseVersionOf(ifMatch: string | undefined, query: number | undefined): number | undefined {
+  if (ifMatch === undefined || ifMatch.trim() === '*') return query;
+  const tag = /^\s*(?:W\/)?"(\d{1,10})"\s*$/.exec(ifMatch);
+  if (!tag)
+    throw AppError.invalid([{ path: 'If-Match', message: 'must be the ETag a GET answered, such as "12"' }]);
+  const version = Number(tag[1]);
+  if (query !== undefined && query !== version)
+    throw AppError.invalid([{ path: 'baseVersion', message: `must be the version If-Match names (${version})` }]);
+  return version;
+}
+
 /** What the versions list needs of the campaigns store (src/sending/campaign-store.ts). */
 export interface BulletinSends {
   /** The bulletin's sends that reached someone or are still to come, newest first. */
@@ -68,6 +93,12 @@ export interface BulletinSends {
 /** Who saved a version, as the versions list shows it: the staff member's email, or the token's name. */
 export function savedBy(auth: Auth): string {
   return auth.kind === 'session' ? auth.email : `token: ${auth.name}`;
+}
+
+/** Answers the bulletin with its version's entity tag. */
+function tagged(bulletin: Bulletin, res: Response): Bulletin {
+  res.set('ETag', versionTag(bulletin.version));
+  return bulletin;
 }
 
 export function bulletinRoutes(
@@ -96,28 +127,43 @@ export function bulletinRoutes(
       status: 201,
       body: BulletinDocument,
       response: Bulletin,
-      handler: ({ body, auth }) => bulletins.create(body, savedBy(auth)),
+      handler: async ({ body, auth, res }) => tagged(await bulletins.create(body, savedBy(auth)), res),
     }),
     defineRoute({
       method: 'get',
       path: '/bulletins/:id',
       tag,
       role: 'editor',
-      summary: 'Get a bulletin and its current document',
+      summary: 'Get a bulletin and its current document; ETag names its version, for If-Match on PUT',
       params: idParams,
       response: Bulletin,
-      handler: ({ params }) => bulletins.get(params.id),
+      handler: async ({ params, res }) => tagged(await bulletins.get(params.id), res),
     }),
     defineRoute({
       method: 'put',
       path: '/bulletins/:id',
       tag,
       role: 'editor',
-      summary: 'Save a new version of the document',
+      summary: 'Save a new version of the document, if the version it was made on is still the current one',
       params: idParams,
+      query: SaveQuery,
+      headers: {
+        'If-Match':
+          'The ETag of the version the change was made on (`"12"`, as GET answers it), or the query\'s ' +
+          'baseVersion. With either, a save made on an older version is refused with 409; with neither, ' +
+          'the save replaces whatever is current (last write wins)',
+      },
+      errors: {
+        409:
+          'Someone saved a newer version since the base version: `code` is "conflict" and `current` the ' +
+          'current version (version, versionId, title, createdAt, savedBy, document). Nothing was saved',
+      },
       body: BulletinDocument,
       response: Bulletin,
-      handler: ({ params, body, auth }) => bulletins.save(params.id, body, savedBy(auth)),
+      handler: async ({ params, query, body, auth, req, res }) => {
+        const base = baseVersionOf(req.get('If-Match'), query.baseVersion);
+        return tagged(await bulletins.save(params.id, body, savedBy(auth), base), res);
+      },
     }),
     defineRoute({
       method: 'delete',

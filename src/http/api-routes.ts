@@ -46,6 +46,10 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
   responseContentType?: string;
   /** Status of a successful answer; 204 sends no body. */
   status?: number;
+  /** Request headers the handler reads (name → what it means), for the OpenAPI document. */
+  headers?: Record<string, string>;
+  /** Refusals beyond the usual 400, 401 and 403 (status → when, what the error body holds), for the OpenAPI document. */
+  errors?: Record<number, string>;
   /** Returns the JSON body, or undefined when it wrote the response itself (CSV, events) or there is none (204). */
   handler(input: RouteInput<P, Q, B>): Promise<NoInfer<R> | undefined>;
 }
@@ -117,9 +121,22 @@ export function openApiDocument(
   sessionCookie: string,
 ) {
   const paths: Record<string, Record<string, unknown>> = {};
+  const errorBody = {
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  };
   for (const route of routes) {
     const path = `/api${route.path.replace(/:(\w+)/g, '{$1}')}`;
-    const parameters = [...objectParameters(route.params, 'path'), ...objectParameters(route.query, 'query')];
+    const parameters = [
+      ...objectParameters(route.params, 'path'),
+      ...objectParameters(route.query, 'query'),
+      ...Object.entries(route.headers ?? {}).map(([name, description]) => ({
+        name,
+        in: 'header',
+        required: false,
+        description,
+        schema: { type: 'string' },
+      })),
+    ];
     const operation: Record<string, unknown> = {
       summary: route.summary,
       tags: [route.tag],
@@ -132,6 +149,9 @@ export function openApiDocument(
         '400': { $ref: '#/components/responses/InvalidInput' },
         '401': { $ref: '#/components/responses/Unauthorized' },
         '403': { $ref: '#/components/responses/Forbidden' },
+        ...Object.fromEntries(
+          Object.entries(route.errors ?? {}).map(([status, description]) => [status, { description, ...errorBody }]),
+        ),
       },
     };
     if (route.body || route.requestContentType) {
@@ -143,9 +163,6 @@ export function openApiDocument(
     }
     paths[path] = { ...paths[path], [route.method]: operation };
   }
-  const errorBody = {
-    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-  };
   return {
     openapi: '3.1.0',
     info,
