@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { languageChoices } from '../audience/languages.js';
 import { LanguageCode } from '../audience/schemas.js';
 import { AppError } from '../errors.js';
-import { type Auth, defineRoute, IdText, idParams, type RouteSpec } from '../http/api-routes.js';
+import { type Auth, defineRoute, IdText, idParams, MAX_ID, type RouteSpec } from '../http/api-routes.js';
 import type { BulletinStore } from './bulletin-store.js';
 import { BulletinDocument } from './document.js';
 import {
@@ -76,9 +76,9 @@ const SaveQuery = z.strictObject({
 function baseVersionOf(ifMatch: string | undefined, query: number | undefined): number | undefined {
   if (ifMatch === undefined || ifMatch.trim() === '*') return query;
   const tag = /^\s*(?:W\/)?"(\d{1,10})"\s*$/.exec(ifMatch);
-  if (!tag)
+  const version = Number(tag?.[1]);
+  if (!tag || version > MAX_ID)
     throw AppError.invalid([{ path: 'If-Match', message: 'must be the ETag a GET answered, such as "12"' }]);
-  const version = Number(tag[1]);
   if (query !== undefined && query !== version)
     throw AppError.invalid([{ path: 'baseVersion', message: `must be the version If-Match names (${version})` }]);
   return version;
