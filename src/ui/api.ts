@@ -36,6 +36,8 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface RequestOptions {
   /** A raw body (CSV) instead of JSON. */
   raw?: { body: BodyInit; contentType: string };
+  /** More request headers, e.g. If-Match. */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -45,7 +47,7 @@ export async function api<T = unknown>(
   json?: unknown,
   options: RequestOptions = {},
 ): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { ...options.headers, accept: 'application/json' };
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let body: BodyInit | undefined;
   if (options.raw) {

@@ -25,6 +25,7 @@ import {
   type Finding,
 } from './model';
 import { PreviewPane } from './PreviewPane';
+import { SaveConflicts } from './SaveConflicts';
 import { ReadyToggles, useStillCorrect } from './TranslationMarks';
 import { TestSendDialog } from './TestSendDialog';
 import { useDraft, type Saved, type SaveStatus as Status } from './useDraft';
@@ -194,7 +195,7 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
     unfinished.length > 0 && `fill in the new ${blockNumbers(unfinished).toLowerCase()}`,
   ].filter(Boolean);
   const sendBlocked =
-    draft.error !== undefined
+    draft.error !== undefined || draft.conflict
       ? 'the latest changes are not saved yet.'
       : draft.status !== 'saved'
         ? 'saving…'
@@ -270,6 +271,7 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
           </ul>
         </div>
       )}
+      <SaveConflicts conflict={draft.conflict} language={doc.languages[0]!} onResolve={draft.resolve} />
       <div className="composer-announce">
         <p role="status">{notice?.text}</p>
         {notice?.undo && draft.undoLabel && (
@@ -384,7 +386,9 @@ function SaveStatus({
   const refused = error instanceof ApiError && error.issues.length > 0;
   let text: string;
   let kind: 'ok' | 'busy' | 'bad';
-  if (status === 'saving' || (status === 'pending' && error === undefined)) {
+  if (status === 'conflict') {
+    [text, kind] = ['Not saved: saved by someone else meanwhile; choose what to keep', 'bad'];
+  } else if (status === 'saving' || (status === 'pending' && error === undefined)) {
     [text, kind] = ['Saving…', 'busy'];
   } else if (error !== undefined) {
     const reason = refused
@@ -398,7 +402,7 @@ function SaveStatus({
     <div className={`save-status save-${kind}`}>
       <span role="status">{text}</span>
       {kind === 'ok' && <span className="muted"> · version {saved.version}</span>}
-      {kind === 'bad' && !refused && (
+      {kind === 'bad' && !refused && status !== 'conflict' && (
         <button type="button" className="button-small" onClick={onRetry}>
           Try again
         </button>

@@ -2,9 +2,22 @@
 // about a second after the last one (the whole document, as a new version). A save the server
 // refuses keeps the local document; the next change tries again. flush() saves what is left at
 // once, for leaving the composer.
+//
+// Each save names the version it was made on. When someone else saved in between, the server
+// answers 409 with their version: what each side changed is merged by field, and saved again on
+// their version; fields both changed wait for a choice (`conflict`, `resolve`), and nothing saves
+// until it is made. The local document stays as typed all along.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { type Merge, type MergeChoice, mergeDocuments, resolveMerge } from '../../bulletins/merge';
 import { api, ApiError } from '../api';
-import { newBlock, type Block, type BlockType, type Bulletin, type BulletinDocument } from './model';
+import {
+  newBlock,
+  type Block,
+  type BlockType,
+  type Bulletin,
+  type BulletinDocument,
+  type BulletinVersion,
+} from './model';
 
 /** The document and a stable key per block (blocks have no ids; React and drag-and-drop need them). */
 export interface Draft {
@@ -22,7 +35,19 @@ export interface Saved {
   at: Date;
 }
 
-export type SaveStatus = 'saved' | 'pending' | 'saving' | 'failed';
+export type SaveStatus = 'saved' | 'pending' | 'saving' | 'failed' | 'conflict';
+
+/** Someone else's save that changed fields this draft changed too: each waits for a choice. */
+export interface SaveConflict {
+  theirs: BulletinVersion;
+  merge: Merge;
+}
+
+/** The version a 409 answer names as current, when the save was refused for being made on an older one. */
+function newerVersion(error: unknown): BulletinVersion | undefined {
+  if (!(error instanceof ApiError) || error.status !== 409 || error.code !== 'conflict') return undefined;
+  return (error.body as { error: { current?: BulletinVersion } }).error.current;
+}
 
 const SAVE_DELAY_MS = 1000;
 const UNDO_LIMIT = 100;
@@ -46,6 +71,7 @@ export function useDraft(bulletin: Bulletin) {
   const [status, setStatus] = useState<SaveStatus>('saved');
   const [error, setError] = useState<unknown>();
   const [generation, setGeneration] = useState(0);
+  const [conflict, setConflict] = useState<SaveConflict>();
 
   // Saving reads the latest draft from refs: changes arrive while a save is on its way.
   const current = useRef(draft);
@@ -57,12 +83,16 @@ export function useDraft(bulletin: Bulletin) {
   const queued = useRef(false);
   /** The field typed in last: a run of keystrokes in one field is one step of undo. */
   const lastField = useRef<string | undefined>(undefined);
+  /** The server's document of the version the draft is made on: what a merge takes as the common ground. */
+  const base = useRef({ document: bulletin.document, version: bulletin.version });
+  /** A conflict waiting for a choice: saving waits with it. */
+  const waiting = useRef<SaveConflict>(undefined);
 
   const apply = useCallback((next: Draft) => {
     current.current = next;
     changes.current += 1;
     setDraft(next);
-    setStatus('pending');
+    setStatus(waiting.current ? 'conflict' : 'pending');
     setGeneration(changes.current);
   }, []);
 
@@ -78,26 +108,76 @@ export function useDraft(bulletin: Bulletin) {
     [apply],
   );
 
+  /**
+   * Takes `merged` (the draft merged with `theirs`) as the draft, made on their version: what
+   * saves next saves on top of it. Blocks keep their keys; those only they added get new ones.
+   */
+  const adopt = useCallback(
+    (theirs: BulletinVersion, merged: Omit<Merge, 'conflicts'>) => {
+      const theirKeys = theirs.document.blocks.map(() => '');
+      const keys = merged.blocks.map((from) => {
+        const key = from.mine === undefined ? newKey() : current.current.keys[from.mine]!;
+        if (from.theirs !== undefined) theirKeys[from.theirs] = key;
+        return key;
+      });
+      base.current = { document: theirs.document, version: theirs.version };
+      setSaved({
+        version: theirs.version,
+        versionId: theirs.versionId,
+        languages: theirs.document.languages,
+        keys: theirKeys.map((key) => key || newKey()),
+        at: new Date(theirs.createdAt),
+      });
+      setError(undefined);
+      lastField.current = undefined;
+      apply({ document: merged.document, keys });
+    },
+    [apply],
+  );
+
+  /** A save refused because `theirs` was saved since: merge, and save again or wait for a choice. */
+  const mergeWith = useCallback(
+    (theirs: BulletinVersion) => {
+      const merge = mergeDocuments(base.current.document, current.current.document, theirs.document);
+      if (merge.conflicts.length === 0) {
+        adopt(theirs, merge);
+        queued.current = true;
+        return;
+      }
+      waiting.current = { theirs, merge };
+      setConflict(waiting.current);
+      setStatus('conflict');
+    },
+    [adopt],
+  );
+
   /** Saves the latest draft; resolves once it and any save asked for meanwhile are back. */
   const save = useCallback((): Promise<void> => {
     if (saving.current) {
       queued.current = true;
       return saving.current;
     }
-    if (changes.current === savedChanges.current) return Promise.resolve();
+    if (changes.current === savedChanges.current || waiting.current) return Promise.resolve();
     const upTo = changes.current;
     const sent = current.current;
     setStatus('saving');
     const run = (async () => {
       try {
-        const answer = await api<Bulletin>('PUT', path, sent.document);
+        const answer = await api<Bulletin>('PUT', path, sent.document, {
+          headers: { 'If-Match': `"${base.current.version}"` },
+        });
+        base.current = { document: answer.document, version: answer.version };
         savedChanges.current = upTo;
         setSaved(savedOf(answer, sent.keys));
         setError(undefined);
         setStatus(upTo === changes.current ? 'saved' : 'pending');
       } catch (e) {
-        setError(e);
-        setStatus('failed');
+        const theirs = newerVersion(e);
+        if (theirs) mergeWith(theirs);
+        else {
+          setError(e);
+          setStatus('failed');
+        }
       } finally {
         saving.current = undefined;
       }
@@ -108,7 +188,22 @@ export function useDraft(bulletin: Bulletin) {
     })();
     saving.current = run;
     return run;
-  }, [path]);
+  }, [path, mergeWith]);
+
+  /** Settles the conflict with a side chosen per field (by the conflict's id), and saves. */
+  const resolve = useCallback(
+    (choices: Readonly<Record<string, MergeChoice>>) => {
+      const pending = waiting.current;
+      if (!pending) return;
+      // Merged again with the draft as it is now: it may have changed while the choice was open.
+      const merge = mergeDocuments(base.current.document, current.current.document, pending.theirs.document);
+      waiting.current = undefined;
+      setConflict(undefined);
+      adopt(pending.theirs, resolveMerge(merge, choices));
+      void save();
+    },
+    [adopt, save],
+  );
 
   /** Saves what is left now, after the save on its way; resolves to whether everything is saved. */
   const flush = useCallback(async (): Promise<boolean> => {
@@ -226,6 +321,9 @@ export function useDraft(bulletin: Bulletin) {
     status,
     /** Why the last save failed; cleared by the next one that succeeds. */
     error,
+    /** Fields someone else changed too since the draft's version, waiting for a choice; nothing saves meanwhile. */
+    conflict,
+    resolve,
     issues: error instanceof ApiError ? error.issues : [],
     /** Changes not saved yet: waiting, on their way, refused or failed. */
     unsaved: status !== 'saved',
