@@ -8,7 +8,7 @@ import { languageLabel, pairBlocks } from './version-diff.js';
 
 /** A field both sides changed, each differently: someone has to choose. */
 export interface MergeConflict {
-  /** The field's path in the merged document, e.g. "subject.es", "blocks[2].heading.en"; "blocks[2]" is a whole block. */
+  /** The field's path in the merged document: "subject.es", "blocks[2].heading.en"; "blocks[2]" is a whole block. */
   id: string;
   /** What staff call it: "Subject (Spanish)", "Block 3, announcement: Heading (English)". */
   label: string;

@@ -48,7 +48,7 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
   status?: number;
   /** Request headers the handler reads (name → what it means), for the OpenAPI document. */
   headers?: Record<string, string>;
-  /** Refusals beyond the usual 400, 401 and 403 (status → when, what the error body holds), for the OpenAPI document. */
+  /** Refusals beyond the usual 400, 401 and 403 (status → when, what the body holds), for the OpenAPI document. */
   errors?: Record<number, string>;
   /** Returns the JSON body, or undefined when it wrote the response itself (CSV, events) or there is none (204). */
   handler(input: RouteInput<P, Q, B>): Promise<NoInfer<R> | undefined>;

@@ -106,8 +106,8 @@ describe('two people editing one bulletin', () => {
     expect(await choice.getByText('The translator’s subject').isVisible()).toBe(true);
     expect(await choice.getByText('The writer’s subject').isVisible()).toBe(true);
     expect(await theirs.isChecked()).toBe(false);
-    await b.screenshot('writer');
-    await other.screenshot({ path: 'tests/e2e/artifacts/save-conflicts-choice.png', fullPage: true });
+    await dialog.screenshot({ path: 'tests/e2e/artifacts/save-conflicts-choice.png' });
+    await expectAccessible(other, 'the choice between two saves');
     // Nothing saved while the choice waits.
     expect(await stored()).toMatchObject({
       version: writerVersion,
