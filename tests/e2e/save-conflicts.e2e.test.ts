@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bulletin } from '../../src/bulletins/schemas.js';
 import { exampleBulletin } from '../helpers/bulletins.js';
 import {
+  expectAccessible,
   field,
   fillRichText,
   removeStaffAppBuild,
