@@ -1,10 +1,11 @@
 // Two staff members in two browsers on one bulletin: each composer shows the other ("Also here"),
 // says who is editing, tells a screen reader of an arrival, and drops whoever closed the bulletin
 // within the next heartbeat, well before the 30 s a silent one takes.
+import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleBulletin } from '../helpers/bulletins.js';
-import { removeStaffAppBuild, STAFF_PASSWORD, startBrowserApp, type BrowserApp } from './harness.js';
+import { ARTIFACTS, removeStaffAppBuild, STAFF_PASSWORD, startBrowserApp, type BrowserApp } from './harness.js';
 
 const ANA = 'ana-presence@example.org';
 const LUIS = 'luis-presence@example.org';
@@ -55,16 +56,18 @@ describe('who else has the bulletin open', () => {
     await luis.goto(path);
     await luis.getByRole('heading', { level: 1 }).waitFor();
     // Luis's first heartbeat finds Ana; Ana's next one finds Luis.
-    await expect.poll(() => textOf(luis)).toBe(`Also here: ${ANA}`);
+    await expect.poll(() => textOf(luis), { timeout: 15_000 }).toBe(`Also here: ${ANA}`);
     await expect.poll(() => textOf(b.page), { timeout: 15_000 }).toBe(`Also here: ${LUIS}`);
     expect(await b.page.locator('.presence [role="status"]').innerText()).toBe(`Also here now: ${LUIS}.`);
 
     await b.page.getByLabel('Title', { exact: true }).fill('Edited while Luis looks');
     await b.saved();
-    await expect.poll(() => textOf(luis), { timeout: 25_000 }).toBe(`Also here: ${ANA} (editing)`);
+    // Her composer says so at once; Luis's next heartbeat shows it.
+    await expect.poll(() => textOf(luis), { timeout: 15_000 }).toBe(`Also here: ${ANA} (editing)`);
     await b.expectAccessible('the composer with someone else in it');
-    await b.screenshot('composer-1440');
-    await luis.screenshot({ path: `${import.meta.dirname}/artifacts/presence-composer-390.png` });
+    // The top of each composer, where the names are: Ana's at 1440 px, Luis's on a phone.
+    await b.page.screenshot({ path: join(ARTIFACTS, 'presence-composer-1440.png') });
+    await luis.screenshot({ path: join(ARTIFACTS, 'presence-composer-390.png') });
   }, 60_000);
 
   it('drops the one who closed the bulletin within the next heartbeat', async () => {

@@ -13,11 +13,15 @@ const EDITING_MS = 30_000;
 export function usePresence(bulletinId: number, draft: unknown): PresentViewer[] {
   const [others, setOthers] = useState<PresentViewer[]>([]);
   const editedAt = useRef(Number.NEGATIVE_INFINITY);
-  const opened = useRef(false);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: each new draft is a change, after the first
+  const lastDraft = useRef(draft);
+  /** The heartbeat, sent at once when someone starts editing: the others need not wait for the next. */
+  const beatNow = useRef<() => void>(undefined);
   useEffect(() => {
-    if (opened.current) editedAt.current = Date.now();
-    opened.current = true;
+    if (draft === lastDraft.current) return;
+    lastDraft.current = draft;
+    const wasEditing = Date.now() - editedAt.current < EDITING_MS;
+    editedAt.current = Date.now();
+    if (!wasEditing) beatNow.current?.();
   }, [draft]);
 
   useEffect(() => {
@@ -39,12 +43,14 @@ export function usePresence(bulletinId: number, draft: unknown): PresentViewer[]
     const stop = () => {
       clearInterval(timer);
       inFlight?.abort();
+      beatNow.current = undefined;
     };
     const start = () => {
       stop();
       if (window.document.visibilityState !== 'visible') return;
       beat();
       timer = setInterval(beat, HEARTBEAT_MS);
+      beatNow.current = beat;
     };
     const leave = () => {
       stop();
