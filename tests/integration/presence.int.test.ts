@@ -95,6 +95,15 @@ describe.each(databaseKinds())('presence on %s', (kind) => {
     expect(res.status).toBe(403);
   });
 
+  it('is in the OpenAPI document, both ways', async () => {
+    const doc = await (await app.request('GET', '/api/openapi.json', { token: null })).json();
+    const path = doc.paths['/api/bulletins/{id}/presence'];
+    expect(Object.keys(path)).toEqual(['put', 'delete']);
+    expect(Object.keys(path.put.requestBody.content['application/json'].schema.properties)).toEqual(['editing']);
+    expect(Object.keys(path.put.responses)).toContain('200');
+    expect(Object.keys(path.delete.responses)).toContain('204');
+  });
+
   it('shows nobody, and fails nothing, while Redis is away', async () => {
     const id = await bulletin(offline);
     expect(await beat(id, null, { editing: true }, offline)).toEqual({ status: 200, body: { data: [] } });
