@@ -6,6 +6,8 @@ import { pinoHttp } from 'pino-http';
 import { audienceRoutes } from './audience/audience-routes.js';
 import { subscriberRoutes, topicRoutes } from './audience/routes.js';
 import { bulletinDocumentSchema } from './bulletins/document.js';
+import type { BulletinPresence } from './bulletins/presence.js';
+import { presenceRoutes } from './bulletins/presence-routes.js';
 import { bulletinRoutes } from './bulletins/routes.js';
 import { translationRoutes } from './bulletins/translation-routes.js';
 import { sesWebhookRouter } from './events/routes.js';
@@ -58,6 +60,8 @@ export interface AppDeps {
   subscribe: { confirmations: ConfirmationQueue; redis: Redis; rateLimitPrefix: string };
   /** Who followed which tracked link lately, so that a client's clicks on a link count once per window. */
   recentClicks: RecentClicks;
+  /** Who has which bulletin open in the composer, by their heartbeats. */
+  presence: BulletinPresence;
   /** The one-time code that creates the first admin at /admin/setup (main.ts prints it); absent, no setup. */
   setupCode?: string;
   /** Throttles on failed sign-ins, when not the defaults (tests lower them). */
@@ -147,7 +151,11 @@ export function createApp(deps: AppDeps): Express {
 }
 
 /** Every route under /api that needs a token or a session, each with the role it needs. */
-export function apiRoutes({ stores, campaigns }: Pick<AppDeps, 'stores' | 'campaigns'>): RouteSpec[] {
+export function apiRoutes({
+  stores,
+  campaigns,
+  presence,
+}: Pick<AppDeps, 'stores' | 'campaigns' | 'presence'>): RouteSpec[] {
   return [
     ...topicRoutes(stores.topics),
     ...subscriberRoutes(stores.subscribers),
@@ -156,6 +164,7 @@ export function apiRoutes({ stores, campaigns }: Pick<AppDeps, 'stores' | 'campa
     ...setupRoutes(stores.setupProgress),
     ...bulletinRoutes(stores.bulletins, stores.renderer, stores.campaigns, stores.translations),
     ...translationRoutes(stores.bulletins, stores.translations),
+    ...presenceRoutes(stores.bulletins, presence),
     ...libraryRoutes(stores.library),
     ...campaignRoutes(campaigns, stores.campaigns, stores.campaignReports),
     ...staffRoutes(stores.staff, stores.sessions),

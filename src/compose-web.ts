@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { rateLimitPrefix } from './redis.js';
 import type { Database } from './db/database.js';
 import { httpsCertificateFetcher, httpsSubscriptionConfirmer } from './events/routes.js';
+import { BulletinPresence } from './bulletins/presence.js';
 import { SesEvents, type SesEventsDeps } from './events/ses-events.js';
 import { developmentMailbox, type Mailbox } from './sending/mail-viewer.js';
 import { RecentClicks } from './sending/recent-clicks.js';
@@ -42,16 +43,20 @@ export interface WebParts {
   database: Database;
   stores: Stores;
   sending: Sending;
-  /** For the health check, the rate limits and the sign-in throttles. */
+  /** For the health check, the rate limits, the sign-in throttles and who has a bulletin open. */
   redis: Redis;
   /** The emulator compose() started, if it did. */
   emulator: SesEmulator | undefined;
   setupCode: string | undefined;
 }
 
-export function webApp(parts: WebParts, overrides: WebOverrides): { app: Express; mailbox: Mailbox | undefined } {
+export function webApp(
+  parts: WebParts,
+  overrides: WebOverrides,
+): { app: Express; mailbox: Mailbox | undefined; presence: BulletinPresence } {
   const { config, logger, database, stores, sending, redis } = parts;
   const mailbox = developmentMailbox(config.nodeEnv, overrides.sesEmulator ?? parts.emulator);
+  const presence = new BulletinPresence(redis, `${config.queuePrefix}:presence`);
   const app = createApp({
     logger,
     health: { dbKind: database.kind, pingDb: () => database.ping(), pingRedis: async () => void (await redis.ping()) },
@@ -70,11 +75,12 @@ export function webApp(parts: WebParts, overrides: WebOverrides): { app: Express
     trustProxy: config.trustProxy,
     subscribe: { confirmations: sending.confirmations, redis, rateLimitPrefix: rateLimitPrefix(config.queuePrefix) },
     recentClicks: new RecentClicks(redis, `${config.queuePrefix}:clicks`, config.appSecret),
+    presence,
     staffAppDir: overrides.staffAppDir,
     setupCode: parts.setupCode,
     signInLimits: overrides.signInLimits,
     queues: [sending.queues.campaigns, sending.queues.deliveries, sending.confirmations.queue],
     mailbox,
   });
-  return { app, mailbox };
+  return { app, mailbox, presence };
 }

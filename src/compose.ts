@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import { startWorker, type RunningWorker } from '../workers/worker.js';
 import type { Bulletin } from './bulletins/schemas.js';
 import { loadExampleBulletin } from './bulletins/example.js';
+import type { BulletinPresence } from './bulletins/presence.js';
 import type { WebOverrides } from './compose-web.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -59,6 +60,8 @@ export interface Composition {
   sesEmulator?: SesEmulator;
   /** The mail /admin/mail shows; absent, there is no such page. */
   mailbox?: Mailbox;
+  /** Who has which bulletin open, as the web app's presence routes keep it; absent with `web: false`. */
+  presence?: BulletinPresence;
   worker?: RunningWorker;
   /** The code that makes the first admin at /admin/setup; `npm start` prints it. */
   setupCode?: string;
@@ -99,14 +102,14 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
     const sending = createSending(stores, config, emulator?.url ?? sesEndpoint(config));
     stops.push(() => sending.close());
 
-    let served: Pick<Composition, 'app' | 'server' | 'mailbox' | 'setupCode'> = {};
+    let served: Pick<Composition, 'app' | 'server' | 'mailbox' | 'presence' | 'setupCode'> = {};
     if (webHalf) {
       const redis = commandClient(overrides.redisUrl ?? config.redisUrl);
       stops.push(async () => redis.disconnect());
       // While no admin exists, this code (printed by `npm start`) lets the first one be made from the browser.
       const setupCode =
         overrides.setupCode ?? (firstRun && (await stores.staff.countAdmins()) === 0 ? generateSetupCode() : undefined);
-      const { app, mailbox } = webHalf.webApp(
+      const { app, mailbox, presence } = webHalf.webApp(
         { config, logger, database, stores, sending, redis, emulator, setupCode },
         overrides,
       );
@@ -115,7 +118,7 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
         server.closeAllConnections(); // progress streams would otherwise hold the server open
         await new Promise((resolve) => server.close(resolve));
       });
-      served = { app, server, mailbox, setupCode };
+      served = { app, server, mailbox, presence, setupCode };
     }
 
     const worker = (overrides.worker ?? true) ? await startWorker({ config, logger, stores, sending }) : undefined;

@@ -124,3 +124,22 @@ export const TranslationStatus = z.object({
   ready: z.array(z.string()).describe("Languages marked ready, of the bulletin's current languages"),
 });
 export type TranslationStatus = z.infer<typeof TranslationStatus>;
+
+/** Someone else with the bulletin open in the composer (src/bulletins/presence.ts): staff, never a subscriber. */
+export const PresentViewer = z.object({
+  kind: z.enum(['staff', 'token']).describe('A staff member signed in, or a script with an API token'),
+  name: z.string().describe("The staff member's email, or the API token's name"),
+  since: z.string().describe('When they opened it (their first heartbeat without a gap of 30 seconds)'),
+  editing: z.boolean().describe('Whether they changed the bulletin lately, as their composer says'),
+});
+export type PresentViewer = z.infer<typeof PresentViewer>;
+
+export const PresenceHeartbeat = z.strictObject({
+  editing: z.boolean().default(false).describe('Whether you changed the bulletin lately'),
+});
+export type PresenceHeartbeat = z.infer<typeof PresenceHeartbeat>;
+
+export const PresenceAnswer = z.object({
+  data: z.array(PresentViewer).describe('The others with the bulletin open, who came first first; you are not in it'),
+});
+export type PresenceAnswer = z.infer<typeof PresenceAnswer>;

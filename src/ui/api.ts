@@ -39,6 +39,8 @@ export interface RequestOptions {
   /** More request headers, e.g. If-Match. */
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Outlives the page: for a last word as it closes (the composer leaving a bulletin). */
+  keepalive?: boolean;
 }
 
 export async function api<T = unknown>(
@@ -57,7 +59,14 @@ export async function api<T = unknown>(
     headers['content-type'] = 'application/json';
     body = JSON.stringify(json);
   }
-  const response = await fetch(path, { method, headers, body, credentials: 'same-origin', signal: options.signal });
+  const response = await fetch(path, {
+    method,
+    headers,
+    body,
+    credentials: 'same-origin',
+    signal: options.signal,
+    keepalive: options.keepalive,
+  });
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   const data: unknown = text && (response.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text;

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { SuppressionList } from '../../src/audience/suppressions.js';
+import type { BulletinPresence } from '../../src/bulletins/presence.js';
 import { compose } from '../../src/compose.js';
 import { openDatabase, type DatabaseKind } from '../../src/db/database.js';
 import type { MjmlEngine } from '../../src/render/mjml-engine.js';
@@ -35,6 +36,8 @@ export interface TestApp {
   express: Express;
   /** The campaign service the app's routes were given. */
   campaigns: CampaignService;
+  /** Who has which bulletin open, as the app's routes were given it. */
+  presence: BulletinPresence;
   config: Config;
   request(
     method: string,
@@ -129,6 +132,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     stores,
     express: pregon.app!,
     campaigns: sending.service,
+    presence: pregon.presence!,
     config,
     request(method, path, { token = adminToken, json, body, headers = {} } = {}) {
       return fetch(`${baseUrl}${path}`, {

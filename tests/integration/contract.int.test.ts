@@ -80,7 +80,7 @@ describe.each(databaseKinds())('live answers against their declared schemas on %
   beforeAll(async () => {
     ses = await new ScriptedSes().start();
     app = await startTestApp(kind, { sesEndpoint: ses.url, worker: true });
-    routes = apiRoutes({ stores: app.stores, campaigns: app.campaigns });
+    routes = apiRoutes(app);
     admin = await signIn(app, 'ana@example.org', 'admin');
   });
   afterAll(async () => {
@@ -178,6 +178,14 @@ describe.each(databaseKinds())('live answers against their declared schemas on %
     await answer('PUT', '/bulletins/:id/languages/:language/ready', { path: `${path}/languages/es/ready` });
     await answer('DELETE', '/bulletins/:id/languages/:language/ready', { path: `${path}/languages/es/ready` });
     await answer('GET', '/bulletins/:id/translations', { path: `${path}/translations` });
+    // Presence: the token is there when the session asks, so the answer has someone in it.
+    await answer('PUT', '/bulletins/:id/presence', { path: `${path}/presence`, json: { editing: true } });
+    const present = await answer('PUT', '/bulletins/:id/presence', {
+      path: `${path}/presence`,
+      json: {},
+      session: true,
+    });
+    expect(present.data).toHaveLength(1);
     // Findings that name a field and a language.
     const untranslated = { ...bulletin.document, subject: { en: 'News', es: '' } };
     const draft = await answer('POST', '/bulletins', { json: untranslated });

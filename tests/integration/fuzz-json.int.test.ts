@@ -237,6 +237,7 @@ const SAMPLES: Record<string, (n: number) => unknown> = {
   }),
   'POST /api/bulletins': () => exampleBulletin(),
   'PUT /api/bulletins/:id': () => exampleBulletin(),
+  'PUT /api/bulletins/:id/presence': () => ({ editing: true }),
   'POST /api/blocks': (n) => ({ name: `Block ${n}`, block: exampleBulletin().blocks[1] }),
   'PATCH /api/blocks/:id': () => ({ name: 'Renamed', block: exampleBulletin().blocks[0] }),
   'POST /api/templates': (n) => ({ name: `Template ${n}`, document: exampleBulletin() }),

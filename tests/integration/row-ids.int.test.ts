@@ -17,6 +17,7 @@ const HUGE = 99_999_999_999;
 /** A valid body for each route with an id in its path and a body schema: only the id is wrong. */
 const BODIES: Record<string, unknown> = {
   'PUT /api/bulletins/:id': exampleBulletin(),
+  'PUT /api/bulletins/:id/presence': { editing: false },
   'POST /api/bulletins/:id/send': { rule: { all: [] }, scheduledAt: '2099-01-01T00:00:00Z' },
   'POST /api/bulletins/:id/test': { to: ['tester@example.org'] },
   'POST /api/bulletins/:id/translations/still-correct': { field: 'subject', language: 'es' },

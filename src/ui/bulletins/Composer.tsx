@@ -24,6 +24,7 @@ import {
   type Checks,
   type Finding,
 } from './model';
+import { Presence } from './Presence';
 import { PreviewPane } from './PreviewPane';
 import { SaveConflicts } from './SaveConflicts';
 import { ReadyToggles, useStillCorrect } from './TranslationMarks';
@@ -248,6 +249,7 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
       )}
       <div className="composer-bar">
         <SaveStatus status={draft.status} saved={draft.saved} error={draft.error} onRetry={() => void draft.retry()} />
+        <Presence bulletinId={bulletin.id} draft={doc} />
         <p className="send-reason" id={reasonId}>
           {sendBlocked
             ? `To send${sent ? ' again' : ''}: ${sendBlocked}`
