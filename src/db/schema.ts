@@ -7,7 +7,8 @@ import type { Generated } from 'kysely';
 export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'bounced', 'complained'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
-export const STAFF_ROLES = ['admin', 'editor'] as const;
+/** From the least to the most trusted: each role may do all the ones before it may (0019-writer-role). */
+export const STAFF_ROLES = ['writer', 'editor', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 export const SUPPRESSION_REASONS = ['erased', 'bounced', 'complained', 'manual'] as const;
