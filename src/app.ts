@@ -157,7 +157,7 @@ export function apiRoutes({ stores, campaigns }: Pick<AppDeps, 'stores' | 'campa
     ...bulletinRoutes(stores.bulletins, stores.renderer, stores.campaigns, stores.translations),
     ...translationRoutes(stores.bulletins, stores.translations),
     ...libraryRoutes(stores.library),
-    ...campaignRoutes(campaigns, stores.campaigns, stores.campaignReports),
+    ...campaignRoutes(campaigns, stores.campaigns, stores.campaignReports, stores.staff),
     ...staffRoutes(stores.staff, stores.sessions),
     ...tokenRoutes(stores.staff),
     ...meRoutes(stores.staff),
