@@ -11,6 +11,11 @@ export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 export const STAFF_ROLES = ['writer', 'editor', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
+/** Whether `role` may do what `needed` may. */
+export function roleAtLeast(role: StaffRole, needed: StaffRole): boolean {
+  return STAFF_ROLES.indexOf(role) >= STAFF_ROLES.indexOf(needed);
+}
+
 export const SUPPRESSION_REASONS = ['erased', 'bounced', 'complained', 'manual'] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 

@@ -2,7 +2,7 @@
 // handler and describes the route in the OpenAPI document.
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { STAFF_ROLES, type StaffRole } from '../db/schema.js';
+import { roleAtLeast, STAFF_ROLES, type StaffRole } from '../db/schema.js';
 import { AppError } from '../errors.js';
 
 /** Who is asking: a script with an API token, or a person signed in from a browser. */
@@ -212,11 +212,6 @@ function objectParameters(schema: z.ZodType | undefined, where: 'path' | 'query'
     required: where === 'path' || !field.safeParse(undefined).success,
     schema: jsonSchema(field),
   }));
-}
-
-/** Whether `role` may do what `needed` may: each role may do all that the ones below it may. */
-export function roleAtLeast(role: StaffRole, needed: StaffRole): boolean {
-  return STAFF_ROLES.indexOf(role) >= STAFF_ROLES.indexOf(needed);
 }
 
 export function requireRole(auth: Auth, role: StaffRole): void {

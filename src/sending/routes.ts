@@ -104,7 +104,7 @@ export function campaignRoutes(
       method: 'get',
       path: '/campaigns',
       tag,
-      role: 'editor',
+      role: 'writer',
       summary:
         "List campaigns (the newest 500, or one bulletin's), newest first, " +
         "with their bulletin's title and counts by delivery status",

@@ -1,7 +1,7 @@
 // What a role may do with a bulletin's mail: whether it may send to an audience at once, and where
 // its test copies may go. A writer composes and tests; sending to people is an editor's call.
+import { roleAtLeast } from '../db/schema.js';
 import type { Auth } from '../http/api-routes.js';
-import { roleAtLeast } from '../http/api-routes.js';
 import { AppError } from '../errors.js';
 import type { StaffStore } from '../staff/staff-store.js';
 

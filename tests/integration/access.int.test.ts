@@ -10,8 +10,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../src/app.js';
 import { SubscriberInput } from '../../src/audience/schemas.js';
-import type { StaffRole } from '../../src/db/schema.js';
-import { roleAtLeast } from '../../src/http/api-routes.js';
+import { roleAtLeast, type StaffRole } from '../../src/db/schema.js';
 import { STAFF_APP_DIR } from '../../src/http/staff-web-app.js';
 import { startTestApp, TEST_SECRET, type TestApp } from '../helpers/app.js';
 import { exampleBulletin } from '../helpers/bulletins.js';
@@ -115,7 +114,7 @@ const LEAST_ROLE: Record<string, StaffRole> = {
   'DELETE /api/templates/:id': 'editor',
   'POST /api/bulletins/:id/send': 'writer',
   'POST /api/bulletins/:id/test': 'writer',
-  'GET /api/campaigns': 'editor',
+  'GET /api/campaigns': 'writer',
   'GET /api/campaigns/:id': 'editor',
   'GET /api/campaigns/:id/comparison': 'editor',
   'PATCH /api/campaigns/:id': 'editor',
