@@ -49,7 +49,7 @@ export async function migrateToLatest(db: Database): Promise<string[]> {
   return run(await migrator(db), (m) => m.migrateToLatest());
 }
 
-/** Runs the migrations up to and including `last`: a database as an earlier version left it, for tests of a migration. */
+/** Runs the migrations up to and including `last`: a database as an earlier version left it, to test a migration. */
 export async function migrateUpTo(db: Database, last: string): Promise<string[]> {
   return run(await migrator(db), (m) => m.migrateTo(last));
 }

@@ -26,9 +26,8 @@ describe.each(databaseKinds())('migration 0019 on %s', (kind) => {
     const { rows } =
       kind === 'sqlite'
         ? await sql<{ name: string; sql: string | null }>`
-            select name, sql from sqlite_master where type = 'index' and tbl_name in ('staff_users', 'api_tokens')`.execute(
-            db,
-          )
+            select name, sql from sqlite_master
+            where type = 'index' and tbl_name in ('staff_users', 'api_tokens')`.execute(db)
         : await sql<{ name: string; sql: string }>`
             select indexname as name, indexdef as sql from pg_indexes
             where schemaname = current_schema() and tablename in ('staff_users', 'api_tokens')`.execute(db);
