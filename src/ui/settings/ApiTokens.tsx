@@ -121,7 +121,14 @@ function NewToken({ onCreated }: { onCreated(token: CreatedToken): void }) {
       <Field label="Token name" hint="What uses it, such as “CRM sync”." error={create.issue('name')}>
         <input required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
       </Field>
-      <Field label="Token role" hint={ROLE_HINTS[role]}>
+      <Field
+        label="Token role"
+        hint={
+          role === 'writer'
+            ? `${ROLE_HINTS.writer}. A writer token sends no test copies: it has no addresses of its own.`
+            : ROLE_HINTS[role]
+        }
+      >
         <select value={role} onChange={(e) => setRole(e.target.value as StaffRole)}>
           {ROLES.map((r) => (
             <option key={r} value={r}>
