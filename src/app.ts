@@ -166,7 +166,7 @@ export function apiRoutes({
     ...translationRoutes(stores.bulletins, stores.translations),
     ...presenceRoutes(stores.bulletins, presence),
     ...libraryRoutes(stores.library),
-    ...campaignRoutes(campaigns, stores.campaigns, stores.campaignReports),
+    ...campaignRoutes(campaigns, stores.campaigns, stores.campaignReports, stores.staff),
     ...staffRoutes(stores.staff, stores.sessions),
     ...tokenRoutes(stores.staff),
     ...meRoutes(stores.staff),

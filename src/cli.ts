@@ -15,7 +15,7 @@ const USAGE = `Usage:
       asks for the password (or reads its first line from standard input, when piped)
   npm run cli -- create-admin --email E --password P
       for scripts only: the password shows in the process list and the shell's history
-  npm run cli -- create-token --name N [--role admin|editor] [--expires-at 2027-01-31T00:00:00Z]`;
+  npm run cli -- create-token --name N [--role admin|editor|writer] [--expires-at 2027-01-31T00:00:00Z]`;
 
 const commands = {
   'create-admin': z.object({ email: Email, password: Password.optional() }),

@@ -19,7 +19,7 @@ export function presenceRoutes(bulletins: BulletinStore, presence: BulletinPrese
       method: 'put',
       path: '/bulletins/:id/presence',
       tag,
-      role: 'editor',
+      role: 'writer',
       summary:
         'Say you have the bulletin open (every 10 seconds or so; gone 30 seconds after the last): ' +
         'answers who else has it open',
@@ -35,7 +35,7 @@ export function presenceRoutes(bulletins: BulletinStore, presence: BulletinPrese
       method: 'delete',
       path: '/bulletins/:id/presence',
       tag,
-      role: 'editor',
+      role: 'writer',
       summary: 'Say you closed the bulletin: the others no longer see you',
       params: idParams,
       status: 204,

@@ -1,5 +1,5 @@
 // Runs the migrations in src/db/migrations, in order, on either database.
-import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { Database } from './database.js';
 import { foundation } from './migrations/0001-foundation.js';
 import { bulletins } from './migrations/0002-bulletins.js';
@@ -19,6 +19,7 @@ import { versionAuthors } from './migrations/0015-version-authors.js';
 import { setupProgress } from './migrations/0016-setup-progress.js';
 import { clicksByLanguage } from './migrations/0017-clicks-by-language.js';
 import { translationStatus } from './migrations/0018-translation-status.js';
+import { writerRole } from './migrations/0019-writer-role.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
@@ -40,16 +41,29 @@ function migrations(db: Database): Record<string, Migration> {
     '0016-setup-progress': setupProgress(db.kind),
     '0017-clicks-by-language': clicksByLanguage(),
     '0018-translation-status': translationStatus(db.kind),
+    '0019-writer-role': writerRole(db.kind),
   };
 }
 
 export async function migrateToLatest(db: Database): Promise<string[]> {
+  return run(await migrator(db), (m) => m.migrateToLatest());
+}
+
+/** Runs the migrations up to and including `last`: a database as an earlier version left it, to test a migration. */
+export async function migrateUpTo(db: Database, last: string): Promise<string[]> {
+  return run(await migrator(db), (m) => m.migrateTo(last));
+}
+
+async function migrator(db: Database): Promise<Migrator> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(db) };
   // Kysely looks for its own tables in any schema unless told which: name the one in use, so a
   // database holding several Pregón schemas (tests, staging beside production) keeps them apart.
   const migrationTableSchema = db.kind === 'postgres' ? await currentSchema(db) : undefined;
-  const migrator = new Migrator({ db: db.db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
+  return new Migrator({ db: db.db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
+}
+
+async function run(migrator: Migrator, migrate: (m: Migrator) => Promise<MigrationResultSet>): Promise<string[]> {
+  const { error, results } = await migrate(migrator);
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

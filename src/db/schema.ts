@@ -7,8 +7,14 @@ import type { Generated } from 'kysely';
 export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'bounced', 'complained'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
-export const STAFF_ROLES = ['admin', 'editor'] as const;
+/** From the least to the most trusted: each role may do all the ones before it may (0019-writer-role). */
+export const STAFF_ROLES = ['writer', 'editor', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** Whether `role` may do what `needed` may. */
+export function roleAtLeast(role: StaffRole, needed: StaffRole): boolean {
+  return STAFF_ROLES.indexOf(role) >= STAFF_ROLES.indexOf(needed);
+}
 
 export const SUPPRESSION_REASONS = ['erased', 'bounced', 'complained', 'manual'] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];

@@ -2,7 +2,7 @@
 // handler and describes the route in the OpenAPI document.
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import type { StaffRole } from '../db/schema.js';
+import { roleAtLeast, STAFF_ROLES, type StaffRole } from '../db/schema.js';
 import { AppError } from '../errors.js';
 
 /** Who is asking: a script with an API token, or a person signed in from a browser. */
@@ -34,7 +34,7 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
   path: string;
   summary: string;
   tag: string;
-  /** Role the token or the signed-in person needs; an admin may do everything. */
+  /** The least role the token or the signed-in person needs (writer < editor < admin). */
   role: StaffRole;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
@@ -141,7 +141,7 @@ export function openApiDocument(
       summary: route.summary,
       tags: [route.tag],
       description:
-        `Needs the role \`${route.role}\`${route.role === 'editor' ? ' or `admin`' : ''}: an API token, ` +
+        `Needs the role ${rolesFrom(route.role)}: an API token, ` +
         `or a session cookie${route.method === 'get' ? '' : ' with the X-CSRF-Token header'}.`,
       ...(parameters.length ? { parameters } : {}),
       responses: {
@@ -232,7 +232,15 @@ function objectParameters(schema: z.ZodType | undefined, where: 'path' | 'query'
 }
 
 export function requireRole(auth: Auth, role: StaffRole): void {
-  if (role === 'admin' && auth.role !== 'admin') {
-    throw new AppError('forbidden', 'This needs the admin role');
+  if (!roleAtLeast(auth.role, role)) {
+    throw new AppError('forbidden', `This needs the ${role} role${role === 'admin' ? '' : ' or a higher one'}`);
   }
+}
+
+/** "`editor` or `admin`": the role given and the ones above it. */
+function rolesFrom(role: StaffRole): string {
+  return STAFF_ROLES.filter((r) => roleAtLeast(r, role))
+    .map((r) => `\`${r}\``)
+    .join(' or ')
+    .replace(/ or (?=.* or )/g, ', ');
 }

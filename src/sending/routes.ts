@@ -7,6 +7,8 @@ import { type CampaignService, TEST_COPIES_PER_HOUR } from './campaign-service.j
 import { COMPARED_CAMPAIGNS, type CampaignReports } from './campaign-reports.js';
 import { FINAL_CAMPAIGN_STATES, TRACKING_MODES } from './campaign-states.js';
 import type { CampaignStore } from './campaign-store.js';
+import { requireDirectSend, requireOwnTestAddresses } from './send-policy.js';
+import type { StaffStore } from '../staff/staff-store.js';
 import { Campaign, CampaignList, CampaignReport, Comparison, RetryAnswer, TestSendAnswer } from './schemas.js';
 
 const isoTime = z.iso.datetime({
@@ -43,6 +45,7 @@ export function campaignRoutes(
   service: CampaignService,
   campaigns: CampaignStore,
   reports: CampaignReports,
+  staff: StaffStore,
 ): RouteSpec[] {
   const tag = 'campaigns';
   const action = (name: 'pause' | 'resume' | 'cancel', summary: string) =>
@@ -61,39 +64,47 @@ export function campaignRoutes(
       method: 'post',
       path: '/bulletins/:id/send',
       tag,
-      role: 'editor',
+      role: 'writer',
       status: 201,
       summary:
         'Send or schedule the bulletin to a rule or segment; 422 with the findings while the pre-send checks ' +
-        'find errors; 409 already_sent when it went out before, unless resend is true',
+        'find errors; 409 already_sent when it went out before, unless resend is true; 403 for a writer, ' +
+        'whose sends need an editor',
       params: idParams,
       body: SendInput,
       response: Campaign,
-      handler: ({ params, body }) => service.send(params.id, body),
+      handler: ({ params, body, auth }) => {
+        requireDirectSend(auth);
+        return service.send(params.id, body);
+      },
     }),
     defineRoute({
       method: 'post',
       path: '/bulletins/:id/test',
       tag,
-      role: 'editor',
+      role: 'writer',
       summary:
         "Send personalised test copies to up to 10 addresses: each language's copy to each address, or only " +
         'the language given, the subject marked with the language ([TEST EN], [TEST ES]); 409 suppressed naming ' +
         `an address on the suppression list; each copy counts against ${TEST_COPIES_PER_HOUR} an hour for the whole ` +
-        'installation, and a request that would pass them answers 429 and sends nothing',
+        'installation, and a request that would pass them answers 429 and sends nothing; a writer sends only to ' +
+        'their own addresses (403 naming each other one in `to`), and a writer token sends none',
       params: idParams,
       body: z.strictObject({
         to: z.array(Email).min(1, 'must name at least one address').max(10, 'must name at most 10 addresses'),
         lang: LanguageCode.optional().describe("Send only this language's copy; every language's when left out"),
       }),
       response: TestSendAnswer,
-      handler: async ({ params, body }) => ({ sent: await service.test(params.id, body.to, body.lang) }),
+      handler: async ({ params, body, auth }) => {
+        await requireOwnTestAddresses(auth, body.to, staff);
+        return { sent: await service.test(params.id, body.to, body.lang) };
+      },
     }),
     defineRoute({
       method: 'get',
       path: '/campaigns',
       tag,
-      role: 'editor',
+      role: 'writer',
       summary:
         "List campaigns (the newest 500, or one bulletin's), newest first, " +
         "with their bulletin's title and counts by delivery status",

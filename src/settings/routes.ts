@@ -10,7 +10,7 @@ export function settingsRoutes(settings: SettingsStore): RouteSpec[] {
       method: 'get',
       path: '/settings',
       tag,
-      role: 'editor',
+      role: 'writer',
       summary: 'The organisation settings',
       response: Settings,
       handler: () => settings.get(),

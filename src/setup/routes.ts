@@ -9,7 +9,7 @@ export function setupRoutes(progress: SetupProgressStore): RouteSpec[] {
       method: 'get',
       path: '/setup/checklist',
       tag: 'setup',
-      role: 'editor',
+      role: 'writer',
       summary: "First run's steps, each done or not, read from the settings, topics, subscribers and bulletins",
       response: SetupChecklist,
       handler: () => progress.checklist(),

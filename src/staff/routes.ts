@@ -129,7 +129,7 @@ export function meRoutes(staff: StaffStore): RouteSpec[] {
       method: 'get',
       path: '/me',
       tag,
-      role: 'editor',
+      role: 'writer',
       summary: 'Who is asking: the signed-in staff member, or the API token',
       response: Me,
       handler: async ({ auth }) => {
@@ -141,7 +141,7 @@ export function meRoutes(staff: StaffStore): RouteSpec[] {
       method: 'put',
       path: '/me/test-addresses',
       tag,
-      role: 'editor',
+      role: 'writer',
       summary: 'Replace the addresses your test copies go to (signed-in staff only)',
       body: TestAddressesInput,
       response: TestAddressesAnswer,

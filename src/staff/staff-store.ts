@@ -98,7 +98,7 @@ export class StaffStore {
     const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
     return this.db.transaction().execute(async (trx) => {
       const user = await findRow(trx, id);
-      if (patch.role === 'editor' && user.role === 'admin') await refuseLastAdmin(trx, user, 'demote');
+      if (patch.role && patch.role !== 'admin' && user.role === 'admin') await refuseLastAdmin(trx, user, 'demote');
       if (patch.role === undefined && passwordHash === undefined) return toStaffUser(user);
       const row = await trx
         .updateTable('staff_users')

@@ -1,5 +1,6 @@
 // The staff web app: the frame (navigation, who is signed in) and which screen each path shows.
 import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
+import { roleAtLeast } from '../db/schema';
 import type { StaffRole } from '../staff/schemas';
 import { Loading, Notice, PageHeader } from './components';
 import { BASE, Link, matchPath, Redirect, useLocation } from './router';
@@ -40,11 +41,12 @@ interface Screen {
 }
 
 const SCREENS: Screen[] = [
-  { pattern: '', role: 'editor', render: () => <Home /> },
-  { pattern: '/bulletins', role: 'editor', render: () => <BulletinList /> },
-  { pattern: '/bulletins/:id', role: 'editor', render: (p) => <ComposerScreen id={Number(p.id)} /> },
-  { pattern: '/bulletins/:id/send', role: 'editor', render: (p) => <SendBulletin id={Number(p.id)} /> },
-  { pattern: '/library', role: 'editor', render: () => <Library /> },
+  { pattern: '', role: 'writer', render: () => <Home /> },
+  { pattern: '/bulletins', role: 'writer', render: () => <BulletinList /> },
+  { pattern: '/bulletins/:id', role: 'writer', render: (p) => <ComposerScreen id={Number(p.id)} /> },
+  // A writer sees why they cannot send (it needs an editor) rather than a form that fails at the end.
+  { pattern: '/bulletins/:id/send', role: 'writer', render: (p) => <SendBulletin id={Number(p.id)} /> },
+  { pattern: '/library', role: 'writer', render: () => <Library /> },
   { pattern: '/campaigns', role: 'editor', render: () => <CampaignList /> },
   { pattern: '/campaigns/:id', role: 'editor', render: (p) => <CampaignPage id={Number(p.id)} /> },
   { pattern: '/subscribers', role: 'editor', render: () => <SubscriberList /> },
@@ -81,8 +83,8 @@ function CurrentScreen({ path }: { path: string }) {
   for (const screen of SCREENS) {
     const params = matchPath(BASE + screen.pattern, path);
     if (!params) continue;
-    if (screen.role === 'admin' && staff.role !== 'admin') {
-      return <PageHeader title="Admins only" />;
+    if (!roleAtLeast(staff.role, screen.role)) {
+      return <PageHeader title={screen.role === 'admin' ? 'Admins only' : 'Editors and admins only'} />;
     }
     return <>{screen.render(params)}</>;
   }
@@ -90,8 +92,8 @@ function CurrentScreen({ path }: { path: string }) {
 }
 
 const NAV: { to: string; label: string; role: StaffRole }[] = [
-  { to: '/bulletins', label: 'Bulletins', role: 'editor' },
-  { to: '/library', label: 'Library', role: 'editor' },
+  { to: '/bulletins', label: 'Bulletins', role: 'writer' },
+  { to: '/library', label: 'Library', role: 'writer' },
   { to: '/campaigns', label: 'Sends', role: 'editor' },
   { to: '/subscribers', label: 'Subscribers', role: 'editor' },
   { to: '/topics', label: 'Topics', role: 'editor' },
@@ -151,7 +153,7 @@ function Frame({ children }: { children: ReactNode }) {
           </button>
           <div id="top-menu" ref={menu} className={open ? 'top-menu top-menu-open' : 'top-menu'}>
             <ul>
-              {NAV.filter((item) => item.role === 'editor' || staff.role === 'admin').map((item) => {
+              {NAV.filter((item) => roleAtLeast(staff.role, item.role)).map((item) => {
                 const current = path === BASE + item.to || path.startsWith(`${BASE + item.to}/`);
                 return (
                   <li key={item.to}>

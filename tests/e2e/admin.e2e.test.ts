@@ -253,7 +253,7 @@ describe('the audience and admin screens', () => {
     expect((await app.request('GET', '/api/topics', { token })).status).toBe(401);
   });
 
-  it('adds an editor, and shows why the last admin cannot become an editor', async () => {
+  it('adds an editor and a writer, changes a role, and shows why the last admin cannot become an editor', async () => {
     const { page } = b;
     await b.open('/admin/staff');
     await page.getByRole('button', { name: 'Add staff member' }).click();
@@ -264,6 +264,18 @@ describe('the audience and admin screens', () => {
     await dialog.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('status').filter({ hasText: 'editor@example.org can now sign in as an editor.' }).waitFor();
     expect(await page.getByLabel('Role of editor@example.org').inputValue()).toBe('editor');
+
+    // A writer, added the same way; a role changes from the table.
+    await page.getByRole('button', { name: 'Add staff member' }).click();
+    await dialog.getByLabel('Email').fill('writer@example.org');
+    await dialog.getByLabel('Password').fill('a long enough password');
+    await dialog.getByLabel(/^Writer:/).check();
+    await dialog.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('status').filter({ hasText: 'writer@example.org can now sign in as a writer.' }).waitFor();
+    await page.getByLabel('Role of editor@example.org').selectOption('writer');
+    await page.getByRole('status').filter({ hasText: 'editor@example.org is now a writer.' }).waitFor();
+    await page.getByLabel('Role of editor@example.org').selectOption('editor');
+    await page.getByRole('status').filter({ hasText: 'editor@example.org is now an editor.' }).waitFor();
 
     await page.getByLabel('Role of admin@example.org').selectOption('editor');
     await page

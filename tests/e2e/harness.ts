@@ -9,6 +9,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { build } from 'vite';
 import { expect } from 'vitest';
 import type { DatabaseKind } from '../../src/db/database.js';
+import type { StaffRole } from '../../src/db/schema.js';
 import { markdownToHtml } from '../../src/render/markdown.js';
 import { startSesEmulator, type SesEmulator } from '../../src/sending/ses-emulator.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../helpers/app.js';
@@ -24,7 +25,7 @@ export interface BrowserApp {
   /** Errors the page logged (a CSP violation, an exception): a screen that logs one is broken. */
   consoleErrors: string[];
   /** Creates a staff account (admin unless told) and signs in through the sign-in screen. */
-  signIn(email?: string, role?: 'admin' | 'editor'): Promise<void>;
+  signIn(email?: string, role?: StaffRole): Promise<void>;
   /** Opens a path of the app (e.g. "/admin/bulletins") and waits for its heading. */
   open(path: string): Promise<void>;
   /** Saves the page as tests/e2e/artifacts/<prefix>-<name>.png (full page). */

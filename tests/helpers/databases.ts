@@ -23,13 +23,17 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+/** A fresh database, migrated to the latest migration unless `migrate` says otherwise (a test of a migration). */
+export async function createTestDatabase(
+  kind: DatabaseKind,
+  migrate: (database: Database) => Promise<unknown> = migrateToLatest,
+): Promise<TestDatabase> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'pregon-test-'));
     const path = join(dir, 'test.db');
     const config: DatabaseConfig = { kind, path };
     const database = openDatabase(config);
-    await migrateToLatest(database);
+    await migrate(database);
     return {
       database,
       config,
@@ -46,7 +50,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   const url = withSearchPath(POSTGRES_URL, schema);
   const config: DatabaseConfig = { kind, url };
   const database = openDatabase(config);
-  await whileNoSchemaIsDropped(() => migrateToLatest(database));
+  await whileNoSchemaIsDropped(() => migrate(database));
   return {
     database,
     config,
@@ -72,7 +76,7 @@ function withSearchPath(url: string, schema: string): string {
  */
 const SCHEMA_DROP_LOCK = 720_260_901;
 
-async function whileNoSchemaIsDropped<T>(work: () => Promise<T>): Promise<T> {
+export async function whileNoSchemaIsDropped<T>(work: () => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: POSTGRES_URL });
   await client.connect();
   try {

@@ -1,4 +1,5 @@
 // Staff signed in through the API, as the web app does: the session cookie and the CSRF token.
+import type { StaffRole } from '../../src/db/schema.js';
 import type { TestApp } from './app.js';
 
 export const STAFF_PASSWORD = 'a long enough passphrase';
@@ -16,7 +17,7 @@ export interface StaffSession {
 export async function signIn(
   app: TestApp,
   email: string,
-  role: 'admin' | 'editor' = 'admin',
+  role: StaffRole = 'admin',
   password = STAFF_PASSWORD,
 ): Promise<StaffSession> {
   if (!(await app.stores.staff.findForSignIn(email))) await app.stores.staff.createUser({ email, password, role });

@@ -149,6 +149,8 @@ describe.each(databaseKinds())('staff accounts, tokens and test addresses on %s'
     expect((await demote.json()).error.message).toBe(
       'ana@example.org is the last admin: make another admin before you demote this account',
     );
+    const toWriter = await app.request('PATCH', `/api/staff/${admin.staff.id}`, { json: { role: 'writer' } });
+    expect(toWriter.status).toBe(409);
     const remove = await app.request('DELETE', `/api/staff/${admin.staff.id}`);
     expect(remove.status).toBe(409);
     expect((await remove.json()).error.message).toMatch(/last admin/);

@@ -1,5 +1,7 @@
 // Every bulletin with its state (from its latest send), last change and key numbers; new,
 // new from a template, duplicate (last week's as the start of this week's), delete drafts.
+import { roleAtLeast } from '../../db/schema';
+import { useStaff } from '../session';
 import { useState } from 'react';
 import type { CampaignListItem as Campaign } from '../../sending/schemas';
 import { api } from '../api';
@@ -190,6 +192,8 @@ function BulletinRow({
 }) {
   const state = stateOf(campaign);
   const named = <span className="visually-hidden"> “{bulletin.title}”</span>;
+  // A writer composes: a send's report and deleting a bulletin are an editor's.
+  const editor = roleAtLeast(useStaff().role, 'editor');
   return (
     <tr>
       <td>
@@ -216,9 +220,11 @@ function BulletinRow({
             ) : (
               <span className="muted">No recipients yet</span>
             )}
-            <div className="small">
-              <Link to={`${BASE}/campaigns/${campaign.id}`}>View send{named}</Link>
-            </div>
+            {editor && (
+              <div className="small">
+                <Link to={`${BASE}/campaigns/${campaign.id}`}>View send{named}</Link>
+              </div>
+            )}
           </>
         ) : (
           <span className="muted">Not sent</span>
@@ -228,7 +234,7 @@ function BulletinRow({
         <button type="button" className="button-small" onClick={onDuplicate} disabled={busy}>
           Duplicate{named}
         </button>
-        {state === 'draft' && (
+        {state === 'draft' && editor && (
           <button type="button" className="button-small button-danger" onClick={onDelete} disabled={busy}>
             Delete{named}
           </button>

@@ -1,10 +1,12 @@
 // A bulletin's sends: the ones that reached someone or are still to come (a send cancelled or
 // failed before it mailed anyone does not count), as the server's already_sent refusal counts them.
 import type { ReactNode } from 'react';
+import { roleAtLeast } from '../../db/schema';
 import type { CampaignListItem } from '../../sending/schemas';
 import { formatDate, formatNumber } from '../components';
 import { useApi } from '../hooks';
 import { BASE, Link } from '../router';
+import { useStaff } from '../session';
 
 const mailedSomeone = (c: CampaignListItem) =>
   !(c.state === 'cancelled' || c.state === 'failed') || c.counts.sent + c.counts.unknown > 0;
@@ -25,11 +27,19 @@ export function sendSentence(send: CampaignListItem): string {
 
 /** The sends as a list, each linking to its report. */
 export function SendList({ sends, children }: { sends: CampaignListItem[]; children?: ReactNode }) {
+  const editor = roleAtLeast(useStaff().role, 'editor');
   return (
     <ul className="bulletin-sends">
       {sends.map((send) => (
         <li key={send.id}>
-          {sendSentence(send)} · <Link to={`${BASE}/campaigns/${send.id}`}>report of send {send.id}</Link>
+          {sendSentence(send)}
+          {/* Reports are an editor's: they hold delivery errors, which can name addresses. */}
+          {editor && (
+            <>
+              {' · '}
+              <Link to={`${BASE}/campaigns/${send.id}`}>report of send {send.id}</Link>
+            </>
+          )}
         </li>
       ))}
       {children}

@@ -1,6 +1,7 @@
 // Test copies of the saved bulletin to staff inboxes, in every language or one; the addresses are
 // remembered for next time.
 import { useState } from 'react';
+import { roleAtLeast } from '../../db/schema';
 import type { TestSendAnswer } from '../../sending/schemas';
 import { api, ApiError } from '../api';
 import { Dialog, ErrorNotice, Field, languageName, Notice } from '../components';
@@ -34,15 +35,21 @@ export function TestSendDialog({
   // A language the bulletin no longer has (removed since the dialog was last open) means all again.
   const lang = languages.includes(language) ? language : ALL_LANGUAGES;
 
+  const remember = async () => {
+    const remembered = await api<{ testAddresses: string[] }>('PUT', '/api/me/test-addresses', { addresses: list });
+    update({ ...staff, testAddresses: remembered.testAddresses });
+  };
+  // A writer's copies go only to their own addresses, which these become by being saved first.
+  const writer = !roleAtLeast(staff.role, 'editor');
   const send = useAction(async () => {
     setSent(undefined);
+    if (writer) await remember();
     const answer = await api<TestSendAnswer>('POST', `/api/bulletins/${bulletinId}/test`, {
       to: list,
       ...(lang === ALL_LANGUAGES ? {} : { lang }),
     });
     setSent(answer.sent);
-    const remembered = await api<{ testAddresses: string[] }>('PUT', '/api/me/test-addresses', { addresses: list });
-    update({ ...staff, testAddresses: remembered.testAddresses });
+    if (!writer) await remember();
   });
   const close = () => {
     setSent(undefined);
@@ -59,7 +66,9 @@ export function TestSendDialog({
         </p>
         <Field
           label="Test addresses"
-          hint={`One per line, up to ${MAX_ADDRESSES}; remembered for your next test`}
+          hint={`One per line, up to ${MAX_ADDRESSES}; remembered for your next test${
+            writer ? ', and the only ones besides your sign-in address your tests may go to' : ''
+          }`}
           error={
             list.length > MAX_ADDRESSES
               ? `That is ${list.length} addresses; at most ${MAX_ADDRESSES}.`

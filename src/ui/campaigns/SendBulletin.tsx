@@ -3,6 +3,7 @@
 // archive, confirm with the count per language.
 import { useRef, useState, type FormEvent } from 'react';
 import type { Segment } from '../../audience/rules';
+import { roleAtLeast } from '../../db/schema';
 import type { AudiencePreview, Topic } from '../../audience/schemas';
 import type { Finding } from '../../bulletins/schemas';
 import type { Campaign, CampaignListItem, Tracking } from '../../sending/schemas';
@@ -13,6 +14,7 @@ import { isTranslationWarning, TranslationWarnings } from '../bulletins/Translat
 import { Dialog, ErrorNotice, Field, formatDate, formatNumber, Loading, Notice, PageHeader } from '../components';
 import { useAction, useApi, useDebounced } from '../hooks';
 import { BASE, Link, navigate, useTitle } from '../router';
+import { useStaff } from '../session';
 import { TopicChoices, topicName } from '../subscribers/fields';
 import { AudienceCounts, audienceSentence, plural } from './AudienceCounts';
 import { RuleBuilder } from './RuleBuilder';
@@ -35,6 +37,34 @@ interface AlreadySent {
 }
 
 export function SendBulletin({ id }: { id: number }) {
+  // The server refuses a writer's send (src/sending/send-policy.ts): say so before the form, not after it.
+  return roleAtLeast(useStaff().role, 'editor') ? <SendScreen id={id} /> : <SendNeedsEditor id={id} />;
+}
+
+function SendNeedsEditor({ id }: { id: number }) {
+  const bulletin = useApi<Bulletin>(`/api/bulletins/${id}`);
+  const title = bulletin.data ? `Send ${bulletin.data.title}` : 'Send';
+  useTitle(title);
+  const back = `${BASE}/bulletins/${id}`;
+  return (
+    <>
+      <PageHeader title={title} back={<Link to={back}>← Back to the bulletin</Link>} />
+      <ErrorNotice error={bulletin.error} />
+      <Notice>
+        <h2>Sending needs an editor</h2>
+        <p>
+          As a writer you compose, preview and send test copies to your own addresses. To send this bulletin to
+          subscribers, ask an editor or an admin: they choose the audience and send it.
+        </p>
+        <p>
+          <Link to={`${back}?test`}>Send a test to yourself</Link>
+        </p>
+      </Notice>
+    </>
+  );
+}
+
+function SendScreen({ id }: { id: number }) {
   const bulletin = useApi<Bulletin>(`/api/bulletins/${id}`);
   const checks = useApi<{ ok: boolean; findings: Finding[] }>(`/api/bulletins/${id}/checks`);
   const topics = useApi<{ data: Topic[] }>('/api/topics');

@@ -1,5 +1,7 @@
 // The library: blocks and bulletin templates saved by name, with when and by whom; each can be
 // renamed or deleted, and a template starts a bulletin. Blocks are inserted from the composer.
+import { roleAtLeast } from '../../db/schema';
+import { useStaff } from '../session';
 import { useState, type ReactNode } from 'react';
 import { blockLabel } from '../bulletins/model';
 import { api } from '../api';
@@ -21,6 +23,8 @@ export function Library() {
   const [renaming, setRenaming] = useState<Item>();
   const [deleting, setDeleting] = useState<Item>();
   const start = useAction(startFromTemplate);
+  // Writers save and rename; deleting what others may use is an editor's.
+  const editor = roleAtLeast(useStaff().role, 'editor');
 
   const reload = (kind: Item['kind']) => (kind === 'block' ? blocks.reload() : templates.reload());
   const rename = async ({ kind, item }: Item, name: string) => {
@@ -40,9 +44,11 @@ export function Library() {
         <button type="button" className="button-small" onClick={() => setRenaming(entry)}>
           Rename{named}
         </button>
-        <button type="button" className="button-small button-danger" onClick={() => setDeleting(entry)}>
-          Delete{named}
-        </button>
+        {editor && (
+          <button type="button" className="button-small button-danger" onClick={() => setDeleting(entry)}>
+            Delete{named}
+          </button>
+        )}
       </>
     );
   };

@@ -6,7 +6,7 @@ import { ConfirmDialog, ErrorNotice, Field, formatDate, Loading, Notice, PageHea
 import { submitTo, useAction, useApi } from '../hooks';
 import { useTitle } from '../router';
 import type { CreatedToken, StaffRole, TokenInfo } from '../../staff/schemas';
-import { ROLE_HINTS, ROLES } from './roles';
+import { ROLE_HINTS, ROLE_NAMES, ROLES } from './roles';
 import './settings.css';
 
 export function ApiTokens() {
@@ -69,7 +69,7 @@ export function ApiTokens() {
               {tokens.data.data.map((token) => (
                 <tr key={token.id}>
                   <td>{token.name}</td>
-                  <td>{token.role === 'admin' ? 'Admin' : 'Editor'}</td>
+                  <td>{ROLE_NAMES[token.role]}</td>
                   <td>{formatDate(token.createdAt)}</td>
                   <td>{token.createdBy ?? <span className="muted">Not recorded</span>}</td>
                   <td>{token.expiresAt ? formatDate(token.expiresAt) : <span className="muted">Never</span>}</td>
@@ -121,11 +121,18 @@ function NewToken({ onCreated }: { onCreated(token: CreatedToken): void }) {
       <Field label="Token name" hint="What uses it, such as “CRM sync”." error={create.issue('name')}>
         <input required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
       </Field>
-      <Field label="Token role" hint={ROLE_HINTS[role]}>
+      <Field
+        label="Token role"
+        hint={
+          role === 'writer'
+            ? `${ROLE_HINTS.writer}. A writer token sends no test copies: it has no addresses of its own.`
+            : ROLE_HINTS[role]
+        }
+      >
         <select value={role} onChange={(e) => setRole(e.target.value as StaffRole)}>
           {ROLES.map((r) => (
             <option key={r} value={r}>
-              {r === 'admin' ? 'Admin' : 'Editor'}
+              {ROLE_NAMES[r]}
             </option>
           ))}
         </select>

@@ -7,13 +7,13 @@ import { ConfirmDialog, Dialog, ErrorNotice, Field, formatDate, Loading, Notice,
 import { submitTo, useAction, useApi } from '../hooks';
 import { useTitle } from '../router';
 import { useSession, useStaff } from '../session';
-import { ROLE_HINTS, ROLES } from './roles';
+import { ROLE_HINTS, ROLE_NAMES, ROLES, withArticle } from './roles';
 import './settings.css';
 
 type Action =
   | { kind: 'add' }
   | { kind: 'password' | 'delete'; member: StaffMember }
-  | { kind: 'demote-self'; member: StaffMember }
+  | { kind: 'demote-self'; member: StaffMember; role: StaffRole }
   | null;
 
 export function StaffAccounts() {
@@ -26,11 +26,11 @@ export function StaffAccounts() {
 
   const changeRole = useAction(async (member: StaffMember, role: StaffRole) => {
     setDone(undefined);
-    // The dialog that asked (making yourself an editor) closes either way; an error shows above the table.
+    // The dialog that asked (making yourself an editor or a writer) closes either way; an error shows above the table.
     await api('PATCH', `/api/staff/${member.id}`, { role }).finally(() => setAction(null));
     // Your own role decides which screens you see, at once.
     if (member.id === me.id) session.update({ ...me, role });
-    finish(`${member.email} is now ${role === 'admin' ? 'an admin' : 'an editor'}.`);
+    finish(`${member.email} is now ${withArticle(role)}.`);
   });
 
   const finish = (message: string) => {
@@ -47,9 +47,7 @@ export function StaffAccounts() {
           Add staff member
         </button>
       </PageHeader>
-      <p className="muted admin-intro">
-        {ROLE_HINTS.editor}. {ROLE_HINTS.admin}.
-      </p>
+      <p className="muted admin-intro">{ROLES.map((r) => `${ROLE_HINTS[r]}.`).join(' ')}</p>
       {done && <Notice kind="success">{done}</Notice>}
       <ErrorNotice error={changeRole.error} title="Not changed." />
       <ErrorNotice error={staff.error} title="The staff accounts could not be loaded." />
@@ -82,12 +80,15 @@ export function StaffAccounts() {
                       value={member.role}
                       onChange={(e) => {
                         const role = e.target.value as StaffRole;
-                        if (member.id === me.id && role === 'editor') setAction({ kind: 'demote-self', member });
+                        if (member.id === me.id && role !== 'admin') setAction({ kind: 'demote-self', member, role });
                         else void changeRole.run(member, role);
                       }}
                     >
-                      <option value="editor">Editor</option>
-                      <option value="admin">Admin</option>
+                      {ROLES.map((r) => (
+                        <option key={r} value={r}>
+                          {ROLE_NAMES[r]}
+                        </option>
+                      ))}
                     </select>
                   </td>
                   <td>{formatDate(member.createdAt)}</td>
@@ -121,7 +122,7 @@ export function StaffAccounts() {
       {action?.kind === 'add' && (
         <AddStaffDialog
           onClose={() => setAction(null)}
-          onAdded={(m) => finish(`${m.email} can now sign in as ${m.role === 'admin' ? 'an admin' : 'an editor'}.`)}
+          onAdded={(m) => finish(`${m.email} can now sign in as ${withArticle(m.role)}.`)}
         />
       )}
       {action?.kind === 'password' && (
@@ -140,14 +141,15 @@ export function StaffAccounts() {
       )}
       {action?.kind === 'demote-self' && (
         <ConfirmDialog
-          title="Make yourself an editor?"
-          confirmLabel="Make me an editor"
-          onConfirm={() => changeRole.run(action.member, 'editor')}
+          title={`Make yourself ${withArticle(action.role)}?`}
+          confirmLabel={`Make me ${withArticle(action.role)}`}
+          onConfirm={() => changeRole.run(action.member, action.role)}
           onClose={() => setAction(null)}
         >
           <p>
-            You will no longer see staff accounts, API tokens, settings or the queue dashboard. Another admin can make
-            you an admin again.
+            You will no longer see staff accounts, API tokens, settings or the queue dashboard
+            {action.role === 'writer' && ', nor subscribers, topics or sends, and you will not send to an audience'}.
+            Another admin can make you an admin again.
           </p>
         </ConfirmDialog>
       )}

@@ -1,5 +1,6 @@
 // First run's six steps, each done or not, each a click from the screen where it is done; those
 // screens offer the way back here (see return-link.tsx).
+import { roleAtLeast } from '../../db/schema';
 import type { ReactNode } from 'react';
 import type { SetupChecklist as Checklist, SetupStep } from '../../setup/schemas';
 import { api } from '../api';
@@ -48,7 +49,8 @@ const STEPS: Record<SetupStep, StepText> = {
 
 export function SetupChecklist({ checklist, from }: { checklist: Checklist; from: string }) {
   useTitle('Setup checklist');
-  const admin = useStaff().role === 'admin';
+  const { role } = useStaff();
+  const admin = role === 'admin';
   const done = checklist.steps.filter((s) => s.done).length;
   const next = checklist.steps.find((s) => !s.done)?.step;
   const languages = useOrganisationLanguages();
@@ -74,11 +76,13 @@ export function SetupChecklist({ checklist, from }: { checklist: Checklist; from
       </>,
     ),
     topic: forAdmins(<Link to={withReturn(`${BASE}/topics`, from)}>Topics</Link>, 'An admin adds topics.'),
-    subscribers: (
+    subscribers: roleAtLeast(role, 'editor') ? (
       <>
         <Link to={withReturn(`${BASE}/subscribers/import`, from)}>Import subscribers</Link>
         <a href="/subscribe">The subscribe form</a>
       </>
+    ) : (
+      <span className="muted">An editor imports subscribers.</span>
     ),
     bulletin: (
       <button type="button" className="button-small" onClick={() => void start.run()} disabled={start.busy}>
