@@ -19,6 +19,7 @@ import { versionAuthors } from './migrations/0015-version-authors.js';
 import { setupProgress } from './migrations/0016-setup-progress.js';
 import { clicksByLanguage } from './migrations/0017-clicks-by-language.js';
 import { translationStatus } from './migrations/0018-translation-status.js';
+import { auditTrail } from './migrations/0020-audit-trail.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
@@ -40,6 +41,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0016-setup-progress': setupProgress(db.kind),
     '0017-clicks-by-language': clicksByLanguage(),
     '0018-translation-status': translationStatus(db.kind),
+    '0020-audit-trail': auditTrail(db.kind),
   };
 }
 
