@@ -1,6 +1,6 @@
 // An audit entry as a sentence staff read: "ana@example.org paused campaign 12". Pure, so it is
 // tested alone; dates are left to the screen.
-import type { AuditEntry } from '../../audit/schemas';
+import type { AuditEntry } from '../../audit/schemas.js';
 
 const numberFormat = new Intl.NumberFormat('en');
 
@@ -72,4 +72,24 @@ export function describeEntry(entry: AuditEntry): string {
       // An action this copy of the app does not know yet (a newer server): named as it is.
       return `${who}: ${String(entry.action).replace(/_/g, ' ')}`;
   }
+}
+
+const CAMPAIGN_VERBS: Partial<Record<AuditEntry['action'], string>> = {
+  campaign_rescheduled: 'rescheduled',
+  campaign_paused: 'paused',
+  campaign_resumed: 'resumed',
+  campaign_cancelled: 'cancelled',
+};
+
+/** A campaign's history in one sentence: "Scheduled by ana@… on Dec 3, 10:42 AM, paused by …". */
+export function campaignHistory(
+  history: readonly { action: AuditEntry['action']; by: AuditEntry['actor']; at: string }[],
+  formatDate: (iso: string) => string,
+): string {
+  const parts = history.map(({ action, by, at }) => {
+    const verb = action === 'campaign_sent' ? 'sent' : (CAMPAIGN_VERBS[action] ?? action.replace(/_/g, ' '));
+    return `${verb} by ${actorName(by)} on ${formatDate(at)}`;
+  });
+  const sentence = parts.join(', ');
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
 }
