@@ -1,7 +1,7 @@
 // Audit entries as the Audit trail screen reads them (src/ui/audit/describe-entry.ts).
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/audit/schemas.js';
-import { describeEntry, filterWords } from '../../src/ui/audit/describe-entry.js';
+import { campaignHistory, describeEntry, filterWords } from '../../src/ui/audit/describe-entry.js';
 
 const ana = { kind: 'staff', id: 3, name: 'ana@example.org' } as const;
 const bot = { kind: 'token', id: 5, name: 'ci-bot' } as const;
@@ -63,5 +63,17 @@ describe('an audit entry in words', () => {
     expect(describeEntry(changed)).toBe('ana@example.org changed bea@example.org: role from editor to admin, password');
     const future = entry({ actor: ana, action: 'campaign_approved' as AuditEntry['action'] });
     expect(describeEntry(future)).toBe('ana@example.org: campaign approved');
+  });
+
+  it("tells a campaign's history in one sentence, oldest first", () => {
+    const at = (hour: number) => `2026-12-03T${hour}:42:00.000Z`;
+    const history = [
+      { action: 'campaign_sent', by: ana, at: at(10) },
+      { action: 'campaign_paused', by: bot, at: at(11) },
+      { action: 'campaign_cancelled', by: ana, at: at(12) },
+    ] as const;
+    expect(campaignHistory(history, (iso) => iso.slice(11, 16))).toBe(
+      'Sent by ana@example.org on 10:42, paused by API token “ci-bot” on 11:42, cancelled by ana@example.org on 12:42',
+    );
   });
 });

@@ -1,6 +1,6 @@
 // The audit trail (admins): who signed in, sent, paused, exported, erased and changed what,
 // newest first, filtered by person, action and days; older entries a page at a time.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { AUDIT_ACTIONS } from '../../audit/audit-actions';
 import type { AuditEntry, AuditPage } from '../../audit/schemas';
 import type { StaffMember, TokenInfo } from '../../staff/schemas';
@@ -30,14 +30,11 @@ export function AuditTrail() {
   const tokens = useApi<{ data: TokenInfo[] }>('/api/tokens');
   const query = auditQuery(filters);
   const first = useApi<AuditPage>(`/api/audit?${query}`);
-  // Older pages, fetched with the cursor; a change of filters starts again from the first page.
+  // Older pages, fetched with the cursor, for the filters they were fetched with: a change of
+  // filters starts again from the first page.
   const [older, setOlder] = useState<{ query: string; entries: AuditEntry[]; next: number | null }>();
-  const [olderError, setOlderError] = useState<unknown>();
+  const [olderError, setOlderError] = useState<{ query: string; error: unknown }>();
   const [loadingOlder, setLoadingOlder] = useState(false);
-  useEffect(() => {
-    setOlder(undefined);
-    setOlderError(undefined);
-  }, [query]);
 
   const shown = older?.query === query ? older : undefined;
   const entries = [...(first.data?.data ?? []), ...(shown?.entries ?? [])];
@@ -49,8 +46,8 @@ export function AuditTrail() {
       const page = await api<AuditPage>('GET', `/api/audit?${query}&before=${next}`);
       setOlder({ query, entries: [...(shown?.entries ?? []), ...page.data], next: page.next });
       setOlderError(undefined);
-    } catch (e) {
-      setOlderError(e);
+    } catch (error) {
+      setOlderError({ query, error });
     } finally {
       setLoadingOlder(false);
     }
@@ -129,7 +126,10 @@ export function AuditTrail() {
           ))}
         </ol>
       )}
-      <ErrorNotice error={olderError} title="Older entries could not be loaded." />
+      <ErrorNotice
+        error={olderError?.query === query ? olderError.error : undefined}
+        title="Older entries could not be loaded."
+      />
       {next !== null && entries.length > 0 && (
         <button type="button" className="audit-more" disabled={loadingOlder} onClick={() => void loadOlder()}>
           {loadingOlder ? 'Loading…' : 'Older entries'}
