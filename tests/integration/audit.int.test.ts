@@ -4,6 +4,7 @@
 // /api/audit filters, pages and refuses bad input naming the field; old entries are pruned; and a
 // campaign's report says who scheduled, paused, resumed and cancelled it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANONYMOUS, bestEffort } from '../../src/audit/audit-log.js';
 import type { AuditEntry, AuditPage } from '../../src/audit/schemas.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { importAudience, sendableBulletin } from '../helpers/campaigns.js';
@@ -244,5 +245,22 @@ describe.each(databaseKinds())('the audit trail on %s', (kind) => {
     );
     expect(fields).toContainEqual(['recent']);
     expect(fields).not.toContainEqual(['old']);
+  });
+
+  it('lets an action stand when its entry cannot be written, and tells the log', async () => {
+    const failures: unknown[] = [];
+    const recorder = bestEffort(app.stores.audit, (err, entry) => failures.push([entry.action, err]));
+    const db = app.db.database.db;
+    await db.schema.alterTable('audit_events').renameTo('audit_events_away').execute();
+    try {
+      // Through the app: the settings change stands though its entry could not be written.
+      const res = await app.request('PUT', '/api/settings', { json: { senderName: 'Written anyway' } });
+      expect(res.status).toBe(200);
+      expect((await app.stores.settings.get()).senderName).toBe('Written anyway');
+      await recorder.record({ actor: ANONYMOUS, action: 'sign_in_failed' });
+      expect(failures).toEqual([['sign_in_failed', expect.any(Error)]]);
+    } finally {
+      await db.schema.alterTable('audit_events_away').renameTo('audit_events').execute();
+    }
   });
 });
