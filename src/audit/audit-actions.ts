@@ -4,6 +4,7 @@ export const AUDIT_ACTIONS = [
   'signed_in',
   'sign_in_failed',
   'campaign_sent',
+  'campaign_scheduled',
   'campaign_rescheduled',
   'campaign_paused',
   'campaign_resumed',

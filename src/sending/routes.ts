@@ -92,11 +92,11 @@ export function campaignRoutes(
         const campaign = await service.send(params.id, body);
         await audit.record({
           actor: actorOf(auth),
-          action: 'campaign_sent',
+          // Scheduled: a time was given; sent: it starts now.
+          action: body.scheduledAt === undefined ? 'campaign_sent' : 'campaign_scheduled',
           target: campaignTarget(campaign.id),
           details: {
             bulletinId: campaign.bulletinId,
-            scheduled: body.scheduledAt !== undefined,
             scheduledAt: campaign.scheduledAt,
             ...(body.segmentId !== undefined ? { segmentId: body.segmentId } : { rule: body.rule }),
           },

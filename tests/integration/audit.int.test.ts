@@ -66,7 +66,7 @@ describe.each(databaseKinds())('the audit trail on %s', (kind) => {
     for (const secret of [wrong.password, stranger.password, stranger.email]) expect(table).not.toContain(secret);
   });
 
-  it("records a campaign's send, reschedule, pause, resume and cancel once each, and its report says who", async () => {
+  it("records a campaign's schedule, reschedule, pause, resume and cancel once each; its report says who", async () => {
     const bulletinId = await sendableBulletin(app);
     const before = await mark();
     const later = new Date(Date.now() + 3_600_000).toISOString();
@@ -89,13 +89,13 @@ describe.each(databaseKinds())('the audit trail on %s', (kind) => {
     const person = { kind: 'staff', id: ana.staff.id, name: 'ana@example.org' };
     const entries = await since(before);
     expect(entries.map((e) => [e.action, e.actor, e.target])).toEqual([
-      ['campaign_sent', token, { type: 'campaign', id: campaign.id }],
+      ['campaign_scheduled', token, { type: 'campaign', id: campaign.id }],
       ['campaign_rescheduled', person, { type: 'campaign', id: campaign.id }],
       ['campaign_paused', person, { type: 'campaign', id: campaign.id }],
       ['campaign_resumed', token, { type: 'campaign', id: campaign.id }],
       ['campaign_cancelled', person, { type: 'campaign', id: campaign.id }],
     ]);
-    expect(entries[0]!.details).toEqual({ bulletinId, scheduled: true, scheduledAt: later, rule });
+    expect(entries[0]!.details).toEqual({ bulletinId, scheduledAt: later, rule });
 
     const report = await json(await app.request('GET', `/api/campaigns/${campaign.id}`));
     expect(report.history.map((h: { action: string; by: unknown }) => [h.action, h.by])).toEqual(

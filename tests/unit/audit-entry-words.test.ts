@@ -19,9 +19,10 @@ describe('an audit entry in words', () => {
     expect(describeEntry(entry({ actor: ana, action: 'campaign_cancelled', target: campaign }))).toBe(
       'ana@example.org cancelled campaign 12',
     );
+    const scheduledAt = '2026-12-04T15:00:00.000Z';
     expect(
-      describeEntry(entry({ actor: bot, action: 'campaign_sent', target: campaign, details: { scheduled: true } })),
-    ).toBe('API token “ci-bot” scheduled campaign 12');
+      describeEntry(entry({ actor: bot, action: 'campaign_scheduled', target: campaign, details: { scheduledAt } })),
+    ).toBe('API token “ci-bot” scheduled campaign 12 for Dec 4, 2026, 3:00 PM UTC');
     expect(describeEntry(entry({ actor: bot, action: 'campaign_sent', target: campaign }))).toBe(
       'API token “ci-bot” sent campaign 12',
     );
@@ -68,12 +69,13 @@ describe('an audit entry in words', () => {
   it("tells a campaign's history in one sentence, oldest first", () => {
     const at = (hour: number) => `2026-12-03T${hour}:42:00.000Z`;
     const history = [
-      { action: 'campaign_sent', by: ana, at: at(10) },
+      { action: 'campaign_scheduled', by: ana, at: at(10) },
       { action: 'campaign_paused', by: bot, at: at(11) },
       { action: 'campaign_cancelled', by: ana, at: at(12) },
     ] as const;
     expect(campaignHistory(history, (iso) => iso.slice(11, 16))).toBe(
-      'Sent by ana@example.org on 10:42, paused by API token “ci-bot” on 11:42, cancelled by ana@example.org on 12:42',
+      'Scheduled by ana@example.org on 10:42, paused by API token “ci-bot” on 11:42, ' +
+        'cancelled by ana@example.org on 12:42',
     );
   });
 });

@@ -3,6 +3,9 @@
 import type { AuditEntry } from '../../audit/schemas.js';
 
 const numberFormat = new Intl.NumberFormat('en');
+const timeFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+/** A time in the entry's details; UTC, said so, since the screen's own dates are local. */
+const formatTime = (iso: string) => (Number.isNaN(Date.parse(iso)) ? iso : `${timeFormat.format(new Date(iso))} UTC`);
 
 /** Who did it, as the trail names them. */
 export function actorName(actor: AuditEntry['actor']): string {
@@ -33,7 +36,9 @@ export function describeEntry(entry: AuditEntry): string {
     case 'sign_in_failed':
       return d.email ? `Failed sign-in as ${text('email')}` : 'Failed sign-in with an address that is no account';
     case 'campaign_sent':
-      return d.scheduled ? `${who} scheduled campaign ${id}` : `${who} sent campaign ${id}`;
+      return `${who} sent campaign ${id}`;
+    case 'campaign_scheduled':
+      return `${who} scheduled campaign ${id} for ${formatTime(text('scheduledAt'))}`;
     case 'campaign_rescheduled':
       return `${who} rescheduled campaign ${id}`;
     case 'campaign_paused':
@@ -75,6 +80,8 @@ export function describeEntry(entry: AuditEntry): string {
 }
 
 const CAMPAIGN_VERBS: Partial<Record<AuditEntry['action'], string>> = {
+  campaign_sent: 'sent',
+  campaign_scheduled: 'scheduled',
   campaign_rescheduled: 'rescheduled',
   campaign_paused: 'paused',
   campaign_resumed: 'resumed',
@@ -87,7 +94,7 @@ export function campaignHistory(
   formatDate: (iso: string) => string,
 ): string {
   const parts = history.map(({ action, by, at }) => {
-    const verb = action === 'campaign_sent' ? 'sent' : (CAMPAIGN_VERBS[action] ?? action.replace(/_/g, ' '));
+    const verb = CAMPAIGN_VERBS[action] ?? action.replace(/_/g, ' ');
     return `${verb} by ${actorName(by)} on ${formatDate(at)}`;
   });
   const sentence = parts.join(', ');
