@@ -215,6 +215,23 @@ describe.each(databaseKinds())('the audit trail on %s', (kind) => {
     expect(pages).toEqual(ids);
   });
 
+  it('is described in the OpenAPI document with its filters', async () => {
+    const doc = await json(await app.request('GET', '/api/openapi.json', { token: null }));
+    const get = doc.paths['/api/audit'].get;
+    expect(get.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'staffId',
+      'tokenId',
+      'action',
+      'from',
+      'to',
+      'before',
+      'limit',
+    ]);
+    const action = get.parameters.find((p: { name: string }) => p.name === 'action');
+    expect(action.schema.enum).toEqual(expect.arrayContaining(['signed_in', 'subscriber_erased']));
+    expect(get.description).toMatch(/`admin`/);
+  });
+
   it('refuses a bad filter naming the field, and anyone but an admin', async () => {
     const issues = async (query: string) =>
       (await json(await app.request('GET', `/api/audit?${query}`), 400)).error.issues.map(
