@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { audienceRoutes } from './audience/audience-routes.js';
 import { subscriberRoutes, topicRoutes } from './audience/routes.js';
+import { type AuditRecorder, bestEffort } from './audit/audit-log.js';
+import { auditRoutes } from './audit/routes.js';
 import { bulletinDocumentSchema } from './bulletins/document.js';
 import type { BulletinPresence } from './bulletins/presence.js';
 import { presenceRoutes } from './bulletins/presence-routes.js';
@@ -109,7 +111,10 @@ export function createApp(deps: AppDeps): Express {
     );
   if (deps.mailbox) app.use(MAIL_VIEWER_PATH, mailViewer({ mailbox: deps.mailbox, sessions: stores.sessions }));
 
-  const routes = apiRoutes(deps);
+  const audit = bestEffort(stores.audit, (err, entry) =>
+    deps.logger.error({ err, action: entry.action }, 'could not record in the audit trail'),
+  );
+  const routes = apiRoutes(deps, audit);
   const openApi = openApiDocument(routes, API_INFO, SESSION_COOKIE);
   const api = express.Router();
   // Nothing under /api takes a compressed body: refused before authentication, so never read.
@@ -134,6 +139,7 @@ export function createApp(deps: AppDeps): Express {
       redis: deps.subscribe.redis,
       rateLimitPrefix: deps.subscribe.rateLimitPrefix,
       logger: deps.logger,
+      audit,
       limits: deps.signInLimits,
     }),
   );
@@ -150,25 +156,29 @@ export function createApp(deps: AppDeps): Express {
   return app;
 }
 
-/** Every route under /api that needs a token or a session, each with the role it needs. */
-export function apiRoutes({
-  stores,
-  campaigns,
-  presence,
-}: Pick<AppDeps, 'stores' | 'campaigns' | 'presence'>): RouteSpec[] {
+/**
+ * Every route under /api that needs a token or a session, each with the role it needs. `audit`
+ * records what they do; left out (tests that only walk the routes), the trail's own writes.
+ */
+export function apiRoutes(
+  { stores, campaigns, presence }: Pick<AppDeps, 'stores' | 'campaigns' | 'presence'>,
+  audit: AuditRecorder = stores.audit,
+): RouteSpec[] {
+  const campaignAudit = { record: audit.record.bind(audit), historyOf: stores.audit.historyOf.bind(stores.audit) };
   return [
     ...topicRoutes(stores.topics),
-    ...subscriberRoutes(stores.subscribers),
+    ...subscriberRoutes(stores.subscribers, audit),
     ...audienceRoutes(stores.audience, stores.segments, stores.suppressions, stores.subscribers),
-    ...settingsRoutes(stores.settings),
+    ...settingsRoutes(stores.settings, audit),
     ...setupRoutes(stores.setupProgress),
     ...bulletinRoutes(stores.bulletins, stores.renderer, stores.campaigns, stores.translations),
     ...translationRoutes(stores.bulletins, stores.translations),
     ...presenceRoutes(stores.bulletins, presence),
     ...libraryRoutes(stores.library),
-    ...campaignRoutes(campaigns, stores.campaigns, stores.campaignReports, stores.staff),
-    ...staffRoutes(stores.staff, stores.sessions),
-    ...tokenRoutes(stores.staff),
+    ...campaignRoutes(campaigns, stores.campaigns, stores.campaignReports, stores.staff, campaignAudit),
+    ...staffRoutes(stores.staff, stores.sessions, audit),
+    ...tokenRoutes(stores.staff, audit),
     ...meRoutes(stores.staff),
+    ...auditRoutes(stores.audit),
   ];
 }

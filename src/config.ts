@@ -53,6 +53,8 @@ export interface Config {
    * campaign's start before answering without it; the worker's sweep queues it then.
    */
   readonly queueWaitMs: number;
+  /** Days the audit trail keeps an entry; the worker forgets older ones. */
+  readonly auditRetentionDays: number;
   readonly logLevel: string;
 }
 
@@ -140,6 +142,11 @@ const envSchema = z.object({
     .min(1, 'must be more than 0')
     .max(600_000, 'must be at most 600000 (10 minutes)')
     .default(10_000),
+  AUDIT_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a whole number of days' })
+    .int('must be a whole number of days')
+    .min(1, 'must be 1 or more')
+    .default(400),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -190,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }),
     queuePrefix: e.QUEUE_PREFIX,
     queueWaitMs: e.QUEUE_WAIT_MS,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
   });
 }

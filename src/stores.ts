@@ -1,6 +1,7 @@
 // Builds the stores and services over one database, once, for compose() (and for the tests and
 // benches that need only these).
 import { AudienceStore } from './audience/audience-store.js';
+import { AuditLog } from './audit/audit-log.js';
 import { SegmentStore } from './audience/segment-store.js';
 import { SubscriberLifecycle } from './audience/subscriber-lifecycle.js';
 import { SubscriberStore } from './audience/subscriber-store.js';
@@ -75,6 +76,7 @@ export function createStores(
     bulletins,
     translations: new TranslationStore(db, bulletins),
     library: new LibraryStore(db),
+    audit: new AuditLog(db),
     signer,
     mjml,
     renderer,

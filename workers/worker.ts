@@ -46,6 +46,8 @@ const QUOTA_WAIT_MS = 60 * 60_000;
 const DATABASE_WAIT_MS = 2000;
 /** How often the worker looks for campaigns whose jobs Redis lost (and once at its start). */
 const SWEEP_INTERVAL_MS = 60_000;
+/** How often the worker forgets audit entries past AUDIT_RETENTION_DAYS (and once at its start). */
+const AUDIT_PRUNE_INTERVAL_MS = 60 * 60_000;
 
 export async function startWorker({ config, logger, stores, sending }: WorkerDeps): Promise<RunningWorker> {
   const rate =
@@ -146,10 +148,23 @@ export async function startWorker({ config, logger, stores, sending }: WorkerDep
   sweepNow();
   const sweeps = setInterval(sweepNow, SWEEP_INTERVAL_MS);
 
+  // Every worker prunes: a DELETE by time is idempotent, so two at once do no harm.
+  let pruning: Promise<unknown> | undefined;
+  const pruneNow = () => {
+    pruning ??= stores.audit
+      .prune(config.auditRetentionDays)
+      .then((pruned) => pruned > 0 && logger.info({ pruned }, 'audit entries past their retention forgotten'))
+      .catch((err: unknown) => logger.error({ err }, 'could not prune the audit trail'))
+      .finally(() => (pruning = undefined));
+  };
+  pruneNow();
+  const prunes = setInterval(pruneNow, AUDIT_PRUNE_INTERVAL_MS);
+
   return {
     async close() {
       clearInterval(sweeps);
-      await sweeping;
+      clearInterval(prunes);
+      await Promise.all([sweeping, pruning]);
       await Promise.all([starts.close(), batches.close(), confirmations.close()]);
       connection.disconnect();
     },

@@ -15,10 +15,13 @@ export const EXPORT_COLUMNS = [
   'attributes',
 ] as const;
 
-export async function exportSubscribers(store: SubscriberStore, filter: ExportFilter, out: Writable): Promise<void> {
+/** Answers how many subscribers it wrote, for the audit trail. */
+export async function exportSubscribers(store: SubscriberStore, filter: ExportFilter, out: Writable): Promise<number> {
+  let rows = 0;
   const records = Readable.from(
     (async function* () {
       for await (const s of store.exportAll(filter)) {
+        rows++;
         yield [
           s.email,
           s.name,
@@ -33,4 +36,5 @@ export async function exportSubscribers(store: SubscriberStore, filter: ExportFi
     })(),
   );
   await pipeline(records, stringify({ header: true, columns: [...EXPORT_COLUMNS], escape_formulas: true }), out);
+  return rows;
 }

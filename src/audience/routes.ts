@@ -1,5 +1,6 @@
 // /api/topics and /api/subscribers: parse, one store call, answer.
 import { z } from 'zod';
+import { actorOf, type AuditRecorder } from '../audit/audit-log.js';
 import { AppError } from '../errors.js';
 import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
 import { exportSubscribers } from './csv-export.js';
@@ -88,7 +89,7 @@ const ImportQuery = z.strictObject({
 
 const ExportQuery = SubscriberFilter.omit({ page: true, perPage: true });
 
-export function subscriberRoutes(subscribers: SubscriberStore): RouteSpec[] {
+export function subscriberRoutes(subscribers: SubscriberStore, audit: AuditRecorder): RouteSpec[] {
   const tag = 'subscribers';
   return [
     defineRoute({
@@ -136,9 +137,11 @@ export function subscriberRoutes(subscribers: SubscriberStore): RouteSpec[] {
       summary: 'Export subscribers as CSV',
       query: ExportQuery,
       responseContentType: 'text/csv',
-      handler: async ({ query, res }) => {
+      handler: async ({ query, res, auth }) => {
         res.type('text/csv; charset=utf-8').attachment('subscribers.csv');
-        await exportSubscribers(subscribers, query, res);
+        const rows = await exportSubscribers(subscribers, query, res);
+        // The filter as given (an address fragment too, when one was used): what the export took.
+        await audit.record({ actor: actorOf(auth), action: 'subscribers_exported', details: { filter: query, rows } });
       },
     }),
     defineRoute({
@@ -170,7 +173,15 @@ export function subscriberRoutes(subscribers: SubscriberStore): RouteSpec[] {
       status: 204,
       summary: 'Erase a subscriber: personal data removed, a hash kept on the suppression list',
       params: idParams,
-      handler: ({ params }) => subscribers.erase(params.id),
+      handler: async ({ params, auth }) => {
+        await subscribers.erase(params.id);
+        // The id only: the erased address must not live on here.
+        await audit.record({
+          actor: actorOf(auth),
+          action: 'subscriber_erased',
+          target: { type: 'subscriber', id: params.id },
+        });
+      },
     }),
   ];
 }

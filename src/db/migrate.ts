@@ -20,6 +20,7 @@ import { setupProgress } from './migrations/0016-setup-progress.js';
 import { clicksByLanguage } from './migrations/0017-clicks-by-language.js';
 import { translationStatus } from './migrations/0018-translation-status.js';
 import { writerRole } from './migrations/0019-writer-role.js';
+import { auditTrail } from './migrations/0020-audit-trail.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
@@ -42,6 +43,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0017-clicks-by-language': clicksByLanguage(),
     '0018-translation-status': translationStatus(db.kind),
     '0019-writer-role': writerRole(db.kind),
+    '0020-audit-trail': auditTrail(db.kind),
   };
 }
 

@@ -294,6 +294,22 @@ export interface LibraryItemsTable {
   updated_at: string;
 }
 
+/** One entry of the audit trail (src/audit/audit-log.ts). */
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: string;
+  actor_kind: 'staff' | 'token' | 'anonymous';
+  /** The staff member's or the token's id; null for "anonymous". */
+  actor_id: number | null;
+  /** The staff member's email or the token's name then; "anonymous" for a failed sign-in by no account. */
+  actor_name: string;
+  action: string;
+  target_type: string | null;
+  target_id: number | null;
+  /** A small JSON object; never a subscriber's address. */
+  details: JsonColumn;
+}
+
 export interface Tables {
   subscribers: SubscribersTable;
   subscriber_tags: SubscriberTagsTable;
@@ -319,6 +335,7 @@ export interface Tables {
   subscribe_requests: SubscribeRequestsTable;
   library_items: LibraryItemsTable;
   setup_progress: SetupProgressTable;
+  audit_events: AuditEventsTable;
 }
 
 export function parseJson<T>(value: JsonColumn): T {

@@ -15,7 +15,8 @@ export class CampaignReports {
     private readonly campaigns: CampaignStore,
   ) {}
 
-  async report(id: number): Promise<CampaignReport> {
+  /** The report without its history, which the routes add from the audit trail. */
+  async report(id: number): Promise<Omit<CampaignReport, 'history'>> {
     const campaign = await this.campaigns.get(id);
     const [groups, errors, timing, links, outcomes, languages, languageOutcomes, languageClicks] = await Promise.all([
       this.db

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { RuleSchema } from '../audience/rules.js';
 import { Email, LanguageCode } from '../audience/schemas.js';
+import { actorOf, type AuditRecorder } from '../audit/audit-log.js';
+import type { AuditEntry, AuditTarget } from '../audit/schemas.js';
 import { defineRoute, Id, IdText, idParams, type RouteSpec } from '../http/api-routes.js';
 import { type CampaignService, TEST_COPIES_PER_HOUR } from './campaign-service.js';
 import { COMPARED_CAMPAIGNS, type CampaignReports } from './campaign-reports.js';
@@ -41,13 +43,26 @@ const SendInput = z
 
 const EVENT_INTERVAL_MS = 1000;
 
+/** What the campaign routes need of the audit trail: to record, and to read who did what to a campaign. */
+export interface CampaignAudit extends AuditRecorder {
+  historyOf(target: AuditTarget): Promise<AuditEntry[]>;
+}
+
+const RECORDED = { pause: 'campaign_paused', resume: 'campaign_resumed', cancel: 'campaign_cancelled' } as const;
+
 export function campaignRoutes(
   service: CampaignService,
   campaigns: CampaignStore,
   reports: CampaignReports,
   staff: StaffStore,
+  audit: CampaignAudit,
 ): RouteSpec[] {
   const tag = 'campaigns';
+  /** The report with who did what to the campaign, from the audit trail. */
+  const fullReport = async (id: number): Promise<CampaignReport> => {
+    const [report, history] = await Promise.all([reports.report(id), audit.historyOf(campaignTarget(id))]);
+    return { ...report, history: history.map(({ action, actor, at }) => ({ action, by: actor, at })) };
+  };
   const action = (name: 'pause' | 'resume' | 'cancel', summary: string) =>
     defineRoute({
       method: 'post',
@@ -57,7 +72,11 @@ export function campaignRoutes(
       summary,
       params: idParams,
       response: Campaign,
-      handler: ({ params }) => service[name](params.id),
+      handler: async ({ params, auth }) => {
+        const campaign = await service[name](params.id);
+        await audit.record({ actor: actorOf(auth), action: RECORDED[name], target: campaignTarget(campaign.id) });
+        return campaign;
+      },
     });
   return [
     defineRoute({
@@ -73,9 +92,21 @@ export function campaignRoutes(
       params: idParams,
       body: SendInput,
       response: Campaign,
-      handler: ({ params, body, auth }) => {
+      handler: async ({ params, body, auth }) => {
         requireDirectSend(auth);
-        return service.send(params.id, body);
+        const campaign = await service.send(params.id, body);
+        await audit.record({
+          actor: actorOf(auth),
+          // Scheduled: a time was given; sent: it starts now.
+          action: body.scheduledAt === undefined ? 'campaign_sent' : 'campaign_scheduled',
+          target: campaignTarget(campaign.id),
+          details: {
+            bulletinId: campaign.bulletinId,
+            scheduledAt: campaign.scheduledAt,
+            ...(body.segmentId !== undefined ? { segmentId: body.segmentId } : { rule: body.rule }),
+          },
+        });
+        return campaign;
       },
     }),
     defineRoute({
@@ -122,7 +153,7 @@ export function campaignRoutes(
         'clicks per link and language, outcomes in all and by language',
       params: idParams,
       response: CampaignReport,
-      handler: ({ params }) => reports.report(params.id),
+      handler: ({ params }) => fullReport(params.id),
     }),
     defineRoute({
       method: 'get',
@@ -145,7 +176,16 @@ export function campaignRoutes(
       params: idParams,
       body: z.strictObject({ scheduledAt: isoTime }),
       response: Campaign,
-      handler: ({ params, body }) => service.reschedule(params.id, body.scheduledAt),
+      handler: async ({ params, body, auth }) => {
+        const campaign = await service.reschedule(params.id, body.scheduledAt);
+        await audit.record({
+          actor: actorOf(auth),
+          action: 'campaign_rescheduled',
+          target: campaignTarget(campaign.id),
+          details: { scheduledAt: campaign.scheduledAt },
+        });
+        return campaign;
+      },
     }),
     action('pause', 'Pause a sending campaign'),
     action('resume', 'Resume a paused campaign'),
@@ -184,7 +224,7 @@ export function campaignRoutes(
         let open = true;
         req.on('close', () => (open = false));
         while (open) {
-          const report = await reports.report(params.id);
+          const report = await fullReport(params.id);
           res.write(`event: progress\ndata: ${JSON.stringify(report)}\n\n`);
           if (FINAL_CAMPAIGN_STATES.includes(report.state)) break;
           await new Promise((resolve) => setTimeout(resolve, EVENT_INTERVAL_MS));
@@ -193,4 +233,8 @@ export function campaignRoutes(
       },
     }),
   ];
+}
+
+function campaignTarget(id: number): AuditTarget {
+  return { type: 'campaign', id };
 }

@@ -2,6 +2,7 @@
 // sends, test sends and retries. The stores, the service, the routes and the staff app (with
 // `import type`) take their types from here, and so does the OpenAPI document.
 import { z } from 'zod';
+import { AuditAction, AuditActor } from '../audit/schemas.js';
 import { RuleSchema } from '../audience/rules.js';
 import { CAMPAIGN_STATES, DELIVERY_STATUSES, TRACKING_MODES } from './campaign-states.js';
 
@@ -114,6 +115,12 @@ export const CampaignReport = Campaign.extend({
   outcomesByLanguage: z
     .record(z.string(), LanguageResults)
     .describe('The same by the language of the mail each reader got, with what was sent and clicked'),
+  history: z
+    .array(z.object({ action: AuditAction, by: AuditActor, at: z.string() }))
+    .describe(
+      'Who sent (or scheduled), rescheduled, paused, resumed and cancelled the campaign, oldest first, ' +
+        'as the audit trail keeps it (AUDIT_RETENTION_DAYS)',
+    ),
 });
 export type CampaignReport = z.infer<typeof CampaignReport>;
 

@@ -1,9 +1,10 @@
 // /api/settings: the organisation's settings; PUT merges the fields given.
+import { actorOf, type AuditRecorder } from '../audit/audit-log.js';
 import { defineRoute, type RouteSpec } from '../http/api-routes.js';
 import { Settings, SettingsPatch } from './settings.js';
 import type { SettingsStore } from './settings-store.js';
 
-export function settingsRoutes(settings: SettingsStore): RouteSpec[] {
+export function settingsRoutes(settings: SettingsStore, audit: AuditRecorder): RouteSpec[] {
   const tag = 'settings';
   return [
     defineRoute({
@@ -23,7 +24,17 @@ export function settingsRoutes(settings: SettingsStore): RouteSpec[] {
       summary: 'Change settings: the fields given are merged over the rest',
       body: SettingsPatch,
       response: Settings,
-      handler: ({ body }) => settings.update(body),
+      handler: async ({ body, auth }) => {
+        const updated = await settings.update(body);
+        // Which fields, not their values: the trail says who changed what, the settings say to what.
+        await audit.record({
+          actor: actorOf(auth),
+          action: 'settings_changed',
+          target: { type: 'settings', id: null },
+          details: { fields: Object.keys(body).sort() },
+        });
+        return updated;
+      },
     }),
   ];
 }

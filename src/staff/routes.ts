@@ -1,6 +1,7 @@
 // /api/staff, /api/tokens and /api/me: staff accounts and API tokens for admins, and each
 // person's own test addresses.
 import { z } from 'zod';
+import { actorOf, type AuditRecorder } from '../audit/audit-log.js';
 import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
 import { AppError } from '../errors.js';
 import {
@@ -18,7 +19,7 @@ import type { SessionStore } from './sessions.js';
 import { sessionStaff } from './sign-in.js';
 import type { StaffStore, StaffUser } from './staff-store.js';
 
-export function staffRoutes(staff: StaffStore, sessions: SessionStore): RouteSpec[] {
+export function staffRoutes(staff: StaffStore, sessions: SessionStore, audit: AuditRecorder): RouteSpec[] {
   const tag = 'staff';
   return [
     defineRoute({
@@ -39,7 +40,16 @@ export function staffRoutes(staff: StaffStore, sessions: SessionStore): RouteSpe
       status: 201,
       body: StaffInput,
       response: StaffMember,
-      handler: async ({ body }) => staffMember(await staff.createUser(body)),
+      handler: async ({ body, auth }) => {
+        const user = await staff.createUser(body);
+        await audit.record({
+          actor: actorOf(auth),
+          action: 'staff_created',
+          target: { type: 'staff', id: user.id },
+          details: { email: user.email, role: user.role },
+        });
+        return staffMember(user);
+      },
     }),
     defineRoute({
       method: 'patch',
@@ -53,12 +63,26 @@ export function staffRoutes(staff: StaffStore, sessions: SessionStore): RouteSpe
       body: StaffPatch,
       response: StaffMember,
       handler: async ({ params, body, auth }) => {
+        const before = await staff.findUser(params.id);
         const user = await staff.updateUser(params.id, body);
         if (body.password !== undefined) {
           await sessions.deleteForStaff(
             user.id,
             auth.kind === 'session' && auth.staffId === user.id ? auth.sessionToken : undefined,
           );
+        }
+        const roleChanged = before !== undefined && before.role !== user.role;
+        if (roleChanged || body.password !== undefined) {
+          await audit.record({
+            actor: actorOf(auth),
+            action: 'staff_changed',
+            target: { type: 'staff', id: user.id },
+            details: {
+              email: user.email,
+              ...(roleChanged ? { role: { from: before.role, to: user.role } } : {}),
+              ...(body.password !== undefined ? { password: 'changed' } : {}),
+            },
+          });
         }
         return staffMember(user);
       },
@@ -75,13 +99,20 @@ export function staffRoutes(staff: StaffStore, sessions: SessionStore): RouteSpe
         if (auth.kind === 'session' && auth.staffId === params.id) {
           throw new AppError('conflict', 'You cannot delete your own account: ask another admin');
         }
+        const user = await staff.findUser(params.id);
         await staff.deleteUser(params.id); // its sessions go with it (ON DELETE CASCADE)
+        await audit.record({
+          actor: actorOf(auth),
+          action: 'staff_deleted',
+          target: { type: 'staff', id: params.id },
+          details: user ? { email: user.email, role: user.role } : {},
+        });
       },
     }),
   ];
 }
 
-export function tokenRoutes(staff: StaffStore): RouteSpec[] {
+export function tokenRoutes(staff: StaffStore, audit: AuditRecorder): RouteSpec[] {
   const tag = 'tokens';
   return [
     defineRoute({
@@ -102,12 +133,17 @@ export function tokenRoutes(staff: StaffStore): RouteSpec[] {
       status: 201,
       body: TokenInput,
       response: CreatedToken,
-      handler: async ({ body, auth }) => ({
-        ...(await staff.createToken(body, auth.kind === 'session' ? auth.staffId : undefined)),
-        name: body.name,
-        role: body.role,
-        expiresAt: body.expiresAt ?? null,
-      }),
+      handler: async ({ body, auth }) => {
+        const created = await staff.createToken(body, auth.kind === 'session' ? auth.staffId : undefined);
+        const token = { name: body.name, role: body.role, expiresAt: body.expiresAt ?? null };
+        await audit.record({
+          actor: actorOf(auth),
+          action: 'token_created',
+          target: { type: 'token', id: created.id },
+          details: token,
+        });
+        return { ...created, ...token };
+      },
     }),
     defineRoute({
       method: 'delete',
@@ -117,7 +153,16 @@ export function tokenRoutes(staff: StaffStore): RouteSpec[] {
       summary: 'Revoke an API token: it stops working at once',
       status: 204,
       params: idParams,
-      handler: ({ params }) => staff.deleteToken(params.id),
+      handler: async ({ params, auth }) => {
+        const token = (await staff.listTokens()).find((t) => t.id === params.id);
+        await staff.deleteToken(params.id);
+        await audit.record({
+          actor: actorOf(auth),
+          action: 'token_revoked',
+          target: { type: 'token', id: params.id },
+          details: token ? { name: token.name, role: token.role } : {},
+        });
+      },
     }),
   ];
 }

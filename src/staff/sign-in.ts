@@ -11,6 +11,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { z } from 'zod';
+import { ANONYMOUS, type AuditRecorder } from '../audit/audit-log.js';
+import type { AuditActor } from '../audit/schemas.js';
 import { AppError } from '../errors.js';
 import { errorBody } from '../http/app-error.js';
 import { jsonBody } from '../http/storable-input.js';
@@ -59,6 +61,8 @@ export interface SignInDeps {
   /** Prefix of the throttles' keys in Redis. */
   rateLimitPrefix: string;
   logger: Logger;
+  /** Where sign-ins, failed ones and the first admin's creation are recorded. */
+  audit: AuditRecorder;
   limits?: Partial<SignInLimits>;
 }
 
@@ -120,6 +124,7 @@ export function signInRouter(deps: SignInDeps): Router {
     if (previous) await deps.sessions.delete(previous);
     const token = await deps.sessions.create(user.id);
     await deps.staff.recordSignIn(user.id, failedSignIns);
+    await deps.audit.record({ actor: staffActor(user), action: 'signed_in', target: { type: 'staff', id: user.id } });
     if (failedSignIns > 0) deps.logger.warn({ staffId: user.id, failedSignIns }, 'Signed in after wrong passwords');
     setSessionCookie(req, res, token, deps.publicUrl);
     deps.knownDevices.remember(req, res, user.email);
@@ -148,6 +153,12 @@ export function signInRouter(deps: SignInDeps): Router {
     const valid = await verifyPassword(input.password, found?.passwordHash ?? (await dummyHash));
     if (!found || !valid) {
       await deps.staff.recordFailedSignIn(input.email);
+      // The address only when it is a staff account's (never a stranger's, never the password).
+      await deps.audit.record({
+        actor: ANONYMOUS,
+        action: 'sign_in_failed',
+        ...(found ? { target: { type: 'staff', id: found.user.id }, details: { email: found.user.email } } : {}),
+      });
       throw new AppError('unauthorized', 'Wrong email or password');
     }
     await signIn(req, res, found.user, 200, found.failedSignIns);
@@ -191,6 +202,12 @@ export function signInRouter(deps: SignInDeps): Router {
       setupCode = code;
       throw err;
     }
+    await deps.audit.record({
+      actor: staffActor(user),
+      action: 'staff_created',
+      target: { type: 'staff', id: user.id },
+      details: { email: user.email, role: user.role, firstAdmin: true },
+    });
     await signIn(req, res, user, 201);
   });
 
@@ -205,6 +222,10 @@ const TOO_MANY_FAILURES = errorBody(
 function signInEmail(req: Request): string | undefined {
   const email: unknown = req.body?.email;
   return typeof email === 'string' ? normalEmail(email) : undefined;
+}
+
+function staffActor(user: StaffUser): AuditActor {
+  return { kind: 'staff', id: user.id, name: user.email };
 }
 
 /** Hashed, so the addresses people sign in with are not lying around in Redis keys. */

@@ -17,6 +17,7 @@ import { ImportSubscribers } from './subscribers/ImportSubscribers';
 import { SubscriberList } from './subscribers/SubscriberList';
 import { SubscriberPage } from './subscribers/SubscriberPage';
 import { Topics } from './subscribers/Topics';
+import { AuditTrail } from './audit/AuditTrail';
 import { ApiTokens } from './settings/ApiTokens';
 import { Settings } from './settings/Settings';
 import { StaffAccounts } from './settings/StaffAccounts';
@@ -57,6 +58,7 @@ const SCREENS: Screen[] = [
   { pattern: '/settings/wording', role: 'admin', render: () => <Wording /> },
   { pattern: '/staff', role: 'admin', render: () => <StaffAccounts /> },
   { pattern: '/tokens', role: 'admin', render: () => <ApiTokens /> },
+  { pattern: '/audit', role: 'admin', render: () => <AuditTrail /> },
 ];
 
 export function App() {
@@ -100,6 +102,7 @@ const NAV: { to: string; label: string; role: StaffRole }[] = [
   { to: '/settings', label: 'Settings', role: 'admin' },
   { to: '/staff', label: 'Staff', role: 'admin' },
   { to: '/tokens', label: 'API tokens', role: 'admin' },
+  { to: '/audit', label: 'Audit', role: 'admin' },
 ];
 
 /**

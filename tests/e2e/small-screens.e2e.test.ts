@@ -244,6 +244,12 @@ describe('the staff app on a small screen', () => {
       path: () => '/admin/tokens',
       ready: (page) => page.getByRole('row', { name: /editor/ }),
     },
+    {
+      name: 'audit',
+      pattern: '/audit',
+      path: () => '/admin/audit',
+      ready: (page) => page.getByText('admin@small-screens.example.org signed in'),
+    },
   ];
 
   it('visits every screen of the app', () => {

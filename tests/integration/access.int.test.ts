@@ -104,6 +104,7 @@ const LEAST_ROLE: Record<string, StaffRole> = {
   'POST /api/bulletins/:id/translations/still-correct': 'writer',
   'PUT /api/bulletins/:id/presence': 'writer',
   'DELETE /api/bulletins/:id/presence': 'writer',
+  'GET /api/audit': 'admin',
   'GET /api/blocks': 'writer',
   'POST /api/blocks': 'writer',
   'GET /api/blocks/:id': 'writer',

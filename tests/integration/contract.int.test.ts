@@ -274,6 +274,14 @@ describe.each(databaseKinds())('live answers against their declared schemas on %
     await answer('POST', '/campaigns/:id/resume', { path: `/campaigns/${sending}/resume` });
   });
 
+  it('the audit trail: every kind of entry the tests above recorded, a page at a time', async () => {
+    const page = await answer('GET', '/audit', { path: '/audit?limit=200' });
+    expect(page.data.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining(['signed_in', 'campaign_sent', 'campaign_paused', 'staff_created']),
+    );
+    await answer('GET', '/audit', { path: `/audit?limit=2&action=campaign_sent&staffId=${admin.staff.id}` });
+  });
+
   it('leaves no JSON route unchecked, and every one declares its answer', () => {
     const json = routes.filter((r) => (r.status ?? 200) !== 204 && !r.responseContentType);
     expect(json.filter((r) => !r.response).map(keyOf)).toEqual([]);

@@ -138,6 +138,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('keeps audit entries 400 days unless told, and refuses a retention that is no whole number of days', () => {
+    expect(loadConfig({ APP_SECRET: SECRET }).auditRetentionDays).toBe(400);
+    expect(loadConfig({ APP_SECRET: SECRET, AUDIT_RETENTION_DAYS: '730' }).auditRetentionDays).toBe(730);
+    for (const bad of ['0', '1.5', 'forever']) {
+      expect(() => loadConfig({ APP_SECRET: SECRET, AUDIT_RETENTION_DAYS: bad })).toThrow(
+        /^ {2}AUDIT_RETENTION_DAYS: /m,
+      );
+    }
+  });
+
   it('never puts the secret in an error message', () => {
     expect(() => loadConfig({ APP_SECRET: 'too-short-secret', PORT: 'x' })).toThrow(/APP_SECRET: must be at least 32/);
     expect(() => loadConfig({ APP_SECRET: 'too-short-secret' })).not.toThrow(/too-short-secret/);

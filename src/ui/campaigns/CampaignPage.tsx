@@ -5,6 +5,7 @@ import type { AudiencePreview } from '../../audience/schemas';
 import { DELIVERY_STATUSES, settled, type DeliveryStatus } from '../../sending/campaign-states';
 import type { CampaignReport, Comparison } from '../../sending/schemas';
 import { api } from '../api';
+import { campaignHistory } from '../audit/describe-entry';
 import {
   Badge,
   ConfirmDialog,
@@ -88,6 +89,7 @@ function Progress({
       <p role="status" className="campaign-state">
         <Badge value={report.state} /> {report.stateReason ?? STATE_TEXT[report.state]}
       </p>
+      {report.history.length > 0 && <p className="campaign-history">{campaignHistory(report.history, formatDate)}.</p>}
       <dl className="campaign-times">
         <div>
           <dt>{report.startedAt ? 'Scheduled for' : 'Starts'}</dt>

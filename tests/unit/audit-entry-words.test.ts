@@ -1,0 +1,81 @@
+// Audit entries as the Audit trail screen reads them (src/ui/audit/describe-entry.ts).
+import { describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../../src/audit/schemas.js';
+import { campaignHistory, describeEntry, filterWords } from '../../src/ui/audit/describe-entry.js';
+
+const ana = { kind: 'staff', id: 3, name: 'ana@example.org' } as const;
+const bot = { kind: 'token', id: 5, name: 'ci-bot' } as const;
+const entry = (e: Pick<AuditEntry, 'actor' | 'action'> & Partial<AuditEntry>): AuditEntry => ({
+  id: 1,
+  at: '2026-12-03T10:42:00.000Z',
+  target: null,
+  details: {},
+  ...e,
+});
+
+describe('an audit entry in words', () => {
+  it('names the person or the token, and the campaign', () => {
+    const campaign = { type: 'campaign', id: 12 } as const;
+    expect(describeEntry(entry({ actor: ana, action: 'campaign_cancelled', target: campaign }))).toBe(
+      'ana@example.org cancelled campaign 12',
+    );
+    const scheduledAt = '2026-12-04T15:00:00.000Z';
+    expect(
+      describeEntry(entry({ actor: bot, action: 'campaign_scheduled', target: campaign, details: { scheduledAt } })),
+    ).toBe('API token “ci-bot” scheduled campaign 12 for Dec 4, 2026, 3:00 PM UTC');
+    expect(describeEntry(entry({ actor: bot, action: 'campaign_sent', target: campaign }))).toBe(
+      'API token “ci-bot” sent campaign 12',
+    );
+  });
+
+  it('tells an export by its row count and filter, and an erasure by the id alone', () => {
+    const exported = entry({
+      actor: ana,
+      action: 'subscribers_exported',
+      details: { filter: { language: 'es' }, rows: 1204 },
+    });
+    expect(describeEntry(exported)).toBe('ana@example.org exported 1,204 subscribers (filter: language is es)');
+    expect(filterWords({})).toBe('everyone');
+    expect(filterWords({ email: 'nnirr.org', status: 'active' })).toBe(
+      'address contains “nnirr.org”, status is active',
+    );
+    expect(
+      describeEntry(entry({ actor: ana, action: 'subscriber_erased', target: { type: 'subscriber', id: 57 } })),
+    ).toBe('ana@example.org erased subscriber 57');
+  });
+
+  it('tells failed sign-ins apart by whether the address was an account', () => {
+    const anonymous = { kind: 'anonymous', id: null, name: 'anonymous' } as const;
+    expect(
+      describeEntry(entry({ actor: anonymous, action: 'sign_in_failed', details: { email: 'ana@example.org' } })),
+    ).toBe('Failed sign-in as ana@example.org');
+    expect(describeEntry(entry({ actor: anonymous, action: 'sign_in_failed' }))).toBe(
+      'Failed sign-in with an address that is no account',
+    );
+  });
+
+  it('says what changed for staff, and names an action it does not know as it is', () => {
+    const changed = entry({
+      actor: ana,
+      action: 'staff_changed',
+      target: { type: 'staff', id: 4 },
+      details: { email: 'bea@example.org', role: { from: 'editor', to: 'admin' }, password: 'changed' },
+    });
+    expect(describeEntry(changed)).toBe('ana@example.org changed bea@example.org: role from editor to admin, password');
+    const future = entry({ actor: ana, action: 'campaign_approved' as AuditEntry['action'] });
+    expect(describeEntry(future)).toBe('ana@example.org: campaign approved');
+  });
+
+  it("tells a campaign's history in one sentence, oldest first", () => {
+    const at = (hour: number) => `2026-12-03T${hour}:42:00.000Z`;
+    const history = [
+      { action: 'campaign_scheduled', by: ana, at: at(10) },
+      { action: 'campaign_paused', by: bot, at: at(11) },
+      { action: 'campaign_cancelled', by: ana, at: at(12) },
+    ] as const;
+    expect(campaignHistory(history, (iso) => iso.slice(11, 16))).toBe(
+      'Scheduled by ana@example.org on 10:42, paused by API token “ci-bot” on 11:42, ' +
+        'cancelled by ana@example.org on 12:42',
+    );
+  });
+});
