@@ -86,6 +86,10 @@ const CAMPAIGN_VERBS: Partial<Record<AuditEntry['action'], string>> = {
   campaign_paused: 'paused',
   campaign_resumed: 'resumed',
   campaign_cancelled: 'cancelled',
+  campaign_approval_requested: 'approval asked for',
+  campaign_approved: 'approved',
+  campaign_declined: 'declined',
+  campaign_withdrawn: 'withdrawn (the bulletin changed)',
 };
 
 /** A campaign's history in one sentence: "Scheduled by ana@… on Dec 3, 10:42 AM, paused by …". */
