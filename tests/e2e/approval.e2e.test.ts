@@ -19,7 +19,7 @@ describe('approval before big sends', () => {
     removeStaffAppBuild();
   });
 
-  const signInAs = async (email: string, role: 'writer' | 'editor') => {
+  const signInAs = async (email: string, role: 'writer' | 'editor' | 'admin') => {
     await b.page.context().clearCookies();
     await b.signIn(email, role);
   };
@@ -42,7 +42,10 @@ describe('approval before big sends', () => {
     await signInAs('editor@example.org', 'editor');
     await b.open(`/admin/campaigns/${request.id}`);
     const review = b.region('To approve');
-    await review.getByText('The pre-send checks found nothing to mend.').or(review.locator('.approval-checks')).waitFor();
+    await review
+      .getByText('The pre-send checks found nothing to mend.')
+      .or(review.locator('.approval-checks'))
+      .waitFor();
     await review.locator('iframe[title="The mail in English"]').waitFor();
     await review.getByRole('button', { name: 'Spanish' }).click();
     await review.locator('iframe[title="The mail in Spanish"]').waitFor();
@@ -77,5 +80,22 @@ describe('approval before big sends', () => {
     await b.open(`/admin/bulletins/${bulletinId}/send`);
     await page.getByText('Declined: Wait for the Spanish review').waitFor();
     await b.screenshot('writer-reads-decline');
+  });
+
+  it('an admin sets the approval threshold in Settings, and empties it again', async () => {
+    const { page } = b;
+    await signInAs('admin@example.org', 'admin');
+    await b.open('/admin/settings');
+    const threshold = page.getByLabel('Approval threshold', { exact: true });
+    expect(await threshold.inputValue()).toBe('');
+    await threshold.fill('1000');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor();
+    expect((await (await b.app.request('GET', '/api/settings')).json()).approvalThreshold).toBe(1000);
+    await threshold.fill('');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect
+      .poll(async () => (await (await b.app.request('GET', '/api/settings')).json()).approvalThreshold)
+      .toBeNull();
   });
 });

@@ -35,7 +35,7 @@ describe('the staff app as a writer', () => {
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Admins only');
   });
 
-  it('says on the send screen that sending needs an editor’s approval, at 1440 and 390 px, no audience form', async () => {
+  it('says on the send screen that sending needs approval, at 1440 and 390 px, with no audience form', async () => {
     const { page } = b;
     for (const [width, height] of [
       [1440, 900],
