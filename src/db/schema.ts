@@ -199,8 +199,9 @@ export const CAMPAIGN_STATES = [
   'withdrawn',
 ] as const;
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
-/** States in which a campaign may still send. */
+/** States in which a campaign may still send (a request awaiting approval too). */
 export const LIVE_CAMPAIGN_STATES = [
+  'awaiting_approval',
   'scheduled',
   'preparing',
   'sending',
