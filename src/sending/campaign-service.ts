@@ -67,8 +67,8 @@ export class CampaignService {
       /** What is left of the hour's TEST_COPIES_PER_HOUR. */
       testCopies: HourlyAllowance;
       queues: SendQueues;
-      /** The editors and admins a request for approval is mailed to. */
-      staff: Pick<StaffStore, 'listUsers'>;
+      /** The editors and admins a request for approval is mailed to, and the one told of a decline. */
+      staff: Pick<StaffStore, 'listUsers' | 'findUser'>;
       sender: Sender;
       signer: LinkSigner;
       publicUrl: string;
@@ -123,11 +123,7 @@ export class CampaignService {
     return { campaign, notified: [] };
   }
 
-  /**
-   * A short plain mail to each editor and admin but the one asking, through the same sender as
-   * every mail: who asks, what, to how many, and the link to the campaign page where they decide.
-   * A mail that cannot go is skipped: the request stands, and the campaign list shows it.
-   */
+  /** Tells each editor and admin but the one asking: who asks, what, to how many, and where to decide. */
   private async askApprovers(
     campaign: Campaign,
     title: string,
@@ -135,35 +131,53 @@ export class CampaignService {
     auth: Auth,
     settings: Settings,
   ): Promise<string[]> {
-    const asker = actorOf(auth).name;
     const approvers = (await this.deps.staff.listUsers()).filter(
       (user) => roleAtLeast(user.role, 'editor') && !(auth.kind === 'session' && user.id === auth.staffId),
     );
-    const link = `${this.deps.publicUrl}/admin/campaigns/${campaign.id}`;
     const people = `${audience.toLocaleString('en-US')} ${audience === 1 ? 'person' : 'people'}`;
-    const text = `${asker} asks to send “${title}” to ${people}; review it: ${link}`;
-    const html =
-      `<p>${escapeHtml(asker)} asks to send “${escapeHtml(title)}” to ${people}; ` +
-      `review it: <a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>`;
+    return this.mailStaff(
+      approvers.map((user) => user.email),
+      `Approval asked: “${title}” to ${people}`,
+      `${actorOf(auth).name} asks to send “${title}” to ${people}; review it:`,
+      campaign.id,
+      settings,
+    );
+  }
+
+  /**
+   * A short plain mail to staff (never to subscribers), through the same sender as every mail,
+   * ending with the link to the campaign page. One that cannot go is skipped: the campaign list
+   * shows the request anyway. Returns the addresses it went to.
+   */
+  private async mailStaff(
+    addresses: readonly string[],
+    subject: string,
+    sentence: string,
+    campaignId: number,
+    settings: Settings,
+  ): Promise<string[]> {
+    const link = `${this.deps.publicUrl}/admin/campaigns/${campaignId}`;
+    const text = `${sentence} ${link}`;
+    const html = `<p>${escapeHtml(sentence)} <a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>`;
     const from = fromAddress(settings, this.deps.mailFrom);
-    const notified = [];
-    for (const approver of approvers) {
+    const sent = [];
+    for (const to of addresses) {
       try {
         await this.deps.sender.send({
           from,
-          to: approver.email,
-          subject: `Approval asked: “${title}” to ${people}`,
+          to,
+          subject,
           html,
           text,
           headers: {},
-          tags: { approval: String(campaign.id) },
+          tags: { approval: String(campaignId) },
         });
-        notified.push(approver.email);
+        sent.push(to);
       } catch {
-        // Told or not, the approver finds the request in the campaign list.
+        // Told or not, staff find the campaign in the list of sends.
       }
     }
-    return notified;
+    return sent;
   }
 
   /**
@@ -178,12 +192,17 @@ export class CampaignService {
     const at = new Date(Math.max(Date.parse(request.scheduledAt), Date.now()));
     if (!(await this.deps.campaigns.approve(id, at.toISOString())))
       throw await this.wrongState(id, 'approved', CAMPAIGN_TRANSITIONS.approve.from);
+    // Read before its start is queued: the answer is the approved campaign, not a worker's later step.
+    const campaign = await this.deps.campaigns.get(id);
     await this.deps.queues.scheduleStart(id, at);
     const { eligible } = await this.deps.audience.preview(request.rule, request.topic ?? undefined);
-    return { campaign: await this.deps.campaigns.get(id), audience: eligible };
+    return { campaign, audience: eligible };
   }
 
-  /** Another editor or admin declines a request, saying why: the comment is the campaign's reason. */
+  /**
+   * Another editor or admin declines a request, saying why: the comment is the campaign's reason,
+   * and the staff member who asked is told by mail (a token has no address).
+   */
   async decline(id: number, comment: string, auth: Auth): Promise<Campaign> {
     const request = await this.deps.campaigns.get(id);
     if (request.state !== 'awaiting_approval')
@@ -191,6 +210,17 @@ export class CampaignService {
     requireOtherApprover(auth, request.requestedBy, 'declines');
     if (!(await this.deps.campaigns.decline(id, comment)))
       throw await this.wrongState(id, 'declined', CAMPAIGN_TRANSITIONS.decline.from);
+    const asker = request.requestedBy?.kind === 'staff' ? await this.deps.staff.findUser(request.requestedBy.id) : null;
+    if (asker) {
+      const { title } = await this.deps.bulletins.get(request.bulletinId);
+      await this.mailStaff(
+        [asker.email],
+        `Send declined: “${title}”`,
+        `${actorOf(auth).name} declined your send of “${title}”: ${comment}. See it:`,
+        id,
+        await this.deps.settings.get(),
+      );
+    }
     return this.deps.campaigns.get(id);
   }
 

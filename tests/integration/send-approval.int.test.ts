@@ -161,9 +161,16 @@ describe.each(databaseKinds())('approval before big sends on %s', (kind) => {
     const empty = await as(editor, 'POST', `/api/campaigns/${request.id}/decline`, { comment: '  ' });
     expect(empty.status).toBe(400);
     expect(JSON.stringify(await empty.json())).toMatch(/comment/);
+    const mailsBefore = ses.received.length;
     const declined = await as(editor, 'POST', `/api/campaigns/${request.id}/decline`, {
       comment: 'Wait for the Spanish review',
     });
+    // The one who asked is told, with the comment; nobody else.
+    const told = ses.received.slice(mailsBefore);
+    expect(told.map((mail) => mail.to)).toEqual(['ana@nnirr.org']);
+    expect(told[0]!.text).toMatch(
+      /^eva@nnirr\.org declined your send of “.+”: Wait for the Spanish review\. See it: https:/,
+    );
     expect(declined.status).toBe(200);
     expect(await declined.json()).toMatchObject({ state: 'declined', stateReason: 'Wait for the Spanish review' });
     const list = await (await as(writer, 'GET', `/api/campaigns?bulletinId=${bulletinId}`)).json();
