@@ -47,6 +47,14 @@ export function describeEntry(entry: AuditEntry): string {
       return `${who} resumed campaign ${id}`;
     case 'campaign_cancelled':
       return `${who} cancelled campaign ${id}`;
+    case 'campaign_approval_requested':
+      return `${who} asked for approval of campaign ${id}, to ${text('audience')} people`;
+    case 'campaign_approved':
+      return `${who} approved campaign ${id}, then reaching ${text('audience')} people`;
+    case 'campaign_declined':
+      return `${who} declined campaign ${id}: ${text('comment')}`;
+    case 'campaign_withdrawn':
+      return `${who} withdrew campaign ${id} by changing its bulletin`;
     case 'subscribers_exported': {
       const rows = typeof d.rows === 'number' ? d.rows : 0;
       const noun = rows === 1 ? 'subscriber' : 'subscribers';
