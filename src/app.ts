@@ -171,7 +171,7 @@ export function apiRoutes(
     ...audienceRoutes(stores.audience, stores.segments, stores.suppressions, stores.subscribers),
     ...settingsRoutes(stores.settings, audit),
     ...setupRoutes(stores.setupProgress),
-    ...bulletinRoutes(stores.bulletins, stores.renderer, stores.campaigns, stores.translations),
+    ...bulletinRoutes(stores.bulletins, stores.renderer, stores.campaigns, stores.translations, audit),
     ...translationRoutes(stores.bulletins, stores.translations),
     ...presenceRoutes(stores.bulletins, presence),
     ...libraryRoutes(stores.library),

@@ -12,7 +12,7 @@ import { pacing } from '../../src/sending/send-queues.js';
 import type { OutgoingMessage, Sender } from '../../src/sending/ses-sender.js';
 import { createSending, type Sending } from '../../src/stores.js';
 import { BATCH_CONCURRENCY, startWorker } from '../../workers/worker.js';
-import { BENCH_TOPIC, benchData, type BenchData } from '../support/bench-data.js';
+import { BENCH_SENDER, BENCH_TOPIC, benchData, type BenchData } from '../support/bench-data.js';
 import { startSesStub } from '../support/ses-stub.js';
 import { scaled, type BenchContext, type Measure } from './measure.js';
 
@@ -111,12 +111,18 @@ async function campaign(
   const { stores } = data;
   const cpu = process.cpuUsage();
   const started = Date.now();
-  const { id } = await sending.service.send(data.bulletinId, {
-    rule,
-    tracking: 'aggregate',
-    archive: false,
-    resend: true,
-  });
+  const {
+    campaign: { id },
+  } = await sending.service.send(
+    data.bulletinId,
+    {
+      rule,
+      tracking: 'aggregate',
+      archive: false,
+      resend: true,
+    },
+    BENCH_SENDER,
+  );
   for (;;) {
     const { state } = await stores.campaigns.get(id);
     if (state === 'sent') break;

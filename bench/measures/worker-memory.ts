@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createSending, type Sending } from '../../src/stores.js';
-import { benchData, benchEnv, inheritedEnv } from '../support/bench-data.js';
+import { BENCH_SENDER, benchData, benchEnv, inheritedEnv } from '../support/bench-data.js';
 import { startSesStub, type SesStub } from '../support/ses-stub.js';
 import { scaled, type BenchContext, type Measure } from './measure.js';
 
@@ -80,12 +80,16 @@ export async function campaignPeak(
       if (rss !== undefined) sampledPeak = Math.max(sampledPeak, rss);
     }, SAMPLE_MS);
     const started = performance.now();
-    const campaign = await sending.service.send(data.bulletinId, {
-      rule: { all: [] },
-      tracking: 'aggregate',
-      archive: false,
-      resend: true,
-    });
+    const { campaign } = await sending.service.send(
+      data.bulletinId,
+      {
+        rule: { all: [] },
+        tracking: 'aggregate',
+        archive: false,
+        resend: true,
+      },
+      BENCH_SENDER,
+    );
     try {
       for (;;) {
         const { state } = await data.stores.campaigns.get(campaign.id);

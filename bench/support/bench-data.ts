@@ -10,6 +10,7 @@ import { openDatabase, type Database } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createStores, type Stores } from '../../src/stores.js';
 import { scratchDatabase, type ScratchDatabase } from './scratch-database.js';
+import type { Auth } from '../../src/http/api-routes.js';
 
 export const BENCH_TOPIC = 'weekly-bulletin';
 
@@ -99,3 +100,6 @@ export async function addSubscribers(stores: Stores, count: number, from = 0): P
     await stores.subscribers.mergeBatch(rows, 'active');
   }
 }
+
+/** Who sends the bench's campaigns: an admin token, whose sends need no approval (the policy is off). */
+export const BENCH_SENDER: Auth = { kind: 'token', tokenId: 0, name: 'bench', role: 'admin' };

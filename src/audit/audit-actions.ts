@@ -17,6 +17,10 @@ export const AUDIT_ACTIONS = [
   'staff_deleted',
   'token_created',
   'token_revoked',
+  'campaign_approval_requested',
+  'campaign_approved',
+  'campaign_declined',
+  'campaign_withdrawn',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

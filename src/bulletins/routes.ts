@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { languageChoices } from '../audience/languages.js';
 import { LanguageCode } from '../audience/schemas.js';
+import { actorOf, type AuditRecorder } from '../audit/audit-log.js';
 import { AppError } from '../errors.js';
 import { type Auth, defineRoute, IdText, idParams, MAX_ID, type RouteSpec } from '../http/api-routes.js';
 import type { BulletinStore } from './bulletin-store.js';
@@ -84,11 +85,16 @@ function baseVersionOf(ifMatch: string | undefined, query: number | undefined): 
   return version;
 }
 
-/** What the versions list needs of the campaigns store (src/sending/campaign-store.ts). */
+/** What the versions list and a save need of the campaigns store (src/sending/campaign-store.ts). */
 export interface BulletinSends {
   /** The bulletin's sends that reached someone or are still to come, newest first. */
   sendsOf(bulletinId: number): Promise<BulletinSend[]>;
+  /** Withdraws the bulletin's sends awaiting approval, saying why; returns their ids. */
+  withdrawRequests(bulletinId: number, reason: string): Promise<number[]>;
 }
+
+/** Why a save withdraws a request: the approver must never approve a document other than the one shown. */
+export const WITHDRAWN_BY_SAVE = 'The bulletin changed after the request: ask again for the new version';
 
 /** Who saved a version, as the versions list shows it: the staff member's email, or the token's name. */
 export function savedBy(auth: Auth): string {
@@ -106,6 +112,7 @@ export function bulletinRoutes(
   renderer: BulletinRendering,
   campaigns: BulletinSends,
   translations: TranslationStore,
+  audit: AuditRecorder,
 ): RouteSpec[] {
   const tag = 'bulletins';
   return [
@@ -144,7 +151,9 @@ export function bulletinRoutes(
       path: '/bulletins/:id',
       tag,
       role: 'writer',
-      summary: 'Save a new version of the document, if the version it was made on is still the current one',
+      summary:
+        'Save a new version of the document, if the version it was made on is still the current one; a send ' +
+        'of the bulletin awaiting approval is withdrawn by it',
       params: idParams,
       query: SaveQuery,
       headers: {
@@ -162,7 +171,16 @@ export function bulletinRoutes(
       response: Bulletin,
       handler: async ({ params, query, body, auth, req, res }) => {
         const base = baseVersionOf(req.get('If-Match'), query.baseVersion);
-        return tagged(await bulletins.save(params.id, body, savedBy(auth), base), res);
+        const saved = await bulletins.save(params.id, body, savedBy(auth), base);
+        for (const id of await campaigns.withdrawRequests(params.id, WITHDRAWN_BY_SAVE)) {
+          await audit.record({
+            actor: actorOf(auth),
+            action: 'campaign_withdrawn',
+            target: { type: 'campaign', id },
+            details: { bulletinId: params.id, versionId: saved.versionId },
+          });
+        }
+        return tagged(saved, res);
       },
     }),
     defineRoute({

@@ -16,9 +16,9 @@ export interface BulletinSend {
 export function versionHistory(versions: BulletinVersion[], sends: BulletinSend[]): BulletinVersionSummary[] {
   return versions
     .map(({ document, ...version }, k) => {
-      // A scheduled send has not gone out yet: its version is not "sent" until it starts.
+      // A scheduled send (or one awaiting approval) has not gone out yet: its version is not "sent" until it starts.
       const own: VersionSend[] = sends
-        .filter((send) => send.bulletinVersionId === version.versionId && send.state !== 'scheduled')
+        .filter((send) => send.bulletinVersionId === version.versionId && send.startedAt !== null)
         .map((send) => ({ campaignId: send.id, startedAt: send.startedAt, recipients: send.counts.total }));
       const previous = versions[k - 1]?.document;
       const changes = previous

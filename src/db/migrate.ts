@@ -21,6 +21,7 @@ import { clicksByLanguage } from './migrations/0017-clicks-by-language.js';
 import { translationStatus } from './migrations/0018-translation-status.js';
 import { writerRole } from './migrations/0019-writer-role.js';
 import { auditTrail } from './migrations/0020-audit-trail.js';
+import { sendApproval } from './migrations/0021-send-approval.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
@@ -44,6 +45,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0018-translation-status': translationStatus(db.kind),
     '0019-writer-role': writerRole(db.kind),
     '0020-audit-trail': auditTrail(db.kind),
+    '0021-send-approval': sendApproval(db.kind),
   };
 }
 

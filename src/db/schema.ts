@@ -184,10 +184,24 @@ export interface SegmentsTable {
   updated_at: string;
 }
 
-export const CAMPAIGN_STATES = ['scheduled', 'preparing', 'sending', 'paused', 'sent', 'cancelled', 'failed'] as const;
+export const CAMPAIGN_STATES = [
+  'scheduled',
+  'preparing',
+  'sending',
+  'paused',
+  'sent',
+  'cancelled',
+  'failed',
+  // A send that needs another staff member's approval first (src/sending/send-policy.ts), and its two ends
+  // without mail: declined by an approver, or withdrawn because the bulletin changed after the request.
+  'awaiting_approval',
+  'declined',
+  'withdrawn',
+] as const;
 export type CampaignState = (typeof CAMPAIGN_STATES)[number];
-/** States in which a campaign may still send. */
+/** States in which a campaign may still send (a request awaiting approval too). */
 export const LIVE_CAMPAIGN_STATES = [
+  'awaiting_approval',
   'scheduled',
   'preparing',
   'sending',
@@ -215,6 +229,11 @@ export interface CampaignsTable {
   templates: JsonColumn | null;
   /** 1 when staff published the send in the public archive (never for a private topic). */
   archive: Generated<number>;
+  /** Who asked for a send that needs approval ('staff' or 'token', and its id); null for a direct send. */
+  requested_by_kind: 'staff' | 'token' | null;
+  requested_by_id: number | null;
+  /** How many people the rule reached when the approval was asked for. */
+  requested_audience: number | null;
   created_at: string;
   updated_at: string;
 }

@@ -22,6 +22,13 @@ import type { SendQueues } from './send-queues.js';
 import type { HourlyAllowance } from './hourly-allowance.js';
 import type { Campaign, RetryAnswer, TestSend, Tracking } from './schemas.js';
 import type { Sender } from './ses-sender.js';
+import { approvalNeeded, requesterOf, requireOtherApprover } from './send-policy.js';
+import { actorOf } from '../audit/audit-log.js';
+import { roleAtLeast } from '../db/schema.js';
+import type { Auth } from '../http/api-routes.js';
+import { escapeHtml } from '../render/html.js';
+import type { Settings } from '../settings/settings.js';
+import type { StaffStore } from '../staff/staff-store.js';
 
 export interface SendInput {
   rule?: Rule | undefined;
@@ -60,6 +67,8 @@ export class CampaignService {
       /** What is left of the hour's TEST_COPIES_PER_HOUR. */
       testCopies: HourlyAllowance;
       queues: SendQueues;
+      /** The editors and admins a request for approval is mailed to, and the one told of a decline. */
+      staff: Pick<StaffStore, 'listUsers' | 'findUser'>;
       sender: Sender;
       signer: LinkSigner;
       publicUrl: string;
@@ -67,8 +76,12 @@ export class CampaignService {
     },
   ) {}
 
-  /** Creates a campaign pinned to the bulletin's current version, unless a check finds an error. */
-  async send(bulletinId: number, input: SendInput): Promise<Campaign> {
+  /**
+   * Creates a campaign pinned to the bulletin's current version, unless a check finds an error.
+   * A send that needs approval (src/sending/send-policy.ts) waits in `awaiting_approval`, and the
+   * editors and admins other than the one asking are told by mail; `notified` names them.
+   */
+  async send(bulletinId: number, input: SendInput, auth: Auth): Promise<{ campaign: Campaign; notified: string[] }> {
     const bulletin = await this.deps.bulletins.get(bulletinId);
     const topic = bulletin.document.topic ?? null;
     if (input.archive) await this.refusePrivateArchive(topic);
@@ -86,6 +99,9 @@ export class CampaignService {
     const rule = segment?.rule ?? input.rule!;
     if (!input.resend) await this.refuseResend(bulletinId, rule, topic);
     const at = input.scheduledAt ? new Date(input.scheduledAt) : new Date();
+    const { eligible: audience } = await this.deps.audience.preview(rule, topic ?? undefined);
+    const settings = await this.deps.settings.get();
+    const needsApproval = approvalNeeded(auth, audience, settings);
     const campaign = await this.deps.campaigns.create({
       bulletinId,
       bulletinVersionId: bulletin.versionId,
@@ -95,11 +111,117 @@ export class CampaignService {
       scheduledAt: at.toISOString(),
       tracking: input.tracking,
       archive: input.archive,
+      approval: needsApproval ? { requester: requesterOf(auth), audience } : undefined,
     });
+    if (needsApproval) {
+      const notified = await this.askApprovers(campaign, bulletin.document.title, audience, auth, settings);
+      return { campaign, notified };
+    }
     // Redis away: the campaign stays 'scheduled' and the answer does not wait past QUEUE_WAIT_MS;
     // the add still waiting, or else the worker's sweep, queues its start once Redis is back.
     await this.deps.queues.scheduleStart(campaign.id, at);
-    return campaign;
+    return { campaign, notified: [] };
+  }
+
+  /** Tells each editor and admin but the one asking: who asks, what, to how many, and where to decide. */
+  private async askApprovers(
+    campaign: Campaign,
+    title: string,
+    audience: number,
+    auth: Auth,
+    settings: Settings,
+  ): Promise<string[]> {
+    const approvers = (await this.deps.staff.listUsers()).filter(
+      (user) => roleAtLeast(user.role, 'editor') && !(auth.kind === 'session' && user.id === auth.staffId),
+    );
+    const people = `${audience.toLocaleString('en-US')} ${audience === 1 ? 'person' : 'people'}`;
+    return this.mailStaff(
+      approvers.map((user) => user.email),
+      `Approval asked: “${title}” to ${people}`,
+      `${actorOf(auth).name} asks to send “${title}” to ${people}; review it:`,
+      campaign.id,
+      settings,
+    );
+  }
+
+  /**
+   * A short plain mail to staff (never to subscribers), through the same sender as every mail,
+   * ending with the link to the campaign page. One that cannot go is skipped: the campaign list
+   * shows the request anyway. Returns the addresses it went to.
+   */
+  private async mailStaff(
+    addresses: readonly string[],
+    subject: string,
+    sentence: string,
+    campaignId: number,
+    settings: Settings,
+  ): Promise<string[]> {
+    const link = `${this.deps.publicUrl}/admin/campaigns/${campaignId}`;
+    const text = `${sentence} ${link}`;
+    const html = `<p>${escapeHtml(sentence)} <a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>`;
+    const from = fromAddress(settings, this.deps.mailFrom);
+    const sent = [];
+    for (const to of addresses) {
+      try {
+        await this.deps.sender.send({
+          from,
+          to,
+          subject,
+          html,
+          text,
+          headers: {},
+          tags: { approval: String(campaignId) },
+        });
+        sent.push(to);
+      } catch {
+        // Told or not, staff find the campaign in the list of sends.
+      }
+    }
+    return sent;
+  }
+
+  /**
+   * Another editor or admin approves a request: it is scheduled at the time asked for, or starts
+   * now if that has passed while it waited. Answers with the audience it reaches now.
+   */
+  async approve(id: number, auth: Auth): Promise<{ campaign: Campaign; audience: number }> {
+    const request = await this.deps.campaigns.get(id);
+    if (request.state !== 'awaiting_approval')
+      throw await this.wrongState(id, 'approved', CAMPAIGN_TRANSITIONS.approve.from);
+    requireOtherApprover(auth, request.requestedBy, 'approves');
+    const at = new Date(Math.max(Date.parse(request.scheduledAt), Date.now()));
+    if (!(await this.deps.campaigns.approve(id, at.toISOString())))
+      throw await this.wrongState(id, 'approved', CAMPAIGN_TRANSITIONS.approve.from);
+    // Read before its start is queued: the answer is the approved campaign, not a worker's later step.
+    const campaign = await this.deps.campaigns.get(id);
+    await this.deps.queues.scheduleStart(id, at);
+    const { eligible } = await this.deps.audience.preview(request.rule, request.topic ?? undefined);
+    return { campaign, audience: eligible };
+  }
+
+  /**
+   * Another editor or admin declines a request, saying why: the comment is the campaign's reason,
+   * and the staff member who asked is told by mail (a token has no address).
+   */
+  async decline(id: number, comment: string, auth: Auth): Promise<Campaign> {
+    const request = await this.deps.campaigns.get(id);
+    if (request.state !== 'awaiting_approval')
+      throw await this.wrongState(id, 'declined', CAMPAIGN_TRANSITIONS.decline.from);
+    requireOtherApprover(auth, request.requestedBy, 'declines');
+    if (!(await this.deps.campaigns.decline(id, comment)))
+      throw await this.wrongState(id, 'declined', CAMPAIGN_TRANSITIONS.decline.from);
+    const asker = request.requestedBy?.kind === 'staff' ? await this.deps.staff.findUser(request.requestedBy.id) : null;
+    if (asker) {
+      const { title } = await this.deps.bulletins.get(request.bulletinId);
+      await this.mailStaff(
+        [asker.email],
+        `Send declined: “${title}”`,
+        `${actorOf(auth).name} declined your send of “${title}”: ${comment}. See it:`,
+        id,
+        await this.deps.settings.get(),
+      );
+    }
+    return this.deps.campaigns.get(id);
   }
 
   /**
@@ -131,9 +253,11 @@ export class CampaignService {
     );
     const last = earlier[0]!;
     const when =
-      last.state === 'scheduled'
-        ? `is scheduled for ${last.scheduledAt}`
-        : `went out ${last.startedAt ?? last.scheduledAt} to ${last.counts.total} people`;
+      last.state === 'awaiting_approval'
+        ? `awaits approval for a send at ${last.scheduledAt}`
+        : last.state === 'scheduled'
+          ? `is scheduled for ${last.scheduledAt}`
+          : `went out ${last.startedAt ?? last.scheduledAt} to ${last.counts.total} people`;
     throw new AppError(
       'already_sent',
       `This bulletin ${when} (campaign ${last.id})` +

@@ -9,7 +9,7 @@ export const TRACKING_MODES = ['aggregate', 'off'] as const;
 export type Tracking = (typeof TRACKING_MODES)[number];
 
 /** States after which nothing more happens (unless staff retry a sent one). */
-export const FINAL_CAMPAIGN_STATES: readonly CampaignState[] = ['sent', 'cancelled', 'failed'];
+export const FINAL_CAMPAIGN_STATES: readonly CampaignState[] = ['sent', 'cancelled', 'failed', 'declined', 'withdrawn'];
 
 /** Messages SES took, and messages that will not go (failed, skipped, unknown, cancelled): all but the waiting ones. */
 export function settled(counts: Record<DeliveryStatus | 'total', number>): number {

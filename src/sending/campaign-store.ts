@@ -8,6 +8,7 @@ import { AppError } from '../errors.js';
 import type { CompiledBulletin } from '../render/render.js';
 import { emptyCounts, OPEN_DELIVERY_STATUSES } from './delivery-ledger.js';
 import type { Campaign, CampaignListItem, Tracking } from './schemas.js';
+import type { Requester } from './send-policy.js';
 
 /**
  * The campaign's state machine: each operation, the states it may come from and the state it
@@ -27,11 +28,17 @@ export const CAMPAIGN_TRANSITIONS = {
   requeueLost: { from: ['sending'], to: 'sending' },
   /** Only once no delivery is queued or sending. */
   finish: { from: ['sending'], to: 'sent' },
-  cancel: { from: ['scheduled', 'preparing', 'sending', 'paused'], to: 'cancelled' },
+  cancel: { from: ['awaiting_approval', 'scheduled', 'preparing', 'sending', 'paused'], to: 'cancelled' },
   /** It could not even be prepared (its bulletin version gone, its rule unreadable). */
   fail: { from: ['scheduled', 'preparing'], to: 'failed' },
   /** A new time for a campaign that has not started. */
   reschedule: { from: ['scheduled'], to: 'scheduled' },
+  /** Another editor or admin approved the request: it goes at its time, or now if that has passed. */
+  approve: { from: ['awaiting_approval'], to: 'scheduled' },
+  /** Declined, with the approver's comment as its reason. */
+  decline: { from: ['awaiting_approval'], to: 'declined' },
+  /** The bulletin was saved again after the request: what was asked for is no longer what would go. */
+  withdraw: { from: ['awaiting_approval'], to: 'withdrawn' },
 } as const satisfies Record<string, { from: readonly CampaignState[]; to: CampaignState }>;
 
 export type CampaignOperation = keyof typeof CAMPAIGN_TRANSITIONS;
@@ -42,7 +49,7 @@ type StateChanges = Partial<
 > & { nextRun?: boolean };
 
 /** States in which a campaign may have ended before sending anything. */
-const FINAL_WITHOUT_MAIL = new Set<CampaignState>(['cancelled', 'failed']);
+const FINAL_WITHOUT_MAIL = new Set<CampaignState>(['cancelled', 'failed', 'declined', 'withdrawn']);
 
 export class CampaignStore {
   constructor(private readonly db: Kysely<Tables>) {}
@@ -56,6 +63,8 @@ export class CampaignStore {
     scheduledAt: string;
     tracking: Tracking;
     archive: boolean;
+    /** Given, the campaign waits for approval instead of its time: who asked, and how many it reached then. */
+    approval?: { requester: Requester; audience: number } | undefined;
   }): Promise<Campaign> {
     const now = nowIso();
     const row = await this.db
@@ -66,7 +75,10 @@ export class CampaignStore {
         segment_id: input.segmentId,
         rule: JSON.stringify(input.rule),
         topic: input.topic,
-        state: 'scheduled',
+        state: input.approval ? 'awaiting_approval' : 'scheduled',
+        requested_by_kind: input.approval?.requester.kind ?? null,
+        requested_by_id: input.approval?.requester.id ?? null,
+        requested_audience: input.approval?.audience ?? null,
         tracking: input.tracking,
         archive: input.archive ? 1 : 0,
         scheduled_at: input.scheduledAt,
@@ -191,6 +203,30 @@ export class CampaignStore {
     return this.transition('reschedule', id, { scheduled_at: scheduledAt });
   }
 
+  /** Approves a request, to start at `scheduledAt`; says whether it did. */
+  approve(id: number, scheduledAt: string): Promise<boolean> {
+    return this.transition('approve', id, { scheduled_at: scheduledAt });
+  }
+
+  /** Declines a request, the approver's comment kept as its reason; says whether it did. */
+  decline(id: number, comment: string): Promise<boolean> {
+    return this.transition('decline', id, { state_reason: comment, finished_at: nowIso() });
+  }
+
+  /** Withdraws the bulletin's requests still awaiting approval, saying why; returns their ids. */
+  async withdrawRequests(bulletinId: number, reason: string): Promise<number[]> {
+    const { from, to } = CAMPAIGN_TRANSITIONS.withdraw;
+    const now = nowIso();
+    const rows = await this.db
+      .updateTable('campaigns')
+      .set({ state: to, state_reason: reason, finished_at: now, updated_at: now })
+      .where('bulletin_id', '=', bulletinId)
+      .where('state', 'in', from)
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
   async saveTemplates(id: number, templates: Record<string, CompiledBulletin>): Promise<void> {
     await this.db
       .updateTable('campaigns')
@@ -281,6 +317,9 @@ function toCampaign(row: Selectable<CampaignsTable>): Campaign {
     finishedAt: row.finished_at,
     stateReason: row.state_reason,
     run: row.run,
+    requestedBy:
+      row.requested_by_kind === null ? null : { kind: row.requested_by_kind, id: Number(row.requested_by_id) },
+    requestedAudience: row.requested_audience,
     createdAt: row.created_at,
   };
 }

@@ -9,7 +9,7 @@ import { type CampaignService, TEST_COPIES_PER_HOUR } from './campaign-service.j
 import { COMPARED_CAMPAIGNS, type CampaignReports } from './campaign-reports.js';
 import { FINAL_CAMPAIGN_STATES, TRACKING_MODES } from './campaign-states.js';
 import type { CampaignStore } from './campaign-store.js';
-import { requireDirectSend, requireOwnTestAddresses } from './send-policy.js';
+import { requireOwnTestAddresses } from './send-policy.js';
 import type { StaffStore } from '../staff/staff-store.js';
 import { Campaign, CampaignList, CampaignReport, Comparison, RetryAnswer, TestSendAnswer } from './schemas.js';
 
@@ -93,18 +93,72 @@ export function campaignRoutes(
       body: SendInput,
       response: Campaign,
       handler: async ({ params, body, auth }) => {
-        requireDirectSend(auth);
-        const campaign = await service.send(params.id, body);
+        const { campaign, notified } = await service.send(params.id, body, auth);
+        const awaiting = campaign.state === 'awaiting_approval';
         await audit.record({
           actor: actorOf(auth),
           // Scheduled: a time was given; sent: it starts now.
-          action: body.scheduledAt === undefined ? 'campaign_sent' : 'campaign_scheduled',
+          action: awaiting
+            ? 'campaign_approval_requested'
+            : body.scheduledAt === undefined
+              ? 'campaign_sent'
+              : 'campaign_scheduled',
           target: campaignTarget(campaign.id),
           details: {
             bulletinId: campaign.bulletinId,
             scheduledAt: campaign.scheduledAt,
             ...(body.segmentId !== undefined ? { segmentId: body.segmentId } : { rule: body.rule }),
+            ...(awaiting ? { audience: campaign.requestedAudience, notified } : {}),
           },
+        });
+        return campaign;
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/campaigns/:id/approve',
+      tag,
+      role: 'editor',
+      summary:
+        'Approve a send awaiting approval: it is scheduled at its time, or starts now if that has passed. ' +
+        '409 conflict for a campaign not awaiting approval, or for one the caller asked for themselves',
+      params: idParams,
+      response: Campaign,
+      handler: async ({ params, auth }) => {
+        const { campaign, audience } = await service.approve(params.id, auth);
+        await audit.record({
+          actor: actorOf(auth),
+          action: 'campaign_approved',
+          target: campaignTarget(campaign.id),
+          details: { requestedAudience: campaign.requestedAudience, audience, scheduledAt: campaign.scheduledAt },
+        });
+        return campaign;
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/campaigns/:id/decline',
+      tag,
+      role: 'editor',
+      summary:
+        'Decline a send awaiting approval, saying why: the comment is the campaign’s stateReason, which the ' +
+        'one who asked sees. 409 conflict as for approve',
+      params: idParams,
+      body: z.strictObject({
+        comment: z
+          .string()
+          .trim()
+          .min(1, 'must say why the send is declined')
+          .max(2000, 'must be at most 2000 characters'),
+      }),
+      response: Campaign,
+      handler: async ({ params, body, auth }) => {
+        const campaign = await service.decline(params.id, body.comment, auth);
+        await audit.record({
+          actor: actorOf(auth),
+          action: 'campaign_declined',
+          target: campaignTarget(campaign.id),
+          details: { comment: body.comment },
         });
         return campaign;
       },

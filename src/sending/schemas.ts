@@ -26,8 +26,16 @@ export const Campaign = z.object({
   scheduledAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
-  stateReason: z.string().nullable().describe('Why the campaign is paused or failed'),
+  stateReason: z
+    .string()
+    .nullable()
+    .describe('Why the campaign is paused or failed; the approver’s comment when declined; why it was withdrawn'),
   run: z.number(),
+  requestedBy: z
+    .object({ kind: z.enum(['staff', 'token']), id: z.number() })
+    .nullable()
+    .describe('Who asked for a send that needed approval; null for a send that did not'),
+  requestedAudience: z.number().nullable().describe('How many people the send reached when approval was asked for'),
   createdAt: z.string(),
 });
 export type Campaign = z.infer<typeof Campaign>;

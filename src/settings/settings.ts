@@ -45,6 +45,14 @@ export const Settings = z.strictObject({
   locales: byLanguage(Locale),
   /** The organisation's own words over the shipped ones ("Wording"): see src/words/catalogue.ts. */
   wording: wordingSchema(),
+  /**
+   * Sends to more than this many people need another editor's or admin's approval (a writer's
+   * always do: src/sending/send-policy.ts); null, off.
+   */
+  approvalThreshold: z
+    .int('must be a whole number of people, or null for no threshold')
+    .min(1, 'must be at least 1, or null for no threshold')
+    .nullable(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -68,6 +76,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   // Most Spanish readers of a US organisation live in the US: 62,500, not 62.500.
   locales: { en: 'en-US', es: 'es-US' },
   wording: {},
+  approvalThreshold: null,
 });
 
 /** The locale `language`'s numbers and dates are written in: its own entry, else the language itself. */

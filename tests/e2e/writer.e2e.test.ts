@@ -1,5 +1,5 @@
 // The staff app as a writer, in real Chromium: only the screens a writer may use, a send screen
-// that says sending needs an editor before any form, and test copies to their own addresses.
+// that says sending needs an editor's approval (with no audience form), and test copies to their own addresses.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendableBulletin } from '../helpers/campaigns.js';
 import { field, removeStaffAppBuild, startBrowserApp, type BrowserApp } from './harness.js';
@@ -35,7 +35,7 @@ describe('the staff app as a writer', () => {
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Admins only');
   });
 
-  it('says on the send screen that sending needs an editor, at 1440 and 390 px, with no audience form', async () => {
+  it('says on the send screen that sending needs approval, at 1440 and 390 px, with no audience form', async () => {
     const { page } = b;
     for (const [width, height] of [
       [1440, 900],
@@ -43,7 +43,7 @@ describe('the staff app as a writer', () => {
     ] as const) {
       await page.setViewportSize({ width, height });
       await b.open(`/admin/bulletins/${bulletinId}/send`);
-      await page.getByRole('heading', { name: 'Sending needs an editor' }).waitFor();
+      await page.getByRole('heading', { name: 'Sending needs an editor’s approval' }).waitFor();
       expect(await page.getByRole('button', { name: 'Add condition' }).count()).toBe(0);
       expect(await page.getByRole('button', { name: /^Send to/ }).count()).toBe(0);
       await b.screenshot(`send-needs-editor-${width}`);

@@ -124,6 +124,8 @@ const LEAST_ROLE: Record<string, StaffRole> = {
   'POST /api/campaigns/:id/pause': 'editor',
   'POST /api/campaigns/:id/resume': 'editor',
   'POST /api/campaigns/:id/cancel': 'editor',
+  'POST /api/campaigns/:id/approve': 'editor',
+  'POST /api/campaigns/:id/decline': 'editor',
   'POST /api/campaigns/:id/retry-failed': 'editor',
   'GET /api/campaigns/:id/events': 'editor',
   'GET /api/staff': 'admin',

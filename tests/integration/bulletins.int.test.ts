@@ -83,6 +83,7 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
       languages: ['en', 'es'],
       locales: { en: 'en-US', es: 'es-US' },
       wording: {},
+      approvalThreshold: null,
     });
   });
 

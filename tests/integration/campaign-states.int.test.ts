@@ -9,21 +9,140 @@ import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers
 
 type Outcome = CampaignState | 'refused';
 
+/** Refused from each of the first seven states, the ones before approval came. */
+const NOT_FROM_SEVEN: Outcome[] = Array(7).fill('refused');
+
 /** Each operation from each state, in CAMPAIGN_STATES order: where it leads, or 'refused'. */
 const EXPECTED: Record<CampaignOperation, Record<CampaignState, Outcome>> = {
-  start: outcomesFrom('preparing', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused'),
-  startSending: outcomesFrom('refused', 'sending', 'refused', 'refused', 'refused', 'refused', 'refused'),
-  pause: outcomesFrom('refused', 'refused', 'paused', 'refused', 'refused', 'refused', 'refused'),
-  resume: outcomesFrom('refused', 'refused', 'refused', 'sending', 'refused', 'refused', 'refused'),
-  rerun: outcomesFrom('refused', 'refused', 'sending', 'refused', 'sending', 'refused', 'refused'),
-  requeueLost: outcomesFrom('refused', 'refused', 'sending', 'refused', 'refused', 'refused', 'refused'),
-  finish: outcomesFrom('refused', 'refused', 'sent', 'refused', 'refused', 'refused', 'refused'),
-  cancel: outcomesFrom('cancelled', 'cancelled', 'cancelled', 'cancelled', 'refused', 'refused', 'refused'),
-  fail: outcomesFrom('failed', 'failed', 'refused', 'refused', 'refused', 'refused', 'refused'),
-  reschedule: outcomesFrom('scheduled', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused'),
+  start: outcomesFrom(
+    'preparing',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+  ),
+  startSending: outcomesFrom(
+    'refused',
+    'sending',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+  ),
+  pause: outcomesFrom(
+    'refused',
+    'refused',
+    'paused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+  ),
+  resume: outcomesFrom(
+    'refused',
+    'refused',
+    'refused',
+    'sending',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+  ),
+  rerun: outcomesFrom(
+    'refused',
+    'refused',
+    'sending',
+    'refused',
+    'sending',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+  ),
+  requeueLost: outcomesFrom(
+    'refused',
+    'refused',
+    'sending',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+  ),
+  finish: outcomesFrom(
+    'refused',
+    'refused',
+    'sent',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+  ),
+  cancel: outcomesFrom(
+    'cancelled',
+    'cancelled',
+    'cancelled',
+    'cancelled',
+    'refused',
+    'refused',
+    'refused',
+    'cancelled',
+    'refused',
+    'refused',
+  ),
+  fail: outcomesFrom(
+    'failed',
+    'failed',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+  ),
+  reschedule: outcomesFrom(
+    'scheduled',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+    'refused',
+  ),
+  approve: outcomesFrom(...NOT_FROM_SEVEN, 'scheduled', 'refused', 'refused'),
+  decline: outcomesFrom(...NOT_FROM_SEVEN, 'declined', 'refused', 'refused'),
+  withdraw: outcomesFrom(...NOT_FROM_SEVEN, 'withdrawn', 'refused', 'refused'),
 };
 
-/** One line of EXPECTED: scheduled, preparing, sending, paused, sent, cancelled, failed. */
+/**
+ * One line of EXPECTED: scheduled, preparing, sending, paused, sent, cancelled, failed, awaiting_approval,
+ * declined, withdrawn.
+ */
 function outcomesFrom(...outcomes: Outcome[]): Record<CampaignState, Outcome> {
   return Object.fromEntries(CAMPAIGN_STATES.map((state, i) => [state, outcomes[i]!])) as Record<CampaignState, Outcome>;
 }
@@ -42,6 +161,10 @@ const OPERATIONS: Record<CampaignOperation, (campaigns: CampaignStore, id: numbe
   cancel: (c, id) => c.cancel(id),
   fail: (c, id) => c.fail(id, 'Could not prepare: no such version'),
   reschedule: (c, id) => c.reschedule(id, LATER),
+  approve: (c, id) => c.approve(id, LATER),
+  decline: (c, id) => c.decline(id, 'Not this week'),
+  // Withdraws every request of the bulletin: it moved this campaign if it names it.
+  withdraw: async (c, id) => (await c.withdrawRequests((await c.get(id)).bulletinId, 'Changed')).includes(id),
 };
 
 it('the table of transitions is the state machine the tests expect', () => {

@@ -272,6 +272,26 @@ describe.each(databaseKinds())('live answers against their declared schemas on %
     const paused = await answer('POST', '/campaigns/:id/pause', { path: `/campaigns/${sending}/pause` });
     expect(paused.stateReason).toEqual(expect.any(String));
     await answer('POST', '/campaigns/:id/resume', { path: `/campaigns/${sending}/resume` });
+
+    // Sends over the approval threshold, asked for by the admin's session: the token approves one, declines one.
+    await answer('PUT', '/settings', { json: { approvalThreshold: 1 } });
+    const asked = () =>
+      answer('POST', '/bulletins/:id/send', {
+        path: `${bulletin}/send`,
+        session: true,
+        json: { rule, resend: true, scheduledAt: new Date(Date.now() + 3_600_000).toISOString() },
+      });
+    const approved = await answer('POST', '/campaigns/:id/approve', {
+      path: `/campaigns/${(await asked()).id}/approve`,
+    });
+    expect(approved.state).toBe('scheduled');
+    await answer('POST', '/campaigns/:id/cancel', { path: `/campaigns/${approved.id}/cancel` });
+    const declined = await answer('POST', '/campaigns/:id/decline', {
+      path: `/campaigns/${(await asked()).id}/decline`,
+      json: { comment: 'Not this week' },
+    });
+    expect(declined.state).toBe('declined');
+    await answer('PUT', '/settings', { json: { approvalThreshold: null } });
   });
 
   it('the audit trail: every kind of entry the tests above recorded, a page at a time', async () => {

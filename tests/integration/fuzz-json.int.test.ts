@@ -251,6 +251,7 @@ const SAMPLES: Record<string, (n: number) => unknown> = {
   'POST /api/bulletins/:id/test': () => ({ to: ['tester@example.org'], lang: 'es' }),
   'PATCH /api/campaigns/:id': () => ({ scheduledAt: '2099-06-01T00:00:00Z' }),
   'POST /api/campaigns/:id/retry-failed': () => ({ include: ['failed', 'unknown'] }),
+  'POST /api/campaigns/:id/decline': () => ({ comment: 'Not this week' }),
   'POST /api/staff': (n) => ({ email: `staff-${n}@example.org`, password: 'a long enough password', role: 'editor' }),
   'PATCH /api/staff/:id': () => ({ role: 'editor', password: 'another long password' }),
   'POST /api/tokens': (n) => ({ name: `token ${n}`, role: 'editor' }),

@@ -27,6 +27,7 @@ const BODIES: Record<string, unknown> = {
   'PATCH /api/templates/:id': { name: 'Renamed' },
   'PATCH /api/campaigns/:id': { scheduledAt: '2099-06-01T00:00:00Z' },
   'POST /api/campaigns/:id/retry-failed': { include: ['failed'] },
+  'POST /api/campaigns/:id/decline': { comment: 'Not this week' },
   'PATCH /api/staff/:id': { role: 'editor' },
 };
 

@@ -1,5 +1,5 @@
 // What the writer role may do with a bulletin's mail: test copies to their own addresses only, no
-// send to an audience (it needs an editor), by session and by token; and an admin makes writers.
+// send to an audience without an editor's approval, by session and by token; and an admin makes writers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { importAudience, sendableBulletin } from '../helpers/campaigns.js';
@@ -68,24 +68,20 @@ describe.each(databaseKinds())('the writer role on %s', (kind) => {
     ]);
   });
 
-  it('refuses a send to an audience, by session or token, saying it needs an editor; nothing is created', async () => {
+  it('may only ask for a send to an audience, by session or token: it awaits an editor’s approval', async () => {
     const send = { rule: { emailDomain: 'writers.org' } };
     for (const res of [
       await asWriter('POST', `/api/bulletins/${bulletinId}/send`, send),
-      await app.request('POST', `/api/bulletins/${bulletinId}/send`, { token: writerToken, json: send }),
+      await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
+        token: writerToken,
+        json: { ...send, resend: true },
+      }),
     ]) {
-      expect(res.status).toBe(403);
-      expect((await res.json()).error.message).toMatch(/needs an editor/);
+      expect(res.status).toBe(201);
+      expect((await res.json()).state).toBe('awaiting_approval');
     }
-    expect((await (await app.request('GET', '/api/campaigns')).json()).data).toEqual([]);
-    // An editor's send of the same goes.
-    const editor = await signIn(app, 'editor@nnirr.org', 'editor');
-    const res = await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
-      token: null,
-      headers: editor.headers(),
-      json: { ...send, scheduledAt: new Date(Date.now() + 3_600_000).toISOString() },
-    });
-    expect(res.status).toBe(201);
+    const { data } = await (await app.request('GET', '/api/campaigns')).json();
+    expect(data.map((c: { state: string }) => c.state)).toEqual(['awaiting_approval', 'awaiting_approval']);
   });
 
   it('composes: creates, saves and duplicates a bulletin, with a writer token too', async () => {

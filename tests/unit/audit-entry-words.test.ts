@@ -19,6 +19,16 @@ describe('an audit entry in words', () => {
     expect(describeEntry(entry({ actor: ana, action: 'campaign_cancelled', target: campaign }))).toBe(
       'ana@example.org cancelled campaign 12',
     );
+    expect(
+      describeEntry(
+        entry({ actor: ana, action: 'campaign_declined', target: campaign, details: { comment: 'Not yet' } }),
+      ),
+    ).toBe('ana@example.org declined campaign 12: Not yet');
+    expect(
+      describeEntry(
+        entry({ actor: ana, action: 'campaign_approval_requested', target: campaign, details: { audience: 1204 } }),
+      ),
+    ).toBe('ana@example.org asked for approval of campaign 12, to 1204 people');
     const scheduledAt = '2026-12-04T15:00:00.000Z';
     expect(
       describeEntry(entry({ actor: bot, action: 'campaign_scheduled', target: campaign, details: { scheduledAt } })),
@@ -62,8 +72,8 @@ describe('an audit entry in words', () => {
       details: { email: 'bea@example.org', role: { from: 'editor', to: 'admin' }, password: 'changed' },
     });
     expect(describeEntry(changed)).toBe('ana@example.org changed bea@example.org: role from editor to admin, password');
-    const future = entry({ actor: ana, action: 'campaign_approved' as AuditEntry['action'] });
-    expect(describeEntry(future)).toBe('ana@example.org: campaign approved');
+    const future = entry({ actor: ana, action: 'campaign_archived' as AuditEntry['action'] });
+    expect(describeEntry(future)).toBe('ana@example.org: campaign archived');
   });
 
   it("tells a campaign's history in one sentence, oldest first", () => {

@@ -29,7 +29,7 @@ export function writerRole(kind: DatabaseKind): Migration {
       await sql`pragma foreign_keys = off`.execute(db);
       try {
         await db.transaction().execute(async (trx) => {
-          for (const table of TABLES) await rebuildWithNewCheck(trx, table);
+          for (const table of TABLES) await rebuildWithNewCheck(trx, table, OLD_CHECK, NEW_CHECK);
           const broken = await sql`pragma foreign_key_check`.execute(trx);
           if (broken.rows.length)
             throw new Error(`0019-writer-role: foreign keys broken: ${JSON.stringify(broken.rows)}`);
@@ -41,16 +41,20 @@ export function writerRole(kind: DatabaseKind): Migration {
   };
 }
 
-async function rebuildWithNewCheck(db: Kysely<any>, table: string): Promise<void> {
+/** Rebuilds a SQLite table with one CHECK replaced (0021-send-approval does it for campaigns' states too). */
+export async function rebuildWithNewCheck(
+  db: Kysely<any>,
+  table: string,
+  oldCheck: string,
+  newCheck: string,
+): Promise<void> {
   const { rows } = await sql<{ type: string; name: string; sql: string | null }>`
     select type, name, sql from sqlite_master where tbl_name = ${table}`.execute(db);
   const definition = rows.find((row) => row.type === 'table')?.sql;
-  if (!definition?.includes(OLD_CHECK)) throw new Error(`0019-writer-role: ${table} has no "${OLD_CHECK}"`);
+  if (!definition?.includes(oldCheck)) throw new Error(`${table} has no "${oldCheck}" to replace`);
   const rebuilt = `${table}_rebuilt`;
   // The definition starts `create table "staff_users" (`: only its name and the CHECK change.
-  const created = definition
-    .replace(/^create table "?\w+"?/i, `create table "${rebuilt}"`)
-    .replace(OLD_CHECK, NEW_CHECK);
+  const created = definition.replace(/^create table "?\w+"?/i, `create table "${rebuilt}"`).replace(oldCheck, newCheck);
   await sql.raw(created).execute(db);
   await sql`insert into ${sql.table(rebuilt)} select * from ${sql.table(table)}`.execute(db);
   await sql`drop table ${sql.table(table)}`.execute(db);

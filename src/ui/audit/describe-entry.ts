@@ -47,6 +47,14 @@ export function describeEntry(entry: AuditEntry): string {
       return `${who} resumed campaign ${id}`;
     case 'campaign_cancelled':
       return `${who} cancelled campaign ${id}`;
+    case 'campaign_approval_requested':
+      return `${who} asked for approval of campaign ${id}, to ${text('audience')} people`;
+    case 'campaign_approved':
+      return `${who} approved campaign ${id}, then reaching ${text('audience')} people`;
+    case 'campaign_declined':
+      return `${who} declined campaign ${id}: ${text('comment')}`;
+    case 'campaign_withdrawn':
+      return `${who} withdrew campaign ${id} by changing its bulletin`;
     case 'subscribers_exported': {
       const rows = typeof d.rows === 'number' ? d.rows : 0;
       const noun = rows === 1 ? 'subscriber' : 'subscribers';
@@ -86,6 +94,10 @@ const CAMPAIGN_VERBS: Partial<Record<AuditEntry['action'], string>> = {
   campaign_paused: 'paused',
   campaign_resumed: 'resumed',
   campaign_cancelled: 'cancelled',
+  campaign_approval_requested: 'approval asked for',
+  campaign_approved: 'approved',
+  campaign_declined: 'declined',
+  campaign_withdrawn: 'withdrawn (the bulletin changed)',
 };
 
 /** A campaign's history in one sentence: "Scheduled by ana@… on Dec 3, 10:42 AM, paused by …". */

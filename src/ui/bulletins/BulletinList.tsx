@@ -37,6 +37,7 @@ export function emptyBulletin(languages: readonly string[]): BulletinDocument {
 const FILTERS = [
   ['all', 'All bulletins'],
   ['draft', 'Drafts'],
+  ['awaiting_approval', 'Awaiting approval'],
   ['scheduled', 'Scheduled'],
   ['sending', 'Sending'],
   ['sent', 'Sent'],
@@ -205,6 +206,7 @@ function BulletinRow({
       <td>
         <Badge value={state} />
         {campaign?.state === 'scheduled' && <div className="muted small">for {formatDate(campaign.scheduledAt)}</div>}
+        {campaign?.state === 'declined' && <div className="muted small">{campaign.stateReason}</div>}
         {campaign?.state === 'sent' && <div className="muted small">{formatDate(campaign.finishedAt)}</div>}
       </td>
       <td>{formatDate(bulletin.updatedAt)}</td>

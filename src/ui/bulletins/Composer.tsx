@@ -65,7 +65,7 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
   const reasonId = useId();
   const blocksHeadingId = useId();
   useTitle(doc.title || 'Untitled bulletin');
-  const { sends } = useBulletinSends(bulletin.id);
+  const { sends, request } = useBulletinSends(bulletin.id);
   const sent = sends !== undefined && sends.length > 0;
   // Once a bulletin went out, the usual next step is next week's bulletin, started from this one.
   const copy = useAction(async () => {
@@ -241,6 +241,14 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
         )}
       </PageHeader>
       {copy.error !== undefined && <ErrorNotice error={copy.error} title="The copy was not made." />}
+      {request && (
+        <section className="notice bulletin-request" aria-label="Request to send this bulletin">
+          <strong>Asked to send.</strong>{' '}
+          {request.state === 'awaiting_approval' &&
+            'Saving a change withdraws the request: the approver approves only what they were shown.'}
+          <SendList sends={[request]} />
+        </section>
+      )}
       {sent && (
         <section className="notice bulletin-sent" aria-label="Sends of this bulletin">
           <strong>This bulletin went out.</strong> Changes made now change what a later send mails, not what was sent.

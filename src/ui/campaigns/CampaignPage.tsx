@@ -17,8 +17,10 @@ import {
   Loading,
   PageHeader,
 } from '../components';
+import type { Finding } from '../../bulletins/schemas';
 import { useAction, useApi } from '../hooks';
 import { BASE, Link, useTitle } from '../router';
+import { useStaff } from '../session';
 import { audienceSentence, plural } from './AudienceCounts';
 import { isoToLocal, localToIso, ScheduleField } from './ScheduleField';
 import { useLiveReport } from './use-live-report';
@@ -40,6 +42,9 @@ const STATE_TEXT: Record<CampaignReport['state'], string> = {
   sent: 'Every message has been handed to SES or settled.',
   cancelled: 'Cancelled: messages not yet sent will not be.',
   failed: 'Failed.',
+  awaiting_approval: 'Awaiting approval: another editor or admin approves it (or declines it) before anything is sent.',
+  declined: 'Declined: nothing was sent.',
+  withdrawn: 'Withdrawn: the bulletin changed after the request; nothing was sent.',
 };
 
 export function CampaignPage({ id }: { id: number }) {
@@ -67,6 +72,9 @@ export function CampaignPage({ id }: { id: number }) {
       </PageHeader>
       <ErrorNotice error={live.error} title="The latest numbers could not be loaded." />
       <Progress report={report} version={version.data} polling={live.mode === 'polling'} />
+      {report.state === 'awaiting_approval' && version.data && (
+        <ApprovalReview report={report} languages={version.data.document.languages} />
+      )}
       {(report.counts.sent > 0 || report.state === 'sent') && <Report report={report} version={version.data} />}
     </>
   );
@@ -87,7 +95,8 @@ function Progress({
     <section className="card" aria-labelledby="progress-title">
       <h2 id="progress-title">Progress</h2>
       <p role="status" className="campaign-state">
-        <Badge value={report.state} /> {report.stateReason ?? STATE_TEXT[report.state]}
+        <Badge value={report.state} /> {report.state === 'declined' && 'Declined: '}
+        {report.stateReason ?? STATE_TEXT[report.state]}
       </p>
       {report.history.length > 0 && <p className="campaign-history">{campaignHistory(report.history, formatDate)}.</p>}
       <dl className="campaign-times">
@@ -128,7 +137,7 @@ function Progress({
       {begun ? (
         <Ledger report={report} />
       ) : (
-        report.state === 'scheduled' &&
+        ['scheduled', 'awaiting_approval'].includes(report.state) &&
         version && <AudienceNow report={report} languages={version.document.languages} />
       )}
       {report.lastErrors.length > 0 && (
@@ -239,11 +248,59 @@ function AudienceNow({ report, languages }: { report: CampaignReport; languages:
   if (error) return <ErrorNotice error={error} title="Who it would reach cannot be counted now." />;
   return (
     <p className="progress-note">
+      {report.requestedAudience !== null &&
+        `When approval was asked for, it would have gone to ${plural(report.requestedAudience, 'subscriber')}. `}
       {preview
         ? `Counted now, it would go to ${audienceSentence(preview, languages)}.`
         : 'Counting who it would reach…'}{' '}
       Who is eligible is taken again when it starts.
     </p>
+  );
+}
+
+/**
+ * What an approver decides on: the mail as it will go in each language (the version the request
+ * pinned: a save of the bulletin withdraws the request) and the pre-send checks.
+ */
+function ApprovalReview({ report, languages }: { report: CampaignReport; languages: string[] }) {
+  const checks = useApi<{ ok: boolean; findings: Finding[] }>(`/api/bulletins/${report.bulletinId}/checks`);
+  const [language, setLanguage] = useState(languages[0]!);
+  const findings = checks.data?.findings ?? [];
+  return (
+    <section className="card approval-review" aria-labelledby="approval-title">
+      <h2 id="approval-title">To approve</h2>
+      <h3>Checks</h3>
+      <ErrorNotice error={checks.error} title="The checks could not be run." />
+      {checks.data &&
+        (findings.length === 0 ? (
+          <p className="approval-checks-ok">The pre-send checks found nothing to mend.</p>
+        ) : (
+          <ul className="approval-checks">
+            {findings.map((f) => (
+              <li key={`${f.code} ${f.language ?? ''} ${f.field ?? ''} ${f.message}`}>
+                <Badge value={f.level} /> {f.language && `${languageName(f.language)}: `}
+                {f.message}
+              </li>
+            ))}
+          </ul>
+        ))}
+      <h3>The mail in each language</h3>
+      <fieldset className="approval-languages" aria-label="Language of the preview">
+        {languages.map((code) => (
+          <button key={code} type="button" aria-pressed={code === language} onClick={() => setLanguage(code)}>
+            {languageName(code)}
+          </button>
+        ))}
+      </fieldset>
+      <iframe
+        className="approval-preview"
+        title={`The mail in ${languageName(language)}`}
+        sandbox=""
+        src={`/api/bulletins/${report.bulletinId}/preview?lang=${encodeURIComponent(language)}&versionId=${
+          report.bulletinVersionId
+        }`}
+      />
+    </section>
   );
 }
 
@@ -260,13 +317,16 @@ function Stat({ label, value, hint }: { label: string; value: number; hint?: str
   );
 }
 
-type Action = 'cancel' | 'retry' | 'reschedule';
+type Action = 'cancel' | 'retry' | 'reschedule' | 'decline';
 
 function Controls({ report, onChanged }: { report: CampaignReport; onChanged(): void }) {
   const [dialog, setDialog] = useState<Action>();
   const [includeUnknown, setIncludeUnknown] = useState(false);
   const [sendAt, setSendAt] = useState('');
+  const [comment, setComment] = useState('');
+  const me = useStaff();
   const { state, counts } = report;
+  const ownRequest = report.requestedBy?.kind === 'staff' && report.requestedBy.id === me.id;
 
   const call = async (method: 'POST' | 'PATCH', path: string, body?: unknown) => {
     await api(method, `/api/campaigns/${report.id}${path}`, body);
@@ -285,6 +345,24 @@ function Controls({ report, onChanged }: { report: CampaignReport; onChanged(): 
 
   return (
     <>
+      {state === 'awaiting_approval' &&
+        (ownRequest ? (
+          <span className="muted">Your own request: another editor or admin approves it.</span>
+        ) : (
+          <>
+            <button
+              type="button"
+              className="button-primary"
+              onClick={() => void act.run('POST', '/approve')}
+              disabled={act.busy}
+            >
+              Approve
+            </button>
+            <button type="button" onClick={() => open('decline')}>
+              Decline…
+            </button>
+          </>
+        ))}
       {state === 'sending' && (
         <button type="button" onClick={() => void act.run('POST', '/pause')} disabled={act.busy}>
           Pause
@@ -310,7 +388,7 @@ function Controls({ report, onChanged }: { report: CampaignReport; onChanged(): 
           Retry failed…
         </button>
       )}
-      {['scheduled', 'preparing', 'sending', 'paused'].includes(state) && (
+      {['awaiting_approval', 'scheduled', 'preparing', 'sending', 'paused'].includes(state) && (
         <button type="button" className="button-danger" onClick={() => open('cancel')}>
           Cancel send…
         </button>
@@ -365,6 +443,33 @@ function Controls({ report, onChanged }: { report: CampaignReport; onChanged(): 
           </p>
         )}
       </ConfirmDialog>
+
+      <Dialog open={dialog === 'decline'} title="Decline this send" onClose={() => setDialog(undefined)}>
+        <label className="field">
+          <span>Why (the one who asked reads it)</span>
+          <textarea
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+            rows={4}
+            aria-invalid={act.issue('comment') ? true : undefined}
+          />
+        </label>
+        {act.issue('comment') && <p className="field-error">{act.issue('comment')}</p>}
+        {!act.issue('comment') && <ErrorNotice error={act.error} />}
+        <div className="dialog-actions">
+          <button type="button" onClick={() => setDialog(undefined)}>
+            Not now
+          </button>
+          <button
+            type="button"
+            className="button-danger"
+            disabled={act.busy || !comment.trim()}
+            onClick={() => void act.run('POST', '/decline', { comment })}
+          >
+            Decline
+          </button>
+        </div>
+      </Dialog>
 
       <Dialog open={dialog === 'reschedule'} title="Reschedule this send" onClose={() => setDialog(undefined)}>
         <ScheduleField label="Send at" value={sendAt} onChange={setSendAt} error={act.issue('scheduledAt')} />

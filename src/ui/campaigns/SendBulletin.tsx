@@ -37,25 +37,63 @@ interface AlreadySent {
 }
 
 export function SendBulletin({ id }: { id: number }) {
-  // The server refuses a writer's send (src/sending/send-policy.ts): say so before the form, not after it.
-  return roleAtLeast(useStaff().role, 'editor') ? <SendScreen id={id} /> : <SendNeedsEditor id={id} />;
+  // A writer's send always waits for an editor's approval (src/sending/send-policy.ts): they ask, on
+  // a screen without the audience counts (those show subscribers' addresses, an editor's to see).
+  return roleAtLeast(useStaff().role, 'editor') ? <SendScreen id={id} /> : <AskToSend id={id} />;
 }
 
-function SendNeedsEditor({ id }: { id: number }) {
+/** Everyone subscribed to the bulletin's topic: the campaign's topic narrows an empty rule. */
+const EVERYONE: Rule = { all: [] };
+
+function AskToSend({ id }: { id: number }) {
   const bulletin = useApi<Bulletin>(`/api/bulletins/${id}`);
+  const segments = useApi<{ data: Segment[] }>('/api/segments');
+  const { request, reload } = useBulletinSends(id);
+  const [segmentId, setSegmentId] = useState('');
+  const ask = useAction(async () => {
+    await api<Campaign>('POST', `/api/bulletins/${id}/send`, {
+      ...(segmentId ? { segmentId: Number(segmentId) } : { rule: EVERYONE }),
+      resend: true,
+    });
+    reload();
+  });
   const title = bulletin.data ? `Send ${bulletin.data.title}` : 'Send';
   useTitle(title);
   const back = `${BASE}/bulletins/${id}`;
+  const waiting = request?.state === 'awaiting_approval';
   return (
     <>
       <PageHeader title={title} back={<Link to={back}>← Back to the bulletin</Link>} />
-      <ErrorNotice error={bulletin.error} />
+      <ErrorNotice error={bulletin.error ?? segments.error} />
       <Notice>
-        <h2>Sending needs an editor</h2>
+        <h2>Sending needs an editor’s approval</h2>
         <p>
-          As a writer you compose, preview and send test copies to your own addresses. To send this bulletin to
-          subscribers, ask an editor or an admin: they choose the audience and send it.
+          As a writer you ask for the send: an editor or an admin sees the mail in each language, the checks and who it
+          reaches, and approves it or declines it with a comment. Saving a change to the bulletin withdraws the request.
         </p>
+        {request && (
+          <div className="send-request" role="status">
+            <SendList sends={[request]} />
+          </div>
+        )}
+        {!waiting && (
+          <>
+            <Field label="Send to">
+              <select value={segmentId} onChange={(e) => setSegmentId(e.target.value)}>
+                <option value="">Everyone subscribed to the bulletin’s topic</option>
+                {segments.data?.data.map((segment) => (
+                  <option key={segment.id} value={segment.id}>
+                    {segment.name}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <ErrorNotice error={ask.error} title="The request was not made." />
+            <button type="button" className="button-primary" onClick={() => void ask.run()} disabled={ask.busy}>
+              Ask for approval
+            </button>
+          </>
+        )}
         <p>
           <Link to={`${back}?test`}>Send a test to yourself</Link>
         </p>

@@ -197,6 +197,28 @@ function SettingsForm({
             <Link to={`${BASE}/settings/wording`}>Edit the wording</Link>
           </p>
         </section>
+        <section className="card" aria-labelledby="settings-approval">
+          <h2 id="settings-approval">Approval before big sends</h2>
+          <p>
+            A writer’s send always waits for the approval of another editor or admin. Sends to more people than the
+            threshold below wait for it too, whoever sends them.
+          </p>
+          <Field
+            label="Approval threshold"
+            hint="A number of people; empty for none (the default)."
+            error={save.issue('approvalThreshold')}
+          >
+            <input
+              name="approvalThreshold"
+              type="number"
+              min={1}
+              step={1}
+              inputMode="numeric"
+              value={draft.approvalThreshold ?? ''}
+              onChange={(e) => edit('approvalThreshold', e.target.value === '' ? null : Number(e.target.value))}
+            />
+          </Field>
+        </section>
       </div>
       <Languages
         value={draft}
