@@ -26,6 +26,8 @@ export interface BrowserApp {
   consoleErrors: string[];
   /** Creates a staff account (admin unless told) and signs in through the sign-in screen. */
   signIn(email?: string, role?: StaffRole): Promise<void>;
+  /** Another staff member, made with `role`, signed in in a browser context of their own (own cookies, own session). */
+  otherStaff(email: string, role: StaffRole, viewport?: { width: number; height: number }): Promise<Page>;
   /** Opens a path of the app (e.g. "/admin/bulletins") and waits for its heading. */
   open(path: string): Promise<void>;
   /** Saves the page as tests/e2e/artifacts/<prefix>-<name>.png (full page). */
@@ -96,14 +98,21 @@ export async function startBrowserApp(
   const app = await startTestApp(kind, { sesEmulator: ses, worker: true, staffAppDir, ...options });
   const base = app.baseUrl.replace('127.0.0.1', 'localhost');
   const browser = await launchChromium();
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 900 },
-    baseURL: base,
-    locale: 'en-GB',
-    timezoneId: 'UTC',
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  const newPage = async (viewport = { width: 1440, height: 900 }) => {
+    const context = await browser.newContext({ viewport, baseURL: base, locale: 'en-GB', timezoneId: 'UTC' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    return page;
+  };
+  const signInOn = async (page: Page, email: string, role: StaffRole) => {
+    await app.stores.staff.createUser({ email, password: STAFF_PASSWORD, role });
+    await page.goto('/admin/signin');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(STAFF_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  };
+  const page = await newPage();
   const consoleErrors: string[] = [];
   page.on('console', (message) => {
     // A refused request shows in the test that made it; here only what breaks the page (CSP, exceptions).
@@ -119,13 +128,12 @@ export async function startBrowserApp(
     ses,
     page,
     consoleErrors,
-    async signIn(email = `${prefix}-admin@example.org`, role = 'admin') {
-      await app.stores.staff.createUser({ email, password: STAFF_PASSWORD, role });
-      await page.goto('/admin/signin');
-      await page.getByLabel('Email').fill(email);
-      await page.getByLabel('Password').fill(STAFF_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    signIn: (email = `${prefix}-admin@example.org`, role = 'admin') => signInOn(page, email, role),
+    async otherStaff(email, role, viewport) {
+      const other = await newPage(viewport);
+      other.on('pageerror', (error) => consoleErrors.push(error.message));
+      await signInOn(other, email, role);
+      return other;
     },
     async open(path) {
       await page.goto(path);

@@ -2,17 +2,16 @@
 // says who is editing, tells a screen reader of an arrival, and drops whoever closed the bulletin
 // within the next heartbeat, well before the 30 s a silent one takes.
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleBulletin } from '../helpers/bulletins.js';
-import { ARTIFACTS, removeStaffAppBuild, STAFF_PASSWORD, startBrowserApp, type BrowserApp } from './harness.js';
+import { ARTIFACTS, removeStaffAppBuild, startBrowserApp, type BrowserApp } from './harness.js';
 
 const ANA = 'ana-presence@example.org';
 const LUIS = 'luis-presence@example.org';
 
 describe('who else has the bulletin open', () => {
   let b: BrowserApp;
-  let luisContext: BrowserContext;
   let luis: Page;
   let path: string;
 
@@ -22,27 +21,10 @@ describe('who else has the bulletin open', () => {
     const { id } = await (await b.app.request('POST', '/api/bulletins', { json: exampleBulletin() })).json();
     path = `/admin/bulletins/${id}`;
     // Luis in a browser of his own: his own cookies, his own session.
-    await b.app.stores.staff.createUser({ email: LUIS, password: STAFF_PASSWORD, role: 'admin' });
-    luisContext = await b.page
-      .context()
-      .browser()!
-      .newContext({
-        viewport: { width: 390, height: 844 },
-        baseURL: b.app.baseUrl.replace('127.0.0.1', 'localhost'),
-        locale: 'en-GB',
-        timezoneId: 'UTC',
-      });
-    luis = await luisContext.newPage();
-    luis.setDefaultTimeout(10_000);
-    await luis.goto('/admin/signin');
-    await luis.getByLabel('Email').fill(LUIS);
-    await luis.getByLabel('Password').fill(STAFF_PASSWORD);
-    await luis.getByRole('button', { name: 'Sign in' }).click();
-    await luis.getByRole('navigation', { name: 'Main' }).waitFor();
+    luis = await b.otherStaff(LUIS, 'admin', { width: 390, height: 844 });
   }, 120_000);
 
   afterAll(async () => {
-    await luisContext?.close();
     await b?.close();
     removeStaffAppBuild();
   });

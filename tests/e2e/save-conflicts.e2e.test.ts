@@ -10,7 +10,6 @@ import {
   field,
   fillRichText,
   removeStaffAppBuild,
-  STAFF_PASSWORD,
   startBrowserApp,
   type BrowserApp,
 } from './harness.js';
@@ -39,24 +38,7 @@ describe('two people editing one bulletin', () => {
   beforeAll(async () => {
     b = await startBrowserApp('save-conflicts');
     await b.signIn(WRITER, 'editor');
-    const context = await b.page
-      .context()
-      .browser()!
-      .newContext({
-        viewport: { width: 1440, height: 900 },
-        baseURL: b.app.baseUrl.replace('127.0.0.1', 'localhost'),
-        locale: 'en-GB',
-        timezoneId: 'UTC',
-      });
-    other = await context.newPage();
-    other.setDefaultTimeout(10_000);
-    other.on('pageerror', (error) => b.consoleErrors.push(error.message));
-    await b.app.stores.staff.createUser({ email: TRANSLATOR, password: STAFF_PASSWORD, role: 'editor' });
-    await other.goto('/admin/signin');
-    await other.getByLabel('Email').fill(TRANSLATOR);
-    await other.getByLabel('Password').fill(STAFF_PASSWORD);
-    await other.getByRole('button', { name: 'Sign in' }).click();
-    await other.getByRole('navigation', { name: 'Main' }).waitFor();
+    other = await b.otherStaff(TRANSLATOR, 'editor');
 
     const res = await b.app.request('POST', '/api/bulletins', {
       json: { ...exampleBulletin(), title: 'Written together' },
