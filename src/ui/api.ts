@@ -75,20 +75,21 @@ export async function api<T = unknown>(
 }
 
 /**
- * POSTs a file as it is (a CSV import), reporting the share sent so far: fetch cannot tell how
- * much of a request body has gone, XMLHttpRequest can.
+ * POSTs a file as it is (a CSV import, with its `contentType`) or a form with files in it (an
+ * image, multipart: the browser writes the content type with its boundary), reporting the share
+ * sent so far: fetch cannot tell how much of a request body has gone, XMLHttpRequest can.
  */
 export function upload<T>(
   path: string,
-  file: Blob,
-  contentType: string,
+  body: Blob | FormData,
+  contentType: string | undefined,
   onProgress: (fraction: number) => void,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
     xhr.setRequestHeader('accept', 'application/json');
-    xhr.setRequestHeader('content-type', contentType);
+    if (contentType) xhr.setRequestHeader('content-type', contentType);
     if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
@@ -101,7 +102,7 @@ export function upload<T>(
     };
     // Same error as a failed fetch, so errorMessage() reads it the same way.
     xhr.onerror = () => reject(new TypeError('network error'));
-    xhr.send(file);
+    xhr.send(body);
   });
 }
 
