@@ -10,6 +10,7 @@ import { Setup } from './Setup';
 import { Home } from './setup/Home';
 import { BulletinList } from './bulletins/BulletinList';
 import { Library } from './library/Library';
+import { MediaLibrary } from './media/MediaLibrary';
 import { CampaignList } from './campaigns/CampaignList';
 import { CampaignPage } from './campaigns/CampaignPage';
 import { SendBulletin } from './campaigns/SendBulletin';
@@ -48,6 +49,7 @@ const SCREENS: Screen[] = [
   // A writer sees why they cannot send (it needs an editor) rather than a form that fails at the end.
   { pattern: '/bulletins/:id/send', role: 'writer', render: (p) => <SendBulletin id={Number(p.id)} /> },
   { pattern: '/library', role: 'writer', render: () => <Library /> },
+  { pattern: '/media', role: 'writer', render: () => <MediaLibrary /> },
   { pattern: '/campaigns', role: 'editor', render: () => <CampaignList /> },
   { pattern: '/campaigns/:id', role: 'editor', render: (p) => <CampaignPage id={Number(p.id)} /> },
   { pattern: '/subscribers', role: 'editor', render: () => <SubscriberList /> },
@@ -96,6 +98,7 @@ function CurrentScreen({ path }: { path: string }) {
 const NAV: { to: string; label: string; role: StaffRole }[] = [
   { to: '/bulletins', label: 'Bulletins', role: 'writer' },
   { to: '/library', label: 'Library', role: 'writer' },
+  { to: '/media', label: 'Media', role: 'writer' },
   { to: '/campaigns', label: 'Sends', role: 'editor' },
   { to: '/subscribers', label: 'Subscribers', role: 'editor' },
   { to: '/topics', label: 'Topics', role: 'editor' },

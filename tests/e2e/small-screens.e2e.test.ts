@@ -167,6 +167,13 @@ describe('the staff app on a small screen', () => {
       ready: (page) => page.getByRole('heading', { name: 'Bulletin templates' }),
     },
     {
+      // Empty: its grid of images is measured at 390 px by media.e2e.test.ts.
+      name: 'media',
+      pattern: '/media',
+      path: () => '/admin/media',
+      ready: (page) => page.getByText(/^No images yet/),
+    },
+    {
       name: 'campaigns',
       pattern: '/campaigns',
       path: () => '/admin/campaigns',

@@ -3,6 +3,9 @@
 import { useState, type ReactNode } from 'react';
 import type { AddressValue } from '../../bulletins/document';
 import { emptyText, fieldId, FIELD_LABELS, optionalText, type Block, type Localised } from './model';
+import { languageName } from '../components';
+import { ImageUpload } from '../media/ImageUpload';
+import { FULL_WIDTH } from '../media/model';
 import { LocalisedInput, SharedOrPerLanguage, TextInput, type ValueControl } from './fields';
 
 type Change = (block: Block, field: string) => void;
@@ -83,7 +86,7 @@ function AnnouncementFields({ block, id, languages, onChange }: FieldsProps<Of<'
             <AddressInput
               id={id('image.src')}
               label={FIELD_LABELS['image.src']!}
-              noun="image"
+              image
               value={block.image.src}
               onChange={(src, f) => update({ image: { ...block.image!, src } }, f)}
             />
@@ -303,7 +306,7 @@ function ImageFields({ block, id, onChange }: FieldsProps<Of<'image'>>) {
       <AddressInput
         id={id('src')}
         label={FIELD_LABELS.src!}
-        noun="image"
+        image
         value={block.src}
         onChange={(src, f) => update({ src }, f)}
       />
@@ -323,14 +326,18 @@ function UrlInput(props: ValueControl<string>) {
   return <TextInput type="url" placeholder="https://" {...props} />;
 }
 
-/** An https address (a link's, an image's), the same for every language or each language its own. */
+/**
+ * An https address (a link's, an image's), the same for every language or each language its own.
+ * An image's takes the image itself too (uploaded, or chosen from the media library), in each
+ * language's column when each has its own.
+ */
 function AddressInput({
-  noun = 'address',
+  image = false,
   ...props
 }: {
   id: string;
   label: string;
-  noun?: string;
+  image?: boolean;
   value: AddressValue | undefined;
   hint?: string;
   onChange(value: AddressValue, field: string): void;
@@ -338,11 +345,23 @@ function AddressInput({
   return (
     <SharedOrPerLanguage
       {...props}
-      noun={noun}
+      noun={image ? 'image' : 'address'}
       empty=""
       isShared={(href): href is string => typeof href === 'string'}
       shown={(href) => href.trim()}
-      control={(control) => <UrlInput {...control} />}
+      control={(control) =>
+        image ? (
+          <ImageUpload
+            name={control.lang ? `${props.label} (${languageName(control.lang)})` : props.label}
+            width={FULL_WIDTH}
+            onChosen={(item) => control.onChange(item.url, control.id)}
+          >
+            <UrlInput {...control} />
+          </ImageUpload>
+        ) : (
+          <UrlInput {...control} />
+        )
+      }
     />
   );
 }

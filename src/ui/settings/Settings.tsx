@@ -6,11 +6,14 @@ import { api } from '../api';
 import { ErrorNotice, Field, LanguageOptions, Loading, Notice, PageHeader } from '../components';
 import { submitTo, useAction, useApi } from '../hooks';
 import { ReturnLink, useReturn } from '../return-link';
+import { ImageUpload } from '../media/ImageUpload';
 import { BASE, Link, useLocation, useTitle } from '../router';
 import { Languages } from './Languages';
 import './settings.css';
 
 const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
+/** How wide the theme shows the logo (src/render/theme.ts), in CSS pixels: what an upload is resized for. */
+const LOGO_WIDTH = 180;
 
 export function Settings() {
   useTitle('Settings');
@@ -149,19 +152,21 @@ function SettingsForm({
         </section>
         <section className="card" aria-labelledby="settings-look">
           <h2 id="settings-look">Look</h2>
-          <Field
-            label="Logo URL"
-            hint="An https address of an image, shown 180 pixels wide at the top of every bulletin."
-            error={save.issue('logoUrl')}
-          >
-            <input
-              name="logoUrl"
-              type="url"
-              value={draft.logoUrl}
-              placeholder="https://"
-              onChange={(e) => edit('logoUrl', e.target.value)}
-            />
-          </Field>
+          <ImageUpload name="Logo URL" width={LOGO_WIDTH} onChosen={(item) => edit('logoUrl', item.url)}>
+            <Field
+              label="Logo URL"
+              hint={`An https address of an image, shown ${LOGO_WIDTH} pixels wide at the top of every bulletin.`}
+              error={save.issue('logoUrl')}
+            >
+              <input
+                name="logoUrl"
+                type="url"
+                value={draft.logoUrl}
+                placeholder="https://"
+                onChange={(e) => edit('logoUrl', e.target.value)}
+              />
+            </Field>
+          </ImageUpload>
           <LogoPreview url={draft.logoUrl} />
           <div className="settings-colour">
             <input
