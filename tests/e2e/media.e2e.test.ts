@@ -246,7 +246,7 @@ describe('images: upload, the media library, per-language images and the logo', 
   it('sends a test copy in each language whose HTML shows its uploaded image and the logo', async () => {
     const before = (await b.mails()).length;
     const answer = await b.app.request('POST', `/api/bulletins/${bulletinId}/test`, { json: { to: [ANA] } });
-    expect(answer.status).toBe(200);
+    expect(answer.ok).toBe(true);
     await expect.poll(async () => (await b.mails()).length, { timeout: 20_000 }).toBe(before + 2);
     const mails = (await b.mails()).slice(before);
     const html = (lang: string) => mails.find((mail) => mail.subject.startsWith(`[TEST ${lang}]`))!.body.html!;
