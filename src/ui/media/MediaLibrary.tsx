@@ -91,8 +91,8 @@ export function MediaLibrary() {
         onClose={() => setDeleting(undefined)}
       >
         <p>
-          It goes from the media library and its address stops working. An image a bulletin shows is not deleted: take
-          it out of the bulletin first.
+          It goes from the media library and its address stops working. An image a bulletin or the logo shows is not
+          deleted: take it out of the bulletin, or change the logo, first.
         </p>
       </ConfirmDialog>
     </div>
