@@ -2,6 +2,7 @@
 // the sender and, as the caller asks, the web app and the worker. `npm start`, `npm run worker`
 // and the tests' app all come through here; what they change is named in Overrides.
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
 import { startWorker, type RunningWorker } from '../workers/worker.js';
@@ -12,6 +13,7 @@ import type { WebOverrides } from './compose-web.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { DiskMediaFiles, type MediaFiles } from './media/media-files.js';
 import { checkRedis, commandClient } from './redis.js';
 import { inProcessMjml, type MjmlEngine } from './render/mjml-engine.js';
 import type { Mailbox } from './sending/mail-viewer.js';
@@ -46,6 +48,8 @@ export interface Overrides extends WebOverrides {
   firstRun?: boolean;
   /** The one-time code POST /api/setup accepts, instead of first run's; with neither, setup is refused. */
   setupCode?: string;
+  /** Where the media library's files are: DATA_DIR/media, served at PUBLIC_URL/media, when left out. */
+  mediaFiles?: MediaFiles;
 }
 
 export interface Composition {
@@ -88,7 +92,9 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
       stops.push(() => database.close());
       await migrateToLatest(database);
     }
-    const stores = createStores(database, config, overrides.mjml ?? inProcessMjml);
+    const media =
+      overrides.mediaFiles ?? new DiskMediaFiles(join(config.dataDir, 'media'), `${config.publicUrl}/media`);
+    const stores = createStores(database, { ...config, media }, overrides.mjml ?? inProcessMjml);
     if (firstRun) await stores.subscribers.backfillEmailHashes();
     const backfilled = firstRun ? await stores.archivePages.backfill() : 0;
     if (backfilled) logger.info({ campaigns: backfilled }, 'archive pages stored for campaigns published before 0010');
