@@ -317,3 +317,41 @@ describe.each(databaseKinds())('migration 0022 on %s', (kind) => {
     }
   });
 });
+
+describe.each(databaseKinds())('images of a Pregón at an http address (development) on %s', (kind) => {
+  const LOCAL = 'http://localhost:3000';
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp(kind, { env: { PUBLIC_URL: LOCAL } });
+  });
+  afterAll(() => app?.close());
+
+  it('takes its own images as the logo and in a block; any other http image is still refused', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(await photo(120, 80, 5))]), 'local.jpg');
+    const item = (await (
+      await app.request('POST', '/api/media', { body: form as unknown as string })
+    ).json()) as MediaItem;
+    expect(item.url.startsWith(`${LOCAL}/media/`)).toBe(true);
+
+    expect((await app.request('PUT', '/api/settings', { json: { logoUrl: item.url } })).status).toBe(200);
+    const elsewhere = await app.request('PUT', '/api/settings', { json: { logoUrl: 'http://nnirr.org/logo.png' } });
+    expect(elsewhere.status).toBe(400);
+    expect((await elsewhere.json()).error.issues).toEqual([{ path: 'logoUrl', message: 'must be an https URL' }]);
+
+    const document = exampleBulletin();
+    document.blocks.push(
+      { type: 'image', src: item.url, alt: { en: 'Ours', es: 'Nuestra' } },
+      { type: 'image', src: 'http://nnirr.org/theirs.jpg', alt: { en: 'Theirs', es: 'Suya' } },
+    );
+    const { id } = await (await app.request('POST', '/api/bulletins', { json: document })).json();
+    const { findings } = await (await app.request('GET', `/api/bulletins/${id}/checks`)).json();
+    const about = (index: number) =>
+      findings.filter((f: { field?: string }) => f.field?.startsWith(`blocks[${index}].src`));
+    expect(about(document.blocks.length - 2)).toEqual([]);
+    expect(about(document.blocks.length - 1)).toContainEqual(expect.objectContaining({ code: 'insecure_link' }));
+    const preview = await (await app.request('GET', `/api/bulletins/${id}/preview?lang=en`)).text();
+    expect(preview).toContain(`srcset="${item.url2x} 2x"`);
+  });
+});
