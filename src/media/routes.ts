@@ -19,7 +19,7 @@ export function mediaRoutes(media: MediaStore, audit: AuditRecorder): RouteSpec[
       role: 'writer',
       summary:
         `Upload an image (multipart/form-data, its one field \`${UPLOAD_FIELD}\`, at most 10 MB): ` +
-        'JPEG, PNG, GIF, or WebP, AVIF and TIFF converted; stored at its width and twice that. ' +
+        'its type read from its bytes, stored as JPEG, PNG or GIF at its width and twice that. ' +
         'Answers 201 with a new image, 200 with the one already stored when the same image comes again',
       query: MediaQuery,
       requestContentType: 'multipart/form-data',

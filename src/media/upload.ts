@@ -64,6 +64,8 @@ export function readUpload(req: Request): Promise<Upload> {
         reject(AppError.invalid(fileIssue('is empty')));
       } else resolve(file);
     });
+    // A client gone mid-upload: busboy would wait for the rest of the body forever.
+    req.on('aborted', () => reject(AppError.invalid([{ path: 'body', message: 'ended before the whole form came' }])));
     req.on('error', reject);
     req.pipe(parser);
   });
