@@ -16,6 +16,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { MediaStoreConfig } from '../config.js';
+import { MEDIA_NAME } from './media-names.js';
 
 /** A stored file, ready to stream to a reader. */
 export interface MediaFile {
@@ -155,9 +156,6 @@ export function createMediaFiles(config: { mediaStore: MediaStoreConfig; mediaPu
     ? new DiskMediaFiles(store.dir, config.mediaPublicUrl)
     : new S3MediaFiles(s3Client(store.endpoint), store.bucket, store.prefix, config.mediaPublicUrl);
 }
-
-/** A name the files of a media store may have: `<sha256>.<ext>` or its sharp-screen twin `<sha256>-2x.<ext>`. */
-export const MEDIA_NAME = /^[0-9a-f]{64}(-2x)?\.(jpg|png|gif)$/;
 
 /**
  * The names of an image's two files: the hash of the one shown at its width, and the same with

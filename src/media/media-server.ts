@@ -4,7 +4,8 @@
 import { pipeline } from 'node:stream/promises';
 import express, { type Router } from 'express';
 import { AppError } from '../errors.js';
-import { MEDIA_NAME, type MediaFiles } from './media-files.js';
+import type { MediaFiles } from './media-files.js';
+import { MEDIA_NAME } from './media-names.js';
 
 export const MEDIA_PATH = '/media';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { twiceAsWide } from '../../src/media/sharp-twin.js';
+import { twiceAsWide } from '../../src/media/media-names.js';
 
 const HASH = 'ab'.repeat(32);
 
