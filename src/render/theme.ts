@@ -15,7 +15,7 @@ import {
 import { markdownToHtml } from './markdown.js';
 import { escapeHtml } from './html.js';
 import { formattingLocale, type Settings } from '../settings/settings.js';
-import { twiceAsWide } from '../media/sharp-twin.js';
+import { twiceAsWide } from '../media/media-names.js';
 import { goalLine, textDirection } from './strings.js';
 import { fillSlots, wordsFor, type Words } from '../words/catalogue.js';
 import { brandPalette, type Palette } from './contrast.js';
