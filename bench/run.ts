@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import type { BenchContext, Figures, Measure } from './measures/measure.js';
 import { measure as abuse } from './measures/abuse.js';
 import { measure as importMeasure } from './measures/import.js';
+import { measure as media } from './measures/media.js';
 import { measure as pipeline } from './measures/pipeline.js';
 import { measure as preview } from './measures/preview.js';
 import { measure as render } from './measures/render.js';
@@ -25,6 +26,7 @@ const MEASURES: [string, Measure][] = [
   ['snapshot', snapshot],
   ['preview', preview],
   ['abuse', abuse],
+  ['media', media],
   ['pipeline', pipeline],
   ['worker-memory', workerMemory],
 ];
@@ -72,6 +74,8 @@ const ROWS: Row[] = [
   { key: 'pipeline_per_s', unit: 'mails/s' },
   { key: 'pipeline_over_ceiling', unit: '×', target: atLeast('pipeline_over_ceiling', 0.7) },
   { key: 'bulk_over_simple', unit: '×' },
+  { key: 'media_upload_ms', unit: 'ms' },
+  { key: 'media_rss_mb', unit: 'MB', target: atMost('media_rss_mb', 150) },
   { key: 'worker_rss_mb_small', unit: 'MB' },
   {
     key: 'worker_rss_mb_large',

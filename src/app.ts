@@ -16,6 +16,8 @@ import { sesWebhookRouter } from './events/routes.js';
 import type { SesEvents } from './events/ses-events.js';
 import { healthHandler, type HealthChecks } from './health.js';
 import { libraryRoutes } from './library/routes.js';
+import { mediaServer } from './media/media-server.js';
+import { mediaRoutes } from './media/routes.js';
 import { mountRoutes, openApiDocument, type RouteSpec } from './http/api-routes.js';
 import { staffAuth } from './staff/auth.js';
 import { SESSION_COOKIE } from './staff/session-cookie.js';
@@ -103,6 +105,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(archiveRouter({ ...stores, publicUrl: deps.publicUrl }));
   app.use(subscribeRouter({ ...stores, ...deps.subscribe, logger: deps.logger }));
   app.use(sesWebhookRouter(deps.sesEvents));
+  app.use(mediaServer(stores.mediaFiles));
   // Before anything that serves /admin, so the staff web app never shadows it.
   if (deps.queues)
     app.use(
@@ -149,7 +152,7 @@ export function createApp(deps: AppDeps): Express {
   mountRoutes(api, routes);
   app.use('/api', api);
 
-  app.use(staffWebApp(deps.staffAppDir));
+  app.use(staffWebApp(deps.staffAppDir, stores.mediaFiles.url('')));
 
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));
@@ -175,6 +178,7 @@ export function apiRoutes(
     ...translationRoutes(stores.bulletins, stores.translations),
     ...presenceRoutes(stores.bulletins, presence),
     ...libraryRoutes(stores.library),
+    ...mediaRoutes(stores.media, audit),
     ...campaignRoutes(campaigns, stores.campaigns, stores.campaignReports, stores.staff, campaignAudit),
     ...staffRoutes(stores.staff, stores.sessions, audit),
     ...tokenRoutes(stores.staff, audit),

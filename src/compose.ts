@@ -12,6 +12,7 @@ import type { WebOverrides } from './compose-web.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { createMediaFiles, type MediaFiles } from './media/media-files.js';
 import { checkRedis, commandClient } from './redis.js';
 import { inProcessMjml, type MjmlEngine } from './render/mjml-engine.js';
 import type { Mailbox } from './sending/mail-viewer.js';
@@ -46,6 +47,8 @@ export interface Overrides extends WebOverrides {
   firstRun?: boolean;
   /** The one-time code POST /api/setup accepts, instead of first run's; with neither, setup is refused. */
   setupCode?: string;
+  /** Where the media library's files are: DATA_DIR/media, served at PUBLIC_URL/media, when left out. */
+  mediaFiles?: MediaFiles;
 }
 
 export interface Composition {
@@ -88,7 +91,8 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
       stops.push(() => database.close());
       await migrateToLatest(database);
     }
-    const stores = createStores(database, config, overrides.mjml ?? inProcessMjml);
+    const media = overrides.mediaFiles ?? createMediaFiles(config);
+    const stores = createStores(database, { ...config, media }, overrides.mjml ?? inProcessMjml);
     if (firstRun) await stores.subscribers.backfillEmailHashes();
     const backfilled = firstRun ? await stores.archivePages.backfill() : 0;
     if (backfilled) logger.info({ campaigns: backfilled }, 'archive pages stored for campaigns published before 0010');

@@ -13,6 +13,14 @@ export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgre
 export type SesConfig = { mode: 'emulator'; port: number } | { mode: 'endpoint'; url: string } | { mode: 'aws' };
 
 /**
+ * Where uploaded images are kept: a folder (DATA_DIR/media) or a bucket of an S3-compatible store,
+ * reached at `endpoint` (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL) when it is not Amazon S3.
+ */
+export type MediaStoreConfig =
+  | { kind: 'disk'; dir: string }
+  | { kind: 's3'; bucket: string; prefix: string; endpoint: string | undefined };
+
+/**
  * Express's `trust proxy`: how many proxies stand between the clients and Pregón, or the addresses
  * (names such as loopback, IPs, CIDR ranges) of those whose X-Forwarded-For to believe.
  */
@@ -27,6 +35,9 @@ export interface Config {
   readonly trustProxy: TrustProxy;
   /** Folder for the SQLite file and the generated APP_SECRET. */
   readonly dataDir: string;
+  readonly mediaStore: MediaStoreConfig;
+  /** Base of the addresses mail shows images at: PUBLIC_URL/media, or a CDN before the store. */
+  readonly mediaPublicUrl: string;
   readonly database: DatabaseConfig;
   readonly redisUrl: string;
   /** Signs tokens and keys the suppression hashes; never logged. */
@@ -81,6 +92,16 @@ const envSchema = z.object({
       return /^\d+$/.test(value.trim()) ? Number(value) : value.split(',').map((part) => part.trim());
     }),
   DATA_DIR: z.string().min(1).default('./data'),
+  MEDIA_STORE: z
+    .string()
+    .regex(
+      /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^/]+)*\/?$/,
+      'must be s3://bucket or s3://bucket/prefix (unset keeps images in DATA_DIR/media)',
+    )
+    .optional(),
+  MEDIA_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  AWS_ENDPOINT_URL_S3: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  AWS_ENDPOINT_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: or postgres://')
@@ -169,17 +190,25 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (env.NODE_ENV === 'production' && !refused.has('PUBLIC_URL') && !/^https:\/\//i.test(env.PUBLIC_URL ?? '')) {
     problems.push('PUBLIC_URL: must be set to an https URL when NODE_ENV=production');
   }
+  // Mail clients on https pages hide, or warn about, images fetched in clear.
+  const mediaUrl = env.MEDIA_PUBLIC_URL;
+  if (env.NODE_ENV === 'production' && mediaUrl && !refused.has('MEDIA_PUBLIC_URL') && !/^https:\/\//i.test(mediaUrl)) {
+    problems.push('MEDIA_PUBLIC_URL: must be an https URL when NODE_ENV=production');
+  }
   if (!parsed.success || problems.length) {
     throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
   const e = parsed.data;
   const dataDir = resolve(e.DATA_DIR);
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return Object.freeze({
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrl,
     trustProxy: typeof e.TRUST_PROXY === 'number' ? e.TRUST_PROXY : Object.freeze(e.TRUST_PROXY),
     dataDir,
+    mediaStore: Object.freeze(mediaStore(e.MEDIA_STORE, dataDir, e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL)),
+    mediaPublicUrl: e.MEDIA_PUBLIC_URL?.replace(/\/+$/, '') ?? `${publicUrl}/media`,
     database: Object.freeze(parseDatabaseUrl(e.DATABASE_URL)),
     redisUrl: e.REDIS_URL,
     appSecret: e.APP_SECRET ?? readOrCreateSecret(dataDir),
@@ -239,6 +268,12 @@ function sesConfig(endpoint: string | undefined, emulatorPort: number): SesConfi
   if (endpoint === undefined) return { mode: 'emulator', port: emulatorPort };
   if (endpoint === 'aws') return { mode: 'aws' };
   return { mode: 'endpoint', url: endpoint };
+}
+
+function mediaStore(store: string | undefined, dataDir: string, endpoint: string | undefined): MediaStoreConfig {
+  if (store === undefined) return { kind: 'disk', dir: join(dataDir, 'media') };
+  const [bucket = '', ...prefix] = store.slice('s3://'.length).split('/');
+  return { kind: 's3', bucket, prefix: prefix.filter(Boolean).join('/'), endpoint };
 }
 
 function readOrCreateSecret(dataDir: string): string {

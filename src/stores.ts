@@ -10,6 +10,8 @@ import { TopicStore } from './audience/topic-store.js';
 import { BulletinStore } from './bulletins/bulletin-store.js';
 import { TranslationStore } from './bulletins/translation-store.js';
 import { LibraryStore } from './library/library-store.js';
+import type { MediaFiles } from './media/media-files.js';
+import { MediaStore } from './media/media-store.js';
 import { BulletinRenderer } from './render/bulletin-renderer.js';
 import type { Database } from './db/database.js';
 import { ArchivePages } from './sending/archive-pages.js';
@@ -37,23 +39,26 @@ import { StaffStore } from './staff/staff-store.js';
 
 /**
  * `mjml` is where this process runs MJML (compose() decides); it travels with the stores to what
- * renders: the previews, the campaign service and the worker's runner.
+ * renders: the previews, the campaign service and the worker's runner. `media` is where the media
+ * library's files are.
  */
 export function createStores(
   database: Database,
-  options: { appSecret: string; publicUrl: string },
+  options: { appSecret: string; publicUrl: string; media: MediaFiles },
   mjml: MjmlEngine = inProcessMjml,
 ) {
   const { db } = database;
+  // The address every file of the media library starts with: a logo or an image there is Pregón's own.
+  const mediaUrl = options.media.url('');
   const topics = new TopicStore(db);
-  const settings = new SettingsStore(db);
+  const settings = new SettingsStore(db, mediaUrl);
   const signer = new LinkSigner(options.appSecret);
   const suppressions = new SuppressionList(db, options.appSecret);
   const lifecycle = new SubscriberLifecycle(suppressions);
   const staff = new StaffStore(db);
   const campaigns = new CampaignStore(db);
   const bulletins = new BulletinStore(db);
-  const renderer = new BulletinRenderer({ settings, topics, signer, publicUrl: options.publicUrl, mjml });
+  const renderer = new BulletinRenderer({ settings, topics, signer, publicUrl: options.publicUrl, mediaUrl, mjml });
   return {
     supporters: new SupporterStore(db, lifecycle),
     archive: new ArchiveStore(db),
@@ -76,6 +81,8 @@ export function createStores(
     bulletins,
     translations: new TranslationStore(db, bulletins),
     library: new LibraryStore(db),
+    media: new MediaStore(db, options.media, settings),
+    mediaFiles: options.media,
     audit: new AuditLog(db),
     signer,
     mjml,

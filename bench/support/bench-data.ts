@@ -8,6 +8,7 @@ import { EXAMPLE_FILE } from '../../src/bulletins/example.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import { createMediaFiles } from '../../src/media/media-files.js';
 import { createStores, type Stores } from '../../src/stores.js';
 import { scratchDatabase, type ScratchDatabase } from './scratch-database.js';
 import type { Auth } from '../../src/http/api-routes.js';
@@ -53,7 +54,9 @@ export async function benchData(
   const config = loadConfig({ ...benchEnv(scratch), ...env });
   const database = openDatabase(config.database);
   await migrateToLatest(database);
-  const stores = createStores(database, config);
+  // Where compose() keeps the media library's files; the data made here holds no images.
+  const media = createMediaFiles(config);
+  const stores = createStores(database, { ...config, media });
   await stores.settings.update({
     organisationName: 'NNIRR',
     postalAddress: '310 8th Street, Oakland, CA',

@@ -21,11 +21,13 @@ export const AUDIT_ACTIONS = [
   'campaign_approved',
   'campaign_declined',
   'campaign_withdrawn',
+  'media_uploaded',
+  'media_deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const AUDIT_ACTOR_KINDS = ['staff', 'token', 'anonymous'] as const;
 export type AuditActorKind = (typeof AUDIT_ACTOR_KINDS)[number];
 
-export const AUDIT_TARGET_TYPES = ['campaign', 'subscriber', 'settings', 'staff', 'token'] as const;
+export const AUDIT_TARGET_TYPES = ['campaign', 'subscriber', 'settings', 'staff', 'token', 'media'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];

@@ -55,10 +55,11 @@ const PreviewQuery = z
 
 /**
  * The preview is the mail as sent, shown in a frame of the staff app: its images are wherever the
- * bulletin links them (any https host), its styles are inline, and nothing in it may run.
+ * bulletin links them (any https host, or this Pregón's own /media in development), its styles are inline,
+ * and nothing in it may run.
  */
 const PREVIEW_CSP =
-  "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; " +
+  "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; " +
   "frame-ancestors 'self'; form-action 'none'; base-uri 'none'";
 
 /** A bulletin version's entity tag, as GET and PUT answer it in `ETag` and PUT takes it in `If-Match`: `"12"`. */

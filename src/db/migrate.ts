@@ -22,6 +22,7 @@ import { translationStatus } from './migrations/0018-translation-status.js';
 import { writerRole } from './migrations/0019-writer-role.js';
 import { auditTrail } from './migrations/0020-audit-trail.js';
 import { sendApproval } from './migrations/0021-send-approval.js';
+import { media } from './migrations/0022-media.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
@@ -46,6 +47,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0019-writer-role': writerRole(db.kind),
     '0020-audit-trail': auditTrail(db.kind),
     '0021-send-approval': sendApproval(db.kind),
+    '0022-media': media(db.kind),
   };
 }
 

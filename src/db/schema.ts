@@ -329,6 +329,26 @@ export interface AuditEventsTable {
   details: JsonColumn;
 }
 
+/** An image of the media library (src/media/media-store.ts); its files are in the media store. */
+export interface MediaTable {
+  id: Generated<number>;
+  /** The 1x file's name, `<sha256>.<ext>`: the same image uploaded twice is one row. */
+  name: string;
+  /** The 2x file's name, `<sha256>-2x.<ext>`. */
+  name2x: string;
+  type: 'jpeg' | 'png' | 'gif';
+  width: number;
+  height: number;
+  bytes: number;
+  bytes2x: number;
+  /** The uploaded file's name (trimmed, at most 200 characters), for display only. */
+  original_name: string;
+  created_by_kind: 'staff' | 'token';
+  /** The staff member's email or the API token's name when it was uploaded. */
+  created_by: string;
+  created_at: string;
+}
+
 export interface Tables {
   subscribers: SubscribersTable;
   subscriber_tags: SubscriberTagsTable;
@@ -355,6 +375,7 @@ export interface Tables {
   library_items: LibraryItemsTable;
   setup_progress: SetupProgressTable;
   audit_events: AuditEventsTable;
+  media: MediaTable;
 }
 
 export function parseJson<T>(value: JsonColumn): T {

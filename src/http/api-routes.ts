@@ -44,6 +44,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
   /** Request and response content types other than JSON (CSV routes read and write the stream themselves). */
   requestContentType?: string;
   responseContentType?: string;
+  /** The files a multipart/form-data body carries (field → what it is), for the OpenAPI document. */
+  formFiles?: Record<string, string>;
   /** Status of a successful answer; 204 sends no body. */
   status?: number;
   /** Request headers the handler reads (name → what it means), for the OpenAPI document. */
@@ -156,10 +158,7 @@ export function openApiDocument(
     };
     if (route.body || route.requestContentType) {
       const type = route.requestContentType ?? 'application/json';
-      operation.requestBody = {
-        required: true,
-        content: { [type]: { schema: route.body ? jsonSchema(route.body) : { type: 'string' } } },
-      };
+      operation.requestBody = { required: true, content: { [type]: { schema: requestSchema(route) } } };
     }
     paths[path] = { ...paths[path], [route.method]: operation };
   }
@@ -202,6 +201,19 @@ export function openApiDocument(
       },
     },
     security: [{ bearer: [] }, { session: [] }],
+  };
+}
+
+function requestSchema(route: RouteSpec) {
+  if (route.body) return jsonSchema(route.body);
+  if (!route.formFiles) return { type: 'string' };
+  const files = Object.entries(route.formFiles);
+  return {
+    type: 'object',
+    required: files.map(([name]) => name),
+    properties: Object.fromEntries(
+      files.map(([name, description]) => [name, { type: 'string', format: 'binary', description }]),
+    ),
   };
 }
 

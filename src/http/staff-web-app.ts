@@ -7,16 +7,23 @@ import { fileURLToPath } from 'node:url';
 
 export const STAFF_APP_DIR = fileURLToPath(new URL('../../dist/ui', import.meta.url));
 
-export function staffWebApp(dir: string = STAFF_APP_DIR): Router {
+/** `mediaUrl`: where the media library's images are, shown by the app even when that is http elsewhere. */
+export function staffWebApp(dir: string = STAFF_APP_DIR, mediaUrl?: string): Router {
   const router = express.Router();
   const index = `${dir}/index.html`;
   router.get('/', (_req, res) => res.redirect('/admin/'));
-  // The app shows images staff link to (the logo, block images) and the bulletin preview in a
+  // The app shows images staff link to (the logo, block images, the media library's, which are
+  // http in development when MEDIA_PUBLIC_URL is another origin) and the bulletin preview in a
   // same-origin frame; nothing else leaves 'self'.
+  const mediaOrigin = mediaUrl && URL.canParse(mediaUrl) ? [new URL(mediaUrl).origin] : [];
   router.use(
     '/admin',
     helmet.contentSecurityPolicy({
-      directives: { 'img-src': ["'self'", 'data:', 'https:'], 'frame-src': ["'self'"], 'frame-ancestors': ["'none'"] },
+      directives: {
+        'img-src': ["'self'", 'data:', 'https:', ...mediaOrigin],
+        'frame-src': ["'self'"],
+        'frame-ancestors': ["'none'"],
+      },
     }),
   );
   // Asset names carry their content hash, so they never change.

@@ -25,6 +25,8 @@ export class BulletinRenderer {
       topics: TopicStore;
       signer: LinkSigner;
       publicUrl: string;
+      /** Where the media library's images are, for the pre-send checks. */
+      mediaUrl: string;
       mjml: MjmlEngine;
     },
   ) {}
@@ -74,6 +76,7 @@ export class BulletinRenderer {
     const rendered = await Promise.all(doc.languages.map((language) => this.render(doc, language, context)));
     return checkBulletin(doc, context, rendered, {
       publicUrl: this.deps.publicUrl,
+      mediaUrl: this.deps.mediaUrl,
       ...(translations ? { translations } : {}),
     });
   }

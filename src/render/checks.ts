@@ -29,6 +29,11 @@ const HASHTAG = /^#[\p{L}\p{N}_]+$/u;
 export interface CheckOptions {
   /** The base of every reader's unsubscribe and preference link (PUBLIC_URL). */
   publicUrl?: string;
+  /**
+   * Where the media library's images are (`PUBLIC_URL/media` or MEDIA_PUBLIC_URL): an image there is
+   * this Pregón's own, fine even over http in development (insecure_public_url says that already).
+   */
+  mediaUrl?: string;
   /** What staff said about the translations, and their history: without it, no translation checks. */
   translations?: TranslationState;
 }
@@ -148,6 +153,7 @@ export function checkBulletin(
           ...where,
         });
       }
+      if (kind === 'image' && options.mediaUrl && href.trim().startsWith(options.mediaUrl)) continue;
       findings.push(...linkFindings(href, where, kind, addressLabel(where)));
     }
     findings.push(

@@ -15,6 +15,7 @@ import {
 import { markdownToHtml } from './markdown.js';
 import { escapeHtml } from './html.js';
 import { formattingLocale, type Settings } from '../settings/settings.js';
+import { twiceAsWide } from '../media/media-names.js';
 import { goalLine, textDirection } from './strings.js';
 import { fillSlots, wordsFor, type Words } from '../words/catalogue.js';
 import { brandPalette, type Palette } from './contrast.js';
@@ -84,7 +85,7 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
     ? fillSlots(escapeHtml(strings.whyTopic), { topic: `<strong>${escapeHtml(topic)}</strong>`, organisation })
     : fillSlots(escapeHtml(strings.whyGeneral), { organisation });
   const logoOrName = settings.logoUrl
-    ? `<img src="${escapeHtml(settings.logoUrl)}" alt="${organisation}" width="180" ` +
+    ? `<img src="${escapeHtml(settings.logoUrl)}"${srcset(settings.logoUrl)} alt="${organisation}" width="180" ` +
       'style="display:block;max-width:180px;height:auto;border:0">'
     : organisation;
   const masthead = mastheadSection(logoOrName, settings.organisationName, t(doc.issueLine), palette);
@@ -378,7 +379,13 @@ function button(href: string, label: string): string {
 
 function image(src: string, alt: string, href?: string): string {
   const link = href ? ` href="${escapeHtml(href)}"` : '';
-  return `      <mj-image src="${escapeHtml(src)}" alt="${escapeHtml(alt)}"${link} />`;
+  return `      <mj-image src="${escapeHtml(src)}"${srcset(src)} alt="${escapeHtml(alt)}"${link} />`;
+}
+
+/** ` srcset="<twin> 2x"` for an image of the media library, which has a file twice as wide; '' otherwise. */
+function srcset(src: string): string {
+  const twin = twiceAsWide(src);
+  return twin ? ` srcset="${escapeHtml(twin)} 2x"` : '';
 }
 
 function goal(

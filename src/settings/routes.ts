@@ -1,7 +1,7 @@
 // /api/settings: the organisation's settings; PUT merges the fields given.
 import { actorOf, type AuditRecorder } from '../audit/audit-log.js';
 import { defineRoute, type RouteSpec } from '../http/api-routes.js';
-import { Settings, SettingsPatch } from './settings.js';
+import { Settings } from './settings.js';
 import type { SettingsStore } from './settings-store.js';
 
 export function settingsRoutes(settings: SettingsStore, audit: AuditRecorder): RouteSpec[] {
@@ -22,7 +22,7 @@ export function settingsRoutes(settings: SettingsStore, audit: AuditRecorder): R
       tag,
       role: 'admin',
       summary: 'Change settings: the fields given are merged over the rest',
-      body: SettingsPatch,
+      body: settings.patchSchema,
       response: Settings,
       handler: async ({ body, auth }) => {
         const updated = await settings.update(body);

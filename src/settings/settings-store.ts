@@ -1,10 +1,26 @@
 // The organisation's settings: one row, merged over the defaults.
 import type { Kysely } from 'kysely';
 import { nowIso, parseJson, type Tables } from '../db/schema.js';
-import { DEFAULT_SETTINGS, Settings, type SettingsPatch } from './settings.js';
+import {
+  DEFAULT_SETTINGS,
+  type Settings,
+  type SettingsPatch,
+  settingsPatchSchema,
+  settingsSchema,
+} from './settings.js';
 
 export class SettingsStore {
-  constructor(private readonly db: Kysely<Tables>) {}
+  private readonly schema: ReturnType<typeof settingsSchema>;
+  /** What a change may hold: the logo may be an image of the media library, at `mediaUrl`. */
+  readonly patchSchema: ReturnType<typeof settingsPatchSchema>;
+
+  constructor(
+    private readonly db: Kysely<Tables>,
+    mediaUrl?: string,
+  ) {
+    this.schema = settingsSchema(mediaUrl);
+    this.patchSchema = settingsPatchSchema(mediaUrl);
+  }
 
   async get(): Promise<Settings> {
     const row = await this.db.selectFrom('settings').select('data').where('id', '=', 1).executeTakeFirst();
@@ -13,7 +29,7 @@ export class SettingsStore {
 
   /** Merges the fields given over the current settings. */
   async update(patch: SettingsPatch): Promise<Settings> {
-    const next = Settings.parse({ ...(await this.get()), ...patch });
+    const next = this.schema.parse({ ...(await this.get()), ...patch });
     const data = JSON.stringify(next);
     const updated_at = nowIso();
     await this.db

@@ -29,38 +29,58 @@ const Languages = z
     });
   });
 
-export const Settings = z.strictObject({
-  organisationName: optionalText(200).min(1, 'must not be empty'),
-  /** CAN-SPAM wants a physical postal address in every bulk mail; a pre-send check says so when it is missing. */
-  postalAddress: optionalText(500),
-  logoUrl: z.union([z.literal(''), z.url({ protocol: /^https$/, error: 'must be an https URL' })]),
-  senderName: optionalText(200),
-  senderEmail: z.union([z.literal(''), z.email('must be an email address')]),
-  replyTo: z.union([z.literal(''), z.email('must be an email address')]),
-  defaultLanguage: LanguageCode,
-  brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #b3261e'),
-  /** The languages offered in the composer, the subscribe form and the preference page; any others are kept. */
-  languages: Languages,
-  /** Per language, the locale its numbers and dates are written in; a language without one uses its own code. */
-  locales: byLanguage(Locale),
-  /** The organisation's own words over the shipped ones ("Wording"): see src/words/catalogue.ts. */
-  wording: wordingSchema(),
-  /**
-   * Sends to more than this many people need another editor's or admin's approval (a writer's
-   * always do: src/sending/send-policy.ts); null, off.
-   */
-  approvalThreshold: z
-    .int('must be a whole number of people, or null for no threshold')
-    .min(1, 'must be at least 1, or null for no threshold')
-    .nullable(),
-});
-export type Settings = z.infer<typeof Settings>;
+/**
+ * The logo's address: https, as every image a mail shows; or an image of this Pregón's media
+ * library (addresses starting with `mediaUrl`), which is http where Pregón itself is (development).
+ */
+function logoUrl(mediaUrl: string | undefined) {
+  const https = z.url({ protocol: /^https$/ });
+  const served = (url: string) => mediaUrl !== undefined && url.startsWith(mediaUrl) && URL.canParse(url);
+  return z.union([
+    z.literal(''),
+    z.string().refine((url) => https.safeParse(url).success || served(url), 'must be an https URL'),
+  ]);
+}
+
+/** The settings' schema where the media library's images are at `mediaUrl` (none: https only). */
+export function settingsSchema(mediaUrl?: string) {
+  return z.strictObject({
+    organisationName: optionalText(200).min(1, 'must not be empty'),
+    /** CAN-SPAM wants a physical postal address in every bulk mail; a pre-send check says so when it is missing. */
+    postalAddress: optionalText(500),
+    logoUrl: logoUrl(mediaUrl),
+    senderName: optionalText(200),
+    senderEmail: z.union([z.literal(''), z.email('must be an email address')]),
+    replyTo: z.union([z.literal(''), z.email('must be an email address')]),
+    defaultLanguage: LanguageCode,
+    brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #b3261e'),
+    /** The languages offered in the composer, the subscribe form and the preference page; any others are kept. */
+    languages: Languages,
+    /** Per language, the locale its numbers and dates are written in; a language without one uses its own code. */
+    locales: byLanguage(Locale),
+    /** The organisation's own words over the shipped ones ("Wording"): see src/words/catalogue.ts. */
+    wording: wordingSchema(),
+    /**
+     * Sends to more than this many people need another editor's or admin's approval (a writer's
+     * always do: src/sending/send-policy.ts); null, off.
+     */
+    approvalThreshold: z
+      .int('must be a whole number of people, or null for no threshold')
+      .min(1, 'must be at least 1, or null for no threshold')
+      .nullable(),
+  });
+}
 
 /** PUT merges: any subset of the fields. */
-export const SettingsPatch = Settings.partial().refine(
-  (patch) => Object.keys(patch).length > 0,
-  'must change at least one field',
-);
+export function settingsPatchSchema(mediaUrl?: string) {
+  return settingsSchema(mediaUrl)
+    .partial()
+    .refine((patch) => Object.keys(patch).length > 0, 'must change at least one field');
+}
+
+export const Settings = settingsSchema();
+export type Settings = z.infer<typeof Settings>;
+export const SettingsPatch = settingsPatchSchema();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
 export const DEFAULT_SETTINGS: Settings = Object.freeze({

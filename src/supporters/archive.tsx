@@ -24,7 +24,7 @@ const PUBLIC_CACHE = 'public, max-age=300';
  * no web font: MJML links Google Fonts, a third-party request the archive does not make.
  */
 const MAIL_CSP =
-  "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; " +
+  "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; " +
   "frame-ancestors 'none'";
 
 const ListQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });

@@ -2,6 +2,7 @@
 // editor token; requests go through fetch as a client's would.
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
@@ -20,6 +21,7 @@ import type { SignInLimits } from '../../src/staff/sign-in.js';
 import type { Stores } from '../../src/stores.js';
 import { ConfirmationQueue } from '../../src/supporters/confirmation-queue.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
+import { testMediaDir, testMediaFiles } from './media.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123';
@@ -39,6 +41,8 @@ export interface TestApp {
   /** Who has which bulletin open, as the app's routes were given it. */
   presence: BulletinPresence;
   config: Config;
+  /** The folder of the app's media library (made at its first upload). */
+  mediaDir: string;
   request(
     method: string,
     path: string,
@@ -95,6 +99,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
   // migrated again: Kysely's migrator reads every schema's tables, and fails when another test
   // drops its schema meanwhile.
   const database = options.databaseVia ? openDatabase(config.database) : db.database;
+  const mediaDir = testMediaDir();
   const pregon = await compose(config, {
     logger: options.logger,
     database,
@@ -109,6 +114,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     signInLimits: options.signInLimits,
     fetchCertificate: options.fetchCertificate ?? offline,
     confirmSubscription: options.confirmSubscription ?? offline,
+    mediaFiles: testMediaFiles(config.publicUrl, mediaDir),
   });
   const { stores, sending } = pregon;
   const { staff, suppressions } = stores;
@@ -134,6 +140,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     campaigns: sending.service,
     presence: pregon.presence!,
     config,
+    mediaDir,
     request(method, path, { token = adminToken, json, body, headers = {} } = {}) {
       return fetch(`${baseUrl}${path}`, {
         method,
@@ -150,6 +157,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
       if (database !== db.database) await database.close();
       await removeQueues(config);
       await db.drop();
+      await rm(mediaDir, { recursive: true, force: true });
     },
   };
 }

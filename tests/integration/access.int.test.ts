@@ -7,11 +7,13 @@
 import { existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../src/app.js';
 import { SubscriberInput } from '../../src/audience/schemas.js';
 import { roleAtLeast, type StaffRole } from '../../src/db/schema.js';
 import { STAFF_APP_DIR } from '../../src/http/staff-web-app.js';
+import { processImage } from '../../src/media/image-processing.js';
 import { startTestApp, TEST_SECRET, type TestApp } from '../helpers/app.js';
 import { exampleBulletin } from '../helpers/bulletins.js';
 import { insertCampaign } from '../helpers/campaigns.js';
@@ -21,6 +23,7 @@ import { sessionCookie, signIn, STAFF_PASSWORD, type StaffSession } from '../hel
 import { databaseSnapshot } from '../helpers/snapshot.js';
 import { SnsSigner, TEST_TOPIC_ARN, sesMessage } from '../support/sns-signer.js';
 
+const WALK_IMAGE = { width: 32, height: 32, channels: 3, background: '#b3261e' } as const;
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const QUEUE_BOARD = '/admin/queues';
 
@@ -43,6 +46,8 @@ const PUBLIC: Record<string, number> = {
   'POST /confirm/:token': 400,
   'POST /confirm/:token/resend': 400,
   'POST /webhooks/ses': 400,
+  // The media library's images, for mail clients and the archive (a made-up name is none).
+  'GET /media/:name': 404,
   'GET /api/openapi.json': 200,
   'GET /api/schemas/bulletin.json': 200,
   // "Not signed in" (with setupRequired): what the sign-in screen asks first.
@@ -115,6 +120,9 @@ const LEAST_ROLE: Record<string, StaffRole> = {
   'GET /api/templates/:id': 'writer',
   'PATCH /api/templates/:id': 'writer',
   'DELETE /api/templates/:id': 'editor',
+  'POST /api/media': 'writer',
+  'GET /api/media': 'writer',
+  'DELETE /api/media/:id': 'editor',
   'POST /api/bulletins/:id/send': 'writer',
   'POST /api/bulletins/:id/test': 'writer',
   'GET /api/campaigns': 'writer',
@@ -205,6 +213,8 @@ describe.each(databaseKinds())('access to every route on %s', (kind) => {
     const author = { kind: 'staff', name: 'walk@example.org' } as const;
     values['blocks/id'] = String((await stores.library.create('block', 'Walk', { type: 'divider' }, author)).id);
     values['templates/id'] = String((await stores.library.create('template', 'Walk', exampleBulletin(), author)).id);
+    const image = await processImage(await sharp({ create: WALK_IMAGE }).png().toBuffer(), { width: 600 });
+    values['media/id'] = String((await stores.media.add(image, 'walk.png', author)).item.id);
     values['campaigns/id'] = String(await insertCampaign(app.db, bulletin, { state: 'paused', finished_at: null }));
     admin = await signIn(app, 'walk-admin@example.org', 'admin');
     editor = await signIn(app, 'walk-editor@example.org', 'editor');

@@ -197,7 +197,7 @@ describe.each(databaseKinds())('public archive on %s', (kind) => {
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       // Images may load; scripts and the mail's web font (a third party) may not.
       expect(res.headers.get('content-security-policy')).toBe(
-        "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; " +
+        "default-src 'none'; img-src 'self' https: data:; style-src 'unsafe-inline'; " +
           "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
       );
       const html = await res.text();

@@ -23,6 +23,8 @@ const FIGURES = [
   'healthz_p99_ms_idle',
   'healthz_p99_ms_under_abuse',
   'abuse_requests_per_s',
+  'media_upload_ms',
+  'media_rss_mb',
   'worker_rss_mb_small',
   'worker_rss_mb_large',
 ];

@@ -356,7 +356,7 @@ describe.each(databaseKinds())('bulletins API on %s', (kind) => {
         .map((directive) => directive.trim().split(/\s+/))
         .map(([name, ...values]) => [name, values]),
     );
-    expect(policy['img-src']).toEqual(['https:', 'data:']);
+    expect(policy['img-src']).toEqual(["'self'", 'https:', 'data:']);
     expect(policy['style-src']).toEqual(["'unsafe-inline'"]);
     expect(policy['default-src']).toEqual(["'none'"]);
     expect(policy['script-src']).toBeUndefined();

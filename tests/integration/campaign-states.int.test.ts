@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAMPAIGN_STATES, type CampaignState } from '../../src/db/schema.js';
 import { CAMPAIGN_TRANSITIONS, type CampaignOperation, type CampaignStore } from '../../src/sending/campaign-store.js';
+import { testMediaFiles } from '../helpers/media.js';
 import { createStores } from '../../src/stores.js';
 import { insertCampaign } from '../helpers/campaigns.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
@@ -184,7 +185,11 @@ describe.each(databaseKinds())('campaign states on %s', (kind) => {
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    const stores = createStores(db.database, { appSecret: 'x'.repeat(40), publicUrl: 'https://news.example.org' });
+    const stores = createStores(db.database, {
+      appSecret: 'x'.repeat(40),
+      publicUrl: 'https://news.example.org',
+      media: testMediaFiles(),
+    });
     campaigns = stores.campaigns;
     bulletin = await stores.bulletins.create({
       version: 1,

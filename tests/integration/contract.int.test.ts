@@ -2,6 +2,7 @@
 // response schema taken from the app's own route table, with no field more and none less. A store
 // that adds a field, or drops one, fails here before a client (or the staff app) meets it.
 import { isDeepStrictEqual } from 'node:util';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { apiRoutes } from '../../src/app.js';
@@ -205,6 +206,17 @@ describe.each(databaseKinds())('live answers against their declared schemas on %
     await answer('GET', '/templates');
     await answer('GET', '/templates/:id', { path: `/templates/${template.id}` });
     await answer('PATCH', '/templates/:id', { path: `/templates/${template.id}`, json: { name: 'Weekly bulletin' } });
+  });
+
+  it('the media library: an upload by a session, the list', async () => {
+    const form = new FormData();
+    const image = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#336699' } })
+      .jpeg()
+      .toBuffer();
+    form.append('file', new Blob([new Uint8Array(image)], { type: 'image/jpeg' }), 'square.jpg');
+    const item = await answer('POST', '/media', { session: true, body: form as unknown as string });
+    const { items } = await answer('GET', '/media');
+    expect(items.map((i: { id: number }) => i.id)).toEqual([item.id]);
   });
 
   it('staff, tokens, who is asking, the session', async () => {

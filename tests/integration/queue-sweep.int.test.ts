@@ -9,6 +9,7 @@ import type { DeliveryStatus } from '../../src/db/schema.js';
 import { bullConnection } from '../../src/redis.js';
 import { QueueSweep } from '../../src/sending/queue-sweep.js';
 import { DELIVERIES_QUEUE, SendQueues } from '../../src/sending/send-queues.js';
+import { testMediaFiles } from '../helpers/media.js';
 import { createStores, type Stores } from '../../src/stores.js';
 import { REDIS_URL } from '../helpers/app.js';
 import { insertCampaign } from '../helpers/campaigns.js';
@@ -32,7 +33,11 @@ describe.each(databaseKinds())('the queue sweep on %s', (kind) => {
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    stores = createStores(db.database, { appSecret: 'x'.repeat(40), publicUrl: 'https://news.example.org' });
+    stores = createStores(db.database, {
+      appSecret: 'x'.repeat(40),
+      publicUrl: 'https://news.example.org',
+      media: testMediaFiles(),
+    });
     bulletin = await stores.bulletins.create({
       version: 1,
       title: 'Boletín',

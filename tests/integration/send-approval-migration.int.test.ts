@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { migrateUpTo } from '../../src/db/migrate.js';
+import { testMediaFiles } from '../helpers/media.js';
 import { createStores } from '../../src/stores.js';
 import { insertCampaign } from '../helpers/campaigns.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
@@ -25,7 +26,11 @@ describe.each(databaseKinds())('migration 0021 on %s', (kind) => {
 
   it('keeps campaigns, their deliveries and indexes, and lets a campaign await approval', async () => {
     const { db } = test.database;
-    const stores = createStores(test.database, { appSecret: 'x'.repeat(40), publicUrl: 'https://news.example.org' });
+    const stores = createStores(test.database, {
+      appSecret: 'x'.repeat(40),
+      publicUrl: 'https://news.example.org',
+      media: testMediaFiles(),
+    });
     const bulletin = await stores.bulletins.create({
       version: 1,
       title: 'Boletín',

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { testMediaFiles } from '../helpers/media.js';
 import { createStores, type Stores } from '../../src/stores.js';
 import { sesWebhookRouter } from '../../src/events/routes.js';
 import { SesEvents } from '../../src/events/ses-events.js';
@@ -30,7 +31,11 @@ describe.each(databaseKinds())('SES events webhook on %s', (kind) => {
     // Same URL, own key: what someone who cannot sign as SNS would send.
     forger = new SnsSigner();
     db = await createTestDatabase(kind);
-    stores = createStores(db.database, { appSecret: APP_SECRET, publicUrl: 'https://news.example.org' });
+    stores = createStores(db.database, {
+      appSecret: APP_SECRET,
+      publicUrl: 'https://news.example.org',
+      media: testMediaFiles(),
+    });
     const events = new SesEvents({
       db: db.database.db,
       suppressions: stores.suppressions,

@@ -14,6 +14,7 @@ import { SubscriberInput } from '../../src/audience/schemas.js';
 import { bullConnection, commandClient, rateLimitPrefix } from '../../src/redis.js';
 import { startSesEmulator, type SesEmulator } from '../../src/sending/ses-emulator.js';
 import { SesSender, sesClient } from '../../src/sending/ses-sender.js';
+import { testMediaFiles } from '../helpers/media.js';
 import { createStores, type Stores } from '../../src/stores.js';
 import { ConfirmationLimiter, type ConfirmationLimits } from '../../src/supporters/confirmation-limits.js';
 import { ConfirmationQueue, EXPIRY_EVERY_MS } from '../../src/supporters/confirmation-queue.js';
@@ -172,7 +173,7 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    stores = createStores(db.database, testConfig(db));
+    stores = createStores(db.database, { ...testConfig(db), media: testMediaFiles() });
     ses = await startSesEmulator(0);
     await fetch(`${ses.url}/clear-store`, { method: 'POST' });
     redis = commandClient(REDIS_URL);

@@ -148,6 +148,51 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps images under DATA_DIR/media at PUBLIC_URL/media unless MEDIA_STORE names an S3 bucket', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pregon-config-'));
+    expect(
+      loadConfig({ APP_SECRET: SECRET, DATA_DIR: dataDir, PUBLIC_URL: 'https://news.example.org/' }),
+    ).toMatchObject({
+      mediaStore: { kind: 'disk', dir: join(dataDir, 'media') },
+      mediaPublicUrl: 'https://news.example.org/media',
+    });
+    const s3 = (env: Record<string, string>) => loadConfig({ APP_SECRET: SECRET, ...env }).mediaStore;
+    expect(s3({ MEDIA_STORE: 's3://pregon-media' })).toEqual({
+      kind: 's3',
+      bucket: 'pregon-media',
+      prefix: '',
+      endpoint: undefined,
+    });
+    expect(s3({ MEDIA_STORE: 's3://pregon-media/red/images/', AWS_ENDPOINT_URL: 'http://127.0.0.1:9000' })).toEqual({
+      kind: 's3',
+      bucket: 'pregon-media',
+      prefix: 'red/images',
+      endpoint: 'http://127.0.0.1:9000',
+    });
+    // The S3-only endpoint wins over the one for every AWS service, as the SDK has it.
+    expect(
+      s3({ MEDIA_STORE: 's3://b12', AWS_ENDPOINT_URL: 'http://a.example', AWS_ENDPOINT_URL_S3: 'https://s3.example' }),
+    ).toMatchObject({ endpoint: 'https://s3.example' });
+    for (const wrong of ['./media', '/var/media', 'S3://Bucket', 'gs://pregon-media', 's3://', 's3://x', 'minio://b']) {
+      expect(() => s3({ MEDIA_STORE: wrong }), wrong).toThrow(/^ {2}MEDIA_STORE: must be s3:\/\/bucket or /m);
+    }
+    expect(() => s3({ MEDIA_STORE: 's3://b12', AWS_ENDPOINT_URL_S3: 'localhost:9000' })).toThrow(
+      /^ {2}AWS_ENDPOINT_URL_S3: must be an http\(s\) URL/m,
+    );
+  });
+
+  it('addresses images under MEDIA_PUBLIC_URL when a CDN stands before the store, https in production', () => {
+    const url = (env: Record<string, string>) => loadConfig({ APP_SECRET: SECRET, ...env }).mediaPublicUrl;
+    expect(url({ MEDIA_PUBLIC_URL: 'https://cdn.example.org/pregon' })).toBe('https://cdn.example.org/pregon');
+    expect(url({ MEDIA_PUBLIC_URL: 'https://cdn.example.org/' })).toBe('https://cdn.example.org');
+    expect(() => url({ MEDIA_PUBLIC_URL: 'cdn.example.org' })).toThrow(/^ {2}MEDIA_PUBLIC_URL: must be an http/m);
+    const production = { NODE_ENV: 'production', PUBLIC_URL: 'https://news.example.org' };
+    expect(url({ ...production, MEDIA_PUBLIC_URL: 'https://cdn.example.org' })).toBe('https://cdn.example.org');
+    expect(() => url({ ...production, MEDIA_PUBLIC_URL: 'http://cdn.example.org' })).toThrow(
+      /^ {2}MEDIA_PUBLIC_URL: must be an https URL when NODE_ENV=production$/m,
+    );
+  });
+
   it('never puts the secret in an error message', () => {
     expect(() => loadConfig({ APP_SECRET: 'too-short-secret', PORT: 'x' })).toThrow(/APP_SECRET: must be at least 32/);
     expect(() => loadConfig({ APP_SECRET: 'too-short-secret' })).not.toThrow(/too-short-secret/);
