@@ -54,6 +54,17 @@ describe('an audit entry in words', () => {
     ).toBe('ana@example.org erased subscriber 57');
   });
 
+  it('names the image uploaded to or deleted from the media library', () => {
+    const image = { type: 'media', id: 4 } as const;
+    const details = { name: 'harbour.jpg', type: 'jpeg', bytes: 48_213 };
+    expect(describeEntry(entry({ actor: ana, action: 'media_uploaded', target: image, details }))).toBe(
+      'ana@example.org uploaded the image “harbour.jpg” to the media library',
+    );
+    expect(describeEntry(entry({ actor: bot, action: 'media_deleted', target: image, details }))).toBe(
+      'API token “ci-bot” deleted the image “harbour.jpg” from the media library',
+    );
+  });
+
   it('tells failed sign-ins apart by whether the address was an account', () => {
     const anonymous = { kind: 'anonymous', id: null, name: 'anonymous' } as const;
     expect(

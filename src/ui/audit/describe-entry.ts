@@ -81,6 +81,10 @@ export function describeEntry(entry: AuditEntry): string {
       return `${who} created API token “${text('name')}” (${text('role')})`;
     case 'token_revoked':
       return `${who} revoked API token “${text('name') || id}”`;
+    case 'media_uploaded':
+      return `${who} uploaded the image “${text('name')}” to the media library`;
+    case 'media_deleted':
+      return `${who} deleted the image “${text('name') || id}” from the media library`;
     default:
       // An action this copy of the app does not know yet (a newer server): named as it is.
       return `${who}: ${String(entry.action).replace(/_/g, ' ')}`;
