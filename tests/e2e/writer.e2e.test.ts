@@ -20,10 +20,10 @@ describe('the staff app as a writer', () => {
 
   const navLinks = () => b.page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts();
 
-  it('shows only bulletins and the library in the navigation; other screens say who may use them', async () => {
+  it('shows only bulletins, the library and media in the navigation; other screens say who may use them', async () => {
     const { page } = b;
     await b.open('/admin/bulletins');
-    expect(await navLinks()).toEqual(['Bulletins', 'Library']);
+    expect(await navLinks()).toEqual(['Bulletins', 'Library', 'Media']);
     // No delete and no report for a writer; duplicating is theirs.
     const row = page.getByRole('row', { name: /Launch, petition on refugees/ });
     await row.getByRole('button', { name: /^Duplicate/ }).waitFor();
