@@ -2,6 +2,7 @@
 // their types from here, and so does the OpenAPI document.
 import { z } from 'zod';
 import { Author } from '../library/schemas.js';
+import { FULL_WIDTH } from './shown-widths.js';
 
 /** The width an image is shown at in the mail, in CSS pixels: what `POST /api/media?width=` takes. */
 export const MediaQuery = z.strictObject({
@@ -9,9 +10,9 @@ export const MediaQuery = z.strictObject({
     .number()
     .int('must be a whole number of pixels')
     .min(16, 'must be at least 16')
-    .max(600, 'must be at most 600 (the width of the mail)')
-    .default(600)
-    .describe('The width the image is shown at in the mail, in CSS pixels; 600 is the full width'),
+    .max(FULL_WIDTH, `must be at most ${FULL_WIDTH} (the width of the mail)`)
+    .default(FULL_WIDTH)
+    .describe(`The width the image is shown at in the mail, in CSS pixels; ${FULL_WIDTH} is the full width`),
 });
 export type MediaQuery = z.infer<typeof MediaQuery>;
 

@@ -16,6 +16,7 @@ import { markdownToHtml } from './markdown.js';
 import { escapeHtml } from './html.js';
 import { formattingLocale, type Settings } from '../settings/settings.js';
 import { twiceAsWide } from '../media/media-names.js';
+import { LOGO_WIDTH } from '../media/shown-widths.js';
 import { goalLine, textDirection } from './strings.js';
 import { fillSlots, wordsFor, type Words } from '../words/catalogue.js';
 import { brandPalette, type Palette } from './contrast.js';
@@ -85,8 +86,8 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
     ? fillSlots(escapeHtml(strings.whyTopic), { topic: `<strong>${escapeHtml(topic)}</strong>`, organisation })
     : fillSlots(escapeHtml(strings.whyGeneral), { organisation });
   const logoOrName = settings.logoUrl
-    ? `<img src="${escapeHtml(settings.logoUrl)}"${srcset(settings.logoUrl)} alt="${organisation}" width="180" ` +
-      'style="display:block;max-width:180px;height:auto;border:0">'
+    ? `<img src="${escapeHtml(settings.logoUrl)}"${srcset(settings.logoUrl)} alt="${organisation}" width="${LOGO_WIDTH}" ` +
+      `style="display:block;max-width:${LOGO_WIDTH}px;height:auto;border:0">`
     : organisation;
   const masthead = mastheadSection(logoOrName, settings.organisationName, t(doc.issueLine), palette);
   // MJML writes `direction:ltr` and `text-align:left` on every section, column and text unless told.

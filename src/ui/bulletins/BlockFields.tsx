@@ -5,7 +5,7 @@ import type { AddressValue } from '../../bulletins/document';
 import { emptyText, fieldId, FIELD_LABELS, optionalText, type Block, type Localised } from './model';
 import { languageName } from '../components';
 import { ImageUpload } from '../media/ImageUpload';
-import { FULL_WIDTH } from '../media/model';
+import { FULL_WIDTH } from '../../media/shown-widths';
 import { LocalisedInput, SharedOrPerLanguage, TextInput, type ValueControl } from './fields';
 
 type Change = (block: Block, field: string) => void;

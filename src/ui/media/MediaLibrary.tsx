@@ -9,7 +9,8 @@ import { authorName } from '../library/model';
 import { BASE, Link, useTitle } from '../router';
 import { useStaff } from '../session';
 import { UploadButton, UploadError, UploadStatus, useImageUploader, type ImageUploader } from './ImageUpload';
-import { formatBytes, formatDimensions, FULL_WIDTH, type MediaItem, type MediaList } from './model';
+import { FULL_WIDTH } from '../../media/shown-widths';
+import { formatBytes, formatDimensions, type MediaItem, type MediaList } from './model';
 import './media.css';
 
 export function MediaLibrary() {

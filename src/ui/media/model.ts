@@ -5,9 +5,6 @@ import { upload } from '../api';
 
 export type { MediaItem, MediaList };
 
-/** The width a bulletin's image is shown at in the mail, in CSS pixels: the mail's own width. */
-export const FULL_WIDTH = 600;
-
 /**
  * Sends `file` to the media library, to be shown `width` CSS pixels wide. The server decides what
  * the file is from its bytes (its name and type are only for people), and answers the new item,

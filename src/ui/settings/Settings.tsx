@@ -6,6 +6,7 @@ import { api } from '../api';
 import { ErrorNotice, Field, LanguageOptions, Loading, Notice, PageHeader } from '../components';
 import { submitTo, useAction, useApi } from '../hooks';
 import { ReturnLink, useReturn } from '../return-link';
+import { LOGO_WIDTH } from '../../media/shown-widths';
 import { ImageUpload } from '../media/ImageUpload';
 import { BASE, Link, useLocation, useTitle } from '../router';
 import { Languages } from './Languages';
@@ -13,7 +14,6 @@ import './settings.css';
 
 const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
 /** How wide the theme shows the logo (src/render/theme.ts), in CSS pixels: what an upload is resized for. */
-const LOGO_WIDTH = 180;
 
 export function Settings() {
   useTitle('Settings');
