@@ -86,8 +86,8 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
     ? fillSlots(escapeHtml(strings.whyTopic), { topic: `<strong>${escapeHtml(topic)}</strong>`, organisation })
     : fillSlots(escapeHtml(strings.whyGeneral), { organisation });
   const logoOrName = settings.logoUrl
-    ? `<img src="${escapeHtml(settings.logoUrl)}"${srcset(settings.logoUrl)} alt="${organisation}" width="${LOGO_WIDTH}" ` +
-      `style="display:block;max-width:${LOGO_WIDTH}px;height:auto;border:0">`
+    ? `<img src="${escapeHtml(settings.logoUrl)}"${srcset(settings.logoUrl)} alt="${organisation}" ` +
+      `width="${LOGO_WIDTH}" style="display:block;max-width:${LOGO_WIDTH}px;height:auto;border:0">`
     : organisation;
   const masthead = mastheadSection(logoOrName, settings.organisationName, t(doc.issueLine), palette);
   // MJML writes `direction:ltr` and `text-align:left` on every section, column and text unless told.

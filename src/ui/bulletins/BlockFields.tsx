@@ -353,6 +353,7 @@ function AddressInput({
         image ? (
           <ImageUpload
             name={control.lang ? `${props.label} (${languageName(control.lang)})` : props.label}
+            address={control.value}
             width={FULL_WIDTH}
             onChosen={(item) => control.onChange(item.url, control.id)}
           >

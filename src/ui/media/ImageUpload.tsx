@@ -10,12 +10,15 @@ import './media.css';
 
 export function ImageUpload({
   name,
+  address,
   width,
   onChosen,
   children,
 }: {
   /** The field's name as words ("Image URL (Spanish)"), which the buttons' accessible names end with. */
   name: string;
+  /** The address in the field now: its image is shown small beside the buttons, to see which it is. */
+  address: string;
   /** The width the image is shown at, in CSS pixels: what the library resizes it for. */
   width: number;
   /** An image uploaded or chosen from the library. */
@@ -34,6 +37,20 @@ export function ImageUpload({
     >
       {children}
       <div className="image-upload-actions">
+        {/^https?:\/\/[^/\s]+\/\S/i.test(address.trim()) && (
+          // Decorative: the field says which image it is; an address that does not load shows nothing.
+          <img
+            className="image-upload-thumb"
+            src={address.trim()}
+            alt=""
+            onError={(event) => {
+              event.currentTarget.hidden = true;
+            }}
+            onLoad={(event) => {
+              event.currentTarget.hidden = false;
+            }}
+          />
+        )}
         <UploadButton uploader={uploader}>Upload image…{forName}</UploadButton>
         <button type="button" className="button-small" onClick={() => setPicking(true)}>
           Choose from library{forName}

@@ -152,10 +152,18 @@ function SettingsForm({
         </section>
         <section className="card" aria-labelledby="settings-look">
           <h2 id="settings-look">Look</h2>
-          <ImageUpload name="Logo URL" width={LOGO_WIDTH} onChosen={(item) => edit('logoUrl', item.url)}>
+          <ImageUpload
+            name="Logo URL"
+            address={draft.logoUrl}
+            width={LOGO_WIDTH}
+            onChosen={(item) => edit('logoUrl', item.url)}
+          >
             <Field
               label="Logo URL"
-              hint={`An https address of an image, shown ${LOGO_WIDTH} pixels wide at the top of every bulletin.`}
+              hint={
+                'An https address of an image, or the image itself (uploaded or chosen from the media library), ' +
+                `shown ${LOGO_WIDTH} pixels wide at the top of every bulletin.`
+              }
               error={save.issue('logoUrl')}
             >
               <input
