@@ -1,7 +1,10 @@
-// The two costs of a send that depend on the bulletin: rendering MJML once per language
-// (milliseconds) and personalising one recipient's copy from the compiled template
-// (microseconds), signed links included, as the worker's batch does it.
+// The costs of a send that depend on the bulletin: rendering MJML once per language
+// (milliseconds), personalising one recipient's copy from the compiled template (microseconds),
+// signed links included, as the worker's batch does it, and deciding whether a block is for a
+// reader, its audience rule compiled once and evaluated on the reader's row (nanoseconds).
 import { readFileSync } from 'node:fs';
+import { compileRule, type RuleReader } from '../../src/audience/rule-evaluator.js';
+import { RuleSchema } from '../../src/audience/rules.js';
 import { BulletinDocument } from '../../src/bulletins/document.js';
 import { EXAMPLE_FILE } from '../../src/bulletins/example.js';
 import { personalise, recipientLinks } from '../../src/render/personalise.js';
@@ -9,10 +12,20 @@ import { renderBulletin } from '../../src/render/render.js';
 import { DEFAULT_SETTINGS } from '../../src/settings/settings.js';
 import { LinkSigner } from '../../src/signed-links.js';
 import { median } from '../support/median.js';
-import { scaled, type Measure } from './measure.js';
+import { scaled, type BenchContext, type Measure } from './measure.js';
 
 const LANGUAGE = 'en';
 const PUBLIC_URL = 'https://news.example.org';
+/** A block for Spanish speakers at border organisations who have not signed the petition yet. */
+const BLOCK_AUDIENCE = {
+  all: [
+    { not: { tag: 'signed-petition-62500' } },
+    { attribute: 'organisation_type', op: 'eq', value: 'border' },
+    { language: ['es'] },
+  ],
+};
+/** Readers the rule tells apart, cycled through so no one answer is the only one seen. */
+const READERS = 1_000;
 
 export const measure: Measure = async (context) => {
   const renders = scaled(context, 30, 3);
@@ -71,5 +84,36 @@ export const measure: Measure = async (context) => {
     render_ms: renderMs,
     personalise_us: personaliseUs,
     render_over_personalise: (renderMs * 1000) / personaliseUs,
+    rule_eval_ns: ruleEvaluation(scaled(context, 1_000, 20), context),
   };
 };
+
+/**
+ * The median time to evaluate the compiled rule on one reader. One evaluation is shorter than a
+ * clock reading, so each round times a pass over all the readers; the first tenth warms up.
+ */
+function ruleEvaluation(rounds: number, context: BenchContext): number {
+  const isForReader = compileRule(RuleSchema.parse(BLOCK_AUDIENCE));
+  const readers: RuleReader[] = Array.from({ length: READERS }, (_, i) => ({
+    language: ['es', 'en', 'fr'][i % 3]!,
+    email: `person${i}@example.org`,
+    createdAt: new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString(),
+    tags: new Set(i % 4 === 0 ? ['signed-petition-62500', 'volunteer'] : ['volunteer']),
+    topics: new Set(['weekly']),
+    attributes: { organisation_type: ['border', 'faith', 'border', 'union', 'legal'][i % 5], state: 'TX', age: i % 90 },
+  }));
+  const times: number[] = [];
+  let selected = 0;
+  const warmUp = Math.floor(rounds / 10);
+  for (let round = 0; round < rounds + warmUp; round++) {
+    const started = process.hrtime.bigint();
+    for (const reader of readers) if (isForReader(reader)) selected++;
+    const ns = Number(process.hrtime.bigint() - started);
+    if (round >= warmUp) times.push(ns / READERS);
+  }
+  if (selected === 0) throw new Error('the rule selected no reader');
+  context.log(
+    `render: ${((rounds + warmUp) * READERS).toLocaleString('en')} evaluations of a three-condition block audience`,
+  );
+  return median(times);
+}

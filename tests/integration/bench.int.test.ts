@@ -12,6 +12,7 @@ const FIGURES = [
   'render_ms',
   'personalise_us',
   'render_over_personalise',
+  'rule_eval_ns',
   'sdk_ceiling_per_s',
   'pipeline_per_s',
   'pipeline_over_ceiling',
