@@ -3,15 +3,13 @@
 // flat however long the file is. Addresses that are not one are reported and skipped.
 import type { Readable } from 'node:stream';
 import { type Options, parse } from 'csv-parse';
-import { AppError } from '../errors.js';
 import {
   BATCH_SIZE,
   CSV_READING,
   lineCounter,
   MAX_EMAIL_LENGTH,
   MAX_REPORTED_ERRORS,
-  NOT_UTF8,
-  SAVE_AS_UTF8,
+  refuseNotUtf8,
   type SkippedRecord,
   skippedRow,
   spanned,
@@ -74,15 +72,8 @@ export async function tagFromCsv(
  * (a header such as "Address,Name").
  */
 function addressColumn(firstLine: string[]): number | undefined {
+  refuseNotUtf8(firstLine);
   const columns = firstLine.map((cell) => cell.trim().toLowerCase());
-  if (columns.some((cell) => NOT_UTF8.test(cell))) {
-    throw AppError.invalid([
-      {
-        path: 'body',
-        message: `the file is not UTF-8 text (it may be UTF-16, Latin-1 or Windows-1252): ${SAVE_AS_UTF8}`,
-      },
-    ]);
-  }
   const named = columns.indexOf('email');
   if (named >= 0) return named;
   return Email.safeParse(firstLine[0] ?? '').success ? undefined : 0;

@@ -12,8 +12,8 @@ import type { ImportRow, SubscriberStore } from './subscriber-store.js';
 export const MAX_REPORTED_ERRORS = 1000;
 export const MAX_EMAIL_LENGTH = 254;
 /** What a decoder puts where bytes were not UTF-8; a UTF-16 file also shows NUL bytes between its letters. */
-export const NOT_UTF8 = /[\ufffd\u0000]/;
-export const SAVE_AS_UTF8 = 'save the file as "CSV UTF-8"';
+const NOT_UTF8 = /[\ufffd\u0000]/;
+const SAVE_AS_UTF8 = 'save the file as "CSV UTF-8"';
 /**
  * Rows written in one transaction. A commit writes every page its batch touched, and each new
  * address lands on a random page of the email-hash index (and, in a real list, of the email
@@ -221,10 +221,9 @@ function unreadable(err: CsvError & { record?: string[]; columns?: unknown[] }):
   return `cannot be read as CSV (${err.message})`;
 }
 
-/** Before any row is read: the header has an email column, and every other column can be an attribute. */
-function checkHeader(header: string[]): string[] {
-  const columns = header.map((column) => column.trim().toLowerCase());
-  if (columns.some((column) => NOT_UTF8.test(column))) {
+/** A first line that shows a file is not UTF-8 refuses it whole: every row after it would be read wrong. */
+export function refuseNotUtf8(firstLine: readonly string[]): void {
+  if (firstLine.some((cell) => NOT_UTF8.test(cell))) {
     throw AppError.invalid([
       {
         path: 'body',
@@ -232,6 +231,12 @@ function checkHeader(header: string[]): string[] {
       },
     ]);
   }
+}
+
+/** Before any row is read: the header has an email column, and every other column can be an attribute. */
+function checkHeader(header: string[]): string[] {
+  const columns = header.map((column) => column.trim().toLowerCase());
+  refuseNotUtf8(columns);
   if (!columns.includes('email')) {
     throw AppError.invalid([{ path: 'body', message: 'the first line must be a header with an "email" column' }]);
   }

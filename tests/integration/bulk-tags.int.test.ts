@@ -123,6 +123,8 @@ describe.each(databaseKinds())('tags in bulk on %s', (kind) => {
       [await tagList({ tag: 'refused', action: 'add', emails: Array(10_001).fill('ana@example.org') }), 'emails'],
       [await tagCsv('email\nana@example.org\n', '?tag=refused&action=flip'), 'action'],
       [await tagCsv('email\nana@example.org\n', '?action=add'), 'tag'],
+      // A UTF-16 file read as UTF-8: a NUL byte between its letters.
+      [await tagCsv('e\u0000m\u0000a\u0000i\u0000l\u0000\nana@example.org\n', '?tag=refused&action=add'), 'body'],
       [
         await app.request('POST', '/api/subscribers/tags?tag=refused&action=add', {
           body: 'ana@example.org',
