@@ -10,7 +10,7 @@ import type { ImportRow, SubscriberStore } from './subscriber-store.js';
 
 /** Problems an import report lists; `failed` counts them all. */
 export const MAX_REPORTED_ERRORS = 1000;
-const MAX_EMAIL_LENGTH = 254;
+export const MAX_EMAIL_LENGTH = 254;
 /** What a decoder puts where bytes were not UTF-8; a UTF-16 file also shows NUL bytes between its letters. */
 const NOT_UTF8 = /[\ufffd\u0000]/;
 const SAVE_AS_UTF8 = 'save the file as "CSV UTF-8"';
@@ -20,7 +20,7 @@ const SAVE_AS_UTF8 = 'save the file as "CSV UTF-8"';
  * index): the more rows a batch holds, the more of them share a page. 2,000 rows are a megabyte
  * or two of memory; 500 cost a fifth more CPU for the same import (docs/performance.md).
  */
-const BATCH_SIZE = 2000;
+export const BATCH_SIZE = 2000;
 /** Columns that describe a subscriber; any other column becomes an attribute. */
 const KNOWN_COLUMNS = new Set(['email', 'name', 'language', 'topics', 'tags', 'attributes']);
 /** Columns an export writes that an import must not take as attributes (or as a status). */
@@ -93,35 +93,18 @@ export async function importSubscribers(
 
   const parser = csv.pipe(
     parse({
-      bom: true,
+      ...CSV_READING,
       columns: checkHeader,
-      // Each row's text, for lineCounter, called as the parser reads: before the rows reach the loop below.
-      raw: true,
       on_record: ({ record }: { record: Record<string, string> }, info: InfoRecord): ParsedRow => ({
         record,
         ...rowLines(info),
       }),
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      // A stray quote inside a value is read as a character. Strict, csv-parse reports the row
-      // twice, or goes on inside the quote and swallows the rows after it without a word; trimming
-      // after a closing quote drops the rest of the chunk. Cells are trimmed in toImportRow.
-      relax_quotes: true,
-      ltrim: true,
     }),
   );
-  parser.on('skip', (err: CsvError & Info & { raw: string; record?: string[] }) => {
-    const { first, last } = rowLines(err);
-    if (err.code === 'CSV_QUOTE_NOT_CLOSED' && last > first) {
-      // The lines after the quote were never told apart: each is a row not imported.
-      report.rows += last - first + 1;
-      const message =
-        `lines ${first}–${last} were not imported: a quote opened on line ${first} is never closed, ` +
-        'so the rest of the file was read as one value';
-      return fail(first, message, { lastLine: last });
-    }
-    report.rows += 1;
-    fail(first, spanned(first, last, unreadable(err)));
+  parser.on('skip', (err: SkippedRecord) => {
+    const { line, lastLine, rows, message } = skippedRow(err, rowLines, 'imported');
+    report.rows += rows;
+    fail(line, message, { lastLine });
   });
 
   for await (const { record, first, last } of parser as AsyncIterable<ParsedRow>) {
@@ -147,6 +130,22 @@ export async function importSubscribers(
   return report;
 }
 
+/**
+ * How every CSV of ours is read. Each row comes with its text (`raw`), for lineCounter, in an
+ * `on_record` the caller adds: called as the parser reads, before the rows reach the caller's loop.
+ */
+export const CSV_READING = {
+  bom: true,
+  raw: true,
+  skip_empty_lines: true,
+  skip_records_with_error: true,
+  // A stray quote inside a value is read as a character. Strict, csv-parse reports the row
+  // twice, or goes on inside the quote and swallows the rows after it without a word; trimming
+  // after a closing quote drops the rest of the chunk. Cells are trimmed by the caller.
+  relax_quotes: true,
+  ltrim: true,
+} as const;
+
 interface ParsedRow {
   record: Record<string, string>;
   first: number;
@@ -155,12 +154,15 @@ interface ParsedRow {
 
 /**
  * The lines of each row, skipped ones too, called in file order: a row starts on the line after
- * the one before it ended, past the empty lines between (or before the header), and ends as many
- * line breaks later as its text holds. csv-parse's own count (`info.lines`) takes a CRLF inside
- * quotes for two lines, and a spreadsheet's file is CRLF throughout.
+ * the one before it ended (or after the `headerLines` first lines), past the empty lines between
+ * (or before the header), and ends as many line breaks later as its text holds. csv-parse's own
+ * count (`info.lines`) takes a CRLF inside quotes for two lines, and a spreadsheet's file is CRLF
+ * throughout.
  */
-function lineCounter(): (info: Pick<InfoRecord, 'empty_lines' | 'raw'>) => { first: number; last: number } {
-  let end = 1;
+export function lineCounter(
+  headerLines = 1,
+): (info: Pick<InfoRecord, 'empty_lines' | 'raw'>) => { first: number; last: number } {
+  let end = headerLines;
   let emptyLines = 0;
   return ({ empty_lines, raw }) => {
     const first = end + 1 + empty_lines - emptyLines;
@@ -182,8 +184,28 @@ function lineBreaks(text: string): number {
   return breaks;
 }
 
+/** What csv-parse passes a `skip` listener. */
+export type SkippedRecord = CsvError & Info & { raw: string; record?: string[] };
+
+/** A row csv-parse skipped, as a report tells it: its lines, the rows it counts for, and why it was `not …`. */
+export function skippedRow(
+  err: SkippedRecord,
+  rowLines: ReturnType<typeof lineCounter>,
+  not: 'imported' | 'tagged',
+): { line: number; lastLine?: number; rows: number; message: string } {
+  const { first, last } = rowLines(err);
+  if (err.code === 'CSV_QUOTE_NOT_CLOSED' && last > first) {
+    // The lines after the quote were never told apart: each is a row not read.
+    const message =
+      `lines ${first}–${last} were not ${not}: a quote opened on line ${first} is never closed, ` +
+      'so the rest of the file was read as one value';
+    return { line: first, lastLine: last, rows: last - first + 1, message };
+  }
+  return { line: first, rows: 1, message: spanned(first, last, unreadable(err)) };
+}
+
 /** A row that runs over several lines says so: a stray quote may have joined rows that were meant apart. */
-function spanned(first: number, last: number, problem: string): string {
+export function spanned(first: number, last: number, problem: string): string {
   return last > first
     ? `lines ${first}–${last} were read as one row (a quoted value runs across them): ${problem}`
     : problem;
@@ -199,10 +221,9 @@ function unreadable(err: CsvError & { record?: string[]; columns?: unknown[] }):
   return `cannot be read as CSV (${err.message})`;
 }
 
-/** Before any row is read: the header has an email column, and every other column can be an attribute. */
-function checkHeader(header: string[]): string[] {
-  const columns = header.map((column) => column.trim().toLowerCase());
-  if (columns.some((column) => NOT_UTF8.test(column))) {
+/** A first line that shows a file is not UTF-8 refuses it whole: every row after it would be read wrong. */
+export function refuseNotUtf8(firstLine: readonly string[]): void {
+  if (firstLine.some((cell) => NOT_UTF8.test(cell))) {
     throw AppError.invalid([
       {
         path: 'body',
@@ -210,6 +231,12 @@ function checkHeader(header: string[]): string[] {
       },
     ]);
   }
+}
+
+/** Before any row is read: the header has an email column, and every other column can be an attribute. */
+function checkHeader(header: string[]): string[] {
+  const columns = header.map((column) => column.trim().toLowerCase());
+  refuseNotUtf8(columns);
   if (!columns.includes('email')) {
     throw AppError.invalid([{ path: 'body', message: 'the first line must be a header with an "email" column' }]);
   }

@@ -3,9 +3,13 @@ import { z } from 'zod';
 import { actorOf, type AuditRecorder } from '../audit/audit-log.js';
 import { AppError } from '../errors.js';
 import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
+import { tagFromCsv, tagFromList } from './bulk-tags.js';
 import { exportSubscribers } from './csv-export.js';
 import { importSubscribers } from './csv-import.js';
 import {
+  BulkTagQuery,
+  BulkTagReport,
+  BulkTagRequest,
   ImportReport,
   Subscriber,
   SubscriberFilter,
@@ -87,6 +91,13 @@ const ImportQuery = z.strictObject({
     .describe('Status of the new subscribers: "active" for a list whose people already consented'),
 });
 
+/** The CSV form's tag and action, both needed; the JSON form has them in its body. */
+function parseCsvQuery(query: Partial<BulkTagQuery>): BulkTagQuery {
+  const parsed = BulkTagQuery.safeParse(query);
+  if (!parsed.success) throw AppError.fromZod(parsed.error, 'query');
+  return parsed.data;
+}
+
 const ExportQuery = SubscriberFilter.omit({ page: true, perPage: true });
 
 export function subscriberRoutes(subscribers: SubscriberStore, audit: AuditRecorder): RouteSpec[] {
@@ -127,6 +138,28 @@ export function subscriberRoutes(subscribers: SubscriberStore, audit: AuditRecor
         if (!req.is('text/csv'))
           throw AppError.invalid([{ path: 'headers.content-type', message: 'must be text/csv' }]);
         return importSubscribers(subscribers, req, query.status);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/subscribers/tags',
+      tag,
+      role: 'editor',
+      summary:
+        'Add a tag to, or remove it from, subscribers by address: JSON {tag, action, emails}, or CSV ' +
+        '(?tag=…&action=add|remove; the "email" column, or else the first) for a longer list. No one is created',
+      query: BulkTagQuery.partial().describe('For CSV only'),
+      body: BulkTagRequest,
+      requestContentType: 'text/csv',
+      response: BulkTagReport,
+      handler: async ({ query, body, req, auth }) => {
+        const report = req.is('text/csv')
+          ? await tagFromCsv(subscribers, req, parseCsvQuery(query))
+          : await tagFromList(subscribers, body);
+        const { errors: _, ...counts } = report;
+        // The tag and the counts: never the addresses.
+        await audit.record({ actor: actorOf(auth), action: 'subscribers_tagged', details: counts });
+        return report;
       },
     }),
     defineRoute({

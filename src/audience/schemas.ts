@@ -271,6 +271,55 @@ export const ImportReport = z.object({
 });
 export type ImportReport = z.infer<typeof ImportReport>;
 
+/** Addresses one JSON request may tag; a longer list goes as CSV, which is read as it streams. */
+export const MAX_TAGGED_EMAILS = 10_000;
+
+export const TagAction = z.enum(['add', 'remove']);
+export type TagAction = z.infer<typeof TagAction>;
+
+/** The CSV form names its tag and action in the query string. */
+export const BulkTagQuery = z.strictObject({ tag: Tag, action: TagAction });
+export type BulkTagQuery = z.infer<typeof BulkTagQuery>;
+
+/**
+ * The JSON form. An address that is not one is reported in the answer by its index, like a bad
+ * row of a CSV file, rather than refusing the list: the rest are tagged.
+ */
+export const BulkTagRequest = z.strictObject({
+  tag: Tag,
+  action: TagAction,
+  emails: z
+    .array(z.string())
+    .max(MAX_TAGGED_EMAILS, `must hold at most ${MAX_TAGGED_EMAILS.toLocaleString('en')} addresses; send CSV instead`),
+});
+export type BulkTagRequest = z.infer<typeof BulkTagRequest>;
+
+export const BulkTagProblem = z.object({
+  line: z.number().optional().describe('CSV: the line the row starts on'),
+  lastLine: z.number().optional().describe('CSV: for a quote never closed, the last line it took'),
+  index: z.number().optional().describe('JSON: the position of the address in `emails`, from 0'),
+  email: z.string().optional(),
+  message: z.string(),
+});
+export type BulkTagProblem = z.infer<typeof BulkTagProblem>;
+
+export const BulkTagReport = z.object({
+  tag: z.string(),
+  action: TagAction,
+  matched: z.number().describe('Distinct addresses that found a subscriber: `changed` + `unchanged`'),
+  changed: z.number().describe('Subscribers who gained the tag (add) or lost it (remove)'),
+  unchanged: z.number().describe('Subscribers who already had it (add) or did not have it (remove)'),
+  notFound: z
+    .number()
+    .describe('Distinct addresses of no subscriber (erased and suppressed ones too); no one is ever created'),
+  duplicates: z.number().describe('Addresses given again after their first time, counted once'),
+  failed: z.number().describe('Rows or items that are not an address, or could not be read'),
+  errors: z
+    .array(BulkTagProblem)
+    .describe('The first problems, in order (a long list is cut short); `failed` counts them all'),
+});
+export type BulkTagReport = z.infer<typeof BulkTagReport>;
+
 export const AudiencePreview = z.object({
   selected: z.number(),
   eligible: z.number(),

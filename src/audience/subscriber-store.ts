@@ -14,6 +14,7 @@ import type {
   SubscriberInput,
   SubscriberPatch,
   SubscriberWithConsent,
+  TagAction,
 } from './schemas.js';
 import type { StaffSuppressionReason, SubscriberLifecycle } from './subscriber-lifecycle.js';
 import type { SuppressionList } from './suppressions.js';
@@ -220,6 +221,57 @@ export class SubscriberStore {
           .execute();
       }
       return { created: created.length, merged: existing.length, suppressed };
+    });
+  }
+
+  /**
+   * Adds `tag` to, or removes it from, the subscribers with these addresses, in one transaction.
+   * The addresses must be distinct, as Email stores them, and a few thousand at most (they go in one
+   * IN list). An address on the suppression list is not found, whoever holds it, as an import
+   * leaves it out; no subscriber is ever created.
+   */
+  async tagBatch(
+    emails: readonly string[],
+    tag: string,
+    action: TagAction,
+  ): Promise<{ changed: number; unchanged: number; notFound: number }> {
+    if (emails.length === 0) return { changed: 0, unchanged: 0, notFound: 0 };
+    return this.db.transaction().execute(async (trx) => {
+      const reasons = await this.suppressions.reasons(emails, trx);
+      const findable = emails.filter((email) => !reasons.has(email));
+      const ids = findable.length
+        ? (await trx.selectFrom('subscribers').select('id').where('email', 'in', findable).execute()).map((r) => r.id)
+        : [];
+      const notFound = emails.length - ids.length;
+      if (ids.length === 0) return { changed: 0, unchanged: 0, notFound };
+      let changed: number;
+      if (action === 'add') {
+        const had = await trx
+          .selectFrom('subscriber_tags')
+          .select('subscriber_id')
+          .where('tag', '=', tag)
+          .where('subscriber_id', 'in', ids)
+          .execute();
+        const has = new Set(had.map((r) => r.subscriber_id));
+        const gaining = ids.filter((id) => !has.has(id)).map((subscriber_id) => ({ subscriber_id, tag }));
+        for (const part of inParts(gaining, 2)) {
+          // A request tagging the same people at the same moment has written some rows already.
+          await trx
+            .insertInto('subscriber_tags')
+            .values(part)
+            .onConflict((oc) => oc.doNothing())
+            .execute();
+        }
+        changed = gaining.length;
+      } else {
+        const removed = await trx
+          .deleteFrom('subscriber_tags')
+          .where('tag', '=', tag)
+          .where('subscriber_id', 'in', ids)
+          .executeTakeFirst();
+        changed = Number(removed.numDeletedRows);
+      }
+      return { changed, unchanged: ids.length - changed, notFound };
     });
   }
 

@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = [
   'campaign_cancelled',
   'subscribers_exported',
   'subscriber_erased',
+  'subscribers_tagged',
   'settings_changed',
   'staff_created',
   'staff_changed',

@@ -41,7 +41,10 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
   body?: z.ZodType<B>;
   /** The JSON answer: the handler's return type, the OpenAPI document's schema, what the contract test checks. */
   response?: z.ZodType<R>;
-  /** Request and response content types other than JSON (CSV routes read and write the stream themselves). */
+  /**
+   * Request and response content types other than JSON (CSV routes read and write the stream
+   * themselves). A route with a `body` schema as well takes JSON too.
+   */
   requestContentType?: string;
   responseContentType?: string;
   /** The files a multipart/form-data body carries (field → what it is), for the OpenAPI document. */
@@ -72,7 +75,11 @@ export function mountRoutes(router: Router, routes: readonly RouteSpec[]): void 
       const input: RouteInput<unknown, unknown, unknown> = {
         params: parse(route.params, req.params, 'params'),
         query: parse(route.query, req.query, 'query'),
-        body: route.requestContentType ? undefined : parse(route.body, req.body, 'body'),
+        // A route may take JSON as well as its own content type, which its handler reads itself.
+        body:
+          route.requestContentType && req.is(route.requestContentType)
+            ? undefined
+            : parse(route.body, req.body, 'body'),
         auth,
         req,
         res,
@@ -157,8 +164,11 @@ export function openApiDocument(
       },
     };
     if (route.body || route.requestContentType) {
-      const type = route.requestContentType ?? 'application/json';
-      operation.requestBody = { required: true, content: { [type]: { schema: requestSchema(route) } } };
+      const content = {
+        ...(route.body ? { 'application/json': { schema: jsonSchema(route.body) } } : {}),
+        ...(route.requestContentType ? { [route.requestContentType]: { schema: requestSchema(route) } } : {}),
+      };
+      operation.requestBody = { required: true, content };
     }
     paths[path] = { ...paths[path], [route.method]: operation };
   }
@@ -204,8 +214,8 @@ export function openApiDocument(
   };
 }
 
+/** The schema of a body in the route's own content type: text (CSV), or a form's files. */
 function requestSchema(route: RouteSpec) {
-  if (route.body) return jsonSchema(route.body);
   if (!route.formFiles) return { type: 'string' };
   const files = Object.entries(route.formFiles);
   return {

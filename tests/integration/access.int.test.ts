@@ -77,6 +77,7 @@ const LEAST_ROLE: Record<string, StaffRole> = {
   'GET /api/subscribers': 'editor',
   'POST /api/subscribers': 'editor',
   'POST /api/subscribers/import': 'editor',
+  'POST /api/subscribers/tags': 'editor',
   'GET /api/subscribers/export': 'admin',
   'GET /api/subscribers/:id': 'editor',
   'PATCH /api/subscribers/:id': 'editor',

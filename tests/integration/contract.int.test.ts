@@ -148,6 +148,16 @@ describe.each(databaseKinds())('live answers against their declared schemas on %
       expect.objectContaining({ email: 'not-an-address' }),
       expect.objectContaining({ lastLine: expect.any(Number) }),
     ]);
+    // Tags in bulk, both forms, each with a problem (a CSV row by line, a JSON item by index).
+    await answer('POST', '/subscribers/tags', {
+      path: '/subscribers/tags?tag=press&action=add',
+      body: 'email\nluis@example.org\nnot-an-address\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    const tagged = await answer('POST', '/subscribers/tags', {
+      json: { tag: 'press', action: 'remove', emails: ['luis@example.org', 'nobody@example.org', 'nope'] },
+    });
+    expect(tagged).toMatchObject({ changed: 1, notFound: 1, errors: [{ index: 2 }] });
   });
 
   it('the audience: preview, segments, suppressions', async () => {

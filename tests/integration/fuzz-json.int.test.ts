@@ -211,6 +211,11 @@ const SAMPLES: Record<string, (n: number) => unknown> = {
     tags: ['press'],
     attributes: { city: 'Tucson', age: 40, nested: { a: [1, 'b'] } },
   }),
+  'POST /api/subscribers/tags': (n) => ({
+    tag: 'signed-petition',
+    action: n % 2 ? 'remove' : 'add',
+    emails: [`new-${n}@example.org`, 'Ana@Example.org'],
+  }),
   'PATCH /api/subscribers/:id': () => ({
     name: 'Ana',
     language: 'en',

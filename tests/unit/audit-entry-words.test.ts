@@ -54,6 +54,19 @@ describe('an audit entry in words', () => {
     ).toBe('ana@example.org erased subscriber 57');
   });
 
+  it('tells a tag added or removed in bulk by its counts, never an address', () => {
+    const counts = { tag: 'signed-petition-62500', matched: 1207, unchanged: 3, notFound: 12, duplicates: 0 };
+    const added = { ...counts, action: 'add', changed: 1204, failed: 1 };
+    expect(describeEntry(entry({ actor: ana, action: 'subscribers_tagged', details: added }))).toBe(
+      'ana@example.org added the tag “signed-petition-62500” to 1,204 subscribers ' +
+        '(3 had it already; 12 addresses not found; 1 not an address)',
+    );
+    const removed = { tag: 'press', action: 'remove', matched: 1, changed: 1, unchanged: 0, notFound: 0, failed: 0 };
+    expect(describeEntry(entry({ actor: bot, action: 'subscribers_tagged', details: removed }))).toBe(
+      'API token “ci-bot” removed the tag “press” from 1 subscriber',
+    );
+  });
+
   it('names the image uploaded to or deleted from the media library', () => {
     const image = { type: 'media', id: 4 } as const;
     const details = { name: 'harbour.jpg', type: 'jpeg', bytes: 48_213 };

@@ -25,6 +25,24 @@ export function filterWords(filter: unknown): string {
     .join(', ');
 }
 
+const amount = (n: unknown) => numberFormat.format(typeof n === 'number' ? n : 0);
+const count = (n: unknown, one: string, many: string) => `${amount(n)} ${n === 1 ? one : many}`;
+
+/** "added the tag “petition” to 1,204 subscribers (3 had it already; 12 addresses not found)". */
+function taggedWords(d: Record<string, unknown>): string {
+  const adding = d.action !== 'remove';
+  const tag = `the tag “${String(d.tag ?? '')}”`;
+  const done = adding
+    ? `added ${tag} to ${count(d.changed, 'subscriber', 'subscribers')}`
+    : `removed ${tag} from ${count(d.changed, 'subscriber', 'subscribers')}`;
+  const rest = [
+    ...(d.unchanged ? [`${amount(d.unchanged)} ${adding ? 'had it already' : 'did not have it'}`] : []),
+    ...(d.notFound ? [`${count(d.notFound, 'address', 'addresses')} not found`] : []),
+    ...(d.failed ? [`${amount(d.failed)} not an address`] : []),
+  ];
+  return rest.length ? `${done} (${rest.join('; ')})` : done;
+}
+
 export function describeEntry(entry: AuditEntry): string {
   const who = actorName(entry.actor);
   const d = entry.details as Record<string, unknown>;
@@ -62,6 +80,8 @@ export function describeEntry(entry: AuditEntry): string {
     }
     case 'subscriber_erased':
       return `${who} erased subscriber ${id}`;
+    case 'subscribers_tagged':
+      return `${who} ${taggedWords(d)}`;
     case 'settings_changed': {
       const fields = Array.isArray(d.fields) ? d.fields.join(', ') : '';
       return `${who} changed the settings${fields ? `: ${fields}` : ''}`;
