@@ -56,6 +56,9 @@ describe('npm start', { timeout: 120_000 }, () => {
       }
       expect(health?.status, output).toBe(200);
       expect(await health!.json()).toEqual({ status: 'ok', db: 'sqlite', redis: 'ok' });
+      // The banner is printed once the server listens: /healthz can answer before it reaches the pipe.
+      await expect.poll(() => output, { timeout: 30_000 }).toContain('npm run cli -- create-token');
+      await expect.poll(() => output, { timeout: 30_000 }).toContain('Loaded the example bulletin');
       expect(output).toContain(`listening on http://localhost:${env.PORT}`);
       expect(output).toContain('npm run cli -- create-admin');
       expect(output).toContain(`read sent mail at http://localhost:${env.PORT}/admin/mail`);
