@@ -32,7 +32,7 @@ async function snapshotPerS(context: BenchContext, kind: 'sqlite' | 'postgres'):
         tracking: 'aggregate',
         archive: false,
       });
-      await campaigns.start(campaign.id);
+      await campaigns.start(campaign.id, '');
 
       const started = performance.now();
       const rows = await ledger.snapshotAudience(campaign, bulletin.document.languages, new Date());

@@ -23,6 +23,7 @@ import { writerRole } from './migrations/0019-writer-role.js';
 import { auditTrail } from './migrations/0020-audit-trail.js';
 import { sendApproval } from './migrations/0021-send-approval.js';
 import { media } from './migrations/0022-media.js';
+import { campaignLogo } from './migrations/0023-campaign-logo.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
@@ -48,6 +49,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0020-audit-trail': auditTrail(db.kind),
     '0021-send-approval': sendApproval(db.kind),
     '0022-media': media(db.kind),
+    '0023-campaign-logo': campaignLogo(),
   };
 }
 

@@ -234,6 +234,8 @@ export interface CampaignsTable {
   requested_by_id: number | null;
   /** How many people the rule reached when the approval was asked for. */
   requested_audience: number | null;
+  /** The settings' logo when the campaign started ('' for none): its mail and archive pages show it. */
+  logo_url: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -108,11 +108,12 @@ export class MediaStore {
   }
 
   /**
-   * Per image (one, or all), the bulletins that show it: by the document each has now, and by the
+   * Per image (one, or all), the bulletins that show it: by the document each has now, by the
    * document of each campaign that has started (sent mail, the archive page rendered from it) or
-   * may still start. A sent campaign's document counts even when the bulletin changed since; the
-   * archive pages are rendered from that same document, so it speaks for them. A document names
-   * an image by its address, which holds the hash: a LIKE on the JSON finds it.
+   * may still start, and by the logo each campaign started with (0023-campaign-logo). A sent
+   * campaign's document counts even when the bulletin changed since; the archive pages are
+   * rendered from that same document, so it speaks for them. A document names an image by its
+   * address, which holds the hash: a LIKE on the JSON finds it.
    */
   private async uses(mediaId?: number): Promise<Map<number, MediaUse[]>> {
     const live = sql.join(LIVE_CAMPAIGN_STATES.map((state) => sql.lit(state)));
@@ -129,6 +130,11 @@ export class MediaStore {
         join bulletin_versions v on v.id = c.bulletin_version_id
         join bulletins b on b.id = c.bulletin_id
         where c.started_at is not null or c.state in (${live})
+        union all
+        select b.id, b.title, c.logo_url, 1
+        from campaigns c
+        join bulletins b on b.id = c.bulletin_id
+        where c.logo_url is not null and c.logo_url <> ''
       ) d on d.doc like '%' || substr(m.name, 1, 64) || '%'
       ${mediaId === undefined ? sql`` : sql`where m.id = ${mediaId}`}
       group by m.id, d.bulletin_id, d.title

@@ -69,12 +69,16 @@ export class CampaignRunner {
   /** The start job. Idempotent: run again after a crash, it picks up where it stopped. */
   async start(campaignId: number): Promise<void> {
     const { campaigns, ledger } = this.deps;
-    await campaigns.start(campaignId);
+    await campaigns.start(campaignId, (await this.deps.settings.get()).logoUrl);
     let campaign = await campaigns.get(campaignId);
     if (campaign.state === 'preparing') {
       const document = await this.deps.bulletins.version(campaign.bulletinVersionId);
       if (!(await campaigns.templates(campaignId))) {
-        const context = await this.deps.renderer.themeContext(document);
+        const theme = await this.deps.renderer.themeContext(document);
+        // The logo recorded at the start, not today's: a start run again after a crash, with the
+        // logo changed meanwhile, must send the one the media library keeps for this campaign.
+        const logoUrl = (await campaigns.logoUrl(campaignId)) ?? theme.settings.logoUrl;
+        const context = { ...theme, settings: { ...theme.settings, logoUrl } };
         const track = campaign.tracking === 'aggregate' ? await this.linkTracker(campaignId, document) : undefined;
         const compiled = await Promise.all(
           document.languages.map((language) =>

@@ -45,7 +45,7 @@ export type CampaignOperation = keyof typeof CAMPAIGN_TRANSITIONS;
 
 /** Columns an operation may write beside the state. */
 type StateChanges = Partial<
-  Pick<Selectable<CampaignsTable>, 'started_at' | 'finished_at' | 'state_reason' | 'scheduled_at'>
+  Pick<Selectable<CampaignsTable>, 'started_at' | 'finished_at' | 'state_reason' | 'scheduled_at' | 'logo_url'>
 > & { nextRun?: boolean };
 
 /** States in which a campaign may have ended before sending anything. */
@@ -145,9 +145,18 @@ export class CampaignStore {
     );
   }
 
-  /** The start job took the campaign; says whether it did (a second start finds it preparing). */
-  start(id: number): Promise<boolean> {
-    return this.transition('start', id, { started_at: nowIso() });
+  /**
+   * The start job took the campaign, recording the settings' logo of now, which its mail and archive
+   * pages show; says whether it did (a second start finds it preparing, its logo recorded).
+   */
+  start(id: number, logoUrl: string): Promise<boolean> {
+    return this.transition('start', id, { started_at: nowIso(), logo_url: logoUrl });
+  }
+
+  /** The logo recorded when the campaign started ('' for none; null before it started). */
+  async logoUrl(id: number): Promise<string | null> {
+    const row = await this.db.selectFrom('campaigns').select('logo_url').where('id', '=', id).executeTakeFirstOrThrow();
+    return row.logo_url;
   }
 
   startSending(id: number): Promise<boolean> {

@@ -152,7 +152,7 @@ const LATER = '2031-01-01T09:00:00.000Z';
 
 /** Each operation called as its callers call it. */
 const OPERATIONS: Record<CampaignOperation, (campaigns: CampaignStore, id: number) => Promise<boolean>> = {
-  start: (c, id) => c.start(id),
+  start: (c, id) => c.start(id, ''),
   startSending: (c, id) => c.startSending(id),
   pause: (c, id) => c.pause(id, 'Paused by staff'),
   resume: (c, id) => c.resume(id),

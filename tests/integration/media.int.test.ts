@@ -284,6 +284,49 @@ describe.each(databaseKinds())('the media library on %s', (kind) => {
     const audit = await (await app.request('GET', '/api/audit?action=media_deleted')).json();
     expect(audit.data[0]).toMatchObject({ target: { type: 'media', id: image.id } });
   });
+
+  it(
+    'keeps the logo a sent bulletin went out with once the logo changed, in its mail and archive page',
+    async () => {
+      const [old, next] = await Promise.all(
+        [11, 12].map(
+          async (seed) => (await (await upload(await photo(360, 120, seed), 'logo.jpg')).json()) as MediaItem,
+        ),
+      );
+      expect((await app.request('PUT', '/api/settings', { json: { logoUrl: old!.url } })).status).toBe(200);
+      const document = exampleBulletin();
+      document.title = 'Weekly 13';
+      const bulletinId = await sendableBulletin(app, document);
+      await importAudience(app, 2);
+      await app.request('PATCH', '/api/topics/weekly-bulletin', { json: { public: true } });
+      const sent = await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
+        json: { resend: true, rule: { emailDomain: 'example.org' }, archive: true },
+      });
+      expect(sent.status).toBe(201);
+      const campaign = await sent.json();
+      await waitForCampaign(app, campaign.id, ['sent']);
+      const mails = ((await (await fetch(`${ses.url}/store`)).json()) as { emails: { body: { html: string } }[] })
+        .emails;
+      expect(mails.at(-1)!.body.html).toContain(old!.url);
+
+      // A new logo: nothing current shows the old one, but the sent mail and the archive page do.
+      expect((await app.request('PUT', '/api/settings', { json: { logoUrl: next!.url } })).status).toBe(200);
+      const item = (await list()).find((i) => i.id === old!.id)!;
+      expect(item.usedAsLogo).toBe(false);
+      expect(item.usedBy).toContainEqual({ bulletinId, title: 'Weekly 13', sent: true });
+      const refused = await app.request('DELETE', `/api/media/${old!.id}`, { token: app.editorToken });
+      expect(refused.status).toBe(409);
+      expect((await errorOf(refused)).error.message).toBe(
+        'Used by the sent bulletin “Weekly 13”; sent mail and the archive show it',
+      );
+      const archive = await (await fetch(`${app.baseUrl}/archive/${campaign.id}?lang=en`)).text();
+      expect(archive).toContain(old!.url);
+      expect(archive).not.toContain(next!.url);
+      expect((await served(old!.url)).status).toBe(200);
+      await app.request('PUT', '/api/settings', { json: { logoUrl: '' } });
+    },
+    SEND_TIMEOUT,
+  );
 });
 
 describe.each(databaseKinds())('migration 0022 on %s', (kind) => {
