@@ -7,6 +7,8 @@
 // never be right refuses a save: malformed JSON, a wrong type, an unknown key, an address with a
 // scheme that runs or embeds something (javascript:, data:), oversize content.
 import { z } from 'zod';
+import { CAMPAIGN_IN_BLOCK_AUDIENCE, ruleNamesCampaign } from '../audience/rule-evaluator.js';
+import { RuleSchema } from '../audience/rules.js';
 import { byLanguage, LanguageCode, TopicKey } from '../audience/schemas.js';
 
 /**
@@ -61,8 +63,21 @@ const draftAddress = () => LocalisedAddress.default('');
 
 const Link = z.strictObject({ href: draftAddress(), label: draftText() });
 
+/**
+ * Who among a send's readers sees the block: a segment rule read on each reader's row when the
+ * mail is personalised (src/audience/rule-evaluator.ts). Left out, everyone does. It cannot ask
+ * who received a campaign, which only the delivery ledger knows.
+ */
+const BlockAudience = RuleSchema.refine((rule) => !ruleNamesCampaign(rule), CAMPAIGN_IN_BLOCK_AUDIENCE)
+  .optional()
+  .describe(
+    'Who sees the block, as a segment rule (docs/audience.md), e.g. {"not": {"tag": "signed-petition"}}; ' +
+      'everyone when left out. May not name a campaign.',
+  );
+
 const Announcement = z.strictObject({
   type: z.literal('announcement'),
+  audience: BlockAudience,
   heading: draftText(),
   body: draftText(),
   image: z.strictObject({ src: draftAddress(), alt: draftText() }).optional(),
@@ -71,6 +86,7 @@ const Announcement = z.strictObject({
 
 const Statement = z.strictObject({
   type: z.literal('statement'),
+  audience: BlockAudience,
   heading: Localised.optional(),
   quote: draftText(),
   speaker: z.string().trim().max(200).default(''),
@@ -80,6 +96,7 @@ const Statement = z.strictObject({
 
 const CallToAction = z.strictObject({
   type: z.literal('call_to_action'),
+  audience: BlockAudience,
   heading: draftText(),
   body: draftText(),
   button: Link.default({ href: '', label: {} }),
@@ -94,6 +111,7 @@ const CallToAction = z.strictObject({
 
 const Survey = z.strictObject({
   type: z.literal('survey'),
+  audience: BlockAudience,
   heading: draftText(),
   body: draftText(),
   items: z.array(Localised).max(50).optional(),
@@ -102,16 +120,17 @@ const Survey = z.strictObject({
   hashtags: LocalisedHashtags.optional(),
 });
 
-const Text = z.strictObject({ type: z.literal('text'), body: draftText() });
+const Text = z.strictObject({ type: z.literal('text'), audience: BlockAudience, body: draftText() });
 
 const Image = z.strictObject({
   type: z.literal('image'),
+  audience: BlockAudience,
   src: draftAddress(),
   alt: draftText(),
   href: LocalisedAddress.optional(),
 });
 
-const Divider = z.strictObject({ type: z.literal('divider') });
+const Divider = z.strictObject({ type: z.literal('divider'), audience: BlockAudience });
 
 export const Block = z.discriminatedUnion(
   'type',
