@@ -24,6 +24,7 @@ import { auditTrail } from './migrations/0020-audit-trail.js';
 import { sendApproval } from './migrations/0021-send-approval.js';
 import { media } from './migrations/0022-media.js';
 import { campaignLogo } from './migrations/0023-campaign-logo.js';
+import { campaignPriority } from './migrations/0024-campaign-priority.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
@@ -50,6 +51,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0021-send-approval': sendApproval(db.kind),
     '0022-media': media(db.kind),
     '0023-campaign-logo': campaignLogo(),
+    '0024-campaign-priority': campaignPriority(),
   };
 }
 

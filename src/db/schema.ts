@@ -208,6 +208,10 @@ export const LIVE_CAMPAIGN_STATES = [
   'paused',
 ] as const satisfies readonly CampaignState[];
 
+/** 'urgent': the campaign's batches run before every normal campaign's waiting batches. */
+export const CAMPAIGN_PRIORITIES = ['normal', 'urgent'] as const;
+export type CampaignPriority = (typeof CAMPAIGN_PRIORITIES)[number];
+
 export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed', 'skipped', 'unknown', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
@@ -236,6 +240,8 @@ export interface CampaignsTable {
   requested_audience: number | null;
   /** The settings' logo when the campaign started ('' for none): its mail and archive pages show it. */
   logo_url: string | null;
+  /** 'urgent': its batches run before every normal campaign's waiting batches (docs/sending.md). */
+  priority: Generated<CampaignPriority>;
   created_at: string;
   updated_at: string;
 }

@@ -26,6 +26,7 @@ import {
   ThrottledError,
   TooManyRequestsError,
 } from './send-errors.js';
+import type { Campaign } from './schemas.js';
 import type { BatchJob, SendQueues } from './send-queues.js';
 import type { Sender } from './ses-sender.js';
 
@@ -102,7 +103,7 @@ export class CampaignRunner {
     // Cancelled while preparing: the snapshot may have landed after the cancel emptied the queue.
     if (campaign.state === 'cancelled') await ledger.cancelQueued(campaignId);
     if (campaign.state !== 'sending') return;
-    await this.queueBatches(campaignId, campaign.run);
+    await this.queueBatches(campaign);
   }
 
   /**
@@ -119,11 +120,14 @@ export class CampaignRunner {
     };
   }
 
-  /** Queues a batch job for the campaign's queued rows; finishes the campaign when there are none. */
-  async queueBatches(campaignId: number, run: number): Promise<void> {
-    const batches = await this.deps.ledger.queuedBatches(campaignId, this.deps.batchSize);
-    await this.deps.queues.enqueueBatches(campaignId, run, batches);
-    if (batches.length === 0) await this.deps.campaigns.finish(campaignId);
+  /**
+   * Queues batch jobs for the campaign's queued rows, at its priority, in its current run; finishes
+   * the campaign when there are none.
+   */
+  async queueBatches(campaign: Pick<Campaign, 'id' | 'run' | 'priority'>): Promise<void> {
+    const batches = await this.deps.ledger.queuedBatches(campaign.id, this.deps.batchSize);
+    await this.deps.queues.enqueueBatches(campaign.id, campaign.run, batches, campaign.priority);
+    if (batches.length === 0) await this.deps.campaigns.finish(campaign.id);
   }
 
   /**

@@ -20,7 +20,7 @@ import { fromAddress } from './from-address.js';
 import { listId } from './list-id.js';
 import type { SendQueues } from './send-queues.js';
 import type { HourlyAllowance } from './hourly-allowance.js';
-import type { Campaign, RetryAnswer, TestSend, Tracking } from './schemas.js';
+import type { Campaign, Priority, RetryAnswer, TestSend, Tracking } from './schemas.js';
 import type { Sender } from './ses-sender.js';
 import { approvalNeeded, requesterOf, requireOtherApprover } from './send-policy.js';
 import { actorOf } from '../audit/audit-log.js';
@@ -37,6 +37,8 @@ export interface SendInput {
   tracking: Tracking;
   /** Publish it in the public archive; never for a private topic. */
   archive: boolean;
+  /** 'urgent': its batches go before every normal campaign's waiting batches; 'normal' when left out. */
+  priority?: Priority | undefined;
   /** Send even though the bulletin already went out (or is scheduled): the second confirmation. */
   resend?: boolean | undefined;
 }
@@ -111,6 +113,7 @@ export class CampaignService {
       scheduledAt: at.toISOString(),
       tracking: input.tracking,
       archive: input.archive,
+      priority: input.priority,
       approval: needsApproval ? { requester: requesterOf(auth), audience } : undefined,
     });
     if (needsApproval) {

@@ -2,7 +2,14 @@
 // them too. The states and statuses themselves are the database's (src/db/schema.ts).
 import type { CampaignState, DeliveryStatus } from '../db/schema.js';
 
-export { CAMPAIGN_STATES, DELIVERY_STATUSES, type CampaignState, type DeliveryStatus } from '../db/schema.js';
+export {
+  CAMPAIGN_PRIORITIES,
+  CAMPAIGN_STATES,
+  DELIVERY_STATUSES,
+  type CampaignPriority,
+  type CampaignState,
+  type DeliveryStatus,
+} from '../db/schema.js';
 
 /** "off" for a sensitive send: no link is counted. */
 export const TRACKING_MODES = ['aggregate', 'off'] as const;

@@ -7,7 +7,7 @@ import { nowIso, parseJson, type CampaignState, type CampaignsTable, type Tables
 import { AppError } from '../errors.js';
 import type { CompiledBulletin } from '../render/render.js';
 import { emptyCounts, OPEN_DELIVERY_STATUSES } from './delivery-ledger.js';
-import type { Campaign, CampaignListItem, Tracking } from './schemas.js';
+import type { Campaign, CampaignListItem, Priority, Tracking } from './schemas.js';
 import type { Requester } from './send-policy.js';
 
 /**
@@ -63,6 +63,8 @@ export class CampaignStore {
     scheduledAt: string;
     tracking: Tracking;
     archive: boolean;
+    /** 'normal' when left out. */
+    priority?: Priority | undefined;
     /** Given, the campaign waits for approval instead of its time: who asked, and how many it reached then. */
     approval?: { requester: Requester; audience: number } | undefined;
   }): Promise<Campaign> {
@@ -81,6 +83,7 @@ export class CampaignStore {
         requested_audience: input.approval?.audience ?? null,
         tracking: input.tracking,
         archive: input.archive ? 1 : 0,
+        priority: input.priority ?? 'normal',
         scheduled_at: input.scheduledAt,
         started_at: null,
         finished_at: null,
@@ -321,6 +324,7 @@ function toCampaign(row: Selectable<CampaignsTable>): Campaign {
     state: row.state,
     tracking: row.tracking,
     archive: row.archive === 1,
+    priority: row.priority,
     scheduledAt: row.scheduled_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,

@@ -11,7 +11,15 @@ import { FINAL_CAMPAIGN_STATES, TRACKING_MODES } from './campaign-states.js';
 import type { CampaignStore } from './campaign-store.js';
 import { requireOwnTestAddresses } from './send-policy.js';
 import type { StaffStore } from '../staff/staff-store.js';
-import { Campaign, CampaignList, CampaignReport, Comparison, RetryAnswer, TestSendAnswer } from './schemas.js';
+import {
+  Campaign,
+  CampaignList,
+  CampaignReport,
+  Comparison,
+  Priority,
+  RetryAnswer,
+  TestSendAnswer,
+} from './schemas.js';
 
 const isoTime = z.iso.datetime({
   offset: true,
@@ -31,6 +39,7 @@ const SendInput = z
         'Publish the send in the public archive (its page is stored when it is prepared); 400 for a bulletin ' +
           'of a private topic, which is never public',
       ),
+    priority: Priority.default('normal'),
     resend: z
       .boolean()
       .default(false)
@@ -108,6 +117,7 @@ export function campaignRoutes(
             bulletinId: campaign.bulletinId,
             scheduledAt: campaign.scheduledAt,
             ...(body.segmentId !== undefined ? { segmentId: body.segmentId } : { rule: body.rule }),
+            ...(campaign.priority === 'urgent' ? { priority: campaign.priority } : {}),
             ...(awaiting ? { audience: campaign.requestedAudience, notified } : {}),
           },
         });

@@ -4,12 +4,19 @@
 import { z } from 'zod';
 import { AuditAction, AuditActor } from '../audit/schemas.js';
 import { RuleSchema } from '../audience/rules.js';
-import { CAMPAIGN_STATES, DELIVERY_STATUSES, TRACKING_MODES } from './campaign-states.js';
+import { CAMPAIGN_PRIORITIES, CAMPAIGN_STATES, DELIVERY_STATUSES, TRACKING_MODES } from './campaign-states.js';
 
 export const CampaignState = z.enum(CAMPAIGN_STATES);
 export type CampaignState = z.infer<typeof CampaignState>;
 export const Tracking = z.enum(TRACKING_MODES).describe('"off" for a sensitive send: no link is counted');
 export type Tracking = z.infer<typeof Tracking>;
+export const Priority = z
+  .enum(CAMPAIGN_PRIORITIES)
+  .describe(
+    '"urgent": its batches go before every normal campaign’s waiting batches, which continue after; ' +
+      'the account’s send rate is shared, never exceeded',
+  );
+export type Priority = z.infer<typeof Priority>;
 export const DeliveryStatus = z.enum(DELIVERY_STATUSES);
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 
@@ -23,6 +30,7 @@ export const Campaign = z.object({
   state: CampaignState,
   tracking: Tracking,
   archive: z.boolean().describe('Published in the public archive, where its page was stored when it was prepared'),
+  priority: Priority,
   scheduledAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),

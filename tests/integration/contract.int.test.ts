@@ -274,7 +274,13 @@ describe.each(databaseKinds())('live answers against their declared schemas on %
     // A second send, later: compared with the first, rescheduled, cancelled.
     const later = await answer('POST', '/bulletins/:id/send', {
       path: `${bulletin}/send`,
-      json: { rule, resend: true, tracking: 'off', scheduledAt: new Date(Date.now() + 3_600_000).toISOString() },
+      json: {
+        rule,
+        resend: true,
+        tracking: 'off',
+        priority: 'urgent',
+        scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
+      },
     });
     const comparison = await answer('GET', '/campaigns/:id/comparison', { path: `/campaigns/${later.id}/comparison` });
     expect(comparison.previous.map((c: { id: number }) => c.id)).toEqual([first.id]);

@@ -251,6 +251,7 @@ const SAMPLES: Record<string, (n: number) => unknown> = {
     rule: { tag: 'fuzz' },
     scheduledAt: '2099-01-01T00:00:00Z',
     tracking: 'off',
+    priority: 'urgent',
   }),
   'POST /api/bulletins/:id/translations/still-correct': () => ({ field: 'subject', language: 'es' }),
   'POST /api/bulletins/:id/test': () => ({ to: ['tester@example.org'], lang: 'es' }),

@@ -52,6 +52,12 @@ export function CampaignList() {
                   </td>
                   <td>
                     <Badge value={c.state} />
+                    {c.priority === 'urgent' && (
+                      <>
+                        {' '}
+                        <Badge value="urgent" />
+                      </>
+                    )}
                     {['sending', 'paused'].includes(c.state) && c.counts.total > 0 && (
                       <span className="muted"> {Math.floor((settled(c.counts) * 100) / c.counts.total)}%</span>
                     )}

@@ -113,6 +113,14 @@ function Progress({
           <dd>{formatDate(report.finishedAt)}</dd>
         </div>
         <div>
+          <dt>Priority</dt>
+          <dd>
+            {report.priority === 'urgent'
+              ? 'Urgent: goes out before other sends in progress, which continue after'
+              : 'Normal'}
+          </dd>
+        </div>
+        <div>
           <dt>Link tracking</dt>
           <dd>
             {report.tracking === 'off'

@@ -1,6 +1,6 @@
 // Sending a bulletin: choose who gets it (topics, a saved segment or a rule), see who that reaches
 // as it changes, choose when, whether links are counted and whether the send goes in the public
-// archive, confirm with the count per language.
+// archive, whether it is urgent, confirm with the count per language.
 import { useRef, useState, type FormEvent } from 'react';
 import type { Segment } from '../../audience/rules';
 import { roleAtLeast } from '../../db/schema';
@@ -153,6 +153,7 @@ function SendForm({
   const [sendAt, setSendAt] = useState('');
   const [tracking, setTracking] = useState<Tracking>('aggregate');
   const [archive, setArchive] = useState(false);
+  const [urgent, setUrgent] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [sending, setSending] = useState(false);
   const [sendError, setSendError] = useState<unknown>();
@@ -203,6 +204,7 @@ function SendForm({
         ...chosen,
         tracking,
         archive: published,
+        priority: urgent ? 'urgent' : 'normal',
         ...(scheduledAt ? { scheduledAt } : {}),
         resend: again !== undefined,
       });
@@ -347,6 +349,22 @@ function SendForm({
                   : 'Anyone can read it on the web then, with nothing personal; “view in browser” leads there.'}
               </p>
             </fieldset>
+            <fieldset>
+              <legend>Priority</legend>
+              <label className="checkbox">
+                <input
+                  type="checkbox"
+                  checked={urgent}
+                  onChange={(e) => setUrgent(e.target.checked)}
+                  aria-describedby="urgent-note"
+                />
+                Urgent — goes out before other sends in progress
+              </label>
+              <p className="muted" id="urgent-note">
+                Other sends pause where they are and continue once this one is out; the account’s sending rate is
+                shared, so the total pace stays the same.
+              </p>
+            </fieldset>
           </section>
         </div>
 
@@ -391,6 +409,7 @@ function SendForm({
               : 'Clicks counted per link and language, in aggregate.'}
           </li>
           <li>{published ? 'Published in the public archive.' : 'Not in the public archive.'}</li>
+          {urgent && <li>Urgent: goes out before other sends in progress, which continue after.</li>}
           <li>Who is eligible is counted again when the send starts: anyone who leaves before then gets nothing.</li>
         </ul>
         <div className="dialog-actions">
