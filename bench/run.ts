@@ -14,6 +14,7 @@ import { measure as pipeline } from './measures/pipeline.js';
 import { measure as preview } from './measures/preview.js';
 import { measure as render } from './measures/render.js';
 import { measure as snapshot } from './measures/snapshot.js';
+import { measure as urgent } from './measures/urgent.js';
 import { measure as workerMemory } from './measures/worker-memory.js';
 
 // The AWS SDK warns that later versions will want Node 22; Pregón pins its version (as src/main.ts).
@@ -28,6 +29,7 @@ const MEASURES: [string, Measure][] = [
   ['abuse', abuse],
   ['media', media],
   ['pipeline', pipeline],
+  ['urgent', urgent],
   ['worker-memory', workerMemory],
 ];
 
@@ -75,6 +77,8 @@ const ROWS: Row[] = [
   { key: 'pipeline_per_s', unit: 'mails/s' },
   { key: 'pipeline_over_ceiling', unit: '×', target: atLeast('pipeline_over_ceiling', 0.7) },
   { key: 'bulk_over_simple', unit: '×' },
+  { key: 'urgent_slowdown', unit: '×', target: atMost('urgent_slowdown', 1.2) },
+  { key: 'urgent_first_mail_ms', unit: 'ms' },
   { key: 'media_upload_ms', unit: 'ms' },
   { key: 'media_rss_mb', unit: 'MB', target: atMost('media_rss_mb', 150) },
   { key: 'worker_rss_mb_small', unit: 'MB' },

@@ -12,7 +12,7 @@ import { pacing } from '../../src/sending/send-queues.js';
 import type { OutgoingMessage, Sender } from '../../src/sending/ses-sender.js';
 import { createSending, type Sending } from '../../src/stores.js';
 import { BATCH_CONCURRENCY, startWorker } from '../../workers/worker.js';
-import { BENCH_SENDER, BENCH_TOPIC, benchData, type BenchData } from '../support/bench-data.js';
+import { addReaders, BENCH_SENDER, benchData, type BenchData } from '../support/bench-data.js';
 import { startSesStub } from '../support/ses-stub.js';
 import { scaled, type BenchContext, type Measure } from './measure.js';
 
@@ -41,7 +41,9 @@ export const measure: Measure = async (ctx) => {
       SES_MAX_SEND_RATE: String(SEND_RATE),
     });
     try {
-      await addWarmUpSubscribers(data, scaled(ctx, WARM_UP_RECIPIENTS));
+      // A first campaign, not measured, loads the modules, warms the JIT and the queue scripts, as
+      // the ceiling's first calls do.
+      await addReaders(data, WARM_UP_DOMAIN, scaled(ctx, WARM_UP_RECIPIENTS));
       const sending = createSending(data.stores, data.config, stub.url);
       const worker = await startWorker({
         config: data.config,
@@ -82,24 +84,6 @@ export const measure: Measure = async (ctx) => {
     stub.close();
   }
 };
-
-/**
- * Subscribers of the bench's topic at another domain, for a first campaign that is not measured:
- * it loads the modules, warms the JIT and the queue scripts, as the ceiling's first calls do.
- */
-async function addWarmUpSubscribers({ stores }: BenchData, count: number): Promise<void> {
-  const topicId = (await stores.subscribers.topicIds()).get(BENCH_TOPIC)!;
-  const rows = Array.from({ length: count }, (_, i) => ({
-    line: i,
-    email: `reader${i}@${WARM_UP_DOMAIN}`,
-    name: `Reader ${i}`,
-    language: 'en',
-    topicIds: [topicId],
-    tags: [],
-    attributes: {},
-  }));
-  await stores.subscribers.mergeBatch(rows, 'active');
-}
 
 /** A campaign of the example bulletin to `rule`: rows sent, and seconds from the send call to the last row sent. */
 async function campaign(

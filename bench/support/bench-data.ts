@@ -104,5 +104,28 @@ export async function addSubscribers(stores: Stores, count: number, from = 0): P
   }
 }
 
+/**
+ * N active English readers of the topic at `domain` (reader0@domain, …), for a campaign of their
+ * own beside the one to everyone at example.org.
+ */
+export async function addReaders({ stores }: BenchData, domain: string, count: number): Promise<void> {
+  const topicId = (await stores.subscribers.topicIds()).get(BENCH_TOPIC)!;
+  for (let start = 0; start < count; start += 1000) {
+    const rows = [];
+    for (let i = start; i < Math.min(count, start + 1000); i++) {
+      rows.push({
+        line: i,
+        email: `reader${i}@${domain}`,
+        name: `Reader ${i}`,
+        language: 'en',
+        topicIds: [topicId],
+        tags: [],
+        attributes: {},
+      });
+    }
+    await stores.subscribers.mergeBatch(rows, 'active');
+  }
+}
+
 /** Who sends the bench's campaigns: an admin token, whose sends need no approval (the policy is off). */
 export const BENCH_SENDER: Auth = { kind: 'token', tokenId: 0, name: 'bench', role: 'admin' };

@@ -16,6 +16,8 @@ const FIGURES = [
   'sdk_ceiling_per_s',
   'pipeline_per_s',
   'pipeline_over_ceiling',
+  'urgent_slowdown',
+  'urgent_first_mail_ms',
   'snapshot_per_s_sqlite',
   'snapshot_per_s_postgres',
   'import_rows_per_s',
