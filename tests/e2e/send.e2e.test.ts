@@ -247,12 +247,16 @@ describe('audience, send, progress and report', () => {
     await page.getByLabel('Schedule for later').check();
     await page.getByLabel('Send at').fill('2031-05-01T09:30');
     await page.getByLabel('Off: sensitive send, no link counted').check();
+    const urgent = page.getByRole('checkbox', { name: 'Urgent — goes out before other sends in progress' });
+    expect(await urgent.isChecked()).toBe(false);
+    await urgent.check();
     // Two sends went out before: the page says so before anything is chosen.
     const earlier = page.getByRole('note').filter({ hasText: 'This bulletin went out before.' });
     expect(await earlier.getByRole('listitem').count()).toBe(2);
     await page.getByRole('button', { name: 'Review and schedule…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Schedule this bulletin?' });
     await dialog.getByText('Link tracking off: sensitive send, no link counted.').waitFor();
+    await dialog.getByText('Urgent: goes out before other sends in progress, which continue after.').waitFor();
     await dialog.getByRole('button', { name: 'Schedule the send' }).click();
     const again = page.getByRole('dialog', { name: 'Send this bulletin again?' });
     await again.getByText(/\(and 1 earlier send\)\. 14 people of those chosen now already received it\.$/).waitFor();
@@ -264,8 +268,10 @@ describe('audience, send, progress and report', () => {
       state: 'scheduled',
       scheduledAt: '2031-05-01T09:30:00.000Z',
       tracking: 'off',
+      priority: 'urgent',
     });
     await page.getByRole('status').filter({ hasText: 'Waiting for its start time.' }).waitFor();
+    await page.getByText('Urgent: goes out before other sends in progress, which continue after').waitFor();
     await page.getByText('Counted now, it would go to 14 subscribers: 9 in English, 5 in Spanish.').waitFor();
     expect(await page.getByRole('button', { name: 'Pause' }).count()).toBe(0);
     await b.screenshot('scheduled');
