@@ -361,7 +361,7 @@ function SendForm({
                 Urgent — goes out before other sends in progress
               </label>
               <p className="muted" id="urgent-note">
-                Other sends pause where they are and continue once this one is out; the account’s sending rate is
+                Other sends in progress wait where they are and continue once this one is out; the account’s rate is
                 shared, so the total pace stays the same.
               </p>
             </fieldset>
