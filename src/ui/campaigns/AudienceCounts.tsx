@@ -96,7 +96,7 @@ export function AudienceCounts({
                       <strong>
                         {formatNumber(shown)} of {formatNumber(preview.eligible)}
                       </strong>
-                      {audience && <span className="muted"> (only {ruleWords(audience)})</span>}
+                      {audience && <span className="muted"> · Only: {ruleWords(audience)}</span>}
                       {shown === 0 && preview.eligible > 0 && <span className="field-error"> Shown to nobody.</span>}
                     </li>
                   );
