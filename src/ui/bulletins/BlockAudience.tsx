@@ -10,7 +10,7 @@ import { RuleBuilder } from '../campaigns/RuleBuilder';
 import { fromRule, newCondition, newGroup, toRule, type GroupNode } from '../campaigns/rule-model';
 import { useApi } from '../hooks';
 import { ComposerFieldsContext } from './fields';
-import type { Block } from './model';
+import { fieldId, type Block } from './model';
 
 /** "Only: tag signed-petition", or nothing for a block everyone sees. */
 export function AudienceBadge({ audience }: { audience: Rule | undefined }) {
@@ -46,7 +46,8 @@ export function BlockAudience({
   if (!inStep) setTree(block.audience ? fromRule(block.audience) : undefined);
   const shown = inStep ? tree : undefined;
   return (
-    <fieldset className="block-audience">
+    // The id a check or a refused save about `blocks[i].audience…` jumps to (fieldId).
+    <fieldset className="block-audience" id={fieldId(`blocks[${index}].audience`)} tabIndex={-1}>
       <legend>Audience</legend>
       <label className="checkbox">
         <input type="radio" name={name} checked={!shown} onChange={() => set(undefined)} />
