@@ -7,7 +7,7 @@ import type { Rule } from '../../audience/rules';
 import type { Topic } from '../../audience/schemas';
 import { ApiError } from '../api';
 import { RuleBuilder } from '../campaigns/RuleBuilder';
-import { fromRule, newCondition, newGroup, toRule, type GroupNode } from '../campaigns/rule-model';
+import { fromRule, isFilledIn, newCondition, newGroup, toRule, type GroupNode } from '../campaigns/rule-model';
 import { useApi } from '../hooks';
 import { ComposerFieldsContext } from './fields';
 import { fieldId, type Block } from './model';
@@ -32,49 +32,64 @@ export function BlockAudience({
   onChange(block: Block): void;
 }) {
   const name = useId();
-  // The tree is kept as typed (an unfinished condition stays on screen); the block holds its rule.
+  // The tree is kept as typed; the block gets its rule once every condition is filled in, so a
+  // condition just added (its tag still empty) does not stop the draft saving meanwhile.
   const [tree, setTree] = useState<GroupNode | undefined>(() =>
     block.audience ? fromRule(block.audience) : undefined,
   );
+  const [given, setGiven] = useState(() => canonical(block.audience ?? null));
+  // An undo, a merge or a copy changed the rule from elsewhere: the tree follows it.
+  if (canonical(block.audience ?? null) !== given) {
+    setGiven(canonical(block.audience ?? null));
+    setTree(block.audience ? fromRule(block.audience) : undefined);
+  }
   const set = (next: GroupNode | undefined) => {
     setTree(next);
+    if (next && !isFilledIn(next)) return;
     const { audience: _, ...everyone } = block;
-    onChange(next ? ({ ...block, audience: toRule(next) } as Block) : (everyone as Block));
+    const changed = next ? ({ ...block, audience: toRule(next) } as Block) : (everyone as Block);
+    setGiven(canonical(changed.audience ?? null));
+    onChange(changed);
   };
-  // An undo, a merge or a copy changed the rule from elsewhere: the tree follows it.
-  const inStep = tree ? block.audience !== undefined && same(toRule(tree), block.audience) : !block.audience;
-  if (!inStep) setTree(block.audience ? fromRule(block.audience) : undefined);
-  const shown = inStep ? tree : undefined;
   return (
     // The id a check or a refused save about `blocks[i].audience…` jumps to (fieldId).
     <fieldset className="block-audience" id={fieldId(`blocks[${index}].audience`)} tabIndex={-1}>
       <legend>Audience</legend>
       <label className="checkbox">
-        <input type="radio" name={name} checked={!shown} onChange={() => set(undefined)} />
+        <input type="radio" name={name} checked={!tree} onChange={() => set(undefined)} />
         Everyone
       </label>
       <label className="checkbox">
         <input
           type="radio"
           name={name}
-          checked={shown !== undefined}
+          checked={tree !== undefined}
           onChange={() => set(newGroup('all', [newCondition('tag')]))}
         />
         Only readers who match a rule
       </label>
-      {shown && <AudienceRule tree={shown} index={index} onChange={set} />}
+      {tree && <AudienceRule tree={tree} index={index} filledIn={isFilledIn(tree)} onChange={set} />}
     </fieldset>
   );
 }
 
-/** Two rules alike whatever their keys' order (the server's may differ from the builder's). */
-const same = (a: Rule, b: Rule) => canonical(a) === canonical(b);
+/** A rule as text whatever its keys' order (the server's may differ from the builder's). */
 const canonical = (value: unknown): string =>
   JSON.stringify(value, (_, v) =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v,
   );
 
-function AudienceRule({ tree, index, onChange }: { tree: GroupNode; index: number; onChange(tree: GroupNode): void }) {
+function AudienceRule({
+  tree,
+  index,
+  filledIn,
+  onChange,
+}: {
+  tree: GroupNode;
+  index: number;
+  filledIn: boolean;
+  onChange(tree: GroupNode): void;
+}) {
   const topics = useApi<{ data: Topic[] }>('/api/topics');
   const { issues } = useContext(ComposerFieldsContext);
   const path = `blocks[${index}].audience`;
@@ -90,6 +105,11 @@ function AudienceRule({ tree, index, onChange }: { tree: GroupNode; index: numbe
       <p className="muted">
         Readers the rule leaves out get the bulletin without this block. The send screen counts who sees it.
       </p>
+      {!filledIn && (
+        <p className="field-hint" role="status">
+          The rule is saved once each condition is filled in.
+        </p>
+      )}
       <RuleBuilder
         value={tree}
         onChange={onChange}
