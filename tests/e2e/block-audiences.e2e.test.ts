@@ -74,7 +74,7 @@ describe('blocks with an audience', () => {
     expect(await block.getByText(/^Only:/).count()).toBe(0);
     const cleared = await (await b.app.request('GET', `/api/bulletins/${bulletinId}`)).json();
     expect(cleared.document.blocks[1]).not.toHaveProperty('audience');
-  });
+  }, 90_000);
 
   it('shows on the send screen how many of the eligible readers see each conditional block', async () => {
     const { page } = b;
@@ -105,7 +105,7 @@ describe('blocks with an audience', () => {
     await b.screenshot('send-390');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await page.setViewportSize(DESKTOP);
-  });
+  }, 60_000);
 
   it('tags in bulk from pasted addresses and shows what happened to each', async () => {
     const { page } = b;
@@ -137,5 +137,5 @@ describe('blocks with an audience', () => {
     await b.screenshot('tag-in-bulk-390');
     await page.setViewportSize(DESKTOP);
     expect(b.consoleErrors).toEqual([]);
-  });
+  }, 60_000);
 });
