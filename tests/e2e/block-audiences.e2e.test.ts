@@ -132,7 +132,22 @@ describe('blocks with an audience', () => {
     const tagged = await (await b.app.request('GET', '/api/subscribers?tag=volunteer')).json();
     expect(tagged.data.map((s: { email: string }) => s.email).sort()).toEqual(['reader4@aud.org', 'reader5@aud.org']);
     await b.screenshot('tag-in-bulk');
-    await b.expectAccessible('tag in bulk');
+    await b.expectAccessible('tag in bulk, pasted');
+
+    // A CSV file, streamed: the tag taken off one of the two, a bad row named by its line.
+    await dialog.getByLabel('Remove the tag').check();
+    await dialog.getByLabel(/A CSV file/).check();
+    await dialog.getByLabel('CSV file', { exact: true }).setInputFiles({
+      name: 'signers.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('name,email\nFive,reader5@aud.org\nBad,nope\n'),
+    });
+    await dialog.getByRole('button', { name: 'Remove the tag' }).click();
+    await dialog.getByText('“volunteer”: 1 subscriber lost the tag.').waitFor();
+    await dialog.getByRole('row', { name: /Line 3 nope must be an email address/ }).waitFor();
+    const left = await (await b.app.request('GET', '/api/subscribers?tag=volunteer')).json();
+    expect(left.data.map((s: { email: string }) => s.email)).toEqual(['reader4@aud.org']);
+    await b.expectAccessible('tag in bulk, a file');
     await page.setViewportSize(PHONE);
     await b.screenshot('tag-in-bulk-390');
     await page.setViewportSize(DESKTOP);
