@@ -171,7 +171,13 @@ export function apiRoutes(
   return [
     ...topicRoutes(stores.topics),
     ...subscriberRoutes(stores.subscribers, audit),
-    ...audienceRoutes(stores.audience, stores.segments, stores.suppressions, stores.subscribers),
+    ...audienceRoutes(
+      stores.audience,
+      stores.segments,
+      stores.suppressions,
+      stores.subscribers,
+      async (id) => (await stores.bulletins.get(id)).document.blocks,
+    ),
     ...settingsRoutes(stores.settings, audit),
     ...setupRoutes(stores.setupProgress),
     ...bulletinRoutes(stores.bulletins, stores.renderer, stores.campaigns, stores.translations, audit),

@@ -58,7 +58,16 @@ export function createStores(
   const staff = new StaffStore(db);
   const campaigns = new CampaignStore(db);
   const bulletins = new BulletinStore(db);
-  const renderer = new BulletinRenderer({ settings, topics, signer, publicUrl: options.publicUrl, mediaUrl, mjml });
+  const audience = new AudienceStore(db, database.kind);
+  const renderer = new BulletinRenderer({
+    settings,
+    topics,
+    signer,
+    publicUrl: options.publicUrl,
+    mediaUrl,
+    mjml,
+    blockAudiences: audience,
+  });
   return {
     supporters: new SupporterStore(db, lifecycle),
     archive: new ArchiveStore(db),
@@ -70,7 +79,7 @@ export function createStores(
     topics,
     suppressions,
     subscribers: new SubscriberStore(db, suppressions, lifecycle),
-    audience: new AudienceStore(db, database.kind),
+    audience,
     campaigns,
     ledger: new DeliveryLedger(db, database.kind),
     campaignReports: new CampaignReports(db, campaigns),

@@ -6,8 +6,22 @@ import type { Tables } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { EXCLUSION_REASONS, type ExclusionReason } from './exclusion-reasons.js';
 import { ruleExpression, subscribedTo } from './rule-sql.js';
-import type { Rule } from './rules.js';
-import type { AudiencePreview } from './schemas.js';
+import { tagsIn, type Rule } from './rules.js';
+import type { AudiencePreview, BlockReach } from './schemas.js';
+
+/** A block of a bulletin as the audience counts read it: its type, and its rule when it has one. */
+export interface AudienceBlock {
+  type: string;
+  audience?: Rule | undefined;
+}
+
+/** What the pre-send checks learn of the blocks' audiences (src/render/checks.ts reads it). */
+export interface BlockAudienceFacts {
+  /** Each block with an audience: how many eligible readers of the topic (or the list) it reaches. */
+  reach: { index: number; shown: number }[];
+  /** Tags the blocks' rules name that no subscriber has, in the order first named. */
+  unknownTags: string[];
+}
 
 export const SAMPLE_SIZE = 10;
 
@@ -51,6 +65,65 @@ export class AudienceStore {
     }
     const selected = eligible + Object.values(excluded).reduce((a, b) => a + b, 0);
     return { selected, eligible, excluded, byLanguage, sample };
+  }
+
+  /**
+   * How many of the rule's eligible readers also match each conditional block's rule, the AND of
+   * the two rules over the same eligibility, so "3,210 of 4,812" adds up with the preview's
+   * `eligible`. One pass for all the blocks, a sum a block: eligibility (the suppression list,
+   * the topic) is worked out once a subscriber, not once a block. Blocks without an audience are
+   * left out: everyone sees them.
+   */
+  async blockReach(
+    rule: Rule,
+    topic: string | undefined,
+    blocks: readonly AudienceBlock[],
+    now = new Date(),
+  ): Promise<BlockReach[]> {
+    const counted = blocks.flatMap((block, index) =>
+      block.audience ? [{ index, block, audience: block.audience }] : [],
+    );
+    if (counted.length === 0) return [];
+    const row = await this.db
+      .selectFrom('subscribers')
+      .where((eb) => ruleExpression(eb, rule, this.kind))
+      .where((eb) => eb(exclusionReason(eb, topic, now), '=', sql.lit('eligible')))
+      .select((eb) =>
+        counted.map(({ audience }, i) =>
+          eb.fn
+            .sum<number | string | null>(
+              eb
+                .case()
+                .when(ruleExpression(eb, audience, this.kind))
+                .then(1)
+                .else(0)
+                .end(),
+            )
+            .as(`block${i}`),
+        ),
+      )
+      .executeTakeFirstOrThrow();
+    const sums = row as Record<string, number | string | null>;
+    return counted.map(({ index, block }, i) => ({ index, type: block.type, shown: Number(sums[`block${i}`] ?? 0) }));
+  }
+
+  /**
+   * For the pre-send checks: each conditional block's reach among the eligible readers of the topic
+   * (or of the whole list), and the tags the rules name that nobody has.
+   */
+  async blockAudienceFacts(blocks: readonly AudienceBlock[], topic: string | undefined): Promise<BlockAudienceFacts> {
+    const named = [...new Set(blocks.flatMap((block) => (block.audience ? tagsIn(block.audience) : [])))];
+    const [reach, held] = await Promise.all([
+      this.blockReach({ all: [] }, topic, blocks),
+      named.length
+        ? this.db.selectFrom('subscriber_tags').select('tag').distinct().where('tag', 'in', named).execute()
+        : [],
+    ]);
+    const heldTags = new Set(held.map((row) => row.tag));
+    return {
+      reach: reach.map(({ index, shown }) => ({ index, shown })),
+      unknownTags: named.filter((t) => !heldTags.has(t)),
+    };
   }
 
   private audience(rule: Rule, topic: string | undefined, now: Date) {

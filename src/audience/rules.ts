@@ -184,6 +184,14 @@ function fail(error: z.ZodError, path: PropertyKey[], issues: Issue[]): undefine
   return undefined;
 }
 
+/** The tags a rule names, wherever they sit in it (under "not" too), in order, repeats and all. */
+export function tagsIn(rule: Rule): string[] {
+  if ('all' in rule) return rule.all.flatMap(tagsIn);
+  if ('any' in rule) return rule.any.flatMap(tagsIn);
+  if ('not' in rule) return tagsIn(rule.not);
+  return 'tag' in rule ? [rule.tag] : [];
+}
+
 /** The rule as a zod schema, for request bodies: errors come out as `rule.any[1].op`-style paths. */
 export const RuleSchema = z
   .unknown()

@@ -331,6 +331,23 @@ export const AudiencePreview = z.object({
 });
 export type AudiencePreview = z.infer<typeof AudiencePreview>;
 
+/** One conditional block of a bulletin, as the preview counts it: how many eligible readers see it. */
+export const BlockReach = z.object({
+  index: z.number().describe("The block's position in the bulletin, from 0"),
+  type: z.string().describe('The block type, e.g. call_to_action'),
+  shown: z.number().describe("Eligible readers who match the block's audience too"),
+});
+export type BlockReach = z.infer<typeof BlockReach>;
+
+/** The preview with `bulletinId`: the counts, and each block with an audience. */
+export const AudiencePreviewWithBlocks = AudiencePreview.extend({
+  blocks: z
+    .array(BlockReach)
+    .optional()
+    .describe('With bulletinId: each block that has an audience, with how many of the eligible readers see it'),
+});
+export type AudiencePreviewWithBlocks = z.infer<typeof AudiencePreviewWithBlocks>;
+
 export const SuppressionReason = z.enum(SUPPRESSION_REASONS);
 export type SuppressionReason = z.infer<typeof SuppressionReason>;
 

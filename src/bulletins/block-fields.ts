@@ -49,6 +49,7 @@ export const FIELD_LABELS: Record<string, string> = {
   src: 'Image URL',
   alt: 'Alt text',
   href: 'Link URL',
+  audience: 'Audience',
   // The one setting a finding names as its field (low_contrast), which leads to Settings
   brandColor: 'Brand colour (Settings)',
 };

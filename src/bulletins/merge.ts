@@ -152,7 +152,7 @@ function mergeValue(
 ): unknown {
   if (same(mine, theirs) || same(base, theirs)) return mine;
   if (same(base, mine)) return theirs;
-  if (isRecord(mine) && isRecord(theirs)) {
+  if (isRecord(mine) && isRecord(theirs) && !isAtomic(path)) {
     const was = isRecord(base) ? base : {};
     const out: Record<string, unknown> = {};
     for (const key of new Set([...Object.keys(mine), ...Object.keys(theirs)])) {
@@ -163,6 +163,14 @@ function mergeValue(
   }
   conflict(path, mine, theirs);
   return mine ?? theirs;
+}
+
+/**
+ * A block's audience is one rule, merged whole: key by key, one side's {"tag": …} beside the
+ * other's {"language": …} would be a rule neither wrote, showing the block to other readers.
+ */
+function isAtomic(path: Path): boolean {
+  return path.length === 3 && path[0] === 'blocks' && path[2] === 'audience';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -90,6 +90,8 @@ export const Finding = z.object({
     'url_not_localised',
     'translation_outdated',
     'language_not_ready',
+    'block_shown_to_nobody',
+    'unknown_tag',
   ]),
   message: z.string(),
   language: z.string().optional(),

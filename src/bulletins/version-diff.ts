@@ -2,7 +2,9 @@
 // blocks added, removed and moved, fields edited per language, the bulletin's own settings. Pure
 // and without Node imports: the staff app runs it too, to compare two versions side by side.
 import { NAMED_LANGUAGES } from '../audience/languages.js';
+import { ruleWords } from '../audience/rule-words.js';
 import { FIELD_LABELS } from './block-fields.js';
+import type { Rule } from '../audience/rules.js';
 import type { Block, BulletinDocument, Localised } from './document.js';
 import type { VersionChange } from './schemas.js';
 
@@ -236,8 +238,10 @@ function fieldEdits(before: Block, after: Block, languages: Languages, block: nu
   for (const key of new Set([...b.keys(), ...a.keys()])) {
     const was = a.get(key);
     const is = b.get(key);
-    const old = was?.values.join('\n') ?? '';
-    const now = is?.values.join('\n') ?? '';
+    // A block without an audience is shown to everyone: a change of audience reads from or to that.
+    const none = key === 'audience' ? 'everyone' : '';
+    const old = was?.values.join('\n') ?? none;
+    const now = is?.values.join('\n') ?? none;
     if (old === now) continue;
     const { field, language } = (is ?? was)!;
     const whose = language ? `${languageLabel(language)} ` : '';
@@ -273,6 +277,11 @@ function fieldValues(block: Block, languages: Languages): Map<string, FieldValue
     } else if (value !== null && typeof value === 'object') {
       for (const [key, inner] of Object.entries(value)) {
         if (path.length === 0 && key === 'type') continue;
+        // The audience is one field, read in words: its rule's keys are no texts of their own.
+        if (path.length === 0 && key === 'audience') {
+          if (inner) fields.set(key, { field: key, values: [ruleWords(inner as Rule)] });
+          continue;
+        }
         if ((typeof inner === 'string' || Array.isArray(inner)) && languages.known.has(key)) {
           if (languages.compared.includes(key)) visit(inner, path, key);
         } else visit(inner, [...path, key], language);

@@ -1,5 +1,6 @@
 // A bulletin as the organisation's mail: gathers what the pure renderer needs (settings, the
 // topic's name) for sends, the archive, previews and the pre-send checks.
+import type { AudienceBlock, BlockAudienceFacts } from '../audience/audience-store.js';
 import { languageName } from '../audience/languages.js';
 import type { TopicStore } from '../audience/topic-store.js';
 import type { BulletinDocument } from '../bulletins/document.js';
@@ -18,6 +19,11 @@ import type { LinkSigner } from '../signed-links.js';
 /** The reader a preview is personalised for. */
 export const SAMPLE_RECIPIENT: Recipient = { subscriberId: 0, email: 'reader@example.org', name: 'Ana García' };
 
+/** Who the blocks' audiences reach, for the pre-send checks (the audience store answers it). */
+export interface BlockAudiences {
+  blockAudienceFacts(blocks: readonly AudienceBlock[], topic: string | undefined): Promise<BlockAudienceFacts>;
+}
+
 export class BulletinRenderer {
   constructor(
     private readonly deps: {
@@ -28,6 +34,8 @@ export class BulletinRenderer {
       /** Where the media library's images are, for the pre-send checks. */
       mediaUrl: string;
       mjml: MjmlEngine;
+      /** Left out, the checks say nothing of the blocks' audiences. */
+      blockAudiences?: BlockAudiences;
     },
   ) {}
 
@@ -73,11 +81,16 @@ export class BulletinRenderer {
 
   async checks(doc: BulletinDocument, translations?: TranslationState): Promise<Finding[]> {
     const context = await this.themeContext(doc);
-    const rendered = await Promise.all(doc.languages.map((language) => this.render(doc, language, context)));
+    const conditional = doc.blocks.some((block) => block.audience);
+    const [rendered, blockAudiences] = await Promise.all([
+      Promise.all(doc.languages.map((language) => this.render(doc, language, context))),
+      conditional ? this.deps.blockAudiences?.blockAudienceFacts(doc.blocks, doc.topic) : undefined,
+    ]);
     return checkBulletin(doc, context, rendered, {
       publicUrl: this.deps.publicUrl,
       mediaUrl: this.deps.mediaUrl,
       ...(translations ? { translations } : {}),
+      ...(blockAudiences ? { blockAudiences } : {}),
     });
   }
 }

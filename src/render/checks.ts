@@ -2,7 +2,9 @@
 // An `error` blocks sending; a `warning` does not. Each finding names the language, the block
 // and the field it is about, so the editor can go straight to it.
 import { z } from 'zod';
+import type { BlockAudienceFacts } from '../audience/audience-store.js';
 import { languageName } from '../audience/languages.js';
+import { tagsIn } from '../audience/rules.js';
 import { blockAddresses, blockTexts, blockUrls, type TextField, type UrlField } from '../bulletins/block-fields.js';
 import { addressIn, type Block, type BulletinDocument, type Localised } from '../bulletins/document.js';
 import type { Finding } from '../bulletins/schemas.js';
@@ -36,6 +38,8 @@ export interface CheckOptions {
   mediaUrl?: string;
   /** What staff said about the translations, and their history: without it, no translation checks. */
   translations?: TranslationState;
+  /** What the database says of the blocks' audiences: without it, no audience checks. */
+  blockAudiences?: BlockAudienceFacts;
 }
 
 /** An optional text as written in some language, or undefined when it is blank in every one. */
@@ -234,6 +238,7 @@ export function checkBulletin(
   }
 
   if (options.translations) findings.push(...translationFindings(doc, options.translations));
+  if (options.blockAudiences) findings.push(...blockAudienceFindings(doc, options.blockAudiences));
 
   const lowContrast = brandContrastFinding(settings.brandColor);
   if (lowContrast) findings.push(lowContrast);
@@ -285,6 +290,39 @@ function brandContrastFinding(brand: string): Finding | undefined {
     message: `Brand colour: ${changes.join('; ')}; text needs ${MIN_CONTRAST}:1`,
     field: 'brandColor',
   };
+}
+
+/**
+ * A block whose audience matches no eligible subscriber of the bulletin's topic (or of the list)
+ * is most likely a slip (a tag misspelt, a condition turned round); so is a rule naming a tag
+ * nobody has. Warnings: the list may yet grow before the send.
+ */
+function blockAudienceFindings(doc: BulletinDocument, facts: BlockAudienceFacts): Finding[] {
+  const findings: Finding[] = [];
+  const unknownTags = new Set(facts.unknownTags);
+  const reach = new Map(facts.reach.map(({ index, shown }) => [index, shown]));
+  const readers = doc.topic ? `subscriber of the topic “${doc.topic}”` : 'subscriber';
+  doc.blocks.forEach((block, index) => {
+    if (!block.audience) return;
+    const where = { block: index, field: `blocks[${index}].audience` };
+    if (reach.get(index) === 0) {
+      findings.push({
+        level: 'warning',
+        code: 'block_shown_to_nobody',
+        message: `${where.field}: shown to nobody: no ${readers} who can be mailed matches the block’s audience`,
+        ...where,
+      });
+    }
+    for (const tag of new Set(tagsIn(block.audience).filter((t) => unknownTags.has(t)))) {
+      findings.push({
+        level: 'warning',
+        code: 'unknown_tag',
+        message: `${where.field}: no subscriber has the tag “${tag}”`,
+        ...where,
+      });
+    }
+  });
+  return findings;
 }
 
 type BlockFieldFinding = { code: Finding['code']; field: string; language?: string; message: string };

@@ -163,6 +163,12 @@ describe.each(databaseKinds())('live answers against their declared schemas on %
   it('the audience: preview, segments, suppressions', async () => {
     const rule = { all: [{ topic: 'weekly' }, { language: ['es'] }] };
     await answer('POST', '/audience/preview', { json: { rule, topic: 'weekly' } });
+    // With a bulletin whose blocks have audiences: a count for each of them.
+    const conditional = exampleBulletin();
+    conditional.blocks[0] = { ...conditional.blocks[0]!, audience: { not: { tag: 'signed-petition' } } };
+    const bulletin = await answer('POST', '/bulletins', { json: conditional });
+    const counted = await answer('POST', '/audience/preview', { json: { rule, bulletinId: bulletin.id } });
+    expect(counted.blocks).toEqual([{ index: 0, type: conditional.blocks[0]!.type, shown: expect.any(Number) }]);
     const segment = await answer('POST', '/segments', { json: { name: 'Spanish readers', rule } });
     await answer('GET', '/segments');
     await answer('GET', '/segments/:id', { path: `/segments/${segment.id}` });

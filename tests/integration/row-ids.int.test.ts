@@ -65,6 +65,7 @@ describe.each(databaseKinds())('ids past the integer columns on %s', (kind) => {
       ['GET', `/api/bulletins/${bulletinId}/preview?versionId=${HUGE}`, undefined, 'versionId'],
       ['GET', `/api/campaigns?bulletinId=${HUGE}`, undefined, 'bulletinId'],
       ['POST', '/api/audience/preview', { segmentId: HUGE }, 'segmentId'],
+      ['POST', '/api/audience/preview', { rule: { all: [] }, bulletinId: HUGE }, 'bulletinId'],
       ['POST', '/api/audience/preview', { rule: { campaign: HUGE, received: true } }, 'rule.campaign'],
       ['POST', '/api/segments', { name: 'Huge', rule: { campaign: HUGE, received: false } }, 'rule.campaign'],
       ['POST', `/api/bulletins/${bulletinId}/send`, { segmentId: HUGE }, 'segmentId'],

@@ -299,4 +299,40 @@ describe('pre-send checks', () => {
       },
     ]);
   });
+
+  it("warn on a block shown to nobody and on a tag nobody has, from the database's facts", async () => {
+    const doc = exampleBulletin();
+    doc.blocks[0] = { ...doc.blocks[0]!, audience: { any: [{ tag: 'donr' }, { not: { tag: 'donr' } }] } };
+    doc.blocks[2] = { ...doc.blocks[2]!, audience: { all: [{ tag: 'press' }, { language: ['fr'] }] } };
+    const context = { settings: ORGANISATION, topicName };
+    const rendered = await Promise.all(doc.languages.map((l) => renderBulletin(doc, l, context)));
+    const blockAudiences = {
+      reach: [
+        { index: 0, shown: 12 },
+        { index: 2, shown: 0 },
+      ],
+      unknownTags: ['donr'],
+    };
+    const findings = checkBulletin(doc, context, rendered, { blockAudiences });
+    expect(findings.filter((f) => f.code === 'block_shown_to_nobody' || f.code === 'unknown_tag')).toEqual([
+      {
+        level: 'warning',
+        code: 'unknown_tag',
+        message: 'blocks[0].audience: no subscriber has the tag “donr”',
+        block: 0,
+        field: 'blocks[0].audience',
+      },
+      {
+        level: 'warning',
+        code: 'block_shown_to_nobody',
+        message:
+          `blocks[2].audience: shown to nobody: no subscriber of the topic “${doc.topic}” ` +
+          'who can be mailed matches the block’s audience',
+        block: 2,
+        field: 'blocks[2].audience',
+      },
+    ]);
+    // Without the facts (a renderer with no database), nothing is said of audiences.
+    expect(checkBulletin(doc, context, rendered).some((f) => f.field?.endsWith('.audience'))).toBe(false);
+  });
 });

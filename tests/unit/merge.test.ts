@@ -168,4 +168,48 @@ describe('merging two saves made on one version', () => {
       { id: 'languages', label: 'Languages', mine: ['en', 'es', 'fr'], theirs: ['es', 'en'] },
     ]);
   });
+
+  it("merges a block's audience whole: two different rules are a conflict, never a mix of both", () => {
+    const [base, mine, theirs] = sides(
+      (doc) => {
+        doc.blocks[1] = { ...doc.blocks[1]!, audience: { language: ['es'] } };
+      },
+      (doc) => {
+        doc.blocks[1] = { ...doc.blocks[1]!, audience: { tag: 'signed-petition' } };
+      },
+    );
+    const merge = mergeDocuments(base, mine, theirs);
+    expect(merge.conflicts).toEqual([
+      {
+        id: 'blocks[1].audience',
+        label: `Block 2, ${base.blocks[1]!.type.replaceAll('_', ' ')}: Audience`,
+        mine: { language: ['es'] },
+        theirs: { tag: 'signed-petition' },
+      },
+    ]);
+    expect(resolveMerge(merge, { 'blocks[1].audience': 'theirs' }).document.blocks[1]!.audience).toEqual({
+      tag: 'signed-petition',
+    });
+    expect(resolveMerge(merge, {}).document.blocks[1]!.audience).toEqual({ language: ['es'] });
+  });
+
+  it('takes the one side that changed an audience, and asks when one side changed it and the other removed it', () => {
+    const withAudience = exampleBulletin();
+    withAudience.blocks[1] = { ...withAudience.blocks[1]!, audience: { tag: 'press' } };
+    const mine = structuredClone(withAudience);
+    const theirs = structuredClone(withAudience);
+    mine.blocks[1] = { ...mine.blocks[1]!, audience: { not: { tag: 'press' } } };
+    announcement(theirs, 0).heading.en = 'Elsewhere';
+    const merged = mergeDocuments(withAudience, mine, theirs);
+    expect(merged.conflicts).toEqual([]);
+    expect(merged.document.blocks[1]!.audience).toEqual({ not: { tag: 'press' } });
+
+    const { audience: _, ...everyone } = theirs.blocks[1]!;
+    theirs.blocks[1] = everyone as Block;
+    const removed = mergeDocuments(withAudience, mine, theirs);
+    expect(removed.conflicts.map((c) => [c.id, c.mine, c.theirs])).toEqual([
+      ['blocks[1].audience', { not: { tag: 'press' } }, undefined],
+    ]);
+    expect(resolveMerge(removed, { 'blocks[1].audience': 'theirs' }).document.blocks[1]).not.toHaveProperty('audience');
+  });
 });

@@ -1,7 +1,14 @@
 // The rule builder's "As a number" choice: a Number attribute (as the attributes editor saves it)
 // is found by "is", "is not" and "is one of" only when the value goes to the server as a number.
 import { describe, expect, it } from 'vitest';
-import { type ConditionNode, fromRule, newCondition, toRule } from '../../src/ui/campaigns/rule-model.js';
+import {
+  type ConditionNode,
+  fromRule,
+  isFilledIn,
+  newCondition,
+  newGroup,
+  toRule,
+} from '../../src/ui/campaigns/rule-model.js';
 import { evaluate, type PlainSubscriber } from '../helpers/rule-evaluator.js';
 
 const reader = (attributes: Record<string, unknown>): PlainSubscriber => ({
@@ -51,5 +58,21 @@ describe('the rule builder comparing an attribute', () => {
     });
     expect(condition({ attribute: 'age', op: 'eq', value: '41' })).toMatchObject({ numeric: false });
     expect(condition({ attribute: 'age', op: 'gt', value: 41 })).toMatchObject({ numeric: false });
+  });
+});
+
+describe('a rule filled in', () => {
+  it('needs every condition of every group to have its value; an empty group is filled in', () => {
+    expect(isFilledIn(newGroup('all'))).toBe(true);
+    expect(isFilledIn(newGroup('all', [newCondition('tag')]))).toBe(false);
+    expect(isFilledIn(newGroup('all', [{ ...newCondition('tag'), text: 'press' }]))).toBe(true);
+    const nested = newGroup('any', [
+      { ...newCondition('tag'), text: 'press' },
+      newGroup('all', [newCondition('language')]),
+    ]);
+    expect(isFilledIn(nested)).toBe(false);
+    expect(isFilledIn(age('exists', '', false))).toBe(true);
+    expect(isFilledIn(age('gte', ' ', true))).toBe(false);
+    expect(isFilledIn({ ...newCondition('subscribed'), after: '2025-01-01' })).toBe(true);
   });
 });

@@ -268,4 +268,26 @@ describe('what changed between two versions', () => {
     );
     expect(texts(before, after)).toEqual([`Added call to action “${'x'.repeat(59)}…”`]);
   });
+
+  it("tells a block's audience set, changed and removed, in words", () => {
+    const [before, after] = edited((doc) => {
+      doc.blocks[1] = { ...doc.blocks[1]!, audience: { not: { tag: 'signed-petition' } } };
+    });
+    expect(diffDocuments(before, after)).toEqual([
+      {
+        kind: 'block_edited',
+        text: 'Edited audience of block 2',
+        block: 2,
+        field: 'audience',
+        before: 'everyone',
+        after: 'not tag signed-petition',
+      },
+    ]);
+    const changed = structuredClone(after);
+    changed.blocks[1] = { ...changed.blocks[1]!, audience: { all: [{ tag: 'donor' }, { language: ['es', 'pt-BR'] }] } };
+    expect(diffDocuments(after, changed).map((c) => [c.text, c.before, c.after])).toEqual([
+      ['Edited audience of block 2', 'not tag signed-petition', 'tag donor and language es or pt-BR'],
+    ]);
+    expect(diffDocuments(changed, before).map((c) => c.after)).toEqual(['everyone']);
+  });
 });

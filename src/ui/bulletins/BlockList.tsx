@@ -19,6 +19,7 @@ import {
 } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { useId } from 'react';
+import { AudienceBadge, BlockAudience } from './BlockAudience';
 import { BlockFields } from './BlockFields';
 import { BLOCK_TYPES, blockLabel, blockSummary, type Block, type BlockType } from './model';
 
@@ -157,6 +158,7 @@ function SortableBlock({
           </h3>
           {/* Open, the block shows its texts; closed, a line of them tells it from the others. */}
           {collapsed && summary && <span className="block-summary">{summary}</span>}
+          <AudienceBadge audience={block.audience} />
           <div className="block-actions">
             <button
               type="button"
@@ -201,12 +203,19 @@ function SortableBlock({
         {origin && <p className="block-origin">{origin}</p>}
         <div className="block-body" id={bodyId} hidden={collapsed}>
           {!collapsed && (
-            <BlockFields
-              block={block}
-              index={index}
-              languages={languages}
-              onChange={(next, field) => actions.onChange(index, next, field)}
-            />
+            <>
+              <BlockFields
+                block={block}
+                index={index}
+                languages={languages}
+                onChange={(next, field) => actions.onChange(index, next, field)}
+              />
+              <BlockAudience
+                block={block}
+                index={index}
+                onChange={(next) => actions.onChange(index, next, `block-${index}-audience`)}
+              />
+            </>
           )}
         </div>
       </section>

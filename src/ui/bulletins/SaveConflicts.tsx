@@ -7,6 +7,8 @@ import { Dialog } from '../components';
 import { blockSummary, type Block } from './model';
 import type { SaveConflict } from './useDraft';
 import { authorName } from './version-sessions';
+import { ruleWords } from '../../audience/rule-words';
+import type { Rule } from '../../audience/rules';
 
 const timeFormat = new Intl.DateTimeFormat('en', { timeStyle: 'short' });
 
@@ -123,10 +125,17 @@ function Option({
       />
       <label htmlFor={id}>
         <strong>{label}</strong>
-        <span className="conflict-value">{shown(conflict[side], language)}</span>
+        <span className="conflict-value">
+          {/audience$/.test(conflict.id) ? audienceShown(conflict[side]) : shown(conflict[side], language)}
+        </span>
       </label>
     </div>
   );
+}
+
+/** A block's audience in words, as its badge says it; none is everyone. */
+function audienceShown(value: unknown): string {
+  return value === undefined ? 'Everyone' : `Only: ${ruleWords(value as Rule)}`;
 }
 
 /** A value as staff recognise it: the text itself, a list, a block's summary; what is missing, in words. */

@@ -94,7 +94,13 @@ export function describePath(document: BulletinDocument, path: string | undefine
   const block = /^blocks\[(\d+)\]\.?(.*)$/.exec(path);
   const field = block ? block[2]! : path;
   const item = /^items\[(\d+)\]/.exec(field);
-  const name = item ? `Item ${Number(item[1]) + 1}` : (FIELD_LABELS[field] ?? field);
+  // A block's audience is one control, whichever part of its rule an issue names.
+  const audience = /^audience\b/.test(field);
+  const name = item
+    ? `Item ${Number(item[1]) + 1}`
+    : audience
+      ? FIELD_LABELS.audience!
+      : (FIELD_LABELS[field] ?? field);
   const inLanguage = language ? ` (${languageName(language)})` : '';
   if (!block) return `${name}${inLanguage}`;
   const index = Number(block[1]);

@@ -1,6 +1,8 @@
 // Who the chosen audience reaches: selected → eligible, why the rest are left out, by language, a sample.
 import { EXCLUSION_REASONS, type ExclusionReason } from '../../audience/exclusion-reasons';
-import type { AudiencePreview } from '../../audience/schemas';
+import { ruleWords } from '../../audience/rule-words';
+import type { AudiencePreview, AudiencePreviewWithBlocks } from '../../audience/schemas';
+import { blockLabel, type Block } from '../bulletins/model';
 import { formatNumber, languageName } from '../components';
 
 const REASONS: Record<ExclusionReason, string> = {
@@ -33,10 +35,13 @@ export function audienceSentence(preview: AudiencePreview, languages: string[]):
 
 export function AudienceCounts({
   preview,
+  blocks = [],
   counting,
   problem,
 }: {
-  preview: AudiencePreview | undefined;
+  preview: AudiencePreviewWithBlocks | undefined;
+  /** The bulletin's blocks, to name those the preview counts (`preview.blocks`). */
+  blocks?: readonly Block[];
   counting: boolean;
   problem: string | undefined;
 }) {
@@ -78,6 +83,26 @@ export function AudienceCounts({
                 </li>
               ))}
             </ul>
+          )}
+          {preview.blocks && preview.blocks.length > 0 && (
+            <>
+              <h3>Blocks for some readers</h3>
+              <ul className="block-reach">
+                {preview.blocks.map(({ index, type, shown }) => {
+                  const audience = blocks[index]?.audience;
+                  return (
+                    <li key={index}>
+                      Block {index + 1}, {blockLabel(type as Block['type']).toLowerCase()}:{' '}
+                      <strong>
+                        {formatNumber(shown)} of {formatNumber(preview.eligible)}
+                      </strong>
+                      {audience && <span className="muted"> · Only: {ruleWords(audience)}</span>}
+                      {shown === 0 && preview.eligible > 0 && <span className="field-error"> Shown to nobody.</span>}
+                    </li>
+                  );
+                })}
+              </ul>
+            </>
           )}
           <h3>Eligible by language</h3>
           {languages.length === 0 ? (

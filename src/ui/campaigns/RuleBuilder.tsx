@@ -19,6 +19,7 @@ import {
   type ConditionType,
   type GroupNode,
 } from './rule-model';
+import './campaigns.css';
 
 const TYPE_LABELS: Record<ConditionType, string> = {
   topic: 'Follows a topic',
@@ -46,6 +47,8 @@ const OP_LABELS: Record<AttributeOp, string> = {
 const MAX_GROUP_DEPTH = 4;
 
 interface Context {
+  /** The kinds of condition offered: a block's audience cannot ask who received a send. */
+  types: readonly ConditionType[];
   topics: Topic[];
   campaigns: CampaignListItem[];
   /** The organisation's languages (Settings), offered for a language condition. */
@@ -59,16 +62,26 @@ export function RuleBuilder({
   onChange,
   topics,
   error,
+  path = 'rule',
+  label = 'Rule',
+  withCampaigns = true,
 }: {
   value: GroupNode;
   onChange(value: GroupNode): void;
   topics: Topic[];
   error: unknown;
+  /** Where the rule sits in the request body, as the server's issues name it: "rule", "blocks[3].audience". */
+  path?: string;
+  /** The top group's legend. */
+  label?: string;
+  /** Whether "Received an earlier send" is offered (not in a block's audience, which may not name a send). */
+  withCampaigns?: boolean;
 }) {
   // Only sends that went out can have been received.
-  const campaigns = useApi<{ data: CampaignListItem[] }>('/api/campaigns');
+  const campaigns = useApi<{ data: CampaignListItem[] }>(withCampaigns ? '/api/campaigns' : null);
   const languages = useOrganisationLanguages();
   const context: Context = {
+    types: withCampaigns ? CONDITION_TYPES : CONDITION_TYPES.filter((type) => type !== 'campaign'),
     topics,
     languages,
     campaigns: (campaigns.data?.data ?? []).filter((c) => c.startedAt !== null),
@@ -78,8 +91,8 @@ export function RuleBuilder({
     <GroupEditor
       node={value}
       onChange={(node) => onChange(node as GroupNode)}
-      path="rule"
-      label="Rule"
+      path={path}
+      label={label}
       depth={0}
       context={context}
     />
@@ -169,7 +182,7 @@ function GroupEditor({ node, onChange, onRemove, path, label, depth, context }: 
         <button
           type="button"
           className="button-small"
-          onClick={() => onChange({ ...node, children: [...node.children, newCondition()] })}
+          onClick={() => onChange({ ...node, children: [...node.children, newCondition(context.types[0])] })}
         >
           Add condition
         </button>
@@ -180,7 +193,10 @@ function GroupEditor({ node, onChange, onRemove, path, label, depth, context }: 
             onClick={() =>
               onChange({
                 ...node,
-                children: [...node.children, newGroup(node.match === 'all' ? 'any' : 'all', [newCondition()])],
+                children: [
+                  ...node.children,
+                  newGroup(node.match === 'all' ? 'any' : 'all', [newCondition(context.types[0])]),
+                ],
               })
             }
           >
@@ -207,7 +223,7 @@ function ConditionEditor({ node, onChange, onRemove, path, label, context }: Edi
       <div className="rule-row">
         <Field label="Type">
           <select value={node.type} onChange={(e) => set({ type: e.target.value as ConditionType })}>
-            {CONDITION_TYPES.map((type) => (
+            {context.types.map((type) => (
               <option key={type} value={type}>
                 {TYPE_LABELS[type]}
               </option>

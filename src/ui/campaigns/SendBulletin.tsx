@@ -4,7 +4,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { Segment } from '../../audience/rules';
 import { roleAtLeast } from '../../db/schema';
-import type { AudiencePreview, Topic } from '../../audience/schemas';
+import type { AudiencePreviewWithBlocks, Topic } from '../../audience/schemas';
 import type { Finding } from '../../bulletins/schemas';
 import type { Campaign, CampaignListItem, Tracking } from '../../sending/schemas';
 import { api, ApiError, errorMessage } from '../api';
@@ -171,7 +171,9 @@ function SendForm({
           ? { segmentId: Number(segmentId) }
           : undefined
         : { rule: toRule(rule) };
-  const preview = useAudiencePreview(audience, bulletin.document.topic);
+  // A bulletin with blocks for some readers only: the preview counts who sees each of them too.
+  const conditional = bulletin.document.blocks.some((block) => block.audience);
+  const preview = useAudiencePreview(audience, bulletin.document.topic, conditional ? bulletin.id : undefined);
   const topic = topics.find((t) => t.key === bulletin.document.topic);
   const bulletinTopic = topic ? topicName(topic) : bulletin.document.topic;
   // The server refuses to publish a private topic's bulletin; a topic it does not know counts as private.
@@ -371,6 +373,7 @@ function SendForm({
         <aside className="send-side">
           <AudienceCounts
             preview={preview.data}
+            blocks={bulletin.document.blocks}
             counting={preview.counting}
             problem={
               !audience
@@ -466,10 +469,10 @@ function SendForm({
  * POSTs the audience to the preview a moment after it last changed; a newer change discards an
  * older answer. The last numbers stay on screen (dimmed) while the next ones are counted.
  */
-function useAudiencePreview(audience: Audience | undefined, topic: string | undefined) {
-  const key = JSON.stringify([audience ?? null, topic ?? null]);
+function useAudiencePreview(audience: Audience | undefined, topic: string | undefined, bulletinId?: number) {
+  const key = JSON.stringify([audience ?? null, topic ?? null, bulletinId ?? null]);
   const [result, setResult] = useState<{ key: string; error?: unknown }>();
-  const [last, setLast] = useState<AudiencePreview>();
+  const [last, setLast] = useState<AudiencePreviewWithBlocks>();
   const latest = useRef<AbortController>(undefined);
   useDebounced(
     () => {
@@ -477,10 +480,10 @@ function useAudiencePreview(audience: Audience | undefined, topic: string | unde
       if (!audience) return setResult({ key });
       const controller = new AbortController();
       latest.current = controller;
-      api<AudiencePreview>(
+      api<AudiencePreviewWithBlocks>(
         'POST',
         '/api/audience/preview',
-        { ...audience, ...(topic ? { topic } : {}) },
+        { ...audience, ...(topic ? { topic } : {}), ...(bulletinId ? { bulletinId } : {}) },
         { signal: controller.signal },
       )
         .then((answer) => {

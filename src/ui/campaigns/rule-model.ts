@@ -137,6 +137,27 @@ function comparesNumbers(rule: AttributeRule): boolean {
   return ['eq', 'neq', 'in'].includes(rule.op) && values.some((v) => typeof v === 'number');
 }
 
+/**
+ * Whether every condition has what it needs (a tag, a topic, a language, a value…), so the rule
+ * would not be refused for a field left empty. What is wrong otherwise (a domain, a date) is the
+ * server's to name.
+ */
+export function isFilledIn(node: BuilderNode): boolean {
+  if (node.kind === 'group') return node.children.every(isFilledIn);
+  switch (node.type) {
+    case 'language':
+      return node.languages.length > 0;
+    case 'attribute':
+      return node.text.trim() !== '' && (node.op === 'exists' || node.value.trim() !== '');
+    case 'subscribed':
+      return node.after !== '' || node.before !== '';
+    case 'campaign':
+      return node.campaign !== '';
+    default:
+      return node.text.trim() !== '';
+  }
+}
+
 /** The tree for a rule (a saved segment's, to edit a copy); always a group at the top. */
 export function fromRule(rule: Rule): GroupNode {
   const node = toNode(rule);

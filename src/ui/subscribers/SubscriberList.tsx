@@ -23,6 +23,7 @@ import { BASE, Link, navigate, useLocation, useTitle } from '../router';
 import { useStaff } from '../session';
 import { issuesUnder, topicName, TopicChoices } from './fields';
 import { splitList } from './split-list';
+import { TagInBulkDialog } from './TagInBulkDialog';
 import './subscribers.css';
 
 const PER_PAGE = 50;
@@ -42,6 +43,7 @@ export function SubscriberList() {
   const [email, setEmail] = useState(filters.email);
   const [tag, setTag] = useState(filters.tag);
   const [adding, setAdding] = useState(false);
+  const [tagging, setTagging] = useState(false);
 
   const filterQuery = (next: Filters) => {
     const params = new URLSearchParams();
@@ -85,6 +87,9 @@ export function SubscriberList() {
         <Link className="button" to={`${BASE}/subscribers/import`}>
           Import CSV
         </Link>
+        <button type="button" className="button" onClick={() => setTagging(true)}>
+          Tag in bulk
+        </button>
         {staff.role === 'admin' && (
           // A plain link: the browser sends the session cookie and saves the streamed file itself.
           <a className="button" href={`/api/subscribers/export${exportQuery ? `?${exportQuery}` : ''}`} download>
@@ -188,6 +193,7 @@ export function SubscriberList() {
         </section>
       )}
 
+      <TagInBulkDialog open={tagging} onClose={() => setTagging(false)} onTagged={list.reload} />
       <AddSubscriberDialog open={adding} topics={topics.data?.data ?? []} onClose={() => setAdding(false)} />
     </>
   );
