@@ -1,6 +1,7 @@
 // Builds the stores and services over one database, once, for compose() (and for the tests and
 // benches that need only these).
 import { AudienceStore } from './audience/audience-store.js';
+import { ruleReaders } from './audience/rule-readers.js';
 import { AuditLog } from './audit/audit-log.js';
 import { SegmentStore } from './audience/segment-store.js';
 import { SubscriberLifecycle } from './audience/subscriber-lifecycle.js';
@@ -58,7 +59,15 @@ export function createStores(
   const staff = new StaffStore(db);
   const campaigns = new CampaignStore(db);
   const bulletins = new BulletinStore(db);
-  const renderer = new BulletinRenderer({ settings, topics, signer, publicUrl: options.publicUrl, mediaUrl, mjml });
+  const renderer = new BulletinRenderer({
+    settings,
+    topics,
+    signer,
+    publicUrl: options.publicUrl,
+    mediaUrl,
+    mjml,
+    readers: (ids) => ruleReaders(db, ids),
+  });
   return {
     supporters: new SupporterStore(db, lifecycle),
     archive: new ArchiveStore(db),
