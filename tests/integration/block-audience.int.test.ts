@@ -159,6 +159,53 @@ describe.each(databaseKinds())('blocks with an audience on %s', (kind) => {
     );
   });
 
+  it('previews every block labelled, or as one subscriber or a made-up reader gets the mail', async () => {
+    const preview = async (query: string) => {
+      const res = await app.request('GET', `/api/bulletins/${bulletinId}/preview?${query}`);
+      return { status: res.status, body: await res.text() };
+    };
+    const shown = async (query: string, language: 'en' | 'es') => {
+      const html = (await preview(`${query}&format=html`)).body;
+      const text = (await preview(`${query}&format=text`)).body;
+      return BLOCKS.filter((b) => {
+        const inHtml = html.includes(headingOf(b, language));
+        expect(text.includes(headingOf(b, language)), `block ${b} in the text preview`).toBe(inHtml);
+        return inHtml;
+      });
+    };
+
+    const staff = await preview('lang=en');
+    expect(staff.body).toContain('Shown to: readers without the tag signed-petition');
+    expect(await shown('lang=en', 'en')).toEqual([7, 9, 5]);
+
+    expect(await shown('lang=en&tags=signed-petition', 'en')).toEqual([]);
+    expect(await shown('lang=es&tags=', 'es')).toEqual([7, 5]);
+    expect((await preview('lang=en&tags=press,volunteer')).body).not.toContain('Shown to:');
+
+    const found = await (await app.request('GET', '/api/subscribers?email=es-border@aud.org')).json();
+    const esBorder = found.data[0].id;
+    // In the subscriber's own language when `lang` is left out.
+    expect(await shown(`subscriberId=${esBorder}`, 'es')).toEqual([7, 9, 5]);
+    expect((await preview(`subscriberId=${esBorder}`)).body).toContain('lang="es"');
+
+    const refusals = [
+      ['subscriberId=999999', 'subscriberId'],
+      ['subscriberId=abc', 'subscriberId'],
+      [`subscriberId=${esBorder}&tags=a`, 'tags'],
+      [`tags=${'x'.repeat(65)}`, 'tags[0]'],
+      ['tags=a&format=mjml', 'tags'],
+    ] as const;
+    for (const [query, field] of refusals) {
+      const res = await app.request('GET', `/api/bulletins/${bulletinId}/preview?${query}`);
+      expect(res.status, query).toBe(400);
+      const { error } = await res.json();
+      expect(
+        error.issues.map((i: { path: string }) => i.path),
+        query,
+      ).toContain(field);
+    }
+  });
+
   it(
     'applies a tag added during a send from the next batch on',
     async () => {
