@@ -5,7 +5,7 @@ import { bulletinMjml, type ThemeContext } from './theme.js';
 import { pick, type BulletinDocument } from '../bulletins/document.js';
 import { bulletinText } from './plain-text.js';
 import { inProcessMjml, type MjmlEngine } from './mjml-engine.js';
-import { compileTemplate, markNonce, type Template } from './template.js';
+import { compileTemplate, markNonce, type Template, withoutBounds } from './template.js';
 import type { Rule } from '../audience/rules.js';
 
 export interface MjmlProblem {
@@ -63,7 +63,7 @@ export async function renderBulletin(
     preheader: pick(doc.preheader, language, fallback),
     html: compileTemplate(html, 'html', nonce),
     text: compileTemplate(bulletinText(doc, language, context, nonce), 'plain', nonce),
-    htmlBytes: Buffer.byteLength(html),
+    htmlBytes: Buffer.byteLength(withoutBounds(html, nonce)),
     mjmlProblems: errors.map((e) => ({ line: e.line, tag: e.tagName, message: e.message })),
     ...(audiences.length ? { audiences } : {}),
   };

@@ -64,6 +64,16 @@ export function blockMarks(nonce: string) {
   };
 }
 
+/** Every bound blockMarks(nonce) makes, the block and whether it starts or ends captured. */
+function boundsOf(nonce: string): RegExp {
+  return new RegExp(`%%pregon-block-${nonce}-(\\d+)-(start|end)%%`, 'g');
+}
+
+/** `source` without its bounds: the output as a reader shown every block gets it. */
+export function withoutBounds(source: string, nonce: string): string {
+  return source.replace(boundsOf(nonce), '');
+}
+
 /** A fresh nonce for blockMarks. */
 export function markNonce(): string {
   return randomBytes(9).toString('base64url').replace(/[-_]/g, 'x');
@@ -78,7 +88,7 @@ export function compileTemplate(source: string, kind: 'html' | 'plain', nonce: s
 export function compileTemplate(source: string, kind: 'html' | 'plain', nonce?: string): Template {
   if (nonce === undefined || !source.includes(`%%pregon-block-${nonce}-`))
     return compilePiece(source, kind, 0, source.length);
-  const bounds = new RegExp(`%%pregon-block-${nonce}-(\\d+)-(start|end)%%`, 'g');
+  const bounds = boundsOf(nonce);
   const sections: Section[] = [];
   let last = 0;
   let open: number | undefined;

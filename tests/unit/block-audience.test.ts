@@ -3,7 +3,13 @@ import { BulletinDocument } from '../../src/bulletins/document.js';
 import { blockGates, NO_BLOCKS, shownBlocks } from '../../src/render/block-audiences.js';
 import { personalise } from '../../src/render/personalise.js';
 import { renderBulletin } from '../../src/render/render.js';
-import { blockMarks, compileTemplate, fillTemplate, type TemplateValues } from '../../src/render/template.js';
+import {
+  blockMarks,
+  compileTemplate,
+  fillTemplate,
+  type TemplateValues,
+  withoutBounds,
+} from '../../src/render/template.js';
 import { exampleBulletin, ORGANISATION } from '../helpers/bulletins.js';
 
 const values: TemplateValues = {
@@ -51,6 +57,12 @@ describe('templates cut at the bounds of blocks with an audience', () => {
     const template = compileTemplate(forged, 'html', 'n0nce');
     expect('sections' in template).toBe(false);
     expect(fillTemplate(template, values, NO_BLOCKS)).toBe(forged);
+  });
+
+  it('counts the bytes of the output without its bounds', () => {
+    expect(withoutBounds(source, 'n0nce')).toBe(
+      '<p>Hi {{first_name}}</p><a href="{{view_url}}">two</a><p>mid</p><b>{{email}}</b><p>end</p>',
+    );
   });
 
   it('refuses bounds out of order', () => {
