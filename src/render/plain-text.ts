@@ -14,7 +14,7 @@ import {
 } from '../bulletins/document.js';
 import { markdownToText } from './markdown.js';
 import { formattingLocale } from '../settings/settings.js';
-import { describeRule } from '../audience/rule-words.js';
+import { describeRule } from '../audience/rule-sentence.js';
 import { blockMarks } from './template.js';
 
 /** `nonce` as for bulletinMjml: the bounds of each block with an audience, the blank line after it inside them. */

@@ -21,7 +21,7 @@ import { goalLine, textDirection } from './strings.js';
 import { fillSlots, wordsFor, type Words } from '../words/catalogue.js';
 import { brandPalette, type Palette } from './contrast.js';
 import { blockMarks } from './template.js';
-import { describeRule } from '../audience/rule-words.js';
+import { describeRule } from '../audience/rule-sentence.js';
 import type { Rule } from '../audience/rules.js';
 
 interface ThemeBase {

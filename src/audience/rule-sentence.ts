@@ -1,4 +1,4 @@
-// A segment rule in English words, for staff: the label a test send and the preview put above a
+// A segment rule as an English sentence for staff: the label a test send and the preview put above a
 // block with an audience ("Shown to: readers without the tag signed-petition").
 import { languageName } from './languages.js';
 import { ISO_DATE, type AttributeOp, type Rule } from './rules.js';

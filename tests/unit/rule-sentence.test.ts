@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeRule } from '../../src/audience/rule-words.js';
+import { describeRule } from '../../src/audience/rule-sentence.js';
 
 describe('describeRule', () => {
   it('says who a condition picks, of each kind', () => {
