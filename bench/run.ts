@@ -55,6 +55,12 @@ const ROWS: Row[] = [
   { key: 'personalise_us', unit: 'µs' },
   { key: 'render_over_personalise', unit: '×', target: atLeast('render_over_personalise', 300) },
   { key: 'rule_eval_ns', unit: 'ns' },
+  { key: 'personalise_conditional_us', unit: 'µs' },
+  {
+    key: 'render_over_personalise_conditional',
+    unit: '×',
+    target: atLeast('render_over_personalise_conditional', 300),
+  },
   { key: 'import_rows_per_s', unit: 'rows/s', target: atLeast('import_rows_per_s', 20_000) },
   { key: 'snapshot_per_s_sqlite', unit: 'rows/s', target: atLeast('snapshot_per_s_sqlite', 50_000) },
   { key: 'snapshot_per_s_postgres', unit: 'rows/s', target: atLeast('snapshot_per_s_postgres', 50_000) },

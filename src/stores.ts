@@ -1,6 +1,7 @@
 // Builds the stores and services over one database, once, for compose() (and for the tests and
 // benches that need only these).
 import { AudienceStore } from './audience/audience-store.js';
+import { ruleReaders } from './audience/rule-readers.js';
 import { AuditLog } from './audit/audit-log.js';
 import { SegmentStore } from './audience/segment-store.js';
 import { SubscriberLifecycle } from './audience/subscriber-lifecycle.js';
@@ -67,6 +68,7 @@ export function createStores(
     mediaUrl,
     mjml,
     blockAudiences: audience,
+    readers: (ids) => ruleReaders(db, ids),
   });
   return {
     supporters: new SupporterStore(db, lifecycle),

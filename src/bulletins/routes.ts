@@ -2,7 +2,9 @@
 import type { Response } from 'express';
 import { z } from 'zod';
 import { languageChoices } from '../audience/languages.js';
-import { LanguageCode } from '../audience/schemas.js';
+import type { RuleReader } from '../audience/rule-evaluator.js';
+import { LanguageCode, Tag } from '../audience/schemas.js';
+import { sampleReader } from '../audience/rule-readers.js';
 import { actorOf, type AuditRecorder } from '../audit/audit-log.js';
 import { AppError } from '../errors.js';
 import { type Auth, defineRoute, IdText, idParams, MAX_ID, type RouteSpec } from '../http/api-routes.js';
@@ -26,7 +28,16 @@ import { type BulletinSend, versionHistory } from './version-history.js';
 
 /** What the preview and checks routes need of the renderer (src/render/bulletin-renderer.ts). */
 export interface BulletinRendering {
-  preview(doc: BulletinDocument, language: string, format: PreviewFormat, look?: PreviewLook): Promise<string>;
+  /** With `reader`, the mail as that reader gets it; without, the staff copy (every block, labelled). */
+  preview(
+    doc: BulletinDocument,
+    language: string,
+    format: PreviewFormat,
+    look?: PreviewLook,
+    reader?: RuleReader,
+  ): Promise<string>;
+  /** A subscriber's row as a block's audience reads it; 400 naming `subscriberId` when there is none. */
+  subscriberReader(id: number): Promise<RuleReader>;
   checks(doc: BulletinDocument, translations?: TranslationState): Promise<Finding[]>;
 }
 
@@ -44,8 +55,36 @@ const PreviewQuery = z
     images: PreviewImages.default('on').describe(
       'The HTML as a client that blocks images shows it: alt texts in their places',
     ),
+    subscriberId: IdText.optional().describe(
+      'Preview as this subscriber gets it: the blocks with an audience their row matches, unlabelled; ' +
+        'in their language when `lang` is omitted and the bulletin has it',
+    ),
+    tags: z
+      .string()
+      .max(2000)
+      .transform((text, ctx) => {
+        const tags = text === '' ? [] : text.split(',').map((tag) => tag.trim());
+        for (const [i, tag] of tags.entries()) {
+          const parsed = Tag.safeParse(tag);
+          if (!parsed.success) ctx.addIssue({ code: 'custom', path: [i], message: parsed.error.issues[0]!.message });
+        }
+        return tags;
+      })
+      .optional()
+      .describe(
+        'Preview as a made-up reader with these tags (comma-separated; empty for none), in `lang`, ' +
+          "following the bulletin's topic, with no attributes",
+      ),
   })
   .superRefine((query, ctx) => {
+    if (query.subscriberId !== undefined && query.tags !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['tags'], message: 'cannot be given with subscriberId' });
+    if (query.format === 'mjml' && (query.subscriberId !== undefined || query.tags !== undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: [query.subscriberId !== undefined ? 'subscriberId' : 'tags'],
+        message: 'is for format=html or text: the MJML has every block',
+      });
     // A look is the HTML's: text and MJML have no colours or images to change.
     if (query.format === 'html') return;
     if (query.scheme !== 'light')
@@ -238,7 +277,8 @@ export function bulletinRoutes(
       role: 'writer',
       summary:
         'The bulletin (or one saved version) in one language as HTML, plain text or MJML, ' +
-        'personalised for a sample reader',
+        'personalised for a sample reader: every block, each one with an audience labelled with its rule; ' +
+        'or as one subscriber, or a made-up reader with some tags, gets it',
       params: idParams,
       query: PreviewQuery,
       responseContentType: 'text/html',
@@ -246,16 +286,23 @@ export function bulletinRoutes(
         const { document } = query.versionId
           ? await bulletins.versionOf(params.id, query.versionId)
           : await bulletins.get(params.id);
-        const language = query.lang ?? document.languages[0]!;
+        const subscriber =
+          query.subscriberId === undefined ? undefined : await renderer.subscriberReader(query.subscriberId);
+        // A subscriber's own language when the bulletin has it, as their mail would be.
+        const language =
+          query.lang ??
+          (subscriber && document.languages.includes(subscriber.language)
+            ? subscriber.language
+            : document.languages[0]!);
         if (!document.languages.includes(language)) {
           throw AppError.invalid([
             { path: 'lang', message: `must be ${languageChoices(document.languages)}, the bulletin's languages` },
           ]);
         }
-        const body = await renderer.preview(document, language, query.format, {
-          scheme: query.scheme,
-          images: query.images,
-        });
+        const reader =
+          subscriber ?? (query.tags === undefined ? undefined : sampleReader(query.tags, language, document.topic));
+        const look = { scheme: query.scheme, images: query.images };
+        const body = await renderer.preview(document, language, query.format, look, reader);
         res.set('Content-Security-Policy', PREVIEW_CSP);
         res.type(query.format === 'html' ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8').send(body);
       },

@@ -2,7 +2,7 @@
 // blocks added, removed and moved, fields edited per language, the bulletin's own settings. Pure
 // and without Node imports: the staff app runs it too, to compare two versions side by side.
 import { NAMED_LANGUAGES } from '../audience/languages.js';
-import { ruleWords } from '../audience/rule-words.js';
+import { describeRule } from '../audience/rule-sentence.js';
 import { FIELD_LABELS } from './block-fields.js';
 import type { Rule } from '../audience/rules.js';
 import type { Block, BulletinDocument, Localised } from './document.js';
@@ -279,7 +279,7 @@ function fieldValues(block: Block, languages: Languages): Map<string, FieldValue
         if (path.length === 0 && key === 'type') continue;
         // The audience is one field, read in words: its rule's keys are no texts of their own.
         if (path.length === 0 && key === 'audience') {
-          if (inner) fields.set(key, { field: key, values: [ruleWords(inner as Rule)] });
+          if (inner) fields.set(key, { field: key, values: [describeRule(inner as Rule)] });
           continue;
         }
         if ((typeof inner === 'string' || Array.isArray(inner)) && languages.known.has(key)) {

@@ -7,6 +7,8 @@ import type { BulletinDocument } from '../bulletins/document.js';
 import type { Finding, PreviewFormat } from '../bulletins/schemas.js';
 import type { TranslationState } from '../bulletins/translation-history.js';
 import { AppError } from '../errors.js';
+import type { RuleReader } from '../audience/rule-evaluator.js';
+import { blockGates, NO_BLOCKS, shownBlocks } from './block-audiences.js';
 import { checkBulletin } from './checks.js';
 import { personalise, publicValues, recipientLinks, type Recipient } from './personalise.js';
 import { bulletinSource, type CompiledBulletin, renderBulletin, type ThemeContext } from './render.js';
@@ -36,6 +38,8 @@ export class BulletinRenderer {
       mjml: MjmlEngine;
       /** Left out, the checks say nothing of the blocks' audiences. */
       blockAudiences?: BlockAudiences;
+      /** Subscribers' rows as a block's audience reads them (src/audience/rule-readers.ts), for the preview. */
+      readers: (ids: readonly number[]) => Promise<Map<number, RuleReader>>;
     },
   ) {}
 
@@ -53,30 +57,60 @@ export class BulletinRenderer {
     return rendering(language, () => renderBulletin(doc, language, theme, this.deps.mjml));
   }
 
-  async preview(doc: BulletinDocument, language: string, format: PreviewFormat, look = AS_SENT): Promise<string> {
+  /**
+   * The copy staff get (a test send, the preview): every block, each one with an audience labelled
+   * with its rule in words. Personalise it with every block shown.
+   */
+  async staffCopy(doc: BulletinDocument, language: string, context?: ThemeContext): Promise<CompiledBulletin> {
+    const theme = context ?? (await this.themeContext(doc));
+    return this.render(doc, language, { ...theme, labelAudiences: true });
+  }
+
+  /**
+   * The mail for a sample reader. With `reader`, as that reader would get it: the blocks with an
+   * audience their row matches, and no labels; without, the staff copy, every block labelled.
+   */
+  async preview(
+    doc: BulletinDocument,
+    language: string,
+    format: PreviewFormat,
+    look = AS_SENT,
+    reader?: RuleReader,
+  ): Promise<string> {
     const context = await this.themeContext(doc);
     if (format === 'mjml') return rendering(language, () => bulletinSource(doc, language, context));
-    const compiled = await this.render(doc, language, context);
+    const compiled = reader ? await this.render(doc, language, context) : await this.staffCopy(doc, language, context);
     const links = recipientLinks(this.deps.signer, this.deps.publicUrl, {
       subscriberId: SAMPLE_RECIPIENT.subscriberId,
       campaignId: 0,
       language,
     });
-    const message = personalise(compiled, SAMPLE_RECIPIENT, links);
+    const shown = reader ? shownBlocks(blockGates(compiled.audiences), reader) : undefined;
+    const message = personalise(compiled, SAMPLE_RECIPIENT, links, shown);
     return format === 'html' ? withLook(message.html, look) : message.text;
+  }
+
+  /** A subscriber's row as a block's audience reads it; 400 naming `subscriberId` when there is no such subscriber. */
+  async subscriberReader(id: number): Promise<RuleReader> {
+    const reader = (await this.deps.readers([id])).get(id);
+    if (!reader)
+      throw AppError.invalid([{ path: 'subscriberId', message: `is not a subscriber (no subscriber ${id})` }]);
+    return reader;
   }
 
   /**
    * The public archive's copy of a bulletin in one language, as HTML: the document as written,
    * not the campaign's templates (those carry the tracked /c/ redirects and the footer addressed
    * to a reader), in the archive's theme (a call to subscribe instead of that footer), filled with
-   * nobody's values. Rendered when a campaign is prepared, never on a reader's request.
+   * nobody's values, without the blocks that have an audience. Rendered when a campaign is
+   * prepared, never on a reader's request.
    */
   async archiveCopy(doc: BulletinDocument, language: string, context: ThemeContext): Promise<string> {
     const { publicUrl, mjml } = this.deps;
     const subscribeUrl = `${publicUrl}/subscribe?lang=${encodeURIComponent(language)}`;
     const compiled = await renderBulletin(doc, language, { ...context, for: 'archive', subscribeUrl }, mjml);
-    return fillTemplate(compiled.html, publicValues(publicUrl));
+    // Read by anyone, so by no one's row: the blocks with an audience are left out.
+    return fillTemplate(compiled.html, publicValues(publicUrl), NO_BLOCKS);
   }
 
   async checks(doc: BulletinDocument, translations?: TranslationState): Promise<Finding[]> {

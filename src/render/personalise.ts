@@ -2,7 +2,7 @@
 // escaped, their own signed links, and the RFC 8058 one-click unsubscribe headers.
 import type { LinkSigner } from '../signed-links.js';
 import type { CompiledBulletin } from './render.js';
-import { fillTemplate, type TemplateValues } from './template.js';
+import { fillTemplate, type ShownBlocks, type TemplateValues } from './template.js';
 
 export interface Recipient {
   subscriberId: number;
@@ -24,10 +24,15 @@ export interface PersonalisedMessage {
   headers: Record<string, string>;
 }
 
+/**
+ * `shown`: the blocks with an audience this reader gets (their indices in the document), as
+ * shownBlocks() reads them on the reader's row; every block when left out, as in a preview.
+ */
 export function personalise(
   bulletin: CompiledBulletin,
   recipient: Recipient,
   links: RecipientLinks,
+  shown?: ShownBlocks,
 ): PersonalisedMessage {
   const [first = '', ...rest] = recipient.name.trim().split(/\s+/);
   const values: TemplateValues = {
@@ -40,8 +45,8 @@ export function personalise(
   };
   return {
     subject: fillTemplate(bulletin.subject, values).trim(),
-    html: fillTemplate(bulletin.html, values),
-    text: fillTemplate(bulletin.text, values),
+    html: fillTemplate(bulletin.html, values, shown),
+    text: fillTemplate(bulletin.text, values, shown),
     headers: {
       'List-Unsubscribe': `<${headerSafe(links.unsubscribe)}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

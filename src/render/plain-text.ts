@@ -14,8 +14,11 @@ import {
 } from '../bulletins/document.js';
 import { markdownToText } from './markdown.js';
 import { formattingLocale } from '../settings/settings.js';
+import { describeRule } from '../audience/rule-sentence.js';
+import { blockMarks } from './template.js';
 
-export function bulletinText(doc: BulletinDocument, language: string, context: ThemeContext): string {
+/** `nonce` as for bulletinMjml: the bounds of each block with an audience, the blank line after it inside them. */
+export function bulletinText(doc: BulletinDocument, language: string, context: ThemeContext, nonce?: string): string {
   const fallback = doc.languages[0]!;
   const t = (text: Localised | undefined) => pick(text, language, fallback);
   const { settings } = context;
@@ -27,11 +30,18 @@ export function bulletinText(doc: BulletinDocument, language: string, context: T
     ? fillSlots(strings.whyTopic, { topic, organisation: settings.organisationName })
     : fillSlots(strings.whyGeneral, { organisation: settings.organisationName });
 
+  const marks = nonce === undefined ? undefined : blockMarks(nonce);
+  const blocks = doc.blocks.map((block, i) => {
+    const text = blockText(block, t, language, fallback, words, locale);
+    if (!text) return '';
+    if (!block.audience) return `${text}\n\n`;
+    const label = context.labelAudiences ? `[Shown to: ${describeRule(block.audience)}]\n` : '';
+    return marks ? `${marks.start(i)}${label}${text}\n\n${marks.end(i)}` : `${label}${text}\n\n`;
+  });
   const sections = [
     `${strings.viewInBrowser}: {{view_url}}`,
     [settings.organisationName.toUpperCase(), t(doc.issueLine)].filter(Boolean).join('\n'),
-    ...doc.blocks.map((block) => blockText(block, t, language, fallback, words, locale)).filter(Boolean),
-    '---',
+    `${blocks.join('')}---`,
     why,
     `${strings.preferences}: {{preferences_url}}\n${strings.unsubscribe}: {{unsubscribe_url}}`,
     [settings.organisationName, settings.postalAddress].filter(Boolean).join('\n'),

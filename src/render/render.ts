@@ -5,7 +5,8 @@ import { bulletinMjml, type ThemeContext } from './theme.js';
 import { pick, type BulletinDocument } from '../bulletins/document.js';
 import { bulletinText } from './plain-text.js';
 import { inProcessMjml, type MjmlEngine } from './mjml-engine.js';
-import { compileTemplate, type Template } from './template.js';
+import { compileTemplate, markNonce, type Template, withoutBounds } from './template.js';
+import type { Rule } from '../audience/rules.js';
 
 export interface MjmlProblem {
   line: number;
@@ -23,6 +24,17 @@ export interface CompiledBulletin {
   htmlBytes: number;
   /** What MJML's validator found; rendering goes on regardless ("soft"). */
   mjmlProblems: MjmlProblem[];
+  /**
+   * The rules of the blocks with an audience, by the block's index in the document: `html` and
+   * `text` have a section for each, written only for the readers the rule picks. Absent from
+   * templates stored before blocks had audiences, and when no block has one.
+   */
+  audiences?: BlockAudience[];
+}
+
+export interface BlockAudience {
+  block: number;
+  rule: Rule;
 }
 
 export type { ThemeContext } from './theme.js';
@@ -35,22 +47,25 @@ export async function renderBulletin(
   mjml: MjmlEngine = inProcessMjml,
 ): Promise<CompiledBulletin> {
   const fallback = doc.languages[0]!;
-  const { html, errors } = await mjml.toHtml(bulletinMjml(doc, language, context), {
+  const nonce = markNonce();
+  const { html, errors } = await mjml.toHtml(bulletinMjml(doc, language, context, nonce), {
     validationLevel: 'soft',
     ignoreIncludes: true,
     // MJML otherwise links Google Fonts for Roboto: every opened mail would tell Google.
     fonts: {},
     keepComments: false,
   });
+  const audiences = doc.blocks.flatMap((block, i) => (block.audience ? [{ block: i, rule: block.audience }] : []));
   return {
     language,
     // One line: no line break or other control character may reach the Subject header.
     subject: compileTemplate(pick(doc.subject, language, fallback).replace(/[\s\u0000-\u001f\u007f]+/g, ' '), 'plain'),
     preheader: pick(doc.preheader, language, fallback),
-    html: compileTemplate(html, 'html'),
-    text: compileTemplate(bulletinText(doc, language, context), 'plain'),
-    htmlBytes: Buffer.byteLength(html),
+    html: compileTemplate(html, 'html', nonce),
+    text: compileTemplate(bulletinText(doc, language, context, nonce), 'plain', nonce),
+    htmlBytes: Buffer.byteLength(withoutBounds(html, nonce)),
     mjmlProblems: errors.map((e) => ({ line: e.line, tag: e.tagName, message: e.message })),
+    ...(audiences.length ? { audiences } : {}),
   };
 }
 

@@ -20,11 +20,19 @@ import { LOGO_WIDTH } from '../media/shown-widths.js';
 import { goalLine, textDirection } from './strings.js';
 import { fillSlots, wordsFor, type Words } from '../words/catalogue.js';
 import { brandPalette, type Palette } from './contrast.js';
+import { blockMarks } from './template.js';
+import { describeRule } from '../audience/rule-sentence.js';
+import type { Rule } from '../audience/rules.js';
 
 interface ThemeBase {
   settings: Settings;
   /** Name of the bulletin's topic, for "why you get this". */
   topicName?: Localised;
+  /**
+   * Each block with an audience is labelled with its rule in words, for staff: test sends and the
+   * preview show every block so. False (the default) for the mail and the archive.
+   */
+  labelAudiences?: boolean;
 }
 
 /**
@@ -63,7 +71,12 @@ const NAME_SIZE = { short: '26px', long: '24px', longOnPhone: '20px' };
  */
 const PREHEADER_PADDING = '&#847;&zwnj;&nbsp;'.repeat(120);
 
-export function bulletinMjml(doc: BulletinDocument, language: string, context: ThemeContext): string {
+/**
+ * With a `nonce`, each block with an audience is written between the bounds blockMarks(nonce) makes,
+ * each in an <mj-raw> of its own between the sections: MJML then closes a section's Outlook table
+ * before a bound and opens the next after it, so the HTML between two bounds stands alone.
+ */
+export function bulletinMjml(doc: BulletinDocument, language: string, context: ThemeContext, nonce?: string): string {
   const fallback = doc.languages[0]!;
   const t = (text: Localised | undefined) => pick(text, language, fallback);
   const { settings } = context;
@@ -78,7 +91,17 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
   const palette = brandPalette(brand);
   const words = wordsFor(language, settings);
   const strings = words.footer;
-  const blocks = doc.blocks.map((block) => blockMjml(block, read, brand, palette.link, words)).join('\n');
+  const marks = nonce === undefined ? undefined : blockMarks(nonce);
+  const blocks = doc.blocks
+    .map((block, i) => {
+      const mjml = blockMjml(block, read, brand, palette.link, words);
+      if (!block.audience) return mjml;
+      const label = context.labelAudiences ? audienceLabel(block.audience) : '';
+      return marks
+        ? `    <mj-raw>${marks.start(i)}</mj-raw>\n${label}${mjml}\n    <mj-raw>${marks.end(i)}</mj-raw>`
+        : `${label}${mjml}`;
+    })
+    .join('\n');
   const organisation = escapeHtml(settings.organisationName);
   const topic = context.topicName ? t(context.topicName) : '';
   // The organisation may write its own words: the template is escaped as well as the values.
@@ -187,6 +210,18 @@ function mastheadSection(header: string, name: string, issueLine: string, palett
         </mj-text>
       </mj-column>
     </mj-section>
+`;
+}
+
+/** Above a block with an audience in a staff copy: who gets it, small and plain, in English as staff read it. */
+function audienceLabel(rule: Rule): string {
+  const text = escapeHtml(`Shown to: ${describeRule(rule)}`);
+  const frame = `margin:0;padding:4px 8px;border:1px dashed ${COLOURS.muted};border-radius:4px`;
+  return `    <mj-section padding="0 0 4px"><mj-column>
+      <mj-text font-size="13px" line-height="1.4" color="${COLOURS.muted}" padding="0 32px 4px">
+        <p class="audience-label" dir="ltr" style="${frame}">${text}</p>
+      </mj-text>
+    </mj-column></mj-section>
 `;
 }
 

@@ -6,6 +6,7 @@ import type { BulletinStore } from '../bulletins/bulletin-store.js';
 import type { BulletinDocument } from '../bulletins/document.js';
 import type { BulletinRenderer } from '../render/bulletin-renderer.js';
 import { trackableLinks, withTrackedLinks, type Tracker } from '../render/tracked-links.js';
+import { type BlockGate, blockGates, NO_BLOCKS, shownBlocks } from '../render/block-audiences.js';
 import { personalise, recipientLinks } from '../render/personalise.js';
 import type { MjmlEngine } from '../render/mjml-engine.js';
 import { renderBulletin, type CompiledBulletin } from '../render/render.js';
@@ -59,11 +60,22 @@ const TEMPLATE_CACHE_SIZE = 8;
 /** How long a batch SES has answered keeps trying to record it while the database is away. */
 const SETTLE_PATIENCE_MS = 60_000;
 
+interface CampaignTemplates {
+  templates: Record<string, CompiledBulletin>;
+  /** Each language's block audiences, compiled; none for a template stored before blocks had them. */
+  gates: Record<string, BlockGate[]>;
+  /** Whether any block has an audience: only then are the readers' rows read with the batch. */
+  gated: boolean;
+}
+
 type Outcome = 'sent' | 'skipped' | 'failed' | 'throttled' | 'too fast' | 'quota' | 'paused';
 
 export class CampaignRunner {
-  /** Compiled templates by campaign id: read from the database once per campaign per process. */
-  private readonly templates = new Map<number, Record<string, CompiledBulletin>>();
+  /**
+   * Compiled templates by campaign id, read from the database once per campaign per process, with
+   * each language's block audiences compiled beside them.
+   */
+  private readonly templates = new Map<number, CampaignTemplates>();
 
   constructor(private readonly deps: RunnerDeps) {}
 
@@ -150,7 +162,7 @@ export class CampaignRunner {
     // The limiter let this batch through at the configured pace; a slowed pace holds the next one longer.
     if (pace.slowdown > 1) await this.deps.queues.holdDeliveries(pace.batchGapMs);
 
-    const templates = await this.templatesOf(job.campaignId);
+    const { templates, gates, gated } = await this.templatesOf(job.campaignId);
     const settings = await this.deps.settings.get();
     const from = fromAddress(settings, this.deps.mailFrom);
     const list = listId(settings.organisationName, campaign.topic, this.deps.publicUrl, from);
@@ -159,6 +171,7 @@ export class CampaignRunner {
       rows.flatMap((r) => (r.subscriberId === null ? [] : [r.subscriberId])),
       campaign,
       now,
+      { readers: gated },
     );
 
     const errors: string[] = [];
@@ -173,7 +186,11 @@ export class CampaignRunner {
           settlements.push({ id: row.id, outcome: { status: 'skipped', error: skip ?? 'subscriber was erased' } });
           return 'skipped';
         }
-        const template = templates[row.language] ?? Object.values(templates)[0]!;
+        const language = templates[row.language] ? row.language : Object.keys(templates)[0]!;
+        const template = templates[language]!;
+        const blocks = gates[language]!;
+        // Each block's rule on the reader's row as read for this batch; one erased meanwhile was skipped above.
+        const shown = blocks.length && recipient.reader ? shownBlocks(blocks, recipient.reader) : NO_BLOCKS;
         const message = personalise(
           template,
           { subscriberId: recipient.id, email: recipient.email, name: recipient.name },
@@ -183,6 +200,7 @@ export class CampaignRunner {
             language: row.language,
             inArchive: campaign.archive,
           }),
+          shown,
         );
         try {
           const messageId = await this.deps.sender.send({
@@ -284,14 +302,16 @@ export class CampaignRunner {
     }
   }
 
-  private async templatesOf(campaignId: number): Promise<Record<string, CompiledBulletin>> {
-    let templates = this.templates.get(campaignId);
-    if (!templates) {
-      templates = (await this.deps.campaigns.templates(campaignId)) ?? undefined;
+  private async templatesOf(campaignId: number): Promise<CampaignTemplates> {
+    let cached = this.templates.get(campaignId);
+    if (!cached) {
+      const templates = (await this.deps.campaigns.templates(campaignId)) ?? undefined;
       if (!templates) throw new Error(`Campaign ${campaignId} has no compiled templates`);
+      const gates = Object.fromEntries(Object.entries(templates).map(([lang, c]) => [lang, blockGates(c.audiences)]));
+      cached = { templates, gates, gated: Object.values(gates).some((g) => g.length > 0) };
       if (this.templates.size >= TEMPLATE_CACHE_SIZE) this.templates.delete(this.templates.keys().next().value!);
-      this.templates.set(campaignId, templates);
+      this.templates.set(campaignId, cached);
     }
-    return templates;
+    return cached;
   }
 }

@@ -346,7 +346,7 @@ export class CampaignService {
     // Rendered before the allowance is taken: a copy that cannot be rendered uses none of it.
     const copies = [];
     for (const lang of language === undefined ? languages : [language]) {
-      copies.push({ lang, compiled: await this.deps.renderer.render(bulletin.document, lang) });
+      copies.push({ lang, compiled: await this.deps.renderer.staffCopy(bulletin.document, lang) });
     }
     const allowance = await this.deps.testCopies.take(copies.length * to.length);
     if (!allowance.taken) {

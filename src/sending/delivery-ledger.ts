@@ -4,6 +4,8 @@
 import { sql, type Kysely } from 'kysely';
 import { audienceQuery, exclusionReason } from '../audience/audience-store.js';
 import type { ExclusionReason } from '../audience/exclusion-reasons.js';
+import type { RuleReader } from '../audience/rule-evaluator.js';
+import { ruleReaders } from '../audience/rule-readers.js';
 import type { Rule } from '../audience/rules.js';
 import type { DatabaseKind } from '../db/database.js';
 import { DELIVERY_STATUSES, nowIso, type DeliveryStatus, type Tables } from '../db/schema.js';
@@ -21,6 +23,8 @@ export interface Recipient {
   name: string;
   /** Why the subscriber may no longer be mailed, or null when they may. */
   skip: string | null;
+  /** Their row as a block's audience reads it, when asked for (the campaign has blocks with an audience). */
+  reader?: RuleReader;
 }
 
 /** What became of one claimed row. */
@@ -163,14 +167,18 @@ export class DeliveryLedger {
   /**
    * The subscribers of claimed rows as they are now, each with the reason they may no longer be
    * mailed (the same as the snapshot's): an unsubscribe, a pause or leaving the bulletin's topic
-   * since the snapshot stops their mail.
+   * since the snapshot stops their mail. With `readers`, each comes with their row as a block's
+   * audience reads it (tags, topics, attributes, language), read now: a tag added during a send
+   * counts from the next batch.
    */
   async recipients(
     subscriberIds: readonly number[],
     campaign: { topic: string | null },
     now: Date,
+    options: { readers?: boolean } = {},
   ): Promise<Map<number, Recipient>> {
     if (subscriberIds.length === 0) return new Map();
+    const readers = options.readers ? ruleReaders(this.db, subscriberIds) : undefined;
     const rows = await this.db
       .selectFrom('subscribers')
       .select((eb) => [
@@ -181,13 +189,13 @@ export class DeliveryLedger {
       ])
       .where('subscribers.id', 'in', subscriberIds)
       .execute();
+    const rowsRead = await readers;
     return new Map(
       rows.map((r) => {
         const reason = r.reason as ExclusionReason | 'eligible';
-        return [
-          r.id,
-          { id: r.id, email: r.email, name: r.name, skip: reason === 'eligible' ? null : SKIP_REASONS[reason] },
-        ];
+        const reader = rowsRead?.get(r.id);
+        const skip = reason === 'eligible' ? null : SKIP_REASONS[reason];
+        return [r.id, { id: r.id, email: r.email, name: r.name, skip, ...(reader ? { reader } : {}) }];
       }),
     );
   }

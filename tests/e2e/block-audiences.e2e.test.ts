@@ -49,7 +49,7 @@ describe('blocks with an audience', () => {
     await condition.getByLabel('Tag').fill('signed-petition');
     await condition.getByLabel('Not').check();
     await b.saved();
-    await block.getByText('Only: not tag signed-petition').waitFor();
+    await block.getByText('Shown to readers without the tag signed-petition').waitFor();
 
     const stored = await (await b.app.request('GET', `/api/bulletins/${bulletinId}`)).json();
     expect(stored.document.blocks[1].audience).toEqual({ all: [{ not: { tag: 'signed-petition' } }] });
@@ -58,7 +58,7 @@ describe('blocks with an audience', () => {
 
     // Collapsed, the badge still says who sees the block.
     await block.getByRole('button', { name: 'Collapse' }).click();
-    await block.getByText('Only: not tag signed-petition').waitFor();
+    await block.getByText('Shown to readers without the tag signed-petition').waitFor();
     await page.setViewportSize(PHONE);
     await b.screenshot('composer-390');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
@@ -71,7 +71,7 @@ describe('blocks with an audience', () => {
     // Back to everyone: the audience is gone from the saved block.
     await audience.getByLabel('Everyone').check();
     await b.saved();
-    expect(await block.getByText(/^Only:/).count()).toBe(0);
+    expect(await block.getByText(/^Shown to/).count()).toBe(0);
     const cleared = await (await b.app.request('GET', `/api/bulletins/${bulletinId}`)).json();
     expect(cleared.document.blocks[1]).not.toHaveProperty('audience');
   }, 90_000);

@@ -5,9 +5,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileRule, type RuleReader } from '../../src/audience/rule-evaluator.js';
+import { ruleReaders } from '../../src/audience/rule-readers.js';
 import { ruleExpression } from '../../src/audience/rule-sql.js';
 import { MAX_RULE_NODES, parseRule, type Rule } from '../../src/audience/rules.js';
-import { DELIVERY_STATUSES, nowIso, parseJson } from '../../src/db/schema.js';
+import { DELIVERY_STATUSES, nowIso } from '../../src/db/schema.js';
 import { insertCampaign } from '../helpers/campaigns.js';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../helpers/databases.js';
 import { evaluate, type PlainSubscriber } from '../helpers/rule-evaluator.js';
@@ -301,30 +302,11 @@ describe.each(databaseKinds())('segment rules on %s', (kind) => {
   });
 });
 
-/** Every subscriber's row as a send's batch would fetch it for the in-memory evaluator. */
+/** Every subscriber's row as a send's batch fetches it for the in-memory evaluator (ruleReaders). */
 async function readerRows(db: TestDatabase): Promise<Map<number, RuleReader>> {
-  const k = db.database.db;
-  const subscribers = await k
-    .selectFrom('subscribers')
-    .select(['id', 'email', 'language', 'attributes', 'created_at'])
-    .execute();
-  const tags = await k.selectFrom('subscriber_tags').select(['subscriber_id', 'tag']).execute();
-  const topics = await k
-    .selectFrom('subscriptions')
-    .innerJoin('topics', 'topics.id', 'subscriptions.topic_id')
-    .select(['subscriptions.subscriber_id', 'topics.key'])
-    .execute();
-  return new Map(
-    subscribers.map((s) => [
-      s.id,
-      {
-        email: s.email,
-        language: s.language,
-        createdAt: s.created_at,
-        tags: new Set(tags.filter((t) => t.subscriber_id === s.id).map((t) => t.tag)),
-        topics: new Set(topics.filter((t) => t.subscriber_id === s.id).map((t) => t.key)),
-        attributes: parseJson<Record<string, unknown>>(s.attributes),
-      },
-    ]),
+  const ids = await db.database.db.selectFrom('subscribers').select('id').execute();
+  return ruleReaders(
+    db.database.db,
+    ids.map((r) => r.id),
   );
 }

@@ -49,6 +49,8 @@ export class ScriptedSes {
   errorMessage: (to: string, type: string) => string = (_to, type) => `scripted ${type}`;
   /** Milliseconds to wait before answering a SendEmail. */
   delayMs = 0;
+  /** Awaited before answering a SendEmail to `to`: a test holds a batch open while it changes something. */
+  hold: (to: string) => Promise<void> | void = () => {};
   maxSendRate = 100;
   private server!: Server;
   url = '';
@@ -104,6 +106,7 @@ export class ScriptedSes {
       const attempt = this.attempts.get(to) ?? 0;
       this.attempts.set(to, attempt + 1);
       if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+      await this.hold(to);
       const answer = this.script(to, attempt);
       if (answer === 'accept') {
         const messageId = randomUUID();

@@ -280,13 +280,17 @@ describe('what changed between two versions', () => {
         block: 2,
         field: 'audience',
         before: 'everyone',
-        after: 'not tag signed-petition',
+        after: 'readers without the tag signed-petition',
       },
     ]);
     const changed = structuredClone(after);
     changed.blocks[1] = { ...changed.blocks[1]!, audience: { all: [{ tag: 'donor' }, { language: ['es', 'pt-BR'] }] } };
     expect(diffDocuments(after, changed).map((c) => [c.text, c.before, c.after])).toEqual([
-      ['Edited audience of block 2', 'not tag signed-petition', 'tag donor and language es or pt-BR'],
+      [
+        'Edited audience of block 2',
+        'readers without the tag signed-petition',
+        'readers with the tag donor and reading in Spanish or Brazilian Portuguese',
+      ],
     ]);
     expect(diffDocuments(changed, before).map((c) => c.after)).toEqual(['everyone']);
   });

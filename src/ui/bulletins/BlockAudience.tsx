@@ -2,7 +2,7 @@
 // builder the send screen uses, without "Received an earlier send" (a block's audience is read on
 // each reader's row, which does not know the sends). The badge names the rule in the block's header.
 import { useContext, useId, useState } from 'react';
-import { ruleWords } from '../../audience/rule-words';
+import { describeRule } from '../../audience/rule-sentence';
 import type { Rule } from '../../audience/rules';
 import type { Topic } from '../../audience/schemas';
 import { ApiError } from '../api';
@@ -12,12 +12,12 @@ import { useApi } from '../hooks';
 import { ComposerFieldsContext } from './fields';
 import { fieldId, type Block } from './model';
 
-/** "Only: tag signed-petition", or nothing for a block everyone sees. */
+/** "Shown to readers with the tag signed-petition", or nothing for a block everyone sees. */
 export function AudienceBadge({ audience }: { audience: Rule | undefined }) {
   if (!audience) return null;
   return (
     <span className="block-audience-badge" title="Only readers who match this rule see the block">
-      Only: {ruleWords(audience)}
+      Shown to {describeRule(audience)}
     </span>
   );
 }

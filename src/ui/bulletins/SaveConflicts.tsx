@@ -7,7 +7,7 @@ import { Dialog } from '../components';
 import { blockSummary, type Block } from './model';
 import type { SaveConflict } from './useDraft';
 import { authorName } from './version-sessions';
-import { ruleWords } from '../../audience/rule-words';
+import { describeRule } from '../../audience/rule-sentence';
 import type { Rule } from '../../audience/rules';
 
 const timeFormat = new Intl.DateTimeFormat('en', { timeStyle: 'short' });
@@ -135,7 +135,7 @@ function Option({
 
 /** A block's audience in words, as its badge says it; none is everyone. */
 function audienceShown(value: unknown): string {
-  return value === undefined ? 'Everyone' : `Only: ${ruleWords(value as Rule)}`;
+  return `Shown to ${value === undefined ? 'everyone' : describeRule(value as Rule)}`;
 }
 
 /** A value as staff recognise it: the text itself, a list, a block's summary; what is missing, in words. */

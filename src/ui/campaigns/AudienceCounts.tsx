@@ -1,6 +1,6 @@
 // Who the chosen audience reaches: selected → eligible, why the rest are left out, by language, a sample.
 import { EXCLUSION_REASONS, type ExclusionReason } from '../../audience/exclusion-reasons';
-import { ruleWords } from '../../audience/rule-words';
+import { describeRule } from '../../audience/rule-sentence';
 import type { AudiencePreview, AudiencePreviewWithBlocks } from '../../audience/schemas';
 import { blockLabel, type Block } from '../bulletins/model';
 import { formatNumber, languageName } from '../components';
@@ -96,7 +96,7 @@ export function AudienceCounts({
                       <strong>
                         {formatNumber(shown)} of {formatNumber(preview.eligible)}
                       </strong>
-                      {audience && <span className="muted"> · Only: {ruleWords(audience)}</span>}
+                      {audience && <span className="muted"> · shown to {describeRule(audience)}</span>}
                       {shown === 0 && preview.eligible > 0 && <span className="field-error"> Shown to nobody.</span>}
                     </li>
                   );
