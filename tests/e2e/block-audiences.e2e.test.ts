@@ -1,6 +1,6 @@
 // Blocks for some readers, in real Chromium: a block's audience set in the composer with the rule
-// builder and named in a badge, the send screen's count of who sees each such block, and tagging
-// in bulk from pasted addresses on the subscribers screen. At 1440 and at 390 px.
+// builder and named in a badge, the send screen's count of who sees each such block, the preview
+// as one reader gets it, and tagging in bulk on the subscribers screen. At 1440 and at 390 px.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importAudience, sendableBulletin } from '../helpers/campaigns.js';
@@ -106,6 +106,51 @@ describe('blocks with an audience', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await page.setViewportSize(DESKTOP);
   }, 60_000);
+
+  it('previews the mail as one subscriber, or a reader with some tags, gets it', async () => {
+    const { page } = b;
+    const doc = (await (await b.app.request('GET', `/api/bulletins/${bulletinId}`)).json()).document;
+    // The petition for those who have not signed it; the 100 days statement for those who have.
+    doc.blocks[7] = { ...doc.blocks[7], audience: { not: { tag: 'signed-petition' } } };
+    doc.blocks[5] = { ...doc.blocks[5], audience: { tag: 'signed-petition' } };
+    expect((await b.app.request('PUT', `/api/bulletins/${bulletinId}`, { json: doc })).status).toBe(200);
+    await b.open(`/admin/bulletins/${bulletinId}`);
+    const preview = page.getByRole('region', { name: 'Preview', exact: true });
+    const mail = () => page.frameLocator('.preview iframe').locator('body').innerText();
+    const shows = async (petition: boolean, hundredDays: boolean, labelled: boolean) =>
+      expect
+        .poll(async () => {
+          const text = await mail();
+          return [text.includes('Sign the petition'), text.includes('first 100 days'), text.includes('Shown to:')];
+        })
+        .toEqual([petition, hundredDays, labelled]);
+
+    // At first every block, each for some readers labelled with who sees it.
+    await shows(true, true, true);
+    await preview.getByText('A subscriber', { exact: true }).click();
+    await preview.getByLabel("Subscriber's address").fill('nobody@aud.org');
+    await preview.getByRole('button', { name: 'Show' }).click();
+    await preview.getByText('No subscriber has the address nobody@aud.org').waitFor();
+    await preview.getByLabel("Subscriber's address").fill('Reader0@aud.org');
+    await preview.getByRole('button', { name: 'Show' }).click();
+    await preview.getByText('As reader0@aud.org gets it', { exact: false }).waitFor();
+    await shows(false, true, false);
+    await b.expectAccessible('the preview as a subscriber');
+    await page.setViewportSize(PHONE);
+    await preview.screenshot({ path: join(ARTIFACTS, 'block-audiences-preview-390.png') });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await page.setViewportSize(DESKTOP);
+    await preview.screenshot({ path: join(ARTIFACTS, 'block-audiences-preview.png') });
+
+    // A made-up reader without tags: the petition, not the statement for those who signed.
+    await preview.getByText('Tags', { exact: true }).click();
+    await shows(true, false, false);
+    await preview.getByLabel(/Tags, separated by commas/).fill('volunteer, signed-petition');
+    await preview.getByRole('button', { name: 'Show' }).click();
+    await shows(false, true, false);
+    await preview.getByText('Everyone, labelled', { exact: true }).click();
+    await shows(true, true, true);
+  }, 90_000);
 
   it('tags in bulk from pasted addresses and shows what happened to each', async () => {
     const { page } = b;

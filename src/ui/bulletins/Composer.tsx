@@ -343,6 +343,7 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
             version={draft.saved.version}
             versionId={draft.saved.versionId}
             languages={draft.saved.languages}
+            forSomeReaders={draft.saved.forSomeReaders}
           />
         </aside>
       </div>

@@ -1,10 +1,12 @@
 // The real render of the last saved version, as subscribers get it, in each of the bulletin's
 // languages: its line in the inbox, the HTML in a frame at desktop or mobile width (as sent, in a
 // client's dark mode, or with images blocked), or the plain-text part.
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { api } from '../api';
 import { ErrorNotice, languageName, Loading } from '../components';
 import { InboxPreview } from './InboxPreview';
+import { PreviewReader } from './PreviewReader';
+import { Toggle } from './Toggle';
 
 type Show = 'inbox' | 'mail' | 'text';
 type Width = 'desktop' | 'mobile';
@@ -20,21 +22,27 @@ export function PreviewPane({
   version,
   versionId,
   languages,
+  forSomeReaders,
 }: {
   id?: string;
   bulletinId: number;
   version: number;
   versionId: number;
   languages: string[];
+  /** The saved version has blocks for some readers: the preview may show them as one reader gets them. */
+  forSomeReaders: boolean;
 }) {
   const headingId = useId();
   const [show, setShow] = useState<Show>('mail');
   const [width, setWidth] = useState<Width>('desktop');
   const [look, setLook] = useState<Look>('as-sent');
   const [chosen, setLanguage] = useState(languages[0]!);
+  const [readerQuery, setReaderQuery] = useState('');
   const language = languages.includes(chosen) ? chosen : languages[0]!;
   // The version in the address: each save gives a new address, and an old answer is never shown.
-  const base = `/api/bulletins/${bulletinId}/preview?lang=${encodeURIComponent(language)}&versionId=${versionId}`;
+  const base =
+    `/api/bulletins/${bulletinId}/preview?lang=${encodeURIComponent(language)}&versionId=${versionId}` +
+    (forSomeReaders ? readerQuery : '');
   const htmlUrl = `${base}&format=html${LOOK_QUERY[look]}`;
   const textUrl = `${base}&format=text`;
 
@@ -90,6 +98,7 @@ export function PreviewPane({
           </>
         )}
       </div>
+      {forSomeReaders && show !== 'inbox' && <PreviewReader onChange={setReaderQuery} />}
       {show === 'inbox' && <InboxPreview bulletinId={bulletinId} versionId={versionId} language={language} />}
       {show === 'mail' && (
         <HtmlPreview
@@ -100,32 +109,6 @@ export function PreviewPane({
       )}
       {show === 'text' && <TextPreview url={textUrl} language={language} />}
     </section>
-  );
-}
-
-/** A row of radio buttons that looks like a segmented switch. */
-function Toggle<T extends string>({
-  label,
-  value,
-  onChange,
-  options,
-}: {
-  label: string;
-  value: T;
-  onChange(value: T): void;
-  options: [T, ReactNode][];
-}) {
-  const name = useId();
-  return (
-    <fieldset className="toggle">
-      <legend>{label}</legend>
-      {options.map(([option, text]) => (
-        <label key={option} className={option === value ? 'is-checked' : undefined}>
-          <input type="radio" name={name} value={option} checked={option === value} onChange={() => onChange(option)} />
-          {text}
-        </label>
-      ))}
-    </fieldset>
   );
 }
 

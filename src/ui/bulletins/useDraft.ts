@@ -32,6 +32,8 @@ export interface Saved {
   languages: string[];
   /** The keys of the saved version's blocks, in its order: the block a finding's index names. */
   keys: string[];
+  /** Whether the saved version has blocks for some readers (a block's `audience`). */
+  forSomeReaders: boolean;
   at: Date;
 }
 
@@ -55,19 +57,25 @@ const UNDO_LIMIT = 100;
 let lastKey = 0;
 const newKey = () => `block-key-${++lastKey}`;
 const draftOf = (document: BulletinDocument): Draft => ({ document, keys: document.blocks.map(newKey) });
-const savedOf = (bulletin: Bulletin, keys: string[]): Saved => ({
-  version: bulletin.version,
-  versionId: bulletin.versionId,
-  languages: bulletin.document.languages,
+/** What `saved` says of a version saved (ours) or found saved (theirs, on a conflict). */
+const savedOf = (
+  { document, version, versionId }: Pick<Bulletin, 'document' | 'version' | 'versionId'>,
+  keys: string[],
+  at: string,
+): Saved => ({
+  version,
+  versionId,
+  languages: document.languages,
   keys,
-  at: new Date(bulletin.updatedAt),
+  forSomeReaders: document.blocks.some((block) => block.audience !== undefined),
+  at: new Date(at),
 });
 
 export function useDraft(bulletin: Bulletin) {
   const path = `/api/bulletins/${bulletin.id}`;
   const [draft, setDraft] = useState(() => draftOf(bulletin.document));
   const [undoStack, setUndoStack] = useState<{ draft: Draft; label: string }[]>([]);
-  const [saved, setSaved] = useState<Saved>(() => savedOf(bulletin, draft.keys));
+  const [saved, setSaved] = useState<Saved>(() => savedOf(bulletin, draft.keys, bulletin.updatedAt));
   const [status, setStatus] = useState<SaveStatus>('saved');
   const [error, setError] = useState<unknown>();
   const [generation, setGeneration] = useState(0);
@@ -121,13 +129,13 @@ export function useDraft(bulletin: Bulletin) {
         return key;
       });
       base.current = { document: theirs.document, version: theirs.version };
-      setSaved({
-        version: theirs.version,
-        versionId: theirs.versionId,
-        languages: theirs.document.languages,
-        keys: theirKeys.map((key) => key || newKey()),
-        at: new Date(theirs.createdAt),
-      });
+      setSaved(
+        savedOf(
+          theirs,
+          theirKeys.map((key) => key || newKey()),
+          theirs.createdAt,
+        ),
+      );
       setError(undefined);
       lastField.current = undefined;
       apply({ document: merged.document, keys });
@@ -168,7 +176,7 @@ export function useDraft(bulletin: Bulletin) {
         });
         base.current = { document: answer.document, version: answer.version };
         savedChanges.current = upTo;
-        setSaved(savedOf(answer, sent.keys));
+        setSaved(savedOf(answer, sent.keys, answer.updatedAt));
         setError(undefined);
         setStatus(upTo === changes.current ? 'saved' : 'pending');
       } catch (e) {
