@@ -15,6 +15,7 @@ import {
 import { markdownToText } from './markdown.js';
 import { formattingLocale } from '../settings/settings.js';
 import { describeRule } from '../audience/rule-sentence.js';
+import { blockAudiences } from './block-audiences.js';
 import { blockMarks } from './template.js';
 
 /** `nonce` as for bulletinMjml: the bounds of each block with an audience, the blank line after it inside them. */
@@ -31,11 +32,12 @@ export function bulletinText(doc: BulletinDocument, language: string, context: T
     : fillSlots(strings.whyGeneral, { organisation: settings.organisationName });
 
   const marks = nonce === undefined ? undefined : blockMarks(nonce);
+  const audiences = blockAudiences(doc.blocks);
   const blocks = doc.blocks.map((block, i) => {
     const text = blockText(block, t, language, fallback, words, locale);
     if (!text) return '';
-    if (!block.audience) return `${text}\n\n`;
-    const label = context.labelAudiences ? `[Shown to: ${describeRule(block.audience)}]\n` : '';
+    if (!audiences[i]) return `${text}\n\n`;
+    const label = context.labelAudiences && block.audience ? `[Shown to: ${describeRule(block.audience)}]\n` : '';
     return marks ? `${marks.start(i)}${label}${text}\n\n${marks.end(i)}` : `${label}${text}\n\n`;
   });
   const sections = [

@@ -3,6 +3,7 @@
 // language per send; personalise() does the per-recipient part.
 import { bulletinMjml, type ThemeContext } from './theme.js';
 import { pick, type BulletinDocument } from '../bulletins/document.js';
+import { blockAudiences } from './block-audiences.js';
 import { bulletinText } from './plain-text.js';
 import { inProcessMjml, type MjmlEngine } from './mjml-engine.js';
 import { compileTemplate, markNonce, type Template, withoutBounds } from './template.js';
@@ -55,7 +56,7 @@ export async function renderBulletin(
     fonts: {},
     keepComments: false,
   });
-  const audiences = doc.blocks.flatMap((block, i) => (block.audience ? [{ block: i, rule: block.audience }] : []));
+  const audiences = blockAudiences(doc.blocks).flatMap((rule, i) => (rule ? [{ block: i, rule }] : []));
   return {
     language,
     // One line: no line break or other control character may reach the Subject header.

@@ -1,6 +1,5 @@
 // Compiled templates: rendered output cut once at its {{placeholders}}, so that a recipient's
 // copy is a join of strings with escaped values, costing microseconds, never an MJML render.
-import { randomBytes } from 'node:crypto';
 import { decodeHtml, escapeHtml } from './html.js';
 
 export const MERGE_FIELDS = ['first_name', 'last_name', 'email'] as const;
@@ -76,7 +75,8 @@ export function withoutBounds(source: string, nonce: string): string {
 
 /** A fresh nonce for blockMarks. */
 export function markNonce(): string {
-  return randomBytes(9).toString('base64url').replace(/[-_]/g, 'x');
+  // Web Crypto, not node:crypto: the staff app bundles this module too (inbox-preview.ts).
+  return Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /**

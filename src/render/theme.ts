@@ -22,6 +22,7 @@ import { fillSlots, wordsFor, type Words } from '../words/catalogue.js';
 import { brandPalette, type Palette } from './contrast.js';
 import { blockMarks } from './template.js';
 import { describeRule } from '../audience/rule-sentence.js';
+import { blockAudiences } from './block-audiences.js';
 import type { Rule } from '../audience/rules.js';
 
 interface ThemeBase {
@@ -92,11 +93,13 @@ export function bulletinMjml(doc: BulletinDocument, language: string, context: T
   const words = wordsFor(language, settings);
   const strings = words.footer;
   const marks = nonce === undefined ? undefined : blockMarks(nonce);
+  const audiences = blockAudiences(doc.blocks);
   const blocks = doc.blocks
     .map((block, i) => {
       const mjml = blockMjml(block, read, brand, palette.link, words);
-      if (!block.audience) return mjml;
-      const label = context.labelAudiences ? audienceLabel(block.audience) : '';
+      if (!audiences[i]) return mjml;
+      // A divider given its neighbours' audience is not labelled: staff did not give it one.
+      const label = context.labelAudiences && block.audience ? audienceLabel(block.audience) : '';
       return marks
         ? `    <mj-raw>${marks.start(i)}</mj-raw>\n${label}${mjml}\n    <mj-raw>${marks.end(i)}</mj-raw>`
         : `${label}${mjml}`;

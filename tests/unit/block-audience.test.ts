@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BulletinDocument } from '../../src/bulletins/document.js';
-import { blockGates, NO_BLOCKS, shownBlocks } from '../../src/render/block-audiences.js';
+import { blockAudiences, blockGates, NO_BLOCKS, shownBlocks } from '../../src/render/block-audiences.js';
 import { personalise } from '../../src/render/personalise.js';
 import { renderBulletin } from '../../src/render/render.js';
 import {
@@ -93,8 +93,10 @@ describe('a rendered bulletin with blocks with an audience', () => {
 
   it('leaves whole, balanced HTML when a block is cut out, Outlook tables and all', async () => {
     const compiled = await renderBulletin(audienced, 'en', { settings: ORGANISATION });
+    // The divider between the two goes with them: a reader who gets neither gets no line there.
     expect(compiled.audiences).toEqual([
       { block: 7, rule: { not: { tag: 'signed' } } },
+      { block: 8, rule: { all: [{ not: { tag: 'signed' } }, { attribute: 'state', op: 'eq', value: 'TX' }] } },
       { block: 9, rule: { attribute: 'state', op: 'eq', value: 'TX' } },
     ]);
     const full = personalise(compiled, ANA, LINKS).html;
@@ -150,5 +152,58 @@ describe('a rendered bulletin with blocks with an audience', () => {
     expect([...shownBlocks(gates, reader([], { state: 'TX' }))]).toEqual([7, 9]);
     expect([...shownBlocks(gates, reader(['signed'], { state: 'CA' }))]).toEqual([]);
     expect(blockGates(undefined)).toEqual([]);
+  });
+
+  describe('a divider beside blocks a reader may not get', () => {
+    const X = { tag: 'x' };
+    const Y = { tag: 'y' };
+    const divider = { type: 'divider' } as const;
+    const text = (audience?: typeof X) =>
+      ({ type: 'text', body: { en: 'Words' }, ...(audience ? { audience } : {}) }) as const;
+
+    it.each([
+      ['between two dividers takes the second', [divider, text(X), divider], [undefined, X, X]],
+      [
+        'after a block, before a divider, takes none',
+        [text(), text(X), divider, text()],
+        [undefined, X, undefined, undefined],
+      ],
+      ['first takes the divider after it', [text(X), divider, text()], [X, X, undefined]],
+      ['last takes the divider before it', [text(), divider, text(X)], [undefined, X, X]],
+      [
+        'a run takes the divider when any of it is shown',
+        [divider, text(X), text(Y), divider],
+        [undefined, X, Y, { any: [X, Y] }],
+      ],
+      ['a divider between two runs needs both', [text(X), divider, text(Y)], [X, { all: [X, Y] }, Y]],
+    ] as const)('a block with an audience %s', (_, blocks, expected) => {
+      expect(blockAudiences(blocks as never)).toEqual(expected);
+    });
+
+    it("keeps a divider's own audience", () => {
+      const own = { ...divider, audience: Y };
+      expect(blockAudiences([divider, text(X), own, text()] as never)).toEqual([undefined, X, Y, undefined]);
+    });
+
+    it('leaves one line, not two, where a block between dividers is left out of the mail', async () => {
+      // The example's block 5 stands between the dividers 4 and 6.
+      const doc = exampleBulletin();
+      expect([doc.blocks[4]!.type, doc.blocks[6]!.type]).toEqual(['divider', 'divider']);
+      doc.blocks[5] = { ...doc.blocks[5]!, audience: { language: ['es'] } };
+      const compiled = await renderBulletin(doc, 'en', { settings: ORGANISATION });
+      const lines = (shown: ReadonlySet<number>) =>
+        personalise(compiled, ANA, LINKS, shown).html.split('<p style="border-top:solid').length - 1;
+      const gates = blockGates(compiled.audiences);
+      const reader = (language: string) => ({
+        language,
+        email: 'a@b.org',
+        createdAt: '2025-01-01T00:00:00.000Z',
+        tags: new Set<string>(),
+        topics: new Set<string>(),
+        attributes: {},
+      });
+      expect(lines(shownBlocks(gates, reader('en')))).toBe(lines(shownBlocks(gates, reader('es'))) - 1);
+      expect(lines(shownBlocks(gates, reader('es')))).toBe(lines(new Set([5, 6])));
+    });
   });
 });
