@@ -12,7 +12,7 @@ import { pacing } from '../../src/sending/send-queues.js';
 import type { OutgoingMessage, Sender } from '../../src/sending/ses-sender.js';
 import { createSending, type Sending } from '../../src/stores.js';
 import { BATCH_CONCURRENCY, startWorker } from '../../workers/worker.js';
-import { addReaders, BENCH_SENDER, benchData, type BenchData } from '../support/bench-data.js';
+import { addReaders, BENCH_SENDER, benchData, type BenchData, closeSending } from '../support/bench-data.js';
 import { startSesStub } from '../support/ses-stub.js';
 import { scaled, type BenchContext, type Measure } from './measure.js';
 
@@ -72,10 +72,7 @@ export const measure: Measure = async (ctx) => {
         };
       } finally {
         await worker.close();
-        await sending.queues.campaigns.obliterate({ force: true });
-        await sending.queues.deliveries.obliterate({ force: true });
-        await sending.confirmations.queue.obliterate({ force: true });
-        await sending.close();
+        await closeSending(sending);
       }
     } finally {
       await data.drop();

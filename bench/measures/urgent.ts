@@ -10,7 +10,7 @@ import type { Rule } from '../../src/audience/rules.js';
 import type { Priority } from '../../src/sending/schemas.js';
 import { createSending, type Sending } from '../../src/stores.js';
 import { startWorker } from '../../workers/worker.js';
-import { addReaders, BENCH_SENDER, benchData, type BenchData } from '../support/bench-data.js';
+import { addReaders, BENCH_SENDER, benchData, type BenchData, closeSending } from '../support/bench-data.js';
 import { median } from '../support/median.js';
 import { startSesStub } from '../support/ses-stub.js';
 import { scaled, type Measure } from './measure.js';
@@ -81,10 +81,7 @@ export const measure: Measure = async (ctx) => {
       } finally {
         if (bulkId !== undefined) await sending.service.cancel(bulkId).catch(() => {});
         await worker.close();
-        await sending.queues.campaigns.obliterate({ force: true });
-        await sending.queues.deliveries.obliterate({ force: true });
-        await sending.confirmations.queue.obliterate({ force: true });
-        await sending.close();
+        await closeSending(sending);
       }
     } finally {
       await data.drop();

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createSending, type Sending } from '../../src/stores.js';
-import { BENCH_SENDER, benchData, benchEnv, inheritedEnv } from '../support/bench-data.js';
+import { BENCH_SENDER, benchData, benchEnv, closeSending, inheritedEnv } from '../support/bench-data.js';
 import { startSesStub, type SesStub } from '../support/ses-stub.js';
 import { scaled, type BenchContext, type Measure } from './measure.js';
 
@@ -117,10 +117,7 @@ export async function campaignPeak(
     return { idleMb: kb(idle), peakMb: kb(peakKb), seconds };
   } finally {
     if (worker && worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
-    await sending.queues.campaigns.obliterate({ force: true });
-    await sending.queues.deliveries.obliterate({ force: true });
-    await sending.confirmations.queue.obliterate({ force: true });
-    await sending.close();
+    await closeSending(sending);
     await data.drop();
   }
 }

@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createMediaFiles } from '../../src/media/media-files.js';
-import { createStores, type Stores } from '../../src/stores.js';
+import { createStores, type Sending, type Stores } from '../../src/stores.js';
 import { scratchDatabase, type ScratchDatabase } from './scratch-database.js';
 import type { Auth } from '../../src/http/api-routes.js';
 
@@ -129,3 +129,11 @@ export async function addReaders({ stores }: BenchData, domain: string, count: n
 
 /** Who sends the bench's campaigns: an admin token, whose sends need no approval (the policy is off). */
 export const BENCH_SENDER: Auth = { kind: 'token', tokenId: 0, name: 'bench', role: 'admin' };
+
+/** Empties the queues a measure's sending parts filled (the bench's own prefix) and closes them. */
+export async function closeSending(sending: Sending): Promise<void> {
+  await sending.queues.campaigns.obliterate({ force: true });
+  await sending.queues.deliveries.obliterate({ force: true });
+  await sending.confirmations.queue.obliterate({ force: true });
+  await sending.close();
+}

@@ -62,6 +62,19 @@ describe.each(databaseKinds())('the media library on %s', (kind) => {
   const list = async () => ((await (await app.request('GET', '/api/media')).json()) as MediaList).items;
   const served = (url: string, method = 'GET') => fetch(url.replace(TEST_PUBLIC_URL, app.baseUrl), { method });
   const errorOf = async (res: Response) => (await res.json()) as { error: { message: string; issues?: unknown[] } };
+  /** Sends the bulletin to `readers` new subscribers, published in the archive: the campaign, the last mail's HTML. */
+  const sendPublished = async (bulletinId: number, readers: number) => {
+    await importAudience(app, readers);
+    await app.request('PATCH', '/api/topics/weekly-bulletin', { json: { public: true } });
+    const sent = await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
+      json: { resend: true, rule: { emailDomain: 'example.org' }, archive: true },
+    });
+    expect(sent.status).toBe(201);
+    const campaign = await sent.json();
+    await waitForCampaign(app, campaign.id, ['sent']);
+    const mails = ((await (await fetch(`${ses.url}/store`)).json()) as { emails: { body: { html: string } }[] }).emails;
+    return { campaign, html: mails.at(-1)!.body.html };
+  };
 
   beforeAll(async () => {
     ses = await startSesEmulator(0);
@@ -224,18 +237,7 @@ describe.each(databaseKinds())('the media library on %s', (kind) => {
       expect(draftRefusal.status).toBe(409);
       expect((await errorOf(draftRefusal)).error.message).toContain('“Weekly 12”');
 
-      await importAudience(app, 3);
-      await app.request('PATCH', '/api/topics/weekly-bulletin', { json: { public: true } });
-      const sent = await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
-        json: { resend: true, rule: { emailDomain: 'example.org' }, archive: true },
-      });
-      expect(sent.status).toBe(201);
-      const campaign = await sent.json();
-      await waitForCampaign(app, campaign.id, ['sent']);
-
-      const mails = ((await (await fetch(`${ses.url}/store`)).json()) as { emails: { body: { html: string } }[] })
-        .emails;
-      const html = mails.at(-1)!.body.html;
+      const { campaign, html } = await sendPublished(bulletinId, 3);
       expect(html).toContain(`src="${image.url}"`);
       expect(html).toContain(`srcset="${image.url2x} 2x"`);
 
@@ -297,17 +299,8 @@ describe.each(databaseKinds())('the media library on %s', (kind) => {
       const document = exampleBulletin();
       document.title = 'Weekly 13';
       const bulletinId = await sendableBulletin(app, document);
-      await importAudience(app, 2);
-      await app.request('PATCH', '/api/topics/weekly-bulletin', { json: { public: true } });
-      const sent = await app.request('POST', `/api/bulletins/${bulletinId}/send`, {
-        json: { resend: true, rule: { emailDomain: 'example.org' }, archive: true },
-      });
-      expect(sent.status).toBe(201);
-      const campaign = await sent.json();
-      await waitForCampaign(app, campaign.id, ['sent']);
-      const mails = ((await (await fetch(`${ses.url}/store`)).json()) as { emails: { body: { html: string } }[] })
-        .emails;
-      expect(mails.at(-1)!.body.html).toContain(old!.url);
+      const { campaign, html } = await sendPublished(bulletinId, 2);
+      expect(html).toContain(old!.url);
 
       // A new logo: nothing current shows the old one, but the sent mail and the archive page do.
       expect((await app.request('PUT', '/api/settings', { json: { logoUrl: next!.url } })).status).toBe(200);
