@@ -178,18 +178,20 @@ export class DeliveryLedger {
     options: { readers?: boolean } = {},
   ): Promise<Map<number, Recipient>> {
     if (subscriberIds.length === 0) return new Map();
-    const readers = options.readers ? ruleReaders(this.db, subscriberIds) : undefined;
-    const rows = await this.db
-      .selectFrom('subscribers')
-      .select((eb) => [
-        'subscribers.id',
-        'subscribers.email',
-        'subscribers.name',
-        exclusionReason(eb, campaign.topic ?? undefined, now).as('reason'),
-      ])
-      .where('subscribers.id', 'in', subscriberIds)
-      .execute();
-    const rowsRead = await readers;
+    // Together, so that a database gone away rejects once, awaited, never as an unhandled rejection.
+    const [rows, rowsRead] = await Promise.all([
+      this.db
+        .selectFrom('subscribers')
+        .select((eb) => [
+          'subscribers.id',
+          'subscribers.email',
+          'subscribers.name',
+          exclusionReason(eb, campaign.topic ?? undefined, now).as('reason'),
+        ])
+        .where('subscribers.id', 'in', subscriberIds)
+        .execute(),
+      options.readers ? ruleReaders(this.db, subscriberIds) : undefined,
+    ]);
     return new Map(
       rows.map((r) => {
         const reason = r.reason as ExclusionReason | 'eligible';
