@@ -45,6 +45,8 @@ import { QUEUE_BOARD_PATH, queueBoard } from './staff/queue-board.js';
 import { meRoutes, staffRoutes, tokenRoutes } from './staff/routes.js';
 import { signInRouter, type SignInLimits } from './staff/sign-in.js';
 import type { Stores } from './stores.js';
+import { webhookRoutes, type WebhookRouteDeps } from './webhooks/routes.js';
+import { webhookEventsSchema } from './webhooks/events.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -66,6 +68,8 @@ export interface AppDeps {
   recentClicks: RecentClicks;
   /** Who has which bulletin open in the composer, by their heartbeats. */
   presence: BulletinPresence;
+  /** The queue a test event's delivery goes on, and whether endpoints must be https (NODE_ENV=production). */
+  webhooks: WebhookRouteDeps;
   /** The one-time code that creates the first admin at /admin/setup (main.ts prints it); absent, no setup. */
   setupCode?: string;
   /** Throttles on failed sign-ins, when not the defaults (tests lower them). */
@@ -130,6 +134,9 @@ export function createApp(deps: AppDeps): Express {
   api.get('/schemas/bulletin.json', (_req, res) => {
     res.json(bulletinDocumentSchema);
   });
+  api.get('/schemas/webhook-events.json', (_req, res) => {
+    res.json(webhookEventsSchema);
+  });
   // Signing in needs no token: /session and /setup come before authentication, and read small bodies only.
   api.use(
     signInRouter({
@@ -164,7 +171,7 @@ export function createApp(deps: AppDeps): Express {
  * records what they do; left out (tests that only walk the routes), the trail's own writes.
  */
 export function apiRoutes(
-  { stores, campaigns, presence }: Pick<AppDeps, 'stores' | 'campaigns' | 'presence'>,
+  { stores, campaigns, presence, webhooks }: Pick<AppDeps, 'stores' | 'campaigns' | 'presence' | 'webhooks'>,
   audit: AuditRecorder = stores.audit,
 ): RouteSpec[] {
   const campaignAudit = { record: audit.record.bind(audit), historyOf: stores.audit.historyOf.bind(stores.audit) };
@@ -190,5 +197,6 @@ export function apiRoutes(
     ...tokenRoutes(stores.staff, audit),
     ...meRoutes(stores.staff),
     ...auditRoutes(stores.audit),
+    ...webhookRoutes(stores.webhooks, webhooks, audit),
   ];
 }

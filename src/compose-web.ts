@@ -76,10 +76,11 @@ export function webApp(
     subscribe: { confirmations: sending.confirmations, redis, rateLimitPrefix: rateLimitPrefix(config.queuePrefix) },
     recentClicks: new RecentClicks(redis, `${config.queuePrefix}:clicks`, config.appSecret),
     presence,
+    webhooks: { queue: sending.webhooks, production: config.nodeEnv === 'production' },
     staffAppDir: overrides.staffAppDir,
     setupCode: parts.setupCode,
     signInLimits: overrides.signInLimits,
-    queues: [sending.queues.campaigns, sending.queues.deliveries, sending.confirmations.queue],
+    queues: [sending.queues.campaigns, sending.queues.deliveries, sending.confirmations.queue, sending.webhooks.queue],
     mailbox,
   });
   return { app, mailbox, presence };

@@ -37,6 +37,8 @@ import { LinkSigner } from './signed-links.js';
 import { SessionStore } from './staff/sessions.js';
 import { KnownDevices } from './staff/known-devices.js';
 import { StaffStore } from './staff/staff-store.js';
+import { WebhookQueue } from './webhooks/webhook-queue.js';
+import { WebhookStore } from './webhooks/webhook-store.js';
 
 /**
  * `mjml` is where this process runs MJML (compose() decides); it travels with the stores to what
@@ -95,6 +97,7 @@ export function createStores(
     media: new MediaStore(db, options.media, settings),
     mediaFiles: options.media,
     audit: new AuditLog(db),
+    webhooks: new WebhookStore(db),
     signer,
     mjml,
     renderer,
@@ -104,14 +107,15 @@ export function createStores(
 export type Stores = ReturnType<typeof createStores>;
 
 /**
- * The sending side both the web app and the worker use: the queues (a campaign's and the
- * confirmation mails'), the SES sender and the campaign service. `sesEndpoint` is where mail
+ * The sending side both the web app and the worker use: the queues (a campaign's, the
+ * confirmation mails' and the webhooks'), the SES sender and the campaign service. `sesEndpoint` is where mail
  * goes (the emulator's URL, another endpoint, or undefined for real SES).
  */
 export function createSending(stores: Stores, config: Config, sesEndpoint: string | undefined) {
   const connection = bullConnection(config.redisUrl);
   const queues = new SendQueues(connection, config.queuePrefix, config.queueWaitMs);
   const confirmations = new ConfirmationQueue(connection, config.queuePrefix);
+  const webhooks = new WebhookQueue(connection, config.queuePrefix);
   const sender = new SesSender(sesClient(config, sesEndpoint), config.sesConfigurationSet);
   const service = new CampaignService({
     ...stores,
@@ -124,10 +128,11 @@ export function createSending(stores: Stores, config: Config, sesEndpoint: strin
   return {
     queues,
     confirmations,
+    webhooks,
     sender,
     service,
     async close() {
-      await Promise.all([queues.close(), confirmations.close()]);
+      await Promise.all([queues.close(), confirmations.close(), webhooks.close()]);
       connection.disconnect();
     },
   };

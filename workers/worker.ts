@@ -23,6 +23,8 @@ import type { Sending, Stores } from '../src/stores.js';
 import { ConfirmationLimiter } from '../src/supporters/confirmation-limits.js';
 import { CONFIRMATIONS_QUEUE, type ConfirmationJob } from '../src/supporters/confirmation-queue.js';
 import { Confirmations } from '../src/supporters/confirmations.js';
+import { WebhookDeliverer } from '../src/webhooks/webhook-deliverer.js';
+import { webhookWorker } from './webhook-worker.js';
 
 export interface WorkerDeps {
   config: Config;
@@ -133,6 +135,19 @@ export async function startWorker({ config, logger, stores, sending }: WorkerDep
     logger,
   );
   await sending.confirmations.scheduleExpiry();
+  const webhooks = webhookWorker(
+    new WebhookDeliverer({
+      ...stores,
+      queue: sending.webhooks,
+      sender: sending.sender,
+      mailFrom: config.mailFrom,
+      publicUrl: config.publicUrl,
+      logger,
+    }),
+    connection,
+    prefix,
+    logger,
+  );
   for (const worker of [starts, batches]) worker.on('error', (err) => logger.error({ err }, 'worker error'));
   logger.info({ rate, batchSize, limiter }, 'worker started');
 
@@ -165,7 +180,7 @@ export async function startWorker({ config, logger, stores, sending }: WorkerDep
       clearInterval(sweeps);
       clearInterval(prunes);
       await Promise.all([sweeping, pruning]);
-      await Promise.all([starts.close(), batches.close(), confirmations.close()]);
+      await Promise.all([starts.close(), batches.close(), confirmations.close(), webhooks.close()]);
       connection.disconnect();
     },
   };

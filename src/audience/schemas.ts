@@ -2,7 +2,7 @@
 // and the staff app (with `import type`) take their types from here, and so does the OpenAPI
 // document. A saved segment's shape is in rules.ts, beside the rule schema it needs.
 import { z } from 'zod';
-import { SUBSCRIBER_STATUSES, SUPPRESSION_REASONS } from '../db/schema.js';
+import { CONSENT_SOURCES, SUBSCRIBER_STATUSES, SUPPRESSION_REASONS } from '../db/schema.js';
 import { ATTRIBUTE_NAME_PATTERN, ATTRIBUTE_NAME_RULE, RESERVED_ATTRIBUTE_NAMES } from './attribute-name-rule.js';
 import { EXCLUSION_REASONS, type ExclusionReason } from './exclusion-reasons.js';
 import { normaliseLanguage } from './languages.js';
@@ -206,7 +206,7 @@ export const ConsentEventKind = z.enum([
 export type ConsentEventKind = z.infer<typeof ConsentEventKind>;
 
 /** Where a change came from, as the consent log records it. */
-export const ConsentSource = z.enum(['api', 'import', 'form', 'link', 'preferences', 'ses']);
+export const ConsentSource = z.enum(CONSENT_SOURCES);
 export type ConsentSource = z.infer<typeof ConsentSource>;
 
 export const ConsentEvent = z.object({

@@ -2,7 +2,8 @@
 // suppressed or erased. A subscriber's status and pause change here and nowhere else, each with
 // the consent event that records it. Each transition names the statuses it may start from and
 // changes nothing from any other. Every method works in the caller's transaction, so the row, its
-// event and what the caller writes beside them (topics, tags, the SNS message) commit together.
+// consent event, its webhook event (the outbox) and what the caller writes beside them (topics,
+// tags, the SNS message) commit together.
 import type { ExpressionBuilder, Selectable, Transaction } from 'kysely';
 import { inParts } from '../db/in-parts.js';
 import {
@@ -13,9 +14,24 @@ import {
   type Tables,
 } from '../db/schema.js';
 import { storedEmail, type Attributes, type ConsentEventKind, type ConsentSource } from './schemas.js';
+import type { SubscriberEventType } from '../webhooks/events.js';
+import { recordEvents } from '../webhooks/outbox.js';
 import type { SuppressionList } from './suppressions.js';
 
 type Trx = Transaction<Tables>;
+
+/** What a webhook says of a subscriber. */
+type Announced = Pick<Selectable<SubscribersTable>, 'id' | 'email' | 'name' | 'language' | 'status'>;
+const ANNOUNCED = ['id', 'email', 'name', 'language', 'status'] as const;
+
+/** The webhook event of arriving at each status when staff set it. */
+const STATUS_EVENT: Record<SubscriberStatus, Exclude<SubscriberEventType, 'subscriber.erased'>> = {
+  active: 'subscriber.updated',
+  pending: 'subscriber.updated',
+  unsubscribed: 'subscriber.unsubscribed',
+  bounced: 'subscriber.bounced',
+  complained: 'subscriber.complained',
+};
 
 /** Someone new to the list, validated already. */
 export interface NewSubscriber {
@@ -107,6 +123,7 @@ export class SubscriberLifecycle {
       consent,
       now,
     );
+    await announce(trx, 'subscriber.created', rows, consent);
     return rows;
   }
 
@@ -153,10 +170,11 @@ export class SubscriberLifecycle {
       })
       .where('id', '=', id)
       .where('status', 'in', FROM.rejoin)
-      .returning(['id', 'language'])
+      .returning(ANNOUNCED)
       .executeTakeFirst();
     if (!row) return false;
     await this.log(trx, [{ ...row, event: 'confirmed' }], consent, now);
+    await announce(trx, 'subscriber.confirmed', [row], consent);
     return true;
   }
 
@@ -182,12 +200,19 @@ export class SubscriberLifecycle {
 
   /** Pending → active, from the confirmation link. Says whether it changed. */
   async confirm(trx: Trx, id: number, consent: Consent): Promise<boolean> {
-    return this.move(trx, { id }, FROM.confirm, 'active', 'confirmed', consent);
+    return this.move(trx, { id }, FROM.confirm, 'active', ['confirmed', 'subscriber.confirmed'], consent);
   }
 
   /** Active or pending → unsubscribed. Says whether it changed: a second click writes nothing. */
   async unsubscribe(trx: Trx, id: number, consent: Consent): Promise<boolean> {
-    return this.move(trx, { id }, FROM.unsubscribe, 'unsubscribed', 'unsubscribed', consent);
+    return this.move(
+      trx,
+      { id },
+      FROM.unsubscribe,
+      'unsubscribed',
+      ['unsubscribed', 'subscriber.unsubscribed'],
+      consent,
+    );
   }
 
   /**
@@ -211,7 +236,7 @@ export class SubscriberLifecycle {
     const resubscribed = current.status === 'unsubscribed';
     if (resubscribed) events.push('subscribed');
     const now = nowIso();
-    await trx
+    const row = await trx
       .updateTable('subscribers')
       .set({
         language: change.language,
@@ -220,20 +245,22 @@ export class SubscriberLifecycle {
         updated_at: now,
       })
       .where('id', '=', id)
-      .execute();
+      .returning(ANNOUNCED)
+      .executeTakeFirstOrThrow();
     await this.log(
       trx,
       events.map((event) => ({ id, language: change.language, event })),
       consent,
       now,
     );
+    if (events.length > 0) await announce(trx, 'subscriber.updated', [row], consent);
     return true;
   }
 
   /** Staff set a status, from any other; logged as arriving at it. Says whether it changed. */
   async setStatus(trx: Trx, id: number, status: SubscriberStatus, consent: Consent): Promise<boolean> {
     const from = SUBSCRIBER_STATUSES.filter((s) => s !== status);
-    return this.move(trx, { id }, from, status, ARRIVAL[status], consent);
+    return this.move(trx, { id }, from, status, [ARRIVAL[status], STATUS_EVENT[status]], consent);
   }
 
   /**
@@ -308,22 +335,29 @@ export class SubscriberLifecycle {
     if (!row) return false;
     await this.suppressions.add(row.email, 'erased', trx);
     await trx.deleteFrom('subscribers').where('id', '=', id).execute();
+    // What the outbox said of them goes too (their deliveries with it, by cascade): the one event
+    // left about them is the erasure itself, with only what a receiver needs to erase them too.
+    await trx.deleteFrom('webhook_events').where('subscriber_id', '=', id).execute();
+    await recordEvents(trx, [{ type: 'subscriber.erased', data: { subscriber: { id, email: row.email } } }]);
     return true;
   }
 
   private async stopMail(trx: Trx, email: string, status: 'bounced' | 'complained', consent: Consent) {
     await this.suppressions.add(email, status, trx);
     const from = status === 'bounced' ? FROM.bounce : FROM.complain;
-    return this.move(trx, { email: storedEmail(email) }, from, status, status, consent);
+    return this.move(trx, { email: storedEmail(email) }, from, status, [status, STATUS_EVENT[status]], consent);
   }
 
-  /** Moves one subscriber from one of `from` to `to` and logs `event`; says whether it moved. */
+  /**
+   * Moves one subscriber from one of `from` to `to`, logs the consent event and records the
+   * webhook event; says whether it moved.
+   */
   private async move(
     trx: Trx,
     who: { id: number } | { email: string },
     from: readonly SubscriberStatus[],
     to: SubscriberStatus,
-    event: ConsentEventKind,
+    [event, webhookEvent]: [ConsentEventKind, Exclude<SubscriberEventType, 'subscriber.erased'>],
     consent: Consent,
   ): Promise<boolean> {
     const now = nowIso();
@@ -332,10 +366,11 @@ export class SubscriberLifecycle {
       .set({ status: to, updated_at: now })
       .where((eb) => ('id' in who ? eb('id', '=', who.id) : eb('email', '=', who.email)))
       .where('status', 'in', from)
-      .returning(['id', 'language'])
+      .returning(ANNOUNCED)
       .executeTakeFirst();
     if (!row) return false;
     await this.log(trx, [{ ...row, event }], consent, now);
+    await announce(trx, webhookEvent, [row], consent);
     return true;
   }
 
@@ -362,4 +397,24 @@ export class SubscriberLifecycle {
         .execute();
     }
   }
+}
+
+/** Records a webhook event for each subscriber, as they are now. */
+function announce(
+  trx: Trx,
+  type: Exclude<SubscriberEventType, 'subscriber.erased'>,
+  rows: readonly Announced[],
+  consent: Consent,
+): Promise<void> {
+  return recordEvents(
+    trx,
+    rows.map(({ id, email, name, language, status }) => ({
+      type,
+      data: {
+        subscriber: { id, email, name, language, status },
+        source: consent.source,
+        campaignId: consent.campaignId ?? null,
+      },
+    })),
+  );
 }

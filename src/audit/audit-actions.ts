@@ -24,11 +24,14 @@ export const AUDIT_ACTIONS = [
   'campaign_withdrawn',
   'media_uploaded',
   'media_deleted',
+  'webhook_created',
+  'webhook_changed',
+  'webhook_deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const AUDIT_ACTOR_KINDS = ['staff', 'token', 'anonymous'] as const;
 export type AuditActorKind = (typeof AUDIT_ACTOR_KINDS)[number];
 
-export const AUDIT_TARGET_TYPES = ['campaign', 'subscriber', 'settings', 'staff', 'token', 'media'] as const;
+export const AUDIT_TARGET_TYPES = ['campaign', 'subscriber', 'settings', 'staff', 'token', 'media', 'webhook'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];

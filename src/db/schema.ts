@@ -7,6 +7,9 @@ import type { Generated } from 'kysely';
 export const SUBSCRIBER_STATUSES = ['pending', 'active', 'unsubscribed', 'bounced', 'complained'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
+/** Where a consent event came from: staff or an integration (`api`, `import`), the person, or SES. */
+export const CONSENT_SOURCES = ['api', 'import', 'form', 'link', 'preferences', 'ses'] as const;
+
 /** From the least to the most trusted: each role may do all the ones before it may (0019-writer-role). */
 export const STAFF_ROLES = ['writer', 'editor', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -357,6 +360,53 @@ export interface MediaTable {
   created_at: string;
 }
 
+/** Where admins asked for events to go (docs/integrations.md). */
+export interface WebhookEndpointsTable {
+  id: Generated<number>;
+  url: string;
+  description: Generated<string>;
+  /** The event types it receives, a JSON array. */
+  events: JsonColumn;
+  /** `whsec_…`, shown once when the endpoint is added; signs every delivery. */
+  secret: string;
+  enabled: Generated<number>;
+  disabled_reason: string | null;
+  /** Since when its deliveries fail without a success; null while it answers. */
+  failing_since: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The outbox: an event, written in the transaction of what it describes. */
+export interface WebhookEventsTable {
+  id: Generated<number>;
+  type: string;
+  /** The JSON body every endpoint gets, `{ type, timestamp, data }`, as text: sent as written. */
+  payload: string;
+  /** The subscriber it is about, if any (no foreign key: `subscriber.erased` outlives the row). */
+  subscriber_id: number | null;
+  /** When it was handed to the endpoints that take its type. */
+  dispatched_at: string | null;
+  created_at: string;
+}
+
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'skipped'] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+
+/** One event to one endpoint: the delivery log. */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  endpoint_id: number;
+  event_id: number;
+  status: WebhookDeliveryStatus;
+  attempts: Generated<number>;
+  response_code: number | null;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Tables {
   subscribers: SubscribersTable;
   subscriber_tags: SubscriberTagsTable;
@@ -384,6 +434,9 @@ export interface Tables {
   setup_progress: SetupProgressTable;
   audit_events: AuditEventsTable;
   media: MediaTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export function parseJson<T>(value: JsonColumn): T {

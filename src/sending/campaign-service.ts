@@ -26,8 +26,8 @@ import { approvalNeeded, requesterOf, requireOtherApprover } from './send-policy
 import { actorOf } from '../audit/audit-log.js';
 import { roleAtLeast } from '../db/schema.js';
 import type { Auth } from '../http/api-routes.js';
-import { escapeHtml } from '../render/html.js';
 import type { Settings } from '../settings/settings.js';
+import { mailStaff } from './staff-mail.js';
 import type { StaffStore } from '../staff/staff-store.js';
 
 export interface SendInput {
@@ -147,12 +147,8 @@ export class CampaignService {
     );
   }
 
-  /**
-   * A short plain mail to staff (never to subscribers), through the same sender as every mail,
-   * ending with the link to the campaign page. One that cannot go is skipped: the campaign list
-   * shows the request anyway. Returns the addresses it went to.
-   */
-  private async mailStaff(
+  /** Mails staff about a campaign, linking to its page; returns the addresses it went to. */
+  private mailStaff(
     addresses: readonly string[],
     subject: string,
     sentence: string,
@@ -160,27 +156,12 @@ export class CampaignService {
     settings: Settings,
   ): Promise<string[]> {
     const link = `${this.deps.publicUrl}/admin/campaigns/${campaignId}`;
-    const text = `${sentence} ${link}`;
-    const html = `<p>${escapeHtml(sentence)} <a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>`;
-    const from = fromAddress(settings, this.deps.mailFrom);
-    const sent = [];
-    for (const to of addresses) {
-      try {
-        await this.deps.sender.send({
-          from,
-          to,
-          subject,
-          html,
-          text,
-          headers: {},
-          tags: { approval: String(campaignId) },
-        });
-        sent.push(to);
-      } catch {
-        // Told or not, staff find the campaign in the list of sends.
-      }
-    }
-    return sent;
+    return mailStaff(this.deps, settings, addresses, {
+      subject,
+      sentence,
+      link,
+      tags: { approval: String(campaignId) },
+    });
   }
 
   /**

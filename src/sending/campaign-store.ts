@@ -6,6 +6,8 @@ import type { Rule } from '../audience/rules.js';
 import { nowIso, parseJson, type CampaignState, type CampaignsTable, type Tables } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import type { CompiledBulletin } from '../render/render.js';
+import type { CampaignEventType } from '../webhooks/events.js';
+import { recordEvents } from '../webhooks/outbox.js';
 import { emptyCounts, OPEN_DELIVERY_STATUSES } from './delivery-ledger.js';
 import type { Campaign, CampaignListItem, Priority, Tracking } from './schemas.js';
 import type { Requester } from './send-policy.js';
@@ -47,6 +49,17 @@ export type CampaignOperation = keyof typeof CAMPAIGN_TRANSITIONS;
 type StateChanges = Partial<
   Pick<Selectable<CampaignsTable>, 'started_at' | 'finished_at' | 'state_reason' | 'scheduled_at' | 'logo_url'>
 > & { nextRun?: boolean };
+
+/**
+ * The webhook event each operation records, in its own transaction. A campaign cancelled or failed
+ * before it started says nothing: `campaign.finished` follows only a `campaign.started`.
+ */
+const ANNOUNCED: Partial<Record<CampaignOperation, CampaignEventType>> = {
+  start: 'campaign.started',
+  finish: 'campaign.finished',
+  cancel: 'campaign.finished',
+  fail: 'campaign.finished',
+};
 
 /** States in which a campaign may have ended before sending anything. */
 const FINAL_WITHOUT_MAIL = new Set<CampaignState>(['cancelled', 'failed', 'declined', 'withdrawn']);
@@ -297,19 +310,32 @@ export class CampaignStore {
   ): Promise<boolean> {
     const { from, to } = CAMPAIGN_TRANSITIONS[operation];
     const { nextRun, ...columns } = changes;
-    const result = await this.db
-      .updateTable('campaigns')
-      .set((eb) => ({
-        state: to,
-        ...columns,
-        ...(nextRun ? { run: eb('run', '+', 1), consecutive_errors: 0 } : {}),
-        updated_at: nowIso(),
-      }))
-      .where('id', '=', id)
-      .where('state', 'in', from)
-      .$if(run !== undefined, (qb) => qb.where('run', '=', run!))
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+    const update = (db: Kysely<Tables>) =>
+      db
+        .updateTable('campaigns')
+        .set((eb) => ({
+          state: to,
+          ...columns,
+          ...(nextRun ? { run: eb('run', '+', 1), consecutive_errors: 0 } : {}),
+          updated_at: nowIso(),
+        }))
+        .where('id', '=', id)
+        .where('state', 'in', from)
+        .$if(run !== undefined, (qb) => qb.where('run', '=', run!));
+    const type = ANNOUNCED[operation];
+    if (!type) return (await update(this.db).executeTakeFirst()).numUpdatedRows > 0n;
+    return this.db.transaction().execute(async (trx) => {
+      const row = await update(trx)
+        .returning(['id', 'bulletin_id', 'state', 'started_at', 'finished_at'])
+        .executeTakeFirst();
+      if (!row) return false;
+      if (row.started_at !== null) {
+        const { bulletin_id: bulletinId, started_at: startedAt, finished_at: finishedAt } = row;
+        const campaign = { id, bulletinId, state: row.state, startedAt, finishedAt };
+        await recordEvents(trx, [{ type, data: { campaign } }]);
+      }
+      return true;
+    });
   }
 }
 

@@ -20,6 +20,8 @@ import { SendQueues } from '../../src/sending/send-queues.js';
 import type { SignInLimits } from '../../src/staff/sign-in.js';
 import type { Stores } from '../../src/stores.js';
 import { ConfirmationQueue } from '../../src/supporters/confirmation-queue.js';
+import { WebhookQueue } from '../../src/webhooks/webhook-queue.js';
+import type { WebhookRouteDeps } from '../../src/webhooks/routes.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 import { testMediaDir, testMediaFiles } from './media.js';
 
@@ -40,6 +42,8 @@ export interface TestApp {
   campaigns: CampaignService;
   /** Who has which bulletin open, as the app's routes were given it. */
   presence: BulletinPresence;
+  /** What the app's webhook routes were given. */
+  webhooks: WebhookRouteDeps;
   config: Config;
   /** The folder of the app's media library (made at its first upload). */
   mediaDir: string;
@@ -139,6 +143,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     express: pregon.app!,
     campaigns: sending.service,
     presence: pregon.presence!,
+    webhooks: { queue: sending.webhooks, production: config.nodeEnv === 'production' },
     config,
     mediaDir,
     request(method, path, { token = adminToken, json, body, headers = {} } = {}) {
@@ -172,6 +177,9 @@ async function removeQueues(config: Config): Promise<void> {
   const confirmations = new ConfirmationQueue(connection, config.queuePrefix);
   await confirmations.queue.obliterate({ force: true });
   await confirmations.close();
+  const webhooks = new WebhookQueue(connection, config.queuePrefix);
+  await webhooks.queue.obliterate({ force: true });
+  await webhooks.close();
   connection.disconnect();
 }
 

@@ -105,6 +105,15 @@ export function describeEntry(entry: AuditEntry): string {
       return `${who} uploaded the image “${text('name')}” to the media library`;
     case 'media_deleted':
       return `${who} deleted the image “${text('name') || id}” from the media library`;
+    case 'webhook_created':
+      return `${who} added a webhook endpoint at ${text('host')}`;
+    case 'webhook_changed': {
+      const changed = Array.isArray(d.changed) ? d.changed : [];
+      const verb = changed.includes('enabled') ? (d.enabled ? 'enabled' : 'disabled') : 'changed';
+      return `${who} ${verb} the webhook endpoint at ${text('host') || id}`;
+    }
+    case 'webhook_deleted':
+      return `${who} deleted the webhook endpoint at ${text('host') || id}`;
     default:
       // An action this copy of the app does not know yet (a newer server): named as it is.
       return `${who}: ${String(entry.action).replace(/_/g, ' ')}`;

@@ -1,0 +1,91 @@
+// What a webhook says: the event types and the body of each, as zod schemas. They type what the
+// outbox writes, and their JSON Schema is published at /api/schemas/webhook-events.json, so the
+// documentation and the deliveries cannot drift apart.
+import { z } from 'zod';
+import { CAMPAIGN_STATES, CONSENT_SOURCES, SUBSCRIBER_STATUSES } from '../db/schema.js';
+
+export const SUBSCRIBER_EVENT_TYPES = [
+  'subscriber.created',
+  'subscriber.confirmed',
+  'subscriber.updated',
+  'subscriber.unsubscribed',
+  'subscriber.bounced',
+  'subscriber.complained',
+  'subscriber.erased',
+] as const;
+export const CAMPAIGN_EVENT_TYPES = ['campaign.started', 'campaign.finished'] as const;
+/** The types an endpoint may ask for. */
+export const WEBHOOK_EVENT_TYPES = [...SUBSCRIBER_EVENT_TYPES, ...CAMPAIGN_EVENT_TYPES] as const;
+export const WebhookEventType = z.enum(WEBHOOK_EVENT_TYPES);
+export type WebhookEventType = z.infer<typeof WebhookEventType>;
+/** Sent only by "Send a test event", to the one endpoint asked. */
+export const TEST_EVENT_TYPE = 'webhook.test';
+
+export type SubscriberEventType = (typeof SUBSCRIBER_EVENT_TYPES)[number];
+export type CampaignEventType = (typeof CAMPAIGN_EVENT_TYPES)[number];
+
+const Subscriber = z.strictObject({
+  id: z.number().int(),
+  email: z.string(),
+  name: z.string(),
+  language: z.string(),
+  status: z.enum(SUBSCRIBER_STATUSES),
+});
+
+export const SubscriberEventData = z.strictObject({
+  subscriber: Subscriber,
+  /** Where the change came from: `api` and `import` are staff or an integration, the rest the person or SES. */
+  source: z.enum(CONSENT_SOURCES),
+  /** The campaign whose mail or link led to it (an unsubscribe link, a bounce), if any. */
+  campaignId: z.number().int().nullable(),
+});
+export type SubscriberEventData = z.infer<typeof SubscriberEventData>;
+
+/** An erased subscriber: only what a CRM needs to erase them too. */
+export const ErasedEventData = z.strictObject({
+  subscriber: z.strictObject({ id: z.number().int(), email: z.string() }),
+});
+export type ErasedEventData = z.infer<typeof ErasedEventData>;
+
+export const CampaignEventData = z.strictObject({
+  campaign: z.strictObject({
+    id: z.number().int(),
+    bulletinId: z.number().int(),
+    state: z.enum(CAMPAIGN_STATES),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+  }),
+});
+export type CampaignEventData = z.infer<typeof CampaignEventData>;
+
+export const TestEventData = z.strictObject({ message: z.string() });
+
+function envelope<T extends string, D extends z.ZodType>(type: T, data: D, description: string) {
+  return z.strictObject({ type: z.literal(type), timestamp: z.iso.datetime(), data }).meta({ description });
+}
+
+/** Every body an endpoint may receive, by type. */
+export const WebhookPayload = z.discriminatedUnion('type', [
+  envelope(
+    'subscriber.created',
+    SubscriberEventData,
+    'Someone was added: by the form (pending), the API or an import.',
+  ),
+  envelope('subscriber.confirmed', SubscriberEventData, 'A pending subscriber confirmed, or someone rejoined.'),
+  envelope('subscriber.updated', SubscriberEventData, 'Language, topics or pause changed on the preferences page.'),
+  envelope('subscriber.unsubscribed', SubscriberEventData, 'Unsubscribed by their link or by staff.'),
+  envelope('subscriber.bounced', SubscriberEventData, 'Their address bounced for good; no more mail goes to it.'),
+  envelope('subscriber.complained', SubscriberEventData, 'They marked a mail as spam; no more mail goes to them.'),
+  envelope('subscriber.erased', ErasedEventData, 'Erased: delete what you hold about them too.'),
+  envelope('campaign.started', CampaignEventData, 'A send started preparing.'),
+  envelope('campaign.finished', CampaignEventData, 'A send that had started ended: sent, cancelled or failed.'),
+  envelope(TEST_EVENT_TYPE, TestEventData, 'Sent by "Send a test event" to one endpoint.'),
+]);
+export type WebhookPayload = z.infer<typeof WebhookPayload>;
+
+/** The JSON Schema of every body, as published at /api/schemas/webhook-events.json. */
+export const webhookEventsSchema = {
+  $id: 'https://pregon.dev/schemas/webhook-events-v1.json',
+  title: 'Pregón webhook events, v1',
+  ...z.toJSONSchema(WebhookPayload, { io: 'output' }),
+};

@@ -1,0 +1,55 @@
+// The worker's webhooks: a loop handing new outbox events to their endpoints every second, a
+// minute's sweep for deliveries whose jobs were lost (and for old events), and the BullMQ worker
+// making each attempt. Every process running the worker runs them: handing over and sweeping are
+// safe to do twice (docs/integrations.md).
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { WebhookDeliverer } from '../src/webhooks/webhook-deliverer.js';
+import { WEBHOOKS_QUEUE, type WebhookJob } from '../src/webhooks/webhook-queue.js';
+
+/** How often new events are handed over: the longest an event waits before its first attempt. */
+export const DISPATCH_INTERVAL_MS = 1000;
+const SWEEP_INTERVAL_MS = 60_000;
+/** Attempts at once per worker; each waits at most DELIVERY_TIMEOUT_MS on its receiver. */
+const CONCURRENCY = 10;
+
+export function webhookWorker(
+  deliverer: WebhookDeliverer,
+  connection: Redis,
+  prefix: string,
+  logger: Logger,
+): { close(): Promise<void> } {
+  const worker = new Worker<WebhookJob>(WEBHOOKS_QUEUE, (job) => deliverer.deliver(job.data.deliveryId), {
+    connection,
+    prefix,
+    concurrency: CONCURRENCY,
+  });
+  worker.on('failed', (job, err) => logger.error({ err, job: job?.id }, 'webhook attempt could not be recorded'));
+  worker.on('error', (err) => logger.error({ err }, 'worker error'));
+
+  const every = (ms: number, step: () => Promise<unknown>, failure: string) => {
+    let running: Promise<unknown> | undefined;
+    const run = () => {
+      running ??= step()
+        .catch((err: unknown) => logger.error({ err }, failure))
+        .finally(() => (running = undefined));
+    };
+    run();
+    const timer = setInterval(run, ms);
+    return async () => {
+      clearInterval(timer);
+      await running;
+    };
+  };
+  const stops = [
+    every(DISPATCH_INTERVAL_MS, () => deliverer.dispatch(), 'could not hand webhook events over'),
+    every(SWEEP_INTERVAL_MS, () => deliverer.sweep(), 'could not sweep the webhook deliveries'),
+  ];
+  return {
+    async close() {
+      await Promise.all(stops.map((stop) => stop()));
+      await worker.close();
+    },
+  };
+}
