@@ -328,6 +328,22 @@ describe.each(databaseKinds())('live answers against their declared schemas on %
     await answer('PUT', '/settings', { json: { approvalThreshold: null } });
   });
 
+  it('webhooks', async () => {
+    const created = await answer('POST', '/webhooks', {
+      json: { url: 'http://127.0.0.1:9/hooks', description: 'CRM', events: ['subscriber.created'] },
+    });
+    const path = `/webhooks/${created.id}`;
+    await answer('GET', '/webhooks');
+    await answer('GET', '/webhooks/:id', { path });
+    await answer('PATCH', '/webhooks/:id', { path, json: { events: ['subscriber.created', 'campaign.finished'] } });
+    await answer('POST', '/webhooks/:id/test', { path: `${path}/test` });
+    const log = await answer('GET', '/webhooks/:id/deliveries', { path: `${path}/deliveries` });
+    expect(log.data).toEqual([
+      expect.objectContaining({ type: 'webhook.test', messageId: expect.stringMatching(/^msg_/) }),
+    ]);
+    expect((await app.request('DELETE', `/api${path}`)).status).toBe(204);
+  });
+
   it('the audit trail: every kind of entry the tests above recorded, a page at a time', async () => {
     const page = await answer('GET', '/audit', { path: '/audit?limit=200' });
     expect(page.data.map((e: { action: string }) => e.action)).toEqual(

@@ -261,6 +261,8 @@ const SAMPLES: Record<string, (n: number) => unknown> = {
   'POST /api/staff': (n) => ({ email: `staff-${n}@example.org`, password: 'a long enough password', role: 'editor' }),
   'PATCH /api/staff/:id': () => ({ role: 'editor', password: 'another long password' }),
   'POST /api/tokens': (n) => ({ name: `token ${n}`, role: 'editor' }),
+  'POST /api/webhooks': (n) => ({ url: `http://127.0.0.1:9/hooks/${n}`, events: ['subscriber.created'] }),
+  'PATCH /api/webhooks/:id': () => ({ description: 'CRM', enabled: false }),
   'PUT /api/me/test-addresses': () => ({ addresses: ['me@example.org'] }),
   'POST /api/session': () => ({ email: 'fuzz-editor@example.org', password: 'not the password' }),
   'POST /api/setup': () => ({ code: 'no-setup-code', email: 'first@example.org', password: 'a long enough password' }),

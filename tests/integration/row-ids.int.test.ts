@@ -29,6 +29,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/campaigns/:id/retry-failed': { include: ['failed'] },
   'POST /api/campaigns/:id/decline': { comment: 'Not this week' },
   'PATCH /api/staff/:id': { role: 'editor' },
+  'PATCH /api/webhooks/:id': { description: 'CRM' },
 };
 
 describe.each(databaseKinds())('ids past the integer columns on %s', (kind) => {
