@@ -60,26 +60,38 @@ export type CampaignEventData = z.infer<typeof CampaignEventData>;
 
 export const TestEventData = z.strictObject({ message: z.string() });
 
-function envelope<T extends string, D extends z.ZodType>(type: T, data: D, description: string) {
-  return z.strictObject({ type: z.literal(type), timestamp: z.iso.datetime(), data }).meta({ description });
+/** What each event means, for the schema and for admins choosing what an endpoint receives. */
+export const EVENT_MEANINGS: Record<WebhookEventType | typeof TEST_EVENT_TYPE, string> = {
+  'subscriber.created': 'Someone was added: by the form (pending), the API or an import.',
+  'subscriber.confirmed': 'A pending subscriber confirmed, or someone who had left rejoined.',
+  'subscriber.updated': 'Language, topics or pause changed on the preferences page, or staff changed a status.',
+  'subscriber.unsubscribed': 'Unsubscribed by their link or by staff.',
+  'subscriber.bounced': 'Their address bounced for good; no more mail goes to it.',
+  'subscriber.complained': 'They marked a mail as spam; no more mail goes to them.',
+  'subscriber.erased': 'Erased: delete what you hold about them too.',
+  'campaign.started': 'A send started preparing.',
+  'campaign.finished': 'A send that had started ended: sent, cancelled or failed.',
+  [TEST_EVENT_TYPE]: 'Sent by “Send a test event” to one endpoint.',
+};
+
+function envelope<T extends keyof typeof EVENT_MEANINGS, D extends z.ZodType>(type: T, data: D) {
+  return z
+    .strictObject({ type: z.literal(type), timestamp: z.iso.datetime(), data })
+    .meta({ description: EVENT_MEANINGS[type] });
 }
 
 /** Every body an endpoint may receive, by type. */
 export const WebhookPayload = z.discriminatedUnion('type', [
-  envelope(
-    'subscriber.created',
-    SubscriberEventData,
-    'Someone was added: by the form (pending), the API or an import.',
-  ),
-  envelope('subscriber.confirmed', SubscriberEventData, 'A pending subscriber confirmed, or someone rejoined.'),
-  envelope('subscriber.updated', SubscriberEventData, 'Language, topics or pause changed on the preferences page.'),
-  envelope('subscriber.unsubscribed', SubscriberEventData, 'Unsubscribed by their link or by staff.'),
-  envelope('subscriber.bounced', SubscriberEventData, 'Their address bounced for good; no more mail goes to it.'),
-  envelope('subscriber.complained', SubscriberEventData, 'They marked a mail as spam; no more mail goes to them.'),
-  envelope('subscriber.erased', ErasedEventData, 'Erased: delete what you hold about them too.'),
-  envelope('campaign.started', CampaignEventData, 'A send started preparing.'),
-  envelope('campaign.finished', CampaignEventData, 'A send that had started ended: sent, cancelled or failed.'),
-  envelope(TEST_EVENT_TYPE, TestEventData, 'Sent by "Send a test event" to one endpoint.'),
+  envelope('subscriber.created', SubscriberEventData),
+  envelope('subscriber.confirmed', SubscriberEventData),
+  envelope('subscriber.updated', SubscriberEventData),
+  envelope('subscriber.unsubscribed', SubscriberEventData),
+  envelope('subscriber.bounced', SubscriberEventData),
+  envelope('subscriber.complained', SubscriberEventData),
+  envelope('subscriber.erased', ErasedEventData),
+  envelope('campaign.started', CampaignEventData),
+  envelope('campaign.finished', CampaignEventData),
+  envelope(TEST_EVENT_TYPE, TestEventData),
 ]);
 export type WebhookPayload = z.infer<typeof WebhookPayload>;
 

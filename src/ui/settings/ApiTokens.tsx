@@ -1,12 +1,13 @@
 // API tokens (admins): for other programs that use the API. A new token is shown once; the
 // server keeps only a hash of it.
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../api';
 import { ConfirmDialog, ErrorNotice, Field, formatDate, Loading, Notice, PageHeader } from '../components';
 import { submitTo, useAction, useApi } from '../hooks';
 import { useTitle } from '../router';
 import type { CreatedToken, StaffRole, TokenInfo } from '../../staff/schemas';
 import { ROLE_HINTS, ROLE_NAMES, ROLES } from './roles';
+import { SecretShownOnce } from './SecretShownOnce';
 import './settings.css';
 
 export function ApiTokens() {
@@ -160,41 +161,18 @@ function tomorrow(): string {
 }
 
 function CreatedTokenNotice({ created, onDone }: { created: CreatedToken; onDone(): void }) {
-  const input = useRef<HTMLInputElement>(null);
-  const [copied, setCopied] = useState<boolean>();
-  const copy = async () => {
-    input.current?.select();
-    try {
-      await navigator.clipboard.writeText(created.token);
-      setCopied(true);
-    } catch {
-      // The clipboard needs a secure context and permission; the text is selected for Ctrl+C.
-      setCopied(false);
-    }
-  };
   return (
-    <section className="notice notice-warning admin-new-token" aria-labelledby="created-token">
-      <h2 id="created-token">Copy the token “{created.name}” now</h2>
+    <SecretShownOnce
+      title={`Copy the token “${created.name}” now`}
+      label="New API token"
+      secret={created.token}
+      onDone={onDone}
+    >
       <p>
         This is the only time it is shown: Pregón keeps only a hash of it. Store it where the program that uses it keeps
         its secrets. If it is lost, revoke it and create another.
       </p>
-      <div className="admin-token-row">
-        <Field label="New API token">
-          <input ref={input} readOnly value={created.token} spellCheck={false} onFocus={(e) => e.target.select()} />
-        </Field>
-        <button type="button" onClick={() => void copy()}>
-          Copy token
-        </button>
-      </div>
-      <p role="status" className="admin-copied">
-        {copied === true && 'Copied to the clipboard.'}
-        {copied === false && 'The browser did not allow copying: the token is selected, press Ctrl+C (⌘C on a Mac).'}
-      </p>
-      <button type="button" onClick={onDone}>
-        I have copied it
-      </button>
-    </section>
+    </SecretShownOnce>
   );
 }
 
