@@ -5,6 +5,11 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Sender } from '../src/sending/ses-sender.js';
+import { mailStaff } from '../src/sending/staff-mail.js';
+import type { SettingsStore } from '../src/settings/settings-store.js';
+import type { StaffStore } from '../src/staff/staff-store.js';
+import type { WebhookEndpoint } from '../src/webhooks/schemas.js';
 import type { WebhookDeliverer } from '../src/webhooks/webhook-deliverer.js';
 import { WEBHOOKS_QUEUE, type WebhookJob } from '../src/webhooks/webhook-queue.js';
 
@@ -51,5 +56,32 @@ export function webhookWorker(
       await Promise.all(stops.map((stop) => stop()));
       await worker.close();
     },
+  };
+}
+
+/** Mails every admin that an endpoint was disabled, with where to see its log and enable it again. */
+export function mailAdmins(deps: {
+  staff: StaffStore;
+  settings: SettingsStore;
+  sender: Sender;
+  mailFrom: string;
+  publicUrl: string;
+}): (endpoint: WebhookEndpoint) => Promise<void> {
+  return async (endpoint) => {
+    const admins = (await deps.staff.listUsers()).filter((user) => user.role === 'admin');
+    const host = new URL(endpoint.url).host;
+    await mailStaff(
+      deps,
+      await deps.settings.get(),
+      admins.map((admin) => admin.email),
+      {
+        subject: `Webhook endpoint disabled: ${host}`,
+        sentence:
+          `Every delivery to the webhook endpoint at ${host} has failed for three days, so it is disabled and ` +
+          'gets no more events. See its log, and enable it again once it answers:',
+        link: `${deps.publicUrl}/admin/settings/webhooks`,
+        tags: { webhook: String(endpoint.id) },
+      },
+    );
   };
 }

@@ -24,7 +24,7 @@ import { ConfirmationLimiter } from '../src/supporters/confirmation-limits.js';
 import { CONFIRMATIONS_QUEUE, type ConfirmationJob } from '../src/supporters/confirmation-queue.js';
 import { Confirmations } from '../src/supporters/confirmations.js';
 import { WebhookDeliverer } from '../src/webhooks/webhook-deliverer.js';
-import { webhookWorker } from './webhook-worker.js';
+import { mailAdmins, webhookWorker } from './webhook-worker.js';
 
 export interface WorkerDeps {
   config: Config;
@@ -137,11 +137,14 @@ export async function startWorker({ config, logger, stores, sending }: WorkerDep
   await sending.confirmations.scheduleExpiry();
   const webhooks = webhookWorker(
     new WebhookDeliverer({
-      ...stores,
+      webhooks: stores.webhooks,
       queue: sending.webhooks,
-      sender: sending.sender,
-      mailFrom: config.mailFrom,
-      publicUrl: config.publicUrl,
+      tellAdmins: mailAdmins({
+        ...stores,
+        sender: sending.sender,
+        mailFrom: config.mailFrom,
+        publicUrl: config.publicUrl,
+      }),
       logger,
     }),
     connection,

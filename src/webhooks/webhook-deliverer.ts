@@ -1,14 +1,11 @@
 // The worker's side of the webhooks: hand new outbox events to the endpoints, make each delivery's
 // attempt (signed per Standard Webhooks), schedule the next one after a failure, queue again what
 // Redis lost, and forget old events. An endpoint failing for three days is disabled and the
-// admins are told by mail.
+// admins are told (by mail, as the worker wires it).
 import type { Logger } from 'pino';
 import { Webhook } from 'standardwebhooks';
-import type { Sender } from '../sending/ses-sender.js';
-import { mailStaff } from '../sending/staff-mail.js';
-import type { SettingsStore } from '../settings/settings-store.js';
-import type { StaffStore } from '../staff/staff-store.js';
 import { RETRY_DELAYS_MS, type WebhookQueue } from './webhook-queue.js';
+import type { WebhookEndpoint } from './schemas.js';
 import { messageId, WEBHOOK_LOG_DAYS, type Attempt, type WebhookStore } from './webhook-store.js';
 
 /** How long a receiver has to answer. */
@@ -21,11 +18,8 @@ const ERROR_CHARS = 200;
 export interface WebhookDelivererDeps {
   webhooks: WebhookStore;
   queue: WebhookQueue;
-  staff: StaffStore;
-  settings: SettingsStore;
-  sender: Sender;
-  mailFrom: string;
-  publicUrl: string;
+  /** Tells the admins an endpoint was disabled; what goes wrong telling them is theirs to log. */
+  tellAdmins(endpoint: WebhookEndpoint): Promise<void>;
   logger: Logger;
   /** The waits between attempts; RETRY_DELAYS_MS unless a test needs them short. */
   retryDelaysMs?: readonly number[];
@@ -65,27 +59,14 @@ export class WebhookDeliverer {
     const nextAttemptAt = delay === undefined ? null : new Date(Date.now() + delay).toISOString();
     const failed = await webhooks.failed(deliveryId, { ...outcome, nextAttemptAt });
     if (!failed) return;
-    if (failed.disabledNow) await this.tellAdmins(failed.endpoint.id, failed.endpoint.url);
-    else if (delay !== undefined)
+    if (failed.disabledNow) {
+      this.deps.logger.warn(
+        { endpointId: failed.endpoint.id },
+        'webhook endpoint disabled after three days of failures',
+      );
+      await this.deps.tellAdmins(failed.endpoint);
+    } else if (delay !== undefined)
       await this.deps.queue.add([{ id: deliveryId, attempts: attempt.attempts + 1 }], delay);
-  }
-
-  private async tellAdmins(endpointId: number, url: string): Promise<void> {
-    const { deps } = this;
-    deps.logger.warn({ endpointId }, 'webhook endpoint disabled after three days of failures');
-    const admins = (await deps.staff.listUsers()).filter((user) => user.role === 'admin');
-    const host = new URL(url).host;
-    await mailStaff(
-      deps,
-      await deps.settings.get(),
-      admins.map((admin) => admin.email),
-      {
-        subject: `Webhook endpoint disabled: ${host}`,
-        sentence: `Every delivery to the webhook endpoint at ${host} has failed for three days, so it is disabled and gets no more events. See its log, and enable it again once it answers:`,
-        link: `${deps.publicUrl}/admin/settings#webhooks`,
-        tags: { webhook: String(endpointId) },
-      },
-    );
   }
 }
 
