@@ -40,6 +40,8 @@ export interface TestApp {
   campaigns: CampaignService;
   /** Who has which bulletin open, as the app's routes were given it. */
   presence: BulletinPresence;
+  /** The confirmation queue the app's routes were given. */
+  confirmations: ConfirmationQueue;
   config: Config;
   /** The folder of the app's media library (made at its first upload). */
   mediaDir: string;
@@ -139,6 +141,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     express: pregon.app!,
     campaigns: sending.service,
     presence: pregon.presence!,
+    confirmations: sending.confirmations,
     config,
     mediaDir,
     request(method, path, { token = adminToken, json, body, headers = {} } = {}) {
