@@ -194,5 +194,17 @@ describe.each(databaseKinds())('a confirmation mail for every sign-up path on %s
     expect(await bulk()).toHaveLength(4);
     expect(await waiting(tight)).toHaveLength(1);
     expect(new Set((await bulk()).map((mail) => mail.destination.to[0])).size).toBe(4);
+
+    // Held by the hour more times than its mailbox's three a day, the last one still goes
+    for (let i = 0; i < 3; i++) {
+      for (const job of await waiting(tight)) await job.promote();
+      await settle(tight);
+      expect(await waiting(tight)).toHaveLength(1);
+    }
+    await redis.del(`${rateLimitPrefix(tight.config.queuePrefix)}:confirmation-mails:all`);
+    for (const job of await waiting(tight)) await job.promote();
+    await settle(tight);
+    expect(await bulk()).toHaveLength(5);
+    expect(await waiting(tight)).toEqual([]);
   });
 });
