@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { audienceRoutes } from './audience/audience-routes.js';
+import type { ConfirmationRequests } from './audience/confirmation-requests.js';
 import { subscriberRoutes, topicRoutes } from './audience/routes.js';
 import { type AuditRecorder, bestEffort } from './audit/audit-log.js';
 import { auditRoutes } from './audit/routes.js';
@@ -121,7 +122,7 @@ export function createApp(deps: AppDeps): Express {
   const audit = bestEffort(stores.audit, (err, entry) =>
     deps.logger.error({ err, action: entry.action }, 'could not record in the audit trail'),
   );
-  const routes = apiRoutes(deps, audit);
+  const routes = apiRoutes({ ...deps, confirmations: deps.subscribe.confirmations }, audit);
   const openApi = openApiDocument(routes, API_INFO, SESSION_COOKIE);
   const api = express.Router();
   // Nothing under /api takes a compressed body: refused before authentication, so never read.
@@ -171,13 +172,19 @@ export function createApp(deps: AppDeps): Express {
  * records what they do; left out (tests that only walk the routes), the trail's own writes.
  */
 export function apiRoutes(
-  { stores, campaigns, presence, webhooks }: Pick<AppDeps, 'stores' | 'campaigns' | 'presence' | 'webhooks'>,
+  {
+    stores,
+    campaigns,
+    presence,
+    webhooks,
+    confirmations,
+  }: Pick<AppDeps, 'stores' | 'campaigns' | 'presence' | 'webhooks'> & { confirmations: ConfirmationRequests },
   audit: AuditRecorder = stores.audit,
 ): RouteSpec[] {
   const campaignAudit = { record: audit.record.bind(audit), historyOf: stores.audit.historyOf.bind(stores.audit) };
   return [
     ...topicRoutes(stores.topics),
-    ...subscriberRoutes(stores.subscribers, audit),
+    ...subscriberRoutes(stores.subscribers, confirmations, audit),
     ...audienceRoutes(
       stores.audience,
       stores.segments,

@@ -22,7 +22,7 @@ import {
 import type { Sending, Stores } from '../src/stores.js';
 import { ConfirmationLimiter } from '../src/supporters/confirmation-limits.js';
 import { CONFIRMATIONS_QUEUE, type ConfirmationJob } from '../src/supporters/confirmation-queue.js';
-import { Confirmations } from '../src/supporters/confirmations.js';
+import { ConfirmationWaits, Confirmations } from '../src/supporters/confirmations.js';
 import { WebhookDeliverer } from '../src/webhooks/webhook-deliverer.js';
 import { mailAdmins, webhookWorker } from './webhook-worker.js';
 
@@ -190,8 +190,9 @@ export async function startWorker({ config, logger, stores, sending }: WorkerDep
 }
 
 /**
- * Runs the confirmation queue's jobs: a subscribe request, a new link, the hourly sweep. Each
- * failed attempt is logged; the person who asked already has their page.
+ * Runs the confirmation queue's jobs: a subscribe request, a new link, a confirmation staff asked
+ * for, the hourly sweep. One that waits for the next hour's limits is put back; each failed
+ * attempt is logged; the person who asked already has their page.
  */
 export function confirmationWorker(
   confirmations: Confirmations,
@@ -199,12 +200,21 @@ export function confirmationWorker(
   prefix: string,
   logger: Logger,
 ): Worker<ConfirmationJob> {
-  const worker = new Worker<ConfirmationJob>(CONFIRMATIONS_QUEUE, (job) => confirmations.run(job.data), {
-    connection,
-    prefix,
-    concurrency: 2,
+  const worker = new Worker<ConfirmationJob>(
+    CONFIRMATIONS_QUEUE,
+    async (job, token) => {
+      try {
+        await confirmations.run(job.data);
+      } catch (err) {
+        if (err instanceof ConfirmationWaits && token) await tryAgainLater(job, token, err.ms);
+        throw err;
+      }
+    },
+    { connection, prefix, concurrency: 2 },
+  );
+  worker.on('failed', (job, err) => {
+    if (!(err instanceof DelayedError)) logger.error({ err, job: job?.name }, 'confirmation mail failed');
   });
-  worker.on('failed', (job, err) => logger.error({ err, job: job?.name }, 'confirmation mail failed'));
   worker.on('error', (err) => logger.error({ err }, 'worker error'));
   return worker;
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AppError, formatPath } from '../errors.js';
 import { unstorableJson } from '../http/storable-input.js';
 import { AttributeName, Attributes, Email, LanguageCode, Tag, TopicKey, type ImportReport } from './schemas.js';
+import type { ConfirmationRequests } from './confirmation-requests.js';
 import type { ImportRow, SubscriberStore } from './subscriber-store.js';
 
 /** Problems an import report lists; `failed` counts them all. */
@@ -64,12 +65,24 @@ const CsvRow = z.object({
     .pipe(Attributes),
 });
 
+/**
+ * Imports a CSV file. With `confirmations`, each new subscriber's confirmation mail is queued as
+ * their batch is written (the ids only, in a few round trips a batch): not those already there.
+ */
 export async function importSubscribers(
   store: SubscriberStore,
   csv: Readable,
   status: 'active' | 'pending',
+  confirmations?: ConfirmationRequests,
 ): Promise<ImportReport> {
-  const report: ImportReport = { rows: 0, created: 0, merged: 0, failed: 0, errors: [] };
+  const report: ImportReport = {
+    rows: 0,
+    created: 0,
+    merged: 0,
+    failed: 0,
+    ...(confirmations ? { confirmationsQueued: 0 } : {}),
+    errors: [],
+  };
   const fail = (line: number, message: string, { email, lastLine }: { email?: string; lastLine?: number } = {}) => {
     report.failed += lastLine ? lastLine - line + 1 : 1;
     // An "address" longer than any address is not echoed: the line says which row it was.
@@ -83,8 +96,12 @@ export async function importSubscribers(
 
   const flush = async () => {
     const result = await store.mergeBatch([...pending.values()], status);
-    report.created += result.created;
+    report.created += result.createdIds.length;
     report.merged += result.merged;
+    if (confirmations && result.createdIds.length) {
+      await confirmations.confirm(result.createdIds);
+      report.confirmationsQueued = (report.confirmationsQueued ?? 0) + result.createdIds.length;
+    }
     for (const { row, reason } of result.suppressed) {
       fail(row.line, `address is suppressed (${reason}) and was not imported`, { email: row.email });
     }

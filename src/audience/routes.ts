@@ -4,12 +4,15 @@ import { actorOf, type AuditRecorder } from '../audit/audit-log.js';
 import { AppError } from '../errors.js';
 import { defineRoute, idParams, type RouteSpec } from '../http/api-routes.js';
 import { tagFromCsv, tagFromList } from './bulk-tags.js';
+import type { ConfirmationRequests } from './confirmation-requests.js';
 import { exportSubscribers } from './csv-export.js';
 import { importSubscribers } from './csv-import.js';
 import {
   BulkTagQuery,
   BulkTagReport,
   BulkTagRequest,
+  ConfirmationQueued,
+  CreatedSubscriber,
   ImportReport,
   Subscriber,
   SubscriberFilter,
@@ -84,12 +87,22 @@ export function topicRoutes(topics: TopicStore): RouteSpec[] {
   ];
 }
 
-const ImportQuery = z.strictObject({
-  status: z
-    .enum(['active', 'pending'])
-    .default('active')
-    .describe('Status of the new subscribers: "active" for a list whose people already consented'),
-});
+const ImportQuery = z
+  .strictObject({
+    status: z
+      .enum(['active', 'pending'])
+      .default('active')
+      .describe('Status of the new subscribers: "active" for a list whose people already consented'),
+    confirm: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true')
+      .describe('With status=pending: mail each new subscriber the confirmation (queued, within the limits)'),
+  })
+  .refine((query) => !query.confirm || query.status === 'pending', {
+    path: ['confirm'],
+    message: 'needs status=pending: an active subscriber has nothing to confirm',
+  });
 
 /** The CSV form's tag and action, both needed; the JSON form has them in its body. */
 function parseCsvQuery(query: Partial<BulkTagQuery>): BulkTagQuery {
@@ -100,7 +113,11 @@ function parseCsvQuery(query: Partial<BulkTagQuery>): BulkTagQuery {
 
 const ExportQuery = SubscriberFilter.omit({ page: true, perPage: true });
 
-export function subscriberRoutes(subscribers: SubscriberStore, audit: AuditRecorder): RouteSpec[] {
+export function subscriberRoutes(
+  subscribers: SubscriberStore,
+  confirmations: ConfirmationRequests,
+  audit: AuditRecorder,
+): RouteSpec[] {
   const tag = 'subscribers';
   return [
     defineRoute({
@@ -121,8 +138,14 @@ export function subscriberRoutes(subscribers: SubscriberStore, audit: AuditRecor
       summary: 'Add a subscriber',
       status: 201,
       body: SubscriberInput,
-      response: Subscriber,
-      handler: ({ body }) => subscribers.create(body, 'api'),
+      response: CreatedSubscriber,
+      handler: async ({ body }) => {
+        const { sendConfirmation, ...input } = body;
+        const created = await subscribers.create(input, 'api');
+        // Once the subscriber is committed, so the worker finds them.
+        if (sendConfirmation) await confirmations.confirm([created.id]);
+        return { ...created, confirmationQueued: sendConfirmation };
+      },
     }),
     // Declared before /subscribers/:id so "import" and "export" are not taken for ids.
     defineRoute({
@@ -137,7 +160,7 @@ export function subscriberRoutes(subscribers: SubscriberStore, audit: AuditRecor
       handler: async ({ query, req }) => {
         if (!req.is('text/csv'))
           throw AppError.invalid([{ path: 'headers.content-type', message: 'must be text/csv' }]);
-        return importSubscribers(subscribers, req, query.status);
+        return importSubscribers(subscribers, req, query.status, query.confirm ? confirmations : undefined);
       },
     }),
     defineRoute({
@@ -197,6 +220,31 @@ export function subscriberRoutes(subscribers: SubscriberStore, audit: AuditRecor
       body: SubscriberPatch,
       response: Subscriber,
       handler: ({ params, body }) => subscribers.update(params.id, body, 'api'),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/subscribers/:id/confirmation',
+      tag,
+      role: 'editor',
+      summary: 'Mail a pending subscriber their confirmation again (queued, within the limits of the subscribe form)',
+      status: 202,
+      params: idParams,
+      response: ConfirmationQueued,
+      handler: async ({ params, auth }) => {
+        const { status } = await subscribers.get(params.id);
+        if (status !== 'pending')
+          throw new AppError(
+            'conflict',
+            `This subscriber is ${status}: only a pending subscriber has something to confirm`,
+          );
+        await confirmations.confirm([params.id]);
+        await audit.record({
+          actor: actorOf(auth),
+          action: 'confirmation_resent',
+          target: { type: 'subscriber', id: params.id },
+        });
+        return { confirmationQueued: true as const };
+      },
     }),
     defineRoute({
       method: 'delete',

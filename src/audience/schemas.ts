@@ -140,19 +140,30 @@ const subscriberFields = {
   attributes: Attributes,
 };
 
-export const SubscriberInput = z.strictObject({
-  email: subscriberFields.email,
-  name: subscriberFields.name.default(''),
-  // prefault, not default: a default after LanguageCode's transform is left out of the OpenAPI document.
-  language: subscriberFields.language.prefault('en'),
-  status: z
-    .enum(['pending', 'active'])
-    .default('pending')
-    .describe('"active" only for someone who has already consented; "pending" awaits confirmation'),
-  topics: subscriberFields.topics.default([]),
-  tags: subscriberFields.tags.default([]),
-  attributes: subscriberFields.attributes.default({}),
-});
+export const SubscriberInput = z
+  .strictObject({
+    email: subscriberFields.email,
+    name: subscriberFields.name.default(''),
+    // prefault, not default: a default after LanguageCode's transform is left out of the OpenAPI document.
+    language: subscriberFields.language.prefault('en'),
+    status: z
+      .enum(['pending', 'active'])
+      .default('pending')
+      .describe('"active" only for someone who has already consented; "pending" awaits confirmation'),
+    topics: subscriberFields.topics.default([]),
+    tags: subscriberFields.tags.default([]),
+    attributes: subscriberFields.attributes.default({}),
+    sendConfirmation: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Mail the double opt-in confirmation (queued, within the limits of the subscribe form); status "pending" only',
+      ),
+  })
+  .refine((input) => !input.sendConfirmation || input.status === 'pending', {
+    path: ['sendConfirmation'],
+    message: 'needs status "pending": an active subscriber has nothing to confirm',
+  });
 export type SubscriberInput = z.infer<typeof SubscriberInput>;
 
 /** Fields given replace the old values; topics, tags and attributes are replaced whole. */
@@ -183,6 +194,16 @@ export const Subscriber = z.object({
   updatedAt: z.string(),
 });
 export type Subscriber = z.infer<typeof Subscriber>;
+
+/** A subscriber just added, and whether their confirmation mail was queued. */
+export const CreatedSubscriber = Subscriber.extend({
+  confirmationQueued: z.boolean().describe('True when sendConfirmation asked for the mail and it was queued'),
+});
+export type CreatedSubscriber = z.infer<typeof CreatedSubscriber>;
+
+/** The answer of a confirmation mail queued again by staff. */
+export const ConfirmationQueued = z.object({ confirmationQueued: z.literal(true) });
+export type ConfirmationQueued = z.infer<typeof ConfirmationQueued>;
 
 /**
  * What the consent log records, in its own words: arriving at a status (`subscribed` is being
@@ -265,6 +286,10 @@ export const ImportReport = z.object({
   created: z.number(),
   merged: z.number().describe('Rows that matched an existing subscriber or an earlier row, and were merged into it'),
   failed: z.number(),
+  confirmationsQueued: z
+    .number()
+    .optional()
+    .describe('With confirm=true: the confirmation mails queued, one per new pending subscriber'),
   errors: z
     .array(ImportProblem)
     .describe('The first problems, in file order (a long list is cut short); `failed` counts them all'),

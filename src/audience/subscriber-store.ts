@@ -35,7 +35,8 @@ export interface ImportRow {
 }
 
 export interface MergeResult {
-  created: number;
+  /** The new subscribers' ids (for their confirmation mails), in no particular order. */
+  createdIds: number[];
   merged: number;
   /** Rows not imported because their address is on the suppression list. */
   suppressed: { row: ImportRow; reason: SuppressionReason }[];
@@ -53,7 +54,7 @@ export class SubscriberStore {
     private readonly lifecycle: SubscriberLifecycle,
   ) {}
 
-  async create(input: SubscriberInput, source: ConsentSource): Promise<Subscriber> {
+  async create(input: Omit<SubscriberInput, 'sendConfirmation'>, source: ConsentSource): Promise<Subscriber> {
     return this.db.transaction().execute(async (trx) => {
       await this.refuseSuppressed(trx, input.email);
       const topicIds = await topicIdsFor(trx, input.topics);
@@ -150,7 +151,7 @@ export class SubscriberStore {
    * rows' topics and tags, however many, are written in statements small enough for either database.
    */
   async mergeBatch(batch: readonly ImportRow[], status: 'active' | 'pending'): Promise<MergeResult> {
-    if (batch.length === 0) return { created: 0, merged: 0, suppressed: [] };
+    if (batch.length === 0) return { createdIds: [], merged: 0, suppressed: [] };
     return this.db.transaction().execute(async (trx) => {
       const now = nowIso();
       // Each address is hashed once: the hash finds it on the suppression list and is stored with it.
@@ -160,7 +161,7 @@ export class SubscriberStore {
         .filter((r) => reasons.has(r.email))
         .map((row) => ({ row, reason: reasons.get(row.email)! }));
       const rows = batch.filter((r) => !reasons.has(r.email));
-      if (rows.length === 0) return { created: 0, merged: 0, suppressed };
+      if (rows.length === 0) return { createdIds: [], merged: 0, suppressed };
       const existing = await trx
         .selectFrom('subscribers')
         .selectAll()
@@ -220,7 +221,7 @@ export class SubscriberStore {
           .onConflict((oc) => oc.doNothing())
           .execute();
       }
-      return { created: created.length, merged: existing.length, suppressed };
+      return { createdIds: created.map((row) => row.id), merged: existing.length, suppressed };
     });
   }
 

@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = [
   'subscribers_exported',
   'subscriber_erased',
   'subscribers_tagged',
+  'confirmation_resent',
   'settings_changed',
   'staff_created',
   'staff_changed',

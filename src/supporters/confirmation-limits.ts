@@ -1,6 +1,7 @@
 // How many confirmation mails may go, counted in Redis: per mailbox (an address's variants count
-// as one), per domain, and across the installation. Past any of them the mail is held; the person
-// who asked has had the same page either way.
+// as one), per domain, and across the installation. Past any of them the mail is held: a mail the
+// form asked for is dropped (the person who asked has had the same page either way); one staff
+// asked for waits for the domain's or the installation's next hour (confirmations.ts).
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { countInWindow } from '../redis.js';
@@ -14,10 +15,11 @@ export interface ConfirmationLimits {
   perMailboxPerDay?: number;
 }
 
-/** Which limit held a mail, and how many it had counted in its window with this one. */
+/** Which limit held a mail, how many it had counted in its window with this one, and the window's time left. */
 export interface Held {
   limit: 'mailbox' | 'domain' | 'installation';
   count: number;
+  msLeft: number;
 }
 
 const HOUR_MS = 3600_000;
@@ -47,10 +49,15 @@ export class ConfirmationLimiter {
 
   /**
    * Counts one more mail to `email` against each limit in turn, narrowest first, and says which
-   * one holds it; undefined when it may go. A mail held by one limit is not counted by the wider
-   * ones, so bombing one mailbox does not spend the installation's hour.
+   * one holds it; undefined when it may go. A held mail is given back to every count it was added
+   * to, but for a mailbox's own limit (there the attempts themselves are what is counted): bombing
+   * one mailbox does not spend the domain's or the installation's hour, and a mail that waits for
+   * the next hour, checked again and again, spends nothing meanwhile.
+   *
+   * `share` is the part of the installation's hour this mail may take: a staff's import of
+   * thousands asks for half, so the subscribe form always keeps the other half.
    */
-  async hold(email: string): Promise<Held | undefined> {
+  async hold(email: string, share = 1): Promise<Held | undefined> {
     const { mailbox, domain } = mailboxOf(email);
     // Keys name no address: a hash of the mailbox (a domain is no one's address).
     const mailboxKey = createHash('sha256').update(mailbox).digest('hex');
@@ -58,11 +65,20 @@ export class ConfirmationLimiter {
     const checks = [
       { limit: 'mailbox', key: `mailbox:${mailboxKey}`, max: perMailboxPerDay, ms: DAY_MS },
       { limit: 'domain', key: `domain:${domain}`, max: perDomainPerHour, ms: HOUR_MS },
-      { limit: 'installation', key: 'all', max: perHour, ms: HOUR_MS },
+      { limit: 'installation', key: 'all', max: Math.max(1, Math.floor(perHour * share)), ms: HOUR_MS },
     ] as const;
+    const counted: { counter: string; ms: number }[] = [];
     for (const { limit, key, max, ms } of checks) {
-      const { count } = await countInWindow(this.redis, `${this.prefix}:confirmation-mails:${key}`, ms);
-      if (count > max) return { limit, count };
+      const counter = `${this.prefix}:confirmation-mails:${key}`;
+      const { count, msLeft } = await countInWindow(this.redis, counter, ms);
+      if (count <= max) {
+        counted.push({ counter, ms });
+        continue;
+      }
+      if (limit !== 'mailbox') counted.push({ counter, ms });
+      // Through countInWindow, not DECR: a window that ended meanwhile is not left without an expiry.
+      for (const given of counted) await countInWindow(this.redis, given.counter, given.ms, -1);
+      return { limit, count, msLeft };
     }
     return undefined;
   }

@@ -1,6 +1,7 @@
 // The queue of the double opt-in's work, run by the worker: recording what the subscribe form
-// asked for and mailing its confirmation, mailing a new link, and sweeping away what was never
-// confirmed. The form only adds a job, so its answer costs the same whoever the address belongs to.
+// asked for and mailing its confirmation, mailing a new link, mailing the confirmation of someone
+// staff added as pending, and sweeping away what was never confirmed. The form only adds a job,
+// so its answer costs the same whoever the address belongs to.
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { SubscriptionRequest } from './subscription-store.js';
@@ -12,7 +13,12 @@ export type ConfirmationJob =
   | { kind: 'request'; request: SubscriptionRequest }
   /** "Send me a new link", from an expired confirmation link. */
   | { kind: 'resend'; link: { id: number; requestId?: number } }
+  /** A pending subscriber staff added (the API, an import) or asked to mail again. The id only, no address. */
+  | { kind: 'confirm'; id: number }
   | { kind: 'expire' };
+
+/** Jobs added in one round trip to Redis: an import of 100,000 pending subscribers makes 100 of them. */
+export const CONFIRM_JOBS_PER_ADD = 1000;
 
 /** How often the worker deletes what was never confirmed. */
 export const EXPIRY_EVERY_MS = 3600_000;
@@ -43,6 +49,14 @@ export class ConfirmationQueue {
 
   async resend(link: { id: number; requestId?: number }): Promise<void> {
     await this.queue.add('resend', { kind: 'resend', link }, MAIL_JOB);
+  }
+
+  /** Mails the confirmation of each of these pending subscribers, in as few round trips as it takes. */
+  async confirm(ids: readonly number[]): Promise<void> {
+    for (let at = 0; at < ids.length; at += CONFIRM_JOBS_PER_ADD) {
+      const part = ids.slice(at, at + CONFIRM_JOBS_PER_ADD);
+      await this.queue.addBulk(part.map((id) => ({ name: 'confirm', data: { kind: 'confirm', id }, opts: MAIL_JOB })));
+    }
   }
 
   /** Sweeps every hour on one worker, however many start (one scheduler per installation). */

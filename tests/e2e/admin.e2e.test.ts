@@ -156,6 +156,12 @@ describe('the audience and admin screens', () => {
       .getByRole('table', { name: /Consent history/ })
       .getByRole('cell', { name: 'Subscription requested' })
       .waitFor();
+    // Added pending, mailed the confirmation (the dialog's default), so they can confirm
+    for (let i = 0; i < 100; i++) {
+      if ((await b.mails()).some((mail) => mail.destination.to[0] === 'dora@example.org')) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await b.mails()).filter((mail) => mail.destination.to[0] === 'dora@example.org')).toHaveLength(1);
   });
 
   it('imports a CSV file and lists the row it could not import', async () => {
@@ -190,6 +196,21 @@ describe('the audience and admin screens', () => {
       topics: ['housing-rent'],
       attributes: { city: 'Lisbon' },
     });
+  });
+
+  it('imports pending people and queues their confirmation mails', async () => {
+    const { page } = b;
+    await b.open('/admin/subscribers/import');
+    await page.getByLabel('CSV file').setInputFiles({
+      name: 'pending.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('email,name\nfelipe@example.org,Felipe\nelena@example.org,Elena\n'),
+    });
+    await page.getByLabel('Not yet: import them as pending').check();
+    await page.getByLabel('Mail each new subscriber the confirmation', { exact: false }).check();
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByText('1 confirmation mail queued, one to each new subscriber.').waitFor();
+    await b.expectAccessible('import with confirmations');
   });
 
   it('changes the organisation name and shows a field error from the server', async () => {

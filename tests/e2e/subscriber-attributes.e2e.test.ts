@@ -1,5 +1,6 @@
 // A subscriber's attributes edited as rows of key, type and value in the staff web app, in real
 // Chromium: what is saved is the API's JSON object, numbers as numbers and dates as YYYY-MM-DD.
+// And the page's other action on a pending subscriber: their confirmation mail again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeStaffAppBuild, startBrowserApp, type BrowserApp } from './harness.js';
 
@@ -138,6 +139,18 @@ describe("a subscriber's attributes", () => {
     expect(await attribute(3, 'key').getAttribute('aria-invalid')).toBe('true');
     expect(await attribute(2, 'key').getAttribute('aria-invalid')).toBeNull();
     await page.unroute(`**/api/subscribers/${id}`);
+  });
+
+  it('queues a pending subscriber their confirmation again, and offers it to no one else', async () => {
+    const { page } = b;
+    const res = await b.app.request('POST', '/api/subscribers', { json: { email: 'eva@example.org' } });
+    await b.open(`/admin/subscribers/${((await res.json()) as { id: number }).id}`);
+    await page.getByRole('button', { name: 'Resend confirmation' }).click();
+    await page.getByRole('status').filter({ hasText: 'Confirmation mail queued to eva@example.org.' }).waitFor();
+    await b.expectAccessible('confirmation queued');
+    await b.open(`/admin/subscribers/${id}`);
+    await attribute(1, 'key').waitFor();
+    expect(await page.getByRole('button', { name: 'Resend confirmation' }).count()).toBe(0);
   });
 
   it('fits a phone', async () => {

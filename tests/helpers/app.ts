@@ -44,6 +44,8 @@ export interface TestApp {
   presence: BulletinPresence;
   /** What the app's webhook routes were given. */
   webhooks: WebhookRouteDeps;
+  /** The confirmation queue the app's routes were given. */
+  confirmations: ConfirmationQueue;
   config: Config;
   /** The folder of the app's media library (made at its first upload). */
   mediaDir: string;
@@ -144,6 +146,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     campaigns: sending.service,
     presence: pregon.presence!,
     webhooks: { queue: sending.webhooks, production: config.nodeEnv === 'production' },
+    confirmations: sending.confirmations,
     config,
     mediaDir,
     request(method, path, { token = adminToken, json, body, headers = {} } = {}) {

@@ -82,6 +82,7 @@ const LEAST_ROLE: Record<string, StaffRole> = {
   'GET /api/subscribers/export': 'admin',
   'GET /api/subscribers/:id': 'editor',
   'PATCH /api/subscribers/:id': 'editor',
+  'POST /api/subscribers/:id/confirmation': 'editor',
   'DELETE /api/subscribers/:id': 'admin',
   'POST /api/audience/preview': 'editor',
   'GET /api/segments': 'writer',

@@ -132,6 +132,8 @@ describe.each(databaseKinds())('live answers against their declared schemas on %
         attributes: { state: 'TX', volunteer: true },
       },
     });
+    // Still pending: its confirmation mail can be queued again.
+    await answer('POST', '/subscribers/:id/confirmation', { path: `/subscribers/${subscriber.id}/confirmation` });
     await answer('PATCH', '/subscribers/:id', {
       path: `/subscribers/${subscriber.id}`,
       json: { status: 'active', pausedUntil: '2030-01-01T00:00:00Z' },

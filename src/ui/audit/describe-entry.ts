@@ -82,6 +82,8 @@ export function describeEntry(entry: AuditEntry): string {
       return `${who} erased subscriber ${id}`;
     case 'subscribers_tagged':
       return `${who} ${taggedWords(d)}`;
+    case 'confirmation_resent':
+      return `${who} queued the confirmation mail of subscriber ${id} again`;
     case 'settings_changed': {
       const fields = Array.isArray(d.fields) ? d.fields.join(', ') : '';
       return `${who} changed the settings${fields ? `: ${fields}` : ''}`;

@@ -1,5 +1,6 @@
-// CSV import: the columns it reads, the consent question, an upload with its progress, and the
-// report with a line for each row that was not imported.
+// CSV import: the columns it reads, the consent question (and, for pending people, whether to mail
+// them the confirmation), an upload with its progress, and the report with a line for each row
+// that was not imported.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ImportReport } from '../../audience/schemas';
 import { upload } from '../api';
@@ -15,6 +16,7 @@ export function ImportSubscribers() {
   const opener = useReturn();
   const [file, setFile] = useState<File | null>(null);
   const [status, setStatus] = useState<'active' | 'pending' | ''>('');
+  const [confirm, setConfirm] = useState(false);
   const [stage, setStage] = useState<Stage>({ name: 'choosing' });
   const [error, setError] = useState<unknown>();
 
@@ -25,7 +27,7 @@ export function ImportSubscribers() {
     setStage({ name: 'uploading', fraction: 0 });
     try {
       const report = await upload<ImportReport>(
-        `/api/subscribers/import?status=${status}`,
+        `/api/subscribers/import?status=${status}${status === 'pending' && confirm ? '&confirm=true' : ''}`,
         file,
         'text/csv',
         (fraction) => setStage({ name: 'uploading', fraction }),
@@ -88,6 +90,13 @@ export function ImportSubscribers() {
               get no bulletins until they confirm. Addresses already on the list keep their status either way: an import
               never subscribes anyone again.
             </p>
+            {status === 'pending' && (
+              <label className="checkbox">
+                <input type="checkbox" checked={confirm} onChange={(e) => setConfirm(e.target.checked)} />
+                Mail each new subscriber the confirmation (within the hourly limits: a long list goes out over the hours
+                after)
+              </label>
+            )}
           </fieldset>
           <button type="submit" className="button-primary" disabled={stage.name === 'uploading'}>
             {stage.name === 'uploading' ? 'Importing…' : 'Import'}
@@ -211,6 +220,13 @@ function ImportResult({ report }: { report: ImportReport }) {
         Import finished: {formatNumber(report.created)} created, {formatNumber(report.merged)} merged
         {report.failed ? `, ${formatNumber(report.failed)} not imported` : ''}. <ReturnLink />
       </Notice>
+      {report.confirmationsQueued !== undefined && (
+        <p>
+          {formatNumber(report.confirmationsQueued)}{' '}
+          {report.confirmationsQueued === 1 ? 'confirmation mail' : 'confirmation mails'} queued, one to each new
+          subscriber.
+        </p>
+      )}
       <dl className="stats">
         <div>
           <dt>Rows read</dt>

@@ -250,6 +250,8 @@ function AddSubscriberDialog({ open, topics, onClose }: { open: boolean; topics:
   const [chosenLanguage, setLanguage] = useState<string>();
   const language = chosenLanguage ?? organisation[0]!;
   const [status, setStatus] = useState<'pending' | 'active'>('pending');
+  // Pending and never mailed, no one could ever confirm: the mail is the default.
+  const [sendConfirmation, setSendConfirmation] = useState(true);
   const [chosen, setChosen] = useState<string[]>([]);
   const [tags, setTags] = useState('');
   const add = useAction(async () => {
@@ -258,6 +260,7 @@ function AddSubscriberDialog({ open, topics, onClose }: { open: boolean; topics:
       name,
       language,
       status,
+      sendConfirmation: status === 'pending' && sendConfirmation,
       topics: chosen,
       tags: splitList(tags),
     });
@@ -300,6 +303,16 @@ function AddSubscriberDialog({ open, topics, onClose }: { open: boolean; topics:
             />
             Active: only for someone who has already consented to receive our mail
           </label>
+          {status === 'pending' && (
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                checked={sendConfirmation}
+                onChange={(e) => setSendConfirmation(e.target.checked)}
+              />
+              Mail them the confirmation now
+            </label>
+          )}
         </fieldset>
         <TopicChoices topics={topics} selected={chosen} onChange={setChosen} error={issue('topics')} />
         <Field label="Tags" hint="Separated by commas or semicolons." error={issue('tags')}>

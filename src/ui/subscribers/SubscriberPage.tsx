@@ -1,4 +1,5 @@
-// One subscriber: their details to edit, their consent history, and erasure (admins).
+// One subscriber: their details to edit, their consent history, their confirmation mail again
+// while they are pending, and erasure (admins).
 import { useEffect, useId, useState } from 'react';
 import type { ConsentEvent, Subscriber, SubscriberStatus, SubscriberWithConsent, Topic } from '../../audience/schemas';
 import { SUBSCRIBER_STATUSES } from '../../db/schema';
@@ -29,6 +30,12 @@ export function SubscriberPage({ id }: { id: number }) {
   const subscriber = useApi<SubscriberWithConsent>(`/api/subscribers/${id}`);
   const topics = useApi<{ data: Topic[] }>('/api/topics');
   const [erasing, setErasing] = useState(false);
+  const [resent, setResent] = useState(false);
+  const resend = useAction(async () => {
+    setResent(false);
+    await api('POST', `/api/subscribers/${id}/confirmation`);
+    setResent(true);
+  });
   useTitle(subscriber.data?.email ?? 'Subscriber');
   const back = <Link to={`${BASE}/subscribers`}>← All subscribers</Link>;
 
@@ -44,12 +51,24 @@ export function SubscriberPage({ id }: { id: number }) {
   return (
     <>
       <PageHeader title={s.email} back={back}>
+        {s.status === 'pending' && (
+          <button type="button" className="button-quiet" disabled={resend.busy} onClick={() => void resend.run()}>
+            {resend.busy ? 'Queuing…' : 'Resend confirmation'}
+          </button>
+        )}
         {staff.role === 'admin' && (
           <button type="button" className="button-danger" onClick={() => setErasing(true)}>
             Erase subscriber
           </button>
         )}
       </PageHeader>
+      <ErrorNotice error={resend.error} title="Confirmation not queued." />
+      {resent && (
+        <Notice kind="success">
+          Confirmation mail queued to {s.email}. It goes out within the subscribe form's limits: at most three a day to
+          one mailbox, and past the hour's limits in the next hour.
+        </Notice>
+      )}
       <dl className="stats subscriber-summary">
         <div>
           <dt>Status</dt>
