@@ -24,6 +24,8 @@ export const AUDIT_ACTIONS = [
   'campaign_withdrawn',
   'media_uploaded',
   'media_deleted',
+  'welcome_mail_turned_on',
+  'welcome_mail_turned_off',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

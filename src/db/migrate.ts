@@ -25,6 +25,7 @@ import { sendApproval } from './migrations/0021-send-approval.js';
 import { media } from './migrations/0022-media.js';
 import { campaignLogo } from './migrations/0023-campaign-logo.js';
 import { campaignPriority } from './migrations/0024-campaign-priority.js';
+import { welcomeMail } from './migrations/0026-welcome-mail.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
@@ -52,6 +53,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0022-media': media(db.kind),
     '0023-campaign-logo': campaignLogo(),
     '0024-campaign-priority': campaignPriority(),
+    '0026-welcome-mail': welcomeMail(db.kind),
   };
 }
 
