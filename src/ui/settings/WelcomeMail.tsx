@@ -6,7 +6,7 @@ import type { WelcomeMailStatus } from '../../sending/schemas';
 import { api } from '../api';
 import { ErrorNotice, Field, Loading, Notice } from '../components';
 import { useAction, useApi } from '../hooks';
-import { Link } from '../router';
+import { BASE, Link } from '../router';
 
 export function WelcomeMail() {
   const status = useApi<WelcomeMailStatus>('/api/welcome-mail');
@@ -35,7 +35,7 @@ export function WelcomeMail() {
             {current.enabled ? (
               <>
                 <strong>On</strong>: “{current.bulletinTitle}” goes to each person who confirms.{' '}
-                <Link to={`/campaigns/${current.campaignId}`}>Welcome mail report</Link>
+                <Link to={`${BASE}/campaigns/${current.campaignId}`}>Welcome mail report</Link>
               </>
             ) : (
               <>
