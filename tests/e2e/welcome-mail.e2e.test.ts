@@ -51,6 +51,9 @@ describe('the welcome mail in the staff app', () => {
     await page.getByRole('link', { name: '← Settings' }).waitFor();
     await b.expectAccessible('welcome-report');
     await b.screenshot('report');
+    // The composer says so: a saved change goes only once an admin sends that version.
+    await b.open(`/admin/bulletins/${bulletinId}`);
+    await page.getByText('This bulletin is the welcome mail').waitFor();
     expect(b.consoleErrors).toEqual([]);
   });
 });
