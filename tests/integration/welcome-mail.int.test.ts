@@ -170,6 +170,31 @@ describe.each(databaseKinds())('the welcome mail on %s', (kind) => {
     expect(report.counts).toMatchObject({ sent: 3, total: 3 });
   });
 
+  it('goes to no one made active by staff, and to them once they rejoin through a confirmation link', async () => {
+    const { campaignId } = await welcomeMail();
+    const res = await app.request('POST', '/api/subscribers', {
+      json: { email: 'eva@example.org', language: 'es', status: 'active' },
+    });
+    const eva = (await res.json()).id;
+    await app.request('PATCH', `/api/subscribers/${eva}`, { json: { status: 'unsubscribed' } });
+    await app.request('PATCH', `/api/subscribers/${eva}`, { json: { status: 'active' } });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await mailsTo('eva@example.org')).toEqual([]);
+
+    await app.request('PATCH', `/api/subscribers/${eva}`, { json: { status: 'unsubscribed' } });
+    const request = await app.stores.subscriptions.request({
+      email: 'eva@example.org',
+      name: 'Eva',
+      language: 'es',
+      topics: [],
+      pageLanguage: 'es',
+    });
+    expect(await confirm(request!)).toBe(200);
+    const [mail] = await waitForMails('eva@example.org', 1);
+    expect(mail!.body.html).toMatch(/<html[^>]* lang="es"/);
+    expect((await waitForCampaign(app, campaignId, ['sending'])).counts).toMatchObject({ sent: 4, total: 4 });
+  });
+
   it('turned off, sends no more, and its campaign ends sent', async () => {
     const { campaignId } = await welcomeMail();
     const res = await app.request('PUT', '/api/welcome-mail', { json: { enabled: false } });
@@ -178,7 +203,7 @@ describe.each(databaseKinds())('the welcome mail on %s', (kind) => {
     expect(await confirm(await pending('late@example.org', 'en'))).toBe(200);
     await new Promise((r) => setTimeout(r, 500));
     expect(await mailsTo('late@example.org')).toEqual([]);
-    expect((await waitForCampaign(app, campaignId, ['sent'])).counts).toMatchObject({ sent: 3, total: 3 });
+    expect((await waitForCampaign(app, campaignId, ['sent'])).counts).toMatchObject({ sent: 4, total: 4 });
     const audit = (await (await app.request('GET', '/api/audit')).json()).data.map((e: { action: string }) => e.action);
     expect(audit).toEqual(expect.arrayContaining(['welcome_mail_turned_on', 'welcome_mail_turned_off']));
   });
