@@ -18,7 +18,7 @@ const WelcomeMailChange = z
   });
 
 export function welcomeMailRoutes(welcome: WelcomeMail, audit: AuditRecorder): RouteSpec[] {
-  const tag = 'welcome mail';
+  const tag = 'welcome-mail';
   return [
     defineRoute({
       method: 'get',
