@@ -32,6 +32,8 @@ import { clickHandler } from './sending/click-route.js';
 import type { RecentClicks } from './sending/recent-clicks.js';
 import { MAIL_VIEWER_PATH, mailViewer, type Mailbox } from './sending/mail-viewer.js';
 import { campaignRoutes } from './sending/routes.js';
+import type { WelcomeMail } from './sending/welcome-mail.js';
+import { welcomeMailRoutes } from './sending/welcome-routes.js';
 import { settingsRoutes } from './settings/routes.js';
 import { setupRoutes } from './setup/routes.js';
 import type { TrustProxy } from './config.js';
@@ -54,6 +56,8 @@ export interface AppDeps {
   health: HealthChecks;
   stores: Stores;
   campaigns: CampaignService;
+  /** Turns the welcome mail on and off; queues each confirmation's welcome mail. */
+  welcomeMail: WelcomeMail;
   sesEvents: SesEvents;
   /** Where the public pages live (config.publicUrl). */
   publicUrl: string;
@@ -64,7 +68,11 @@ export interface AppDeps {
    * where its rate limits count. Staff sign-in counts its failed attempts in the same Redis, under
    * the same prefix.
    */
-  subscribe: { confirmations: ConfirmationQueue; redis: Redis; rateLimitPrefix: string };
+  subscribe: {
+    confirmations: ConfirmationQueue;
+    redis: Redis;
+    rateLimitPrefix: string;
+  };
   /** Who followed which tracked link lately, so that a client's clicks on a link count once per window. */
   recentClicks: RecentClicks;
   /** Who has which bulletin open in the composer, by their heartbeats. */
@@ -108,7 +116,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(unsubscribeRouter(stores));
   app.use(preferencesRouter(stores));
   app.use(archiveRouter({ ...stores, publicUrl: deps.publicUrl }));
-  app.use(subscribeRouter({ ...stores, ...deps.subscribe, logger: deps.logger }));
+  app.use(subscribeRouter({ ...stores, ...deps.subscribe, welcomeMail: deps.welcomeMail, logger: deps.logger }));
   app.use(sesWebhookRouter(deps.sesEvents));
   app.use(mediaServer(stores.mediaFiles));
   // Before anything that serves /admin, so the staff web app never shadows it.
@@ -177,8 +185,11 @@ export function apiRoutes(
     campaigns,
     presence,
     webhooks,
+    welcomeMail,
     confirmations,
-  }: Pick<AppDeps, 'stores' | 'campaigns' | 'presence' | 'webhooks'> & { confirmations: ConfirmationRequests },
+  }: Pick<AppDeps, 'stores' | 'campaigns' | 'presence' | 'webhooks' | 'welcomeMail'> & {
+    confirmations: ConfirmationRequests;
+  },
   audit: AuditRecorder = stores.audit,
 ): RouteSpec[] {
   const campaignAudit = { record: audit.record.bind(audit), historyOf: stores.audit.historyOf.bind(stores.audit) };
@@ -200,6 +211,7 @@ export function apiRoutes(
     ...libraryRoutes(stores.library),
     ...mediaRoutes(stores.media, audit),
     ...campaignRoutes(campaigns, stores.campaigns, stores.campaignReports, stores.staff, campaignAudit),
+    ...welcomeMailRoutes(welcomeMail, audit),
     ...staffRoutes(stores.staff, stores.sessions, audit),
     ...tokenRoutes(stores.staff, audit),
     ...meRoutes(stores.staff),

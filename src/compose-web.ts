@@ -62,6 +62,7 @@ export function webApp(
     health: { dbKind: database.kind, pingDb: () => database.ping(), pingRedis: async () => void (await redis.ping()) },
     stores,
     campaigns: sending.service,
+    welcomeMail: sending.welcomeMail,
     sesEvents: new SesEvents({
       db: database.db,
       suppressions: stores.suppressions,
@@ -73,7 +74,11 @@ export function webApp(
     }),
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
-    subscribe: { confirmations: sending.confirmations, redis, rateLimitPrefix: rateLimitPrefix(config.queuePrefix) },
+    subscribe: {
+      confirmations: sending.confirmations,
+      redis,
+      rateLimitPrefix: rateLimitPrefix(config.queuePrefix),
+    },
     recentClicks: new RecentClicks(redis, `${config.queuePrefix}:clicks`, config.appSecret),
     presence,
     webhooks: { queue: sending.webhooks, production: config.nodeEnv === 'production' },

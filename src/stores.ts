@@ -20,6 +20,8 @@ import { CampaignLinks } from './sending/campaign-links.js';
 import { CampaignReports } from './sending/campaign-reports.js';
 import { CampaignStore } from './sending/campaign-store.js';
 import { DeliveryLedger } from './sending/delivery-ledger.js';
+import { WelcomeMail } from './sending/welcome-mail.js';
+import { WelcomeStore } from './sending/welcome-store.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { SetupProgressStore } from './setup/setup-progress-store.js';
 import { ArchiveStore } from './supporters/archive-store.js';
@@ -62,6 +64,7 @@ export function createStores(
   const campaigns = new CampaignStore(db);
   const bulletins = new BulletinStore(db);
   const audience = new AudienceStore(db, database.kind);
+  const welcome = new WelcomeStore(db);
   const renderer = new BulletinRenderer({
     settings,
     topics,
@@ -76,7 +79,7 @@ export function createStores(
     supporters: new SupporterStore(db, lifecycle),
     archive: new ArchiveStore(db),
     archivePages: new ArchivePages({ db, bulletins, renderer }),
-    subscriptions: new SubscriptionStore(db, lifecycle),
+    subscriptions: new SubscriptionStore(db, lifecycle, welcome),
     staff,
     sessions: new SessionStore(db, staff, options.appSecret),
     knownDevices: new KnownDevices(options.appSecret, options.publicUrl),
@@ -86,6 +89,7 @@ export function createStores(
     audience,
     campaigns,
     ledger: new DeliveryLedger(db, database.kind),
+    welcome,
     campaignReports: new CampaignReports(db, campaigns),
     campaignLinks: new CampaignLinks(db),
     segments: new SegmentStore(db),
@@ -131,6 +135,7 @@ export function createSending(stores: Stores, config: Config, sesEndpoint: strin
     webhooks,
     sender,
     service,
+    welcomeMail: new WelcomeMail({ ...stores, queues }),
     async close() {
       await Promise.all([queues.close(), confirmations.close(), webhooks.close()]);
       connection.disconnect();

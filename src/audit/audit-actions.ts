@@ -28,6 +28,8 @@ export const AUDIT_ACTIONS = [
   'webhook_created',
   'webhook_changed',
   'webhook_deleted',
+  'welcome_mail_turned_on',
+  'welcome_mail_turned_off',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -26,6 +26,7 @@ import { media } from './migrations/0022-media.js';
 import { campaignLogo } from './migrations/0023-campaign-logo.js';
 import { campaignPriority } from './migrations/0024-campaign-priority.js';
 import { webhooks } from './migrations/0025-webhooks.js';
+import { welcomeMail } from './migrations/0026-welcome-mail.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
@@ -54,6 +55,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0023-campaign-logo': campaignLogo(),
     '0024-campaign-priority': campaignPriority(),
     '0025-webhooks': webhooks(db.kind),
+    '0026-welcome-mail': welcomeMail(db.kind),
   };
 }
 

@@ -215,6 +215,10 @@ export const LIVE_CAMPAIGN_STATES = [
 export const CAMPAIGN_PRIORITIES = ['normal', 'urgent'] as const;
 export type CampaignPriority = (typeof CAMPAIGN_PRIORITIES)[number];
 
+/** 'welcome': the welcome mail's campaign (docs/integrations.md), never in the list of sends nor the archive. */
+export const CAMPAIGN_KINDS = ['bulletin', 'welcome'] as const;
+export type CampaignKind = (typeof CAMPAIGN_KINDS)[number];
+
 export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed', 'skipped', 'unknown', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
@@ -245,6 +249,8 @@ export interface CampaignsTable {
   logo_url: string | null;
   /** 'urgent': its batches run before every normal campaign's waiting batches (docs/sending.md). */
   priority: Generated<CampaignPriority>;
+  /** 'welcome': the welcome mail's campaign, open while it is on, a row per person who confirms (0026). */
+  kind: Generated<CampaignKind>;
   created_at: string;
   updated_at: string;
 }
@@ -271,6 +277,21 @@ export interface DeliveriesTable {
   /** When SES reported the message delivered. */
   delivered_at: string | null;
   updated_at: string;
+}
+
+/** The welcome mail's one row (id 1): the bulletin marked as it, and its live campaign (null while off). */
+export interface WelcomeMailTable {
+  id: number;
+  bulletin_id: number | null;
+  campaign_id: number | null;
+  updated_at: string;
+}
+
+/** Each person given a welcome mail, once ever: the ledger row is in `campaign_id`. */
+export interface WelcomeRecipientsTable {
+  subscriber_id: number;
+  campaign_id: number;
+  created_at: string;
 }
 
 export interface CampaignLinksTable {
@@ -437,6 +458,8 @@ export interface Tables {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  welcome_mail: WelcomeMailTable;
+  welcome_recipients: WelcomeRecipientsTable;
 }
 
 export function parseJson<T>(value: JsonColumn): T {

@@ -129,6 +129,7 @@ export class CampaignReports {
           eb('campaigns.id', '=', id),
           eb.and([
             eb('campaigns.state', '=', 'sent'),
+            eb('campaigns.kind', '=', 'bulletin'),
             eb('campaigns.id', '<>', id),
             eb('campaigns.started_at', '<', before),
           ]),

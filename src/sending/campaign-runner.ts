@@ -107,7 +107,9 @@ export class CampaignRunner {
         if (campaign.archive) await this.deps.archivePages.publish(campaignId, document, context);
         await campaigns.saveTemplates(campaignId, Object.fromEntries(compiled.map((c) => [c.language, c])));
       }
-      const rows = await ledger.snapshotAudience(campaign, document.languages, new Date());
+      // The welcome mail's campaign has no audience to snapshot: each confirmation adds its own row.
+      const rows =
+        campaign.kind === 'welcome' ? 0 : await ledger.snapshotAudience(campaign, document.languages, new Date());
       await campaigns.startSending(campaignId);
       this.deps.logger.info({ campaignId, recipients: rows }, 'campaign prepared');
       campaign = await campaigns.get(campaignId);

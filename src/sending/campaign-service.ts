@@ -278,6 +278,12 @@ export class CampaignService {
   }
 
   async cancel(id: number): Promise<Campaign> {
+    if (await this.deps.campaigns.isLiveWelcome(id)) {
+      throw new AppError(
+        'conflict',
+        `Campaign ${id} is the welcome mail's, which is on; turn the welcome mail off instead (PUT /api/welcome-mail)`,
+      );
+    }
     if (!(await this.deps.campaigns.cancel(id))) {
       throw await this.wrongState(id, 'cancelled', CAMPAIGN_TRANSITIONS.cancel.from);
     }

@@ -3,9 +3,11 @@
 import type { CampaignState, DeliveryStatus } from '../db/schema.js';
 
 export {
+  CAMPAIGN_KINDS,
   CAMPAIGN_PRIORITIES,
   CAMPAIGN_STATES,
   DELIVERY_STATUSES,
+  type CampaignKind,
   type CampaignPriority,
   type CampaignState,
   type DeliveryStatus,

@@ -3,7 +3,14 @@
 // come from, so two callers racing (staff pausing, a worker finishing) cannot both win.
 import type { Kysely, Selectable } from 'kysely';
 import type { Rule } from '../audience/rules.js';
-import { nowIso, parseJson, type CampaignState, type CampaignsTable, type Tables } from '../db/schema.js';
+import {
+  nowIso,
+  parseJson,
+  type CampaignKind,
+  type CampaignState,
+  type CampaignsTable,
+  type Tables,
+} from '../db/schema.js';
 import { AppError } from '../errors.js';
 import type { CompiledBulletin } from '../render/render.js';
 import type { CampaignEventType } from '../webhooks/events.js';
@@ -80,6 +87,8 @@ export class CampaignStore {
     priority?: Priority | undefined;
     /** Given, the campaign waits for approval instead of its time: who asked, and how many it reached then. */
     approval?: { requester: Requester; audience: number } | undefined;
+    /** 'bulletin' when left out; 'welcome' for the welcome mail's (src/sending/welcome-mail.ts). */
+    kind?: CampaignKind | undefined;
   }): Promise<Campaign> {
     const now = nowIso();
     const row = await this.db
@@ -97,6 +106,7 @@ export class CampaignStore {
         tracking: input.tracking,
         archive: input.archive ? 1 : 0,
         priority: input.priority ?? 'normal',
+        kind: input.kind ?? 'bulletin',
         scheduled_at: input.scheduledAt,
         started_at: null,
         finished_at: null,
@@ -117,8 +127,9 @@ export class CampaignStore {
   }
 
   /**
-   * The newest 500 campaigns (of one bulletin when asked) with their bulletin's title and their
-   * counts by delivery status.
+   * The newest 500 sends (of one bulletin when asked) with their bulletin's title and their counts by
+   * delivery status. The welcome mail's campaigns are not sends of their bulletin: their reports are
+   * reached from the welcome mail's settings.
    */
   async list(filter: { bulletinId?: number | undefined } = {}): Promise<CampaignListItem[]> {
     const rows = await this.db
@@ -126,6 +137,7 @@ export class CampaignStore {
       .innerJoin('bulletins', 'bulletins.id', 'campaigns.bulletin_id')
       .selectAll('campaigns')
       .select('bulletins.title as bulletin_title')
+      .where('campaigns.kind', '=', 'bulletin')
       .$if(filter.bulletinId !== undefined, (qb) => qb.where('campaigns.bulletin_id', '=', filter.bulletinId!))
       .orderBy('campaigns.id', 'desc')
       .limit(500)
@@ -202,8 +214,12 @@ export class CampaignStore {
     return this.transition('requeueLost', id, { nextRun: true }, fromRun);
   }
 
-  /** Marks the campaign sent once no delivery is queued or sending; says whether it did. */
+  /**
+   * Marks the campaign sent once no delivery is queued or sending; says whether it did. The live
+   * welcome mail's campaign stays open: whoever confirms next gets a row in it.
+   */
   async finish(id: number): Promise<boolean> {
+    if (await this.isLiveWelcome(id)) return false;
     const open = await this.db
       .selectFrom('deliveries')
       .select('id')
@@ -284,15 +300,35 @@ export class CampaignStore {
     return row.consecutive_errors;
   }
 
+  /** Whether the campaign is the welcome mail's, and the welcome mail is on. */
+  async isLiveWelcome(id: number): Promise<boolean> {
+    const row = await this.db.selectFrom('welcome_mail').select('id').where('campaign_id', '=', id).executeTakeFirst();
+    return row !== undefined;
+  }
+
   /**
    * Campaigns a worker has work for: scheduled, preparing or sending (a paused one waits for staff),
-   * oldest first.
+   * oldest first. A welcome mail's campaign sending with no row queued or sending has none: it waits
+   * for the next person to confirm, without a job.
    */
   async unfinished(): Promise<Pick<Campaign, 'id' | 'state' | 'run' | 'scheduledAt'>[]> {
     const rows = await this.db
       .selectFrom('campaigns')
       .select(['id', 'state', 'run', 'scheduled_at'])
       .where('state', 'in', ['scheduled', 'preparing', 'sending'])
+      .where((eb) =>
+        eb.or([
+          eb('kind', '=', 'bulletin'),
+          eb('state', '<>', 'sending'),
+          eb.exists(
+            eb
+              .selectFrom('deliveries')
+              .select('deliveries.id')
+              .whereRef('deliveries.campaign_id', '=', 'campaigns.id')
+              .where('deliveries.status', 'in', OPEN_DELIVERY_STATUSES),
+          ),
+        ]),
+      )
       .orderBy('id')
       .execute();
     return rows.map((r) => ({ id: r.id, state: r.state, run: r.run, scheduledAt: r.scheduled_at }));
@@ -326,12 +362,12 @@ export class CampaignStore {
     if (!type) return (await update(this.db).executeTakeFirst()).numUpdatedRows > 0n;
     return this.db.transaction().execute(async (trx) => {
       const row = await update(trx)
-        .returning(['id', 'bulletin_id', 'state', 'started_at', 'finished_at'])
+        .returning(['id', 'bulletin_id', 'kind', 'state', 'started_at', 'finished_at'])
         .executeTakeFirst();
       if (!row) return false;
       if (row.started_at !== null) {
         const { bulletin_id: bulletinId, started_at: startedAt, finished_at: finishedAt } = row;
-        const campaign = { id, bulletinId, state: row.state, startedAt, finishedAt };
+        const campaign = { id, bulletinId, kind: row.kind, state: row.state, startedAt, finishedAt };
         await recordEvents(trx, [{ type, data: { campaign } }]);
       }
       return true;
@@ -351,6 +387,7 @@ function toCampaign(row: Selectable<CampaignsTable>): Campaign {
     tracking: row.tracking,
     archive: row.archive === 1,
     priority: row.priority,
+    kind: row.kind,
     scheduledAt: row.scheduled_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,

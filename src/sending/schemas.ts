@@ -4,7 +4,13 @@
 import { z } from 'zod';
 import { AuditAction, AuditActor } from '../audit/schemas.js';
 import { RuleSchema } from '../audience/rules.js';
-import { CAMPAIGN_PRIORITIES, CAMPAIGN_STATES, DELIVERY_STATUSES, TRACKING_MODES } from './campaign-states.js';
+import {
+  CAMPAIGN_KINDS,
+  CAMPAIGN_PRIORITIES,
+  CAMPAIGN_STATES,
+  DELIVERY_STATUSES,
+  TRACKING_MODES,
+} from './campaign-states.js';
 
 export const CampaignState = z.enum(CAMPAIGN_STATES);
 export type CampaignState = z.infer<typeof CampaignState>;
@@ -31,6 +37,9 @@ export const Campaign = z.object({
   tracking: Tracking,
   archive: z.boolean().describe('Published in the public archive, where its page was stored when it was prepared'),
   priority: Priority,
+  kind: z
+    .enum(CAMPAIGN_KINDS)
+    .describe('"welcome": the welcome mail’s campaign, open while it is on, a mail to each person who confirms'),
   scheduledAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
@@ -154,3 +163,18 @@ export type TestSendAnswer = z.infer<typeof TestSendAnswer>;
 
 export const RetryAnswer = z.object({ requeued: z.number(), campaign: Campaign });
 export type RetryAnswer = z.infer<typeof RetryAnswer>;
+
+/** The welcome mail: the bulletin marked as it, whether it is on, and its campaigns (their pages are its report). */
+export const WelcomeMailStatus = z.object({
+  enabled: z.boolean().describe('Whether each person who confirms from now on gets the welcome mail'),
+  bulletinId: z.number().nullable().describe('The bulletin marked as the welcome mail; null before any was'),
+  bulletinTitle: z.string().nullable(),
+  campaignId: z.number().nullable().describe('The live welcome campaign, whose page is its report; null while off'),
+  outdated: z
+    .boolean()
+    .describe('The bulletin was saved since the welcome mail was turned on: turn it on again to send the new version'),
+  campaigns: z
+    .array(z.object({ id: z.number(), state: CampaignState, createdAt: z.string() }))
+    .describe('The welcome mail’s campaigns, newest first: one per version turned on'),
+});
+export type WelcomeMailStatus = z.infer<typeof WelcomeMailStatus>;

@@ -155,6 +155,21 @@ export class SendQueues {
   }
 
   /**
+   * Queues the batch of one row: the welcome mail of someone who has just confirmed. Says whether
+   * Redis took it within `startWaitMs`; when it did not, the worker's sweep queues the row.
+   */
+  async enqueueDelivery(delivery: {
+    campaignId: number;
+    run: number;
+    priority: CampaignPriority;
+    deliveryId: number;
+  }): Promise<boolean> {
+    const { campaignId, run, priority, deliveryId } = delivery;
+    const batch = { fromId: deliveryId, toId: deliveryId };
+    return this.withinStartWait(this.enqueueBatches(campaignId, run, [batch], priority));
+  }
+
+  /**
    * The campaigns with a start or batch job waiting, delayed or running. The start jobs are read
    * first: a start adds its batches before it completes, so a campaign moving from one to the
    * other is seen in one or the other.

@@ -13,6 +13,7 @@ import type { TopicStore } from '../audience/topic-store.js';
 import { noStore } from '../http/no-store.js';
 import { formBody } from '../http/storable-input.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import type { WelcomeMail } from '../sending/welcome-mail.js';
 import type { LinkSigner } from '../signed-links.js';
 import { readConfirmLink } from './confirm-link.js';
 import type { ConfirmationQueue } from './confirmation-queue.js';
@@ -45,6 +46,8 @@ export interface SubscribeDeps {
   signer: LinkSigner;
   /** Where requests and new links wait for the worker. */
   confirmations: ConfirmationQueue;
+  /** Queues the welcome mail of someone who has just confirmed. */
+  welcomeMail: Pick<WelcomeMail, 'dispatch'>;
   /** Holds the per-IP limit's counters. */
   redis: Redis;
   /** Prefix of the rate limits' keys in Redis. */
@@ -108,7 +111,8 @@ export function subscribeRouter(deps: SubscribeDeps): Router {
     const link = await readLink(deps, req.params.token);
     if (link.kind !== 'pending' || link.expired) return void (await answerLink(deps, req, res, link));
     const context = await pageContext(deps.settings, req, { known: link.subscription.language });
-    const status = await deps.subscriptions.confirm(link.subscription, context.lang);
+    const { status, welcome } = await deps.subscriptions.confirm(link.subscription, context.lang);
+    if (welcome) await deps.welcomeMail.dispatch(welcome);
     // Left, bounced or complained between reading the link and confirming: no longer valid.
     if (status !== 'active') return void (await answerLink(deps, req, res, { kind: 'stale' }));
     sendPage(res, 200, <LinkAnswerPage context={context} answer={{ kind: 'confirmed' }} languageSwitch={false} />);

@@ -5,6 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Consent, SubscriberLifecycle } from '../audience/subscriber-lifecycle.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { nowIso, parseJson, type SubscriberStatus, type Tables } from '../db/schema.js';
+import type { WelcomeDelivery } from '../sending/welcome-store.js';
 
 type Trx = Transaction<Tables>;
 
@@ -30,10 +31,23 @@ export interface ConfirmationTarget {
   requestId?: number;
 }
 
+/** Gives the welcome mail's ledger row to someone who has just confirmed (src/sending/welcome-store.ts). */
+export interface WelcomeEnlistment {
+  enlist(trx: Trx, subscriberId: number): Promise<WelcomeDelivery | undefined>;
+}
+
+/** What a confirmation did: the status afterwards, and the welcome mail to queue now that it is committed. */
+export interface Confirmation {
+  /** Undefined when the subscriber is gone. */
+  status: SubscriberStatus | undefined;
+  welcome: WelcomeDelivery | undefined;
+}
+
 export class SubscriptionStore {
   constructor(
     private readonly db: Kysely<Tables>,
     private readonly lifecycle: SubscriberLifecycle,
+    private readonly welcome: WelcomeEnlistment,
   ) {}
 
   /**
@@ -81,16 +95,19 @@ export class SubscriptionStore {
   /**
    * Confirms what a link names: a pending subscriber becomes active; someone who unsubscribed
    * becomes active with the name, language and topics of their request. Logs the confirmation;
-   * idempotent (a second click writes nothing). Returns the status afterwards, undefined when
-   * the subscriber is gone.
+   * idempotent (a second click writes nothing). Either way, when the welcome mail is on and the
+   * person never had it, its ledger row is written in the same transaction: the caller queues it.
    */
-  async confirm(target: ConfirmationTarget, pageLanguage: string): Promise<SubscriberStatus | undefined> {
+  async confirm(target: ConfirmationTarget, pageLanguage: string): Promise<Confirmation> {
     const consent = { source: 'form', language: pageLanguage } as const;
     return this.db.transaction().execute(async (trx) => {
-      if (target.requestId === undefined) await this.lifecycle.confirm(trx, target.id, consent);
-      else await this.confirmRequest(trx, target.id, target.requestId, consent);
+      const confirmed =
+        target.requestId === undefined
+          ? await this.lifecycle.confirm(trx, target.id, consent)
+          : await this.confirmRequest(trx, target.id, target.requestId, consent);
+      const welcome = confirmed ? await this.welcome.enlist(trx, target.id) : undefined;
       const row = await trx.selectFrom('subscribers').select('status').where('id', '=', target.id).executeTakeFirst();
-      return row?.status;
+      return { status: row?.status, welcome };
     });
   }
 
@@ -128,17 +145,21 @@ export class SubscriptionStore {
     return { ...target, language: person.language, requestId: request.id };
   }
 
-  /** Someone who unsubscribed confirms their request: it is applied, and their open requests closed. */
-  private async confirmRequest(trx: Trx, id: number, requestId: number, consent: Consent): Promise<void> {
+  /**
+   * Someone who unsubscribed confirms their request: it is applied, and their open requests closed.
+   * Says whether it was.
+   */
+  private async confirmRequest(trx: Trx, id: number, requestId: number, consent: Consent): Promise<boolean> {
     const request = await trx
       .selectFrom('subscribe_requests')
       .selectAll()
       .where('id', '=', requestId)
       .where('subscriber_id', '=', id)
       .executeTakeFirst();
-    if (!request || !(await this.lifecycle.rejoin(trx, id, request, consent))) return;
+    if (!request || !(await this.lifecycle.rejoin(trx, id, request, consent))) return false;
     await this.replaceTopics(trx, id, parseJson<string[]>(request.topics), nowIso());
     await trx.deleteFrom('subscribe_requests').where('subscriber_id', '=', id).execute();
+    return true;
   }
 
   /**

@@ -2,7 +2,7 @@
 // outbox writes, and their JSON Schema is published at /api/schemas/webhook-events.json, so the
 // documentation and the deliveries cannot drift apart.
 import { z } from 'zod';
-import { CAMPAIGN_STATES, CONSENT_SOURCES, SUBSCRIBER_STATUSES } from '../db/schema.js';
+import { CAMPAIGN_KINDS, CAMPAIGN_STATES, CONSENT_SOURCES, SUBSCRIBER_STATUSES } from '../db/schema.js';
 
 export const SUBSCRIBER_EVENT_TYPES = [
   'subscriber.created',
@@ -51,6 +51,8 @@ export const CampaignEventData = z.strictObject({
   campaign: z.strictObject({
     id: z.number().int(),
     bulletinId: z.number().int(),
+    /** `welcome`: the welcome mail's campaign, started when it is turned on and finished when it is turned off. */
+    kind: z.enum(CAMPAIGN_KINDS),
     state: z.enum(CAMPAIGN_STATES),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),

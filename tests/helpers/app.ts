@@ -16,6 +16,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import type { SesEventsDeps } from '../../src/events/ses-events.js';
 import type { CampaignService } from '../../src/sending/campaign-service.js';
 import type { SesEmulator } from '../../src/sending/ses-emulator.js';
+import type { WelcomeMail } from '../../src/sending/welcome-mail.js';
 import { SendQueues } from '../../src/sending/send-queues.js';
 import type { SignInLimits } from '../../src/staff/sign-in.js';
 import type { Stores } from '../../src/stores.js';
@@ -40,6 +41,8 @@ export interface TestApp {
   express: Express;
   /** The campaign service the app's routes were given. */
   campaigns: CampaignService;
+  /** The welcome mail's service the app's routes were given. */
+  welcomeMail: WelcomeMail;
   /** Who has which bulletin open, as the app's routes were given it. */
   presence: BulletinPresence;
   /** What the app's webhook routes were given. */
@@ -144,6 +147,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
     stores,
     express: pregon.app!,
     campaigns: sending.service,
+    welcomeMail: sending.welcomeMail,
     presence: pregon.presence!,
     webhooks: { queue: sending.webhooks, production: config.nodeEnv === 'production' },
     confirmations: sending.confirmations,

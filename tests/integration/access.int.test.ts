@@ -95,6 +95,8 @@ const LEAST_ROLE: Record<string, StaffRole> = {
   'DELETE /api/suppressions/:hash': 'admin',
   'GET /api/settings': 'writer',
   'PUT /api/settings': 'admin',
+  'GET /api/welcome-mail': 'writer',
+  'PUT /api/welcome-mail': 'admin',
   'GET /api/setup/checklist': 'writer',
   'GET /api/bulletins': 'writer',
   'POST /api/bulletins': 'writer',

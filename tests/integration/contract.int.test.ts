@@ -346,6 +346,15 @@ describe.each(databaseKinds())('live answers against their declared schemas on %
     expect((await app.request('DELETE', `/api${path}`)).status).toBe(204);
   });
 
+  it('the welcome mail: off, on (its campaign a report), off again', async () => {
+    const bulletinId = await sendableBulletin(app);
+    await answer('GET', '/welcome-mail');
+    const on = await answer('PUT', '/welcome-mail', { json: { enabled: true, bulletinId } });
+    await waitForCampaign(app, on.campaignId, ['sending']);
+    await answer('GET', '/campaigns/:id', { path: `/campaigns/${on.campaignId}` });
+    await answer('PUT', '/welcome-mail', { json: { enabled: false } });
+  });
+
   it('the audit trail: every kind of entry the tests above recorded, a page at a time', async () => {
     const page = await answer('GET', '/audit', { path: '/audit?limit=200' });
     expect(page.data.map((e: { action: string }) => e.action)).toEqual(

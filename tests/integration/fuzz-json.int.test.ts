@@ -240,6 +240,7 @@ const SAMPLES: Record<string, (n: number) => unknown> = {
     locales: { es: 'es-US', ar: 'ar-EG' },
     wording: { es: { footer: { unsubscribe: 'Cancelar la suscripción' } } },
   }),
+  'PUT /api/welcome-mail': () => ({ enabled: false }),
   'POST /api/bulletins': () => exampleBulletin(),
   'PUT /api/bulletins/:id': () => exampleBulletin(),
   'PUT /api/bulletins/:id/presence': () => ({ editing: true }),

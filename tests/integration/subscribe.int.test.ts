@@ -13,7 +13,9 @@ import { confirmationWorker } from '../../workers/worker.js';
 import { SubscriberInput } from '../../src/audience/schemas.js';
 import { bullConnection, commandClient, rateLimitPrefix } from '../../src/redis.js';
 import { startSesEmulator, type SesEmulator } from '../../src/sending/ses-emulator.js';
+import { SendQueues } from '../../src/sending/send-queues.js';
 import { SesSender, sesClient } from '../../src/sending/ses-sender.js';
+import { WelcomeMail } from '../../src/sending/welcome-mail.js';
 import { testMediaFiles } from '../helpers/media.js';
 import { createStores, type Stores } from '../../src/stores.js';
 import { ConfirmationLimiter, type ConfirmationLimits } from '../../src/supporters/confirmation-limits.js';
@@ -56,6 +58,7 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
   const servers: Server[] = [];
   const workers: Worker[] = [];
   const queues: ConfirmationQueue[] = [];
+  let sendQueues: SendQueues;
   const prefix = `test-${randomUUID()}`;
   const logged: { level: number; msg: string; limit?: string; count?: number }[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
@@ -74,6 +77,8 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
       subscribeRouter({
         ...stores,
         confirmations: queue,
+        // Off in these tests (tests/integration/welcome-mail.int.test.ts turns it on): nothing is queued.
+        welcomeMail: new WelcomeMail({ ...stores, queues: sendQueues }),
         redis,
         rateLimitPrefix: rateLimitPrefix(own),
         logger,
@@ -178,6 +183,7 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
     await fetch(`${ses.url}/clear-store`, { method: 'POST' });
     redis = commandClient(REDIS_URL);
     connection = bullConnection(REDIS_URL);
+    sendQueues = new SendQueues(connection, prefix, 1000);
     await stores.settings.update({
       organisationName: 'Red de Derechos',
       senderEmail: 'hola@red.example',
@@ -202,6 +208,7 @@ describe.each(databaseKinds())('subscribing with double opt-in on %s', (kind) =>
       await queue.queue.obliterate({ force: true });
       await queue.close();
     }
+    await sendQueues.close();
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length) await redis.del(...keys);
     redis.disconnect();

@@ -287,6 +287,7 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
       campaign: {
         id: started,
         bulletinId: bulletin.id,
+        kind: 'bulletin',
         state: 'sent',
         startedAt: expect.any(String),
         finishedAt: expect.any(String),

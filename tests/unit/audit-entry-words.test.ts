@@ -38,6 +38,18 @@ describe('an audit entry in words', () => {
     );
   });
 
+  it('tells the welcome mail turned on, with its bulletin and campaign, and off', () => {
+    const on = entry({
+      actor: ana,
+      action: 'welcome_mail_turned_on',
+      target: { type: 'campaign', id: 31 },
+      details: { bulletinId: 12 },
+    });
+    expect(describeEntry(on)).toBe('ana@example.org turned the welcome mail on: bulletin 12, campaign 31');
+    const off = entry({ actor: ana, action: 'welcome_mail_turned_off', target: { type: 'settings', id: null } });
+    expect(describeEntry(off)).toBe('ana@example.org turned the welcome mail off');
+  });
+
   it('tells an export by its row count and filter, and an erasure by the id alone', () => {
     const exported = entry({
       actor: ana,

@@ -116,6 +116,10 @@ export function describeEntry(entry: AuditEntry): string {
     }
     case 'webhook_deleted':
       return `${who} deleted the webhook endpoint at ${text('host') || id}`;
+    case 'welcome_mail_turned_on':
+      return `${who} turned the welcome mail on: bulletin ${text('bulletinId')}, campaign ${id}`;
+    case 'welcome_mail_turned_off':
+      return `${who} turned the welcome mail off`;
     default:
       // An action this copy of the app does not know yet (a newer server): named as it is.
       return `${who}: ${String(entry.action).replace(/_/g, ' ')}`;
@@ -133,6 +137,7 @@ const CAMPAIGN_VERBS: Partial<Record<AuditEntry['action'], string>> = {
   campaign_approved: 'approved',
   campaign_declined: 'declined',
   campaign_withdrawn: 'withdrawn (the bulletin changed)',
+  welcome_mail_turned_on: 'turned on as the welcome mail',
 };
 
 /** A campaign's history in one sentence: "Scheduled by ana@… on Dec 3, 10:42 AM, paused by …". */

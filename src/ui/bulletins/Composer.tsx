@@ -31,6 +31,7 @@ import { ReadyToggles, useStillCorrect } from './TranslationMarks';
 import { TestSendDialog } from './TestSendDialog';
 import { useDraft, type Saved, type SaveStatus as Status } from './useDraft';
 import { VersionsDialog } from './VersionsDialog';
+import type { WelcomeMailStatus } from '../../sending/schemas';
 import './composer.css';
 
 export function Composer({ id }: { id: number }) {
@@ -241,6 +242,7 @@ function ComposerScreen({ bulletin, back }: { bulletin: Bulletin; back: ReactNod
         )}
       </PageHeader>
       {copy.error !== undefined && <ErrorNotice error={copy.error} title="The copy was not made." />}
+      <WelcomeMailNote bulletinId={bulletin.id} />
       {request && (
         <section className="notice bulletin-request" aria-label="Request to send this bulletin">
           <strong>Asked to send.</strong>{' '}
@@ -419,5 +421,19 @@ function SaveStatus({
         </button>
       )}
     </div>
+  );
+}
+
+/** Says so when this bulletin is the welcome mail: a saved change reaches new readers only once an admin sends it. */
+function WelcomeMailNote({ bulletinId }: { bulletinId: number }) {
+  const welcome = useApi<WelcomeMailStatus>('/api/welcome-mail');
+  if (welcome.data?.bulletinId !== bulletinId) return null;
+  return (
+    <p className="notice">
+      <strong>This bulletin is the welcome mail</strong>
+      {welcome.data.enabled ? ', which is on. ' : ', which is off. '}
+      Saved changes go to people who confirm only once an admin sends this version from{' '}
+      <Link to={`${BASE}/settings`}>Settings</Link>.
+    </p>
   );
 }

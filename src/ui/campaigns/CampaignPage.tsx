@@ -47,15 +47,23 @@ const STATE_TEXT: Record<CampaignReport['state'], string> = {
   withdrawn: 'Withdrawn: the bulletin changed after the request; nothing was sent.',
 };
 
+const WELCOME_SENDING = 'Open: each person who confirms gets this welcome mail, once, while it is on.';
+
 export function CampaignPage({ id }: { id: number }) {
   const live = useLiveReport(id);
   const report = live.report;
   const version = useApi<BulletinVersion>(
     report ? `/api/bulletins/${report.bulletinId}/versions/${report.bulletinVersionId}` : null,
   );
-  const title = version.data?.title ?? `Send ${id}`;
+  const welcome = report?.kind === 'welcome';
+  const title = welcome ? `Welcome mail: ${version.data?.title ?? id}` : (version.data?.title ?? `Send ${id}`);
   useTitle(title);
-  const back = <Link to={`${BASE}/campaigns`}>← All sends</Link>;
+  // The welcome mail's campaigns are not in the list of sends: they are reached from the settings.
+  const back = welcome ? (
+    <Link to={`${BASE}/settings`}>← Settings</Link>
+  ) : (
+    <Link to={`${BASE}/campaigns`}>← All sends</Link>
+  );
 
   if (!report) {
     return (
@@ -96,7 +104,8 @@ function Progress({
       <h2 id="progress-title">Progress</h2>
       <p role="status" className="campaign-state">
         <Badge value={report.state} /> {report.state === 'declined' && 'Declined: '}
-        {report.stateReason ?? STATE_TEXT[report.state]}
+        {report.stateReason ??
+          (report.kind === 'welcome' && report.state === 'sending' ? WELCOME_SENDING : STATE_TEXT[report.state])}
       </p>
       {report.history.length > 0 && <p className="campaign-history">{campaignHistory(report.history, formatDate)}.</p>}
       <dl className="campaign-times">

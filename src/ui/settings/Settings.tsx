@@ -10,6 +10,7 @@ import { LOGO_WIDTH } from '../../media/shown-widths';
 import { ImageUpload } from '../media/ImageUpload';
 import { BASE, Link, useLocation, useTitle } from '../router';
 import { Languages } from './Languages';
+import { WelcomeMail } from './WelcomeMail';
 import './settings.css';
 
 const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
@@ -25,6 +26,7 @@ export function Settings() {
       <ErrorNotice error={settings.error} title="The settings could not be loaded." />
       {!settings.data && settings.loading && <Loading label="Loading settings…" />}
       {settings.data && <SettingsForm saved={settings.data} onSaved={settings.setData} />}
+      <WelcomeMail />
     </>
   );
 }
