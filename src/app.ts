@@ -32,6 +32,7 @@ import type { RecentClicks } from './sending/recent-clicks.js';
 import { MAIL_VIEWER_PATH, mailViewer, type Mailbox } from './sending/mail-viewer.js';
 import { campaignRoutes } from './sending/routes.js';
 import { settingsRoutes } from './settings/routes.js';
+import { embedFormRoutes } from './supporters/embed-form-routes.js';
 import { setupRoutes } from './setup/routes.js';
 import type { TrustProxy } from './config.js';
 import { archiveRouter } from './supporters/archive.js';
@@ -179,6 +180,7 @@ export function apiRoutes(
       async (id) => (await stores.bulletins.get(id)).document.blocks,
     ),
     ...settingsRoutes(stores.settings, audit),
+    ...embedFormRoutes(stores.embedForm),
     ...setupRoutes(stores.setupProgress),
     ...bulletinRoutes(stores.bulletins, stores.renderer, stores.campaigns, stores.translations, audit),
     ...translationRoutes(stores.bulletins, stores.translations),
