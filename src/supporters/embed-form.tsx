@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { LanguageCode, TopicKey } from '../audience/schemas.js';
 import type { TopicStore } from '../audience/topic-store.js';
-import { AppError } from '../errors.js';
+import { AppError, type Issue } from '../errors.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { wordsFor, wordsLanguage } from '../words/catalogue.js';
 import { EmbeddedForm } from './views/embed-form.js';
@@ -18,7 +18,7 @@ export const EmbedFormQuery = z.strictObject({
     .default('')
     .transform((keys) => keys.split(',').filter(Boolean))
     .pipe(z.array(TopicKey).max(100))
-    .describe('Public topics to offer, by key, comma-separated; none offers none and subscribes to them all'),
+    .describe('Public topics to offer, by key, comma-separated; none: no choice, and every public topic'),
 });
 export type EmbedFormQuery = z.infer<typeof EmbedFormQuery>;
 
@@ -32,7 +32,7 @@ export class EmbedForm {
   /** The form's HTML; refuses a language the organisation does not write in and a topic that is not public. */
   async snippet(query: EmbedFormQuery): Promise<z.infer<typeof EmbedFormSnippet>> {
     const settings = await this.deps.settings.get();
-    const issues = [];
+    const issues: Issue[] = [];
     if (!settings.languages.includes(query.language))
       issues.push({ path: 'language', message: "must be one of the organisation's languages" });
     const offered = (await this.deps.topics.list()).filter((topic) => topic.public && query.topics.includes(topic.key));
