@@ -35,6 +35,7 @@ import { campaignRoutes } from './sending/routes.js';
 import type { WelcomeMail } from './sending/welcome-mail.js';
 import { welcomeMailRoutes } from './sending/welcome-routes.js';
 import { settingsRoutes } from './settings/routes.js';
+import { embedFormRoutes } from './supporters/embed-form-routes.js';
 import { setupRoutes } from './setup/routes.js';
 import type { TrustProxy } from './config.js';
 import { archiveRouter } from './supporters/archive.js';
@@ -204,6 +205,7 @@ export function apiRoutes(
       async (id) => (await stores.bulletins.get(id)).document.blocks,
     ),
     ...settingsRoutes(stores.settings, audit),
+    ...embedFormRoutes(stores.embedForm),
     ...setupRoutes(stores.setupProgress),
     ...bulletinRoutes(stores.bulletins, stores.renderer, stores.campaigns, stores.translations, audit),
     ...translationRoutes(stores.bulletins, stores.translations),

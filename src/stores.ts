@@ -26,6 +26,7 @@ import { SettingsStore } from './settings/settings-store.js';
 import { SetupProgressStore } from './setup/setup-progress-store.js';
 import { ArchiveStore } from './supporters/archive-store.js';
 import { ConfirmationQueue } from './supporters/confirmation-queue.js';
+import { EmbedForm } from './supporters/embed-form.js';
 import { SubscriptionStore } from './supporters/subscription-store.js';
 import { SupporterStore } from './supporters/supporter-store.js';
 import type { Config } from './config.js';
@@ -94,6 +95,7 @@ export function createStores(
     campaignLinks: new CampaignLinks(db),
     segments: new SegmentStore(db),
     settings,
+    embedForm: new EmbedForm({ topics, settings, publicUrl: options.publicUrl }),
     setupProgress: new SetupProgressStore(db, settings),
     bulletins,
     translations: new TranslationStore(db, bulletins),

@@ -13,6 +13,8 @@ export interface ArchivedCampaign {
 
 export interface ArchiveEntry extends ArchivedCampaign {
   subject: Localised;
+  /** The line mail clients show after the subject, when the bulletin has one: the feeds' summary. */
+  preheader?: Localised;
   /** The bulletin's languages; the first is its fallback. */
   languages: string[];
 }
@@ -48,6 +50,7 @@ export class ArchiveStore {
         bulletinVersionId: row.bulletin_version_id,
         finishedAt: row.finished_at!,
         subject: document.subject,
+        preheader: document.preheader,
         languages: document.languages,
       };
     });

@@ -9,12 +9,23 @@ import { pick, type Localised } from '../bulletins/document.js';
 import { publicValues } from '../render/personalise.js';
 import { compileTemplate, fillTemplate, type TemplateValues } from '../render/template.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import { wordsFor } from '../words/catalogue.js';
+import { archiveFeed, FEED_FORMATS, FEED_PATHS, FEED_TYPES, type FeedEntry, feedLanguage } from './archive-feed.js';
 import type { ArchiveEntry, ArchiveStore } from './archive-store.js';
 import { pageContext } from './page-context.js';
-import { type ListedBulletin, ListPage, NotFoundPage, READER_BAR_STYLE, ReaderBar } from './views/archive.js';
+import {
+  FeedLinks,
+  type ListedBulletin,
+  ListPage,
+  NotFoundPage,
+  READER_BAR_STYLE,
+  ReaderBar,
+} from './views/archive.js';
 import { renderFragment, sendPage } from './views/render-page.js';
 
 const PER_PAGE = 20;
+/** A feed carries the newest bulletins only: readers poll it, and keep what they have read. */
+const FEED_ENTRIES = 50;
 const SLUG_WORDS = 6;
 /** Ids are PostgreSQL integers: a larger number is no campaign, not a database error. */
 const MAX_ID = 2_147_483_647;
@@ -28,6 +39,7 @@ const MAIL_CSP =
   "frame-ancestors 'none'";
 
 const ListQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
+const FeedQuery = z.object({ lang: z.string().max(35).optional() });
 /** `12` or `12-our-new-website`: any words part is accepted and redirected to the current one. */
 const SLUG = /^(\d{1,10})(?:-.*)?$/s;
 
@@ -59,8 +71,41 @@ export function archiveRouter(deps: ArchiveDeps): Router {
     const bulletins = entries.map((entry) => listed(entry, context.lang, neutral));
     res.set('Cache-Control', PUBLIC_CACHE).vary('Accept-Language');
     const count = Math.ceil(total / PER_PAGE);
-    sendPage(res, 200, <ListPage context={context} bulletins={bulletins} current={page} pages={count} />);
+    const feed = feedLanguage(context.settings, context.lang) ?? context.settings.defaultLanguage;
+    sendPage(
+      res,
+      200,
+      <ListPage context={context} bulletins={bulletins} current={page} pages={count} feedLanguage={feed} />,
+    );
   });
+
+  // Before /archive/:slug, which would read "feed.xml" as a bulletin that is not there.
+  for (const format of FEED_FORMATS) {
+    router.get(FEED_PATHS[format], async (req, res) => {
+      const settings = await deps.settings.get();
+      const query = FeedQuery.safeParse(req.query);
+      const language = query.success ? feedLanguage(settings, query.data.lang) : undefined;
+      // A ?lang= given twice, or a language the organisation does not write in.
+      if (language === undefined) {
+        const context = await pageContext(deps.settings, req);
+        return void sendPage(res, query.success ? 404 : 400, <NotFoundPage context={context} />);
+      }
+      const { entries } = await deps.archive.listSent(1, FEED_ENTRIES);
+      const words = wordsFor(language, settings).archive;
+      const channel = {
+        title: `${words.title} · ${settings.organisationName}`,
+        description: words.intro,
+        language,
+        archiveUrl: `${deps.publicUrl}/archive?lang=${encodeURIComponent(language)}`,
+        publicUrl: deps.publicUrl,
+      };
+      const items = entries.map((entry) => feedEntry(entry, language, deps.publicUrl, neutral));
+      res
+        .set('Cache-Control', PUBLIC_CACHE)
+        .type(FEED_TYPES[format])
+        .send(archiveFeed(format, channel, items));
+    });
+  }
 
   router.get('/archive/:slug', async (req, res) => {
     const id = slugId(req.params.slug);
@@ -69,7 +114,7 @@ export function archiveRouter(deps: ArchiveDeps): Router {
     const document = await deps.bulletins.version(campaign.bulletinVersionId);
     const slug = archiveSlug(
       campaign.id,
-      plainSubject(document.subject, document.languages[0]!, document.languages, neutral),
+      plainText(document.subject, document.languages[0]!, document.languages, neutral),
     );
     if (req.params.slug !== slug) {
       const lang = typeof req.query.lang === 'string' ? `?lang=${encodeURIComponent(req.query.lang)}` : '';
@@ -80,8 +125,10 @@ export function archiveRouter(deps: ArchiveDeps): Router {
     if (html === undefined)
       return void sendPage(res, 404, <NotFoundPage context={await pageContext(deps.settings, req)} />);
     res.set({ 'Cache-Control': PUBLIC_CACHE, 'Content-Security-Policy': MAIL_CSP }).vary('Accept-Language');
-    const bar = { slug, language, languages: document.languages, settings: await deps.settings.get() };
-    res.type('html').send(withReaderBar(html, bar));
+    const settings = await deps.settings.get();
+    const bar = { slug, language, languages: document.languages, settings };
+    const feed = feedLanguage(settings, language) ?? settings.defaultLanguage;
+    res.type('html').send(withReaderBar(html, bar, feed));
   });
   return router;
 }
@@ -105,15 +152,13 @@ function slugId(slug: string): number | undefined {
   return id >= 1 && id <= MAX_ID ? id : undefined;
 }
 
-/** The subject in `language` (else the bulletin's first), its placeholders filled as for a public copy. */
-function plainSubject(
-  subject: Localised,
-  language: string,
-  languages: readonly string[],
-  values: TemplateValues,
-): string {
+/**
+ * A text of the bulletin (its subject, its preheader) in `language`, else in its first, its
+ * placeholders filled as for a public copy.
+ */
+function plainText(text: Localised, language: string, languages: readonly string[], values: TemplateValues): string {
   return fillTemplate(
-    compileTemplate(pick(subject, language, languages[0]!).replace(/\s+/g, ' '), 'plain'),
+    compileTemplate(pick(text, language, languages[0]!).replace(/\s+/g, ' '), 'plain'),
     values,
   ).trim();
 }
@@ -136,21 +181,34 @@ function bulletinLanguage(req: Request, languages: readonly string[]): string {
 function listed(entry: ArchiveEntry, lang: string, values: TemplateValues): ListedBulletin {
   const first = entry.languages[0]!;
   const shown = entry.subject[lang]?.trim() ? lang : first;
-  const slug = archiveSlug(entry.id, plainSubject(entry.subject, first, entry.languages, values));
+  const slug = archiveSlug(entry.id, plainText(entry.subject, first, entry.languages, values));
   return {
     href: `/archive/${slug}${entry.languages.includes(lang) ? `?lang=${lang}` : ''}`,
-    subject: plainSubject(entry.subject, lang, entry.languages, values),
+    subject: plainText(entry.subject, lang, entry.languages, values),
     lang: shown === lang ? undefined : shown,
     finishedAt: entry.finishedAt,
   };
 }
 
+/** A sent bulletin as a feed shows it: as the list does, with its address in full and its preheader. */
+function feedEntry(entry: ArchiveEntry, language: string, publicUrl: string, values: TemplateValues): FeedEntry {
+  const { href, subject } = listed(entry, language, values);
+  const summary = entry.preheader && plainText(entry.preheader, language, entry.languages, values);
+  return { title: subject, link: `${publicUrl}${href}`, sentAt: entry.finishedAt, summary: summary || undefined };
+}
+
 /**
- * The stored page with a small bar to the archive and the other languages at the top. The
- * bulletin's HTML stays as the render module made it; only the bar, rendered by React, goes in.
+ * The stored page with a small bar to the archive and the other languages at the top, and the
+ * feed's links in its head. The bulletin's HTML stays as the render module made it; only these,
+ * rendered by React, go in.
  */
-function withReaderBar(html: string, props: Parameters<typeof ReaderBar>[0]): string {
-  const style = renderFragment(<style>{READER_BAR_STYLE}</style>);
+function withReaderBar(html: string, props: Parameters<typeof ReaderBar>[0], feedLanguage: string): string {
+  const style = renderFragment(
+    <>
+      <style>{READER_BAR_STYLE}</style>
+      <FeedLinks language={feedLanguage} settings={props.settings} />
+    </>,
+  );
   const bar = renderFragment(<ReaderBar {...props} />);
   return html.replace(/<\/head>/i, `${style}\n</head>`).replace(/<body[^>]*>/i, (body) => `${body}\n${bar}`);
 }

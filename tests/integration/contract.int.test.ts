@@ -182,6 +182,7 @@ describe.each(databaseKinds())('live answers against their declared schemas on %
   it('settings, and the setup checklist', async () => {
     await answer('GET', '/settings');
     await answer('PUT', '/settings', { json: { organisationName: 'Red Solidaria', postalAddress: '1 Main St' } });
+    await answer('GET', '/settings/subscribe-form', { path: '/settings/subscribe-form?language=es' });
     await answer('GET', '/setup/checklist');
   });
 

@@ -1,6 +1,7 @@
 // The archive's own pages (the list of sent bulletins, and "not found") and the bar above an
 // archived bulletin, which is the only markup placed into the bulletin's HTML.
 import { textDirection } from '../../render/strings.js';
+import { FEED_FORMATS, FEED_TYPES, feedPath } from '../archive-feed.js';
 import type { PageContext } from '../page-context.js';
 import type { Settings } from '../../settings/settings.js';
 import { fillSlots, wordsFor, wordsLanguage } from '../../words/catalogue.js';
@@ -21,6 +22,8 @@ export function ListPage(props: {
   bulletins: readonly ListedBulletin[];
   current: number;
   pages: number;
+  /** The language of the feeds the page links to: the page's, when the organisation writes in it. */
+  feedLanguage: string;
 }) {
   const { context, bulletins, current, pages } = props;
   const { lang } = context;
@@ -33,7 +36,11 @@ export function ListPage(props: {
     </a>
   );
   return (
-    <Page context={context} title={w.title}>
+    <Page
+      context={context}
+      title={w.title}
+      head={<FeedLinks language={props.feedLanguage} settings={context.settings} />}
+    >
       <LanguageSwitch path={context.path} current={lang} languages={context.languages} />
       <h1>{w.title}</h1>
       <p>{bulletins.length ? w.intro : w.empty}</p>
@@ -112,6 +119,21 @@ export function ReaderBar(props: { slug: string; language: string; languages: re
       </Joined>
     </nav>
   );
+}
+
+/** The archive's feeds in `language`, for feed readers and browsers to find from a page's head. */
+export function FeedLinks(props: { language: string; settings: Settings }) {
+  const title = wordsFor(props.language, props.settings).archive.title;
+  return FEED_FORMATS.map((format) => (
+    <link
+      key={format}
+      rel="alternate"
+      type={FEED_TYPES[format]}
+      href={feedPath(format, props.language)}
+      hrefLang={props.language}
+      title={`${title} (${format === 'rss' ? 'RSS' : 'Atom'})`}
+    />
+  ));
 }
 
 /** The style of the reader bar, placed into the bulletin's head. */

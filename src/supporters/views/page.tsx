@@ -9,6 +9,8 @@ export function Page(props: {
   context: Pick<PageContext, 'settings' | 'lang'>;
   /** Before the organisation's name in the browser's tab. */
   title: string;
+  /** What else the head links to (the archive's feeds). */
+  head?: ReactNode;
   children: ReactNode;
 }) {
   const { settings, lang } = props.context;
@@ -23,6 +25,7 @@ export function Page(props: {
         <title>{`${props.title} · ${settings.organisationName}`}</title>
         {/* The only style sheet, in the page: helmet's CSP allows inline styles, never scripts. */}
         <style>{styleSheet(settings.brandColor)}</style>
+        {props.head}
       </head>
       <body>
         <header>

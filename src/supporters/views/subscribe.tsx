@@ -14,7 +14,7 @@ const ERROR_STYLE: CSSProperties = {
   margin: '4px 0',
 };
 // Off screen rather than display:none, which some bots check for; hidden from assistive technology.
-const HONEYPOT_STYLE: CSSProperties = {
+export const HONEYPOT_STYLE: CSSProperties = {
   position: 'absolute',
   left: '-10000px',
   top: 'auto',

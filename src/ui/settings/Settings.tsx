@@ -10,6 +10,7 @@ import { LOGO_WIDTH } from '../../media/shown-widths';
 import { ImageUpload } from '../media/ImageUpload';
 import { BASE, Link, useLocation, useTitle } from '../router';
 import { Languages } from './Languages';
+import { SubscribeFormSnippet } from './SubscribeFormSnippet';
 import { WelcomeMail } from './WelcomeMail';
 import './settings.css';
 
@@ -25,8 +26,13 @@ export function Settings() {
       <PageHeader title="Settings" back={opener && <ReturnLink arrow />} />
       <ErrorNotice error={settings.error} title="The settings could not be loaded." />
       {!settings.data && settings.loading && <Loading label="Loading settings…" />}
-      {settings.data && <SettingsForm saved={settings.data} onSaved={settings.setData} />}
-      <WelcomeMail />
+      {settings.data && (
+        <>
+          <SettingsForm saved={settings.data} onSaved={settings.setData} />
+          <WelcomeMail />
+          <SubscribeFormSnippet settings={settings.data} />
+        </>
+      )}
     </>
   );
 }
