@@ -102,6 +102,9 @@ export function archiveRouter(deps: ArchiveDeps): Router {
       const items = entries.map((entry) => feedEntry(entry, language, deps.publicUrl, neutral));
       res
         .set('Cache-Control', PUBLIC_CACHE)
+        // Public, and only what the archive shows: a website's news box may read it from its own pages.
+        .set('Access-Control-Allow-Origin', '*')
+        .set('Cross-Origin-Resource-Policy', 'cross-origin')
         .type(FEED_TYPES[format])
         .send(archiveFeed(format, channel, items));
     });

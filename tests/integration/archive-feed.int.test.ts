@@ -118,6 +118,9 @@ describe.each(databaseKinds())('archive feeds on %s', (kind) => {
   it("is RSS in the default language: the archive's bulletins, newest first, with their preheader", async () => {
     const res = await get('/archive/feed.xml');
     expect(res.headers.get('cache-control')).toBe('public, max-age=300');
+    // A website's script may read it: it holds only what the archive shows anyone.
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
     const channel = await rss('/archive/feed.xml');
     expect(channel.language).toBe('en');
     expect(channel.title).toBe('Bulletin archive · NNIRR');
