@@ -405,11 +405,13 @@ function Controls({ report, onChanged }: { report: CampaignReport; onChanged(): 
           Retry failed…
         </button>
       )}
-      {['awaiting_approval', 'scheduled', 'preparing', 'sending', 'paused'].includes(state) && (
-        <button type="button" className="button-danger" onClick={() => open('cancel')}>
-          Cancel send…
-        </button>
-      )}
+      {/* The welcome mail is ended by turning it off in Settings; the server refuses to cancel it while it is on. */}
+      {report.kind !== 'welcome' &&
+        ['awaiting_approval', 'scheduled', 'preparing', 'sending', 'paused'].includes(state) && (
+          <button type="button" className="button-danger" onClick={() => open('cancel')}>
+            Cancel send…
+          </button>
+        )}
       {!dialog && <ErrorNotice error={act.error} />}
 
       <ConfirmDialog

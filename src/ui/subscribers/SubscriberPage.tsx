@@ -52,7 +52,7 @@ export function SubscriberPage({ id }: { id: number }) {
     <>
       <PageHeader title={s.email} back={back}>
         {s.status === 'pending' && (
-          <button type="button" className="button-quiet" disabled={resend.busy} onClick={() => void resend.run()}>
+          <button type="button" disabled={resend.busy} onClick={() => void resend.run()}>
             {resend.busy ? 'Queuing…' : 'Resend confirmation'}
           </button>
         )}
