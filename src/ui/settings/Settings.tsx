@@ -218,6 +218,16 @@ function SettingsForm({
             <Link to={`${BASE}/settings/wording`}>Edit the wording</Link>
           </p>
         </section>
+        <section className="card" aria-labelledby="settings-webhooks">
+          <h2 id="settings-webhooks">Webhooks</h2>
+          <p>
+            Send events to your CRM or another program as they happen: who subscribed, unsubscribed or was erased, which
+            sends started and ended.
+          </p>
+          <p>
+            <Link to={`${BASE}/settings/webhooks`}>Webhooks — send events to your CRM</Link>
+          </p>
+        </section>
         <section className="card" aria-labelledby="settings-approval">
           <h2 id="settings-approval">Approval before big sends</h2>
           <p>
