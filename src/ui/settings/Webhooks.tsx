@@ -335,7 +335,10 @@ function DeliveryLog({ endpoint, watchUntil }: { endpoint: WebhookEndpoint; watc
                     <code>{delivery.type}</code>
                   </td>
                   <td>
-                    <Badge value={delivery.status} />
+                    <Badge
+                      value={delivery.status}
+                      label={delivery.status === 'pending' && delivery.attempts > 0 ? 'retrying' : undefined}
+                    />
                   </td>
                   <td>{delivery.responseCode ?? <span className="muted">None</span>}</td>
                   <td>{delivery.attempts}</td>
