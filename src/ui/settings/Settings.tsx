@@ -218,16 +218,6 @@ function SettingsForm({
             <Link to={`${BASE}/settings/wording`}>Edit the wording</Link>
           </p>
         </section>
-        <section className="card" aria-labelledby="settings-webhooks">
-          <h2 id="settings-webhooks">Webhooks</h2>
-          <p>
-            Send events to your CRM or another program as they happen: who subscribed, unsubscribed or was erased, which
-            sends started and ended.
-          </p>
-          <p>
-            <Link to={`${BASE}/settings/webhooks`}>Webhooks — send events to your CRM</Link>
-          </p>
-        </section>
         <section className="card" aria-labelledby="settings-approval">
           <h2 id="settings-approval">Approval before big sends</h2>
           <p>
@@ -249,6 +239,16 @@ function SettingsForm({
               onChange={(e) => edit('approvalThreshold', e.target.value === '' ? null : Number(e.target.value))}
             />
           </Field>
+        </section>
+        <section className="card" aria-labelledby="settings-webhooks">
+          <h2 id="settings-webhooks">Webhooks</h2>
+          <p>
+            Send events to your CRM or another program as they happen: who subscribed, unsubscribed or was erased, which
+            sends started and ended.
+          </p>
+          <p>
+            <Link to={`${BASE}/settings/webhooks`}>Webhooks — send events to your CRM</Link>
+          </p>
         </section>
       </div>
       <Languages
