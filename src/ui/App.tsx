@@ -22,6 +22,7 @@ import { AuditTrail } from './audit/AuditTrail';
 import { ApiTokens } from './settings/ApiTokens';
 import { Settings } from './settings/Settings';
 import { StaffAccounts } from './settings/StaffAccounts';
+import { Webhooks } from './settings/Webhooks';
 import { Wording } from './settings/Wording';
 
 // The composer carries the rich text editor (TipTap, ProseMirror) and the Markdown lexer: loaded
@@ -58,6 +59,7 @@ const SCREENS: Screen[] = [
   { pattern: '/topics', role: 'editor', render: () => <Topics /> },
   { pattern: '/settings', role: 'admin', render: () => <Settings /> },
   { pattern: '/settings/wording', role: 'admin', render: () => <Wording /> },
+  { pattern: '/settings/webhooks', role: 'admin', render: () => <Webhooks /> },
   { pattern: '/staff', role: 'admin', render: () => <StaffAccounts /> },
   { pattern: '/tokens', role: 'admin', render: () => <ApiTokens /> },
   { pattern: '/audit', role: 'admin', render: () => <AuditTrail /> },

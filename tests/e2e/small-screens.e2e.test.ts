@@ -59,6 +59,14 @@ describe('the staff app on a small screen', () => {
     b = await startBrowserApp('small', 'sqlite', { setupCode: SETUP_CODE });
     const { app } = b;
     bulletinId = await sendableBulletin(app);
+    // An endpoint nothing listens at, for the webhooks screen: the imports' events fail there, with errors to show.
+    await app.request('POST', '/api/webhooks', {
+      json: {
+        url: 'http://127.0.0.1:9/hooks/a-long-path-for-the-crm',
+        description: 'CRM',
+        events: ['subscriber.created'],
+      },
+    });
     await importAudience(app, 6, 'reader', 'small.org');
     await importAudience(app, 3, 'early', 'earlier.org');
     // An earlier send (of a copy: a bulletin goes to the same people once), so the report has a
@@ -238,6 +246,13 @@ describe('the staff app on a small screen', () => {
       pattern: '/settings/wording',
       path: () => '/admin/settings/wording',
       ready: (page) => page.getByLabel('Language of the words'),
+    },
+    {
+      name: 'webhooks',
+      pattern: '/settings/webhooks',
+      path: () => '/admin/settings/webhooks',
+      open: (page) => page.getByRole('button', { name: 'Delivery log' }).click(),
+      ready: (page) => page.getByRole('row', { name: /subscriber\.created/ }),
     },
     {
       name: 'staff',

@@ -240,6 +240,16 @@ function SettingsForm({
             />
           </Field>
         </section>
+        <section className="card" aria-labelledby="settings-webhooks">
+          <h2 id="settings-webhooks">Webhooks</h2>
+          <p>
+            Send events to your CRM or another program as they happen: who subscribed, unsubscribed or was erased, which
+            sends started and ended.
+          </p>
+          <p>
+            <Link to={`${BASE}/settings/webhooks`}>Webhooks — send events to your CRM</Link>
+          </p>
+        </section>
       </div>
       <Languages
         value={draft}
