@@ -29,8 +29,11 @@ export function Settings() {
       {settings.data && (
         <>
           <SettingsForm saved={settings.data} onSaved={settings.setData} />
-          <WelcomeMail />
-          <SubscribeFormSnippet settings={settings.data} />
+          {/* Saved on their own, apart from the form above and its Save button. */}
+          <div className="grid-2 settings-apart">
+            <WelcomeMail />
+            <SubscribeFormSnippet settings={settings.data} />
+          </div>
         </>
       )}
     </>
