@@ -368,6 +368,7 @@ describe.each(databaseKinds())('the queue dashboard on %s', (kind) => {
       'campaigns',
       'confirmations',
       'deliveries',
+      'webhooks',
     ]);
   });
 
