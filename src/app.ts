@@ -144,8 +144,9 @@ export function createApp(deps: AppDeps): Express {
   api.get('/schemas/bulletin.json', (_req, res) => {
     res.json(bulletinDocumentSchema);
   });
+  const eventsSchema = webhookEventsSchema();
   api.get('/schemas/webhook-events.json', (_req, res) => {
-    res.json(webhookEventsSchema);
+    res.json(eventsSchema);
   });
   // Signing in needs no token: /session and /setup come before authentication, and read small bodies only.
   api.use(

@@ -14,7 +14,7 @@ import {
   type Tables,
 } from '../db/schema.js';
 import { storedEmail, type Attributes, type ConsentEventKind, type ConsentSource } from './schemas.js';
-import type { SubscriberEventType } from '../webhooks/events.js';
+import type { SubscriberEventType } from '../webhooks/event-types.js';
 import { recordEvents } from '../webhooks/outbox.js';
 import type { SuppressionList } from './suppressions.js';
 

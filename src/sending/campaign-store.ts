@@ -13,7 +13,7 @@ import {
 } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import type { CompiledBulletin } from '../render/render.js';
-import type { CampaignEventType } from '../webhooks/events.js';
+import type { CampaignEventType } from '../webhooks/event-types.js';
 import { recordEvents } from '../webhooks/outbox.js';
 import { emptyCounts, OPEN_DELIVERY_STATUSES } from './delivery-ledger.js';
 import type { Campaign, CampaignListItem, Priority, Tracking } from './schemas.js';

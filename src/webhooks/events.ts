@@ -3,26 +3,9 @@
 // documentation and the deliveries cannot drift apart.
 import { z } from 'zod';
 import { CAMPAIGN_KINDS, CAMPAIGN_STATES, CONSENT_SOURCES, SUBSCRIBER_STATUSES } from '../db/schema.js';
+import { EVENT_MEANINGS, TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES } from './event-types.js';
 
-export const SUBSCRIBER_EVENT_TYPES = [
-  'subscriber.created',
-  'subscriber.confirmed',
-  'subscriber.updated',
-  'subscriber.unsubscribed',
-  'subscriber.bounced',
-  'subscriber.complained',
-  'subscriber.erased',
-] as const;
-export const CAMPAIGN_EVENT_TYPES = ['campaign.started', 'campaign.finished'] as const;
-/** The types an endpoint may ask for. */
-export const WEBHOOK_EVENT_TYPES = [...SUBSCRIBER_EVENT_TYPES, ...CAMPAIGN_EVENT_TYPES] as const;
 export const WebhookEventType = z.enum(WEBHOOK_EVENT_TYPES);
-export type WebhookEventType = z.infer<typeof WebhookEventType>;
-/** Sent only by "Send a test event", to the one endpoint asked. */
-export const TEST_EVENT_TYPE = 'webhook.test';
-
-export type SubscriberEventType = (typeof SUBSCRIBER_EVENT_TYPES)[number];
-export type CampaignEventType = (typeof CAMPAIGN_EVENT_TYPES)[number];
 
 const Subscriber = z.strictObject({
   id: z.number().int(),
@@ -62,20 +45,6 @@ export type CampaignEventData = z.infer<typeof CampaignEventData>;
 
 export const TestEventData = z.strictObject({ message: z.string() });
 
-/** What each event means, for the schema and for admins choosing what an endpoint receives. */
-export const EVENT_MEANINGS: Record<WebhookEventType | typeof TEST_EVENT_TYPE, string> = {
-  'subscriber.created': 'Someone was added: by the form (pending), the API or an import.',
-  'subscriber.confirmed': 'A pending subscriber confirmed, or someone who had left rejoined.',
-  'subscriber.updated': 'Language, topics or pause changed on the preferences page, or staff changed a status.',
-  'subscriber.unsubscribed': 'Unsubscribed by their link or by staff.',
-  'subscriber.bounced': 'Their address bounced for good; no more mail goes to it.',
-  'subscriber.complained': 'They marked a mail as spam; no more mail goes to them.',
-  'subscriber.erased': 'Erased: delete what you hold about them too.',
-  'campaign.started': 'A send started preparing.',
-  'campaign.finished': 'A send that had started ended: sent, cancelled or failed.',
-  [TEST_EVENT_TYPE]: 'Sent by “Send a test event” to one endpoint.',
-};
-
 function envelope<T extends keyof typeof EVENT_MEANINGS, D extends z.ZodType>(type: T, data: D) {
   return z
     .strictObject({ type: z.literal(type), timestamp: z.iso.datetime(), data })
@@ -98,8 +67,10 @@ export const WebhookPayload = z.discriminatedUnion('type', [
 export type WebhookPayload = z.infer<typeof WebhookPayload>;
 
 /** The JSON Schema of every body, as published at /api/schemas/webhook-events.json. */
-export const webhookEventsSchema = {
-  $id: 'https://pregon.dev/schemas/webhook-events-v1.json',
-  title: 'Pregón webhook events, v1',
-  ...z.toJSONSchema(WebhookPayload, { io: 'output' }),
-};
+export function webhookEventsSchema() {
+  return {
+    $id: 'https://pregon.dev/schemas/webhook-events-v1.json',
+    title: 'Pregón webhook events, v1',
+    ...z.toJSONSchema(WebhookPayload, { io: 'output' }),
+  };
+}

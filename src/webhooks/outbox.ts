@@ -5,13 +5,8 @@
 import type { Transaction } from 'kysely';
 import { inParts } from '../db/in-parts.js';
 import { nowIso, parseJson, type Tables } from '../db/schema.js';
-import type {
-  CampaignEventData,
-  CampaignEventType,
-  ErasedEventData,
-  SubscriberEventData,
-  SubscriberEventType,
-} from './events.js';
+import type { CampaignEventType, SubscriberEventType } from './event-types.js';
+import type { CampaignEventData, ErasedEventData, SubscriberEventData } from './events.js';
 
 export type OutboxEvent =
   | { type: Exclude<SubscriberEventType, 'subscriber.erased'>; data: SubscriberEventData }

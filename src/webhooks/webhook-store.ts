@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { nowIso, parseJson, type Tables, type WebhookEndpointsTable } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import { TEST_EVENT_TYPE, type WebhookEventType } from './events.js';
+import { TEST_EVENT_TYPE, type WebhookEventType } from './event-types.js';
 import type { WebhookDelivery, WebhookEndpoint } from './schemas.js';
 
 /** An endpoint failing this long, with no success between, is disabled and admins are told. */

@@ -361,7 +361,7 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
     const res = await fetch(`${app.baseUrl}/api/schemas/webhook-events.json`);
     expect(res.status).toBe(200);
     const schema = await res.json();
-    expect(schema).toEqual(JSON.parse(JSON.stringify(webhookEventsSchema)));
+    expect(schema).toEqual(JSON.parse(JSON.stringify(webhookEventsSchema())));
     const types = schema.oneOf.map(
       (branch: { properties: { type: { const: string } } }) => branch.properties.type.const,
     );

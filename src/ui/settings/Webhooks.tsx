@@ -7,7 +7,7 @@ import {
   SUBSCRIBER_EVENT_TYPES,
   WEBHOOK_EVENT_TYPES,
   type WebhookEventType,
-} from '../../webhooks/events';
+} from '../../webhooks/event-types';
 import type { WebhookDelivery, WebhookEndpoint } from '../../webhooks/schemas';
 import { api } from '../api';
 import { Badge, ConfirmDialog, ErrorNotice, Field, formatDate, Loading, Notice, PageHeader } from '../components';
