@@ -183,7 +183,8 @@ describe('a staff member composes, checks, tests, sends and reads the report', (
     await saved();
     expect(await stored()).toEqual(EXAMPLE);
     await page().getByRole('heading', { level: 1, name: EXAMPLE.title }).waitFor();
-  });
+    // Types the whole example, every block in two languages: 14 s alone, past 30 s on a loaded machine.
+  }, 90_000);
 
   it('formats the selected words of a body from the toolbar and the keyboard, with the field’s own undo', async () => {
     const scope = blockRegion(4, 'text');
