@@ -23,7 +23,7 @@ export const UNCONFIRMED_LIFETIME_MS = 14 * 24 * 3600_000;
  */
 export const STAFF_SHARE_OF_HOUR = 0.5;
 
-/** HOUR_MS: a mail that waits for the next hour wakes somewhere in it, not all of them at once. */
+/** An hour: a mail that waits for the next hour wakes somewhere in it, not all of them at once. */
 const SPREAD_MS = 3600_000;
 
 /**
