@@ -1,46 +1,13 @@
 // The Webhooks screen in real Chromium: an admin adds an endpoint pointing at a receiver on this
 // machine, copies its secret, sends a test event the worker delivers signed, watches it arrive in
 // the delivery log, disables and enables the endpoint, and deletes it.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { removeStaffAppBuild, startBrowserApp, type BrowserApp } from './harness.js';
-
-/** A CRM's receiver: answers 204 to what its secret verifies, 400 to anything else. */
-class Receiver {
-  readonly verified: unknown[] = [];
-  readonly forged: string[] = [];
-  secret = '';
-  private server!: Server;
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        try {
-          this.verified.push(new Webhook(this.secret).verify(body, req.headers as Record<string, string>));
-          res.writeHead(204).end();
-        } catch {
-          this.forged.push(body);
-          res.writeHead(400).end();
-        }
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks/pregon`;
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 describe('the webhooks screen', () => {
   let b: BrowserApp;
-  const receiver = new Receiver();
+  const receiver = new WebhookReceiver();
   let url: string;
   beforeAll(async () => {
     url = await receiver.start();
@@ -105,7 +72,8 @@ describe('the webhooks screen', () => {
       expect.arrayContaining(['webhook.test', 'delivered', '204', '1']),
     );
     expect(receiver.forged).toEqual([]);
-    expect(receiver.verified).toEqual([expect.objectContaining({ type: 'webhook.test' })]);
+    expect(receiver.of('webhook.test')).toHaveLength(1);
+    expect(receiver.received).toHaveLength(1);
 
     await b.screenshot('endpoint-1440');
     await b.expectAccessible('webhooks');

@@ -2,79 +2,20 @@
 // of what they describe, handed over and delivered by the worker's webhook loop over real Redis to a
 // local receiver that verifies every Standard Webhooks signature, retried while the receiver is
 // down, disabled after three days of failures with the admins told through the SES emulator.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SubscriberLifecycle } from '../../src/audience/subscriber-lifecycle.js';
 import { bullConnection } from '../../src/redis.js';
 import { startSesEmulator, type SesEmulator } from '../../src/sending/ses-emulator.js';
 import { SesSender, sesClient } from '../../src/sending/ses-sender.js';
-import { WebhookPayload, webhookEventsSchema } from '../../src/webhooks/events.js';
+import { webhookEventsSchema } from '../../src/webhooks/events.js';
 import { WebhookDeliverer } from '../../src/webhooks/webhook-deliverer.js';
 import { mailAdmins, webhookWorker } from '../../workers/webhook-worker.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { exampleBulletin } from '../helpers/bulletins.js';
 import { insertCampaign } from '../helpers/campaigns.js';
 import { databaseKinds } from '../helpers/databases.js';
-
-interface Received {
-  id: string;
-  payload: WebhookPayload;
-}
-
-/** A receiver as a CRM would run one: verifies each signature, answers 204, or 503 while `down`. */
-class Receiver {
-  readonly received: Received[] = [];
-  /** Requests refused while down, by webhook-id. */
-  readonly refused: string[] = [];
-  /** Requests whose signature did not verify: none, ever. */
-  readonly forged: string[] = [];
-  down = false;
-  secret = '';
-  private server!: Server;
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        const id = String(req.headers['webhook-id']);
-        if (this.down) {
-          this.refused.push(id);
-          res.writeHead(503).end('down for maintenance');
-          return;
-        }
-        try {
-          const payload = new Webhook(this.secret).verify(body, req.headers as Record<string, string>);
-          this.received.push({ id, payload: WebhookPayload.parse(payload) });
-          res.writeHead(204).end();
-        } catch {
-          this.forged.push(id);
-          res.writeHead(400).end();
-        }
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks/pregon`;
-  }
-
-  of<T extends WebhookPayload['type']>(type: T): Extract<WebhookPayload, { type: T }>[] {
-    return this.received.flatMap((r) =>
-      r.payload.type === type ? [r.payload as Extract<WebhookPayload, { type: T }>] : [],
-    );
-  }
-
-  idOf(payload: WebhookPayload): string {
-    return this.received.find((r) => r.payload === payload)!.id;
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 async function until<T>(what: string, value: () => Promise<T | undefined> | T | undefined, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -90,7 +31,7 @@ describe.each(databaseKinds())('webhooks on %s', (kind) => {
   let app: TestApp;
   let ses: SesEmulator;
   let worker: { close(): Promise<void> };
-  const receiver = new Receiver();
+  const receiver = new WebhookReceiver();
   let url: string;
   let endpointId: number;
   const connection = bullConnection(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
