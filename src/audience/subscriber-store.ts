@@ -51,7 +51,7 @@ export interface MergeResult {
 
 /** The subscribers a query selects, and what their pages are ordered and started by: their id. */
 interface Matching {
-  query: SelectQueryBuilder<Tables, 'subscribers', {}>;
+  query: SelectQueryBuilder<Tables, 'subscribers', object>;
   /** `subscribers.id`, or the trigram index's rowid (the same id) when that index leads the query. */
   key: RawBuilder<number>;
 }
@@ -337,7 +337,7 @@ export class SubscriberStore {
       // The join adds no column a caller selects (they select `subscribers`' own): one builder serves both.
       return {
         query: applyFilter(
-          query as unknown as SelectQueryBuilder<Tables, 'subscribers', {}>,
+          query as unknown as SelectQueryBuilder<Tables, 'subscribers', object>,
           filter,
           fragment,
           'sqlite',
