@@ -38,9 +38,8 @@ async function onDatabase(
   try {
     const started = performance.now();
     await addBulkAudience(data, count);
-    context.log(
-      `subscribers ${kind}: ${count.toLocaleString('en')} written in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-    );
+    const seconds = (performance.now() - started) / 1000;
+    context.log(`subscribers ${kind}: ${count.toLocaleString('en')} written in ${seconds.toFixed(1)} s`);
     const { db } = data.database;
     const idAt = async (share: number) =>
       (

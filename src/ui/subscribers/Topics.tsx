@@ -286,7 +286,8 @@ function DeleteTopicDialog({ topic, onClose, onDeleted }: { topic: Topic; onClos
       <p>
         {total === undefined
           ? 'Counting its subscribers…'
-          : `${total === 1 && !more ? '1 subscriber follows' : `${more}${formatNumber(total)} subscribers follow`} this topic.`}{' '}
+          : `${total === 1 && !more ? '1 subscriber follows' : `${more}${formatNumber(total)} subscribers follow`} ` +
+            'this topic.'}{' '}
         Deleting it removes their subscriptions to it; the subscribers themselves stay. Rules and segments that name the
         topic will match no one through it.
       </p>
