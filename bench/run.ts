@@ -14,6 +14,7 @@ import { measure as pipeline } from './measures/pipeline.js';
 import { measure as preview } from './measures/preview.js';
 import { measure as render } from './measures/render.js';
 import { measure as snapshot } from './measures/snapshot.js';
+import { measure as subscribers } from './measures/subscribers.js';
 import { measure as urgent } from './measures/urgent.js';
 import { measure as workerMemory } from './measures/worker-memory.js';
 
@@ -26,6 +27,7 @@ const MEASURES: [string, Measure][] = [
   ['import', importMeasure],
   ['snapshot', snapshot],
   ['preview', preview],
+  ['subscribers', subscribers],
   ['abuse', abuse],
   ['media', media],
   ['pipeline', pipeline],
@@ -66,6 +68,9 @@ const ROWS: Row[] = [
   { key: 'snapshot_per_s_postgres', unit: 'rows/s', target: atLeast('snapshot_per_s_postgres', 50_000) },
   { key: 'preview_ms_sqlite', unit: 'ms', target: atMost('preview_ms_sqlite', 300) },
   { key: 'preview_ms_postgres', unit: 'ms', target: atMost('preview_ms_postgres', 300) },
+  { key: 'subscriber_page_ms', unit: 'ms', target: atMost('subscriber_page_ms', 100) },
+  { key: 'export_rows_per_s', unit: 'rows/s' },
+  { key: 'export_rss_mb', unit: 'MB', target: atMost('export_rss_mb', 250) },
   { key: 'healthz_p99_ms_idle', unit: 'ms' },
   {
     key: 'healthz_p99_ms_under_abuse',

@@ -86,7 +86,7 @@ export function createStores(
     knownDevices: new KnownDevices(options.appSecret, options.publicUrl),
     topics,
     suppressions,
-    subscribers: new SubscriberStore(db, suppressions, lifecycle),
+    subscribers: new SubscriberStore(db, suppressions, lifecycle, database.kind),
     audience,
     campaigns,
     ledger: new DeliveryLedger(db, database.kind),

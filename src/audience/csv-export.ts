@@ -2,7 +2,8 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable, type Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import type { ExportFilter, SubscriberStore } from './subscriber-store.js';
+import type { SubscriberQuery } from './schemas.js';
+import type { SubscriberStore } from './subscriber-store.js';
 
 export const EXPORT_COLUMNS = [
   'email',
@@ -16,7 +17,11 @@ export const EXPORT_COLUMNS = [
 ] as const;
 
 /** Answers how many subscribers it wrote, for the audit trail. */
-export async function exportSubscribers(store: SubscriberStore, filter: ExportFilter, out: Writable): Promise<number> {
+export async function exportSubscribers(
+  store: SubscriberStore,
+  filter: SubscriberQuery,
+  out: Writable,
+): Promise<number> {
   let rows = 0;
   const records = Readable.from(
     (async function* () {

@@ -19,6 +19,7 @@ import {
   SubscriberInput,
   SubscriberPage,
   SubscriberPatch,
+  SubscriberQuery,
   SubscriberWithConsent,
   Topic,
   TopicInput,
@@ -111,8 +112,6 @@ function parseCsvQuery(query: Partial<BulkTagQuery>): BulkTagQuery {
   return parsed.data;
 }
 
-const ExportQuery = SubscriberFilter.omit({ page: true, perPage: true });
-
 export function subscriberRoutes(
   subscribers: SubscriberStore,
   confirmations: ConfirmationRequests,
@@ -128,7 +127,7 @@ export function subscriberRoutes(
       summary: 'List subscribers, a page at a time',
       query: SubscriberFilter,
       response: SubscriberPage,
-      handler: async ({ query }) => ({ ...(await subscribers.list(query)), page: query.page, perPage: query.perPage }),
+      handler: ({ query }) => subscribers.list(query),
     }),
     defineRoute({
       method: 'post',
@@ -191,7 +190,7 @@ export function subscriberRoutes(
       tag,
       role: 'admin',
       summary: 'Export subscribers as CSV',
-      query: ExportQuery,
+      query: SubscriberQuery,
       responseContentType: 'text/csv',
       handler: async ({ query, res, auth }) => {
         res.type('text/csv; charset=utf-8').attachment('subscribers.csv');

@@ -6,6 +6,7 @@ import { CONSENT_SOURCES, SUBSCRIBER_STATUSES, SUPPRESSION_REASONS } from '../db
 import { ATTRIBUTE_NAME_PATTERN, ATTRIBUTE_NAME_RULE, RESERVED_ATTRIBUTE_NAMES } from './attribute-name-rule.js';
 import { EXCLUSION_REASONS, type ExclusionReason } from './exclusion-reasons.js';
 import { normaliseLanguage } from './languages.js';
+import { PageCursorToken } from './page-cursor.js';
 
 /**
  * Read as people write it ("ES", "pt-br", "Spanish", "Español") and kept as BCP 47 writes it
@@ -247,22 +248,38 @@ export type ConsentEvent = z.infer<typeof ConsentEvent>;
 export const SubscriberWithConsent = Subscriber.extend({ consent: z.array(ConsentEvent) });
 export type SubscriberWithConsent = z.infer<typeof SubscriberWithConsent>;
 
-export const SubscriberFilter = z.strictObject({
-  email: z.string().trim().min(1).max(254).optional().describe('Part of the address, case-insensitive'),
+/** Counting matches stops here, so that a page costs the same however many match. */
+export const TOTAL_CAP = 10_000;
+
+/** The filters of the subscribers list and of the CSV export. */
+export const SubscriberQuery = z.strictObject({
+  email: z
+    .string()
+    .trim()
+    .min(1)
+    .max(254)
+    .optional()
+    .describe('Part of the address, case-insensitive; one or two characters find the addresses that start with them'),
   status: SubscriberStatus.optional(),
   topic: TopicKey.optional(),
   language: LanguageCode.optional(),
   tag: Tag.optional(),
-  page: z.coerce.number().int().min(1, 'must be 1 or more').default(1),
+});
+export type SubscriberQuery = z.infer<typeof SubscriberQuery>;
+
+export const SubscriberFilter = SubscriberQuery.extend({
+  cursor: PageCursorToken.optional(),
   perPage: z.coerce.number().int().min(1, 'must be 1 or more').max(500, 'must be at most 500').default(50),
 });
 export type SubscriberFilter = z.infer<typeof SubscriberFilter>;
 
 export const SubscriberPage = z.object({
-  data: z.array(Subscriber),
-  page: z.number(),
+  data: z.array(Subscriber).describe('In the order they were added (by id)'),
   perPage: z.number(),
-  total: z.number(),
+  next: z.string().nullable().describe('`cursor` of the page after this one; null on the last page'),
+  previous: z.string().nullable().describe('`cursor` of the page before this one; null on the first page'),
+  total: z.number().describe(`The subscribers that match, counted up to ${TOTAL_CAP.toLocaleString('en')}`),
+  totalCapped: z.boolean().describe(`True when more than \`total\` match: the count stopped there`),
 });
 export type SubscriberPage = z.infer<typeof SubscriberPage>;
 

@@ -88,7 +88,7 @@ describe.each(databaseKinds())('API access and errors on %s', (kind) => {
     expect(schema.properties.status.enum).toEqual(['pending', 'active']);
     expect(doc.paths['/api/subscribers/import'].post.requestBody.content).toHaveProperty('text/csv');
     expect(doc.paths['/api/subscribers'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
-      expect.arrayContaining(['email', 'status', 'topic', 'language', 'tag', 'page', 'perPage']),
+      expect.arrayContaining(['email', 'status', 'topic', 'language', 'tag', 'cursor', 'perPage']),
     );
   });
 });

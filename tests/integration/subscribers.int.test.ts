@@ -123,8 +123,9 @@ describe.each(databaseKinds())('subscribers API on %s', (kind) => {
         language: i < 2 ? 'es' : 'en',
       });
     }
-    const page = await (await app.request('GET', '/api/subscribers?email=page&perPage=2&page=2')).json();
-    expect(page).toMatchObject({ page: 2, perPage: 2, total: 5 });
+    const first = await (await app.request('GET', '/api/subscribers?email=page&perPage=2')).json();
+    expect(first).toMatchObject({ perPage: 2, total: 5, totalCapped: false, previous: null });
+    const page = await (await app.request('GET', `/api/subscribers?email=page&perPage=2&cursor=${first.next}`)).json();
     expect(page.data.map((s: { email: string }) => s.email)).toEqual(['page2@example.org', 'page3@example.org']);
 
     const q = async (query: string) =>
@@ -141,8 +142,8 @@ describe.each(databaseKinds())('subscribers API on %s', (kind) => {
   it('answers malformed paging and filters with 400 naming the parameter', async () => {
     for (const [query, path] of [
       ['perPage=1000', 'perPage'],
-      ['page=0', 'page'],
-      ['page=abc', 'page'],
+      ['cursor=abc', 'cursor'],
+      ['page=2', 'page'],
       ['status=gone', 'status'],
       ['colour=red', 'colour'],
     ]) {

@@ -1,5 +1,6 @@
 // Subscribers: search and filter (kept in the address, so going back to the list finds it as it
-// was), a page at a time; add one, import a CSV file, export what the filters select.
+// was), a page at a time by the list's cursors (next, previous: the same cost at any depth); add
+// one, import a CSV file, export what the filters select.
 import { useState, type FormEvent } from 'react';
 import type { Subscriber, SubscriberPage, Topic } from '../../audience/schemas';
 import { SUBSCRIBER_STATUSES } from '../../db/schema';
@@ -35,7 +36,7 @@ export function SubscriberList() {
   const staff = useStaff();
   const { query } = useLocation();
   const filters = Object.fromEntries(FILTERS.map((name) => [name, query.get(name) ?? ''])) as Filters;
-  const page = Math.max(1, Math.floor(Number(query.get('page'))) || 1);
+  const cursor = query.get('cursor') ?? '';
   const filtering = FILTERS.some((name) => filters[name]);
   const erased = query.get('erased') === '1';
 
@@ -50,9 +51,10 @@ export function SubscriberList() {
     for (const name of FILTERS) if (next[name]) params.set(name, next[name]);
     return params;
   };
-  const show = (changes: Partial<Filters>, toPage = 1) => {
+  /** A change of filter goes back to the first page; `toCursor` is a page of the same filters. */
+  const show = (changes: Partial<Filters>, toCursor?: string) => {
     const params = filterQuery({ ...filters, ...changes });
-    if (toPage > 1) params.set('page', String(toPage));
+    if (toCursor) params.set('cursor', toCursor);
     navigate(`${BASE}/subscribers${params.size ? `?${params}` : ''}`, { replace: true });
   };
   const applyTyped = () => {
@@ -61,11 +63,10 @@ export function SubscriberList() {
   useDebounced(applyTyped, 350, [email, tag]);
 
   const listParams = filterQuery(filters);
-  listParams.set('page', String(page));
+  if (cursor) listParams.set('cursor', cursor);
   listParams.set('perPage', String(PER_PAGE));
   const list = useApi<SubscriberPage>(`/api/subscribers?${listParams}`);
   const topics = useApi<{ data: Topic[] }>('/api/topics');
-  const pages = list.data ? Math.max(1, Math.ceil(list.data.total / PER_PAGE)) : 1;
 
   const clear = () => {
     setEmail('');
@@ -161,7 +162,7 @@ export function SubscriberList() {
             Results
           </h2>
           <p className="subscriber-count" role="status">
-            {list.data.total === 1 ? '1 subscriber' : `${formatNumber(list.data.total)} subscribers`}
+            {subscriberCount(list.data)}
             {filtering ? ' match these filters' : ''}
           </p>
           {list.data.total === 0 ? (
@@ -177,15 +178,20 @@ export function SubscriberList() {
           ) : (
             <SubscriberTable subscribers={list.data.data} topics={topics.data?.data ?? []} />
           )}
-          {pages > 1 && (
+          {(list.data.next || list.data.previous) && (
             <nav className="subscriber-pager" aria-label="Pages">
-              <button type="button" disabled={page <= 1} onClick={() => show({}, page - 1)}>
+              <button
+                type="button"
+                disabled={!list.data.previous}
+                onClick={() => list.data?.previous && show({}, list.data.previous)}
+              >
                 Previous page
               </button>
-              <span>
-                Page {page} of {pages}
-              </span>
-              <button type="button" disabled={page >= pages} onClick={() => show({}, page + 1)}>
+              <button
+                type="button"
+                disabled={!list.data.next}
+                onClick={() => list.data?.next && show({}, list.data.next)}
+              >
                 Next page
               </button>
             </nav>
@@ -197,6 +203,12 @@ export function SubscriberList() {
       <AddSubscriberDialog open={adding} topics={topics.data?.data ?? []} onClose={() => setAdding(false)} />
     </>
   );
+}
+
+/** "1 subscriber", "1,234 subscribers", or past the count's cap "more than 10,000 subscribers". */
+function subscriberCount({ total, totalCapped }: SubscriberPage): string {
+  if (totalCapped) return `More than ${formatNumber(total)} subscribers`;
+  return total === 1 ? '1 subscriber' : `${formatNumber(total)} subscribers`;
 }
 
 function SubscriberTable({ subscribers, topics }: { subscribers: Subscriber[]; topics: Topic[] }) {

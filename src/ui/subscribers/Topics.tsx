@@ -1,6 +1,6 @@
 // Topics: what people subscribe to, named in English and Spanish side by side. Admins change them.
 import { useState } from 'react';
-import type { Topic } from '../../audience/schemas';
+import type { SubscriberPage, Topic } from '../../audience/schemas';
 import { api } from '../api';
 import { ConfirmDialog, Dialog, ErrorNotice, Field, formatNumber, Loading, Notice, PageHeader } from '../components';
 import { submitTo, useAction, useApi } from '../hooks';
@@ -269,8 +269,9 @@ function TopicDialog({
 }
 
 function DeleteTopicDialog({ topic, onClose, onDeleted }: { topic: Topic; onClose(): void; onDeleted(): void }) {
-  const followers = useApi<{ total: number }>(`/api/subscribers?topic=${encodeURIComponent(topic.key)}&perPage=1`);
+  const followers = useApi<SubscriberPage>(`/api/subscribers?topic=${encodeURIComponent(topic.key)}&perPage=1`);
   const total = followers.data?.total;
+  const more = followers.data?.totalCapped ? 'More than ' : '';
   return (
     <ConfirmDialog
       title={`Delete topic “${topicName(topic)}”?`}
@@ -285,7 +286,8 @@ function DeleteTopicDialog({ topic, onClose, onDeleted }: { topic: Topic; onClos
       <p>
         {total === undefined
           ? 'Counting its subscribers…'
-          : `${total === 1 ? '1 subscriber follows' : `${formatNumber(total)} subscribers follow`} this topic.`}{' '}
+          : `${total === 1 && !more ? '1 subscriber follows' : `${more}${formatNumber(total)} subscribers follow`} ` +
+            'this topic.'}{' '}
         Deleting it removes their subscriptions to it; the subscribers themselves stay. Rules and segments that name the
         topic will match no one through it.
       </p>
