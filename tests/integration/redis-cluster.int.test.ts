@@ -39,7 +39,7 @@ beforeAll(async () => {
 afterAll(() => cluster?.close());
 
 describe('a Redis Cluster', () => {
-  it('takes a queue under a hash-tagged prefix, fails one without with CROSSSLOT, and the configuration refuses that', async () => {
+  it('takes a queue under a hash-tagged prefix; one without fails with CROSSSLOT, and is refused', async () => {
     const connection = bullConnection(cluster.url, true);
     const untagged = new SendQueues(connection, `test-${randomUUID()}`, 5000);
     const tagged = new SendQueues(connection, `{test-${randomUUID()}}`, 5000);
