@@ -1,6 +1,6 @@
 // Redis connections, to one server or (REDIS_CLUSTER=true) to a Redis Cluster. Startup checks Redis
 // once and, when it is not there, says how to start one instead of printing a stack trace.
-import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, ReplyError, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { ConfigError } from './config.js';
 
@@ -32,9 +32,8 @@ export class RedisUnreachableError extends Error {
  * `cluster` is false, or the reverse, or a cluster whose state is not ok, is a ConfigError.
  */
 export async function checkRedis(url: string, cluster = false): Promise<void> {
-  const nodes = cluster ? nodeUrls(url) : [url];
   let unreachable: unknown;
-  for (const node of nodes) {
+  for (const node of cluster ? nodeUrls(url) : [url]) {
     const probe = new Redis(node, {
       lazyConnect: true,
       maxRetriesPerRequest: 0,
@@ -43,39 +42,39 @@ export async function checkRedis(url: string, cluster = false): Promise<void> {
     });
     let cause: unknown;
     probe.on('error', (err) => (cause = err)); // the socket's own error says more than "Connection is closed"
+    let problem: string | undefined;
     try {
       await probe.connect();
       await probe.ping();
+      problem = await clusterModeProblem(probe, node, cluster);
     } catch (err) {
       unreachable = cause ?? err;
       continue;
     } finally {
-      if (unreachable) probe.disconnect();
-    }
-    try {
-      return await checkClusterMode(probe, node, cluster);
-    } finally {
       probe.disconnect();
     }
+    if (problem) throw new ConfigError(problem);
+    return;
   }
   throw new RedisUnreachableError(url, unreachable);
 }
 
-async function checkClusterMode(probe: Redis, url: string, cluster: boolean): Promise<void> {
-  // A managed Redis may refuse INFO: then nothing more is known, and nothing is refused.
-  const info = await probe.info('cluster').catch(() => '');
+/** Why this node does not fit REDIS_CLUSTER; undefined when it does. */
+async function clusterModeProblem(probe: Redis, url: string, cluster: boolean): Promise<string | undefined> {
+  // A managed Redis may refuse INFO (an error reply): then nothing more is known, and nothing is refused.
+  const info = await probe.info('cluster').catch((err: unknown) => {
+    if (err instanceof ReplyError) return undefined;
+    throw err;
+  });
+  if (info === undefined) return undefined;
   const enabled = /^cluster_enabled:1/m.test(info);
-  if (!info || enabled === cluster) {
-    if (!cluster) return;
-    const state = /^cluster_state:(\w+)/m.exec(await probe.cluster('INFO'))?.[1];
-    if (state === 'ok') return;
-    throw new ConfigError(`The Redis Cluster of ${redactUrl(url)} is not ready (cluster_state:${state}).`);
+  if (enabled && !cluster) return `REDIS_URL: ${redactUrl(url)} is a node of a Redis Cluster: set REDIS_CLUSTER=true.`;
+  if (!enabled && cluster) {
+    return `REDIS_CLUSTER: ${redactUrl(url)} is not a node of a Redis Cluster: leave REDIS_CLUSTER unset.`;
   }
-  throw new ConfigError(
-    enabled
-      ? `REDIS_URL: ${redactUrl(url)} is a node of a Redis Cluster: set REDIS_CLUSTER=true.`
-      : `REDIS_CLUSTER: ${redactUrl(url)} is not a node of a Redis Cluster: leave REDIS_CLUSTER unset.`,
-  );
+  if (!cluster) return undefined;
+  const state = /^cluster_state:(\w+)/m.exec(await probe.cluster('INFO'))?.[1];
+  return state === 'ok' ? undefined : `The Redis Cluster of ${redactUrl(url)} is not ready (cluster_state:${state}).`;
 }
 
 /**
@@ -110,7 +109,9 @@ function connect(url: string, cluster: boolean, options: RedisOptions): RedisCli
     password: decodeURIComponent(first!.password) || undefined,
     tls: first!.protocol === 'rediss:' ? {} : undefined,
   };
-  const clusterOptions: ClusterOptions = { redisOptions };
+  // The slot map is read again after a failover or a MOVED; a machine under load may take longer
+  // than ioredis's 1 s to answer, which it logs as an error before it tries again.
+  const clusterOptions: ClusterOptions = { redisOptions, slotsRefreshTimeout: 5000 };
   return new Cluster(nodes, clusterOptions);
 }
 
