@@ -8,7 +8,14 @@ import type { Cluster } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { bullConnection, checkRedis, commandClient, type RedisClient, RedisUnreachableError } from '../../src/redis.js';
+import {
+  bullConnection,
+  checkRedis,
+  commandClient,
+  type RedisClient,
+  RedisUnreachableError,
+  rateLimitStore,
+} from '../../src/redis.js';
 import { startSesEmulator, type SesEmulator } from '../../src/sending/ses-emulator.js';
 import { SendQueues } from '../../src/sending/send-queues.js';
 import { REDIS_URL, startTestApp, type TestApp } from '../helpers/app.js';
@@ -56,6 +63,22 @@ describe('a Redis Cluster', () => {
     const env = { APP_SECRET: 'x'.repeat(32), REDIS_URL: cluster.url, REDIS_CLUSTER: 'true' };
     expect(() => loadConfig({ ...env, QUEUE_PREFIX: 'pregon' })).toThrow(/QUEUE_PREFIX: must hold a hash tag/);
     expect(loadConfig(env).queuePrefix).toBe('{pregon}');
+  });
+
+  it("loads the rate limits' scripts on every master, so that a counter on any node finds them", async () => {
+    const redis = commandClient(cluster.url, true) as Cluster;
+    try {
+      const store = rateLimitStore(redis, `{test-${randomUUID()}}:rate-limit:`);
+      await store.init({ windowMs: 60_000 } as Parameters<typeof store.init>[0]);
+      const shas = await Promise.all([store.incrementScriptSha, store.getScriptSha]);
+      for (const node of redis.nodes('master')) expect(await node.script('EXISTS', ...shas)).toEqual([1, 1]);
+      // SCRIPT LOAD through the cluster client alone reaches one node: EVALSHA elsewhere fails with NOSCRIPT.
+      const sha = (await redis.call('SCRIPT', 'LOAD', `return '${randomUUID()}'`)) as string;
+      const loaded = await Promise.all(redis.nodes('master').map((node) => node.script('EXISTS', sha)));
+      expect(loaded.flat().sort()).toEqual([0, 0, 1]);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('passes the startup check in cluster mode, and says which setting is wrong otherwise', async () => {
