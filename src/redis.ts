@@ -100,14 +100,18 @@ export function bullConnection(url: string, cluster = false): RedisClient {
 
 function connect(url: string, cluster: boolean, options: RedisOptions): RedisClient {
   if (!cluster) return new Redis(url, options);
-  const [first, ...others] = nodeUrls(url).map((node) => new URL(node));
-  const nodes = [first!, ...others].map(({ hostname, port }) => ({ host: hostname, port: Number(port || 6379) }));
-  // The nodes the cluster names are reached with the first URL's user, password and TLS.
+  const urls = nodeUrls(url).map((node) => new URL(node));
+  const nodes = urls.map(({ hostname, port }) => ({
+    host: hostname.replace(/^\[(.*)\]$/, '$1'), // an IPv6 address without its brackets
+    port: Number(port || 6379),
+  }));
+  // Every node, those the cluster names too, is reached with the first URL's user, password and TLS.
+  const first = urls[0]!;
   const redisOptions: RedisOptions = {
     ...options,
-    username: decodeURIComponent(first!.username) || undefined,
-    password: decodeURIComponent(first!.password) || undefined,
-    tls: first!.protocol === 'rediss:' ? {} : undefined,
+    username: decodeURIComponent(first.username) || undefined,
+    password: decodeURIComponent(first.password) || undefined,
+    tls: first.protocol === 'rediss:' ? {} : undefined,
   };
   // The slot map is read again after a failover or a MOVED; a machine under load may take longer
   // than ioredis's 1 s to answer, which it logs as an error before it tries again.
