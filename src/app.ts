@@ -42,7 +42,6 @@ import { archiveRouter } from './supporters/archive.js';
 import { preferencesRouter } from './supporters/preferences.js';
 import { subscribeRouter } from './supporters/subscribe.js';
 import type { ConfirmationQueue } from './supporters/confirmation-queue.js';
-import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import { unsubscribeRouter } from './supporters/unsubscribe.js';
 import { QUEUE_BOARD_PATH, queueBoard } from './staff/queue-board.js';
@@ -51,6 +50,7 @@ import { signInRouter, type SignInLimits } from './staff/sign-in.js';
 import type { Stores } from './stores.js';
 import { webhookRoutes, type WebhookRouteDeps } from './webhooks/routes.js';
 import { webhookEventsSchema } from './webhooks/events.js';
+import type { RedisClient } from './redis.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -71,7 +71,7 @@ export interface AppDeps {
    */
   subscribe: {
     confirmations: ConfirmationQueue;
-    redis: Redis;
+    redis: RedisClient;
     rateLimitPrefix: string;
   };
   /** Who followed which tracked link lately, so that a client's clicks on a link count once per window. */

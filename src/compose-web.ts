@@ -3,11 +3,10 @@
 // process that serves the web: the worker process never loads express, bull-board or the SES
 // emulator, nor React until it sends a confirmation mail (about 30 MB of its memory).
 import type { Express } from 'express';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
-import { rateLimitPrefix } from './redis.js';
+import { rateLimitPrefix, type RedisClient } from './redis.js';
 import type { Database } from './db/database.js';
 import { httpsCertificateFetcher, httpsSubscriptionConfirmer } from './events/routes.js';
 import { BulletinPresence } from './bulletins/presence.js';
@@ -44,7 +43,7 @@ export interface WebParts {
   stores: Stores;
   sending: Sending;
   /** For the health check, the rate limits, the sign-in throttles and who has a bulletin open. */
-  redis: Redis;
+  redis: RedisClient;
   /** The emulator compose() started, if it did. */
   emulator: SesEmulator | undefined;
   setupCode: string | undefined;

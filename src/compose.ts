@@ -85,7 +85,7 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
   };
 
   try {
-    await checkRedis(config.redisUrl);
+    await checkRedis(config.redisUrl, config.redisCluster);
     const database = overrides.database ?? openDatabase(config.database);
     if (!overrides.database) {
       stops.push(() => database.close());
@@ -108,7 +108,7 @@ export async function compose(config: Config, overrides: Overrides = {}): Promis
 
     let served: Pick<Composition, 'app' | 'server' | 'mailbox' | 'presence' | 'setupCode'> = {};
     if (webHalf) {
-      const redis = commandClient(overrides.redisUrl ?? config.redisUrl);
+      const redis = commandClient(overrides.redisUrl ?? config.redisUrl, config.redisCluster);
       stops.push(async () => redis.disconnect());
       // While no admin exists, this code (printed by `npm start`) lets the first one be made from the browser.
       const setupCode =

@@ -39,7 +39,10 @@ export interface Config {
   /** Base of the addresses mail shows images at: PUBLIC_URL/media, or a CDN before the store. */
   readonly mediaPublicUrl: string;
   readonly database: DatabaseConfig;
+  /** One Redis server's URL; with redisCluster, one or more of a cluster's nodes, separated by commas. */
   readonly redisUrl: string;
+  /** Every connection is an ioredis Cluster (REDIS_CLUSTER=true); queuePrefix then holds a hash tag. */
+  readonly redisCluster: boolean;
   /** Signs tokens and keys the suppression hashes; never logged. */
   readonly appSecret: string;
   readonly mailFrom: string;
@@ -57,7 +60,10 @@ export interface Config {
   readonly transientBounceLimit: number;
   /** Confirmation mails the subscribe form may send an hour, across the installation and to one domain. */
   readonly confirmationLimits: { readonly perHour: number; readonly perDomainPerHour: number };
-  /** Prefix of every BullMQ key in Redis, so several installations (or tests) can share one Redis. */
+  /**
+   * Prefix of every key of Pregón's in Redis (BullMQ's and its own), so several installations (or
+   * tests) can share one Redis. On a cluster it holds a hash tag (`{pregon}`): every key lands in one slot.
+   */
   readonly queuePrefix: string;
   /**
    * How long a request (send, resume, retry, cancel) waits for Redis to queue (or take off) a
@@ -108,8 +114,12 @@ const envSchema = z.object({
     .default('sqlite:./data/pregon.db'),
   REDIS_URL: z
     .string()
-    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .regex(
+      /^rediss?:\/\/[^,\s]+(\s*,\s*rediss?:\/\/[^,\s]+)*$/,
+      'must start with redis:// or rediss:// (with REDIS_CLUSTER=true: such URLs separated by commas)',
+    )
     .default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MAIL_FROM: z
     .string()
@@ -155,8 +165,10 @@ const envSchema = z.object({
   SUBSCRIBE_CONFIRMATIONS_PER_DOMAIN: z.coerce.number({ error: 'must be a whole number' }).int().min(1).default(50),
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[\w:-]{1,64}$/, 'must be letters, digits, _, - or :')
-    .default('pregon'),
+    .min(1, 'must not be empty')
+    .max(64, 'must be at most 64 characters')
+    .regex(/^[\w:-]*(\{[\w:-]+\}[\w:-]*)?$/, 'must be letters, digits, _, - or :, with at most one {hash tag}')
+    .optional(),
   QUEUE_WAIT_MS: z.coerce
     .number({ error: 'must be a number of milliseconds' })
     .int('must be a whole number of milliseconds')
@@ -195,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (env.NODE_ENV === 'production' && mediaUrl && !refused.has('MEDIA_PUBLIC_URL') && !/^https:\/\//i.test(mediaUrl)) {
     problems.push('MEDIA_PUBLIC_URL: must be an https URL when NODE_ENV=production');
   }
+  if (parsed.success) problems.push(...redisClusterProblems(parsed.data));
   if (!parsed.success || problems.length) {
     throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
@@ -211,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mediaPublicUrl: e.MEDIA_PUBLIC_URL?.replace(/\/+$/, '') ?? `${publicUrl}/media`,
     database: Object.freeze(parseDatabaseUrl(e.DATABASE_URL)),
     redisUrl: e.REDIS_URL,
+    redisCluster: e.REDIS_CLUSTER === 'true',
     appSecret: e.APP_SECRET ?? readOrCreateSecret(dataDir),
     mailFrom: e.MAIL_FROM,
     ses: Object.freeze(sesConfig(e.SES_ENDPOINT, e.SES_EMULATOR_PORT)),
@@ -224,11 +238,26 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       perHour: e.SUBSCRIBE_CONFIRMATIONS_PER_HOUR,
       perDomainPerHour: e.SUBSCRIBE_CONFIRMATIONS_PER_DOMAIN,
     }),
-    queuePrefix: e.QUEUE_PREFIX,
+    queuePrefix: e.QUEUE_PREFIX ?? (e.REDIS_CLUSTER === 'true' ? '{pregon}' : 'pregon'),
     queueWaitMs: e.QUEUE_WAIT_MS,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
   });
+}
+
+/**
+ * A list of nodes needs a cluster; a cluster needs every key of a queue in one slot (a multi-key
+ * command, a MULTI or a script over several slots fails with CROSSSLOT), so its prefix holds a hash tag.
+ */
+function redisClusterProblems(e: z.infer<typeof envSchema>): string[] {
+  if (e.REDIS_CLUSTER === 'false') {
+    return e.REDIS_URL.includes(',') ? ['REDIS_URL: a list of nodes needs REDIS_CLUSTER=true'] : [];
+  }
+  if (e.QUEUE_PREFIX === undefined || e.QUEUE_PREFIX.includes('{')) return [];
+  return [
+    'QUEUE_PREFIX: must hold a hash tag such as {pregon} when REDIS_CLUSTER=true, ' +
+      'so that all of its keys land in one slot of the cluster',
+  ];
 }
 
 export function parseDatabaseUrl(url: string): DatabaseConfig {

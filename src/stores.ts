@@ -118,7 +118,7 @@ export type Stores = ReturnType<typeof createStores>;
  * goes (the emulator's URL, another endpoint, or undefined for real SES).
  */
 export function createSending(stores: Stores, config: Config, sesEndpoint: string | undefined) {
-  const connection = bullConnection(config.redisUrl);
+  const connection = bullConnection(config.redisUrl, config.redisCluster);
   const queues = new SendQueues(connection, config.queuePrefix, config.queueWaitMs);
   const confirmations = new ConfirmationQueue(connection, config.queuePrefix);
   const webhooks = new WebhookQueue(connection, config.queuePrefix);

@@ -3,7 +3,6 @@
 // making each attempt. Every process running the worker runs them: handing over and sweeping are
 // safe to do twice (docs/integrations.md).
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Sender } from '../src/sending/ses-sender.js';
 import { mailStaff } from '../src/sending/staff-mail.js';
@@ -12,6 +11,7 @@ import type { StaffStore } from '../src/staff/staff-store.js';
 import type { WebhookEndpoint } from '../src/webhooks/schemas.js';
 import type { WebhookDeliverer } from '../src/webhooks/webhook-deliverer.js';
 import { WEBHOOKS_QUEUE, type WebhookJob } from '../src/webhooks/webhook-queue.js';
+import type { RedisClient } from '../src/redis.js';
 
 /** How often new events are handed over: the longest an event waits before its first attempt. */
 export const DISPATCH_INTERVAL_MS = 1000;
@@ -21,7 +21,7 @@ const CONCURRENCY = 10;
 
 export function webhookWorker(
   deliverer: WebhookDeliverer,
-  connection: Redis,
+  connection: RedisClient,
   prefix: string,
   logger: Logger,
 ): { close(): Promise<void> } {

@@ -2,11 +2,10 @@
 // the one that records subscribe requests and mails their confirmations. `npm start` runs it
 // in-process; `npm run worker` runs it alone, as many times as wanted.
 import { DelayedError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config.js';
 import { isDatabaseUnavailable } from '../src/db/errors.js';
-import { bullConnection, rateLimitPrefix } from '../src/redis.js';
+import { bullConnection, rateLimitPrefix, type RedisClient } from '../src/redis.js';
 import { AdaptivePace } from '../src/sending/adaptive-pace.js';
 import { CampaignRunner } from '../src/sending/campaign-runner.js';
 import { QueueSweep } from '../src/sending/queue-sweep.js';
@@ -67,7 +66,7 @@ export async function startWorker({ config, logger, stores, sending }: WorkerDep
     batchSize,
     pace: new AdaptivePace(limiter.duration),
   });
-  const connection = bullConnection(config.redisUrl);
+  const connection = bullConnection(config.redisUrl, config.redisCluster);
   const prefix = config.queuePrefix;
 
   const starts = new Worker<StartJob>(
@@ -196,7 +195,7 @@ export async function startWorker({ config, logger, stores, sending }: WorkerDep
  */
 export function confirmationWorker(
   confirmations: Confirmations,
-  connection: Redis,
+  connection: RedisClient,
   prefix: string,
   logger: Logger,
 ): Worker<ConfirmationJob> {

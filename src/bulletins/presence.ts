@@ -3,8 +3,8 @@
 // when, whether editing, last heartbeat). Someone with no heartbeat for PRESENCE_WINDOW_MS is gone:
 // each heartbeat drops them from the hash, and the hash itself expires that long after the last
 // one, so nothing grows. Presence is a courtesy: when Redis is away, nobody is shown, nothing fails.
-import type { Redis } from 'ioredis';
 import type { PresentViewer } from './schemas.js';
+import type { RedisClient } from '../redis.js';
 
 /** Someone without a heartbeat for this long has left. */
 export const PRESENCE_WINDOW_MS = 30_000;
@@ -54,7 +54,7 @@ interface Entry {
 
 export class BulletinPresence {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /** Where the hashes live in Redis, e.g. `pregon:presence`. */
     private readonly prefix: string,
     /** Epoch milliseconds; the tests move it on instead of waiting out the window. */

@@ -1,13 +1,12 @@
 // A count of things allowed per hour (test copies), kept in Redis so that every web process shares
 // it: the hour starts with the first thing counted, and the count goes with it.
-import type { Redis } from 'ioredis';
-import { countInWindow } from '../redis.js';
+import { countInWindow, type RedisClient } from '../redis.js';
 
 const HOUR_MS = 3_600_000;
 
 export class HourlyAllowance {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /** The Redis key, e.g. `pregon:test-copies`. */
     private readonly key: string,
     readonly limit: number,

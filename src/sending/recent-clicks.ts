@@ -3,14 +3,14 @@
 // a keyed hash of the client's network: no address, and nothing about who the reader is.
 import { createHmac } from 'node:crypto';
 import { isIPv6 } from 'node:net';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 
 /** A client's clicks on one link within this window count once. */
 export const CLICK_WINDOW_MS = 10 * 60_000;
 
 export class RecentClicks {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /** Where the keys live in Redis, e.g. `pregon:clicks`. */
     private readonly prefix: string,
     /** APP_SECRET: the client's network is kept only as an HMAC keyed by it. */

@@ -3,8 +3,8 @@
 // deterministic, so adding a job twice (a retried start, a second worker) adds it once.
 import { randomUUID } from 'node:crypto';
 import { Queue, type JobType, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { CampaignPriority } from './campaign-states.js';
+import type { RedisClient } from '../redis.js';
 
 export const CAMPAIGNS_QUEUE = 'campaigns';
 export const DELIVERIES_QUEUE = 'deliveries';
@@ -53,7 +53,7 @@ export class SendQueues {
   readonly deliveries: Queue<BatchJob>;
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     private readonly prefix: string,
     /**
      * How long adding a start job waits for Redis. A late add stays queued in the connection and

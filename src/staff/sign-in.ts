@@ -7,9 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { type AugmentedRequest, ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { z } from 'zod';
 import { ANONYMOUS, type AuditRecorder } from '../audit/audit-log.js';
 import type { AuditActor } from '../audit/schemas.js';
@@ -24,6 +22,7 @@ import { SetupInput, SignInInput, type SessionAnswer, type SessionStaff } from '
 import type { SessionStore } from './sessions.js';
 import { setupCodeMatches } from './setup-code.js';
 import { normalEmail, type StaffStore, type StaffUser } from './staff-store.js';
+import { type RedisClient, rateLimitStore } from '../redis.js';
 
 export interface SignInLimits {
   /** Failed sign-ins per email address from one IP address (IPv6: per /56) in a window. Default 10. */
@@ -57,7 +56,7 @@ export interface SignInDeps {
   /** The development mail viewer's path, told to the signed-in web app so it can link to it; absent, there is none. */
   mailViewer?: string;
   /** Holds the throttles' counters. */
-  redis: Redis;
+  redis: RedisClient;
   /** Prefix of the throttles' keys in Redis. */
   rateLimitPrefix: string;
   logger: Logger;
@@ -85,10 +84,7 @@ export function signInRouter(deps: SignInDeps): Router {
       skipSuccessfulRequests: true,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
-      store: new RedisStore({
-        sendCommand: (command: string, ...args: string[]) => deps.redis.call(command, ...args) as Promise<RedisReply>,
-        prefix: `${deps.rateLimitPrefix}:${name}:`,
-      }),
+      store: rateLimitStore(deps.redis, `${deps.rateLimitPrefix}:${name}:`),
       logger: deps.logger,
       handler: (_req, res) => {
         res.status(429).json(TOO_MANY_FAILURES);

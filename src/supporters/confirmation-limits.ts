@@ -3,8 +3,7 @@
 // form asked for is dropped (the person who asked has had the same page either way); one staff
 // asked for waits for the domain's or the installation's next hour (confirmations.ts).
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { countInWindow } from '../redis.js';
+import { countInWindow, type RedisClient } from '../redis.js';
 
 export interface ConfirmationLimits {
   /** Mails an hour across the installation (SUBSCRIBE_CONFIRMATIONS_PER_HOUR). */
@@ -41,7 +40,7 @@ export function mailboxOf(email: string): { mailbox: string; domain: string } {
 
 export class ConfirmationLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /** Prefix of the counters' keys. */
     private readonly prefix: string,
     private readonly limits: ConfirmationLimits,

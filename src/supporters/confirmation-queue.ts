@@ -3,8 +3,8 @@
 // staff added as pending, and sweeping away what was never confirmed. The form only adds a job,
 // so its answer costs the same whoever the address belongs to.
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { SubscriptionRequest } from './subscription-store.js';
+import type { RedisClient } from '../redis.js';
 
 export const CONFIRMATIONS_QUEUE = 'confirmations';
 
@@ -37,7 +37,7 @@ const MAIL_JOB = {
 export class ConfirmationQueue {
   readonly queue: Queue<ConfirmationJob>;
 
-  constructor(connection: Redis, prefix: string) {
+  constructor(connection: RedisClient, prefix: string) {
     this.queue = new Queue<ConfirmationJob>(CONFIRMATIONS_QUEUE, { connection, prefix });
     // As the sending queues: Redis away is reported by the health check, not by every reconnection.
     this.queue.on('error', () => {});

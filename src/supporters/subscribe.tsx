@@ -5,9 +5,7 @@
 // button (mail scanners follow links); POST activates.
 import express, { type Request, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { Topic } from '../audience/schemas.js';
 import type { TopicStore } from '../audience/topic-store.js';
 import { noStore } from '../http/no-store.js';
@@ -24,6 +22,7 @@ import type { LinkedSubscriber, SupporterStore } from './supporter-store.js';
 import { NoticePage } from './views/page.js';
 import { sendPage } from './views/render-page.js';
 import { CheckEmailPage, ConfirmPage, type LinkAnswer, LinkAnswerPage, SubscribePage } from './views/subscribe.js';
+import { type RedisClient, rateLimitStore } from '../redis.js';
 
 export interface SubscribeLimits {
   /** POSTs that may send mail (subscribe, a new link) per IP address (IPv6: per /56). Default 10. */
@@ -49,7 +48,7 @@ export interface SubscribeDeps {
   /** Queues the welcome mail of someone who has just confirmed. */
   welcomeMail: Pick<WelcomeMail, 'dispatch'>;
   /** Holds the per-IP limit's counters. */
-  redis: Redis;
+  redis: RedisClient;
   /** Prefix of the rate limits' keys in Redis. */
   rateLimitPrefix: string;
   logger: Logger;
@@ -66,10 +65,7 @@ export function subscribeRouter(deps: SubscribeDeps): Router {
     limit: limits.postsPerIp,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    store: new RedisStore({
-      sendCommand: (command: string, ...args: string[]) => deps.redis.call(command, ...args) as Promise<RedisReply>,
-      prefix: `${deps.rateLimitPrefix}:subscribe-ip:`,
-    }),
+    store: rateLimitStore(deps.redis, `${deps.rateLimitPrefix}:subscribe-ip:`),
     logger: deps.logger,
     handler: async (req, res) => {
       const context = await pageContext(deps.settings, req);

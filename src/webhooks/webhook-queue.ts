@@ -3,8 +3,8 @@
 // a job's id names its delivery and attempt, so the sweep adding it again after Redis lost it, or a
 // second worker handing over the same event, adds it once.
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { DueDelivery } from './webhook-store.js';
+import type { RedisClient } from '../redis.js';
 
 export const WEBHOOKS_QUEUE = 'webhooks';
 
@@ -24,7 +24,7 @@ const JOB = { removeOnComplete: true, removeOnFail: true } satisfies JobsOptions
 export class WebhookQueue {
   readonly queue: Queue<WebhookJob>;
 
-  constructor(connection: Redis, prefix: string) {
+  constructor(connection: RedisClient, prefix: string) {
     this.queue = new Queue<WebhookJob>(WEBHOOKS_QUEUE, { connection, prefix });
     // As the other queues: Redis away is reported by the health check, not by every reconnection.
     this.queue.on('error', () => {});

@@ -176,7 +176,7 @@ export async function startTestApp(kind: DatabaseKind, options: TestAppOptions =
 
 /** Removes the test's queues from Redis, over a connection of its own: the app has closed its own. */
 async function removeQueues(config: Config): Promise<void> {
-  const connection = bullConnection(config.redisUrl);
+  const connection = bullConnection(config.redisUrl, config.redisCluster);
   const queues = new SendQueues(connection, config.queuePrefix, config.queueWaitMs);
   await queues.campaigns.obliterate({ force: true });
   await queues.deliveries.obliterate({ force: true });

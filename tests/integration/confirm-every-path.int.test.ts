@@ -1,9 +1,8 @@
 // The double opt-in mail for subscribers staff add as pending: through the API with
 // sendConfirmation, through an import with confirm=true, and again from a subscriber's page. The
 // real app, queue and worker, mail through the SES emulator, the form's limits in Redis.
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bullConnection, rateLimitPrefix } from '../../src/redis.js';
+import { bullConnection, type RedisClient, rateLimitPrefix } from '../../src/redis.js';
 import { startSesEmulator, type SesEmulator } from '../../src/sending/ses-emulator.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { databaseKinds } from '../helpers/databases.js';
@@ -20,7 +19,7 @@ describe.each(databaseKinds())('a confirmation mail for every sign-up path on %s
   let app: TestApp;
   /** An installation of 4 confirmations an hour: staff's take at most 2 of them. */
   let tight: TestApp;
-  let redis: Redis;
+  let redis: RedisClient;
 
   const allMail = async (): Promise<StoredEmail[]> =>
     ((await (await fetch(`${ses.url}/store`)).json()) as { emails: StoredEmail[] }).emails;

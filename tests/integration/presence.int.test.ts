@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BulletinPresence, PRESENCE_WINDOW_MS, type Viewer } from '../../src/bulletins/presence.js';
-import { commandClient } from '../../src/redis.js';
+import { commandClient, type RedisClient } from '../../src/redis.js';
 import { REDIS_URL, startTestApp, type TestApp } from '../helpers/app.js';
 import { exampleBulletin } from '../helpers/bulletins.js';
 import { databaseKinds } from '../helpers/databases.js';
@@ -118,7 +118,7 @@ describe('presence in Redis', () => {
   const prefix = `test-${randomUUID()}:presence`;
   const ana: Viewer = { key: 'staff:1', kind: 'staff', name: 'ana@example.org' };
   const luis: Viewer = { key: 'staff:2', kind: 'staff', name: 'luis@example.org' };
-  let redis: Redis;
+  let redis: RedisClient;
   let clock = Date.parse('2026-12-05T10:00:00Z');
   let presence: BulletinPresence;
 

@@ -138,6 +138,33 @@ describe('loadConfig', () => {
     );
   });
 
+  it('makes every Redis connection a cluster with REDIS_CLUSTER=true, its prefix hash-tagged', () => {
+    expect(loadConfig({ APP_SECRET: SECRET })).toMatchObject({ redisCluster: false, queuePrefix: 'pregon' });
+    const nodes = 'redis://10.0.0.1:6379, rediss://:secret@10.0.0.2:6380';
+    expect(loadConfig({ APP_SECRET: SECRET, REDIS_CLUSTER: 'true', REDIS_URL: nodes })).toMatchObject({
+      redisUrl: nodes,
+      redisCluster: true,
+      queuePrefix: '{pregon}',
+    });
+    const cluster = { APP_SECRET: SECRET, REDIS_CLUSTER: 'true' };
+    for (const prefix of ['{pregon}', 'red-{pregon}', '{x}:pregon'])
+      expect(loadConfig({ ...cluster, QUEUE_PREFIX: prefix }).queuePrefix, prefix).toBe(prefix);
+    // Without a hash tag a queue's keys fall in many slots, and BullMQ's scripts fail with CROSSSLOT.
+    expect(() => loadConfig({ ...cluster, QUEUE_PREFIX: 'pregon' })).toThrow(
+      /^ {2}QUEUE_PREFIX: must hold a hash tag such as \{pregon\} when REDIS_CLUSTER=true/m,
+    );
+    for (const prefix of ['{}', '{a}{b}', 'a}', 'a b', ''])
+      expect(() => loadConfig({ ...cluster, QUEUE_PREFIX: prefix }), prefix).toThrow(/^ {2}QUEUE_PREFIX: /m);
+    // A tag is allowed on one Redis too: the same prefix serves before and after a move to a cluster.
+    expect(loadConfig({ APP_SECRET: SECRET, QUEUE_PREFIX: '{pregon}' }).queuePrefix).toBe('{pregon}');
+    expect(() => loadConfig({ APP_SECRET: SECRET, REDIS_URL: nodes })).toThrow(
+      /^ {2}REDIS_URL: a list of nodes needs REDIS_CLUSTER=true$/m,
+    );
+    expect(() => loadConfig({ APP_SECRET: SECRET, REDIS_CLUSTER: 'yes' })).toThrow(
+      /^ {2}REDIS_CLUSTER: must be true or false$/m,
+    );
+  });
+
   it('keeps audit entries 400 days unless told, and refuses a retention that is no whole number of days', () => {
     expect(loadConfig({ APP_SECRET: SECRET }).auditRetentionDays).toBe(400);
     expect(loadConfig({ APP_SECRET: SECRET, AUDIT_RETENTION_DAYS: '730' }).auditRetentionDays).toBe(730);
