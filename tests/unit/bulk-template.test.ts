@@ -53,7 +53,8 @@ function renderAsSes(subject: string, reader: (typeof READERS)[number], shown: S
 describe('a bulletin as an SES stored template', () => {
   for (const subject of ['News for {{first_name|you}} ', 'News {{ of }} the {week}\\ ']) {
     for (const shown of [undefined, new Set<number>(), new Set([2]), new Set([2, 4])]) {
-      it(`gives each reader the single send's copy (subject "${subject}", blocks ${shown ? [...shown] : 'all'})`, () => {
+      const blocks = shown ? [...shown].join(',') : 'all';
+      it(`gives each reader the single send's copy (subject "${subject}", blocks ${blocks})`, () => {
         for (const reader of READERS) {
           const { rendered, expected } = renderAsSes(subject, reader, shown);
           expect(rendered.subject).toBe(expected.subject);
