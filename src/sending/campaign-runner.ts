@@ -1,6 +1,7 @@
 // What the worker does for a campaign: prepare it (render once per language, snapshot the
 // audience into the ledger, queue the batches), then send each batch: claim its rows,
-// personalise, send, record. A row already sent is never sent again, whatever befalls its job.
+// personalise, send (a SendEmail a copy, or in bulk mode 50 readers a SendBulkEmail call from a
+// stored template), record. A row already sent is never sent again, whatever befalls its job.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { BulletinStore } from '../bulletins/bulletin-store.js';
