@@ -52,6 +52,8 @@ export interface Config {
   readonly sesMaxSendRate: number | undefined;
   /** SES configuration set for event publishing (bounces, complaints, deliveries). */
   readonly sesConfigurationSet: string | undefined;
+  /** `simple`: one SendEmail a mail; `bulk`: SendBulkEmail, 50 readers a call, from a stored template. */
+  readonly sesSendMode: 'simple' | 'bulk';
   /** A campaign pauses after this many send errors in a row. */
   readonly sendErrorLimit: number;
   /** SNS topics whose notifications /webhooks/ses accepts; any other is refused. */
@@ -145,6 +147,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[\w-]{1,64}$/, 'must be an SES configuration set name')
     .optional(),
+  SES_SEND_MODE: z.enum(['simple', 'bulk'], { error: 'must be simple or bulk' }).default('simple'),
   SEND_ERROR_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1).default(20),
   SNS_TOPIC_ARNS: z
     .string()
@@ -231,6 +234,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sesRegion: e.SES_REGION,
     sesMaxSendRate: e.SES_MAX_SEND_RATE,
     sesConfigurationSet: e.SES_CONFIGURATION_SET,
+    sesSendMode: e.SES_SEND_MODE,
     sendErrorLimit: e.SEND_ERROR_LIMIT,
     snsTopicArns: Object.freeze(e.SNS_TOPIC_ARNS),
     transientBounceLimit: e.TRANSIENT_BOUNCE_LIMIT,

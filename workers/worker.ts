@@ -59,6 +59,7 @@ export async function startWorker({ config, logger, stores, sending }: WorkerDep
     ...stores,
     queues: sending.queues,
     sender: sending.sender,
+    bulkSender: config.sesSendMode === 'bulk' ? sending.sender : undefined,
     logger,
     publicUrl: config.publicUrl,
     mailFrom: config.mailFrom,

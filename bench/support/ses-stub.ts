@@ -1,11 +1,17 @@
-// A fast SES-compatible stub in a process of its own: it answers every request with a message id
-// at once, so what a bench measures is Pregón's cost (and the SDK's), not the stub's.
+// A fast SES-compatible stub in a process of its own: it answers every request at once (a message
+// id; for SendBulkEmail one per destination; templates are taken and forgotten), so what a bench
+// measures is Pregón's cost (and the SDK's), not the stub's, and its CPU is not the bench's.
 import { spawn } from 'node:child_process';
 
 const STUB =
-  `require('http').createServer((q, s) => { q.resume(); q.on('end', () => { ` +
+  `const id = () => String(Math.random()); ` +
+  `require('http').createServer((q, s) => { ` +
+  `const body = []; q.on('data', (d) => body.push(d)); q.on('end', () => { ` +
   `s.writeHead(200, {'content-type': 'application/json'}); ` +
-  `s.end(JSON.stringify({ MessageId: String(Math.random()) })); ` +
+  `if (!q.url.startsWith('/v2/email/outbound-bulk-emails')) return s.end(JSON.stringify({ MessageId: id() })); ` +
+  `const n = JSON.parse(Buffer.concat(body)).BulkEmailEntries.length; ` +
+  `const results = Array.from({ length: n }, () => ({ Status: 'SUCCESS', MessageId: id() })); ` +
+  `s.end(JSON.stringify({ BulkEmailEntryResults: results })); ` +
   `}); }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
 
 export interface SesStub {

@@ -34,8 +34,19 @@ export function personalise(
   links: RecipientLinks,
   shown?: ShownBlocks,
 ): PersonalisedMessage {
+  const values = recipientValues(recipient, links);
+  return {
+    subject: fillTemplate(bulletin.subject, values).trim(),
+    html: fillTemplate(bulletin.html, values, shown),
+    text: fillTemplate(bulletin.text, values, shown),
+    headers: unsubscribeHeaders(links),
+  };
+}
+
+/** The values a recipient's copy is filled with: their name, address and own links. */
+export function recipientValues(recipient: Recipient, links: RecipientLinks): TemplateValues {
   const [first = '', ...rest] = recipient.name.trim().split(/\s+/);
-  const values: TemplateValues = {
+  return {
     first_name: first,
     last_name: rest.join(' '),
     email: recipient.email,
@@ -43,14 +54,13 @@ export function personalise(
     preferences_url: links.preferences,
     view_url: links.view,
   };
+}
+
+/** The RFC 8058 one-click unsubscribe headers of a recipient's copy. */
+export function unsubscribeHeaders(links: RecipientLinks): Record<string, string> {
   return {
-    subject: fillTemplate(bulletin.subject, values).trim(),
-    html: fillTemplate(bulletin.html, values, shown),
-    text: fillTemplate(bulletin.text, values, shown),
-    headers: {
-      'List-Unsubscribe': `<${headerSafe(links.unsubscribe)}>`,
-      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-    },
+    'List-Unsubscribe': `<${headerSafe(links.unsubscribe)}>`,
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
   };
 }
 

@@ -22,7 +22,7 @@ export const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w.-]*)\s*(?:\|([^{}]*))?\}\}/g;
  */
 export type SlotContext = 'html' | 'attribute' | 'url' | 'plain';
 
-interface Slot {
+export interface Slot {
   field: TemplateField;
   fallback: string;
   context: SlotContext;
@@ -149,7 +149,7 @@ function fillPiece(piece: Piece, values: TemplateValues, out: string[]): void {
   out.push(piece.parts[0]!);
   for (let i = 0; i < piece.slots.length; i++) {
     const slot = piece.slots[i]!;
-    out.push(write(values[slot.field] || slot.fallback, slot.context), piece.parts[i + 1]!);
+    out.push(slotValue(slot, values), piece.parts[i + 1]!);
   }
 }
 
@@ -167,6 +167,11 @@ export function withFallbacks(text: string): string {
 
 export function isKnownField(field: string): boolean {
   return KNOWN.has(field);
+}
+
+/** What a reader's copy shows where `slot` stands: their value, or the slot's fallback, written for its context. */
+export function slotValue(slot: Slot, values: TemplateValues): string {
+  return write(values[slot.field] || slot.fallback, slot.context);
 }
 
 function write(value: string, context: SlotContext): string {

@@ -1,13 +1,24 @@
 // What the worker does for a campaign: prepare it (render once per language, snapshot the
 // audience into the ledger, queue the batches), then send each batch: claim its rows,
-// personalise, send, record. A row already sent is never sent again, whatever befalls its job.
+// personalise, send (a SendEmail a copy, or in bulk mode 50 readers a SendBulkEmail call from a
+// stored template), record. A row already sent is never sent again, whatever befalls its job.
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { BulletinStore } from '../bulletins/bulletin-store.js';
 import type { BulletinDocument } from '../bulletins/document.js';
 import type { BulletinRenderer } from '../render/bulletin-renderer.js';
 import { trackableLinks, withTrackedLinks, type Tracker } from '../render/tracked-links.js';
 import { type BlockGate, blockGates, NO_BLOCKS, shownBlocks } from '../render/block-audiences.js';
-import { personalise, recipientLinks } from '../render/personalise.js';
+import {
+  personalise,
+  type Recipient,
+  type RecipientLinks,
+  recipientLinks,
+  recipientValues,
+  unsubscribeHeaders,
+} from '../render/personalise.js';
+import { type BulkTemplate, bulkTemplate } from '../render/bulk-template.js';
+import type { ShownBlocks } from '../render/template.js';
 import type { MjmlEngine } from '../render/mjml-engine.js';
 import { renderBulletin, type CompiledBulletin } from '../render/render.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -25,11 +36,12 @@ import {
   PermanentSendError,
   QuotaExceededError,
   ThrottledError,
+  TemplateMissingError,
   TooManyRequestsError,
 } from './send-errors.js';
 import type { Campaign } from './schemas.js';
 import type { BatchJob, SendQueues } from './send-queues.js';
-import type { Sender } from './ses-sender.js';
+import { BULK_DESTINATIONS, type BulkResult, type BulkSender, type Sender } from './ses-sender.js';
 
 export interface RunnerDeps {
   campaigns: CampaignStore;
@@ -53,6 +65,11 @@ export interface RunnerDeps {
   batchSize: number;
   /** This worker's pace, slowed by SES's throttling. */
   pace: AdaptivePace;
+  /**
+   * Given in bulk mode (SES_SEND_MODE=bulk): a batch goes out BULK_DESTINATIONS readers a
+   * SendBulkEmail call, from a template stored in SES per campaign and language.
+   */
+  bulkSender?: BulkSender | undefined;
 }
 
 /** Campaigns whose templates a worker keeps in memory at once. */
@@ -66,6 +83,36 @@ interface CampaignTemplates {
   gates: Record<string, BlockGate[]>;
   /** Whether any block has an audience: only then are the readers' rows read with the batch. */
   gated: boolean;
+  /** In bulk mode, each language's template as stored in SES by this process. */
+  stored: Map<string, Promise<StoredTemplate>>;
+}
+
+interface StoredTemplate {
+  name: string;
+  template: BulkTemplate;
+}
+
+/** One reader's copy of a batch, ready to send. */
+interface Copy {
+  rowId: number;
+  language: string;
+  to: Recipient;
+  shown: ShownBlocks;
+  links: RecipientLinks;
+}
+
+/** What every copy of a batch shares. */
+interface Envelope {
+  campaignId: number;
+  from: string;
+  replyTo: string | undefined;
+  list: string;
+}
+
+/** An SES template name (letters, digits, _ and -, at most 64) made from the campaign, language and content. */
+function storedTemplateName(campaignId: number, language: string, template: BulkTemplate): string {
+  const hash = createHash('sha256').update(JSON.stringify(template.content)).digest('hex').slice(0, 20);
+  return `pregon-${campaignId}-${language.replace(/[^\w-]/g, '_').slice(0, 20)}-${hash}`;
 }
 
 type Outcome = 'sent' | 'skipped' | 'failed' | 'throttled' | 'too fast' | 'quota' | 'paused';
@@ -141,7 +188,7 @@ export class CampaignRunner {
   async queueBatches(campaign: Pick<Campaign, 'id' | 'run' | 'priority'>): Promise<void> {
     const batches = await this.deps.ledger.queuedBatches(campaign.id, this.deps.batchSize);
     await this.deps.queues.enqueueBatches(campaign.id, campaign.run, batches, campaign.priority);
-    if (batches.length === 0) await this.deps.campaigns.finish(campaign.id);
+    if (batches.length === 0) await this.finish(campaign.id);
   }
 
   /**
@@ -151,20 +198,25 @@ export class CampaignRunner {
   async sendBatch(job: BatchJob, claim: string): Promise<void> {
     const { campaigns, ledger, logger } = this.deps;
     const campaign = await campaigns.get(job.campaignId);
-    if (campaign.state !== 'sending') return; // paused or cancelled: the rows wait, or were cancelled
+    if (campaign.state !== 'sending') {
+      // Paused: the rows wait. Cancelled: they were, and the stored templates are not needed.
+      if (campaign.state === 'cancelled') await this.dropStoredTemplates(job.campaignId);
+      return;
+    }
     const abandoned = await ledger.markAbandoned(job.campaignId, job, claim);
     if (abandoned)
       logger.warn({ campaignId: job.campaignId, abandoned }, 'rows left by a stopped worker marked unknown');
     const rows = await ledger.claim(job.campaignId, job, claim);
     if (rows.length === 0) {
-      await campaigns.finish(job.campaignId);
+      await this.finish(job.campaignId);
       return;
     }
     const { pace } = this.deps;
     // The limiter let this batch through at the configured pace; a slowed pace holds the next one longer.
     if (pace.slowdown > 1) await this.deps.queues.holdDeliveries(pace.batchGapMs);
 
-    const { templates, gates, gated } = await this.templatesOf(job.campaignId);
+    const compiled = await this.templatesOf(job.campaignId);
+    const { templates, gates, gated } = compiled;
     const settings = await this.deps.settings.get();
     const from = fromAddress(settings, this.deps.mailFrom);
     const list = listId(settings.organisationName, campaign.topic, this.deps.publicUrl, from);
@@ -178,64 +230,71 @@ export class CampaignRunner {
 
     const errors: string[] = [];
     const settlements: Settlement[] = [];
+    const outcomes: Outcome[] = [];
     /** The first of the batch's sends to which SES said the account may not send. */
     let accountPaused: AccountPausedError | undefined;
-    const outcomes = await Promise.all(
-      rows.map(async (row): Promise<Outcome> => {
-        const recipient = row.subscriberId === null ? undefined : recipients.get(row.subscriberId);
-        const skip = recipient ? recipient.skip : 'subscriber was erased';
-        if (skip || !recipient) {
-          settlements.push({ id: row.id, outcome: { status: 'skipped', error: skip ?? 'subscriber was erased' } });
-          return 'skipped';
-        }
-        const language = templates[row.language] ? row.language : Object.keys(templates)[0]!;
-        const template = templates[language]!;
-        const blocks = gates[language]!;
+    const copies: Copy[] = [];
+    for (const row of rows) {
+      const recipient = row.subscriberId === null ? undefined : recipients.get(row.subscriberId);
+      const skip = recipient ? recipient.skip : 'subscriber was erased';
+      if (skip || !recipient) {
+        settlements.push({ id: row.id, outcome: { status: 'skipped', error: skip ?? 'subscriber was erased' } });
+        outcomes.push('skipped');
+        continue;
+      }
+      const language = templates[row.language] ? row.language : Object.keys(templates)[0]!;
+      const blocks = gates[language]!;
+      copies.push({
+        rowId: row.id,
+        language,
+        to: { subscriberId: recipient.id, email: recipient.email, name: recipient.name },
         // Each block's rule on the reader's row as read for this batch; one erased meanwhile was skipped above.
-        const shown = blocks.length && recipient.reader ? shownBlocks(blocks, recipient.reader) : NO_BLOCKS;
-        const message = personalise(
-          template,
-          { subscriberId: recipient.id, email: recipient.email, name: recipient.name },
-          recipientLinks(this.deps.signer, this.deps.publicUrl, {
-            subscriberId: recipient.id,
-            campaignId: job.campaignId,
-            language: row.language,
-            inArchive: campaign.archive,
-          }),
-          shown,
-        );
-        try {
-          const messageId = await this.deps.sender.send({
-            from,
-            to: recipient.email,
-            replyTo: settings.replyTo || undefined,
-            ...message,
-            headers: { ...message.headers, 'List-Id': list },
-            tags: { campaign: String(job.campaignId), delivery: String(row.id) },
-          });
-          settlements.push({ id: row.id, outcome: { status: 'sent', messageId } });
-          return 'sent';
-        } catch (err) {
-          const reason = (err as Error).message;
-          errors.push(reason);
-          if (err instanceof PermanentSendError) {
-            settlements.push({ id: row.id, outcome: { status: 'failed', error: reason } });
-            return 'failed';
-          }
-          // Everything else leaves the row for a later attempt: it was not accepted.
-          settlements.push({ id: row.id, outcome: { status: 'queued', error: reason } });
-          if (err instanceof QuotaExceededError) return 'quota';
-          if (err instanceof AccountPausedError) {
-            accountPaused ??= err;
-            return 'paused';
-          }
-          if (err instanceof TooManyRequestsError) return 'too fast';
-          if (!(err instanceof ThrottledError))
-            logger.error({ err, campaignId: job.campaignId }, 'unexpected send error');
-          return 'throttled';
-        }
-      }),
-    );
+        shown: blocks.length && recipient.reader ? shownBlocks(blocks, recipient.reader) : NO_BLOCKS,
+        links: recipientLinks(this.deps.signer, this.deps.publicUrl, {
+          subscriberId: recipient.id,
+          campaignId: job.campaignId,
+          language: row.language,
+          inArchive: campaign.archive,
+        }),
+      });
+    }
+    const envelope: Envelope = {
+      campaignId: job.campaignId,
+      from,
+      replyTo: settings.replyTo || undefined,
+      list,
+    };
+    const results = this.deps.bulkSender
+      ? await this.sendBulk(this.deps.bulkSender, envelope, compiled, copies)
+      : await Promise.all(copies.map((copy) => this.sendOne(envelope, templates[copy.language]!, copy)));
+    results.forEach((result, i) => {
+      const { rowId } = copies[i]!;
+      if ('messageId' in result) {
+        settlements.push({ id: rowId, outcome: { status: 'sent', messageId: result.messageId } });
+        outcomes.push('sent');
+        return;
+      }
+      const err = result.error;
+      const reason = err.message;
+      errors.push(reason);
+      if (err instanceof PermanentSendError) {
+        settlements.push({ id: rowId, outcome: { status: 'failed', error: reason } });
+        outcomes.push('failed');
+        return;
+      }
+      // Everything else leaves the row for a later attempt: it was not accepted.
+      settlements.push({ id: rowId, outcome: { status: 'queued', error: reason } });
+      if (err instanceof QuotaExceededError) outcomes.push('quota');
+      else if (err instanceof AccountPausedError) {
+        accountPaused ??= err;
+        outcomes.push('paused');
+      } else if (err instanceof TooManyRequestsError) outcomes.push('too fast');
+      else {
+        if (!(err instanceof ThrottledError))
+          logger.error({ err, campaignId: job.campaignId }, 'unexpected send error');
+        outcomes.push('throttled');
+      }
+    });
     // Every send of the batch has answered: the rows are settled together, still under the claim.
     // A worker that dies before this leaves them 'sending', to become 'unknown', as one that died mid-send.
     await this.settle(job.campaignId, claim, settlements);
@@ -253,7 +312,130 @@ export class CampaignRunner {
     if (outcomes.includes('quota')) throw new QuotaExceededError('The SES daily quota is spent');
     const retries = outcomes.filter((o) => o === 'throttled' || o === 'too fast').length;
     if (retries) throw new ThrottledError(`${retries} messages to retry: ${errors.at(-1)}`);
-    await campaigns.finish(job.campaignId);
+    await this.finish(job.campaignId);
+  }
+
+  /** One copy, one SendEmail call. */
+  private async sendOne(envelope: Envelope, template: CompiledBulletin, copy: Copy): Promise<BulkResult> {
+    const message = personalise(template, copy.to, copy.links, copy.shown);
+    try {
+      const messageId = await this.deps.sender.send({
+        from: envelope.from,
+        to: copy.to.email,
+        replyTo: envelope.replyTo,
+        ...message,
+        headers: { ...message.headers, 'List-Id': envelope.list },
+        tags: { campaign: String(envelope.campaignId), delivery: String(copy.rowId) },
+      });
+      return { messageId };
+    } catch (err) {
+      return { error: err as Error };
+    }
+  }
+
+  /**
+   * The copies, each language's BULK_DESTINATIONS a SendBulkEmail call from the campaign's stored
+   * template of that language, all calls at once; one result per copy, in their order. A call that
+   * fails as a whole fails each of its copies with its error.
+   */
+  private async sendBulk(
+    sender: BulkSender,
+    envelope: Envelope,
+    campaign: CampaignTemplates,
+    copies: readonly Copy[],
+  ): Promise<BulkResult[]> {
+    const results: BulkResult[] = new Array(copies.length);
+    const calls: number[][] = [];
+    const open = new Map<string, number[]>();
+    copies.forEach((copy, i) => {
+      let call = open.get(copy.language);
+      if (!call || call.length === BULK_DESTINATIONS) {
+        call = [];
+        calls.push(call);
+        open.set(copy.language, call);
+      }
+      call.push(i);
+    });
+    await Promise.all(
+      calls.map(async (call) => {
+        const language = copies[call[0]!]!.language;
+        try {
+          const stored = await this.storedTemplate(sender, envelope.campaignId, campaign, language);
+          const answers = await sender.sendBulk({
+            from: envelope.from,
+            replyTo: envelope.replyTo,
+            template: stored.name,
+            defaults: stored.template.defaults,
+            headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'List-Id': envelope.list },
+            tags: { campaign: String(envelope.campaignId) },
+            destinations: call.map((i) => {
+              const copy = copies[i]!;
+              return {
+                to: copy.to.email,
+                data: stored.template.data(recipientValues(copy.to, copy.links), copy.shown),
+                headers: { 'List-Unsubscribe': unsubscribeHeaders(copy.links)['List-Unsubscribe']! },
+                tags: { delivery: String(copy.rowId) },
+              };
+            }),
+          });
+          for (const [k, i] of call.entries()) results[i] = answers[k]!;
+          if (answers.some((a) => 'error' in a && a.error instanceof TemplateMissingError)) campaign.stored.clear();
+        } catch (err) {
+          if (err instanceof TemplateMissingError) campaign.stored.clear();
+          for (const i of call) results[i] = { error: err as Error };
+        }
+      }),
+    );
+    return results;
+  }
+
+  /**
+   * The campaign's stored template of a language, stored in SES at its first use by this process.
+   * Its name is made from its content, so every worker stores the same one, and a template already
+   * there is the same template.
+   */
+  private storedTemplate(
+    sender: BulkSender,
+    campaignId: number,
+    cached: CampaignTemplates,
+    language: string,
+  ): Promise<StoredTemplate> {
+    let stored = cached.stored.get(language);
+    if (!stored) {
+      const template = bulkTemplate(cached.templates[language]!);
+      const name = storedTemplateName(campaignId, language, template);
+      stored = sender.createTemplate(name, template.content).then(() => ({ name, template }));
+      // A failed store is tried again by the next batch, not remembered.
+      stored.catch(() => cached.stored.delete(language));
+      cached.stored.set(language, stored);
+    }
+    return stored;
+  }
+
+  /**
+   * Deletes the campaign's stored templates, when sending in bulk: called when it ends. SES keeps
+   * at most 20,000 templates a region. A template deleted and needed again (failed rows retried)
+   * is stored again; one left behind by a failure here is only logged.
+   */
+  private async dropStoredTemplates(campaignId: number): Promise<void> {
+    const sender = this.deps.bulkSender;
+    if (!sender) return;
+    try {
+      const { templates, stored } = await this.templatesOf(campaignId);
+      stored.clear();
+      await Promise.all(
+        Object.entries(templates).map(([language, compiled]) =>
+          sender.deleteTemplate(storedTemplateName(campaignId, language, bulkTemplate(compiled))),
+        ),
+      );
+    } catch (err) {
+      this.deps.logger.warn({ err, campaignId }, 'could not delete the stored templates of an ended campaign');
+    }
+  }
+
+  /** Finishes the campaign when it has no open row left; its stored templates go with it. */
+  private async finish(campaignId: number): Promise<void> {
+    if (await this.deps.campaigns.finish(campaignId)) await this.dropStoredTemplates(campaignId);
   }
 
   /**
@@ -278,7 +460,7 @@ export class CampaignRunner {
   /** BullMQ gave up on a batch: its rows fail with the reason (staff can retry them). */
   async giveUp(job: BatchJob, reason: string): Promise<void> {
     await this.deps.ledger.failRange(job.campaignId, job, `Gave up after repeated errors: ${reason}`);
-    await this.deps.campaigns.finish(job.campaignId);
+    await this.finish(job.campaignId);
   }
 
   private adaptPace(campaignId: number, throttled: boolean): void {
@@ -310,7 +492,7 @@ export class CampaignRunner {
       const templates = (await this.deps.campaigns.templates(campaignId)) ?? undefined;
       if (!templates) throw new Error(`Campaign ${campaignId} has no compiled templates`);
       const gates = Object.fromEntries(Object.entries(templates).map(([lang, c]) => [lang, blockGates(c.audiences)]));
-      cached = { templates, gates, gated: Object.values(gates).some((g) => g.length > 0) };
+      cached = { templates, gates, gated: Object.values(gates).some((g) => g.length > 0), stored: new Map() };
       if (this.templates.size >= TEMPLATE_CACHE_SIZE) this.templates.delete(this.templates.keys().next().value!);
       this.templates.set(campaignId, cached);
     }

@@ -13,6 +13,11 @@ export class TooManyRequestsError extends ThrottledError {
   override name = 'TooManyRequestsError';
 }
 
+/** A bulk send's stored template is not there (deleted when its campaign ended): store it again, then retry. */
+export class TemplateMissingError extends ThrottledError {
+  override name = 'TemplateMissingError';
+}
+
 /** The daily sending quota is spent (LimitExceededException): try again much later. */
 export class QuotaExceededError extends Error {
   override name = 'QuotaExceededError';
@@ -76,4 +81,25 @@ export function classifySesError(err: unknown): Error {
     return new ThrottledError(message);
   // Any other 4xx is a problem with this request that trying again will not mend.
   return new PermanentSendError(message);
+}
+
+/** What each SendBulkEmail entry status means, as classifySesError() reads SendEmail's errors. */
+const BULK_STATUS: Record<string, (message: string) => Error> = {
+  ACCOUNT_THROTTLED: (m) => new TooManyRequestsError(m),
+  TRANSIENT_FAILURE: (m) => new ThrottledError(m),
+  ACCOUNT_DAILY_QUOTA_EXCEEDED: (m) => new QuotaExceededError(m),
+  ACCOUNT_SENDING_PAUSED: (m) => new AccountPausedError(m, 'sendingPaused'),
+  CONFIGURATION_SET_SENDING_PAUSED: (m) => new AccountPausedError(m, 'sendingPaused'),
+  ACCOUNT_SUSPENDED: (m) => new AccountPausedError(m, 'accountSuspended'),
+  TEMPLATE_NOT_FOUND: (m) => new TemplateMissingError(m),
+};
+
+/**
+ * One failed SendBulkEmail entry as an error class. Any status not above (MESSAGE_REJECTED,
+ * INVALID_PARAMETER, MAIL_FROM_DOMAIN_NOT_VERIFIED, CONFIGURATION_SET_NOT_FOUND, FAILED, …) is a
+ * refusal of that message that trying again will not mend.
+ */
+export function bulkEntryError(status: string, error: string): Error {
+  const message = withoutAddresses(`${status}: ${error}`);
+  return BULK_STATUS[status]?.(message) ?? new PermanentSendError(message);
 }

@@ -1,7 +1,8 @@
 // A small SES v2-compatible HTTP server of our own for fault injection: it answers SendEmail
 // as a script says (accept, 429, 500, MessageRejected, SendingPausedException, …), optionally
-// slowly, and records every message it accepted. Only what the SDK's SendEmail and GetAccount
-// need is implemented.
+// slowly, and records every message it accepted. Only what the SDK's SendEmail, GetAccount and,
+// for bulk mode, SendBulkEmail and Create/DeleteEmailTemplate need is implemented. A bulk entry
+// is answered by the same script, as an entry status (ACCOUNT_THROTTLED, TRANSIENT_FAILURE, …).
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +26,15 @@ export interface ReceivedMessage {
   headers: Record<string, string>;
   tags: Record<string, string>;
 }
+
+/** How SendBulkEmail says each answer of one entry. */
+const BULK_STATUS: Record<Exclude<Answer, 'accept'>, string> = {
+  throttle: 'ACCOUNT_THROTTLED',
+  fault: 'TRANSIENT_FAILURE',
+  reject: 'MESSAGE_REJECTED',
+  paused: 'ACCOUNT_SENDING_PAUSED',
+  quota: 'ACCOUNT_DAILY_QUOTA_EXCEEDED',
+};
 
 const ERRORS: Record<Exclude<Answer, 'accept'>, { status: number; type: string }> = {
   throttle: { status: 429, type: 'TooManyRequestsException' },
@@ -52,6 +62,14 @@ export class ScriptedSes {
   /** Awaited before answering a SendEmail to `to`: a test holds a batch open while it changes something. */
   hold: (to: string) => Promise<void> | void = () => {};
   maxSendRate = 100;
+  /** Stored templates by name (bulk mode). */
+  readonly templates = new Map<string, { Subject: string; Html: string; Text: string }>();
+  /** Template names deleted, in order. */
+  readonly deletedTemplates: string[] = [];
+  /** SendBulkEmail calls so far, answered or not, and how many destinations each had. */
+  readonly bulkCalls: number[] = [];
+  /** The next this-many SendBulkEmail calls are answered 429 as a whole. */
+  throttleBulkCalls = 0;
   private server!: Server;
   url = '';
 
@@ -93,6 +111,27 @@ export class ScriptedSes {
         SendQuota: { Max24HourSend: 50000, MaxSendRate: this.maxSendRate, SentLast24Hours: 0 },
         SendingEnabled: true,
       });
+      return;
+    }
+    if (method === 'POST' && url === '/v2/email/templates') {
+      const request = JSON.parse(body);
+      if (this.templates.has(request.TemplateName))
+        json(400, { message: 'exists' }, { 'x-amzn-errortype': 'AlreadyExistsException' });
+      else {
+        this.templates.set(request.TemplateName, request.TemplateContent);
+        json(200, {});
+      }
+      return;
+    }
+    if (method === 'DELETE' && url.startsWith('/v2/email/templates/')) {
+      const name = decodeURIComponent(url.slice('/v2/email/templates/'.length));
+      this.deletedTemplates.push(name);
+      if (this.templates.delete(name)) json(200, {});
+      else json(404, { message: 'no such template' }, { 'x-amzn-errortype': 'NotFoundException' });
+      return;
+    }
+    if (method === 'POST' && url.startsWith('/v2/email/outbound-bulk-emails')) {
+      this.answerBulk(JSON.parse(body), json);
       return;
     }
     if (method !== 'POST' || !url.startsWith('/v2/email/outbound-emails')) {
@@ -139,5 +178,44 @@ export class ScriptedSes {
     } finally {
       this.inFlight -= 1;
     }
+  }
+
+  private answerBulk(request: any, json: (status: number, value: unknown, headers?: Record<string, string>) => void) {
+    this.bulkCalls.push(request.BulkEmailEntries.length);
+    if (this.throttleBulkCalls > 0) {
+      this.throttleBulkCalls -= 1;
+      json(429, { message: 'scripted' }, { 'x-amzn-errortype': 'TooManyRequestsException' });
+      return;
+    }
+    const template = request.DefaultContent.Template;
+    if (!this.templates.has(template.TemplateName)) {
+      json(404, { message: 'no such template' }, { 'x-amzn-errortype': 'NotFoundException' });
+      return;
+    }
+    const pairs = (list: { Name: string; Value: string }[] = []) =>
+      Object.fromEntries(list.map((h) => [h.Name, h.Value]));
+    const results = request.BulkEmailEntries.map((entry: any) => {
+      const to: string = entry.Destination.ToAddresses[0];
+      const attempt = this.attempts.get(to) ?? 0;
+      this.attempts.set(to, attempt + 1);
+      const answer = this.script(to, attempt);
+      if (answer !== 'accept')
+        return { Status: BULK_STATUS[answer], Error: this.errorMessage(to, BULK_STATUS[answer]) };
+      const messageId = randomUUID();
+      this.received.push({
+        to,
+        from: request.FromEmailAddress,
+        replyTo: request.ReplyToAddresses ?? [],
+        subject: template.TemplateName,
+        html: entry.ReplacementEmailContent?.ReplacementTemplate?.ReplacementTemplateData ?? '',
+        text: '',
+        messageId,
+        headers: { ...pairs(template.Headers), ...pairs(entry.ReplacementHeaders) },
+        tags: { ...pairs(request.DefaultEmailTags), ...pairs(entry.ReplacementTags) },
+      });
+      this.onAccept(this.received.length);
+      return { Status: 'SUCCESS', MessageId: messageId };
+    });
+    json(200, { BulkEmailEntryResults: results });
   }
 }
