@@ -19,6 +19,7 @@ import {
   closeSending,
   inheritedEnv,
 } from '../support/bench-data.js';
+import { busiestWindow } from '../support/busiest-window.js';
 import { type CountingSesStub, startCountingSesStub } from '../support/counting-ses-stub.js';
 import { buildWorker, startWorkerProcess, waitForWorkers, type WorkerProcess } from '../support/worker-process.js';
 import { scaledUpTo, type Measure } from './measure.js';
@@ -162,17 +163,6 @@ async function checkOnce(data: BenchData, stub: CountingSesStub, campaignId: num
         (received.repeated.length ? `, e.g. ${JSON.stringify(received.repeated)}` : ''),
     );
   return received;
-}
-
-/** The most arrivals in any `windowMs` (sliding: each window starts at an arrival). `times` is sorted. */
-export function busiestWindow(times: readonly number[], windowMs: number): number {
-  let most = 0;
-  let end = 0;
-  for (let start = 0; start < times.length; start++) {
-    while (end < times.length && times[end]! < times[start]! + windowMs) end++;
-    most = Math.max(most, end - start);
-  }
-  return most;
 }
 
 /** A timestamp as either database gives it: a Date (PostgreSQL) or ISO text (SQLite). */
