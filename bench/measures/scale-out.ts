@@ -74,12 +74,15 @@ export const measure: Measure = async (ctx) => {
         // Not measured: the new worker loads its modules, warms its JIT and its MJML thread.
         await campaign(data, sending, workers, { emailDomain: WARM_UP_DOMAIN });
         await stub.reset();
+        const cpu = workersCpu(workers);
         const run = await campaign(data, sending, workers, THROUGHPUT_RULE);
+        const cpuMs = ((workersCpu(workers) - cpu) * 1000) / recipients;
         await checkOnce(data, stub, run.id, recipients);
         const perSecond = recipients / run.seconds;
         ctx.log(
-          `scale-out: ${count} worker${count > 1 ? 's' : ''}, ${recipients} recipients in ${run.seconds.toFixed(1)} s ` +
-            `(${Math.round(perSecond)}/s), each mailed once; load average ${loadavg()[0]!.toFixed(2)}`,
+          `scale-out: ${count} worker(s), ${recipients} recipients in ${run.seconds.toFixed(1)} s ` +
+            `(${Math.round(perSecond)}/s), each mailed once; the workers' CPU ${cpuMs.toFixed(2)} ms a mail; ` +
+            `load average ${loadavg()[0]!.toFixed(2)}`,
         );
         figures[`pipeline_per_s_workers_${count}`] = Math.round(perSecond);
       }
@@ -163,6 +166,11 @@ async function checkOnce(data: BenchData, stub: CountingSesStub, campaignId: num
         (received.repeated.length ? `, e.g. ${JSON.stringify(received.repeated)}` : ''),
     );
   return received;
+}
+
+/** The workers' CPU time together, in seconds. */
+function workersCpu(workers: readonly WorkerProcess[]): number {
+  return workers.reduce((sum, worker) => sum + worker.cpuSeconds(), 0);
 }
 
 /** A timestamp as either database gives it: a Date (PostgreSQL) or ISO text (SQLite). */

@@ -49,6 +49,8 @@ export interface WorkerProcess {
   kill(): void;
   /** Whether it has not exited yet. */
   alive(): boolean;
+  /** Its CPU time so far, user and system, in seconds (Linux: /proc/<pid>/stat, in 1/100 s). */
+  cpuSeconds(): number;
 }
 
 /** Starts a worker with `env` (its whole environment, beside the command's own variables). */
@@ -71,6 +73,10 @@ export function startWorkerProcess(env: Record<string, string>, command = worker
       if (running()) child.kill('SIGKILL');
     },
     alive: running,
+    cpuSeconds() {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    },
   };
 }
 
