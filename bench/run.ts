@@ -13,6 +13,7 @@ import { measure as media } from './measures/media.js';
 import { measure as pipeline } from './measures/pipeline.js';
 import { measure as preview } from './measures/preview.js';
 import { measure as render } from './measures/render.js';
+import { measure as scaleOut } from './measures/scale-out.js';
 import { measure as snapshot } from './measures/snapshot.js';
 import { measure as subscribers } from './measures/subscribers.js';
 import { measure as urgent } from './measures/urgent.js';
@@ -32,6 +33,7 @@ const MEASURES: [string, Measure][] = [
   ['media', media],
   ['pipeline', pipeline],
   ['urgent', urgent],
+  ['scale-out', scaleOut],
   ['worker-memory', workerMemory],
 ];
 
@@ -89,6 +91,10 @@ const ROWS: Row[] = [
   { key: 'pipeline_over_ceiling', unit: '×', target: atLeast('pipeline_over_ceiling', 0.7) },
   { key: 'cpu_ms_per_mail', unit: 'ms' },
   { key: 'bulk_over_simple', unit: '×', target: atLeast('bulk_over_simple', 5) },
+  { key: 'pipeline_per_s_workers_1', unit: 'mails/s' },
+  { key: 'pipeline_per_s_workers_2', unit: 'mails/s' },
+  { key: 'pipeline_per_s_workers_3', unit: 'mails/s' },
+  { key: 'rate_overshoot', unit: '', target: atMost('rate_overshoot', 0.05) },
   { key: 'urgent_slowdown', unit: '×', target: atMost('urgent_slowdown', 1.2) },
   { key: 'urgent_first_mail_ms', unit: 'ms' },
   { key: 'media_upload_ms', unit: 'ms' },

@@ -16,3 +16,11 @@ export type Measure = (context: BenchContext) => Promise<Figures>;
 export function scaled(context: BenchContext, size: number, min = 10): number {
   return Math.max(min, Math.round(size * context.scale));
 }
+
+/**
+ * A size scaled up to `max` at most, never below `min`: for what measures a rate or a fixed cost
+ * (a send at the account's pace, an upload, a window of time), which a longer list does not change.
+ */
+export function scaledUpTo(context: BenchContext, size: number, max: number, min = 10): number {
+  return Math.min(max, scaled(context, size, min));
+}

@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { benchData, benchEnv, inheritedEnv } from '../support/bench-data.js';
 import { startAppProcess } from '../support/app-process.js';
 import { median } from '../support/median.js';
-import { scaled, type Measure } from './measure.js';
+import { scaledUpTo, type Measure } from './measure.js';
 
 const UPLOADS = 20;
 /** A phone camera's 4:3 photograph. */
@@ -28,8 +28,9 @@ export const measure: Measure = async (ctx) => {
       PUBLIC_URL: 'https://news.example.org',
     });
     try {
-      const uploads = scaled(ctx, UPLOADS, 3);
-      const pixels = scaled(ctx, PIXELS, 200_000);
+      // A photograph's size does not grow with the list, nor do the uploads: at most scale 1's.
+      const uploads = scaledUpTo(ctx, UPLOADS, UPLOADS, 3);
+      const pixels = scaledUpTo(ctx, PIXELS, PIXELS, 200_000);
       const width = Math.round(Math.sqrt((pixels * 4) / 3));
       const height = Math.round((width * 3) / 4);
       // Made before anything is measured: the bench's own work stays out of the app's figures.

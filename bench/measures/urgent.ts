@@ -13,7 +13,7 @@ import { startWorker } from '../../workers/worker.js';
 import { addReaders, BENCH_SENDER, benchData, type BenchData, closeSending } from '../support/bench-data.js';
 import { median } from '../support/median.js';
 import { startSesStub } from '../support/ses-stub.js';
-import { scaled, type Measure } from './measure.js';
+import { scaledUpTo, type Measure } from './measure.js';
 
 /**
  * SES_MAX_SEND_RATE for the run: the default rate, well under what the pipeline sends on two cores
@@ -30,15 +30,17 @@ const POLL_MS = 20;
 const ROUNDS = 3;
 
 export const measure: Measure = async (ctx) => {
-  // At the test's scale, still enough batches to be in progress through the urgent rounds.
-  const bulk = scaled(ctx, 20_000, 2_000);
-  const urgent = scaled(ctx, 2_000);
+  // At the test's scale, still enough batches to be in progress through the urgent rounds. Sends
+  // at a fixed rate take ten times as long at ten times the size, and say nothing more: the sizes
+  // stop at scale 1's.
+  const bulk = scaledUpTo(ctx, 20_000, 20_000, 2_000);
+  const urgent = scaledUpTo(ctx, 2_000, 2_000);
   const stub = await startSesStub();
   try {
     const data = await benchData('sqlite', bulk, { SES_ENDPOINT: stub.url, SES_MAX_SEND_RATE: String(SEND_RATE) });
     try {
       await addReaders(data, URGENT_DOMAIN, urgent);
-      await addReaders(data, WARM_UP_DOMAIN, scaled(ctx, 200));
+      await addReaders(data, WARM_UP_DOMAIN, scaledUpTo(ctx, 200, 200));
       const sending = createSending(data.stores, data.config, stub.url);
       const worker = await startWorker({
         config: data.config,

@@ -1,23 +1,30 @@
 // worker_rss_mb_small, worker_rss_mb_large: the peak RSS of the worker process (as `npm run worker`
 // runs it: its compiled JavaScript, with the script's node flags) over a campaign of 10,000 and one
-// of 100,000 recipients, each in a fresh worker, against the stub SES. The bench process creates
-// the campaign; the worker sends it.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+// of 100,000 recipients (200,000 from scale 2 on: the issue's size at scale 10), each in a fresh
+// worker, against the stub SES. The bench process creates the campaign; the worker sends it.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { createSending, type Sending } from '../../src/stores.js';
+import { createSending } from '../../src/stores.js';
 import { BENCH_SENDER, benchData, benchEnv, closeSending, inheritedEnv } from '../support/bench-data.js';
 import { startSesStub, type SesStub } from '../support/ses-stub.js';
-import { scaled, type BenchContext, type Measure } from './measure.js';
+import {
+  buildWorker,
+  startWorkerProcess,
+  waitForWorkers,
+  type WorkerCommand,
+  workerCommand,
+  type WorkerProcess,
+} from '../support/worker-process.js';
+import { scaledUpTo, type BenchContext, type Measure } from './measure.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /**
  * The most the config allows (a batch of 50 every 5 ms): far above the worker's own pace, so the
  * limiter never binds.
  */
 const SEND_RATE = '10000';
 const SAMPLE_MS = 100;
+/** The large campaign at scale 10: the issue's 200,000 recipients, a list of a million's largest send. */
+const LARGE_MAX = 200_000;
 
 export interface WorkerPeak {
   /** RSS once the worker had started, before the campaign. */
@@ -31,8 +38,9 @@ export const measure: Measure = async (context) => {
   buildWorker();
   const stub = await startSesStub();
   try {
-    const small = await campaignPeak(context, stub, scaled(context, 10_000));
-    const large = await campaignPeak(context, stub, scaled(context, 100_000));
+    // The small campaign is the baseline the large one is compared with: it stays at its size.
+    const small = await campaignPeak(context, stub, scaledUpTo(context, 10_000, 10_000));
+    const large = await campaignPeak(context, stub, scaledUpTo(context, 100_000, LARGE_MAX));
     return { worker_rss_mb_small: round(small.peakMb), worker_rss_mb_large: round(large.peakMb) };
   } finally {
     stub.close();
@@ -56,22 +64,14 @@ export async function campaignPeak(
     SES_MAX_SEND_RATE: SEND_RATE,
   });
   const sending = createSending(data.stores, data.config, stub.url);
-  let worker: ChildProcess | undefined;
+  let worker: WorkerProcess | undefined;
   try {
-    worker = spawn(process.execPath, command.nodeArgs, {
-      cwd: ROOT,
-      env: {
-        ...inheritedEnv(),
-        ...command.env,
-        ...benchEnv(data.scratch, stub.url),
-        QUEUE_PREFIX: prefix,
-        SES_MAX_SEND_RATE: SEND_RATE,
-      },
-      stdio: ['ignore', 2, 2], // its log (warnings only) on the bench's stderr: stdout carries the figures
-    });
-    const exited = new Promise<void>((resolve) => worker!.once('exit', () => resolve()));
-    const pid = worker.pid!;
-    await waitForWorker(sending.queues, exited);
+    worker = startWorkerProcess(
+      { ...inheritedEnv(), ...benchEnv(data.scratch, stub.url), QUEUE_PREFIX: prefix, SES_MAX_SEND_RATE: SEND_RATE },
+      command,
+    );
+    const { pid, exited } = worker;
+    await waitForWorkers(sending.queues, 1, [worker]);
     const idle = status(pid).VmRSS!;
 
     let sampledPeak = idle;
@@ -97,7 +97,7 @@ export async function campaignPeak(
         if (state !== 'scheduled' && state !== 'preparing' && state !== 'sending')
           throw new Error(`The campaign ended ${state}`);
         const stopped = await Promise.race([exited.then(() => true), sleep(200).then(() => false)]);
-        if (stopped) throw new Error(`The worker exited with code ${worker.exitCode} during the campaign`);
+        if (stopped) throw new Error('The worker exited during the campaign');
       }
     } finally {
       clearInterval(sampler);
@@ -112,52 +112,13 @@ export async function campaignPeak(
         `worker RSS idle ${mb(idle)} MB, peak ${mb(peakKb)} MB (sampled ${mb(sampledPeak)} MB)`,
     );
 
-    worker.kill('SIGTERM');
-    await exited;
+    await worker.stop();
     return { idleMb: kb(idle), peakMb: kb(peakKb), seconds };
   } finally {
-    if (worker && worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+    worker?.kill();
     await closeSending(sending);
     await data.drop();
   }
-}
-
-const scripts: Record<string, string> = JSON.parse(
-  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-).scripts;
-
-export interface WorkerCommand {
-  /** Variables set before `node` (the allocator's settings). */
-  env: Record<string, string>;
-  /** node's flags and the compiled entry point. */
-  nodeArgs: string[];
-}
-
-/**
- * How `npm run worker` (and docker-compose) starts the worker, read from package.json so the bench
- * measures what an operator runs: `[NAME=value …] node [flags …] entry.js`.
- */
-export function workerCommand(): WorkerCommand {
-  const words = scripts.worker!.trim().split(/\s+/);
-  const node = words.indexOf('node');
-  if (node < 0) throw new Error('The worker script should start node');
-  const env = Object.fromEntries(words.slice(0, node).map((word) => word.split('=', 2) as [string, string]));
-  return { env, nodeArgs: words.slice(node + 1) };
-}
-
-/** What `npm run worker` does first (its `preworker` script): compile the worker. */
-function buildWorker(): void {
-  execFileSync('npm', ['run', '--silent', 'build:worker'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
-}
-
-/** Started = both BullMQ workers of the process are connected to Redis (CLIENT LIST names them). */
-async function waitForWorker(queues: Sending['queues'], exited: Promise<void>): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const stopped = await Promise.race([exited.then(() => true), sleep(SAMPLE_MS).then(() => false)]);
-    if (stopped) throw new Error('The worker exited before the campaign');
-    if ((await queues.campaigns.getWorkersCount()) > 0 && (await queues.deliveries.getWorkersCount()) > 0) return;
-  }
-  throw new Error('The worker did not connect within 30 s');
 }
 
 /** The fields of /proc/<pid>/status in kB (empty once the process is gone). */

@@ -30,7 +30,12 @@ const FIGURES = [
   'media_rss_mb',
   'worker_rss_mb_small',
   'worker_rss_mb_large',
+  'pipeline_per_s_workers_1',
+  'pipeline_per_s_workers_2',
+  'pipeline_per_s_workers_3',
 ];
+/** Figures that may be zero or below: how far the busiest window went over the rate (below it, negative). */
+const SIGNED_FIGURES = ['rate_overshoot'];
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -60,6 +65,9 @@ describe.skipIf(!POSTGRES_URL)('npm run bench (with TEST_POSTGRES_URL)', () => {
       expect(Number.isFinite(figures[key]) && (figures[key] as number) > 0, `${key} = ${String(figures[key])}`).toBe(
         true,
       );
+    }
+    for (const key of SIGNED_FIGURES) {
+      expect(Number.isFinite(figures[key]), `${key} = ${String(figures[key])}`).toBe(true);
     }
     // The readable table comes first, with the targets' verdicts.
     expect(stdout).toMatch(/render_over_personalise\s+[\d,.]+\s+×\s+≥ 300\s+(ok|MISSED)/);
