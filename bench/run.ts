@@ -13,6 +13,7 @@ import { measure as media } from './measures/media.js';
 import { measure as pipeline } from './measures/pipeline.js';
 import { measure as preview } from './measures/preview.js';
 import { measure as render } from './measures/render.js';
+import { measure as report } from './measures/report.js';
 import { measure as snapshot } from './measures/snapshot.js';
 import { measure as urgent } from './measures/urgent.js';
 import { measure as workerMemory } from './measures/worker-memory.js';
@@ -26,6 +27,7 @@ const MEASURES: [string, Measure][] = [
   ['import', importMeasure],
   ['snapshot', snapshot],
   ['preview', preview],
+  ['report', report],
   ['abuse', abuse],
   ['media', media],
   ['pipeline', pipeline],
@@ -66,6 +68,7 @@ const ROWS: Row[] = [
   { key: 'snapshot_per_s_postgres', unit: 'rows/s', target: atLeast('snapshot_per_s_postgres', 50_000) },
   { key: 'preview_ms_sqlite', unit: 'ms', target: atMost('preview_ms_sqlite', 300) },
   { key: 'preview_ms_postgres', unit: 'ms', target: atMost('preview_ms_postgres', 300) },
+  { key: 'report_ms', unit: 'ms', target: atMost('report_ms', 200) },
   { key: 'healthz_p99_ms_idle', unit: 'ms' },
   {
     key: 'healthz_p99_ms_under_abuse',
