@@ -27,6 +27,7 @@ import { campaignLogo } from './migrations/0023-campaign-logo.js';
 import { campaignPriority } from './migrations/0024-campaign-priority.js';
 import { webhooks } from './migrations/0025-webhooks.js';
 import { welcomeMail } from './migrations/0026-welcome-mail.js';
+import { deliveryTallies } from './migrations/0028-delivery-tallies.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
@@ -56,6 +57,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0024-campaign-priority': campaignPriority(),
     '0025-webhooks': webhooks(db.kind),
     '0026-welcome-mail': welcomeMail(db.kind),
+    '0028-delivery-tallies': deliveryTallies(db.kind),
   };
 }
 
