@@ -50,10 +50,12 @@ export async function addTallies(
       last_sent_at: r.sentAt,
     }));
   if (rows.length === 0) return;
-  const earlier = (a: string, b: string) =>
-    sql<string>`case when ${sql.ref(a)} is null or ${sql.ref(b)} < ${sql.ref(a)} then ${sql.ref(b)} else ${sql.ref(a)} end`;
-  const later = (a: string, b: string) =>
-    sql<string>`case when ${sql.ref(a)} is null or ${sql.ref(b)} > ${sql.ref(a)} then ${sql.ref(b)} else ${sql.ref(a)} end`;
+  /** The earlier (or later) of two times, either of which may be null. */
+  const pick = (order: '<' | '>') => (a: string, b: string) => {
+    const [x, y] = [sql.ref(a), sql.ref(b)];
+    return sql<string>`case when ${x} is null or ${y} ${sql.raw(order)} ${x} then ${y} else ${x} end`;
+  };
+  const [earlier, later] = [pick('<'), pick('>')];
   await db
     .insertInto('delivery_tallies')
     .values(rows)
