@@ -14,6 +14,7 @@ import { measure as pipeline } from './measures/pipeline.js';
 import { measure as preview } from './measures/preview.js';
 import { measure as render } from './measures/render.js';
 import { measure as scaleOut } from './measures/scale-out.js';
+import { measure as report } from './measures/report.js';
 import { measure as snapshot } from './measures/snapshot.js';
 import { measure as subscribers } from './measures/subscribers.js';
 import { measure as urgent } from './measures/urgent.js';
@@ -29,6 +30,7 @@ const MEASURES: [string, Measure][] = [
   ['snapshot', snapshot],
   ['preview', preview],
   ['subscribers', subscribers],
+  ['report', report],
   ['abuse', abuse],
   ['media', media],
   ['pipeline', pipeline],
@@ -73,6 +75,7 @@ const ROWS: Row[] = [
   { key: 'subscriber_page_ms', unit: 'ms', target: atMost('subscriber_page_ms', 100) },
   { key: 'export_rows_per_s', unit: 'rows/s' },
   { key: 'export_rss_mb', unit: 'MB', target: atMost('export_rss_mb', 250) },
+  { key: 'report_ms', unit: 'ms', target: atMost('report_ms', 200) },
   { key: 'healthz_p99_ms_idle', unit: 'ms' },
   {
     key: 'healthz_p99_ms_under_abuse',

@@ -28,6 +28,7 @@ import { campaignPriority } from './migrations/0024-campaign-priority.js';
 import { webhooks } from './migrations/0025-webhooks.js';
 import { welcomeMail } from './migrations/0026-welcome-mail.js';
 import { addressSearch } from './migrations/0027-address-search.js';
+import { deliveryTallies } from './migrations/0028-delivery-tallies.js';
 
 function migrations(db: Database): Record<string, Migration> {
   return {
@@ -58,6 +59,7 @@ function migrations(db: Database): Record<string, Migration> {
     '0025-webhooks': webhooks(db.kind),
     '0026-welcome-mail': welcomeMail(db.kind),
     '0027-address-search': addressSearch(db.kind),
+    '0028-delivery-tallies': deliveryTallies(db.kind),
   };
 }
 

@@ -279,6 +279,24 @@ export interface DeliveriesTable {
   updated_at: string;
 }
 
+/**
+ * A campaign's ledger rows of one status and language, counted: kept by DeliveryTallies in the
+ * transaction of every change to them, so the report reads these instead of the ledger.
+ */
+export interface DeliveryTalliesTable {
+  campaign_id: number;
+  status: DeliveryStatus;
+  language: string;
+  deliveries: number;
+  /** Of them, those with a sent_at. */
+  sent: number;
+  /** Of them, those with a delivered_at. */
+  delivered: number;
+  /** The earliest and latest sent_at among them (a row's sent_at is written once, never cleared). */
+  first_sent_at: string | null;
+  last_sent_at: string | null;
+}
+
 /** The welcome mail's one row (id 1): the bulletin marked as it, and its live campaign (null while off). */
 export interface WelcomeMailTable {
   id: number;
@@ -460,6 +478,7 @@ export interface Tables {
   webhook_deliveries: WebhookDeliveriesTable;
   welcome_mail: WelcomeMailTable;
   welcome_recipients: WelcomeRecipientsTable;
+  delivery_tallies: DeliveryTalliesTable;
 }
 
 export function parseJson<T>(value: JsonColumn): T {

@@ -6,6 +6,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { storedEmail } from '../audience/schemas.js';
 import type { SubscriberLifecycle } from '../audience/subscriber-lifecycle.js';
 import { nowIso, type Tables } from '../db/schema.js';
+import { addTallies } from '../sending/delivery-tallies.js';
 import type { SesEvent } from './ses-notification.js';
 
 /** What applying one event changed, for the log. */
@@ -114,8 +115,10 @@ export class SesEventStore {
       .set({ delivered_at: at, updated_at: nowIso() })
       .where('message_id', '=', messageId)
       .where('delivered_at', 'is', null)
-      .returning('subscriber_id')
+      .returning(['subscriber_id', 'campaign_id', 'status', 'language'])
       .execute();
+    for (const row of rows)
+      await addTallies(trx, row.campaign_id, [{ status: row.status, language: row.language, delivered: 1 }]);
     await this.lifecycle.clearSoftBounces(
       trx,
       rows.flatMap((r) => (r.subscriber_id === null ? [] : [r.subscriber_id])),

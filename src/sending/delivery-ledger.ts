@@ -1,6 +1,7 @@
 // The delivery ledger: one row per (campaign, subscriber). The snapshot writes it, workers claim
 // and settle its rows, staff requeue them. Every change to a claimed row names the claim that
-// holds it, so two workers can never both act on one row.
+// holds it, so two workers can never both act on one row. Each change counts itself in the
+// campaign's tallies (delivery-tallies.ts) in its own transaction.
 import { sql, type Kysely } from 'kysely';
 import { audienceQuery, exclusionReason } from '../audience/audience-store.js';
 import type { ExclusionReason } from '../audience/exclusion-reasons.js';
@@ -9,6 +10,7 @@ import { ruleReaders } from '../audience/rule-readers.js';
 import type { Rule } from '../audience/rules.js';
 import type { DatabaseKind } from '../db/database.js';
 import { DELIVERY_STATUSES, nowIso, type DeliveryStatus, type Tables } from '../db/schema.js';
+import { addTallies, moved, recountTallies } from './delivery-tallies.js';
 import type { Counts } from './schemas.js';
 
 export interface ClaimedDelivery {
@@ -70,33 +72,38 @@ export class DeliveryLedger {
     now: Date,
   ): Promise<number> {
     const fallback = languages[0]!;
-    const audience = audienceQuery(this.db, this.kind, campaign.rule, campaign.topic ?? undefined, now).as('audience');
     const at = now.toISOString();
-    const result = await this.db
-      .insertInto('deliveries')
-      .columns(['campaign_id', 'subscriber_id', 'language', 'status', 'updated_at'])
-      .expression(
-        this.db
-          .selectFrom(audience)
-          .select((eb) => [
-            sql.lit(campaign.id).as('campaign_id'),
-            'audience.id',
-            eb
-              .case()
-              .when('audience.language', 'in', languages)
-              .then(eb.ref('audience.language'))
-              .else(sql.lit(fallback))
-              .end()
-              .as('language'),
-            sql.lit('queued').as('status'),
-            sql.val(at).as('updated_at'),
-          ])
-          .where('audience.reason', '=', 'eligible')
-          .orderBy('audience.id'),
-      )
-      .onConflict((oc) => oc.columns(['campaign_id', 'subscriber_id']).doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0);
+    return this.db.transaction().execute(async (db) => {
+      const audience = audienceQuery(db, this.kind, campaign.rule, campaign.topic ?? undefined, now).as('audience');
+      const result = await db
+        .insertInto('deliveries')
+        .columns(['campaign_id', 'subscriber_id', 'language', 'status', 'updated_at'])
+        .expression(
+          db
+            .selectFrom(audience)
+            .select((eb) => [
+              sql.lit(campaign.id).as('campaign_id'),
+              'audience.id',
+              eb
+                .case()
+                .when('audience.language', 'in', languages)
+                .then(eb.ref('audience.language'))
+                .else(sql.lit(fallback))
+                .end()
+                .as('language'),
+              sql.lit('queued').as('status'),
+              sql.val(at).as('updated_at'),
+            ])
+            .where('audience.reason', '=', 'eligible')
+            .orderBy('audience.id'),
+        )
+        .onConflict((oc) => oc.columns(['campaign_id', 'subscriber_id']).doNothing())
+        .executeTakeFirst();
+      // Counted again rather than from the rows written: one grouped read of the campaign's rows
+      // costs less than a row trigger or than returning every row.
+      await recountTallies(db, campaign.id);
+      return Number(result.numInsertedOrUpdatedRows ?? 0);
+    });
   }
 
   /** Ids of the campaign's queued deliveries, cut into batches of consecutive ids. */
@@ -120,17 +127,21 @@ export class DeliveryLedger {
    * known, so they become 'unknown': never re-sent on their own, counted, re-sendable by staff.
    */
   async markAbandoned(campaignId: number, range: DeliveryRange, claim: string): Promise<number> {
-    const result = await this.updateRange(campaignId, range)
-      .set({
-        status: 'unknown',
-        last_error: 'The worker stopped while sending; not re-sent automatically',
-        claim: null,
-        updated_at: nowIso(),
-      })
-      .where('status', '=', 'sending')
-      .where((eb) => eb.or([eb('claim', 'is', null), eb('claim', '<>', claim)]))
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await this.updateRange(campaignId, range, trx)
+        .set({
+          status: 'unknown',
+          last_error: 'The worker stopped while sending; not re-sent automatically',
+          claim: null,
+          updated_at: nowIso(),
+        })
+        .where('status', '=', 'sending')
+        .where((eb) => eb.or([eb('claim', 'is', null), eb('claim', '<>', claim)]))
+        .returning('language')
+        .execute();
+      await addTallies(trx, campaignId, moved('sending', 'unknown', languagesOf(rows)));
+      return rows.length;
+    });
   }
 
   /**
@@ -138,27 +149,35 @@ export class DeliveryLedger {
    * as for markAbandoned, whether SES took them cannot be known, so they become 'unknown'.
    */
   async markJoblessAbandoned(campaignId: number): Promise<number> {
-    const result = await this.db
-      .updateTable('deliveries')
-      .set({
-        status: 'unknown',
-        last_error: 'Its batch job was lost while sending (Redis lost its data); not re-sent automatically',
-        claim: null,
-        updated_at: nowIso(),
-      })
-      .where('campaign_id', '=', campaignId)
-      .where('status', '=', 'sending')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .updateTable('deliveries')
+        .set({
+          status: 'unknown',
+          last_error: 'Its batch job was lost while sending (Redis lost its data); not re-sent automatically',
+          claim: null,
+          updated_at: nowIso(),
+        })
+        .where('campaign_id', '=', campaignId)
+        .where('status', '=', 'sending')
+        .returning('language')
+        .execute();
+      await addTallies(trx, campaignId, moved('sending', 'unknown', languagesOf(rows)));
+      return rows.length;
+    });
   }
 
   /** Takes the batch's queued rows for this claim, atomically. */
   async claim(campaignId: number, range: DeliveryRange, claim: string): Promise<ClaimedDelivery[]> {
-    const rows = await this.updateRange(campaignId, range)
-      .set((eb) => ({ status: 'sending', claim, attempts: eb('attempts', '+', 1), updated_at: nowIso() }))
-      .where('status', '=', 'queued')
-      .returning(['id', 'subscriber_id', 'language'])
-      .execute();
+    const rows = await this.db.transaction().execute(async (trx) => {
+      const claimed = await this.updateRange(campaignId, range, trx)
+        .set((eb) => ({ status: 'sending', claim, attempts: eb('attempts', '+', 1), updated_at: nowIso() }))
+        .where('status', '=', 'queued')
+        .returning(['id', 'subscriber_id', 'language'])
+        .execute();
+      await addTallies(trx, campaignId, moved('queued', 'sending', languagesOf(claimed)));
+      return claimed;
+    });
     return rows
       .map((r) => ({ id: r.id, subscriberId: r.subscriber_id, language: r.language }))
       .sort((a, b) => a.id - b.id);
@@ -220,69 +239,96 @@ export class DeliveryLedger {
       const group = unsent.get(key) ?? unsent.set(key, { status: outcome.status, error, ids: [] }).get(key)!;
       group.ids.push(id);
     }
-    const claimed = (ids: readonly number[]) =>
-      this.db
-        .updateTable('deliveries')
-        .where('id', 'in', ids)
-        .where('claim', '=', claim)
-        .where('status', '=', 'sending');
-    if (sent.length) {
-      await claimed(sent.map((s) => s.id))
-        .set((eb) => {
-          let messageId = eb.case('id').when(sent[0]!.id).then(sent[0]!.messageId);
-          for (const s of sent.slice(1)) messageId = messageId.when(s.id).then(s.messageId);
-          return {
-            status: 'sent',
-            message_id: messageId.end(),
-            sent_at: now,
-            last_error: null,
-            claim: null,
-            updated_at: now,
-          };
-        })
-        .execute();
-    }
-    for (const { status, error, ids } of unsent.values()) {
-      await claimed(ids).set({ status, last_error: error, claim: null, updated_at: now }).execute();
-    }
+    await this.db.transaction().execute(async (trx) => {
+      const claimed = (ids: readonly number[]) =>
+        trx.updateTable('deliveries').where('id', 'in', ids).where('claim', '=', claim).where('status', '=', 'sending');
+      /** The rows an UPDATE settled, counted as moved out of 'sending' in their campaign's tallies. */
+      const count = async (rows: { campaign_id: number; language: string }[], to: DeliveryStatus, at?: string) => {
+        const campaignId = rows[0]?.campaign_id;
+        if (campaignId !== undefined) await addTallies(trx, campaignId, moved('sending', to, languagesOf(rows), at));
+      };
+      if (sent.length) {
+        const rows = await claimed(sent.map((s) => s.id))
+          .set((eb) => {
+            let messageId = eb.case('id').when(sent[0]!.id).then(sent[0]!.messageId);
+            for (const s of sent.slice(1)) messageId = messageId.when(s.id).then(s.messageId);
+            return {
+              status: 'sent',
+              message_id: messageId.end(),
+              sent_at: now,
+              last_error: null,
+              claim: null,
+              updated_at: now,
+            };
+          })
+          .returning(['campaign_id', 'language'])
+          .execute();
+        await count(rows, 'sent', now);
+      }
+      for (const { status, error, ids } of unsent.values()) {
+        const rows = await claimed(ids)
+          .set({ status, last_error: error, claim: null, updated_at: now })
+          .returning(['campaign_id', 'language'])
+          .execute();
+        await count(rows, status);
+      }
+    });
   }
 
   /** A batch that BullMQ gave up on: its rows fail, with the last error, and can be retried. */
   async failRange(campaignId: number, range: DeliveryRange, error: string): Promise<void> {
-    await this.updateRange(campaignId, range)
-      .set({ status: 'failed', last_error: error.slice(0, 1000), claim: null, updated_at: nowIso() })
-      .where('status', 'in', OPEN_DELIVERY_STATUSES)
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      // One status at a time, so the tallies know where each row came from.
+      for (const from of OPEN_DELIVERY_STATUSES) {
+        const rows = await this.updateRange(campaignId, range, trx)
+          .set({ status: 'failed', last_error: error.slice(0, 1000), claim: null, updated_at: nowIso() })
+          .where('status', '=', from)
+          .returning('language')
+          .execute();
+        await addTallies(trx, campaignId, moved(from, 'failed', languagesOf(rows)));
+      }
+    });
   }
 
   async cancelQueued(campaignId: number): Promise<void> {
-    await this.db
-      .updateTable('deliveries')
-      .set({ status: 'cancelled', updated_at: nowIso() })
-      .where('campaign_id', '=', campaignId)
-      .where('status', '=', 'queued')
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('deliveries')
+        .set({ status: 'cancelled', updated_at: nowIso() })
+        .where('campaign_id', '=', campaignId)
+        .where('status', '=', 'queued')
+        .execute();
+      await recountTallies(trx, campaignId);
+    });
   }
 
   /** Puts failed (and, when asked, unknown) rows back in the queue; returns how many. */
   async requeue(campaignId: number, statuses: readonly ('failed' | 'unknown')[]): Promise<number> {
-    const result = await this.db
-      .updateTable('deliveries')
-      .set({ status: 'queued', claim: null, updated_at: nowIso() })
-      .where('campaign_id', '=', campaignId)
-      .where('status', 'in', statuses)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('deliveries')
+        .set({ status: 'queued', claim: null, updated_at: nowIso() })
+        .where('campaign_id', '=', campaignId)
+        .where('status', 'in', statuses)
+        .executeTakeFirst();
+      await recountTallies(trx, campaignId);
+      return Number(result.numUpdatedRows);
+    });
   }
 
   /** An UPDATE of one batch's rows: the campaign's deliveries with ids in the range. */
-  private updateRange(campaignId: number, range: DeliveryRange) {
-    return this.db
+  private updateRange(campaignId: number, range: DeliveryRange, db: Kysely<Tables> = this.db) {
+    return db
       .updateTable('deliveries')
       .where('campaign_id', '=', campaignId)
       .where('id', '>=', range.fromId)
       .where('id', '<=', range.toId);
   }
+}
+
+/** The languages of changed rows, one entry a row. */
+function languagesOf(rows: readonly { language: string }[]): string[] {
+  return rows.map((r) => r.language);
 }
 
 /** Counts with every status at 0, to add a ledger's grouped counts to. */

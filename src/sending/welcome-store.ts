@@ -4,6 +4,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { BulletinDocument } from '../bulletins/document.js';
 import { nowIso, parseJson, type CampaignPriority, type Tables } from '../db/schema.js';
+import { addTallies } from './delivery-tallies.js';
 import type { WelcomeMailStatus } from './schemas.js';
 
 /** A welcome mail's ledger row just written, to be queued once its transaction is committed. */
@@ -98,8 +99,9 @@ export class WelcomeStore {
         status: 'queued',
         updated_at: now,
       })
-      .returning('id')
+      .returning(['id', 'language'])
       .executeTakeFirstOrThrow();
+    await addTallies(trx, live.id, [{ status: 'queued', language: row.language, deliveries: 1 }]);
     return { campaignId: live.id, run: live.run, priority: live.priority, deliveryId: row.id };
   }
 }
