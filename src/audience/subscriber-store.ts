@@ -4,6 +4,7 @@
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import { isUniqueViolation } from '../db/errors.js';
 import { inParts } from '../db/in-parts.js';
+import { insertRows } from '../db/insert-rows.js';
 import { nowIso, parseJson, type SubscribersTable, type SuppressionReason, type Tables } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import type {
@@ -207,20 +208,16 @@ export class SubscriberStore {
       const subscriptions = rows.flatMap((r) =>
         r.topicIds.map((topic_id) => ({ subscriber_id: ids.get(r.email)!, topic_id, created_at: now })),
       );
-      for (const part of inParts(tags, 2)) {
-        await trx
-          .insertInto('subscriber_tags')
-          .values(part)
-          .onConflict((oc) => oc.doNothing())
-          .execute();
-      }
-      for (const part of inParts(subscriptions, 3)) {
-        await trx
-          .insertInto('subscriptions')
-          .values(part)
-          .onConflict((oc) => oc.doNothing())
-          .execute();
-      }
+      await insertRows(trx, 'subscriber_tags', { subscriber_id: 'integer', tag: 'text' }, tags, {
+        ignoreConflicts: true,
+      });
+      await insertRows(
+        trx,
+        'subscriptions',
+        { subscriber_id: 'integer', topic_id: 'integer', created_at: 'timestamp' },
+        subscriptions,
+        { ignoreConflicts: true },
+      );
       return { createdIds: created.map((row) => row.id), merged: existing.length, suppressed };
     });
   }
