@@ -4,7 +4,7 @@
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import { isUniqueViolation } from '../db/errors.js';
 import { inParts } from '../db/in-parts.js';
-import { insertRows } from '../db/insert-rows.js';
+import { insertRows, valueList } from '../db/insert-rows.js';
 import { nowIso, parseJson, type SubscribersTable, type SuppressionReason, type Tables } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import type {
@@ -169,7 +169,10 @@ export class SubscriberStore {
         .where(
           'email',
           'in',
-          rows.map((r) => r.email),
+          valueList(
+            trx,
+            rows.map((r) => r.email),
+          ),
         )
         .execute();
       const byEmail = new Map(existing.map((row) => [row.email, row]));
