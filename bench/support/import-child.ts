@@ -86,7 +86,7 @@ async function backendTicks(): Promise<Map<number, number>> {
   return ticks;
 }
 
-/** Sends `message` and waits for the parent's `go` (a message) or its disconnecting; a parent gone before `go` ends it. */
+/** Sends `message`, then waits for the parent's `go` (a message) or for it to disconnect; gone before `go` ends it. */
 function told(what: 'go' | 'disconnect', message: object): Promise<void> {
   return new Promise((resolve, reject) => {
     if (what === 'go') {

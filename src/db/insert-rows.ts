@@ -15,7 +15,7 @@ const PG_TYPES: Record<ColumnType, string> = {
   text: 'text',
   integer: 'integer',
   timestamp: 'timestamptz',
-  json: 'text',
+  json: 'jsonb',
 };
 
 export interface InsertRowsOptions<R extends string> {
@@ -64,7 +64,7 @@ function rowsTable(db: Kysely<any>, columns: [string, ColumnType][], json: strin
     // The array of arrays is read as one JSON array a row, then cut by position.
     const cells = columns.map(([name, type], i) => {
       const text = sql`(r.value ->> ${sql.lit(i)})`;
-      return sql`${type === 'json' ? sql`${text}::jsonb` : sql`${text}::${sql.raw(PG_TYPES[type])}`} as ${sql.ref(name)}`;
+      return sql`${text}::${sql.raw(PG_TYPES[type])} as ${sql.ref(name)}`;
     });
     return sql`(select ${sql.join(cells)} from json_array_elements(${json}::json) as r(value)) as batch`;
   }
