@@ -148,8 +148,8 @@ export class SubscriberStore {
    * Merges one batch of import rows in one transaction: new addresses are created with `status`;
    * known ones keep their status (an import never re-subscribes anyone) and gain the row's
    * name, language, topics, tags and attributes; suppressed addresses are left out. Rows must
-   * have distinct emails, and be a few thousand at most (the addresses go in one IN list); the
-   * rows' topics and tags, however many, are written in statements small enough for either database.
+   * have distinct emails. Each table's rows, however many, go in one statement of one bound value
+   * (src/db/insert-rows.ts), and so do the addresses looked up.
    */
   async mergeBatch(batch: readonly ImportRow[], status: 'active' | 'pending'): Promise<MergeResult> {
     if (batch.length === 0) return { createdIds: [], merged: 0, suppressed: [] };
