@@ -68,6 +68,12 @@ const ROWS: Row[] = [
     target: atLeast('render_over_personalise_conditional', 300),
   },
   { key: 'import_rows_per_s', unit: 'rows/s', target: atLeast('import_rows_per_s', 20_000) },
+  {
+    key: 'import_rows_per_s_postgres',
+    unit: 'rows/s',
+    target: atLeast('import_rows_per_s_postgres', 20_000),
+  },
+  { key: 'import_rss_mb', unit: 'MB', target: atMost('import_rss_mb', 250) },
   { key: 'snapshot_per_s_sqlite', unit: 'rows/s', target: atLeast('snapshot_per_s_sqlite', 50_000) },
   { key: 'snapshot_per_s_postgres', unit: 'rows/s', target: atLeast('snapshot_per_s_postgres', 50_000) },
   { key: 'preview_ms_sqlite', unit: 'ms', target: atMost('preview_ms_sqlite', 300) },

@@ -94,8 +94,8 @@ export async function importSubscribers(
   const topicIds = await store.topicIds();
   let pending = new Map<string, ImportRow>();
 
-  const flush = async () => {
-    const result = await store.mergeBatch([...pending.values()], status);
+  const write = async (batch: ImportRow[]) => {
+    const result = await store.mergeBatch(batch, status);
     report.created += result.createdIds.length;
     report.merged += result.merged;
     if (confirmations && result.createdIds.length) {
@@ -105,6 +105,15 @@ export async function importSubscribers(
     for (const { row, reason } of result.suppressed) {
       fail(row.line, `address is suppressed (${reason}) and was not imported`, { email: row.email });
     }
+  };
+  // One batch is written while the next is read: on PostgreSQL the server writes while this
+  // process parses. The batches still commit one after another, in file order, each seeing the last.
+  let writing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    await writing;
+    writing = write([...pending.values()]);
+    // Awaited before the next batch or the end; until then its failure must not go unhandled.
+    writing.catch(() => undefined);
     pending = new Map();
   };
 
@@ -124,27 +133,38 @@ export async function importSubscribers(
     fail(line, message, { lastLine });
   });
 
-  for await (const { record, first, last } of parser as AsyncIterable<ParsedRow>) {
-    report.rows += 1;
-    const row = toImportRow(record, first, topicIds);
-    if ('error' in row) {
-      fail(first, spanned(first, last, row.error), { email: record.email?.trim() || undefined });
-      continue;
-    }
-    const earlier = pending.get(row.email);
-    if (earlier) {
-      pending.set(row.email, mergeRows(earlier, row));
-      report.merged += 1;
-    } else {
-      pending.set(row.email, row);
-    }
-    if (pending.size >= BATCH_SIZE) await flush();
+  try {
+    await readRows();
+  } catch (err) {
+    // A failed read still waits for the batch being written: nothing runs on after the import ends.
+    await writing.catch(() => undefined);
+    throw err;
   }
   await flush();
+  await writing;
   // Suppressed rows are known only when their batch is written, and skipped records are
   // announced before the rows parsed ahead of them: put the report back in file order.
   report.errors.sort((a, b) => a.line - b.line);
   return report;
+
+  async function readRows(): Promise<void> {
+    for await (const { record, first, last } of parser as AsyncIterable<ParsedRow>) {
+      report.rows += 1;
+      const row = toImportRow(record, first, topicIds);
+      if ('error' in row) {
+        fail(first, spanned(first, last, row.error), { email: record.email?.trim() || undefined });
+        continue;
+      }
+      const earlier = pending.get(row.email);
+      if (earlier) {
+        pending.set(row.email, mergeRows(earlier, row));
+        report.merged += 1;
+      } else {
+        pending.set(row.email, row);
+      }
+      if (pending.size >= BATCH_SIZE) await flush();
+    }
+  }
 }
 
 /**

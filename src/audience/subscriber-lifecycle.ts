@@ -5,7 +5,7 @@
 // consent event, its webhook event (the outbox) and what the caller writes beside them (topics,
 // tags, the SNS message) commit together.
 import type { ExpressionBuilder, Selectable, Transaction } from 'kysely';
-import { inParts } from '../db/in-parts.js';
+import { insertRows, type ColumnType } from '../db/insert-rows.js';
 import {
   nowIso,
   SUBSCRIBER_STATUSES,
@@ -32,6 +32,27 @@ const STATUS_EVENT: Record<SubscriberStatus, Exclude<SubscriberEventType, 'subsc
   bounced: 'subscriber.bounced',
   complained: 'subscriber.complained',
 };
+
+/** The columns add() writes, in one statement however many people arrive. */
+const NEW_SUBSCRIBER = {
+  email: 'text',
+  name: 'text',
+  language: 'text',
+  status: 'text',
+  attributes: 'json',
+  email_hash: 'text',
+  created_at: 'timestamp',
+  updated_at: 'timestamp',
+} as const satisfies Record<string, ColumnType>;
+
+const CONSENT_EVENT = {
+  subscriber_id: 'integer',
+  event: 'text',
+  source: 'text',
+  language: 'text',
+  campaign_id: 'integer',
+  created_at: 'timestamp',
+} as const satisfies Record<string, ColumnType>;
 
 /** Someone new to the list, validated already. */
 export interface NewSubscriber {
@@ -103,9 +124,11 @@ export class SubscriberLifecycle {
     consent: Consent,
   ): Promise<Selectable<SubscribersTable>[]> {
     const now = nowIso();
-    const rows: Selectable<SubscribersTable>[] = [];
-    for (const part of inParts(people, 8)) {
-      const values = part.map((p) => ({
+    const rows = (await insertRows(
+      trx,
+      'subscribers',
+      NEW_SUBSCRIBER,
+      people.map((p) => ({
         email: p.email,
         name: p.name,
         language: p.language,
@@ -114,9 +137,9 @@ export class SubscriberLifecycle {
         email_hash: p.emailHash ?? this.suppressions.hash(p.email),
         created_at: now,
         updated_at: now,
-      }));
-      rows.push(...(await trx.insertInto('subscribers').values(values).returningAll().execute()));
-    }
+      })),
+      { returning: '*' },
+    )) as Selectable<SubscribersTable>[];
     await this.log(
       trx,
       rows.map((row) => ({ ...row, event: ARRIVAL[status] })),
@@ -381,21 +404,19 @@ export class SubscriberLifecycle {
     consent: Consent,
     at: string,
   ): Promise<void> {
-    for (const part of inParts(events, 6)) {
-      await trx
-        .insertInto('consent_events')
-        .values(
-          part.map((e) => ({
-            subscriber_id: e.id,
-            event: e.event,
-            source: consent.source,
-            language: consent.language ?? e.language,
-            campaign_id: consent.campaignId ?? null,
-            created_at: at,
-          })),
-        )
-        .execute();
-    }
+    await insertRows(
+      trx,
+      'consent_events',
+      CONSENT_EVENT,
+      events.map((e) => ({
+        subscriber_id: e.id,
+        event: e.event,
+        source: consent.source,
+        language: consent.language ?? e.language,
+        campaign_id: consent.campaignId ?? null,
+        created_at: at,
+      })),
+    );
   }
 }
 

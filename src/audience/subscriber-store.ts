@@ -5,6 +5,7 @@ import { sql, type Kysely, type RawBuilder, type Selectable, type SelectQueryBui
 import type { DatabaseKind } from '../db/database.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { inParts } from '../db/in-parts.js';
+import { insertRows, valueList } from '../db/insert-rows.js';
 import { nowIso, parseJson, type SubscribersTable, type SuppressionReason, type Tables } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { encodeCursor, type PageCursor } from './page-cursor.js';
@@ -170,8 +171,8 @@ export class SubscriberStore {
    * Merges one batch of import rows in one transaction: new addresses are created with `status`;
    * known ones keep their status (an import never re-subscribes anyone) and gain the row's
    * name, language, topics, tags and attributes; suppressed addresses are left out. Rows must
-   * have distinct emails, and be a few thousand at most (the addresses go in one IN list); the
-   * rows' topics and tags, however many, are written in statements small enough for either database.
+   * have distinct emails. Each table's rows, however many, go in one statement of one bound value
+   * (src/db/insert-rows.ts), and so do the addresses looked up.
    */
   async mergeBatch(batch: readonly ImportRow[], status: 'active' | 'pending'): Promise<MergeResult> {
     if (batch.length === 0) return { createdIds: [], merged: 0, suppressed: [] };
@@ -191,7 +192,10 @@ export class SubscriberStore {
         .where(
           'email',
           'in',
-          rows.map((r) => r.email),
+          valueList(
+            trx,
+            rows.map((r) => r.email),
+          ),
         )
         .execute();
       const byEmail = new Map(existing.map((row) => [row.email, row]));
@@ -230,20 +234,16 @@ export class SubscriberStore {
       const subscriptions = rows.flatMap((r) =>
         r.topicIds.map((topic_id) => ({ subscriber_id: ids.get(r.email)!, topic_id, created_at: now })),
       );
-      for (const part of inParts(tags, 2)) {
-        await trx
-          .insertInto('subscriber_tags')
-          .values(part)
-          .onConflict((oc) => oc.doNothing())
-          .execute();
-      }
-      for (const part of inParts(subscriptions, 3)) {
-        await trx
-          .insertInto('subscriptions')
-          .values(part)
-          .onConflict((oc) => oc.doNothing())
-          .execute();
-      }
+      await insertRows(trx, 'subscriber_tags', { subscriber_id: 'integer', tag: 'text' }, tags, {
+        ignoreConflicts: true,
+      });
+      await insertRows(
+        trx,
+        'subscriptions',
+        { subscriber_id: 'integer', topic_id: 'integer', created_at: 'timestamp' },
+        subscriptions,
+        { ignoreConflicts: true },
+      );
       return { createdIds: created.map((row) => row.id), merged: existing.length, suppressed };
     });
   }

@@ -2,6 +2,7 @@
 // keyed hash of each address is kept, so an erased person's address is not stored anywhere.
 import { createHmac } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import { valueList } from '../db/insert-rows.js';
 import { nowIso, type SuppressionReason, type SuppressionsTable, type Tables } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { storedEmail, type Suppression, type SuppressionPage } from './schemas.js';
@@ -77,7 +78,7 @@ export class SuppressionList {
     const rows = await trx
       .selectFrom('suppressions')
       .select(['email_hash', 'reason'])
-      .where('email_hash', 'in', [...byHash.keys()])
+      .where('email_hash', 'in', valueList(trx, [...byHash.keys()]))
       .execute();
     return new Map(rows.map((row) => [byHash.get(row.email_hash)!, row.reason]));
   }
