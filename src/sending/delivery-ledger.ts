@@ -2,7 +2,7 @@
 // and settle its rows, staff requeue them. Every change to a claimed row names the claim that
 // holds it, so two workers can never both act on one row.
 import { sql, type Kysely } from 'kysely';
-import { audienceQuery, exclusionReason } from '../audience/audience-store.js';
+import { eligibleAudience, exclusionReason, topicRef } from '../audience/audience-store.js';
 import type { ExclusionReason } from '../audience/exclusion-reasons.js';
 import type { RuleReader } from '../audience/rule-evaluator.js';
 import { ruleReaders } from '../audience/rule-readers.js';
@@ -60,7 +60,7 @@ export class DeliveryLedger {
   ) {}
 
   /**
-   * Writes the eligible audience into the ledger in one INSERT … SELECT. Each row gets the
+   * Writes the eligible audience into the ledger in one INSERT … SELECT, the topic looked up first. Each row gets the
    * subscriber's language when the bulletin has it, else the bulletin's fallback language.
    * Safe to run twice: the UNIQUE (campaign, subscriber) constraint keeps the first rows.
    */
@@ -70,7 +70,8 @@ export class DeliveryLedger {
     now: Date,
   ): Promise<number> {
     const fallback = languages[0]!;
-    const audience = audienceQuery(this.db, this.kind, campaign.rule, campaign.topic ?? undefined, now).as('audience');
+    const topic = campaign.topic ? await topicRef(this.db, campaign.topic) : undefined;
+    const audience = eligibleAudience(this.db, this.kind, campaign.rule, topic, now).as('audience');
     const at = now.toISOString();
     const result = await this.db
       .insertInto('deliveries')
@@ -91,7 +92,6 @@ export class DeliveryLedger {
             sql.lit('queued').as('status'),
             sql.val(at).as('updated_at'),
           ])
-          .where('audience.reason', '=', 'eligible')
           .orderBy('audience.id'),
       )
       .onConflict((oc) => oc.columns(['campaign_id', 'subscriber_id']).doNothing())
