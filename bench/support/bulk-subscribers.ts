@@ -17,18 +17,17 @@ export interface BulkSubscriber {
 
 const PART = 10_000;
 
-/** Adds the subscribers made by `make(i)` for i from `from` to `from + count - 1`, in that order
+/** Adds the subscribers made by `make(i)` for i from 0 to `count - 1`, in that order
  * (a set-returning function yields the array's rows in order, and ids follow it). */
 export async function insertSubscribers(
   database: Database,
   hash: (email: string) => string,
   count: number,
   make: (i: number) => BulkSubscriber,
-  from = 0,
 ): Promise<void> {
-  for (let start = from; start < from + count; start += PART) {
+  for (let start = 0; start < count; start += PART) {
     const rows = [];
-    for (let i = start; i < Math.min(from + count, start + PART); i++) {
+    for (let i = start; i < Math.min(count, start + PART); i++) {
       const row = make(i);
       rows.push({ ...row, email_hash: hash(row.email) });
     }
