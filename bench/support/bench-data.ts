@@ -10,6 +10,7 @@ import { openDatabase, type Database } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createMediaFiles } from '../../src/media/media-files.js';
 import { createStores, type Sending, type Stores } from '../../src/stores.js';
+import { insertSubscribers, settleSubscribers } from './bulk-subscribers.js';
 import { scratchDatabase, type ScratchDatabase } from './scratch-database.js';
 import type { Auth } from '../../src/http/api-routes.js';
 
@@ -67,7 +68,7 @@ export async function benchData(
     name: { en: 'Weekly bulletin', es: 'Boletín semanal' },
     public: true,
   });
-  await addSubscribers(stores, subscribers);
+  await addSubscribers(database, stores, subscribers);
   const bulletin = await stores.bulletins.create(
     BulletinDocument.parse(JSON.parse(readFileSync(EXAMPLE_FILE, 'utf8'))),
   );
@@ -84,24 +85,23 @@ export async function benchData(
   };
 }
 
-/** N active subscribers of the topic, written 1,000 to a transaction. */
-export async function addSubscribers(stores: Stores, count: number, from = 0): Promise<void> {
+/** N active subscribers of the topic, written ten thousand to a statement. */
+async function addSubscribers(database: Database, stores: Stores, count: number): Promise<void> {
   const topicId = (await stores.subscribers.topicIds()).get(BENCH_TOPIC)!;
-  for (let start = from; start < from + count; start += 1000) {
-    const rows = [];
-    for (let i = start; i < Math.min(from + count, start + 1000); i++) {
-      rows.push({
-        line: i,
-        email: `person${i}@example.org`,
-        name: `Person ${i}`,
-        language: i % 3 === 0 ? 'es' : 'en',
-        topicIds: [topicId],
-        tags: [],
-        attributes: { city: i % 2 ? 'Oakland' : 'El Paso' },
-      });
-    }
-    await stores.subscribers.mergeBatch(rows, 'active');
-  }
+  await insertSubscribers(
+    database,
+    (email) => stores.suppressions.hash(email),
+    count,
+    (i) => ({
+      email: `person${i}@example.org`,
+      name: `Person ${i}`,
+      language: i % 3 === 0 ? 'es' : 'en',
+      topicIds: [topicId],
+      tags: [],
+      attributes: { city: i % 2 ? 'Oakland' : 'El Paso' },
+    }),
+  );
+  await settleSubscribers(database);
 }
 
 /**

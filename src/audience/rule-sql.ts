@@ -41,15 +41,22 @@ export function ruleExpression(eb: Eb, rule: Rule, kind: DatabaseKind): Bool {
   return attributeCondition(eb, rule, kind);
 }
 
-/** Subscribed to the topic with this key. */
-export function subscribedTo(eb: Eb, topicKey: string): Bool {
+/**
+ * Subscribed to the topic with this key, or with this id when the caller has looked it up. The
+ * key is turned into an id once (a scalar subquery the database runs before the rows), so each
+ * subscriber costs one probe of the subscriptions primary key and no join with `topics`.
+ */
+export function subscribedTo(eb: Eb, topic: string | { id: number }): Bool {
+  const topicId =
+    typeof topic === 'string'
+      ? eb.selectFrom('topics').select('topics.id').where('topics.key', '=', topic)
+      : eb.val(topic.id);
   return eb.exists(
     eb
       .selectFrom('subscriptions')
-      .innerJoin('topics', 'topics.id', 'subscriptions.topic_id')
       .select(sql`1`.as('one'))
       .whereRef('subscriptions.subscriber_id', '=', 'subscribers.id')
-      .where('topics.key', '=', topicKey),
+      .where('subscriptions.topic_id', '=', topicId),
   );
 }
 

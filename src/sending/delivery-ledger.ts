@@ -3,7 +3,7 @@
 // holds it, so two workers can never both act on one row. Each change counts itself in the
 // campaign's tallies (delivery-tallies.ts) in its own transaction.
 import { sql, type Kysely } from 'kysely';
-import { audienceQuery, exclusionReason } from '../audience/audience-store.js';
+import { eligibleAudience, exclusionReason, topicRef } from '../audience/audience-store.js';
 import type { ExclusionReason } from '../audience/exclusion-reasons.js';
 import type { RuleReader } from '../audience/rule-evaluator.js';
 import { ruleReaders } from '../audience/rule-readers.js';
@@ -62,7 +62,7 @@ export class DeliveryLedger {
   ) {}
 
   /**
-   * Writes the eligible audience into the ledger in one INSERT … SELECT. Each row gets the
+   * Writes the eligible audience into the ledger in one INSERT … SELECT, the topic looked up first. Each row gets the
    * subscriber's language when the bulletin has it, else the bulletin's fallback language.
    * Safe to run twice: the UNIQUE (campaign, subscriber) constraint keeps the first rows.
    */
@@ -74,7 +74,8 @@ export class DeliveryLedger {
     const fallback = languages[0]!;
     const at = now.toISOString();
     return this.db.transaction().execute(async (db) => {
-      const audience = audienceQuery(db, this.kind, campaign.rule, campaign.topic ?? undefined, now).as('audience');
+      const topic = campaign.topic ? await topicRef(db, campaign.topic) : undefined;
+      const audience = eligibleAudience(db, this.kind, campaign.rule, topic, now).as('audience');
       const result = await db
         .insertInto('deliveries')
         .columns(['campaign_id', 'subscriber_id', 'language', 'status', 'updated_at'])
@@ -94,7 +95,6 @@ export class DeliveryLedger {
               sql.lit('queued').as('status'),
               sql.val(at).as('updated_at'),
             ])
-            .where('audience.reason', '=', 'eligible')
             .orderBy('audience.id'),
         )
         .onConflict((oc) => oc.columns(['campaign_id', 'subscriber_id']).doNothing())

@@ -1,9 +1,10 @@
 // Who may be mailed: random subscribers in every status, paused or not, suppressed or not, in
 // topics or not. The SQL that the preview, a send's snapshot and each batch's re-check share
-// (exclusionReason) must give each one the reason a plain reading of docs/audience.md gives.
+// (exclusionReason, and `eligible` for whom a send takes) must give each one the reason a plain
+// reading of docs/audience.md gives.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AudienceStore, audienceQuery } from '../../src/audience/audience-store.js';
+import { AudienceStore, audienceQuery, eligibleAudience } from '../../src/audience/audience-store.js';
 import { EXCLUSION_REASONS, type ExclusionReason } from '../../src/audience/exclusion-reasons.js';
 import { SuppressionList } from '../../src/audience/suppressions.js';
 import { nowIso, SUBSCRIBER_STATUSES, type SubscriberStatus } from '../../src/db/schema.js';
@@ -49,12 +50,12 @@ const someone = fc.record({
 describe.each(databaseKinds())('who may be mailed on %s', (kind) => {
   let db: TestDatabase;
   const people: (Plain & { id: number })[] = [];
+  const topicIds = new Map<string, number>();
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
     const k = db.database.db;
     const suppressions = new SuppressionList(k, 'eligibility-test-secret');
-    const topicIds = new Map<string, number>();
     for (const key of TOPICS) {
       const { id } = await k
         .insertInto('topics')
@@ -105,6 +106,24 @@ describe.each(databaseKinds())('who may be mailed on %s', (kind) => {
           rows.map((r) => ({ id: r.id, reason: r.reason })),
           `topic ${topic}, ${now.toISOString()}`,
         ).toEqual(expected);
+      }
+    }
+  });
+
+  it('selects for a send exactly those whose reason is eligible, the topic named by key or by id', async () => {
+    for (const topic of topics) {
+      const refs = topic ? [topic, { id: topicIds.get(topic)! }] : [undefined];
+      for (const ref of refs) {
+        for (const now of nows) {
+          const rows = await eligibleAudience(db.database.db, kind, { all: [] }, ref, now)
+            .orderBy('subscribers.id')
+            .execute();
+          const expected = people.filter((p) => exclusionOf(p, topic, now) === 'eligible').map((p) => p.id);
+          expect(
+            rows.map((r) => r.id),
+            `topic ${JSON.stringify(ref)}, ${now.toISOString()}`,
+          ).toEqual(expected);
+        }
       }
     }
   });
