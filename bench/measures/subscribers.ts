@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { encodeCursor } from '../../src/audience/page-cursor.js';
 import { SubscriberFilter } from '../../src/audience/schemas.js';
-import { benchData, benchEnv, inheritedEnv, type BenchData } from '../support/bench-data.js';
-import { addBulkAudience } from '../support/bulk-audience.js';
+import { BENCH_TOPIC, benchData, benchEnv, inheritedEnv, type BenchData } from '../support/bench-data.js';
+import { insertSubscribers, settleSubscribers } from '../support/bulk-subscribers.js';
 import { median } from '../support/median.js';
 import { scaled, type BenchContext, type Figures, type Measure } from './measure.js';
 
@@ -37,7 +37,7 @@ async function onDatabase(
   const data = await benchData(kind, 0);
   try {
     const started = performance.now();
-    await addBulkAudience(data, count);
+    await addList(data, count);
     const seconds = (performance.now() - started) / 1000;
     context.log(`subscribers ${kind}: ${count.toLocaleString('en')} written in ${seconds.toFixed(1)} s`);
     const { db } = data.database;
@@ -109,4 +109,23 @@ async function exportFigures(context: BenchContext, data: BenchData): Promise<Fi
   );
   if (run.rows === 0) throw new Error('the export wrote no rows: it measured nothing');
   return { export_rows_per_s: run.rows / run.seconds, export_rss_mb: (run.peakKb - run.beforeKb) / 1024 };
+}
+
+/** person<i>@example.org (every fifth @nnirr.org), every third in Spanish, every fiftieth tagged 'press'. */
+async function addList(data: BenchData, count: number): Promise<void> {
+  const topicId = (await data.stores.subscribers.topicIds()).get(BENCH_TOPIC)!;
+  await insertSubscribers(
+    data.database,
+    (email) => data.stores.suppressions.hash(email),
+    count,
+    (i) => ({
+      email: `person${i}@${i % 5 === 0 ? 'nnirr.org' : 'example.org'}`,
+      name: `Person ${i}`,
+      language: i % 3 === 0 ? 'es' : 'en',
+      attributes: { state: 'TX' },
+      topicIds: [topicId],
+      tags: i % 50 === 0 ? ['press'] : [],
+    }),
+  );
+  await settleSubscribers(data.database);
 }

@@ -1,11 +1,11 @@
 // A Redis Cluster of a test's own: three masters (no replicas) on free loopback ports, made with
 // `redis-cli --cluster create`, in a folder of its own that close() removes with the processes.
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './own-redis.js';
+import { freePort, startRedisServer } from './own-redis.js';
 
 const run = promisify(execFile);
 
@@ -67,28 +67,7 @@ async function startNode(port: number, busPort: number, dir: string): Promise<Ch
     ...['--cluster-port', String(busPort), '--cluster-config-file', join(dir, `nodes-${port}.conf`)],
     ...['--save', '', '--appendonly', 'no', '--dir', dir],
   ];
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`redis-server did not start in 10 s:\n${output}`)), 10_000);
-      child.stdout!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Ready to accept connections')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`redis-server exited with ${code}:\n${output}`));
-      });
-    });
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
-  return child;
+  return startRedisServer(args);
 }
 
 /** Waits (up to 30 s) until the node on `port` answers cluster_state:ok: every slot is served. */
