@@ -19,7 +19,7 @@ import { createSending, type Sending } from '../../src/stores.js';
 import { BATCH_CONCURRENCY, type RunningWorker, startWorker } from '../../workers/worker.js';
 import { addReaders, BENCH_SENDER, benchData, type BenchData, closeSending } from '../support/bench-data.js';
 import { startSesStub } from '../support/ses-stub.js';
-import { scaled, type BenchContext, type Measure } from './measure.js';
+import { scaled, scaledUpTo, type BenchContext, type Measure } from './measure.js';
 
 /**
  * SES_MAX_SEND_RATE for the run: the most the configuration allows. Batches are then 50 rows and
@@ -27,7 +27,10 @@ import { scaled, type BenchContext, type Measure } from './measure.js';
  * can send, so the limiter never binds and what is measured is the pipeline's own cost.
  */
 const SEND_RATE = 10_000;
-/** SendEmail calls in the ceiling's loop: enough for a steady rate, in a fraction of the pipeline's time. */
+/**
+ * SendEmail calls in the ceiling's loop: enough for a steady rate, in a fraction of the pipeline's time. Like
+ * the warm-up, it stops growing past scale 1: a rate is steady long before, and the scale-10 run has 30 minutes.
+ */
 const CEILING_MESSAGES = 10_000;
 /** Subscribers of the campaign that warms up the pipeline before the measured one. */
 const WARM_UP_RECIPIENTS = 1_000;
@@ -48,7 +51,7 @@ export const measure: Measure = async (ctx) => {
     try {
       // A first campaign, not measured, loads the modules, warms the JIT and the queue scripts, as
       // the ceiling's first calls do.
-      await addReaders(data, WARM_UP_DOMAIN, scaled(ctx, WARM_UP_RECIPIENTS));
+      await addReaders(data, WARM_UP_DOMAIN, scaledUpTo(ctx, WARM_UP_RECIPIENTS, WARM_UP_RECIPIENTS));
       const sending = createSending(data.stores, data.config, stub.url);
       const worker = await startWorker({
         config: data.config,
@@ -59,7 +62,7 @@ export const measure: Measure = async (ctx) => {
       let bulkWorker: RunningWorker | undefined;
       try {
         const warmUp = await campaign(ctx, data, sending, { emailDomain: WARM_UP_DOMAIN });
-        const ceilingMessages = scaled(ctx, CEILING_MESSAGES);
+        const ceilingMessages = scaledUpTo(ctx, CEILING_MESSAGES, CEILING_MESSAGES);
         const loop = await ceilingLoop(ctx, data, sending.sender, warmUp.campaignId);
         const before = await loop(Math.ceil(ceilingMessages / 2));
         const pipeline = await campaign(ctx, data, sending, { emailDomain: RECIPIENTS_DOMAIN });
