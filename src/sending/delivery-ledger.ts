@@ -10,7 +10,7 @@ import { ruleReaders } from '../audience/rule-readers.js';
 import type { Rule } from '../audience/rules.js';
 import type { DatabaseKind } from '../db/database.js';
 import { DELIVERY_STATUSES, nowIso, type DeliveryStatus, type Tables } from '../db/schema.js';
-import { addTallies, moved, recountTallies } from './delivery-tallies.js';
+import { addTallies, moved, recountTallies, type TallyChange } from './delivery-tallies.js';
 import type { Counts } from './schemas.js';
 
 export interface ClaimedDelivery {
@@ -242,10 +242,14 @@ export class DeliveryLedger {
     await this.db.transaction().execute(async (trx) => {
       const claimed = (ids: readonly number[]) =>
         trx.updateTable('deliveries').where('id', 'in', ids).where('claim', '=', claim).where('status', '=', 'sending');
-      /** The rows an UPDATE settled, counted as moved out of 'sending' in their campaign's tallies. */
-      const count = async (rows: { campaign_id: number; language: string }[], to: DeliveryStatus, at?: string) => {
-        const campaignId = rows[0]?.campaign_id;
-        if (campaignId !== undefined) await addTallies(trx, campaignId, moved('sending', to, languagesOf(rows), at));
+      // The rows each UPDATE settled, moved out of 'sending' in their campaign's tallies, all added by one
+      // statement at the end: a transaction that locked tallies in two statements could deadlock with another
+      // worker's settle (seen with three workers on PostgreSQL).
+      let campaignId: number | undefined;
+      const changes: TallyChange[] = [];
+      const count = (rows: { campaign_id: number; language: string }[], to: DeliveryStatus, at?: string) => {
+        campaignId ??= rows[0]?.campaign_id;
+        changes.push(...moved('sending', to, languagesOf(rows), at));
       };
       if (sent.length) {
         const rows = await claimed(sent.map((s) => s.id))
@@ -263,30 +267,33 @@ export class DeliveryLedger {
           })
           .returning(['campaign_id', 'language'])
           .execute();
-        await count(rows, 'sent', now);
+        count(rows, 'sent', now);
       }
       for (const { status, error, ids } of unsent.values()) {
         const rows = await claimed(ids)
           .set({ status, last_error: error, claim: null, updated_at: now })
           .returning(['campaign_id', 'language'])
           .execute();
-        await count(rows, status);
+        count(rows, status);
       }
+      if (campaignId !== undefined) await addTallies(trx, campaignId, changes);
     });
   }
 
   /** A batch that BullMQ gave up on: its rows fail, with the last error, and can be retried. */
   async failRange(campaignId: number, range: DeliveryRange, error: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      // One status at a time, so the tallies know where each row came from.
+      // One status at a time, so the tallies know where each row came from; added in one statement (see settle).
+      const changes: TallyChange[] = [];
       for (const from of OPEN_DELIVERY_STATUSES) {
         const rows = await this.updateRange(campaignId, range, trx)
           .set({ status: 'failed', last_error: error.slice(0, 1000), claim: null, updated_at: nowIso() })
           .where('status', '=', from)
           .returning('language')
           .execute();
-        await addTallies(trx, campaignId, moved(from, 'failed', languagesOf(rows)));
+        changes.push(...moved(from, 'failed', languagesOf(rows)));
       }
+      await addTallies(trx, campaignId, changes);
     });
   }
 
