@@ -1,6 +1,7 @@
 // Streams a CSV of subscribers into the store a batch at a time, so memory stays flat however
 // long the file is. Bad rows are reported with their lines and skipped; the rest are imported.
 import type { Readable } from 'node:stream';
+import { setImmediate } from 'node:timers/promises';
 import { parse, type CsvError, type Info, type InfoRecord } from 'csv-parse';
 import { z } from 'zod';
 import { AppError, formatPath } from '../errors.js';
@@ -22,6 +23,8 @@ const SAVE_AS_UTF8 = 'save the file as "CSV UTF-8"';
  * or two of memory; 500 cost a fifth more CPU for the same import (docs/performance.md).
  */
 export const BATCH_SIZE = 2000;
+/** Batches in their transactions at once (see importSubscribers). */
+const BATCHES_WRITTEN_AT_ONCE = 2;
 /** Columns that describe a subscriber; any other column becomes an attribute. */
 const KNOWN_COLUMNS = new Set(['email', 'name', 'language', 'topics', 'tags', 'attributes']);
 /** Columns an export writes that an import must not take as attributes (or as a status). */
@@ -106,15 +109,30 @@ export async function importSubscribers(
       fail(row.line, `address is suppressed (${reason}) and was not imported`, { email: row.email });
     }
   };
-  // One batch is written while the next is read: on PostgreSQL the server writes while this
-  // process parses. The batches still commit one after another, in file order, each seeing the last.
-  let writing: Promise<void> = Promise.resolve();
+  // Two batches are written at once, each in its own transaction, while the next is read: on
+  // PostgreSQL two server processes write, on two cores, as this one parses (SQLite's one
+  // connection takes them in turn). A batch holding an address that one being written holds waits
+  // for it, so a later row for an address always adds to what the earlier one wrote.
+  const writing: { emails: Set<string>; done: Promise<void> }[] = [];
+  const settle = async () => {
+    const results = await Promise.allSettled(writing.splice(0).map((batch) => batch.done));
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
   const flush = async () => {
-    await writing;
-    writing = write([...pending.values()]);
-    // Awaited before the next batch or the end; until then its failure must not go unhandled.
-    writing.catch(() => undefined);
+    const batch = [...pending.values()];
+    const emails = new Set(pending.keys());
     pending = new Map();
+    while (
+      writing.length >= BATCHES_WRITTEN_AT_ONCE ||
+      writing.some((other) => batch.some((row) => other.emails.has(row.email)))
+    ) {
+      await writing.shift()!.done;
+    }
+    const done = write(batch);
+    // Awaited before a later batch or the end; until then its failure must not go unhandled.
+    done.catch(() => undefined);
+    writing.push({ emails, done });
   };
 
   const parser = csv.pipe(
@@ -136,12 +154,12 @@ export async function importSubscribers(
   try {
     await readRows();
   } catch (err) {
-    // A failed read still waits for the batch being written: nothing runs on after the import ends.
-    await writing.catch(() => undefined);
+    // A failed read still waits for the batches being written: nothing runs on after the import ends.
+    await settle().catch(() => undefined);
     throw err;
   }
   await flush();
-  await writing;
+  await settle();
   // Suppressed rows are known only when their batch is written, and skipped records are
   // announced before the rows parsed ahead of them: put the report back in file order.
   report.errors.sort((a, b) => a.line - b.line);
@@ -163,6 +181,9 @@ export async function importSubscribers(
         pending.set(row.email, row);
       }
       if (pending.size >= BATCH_SIZE) await flush();
+      // Now and then the answers of the statements being written are let in, so the next statement
+      // goes out at once rather than after the rest of the batch is read.
+      else if (report.rows % 100 === 0) await setImmediate();
     }
   }
 }

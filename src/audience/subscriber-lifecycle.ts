@@ -122,7 +122,7 @@ export class SubscriberLifecycle {
     people: readonly NewSubscriber[],
     status: 'pending' | 'active',
     consent: Consent,
-  ): Promise<Selectable<SubscribersTable>[]> {
+  ): Promise<Announced[]> {
     const now = nowIso();
     const rows = (await insertRows(
       trx,
@@ -138,8 +138,8 @@ export class SubscriberLifecycle {
         created_at: now,
         updated_at: now,
       })),
-      { returning: '*' },
-    )) as Selectable<SubscribersTable>[];
+      { returning: ANNOUNCED },
+    )) as Announced[];
     await this.log(
       trx,
       rows.map((row) => ({ ...row, event: ARRIVAL[status] })),

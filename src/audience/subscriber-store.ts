@@ -74,10 +74,12 @@ export class SubscriberStore {
     return this.db.transaction().execute(async (trx) => {
       await this.refuseSuppressed(trx, input.email);
       const topicIds = await topicIdsFor(trx, input.topics);
-      const [row] = await insertOrConflict(this.lifecycle.add(trx, [input], input.status, { source }), input.email);
-      await replaceTags(trx, row!.id, input.tags);
-      await replaceTopics(trx, row!.id, topicIds, nowIso());
-      return (await hydrate(trx, [row!]))[0]!;
+      const [added] = await insertOrConflict(this.lifecycle.add(trx, [input], input.status, { source }), input.email);
+      const id = added!.id;
+      await replaceTags(trx, id, input.tags);
+      await replaceTopics(trx, id, topicIds, nowIso());
+      const row = await trx.selectFrom('subscribers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      return (await hydrate(trx, [row]))[0]!;
     });
   }
 
@@ -230,20 +232,27 @@ export class SubscriberStore {
       }
 
       const ids = new Map<string, number>([...existing, ...created].map((row) => [row.email, row.id]));
-      const tags = rows.flatMap((r) => r.tags.map((tag) => ({ subscriber_id: ids.get(r.email)!, tag })));
-      const subscriptions = rows.flatMap((r) =>
-        r.topicIds.map((topic_id) => ({ subscriber_id: ids.get(r.email)!, topic_id, created_at: now })),
-      );
-      await insertRows(trx, 'subscriber_tags', { subscriber_id: 'integer', tag: 'text' }, tags, {
-        ignoreConflicts: true,
-      });
-      await insertRows(
-        trx,
-        'subscriptions',
-        { subscriber_id: 'integer', topic_id: 'integer', created_at: 'timestamp' },
-        subscriptions,
-        { ignoreConflicts: true },
-      );
+      // A new subscriber has no tags or topics yet: their rows go in without the conflict check
+      // that costs PostgreSQL a probe a row; a known one's may be there already.
+      for (const known of [false, true]) {
+        const part = rows.filter((r) => byEmail.has(r.email) === known);
+        const tags = part.flatMap((r) =>
+          [...new Set(r.tags)].map((tag) => ({ subscriber_id: ids.get(r.email)!, tag })),
+        );
+        const subscriptions = part.flatMap((r) =>
+          [...new Set(r.topicIds)].map((topic_id) => ({ subscriber_id: ids.get(r.email)!, topic_id, created_at: now })),
+        );
+        await insertRows(trx, 'subscriber_tags', { subscriber_id: 'integer', tag: 'text' }, tags, {
+          ignoreConflicts: known,
+        });
+        await insertRows(
+          trx,
+          'subscriptions',
+          { subscriber_id: 'integer', topic_id: 'integer', created_at: 'timestamp' },
+          subscriptions,
+          { ignoreConflicts: known },
+        );
+      }
       return { createdIds: created.map((row) => row.id), merged: existing.length, suppressed };
     });
   }

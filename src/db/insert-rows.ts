@@ -1,8 +1,8 @@
-// Writes many rows in one statement with one bound value, whatever their number: the rows travel as
-// one JSON array, which the database reads as a table (SQLite's json_each, PostgreSQL's
-// json_to_recordset). A multi-row VALUES of 2,000 rows binds 16,000 values and is a new statement
-// each time: SQLite compiled each one anew and PostgreSQL planned them, at more than the cost of
-// writing the rows (docs/performance.md, CSV import). This one is the same few lines for any batch.
+// Writes many rows in one statement of the same few bound values, whatever their number: on SQLite
+// the rows travel as one JSON array, read as a table by json_each; on PostgreSQL as one typed array
+// a column, read side by side by unnest. A multi-row VALUES of 2,000 rows binds 16,000 values and
+// is a new statement each time: SQLite compiled each one anew and PostgreSQL planned them, at more
+// than the cost of writing the rows (docs/performance.md, CSV import).
 import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
 
 /**
@@ -40,8 +40,6 @@ export async function insertRows<Row extends Record<string, unknown>, R extends 
 ): Promise<Record<R, unknown>[]> {
   if (rows.length === 0) return [];
   const names = Object.keys(columns) as (keyof Row & string)[];
-  // Rows as arrays: the JSON is a third the size of objects with names, and quicker to read.
-  const json = JSON.stringify(rows.map((row) => names.map((name) => row[name] ?? null)));
   const list = sql.join(names.map((name) => sql.ref(name)));
   const returning =
     options.returning === '*'
@@ -49,26 +47,38 @@ export async function insertRows<Row extends Record<string, unknown>, R extends 
       : options.returning?.length
         ? sql` returning ${sql.join(options.returning.map((c) => sql.ref(c)))}`
         : sql``;
+  const source = isPostgres(db)
+    ? postgresRows(
+        names.map((name) => [name, columns[name]]),
+        rows,
+      )
+    : sqliteRows(names, rows);
+  const onConflict = options.ignoreConflicts ? sql` on conflict do nothing` : sql``;
   // SQLite needs the WHERE to read `on conflict` as the upsert clause, not as a join's.
-  const statement = sql<Record<R, unknown>>`insert into ${sql.table(table)} (${list}) select ${list} from ${rowsTable(
-    db,
-    names.map((name) => [name, columns[name]]),
-    json,
-  )} where true${options.ignoreConflicts ? sql` on conflict do nothing` : sql``}${returning}`;
+  const statement = sql<Record<R, unknown>>`insert into ${sql.table(table)} (${list})
+    select ${list} from ${source} where true${onConflict}${returning}`;
   return (await statement.execute(db)).rows;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: any schema's database or transaction
-function rowsTable(db: Kysely<any>, columns: [string, ColumnType][], json: string): RawBuilder<unknown> {
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    // The array of arrays is read as one JSON array a row, then cut by position.
-    const cells = columns.map(([name, type], i) => {
-      const text = sql`(r.value ->> ${sql.lit(i)})`;
-      return sql`${text}::${sql.raw(PG_TYPES[type])} as ${sql.ref(name)}`;
-    });
-    return sql`(select ${sql.join(cells)} from json_array_elements(${json}::json) as r(value)) as batch`;
-  }
-  const cells = columns.map(([name], i) => sql`r.value ->> ${sql.lit(i)} as ${sql.ref(name)}`);
+const isPostgres = (db: Kysely<any>) => db.getExecutor().adapter instanceof PostgresAdapter;
+
+/**
+ * PostgreSQL: one typed array a column, read side by side by `unnest`. The server parses an array
+ * of integers or timestamps straight into values, with none of the JSON a row costs to read and cast.
+ */
+function postgresRows(columns: [string, ColumnType][], rows: readonly Record<string, unknown>[]): RawBuilder<unknown> {
+  const arrays = columns.map(([name, type]) => {
+    const values = rows.map((row) => row[name] ?? null);
+    return sql`${values}::${sql.raw(PG_TYPES[type])}[]`;
+  });
+  return sql`unnest(${sql.join(arrays)}) as batch(${sql.join(columns.map(([name]) => sql.ref(name)))})`;
+}
+
+/** SQLite: the rows as one JSON array of arrays (a third the size of objects with names), read by json_each. */
+function sqliteRows(names: readonly string[], rows: readonly Record<string, unknown>[]): RawBuilder<unknown> {
+  const json = JSON.stringify(rows.map((row) => names.map((name) => row[name] ?? null)));
+  const cells = names.map((name, i) => sql`r.value ->> ${sql.lit(i)} as ${sql.ref(name)}`);
   return sql`(select ${sql.join(cells)} from json_each(${json}) as r) as batch`;
 }
 
@@ -79,7 +89,7 @@ function rowsTable(db: Kysely<any>, columns: [string, ColumnType][], json: strin
 // biome-ignore lint/suspicious/noExplicitAny: any schema's database or transaction
 export function valueList<T extends string | number>(db: Kysely<any>, values: readonly T[]): RawBuilder<T> {
   const json = JSON.stringify(values);
-  return db.getExecutor().adapter instanceof PostgresAdapter
+  return isPostgres(db)
     ? sql`(select value from json_array_elements_text(${json}::json) as v(value))`
     : sql`(select value from json_each(${json}))`;
 }

@@ -212,6 +212,25 @@ describe.each(databaseKinds())('CSV import and export on %s', (kind) => {
     expect((await app.request('GET', '/api/subscribers/export', { token: app.editorToken })).status).toBe(403);
   });
 
+  it('adds a later row to what an earlier batch wrote, though two batches are written at once', async () => {
+    // Batches of 2,000 rows: an address in batch 1 comes back in batch 2 (being written beside
+    // it, so batch 2 must wait) and in batch 3; a row that names a topic and a tag twice.
+    const rows = Array.from({ length: 5000 }, (_, i) => `wave${i}@example.org,Wave ${i},en,weekly-bulletin,,`);
+    rows[10] = 'again@example.org,First,en,weekly-bulletin,first,Tucson';
+    rows[2500] = 'again@example.org,Second,es,refugees;refugees,second;second,';
+    rows[4500] = 'again@example.org,,,,third,Yuma';
+    const report = await (await importCsv(['email,name,language,topics,tags,city', ...rows].join('\n'))).json();
+    expect(report).toMatchObject({ rows: 5000, created: 4998, merged: 2, failed: 0 });
+    expect(await find('again@')).toMatchObject({
+      name: 'Second',
+      language: 'es',
+      topics: ['refugees', 'weekly-bulletin'],
+      tags: ['first', 'second', 'third'],
+      attributes: { city: 'Yuma' },
+    });
+    expect(await find('wave4999@')).toMatchObject({ name: 'Wave 4999', topics: ['weekly-bulletin'] });
+  });
+
   it('imports a batch whose tags need more bound values than one SQL statement may carry', async () => {
     // 1,800 rows of a batch with ten tags each: 36,000 values for the tags alone, past SQLite's 32,766.
     const tags = Array.from({ length: 10 }, (_, i) => `tag-${i}`).join(';');

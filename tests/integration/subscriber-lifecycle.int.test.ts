@@ -218,8 +218,8 @@ describe.each(databaseKinds())('subscriber lifecycle on %s', (kind) => {
           people.map((p) => [p.email, p.language, status]),
         );
         for (const row of rows) {
-          const { events } = await stateOf(row.id);
-          expect(row.email_hash).toBe(suppressions.hash(row.email));
+          const { row: stored, events } = await stateOf(row.id);
+          expect(stored?.email_hash).toBe(suppressions.hash(row.email));
           expect(events).toEqual([
             {
               event: status === 'active' ? 'subscribed' : 'subscription_requested',
