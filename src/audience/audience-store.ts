@@ -82,9 +82,7 @@ export class AudienceStore {
       block.audience ? [{ index, block, audience: block.audience }] : [],
     );
     if (counted.length === 0) return [];
-    const row = await this.db
-      .selectFrom('subscribers')
-      .where((eb) => ruleExpression(eb, rule, this.kind))
+    const row = await ruleSelection(this.db, this.kind, rule)
       .where((eb) => eligible(eb, topic, now))
       .select((eb) =>
         counted.map(({ audience }, i) =>
@@ -134,6 +132,11 @@ export async function topicRef(db: Kysely<Tables>, key: string): Promise<TopicRe
   return row ? { id: row.id } : key;
 }
 
+/** The subscribers the rule selects, before anyone is left out. */
+function ruleSelection(db: Kysely<Tables>, kind: DatabaseKind, rule: Rule) {
+  return db.selectFrom('subscribers').where((eb) => ruleExpression(eb, rule, kind));
+}
+
 /** The rule's selection with each subscriber's reason to be left out, or 'eligible', for the preview's counts. */
 export function audienceQuery(
   db: Kysely<Tables>,
@@ -142,16 +145,13 @@ export function audienceQuery(
   topic: TopicRef | undefined,
   now: Date,
 ) {
-  return db
-    .selectFrom('subscribers')
-    .where((eb) => ruleExpression(eb, rule, kind))
-    .select([
-      'subscribers.id',
-      'subscribers.email',
-      'subscribers.name',
-      'subscribers.language',
-      (eb) => exclusionReason(eb, topic, now).as('reason'),
-    ]);
+  return ruleSelection(db, kind, rule).select([
+    'subscribers.id',
+    'subscribers.email',
+    'subscribers.name',
+    'subscribers.language',
+    (eb) => exclusionReason(eb, topic, now).as('reason'),
+  ]);
 }
 
 /**
@@ -167,9 +167,7 @@ export function eligibleAudience(
   topic: TopicRef | undefined,
   now: Date,
 ) {
-  return db
-    .selectFrom('subscribers')
-    .where((eb) => ruleExpression(eb, rule, kind))
+  return ruleSelection(db, kind, rule)
     .where((eb) => eligible(eb, topic, now))
     .select(['subscribers.id', 'subscribers.email', 'subscribers.name', 'subscribers.language']);
 }
