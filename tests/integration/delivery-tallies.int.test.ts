@@ -160,4 +160,18 @@ describe.each(databaseKinds())('delivery tallies on %s', (kind) => {
     expect((await counted(id)).map((t) => t.status)).toEqual(['queued', 'queued']);
     await expectTalliesRight(id);
   });
+
+  it('leave the queued rows to batches of consecutive ids, cut by the database', async () => {
+    const id = await snapshotted();
+    const ids = (
+      await sql_().selectFrom('deliveries').select('id').where('campaign_id', '=', id).orderBy('id').execute()
+    ).map((row) => row.id);
+    // The first five rows claimed: only the seven still queued are cut, five to a batch.
+    await stores.ledger.claim(id, { fromId: ids[0]!, toId: ids[4]! }, 'claim-q');
+    expect(await stores.ledger.queuedBatches(id, 5)).toEqual([
+      { fromId: ids[5], toId: ids[9] },
+      { fromId: ids[10], toId: ids[11] },
+    ]);
+    expect(await stores.ledger.queuedBatches(id, 50)).toEqual([{ fromId: ids[5], toId: ids[11] }]);
+  });
 });
