@@ -232,8 +232,8 @@ export class SubscriberStore {
       }
 
       const ids = new Map<string, number>([...existing, ...created].map((row) => [row.email, row.id]));
-      // A new subscriber has no tags or topics yet: their rows go in without the conflict check
-      // that costs PostgreSQL a probe a row; a known one's may be there already.
+      // The subscribers this batch created hold no tag or topic rows, so theirs go in without
+      // the conflict check that costs PostgreSQL a probe a row; a known subscriber's may exist.
       for (const known of [false, true]) {
         const part = rows.filter((r) => byEmail.has(r.email) === known);
         const tags = part.flatMap((r) =>

@@ -47,12 +47,7 @@ export async function insertRows<Row extends Record<string, unknown>, R extends 
       : options.returning?.length
         ? sql` returning ${sql.join(options.returning.map((c) => sql.ref(c)))}`
         : sql``;
-  const source = isPostgres(db)
-    ? postgresRows(
-        names.map((name) => [name, columns[name]]),
-        rows,
-      )
-    : sqliteRows(names, rows);
+  const source = isPostgres(db) ? postgresRows(columns, rows) : sqliteRows(names, rows);
   const onConflict = options.ignoreConflicts ? sql` on conflict do nothing` : sql``;
   // SQLite needs the WHERE to read `on conflict` as the upsert clause, not as a join's.
   const statement = sql<Record<R, unknown>>`insert into ${sql.table(table)} (${list})
@@ -67,12 +62,16 @@ const isPostgres = (db: Kysely<any>) => db.getExecutor().adapter instanceof Post
  * PostgreSQL: one typed array a column, read side by side by `unnest`. The server parses an array
  * of integers or timestamps straight into values, with none of the JSON a row costs to read and cast.
  */
-function postgresRows(columns: [string, ColumnType][], rows: readonly Record<string, unknown>[]): RawBuilder<unknown> {
-  const arrays = columns.map(([name, type]) => {
+function postgresRows(
+  columns: Readonly<Record<string, ColumnType>>,
+  rows: readonly Record<string, unknown>[],
+): RawBuilder<unknown> {
+  const typed = Object.entries(columns);
+  const arrays = typed.map(([name, type]) => {
     const values = rows.map((row) => row[name] ?? null);
     return sql`${values}::${sql.raw(PG_TYPES[type])}[]`;
   });
-  return sql`unnest(${sql.join(arrays)}) as batch(${sql.join(columns.map(([name]) => sql.ref(name)))})`;
+  return sql`unnest(${sql.join(arrays)}) as batch(${sql.join(typed.map(([name]) => sql.ref(name)))})`;
 }
 
 /** SQLite: the rows as one JSON array of arrays (a third the size of objects with names), read by json_each. */
