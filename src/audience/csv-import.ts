@@ -24,7 +24,7 @@ const SAVE_AS_UTF8 = 'save the file as "CSV UTF-8"';
  */
 export const BATCH_SIZE = 2000;
 /** Batches in their transactions at once (see importSubscribers). */
-const BATCHES_WRITTEN_AT_ONCE = 2;
+const BATCHES_WRITTEN_AT_ONCE = 3;
 /** Columns that describe a subscriber; any other column becomes an attribute. */
 const KNOWN_COLUMNS = new Set(['email', 'name', 'language', 'topics', 'tags', 'attributes']);
 /** Columns an export writes that an import must not take as attributes (or as a status). */
@@ -109,10 +109,11 @@ export async function importSubscribers(
       fail(row.line, `address is suppressed (${reason}) and was not imported`, { email: row.email });
     }
   };
-  // Two batches are written at once, each in its own transaction, while the next is read: on
-  // PostgreSQL two server processes write, on two cores, as this one parses (SQLite's one
-  // connection takes them in turn). A batch holding an address that one being written holds waits
-  // for it, so a later row for an address always adds to what the earlier one wrote.
+  // Three batches are written at once, each in its own transaction, while the next is read: on
+  // PostgreSQL server processes write on both cores as this one parses, and one batch's commit
+  // does not hold up the others' statements (SQLite's one connection takes them in turn). A batch
+  // holding an address that one being written holds waits for it, so a later row for an address
+  // always adds to what the earlier one wrote.
   const writing: { emails: Set<string>; done: Promise<void> }[] = [];
   const settle = async () => {
     const results = await Promise.allSettled(writing.splice(0).map((batch) => batch.done));

@@ -212,7 +212,7 @@ describe.each(databaseKinds())('CSV import and export on %s', (kind) => {
     expect((await app.request('GET', '/api/subscribers/export', { token: app.editorToken })).status).toBe(403);
   });
 
-  it('adds a later row to what an earlier batch wrote, though two batches are written at once', async () => {
+  it('adds a later row to what an earlier batch wrote, though several batches are written at once', async () => {
     // Batches of 2,000 rows: an address in batch 1 comes back in batch 2 (being written beside
     // it, so batch 2 must wait) and in batch 3; a row that names a topic and a tag twice.
     const rows = Array.from({ length: 5000 }, (_, i) => `wave${i}@example.org,Wave ${i},en,weekly-bulletin,,`);
