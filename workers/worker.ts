@@ -39,7 +39,7 @@ export interface RunningWorker {
 
 /** Messages per second when neither SES_MAX_SEND_RATE nor a real SES account says. */
 export const DEFAULT_SEND_RATE = 200;
-/** Batch jobs one worker runs at once; each sends all its rows in parallel. */
+/** Batch jobs one worker runs at once; each sends its rows ten at a time (SENDS_AT_ONCE in the runner). */
 export const BATCH_CONCURRENCY = 3;
 /** How long a batch waits when the daily quota is spent. */
 const QUOTA_WAIT_MS = 60 * 60_000;

@@ -115,13 +115,13 @@ export class CampaignStore {
         created_at: now,
         updated_at: now,
       })
-      .returningAll()
+      .returning(CAMPAIGN_COLUMNS)
       .executeTakeFirstOrThrow();
     return toCampaign(row);
   }
 
   async get(id: number): Promise<Campaign> {
-    const row = await this.db.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db.selectFrom('campaigns').select(CAMPAIGN_COLUMNS).where('id', '=', id).executeTakeFirst();
     if (!row) throw new AppError('not_found', `No campaign with id ${id}`);
     return toCampaign(row);
   }
@@ -135,7 +135,7 @@ export class CampaignStore {
     const rows = await this.db
       .selectFrom('campaigns')
       .innerJoin('bulletins', 'bulletins.id', 'campaigns.bulletin_id')
-      .selectAll('campaigns')
+      .select(CAMPAIGN_COLUMNS.map((column) => `campaigns.${column}` as const))
       .select('bulletins.title as bulletin_title')
       .where('campaigns.kind', '=', 'bulletin')
       .$if(filter.bulletinId !== undefined, (qb) => qb.where('campaigns.bulletin_id', '=', filter.bulletinId!))
@@ -375,7 +375,35 @@ export class CampaignStore {
   }
 }
 
-function toCampaign(row: Selectable<CampaignsTable>): Campaign {
+/**
+ * The columns a Campaign is read from: every one but `templates`, the compiled mail (tens of KB a
+ * language), which only the worker reads, once a campaign (`templates()`). A batch reads its
+ * campaign's state first, and the sends list reads 500 campaigns.
+ */
+const CAMPAIGN_COLUMNS = [
+  'id',
+  'bulletin_id',
+  'bulletin_version_id',
+  'segment_id',
+  'rule',
+  'topic',
+  'state',
+  'tracking',
+  'archive',
+  'priority',
+  'kind',
+  'scheduled_at',
+  'started_at',
+  'finished_at',
+  'state_reason',
+  'run',
+  'requested_by_kind',
+  'requested_by_id',
+  'requested_audience',
+  'created_at',
+] as const satisfies readonly (keyof CampaignsTable)[];
+
+function toCampaign(row: Pick<Selectable<CampaignsTable>, (typeof CAMPAIGN_COLUMNS)[number]>): Campaign {
   return {
     id: row.id,
     bulletinId: row.bulletin_id,
