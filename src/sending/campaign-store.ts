@@ -376,9 +376,9 @@ export class CampaignStore {
 }
 
 /**
- * The columns a Campaign is read from: every one but `templates`, the compiled mail (tens of KB a
- * language), which only the worker reads, once a campaign (`templates()`). A batch reads its
- * campaign's state first, and the sends list reads 500 campaigns.
+ * The columns a Campaign is made of. Not `templates`, the compiled mail (tens of KB a language),
+ * which only the worker reads, once a campaign (`templates()`): every batch reads its campaign's
+ * state first, and the sends list reads 500 campaigns.
  */
 const CAMPAIGN_COLUMNS = [
   'id',
